@@ -1,0 +1,204 @@
+/**
+ * @file ocpp_port.h
+ * @brief The platform interfaces the library calls: a byte-stream network
+ *        transport (or, instead, a whole message transport), storage,
+ *        randomness and logging.
+ *
+ * Each port is a struct of function pointers plus an opaque context pointer
+ * that the library passes back unchanged. None of these functions may block
+ * for long: the library is driven by ocpp_cp_poll() from a superloop.
+ * Every function is called from the thread that calls ocpp_cp_poll().
+ */
+#ifndef OCPP_PORT_H
+#define OCPP_PORT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ocpp_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Byte-stream network transport (TCP, TLS over TCP)                        */
+/* ------------------------------------------------------------------------ */
+
+/** Where to connect. Strings are NUL-terminated and live until close(). */
+typedef struct {
+    const char *host; /**< DNS name, IPv4 or IPv6 literal (without brackets). */
+    uint16_t port;    /**< TCP port. */
+    bool tls;         /**< true: TLS 1.2+ with server certificate and host name
+                           verification (wss://). */
+} ocpp_endpoint_t;
+
+/**
+ * A non-blocking byte stream. The built-in WebSocket client runs on it.
+ */
+typedef struct {
+    void *ctx; /**< Passed back to every call. */
+
+    /**
+     * Begin, or continue, connecting to `ep` (and doing the TLS handshake).
+     * Called repeatedly with the same `ep` until it returns something other
+     * than OCPP_PENDING.
+     * @return OCPP_OK connected and ready; OCPP_PENDING in progress;
+     *         OCPP_ERR_DNS, OCPP_ERR_IO, OCPP_ERR_TLS, OCPP_ERR_TIMEOUT on
+     *         failure, after which the port has released the connection.
+     */
+    ocpp_status_t (*connect)(void *ctx, const ocpp_endpoint_t *ep);
+
+    /**
+     * Send up to `len` bytes.
+     * @return number of bytes accepted (1..len); 0 if none can be accepted
+     *         now (call again later with the rest); a negative ocpp_status_t
+     *         (OCPP_ERR_CLOSED, OCPP_ERR_IO, OCPP_ERR_TLS) if the
+     *         connection is gone.
+     */
+    int32_t (*send)(void *ctx, const uint8_t *data, size_t len);
+
+    /**
+     * Receive up to `cap` bytes.
+     * @return number of bytes stored (1..cap); 0 if none are available now;
+     *         OCPP_ERR_CLOSED when the peer closed the stream; another
+     *         negative ocpp_status_t on failure.
+     */
+    int32_t (*recv)(void *ctx, uint8_t *buf, size_t cap);
+
+    /** Close the connection (if any) and release its resources. Idempotent. */
+    void (*close)(void *ctx);
+} ocpp_net_port_t;
+
+/* ------------------------------------------------------------------------ */
+/* Message transport (a whole WebSocket)                                     */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Bytes the library keeps free in front of every outgoing message in its
+ * transmit buffer. The built-in WebSocket client writes the frame header
+ * there, so a message is framed without being copied.
+ */
+#define OCPP_MSG_HEADROOM 14u
+
+/** What a message transport needs to open the OCPP WebSocket. */
+typedef struct {
+    ocpp_endpoint_t ep;
+    const char *path;        /**< Request path incl. the charge point id,
+                                  e.g. "/ocpp/CP-1". */
+    const char *subprotocol; /**< "ocpp1.6". The server must echo it. */
+    const char *basic_user;  /**< HTTP Basic user (the charge point id), or NULL. */
+    const char *basic_pass;  /**< HTTP Basic password (AuthorizationKey), or NULL. */
+    size_t basic_pass_len;   /**< Length of basic_pass (it may hold any byte). */
+} ocpp_msg_open_t;
+
+/**
+ * A message-level transport: one OCPP-J text message in, one out. The
+ * library's own WebSocket client (ocpp_ws_t) implements it over an
+ * ocpp_net_port_t; a platform whose SDK has a WebSocket client can plug that
+ * in here instead.
+ */
+typedef struct {
+    void *ctx;
+
+    /**
+     * Begin, or continue, opening the WebSocket. Called repeatedly with the
+     * same params until it returns something other than OCPP_PENDING.
+     * @return OCPP_OK open; OCPP_PENDING in progress; OCPP_ERR_AUTH if the
+     *         server refused the credentials; OCPP_ERR_PROTOCOL if it did
+     *         not accept the subprotocol or answered badly; other errors from
+     *         the network.
+     */
+    ocpp_status_t (*open)(void *ctx, const ocpp_msg_open_t *params);
+
+    /**
+     * Send one text message. `msg` lies in the library's transmit buffer with
+     * OCPP_MSG_HEADROOM writable bytes before it, and the transport may
+     * modify the message bytes and the headroom (e.g. to mask in place).
+     * @return OCPP_OK when the whole message was handed over (the buffer may
+     *         be reused); OCPP_PENDING when only part was: call again with the
+     *         same arguments and unchanged buffer until OK; a negative status
+     *         if the connection is gone.
+     */
+    ocpp_status_t (*send)(void *ctx, char *msg, size_t len);
+
+    /**
+     * Receive one whole text message. Also the place where the transport
+     * does its own housekeeping (pings, pongs, close handshake): the library
+     * calls it on every poll while the transport is open.
+     * @param now_ms monotonic milliseconds (wraps).
+     * @param msg receives a pointer to the message, valid until the next call
+     *        of recv() or close().
+     * @return OCPP_OK with *msg and *len set; OCPP_PENDING when no whole
+     *         message is there yet; OCPP_ERR_TOO_LARGE when a message larger
+     *         than the receive buffer arrived and was discarded (the
+     *         connection stays usable); OCPP_ERR_CLOSED when closed;
+     *         another negative status on failure.
+     */
+    ocpp_status_t (*recv)(void *ctx, uint32_t now_ms, const char **msg, size_t *len);
+
+    /** Start a clean close (close handshake if possible) and release. Idempotent. */
+    void (*close)(void *ctx);
+} ocpp_msg_port_t;
+
+/* ------------------------------------------------------------------------ */
+/* Storage                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Key/record storage with atomic replace. A record is replaced all-or-nothing,
+ * also across a power cut: after write() returns OCPP_OK the new record is
+ * durable; if power fails during write(), a later read() returns either the
+ * old or the new record, never a mix. Keys are short ASCII names
+ * ([A-Za-z0-9_.-], at most 31 characters).
+ */
+typedef struct {
+    void *ctx;
+
+    /**
+     * Read record `key` into buf[0..cap).
+     * @return the record length (0..cap); OCPP_ERR_NOT_FOUND; OCPP_ERR_NOMEM
+     *         if the record is larger than cap (nothing useful in buf);
+     *         OCPP_ERR_IO.
+     */
+    int32_t (*read)(void *ctx, const char *key, uint8_t *buf, size_t cap);
+
+    /** Atomically create or replace record `key`. @return OCPP_OK or OCPP_ERR_IO/NOMEM. */
+    ocpp_status_t (*write)(void *ctx, const char *key, const uint8_t *data, size_t len);
+
+    /** Remove record `key`. @return OCPP_OK (also if it did not exist) or OCPP_ERR_IO. */
+    ocpp_status_t (*remove)(void *ctx, const char *key);
+} ocpp_storage_port_t;
+
+/* ------------------------------------------------------------------------ */
+/* Randomness and logging                                                    */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * 32 random bits. Used for WebSocket masking keys and Sec-WebSocket-Key
+ * (RFC 6455 §10.3 wants them unpredictable), message ids and back-off
+ * jitter. Required.
+ */
+typedef uint32_t (*ocpp_random_fn)(void *ctx);
+
+/** Log levels, also the values of OCPP_CONFIG_LOG_LEVEL. */
+typedef enum {
+    OCPP_LOG_ERROR = 1,
+    OCPP_LOG_WARN = 2,
+    OCPP_LOG_INFO = 3,
+    OCPP_LOG_DEBUG = 4
+} ocpp_log_level_t;
+
+/**
+ * Log sink, printf-style. The library never formats text itself, so a port
+ * that does not log costs no printf. Optional (NULL: no logging).
+ */
+typedef void (*ocpp_log_fn)(void *ctx, ocpp_log_level_t level, const char *fmt, va_list ap);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OCPP_PORT_H */

@@ -1,0 +1,127 @@
+/**
+ * @file ocpp_ws.h
+ * @brief The built-in RFC 6455 WebSocket client, running over a non-blocking
+ *        byte-stream port (ocpp_net_port_t) and offering the message port
+ *        (ocpp_msg_port_t) the charge point uses.
+ *
+ * Memory: the caller owns the receive buffer. Its size is the largest
+ * incoming message accepted; the HTTP upgrade request and response also pass
+ * through it. Outgoing messages are framed in place in the charge point's
+ * transmit buffer (see OCPP_MSG_HEADROOM); control frames (ping, pong, close)
+ * use a small buffer inside ocpp_ws_t.
+ *
+ * Use:
+ * @code
+ * static uint8_t rx[4096];
+ * ocpp_ws_t ws;
+ * ocpp_ws_config_t wc = { .net = &net, .rx_buf = rx, .rx_cap = sizeof rx,
+ *                         .random = my_rand, .random_ctx = NULL };
+ * ocpp_ws_init(&ws, &wc);
+ * ocpp_msg_port_t msg;
+ * ocpp_ws_msg_port(&ws, &msg);   // give `msg` to ocpp_cp_init()
+ * @endcode
+ */
+#ifndef OCPP_WS_H
+#define OCPP_WS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ocpp_port.h"
+#include "ocpp_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Configuration of a WebSocket client. Pointers must outlive the client. */
+typedef struct {
+    const ocpp_net_port_t *net; /**< Byte stream to run on. Required. */
+    uint8_t *rx_buf;            /**< Receive buffer. Required. */
+    size_t rx_cap;              /**< Its size; at least 512. */
+    ocpp_random_fn random;      /**< Randomness for keys and masks. Required. */
+    void *random_ctx;
+    uint32_t ping_interval_s; /**< WebSocketPingInterval; 0: no pings. */
+} ocpp_ws_config_t;
+
+/** Connection state of the client. */
+typedef enum {
+    OCPP_WS_CLOSED = 0,
+    OCPP_WS_CONNECTING, /**< TCP/TLS connect in progress. */
+    OCPP_WS_UPGRADING,  /**< HTTP upgrade request sent, waiting for 101. */
+    OCPP_WS_OPEN,
+    OCPP_WS_CLOSING /**< Close frame sent or received. */
+} ocpp_ws_state_t;
+
+/** WebSocket client state. All fields are private. */
+typedef struct {
+    ocpp_ws_config_t cfg;
+    ocpp_ws_state_t state;
+    char key[25];     /**< Sec-WebSocket-Key sent (base64, NUL). */
+    size_t io_len;    /**< Bytes of the upgrade request/response in rx_buf. */
+    size_t io_off;    /**< Bytes of it already sent. */
+    size_t stash_off; /**< Bytes received past the 101 response, */
+    size_t stash_len; /**<   kept at rx_buf[stash_off..+stash_len). */
+    /* Frame reader */
+    uint8_t hdr[14];
+    uint8_t hdr_len;
+    uint8_t hdr_need;
+    uint8_t opcode;     /**< Opcode of the frame being read. */
+    uint8_t msg_opcode; /**< Opcode of the message being assembled. */
+    bool fin;
+    bool in_message;     /**< A fragmented message is being assembled. */
+    bool discarding;     /**< The current message is too large. */
+    bool ctl_pending;    /**< ctl_tx holds a frame to send. */
+    uint64_t frame_left; /**< Payload bytes of the current frame to read. */
+    size_t msg_len;      /**< Bytes of the current message in rx_buf. */
+    size_t msg_total;    /**< Full size of a discarded message so far. */
+    bool msg_ready;      /**< A whole message was returned; drop it on next recv. */
+    /* Control frames */
+    uint8_t ctl_rx[125];
+    uint8_t ctl_rx_len;
+    uint8_t ctl_tx[131];
+    uint8_t ctl_tx_len;
+    uint8_t ctl_tx_off;
+    /* Data frame being sent */
+    bool tx_busy;
+    size_t tx_off;
+    /* Keep-alive */
+    uint32_t last_ping_ms;
+    bool ping_outstanding;
+    bool ping_timer_started;
+} ocpp_ws_t;
+
+/**
+ * @brief Initialise a client. Does no I/O.
+ * @return OCPP_OK; OCPP_ERR_PARAM for a missing port/buffer/random or
+ *         rx_cap < 512.
+ */
+ocpp_status_t ocpp_ws_init(ocpp_ws_t *ws, const ocpp_ws_config_t *cfg);
+
+/** @brief Fill `out` with the message-port functions of this client. */
+void ocpp_ws_msg_port(ocpp_ws_t *ws, ocpp_msg_port_t *out);
+
+/** @brief Change the ping interval (WebSocketPingInterval, seconds; 0 off). */
+void ocpp_ws_set_ping_interval(ocpp_ws_t *ws, uint32_t seconds);
+
+/** @brief Current state. */
+ocpp_ws_state_t ocpp_ws_state(const ocpp_ws_t *ws);
+
+/* The message-port functions, also callable directly (ctx is the ocpp_ws_t). */
+ocpp_status_t ocpp_ws_open(void *ctx, const ocpp_msg_open_t *params);
+ocpp_status_t ocpp_ws_send(void *ctx, char *msg, size_t len);
+/**
+ * @brief Receive one text message (see ocpp_msg_port_t.recv). On
+ *        OCPP_ERR_TOO_LARGE, *msg and *len hold the first bytes of the
+ *        refused message (as many as fit) so that the caller can recover its
+ *        OCPP-J message id and answer with a CALLERROR.
+ */
+ocpp_status_t ocpp_ws_recv(void *ctx, uint32_t now_ms, const char **msg, size_t *len);
+void ocpp_ws_close(void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OCPP_WS_H */
