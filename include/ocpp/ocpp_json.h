@@ -153,11 +153,13 @@ typedef struct {
     char *buf;
     size_t cap;
     size_t len;
-    uint32_t first; /**< Bit d set: level d has no member yet. */
-    uint8_t depth;
-    bool after_key; /**< A key was written; a value must follow. */
-    bool overflow;  /**< Sticky: something did not fit. */
-    bool error;     /**< Sticky: misuse (unbalanced, value without key...). */
+    uint32_t first;  /**< Bit d set: the container at depth d+1 has no member yet. */
+    uint32_t is_obj; /**< Bit d set: the container at depth d+1 is an object. */
+    uint8_t depth;   /**< Number of open containers. */
+    bool after_key;  /**< A key was written; a value must follow. */
+    bool overflow;   /**< Sticky: something did not fit. */
+    bool error;      /**< Sticky: misuse (unbalanced, value without key...). */
+    bool done;       /**< The top-level value is complete. */
 } ocpp_jw_t;
 
 /** @brief Start writing into buf[0..cap). */
