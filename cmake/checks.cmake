@@ -1,0 +1,25 @@
+# Quality gates and build tests, registered with ctest (label "checks").
+# The checkers are shell scripts in scripts/ (bash + coreutils + binutils).
+option(OCPP_QUALITY_GATES "Register the check.* and build.* tests" ON)
+if(NOT OCPP_QUALITY_GATES)
+  return()
+endif()
+
+set(_ocpp_scripts ${PROJECT_SOURCE_DIR}/scripts)
+
+# No heap, no unprefixed externals, no writable data in the core objects.
+add_test(NAME check.nm COMMAND ${_ocpp_scripts}/check_nm.sh $<TARGET_FILE:ocpp>)
+# The checker must catch what it claims to catch.
+add_test(NAME check.nm.selftest COMMAND ${_ocpp_scripts}/check_nm_selftest.sh ${CMAKE_C_COMPILER})
+add_test(NAME check.format COMMAND ${_ocpp_scripts}/check_format.sh ${PROJECT_SOURCE_DIR})
+add_test(NAME check.cppcheck COMMAND ${_ocpp_scripts}/check_cppcheck.sh ${PROJECT_SOURCE_DIR})
+set_tests_properties(check.nm check.nm.selftest check.format check.cppcheck
+  PROPERTIES LABELS checks TIMEOUT 300)
+
+# A consumer program built against an installed prefix (find_package and
+# pkg-config) and against the source tree (add_subdirectory).
+add_test(NAME build.consumer
+  COMMAND ${PROJECT_SOURCE_DIR}/tests/build/consumer_test.sh
+          ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/build-consumer ${CMAKE_C_COMPILER}
+          ${OCPP_HAVE_PORT_POSIX})
+set_tests_properties(build.consumer PROPERTIES LABELS checks TIMEOUT 600)
