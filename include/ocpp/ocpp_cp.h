@@ -1,0 +1,296 @@
+/**
+ * @file ocpp_cp.h
+ * @brief The OCPP 1.6-J charge point: a caller-owned context driven by one
+ *        non-blocking poll function.
+ *
+ * The caller owns every byte: the context (ocpp_cp_t, sized at compile time
+ * by OCPP_CONFIG_MAX_CONNECTORS), the transmit buffer, and the ports. The
+ * library keeps no global state, so a process may run many charge points.
+ *
+ * @code
+ * ocpp_cp_t cp;
+ * static char tx[2048];
+ * ocpp_cp_config_t cfg = { .identity = "CP-1", .csms_url = "ws://csms.example/ocpp",
+ *                          .vendor = "Acme", .model = "Wallbox", .connectors = 2 };
+ * ocpp_cp_ports_t ports = { .msg = &msg_port, .storage = &storage,
+ *                           .random = my_random, .log = my_log };
+ * ocpp_cp_init(&cp, &cfg, &ports, tx, sizeof tx);
+ * for (;;) {
+ *     ocpp_cp_poll(&cp, now_ms());
+ *     // sleep at most ocpp_cp_next_wakeup_ms(&cp, now_ms()) or until a socket is readable
+ * }
+ * @endcode
+ */
+#ifndef OCPP_CP_H
+#define OCPP_CP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ocpp_config.h"
+#include "ocpp_config_defaults.h"
+#include "ocpp_json.h"
+#include "ocpp_port.h"
+#include "ocpp_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Longest charge point identity (security whitepaper: identity ≤ 48 chars). */
+#define OCPP_CP_IDENTITY_MAX 48u
+/** Room for the host name and path parsed from the CSMS URL (both NUL-terminated). */
+#ifndef OCPP_CONFIG_URL_MAX
+#define OCPP_CONFIG_URL_MAX 256u
+#endif
+/** Longest OCPP-J message id (OCPP-J 1.6 §4.1.4: at most 36 characters). */
+#define OCPP_MSG_ID_MAX 36u
+
+/** What the charge point is configured with. Strings must outlive the context. */
+typedef struct {
+    const char *identity; /**< Charge point id; appended to the URL path. Required. */
+    const char *csms_url; /**< "ws://host[:port]/path" or "wss://...". Required. */
+    /* BootNotification fields (OCPP 1.6 §6.2). vendor and model are required. */
+    const char *vendor;            /**< chargePointVendor, ≤ 20 chars. */
+    const char *model;             /**< chargePointModel, ≤ 20 chars. */
+    const char *serial_number;     /**< chargePointSerialNumber, ≤ 25, or NULL. */
+    const char *charge_box_serial; /**< chargeBoxSerialNumber, ≤ 25, or NULL. */
+    const char *firmware_version;  /**< firmwareVersion, ≤ 50, or NULL. */
+    const char *iccid;             /**< iccid, ≤ 20, or NULL. */
+    const char *imsi;              /**< imsi, ≤ 20, or NULL. */
+    const char *meter_type;        /**< meterType, ≤ 25, or NULL. */
+    const char *meter_serial;      /**< meterSerialNumber, ≤ 25, or NULL. */
+    uint8_t connectors;            /**< Number of connectors, 1..OCPP_CONFIG_MAX_CONNECTORS. */
+    uint32_t call_timeout_ms;      /**< Wait for a CALLRESULT this long; 0: 30000. */
+    uint32_t connect_timeout_ms;   /**< Give up a connection attempt after; 0: 30000. */
+    uint32_t backoff_min_ms;       /**< First reconnect delay; 0: 1000. Doubles up to: */
+    uint32_t backoff_max_ms;       /**< Longest reconnect delay; 0: 60000. */
+} ocpp_cp_config_t;
+
+/** The ports the charge point uses. Pointed-to structs must outlive the context. */
+typedef struct {
+    const ocpp_msg_port_t *msg;         /**< Message transport. Required. */
+    const ocpp_storage_port_t *storage; /**< Persistence; NULL: nothing persisted. */
+    ocpp_random_fn random;              /**< Required. */
+    void *random_ctx;
+    ocpp_log_fn log; /**< Optional. */
+    void *log_ctx;
+} ocpp_cp_ports_t;
+
+/** State of the link to the central system, as shown to users. */
+typedef enum {
+    OCPP_CP_OFFLINE = 0, /**< Not connected (waiting to reconnect, or network off). */
+    OCPP_CP_CONNECTING,  /**< Connecting / WebSocket handshake. */
+    OCPP_CP_BOOTING,     /**< Connected, BootNotification not answered yet. */
+    OCPP_CP_PENDING,     /**< Registration Pending (OCPP 1.6 §4.2). */
+    OCPP_CP_ACCEPTED,    /**< Registration Accepted: normal operation. */
+    OCPP_CP_REJECTED     /**< Registration Rejected: silent until the retry interval. */
+} ocpp_cp_conn_t;
+
+/** @brief "offline", "connecting", "booting", "pending", "accepted", "rejected". */
+const char *ocpp_cp_conn_str(ocpp_cp_conn_t c);
+
+/** ChargePointStatus (OCPP 1.6 §7.7). */
+typedef enum {
+    OCPP_STATUS_AVAILABLE = 0,
+    OCPP_STATUS_PREPARING,
+    OCPP_STATUS_CHARGING,
+    OCPP_STATUS_SUSPENDED_EVSE,
+    OCPP_STATUS_SUSPENDED_EV,
+    OCPP_STATUS_FINISHING,
+    OCPP_STATUS_RESERVED,
+    OCPP_STATUS_UNAVAILABLE,
+    OCPP_STATUS_FAULTED
+} ocpp_cp_status_t;
+
+/** @brief The wire name of a ChargePointStatus ("Available", ...). */
+const char *ocpp_cp_status_str(ocpp_cp_status_t s);
+
+/** ChargePointErrorCode (OCPP 1.6 §7.6). */
+typedef enum {
+    OCPP_ERROR_NO_ERROR = 0,
+    OCPP_ERROR_CONNECTOR_LOCK_FAILURE,
+    OCPP_ERROR_EV_COMMUNICATION_ERROR,
+    OCPP_ERROR_GROUND_FAILURE,
+    OCPP_ERROR_HIGH_TEMPERATURE,
+    OCPP_ERROR_INTERNAL_ERROR,
+    OCPP_ERROR_LOCAL_LIST_CONFLICT,
+    OCPP_ERROR_OTHER_ERROR,
+    OCPP_ERROR_OVER_CURRENT_FAILURE,
+    OCPP_ERROR_OVER_VOLTAGE,
+    OCPP_ERROR_POWER_METER_FAILURE,
+    OCPP_ERROR_POWER_SWITCH_FAILURE,
+    OCPP_ERROR_READER_FAILURE,
+    OCPP_ERROR_RESET_FAILURE,
+    OCPP_ERROR_UNDER_VOLTAGE,
+    OCPP_ERROR_WEAK_SIGNAL
+} ocpp_cp_error_t;
+
+/** @brief The wire name of a ChargePointErrorCode ("NoError", ...). */
+const char *ocpp_cp_error_str(ocpp_cp_error_t e);
+
+/** Kinds of event reported to the application. */
+typedef enum {
+    OCPP_CP_EV_CONNECTION, /**< conn changed (see ocpp_cp_event_t.conn). */
+    OCPP_CP_EV_MSG_OUT,    /**< A message is being sent (text, len). */
+    OCPP_CP_EV_MSG_IN,     /**< A message was received (text, len). */
+    OCPP_CP_EV_TIME_SET,   /**< The clock was set from the CSMS (unix_time). */
+    OCPP_CP_EV_CONFIG_CHANGED, /**< A configuration key changed (text = key name). */
+    OCPP_CP_EV_CONNECT_FAILED  /**< A connection attempt failed (status). */
+} ocpp_cp_event_kind_t;
+
+/** An event. Pointers are valid only during the callback. */
+typedef struct {
+    ocpp_cp_event_kind_t kind;
+    ocpp_cp_conn_t conn;
+    ocpp_status_t status;
+    const char *text;
+    size_t len;
+    int64_t unix_time;
+} ocpp_cp_event_t;
+
+/** Application callbacks. All optional. Called from within ocpp_cp_poll(). */
+typedef struct {
+    void (*on_event)(void *ctx, const ocpp_cp_event_t *ev);
+    void *ctx;
+} ocpp_cp_callbacks_t;
+
+/** Per-connector state (private). */
+typedef struct {
+    ocpp_cp_status_t status;   /**< Current status. */
+    ocpp_cp_error_t error;     /**< Current error code. */
+    ocpp_cp_status_t reported; /**< Last status the CSMS confirmed. */
+    ocpp_cp_error_t reported_error;
+    bool report_needed;        /**< Status must be (re)sent. */
+    uint32_t changed_ms;       /**< When status/error last changed. */
+    int64_t changed_unix;      /**< Wall-clock time of that change (0: unknown). */
+} ocpp_cp_connector_t;
+
+/** What the one outstanding CALL is (private). */
+typedef enum {
+    OCPP_CP_CALL_NONE = 0,
+    OCPP_CP_CALL_BOOT,
+    OCPP_CP_CALL_HEARTBEAT,
+    OCPP_CP_CALL_STATUS
+} ocpp_cp_call_t;
+
+/** The charge point context. Allocate it yourself; all fields are private. */
+typedef struct {
+    ocpp_cp_config_t config;
+    ocpp_cp_ports_t ports;
+    ocpp_cp_callbacks_t cb;
+    ocpp_cfg_t cfg; /**< Configuration keys (OCPP 1.6 §9). */
+    char *tx;       /**< Transmit buffer (caller's). */
+    size_t tx_cap;
+    size_t tx_len;  /**< Length of the message in tx (after the headroom). */
+    bool tx_busy;   /**< tx holds a message being sent. */
+    char url[OCPP_CONFIG_URL_MAX]; /**< host NUL path NUL */
+    ocpp_endpoint_t ep;
+    ocpp_msg_open_t open;
+    ocpp_cp_conn_t conn;
+    bool network_enabled;
+    bool transport_open;
+    uint32_t conn_since_ms;      /**< When the current connection state began. */
+    uint32_t backoff_ms;         /**< Current reconnect delay. */
+    uint32_t retry_at_ms;        /**< Next connection attempt / boot retry. */
+    bool booted;                 /**< Accepted at least once since init (no new Boot on reconnect). */
+    uint32_t boot_retry_ms;      /**< Boot wait interval from the last answer. */
+    uint32_t last_call_ms;       /**< When the last CALL was sent (heartbeat timer). */
+    uint32_t call_fail_at_ms;    /**< After a failed CALL, do not send before this. */
+    uint32_t now_ms;
+    /* Outstanding CALL (OCPP-J 1.6 §4.1.1: at most one) */
+    ocpp_cp_call_t call;
+    uint8_t call_connector;
+    uint32_t call_sent_ms;
+    char call_id[OCPP_MSG_ID_MAX + 1];
+    uint32_t id_prefix;
+    uint32_t id_counter;
+    /* Clock */
+    int64_t clock_unix; /**< Unix time at clock_ms (0: clock not set). */
+    uint32_t clock_ms;
+    ocpp_cp_connector_t conns[OCPP_CONFIG_MAX_CONNECTORS + 1]; /**< [0] = the charge point. */
+} ocpp_cp_t;
+
+/**
+ * @brief Initialise a charge point. Loads the persisted configuration (if a
+ *        storage port is given). Does no network I/O.
+ * @param tx  transmit buffer; outgoing messages (and their CALLRESULTs) must
+ *            fit in tx_cap - OCPP_MSG_HEADROOM bytes. 2048 is enough for the
+ *            Core profile except a GetConfiguration of all keys, which needs
+ *            about 2.5 KB with every profile compiled in.
+ * @return OCPP_OK; OCPP_ERR_PARAM for a missing field, a bad URL, too many
+ *         connectors or tx_cap < 512.
+ */
+ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
+                           const ocpp_cp_ports_t *ports, char *tx, size_t tx_cap);
+
+/** @brief Set the application callbacks. */
+void ocpp_cp_set_callbacks(ocpp_cp_t *cp, const ocpp_cp_callbacks_t *cb);
+
+/**
+ * @brief Do all pending work without blocking: connect, read and answer
+ *        messages, send due messages, run timers.
+ * @param now_ms monotonic milliseconds; may wrap. Call at least every few
+ *        hundred ms, or when the transport has data.
+ * @return OCPP_OK, or a negative status for a fatal misuse (NULL context).
+ *         Network trouble is not an error: it is handled by reconnecting.
+ */
+ocpp_status_t ocpp_cp_poll(ocpp_cp_t *cp, uint32_t now_ms);
+
+/**
+ * @brief How long the caller may sleep before the next poll is needed, if
+ *        nothing arrives on the transport (0: poll again now).
+ */
+uint32_t ocpp_cp_next_wakeup_ms(const ocpp_cp_t *cp, uint32_t now_ms);
+
+/** @brief Connection state. */
+ocpp_cp_conn_t ocpp_cp_connection(const ocpp_cp_t *cp);
+
+/**
+ * @brief Allow or forbid the network link (e.g. a modem switched off, or a
+ *        simulated network cut). Forbidding closes the connection at once.
+ */
+void ocpp_cp_set_network(ocpp_cp_t *cp, bool enabled);
+
+/**
+ * @brief Set a connector's status and error code, as decided by the
+ *        application (until the connector state machine drives it). A change
+ *        is reported by StatusNotification once it has been stable for
+ *        MinimumStatusDuration seconds (OCPP 1.6 §9.1.19).
+ * @param connector 0 (the charge point) .. connectors.
+ * @return OCPP_OK or OCPP_ERR_PARAM.
+ */
+ocpp_status_t ocpp_cp_set_status(ocpp_cp_t *cp, uint8_t connector, ocpp_cp_status_t status,
+                                 ocpp_cp_error_t error);
+
+/** @brief A connector's current status (connector 0 = the charge point). */
+ocpp_cp_status_t ocpp_cp_status(const ocpp_cp_t *cp, uint8_t connector);
+
+/**
+ * @brief Current wall-clock time in unix seconds, as set from the CSMS
+ *        (BootNotification/Heartbeat currentTime) or ocpp_cp_set_time().
+ * @return 0 if the clock has not been set.
+ */
+int64_t ocpp_cp_time(const ocpp_cp_t *cp);
+
+/** @brief Set the wall clock (e.g. from an RTC) until the CSMS sets it. */
+void ocpp_cp_set_time(ocpp_cp_t *cp, int64_t unix_s);
+
+/** @brief The configuration keys (read-only view; change them with ocpp_cp_config_set()). */
+const ocpp_cfg_t *ocpp_cp_cfg(const ocpp_cp_t *cp);
+
+/**
+ * @brief Set a configuration key locally (from the application or a command
+ *        line), as ocpp_cfg_set_local() does, then persist it.
+ */
+ocpp_cfg_result_t ocpp_cp_config_set(ocpp_cp_t *cp, const char *key, const char *value);
+
+/** @brief Register an application (vendor) configuration key, see ocpp_cfg_register(). */
+ocpp_status_t ocpp_cp_config_register(ocpp_cp_t *cp, const ocpp_cfg_vendor_key_t *key);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OCPP_CP_H */
