@@ -39,11 +39,24 @@ extern "C" {
 typedef struct {
     const ocpp_net_port_t *net; /**< Byte stream to run on. Required. */
     uint8_t *rx_buf;            /**< Receive buffer. Required. */
-    size_t rx_cap;              /**< Its size; at least 512. */
+    size_t rx_cap;              /**< Its size; at least OCPP_WS_MIN_RX_CAP. */
     ocpp_random_fn random;      /**< Randomness for keys and masks. Required. */
     void *random_ctx;
     uint32_t ping_interval_s; /**< WebSocketPingInterval; 0: no pings. */
+    /**
+     * Hard limit on the size of one incoming message (all its fragments).
+     * 0 (default): no limit; a message larger than rx_cap is read and
+     * discarded, and ocpp_ws_recv() returns its prefix with
+     * OCPP_ERR_TOO_LARGE while the connection stays open. Non-zero: a message
+     * whose frame headers announce more than this many bytes is refused with
+     * close code 1009 (RFC 6455 §7.4.1) and OCPP_ERR_PROTOCOL, without reading
+     * its payload.
+     */
+    uint32_t max_msg_len;
 } ocpp_ws_config_t;
+
+/** Smallest accepted receive buffer (it must hold the HTTP upgrade). */
+#define OCPP_WS_MIN_RX_CAP 512u
 
 /** Connection state of the client. */
 typedef enum {
@@ -51,41 +64,53 @@ typedef enum {
     OCPP_WS_CONNECTING, /**< TCP/TLS connect in progress. */
     OCPP_WS_UPGRADING,  /**< HTTP upgrade request sent, waiting for 101. */
     OCPP_WS_OPEN,
-    OCPP_WS_CLOSING /**< Close frame sent or received. */
+    OCPP_WS_CLOSING /**< Close frame received; our echo is being sent. */
 } ocpp_ws_state_t;
+
+/** Incremental UTF-8 validator state (private). */
+typedef struct {
+    uint8_t need; /**< Continuation bytes still expected. */
+    uint8_t lo;   /**< Allowed range of the next continuation byte. */
+    uint8_t hi;
+} ocpp_ws_utf8_t;
 
 /** WebSocket client state. All fields are private. */
 typedef struct {
     ocpp_ws_config_t cfg;
     ocpp_ws_state_t state;
+    bool hs_sent;     /**< Upgrade request completely sent. */
     char key[25];     /**< Sec-WebSocket-Key sent (base64, NUL). */
     size_t io_len;    /**< Bytes of the upgrade request/response in rx_buf. */
-    size_t io_off;    /**< Bytes of it already sent. */
+    size_t io_off;    /**< Bytes of the request already sent. */
     size_t stash_off; /**< Bytes received past the 101 response, */
     size_t stash_len; /**<   kept at rx_buf[stash_off..+stash_len). */
     /* Frame reader */
     uint8_t hdr[14];
     uint8_t hdr_len;
     uint8_t hdr_need;
-    uint8_t opcode;     /**< Opcode of the frame being read. */
-    uint8_t msg_opcode; /**< Opcode of the message being assembled. */
-    bool fin;
-    bool in_message;     /**< A fragmented message is being assembled. */
+    uint8_t opcode;      /**< Opcode of the frame being read. */
+    bool fin;            /**< FIN bit of the frame being read. */
+    bool in_payload;     /**< Header done, reading (or acting on) the payload. */
+    bool in_message;     /**< A data message is being assembled. */
     bool discarding;     /**< The current message is too large. */
-    bool ctl_pending;    /**< ctl_tx holds a frame to send. */
+    bool msg_ready;      /**< A message was returned; drop it on next recv. */
     uint64_t frame_left; /**< Payload bytes of the current frame to read. */
     size_t msg_len;      /**< Bytes of the current message in rx_buf. */
-    size_t msg_total;    /**< Full size of a discarded message so far. */
-    bool msg_ready;      /**< A whole message was returned; drop it on next recv. */
+    uint64_t msg_total;  /**< Payload bytes of the current message so far. */
+    ocpp_ws_utf8_t utf8; /**< UTF-8 state of the current text message. */
     /* Control frames */
     uint8_t ctl_rx[125];
     uint8_t ctl_rx_len;
-    uint8_t ctl_tx[131];
-    uint8_t ctl_tx_len;
-    uint8_t ctl_tx_off;
+    uint8_t ctl_tx[131]; /**< One queued control frame, masked. */
+    uint8_t ctl_tx_len;  /**< 0: none queued. */
+    uint8_t ctl_tx_off;  /**< Bytes of it already sent. */
     /* Data frame being sent */
     bool tx_busy;
-    size_t tx_off;
+    const char *tx_msg; /**< Arguments of the send in progress. */
+    size_t tx_len;
+    const uint8_t *tx_frame; /**< Start of the frame (header) in the caller's buffer. */
+    size_t tx_total;         /**< Header + payload bytes. */
+    size_t tx_off;           /**< Bytes already sent. */
     /* Keep-alive */
     uint32_t last_ping_ms;
     bool ping_outstanding;
@@ -95,7 +120,7 @@ typedef struct {
 /**
  * @brief Initialise a client. Does no I/O.
  * @return OCPP_OK; OCPP_ERR_PARAM for a missing port/buffer/random or
- *         rx_cap < 512.
+ *         rx_cap < OCPP_WS_MIN_RX_CAP.
  */
 ocpp_status_t ocpp_ws_init(ocpp_ws_t *ws, const ocpp_ws_config_t *cfg);
 
