@@ -1,0 +1,470 @@
+/**
+ * @file rpc.h
+ * @brief OCPP-J 1.6 RPC framing (private to the library): parsing of CALL /
+ *        CALLRESULT / CALLERROR frames, writers for them, message ids, the
+ *        one-outstanding-CALL tracker, the OCPP 1.6 action names, dispatch of
+ *        incoming CALLs to handlers, and payload field helpers that map bad
+ *        input to the right CALLERROR code.
+ *
+ * Frames (OCPP-J 1.6 §4.1.2-§4.2.3):
+ *   CALL       [2, "<UniqueId>", "<Action>", {<Payload>}]
+ *   CALLRESULT [3, "<UniqueId>", {<Payload>}]
+ *   CALLERROR  [4, "<UniqueId>", "<errorCode>", "<errorDescription>", {<errorDetails>}]
+ *
+ * Choice of error codes (OCPP-J 1.6 §4.2.3, table "Valid Error Codes", and
+ * the OCPP-J 1.6 errata sheet; see rpc.c for the quotes):
+ *   - a message that is not valid JSON, or not an array of the right shape:
+ *     FormationViolation ("Payload for Action is syntactically incorrect or
+ *     not conform the PDU structure for Action") when its message id can be
+ *     recovered; when it cannot, nothing can be answered and the caller logs
+ *     and drops the message;
+ *   - an unknown MessageTypeId: FormationViolation with the id, see
+ *     ocpp_rpc_parse();
+ *   - a field of the wrong JSON type: TypeConstraintViolation ("at least one
+ *     of the fields violates data type constraints (e.g. "somestring": 12)");
+ *   - a value out of its range / not in its enumeration / a string longer
+ *     than its CiString maximum: PropertyConstraintViolation ("at least one
+ *     field contains an invalid value");
+ *   - a missing required field: OccurenceConstraintViolation (the error
+ *     code is spelled with one "r" in OCPP-J 1.6 and must be sent so);
+ *   - an action name we do not know: NotImplemented; a known OCPP 1.6 action
+ *     that this build does not handle: NotSupported;
+ *   - a handler's answer that does not fit the transmit buffer: InternalError.
+ *
+ * No heap, no globals; every function is reentrant.
+ */
+#ifndef OCPP_RPC_H
+#define OCPP_RPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ocpp/ocpp_json.h"
+#include "ocpp/ocpp_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** OCPP-J 1.6 §4.1.3: "Maximum of 36 characters". Our own ids are ASCII. */
+#define OCPP_RPC_ID_MAX 36u
+
+/**
+ * Bytes to hold a decoded incoming message id and its NUL: 36 characters
+ * of up to 4 UTF-8 bytes each.
+ */
+#define OCPP_RPC_ID_BUF (4u * OCPP_RPC_ID_MAX + 1u)
+
+/** Length of "2026-11-22T05:52:08.000Z" (without NUL). */
+#define OCPP_RPC_DATETIME_LEN 24u
+
+/**
+ * Smallest writer capacity for which ocpp_rpc_dispatch() and
+ * ocpp_rpc_write_error() can always produce a CALLERROR (with an empty
+ * description if the description does not fit): the frame overhead plus an
+ * id of 36 characters each escaped as \\u00XX.
+ */
+#define OCPP_RPC_ERROR_MIN_CAP (6u * OCPP_RPC_ID_MAX + 48u)
+
+/** MessageTypeId (OCPP-J 1.6 §4.1.3). */
+typedef enum { OCPP_RPC_CALL = 2, OCPP_RPC_CALLRESULT = 3, OCPP_RPC_CALLERROR = 4 } ocpp_rpc_type_t;
+
+/** CALLERROR error codes (OCPP-J 1.6 §4.2.3), plus OK for "no error". */
+typedef enum {
+    OCPP_RPC_OK = 0,                   /**< No error (never sent). */
+    OCPP_RPC_ERR_NOT_IMPLEMENTED,      /**< "NotImplemented" */
+    OCPP_RPC_ERR_NOT_SUPPORTED,        /**< "NotSupported" */
+    OCPP_RPC_ERR_INTERNAL,             /**< "InternalError" */
+    OCPP_RPC_ERR_PROTOCOL,             /**< "ProtocolError" */
+    OCPP_RPC_ERR_SECURITY,             /**< "SecurityError" */
+    OCPP_RPC_ERR_FORMATION_VIOLATION,  /**< "FormationViolation" */
+    OCPP_RPC_ERR_PROPERTY_CONSTRAINT,  /**< "PropertyConstraintViolation" */
+    OCPP_RPC_ERR_OCCURENCE_CONSTRAINT, /**< "OccurenceConstraintViolation" (sic) */
+    OCPP_RPC_ERR_TYPE_CONSTRAINT,      /**< "TypeConstraintViolation" */
+    OCPP_RPC_ERR_GENERIC               /**< "GenericError" */
+} ocpp_rpc_err_t;
+
+/**
+ * @brief The exact wire string of an error code ("FormationViolation").
+ * @return Never NULL: "GenericError" for OCPP_RPC_OK and out-of-range values
+ *         (so that a CALLERROR written from a bogus code is still valid).
+ */
+const char *ocpp_rpc_err_str(ocpp_rpc_err_t err);
+
+/**
+ * @brief Error code from its wire string (a JSON string value, as received
+ *        in a CALLERROR). Unknown codes give OCPP_RPC_ERR_GENERIC.
+ */
+ocpp_rpc_err_t ocpp_rpc_err_from_json(const ocpp_json_value_t *v);
+
+/* ------------------------------------------------------------------------ */
+/* OCPP 1.6 actions                                                          */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Every OCPP 1.6 action, both directions, all feature profiles, plus the
+ * messages of the "Improved security for OCPP 1.6-J" whitepaper. Sorted by
+ * name (the lookup relies on it).
+ */
+typedef enum {
+    OCPP_ACTION_UNKNOWN = 0, /**< Not an OCPP 1.6 action name. */
+    OCPP_ACTION_AUTHORIZE,
+    OCPP_ACTION_BOOT_NOTIFICATION,
+    OCPP_ACTION_CANCEL_RESERVATION,
+    OCPP_ACTION_CERTIFICATE_SIGNED,
+    OCPP_ACTION_CHANGE_AVAILABILITY,
+    OCPP_ACTION_CHANGE_CONFIGURATION,
+    OCPP_ACTION_CLEAR_CACHE,
+    OCPP_ACTION_CLEAR_CHARGING_PROFILE,
+    OCPP_ACTION_DATA_TRANSFER,
+    OCPP_ACTION_DELETE_CERTIFICATE,
+    OCPP_ACTION_DIAGNOSTICS_STATUS_NOTIFICATION,
+    OCPP_ACTION_EXTENDED_TRIGGER_MESSAGE,
+    OCPP_ACTION_FIRMWARE_STATUS_NOTIFICATION,
+    OCPP_ACTION_GET_COMPOSITE_SCHEDULE,
+    OCPP_ACTION_GET_CONFIGURATION,
+    OCPP_ACTION_GET_DIAGNOSTICS,
+    OCPP_ACTION_GET_INSTALLED_CERTIFICATE_IDS,
+    OCPP_ACTION_GET_LOCAL_LIST_VERSION,
+    OCPP_ACTION_GET_LOG,
+    OCPP_ACTION_HEARTBEAT,
+    OCPP_ACTION_INSTALL_CERTIFICATE,
+    OCPP_ACTION_LOG_STATUS_NOTIFICATION,
+    OCPP_ACTION_METER_VALUES,
+    OCPP_ACTION_REMOTE_START_TRANSACTION,
+    OCPP_ACTION_REMOTE_STOP_TRANSACTION,
+    OCPP_ACTION_RESERVE_NOW,
+    OCPP_ACTION_RESET,
+    OCPP_ACTION_SECURITY_EVENT_NOTIFICATION,
+    OCPP_ACTION_SEND_LOCAL_LIST,
+    OCPP_ACTION_SET_CHARGING_PROFILE,
+    OCPP_ACTION_SIGN_CERTIFICATE,
+    OCPP_ACTION_SIGNED_FIRMWARE_STATUS_NOTIFICATION,
+    OCPP_ACTION_SIGNED_UPDATE_FIRMWARE,
+    OCPP_ACTION_START_TRANSACTION,
+    OCPP_ACTION_STATUS_NOTIFICATION,
+    OCPP_ACTION_STOP_TRANSACTION,
+    OCPP_ACTION_TRIGGER_MESSAGE,
+    OCPP_ACTION_UNLOCK_CONNECTOR,
+    OCPP_ACTION_UPDATE_FIRMWARE,
+    OCPP_ACTION_COUNT_ /**< Number of values (not an action). */
+} ocpp_rpc_action_t;
+
+/**
+ * @brief The wire name of an action ("BootNotification").
+ * @return Never NULL; "" for OCPP_ACTION_UNKNOWN and out-of-range values.
+ */
+const char *ocpp_rpc_action_name(ocpp_rpc_action_t action);
+
+/**
+ * @brief Action from its name (exact, case-sensitive: OCPP-J action names are
+ *        case-sensitive). @return OCPP_ACTION_UNKNOWN if no 1.6 action.
+ */
+ocpp_rpc_action_t ocpp_rpc_action_lookup(const char *name, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* Parsing                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/** A parsed incoming message, or what to answer when it is malformed. */
+typedef struct {
+    ocpp_rpc_type_t type;     /**< Valid after OCPP_OK. */
+    bool has_id;              /**< A message id was recovered (even if the frame is bad). */
+    char id[OCPP_RPC_ID_BUF]; /**< Decoded message id, NUL-terminated ("" if none). */
+    size_t id_len;            /**< Its length in bytes (0 if none, or an empty id). */
+    /* CALL */
+    ocpp_rpc_action_t action;      /**< OCPP_ACTION_UNKNOWN if the name is no 1.6 action. */
+    ocpp_json_value_t action_name; /**< The action name (a JSON string value). */
+    /* CALL, CALLRESULT: the payload object; CALLERROR: errorDetails. */
+    ocpp_json_value_t payload;
+    /* Received CALLERROR */
+    ocpp_json_value_t error_code;        /**< errorCode (a JSON string value). */
+    ocpp_json_value_t error_description; /**< errorDescription (a JSON string value). */
+    /**
+     * After OCPP_OK for a CALLERROR: the received code (GenericError if
+     * unknown). After a parse failure: the code to answer with.
+     */
+    ocpp_rpc_err_t error;
+    /** After a parse failure: a static description to answer with; else NULL. */
+    const char *error_desc;
+} ocpp_rpc_frame_t;
+
+/**
+ * @brief Parse one OCPP-J message (one WebSocket text message).
+ *
+ * On OCPP_OK, `out` describes a well-formed CALL, CALLRESULT or CALLERROR;
+ * the slices point into msg, which must outlive their use.
+ *
+ * On failure, out->error / out->error_desc hold the CALLERROR to answer and
+ * out->has_id tells whether the message id could be recovered (only then can
+ * it be answered; otherwise the caller logs and drops the message):
+ *   - not JSON, not an array, or an array too short to hold an id:
+ *     FormationViolation, no id;
+ *   - a message id that is not a string, or longer than 36 characters:
+ *     FormationViolation, no id (a too-long id is not echoed either: the
+ *     answer would itself break §4.1.3);
+ *   - an unknown MessageTypeId, a non-string action, a wrong element count,
+ *     a payload that is no object, a bad CALLERROR field: FormationViolation
+ *     with the id.
+ * A CALLRESULT or CALLERROR that cannot be parsed must not be answered with a
+ * CALLERROR (the peer cannot correlate it); the return code tells the caller
+ * whether the frame was a CALL (see OCPP_ERR_PROTOCOL below).
+ *
+ * @return OCPP_OK; OCPP_ERR_PARSE for a bad message that, if has_id, is to
+ *         be answered with a CALLERROR; OCPP_ERR_PROTOCOL for a malformed
+ *         CALLRESULT/CALLERROR (has_id may be set, for logging; do not
+ *         answer); OCPP_ERR_PARAM for NULL arguments.
+ */
+ocpp_status_t ocpp_rpc_parse(const char *msg, size_t len, ocpp_rpc_frame_t *out);
+
+/**
+ * @brief Recover the message id of a message that was too large to receive,
+ *        from its first bytes (`prefix`, not valid JSON as a whole).
+ *
+ * Succeeds only when the prefix starts as a CALL, `[2,"<id>",` (whitespace
+ * allowed), with a complete id of at most 36 characters. out->error is then
+ * FormationViolation with the description "message too large". OCPP-J 1.6
+ * has no code for "too large"; the message cannot be read as a whole, so it
+ * cannot conform to the PDU structure of any action (rationale in rpc.c).
+ *
+ * @return OCPP_OK (answer out->error to out->id); OCPP_ERR_PARSE when no id
+ *         can be recovered or the message is no CALL (nothing to answer).
+ */
+ocpp_status_t ocpp_rpc_recover_id(const char *prefix, size_t len, ocpp_rpc_frame_t *out);
+
+/* ------------------------------------------------------------------------ */
+/* Writing                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * @brief Write `[2,"<id>","<Action>",` into a fresh writer; the caller then
+ *        writes the payload object and calls ocpp_rpc_write_close().
+ * @param id NUL-terminated message id (from ocpp_rpc_next_id()).
+ */
+void ocpp_rpc_write_call_open(ocpp_jw_t *jw, const char *id, ocpp_rpc_action_t action);
+
+/**
+ * @brief Write `[3,"<id>",`; the caller then writes the payload object and
+ *        calls ocpp_rpc_write_close().
+ */
+void ocpp_rpc_write_result_open(ocpp_jw_t *jw, const char *id, size_t id_len);
+
+/** @brief Close the frame opened by ocpp_rpc_write_call_open()/_result_open(). */
+void ocpp_rpc_write_close(ocpp_jw_t *jw);
+
+/**
+ * @brief Write a complete `[4,"<id>","<ErrorCode>","<description>",{}]`.
+ *        If it does not fit with the description, it is written with an
+ *        empty description (the writer is rewound first).
+ * @param description NUL-terminated, may be NULL (empty).
+ * @return OCPP_OK, or OCPP_ERR_NOMEM if even that does not fit (see
+ *         OCPP_RPC_ERROR_MIN_CAP).
+ */
+ocpp_status_t ocpp_rpc_write_error(ocpp_jw_t *jw, const char *id, size_t id_len, ocpp_rpc_err_t err,
+                                   const char *description);
+
+/* ------------------------------------------------------------------------ */
+/* Message ids                                                               */
+/* ------------------------------------------------------------------------ */
+
+/** Message id generator state. */
+typedef struct {
+    uint32_t prefix;  /**< Random per boot. */
+    uint32_t counter; /**< Next sequence number. */
+} ocpp_rpc_ids_t;
+
+/** @brief Seed the generator with 32 random bits (from the random port). */
+void ocpp_rpc_ids_init(ocpp_rpc_ids_t *ids, uint32_t random_seed);
+
+/**
+ * @brief Next message id, "pppppppp-cccccccc" (17 ASCII characters: the
+ *        random prefix and the counter in hex). Unique for 2^32 calls after
+ *        init; across reboots, unique unless two boots draw the same prefix.
+ * @param out at least OCPP_RPC_ID_MAX + 1 bytes; NUL-terminated.
+ */
+void ocpp_rpc_next_id(ocpp_rpc_ids_t *ids, char out[OCPP_RPC_ID_MAX + 1]);
+
+/* ------------------------------------------------------------------------ */
+/* Outstanding CALL (OCPP-J 1.6 §4.1.1: at most one per connection)          */
+/* ------------------------------------------------------------------------ */
+
+/** The one CALL we sent and wait an answer for. */
+typedef struct {
+    char id[OCPP_RPC_ID_MAX + 1];
+    ocpp_rpc_action_t action;
+    uint32_t sent_at_ms;
+    bool active;
+} ocpp_rpc_pending_t;
+
+/**
+ * @brief Record a CALL that was sent.
+ * @return OCPP_OK; OCPP_ERR_BUSY if one is already outstanding;
+ *         OCPP_ERR_PARAM for an id longer than 36 bytes.
+ */
+ocpp_status_t ocpp_rpc_pending_start(ocpp_rpc_pending_t *p, const char *id,
+                                     ocpp_rpc_action_t action, uint32_t now_ms);
+
+/** @brief True if a CALL is outstanding and its id equals id[0..id_len). */
+bool ocpp_rpc_pending_match(const ocpp_rpc_pending_t *p, const char *id, size_t id_len);
+
+/**
+ * @brief True if a CALL is outstanding for timeout_ms or more. Wrap-safe for
+ *        intervals below 2^31 ms.
+ */
+bool ocpp_rpc_pending_expired(const ocpp_rpc_pending_t *p, uint32_t now_ms, uint32_t timeout_ms);
+
+/** @brief Forget the outstanding CALL (answered, timed out, connection lost). */
+void ocpp_rpc_pending_clear(ocpp_rpc_pending_t *p);
+
+/* ------------------------------------------------------------------------ */
+/* Dispatch                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Handler for an incoming CALL.
+ * @param ctx            the dispatch context.
+ * @param payload        the CALL payload (an object).
+ * @param result_payload writer positioned after `[3,"<id>",`: write exactly
+ *                       one object (the CALLRESULT payload).
+ * @param err_desc       on error, may receive a static description.
+ * @return OCPP_RPC_OK after writing the payload, or the error code to answer
+ *         with (anything written is then discarded).
+ */
+typedef ocpp_rpc_err_t (*ocpp_rpc_handler_fn)(void *ctx, const ocpp_json_value_t *payload,
+                                              ocpp_jw_t *result_payload, const char **err_desc);
+
+/** One row of a handler table. */
+typedef struct {
+    ocpp_rpc_action_t action;
+    ocpp_rpc_handler_fn fn;
+} ocpp_rpc_handler_entry_t;
+
+/**
+ * @brief Answer a parsed CALL: write the complete CALLRESULT or CALLERROR
+ *        into `jw` (a fresh writer, or one positioned where the frame goes).
+ *
+ *   - action name not an OCPP 1.6 action: NotImplemented;
+ *   - a 1.6 action with no row in the table (profile compiled out, or a
+ *     CP-to-CS action): NotSupported;
+ *   - the handler's error code, with its description;
+ *   - the handler's payload does not fit, or is not exactly one object:
+ *     InternalError (the writer is rewound, so the CALLERROR fits whenever
+ *     the buffer holds OCPP_RPC_ERROR_MIN_CAP bytes).
+ *
+ * @return OCPP_OK when an answer was written; OCPP_ERR_NOMEM if not even a
+ *         CALLERROR fits; OCPP_ERR_PARAM for NULL arguments or a frame that
+ *         is no CALL.
+ */
+ocpp_status_t ocpp_rpc_dispatch(const ocpp_rpc_handler_entry_t *table, size_t n, void *ctx,
+                                const ocpp_rpc_frame_t *frame, ocpp_jw_t *jw);
+
+/* ------------------------------------------------------------------------ */
+/* Payload field helpers                                                     */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Common contract: `payload` is the CALL payload object. When the field is
+ * absent and `required` is false, OCPP_RPC_OK is returned and the output is
+ * left unchanged (pre-set your default; ocpp_rpc_has() tells presence).
+ * Errors:
+ *   absent and required          -> OccurenceConstraintViolation
+ *   wrong JSON type (incl. null) -> TypeConstraintViolation
+ *   out of range / not in enum /
+ *   string longer than maxlen    -> PropertyConstraintViolation
+ * and *desc (may be NULL) receives a short static description naming the
+ * problem ("connectorId: out of range").
+ */
+
+/** @brief True if the payload object has member `key`. */
+bool ocpp_rpc_has(const ocpp_json_value_t *payload, const char *key);
+
+/** @brief Integer field (no fraction, no exponent) in [min, max]. */
+ocpp_rpc_err_t ocpp_rpc_get_int(const ocpp_json_value_t *payload, const char *key, bool required,
+                                int64_t min, int64_t max, int64_t *out, const char **desc);
+
+/**
+ * @brief Decimal field as fixed point (value * 10^scale, see
+ *        ocpp_json_as_decimal()) in [min, max].
+ */
+ocpp_rpc_err_t ocpp_rpc_get_decimal(const ocpp_json_value_t *payload, const char *key,
+                                    bool required, unsigned scale, int64_t min, int64_t max,
+                                    int64_t *out, const char **desc);
+
+/**
+ * @brief String field of at most `maxlen` characters (CiStringNType: N),
+ *        decoded into buf[0..cap) and NUL-terminated. If the string is longer
+ *        than maxlen: PropertyConstraintViolation. If it is within maxlen but
+ *        does not fit cap: InternalError (the caller's buffer is too small).
+ */
+ocpp_rpc_err_t ocpp_rpc_get_string(const ocpp_json_value_t *payload, const char *key, bool required,
+                                   size_t maxlen, char *buf, size_t cap, const char **desc);
+
+/**
+ * @brief Enumeration field: *index receives i such that the string equals
+ *        names[i] (exact, case-sensitive as in the OCPP JSON schemas).
+ */
+ocpp_rpc_err_t ocpp_rpc_get_enum(const ocpp_json_value_t *payload, const char *key, bool required,
+                                 const char *const names[], size_t n, size_t *index,
+                                 const char **desc);
+
+/** @brief Boolean field. */
+ocpp_rpc_err_t ocpp_rpc_get_bool(const ocpp_json_value_t *payload, const char *key, bool required,
+                                 bool *out, const char **desc);
+
+/**
+ * @brief dateTime field (see ocpp_rpc_parse_datetime()) as unix seconds.
+ *        A string that is no valid date-time: PropertyConstraintViolation.
+ */
+ocpp_rpc_err_t ocpp_rpc_get_datetime(const ocpp_json_value_t *payload, const char *key,
+                                     bool required, int64_t *out, const char **desc);
+
+/**
+ * @brief Object or array field (a sub-value to navigate further).
+ * @param type OCPP_JSON_OBJECT or OCPP_JSON_ARRAY.
+ */
+ocpp_rpc_err_t ocpp_rpc_get_container(const ocpp_json_value_t *payload, const char *key,
+                                      bool required, ocpp_json_type_t type, ocpp_json_value_t *out,
+                                      const char **desc);
+
+/* ------------------------------------------------------------------------ */
+/* Date-time                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * @brief Parse an RFC 3339 date-time, "2013-02-01T20:53:32.486Z" or with an
+ *        offset "2013-02-01T21:53:32+01:00", to unix seconds (UTC).
+ *
+ * Years 0000..9999; fraction of any length (truncated to milliseconds);
+ * 't' and 'z' also accepted in lower case (RFC 3339 §5.6 NOTE); a leap second
+ * ":60" is accepted as ":59". No offset at all is taken as UTC (seen in the
+ * wild; OCPP 1.6 §3.? asks for UTC anyway). Rejected: hour 24, invalid
+ * days (Feb 30, Feb 29 in non-leap years), missing seconds, a space instead
+ * of 'T', offsets beyond ±23:59, trailing text.
+ *
+ * @param ms may be NULL; receives the milliseconds 0..999.
+ * @return OCPP_OK; OCPP_ERR_PARSE for a malformed text; OCPP_ERR_RANGE for
+ *         a well-formed but impossible date or time; OCPP_ERR_PARAM for NULL.
+ */
+ocpp_status_t ocpp_rpc_parse_datetime_text(const char *s, size_t len, int64_t *unix_s,
+                                           uint16_t *ms);
+
+/**
+ * @brief ocpp_rpc_parse_datetime_text() on a JSON string value.
+ * @return as above; OCPP_ERR_TYPE if v is no string.
+ */
+ocpp_status_t ocpp_rpc_parse_datetime(const ocpp_json_value_t *v, int64_t *unix_s);
+
+/**
+ * @brief Format unix seconds and milliseconds as "2026-11-22T05:52:08.000Z".
+ * @param unix_s 0 (1970) .. 253402300799 (9999-12-31T23:59:59Z); clamped.
+ * @param ms 0..999; clamped.
+ * @param out at least OCPP_RPC_DATETIME_LEN + 1 bytes; NUL-terminated.
+ */
+void ocpp_rpc_format_datetime(int64_t unix_s, uint16_t ms, char out[OCPP_RPC_DATETIME_LEN + 1]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OCPP_RPC_H */
