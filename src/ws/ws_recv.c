@@ -302,8 +302,8 @@ static ocpp_status_t ping_tick(ocpp_ws_t *ws, uint32_t now_ms)
     if (ws->ping_outstanding) {
         return ocpp_ws_fail(ws, 0, OCPP_ERR_TIMEOUT); /* no pong for a whole period */
     }
-    if (ws->ctl_tx_len != 0u) {
-        return OCPP_OK; /* a control frame is queued: ping on a later call */
+    if (ws->ctl_tx_len != 0u || (ws->in_payload && ws->frame_left == 0u)) {
+        return OCPP_OK; /* a control frame is queued or waiting: ping later */
     }
     ocpp_ws_ctl_queue(ws, OCPP_WS_OP_PING, NULL, 0);
     ws->ping_outstanding = true;

@@ -1488,6 +1488,66 @@ static void test_pong_not_interleaved(void **state)
     fx_free(f);
 }
 
+/* RFC 6455 §5.5.2: every ping gets its pong even under back-pressure; a pong
+ * partly on the wire is finished first (frames never interleave), and our
+ * keep-alive ping waits while a control frame is queued. */
+static void test_control_backpressure(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new_cfg(1024, 1, 0);
+    fx_open(f);
+    const char *m;
+    size_t n;
+    uint8_t b0, pl[8];
+    assert_int_equal(fx_recv(f, 0, &m, &n), OCPP_PENDING); /* timer starts */
+    f->net.send_budget = 3;
+    push_frame(&f->net, 0x89, "A", 1);
+    push_frame(&f->net, 0x89, "B", 1);
+    assert_int_equal(fx_recv(f, 10, &m, &n), OCPP_PENDING);
+    assert_int_equal(f->net.in_pos, f->net.in_len); /* B read, its pong waits */
+    f->net.send_budget = 0;
+    assert_int_equal(fx_recv(f, 1000, &m, &n), OCPP_PENDING); /* ping due, deferred */
+    f->net.send_budget = SIZE_MAX;
+    assert_int_equal(fx_recv(f, 1100, &m, &n), OCPP_PENDING);
+    assert_true(next_sent(&f->net, &b0, pl, sizeof pl, &n));
+    assert_int_equal(b0, 0x8A);
+    assert_int_equal(pl[0], 'A');
+    assert_true(next_sent(&f->net, &b0, pl, sizeof pl, &n));
+    assert_int_equal(b0, 0x8A);
+    assert_int_equal(pl[0], 'B');
+    assert_false(next_sent(&f->net, &b0, pl, sizeof pl, &n));
+    assert_int_equal(fx_recv(f, 1101, &m, &n), OCPP_PENDING);
+    assert_true(next_sent(&f->net, &b0, pl, sizeof pl, &n));
+    assert_int_equal(b0, 0x89); /* the keep-alive ping, after them */
+    assert_false(next_sent(&f->net, &b0, pl, sizeof pl, &n));
+
+    /* a server close while our pong is half sent: the pong is finished first */
+    f->net.send_budget = 2;
+    push_frame(&f->net, 0x89, "C", 1);
+    push_frame(&f->net, 0x88, "\x03\xe8", 2);
+    assert_int_equal(fx_recv(f, 1200, &m, &n), OCPP_PENDING);
+    f->net.send_budget = SIZE_MAX;
+    assert_int_equal(fx_recv(f, 1300, &m, &n), OCPP_ERR_CLOSED);
+    assert_true(next_sent(&f->net, &b0, pl, sizeof pl, &n));
+    assert_int_equal(b0, 0x8A);
+    expect_close_sent(&f->net, 1000);
+    fx_free(f);
+
+    /* close() while the close echo is still going out: finish what fits, release */
+    f = fx_new(1024);
+    fx_open(f);
+    f->net.send_budget = 3;
+    push_frame(&f->net, 0x88, "\x03\xe8", 2);
+    assert_int_equal(fx_recv(f, 0, &m, &n), OCPP_ERR_CLOSED);
+    assert_int_equal(ocpp_ws_state(&f->ws), OCPP_WS_CLOSING);
+    f->net.send_budget = SIZE_MAX;
+    ocpp_ws_close(&f->ws);
+    expect_close_sent(&f->net, 1000);
+    assert_int_equal(ocpp_ws_state(&f->ws), OCPP_WS_CLOSED);
+    assert_int_equal(f->net.closes, 1);
+    fx_free(f);
+}
+
 /* RFC 6455 §5.5.2/§5.5.3 keep-alive (OCPP-J 1.6 §5 WebSocketPingInterval):
  * a ping every interval of now_ms; no pong by the next one -> OCPP_ERR_TIMEOUT.
  * Wrap-safe across 2^32 ms. */
@@ -1676,6 +1736,7 @@ int main(void)
         cmocka_unit_test(test_hard_cap_1009),
         cmocka_unit_test(test_partial_sends),
         cmocka_unit_test(test_pong_not_interleaved),
+        cmocka_unit_test(test_control_backpressure),
         cmocka_unit_test(test_ping_timer_and_timeout),
         cmocka_unit_test(test_client_close_and_reopen),
         cmocka_unit_test(test_peer_drops_tcp),
