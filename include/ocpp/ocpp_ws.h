@@ -127,22 +127,77 @@ ocpp_status_t ocpp_ws_init(ocpp_ws_t *ws, const ocpp_ws_config_t *cfg);
 /** @brief Fill `out` with the message-port functions of this client. */
 void ocpp_ws_msg_port(ocpp_ws_t *ws, ocpp_msg_port_t *out);
 
-/** @brief Change the ping interval (WebSocketPingInterval, seconds; 0 off). */
+/**
+ * @brief Change the ping interval (WebSocketPingInterval, seconds; 0 off).
+ *        The period restarts at the next ocpp_ws_recv(); an outstanding ping
+ *        is forgiven.
+ */
 void ocpp_ws_set_ping_interval(ocpp_ws_t *ws, uint32_t seconds);
 
 /** @brief Current state. */
 ocpp_ws_state_t ocpp_ws_state(const ocpp_ws_t *ws);
 
 /* The message-port functions, also callable directly (ctx is the ocpp_ws_t). */
-ocpp_status_t ocpp_ws_open(void *ctx, const ocpp_msg_open_t *params);
-ocpp_status_t ocpp_ws_send(void *ctx, char *msg, size_t len);
+
 /**
- * @brief Receive one text message (see ocpp_msg_port_t.recv). On
- *        OCPP_ERR_TOO_LARGE, *msg and *len hold the first bytes of the
- *        refused message (as many as fit) so that the caller can recover its
- *        OCPP-J message id and answer with a CALLERROR.
+ * @brief Open (see ocpp_msg_port_t.open): drives net->connect, sends the HTTP
+ *        upgrade (RFC 6455 §4.1; Authorization: Basic when basic_user is set)
+ *        and checks the 101 response, including that the server echoes
+ *        params->subprotocol (OCPP-J 1.6 §3). Call again while it returns
+ *        OCPP_PENDING. Works again after a close, on the same ocpp_ws_t.
+ * @return OCPP_OK open; OCPP_PENDING; OCPP_ERR_PARAM for bad params (NULL or
+ *         empty host, CR/LF/space in host, path, subprotocol or user, ':' in
+ *         the user); OCPP_ERR_NOMEM if the request does not fit rx_buf;
+ *         OCPP_ERR_AUTH for 401/403; OCPP_ERR_PROTOCOL for any other bad
+ *         response or one larger than rx_buf; the net port's errors. On error
+ *         the state is OCPP_WS_CLOSED and the stream has been released.
+ */
+ocpp_status_t ocpp_ws_open(void *ctx, const ocpp_msg_open_t *params);
+
+/**
+ * @brief Send one text message (see ocpp_msg_port_t.send) as one masked
+ *        frame; the header goes into the OCPP_MSG_HEADROOM bytes before msg
+ *        and the payload is masked in place (the buffer is modified).
+ * @return OCPP_OK sent; OCPP_PENDING: call again with the same msg and len
+ *         and an untouched buffer (a queued control frame may also hold the
+ *         message back before its first byte); OCPP_ERR_PARAM if a pending
+ *         send is continued with other arguments; OCPP_ERR_CLOSED when not
+ *         open (OCPP_ERR_STATE while opening); the net port's error (then
+ *         CLOSED).
+ */
+ocpp_status_t ocpp_ws_send(void *ctx, char *msg, size_t len);
+
+/**
+ * @brief Receive one text message (see ocpp_msg_port_t.recv); also answers
+ *        pings, sends keep-alive pings and runs the close handshake. Call it on
+ *        every poll while open.
+ *
+ * On OCPP_ERR_TOO_LARGE, *msg and *len hold the first rx_cap bytes of a
+ * message larger than rx_cap, so that the caller can recover its OCPP-J
+ * message id and answer with a CALLERROR. It is returned once, as soon as the
+ * buffer is full; the rest of that message (later fragments too) is then read
+ * and discarded by the following calls, and the connection stays open. With
+ * cfg.max_msg_len set, a message announced larger than that is refused with
+ * close 1009 and OCPP_ERR_PROTOCOL instead.
+ *
+ * @return OCPP_OK with *msg and *len set (valid until the next recv or close);
+ *         OCPP_PENDING; OCPP_ERR_TOO_LARGE (see above); OCPP_ERR_CLOSED
+ *         when the server closed (its close frame is echoed with the same
+ *         code, state CLOSING until the echo is out, then CLOSED) or the
+ *         stream ended; OCPP_ERR_TIMEOUT when a ping got no pong within one
+ *         interval; OCPP_ERR_PROTOCOL when the server broke RFC 6455 (sent
+ *         with close 1002), sent a binary message (1003) or invalid UTF-8
+ *         (1007); OCPP_ERR_STATE while opening; the net port's errors.
+ *         Every error except OCPP_ERR_TOO_LARGE leaves the connection closed
+ *         or closing.
  */
 ocpp_status_t ocpp_ws_recv(void *ctx, uint32_t now_ms, const char **msg, size_t *len);
+
+/**
+ * @brief Close: sends a close frame (1000) if that is possible without
+ *        blocking and without splitting a data frame that is half sent, then
+ *        net->close(); state CLOSED. Idempotent.
+ */
 void ocpp_ws_close(void *ctx);
 
 #ifdef __cplusplus
