@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# Size report: builds bench/size/firmware.c for each cross target
+# (cmake/toolchains/<target>.cmake) with -Os --gc-sections, parses the linker
+# map and prints flash (.text+.rodata) and RAM (.data+.bss) per library module,
+# plus sizeof(ocpp_cp_t). Also checks that every public function of the
+# library is kept in the firmware, and runs the nm gate with the target's nm.
+#
+# Usage: scripts/size.sh [--write-docs] [--no-build] [--targets "t1 t2"]
+#   --write-docs  also write the table to docs/size.md
+#   --no-build    use the existing build-cross-<target>/ directories
+# Build dirs: <repo>/build-cross-<target> (override the prefix with
+# OCPP_CROSS_BUILD_PREFIX). Exit status: non-zero if a target failed.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+targets="cortex-m4f cortex-m0plus rv32imc xtensa-lx106"
+write_docs=0
+build=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --write-docs) write_docs=1; shift ;;
+    --no-build) build=0; shift ;;
+    --targets) targets=$2; shift 2 ;;
+    *) echo "usage: $0 [--write-docs] [--no-build] [--targets \"t1 t2\"]" >&2; exit 2 ;;
+    esac
+done
+prefix=${OCPP_CROSS_BUILD_PREFIX:-$root/build-cross-}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+ok_targets=""
+
+# Map file -> "module<TAB>flash<TAB>ram" lines (GNU ld map format).
+parse_map() {
+    awk '
+    function module(f,   p, m) {
+        if ((p = index(f, "/ocpp.dir/")) > 0) {
+            m = substr(f, p + 10)
+            if (m !~ /\//) return "src"
+            sub(/\/[^\/]*$/, "", m)
+            return "src/" m
+        }
+        if (f ~ /xtensa-lx106-libgcc/) return "(runtime)"
+        if (f ~ /ocpp-size-fw\.dir\//) return "(firmware)"
+        if (f ~ /libgcc\.a/) return "(libgcc)"
+        if (f ~ /lib(c|c_nano|g|g_nano|nosys|m)\.a/) return "(libc)"
+        if (f ~ /crt[^\/]*\.o$/) return "(startup)"
+        return "(other)"
+    }
+    function kind(s) {
+        if (s ~ /^\.(text|literal|init|fini|iram|glue_7|glue_7t|vfp11_veneer|v4_bx|iplt)/) return "flash"
+        if (s ~ /^\.(rodata|srodata|rdata|ARM\.extab|ARM\.exidx|init_array|fini_array|preinit_array)/) return "flash"
+        if (s ~ /^\.(data|sdata|bss|sbss|tdata|tbss)/ || s == "COMMON") return "ram"
+        return ""
+    }
+    function account(sec, size, file,   k, m) {
+        k = kind(sec)
+        if (k == "" || outsec == "/DISCARD/") return
+        m = module(file)
+        mods[m] = 1
+        if (k == "flash") flash[m] += strtonum_(size)
+        else ram[m] += strtonum_(size)
+    }
+    function strtonum_(h,   i, c, v) {
+        v = 0; h = tolower(h); sub(/^0x/, "", h)
+        for (i = 1; i <= length(h); i++) { c = index("0123456789abcdef", substr(h, i, 1)) - 1; v = v * 16 + c }
+        return v
+    }
+    /^Linker script and memory map/ { started = 1; next }
+    !started { next }
+    /^[^ ]/ { outsec = $1; pending = ""; next }
+    pending != "" {
+        if ($1 ~ /^0x/ && $2 ~ /^0x/ && NF >= 3) account(pending, $2, $3)
+        pending = ""
+        next
+    }
+    /^ [^ *]/ || /^ COMMON/ {
+        if (NF == 1) { pending = $1; next }
+        if (NF >= 4 && $2 ~ /^0x/ && $3 ~ /^0x/) account($1, $3, $4)
+    }
+    END { for (m in mods) printf "%s\t%d\t%d\n", m, flash[m], ram[m] }
+    ' "$1" | sort
+}
+
+# Public functions (declared in include/ocpp/*.h) defined in the library but
+# absent from the firmware.
+not_kept() {
+    local nm=$1 lib=$2 elf=$3
+    grep -ohE '\bocpp_[a-z0-9_]+[[:space:]]*\(' "$root"/include/ocpp/*.h | sed 's/[[:space:](]*$//' | sort -u >"$tmp/public"
+    "$nm" "$lib" 2>/dev/null | awk '$2 == "T" { print $3 }' | sort -u >"$tmp/defined"
+    "$nm" "$elf" | awk '$2 ~ /^[Tt]$/ { print $3 }' | sort -u >"$tmp/kept"
+    comm -12 "$tmp/public" "$tmp/defined" | comm -23 - "$tmp/kept"
+}
+
+probe_size() { # nm symbol -> size in decimal, or empty
+    "$1" -S "$2" 2>/dev/null | awk -v s="$3" '$NF == s && NF >= 4 { print $2 }' | while read -r h; do
+        printf '%d\n' "0x$h"
+    done
+}
+
+for t in $targets; do
+    dir="$prefix$t"
+    tc="$root/cmake/toolchains/$t.cmake"
+    echo "--- size: $t ($dir)"
+    if [ "$build" -eq 1 ]; then
+        if ! cmake -S "$root" -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$tc" -DCMAKE_BUILD_TYPE=MinSizeRel \
+            -DOCPP_BUILD_TESTS=OFF -DOCPP_BUILD_PORT_POSIX=OFF -DOCPP_BUILD_SIZE=ON >"$tmp/log" 2>&1 ||
+            ! cmake --build "$dir" -j2 >>"$tmp/log" 2>&1; then
+            echo "size: $t: build FAILED"
+            tail -30 "$tmp/log"
+            failed=$((failed + 1))
+            continue
+        fi
+    fi
+    info="$dir/bench/size/size-info.txt"
+    [ -f "$info" ] || { echo "size: $t: $info missing (build first)"; failed=$((failed + 1)); continue; }
+    map=$(sed -n 's/^map=//p' "$info")
+    elf=$(sed -n 's/^elf=//p' "$info")
+    lib=$(sed -n 's/^lib=//p' "$info")
+    nm=$(sed -n 's/^nm=//p' "$info")
+    objdump=$(sed -n 's/^objdump=//p' "$info")
+    parse_map "$map" >"$tmp/$t.tsv"
+
+    # The gate on the target's own objects.
+    if ! "$root/scripts/check_nm.sh" --nm "$nm" --objdump "$objdump" -q "$lib"; then
+        echo "size: $t: nm gate FAILED"
+        failed=$((failed + 1))
+    fi
+    missing=$(not_kept "$nm" "$lib" "$elf")
+    if [ -n "$missing" ]; then
+        echo "size: $t: public functions not kept in the firmware (extend bench/size/firmware.c):"
+        printf '  %s\n' $missing
+        failed=$((failed + 1))
+    fi
+
+    # sizeof probes (built on demand; "n/a" until the header exists).
+    cp_size="n/a" ws_size="n/a" conns=""
+    if cmake --build "$dir" --target ocpp-size-probe-cp >"$tmp/probe.log" 2>&1; then
+        probe=$(sed -n 's/^probe_cp=//p' "$info")
+        cp_size=$(probe_size "$nm" "$probe" ocpp_size_probe_cp)
+        conns=$(probe_size "$nm" "$probe" ocpp_size_probe_max_connectors)
+    fi
+    if cmake --build "$dir" --target ocpp-size-probe-ws >"$tmp/probe.log" 2>&1; then
+        probe=$(sed -n 's/^probe_ws=//p' "$info")
+        ws_size=$(probe_size "$nm" "$probe" ocpp_size_probe_ws)
+    fi
+    : "${cp_size:=n/a}" "${ws_size:=n/a}" "${conns:=2}"
+    printf '%s\t%s\t%s\n' "$cp_size" "$ws_size" "$conns" >"$tmp/$t.probe"
+    ok_targets="$ok_targets $t"
+done
+
+# Table: modules as rows, targets as columns ("flash / RAM").
+render() { # $1 = text | md
+    local fmt=$1 t
+    awk -F'\t' -v fmt="$fmt" -v targets="$ok_targets" -v dir="$tmp" '
+    BEGIN {
+        nt = split(targets, T, " ")
+        for (i = 1; i <= nt; i++) {
+            f = dir "/" T[i] ".tsv"
+            while ((getline line < f) > 0) {
+                split(line, a, "\t"); m = a[1]
+                if (!(m in seen)) { seen[m] = 1; order[++nm] = m }
+                fl[T[i], m] = a[2]; ra[T[i], m] = a[3]
+                if (m ~ /^src/) { tf[T[i]] += a[2]; tr[T[i]] += a[3] }
+                else { of[T[i]] += a[2]; or_[T[i]] += a[3] }
+            }
+            close(f)
+            f = dir "/" T[i] ".probe"
+            if ((getline line < f) > 0) { split(line, a, "\t"); cps[T[i]] = a[1]; wss[T[i]] = a[2]; nc[T[i]] = a[3] }
+            close(f)
+        }
+        # library modules first (sorted by the shell), then the rest
+        n = 0
+        for (i = 1; i <= nm; i++) if (order[i] ~ /^src/) rows[++n] = order[i]
+        nlib = n
+        if (fmt == "md") {
+            h = "| module |"; s = "|---|"
+            for (i = 1; i <= nt; i++) { h = h " " T[i] " flash | RAM |"; s = s "---:|---:|" }
+            print h; print s
+            for (r = 1; r <= nlib; r++) {
+                l = "| `" rows[r] "` |"
+                for (i = 1; i <= nt; i++) l = l " " (fl[T[i], rows[r]] + 0) " | " (ra[T[i], rows[r]] + 0) " |"
+                print l
+            }
+            l = "| **library total** |"
+            for (i = 1; i <= nt; i++) l = l " **" (tf[T[i]] + 0) "** | **" (tr[T[i]] + 0) "** |"
+            print l
+            l = "| (libc, libgcc, startup, firmware; not counted) |"
+            for (i = 1; i <= nt; i++) l = l " " (of[T[i]] + 0) " | " (or_[T[i]] + 0) " |"
+            print l
+            print ""
+            l = "| context (caller-owned RAM) |"
+            s = "|---|"
+            for (i = 1; i <= nt; i++) { l = l " " T[i] " |"; s = s "---:|" }
+            print l; print s
+            l = "| `sizeof(ocpp_cp_t)`, " nc[T[1]] " connectors |"
+            for (i = 1; i <= nt; i++) l = l " " cps[T[i]] " |"
+            print l
+            l = "| `sizeof(ocpp_ws_t)` |"
+            for (i = 1; i <= nt; i++) l = l " " wss[T[i]] " |"
+            print l
+        } else {
+            printf "%-22s", "bytes: flash / RAM"
+            for (i = 1; i <= nt; i++) printf " %17s", T[i]
+            printf "\n"
+            for (r = 1; r <= nlib; r++) {
+                printf "%-22s", rows[r]
+                for (i = 1; i <= nt; i++) printf " %17s", (fl[T[i], rows[r]] + 0) " / " (ra[T[i], rows[r]] + 0)
+                printf "\n"
+            }
+            printf "%-22s", "library total"
+            for (i = 1; i <= nt; i++) printf " %17s", (tf[T[i]] + 0) " / " (tr[T[i]] + 0)
+            printf "\n"
+            printf "%-22s", "(libc+rt+fw, excl.)"
+            for (i = 1; i <= nt; i++) printf " %17s", (of[T[i]] + 0) " / " (or_[T[i]] + 0)
+            printf "\n"
+            printf "%-22s", "sizeof ocpp_cp_t, " nc[T[1]] " cn"
+            for (i = 1; i <= nt; i++) printf " %17s", cps[T[i]]
+            printf "\n"
+            printf "%-22s", "sizeof ocpp_ws_t"
+            for (i = 1; i <= nt; i++) printf " %17s", wss[T[i]]
+            printf "\n"
+        }
+    }' /dev/null
+}
+
+if [ -n "$ok_targets" ]; then
+    echo
+    echo "Size of the ocpp-c library per module (bench/size/firmware.c, -Os, --gc-sections):"
+    render text
+    if [ "$write_docs" -eq 1 ]; then
+        {
+            echo "# Code size"
+            echo
+            echo "Generated by \`make size\` (\`scripts/size.sh --write-docs\`); do not edit by hand."
+            echo
+            echo "What a firmware that calls every public function of the library pays, in bytes,"
+            echo "per module: flash is \`.text\` + \`.rodata\`, RAM is \`.data\` + \`.bss\` (always 0: the"
+            echo "library has no globals; the caller owns all memory, see the context sizes below)."
+            echo "Built with \`-Os -ffunction-sections -fdata-sections\` and linked with"
+            echo "\`--gc-sections\` (gcc 12.2, newlib-nano on Arm, picolibc on RISC-V and Xtensa)."
+            echo "Library commit: \`$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)\`."
+            echo
+            render md
+        } >"$tmp/size.md"
+        mkdir -p "$root/docs"
+        mv "$tmp/size.md" "$root/docs/size.md"
+        echo "size: wrote docs/size.md"
+    fi
+fi
+if [ "$failed" -ne 0 ]; then
+    echo "size: $failed problem(s)"
+    exit 1
+fi
