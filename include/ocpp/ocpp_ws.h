@@ -143,7 +143,7 @@ ocpp_ws_state_t ocpp_ws_state(const ocpp_ws_t *ws);
  * @brief Open (see ocpp_msg_port_t.open): drives net->connect, sends the HTTP
  *        upgrade (RFC 6455 §4.1; Authorization: Basic when basic_user is set)
  *        and checks the 101 response, including that the server echoes
- *        params->subprotocol (OCPP-J 1.6 §3). Call again while it returns
+ *        params->subprotocol (OCPP-J 1.6 §3.1.2, §3.2). Call again while it returns
  *        OCPP_PENDING. Works again after a close, on the same ocpp_ws_t.
  * @return OCPP_OK open; OCPP_PENDING; OCPP_ERR_PARAM for bad params (NULL or
  *         empty host, CR/LF/space in host, path, subprotocol or user, ':' in

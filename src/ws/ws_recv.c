@@ -86,7 +86,7 @@ static ocpp_status_t data_frame_start(ocpp_ws_t *ws, uint64_t len)
         return protocol_error(ws); /* stray continuation, or a new message inside one */
     }
     if (ws->opcode == OCPP_WS_OP_BIN) {
-        /* OCPP-J 1.6 §3 uses text messages only */
+        /* OCPP-J 1.6 §4.1.2: UTF-8 JSON text only */
         return ocpp_ws_fail(ws, WS_CLOSE_DATA_TYPE, OCPP_ERR_PROTOCOL);
     }
     if (ws->opcode == OCPP_WS_OP_TEXT) {

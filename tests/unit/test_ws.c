@@ -554,7 +554,7 @@ static void test_handshake_ok(void **state)
     fx_free(f);
 }
 
-/* RFC 6455 §4.1 item 4 / §10.3: the key is 16 fresh random bytes per connection. */
+/* RFC 6455 §4.1 item 7 / §10.3: the key is 16 fresh random bytes per connection. */
 static void test_handshake_key_fresh(void **state)
 {
     (void)state;
@@ -600,7 +600,7 @@ static void test_handshake_host_header(void **state)
     }
 }
 
-/* A path is required on the request line (RFC 6455 §4.1 item 2): "/" when empty. */
+/* RFC 6455 §4.1 items 2-3: "GET <path> HTTP/1.1"; the path is "/" when empty. */
 static void test_handshake_default_path(void **state)
 {
     (void)state;
@@ -665,8 +665,9 @@ static void test_handshake_wrong_accept(void **state)
     fx_free(f);
 }
 
-/* OCPP-J 1.6 §3.1 (and RFC 6455 §4.1 item 6): the server must answer with the
- * subprotocol we asked for; otherwise the charge point drops the connection. */
+/* OCPP-J 1.6 §3.1.2/§3.2 (and RFC 6455 §4.1 item 6): the server answers with the
+ * subprotocol we asked for, or without one when it does not agree; then the
+ * charge point drops the connection. */
 static void test_handshake_subprotocol(void **state)
 {
     (void)state;
@@ -827,7 +828,7 @@ static void test_handshake_basic_auth(void **state)
         strstr(sent_text(f), "\r\nAuthorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"));
     fx_free(f);
 
-    /* OCPP 1.6 security whitepaper: AuthorizationKey is 20 binary bytes */
+    /* OCPP-J 1.6 §6.2.2: the password is the 20-byte authorization key */
     static const uint8_t key[20] = {0x00, 0xff, 0x0d, 0x0a, 0x3a, 0x80, 1,  2,  3, 4,
                                     5,    6,    7,    8,    9,    10,   11, 12, 0, 0xfe};
     uint8_t raw[40];
@@ -1113,8 +1114,8 @@ static void test_bad_frames_refused(void **state)
     }
 }
 
-/* OCPP-J 1.6 §3 uses text frames only: a binary message is refused with 1003
- * (RFC 6455 §7.4.1 "unsupported data"). */
+/* OCPP-J 1.6 §4.1.2: messages are UTF-8 JSON text, so a binary message is
+ * refused with 1003 (RFC 6455 §7.4.1 "unsupported data"). */
 static void test_binary_refused(void **state)
 {
     (void)state;
@@ -1548,7 +1549,7 @@ static void test_control_backpressure(void **state)
     fx_free(f);
 }
 
-/* RFC 6455 §5.5.2/§5.5.3 keep-alive (OCPP-J 1.6 §5 WebSocketPingInterval):
+/* RFC 6455 §5.5.2/§5.5.3 keep-alive (OCPP-J 1.6 §5.3, §7 WebSocketPingInterval):
  * a ping every interval of now_ms; no pong by the next one -> OCPP_ERR_TIMEOUT.
  * Wrap-safe across 2^32 ms. */
 static void test_ping_timer_and_timeout(void **state)
