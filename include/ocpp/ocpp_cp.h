@@ -132,10 +132,10 @@ const char *ocpp_cp_error_str(ocpp_cp_error_t e);
 
 /** Kinds of event reported to the application. */
 typedef enum {
-    OCPP_CP_EV_CONNECTION, /**< conn changed (see ocpp_cp_event_t.conn). */
-    OCPP_CP_EV_MSG_OUT,    /**< A message is being sent (text, len). */
-    OCPP_CP_EV_MSG_IN,     /**< A message was received (text, len). */
-    OCPP_CP_EV_TIME_SET,   /**< The clock was set from the CSMS (unix_time). */
+    OCPP_CP_EV_CONNECTION,     /**< conn changed (see ocpp_cp_event_t.conn). */
+    OCPP_CP_EV_MSG_OUT,        /**< A message is being sent (text, len). */
+    OCPP_CP_EV_MSG_IN,         /**< A message was received (text, len). */
+    OCPP_CP_EV_TIME_SET,       /**< The clock was set from the CSMS (unix_time). */
     OCPP_CP_EV_CONFIG_CHANGED, /**< A configuration key changed (text = key name). */
     OCPP_CP_EV_CONNECT_FAILED  /**< A connection attempt failed (status). */
 } ocpp_cp_event_kind_t;
@@ -162,9 +162,9 @@ typedef struct {
     ocpp_cp_error_t error;     /**< Current error code. */
     ocpp_cp_status_t reported; /**< Last status the CSMS confirmed. */
     ocpp_cp_error_t reported_error;
-    bool report_needed;        /**< Status must be (re)sent. */
-    uint32_t changed_ms;       /**< When status/error last changed. */
-    int64_t changed_unix;      /**< Wall-clock time of that change (0: unknown). */
+    bool report_needed;   /**< Status must be (re)sent. */
+    uint32_t changed_ms;  /**< When status/error last changed. */
+    int64_t changed_unix; /**< Wall-clock time of that change (0: unknown). */
 } ocpp_cp_connector_t;
 
 /** What the one outstanding CALL is (private). */
@@ -183,25 +183,27 @@ typedef struct {
     ocpp_cfg_t cfg; /**< Configuration keys (OCPP 1.6 §9). */
     char *tx;       /**< Transmit buffer (caller's). */
     size_t tx_cap;
-    size_t tx_len;  /**< Length of the message in tx (after the headroom). */
-    bool tx_busy;   /**< tx holds a message being sent. */
+    size_t tx_len;                 /**< Length of the message in tx (after the headroom). */
+    bool tx_busy;                  /**< tx holds a message being sent. */
     char url[OCPP_CONFIG_URL_MAX]; /**< host NUL path NUL */
     ocpp_endpoint_t ep;
     ocpp_msg_open_t open;
     ocpp_cp_conn_t conn;
     bool network_enabled;
     bool transport_open;
-    uint32_t conn_since_ms;      /**< When the current connection state began. */
-    uint32_t backoff_ms;         /**< Current reconnect delay. */
-    uint32_t retry_at_ms;        /**< Next connection attempt / boot retry. */
-    bool booted;                 /**< Accepted at least once since init (no new Boot on reconnect). */
-    uint32_t boot_retry_ms;      /**< Boot wait interval from the last answer. */
-    uint32_t last_call_ms;       /**< When the last CALL was sent (heartbeat timer). */
-    uint32_t call_fail_at_ms;    /**< After a failed CALL, do not send before this. */
+    uint32_t conn_since_ms;   /**< When the current connection state began. */
+    uint32_t backoff_ms;      /**< Current reconnect delay. */
+    uint32_t retry_at_ms;     /**< Next connection attempt / boot retry. */
+    bool booted;              /**< Accepted at least once since init (no new Boot on reconnect). */
+    uint32_t boot_retry_ms;   /**< Boot wait interval from the last answer. */
+    uint32_t last_call_ms;    /**< When the last CALL was sent (heartbeat timer). */
+    uint32_t call_fail_at_ms; /**< After a failed CALL, do not send before this. */
     uint32_t now_ms;
     /* Outstanding CALL (OCPP-J 1.6 §4.1.1: at most one) */
     ocpp_cp_call_t call;
-    uint8_t call_connector;
+    uint8_t call_connector;       /**< StatusNotification: which connector, */
+    ocpp_cp_status_t call_status; /**<   with which status */
+    ocpp_cp_error_t call_error;   /**<   and error code. */
     uint32_t call_sent_ms;
     char call_id[OCPP_MSG_ID_MAX + 1];
     uint32_t id_prefix;

@@ -1,0 +1,314 @@
+/**
+ * @file core.c
+ * @brief OCPP 1.6 Core profile, session part: BootNotification (§4.2),
+ *        Heartbeat (§4.6), StatusNotification (§4.9), GetConfiguration
+ *        (§5.10) and ChangeConfiguration (§5.8).
+ */
+#include <string.h>
+
+#include "cp/cp_internal.h"
+
+/** Boot retry when the CSMS gives interval 0 or the CALL failed (§4.2: "the
+ *  Charge Point chooses a waiting interval on its own"). */
+#define BOOT_RETRY_DEFAULT_S 30u
+/** Wait after a failed StatusNotification/Heartbeat before trying again. */
+#define CALL_RETRY_MS 10000u
+
+/* ------------------------------------------------------------------------ */
+/* CP-initiated CALLs                                                        */
+/* ------------------------------------------------------------------------ */
+
+static void kv_opt(ocpp_jw_t *w, const char *key, const char *value)
+{
+    if (value != NULL && value[0] != '\0') {
+        ocpp_jw_kv_str(w, key, value);
+    }
+}
+
+static void send_boot(ocpp_cp_t *cp)
+{
+    const ocpp_cp_config_t *c = &cp->config;
+    ocpp_jw_t w;
+    ocpp_cp_call_begin(cp, &w, OCPP_ACTION_BOOT_NOTIFICATION);
+    ocpp_jw_obj_open(&w);
+    ocpp_jw_kv_str(&w, "chargePointVendor", c->vendor);
+    ocpp_jw_kv_str(&w, "chargePointModel", c->model);
+    kv_opt(&w, "chargePointSerialNumber", c->serial_number);
+    kv_opt(&w, "chargeBoxSerialNumber", c->charge_box_serial);
+    kv_opt(&w, "firmwareVersion", c->firmware_version);
+    kv_opt(&w, "iccid", c->iccid);
+    kv_opt(&w, "imsi", c->imsi);
+    kv_opt(&w, "meterType", c->meter_type);
+    kv_opt(&w, "meterSerialNumber", c->meter_serial);
+    ocpp_jw_obj_close(&w);
+    (void)ocpp_cp_call_end(cp, &w, OCPP_CP_CALL_BOOT);
+}
+
+static void send_heartbeat(ocpp_cp_t *cp)
+{
+    ocpp_jw_t w;
+    ocpp_cp_call_begin(cp, &w, OCPP_ACTION_HEARTBEAT);
+    ocpp_jw_obj_open(&w);
+    ocpp_jw_obj_close(&w);
+    (void)ocpp_cp_call_end(cp, &w, OCPP_CP_CALL_HEARTBEAT);
+}
+
+static void send_status(ocpp_cp_t *cp, uint8_t i)
+{
+    const ocpp_cp_connector_t *c = &cp->conns[i];
+    ocpp_jw_t w;
+    ocpp_cp_call_begin(cp, &w, OCPP_ACTION_STATUS_NOTIFICATION);
+    ocpp_jw_obj_open(&w);
+    ocpp_jw_kv_int(&w, "connectorId", i);
+    ocpp_jw_kv_str(&w, "errorCode", ocpp_cp_error_str(c->error));
+    ocpp_jw_kv_str(&w, "status", ocpp_cp_status_str(c->status));
+    int64_t ts = c->changed_unix != 0 ? c->changed_unix : ocpp_cp_time(cp);
+    if (ts > 0) {
+        char buf[OCPP_RPC_DATETIME_LEN + 1];
+        ocpp_rpc_format_datetime(ts, 0, buf);
+        ocpp_jw_kv_str(&w, "timestamp", buf);
+    }
+    ocpp_jw_obj_close(&w);
+    if (ocpp_cp_call_end(cp, &w, OCPP_CP_CALL_STATUS) == OCPP_OK) {
+        cp->call_connector = i;
+        cp->call_status = c->status;
+        cp->call_error = c->error;
+    }
+}
+
+/** The next connector whose status must be reported and is stable enough. */
+static int status_due(const ocpp_cp_t *cp)
+{
+    uint32_t min_ms = (uint32_t)cp->cfg.minimum_status_duration * 1000u;
+    for (uint8_t i = 0; i <= cp->config.connectors; i++) {
+        const ocpp_cp_connector_t *c = &cp->conns[i];
+        if (c->report_needed && cp->now_ms - c->changed_ms >= min_ms) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static bool heartbeat_due(const ocpp_cp_t *cp)
+{
+    uint32_t iv = (uint32_t)cp->cfg.heartbeat_interval;
+    return iv > 0u && cp->now_ms - cp->last_call_ms >= iv * 1000u;
+}
+
+void ocpp_v16_send_due(ocpp_cp_t *cp)
+{
+    if (cp->conn == OCPP_CP_BOOTING || cp->conn == OCPP_CP_PENDING ||
+        cp->conn == OCPP_CP_REJECTED) {
+        /* §4.2: until Accepted, nothing but BootNotification, and only after
+         * the interval of the last answer. */
+        if (ocpp_cp_due(cp->now_ms, cp->retry_at_ms)) {
+            send_boot(cp);
+        }
+        return;
+    }
+    if (cp->conn != OCPP_CP_ACCEPTED || !ocpp_cp_due(cp->now_ms, cp->call_fail_at_ms)) {
+        return;
+    }
+    int i = status_due(cp);
+    if (i >= 0) {
+        send_status(cp, (uint8_t)i);
+    } else if (heartbeat_due(cp)) {
+        send_heartbeat(cp);
+    }
+}
+
+uint32_t ocpp_v16_next_due_ms(const ocpp_cp_t *cp, uint32_t now_ms)
+{
+    uint32_t wake = 60000u;
+    if (cp->conn != OCPP_CP_ACCEPTED) {
+        int32_t d = (int32_t)(cp->retry_at_ms - now_ms);
+        return d > 0 ? (uint32_t)d : 0u;
+    }
+    if (cp->cfg.heartbeat_interval > 0) {
+        uint32_t iv = (uint32_t)cp->cfg.heartbeat_interval * 1000u;
+        uint32_t since = now_ms - cp->last_call_ms;
+        uint32_t left = since >= iv ? 0u : iv - since;
+        wake = left < wake ? left : wake;
+    }
+    for (uint8_t i = 0; i <= cp->config.connectors; i++) {
+        if (cp->conns[i].report_needed) {
+            return 0u; /* cheap enough: the status engine decides */
+        }
+    }
+    return wake;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Answers to our CALLs                                                      */
+/* ------------------------------------------------------------------------ */
+
+static void take_current_time(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
+{
+    ocpp_json_value_t v;
+    int64_t t;
+    if (ocpp_json_get(payload, "currentTime", &v) == OCPP_OK &&
+        ocpp_rpc_parse_datetime(&v, &t) == OCPP_OK) {
+        ocpp_cp_clock_set(cp, t);
+    }
+}
+
+static void on_boot_result(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
+{
+    ocpp_json_value_t v;
+    int64_t interval = 0;
+    if (ocpp_json_get(payload, "interval", &v) == OCPP_OK) {
+        (void)ocpp_json_as_int(&v, &interval);
+    }
+    if (interval < 0 || interval > 86400 * 7) {
+        interval = 0;
+    }
+    take_current_time(cp, payload);
+    if (ocpp_json_get(payload, "status", &v) != OCPP_OK) {
+        ocpp_v16_on_call_failed(cp, OCPP_ERR_PROTOCOL);
+        return;
+    }
+    if (ocpp_json_string_eq(&v, "Accepted")) {
+        /* §4.2: with Accepted, interval is the heartbeat interval. */
+        if (interval > 0) {
+            cp->cfg.heartbeat_interval = (int32_t)interval;
+        }
+        cp->booted = true;
+        cp->backoff_ms = cp->config.backoff_min_ms;
+        /* §4.2: after Accepted, a StatusNotification for connector 0 and
+         * every connector with its current status. */
+        for (uint8_t i = 0; i <= cp->config.connectors; i++) {
+            cp->conns[i].report_needed = true;
+        }
+        ocpp_cp_set_conn(cp, OCPP_CP_ACCEPTED);
+        return;
+    }
+    uint32_t wait_s = interval > 0 ? (uint32_t)interval : BOOT_RETRY_DEFAULT_S;
+    cp->retry_at_ms = cp->now_ms + wait_s * 1000u;
+    if (ocpp_json_string_eq(&v, "Pending")) {
+        ocpp_cp_set_conn(cp, OCPP_CP_PENDING);
+    } else if (ocpp_json_string_eq(&v, "Rejected")) {
+        ocpp_cp_set_conn(cp, OCPP_CP_REJECTED);
+    } else {
+        ocpp_v16_on_call_failed(cp, OCPP_ERR_PROTOCOL);
+    }
+}
+
+static void on_status_result(ocpp_cp_t *cp)
+{
+    ocpp_cp_connector_t *c = &cp->conns[cp->call_connector];
+    c->reported = cp->call_status;
+    c->reported_error = cp->call_error;
+    c->report_needed = c->status != cp->call_status || c->error != cp->call_error;
+}
+
+void ocpp_v16_on_result(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
+{
+    switch (cp->call) {
+    case OCPP_CP_CALL_BOOT: on_boot_result(cp, payload); break;
+    case OCPP_CP_CALL_HEARTBEAT: take_current_time(cp, payload); break;
+    case OCPP_CP_CALL_STATUS: on_status_result(cp); break;
+    case OCPP_CP_CALL_NONE: break;
+    }
+}
+
+void ocpp_v16_on_call_failed(ocpp_cp_t *cp, ocpp_status_t why)
+{
+    (void)why;
+    if (cp->call == OCPP_CP_CALL_BOOT) {
+        cp->retry_at_ms = cp->now_ms + BOOT_RETRY_DEFAULT_S * 1000u;
+    } else {
+        /* The status stays flagged and is sent again later. */
+        cp->call_fail_at_ms = cp->now_ms + CALL_RETRY_MS;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* CS-initiated CALLs                                                        */
+/* ------------------------------------------------------------------------ */
+
+static ocpp_rpc_err_t check_key_list(const ocpp_cp_t *cp, const ocpp_json_value_t *keys,
+                                     const char **desc)
+{
+    if (keys->type != OCPP_JSON_ARRAY) {
+        *desc = "key must be an array";
+        return OCPP_RPC_ERR_TYPE_CONSTRAINT;
+    }
+    if (ocpp_json_count(keys) > (size_t)cp->cfg.get_configuration_max_keys) {
+        *desc = "more keys than GetConfigurationMaxKeys";
+        return OCPP_RPC_ERR_OCCURENCE_CONSTRAINT;
+    }
+    ocpp_json_iter_t it;
+    ocpp_json_value_t k;
+    (void)ocpp_json_iter_init(&it, keys);
+    while (ocpp_json_iter_next(&it, NULL, &k)) {
+        if (k.type != OCPP_JSON_STRING) {
+            *desc = "key entries must be strings";
+            return OCPP_RPC_ERR_TYPE_CONSTRAINT;
+        }
+        if (ocpp_json_string_len(&k) > 50u) {
+            *desc = "key longer than 50 characters";
+            return OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
+        }
+    }
+    return OCPP_RPC_OK;
+}
+
+static ocpp_rpc_err_t on_get_configuration(void *ctx, const ocpp_json_value_t *payload,
+                                           ocpp_jw_t *w, const char **desc)
+{
+    const ocpp_cp_t *cp = ctx;
+    ocpp_json_value_t keys;
+    const ocpp_json_value_t *sel = NULL;
+    if (ocpp_json_get(payload, "key", &keys) == OCPP_OK) {
+        ocpp_rpc_err_t e = check_key_list(cp, &keys, desc);
+        if (e != OCPP_RPC_OK) {
+            return e;
+        }
+        sel = &keys;
+    }
+    if (ocpp_cfg_write_get_configuration(&cp->cfg, sel, w) != OCPP_OK) {
+        *desc = "answer does not fit the transmit buffer";
+        return OCPP_RPC_ERR_INTERNAL;
+    }
+    return OCPP_RPC_OK;
+}
+
+static const char *cfg_result_str(ocpp_cfg_result_t r)
+{
+    switch (r) {
+    case OCPP_CFG_ACCEPTED: return "Accepted";
+    case OCPP_CFG_REBOOT_REQUIRED: return "RebootRequired";
+    case OCPP_CFG_NOT_SUPPORTED: return "NotSupported";
+    case OCPP_CFG_REJECTED: break;
+    }
+    return "Rejected";
+}
+
+static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t *payload,
+                                              ocpp_jw_t *w, const char **desc)
+{
+    ocpp_cp_t *cp = ctx;
+    char key[51];
+    char value[501];
+    ocpp_rpc_err_t e = ocpp_rpc_get_string(payload, "key", true, 50u, key, sizeof key, desc);
+    if (e == OCPP_RPC_OK) {
+        e = ocpp_rpc_get_string(payload, "value", true, 500u, value, sizeof value, desc);
+    }
+    if (e != OCPP_RPC_OK) {
+        return e;
+    }
+    ocpp_cfg_result_t r = ocpp_cfg_change(&cp->cfg, key, value);
+    if (r == OCPP_CFG_ACCEPTED || r == OCPP_CFG_REBOOT_REQUIRED) {
+        ocpp_cp_emit(cp, OCPP_CP_EV_CONFIG_CHANGED, key, strlen(key));
+    }
+    ocpp_jw_obj_open(w);
+    ocpp_jw_kv_str(w, "status", cfg_result_str(r));
+    ocpp_jw_obj_close(w);
+    return OCPP_RPC_OK;
+}
+
+const ocpp_rpc_handler_entry_t ocpp_v16_handlers[] = {
+    {OCPP_ACTION_GET_CONFIGURATION, on_get_configuration},
+    {OCPP_ACTION_CHANGE_CONFIGURATION, on_change_configuration},
+};
+const size_t ocpp_v16_handler_count = sizeof ocpp_v16_handlers / sizeof ocpp_v16_handlers[0];
