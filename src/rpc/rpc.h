@@ -11,25 +11,50 @@
  *   CALLRESULT [3, "<UniqueId>", {<Payload>}]
  *   CALLERROR  [4, "<UniqueId>", "<errorCode>", "<errorDescription>", {<errorDetails>}]
  *
- * Choice of error codes (OCPP-J 1.6 §4.2.3, table "Valid Error Codes", and
- * the OCPP-J 1.6 errata sheet; see rpc.c for the quotes):
- *   - a message that is not valid JSON, or not an array of the right shape:
- *     FormationViolation ("Payload for Action is syntactically incorrect or
- *     not conform the PDU structure for Action") when its message id can be
- *     recovered; when it cannot, nothing can be answered and the caller logs
- *     and drops the message;
- *   - an unknown MessageTypeId: FormationViolation with the id, see
- *     ocpp_rpc_parse();
- *   - a field of the wrong JSON type: TypeConstraintViolation ("at least one
- *     of the fields violates data type constraints (e.g. "somestring": 12)");
- *   - a value out of its range / not in its enumeration / a string longer
- *     than its CiString maximum: PropertyConstraintViolation ("at least one
- *     field contains an invalid value");
- *   - a missing required field: OccurenceConstraintViolation (the error
- *     code is spelled with one "r" in OCPP-J 1.6 and must be sent so);
- *   - an action name we do not know: NotImplemented; a known OCPP 1.6 action
- *     that this build does not handle: NotSupported;
- *   - a handler's answer that does not fit the transmit buffer: InternalError.
+ * Choice of error codes. OCPP-J 1.6 §4.2.3 Table 7 "Valid Error Codes"
+ * defines the codes but not which one applies when; our reading:
+ *   - FormationViolation, "Payload for Action is syntactically incorrect or
+ *     not conform the PDU structure for Action": invalid JSON, a frame that is
+ *     no array of the right length, an action name that is no string, a CALL
+ *     payload that is neither an object nor null, an id over 36 characters
+ *     (§4.2.3 lists "unique identifier too long" among the CallError cases).
+ *   - TypeConstraintViolation, "at least one of the fields violates data type
+ *     constraints (e.g. "somestring": 12)": a payload field of the wrong JSON
+ *     type (a string where a number is due, 1.5 for an integer, null).
+ *   - PropertyConstraintViolation, "Payload is syntactically correct but at
+ *     least one field contains an invalid value": a number out of range, a
+ *     string not in its enumeration, a string longer than its CiString
+ *     maximum, a dateTime string that is no valid date-time. The OCPP 1.6
+ *     errata sheet uses this code for an invalid enumeration value and an
+ *     invalid connectorId in GetCompositeSchedule/SetChargingProfile
+ *     ("SHALL respond with RPC Framework CALLERROR:
+ *     PropertyConstraintViolation (JSON)").
+ *   - OccurenceConstraintViolation, "at least one of the fields violates
+ *     occurrence constraints": a missing required field (its minimum
+ *     occurrence is 1), or an array with too many elements. Table 7 also has
+ *     ProtocolError, "Payload for Action is incomplete", which could be read
+ *     as "a required field is missing"; neither the OCPP-J 1.6 errata sheet
+ *     nor the OCPP 1.6 errata sheet settle it (the only erratum on the code,
+ *     §5.1, is about its spelling). We use OccurenceConstraintViolation, the
+ *     more specific code, as ocpp-go and the SAP simulator do; ProtocolError
+ *     is left to handlers.
+ *   - Spelling: OCPP-J 1.6 errata §5.1 "Typo in enum" ... "Do not fix, this is
+ *     a message level change, might break implementations", and §5.2 the same
+ *     for FormationViolation (2.0.1's FormatViolation). So 1.6 sends
+ *     "OccurenceConstraintViolation" (one r) and "FormationViolation".
+ *   - NotImplemented, "Requested Action is not known by receiver": an action
+ *     name that is no OCPP 1.6 action. NotSupported, "Requested Action is
+ *     recognized but not supported by the receiver": a 1.6 action that this
+ *     build does not handle (profile compiled out, or a CP-to-CS action).
+ *   - InternalError, "An internal error occurred and the receiver was not able
+ *     to process the requested Action successfully": our answer does not fit
+ *     the transmit buffer, or the CALL did not fit the receive buffer.
+ *   - An unknown MessageTypeId is NOT answered: §4.1.3 "When a server receives
+ *     a message with a Message Type Number not in this list, it SHALL ignore
+ *     the message payload." (An answer would also be wrong for the message
+ *     types later OCPP versions add, e.g. 2.1's SEND, which has no answer.)
+ *   - A malformed CALLRESULT or CALLERROR is not answered either: a CallError
+ *     is a response to a CALL (§4.2.3), and the peer has no CALL to match it.
  *
  * No heap, no globals; every function is reentrant.
  */
@@ -47,7 +72,7 @@
 extern "C" {
 #endif
 
-/** OCPP-J 1.6 §4.1.3: "Maximum of 36 characters". Our own ids are ASCII. */
+/** OCPP-J 1.6 §4.1.4 Table 3: messageId "Maximum of 36 characters". */
 #define OCPP_RPC_ID_MAX 36u
 
 /**
@@ -67,7 +92,7 @@ extern "C" {
  */
 #define OCPP_RPC_ERROR_MIN_CAP (6u * OCPP_RPC_ID_MAX + 48u)
 
-/** MessageTypeId (OCPP-J 1.6 §4.1.3). */
+/** MessageTypeNumber (OCPP-J 1.6 §4.1.3 Table 2). */
 typedef enum { OCPP_RPC_CALL = 2, OCPP_RPC_CALLRESULT = 3, OCPP_RPC_CALLERROR = 4 } ocpp_rpc_type_t;
 
 /** CALLERROR error codes (OCPP-J 1.6 §4.2.3), plus OK for "no error". */
@@ -169,67 +194,89 @@ ocpp_rpc_action_t ocpp_rpc_action_lookup(const char *name, size_t len);
 
 /** A parsed incoming message, or what to answer when it is malformed. */
 typedef struct {
-    ocpp_rpc_type_t type;     /**< Valid after OCPP_OK. */
-    bool has_id;              /**< A message id was recovered (even if the frame is bad). */
-    char id[OCPP_RPC_ID_BUF]; /**< Decoded message id, NUL-terminated ("" if none). */
-    size_t id_len;            /**< Its length in bytes (0 if none, or an empty id). */
+    ocpp_rpc_type_t type; /**< Valid after OCPP_OK. */
+    /**
+     * True when a CALLERROR can be sent for this message: after OCPP_OK for a
+     * CALL, and after OCPP_ERR_PARSE when the id of the bad CALL could be
+     * recovered. False otherwise (then id_len is 0 too).
+     */
+    bool has_id;
+    /**
+     * Decoded message id (JSON escapes resolved), NUL-terminated. Up to 36
+     * characters of up to 4 UTF-8 bytes; a too-long id (answered with
+     * FormationViolation) is kept here if it fits in OCPP_RPC_ID_BUF - 1 bytes.
+     */
+    char id[OCPP_RPC_ID_BUF];
+    size_t id_len; /**< Length of id in bytes (0: none, or an empty id). */
     /* CALL */
     ocpp_rpc_action_t action;      /**< OCPP_ACTION_UNKNOWN if the name is no 1.6 action. */
     ocpp_json_value_t action_name; /**< The action name (a JSON string value). */
-    /* CALL, CALLRESULT: the payload object; CALLERROR: errorDetails. */
+    /**
+     * CALL, CALLRESULT: the payload object (a payload `null`, which OCPP-J
+     * 1.6 §4.2.1 allows for "no payload", is given as an empty object).
+     * CALLERROR: errorDetails (any JSON value; not checked, see parse).
+     */
     ocpp_json_value_t payload;
     /* Received CALLERROR */
     ocpp_json_value_t error_code;        /**< errorCode (a JSON string value). */
     ocpp_json_value_t error_description; /**< errorDescription (a JSON string value). */
     /**
      * After OCPP_OK for a CALLERROR: the received code (GenericError if
-     * unknown). After a parse failure: the code to answer with.
+     * unknown). After OCPP_ERR_PARSE: the code to answer with. Else OK.
      */
     ocpp_rpc_err_t error;
-    /** After a parse failure: a static description to answer with; else NULL. */
+    /** After OCPP_ERR_PARSE: a static description to answer with; else NULL. */
     const char *error_desc;
 } ocpp_rpc_frame_t;
 
 /**
  * @brief Parse one OCPP-J message (one WebSocket text message).
  *
- * On OCPP_OK, `out` describes a well-formed CALL, CALLRESULT or CALLERROR;
- * the slices point into msg, which must outlive their use.
+ * On OCPP_OK, `out` describes a well-formed CALL, CALLRESULT or CALLERROR; the
+ * slices point into msg, which must outlive their use. A CALL with an unknown
+ * action name parses fine (action OCPP_ACTION_UNKNOWN; ocpp_rpc_dispatch()
+ * answers it with NotImplemented).
  *
- * On failure, out->error / out->error_desc hold the CALLERROR to answer and
- * out->has_id tells whether the message id could be recovered (only then can
- * it be answered; otherwise the caller logs and drops the message):
- *   - not JSON, not an array, or an array too short to hold an id:
- *     FormationViolation, no id;
- *   - a message id that is not a string, or longer than 36 characters:
- *     FormationViolation, no id (a too-long id is not echoed either: the
- *     answer would itself break §4.1.3);
- *   - an unknown MessageTypeId, a non-string action, a wrong element count,
- *     a payload that is no object, a bad CALLERROR field: FormationViolation
- *     with the id.
- * A CALLRESULT or CALLERROR that cannot be parsed must not be answered with a
- * CALLERROR (the peer cannot correlate it); the return code tells the caller
- * whether the frame was a CALL (see OCPP_ERR_PROTOCOL below).
+ * OCPP_ERR_PARSE: a CALL that is to be answered with the CALLERROR in
+ * out->error / out->error_desc if out->has_id (else log and drop):
+ *   - invalid JSON: FormationViolation; the id is recovered when the text
+ *     starts like a CALL, `[2,"<id>",` (see ocpp_rpc_recover_id());
+ *   - not an array, fewer than two elements, an id that is no string or
+ *     does not fit OCPP_RPC_ID_BUF: FormationViolation, no id;
+ *   - a CALL with an id longer than 36 characters, other than 4 elements, an
+ *     action that is no string, a payload that is neither object nor null:
+ *     FormationViolation with the id.
  *
- * @return OCPP_OK; OCPP_ERR_PARSE for a bad message that, if has_id, is to
- *         be answered with a CALLERROR; OCPP_ERR_PROTOCOL for a malformed
- *         CALLRESULT/CALLERROR (has_id may be set, for logging; do not
- *         answer); OCPP_ERR_PARAM for NULL arguments.
+ * OCPP_ERR_PROTOCOL: a message not to be answered at all (has_id false):
+ * an unknown or non-numeric MessageTypeId (§4.1.3: "SHALL ignore"), a
+ * malformed CALLRESULT (not 3 elements, payload neither object nor null)
+ * or CALLERROR (not 5 elements, errorCode or errorDescription no string;
+ * errorDetails is not checked: some servers send a string there, and the
+ * reply must still end our CALL), a reply with a too-long id.
+ *
+ * @return OCPP_OK; OCPP_ERR_PARSE; OCPP_ERR_PROTOCOL; OCPP_ERR_PARAM for NULL
+ *         msg/out (out, if not NULL, then has has_id false).
  */
 ocpp_status_t ocpp_rpc_parse(const char *msg, size_t len, ocpp_rpc_frame_t *out);
 
 /**
- * @brief Recover the message id of a message that was too large to receive,
- *        from its first bytes (`prefix`, not valid JSON as a whole).
+ * @brief Recover the message id of a CALL that was too large to receive, from
+ *        its first bytes (`prefix`, not valid JSON as a whole).
  *
- * Succeeds only when the prefix starts as a CALL, `[2,"<id>",` (whitespace
- * allowed), with a complete id of at most 36 characters. out->error is then
- * FormationViolation with the description "message too large". OCPP-J 1.6
- * has no code for "too large"; the message cannot be read as a whole, so it
- * cannot conform to the PDU structure of any action (rationale in rpc.c).
+ * Succeeds when the prefix starts as a CALL, `[2,"<id>"` (JSON whitespace
+ * allowed) followed by ',' or the end of the prefix, with a valid JSON string
+ * id of at most 36 characters. out->error is then InternalError with the
+ * description "message too large": OCPP-J 1.6 has no code for this; the
+ * message is well-formed as far as we know, so FormationViolation would
+ * blame the sender wrongly, while Table 7's InternalError, "the receiver was
+ * not able to process the requested Action", is what happened (our receive
+ * buffer is the limit). It is the same code we send when our answer does not
+ * fit the transmit buffer.
  *
  * @return OCPP_OK (answer out->error to out->id); OCPP_ERR_PARSE when no id
- *         can be recovered or the message is no CALL (nothing to answer).
+ *         can be recovered or the message is no CALL (nothing to answer: a
+ *         too-large CALLRESULT or CALLERROR is dropped and our CALL times
+ *         out); OCPP_ERR_PARAM for NULL.
  */
 ocpp_status_t ocpp_rpc_recover_id(const char *prefix, size_t len, ocpp_rpc_frame_t *out);
 
