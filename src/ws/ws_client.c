@@ -22,6 +22,9 @@ ocpp_status_t ocpp_ws_init(ocpp_ws_t *ws, const ocpp_ws_config_t *cfg)
 
 void ocpp_ws_msg_port(ocpp_ws_t *ws, ocpp_msg_port_t *out)
 {
+    if (out == NULL) {
+        return;
+    }
     out->ctx = ws;
     out->open = ocpp_ws_open;
     out->send = ocpp_ws_send;
@@ -31,6 +34,9 @@ void ocpp_ws_msg_port(ocpp_ws_t *ws, ocpp_msg_port_t *out)
 
 void ocpp_ws_set_ping_interval(ocpp_ws_t *ws, uint32_t seconds)
 {
+    if (ws == NULL) {
+        return;
+    }
     ws->cfg.ping_interval_s = seconds;
     ws->ping_timer_started = false; /* restart the period at the next recv */
     ws->ping_outstanding = false;
@@ -38,7 +44,7 @@ void ocpp_ws_set_ping_interval(ocpp_ws_t *ws, uint32_t seconds)
 
 ocpp_ws_state_t ocpp_ws_state(const ocpp_ws_t *ws)
 {
-    return ws->state;
+    return ws != NULL ? ws->state : OCPP_WS_CLOSED;
 }
 
 /* ---- Shared helpers ------------------------------------------------------ */
