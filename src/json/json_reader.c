@@ -56,27 +56,34 @@ static int hex_val(uint8_t c)
     return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
 }
 
-/** Four hex digits at p[at..at+4) into *cp. */
-static ocpp_status_t jv_hex4(const jv_t *r, size_t at, uint32_t *cp)
+/** Four hex digits at p[i..i+4) (bounded by end): the value, -1 if bad, -2 if cut short. */
+static int32_t hex4_at(const uint8_t *p, size_t end, size_t i)
 {
-    *cp = 0;
-    for (size_t i = 0; i < 4; i++) {
-        if (at + i >= r->len) {
-            return OCPP_ERR_PARTIAL;
+    int32_t cp = 0;
+    for (size_t k = 0; k < 4; k++) {
+        if (i + k >= end) {
+            return -2;
         }
-        int h = hex_val(r->p[at + i]);
+        int h = hex_val(p[i + k]);
         if (h < 0) {
-            return OCPP_ERR_PARSE;
+            return -1;
         }
-        *cp = (*cp << 4) | (uint32_t)h;
+        cp = (cp << 4) | h;
     }
-    return OCPP_OK;
+    return cp;
+}
+
+/** Four hex digits at p[at..at+4) into *cp. */
+static ocpp_status_t jv_hex4(const jv_t *r, size_t at, int32_t *cp)
+{
+    *cp = hex4_at(r->p, r->len, at);
+    return *cp >= 0 ? OCPP_OK : *cp == -2 ? OCPP_ERR_PARTIAL : OCPP_ERR_PARSE;
 }
 
 /** A \\uXXXX escape at pos (after the backslash and 'u' check), incl. pairs. */
 static ocpp_status_t jv_unicode(jv_t *r)
 {
-    uint32_t cp;
+    int32_t cp;
     ocpp_status_t st = jv_hex4(r, r->pos + 2, &cp);
     if (st != OCPP_OK) {
         return st;
@@ -556,23 +563,6 @@ size_t ocpp_json_count(const ocpp_json_value_t *container)
 /* String decoding                                                           */
 /* ------------------------------------------------------------------------ */
 
-/** Four hex digits at p[i..i+4) (bounded by end), or -1. */
-static int32_t hex4_at(const char *p, size_t end, size_t i)
-{
-    int32_t cp = 0;
-    if (i > end || end - i < 4) {
-        return -1;
-    }
-    for (size_t k = 0; k < 4; k++) {
-        int h = hex_val((uint8_t)p[i + k]);
-        if (h < 0) {
-            return -1;
-        }
-        cp = (cp << 4) | h;
-    }
-    return cp;
-}
-
 static size_t utf8_encode(uint32_t cp, uint8_t *o)
 {
     if (cp < 0x80) {
@@ -600,7 +590,8 @@ static size_t utf8_encode(uint32_t cp, uint8_t *o)
 /** The code point of a \\u escape (and its pair) at p[*i], advancing *i. */
 static int32_t decode_u(const char *p, size_t end, size_t *i)
 {
-    int32_t cp = hex4_at(p, end, *i + 2), lo;
+    const uint8_t *u = (const uint8_t *)p;
+    int32_t cp = hex4_at(u, end, *i + 2), lo;
     *i += 6;
     if (cp < 0xD800 || cp > 0xDFFF) {
         return cp;
@@ -608,7 +599,7 @@ static int32_t decode_u(const char *p, size_t end, size_t *i)
     if (cp > 0xDBFF || *i + 1 >= end || p[*i] != '\\' || p[*i + 1] != 'u') {
         return -1;
     }
-    lo = hex4_at(p, end, *i + 2);
+    lo = hex4_at(u, end, *i + 2);
     *i += 6;
     if (lo < 0xDC00 || lo > 0xDFFF) {
         return -1;
@@ -938,30 +929,6 @@ static bool mul10_add(uint64_t *acc, unsigned d, uint64_t lim)
     return true;
 }
 
-ocpp_status_t ocpp_json_as_int(const ocpp_json_value_t *v, int64_t *out)
-{
-    num_t n;
-    uint64_t acc = 0, lim;
-    ocpp_status_t st;
-    if (out == NULL) {
-        return OCPP_ERR_PARAM;
-    }
-    st = split_number(v, &n);
-    if (st != OCPP_OK) {
-        return st;
-    }
-    if (n.has_frac || n.has_exp) {
-        return OCPP_ERR_TYPE;
-    }
-    lim = n.neg ? (UINT64_C(1) << 63) : (uint64_t)INT64_MAX;
-    for (size_t k = 0; k < n.n_int; k++) {
-        if (!mul10_add(&acc, (unsigned)(n.digits[k] - '0'), lim)) {
-            return OCPP_ERR_RANGE;
-        }
-    }
-    return to_signed(acc, n.neg, out);
-}
-
 /** Digit k of the concatenated integer and fraction digits. */
 static unsigned num_digit(const num_t *n, size_t k)
 {
@@ -1009,6 +976,16 @@ ocpp_status_t ocpp_json_as_decimal(const ocpp_json_value_t *v, unsigned scale, i
         acc++;
     }
     return to_signed(acc, n.neg, out);
+}
+
+ocpp_status_t ocpp_json_as_int(const ocpp_json_value_t *v, int64_t *out)
+{
+    num_t n;
+    ocpp_status_t st = out == NULL ? OCPP_ERR_PARAM : split_number(v, &n);
+    if (st == OCPP_OK && (n.has_frac || n.has_exp)) {
+        st = OCPP_ERR_TYPE;
+    }
+    return st == OCPP_OK ? ocpp_json_as_decimal(v, 0, out) : st;
 }
 
 ocpp_status_t ocpp_json_as_bool(const ocpp_json_value_t *v, bool *out)

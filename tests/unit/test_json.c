@@ -545,8 +545,6 @@ static void test_navigation_on_garbage(void **state)
         const char *s = garbage[g];
         ocpp_json_value_t r, v, k;
         ocpp_json_iter_t it;
-        char out[16];
-        int64_t i;
         if (ocpp_json_root(s, strlen(s), &r) != OCPP_OK) {
             continue;
         }
@@ -555,6 +553,8 @@ static void test_navigation_on_garbage(void **state)
         (void)ocpp_json_count(&r);
         if (ocpp_json_iter_init(&it, &r) == OCPP_OK) {
             for (int n = 0; ocpp_json_iter_next(&it, &k, &v); n++) {
+                char out[16];
+                int64_t i;
                 assert_true(n < 100);
                 assert_true(v.ptr >= r.ptr && v.ptr + v.len <= r.ptr + r.len);
                 (void)ocpp_json_as_string(&v, out, sizeof(out), NULL);
