@@ -356,8 +356,9 @@ ocpp_status_t ocpp_rpc_pending_start(ocpp_rpc_pending_t *p, const char *id,
 bool ocpp_rpc_pending_match(const ocpp_rpc_pending_t *p, const char *id, size_t id_len);
 
 /**
- * @brief True if a CALL is outstanding for timeout_ms or more. Wrap-safe for
- *        intervals below 2^31 ms.
+ * @brief True if a CALL is outstanding for timeout_ms or more. Wrap-safe:
+ *        uses the unsigned difference now_ms - sent_at_ms, so it is right
+ *        across the 2^32 ms wrap for any timeout below 2^32 ms.
  */
 bool ocpp_rpc_pending_expired(const ocpp_rpc_pending_t *p, uint32_t now_ms, uint32_t timeout_ms);
 
@@ -418,9 +419,14 @@ ocpp_status_t ocpp_rpc_dispatch(const ocpp_rpc_handler_entry_t *table, size_t n,
  *   absent and required          -> OccurenceConstraintViolation
  *   wrong JSON type (incl. null) -> TypeConstraintViolation
  *   out of range / not in enum /
- *   string longer than maxlen    -> PropertyConstraintViolation
- * and *desc (may be NULL) receives a short static description naming the
- * problem ("connectorId: out of range").
+ *   string longer than maxlen,
+ *   invalid dateTime             -> PropertyConstraintViolation
+ *   payload is no object         -> FormationViolation
+ *   caller's buffer too small    -> InternalError
+ * and *desc (may be NULL) receives a short static description of the problem
+ * (the field name is not included: there is no buffer for it).
+ * OCPP 1.6 gives each field a cardinality ("CARD. 1..1 Required"), which is
+ * why a missing required field is an occurrence violation (see top).
  */
 
 /** @brief True if the payload object has member `key`. */
@@ -482,12 +488,15 @@ ocpp_rpc_err_t ocpp_rpc_get_container(const ocpp_json_value_t *payload, const ch
  * @brief Parse an RFC 3339 date-time, "2013-02-01T20:53:32.486Z" or with an
  *        offset "2013-02-01T21:53:32+01:00", to unix seconds (UTC).
  *
- * Years 0000..9999; fraction of any length (truncated to milliseconds);
- * 't' and 'z' also accepted in lower case (RFC 3339 §5.6 NOTE); a leap second
- * ":60" is accepted as ":59". No offset at all is taken as UTC (seen in the
- * wild; OCPP 1.6 §3.? asks for UTC anyway). Rejected: hour 24, invalid
- * days (Feb 30, Feb 29 in non-leap years), missing seconds, a space instead
- * of 'T', offsets beyond ±23:59, trailing text.
+ * OCPP 1.6 §3.14: "Implementations MUST use ISO 8601 date time notation.
+ * Message receivers must be able to handle fractional seconds and time zone
+ * offsets". Accepted: years 0000..9999; a fraction of any length (truncated
+ * to milliseconds); 't' and 'z' in lower case (RFC 3339 §5.6 NOTE); offsets
+ * "Z", "+hh:mm", and ISO 8601's "+hhmm" and "+hh"; no offset at all, taken as
+ * UTC (ISO 8601 local time; OCPP "strongly recommend[s] to use UTC"); a leap
+ * second ":60", taken as ":59". Rejected: hour 24, days that do not exist
+ * (Feb 30, Feb 29 of a non-leap year, Apr 31), missing seconds, an empty
+ * fraction, a space instead of 'T', offsets beyond 23:59, trailing text.
  *
  * @param ms may be NULL; receives the milliseconds 0..999.
  * @return OCPP_OK; OCPP_ERR_PARSE for a malformed text; OCPP_ERR_RANGE for

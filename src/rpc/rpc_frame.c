@@ -1,0 +1,348 @@
+/**
+ * @file rpc_frame.c
+ * @brief OCPP-J 1.6 frames: error code strings, parsing of incoming messages,
+ *        recovery of the id of a too-large CALL, and the frame writers.
+ */
+#include <string.h>
+
+#include "rpc/rpc.h"
+
+/* OCPP-J 1.6 §4.2.3 Table 7, spelled as the 1.6 wire format has them
+ * (errata §5.1 and §5.2: "Do not fix"). Indexed by ocpp_rpc_err_t. */
+static const char *const err_names[] = {
+    "GenericError", /* OCPP_RPC_OK is never sent; be safe if it is. */
+    "NotImplemented",
+    "NotSupported",
+    "InternalError",
+    "ProtocolError",
+    "SecurityError",
+    "FormationViolation",
+    "PropertyConstraintViolation",
+    "OccurenceConstraintViolation",
+    "TypeConstraintViolation",
+    "GenericError",
+};
+
+#define ERR_COUNT (sizeof err_names / sizeof err_names[0])
+
+/** A payload `null` stands for "no payload" (§4.2.1), i.e. an empty object. */
+static const char empty_object[] = "{}";
+
+const char *ocpp_rpc_err_str(ocpp_rpc_err_t err)
+{
+    size_t i = (size_t)err;
+    return i < ERR_COUNT ? err_names[i] : "GenericError";
+}
+
+ocpp_rpc_err_t ocpp_rpc_err_from_json(const ocpp_json_value_t *v)
+{
+    for (size_t i = 1; v != NULL && i < ERR_COUNT; i++) {
+        if (ocpp_json_string_eq(v, err_names[i])) {
+            return (ocpp_rpc_err_t)i;
+        }
+    }
+    return OCPP_RPC_ERR_GENERIC;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Parsing                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/** Number of UTF-8 characters in s[0..n) (bytes that are no continuation). */
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (((uint8_t)s[i] & 0xC0u) != 0x80u) {
+            c++;
+        }
+    }
+    return c;
+}
+
+static ocpp_status_t fail(ocpp_rpc_frame_t *out, ocpp_status_t st, const char *desc)
+{
+    out->error = OCPP_RPC_ERR_FORMATION_VIOLATION;
+    out->error_desc = desc;
+    if (st == OCPP_ERR_PROTOCOL) {
+        out->has_id = false; /* never answered */
+        out->id_len = 0;
+        out->id[0] = '\0';
+    }
+    return st;
+}
+
+/**
+ * Decode the id value into out->id. @return false if it is no string or does
+ * not fit the buffer (it cannot be echoed then).
+ */
+static bool take_id(ocpp_rpc_frame_t *out, const ocpp_json_value_t *v)
+{
+    size_t n = 0;
+    if (ocpp_json_as_string(v, out->id, sizeof out->id, &n) != OCPP_OK) {
+        out->id[0] = '\0';
+        return false;
+    }
+    out->id_len = n;
+    out->has_id = true;
+    return true;
+}
+
+/** An object, or null taken as the empty object. False for anything else. */
+static bool take_payload(ocpp_json_value_t *dst, const ocpp_json_value_t *v)
+{
+    if (v->type == OCPP_JSON_OBJECT) {
+        *dst = *v;
+        return true;
+    }
+    if (v->type == OCPP_JSON_NULL) {
+        dst->ptr = empty_object;
+        dst->len = 2;
+        dst->type = OCPP_JSON_OBJECT;
+        return true;
+    }
+    return false;
+}
+
+static ocpp_rpc_action_t action_of(const ocpp_json_value_t *v)
+{
+    char name[40];
+    size_t n = 0;
+    if (ocpp_json_as_string(v, name, sizeof name, &n) != OCPP_OK) {
+        return OCPP_ACTION_UNKNOWN; /* longer than any 1.6 action name */
+    }
+    return ocpp_rpc_action_lookup(name, n);
+}
+
+static ocpp_status_t parse_call(ocpp_rpc_frame_t *out, const ocpp_json_value_t *el, size_t n)
+{
+    /* §4.2.1: "A Call always consists of 4 elements" */
+    if (n != 4u) {
+        return fail(out, OCPP_ERR_PARSE, "a CALL has 4 elements");
+    }
+    if (el[2].type != OCPP_JSON_STRING) {
+        return fail(out, OCPP_ERR_PARSE, "action is no string");
+    }
+    out->action_name = el[2];
+    out->action = action_of(&el[2]);
+    if (!take_payload(&out->payload, &el[3])) {
+        return fail(out, OCPP_ERR_PARSE, "payload is no object");
+    }
+    return OCPP_OK;
+}
+
+static ocpp_status_t parse_reply(ocpp_rpc_frame_t *out, const ocpp_json_value_t *el, size_t n)
+{
+    if (out->type == OCPP_RPC_CALLRESULT) {
+        /* §4.2.2: "A CallResult always consists of 3 elements" */
+        if (n != 3u || !take_payload(&out->payload, &el[2])) {
+            return fail(out, OCPP_ERR_PROTOCOL, "malformed CALLRESULT");
+        }
+        return OCPP_OK;
+    }
+    /* §4.2.3: "A CallError always consists of 5 elements" */
+    if (n != 5u || el[2].type != OCPP_JSON_STRING || el[3].type != OCPP_JSON_STRING) {
+        return fail(out, OCPP_ERR_PROTOCOL, "malformed CALLERROR");
+    }
+    out->error_code = el[2];
+    out->error_description = el[3];
+    out->payload = el[4];
+    out->error = ocpp_rpc_err_from_json(&el[2]);
+    return OCPP_OK;
+}
+
+/** MessageTypeNumber of v, or 0 if it is none of 2, 3, 4. */
+static int type_of(const ocpp_json_value_t *v)
+{
+    int64_t t = 0;
+    if (v->type != OCPP_JSON_NUMBER || ocpp_json_as_int(v, &t) != OCPP_OK) {
+        return 0;
+    }
+    return (t >= OCPP_RPC_CALL && t <= OCPP_RPC_CALLERROR) ? (int)t : 0;
+}
+
+/** Parse a validated document. el[] holds up to 5 elements; n is the count. */
+static ocpp_status_t parse_elements(ocpp_rpc_frame_t *out, const ocpp_json_value_t *el, size_t n)
+{
+    int t = type_of(&el[0]);
+    if (t == 0) {
+        /* §4.1.3: "it SHALL ignore the message payload" */
+        return fail(out, OCPP_ERR_PROTOCOL, "unknown MessageTypeId");
+    }
+    out->type = (ocpp_rpc_type_t)t;
+    if (!take_id(out, &el[1])) {
+        return fail(out, t == OCPP_RPC_CALL ? OCPP_ERR_PARSE : OCPP_ERR_PROTOCOL,
+                    "message id is no string of at most 36 characters");
+    }
+    if (utf8_chars(out->id, out->id_len) > OCPP_RPC_ID_MAX) {
+        /* §4.1.4 Table 3 "Maximum of 36 characters"; §4.2.3 names
+         * "unique identifier too long" as a case for a CallError. */
+        return fail(out, t == OCPP_RPC_CALL ? OCPP_ERR_PARSE : OCPP_ERR_PROTOCOL,
+                    "message id longer than 36 characters");
+    }
+    return t == OCPP_RPC_CALL ? parse_call(out, el, n) : parse_reply(out, el, n);
+}
+
+static void frame_reset(ocpp_rpc_frame_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->type = OCPP_RPC_CALL;
+    out->error = OCPP_RPC_OK;
+}
+
+ocpp_status_t ocpp_rpc_parse(const char *msg, size_t len, ocpp_rpc_frame_t *out)
+{
+    ocpp_json_value_t root;
+    ocpp_json_value_t el[5];
+    ocpp_json_iter_t it;
+    size_t n = 0;
+    if (out == NULL) {
+        return OCPP_ERR_PARAM;
+    }
+    frame_reset(out);
+    if (msg == NULL) {
+        return OCPP_ERR_PARAM;
+    }
+    if (ocpp_json_validate(msg, len) != OCPP_OK) {
+        /* §4.1.2: "MUST be valid JSON". Answer if it starts like a CALL. */
+        (void)ocpp_rpc_recover_id(msg, len, out);
+        return fail(out, OCPP_ERR_PARSE, "invalid JSON");
+    }
+    if (ocpp_json_root(msg, len, &root) != OCPP_OK || root.type != OCPP_JSON_ARRAY) {
+        return fail(out, OCPP_ERR_PARSE, "message is no JSON array");
+    }
+    (void)ocpp_json_iter_init(&it, &root);
+    while (ocpp_json_iter_next(&it, NULL, n < 5u ? &el[n] : NULL)) {
+        n++;
+    }
+    if (n < 2u) {
+        return fail(out, OCPP_ERR_PARSE, "message has no id");
+    }
+    return parse_elements(out, el, n);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Id recovery from a prefix                                                 */
+/* ------------------------------------------------------------------------ */
+
+static size_t skip_ws(const char *p, size_t len, size_t i)
+{
+    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) {
+        i++;
+    }
+    return i;
+}
+
+/** Offset just past the closing quote of the string starting at p[i]=='"', or 0. */
+static size_t string_end(const char *p, size_t len, size_t i)
+{
+    for (i++; i < len; i++) {
+        if (p[i] == '\\') {
+            i++;
+        } else if (p[i] == '"') {
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/** Offset of the id string in a CALL prefix `[2,"`, or 0 if none. */
+static size_t call_id_start(const char *p, size_t len)
+{
+    size_t i = skip_ws(p, len, 0);
+    if (i >= len || p[i] != '[') {
+        return 0;
+    }
+    i = skip_ws(p, len, i + 1);
+    if (i >= len || p[i] != '2') {
+        return 0;
+    }
+    i = skip_ws(p, len, i + 1);
+    if (i >= len || p[i] != ',') {
+        return 0; /* also rejects "20", "2.0", "2e0" */
+    }
+    i = skip_ws(p, len, i + 1);
+    return (i < len && p[i] == '"') ? i : 0;
+}
+
+ocpp_status_t ocpp_rpc_recover_id(const char *prefix, size_t len, ocpp_rpc_frame_t *out)
+{
+    if (out == NULL) {
+        return OCPP_ERR_PARAM;
+    }
+    frame_reset(out);
+    if (prefix == NULL) {
+        return OCPP_ERR_PARAM;
+    }
+    size_t b = call_id_start(prefix, len);
+    size_t e = b == 0 ? 0 : string_end(prefix, len, b);
+    if (e == 0) {
+        return OCPP_ERR_PARSE;
+    }
+    size_t after = skip_ws(prefix, len, e);
+    ocpp_json_value_t v = {prefix + b, e - b, OCPP_JSON_STRING};
+    if ((after < len && prefix[after] != ',') || ocpp_json_validate(v.ptr, v.len) != OCPP_OK ||
+        !take_id(out, &v) || utf8_chars(out->id, out->id_len) > OCPP_RPC_ID_MAX) {
+        frame_reset(out);
+        return OCPP_ERR_PARSE;
+    }
+    out->error = OCPP_RPC_ERR_INTERNAL;
+    out->error_desc = "message too large";
+    return OCPP_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Writers                                                                   */
+/* ------------------------------------------------------------------------ */
+
+void ocpp_rpc_write_call_open(ocpp_jw_t *jw, const char *id, ocpp_rpc_action_t action)
+{
+    ocpp_jw_arr_open(jw);
+    ocpp_jw_int(jw, OCPP_RPC_CALL);
+    ocpp_jw_str(jw, id != NULL ? id : "");
+    ocpp_jw_str(jw, ocpp_rpc_action_name(action));
+}
+
+void ocpp_rpc_write_result_open(ocpp_jw_t *jw, const char *id, size_t id_len)
+{
+    ocpp_jw_arr_open(jw);
+    ocpp_jw_int(jw, OCPP_RPC_CALLRESULT);
+    ocpp_jw_strn(jw, id != NULL ? id : "", id != NULL ? id_len : 0u);
+}
+
+void ocpp_rpc_write_close(ocpp_jw_t *jw)
+{
+    ocpp_jw_arr_close(jw);
+}
+
+static void write_error_once(ocpp_jw_t *jw, const char *id, size_t id_len, ocpp_rpc_err_t err,
+                             const char *description)
+{
+    ocpp_jw_arr_open(jw);
+    ocpp_jw_int(jw, OCPP_RPC_CALLERROR);
+    ocpp_jw_strn(jw, id != NULL ? id : "", id != NULL ? id_len : 0u);
+    ocpp_jw_str(jw, ocpp_rpc_err_str(err));
+    /* §4.2.3 Table 6: "Should be filled in if possible, otherwise a clear
+     * empty string" ... "If there are no error details you MUST fill in an
+     * empty object {}." */
+    ocpp_jw_str(jw, description != NULL ? description : "");
+    ocpp_jw_obj_open(jw);
+    ocpp_jw_obj_close(jw);
+    ocpp_jw_arr_close(jw);
+}
+
+ocpp_status_t ocpp_rpc_write_error(ocpp_jw_t *jw, const char *id, size_t id_len, ocpp_rpc_err_t err,
+                                   const char *description)
+{
+    if (jw == NULL) {
+        return OCPP_ERR_PARAM;
+    }
+    /* The writer state is ours to copy; restoring it rewinds the output. */
+    const ocpp_jw_t mark = *jw;
+    write_error_once(jw, id, id_len, err, description);
+    if (jw->overflow && description != NULL && description[0] != '\0') {
+        *jw = mark;
+        write_error_once(jw, id, id_len, err, "");
+    }
+    return jw->overflow ? OCPP_ERR_NOMEM : OCPP_OK;
+}
