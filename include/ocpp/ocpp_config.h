@@ -109,7 +109,7 @@ typedef enum {
 } ocpp_measurand_t;
 
 /** Bit of measurand m in a measurand mask (ocpp_cfg_t.meter_values_sampled_data...). */
-#define OCPP_MEASURAND_BIT(m) (1UL << (uint32_t)(m))
+#define OCPP_MEASURAND_BIT(m) ((uint32_t)1u << (unsigned)(m))
 
 /**
  * @brief The wire name of a measurand ("Energy.Active.Import.Register").
@@ -379,7 +379,9 @@ ocpp_status_t ocpp_cfg_save(const ocpp_cfg_t *cfg, const ocpp_storage_port_t *st
  *        value (record size + OCPP_CFG_VALUE_MAX + 1 is always enough).
  * @return OCPP_OK; OCPP_ERR_NOT_FOUND if there is no record (values
  *         unchanged); OCPP_ERR_PARSE if the record is not a JSON object
- *         (every key is reset to its default); OCPP_ERR_NOMEM if it does not
+ *         (every persisted key -- the writable ones --
+ *         is reset to its default; capability keys set by the application
+ *         and vendor keys are kept); OCPP_ERR_NOMEM if it does not
  *         fit in scratch (values unchanged); OCPP_ERR_IO from storage.
  */
 ocpp_status_t ocpp_cfg_load(ocpp_cfg_t *cfg, const ocpp_storage_port_t *st, char *scratch,
