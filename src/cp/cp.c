@@ -617,10 +617,11 @@ uint32_t ocpp_cp_next_wakeup_ms(const ocpp_cp_t *cp, uint32_t now_ms)
     }
     uint32_t wake = ocpp_v16_next_due_ms(cp, now_ms);
     if (cp->call != OCPP_CP_CALL_NONE) {
-        uint32_t left = cp->config.call_timeout_ms - (now_ms - cp->call_sent_ms);
-        if ((int32_t)left < 0) {
+        uint32_t since = now_ms - cp->call_sent_ms;
+        if (since >= cp->config.call_timeout_ms) {
             return 0u;
         }
+        uint32_t left = cp->config.call_timeout_ms - since;
         wake = left < wake ? left : wake;
     }
     /* The transport needs regular calls for its pings. */
