@@ -133,7 +133,7 @@ typedef struct {
      *        of recv() or close().
      * @return OCPP_OK with *msg and *len set; OCPP_PENDING when no whole
      *         message is there yet; OCPP_ERR_TOO_LARGE when a message larger
-     *         than the receive buffer arrived: *msg/*len then hold the first
+     *         than the receive buffer arrived: *msg and *len then hold the first
      *         bytes that fit (so the caller can recover the OCPP-J message id
      *         and answer with a CALLERROR), the rest is being discarded, and
      *         the connection stays usable; OCPP_ERR_CLOSED when closed;
