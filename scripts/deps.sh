@@ -53,7 +53,8 @@ apt_install() { # quietly; log on failure
     local log
     log=$(mktemp)
     if [ "$apt_updated" -eq 0 ]; then
-        as_root apt-get update -qq >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; return 1; }
+        # A partly failed update (e.g. one mirror mid-sync) may still be enough.
+        as_root apt-get update -qq >"$log" 2>&1 || grep -E '^(E|W):' "$log" | head -3 >&2
         apt_updated=1
     fi
     if ! as_root apt-get install -y -qq --no-install-recommends "$@" >"$log" 2>&1; then
@@ -73,14 +74,17 @@ if [ -n "$missing" ]; then
     apt_install $missing
 fi
 
-if [ "$mode" = test ] && ! installed libcmocka-dev:i386; then
-    # Optional: the 32-bit unit tests need cmocka for i386.
+if [ "$mode" = test ] && { ! installed libcmocka-dev:i386 || ! installed libmbedtls-dev:i386; }; then
+    # Optional: the 32-bit unit tests need cmocka (and, for the POSIX port,
+    # mbedTLS) for i386.
     if ! dpkg --print-foreign-architectures | grep -qx i386; then
         as_root dpkg --add-architecture i386 && apt_updated=0
     fi
     if dpkg --print-foreign-architectures | grep -qx i386; then
-        echo "deps: installing libcmocka-dev:i386 (for the -m32 unit tests)"
-        apt_install libcmocka-dev:i386 || echo "deps: libcmocka-dev:i386 not installable; -m32 step builds the core only"
+        echo "deps: installing libcmocka-dev:i386 libmbedtls-dev:i386 (for the -m32 unit tests)"
+        apt_install libcmocka-dev:i386 libmbedtls-dev:i386 ||
+            apt_install libcmocka-dev:i386 ||
+            echo "deps: libcmocka-dev:i386 not installable; the -m32 step builds the core only"
     fi
 fi
 

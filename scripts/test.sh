@@ -40,7 +40,7 @@ run() {
         return 0
     fi
     ko "$label (log: ${log#"$root"/})"
-    grep -E 'error|Error|FAILED|undefined' "$log" | head -20 | sed 's/^/    /'
+    grep -E 'error|Error|FAILED|undefined' "$log" | head -12 | sed 's/^/    /'
     tail -5 "$log" | sed 's/^/    /'
     return 1
 }
@@ -80,7 +80,9 @@ tests() {
         failures+=("$label: $f test(s)")
         sed -n '/The following tests FAILED/,$p' "$log" | grep -E '^\s+[0-9]+ - ' | sed 's/^/  /'
         # The output of the failed tests (ctest --output-on-failure), abridged.
-        awk '/\*\*\*Failed|\*\*\*Exception|\*\*\*Timeout|Not Run/ { show = 40 } show > 0 { print "    " $0; show-- }' "$log" | head -80
+        awk '/Test +#[0-9]+: .*(\*\*\*|Not Run)/ { show = 1; n = 0 }
+             /^ *Start +[0-9]+: |tests passed, / { if (n > 0) show = 0 }
+             show && n < 30 { print "    " $0; n++ }' "$log"
     fi
 }
 
