@@ -227,7 +227,7 @@ static int station_init(station_t *s, const sim_opts_t *o, unsigned index)
         fprintf(stderr, "ocpp-sim: cannot create %s: %s\n", s->dir, strerror(errno));
         return -1;
     }
-    s->log = (ocpp_posix_log_t){.min_level = o->log_level, .prefix = s->id};
+    s->log = (ocpp_posix_log_t){.min_level = o->log_level, .prefix = NULL};
     ocpp_posix_net_config_t nc = {.ca_file = o->ca, .log = ocpp_posix_log, .log_ctx = &s->log};
     if (ocpp_posix_net_init(&s->net, &nc) != OCPP_OK) {
         fprintf(stderr, "ocpp-sim: network/TLS setup failed (CA file %s)\n", o->ca ? o->ca : "-");
