@@ -140,7 +140,8 @@ if [ -n "$built_targets" ]; then
     else
         ko "size report (log: build/logs/size.log)"
     fi
-    sed -n '/^Size of the/,$p; /^size: /p; /^  ocpp_/p; /^check_nm: /p' "$root/build/logs/size.log" | sed 's/^/  /'
+    awk '/^Size of the/ { table = 1 } table || /^size: |^  ocpp_|^check_nm: / { print "  " $0 }' \
+        "$root/build/logs/size.log"
 else
     ko "size report: no cross target built"
 fi

@@ -21,6 +21,9 @@
 #if OCPP_SIZE_HAVE_WS
 #include "ocpp/ocpp_ws.h"
 #endif
+#if OCPP_SIZE_HAVE_CONFIG
+#include "ocpp/ocpp_config.h"
+#endif
 #if OCPP_SIZE_HAVE_CP
 #include "ocpp/ocpp_cp.h"
 #endif
@@ -172,6 +175,32 @@ static void use_ws(void)
 }
 #endif
 
+#if OCPP_SIZE_HAVE_CONFIG
+static void use_config(void)
+{
+    static ocpp_cfg_t cfg;
+    static const ocpp_storage_port_t st = {0};
+    ocpp_measurand_t m = (ocpp_measurand_t)fw_in;
+    ocpp_jw_t w;
+    bool ro = false;
+
+    ocpp_cfg_init(&cfg, 2);
+    ocpp_cfg_set_security_profile_max(&cfg, (uint8_t)fw_in);
+    sink((uintptr_t)ocpp_cfg_change(&cfg, "HeartbeatInterval", fw_text));
+    sink((uintptr_t)ocpp_cfg_set_local(&cfg, "MeterValueSampleInterval", fw_text));
+    sink((uintptr_t)ocpp_cfg_result_str((ocpp_cfg_result_t)fw_in));
+    sink((uintptr_t)ocpp_cfg_get(&cfg, fw_text, fw_text, sizeof fw_text, &ro) + ro);
+    sink((uintptr_t)ocpp_cfg_phase_rotation(&cfg, (uint8_t)fw_in));
+    sink((uintptr_t)ocpp_measurand_name(m));
+    sink((uintptr_t)ocpp_measurand_parse(fw_text, in_len(32), &m) + (uintptr_t)m);
+    ocpp_jw_init(&w, fw_text, sizeof fw_text);
+    sink((uintptr_t)ocpp_cfg_write_get_configuration(&cfg, NULL, &w));
+    sink((uintptr_t)ocpp_cfg_save(&cfg, &st, fw_text, sizeof fw_text));
+    sink((uintptr_t)ocpp_cfg_load(&cfg, &st, fw_text, sizeof fw_text));
+    sink((uintptr_t)ocpp_cfg_register(&cfg, NULL));
+}
+#endif
+
 #if OCPP_SIZE_HAVE_CP
 static void use_cp(void)
 {
@@ -226,6 +255,9 @@ int main(void)
 #endif
 #if OCPP_SIZE_HAVE_WS
     use_ws();
+#endif
+#if OCPP_SIZE_HAVE_CONFIG
+    use_config();
 #endif
 #if OCPP_SIZE_HAVE_CP
     use_cp();

@@ -2,7 +2,7 @@
  * @file xtensa-lx106-libgcc.c
  * @brief Integer helpers that Debian's libgcc for xtensa-lx106-elf lacks
  *        (gcc 12.2.0-14: __udivsi3, __umodsi3, __divsi3, __udivdi3, __umoddi3,
- *        __divdi3, __muldi3 are referenced by the compiler but not in
+ *        __divdi3, __muldi3, __umulsidi3 are referenced by the compiler but not in
  *        libgcc.a). Linked into the size firmware only, so that it links;
  *        the size report lists them as "runtime". Plain shift-and-subtract:
  *        small, not fast. Nothing here may use / % or 64-bit *, which would
@@ -17,6 +17,7 @@ uint64_t __udivdi3(uint64_t n, uint64_t d);
 uint64_t __umoddi3(uint64_t n, uint64_t d);
 int64_t __divdi3(int64_t n, int64_t d);
 uint64_t __muldi3(uint64_t a, uint64_t b);
+uint64_t __umulsidi3(uint32_t a, uint32_t b);
 
 static uint64_t udivmod64(uint64_t n, uint64_t d, uint64_t *rem)
 {
@@ -117,4 +118,9 @@ uint64_t __muldi3(uint64_t a, uint64_t b)
     uint32_t bl = (uint32_t)b, bh = (uint32_t)(b >> 32);
     uint64_t cross = (uint64_t)(ah * bl + al * bh);
     return mul32x32(al, bl) + (cross << 32);
+}
+
+uint64_t __umulsidi3(uint32_t a, uint32_t b)
+{
+    return mul32x32(a, b);
 }
