@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -258,7 +259,11 @@ static ocpp_status_t resolve(ocpp_posix_net_t *n, const ocpp_endpoint_t *ep)
     int rc = getaddrinfo(ep->host, port, &hints, &res);
     if (rc != 0) {
         n->last_error = rc;
+#if defined(ESP_PLATFORM)
+        net_log(n, OCPP_LOG_ERROR, "net: cannot resolve %s: error %d", ep->host, rc);
+#else
         net_log(n, OCPP_LOG_ERROR, "net: cannot resolve %s: %s", ep->host, gai_strerror(rc));
+#endif
         return OCPP_ERR_DNS;
     }
     n->n_addrs = 0;
@@ -309,9 +314,14 @@ static int open_socket(int family)
 
 static void log_addr_error(const ocpp_posix_net_t *n, uint8_t idx, int err)
 {
-    char host[64] = "?";
-    (void)getnameinfo((const struct sockaddr *)&n->addrs[idx], n->addr_lens[idx], host, sizeof host,
-                      NULL, 0, NI_NUMERICHOST);
+    /* inet_ntop rather than getnameinfo: lwIP (ESP-IDF) has only the former. */
+    char host[INET6_ADDRSTRLEN] = "?";
+    const struct sockaddr_storage *ss = &n->addrs[idx];
+    if (ss->ss_family == AF_INET) {
+        (void)inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, host, sizeof host);
+    } else {
+        (void)inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, host, sizeof host);
+    }
     net_log(n, OCPP_LOG_WARN, "net: connect to %s failed: %s", host, strerror(err));
 }
 

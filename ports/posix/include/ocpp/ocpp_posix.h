@@ -203,6 +203,10 @@ int ocpp_posix_net_last_error(const ocpp_posix_net_t *n);
  * Keys must match [A-Za-z0-9_.-]{1,31} and not be "." or "..": anything
  * else makes read/write/remove return OCPP_ERR_PARAM. Other files in the
  * directory are left alone. One context (one process) per directory.
+ *
+ * The atomicity rests on rename() replacing an existing target atomically,
+ * as POSIX requires. On ESP-IDF that holds for LittleFS, not for FAT (FatFs
+ * refuses to rename over an existing file): use LittleFS there.
  */
 typedef struct {
     char dir[OCPP_POSIX_STORAGE_DIR_MAX];
