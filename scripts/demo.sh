@@ -16,7 +16,8 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
         { cat "$root/.demo-configure.log"; exit 1; }
     rm -f "$root/.demo-configure.log"
 fi
-if ! grep -q '^CMAKE_PROJECT_NAME' "$build/CMakeCache.txt" || ! cmake --build "$build" --target help 2>/dev/null | grep -q 'ocpp-sim'; then
+targets=$(cmake --build "$build" --target help 2>/dev/null || true)
+if ! printf '%s\n' "$targets" | grep -q 'ocpp-sim'; then
     echo "demo: there is no ocpp-sim target yet (apps/simulator/ not there, or the POSIX port"
     echo "      was not built: see the warnings of 'cmake -S . -B build')."
     exit 1
@@ -52,7 +53,9 @@ node "$root/tools/csms/server.mjs" --port 0 >"$tmp/csms.log" 2>&1 &
 csms_pid=$!
 url=""
 for _ in $(seq 1 100); do
-    url=$(grep -o 'ws://127\.0\.0\.1:[0-9]*/[^[:space:]]*' "$tmp/csms.log" | head -1 || true)
+    # The line "csms: ws://127.0.0.1:<port>/ocpp" (other lines may quote the URL in JSON).
+    url=$(sed -n 's|^csms: \(wss*://[^[:space:]"]*\).*|\1|p' "$tmp/csms.log" | head -1)
+    [ -n "$url" ] || url=$(grep -oE 'wss?://127\.0\.0\.1:[0-9]+/[A-Za-z0-9._~/-]*' "$tmp/csms.log" | head -1 || true)
     [ -n "$url" ] && break
     kill -0 "$csms_pid" 2>/dev/null || break
     sleep 0.1

@@ -49,6 +49,7 @@ run cmake -S "$consumer" -B "$work/pkg" -DCMAKE_C_COMPILER="$cc" -DOCPP_CONSUMER
     -DCMAKE_PREFIX_PATH="$prefix"
 run cmake --build "$work/pkg"
 "$work/pkg/consumer"
+[ ! -x "$work/pkg/consumer_posix" ] || "$work/pkg/consumer_posix"
 
 step "consumer via pkg-config"
 pcdir=$(dirname "$(find "$prefix" -name ocpp.pc -print -quit)")
