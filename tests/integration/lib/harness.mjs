@@ -460,3 +460,16 @@ export function scenario(t) {
 export function simArgs(url, id, ...extra) {
     return ['--csms', url, '--id', id, ...extra];
 }
+
+// ------------------------------------------------------------------- record predicates
+
+/** A CALL from the charge point (optionally of `identity`). */
+export const cpCall = (action, identity) => (m) =>
+    m.type === 'CALL' && m.dir === 'in' && m.action === action && (!identity || m.identity === identity);
+
+/** Our CALLRESULT to a CP CALL of `action`. */
+export const csmsResult = (action, identity) => (m) =>
+    m.type === 'CALLRESULT' && m.dir === 'out' && m.action === action && (!identity || m.identity === identity);
+
+/** A connection event of `identity` (type 'connect', 'disconnect', 'reject'). */
+export const event = (type, identity) => (m) => m.type === type && (!identity || m.identity === identity);
