@@ -1,0 +1,1291 @@
+/* OCPP-J 1.6 RPC framing: error codes, parse, writers, ids, pending CALL,
+ * actions, dispatch, field helpers, date-time. Clauses are from the OCPP-J 1.6
+ * specification (§) unless another document is named. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ocpp/ocpp_json.h"
+#include "rpc/rpc.h"
+
+/* ------------------------------------------------------------------------ */
+/* Helpers                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static ocpp_status_t parse(const char *s, ocpp_rpc_frame_t *f)
+{
+    return ocpp_rpc_parse(s, strlen(s), f);
+}
+
+/** Finish a writer and return its text (NUL-terminated in buf). */
+static const char *finish(ocpp_jw_t *w, char *buf, size_t cap)
+{
+    size_t n = 0;
+    assert_int_equal(ocpp_jw_finish(w, &n), OCPP_OK);
+    assert_true(n < cap);
+    buf[n] = '\0';
+    return buf;
+}
+
+/** The CALLERROR the caller would send for a bad frame. */
+static const char *answer_bad(const ocpp_rpc_frame_t *f, char *buf, size_t cap)
+{
+    ocpp_jw_t w;
+    assert_true(f->has_id);
+    ocpp_jw_init(&w, buf, cap);
+    assert_int_equal(ocpp_rpc_write_error(&w, f->id, f->id_len, f->error, f->error_desc), OCPP_OK);
+    return finish(&w, buf, cap);
+}
+
+/** Parse a message that must fail with OCPP_ERR_PARSE and be answerable. */
+static void expect_answer(const char *msg, const char *frame)
+{
+    ocpp_rpc_frame_t f;
+    char buf[512];
+    assert_int_equal(parse(msg, &f), OCPP_ERR_PARSE);
+    assert_string_equal(answer_bad(&f, buf, sizeof buf), frame);
+}
+
+/** Parse a message that must fail and can not be answered. */
+static void expect_drop(const char *msg, ocpp_status_t st)
+{
+    ocpp_rpc_frame_t f;
+    assert_int_equal(parse(msg, &f), st);
+    assert_false(f.has_id);
+    assert_int_equal(f.id_len, 0);
+}
+
+/* ---- A small handler table ---- */
+
+typedef struct {
+    int calls;
+    size_t pad; /* bytes of filler the "big" handler writes */
+} ctx_t;
+
+static const char *const reset_types[] = {"Hard", "Soft"};
+
+/* Reset: {"type": "Hard"|"Soft"} -> {"status":"Accepted"} */
+static ocpp_rpc_err_t on_reset(void *vctx, const ocpp_json_value_t *payload, ocpp_jw_t *w,
+                               const char **desc)
+{
+    ctx_t *ctx = vctx;
+    size_t type = 0;
+    ctx->calls++;
+    ocpp_rpc_err_t e = ocpp_rpc_get_enum(payload, "type", true, reset_types, 2, &type, desc);
+    if (e != OCPP_RPC_OK) {
+        return e;
+    }
+    ocpp_jw_obj_open(w);
+    ocpp_jw_kv_str(w, "status", "Accepted");
+    ocpp_jw_obj_close(w);
+    return OCPP_RPC_OK;
+}
+
+/* UnlockConnector: {"connectorId": 1..2} */
+static ocpp_rpc_err_t on_unlock(void *vctx, const ocpp_json_value_t *payload, ocpp_jw_t *w,
+                                const char **desc)
+{
+    int64_t id = 0;
+    (void)vctx;
+    ocpp_rpc_err_t e = ocpp_rpc_get_int(payload, "connectorId", true, 1, 2, &id, desc);
+    if (e != OCPP_RPC_OK) {
+        return e;
+    }
+    ocpp_jw_obj_open(w);
+    ocpp_jw_kv_str(w, "status", "Unlocked");
+    ocpp_jw_obj_close(w);
+    return OCPP_RPC_OK;
+}
+
+/* GetConfiguration: writes ctx->pad bytes of filler (overflow tests). */
+static ocpp_rpc_err_t on_big(void *vctx, const ocpp_json_value_t *payload, ocpp_jw_t *w,
+                             const char **desc)
+{
+    const ctx_t *ctx = vctx;
+    char filler[600];
+    (void)payload;
+    (void)desc;
+    memset(filler, 'x', sizeof filler);
+    ocpp_jw_obj_open(w);
+    ocpp_jw_key(w, "k");
+    ocpp_jw_strn(w, filler, ctx->pad < sizeof filler ? ctx->pad : sizeof filler);
+    ocpp_jw_obj_close(w);
+    return OCPP_RPC_OK;
+}
+
+/* DataTransfer: returns the error code named by "messageId" ("0".."10"). */
+static ocpp_rpc_err_t on_data(void *vctx, const ocpp_json_value_t *payload, ocpp_jw_t *w,
+                              const char **desc)
+{
+    int64_t code = 0;
+    (void)vctx;
+    (void)ocpp_rpc_get_int(payload, "code", true, 0, 10, &code, desc);
+    if (code == 0) {
+        ocpp_jw_obj_open(w);
+        ocpp_jw_kv_str(w, "status", "Accepted");
+        ocpp_jw_obj_close(w);
+        return OCPP_RPC_OK;
+    }
+    ocpp_jw_obj_open(w); /* partial output that must be discarded */
+    *desc = "handler says no";
+    return (ocpp_rpc_err_t)code;
+}
+
+/* ClearCache: misbehaving handlers, by the "mode" field. */
+static ocpp_rpc_err_t on_bad(void *vctx, const ocpp_json_value_t *payload, ocpp_jw_t *w,
+                             const char **desc)
+{
+    int64_t mode = 0;
+    (void)vctx;
+    (void)desc;
+    (void)ocpp_rpc_get_int(payload, "mode", false, 0, 9, &mode, NULL);
+    if (mode == 1) { /* two values */
+        ocpp_jw_obj_open(w);
+        ocpp_jw_obj_close(w);
+        ocpp_jw_int(w, 5);
+    } else if (mode == 2) { /* an array */
+        ocpp_jw_arr_open(w);
+        ocpp_jw_arr_close(w);
+    } else if (mode == 3) { /* unclosed */
+        ocpp_jw_obj_open(w);
+    }
+    return OCPP_RPC_OK; /* mode 0: nothing written */
+}
+
+static const ocpp_rpc_handler_entry_t table[] = {
+    {OCPP_ACTION_RESET, on_reset},           {OCPP_ACTION_UNLOCK_CONNECTOR, on_unlock},
+    {OCPP_ACTION_GET_CONFIGURATION, on_big}, {OCPP_ACTION_DATA_TRANSFER, on_data},
+    {OCPP_ACTION_CLEAR_CACHE, on_bad},
+};
+#define TABLE_N (sizeof table / sizeof table[0])
+
+/** Parse msg (a valid CALL), dispatch into a cap-byte buffer, return the text. */
+static const char *dispatch_cap(const char *msg, ctx_t *ctx, char *buf, size_t cap)
+{
+    ocpp_rpc_frame_t f;
+    ocpp_jw_t w;
+    static char text[1024];
+    assert_int_equal(parse(msg, &f), OCPP_OK);
+    assert_int_equal(f.type, OCPP_RPC_CALL);
+    ocpp_jw_init(&w, buf, cap);
+    assert_int_equal(ocpp_rpc_dispatch(table, TABLE_N, ctx, &f, &w), OCPP_OK);
+    size_t n = 0;
+    assert_int_equal(ocpp_jw_finish(&w, &n), OCPP_OK);
+    assert_true(n < sizeof text);
+    memcpy(text, buf, n);
+    text[n] = '\0';
+    return text;
+}
+
+static const char *dispatch(const char *msg)
+{
+    static char buf[1024];
+    ctx_t ctx = {0, 0};
+    return dispatch_cap(msg, &ctx, buf, sizeof buf);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Error codes: one test per code, with the exact frame                      */
+/* ------------------------------------------------------------------------ */
+
+static void test_err_strings(void **state)
+{
+    (void)state;
+    /* §4.2.3 Table 7 "Valid Error Codes"; errata §5.1/§5.2: the misspelled
+     * OccurenceConstraintViolation and FormationViolation stay in 1.6. */
+    assert_string_equal(ocpp_rpc_err_str(OCPP_RPC_ERR_NOT_IMPLEMENTED), "NotImplemented");
+    assert_string_equal(ocpp_rpc_err_str(OCPP_RPC_ERR_NOT_SUPPORTED), "NotSupported");
+    assert_string_equal(ocpp_rpc_err_str(OCPP_RPC_ERR_INTERNAL), "InternalError");
+    assert_string_equal(ocpp_rpc_err_str(OCPP_RPC_ERR_PROTOCOL), "ProtocolError");
+    assert_string_equal(ocpp_rpc_err_str(OCPP_RPC_ERR_SECURITY), "SecurityError");
+    assert_string_equal(ocpp_rpc_err_str(OCPP_RPC_ERR_FORMATION_VIOLATION), "FormationViolation");
+    assert_string_equal(ocpp_rpc_err_str(OCPP_RPC_ERR_PROPERTY_CONSTRAINT),
+                        "PropertyConstraintViolation");
+    assert_string_equal(ocpp_rpc_err_str(OCPP_RPC_ERR_OCCURENCE_CONSTRAINT),
+                        "OccurenceConstraintViolation");
+    assert_string_equal(ocpp_rpc_err_str(OCPP_RPC_ERR_TYPE_CONSTRAINT), "TypeConstraintViolation");
+    assert_string_equal(ocpp_rpc_err_str(OCPP_RPC_ERR_GENERIC), "GenericError");
+    /* Never an invalid code on the wire. */
+    assert_string_equal(ocpp_rpc_err_str(OCPP_RPC_OK), "GenericError");
+    assert_string_equal(ocpp_rpc_err_str((ocpp_rpc_err_t)99), "GenericError");
+}
+
+static void test_err_from_json(void **state)
+{
+    ocpp_rpc_frame_t f;
+    (void)state;
+    assert_int_equal(parse("[4,\"1\",\"OccurenceConstraintViolation\",\"\",{}]", &f), OCPP_OK);
+    assert_int_equal(f.error, OCPP_RPC_ERR_OCCURENCE_CONSTRAINT);
+    assert_int_equal(parse("[4,\"1\",\"NotSupported\",\"\",{}]", &f), OCPP_OK);
+    assert_int_equal(f.error, OCPP_RPC_ERR_NOT_SUPPORTED);
+    /* Unknown (e.g. 2.0.1's FormatViolation) -> GenericError. */
+    assert_int_equal(parse("[4,\"1\",\"FormatViolation\",\"\",{}]", &f), OCPP_OK);
+    assert_int_equal(f.error, OCPP_RPC_ERR_GENERIC);
+    assert_int_equal(ocpp_rpc_err_from_json(NULL), OCPP_RPC_ERR_GENERIC);
+}
+
+static void test_code_not_implemented(void **state)
+{
+    (void)state;
+    /* §4.2.3 NotImplemented: "Requested Action is not known by receiver" */
+    assert_string_equal(dispatch("[2,\"n1\",\"FooBar\",{}]"),
+                        "[4,\"n1\",\"NotImplemented\",\"unknown action\",{}]");
+    /* Action names are case-sensitive (§4.2.1 Table 4: "case-sensitive string"). */
+    assert_string_equal(dispatch("[2,\"n2\",\"reset\",{}]"),
+                        "[4,\"n2\",\"NotImplemented\",\"unknown action\",{}]");
+}
+
+static void test_code_not_supported(void **state)
+{
+    (void)state;
+    /* §4.2.3 NotSupported: "Requested Action is recognized but not supported
+     * by the receiver" - a 1.6 action with no handler (profile compiled out). */
+    assert_string_equal(dispatch("[2,\"s1\",\"SetChargingProfile\",{}]"),
+                        "[4,\"s1\",\"NotSupported\",\"action not supported\",{}]");
+    /* A CP-to-CS action sent to the charge point. */
+    assert_string_equal(dispatch("[2,\"s2\",\"BootNotification\",{}]"),
+                        "[4,\"s2\",\"NotSupported\",\"action not supported\",{}]");
+}
+
+static void test_code_internal_error(void **state)
+{
+    char buf[120];
+    ctx_t ctx = {0, 200};
+    (void)state;
+    /* §4.2.3 InternalError: "An internal error occurred and the receiver was
+     * not able to process the requested Action successfully" - the answer
+     * does not fit; the writer is rewound so the CALLERROR does. */
+    assert_string_equal(
+        dispatch_cap("[2,\"i1\",\"GetConfiguration\",{}]", &ctx, buf, sizeof buf),
+        "[4,\"i1\",\"InternalError\",\"answer does not fit the transmit buffer\",{}]");
+}
+
+static void test_code_protocol_error(void **state)
+{
+    (void)state;
+    /* §4.2.3 ProtocolError: "Payload for Action is incomplete" - only
+     * handlers send it; partial output of the handler is discarded. */
+    assert_string_equal(dispatch("[2,\"p1\",\"DataTransfer\",{\"code\":4}]"),
+                        "[4,\"p1\",\"ProtocolError\",\"handler says no\",{}]");
+}
+
+static void test_code_security_error(void **state)
+{
+    (void)state;
+    /* §4.2.3 SecurityError: "During the processing of Action a security issue
+     * occurred preventing receiver from completing the Action successfully" */
+    assert_string_equal(dispatch("[2,\"x1\",\"DataTransfer\",{\"code\":5}]"),
+                        "[4,\"x1\",\"SecurityError\",\"handler says no\",{}]");
+}
+
+static void test_code_formation_violation(void **state)
+{
+    (void)state;
+    /* §4.2.3 FormationViolation: "Payload for Action is syntactically incorrect
+     * or not conform the PDU structure for Action". */
+    expect_answer("[2,\"abc\",5,{}]",
+                  "[4,\"abc\",\"FormationViolation\",\"action is no string\",{}]");
+    /* §4.2.1: "A Call always consists of 4 elements" */
+    expect_answer("[2,\"abc\",\"Reset\"]",
+                  "[4,\"abc\",\"FormationViolation\",\"a CALL has 4 elements\",{}]");
+    expect_answer("[2,\"abc\",\"Reset\",{},{}]",
+                  "[4,\"abc\",\"FormationViolation\",\"a CALL has 4 elements\",{}]");
+    /* §4.2.1 Table 4: "Payload is a JSON object" (or null). */
+    expect_answer("[2,\"abc\",\"Reset\",[]]",
+                  "[4,\"abc\",\"FormationViolation\",\"payload is no object\",{}]");
+    expect_answer("[2,\"abc\",\"Reset\",\"x\"]",
+                  "[4,\"abc\",\"FormationViolation\",\"payload is no object\",{}]");
+    /* §4.1.2: "MUST be valid JSON"; the id is taken from the CALL prefix. */
+    expect_answer("[2,\"abc\",\"Reset\",{]",
+                  "[4,\"abc\",\"FormationViolation\",\"invalid JSON\",{}]");
+}
+
+static void test_code_property_constraint(void **state)
+{
+    (void)state;
+    /* §4.2.3 PropertyConstraintViolation: "Payload is syntactically correct
+     * but at least one field contains an invalid value"; OCPP 1.6 errata: an
+     * invalid enumeration value and an invalid connectorId "SHALL respond with
+     * RPC Framework CALLERROR: PropertyConstraintViolation (JSON)". */
+    assert_string_equal(
+        dispatch("[2,\"c1\",\"Reset\",{\"type\":\"Medium\"}]"),
+        "[4,\"c1\",\"PropertyConstraintViolation\",\"value not in enumeration\",{}]");
+    assert_string_equal(
+        dispatch("[2,\"c2\",\"UnlockConnector\",{\"connectorId\":3}]"),
+        "[4,\"c2\",\"PropertyConstraintViolation\",\"field value out of range\",{}]");
+}
+
+static void test_code_occurence_constraint(void **state)
+{
+    (void)state;
+    /* §4.2.3 OccurenceConstraintViolation: "at least one of the fields
+     * violates occurrence constraints" - OCPP 1.6 "CARD. 1..1 Required". */
+    assert_string_equal(
+        dispatch("[2,\"o1\",\"Reset\",{}]"),
+        "[4,\"o1\",\"OccurenceConstraintViolation\",\"required field missing\",{}]");
+    /* null payload means no payload (§4.2.1), so the field is missing. */
+    assert_string_equal(
+        dispatch("[2,\"o2\",\"UnlockConnector\",null]"),
+        "[4,\"o2\",\"OccurenceConstraintViolation\",\"required field missing\",{}]");
+}
+
+static void test_code_type_constraint(void **state)
+{
+    (void)state;
+    /* §4.2.3 TypeConstraintViolation: "at least one of the fields violates
+     * data type constraints (e.g. "somestring": 12)" */
+    assert_string_equal(dispatch("[2,\"t1\",\"UnlockConnector\",{\"connectorId\":\"1\"}]"),
+                        "[4,\"t1\",\"TypeConstraintViolation\",\"field has the wrong type\",{}]");
+    assert_string_equal(dispatch("[2,\"t2\",\"UnlockConnector\",{\"connectorId\":1.5}]"),
+                        "[4,\"t2\",\"TypeConstraintViolation\",\"field is no integer\",{}]");
+    assert_string_equal(dispatch("[2,\"t3\",\"Reset\",{\"type\":12}]"),
+                        "[4,\"t3\",\"TypeConstraintViolation\",\"field has the wrong type\",{}]");
+}
+
+static void test_code_generic_error(void **state)
+{
+    (void)state;
+    /* §4.2.3 GenericError: "Any other error not covered by the previous ones" */
+    assert_string_equal(dispatch("[2,\"g1\",\"DataTransfer\",{\"code\":10}]"),
+                        "[4,\"g1\",\"GenericError\",\"handler says no\",{}]");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Parsing                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static void test_parse_call(void **state)
+{
+    ocpp_rpc_frame_t f;
+    (void)state;
+    /* §4.2.1 example, with its whitespace. */
+    const char *m = "[\n  2,\n  \"19223201\",\n  \"BootNotification\",\n"
+                    "  { \"chargePointVendor\": \"VendorX\", \"chargePointModel\": "
+                    "\"SingleSocketCharger\" }\n]";
+    assert_int_equal(parse(m, &f), OCPP_OK);
+    assert_int_equal(f.type, OCPP_RPC_CALL);
+    assert_true(f.has_id);
+    assert_string_equal(f.id, "19223201");
+    assert_int_equal(f.id_len, 8);
+    assert_int_equal(f.action, OCPP_ACTION_BOOT_NOTIFICATION);
+    assert_true(ocpp_json_string_eq(&f.action_name, "BootNotification"));
+    assert_int_equal(f.payload.type, OCPP_JSON_OBJECT);
+    assert_int_equal(ocpp_json_count(&f.payload), 2);
+    assert_int_equal(f.error, OCPP_RPC_OK);
+    assert_null(f.error_desc);
+}
+
+static void test_parse_call_null_payload(void **state)
+{
+    ocpp_rpc_frame_t f;
+    (void)state;
+    /* §4.2.1 Table 4: "If there is no payload JSON allows for two different
+     * notations: null or and empty object {}." */
+    assert_int_equal(parse("[2,\"1\",\"Heartbeat\",null]", &f), OCPP_OK);
+    assert_int_equal(f.payload.type, OCPP_JSON_OBJECT);
+    assert_int_equal(f.payload.len, 2);
+    assert_memory_equal(f.payload.ptr, "{}", 2);
+    assert_int_equal(f.action, OCPP_ACTION_HEARTBEAT);
+}
+
+static void test_parse_call_unknown_action(void **state)
+{
+    ocpp_rpc_frame_t f;
+    (void)state;
+    /* Unknown names parse; dispatch answers NotImplemented. */
+    assert_int_equal(parse("[2,\"1\",\"Heartbeatz\",{}]", &f), OCPP_OK);
+    assert_int_equal(f.action, OCPP_ACTION_UNKNOWN);
+    assert_int_equal(parse("[2,\"1\",\"\",{}]", &f), OCPP_OK);
+    assert_int_equal(f.action, OCPP_ACTION_UNKNOWN);
+    /* Escaped action names are decoded before lookup. */
+    assert_int_equal(parse("[2,\"1\",\"Heart\\u0062eat\",{}]", &f), OCPP_OK);
+    assert_int_equal(f.action, OCPP_ACTION_HEARTBEAT);
+    /* A very long name is simply unknown. */
+    assert_int_equal(parse("[2,\"1\",\"HeartbeatHeartbeatHeartbeatHeartbeatHeartbeat\",{}]", &f),
+                     OCPP_OK);
+    assert_int_equal(f.action, OCPP_ACTION_UNKNOWN);
+}
+
+static void test_parse_callresult(void **state)
+{
+    ocpp_rpc_frame_t f;
+    ocpp_json_value_t v;
+    (void)state;
+    /* §4.2.2 example. */
+    assert_int_equal(parse("[3,\"19223201\",{\"status\":\"Accepted\",\"currentTime\":"
+                           "\"2013-02-01T20:53:32.486Z\",\"heartbeatInterval\":300}]",
+                           &f),
+                     OCPP_OK);
+    assert_int_equal(f.type, OCPP_RPC_CALLRESULT);
+    assert_string_equal(f.id, "19223201");
+    assert_int_equal(ocpp_json_get(&f.payload, "heartbeatInterval", &v), OCPP_OK);
+    assert_int_equal(parse("[3,\"1\",null]", &f), OCPP_OK);
+    assert_int_equal(f.payload.type, OCPP_JSON_OBJECT);
+}
+
+static void test_parse_callerror(void **state)
+{
+    ocpp_rpc_frame_t f;
+    (void)state;
+    /* OCPP-J errata §3.9 example. */
+    assert_int_equal(
+        parse("[4, \"162376037\", \"NotSupported\", \"SendLocalList.req not implemented\", {}]",
+              &f),
+        OCPP_OK);
+    assert_int_equal(f.type, OCPP_RPC_CALLERROR);
+    assert_string_equal(f.id, "162376037");
+    assert_int_equal(f.error, OCPP_RPC_ERR_NOT_SUPPORTED);
+    assert_true(ocpp_json_string_eq(&f.error_code, "NotSupported"));
+    assert_true(ocpp_json_string_eq(&f.error_description, "SendLocalList.req not implemented"));
+    assert_int_equal(f.payload.type, OCPP_JSON_OBJECT);
+    /* errorDetails of the wrong type is tolerated (seen from real servers):
+     * the reply must still end our CALL. */
+    assert_int_equal(parse("[4,\"1\",\"InternalError\",\"x\",\"SQL ...\"]", &f), OCPP_OK);
+    assert_int_equal(f.payload.type, OCPP_JSON_STRING);
+}
+
+static void test_parse_ids(void **state)
+{
+    ocpp_rpc_frame_t f;
+    (void)state;
+    /* §4.1.4 Table 3: "Maximum of 36 characters" - exactly 36 is fine. */
+    assert_int_equal(parse("[2,\"123456789012345678901234567890123456\",\"Heartbeat\",{}]", &f),
+                     OCPP_OK);
+    assert_int_equal(f.id_len, 36);
+    /* 36 characters of 2 bytes each (é) count as 36 characters. */
+    char m[200];
+    strcpy(m, "[2,\"");
+    for (int i = 0; i < 36; i++) {
+        strcat(m, "\xc3\xa9");
+    }
+    strcat(m, "\",\"Heartbeat\",{}]");
+    assert_int_equal(parse(m, &f), OCPP_OK);
+    assert_int_equal(f.id_len, 72);
+    /* Escapes are decoded: the id is compared and echoed in decoded form. */
+    assert_int_equal(parse("[2,\"a\\\"b\\u0063\",\"Heartbeat\",{}]", &f), OCPP_OK);
+    assert_string_equal(f.id, "a\"bc");
+    /* An empty id is a string; it parses (has_id true, id_len 0). */
+    assert_int_equal(parse("[2,\"\",\"Heartbeat\",{}]", &f), OCPP_OK);
+    assert_true(f.has_id);
+    assert_int_equal(f.id_len, 0);
+}
+
+static void test_parse_id_too_long(void **state)
+{
+    ocpp_rpc_frame_t f;
+    char buf[256];
+    (void)state;
+    /* §4.2.3: the CallError cases include "unique identifier too long". */
+    assert_int_equal(parse("[2,\"1234567890123456789012345678901234567\",\"Heartbeat\",{}]", &f),
+                     OCPP_ERR_PARSE);
+    assert_string_equal(answer_bad(&f, buf, sizeof buf),
+                        "[4,\"1234567890123456789012345678901234567\",\"FormationViolation\","
+                        "\"message id longer than 36 characters\",{}]");
+    /* An id too long for the echo buffer cannot be answered. */
+    char m[400];
+    strcpy(m, "[2,\"");
+    for (int i = 0; i < 200; i++) {
+        strcat(m, "x");
+    }
+    strcat(m, "\",\"Heartbeat\",{}]");
+    expect_drop(m, OCPP_ERR_PARSE);
+    /* A reply with a too-long id cannot match our CALL: not answered. */
+    expect_drop("[3,\"1234567890123456789012345678901234567\",{}]", OCPP_ERR_PROTOCOL);
+}
+
+static void test_parse_unanswerable(void **state)
+{
+    (void)state;
+    /* No id can be recovered: log and drop. */
+    expect_drop("not json", OCPP_ERR_PARSE);
+    expect_drop("", OCPP_ERR_PARSE);
+    expect_drop("{\"a\":1}", OCPP_ERR_PARSE);
+    expect_drop("[]", OCPP_ERR_PARSE);
+    expect_drop("[2]", OCPP_ERR_PARSE);
+    expect_drop("[2,5,\"Heartbeat\",{}]", OCPP_ERR_PARSE);
+    expect_drop("[2,null,\"Heartbeat\",{}]", OCPP_ERR_PARSE);
+    expect_drop("\"[2,\\\"a\\\",\\\"Heartbeat\\\",{}]\"", OCPP_ERR_PARSE);
+}
+
+static void test_parse_invalid_json_recovers_call_id(void **state)
+{
+    ocpp_rpc_frame_t f;
+    (void)state;
+    /* Truncated JSON whose CALL prefix carries a complete id: answerable. */
+    assert_int_equal(parse("[2,\"abc\",\"Heartbeat\"", &f), OCPP_ERR_PARSE);
+    assert_true(f.has_id);
+    assert_string_equal(f.id, "abc");
+    assert_int_equal(f.error, OCPP_RPC_ERR_FORMATION_VIOLATION);
+    /* Invalid UTF-8 in the payload. */
+    assert_int_equal(parse("[2,\"u\",\"Heartbeat\",{\"a\":\"\xff\"}]", &f), OCPP_ERR_PARSE);
+    assert_string_equal(f.id, "u");
+    /* Invalid JSON in a reply: no CALL prefix, not answered. */
+    expect_drop("[3,\"abc\",{]", OCPP_ERR_PARSE);
+}
+
+static void test_parse_unknown_type_ignored(void **state)
+{
+    (void)state;
+    /* §4.1.3: "When a server receives a message with a Message Type Number
+     * not in this list, it SHALL ignore the message payload." */
+    expect_drop("[5,\"abc\",{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[6,\"abc\",\"Heartbeat\",{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[1,\"abc\",{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[-2,\"abc\",\"Heartbeat\",{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[\"2\",\"abc\",\"Heartbeat\",{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[2.0,\"abc\",\"Heartbeat\",{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[2e0,\"abc\",\"Heartbeat\",{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[99999999999999999999999,\"abc\",{}]", OCPP_ERR_PROTOCOL);
+}
+
+static void test_parse_bad_replies_not_answered(void **state)
+{
+    (void)state;
+    /* §4.2.2: "A CallResult always consists of 3 elements"; a CallError is a
+     * response to a CALL (§4.2.3), so a bad reply is never answered. */
+    expect_drop("[3,\"a\"]", OCPP_ERR_PROTOCOL);
+    expect_drop("[3,\"a\",{},{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[3,\"a\",[]]", OCPP_ERR_PROTOCOL);
+    expect_drop("[3,\"a\",5]", OCPP_ERR_PROTOCOL);
+    expect_drop("[3,5,{}]", OCPP_ERR_PROTOCOL);
+    /* §4.2.3: "A CallError always consists of 5 elements" */
+    expect_drop("[4,\"a\",\"GenericError\",\"\"]", OCPP_ERR_PROTOCOL);
+    expect_drop("[4,\"a\",\"GenericError\",\"\",{},1]", OCPP_ERR_PROTOCOL);
+    expect_drop("[4,\"a\",5,\"\",{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[4,\"a\",\"GenericError\",null,{}]", OCPP_ERR_PROTOCOL);
+}
+
+static void test_parse_null_args(void **state)
+{
+    ocpp_rpc_frame_t f;
+    (void)state;
+    assert_int_equal(ocpp_rpc_parse(NULL, 0, &f), OCPP_ERR_PARAM);
+    assert_false(f.has_id);
+    assert_int_equal(ocpp_rpc_parse("[]", 2, NULL), OCPP_ERR_PARAM);
+    /* Length is honoured: no NUL needed, nothing read past len. */
+    const char m[] = "[2,\"1\",\"Heartbeat\",{}]GARBAGE";
+    assert_int_equal(ocpp_rpc_parse(m, sizeof m - 8, &f), OCPP_OK);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Id recovery from a truncated prefix                                       */
+/* ------------------------------------------------------------------------ */
+
+static ocpp_status_t recover(const char *s, ocpp_rpc_frame_t *f)
+{
+    return ocpp_rpc_recover_id(s, strlen(s), f);
+}
+
+static void test_recover_id(void **state)
+{
+    ocpp_rpc_frame_t f;
+    char buf[256];
+    (void)state;
+    /* A CALL too large for the receive buffer: InternalError (rpc.h). */
+    assert_int_equal(recover("[2,\"big1\",\"SendLocalList\",{\"listVersion\":1,\"local", &f),
+                     OCPP_OK);
+    assert_string_equal(answer_bad(&f, buf, sizeof buf),
+                        "[4,\"big1\",\"InternalError\",\"message too large\",{}]");
+    /* Whitespace, and a prefix ending right after the id. */
+    assert_int_equal(recover(" [ 2 ,\n\t\"abc\" ", &f), OCPP_OK);
+    assert_string_equal(f.id, "abc");
+    assert_int_equal(recover("[2,\"abc\"", &f), OCPP_OK);
+    /* Escapes in the id. */
+    assert_int_equal(recover("[2,\"a\\\"b\\\\\",\"X", &f), OCPP_OK);
+    assert_string_equal(f.id, "a\"b\\");
+}
+
+static void test_recover_id_fails(void **state)
+{
+    ocpp_rpc_frame_t f;
+    (void)state;
+    assert_int_equal(recover("", &f), OCPP_ERR_PARSE);
+    assert_false(f.has_id);
+    assert_int_equal(recover("[2,\"ab", &f), OCPP_ERR_PARSE);     /* id incomplete */
+    assert_int_equal(recover("[2,\"ab\\\"", &f), OCPP_ERR_PARSE); /* escaped quote */
+    assert_int_equal(recover("[3,\"abc\",{", &f), OCPP_ERR_PARSE);
+    assert_int_equal(recover("[4,\"abc\",\"", &f), OCPP_ERR_PARSE);
+    assert_int_equal(recover("[20,\"abc\",", &f), OCPP_ERR_PARSE);
+    assert_int_equal(recover("[2.0,\"abc\",", &f), OCPP_ERR_PARSE);
+    assert_int_equal(recover("[2,abc,", &f), OCPP_ERR_PARSE);
+    assert_int_equal(recover("[2,\"abc\"x", &f), OCPP_ERR_PARSE);
+    assert_int_equal(recover("{2,\"abc\",", &f), OCPP_ERR_PARSE);
+    assert_int_equal(recover("[2,\"a\\xb\",", &f), OCPP_ERR_PARSE); /* bad escape */
+    assert_int_equal(recover("[2,\"a\x01\",", &f), OCPP_ERR_PARSE); /* control char */
+    assert_int_equal(recover("[2,\"a\xff\",", &f), OCPP_ERR_PARSE); /* bad UTF-8 */
+    assert_int_equal(recover("[2,\"1234567890123456789012345678901234567\",", &f),
+                     OCPP_ERR_PARSE); /* §4.1.4: over 36 characters */
+    assert_int_equal(ocpp_rpc_recover_id(NULL, 0, &f), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_rpc_recover_id("[", 1, NULL), OCPP_ERR_PARAM);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Writers                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static void test_write_call(void **state)
+{
+    char buf[128];
+    ocpp_jw_t w;
+    (void)state;
+    /* §4.2.1: [<MessageTypeId>, "<UniqueId>", "<Action>", {<Payload>}] */
+    ocpp_jw_init(&w, buf, sizeof buf);
+    ocpp_rpc_write_call_open(&w, "19223201", OCPP_ACTION_BOOT_NOTIFICATION);
+    ocpp_jw_obj_open(&w);
+    ocpp_jw_kv_str(&w, "chargePointVendor", "VendorX");
+    ocpp_jw_obj_close(&w);
+    ocpp_rpc_write_close(&w);
+    assert_string_equal(
+        finish(&w, buf, sizeof buf),
+        "[2,\"19223201\",\"BootNotification\",{\"chargePointVendor\":\"VendorX\"}]");
+}
+
+static void test_write_result(void **state)
+{
+    char buf[128];
+    ocpp_jw_t w;
+    (void)state;
+    /* §4.2.2: [<MessageTypeId>, "<UniqueId>", {<Payload>}]; the id is
+     * re-escaped from its decoded form. */
+    ocpp_jw_init(&w, buf, sizeof buf);
+    ocpp_rpc_write_result_open(&w, "a\"b", 3);
+    ocpp_jw_obj_open(&w);
+    ocpp_jw_obj_close(&w);
+    ocpp_rpc_write_close(&w);
+    assert_string_equal(finish(&w, buf, sizeof buf), "[3,\"a\\\"b\",{}]");
+}
+
+static void test_write_error_fallback(void **state)
+{
+    char buf[64];
+    ocpp_jw_t w;
+    (void)state;
+    /* §4.2.3 Table 6: Description "Should be filled in if possible, otherwise
+     * a clear empty string"; ErrorDetails "If there are no error details you
+     * MUST fill in an empty object {}". */
+    ocpp_jw_init(&w, buf, 40);
+    assert_int_equal(ocpp_rpc_write_error(&w, "id", 2, OCPP_RPC_ERR_INTERNAL,
+                                          "a description that is far too long to fit"),
+                     OCPP_OK);
+    assert_string_equal(finish(&w, buf, sizeof buf), "[4,\"id\",\"InternalError\",\"\",{}]");
+    /* Not even that fits: NOMEM, nothing usable. */
+    ocpp_jw_init(&w, buf, 20);
+    assert_int_equal(ocpp_rpc_write_error(&w, "id", 2, OCPP_RPC_ERR_INTERNAL, "x"), OCPP_ERR_NOMEM);
+    ocpp_jw_init(&w, buf, sizeof buf);
+    assert_int_equal(ocpp_rpc_write_error(&w, "id", 2, OCPP_RPC_ERR_GENERIC, NULL), OCPP_OK);
+    assert_string_equal(finish(&w, buf, sizeof buf), "[4,\"id\",\"GenericError\",\"\",{}]");
+    assert_int_equal(ocpp_rpc_write_error(NULL, "id", 2, OCPP_RPC_ERR_GENERIC, NULL),
+                     OCPP_ERR_PARAM);
+}
+
+static void test_write_error_min_cap(void **state)
+{
+    char buf[OCPP_RPC_ERROR_MIN_CAP];
+    char id[OCPP_RPC_ID_MAX + 1];
+    ocpp_jw_t w;
+    (void)state;
+    /* Worst case id: 36 control characters, each escaped as \u00XX. */
+    memset(id, 0x01, OCPP_RPC_ID_MAX);
+    id[OCPP_RPC_ID_MAX] = '\0';
+    for (int e = OCPP_RPC_ERR_NOT_IMPLEMENTED; e <= OCPP_RPC_ERR_GENERIC; e++) {
+        ocpp_jw_init(&w, buf, sizeof buf);
+        assert_int_equal(
+            ocpp_rpc_write_error(&w, id, OCPP_RPC_ID_MAX, (ocpp_rpc_err_t)e, "some text"), OCPP_OK);
+        assert_int_equal(ocpp_jw_finish(&w, NULL), OCPP_OK);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Message ids                                                               */
+/* ------------------------------------------------------------------------ */
+
+static void test_ids_format(void **state)
+{
+    ocpp_rpc_ids_t ids;
+    char id[OCPP_RPC_ID_MAX + 1];
+    (void)state;
+    ocpp_rpc_ids_init(&ids, 0xDEADBEEFu);
+    ocpp_rpc_next_id(&ids, id);
+    assert_string_equal(id, "deadbeef-00000000");
+    ocpp_rpc_next_id(&ids, id);
+    assert_string_equal(id, "deadbeef-00000001");
+    /* §4.1.4 Table 3: at most 36 characters. */
+    assert_true(strlen(id) <= OCPP_RPC_ID_MAX);
+    ids.counter = 0xFFFFFFFFu;
+    ocpp_rpc_next_id(&ids, id);
+    assert_string_equal(id, "deadbeef-ffffffff");
+    ocpp_rpc_next_id(NULL, id); /* no crash */
+    ocpp_rpc_ids_init(NULL, 1);
+}
+
+static void test_ids_unique(void **state)
+{
+    ocpp_rpc_ids_t a, b;
+    char prev[OCPP_RPC_ID_MAX + 1] = "";
+    char id[OCPP_RPC_ID_MAX + 1];
+    char other[OCPP_RPC_ID_MAX + 1];
+    (void)state;
+    /* §4.1.4 (errata §3.1, 2025-04): a CALL id "MUST be different from all
+     * message IDs previously used by the same sender for CALL messages on any
+     * WebSocket connection" - within a boot the counter never repeats (ids
+     * are fixed width, so strictly increasing strings are all different)... */
+    ocpp_rpc_ids_init(&a, 12345u);
+    for (int i = 0; i < 100000; i++) {
+        ocpp_rpc_next_id(&a, id);
+        assert_true(strcmp(id, prev) > 0);
+        strcpy(prev, id);
+    }
+    /* ...and two boots with different random seeds share no id. */
+    ocpp_rpc_ids_init(&a, 1u);
+    ocpp_rpc_ids_init(&b, 2u);
+    ocpp_rpc_next_id(&a, id);
+    ocpp_rpc_next_id(&b, other);
+    assert_string_not_equal(id, other);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Outstanding CALL                                                          */
+/* ------------------------------------------------------------------------ */
+
+static void test_pending(void **state)
+{
+    ocpp_rpc_pending_t p;
+    (void)state;
+    memset(&p, 0, sizeof p);
+    assert_false(ocpp_rpc_pending_match(&p, "a", 1));
+    assert_false(ocpp_rpc_pending_expired(&p, 1000000u, 1u));
+    assert_int_equal(ocpp_rpc_pending_start(&p, "abc", OCPP_ACTION_HEARTBEAT, 100u), OCPP_OK);
+    /* §4.1.1: "SHOULD NOT send a CALL message to the other party unless all
+     * the CALL messages it sent before have been responded to or have timed
+     * out." */
+    assert_int_equal(ocpp_rpc_pending_start(&p, "abd", OCPP_ACTION_HEARTBEAT, 100u), OCPP_ERR_BUSY);
+    /* "A CALL message has been responded to when a CALLERROR or CALLRESULT
+     * message has been received with the message ID of the CALL message." */
+    assert_true(ocpp_rpc_pending_match(&p, "abc", 3));
+    assert_false(ocpp_rpc_pending_match(&p, "abcd", 4));
+    assert_false(ocpp_rpc_pending_match(&p, "ab", 2));
+    assert_false(ocpp_rpc_pending_match(&p, "abd", 3));
+    assert_false(ocpp_rpc_pending_match(&p, NULL, 0));
+    assert_int_equal(p.action, OCPP_ACTION_HEARTBEAT);
+    ocpp_rpc_pending_clear(&p);
+    assert_false(ocpp_rpc_pending_match(&p, "abc", 3));
+    assert_int_equal(ocpp_rpc_pending_start(&p, "1234567890123456789012345678901234567",
+                                            OCPP_ACTION_HEARTBEAT, 0),
+                     OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_rpc_pending_start(NULL, "a", OCPP_ACTION_HEARTBEAT, 0), OCPP_ERR_PARAM);
+}
+
+static void test_pending_timeout_wrap(void **state)
+{
+    ocpp_rpc_pending_t p;
+    (void)state;
+    memset(&p, 0, sizeof p);
+    /* §4.1.1: timed out when "an implementation-dependent timeout interval
+     * has elapsed since the message was sent". */
+    assert_int_equal(ocpp_rpc_pending_start(&p, "x", OCPP_ACTION_AUTHORIZE, 1000u), OCPP_OK);
+    assert_false(ocpp_rpc_pending_expired(&p, 1000u, 30000u));
+    assert_false(ocpp_rpc_pending_expired(&p, 30999u, 30000u));
+    assert_true(ocpp_rpc_pending_expired(&p, 31000u, 30000u));
+    ocpp_rpc_pending_clear(&p);
+    /* Sent 0x100 ms before the uint32 wrap; 0x200 ms elapsed after it. */
+    assert_int_equal(ocpp_rpc_pending_start(&p, "y", OCPP_ACTION_AUTHORIZE, 0xFFFFFF00u), OCPP_OK);
+    assert_false(ocpp_rpc_pending_expired(&p, 0xFFFFFFFFu, 0x200u));
+    assert_false(ocpp_rpc_pending_expired(&p, 0x000000FFu, 0x200u));
+    assert_true(ocpp_rpc_pending_expired(&p, 0x00000100u, 0x200u));
+    assert_true(ocpp_rpc_pending_expired(&p, 0x00001000u, 0x200u));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Actions                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static void test_actions(void **state)
+{
+    (void)state;
+    /* The lookup is a binary search: the table must be sorted. */
+    for (int a = OCPP_ACTION_AUTHORIZE + 1; a < OCPP_ACTION_COUNT_; a++) {
+        assert_true(strcmp(ocpp_rpc_action_name((ocpp_rpc_action_t)(a - 1)),
+                           ocpp_rpc_action_name((ocpp_rpc_action_t)a)) < 0);
+    }
+    for (int a = OCPP_ACTION_AUTHORIZE; a < OCPP_ACTION_COUNT_; a++) {
+        const char *n = ocpp_rpc_action_name((ocpp_rpc_action_t)a);
+        assert_true(strlen(n) > 0);
+        assert_int_equal(ocpp_rpc_action_lookup(n, strlen(n)), a);
+        /* Prefixes and extensions of a name are no names. */
+        assert_int_equal(ocpp_rpc_action_lookup(n, strlen(n) - 1), OCPP_ACTION_UNKNOWN);
+    }
+    /* 28 OCPP 1.6 actions + 11 of the security whitepaper. */
+    assert_int_equal(OCPP_ACTION_COUNT_ - 1, 39);
+    assert_string_equal(ocpp_rpc_action_name(OCPP_ACTION_SIGNED_UPDATE_FIRMWARE),
+                        "SignedUpdateFirmware");
+    assert_string_equal(ocpp_rpc_action_name(OCPP_ACTION_UNKNOWN), "");
+    assert_string_equal(ocpp_rpc_action_name(OCPP_ACTION_COUNT_), "");
+    assert_int_equal(ocpp_rpc_action_lookup("HeartbeatX", 10), OCPP_ACTION_UNKNOWN);
+    assert_int_equal(ocpp_rpc_action_lookup("heartbeat", 9), OCPP_ACTION_UNKNOWN);
+    assert_int_equal(ocpp_rpc_action_lookup("A", 1), OCPP_ACTION_UNKNOWN);
+    assert_int_equal(ocpp_rpc_action_lookup("Z", 1), OCPP_ACTION_UNKNOWN);
+    assert_int_equal(ocpp_rpc_action_lookup(NULL, 3), OCPP_ACTION_UNKNOWN);
+    assert_int_equal(ocpp_rpc_action_lookup("Reset", 0), OCPP_ACTION_UNKNOWN);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Dispatch                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static void test_dispatch_handled(void **state)
+{
+    char buf[256];
+    ctx_t ctx = {0, 0};
+    (void)state;
+    /* §4.2.2: "This must be the exact same ID that is in the call request" */
+    assert_string_equal(
+        dispatch_cap("[2,\"r1\",\"Reset\",{\"type\":\"Soft\"}]", &ctx, buf, sizeof buf),
+        "[3,\"r1\",{\"status\":\"Accepted\"}]");
+    assert_int_equal(ctx.calls, 1);
+    assert_string_equal(dispatch("[2,\"q\\\"\",\"UnlockConnector\",{\"connectorId\":2}]"),
+                        "[3,\"q\\\"\",{\"status\":\"Unlocked\"}]");
+    assert_string_equal(dispatch("[2,\"d\",\"DataTransfer\",{\"code\":0}]"),
+                        "[3,\"d\",{\"status\":\"Accepted\"}]");
+}
+
+static void test_dispatch_overflow_every_cap(void **state)
+{
+    char buf[300];
+    ctx_t ctx = {0, 100};
+    const char *ok = "[3,\"big\",{\"k\":\"";
+    (void)state;
+    /* For every buffer size: a complete CALLRESULT, or an InternalError
+     * CALLERROR (possibly without description), or nothing at all - never a
+     * truncated frame. */
+    for (size_t cap = 0; cap < sizeof buf; cap++) {
+        ocpp_rpc_frame_t f;
+        ocpp_jw_t w;
+        size_t n = 0;
+        assert_int_equal(parse("[2,\"big\",\"GetConfiguration\",{}]", &f), OCPP_OK);
+        ocpp_jw_init(&w, buf, cap);
+        ocpp_status_t st = ocpp_rpc_dispatch(table, TABLE_N, &ctx, &f, &w);
+        ocpp_status_t fin = ocpp_jw_finish(&w, &n);
+        if (st == OCPP_ERR_NOMEM) {
+            assert_true(cap < 31u); /* [4,"big","InternalError","",{}] */
+            continue;
+        }
+        assert_int_equal(st, OCPP_OK);
+        assert_int_equal(fin, OCPP_OK);
+        assert_int_equal(ocpp_json_validate(buf, n), OCPP_OK);
+        if (cap >= strlen(ok) + 100u + 3u) { /* [3,"big",{"k":"xx..."}] */
+            assert_memory_equal(buf, ok, strlen(ok));
+        } else {
+            assert_memory_equal(buf, "[4,\"big\",\"InternalError\",", 25);
+        }
+    }
+}
+
+static void test_dispatch_bad_handler_output(void **state)
+{
+    (void)state;
+    /* A handler that writes no payload, two values, an array or an unclosed
+     * object is our bug: InternalError, never a malformed frame. */
+    assert_string_equal(dispatch("[2,\"b0\",\"ClearCache\",{}]"),
+                        "[4,\"b0\",\"InternalError\",\"handler wrote no valid payload\",{}]");
+    assert_string_equal(dispatch("[2,\"b1\",\"ClearCache\",{\"mode\":1}]"),
+                        "[4,\"b1\",\"InternalError\",\"handler wrote no valid payload\",{}]");
+    assert_string_equal(dispatch("[2,\"b2\",\"ClearCache\",{\"mode\":2}]"),
+                        "[4,\"b2\",\"InternalError\",\"handler wrote no valid payload\",{}]");
+    assert_string_equal(dispatch("[2,\"b3\",\"ClearCache\",{\"mode\":3}]"),
+                        "[4,\"b3\",\"InternalError\",\"handler wrote no valid payload\",{}]");
+}
+
+static void test_dispatch_params(void **state)
+{
+    ocpp_rpc_frame_t f;
+    ocpp_jw_t w;
+    char buf[128];
+    (void)state;
+    ocpp_jw_init(&w, buf, sizeof buf);
+    assert_int_equal(parse("[3,\"1\",{}]", &f), OCPP_OK);
+    assert_int_equal(ocpp_rpc_dispatch(table, TABLE_N, NULL, &f, &w), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_rpc_dispatch(table, TABLE_N, NULL, NULL, &w), OCPP_ERR_PARAM);
+    assert_int_equal(parse("[2,\"1\",\"Reset\",{}]", &f), OCPP_OK);
+    assert_int_equal(ocpp_rpc_dispatch(table, TABLE_N, NULL, &f, NULL), OCPP_ERR_PARAM);
+    /* An empty table: every known action is NotSupported. */
+    assert_int_equal(ocpp_rpc_dispatch(NULL, 0, NULL, &f, &w), OCPP_OK);
+    size_t n = 0;
+    assert_int_equal(ocpp_jw_finish(&w, &n), OCPP_OK);
+    buf[n] = '\0';
+    assert_string_equal(buf, "[4,\"1\",\"NotSupported\",\"action not supported\",{}]");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Field helpers                                                             */
+/* ------------------------------------------------------------------------ */
+
+static ocpp_json_value_t obj(const char *s)
+{
+    ocpp_json_value_t v;
+    assert_int_equal(ocpp_json_validate(s, strlen(s)), OCPP_OK);
+    assert_int_equal(ocpp_json_root(s, strlen(s), &v), OCPP_OK);
+    return v;
+}
+
+static void test_get_int(void **state)
+{
+    ocpp_json_value_t p = obj("{\"a\":5,\"b\":-3,\"c\":\"5\",\"d\":5.5,\"e\":null,"
+                              "\"f\":99999999999999999999,\"g\":1e2,\"h\":-0}");
+    int64_t x = 42;
+    const char *d = NULL;
+    (void)state;
+    assert_int_equal(ocpp_rpc_get_int(&p, "a", true, 0, 10, &x, &d), OCPP_RPC_OK);
+    assert_int_equal(x, 5);
+    assert_int_equal(ocpp_rpc_get_int(&p, "b", true, -3, -3, &x, &d), OCPP_RPC_OK);
+    assert_int_equal(x, -3);
+    assert_int_equal(ocpp_rpc_get_int(&p, "h", true, 0, 0, &x, &d), OCPP_RPC_OK);
+    /* Range: PropertyConstraintViolation. */
+    assert_int_equal(ocpp_rpc_get_int(&p, "a", true, 0, 4, &x, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_int(&p, "a", true, 6, 10, &x, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_int(&p, "f", true, INT64_MIN, INT64_MAX, &x, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    /* Type: TypeConstraintViolation. */
+    assert_int_equal(ocpp_rpc_get_int(&p, "c", true, 0, 10, &x, &d), OCPP_RPC_ERR_TYPE_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_int(&p, "d", true, 0, 10, &x, &d), OCPP_RPC_ERR_TYPE_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_int(&p, "e", false, 0, 10, &x, &d), OCPP_RPC_ERR_TYPE_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_int(&p, "g", true, 0, 1000, &x, &d),
+                     OCPP_RPC_ERR_TYPE_CONSTRAINT);
+    assert_string_equal(d, "field is no integer");
+    /* Presence. */
+    x = 42;
+    assert_int_equal(ocpp_rpc_get_int(&p, "z", false, 0, 10, &x, &d), OCPP_RPC_OK);
+    assert_int_equal(x, 42);
+    assert_int_equal(ocpp_rpc_get_int(&p, "z", true, 0, 10, &x, &d),
+                     OCPP_RPC_ERR_OCCURENCE_CONSTRAINT);
+    assert_string_equal(d, "required field missing");
+    assert_int_equal(ocpp_rpc_get_int(NULL, "a", true, 0, 10, &x, NULL),
+                     OCPP_RPC_ERR_FORMATION_VIOLATION);
+    ocpp_json_value_t arr = obj("[1]");
+    assert_int_equal(ocpp_rpc_get_int(&arr, "a", true, 0, 10, &x, NULL),
+                     OCPP_RPC_ERR_FORMATION_VIOLATION);
+}
+
+static void test_get_decimal(void **state)
+{
+    ocpp_json_value_t p = obj("{\"limit\":12.5,\"i\":16,\"s\":\"1\",\"big\":1e300}");
+    int64_t x = 0;
+    (void)state;
+    assert_int_equal(ocpp_rpc_get_decimal(&p, "limit", true, 1, 0, 1000, &x, NULL), OCPP_RPC_OK);
+    assert_int_equal(x, 125);
+    assert_int_equal(ocpp_rpc_get_decimal(&p, "i", true, 1, 0, 1000, &x, NULL), OCPP_RPC_OK);
+    assert_int_equal(x, 160);
+    assert_int_equal(ocpp_rpc_get_decimal(&p, "i", true, 1, 0, 100, &x, NULL),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_decimal(&p, "big", true, 1, 0, 100, &x, NULL),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_decimal(&p, "s", true, 1, 0, 100, &x, NULL),
+                     OCPP_RPC_ERR_TYPE_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_decimal(&p, "i", true, 10, 0, 100, &x, NULL),
+                     OCPP_RPC_ERR_INTERNAL);
+    assert_int_equal(ocpp_rpc_get_decimal(&p, "no", true, 1, 0, 100, &x, NULL),
+                     OCPP_RPC_ERR_OCCURENCE_CONSTRAINT);
+}
+
+static void test_get_string(void **state)
+{
+    ocpp_json_value_t p =
+        obj("{\"tag\":\"12345678901234567890\",\"long\":\"123456789012345678901\","
+            "\"utf\":\"\xc3\xa9\xc3\xa9\xc3\xa9\",\"n\":1,\"esc\":\"a\\u0041\"}");
+    char buf[21];
+    char small[4];
+    const char *d = NULL;
+    (void)state;
+    /* CiString20Type: "case insensitive string of 20 characters" (1.6 §7.15). */
+    assert_int_equal(ocpp_rpc_get_string(&p, "tag", true, 20, buf, sizeof buf, &d), OCPP_RPC_OK);
+    assert_string_equal(buf, "12345678901234567890");
+    assert_int_equal(ocpp_rpc_get_string(&p, "long", true, 20, buf, sizeof buf, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_string_equal(d, "string longer than allowed");
+    /* Characters, not bytes: 3 characters in 6 bytes fit maxlen 3. */
+    assert_int_equal(ocpp_rpc_get_string(&p, "utf", true, 3, buf, sizeof buf, &d), OCPP_RPC_OK);
+    assert_int_equal(ocpp_rpc_get_string(&p, "utf", true, 2, buf, sizeof buf, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_string(&p, "esc", true, 2, buf, sizeof buf, &d), OCPP_RPC_OK);
+    assert_string_equal(buf, "aA");
+    /* Within maxlen but the caller's buffer is too small: our bug. */
+    assert_int_equal(ocpp_rpc_get_string(&p, "tag", true, 20, small, sizeof small, &d),
+                     OCPP_RPC_ERR_INTERNAL);
+    /* Longer than maxlen and than the buffer: the peer's fault. */
+    assert_int_equal(ocpp_rpc_get_string(&p, "long", true, 20, small, sizeof small, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_string(&p, "n", true, 20, buf, sizeof buf, &d),
+                     OCPP_RPC_ERR_TYPE_CONSTRAINT);
+    strcpy(buf, "keep");
+    assert_int_equal(ocpp_rpc_get_string(&p, "x", false, 20, buf, sizeof buf, &d), OCPP_RPC_OK);
+    assert_string_equal(buf, "keep");
+    assert_int_equal(ocpp_rpc_get_string(&p, "x", true, 20, buf, sizeof buf, &d),
+                     OCPP_RPC_ERR_OCCURENCE_CONSTRAINT);
+}
+
+static void test_get_enum_bool_container(void **state)
+{
+    ocpp_json_value_t p =
+        obj("{\"type\":\"Soft\",\"bad\":\"soft\",\"b\":true,\"nb\":\"true\",\"o\":{},\"a\":[1]}");
+    size_t idx = 9;
+    bool b = false;
+    ocpp_json_value_t v;
+    (void)state;
+    assert_int_equal(ocpp_rpc_get_enum(&p, "type", true, reset_types, 2, &idx, NULL), OCPP_RPC_OK);
+    assert_int_equal(idx, 1);
+    /* Enumerations are case-sensitive in the JSON schemas. */
+    assert_int_equal(ocpp_rpc_get_enum(&p, "bad", true, reset_types, 2, &idx, NULL),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_enum(&p, "b", true, reset_types, 2, &idx, NULL),
+                     OCPP_RPC_ERR_TYPE_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_enum(&p, "no", true, reset_types, 2, &idx, NULL),
+                     OCPP_RPC_ERR_OCCURENCE_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_bool(&p, "b", true, &b, NULL), OCPP_RPC_OK);
+    assert_true(b);
+    assert_int_equal(ocpp_rpc_get_bool(&p, "nb", true, &b, NULL), OCPP_RPC_ERR_TYPE_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_bool(&p, "no", true, &b, NULL),
+                     OCPP_RPC_ERR_OCCURENCE_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_container(&p, "o", true, OCPP_JSON_OBJECT, &v, NULL),
+                     OCPP_RPC_OK);
+    assert_int_equal(v.type, OCPP_JSON_OBJECT);
+    assert_int_equal(ocpp_rpc_get_container(&p, "a", true, OCPP_JSON_OBJECT, &v, NULL),
+                     OCPP_RPC_ERR_TYPE_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_container(&p, "a", true, OCPP_JSON_ARRAY, &v, NULL), OCPP_RPC_OK);
+    assert_true(ocpp_rpc_has(&p, "a"));
+    assert_false(ocpp_rpc_has(&p, "zz"));
+    assert_false(ocpp_rpc_has(NULL, "a"));
+}
+
+static void test_get_datetime(void **state)
+{
+    ocpp_json_value_t p =
+        obj("{\"t\":\"2013-02-01T20:53:32.486Z\",\"bad\":\"2013-02-30T00:00:00Z\","
+            "\"n\":1359752012}");
+    int64_t t = 0;
+    const char *d = NULL;
+    (void)state;
+    assert_int_equal(ocpp_rpc_get_datetime(&p, "t", true, &t, &d), OCPP_RPC_OK);
+    assert_int_equal(t, 1359752012);
+    /* A string that is no date-time: an invalid value of the right type. */
+    assert_int_equal(ocpp_rpc_get_datetime(&p, "bad", true, &t, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_string_equal(d, "invalid dateTime");
+    assert_int_equal(ocpp_rpc_get_datetime(&p, "n", true, &t, &d), OCPP_RPC_ERR_TYPE_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_datetime(&p, "no", true, &t, &d),
+                     OCPP_RPC_ERR_OCCURENCE_CONSTRAINT);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Date-time                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static ocpp_status_t dt(const char *s, int64_t *t, uint16_t *ms)
+{
+    return ocpp_rpc_parse_datetime_text(s, strlen(s), t, ms);
+}
+
+static void test_datetime_parse(void **state)
+{
+    int64_t t = 0;
+    uint16_t ms = 0;
+    (void)state;
+    /* OCPP-J §4.2.2 example. */
+    assert_int_equal(dt("2013-02-01T20:53:32.486Z", &t, &ms), OCPP_OK);
+    assert_int_equal(t, 1359752012);
+    assert_int_equal(ms, 486);
+    /* OCPP 1.6 §3.14: "Message receivers must be able to handle fractional
+     * seconds and time zone offsets". */
+    assert_int_equal(dt("2013-02-01T21:53:32+01:00", &t, NULL), OCPP_OK);
+    assert_int_equal(t, 1359752012);
+    assert_int_equal(dt("2013-02-01T15:23:32-05:30", &t, NULL), OCPP_OK);
+    assert_int_equal(t, 1359752012);
+    assert_int_equal(dt("2013-02-01T21:53:32+0100", &t, NULL), OCPP_OK);
+    assert_int_equal(t, 1359752012);
+    assert_int_equal(dt("2013-02-01T21:53:32+01", &t, NULL), OCPP_OK);
+    assert_int_equal(t, 1359752012);
+    assert_int_equal(dt("2013-02-02T00:53:32.1+04:00", &t, &ms), OCPP_OK);
+    assert_int_equal(t, 1359752012);
+    assert_int_equal(ms, 100);
+    assert_int_equal(dt("2013-02-01T20:53:32.123456789Z", &t, &ms), OCPP_OK);
+    assert_int_equal(ms, 123);
+    /* RFC 3339 §5.6 NOTE: 't' and 'z' may be lower case. */
+    assert_int_equal(dt("2013-02-01t20:53:32z", &t, NULL), OCPP_OK);
+    assert_int_equal(t, 1359752012);
+    /* No offset: taken as UTC. */
+    assert_int_equal(dt("2013-02-01T20:53:32", &t, NULL), OCPP_OK);
+    assert_int_equal(t, 1359752012);
+    assert_int_equal(dt("1970-01-01T00:00:00Z", &t, NULL), OCPP_OK);
+    assert_int_equal(t, 0);
+    assert_int_equal(dt("1969-12-31T23:59:59Z", &t, NULL), OCPP_OK);
+    assert_int_equal(t, -1);
+    assert_int_equal(dt("2038-01-19T03:14:08Z", &t, NULL), OCPP_OK); /* past int32 */
+    assert_int_equal(t, INT64_C(2147483648));
+    assert_int_equal(dt("9999-12-31T23:59:59Z", &t, NULL), OCPP_OK);
+    assert_int_equal(t, INT64_C(253402300799));
+    assert_int_equal(dt("0000-01-01T00:00:00Z", &t, NULL), OCPP_OK);
+    assert_int_equal(t, INT64_C(-62167219200));
+    /* RFC 3339 §5.7: a leap second 23:59:60 is valid; taken as :59. */
+    assert_int_equal(dt("2016-12-31T23:59:60Z", &t, NULL), OCPP_OK);
+    assert_int_equal(t, INT64_C(1483228799));
+}
+
+static void test_datetime_leap_years(void **state)
+{
+    int64_t t = 0;
+    (void)state;
+    /* RFC 3339 §5.7 / Appendix C: Feb 29 only in leap years (divisible by 4,
+     * except centuries not divisible by 400). */
+    assert_int_equal(dt("2000-02-29T00:00:00Z", &t, NULL), OCPP_OK);
+    assert_int_equal(t, 951782400);
+    assert_int_equal(dt("2024-02-29T12:00:00Z", &t, NULL), OCPP_OK);
+    assert_int_equal(dt("2023-02-29T00:00:00Z", &t, NULL), OCPP_ERR_RANGE);
+    assert_int_equal(dt("1900-02-29T00:00:00Z", &t, NULL), OCPP_ERR_RANGE);
+    assert_int_equal(dt("2100-02-29T00:00:00Z", &t, NULL), OCPP_ERR_RANGE);
+    assert_int_equal(dt("2400-02-29T00:00:00Z", &t, NULL), OCPP_OK);
+    assert_int_equal(dt("2013-02-30T00:00:00Z", &t, NULL), OCPP_ERR_RANGE);
+    assert_int_equal(dt("2013-04-31T00:00:00Z", &t, NULL), OCPP_ERR_RANGE);
+    assert_int_equal(dt("2013-12-31T00:00:00Z", &t, NULL), OCPP_OK);
+    assert_int_equal(dt("2013-12-32T00:00:00Z", &t, NULL), OCPP_ERR_RANGE);
+}
+
+static void test_datetime_invalid(void **state)
+{
+    int64_t t = 77;
+    (void)state;
+    /* RFC 3339 §5.6/§5.7: time-hour 00-23, minute 00-59, second 00-60. */
+    assert_int_equal(dt("2013-02-01T24:00:00Z", &t, NULL), OCPP_ERR_RANGE);
+    assert_int_equal(dt("2013-02-01T23:60:00Z", &t, NULL), OCPP_ERR_RANGE);
+    assert_int_equal(dt("2013-02-01T23:59:61Z", &t, NULL), OCPP_ERR_RANGE);
+    assert_int_equal(dt("2013-00-01T00:00:00Z", &t, NULL), OCPP_ERR_RANGE);
+    assert_int_equal(dt("2013-13-01T00:00:00Z", &t, NULL), OCPP_ERR_RANGE);
+    assert_int_equal(dt("2013-01-00T00:00:00Z", &t, NULL), OCPP_ERR_RANGE);
+    static const char *const bad[] = {
+        "",
+        "2013",
+        "2013-02-01",
+        "2013-02-01T20:53Z",
+        "2013-02-01 20:53:32Z",
+        "2013-02-01T20:53:32.Z",
+        "2013-02-01T20:53:32ZZ",
+        "2013-02-01T20:53:32+1:00",
+        "2013-02-01T20:53:32+01:",
+        "2013-02-01T20:53:32+24:00",
+        "2013-02-01T20:53:32+01:60",
+        "2013-02-01T20:53:32+01:00x",
+        "2013-2-01T20:53:32Z",
+        "13-02-01T20:53:32Z",
+        "+2013-02-01T20:53:32Z",
+        "2013-02-01T20:53:3aZ",
+        "2013/02/01T20:53:32Z",
+        "2013-02-01T20:53:32 Z",
+        " 2013-02-01T20:53:32Z",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(dt(bad[i], &t, NULL), OCPP_ERR_PARSE);
+    }
+    assert_int_equal(t, 77); /* untouched on failure */
+    assert_int_equal(ocpp_rpc_parse_datetime_text(NULL, 0, &t, NULL), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_rpc_parse_datetime_text("x", 1, NULL, NULL), OCPP_ERR_PARAM);
+    ocpp_json_value_t n = obj("5");
+    assert_int_equal(ocpp_rpc_parse_datetime(&n, &t), OCPP_ERR_TYPE);
+    ocpp_json_value_t longs = obj("\"2013-02-01T20:53:32.0000000000000000000000000000Z\"");
+    assert_int_equal(ocpp_rpc_parse_datetime(&longs, &t), OCPP_ERR_PARSE);
+}
+
+static void test_datetime_format(void **state)
+{
+    char out[OCPP_RPC_DATETIME_LEN + 1];
+    (void)state;
+    ocpp_rpc_format_datetime(1795326728, 0, out);
+    assert_string_equal(out, "2026-11-22T05:52:08.000Z");
+    ocpp_rpc_format_datetime(1359752012, 486, out);
+    assert_string_equal(out, "2013-02-01T20:53:32.486Z");
+    ocpp_rpc_format_datetime(0, 0, out);
+    assert_string_equal(out, "1970-01-01T00:00:00.000Z");
+    ocpp_rpc_format_datetime(951782400, 999, out);
+    assert_string_equal(out, "2000-02-29T00:00:00.999Z");
+    /* Clamped to what the format can show. */
+    ocpp_rpc_format_datetime(-5, 1000, out);
+    assert_string_equal(out, "1970-01-01T00:00:00.999Z");
+    ocpp_rpc_format_datetime(INT64_MAX, 0, out);
+    assert_string_equal(out, "9999-12-31T23:59:59.000Z");
+    assert_int_equal(strlen(out), OCPP_RPC_DATETIME_LEN);
+}
+
+static void test_datetime_round_trip(void **state)
+{
+    char out[OCPP_RPC_DATETIME_LEN + 1];
+    (void)state;
+    /* Every day of 400 years (a full Gregorian cycle), at a varying time. */
+    for (int64_t day = 0; day < 146097; day++) {
+        int64_t t = day * 86400 + (day * 7919) % 86400;
+        int64_t back = -1;
+        uint16_t ms = 0;
+        ocpp_rpc_format_datetime(t, (uint16_t)(day % 1000), out);
+        assert_int_equal(ocpp_rpc_parse_datetime_text(out, strlen(out), &back, &ms), OCPP_OK);
+        assert_int_equal(back, t);
+        assert_int_equal(ms, day % 1000);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_err_strings),
+        cmocka_unit_test(test_err_from_json),
+        cmocka_unit_test(test_code_not_implemented),
+        cmocka_unit_test(test_code_not_supported),
+        cmocka_unit_test(test_code_internal_error),
+        cmocka_unit_test(test_code_protocol_error),
+        cmocka_unit_test(test_code_security_error),
+        cmocka_unit_test(test_code_formation_violation),
+        cmocka_unit_test(test_code_property_constraint),
+        cmocka_unit_test(test_code_occurence_constraint),
+        cmocka_unit_test(test_code_type_constraint),
+        cmocka_unit_test(test_code_generic_error),
+        cmocka_unit_test(test_parse_call),
+        cmocka_unit_test(test_parse_call_null_payload),
+        cmocka_unit_test(test_parse_call_unknown_action),
+        cmocka_unit_test(test_parse_callresult),
+        cmocka_unit_test(test_parse_callerror),
+        cmocka_unit_test(test_parse_ids),
+        cmocka_unit_test(test_parse_id_too_long),
+        cmocka_unit_test(test_parse_unanswerable),
+        cmocka_unit_test(test_parse_invalid_json_recovers_call_id),
+        cmocka_unit_test(test_parse_unknown_type_ignored),
+        cmocka_unit_test(test_parse_bad_replies_not_answered),
+        cmocka_unit_test(test_parse_null_args),
+        cmocka_unit_test(test_recover_id),
+        cmocka_unit_test(test_recover_id_fails),
+        cmocka_unit_test(test_write_call),
+        cmocka_unit_test(test_write_result),
+        cmocka_unit_test(test_write_error_fallback),
+        cmocka_unit_test(test_write_error_min_cap),
+        cmocka_unit_test(test_ids_format),
+        cmocka_unit_test(test_ids_unique),
+        cmocka_unit_test(test_pending),
+        cmocka_unit_test(test_pending_timeout_wrap),
+        cmocka_unit_test(test_actions),
+        cmocka_unit_test(test_dispatch_handled),
+        cmocka_unit_test(test_dispatch_overflow_every_cap),
+        cmocka_unit_test(test_dispatch_bad_handler_output),
+        cmocka_unit_test(test_dispatch_params),
+        cmocka_unit_test(test_get_int),
+        cmocka_unit_test(test_get_decimal),
+        cmocka_unit_test(test_get_string),
+        cmocka_unit_test(test_get_enum_bool_container),
+        cmocka_unit_test(test_get_datetime),
+        cmocka_unit_test(test_datetime_parse),
+        cmocka_unit_test(test_datetime_leap_years),
+        cmocka_unit_test(test_datetime_invalid),
+        cmocka_unit_test(test_datetime_format),
+        cmocka_unit_test(test_datetime_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
