@@ -22,4 +22,5 @@ add_test(NAME build.consumer
   COMMAND ${PROJECT_SOURCE_DIR}/tests/build/consumer_test.sh
           ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/build-consumer ${CMAKE_C_COMPILER}
           ${OCPP_HAVE_PORT_POSIX})
-set_tests_properties(build.consumer PROPERTIES LABELS checks TIMEOUT 600)
+# Serial: it compiles the library three times; keep it from slowing timing-sensitive tests.
+set_tests_properties(build.consumer PROPERTIES LABELS checks TIMEOUT 600 RUN_SERIAL TRUE)
