@@ -367,7 +367,7 @@ ocpp_phase_rotation_t ocpp_cfg_phase_rotation(const ocpp_cfg_t *cfg, uint8_t con
  * @return OCPP_OK; OCPP_ERR_NOMEM if the record does not fit; the storage
  *         port's error; OCPP_ERR_PARAM for NULL arguments.
  */
-ocpp_status_t ocpp_cfg_save(const ocpp_cfg_t *cfg, const ocpp_storage_port_t *st, char *scratch,
+ocpp_status_t ocpp_cfg_save(ocpp_cfg_t *cfg, const ocpp_storage_port_t *st, char *scratch,
                             size_t cap);
 
 /**

@@ -1094,7 +1094,7 @@ ocpp_status_t ocpp_cfg_write_get_configuration(const ocpp_cfg_t *cfg, const ocpp
 
 static const char k_record[] = "config";
 
-ocpp_status_t ocpp_cfg_save(const ocpp_cfg_t *cfg, const ocpp_storage_port_t *st, char *scratch,
+ocpp_status_t ocpp_cfg_save(ocpp_cfg_t *cfg, const ocpp_storage_port_t *st, char *scratch,
                             size_t cap)
 {
     if (cfg == NULL || st == NULL || st->write == NULL || scratch == NULL) {
@@ -1126,6 +1126,9 @@ ocpp_status_t ocpp_cfg_save(const ocpp_cfg_t *cfg, const ocpp_storage_port_t *st
     ocpp_status_t s = ocpp_jw_finish(&jw, &len);
     if (s == OCPP_OK) {
         s = st->write(st->ctx, k_record, (const uint8_t *)scratch, len);
+    }
+    if (s == OCPP_OK) {
+        cfg->dirty = false;
     }
     return s;
 }
