@@ -84,7 +84,6 @@ static void mbed_free(ocpp_posix_net_t *n)
     mbedtls_x509_crt_free(&n->client_cert);
     mbedtls_x509_crt_free(&n->ca);
     mbedtls_ctr_drbg_free(&n->drbg);
-    mbedtls_entropy_free(&n->entropy);
     n->mbed_inited = false;
     n->tls_ready = false;
     n->ssl_active = false;
@@ -92,7 +91,6 @@ static void mbed_free(ocpp_posix_net_t *n)
 
 static void mbed_init(ocpp_posix_net_t *n)
 {
-    mbedtls_entropy_init(&n->entropy);
     mbedtls_ctr_drbg_init(&n->drbg);
     mbedtls_x509_crt_init(&n->ca);
     mbedtls_x509_crt_init(&n->client_cert);
@@ -139,12 +137,19 @@ static int load_client_cert(ocpp_posix_net_t *n, const ocpp_posix_net_config_t *
     return rc;
 }
 
+/** mbedTLS entropy callback: the OS generator. A fixed-size source keeps
+    the context small (mbedtls_entropy_context is ~37 KB with HAVEGE). */
+static int os_entropy(void *ctx, unsigned char *out, size_t len)
+{
+    (void)ctx;
+    return ocpp_posix_random_bytes(out, len) ? 0 : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
+}
+
 /** Seed the DRBG, load the files, set up the client configuration. */
 static int tls_setup(ocpp_posix_net_t *n, const ocpp_posix_net_config_t *cfg)
 {
     static const unsigned char pers[] = "ocpp-c posix net";
-    int rc =
-        mbedtls_ctr_drbg_seed(&n->drbg, mbedtls_entropy_func, &n->entropy, pers, sizeof pers - 1u);
+    int rc = mbedtls_ctr_drbg_seed(&n->drbg, os_entropy, NULL, pers, sizeof pers - 1u);
     if (rc != 0) {
         log_mbed(n, OCPP_LOG_ERROR, "seeding the DRBG", rc);
         return rc;

@@ -18,7 +18,7 @@
 #endif
 
 /** Fill buf[0..len) from /dev/urandom. @return true on success. */
-static bool read_urandom(uint8_t *buf, size_t len)
+static bool read_urandom(void *buf, size_t len)
 {
     int fd = open("/dev/urandom", O_RDONLY);
     if (fd < 0) {
@@ -26,7 +26,7 @@ static bool read_urandom(uint8_t *buf, size_t len)
     }
     size_t got = 0;
     while (got < len) {
-        ssize_t r = read(fd, buf + got, len - got);
+        ssize_t r = read(fd, (uint8_t *)buf + got, len - got);
         if (r < 0 && errno == EINTR) {
             continue;
         }
@@ -48,22 +48,36 @@ static uint64_t mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
+bool ocpp_posix_random_bytes(void *buf, size_t len)
+{
+    if (buf == NULL) {
+        return len == 0u;
+    }
+#if defined(OCPP_POSIX_HAVE_GETRANDOM)
+    uint8_t *p = buf;
+    size_t got = 0;
+    while (got < len) {
+        ssize_t r = getrandom(p + got, len - got, 0);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            break;
+        }
+        got += (size_t)r;
+    }
+    if (got == len) {
+        return true;
+    }
+#endif
+    return read_urandom(buf, len);
+}
+
 uint32_t ocpp_posix_random(void *ctx)
 {
     (void)ctx;
     uint8_t b[4] = {0, 0, 0, 0};
-    bool ok = false;
-#if defined(OCPP_POSIX_HAVE_GETRANDOM)
-    ssize_t r;
-    do {
-        r = getrandom(b, sizeof b, 0);
-    } while (r < 0 && errno == EINTR);
-    ok = (r == (ssize_t)sizeof b);
-#endif
-    if (!ok) {
-        ok = read_urandom(b, sizeof b);
-    }
-    if (!ok) {
+    if (!ocpp_posix_random_bytes(b, sizeof b)) {
         /* Degraded: documented as predictable. */
         struct timespec ts = {0, 0};
         (void)clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -26,6 +26,7 @@
 
 #include <mbedtls/bignum.h>
 #include <mbedtls/ecp.h>
+#include <mbedtls/entropy.h>
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/x509_crt.h>

@@ -352,6 +352,21 @@ static void test_os_random_varies(void **state)
     assert_true(differs);
 }
 
+static void test_os_random_bytes(void **state)
+{
+    (void)state;
+    uint8_t a[64];
+    uint8_t b[64];
+    memset(a, 0, sizeof a);
+    memset(b, 0, sizeof b);
+    assert_true(ocpp_posix_random_bytes(a, sizeof a));
+    assert_true(ocpp_posix_random_bytes(b, sizeof b));
+    /* Two equal 512-bit draws: probability 2^-512. */
+    assert_memory_not_equal(a, b, sizeof a);
+    assert_true(ocpp_posix_random_bytes(NULL, 0));
+    assert_false(ocpp_posix_random_bytes(NULL, 1));
+}
+
 static void call_log(void *ctx, ocpp_log_level_t lvl, const char *fmt, ...)
 {
     va_list ap;
@@ -411,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_clock),
         cmocka_unit_test(test_rng_deterministic),
         cmocka_unit_test(test_os_random_varies),
+        cmocka_unit_test(test_os_random_bytes),
         cmocka_unit_test(test_log_to_stderr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
