@@ -152,8 +152,11 @@ typedef enum {
 /**
  * Longest value text of any key, without NUL: a buffer of
  * OCPP_CFG_VALUE_MAX + 1 bytes holds any value ocpp_cfg_get() returns. Vendor
- * key getters are given this much room too. It never exceeds the 500
- * characters of KeyValue.value (CiString500Type) with the default sizing.
+ * key getters are given this much room too. With the default sizing (2
+ * connectors, 8 measurands) it is 256, below the 500 characters of
+ * KeyValue.value (CiString500Type); ConnectorPhaseRotation of more than 28
+ * connectors all "NotApplicable", or OCPP_CONFIG_MEASURANDS_MAX > 15, can
+ * exceed 500.
  */
 #define OCPP_CFG_VALUE_MAX                                                          \
     OCPP_CFG_MAX_(OCPP_CFG_MAX_(32u * OCPP_CONFIG_MEASURANDS_MAX,                   \
@@ -226,7 +229,8 @@ typedef struct {
     int32_t get_configuration_max_keys;         /**< GetConfigurationMaxKeys, R. */
     int32_t message_timeout;                    /**< MessageTimeout (errata 3.83), RW, 1..3600. */
     /* Measurand lists: masks of OCPP_MEASURAND_BIT(); at most
-       OCPP_CONFIG_MEASURANDS_MAX bits set. Reported in enum order. */
+       OCPP_CONFIG_MEASURANDS_MAX items. Reported in enum order. Items with a
+       phase ("Voltage.L1", §9.1.17) are not supported: Rejected. */
     uint32_t meter_values_sampled_data; /**< MeterValuesSampledData, RW. */
     uint32_t meter_values_aligned_data; /**< MeterValuesAlignedData, RW. */
     uint32_t stop_txn_sampled_data;     /**< StopTxnSampledData, RW. */

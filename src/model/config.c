@@ -968,7 +968,7 @@ ocpp_status_t ocpp_cfg_register(ocpp_cfg_t *cfg, const ocpp_cfg_vendor_key_t *ke
     if (n == 0 || n > OCPP_CFG_KEY_MAX || r.std != NULL || r.vendor != NULL) {
         return OCPP_ERR_PARAM;
     }
-    if (cfg->vendor_count >= OCPP_CONFIG_MAX_VENDOR_KEYS) {
+    if ((int)cfg->vendor_count + 1 > OCPP_CONFIG_MAX_VENDOR_KEYS) {
         return OCPP_ERR_NOMEM;
     }
     cfg->vendor[cfg->vendor_count++] = key;
