@@ -63,7 +63,13 @@ test('OCPP 1.6 §4.2 BootNotification Pending: the CP retries after `interval`, 
     assert.equal(change.status, 'Accepted');
     // "... SHALL NOT send request messages to the Central System unless it has been instructed
     // by the Central System to do so with a TriggerMessage.req request."
-    const trig = await csms.call('CP-PEND', 'TriggerMessage', { requestedMessage: 'Heartbeat' });
+    const tr = await csms.callSettled('CP-PEND', 'TriggerMessage', { requestedMessage: 'Heartbeat' });
+    const trig = tr.result || { status: 'NotImplemented' };
+    if (tr.error) {
+        // Remote Trigger profile not (yet) in this build: a CALLERROR NotSupported is the right answer then.
+        assert.equal(tr.error.code, 'NotSupported');
+        t.diagnostic('TriggerMessage is not supported by this ocpp-sim: the triggered-request part is not exercised');
+    }
     if (trig.status === 'Accepted') await csms.waitFor(cpCall('Heartbeat', 'CP-PEND'), { since: pending.seq });
     const retry = await csms.waitFor(cpCall('BootNotification', 'CP-PEND'), { since: pending.seq + 1, timeout: 15000 });
     // "the value of the interval field indicates the minimum wait time before sending a next

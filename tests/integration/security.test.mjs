@@ -21,7 +21,7 @@ test('security whitepaper §2.4 profile 2: wss with the CSMS certificate from ou
     assert.deepEqual(csms.records.filter((r) => r.type === 'reject' || r.type === 'tlsError'), []);
 });
 
-test('security whitepaper §2.4 profile 2: a server certificate from another CA is refused (OCPP_ERR_TLS, no BootNotification)', { skip: needSim }, async (t) => {
+test('security whitepaper §2.4 profile 2 (A00.FR.307, A00.FR.310): a server certificate from another CA is refused (OCPP_ERR_TLS, no BootNotification)', { skip: needSim }, async (t) => {
     const h = scenario(t);
     const tls = h.tls();
     // The CSMS presents a certificate signed by the unrelated CA; the CP trusts only ours.
@@ -33,6 +33,16 @@ test('security whitepaper §2.4 profile 2: a server certificate from another CA 
     await csms.waitFor((r) => r.type === 'tlsError');
     assert.deepEqual(csms.records.filter(event('connect')), [], 'no WebSocket connection');
     assert.deepEqual(csms.messages(() => true), [], 'no OCPP message at all');
+});
+
+test('security whitepaper §2.4 profile 2 (A00.FR.308: the CN/FQDN is verified): a certificate from our CA for another host name is refused (OCPP_ERR_TLS)', { skip: needSim }, async (t) => {
+    const h = scenario(t);
+    const tls = h.tls();
+    const csms = await h.csms({ tls: { cert: tls.wrongNameCert, key: tls.wrongNameKey }, auth: { 'CP-NAME': KEY } });
+    const sim = h.sim(simArgs(csms.url, 'CP-NAME', '--password', KEY, '--ca', tls.ca));
+    await sim.waitForLine(/OCPP_ERR_TLS/);
+    await csms.waitFor((r) => r.type === 'tlsError');
+    assert.deepEqual(csms.records.filter(event('connect')), [], 'no WebSocket connection');
 });
 
 test('security whitepaper §2.3/§2.4: a wrong password gets HTTP 401; the CP logs OCPP_ERR_AUTH and retries with a growing back-off', { skip: needSim }, async (t) => {

@@ -138,7 +138,11 @@ export class Sim {
     async stop({ signal = 'SIGTERM', timeout = 10000 } = {}) {
         if (this.exit) return this.exit;
         this.proc.kill(signal);
-        const r = await Promise.race([this.exited, sleep(timeout).then(() => null)]);
+        let timer;
+        const r = await Promise.race([this.exited, new Promise((res) => {
+            timer = setTimeout(() => res(null), timeout);
+        })]);
+        clearTimeout(timer);
         if (r) return r;
         this.proc.kill('SIGKILL');
         const k = await this.exited;
@@ -150,34 +154,46 @@ export class Sim {
 
 /**
  * Generate with the openssl CLI, in `dir`: a CA, a server certificate for 127.0.0.1 and
- * localhost signed by it, and an unrelated second CA with its own server certificate.
- * Returns file paths: {ca, cert, key, otherCa, otherCert, otherKey}.
+ * localhost signed by it, an unrelated second CA with its own server certificate, and a
+ * certificate from our CA for another host name. Returns file paths:
+ * {ca, cert, key, otherCa, otherCert, otherKey, wrongNameCert, wrongNameKey}.
  */
 export function makeTls(dir) {
     const run = (...a) => execFileSync('openssl', a, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-    const ext = join(dir, 'server.ext');
-    writeFileSync(ext, [
-        'basicConstraints=critical,CA:FALSE',
-        'keyUsage=critical,digitalSignature,keyEncipherment',
-        'extendedKeyUsage=serverAuth',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '',
-    ].join('\n'));
-    const caExt = ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'];
-    const mk = (prefix, cn) => {
-        run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2',
-            '-keyout', `${prefix}ca.key`, '-out', `${prefix}ca.crt`, '-subj', `/CN=${cn}`, ...caExt);
-        run('req', '-newkey', 'rsa:2048', '-nodes', '-sha256',
-            '-keyout', `${prefix}server.key`, '-out', `${prefix}server.csr`, '-subj', '/CN=127.0.0.1');
-        run('x509', '-req', '-sha256', '-days', '2', '-in', `${prefix}server.csr`,
-            '-CA', `${prefix}ca.crt`, '-CAkey', `${prefix}ca.key`, '-CAcreateserial',
-            '-out', `${prefix}server.crt`, '-extfile', ext);
+    const ext = (name, san) => {
+        const f = join(dir, `${name}.ext`);
+        writeFileSync(f, [
+            'basicConstraints=critical,CA:FALSE',
+            'keyUsage=critical,digitalSignature,keyEncipherment',
+            'extendedKeyUsage=serverAuth',
+            `subjectAltName=${san}`,
+            '',
+        ].join('\n'));
+        return f;
     };
-    mk('', 'ocpp-c test CA');
-    mk('other-', 'unrelated test CA');
+    // IP:127.0.0.1 is what RFC 6125 / RFC 5280 clients match for an IP host; DNS:127.0.0.1 as
+    // well because mbedTLS 2.28 (Debian's) matches only dNSName entries and the CN.
+    const san = 'IP:127.0.0.1,DNS:localhost,DNS:127.0.0.1';
+    const caExt = ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'];
+    const ca = (prefix, cn) => run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2',
+        '-keyout', `${prefix}ca.key`, '-out', `${prefix}ca.crt`, '-subj', `/CN=${cn}`, ...caExt);
+    const leaf = (caPrefix, name, cn, sanList) => {
+        run('req', '-newkey', 'rsa:2048', '-nodes', '-sha256',
+            '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
+        run('x509', '-req', '-sha256', '-days', '2', '-in', `${name}.csr`,
+            '-CA', `${caPrefix}ca.crt`, '-CAkey', `${caPrefix}ca.key`, '-CAcreateserial',
+            '-out', `${name}.crt`, '-extfile', ext(name, sanList));
+    };
+    ca('', 'ocpp-c test CA');
+    ca('other-', 'unrelated test CA');
+    leaf('', 'server', '127.0.0.1', san);
+    leaf('other-', 'other-server', '127.0.0.1', san);
+    leaf('', 'wrongname-server', 'other.example', 'DNS:other.example');
+    const p = (f) => join(dir, f);
     return {
-        ca: join(dir, 'ca.crt'), cert: join(dir, 'server.crt'), key: join(dir, 'server.key'),
-        otherCa: join(dir, 'other-ca.crt'), otherCert: join(dir, 'other-server.crt'), otherKey: join(dir, 'other-server.key'),
+        ca: p('ca.crt'), cert: p('server.crt'), key: p('server.key'),
+        otherCa: p('other-ca.crt'), otherCert: p('other-server.crt'), otherKey: p('other-server.key'),
+        wrongNameCert: p('wrongname-server.crt'), wrongNameKey: p('wrongname-server.key'),
     };
 }
 
