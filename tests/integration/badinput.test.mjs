@@ -43,8 +43,10 @@ async function rawWithCp(t, id) {
 }
 
 /** A valid GetConfiguration round trip: the CP is still there and still sane. */
+let probes = 0;
 async function probe(conn, tag) {
-    const r = await conn.call('GetConfiguration', { key: ['HeartbeatInterval'] }, { id: `probe-${tag}` });
+    probes += 1;
+    const r = await conn.call('GetConfiguration', { key: ['HeartbeatInterval'] }, { id: `probe-${probes}` });
     assert.ok(r, `the CP answered the probe after ${tag} (connection still open)`);
     assert.equal(r[0], 3, `probe after ${tag}: CALLRESULT, got ${JSON.stringify(r)}`);
     assert.equal(r[2].configurationKey[0].key, 'HeartbeatInterval');
