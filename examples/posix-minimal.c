@@ -96,8 +96,9 @@ int main(int argc, char **argv)
     while (!stop) {
         uint32_t now = ocpp_posix_now_ms();
         ocpp_cp_poll(&cp, now);
-        struct pollfd pfd = {.fd = ocpp_posix_net_fd(&net), .events = POLLIN};
-        (void)poll(&pfd, 1, (int)ocpp_cp_next_wakeup_ms(&cp, now));
+        struct pollfd pfd = {.fd = ocpp_posix_net_fd(&net), .events = ocpp_posix_net_events(&net)};
+        int wait = ocpp_posix_net_pending(&net) ? 0 : (int)ocpp_cp_next_wakeup_ms(&cp, now);
+        (void)poll(&pfd, 1, wait);
     }
     ocpp_ws_close(&ws);
     ocpp_posix_net_free(&net);

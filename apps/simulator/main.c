@@ -113,7 +113,7 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
                       .connectors = 2,
                       .stations = 1,
                       .log_level = OCPP_LOG_INFO};
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = 0;
@@ -150,7 +150,6 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             fprintf(stderr, "ocpp-sim: bad value for %s: %s\n", a, v);
             return -1;
         }
-        i++;
     }
     if (o->csms == NULL) {
         fprintf(stderr, "ocpp-sim: --csms URL is required\n");
@@ -276,12 +275,13 @@ static void run(station_t *st, unsigned n)
         uint32_t wait = 200;
         for (unsigned i = 0; i < n; i++) {
             ocpp_cp_poll(&st[i].cp, now);
-            ocpp_ws_set_ping_interval(&st[i].ws,
-                                      (uint32_t)ocpp_cp_cfg(&st[i].cp)->web_socket_ping_interval);
             uint32_t w = ocpp_cp_next_wakeup_ms(&st[i].cp, now);
             wait = w < wait ? w : wait;
             fds[i].fd = ocpp_posix_net_fd(&st[i].net);
-            fds[i].events = POLLIN;
+            fds[i].events = ocpp_posix_net_events(&st[i].net);
+            if (ocpp_posix_net_pending(&st[i].net)) {
+                wait = 0; /* TLS holds decrypted bytes: do not sleep */
+            }
         }
         if (wait > 0) {
             (void)poll(fds, n, (int)wait);

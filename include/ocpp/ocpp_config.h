@@ -45,39 +45,6 @@ extern "C" {
 #endif
 
 /* ------------------------------------------------------------------------ */
-/* Compile-time options of this module (to move to ocpp_config_defaults.h)   */
-/* ------------------------------------------------------------------------ */
-
-/**
- * Maximum number of measurands in each of MeterValuesSampledData,
- * MeterValuesAlignedData, StopTxnSampledData and StopTxnAlignedData; reported
- * as the *MaxLength keys (OCPP 1.6 §9.1.16/18/26/28). It bounds the size of
- * MeterValues.req and StopTransaction.req. Possible values: 1..22. Default: 8.
- */
-#ifndef OCPP_CONFIG_MEASURANDS_MAX
-#define OCPP_CONFIG_MEASURANDS_MAX 8
-#endif
-
-/**
- * Certificate management keys of the security whitepaper (CpoName,
- * CertificateStoreMaxLength, AdditionalRootCertificateCheck,
- * CertificateSignedMaxChainSize). Only meaningful with security profiles 2/3
- * and the certificate messages. Possible values: 0, 1. Default: 0.
- */
-#ifndef OCPP_CONFIG_SECURITY_CERTS
-#define OCPP_CONFIG_SECURITY_CERTS 0
-#endif
-
-/** Longest CpoName (X.509 ub-organization-name is 64). Default: 64. */
-#ifndef OCPP_CONFIG_CPO_NAME_MAX
-#define OCPP_CONFIG_CPO_NAME_MAX 64
-#endif
-
-#if (OCPP_CONFIG_MEASURANDS_MAX < 1) || (OCPP_CONFIG_MEASURANDS_MAX > 22)
-#error "OCPP_CONFIG_MEASURANDS_MAX must be in 1..22"
-#endif
-
-/* ------------------------------------------------------------------------ */
 /* Measurands and phase rotation                                             */
 /* ------------------------------------------------------------------------ */
 

@@ -79,10 +79,43 @@
 
 /**
  * Number of vendor configuration keys the application may register with
- * ocpp_config_register(). Each slot is one pointer. Default: 8.
+ * ocpp_cfg_register(). Each slot is one pointer. Default: 8.
  */
 #ifndef OCPP_CONFIG_MAX_VENDOR_KEYS
 #define OCPP_CONFIG_MAX_VENDOR_KEYS 8
+#endif
+
+/**
+ * Maximum number of measurands in each of MeterValuesSampledData,
+ * MeterValuesAlignedData, StopTxnSampledData and StopTxnAlignedData; reported
+ * as the *MaxLength keys (OCPP 1.6 §9.1). It bounds the size of
+ * MeterValues.req and StopTransaction.req. Possible values: 1..22. Default: 8.
+ */
+#ifndef OCPP_CONFIG_MEASURANDS_MAX
+#define OCPP_CONFIG_MEASURANDS_MAX 8
+#endif
+
+/**
+ * Certificate management keys of the security whitepaper (CpoName,
+ * CertificateStoreMaxLength, AdditionalRootCertificateCheck,
+ * CertificateSignedMaxChainSize). Only meaningful with security profiles 2/3
+ * and the certificate messages. Possible values: 0, 1. Default: 0.
+ */
+#ifndef OCPP_CONFIG_SECURITY_CERTS
+#define OCPP_CONFIG_SECURITY_CERTS 0
+#endif
+
+/** Longest CpoName (X.509 ub-organization-name is 64). Default: 64. */
+#ifndef OCPP_CONFIG_CPO_NAME_MAX
+#define OCPP_CONFIG_CPO_NAME_MAX 64
+#endif
+
+/**
+ * Room for the CSMS host name and request path (incl. the percent-encoded
+ * charge point id), both NUL-terminated, inside the context. Default: 256.
+ */
+#ifndef OCPP_CONFIG_URL_MAX
+#define OCPP_CONFIG_URL_MAX 256u
 #endif
 
 /* ------------------------------------------------------------------------ */

@@ -40,10 +40,6 @@ extern "C" {
 
 /** Longest charge point identity (security whitepaper: identity ≤ 48 chars). */
 #define OCPP_CP_IDENTITY_MAX 48u
-/** Room for the host name and path parsed from the CSMS URL (both NUL-terminated). */
-#ifndef OCPP_CONFIG_URL_MAX
-#define OCPP_CONFIG_URL_MAX 256u
-#endif
 /** Longest OCPP-J message id (OCPP-J 1.6 §4.1.4: at most 36 characters). */
 #define OCPP_MSG_ID_MAX 36u
 
@@ -62,7 +58,8 @@ typedef struct {
     const char *meter_type;        /**< meterType, ≤ 25, or NULL. */
     const char *meter_serial;      /**< meterSerialNumber, ≤ 25, or NULL. */
     uint8_t connectors;            /**< Number of connectors, 1..OCPP_CONFIG_MAX_CONNECTORS. */
-    uint32_t call_timeout_ms;      /**< Wait for a CALLRESULT this long; 0: 30000. */
+    uint32_t call_timeout_ms;      /**< Wait for a CALLRESULT this long; 0: the
+                                        MessageTimeout key (default 30 s). */
     uint32_t connect_timeout_ms;   /**< Give up a connection attempt after; 0: 30000. */
     uint32_t backoff_min_ms;       /**< First reconnect delay; 0: 1000. Doubles up to: */
     uint32_t backoff_max_ms;       /**< Longest reconnect delay; 0: 60000. */
@@ -190,6 +187,7 @@ typedef struct {
     ocpp_msg_open_t open;
     ocpp_cp_conn_t conn;
     bool network_enabled;
+    bool reconnect_pending; /**< Reconnect once the current answer is sent. */
     bool transport_open;
     uint32_t conn_since_ms;   /**< When the current connection state began. */
     uint32_t backoff_ms;      /**< Current reconnect delay. */
@@ -220,7 +218,8 @@ typedef struct {
  * @param tx  transmit buffer; outgoing messages (and their CALLRESULTs) must
  *            fit in tx_cap - OCPP_MSG_HEADROOM bytes. 2048 is enough for the
  *            Core profile except a GetConfiguration of all keys, which needs
- *            about 2.5 KB with every profile compiled in.
+ *            about 2.9 KB with every profile compiled in (a CALLERROR
+ *            InternalError is answered when an answer does not fit).
  * @return OCPP_OK; OCPP_ERR_PARAM for a missing field, a bad URL, too many
  *         connectors or tx_cap < 512.
  */

@@ -229,6 +229,13 @@ void ocpp_jw_kv_int(ocpp_jw_t *w, const char *key, int64_t v);
 void ocpp_jw_kv_bool(ocpp_jw_t *w, const char *key, bool v);
 
 /**
+ * @brief Status of a writer so far, without finishing it (for code that
+ *        writes part of a larger document): OCPP_OK, OCPP_ERR_STATE after
+ *        misuse, OCPP_ERR_NOMEM after an overflow.
+ */
+ocpp_status_t ocpp_jw_status(const ocpp_jw_t *w);
+
+/**
  * @brief Finish: checks that every container is closed.
  * @param out_len may be NULL; receives the length written (on overflow:
  *        the length of the calls that fit completely).

@@ -143,6 +143,13 @@ typedef struct {
 
     /** Start a clean close (close handshake if possible) and release. Idempotent. */
     void (*close)(void *ctx);
+
+    /**
+     * Optional (may be NULL): set the keep-alive ping interval in seconds
+     * (0: off), the value of the WebSocketPingInterval key. Called after
+     * open() succeeds and whenever the key changes.
+     */
+    void (*set_keepalive)(void *ctx, uint32_t seconds);
 } ocpp_msg_port_t;
 
 /* ------------------------------------------------------------------------ */

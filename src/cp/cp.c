@@ -8,7 +8,6 @@
 
 #include "cp/cp_internal.h"
 
-#define CP_DEFAULT_CALL_TIMEOUT_MS    30000u
 #define CP_DEFAULT_CONNECT_TIMEOUT_MS 30000u
 #define CP_DEFAULT_BACKOFF_MIN_MS     1000u
 #define CP_DEFAULT_BACKOFF_MAX_MS     60000u
@@ -178,9 +177,6 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
     cp->ports = *ports;
     cp->tx = tx;
     cp->tx_cap = tx_cap;
-    if (cp->config.call_timeout_ms == 0u) {
-        cp->config.call_timeout_ms = CP_DEFAULT_CALL_TIMEOUT_MS;
-    }
     if (cp->config.connect_timeout_ms == 0u) {
         cp->config.connect_timeout_ms = CP_DEFAULT_CONNECT_TIMEOUT_MS;
     }
@@ -329,9 +325,18 @@ static void connect_failed(ocpp_cp_t *cp, ocpp_status_t why)
     connection_lost(cp, why);
 }
 
+static void apply_keepalive(ocpp_cp_t *cp)
+{
+    if (cp->ports.msg->set_keepalive != NULL) {
+        cp->ports.msg->set_keepalive(cp->ports.msg->ctx,
+                                     (uint32_t)cp->cfg.web_socket_ping_interval);
+    }
+}
+
 static void on_open(ocpp_cp_t *cp)
 {
     cp->transport_open = true;
+    apply_keepalive(cp);
     cp->last_call_ms = cp->now_ms;
     if (cp->booted) {
         /* A reconnect is no reboot: no new BootNotification (OCPP 1.6 §4.2
@@ -550,10 +555,18 @@ static void receive(ocpp_cp_t *cp)
 /* Poll                                                                      */
 /* ------------------------------------------------------------------------ */
 
+/** config.call_timeout_ms if set, else the MessageTimeout key (errata 3.83). */
+static uint32_t call_timeout_ms(const ocpp_cp_t *cp)
+{
+    if (cp->config.call_timeout_ms != 0u) {
+        return cp->config.call_timeout_ms;
+    }
+    return (uint32_t)cp->cfg.message_timeout * 1000u;
+}
+
 static void check_call_timeout(ocpp_cp_t *cp)
 {
-    if (cp->call != OCPP_CP_CALL_NONE &&
-        cp->now_ms - cp->call_sent_ms >= cp->config.call_timeout_ms) {
+    if (cp->call != OCPP_CP_CALL_NONE && cp->now_ms - cp->call_sent_ms >= call_timeout_ms(cp)) {
         CP_LOGW(cp, "%s: CALL %s timed out", cp->config.identity, cp->call_id);
         ocpp_v16_on_call_failed(cp, OCPP_ERR_TIMEOUT);
         cp->call = OCPP_CP_CALL_NONE;
@@ -596,6 +609,14 @@ ocpp_status_t ocpp_cp_poll(ocpp_cp_t *cp, uint32_t now_ms)
         return OCPP_OK;
     }
     save_config(cp);
+    if (cp->reconnect_pending) {
+        cp->reconnect_pending = false;
+        CP_LOGI(cp, "%s: reconnecting with the new credentials", cp->config.identity);
+        connection_lost(cp, OCPP_ERR_CLOSED);
+        cp->backoff_ms = cp->config.backoff_min_ms;
+        cp->retry_at_ms = cp->now_ms;
+        return OCPP_OK;
+    }
     check_call_timeout(cp);
     if (cp->call == OCPP_CP_CALL_NONE && !cp->tx_busy) {
         ocpp_v16_send_due(cp);
@@ -618,10 +639,10 @@ uint32_t ocpp_cp_next_wakeup_ms(const ocpp_cp_t *cp, uint32_t now_ms)
     uint32_t wake = ocpp_v16_next_due_ms(cp, now_ms);
     if (cp->call != OCPP_CP_CALL_NONE) {
         uint32_t since = now_ms - cp->call_sent_ms;
-        if (since >= cp->config.call_timeout_ms) {
+        if (since >= call_timeout_ms(cp)) {
             return 0u;
         }
-        uint32_t left = cp->config.call_timeout_ms - since;
+        uint32_t left = call_timeout_ms(cp) - since;
         wake = left < wake ? left : wake;
     }
     /* The transport needs regular calls for its pings. */
@@ -637,6 +658,30 @@ const ocpp_cfg_t *ocpp_cp_cfg(const ocpp_cp_t *cp)
     return cp != NULL ? &cp->cfg : NULL;
 }
 
+static bool key_is(const char *a, const char *b)
+{
+    for (; *a != '\0' && *b != '\0'; a++, b++) {
+        char ca = (*a >= 'A' && *a <= 'Z') ? (char)(*a - 'A' + 'a') : *a;
+        char cb = (*b >= 'A' && *b <= 'Z') ? (char)(*b - 'A' + 'a') : *b;
+        if (ca != cb) {
+            return false;
+        }
+    }
+    return *a == *b;
+}
+
+void ocpp_cp_config_applied(ocpp_cp_t *cp, const char *key)
+{
+    ocpp_cp_emit(cp, OCPP_CP_EV_CONFIG_CHANGED, key, strlen(key));
+    if (key_is(key, "WebSocketPingInterval") && cp->transport_open) {
+        apply_keepalive(cp);
+    } else if (key_is(key, "AuthorizationKey") || key_is(key, "SecurityProfile")) {
+        /* New credentials are used from the next connection on: reconnect
+         * once the answer is out (security whitepaper A01 practice). */
+        cp->reconnect_pending = cp->transport_open;
+    }
+}
+
 ocpp_cfg_result_t ocpp_cp_config_set(ocpp_cp_t *cp, const char *key, const char *value)
 {
     if (cp == NULL || key == NULL || value == NULL) {
@@ -644,7 +689,7 @@ ocpp_cfg_result_t ocpp_cp_config_set(ocpp_cp_t *cp, const char *key, const char 
     }
     ocpp_cfg_result_t r = ocpp_cfg_set_local(&cp->cfg, key, value);
     if (r == OCPP_CFG_ACCEPTED || r == OCPP_CFG_REBOOT_REQUIRED) {
-        ocpp_cp_emit(cp, OCPP_CP_EV_CONFIG_CHANGED, key, strlen(key));
+        ocpp_cp_config_applied(cp, key);
         save_config(cp);
     }
     return r;

@@ -27,6 +27,10 @@ void ocpp_cp_emit(ocpp_cp_t *cp, ocpp_cp_event_kind_t kind, const char *text, si
 /** Change the connection state (and tell the application). */
 void ocpp_cp_set_conn(ocpp_cp_t *cp, ocpp_cp_conn_t conn);
 
+/** A configuration key changed (remotely or locally): tell the application
+ *  and apply side effects (keep-alive, reconnect for new credentials). */
+void ocpp_cp_config_applied(ocpp_cp_t *cp, const char *key);
+
 /** Set the wall clock from a CSMS timestamp (unix seconds). */
 void ocpp_cp_clock_set(ocpp_cp_t *cp, int64_t unix_s);
 

@@ -292,6 +292,17 @@ void ocpp_jw_kv_bool(ocpp_jw_t *w, const char *key, bool v)
     ocpp_jw_bool(w, v);
 }
 
+ocpp_status_t ocpp_jw_status(const ocpp_jw_t *w)
+{
+    if (w == NULL) {
+        return OCPP_ERR_PARAM;
+    }
+    if (w->error) {
+        return OCPP_ERR_STATE;
+    }
+    return w->overflow ? OCPP_ERR_NOMEM : OCPP_OK;
+}
+
 ocpp_status_t ocpp_jw_finish(ocpp_jw_t *w, size_t *out_len)
 {
     if (w == NULL) {

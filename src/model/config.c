@@ -1082,10 +1082,7 @@ ocpp_status_t ocpp_cfg_write_get_configuration(const ocpp_cfg_t *cfg, const ocpp
     ocpp_jw_obj_close(jw);
     /* The payload is usually nested in an OCPP-J frame, so ocpp_jw_finish()
        is the caller's; report the writer's sticky state. */
-    if (jw->overflow) {
-        return OCPP_ERR_NOMEM;
-    }
-    return jw->error ? OCPP_ERR_STATE : OCPP_OK;
+    return ocpp_jw_status(jw);
 }
 
 /* ------------------------------------------------------------------------ */

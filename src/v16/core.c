@@ -273,17 +273,6 @@ static ocpp_rpc_err_t on_get_configuration(void *ctx, const ocpp_json_value_t *p
     return OCPP_RPC_OK;
 }
 
-static const char *cfg_result_str(ocpp_cfg_result_t r)
-{
-    switch (r) {
-    case OCPP_CFG_ACCEPTED: return "Accepted";
-    case OCPP_CFG_REBOOT_REQUIRED: return "RebootRequired";
-    case OCPP_CFG_NOT_SUPPORTED: return "NotSupported";
-    case OCPP_CFG_REJECTED: break;
-    }
-    return "Rejected";
-}
-
 static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t *payload,
                                               ocpp_jw_t *w, const char **desc)
 {
@@ -299,10 +288,10 @@ static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t
     }
     ocpp_cfg_result_t r = ocpp_cfg_change(&cp->cfg, key, value);
     if (r == OCPP_CFG_ACCEPTED || r == OCPP_CFG_REBOOT_REQUIRED) {
-        ocpp_cp_emit(cp, OCPP_CP_EV_CONFIG_CHANGED, key, strlen(key));
+        ocpp_cp_config_applied(cp, key);
     }
     ocpp_jw_obj_open(w);
-    ocpp_jw_kv_str(w, "status", cfg_result_str(r));
+    ocpp_jw_kv_str(w, "status", ocpp_cfg_result_str(r));
     ocpp_jw_obj_close(w);
     return OCPP_RPC_OK;
 }

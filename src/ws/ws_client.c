@@ -20,6 +20,11 @@ ocpp_status_t ocpp_ws_init(ocpp_ws_t *ws, const ocpp_ws_config_t *cfg)
     return OCPP_OK;
 }
 
+static void ws_set_keepalive(void *ctx, uint32_t seconds)
+{
+    ocpp_ws_set_ping_interval((ocpp_ws_t *)ctx, seconds);
+}
+
 void ocpp_ws_msg_port(ocpp_ws_t *ws, ocpp_msg_port_t *out)
 {
     if (out == NULL) {
@@ -30,6 +35,7 @@ void ocpp_ws_msg_port(ocpp_ws_t *ws, ocpp_msg_port_t *out)
     out->send = ocpp_ws_send;
     out->recv = ocpp_ws_recv;
     out->close = ocpp_ws_close;
+    out->set_keepalive = ws_set_keepalive;
 }
 
 void ocpp_ws_set_ping_interval(ocpp_ws_t *ws, uint32_t seconds)
