@@ -127,6 +127,80 @@ typedef enum {
 /** @brief The wire name of a ChargePointErrorCode ("NoError", ...). */
 const char *ocpp_cp_error_str(ocpp_cp_error_t e);
 
+/** Reason of a StopTransaction (OCPP 1.6 §7.41). */
+typedef enum {
+    OCPP_STOP_LOCAL = 0,       /**< "Local": stopped at the charge point (card, button). */
+    OCPP_STOP_DEAUTHORIZED,    /**< "DeAuthorized" */
+    OCPP_STOP_EMERGENCY_STOP,  /**< "EmergencyStop" */
+    OCPP_STOP_EV_DISCONNECTED, /**< "EVDisconnected" */
+    OCPP_STOP_HARD_RESET,      /**< "HardReset" */
+    OCPP_STOP_OTHER,           /**< "Other" */
+    OCPP_STOP_POWER_LOSS,      /**< "PowerLoss" */
+    OCPP_STOP_REBOOT,          /**< "Reboot" */
+    OCPP_STOP_REMOTE,          /**< "Remote" */
+    OCPP_STOP_SOFT_RESET,      /**< "SoftReset" */
+    OCPP_STOP_UNLOCK_COMMAND   /**< "UnlockCommand" */
+} ocpp_stop_reason_t;
+
+/** @brief The wire name of a stop reason ("Local", ...). */
+const char *ocpp_stop_reason_str(ocpp_stop_reason_t r);
+
+/** Phase of a sampled value (OCPP 1.6 §7.30). */
+typedef enum {
+    OCPP_PHASE_NONE = 0, /**< No phase field. */
+    OCPP_PHASE_L1,
+    OCPP_PHASE_L2,
+    OCPP_PHASE_L3,
+    OCPP_PHASE_N,
+    OCPP_PHASE_L1_N,
+    OCPP_PHASE_L2_N,
+    OCPP_PHASE_L3_N,
+    OCPP_PHASE_L1_L2,
+    OCPP_PHASE_L2_L3,
+    OCPP_PHASE_L3_L1
+} ocpp_phase_t;
+
+/** Location of a sampled value (OCPP 1.6 §7.28). */
+typedef enum {
+    OCPP_LOCATION_OUTLET = 0, /**< Default; omitted on the wire. */
+    OCPP_LOCATION_INLET,
+    OCPP_LOCATION_BODY,
+    OCPP_LOCATION_CABLE,
+    OCPP_LOCATION_EV
+} ocpp_location_t;
+
+/**
+ * One value from the application's meter or sensors. The value is fixed
+ * point, value / 10^scale, in the measurand's default unit (§7.45: Wh, varh,
+ * W, var, A, V, Celsius, Percent, Hz; RPM for RPM; Power.Factor unitless).
+ */
+typedef struct {
+    ocpp_measurand_t measurand;
+    ocpp_phase_t phase;
+    ocpp_location_t location;
+    int64_t value;
+    uint8_t scale;           /**< Decimals, 0..9. */
+    const char *signed_data; /**< Non-NULL: a signed reading of this value (e.g. an
+                                  OCMF string from a calibration-law meter), sent
+                                  untouched as format SignedData. Valid during the
+                                  read_meter() callback's caller only. */
+} ocpp_sample_t;
+
+/** Result of an unlock request (UnlockConnector, §5.18). */
+typedef enum {
+    OCPP_UNLOCK_UNLOCKED = 0,
+    OCPP_UNLOCK_FAILED,
+    OCPP_UNLOCK_NOT_SUPPORTED
+} ocpp_unlock_result_t;
+
+/** Status of a DataTransfer (§5.6 / §6.12). */
+typedef enum {
+    OCPP_DT_ACCEPTED = 0,
+    OCPP_DT_REJECTED,
+    OCPP_DT_UNKNOWN_MESSAGE_ID,
+    OCPP_DT_UNKNOWN_VENDOR_ID
+} ocpp_dt_status_t;
+
 /** Kinds of event reported to the application. */
 typedef enum {
     OCPP_CP_EV_CONNECTION,     /**< conn changed (see ocpp_cp_event_t.conn). */
@@ -134,7 +208,15 @@ typedef enum {
     OCPP_CP_EV_MSG_IN,         /**< A message was received (text, len). */
     OCPP_CP_EV_TIME_SET,       /**< The clock was set from the CSMS (unix_time). */
     OCPP_CP_EV_CONFIG_CHANGED, /**< A configuration key changed (text = key name). */
-    OCPP_CP_EV_CONNECT_FAILED  /**< A connection attempt failed (status). */
+    OCPP_CP_EV_CONNECT_FAILED, /**< A connection attempt failed (status). */
+    OCPP_CP_EV_STATUS,         /**< A connector's status changed (connector). */
+    OCPP_CP_EV_AUTHORIZED,     /**< An id tag was accepted (connector, text = idTag). */
+    OCPP_CP_EV_AUTH_REJECTED,  /**< An id tag was refused (connector, text = idTag,
+                                    value = the idTagInfo status as ocpp_auth_status_t). */
+    OCPP_CP_EV_TX_STARTED,     /**< A transaction started (connector, value = transactionId
+                                    or -1 while the CSMS has not answered). */
+    OCPP_CP_EV_TX_STOPPED      /**< A transaction ended (connector, value = reason as
+                                    ocpp_stop_reason_t). */
 } ocpp_cp_event_kind_t;
 
 /** An event. Pointers are valid only during the callback. */
@@ -142,15 +224,57 @@ typedef struct {
     ocpp_cp_event_kind_t kind;
     ocpp_cp_conn_t conn;
     ocpp_status_t status;
+    uint8_t connector;
+    int32_t value;
     const char *text;
     size_t len;
     int64_t unix_time;
 } ocpp_cp_event_t;
 
-/** Application callbacks. All optional. Called from within ocpp_cp_poll(). */
+/**
+ * Application callbacks: the outputs of the charge point to its hardware.
+ * All optional unless stated. Called from within ocpp_cp_poll() or the input
+ * functions, never from another thread.
+ */
 typedef struct {
+    void *ctx; /**< Passed to every callback. */
+
+    /** Something happened (for logs, LEDs, displays). */
     void (*on_event)(void *ctx, const ocpp_cp_event_t *ev);
-    void *ctx;
+
+    /**
+     * Energy may flow on `connector` (true), or must stop now (false). The
+     * application closes its relay only while permitted AND the EV asks for
+     * energy, and opens it at once when permission ends. Needed to charge.
+     */
+    void (*permit)(void *ctx, uint8_t connector, bool permitted);
+
+    /**
+     * Read the meter and sensors of `connector` (0: the grid meter, if any)
+     * into out[0..cap). Must include Energy.Active.Import.Register (Wh) for
+     * connectors that charge: it is meterStart/meterStop.
+     * @return number of samples written.
+     */
+    size_t (*read_meter)(void *ctx, uint8_t connector, ocpp_sample_t *out, size_t cap);
+
+    /** Unlock the connector (UnlockConnector, §5.18). NULL: NotSupported. */
+    ocpp_unlock_result_t (*unlock)(void *ctx, uint8_t connector);
+
+    /**
+     * Reset (§5.14): called once running transactions were stopped and the
+     * answer was sent. Hard: reboot now; soft: restart the application. The
+     * library needs ocpp_cp_init() again afterwards.
+     */
+    void (*reset)(void *ctx, bool hard);
+
+    /**
+     * A DataTransfer from the CSMS (§5.6). `data` is the "data" string (NULL
+     * if absent). The handler may write a response data string with
+     * ocpp_jw_str(resp_data, ...) (or nothing). NULL callback: every vendor
+     * id is unknown (UnknownVendorId).
+     */
+    ocpp_dt_status_t (*data_transfer)(void *ctx, const char *vendor_id, const char *message_id,
+                                      const char *data, ocpp_jw_t *resp_data);
 } ocpp_cp_callbacks_t;
 
 /** Per-connector state (private). */
@@ -267,6 +391,70 @@ ocpp_status_t ocpp_cp_set_status(ocpp_cp_t *cp, uint8_t connector, ocpp_cp_statu
 
 /** @brief A connector's current status (connector 0 = the charge point). */
 ocpp_cp_status_t ocpp_cp_status(const ocpp_cp_t *cp, uint8_t connector);
+
+/* ------------------------------------------------------------------------ */
+/* Inputs from the hardware                                                  */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * @brief The cable is plugged in at the EV side (pilot state B/C) or not
+ *        (state A). Unplugging ends a transaction when
+ *        StopTransactionOnEVSideDisconnect is true (§4.10).
+ * @return OCPP_OK or OCPP_ERR_PARAM.
+ */
+ocpp_status_t ocpp_cp_plugged(ocpp_cp_t *cp, uint8_t connector, bool plugged);
+
+/**
+ * @brief The EV asks for energy (pilot state C) or not (state B: suspended
+ *        by the EV, SuspendedEV while a transaction runs).
+ */
+ocpp_status_t ocpp_cp_ev_ready(ocpp_cp_t *cp, uint8_t connector, bool ready);
+
+/**
+ * @brief An id tag was presented (RFID card, app): authorize it (cache,
+ *        local list, Authorize.req) and start or stop a transaction.
+ * @param connector the connector it is meant for; 0: the library chooses
+ *        (the one with a transaction of this tag, else the one plugged in
+ *        without a transaction, else the first free one).
+ * @return OCPP_OK (processing; the outcome is reported by events),
+ *         OCPP_ERR_PARAM (bad connector, empty tag or longer than 20),
+ *         OCPP_ERR_BUSY (an authorization is already in progress),
+ *         OCPP_ERR_STATE (no connector can take it).
+ */
+ocpp_status_t ocpp_cp_present_id(ocpp_cp_t *cp, uint8_t connector, const char *id_tag);
+
+/**
+ * @brief Stop the transaction on `connector` for a local reason (stop button:
+ *        OCPP_STOP_LOCAL; emergency stop: OCPP_STOP_EMERGENCY_STOP, ...).
+ * @return OCPP_OK, OCPP_ERR_PARAM, or OCPP_ERR_STATE if none runs.
+ */
+ocpp_status_t ocpp_cp_stop(ocpp_cp_t *cp, uint8_t connector, ocpp_stop_reason_t reason);
+
+/**
+ * @brief Report a fault (error != OCPP_ERROR_NO_ERROR) or its end
+ *        (OCPP_ERROR_NO_ERROR). A fault that prevents charging makes the
+ *        connector Faulted and withdraws permission; `info` (≤ 50) and
+ *        `vendor_error_code` (≤ 50) may be NULL.
+ */
+ocpp_status_t ocpp_cp_fault(ocpp_cp_t *cp, uint8_t connector, ocpp_cp_error_t error,
+                            const char *info, const char *vendor_error_code);
+
+/** What the application may show about a connector. */
+typedef struct {
+    ocpp_cp_status_t status;
+    ocpp_cp_error_t error;
+    bool plugged;
+    bool ev_ready;
+    bool permitted; /**< Energy may flow. */
+    bool in_transaction;
+    int32_t transaction_id; /**< -1 while unknown (not started, or not confirmed yet). */
+    char id_tag[21];        /**< Tag of the transaction or authorization, "" if none. */
+    int64_t meter_start_wh; /**< Meter at the start of the transaction. */
+} ocpp_cp_connector_info_t;
+
+/** @brief Snapshot of a connector (0..connectors). @return OCPP_OK or OCPP_ERR_PARAM. */
+ocpp_status_t ocpp_cp_connector_info(const ocpp_cp_t *cp, uint8_t connector,
+                                     ocpp_cp_connector_info_t *out);
 
 /**
  * @brief Current wall-clock time in unix seconds, as set from the CSMS
