@@ -1,0 +1,298 @@
+/**
+ * @file evse.c
+ * @brief EVSE application: pilot -> OCPP inputs, permission -> relay/PWM,
+ *        faults, RFID, meter readings (see evse.h).
+ */
+#include <string.h>
+
+#include "ocpp/evse.h"
+
+#define EVSE_TEMP_DEFAULT_DC 800
+#define EVSE_TEMP_HYST_DC    50
+
+uint16_t evse_duty_for_current(uint32_t current_ma)
+{
+    if (current_ma < EVSE_MIN_CURRENT_MA) {
+        return (uint16_t)EVSE_DUTY_OFF;
+    }
+    if (current_ma > EVSE_MAX_CURRENT_MA) {
+        current_ma = EVSE_MAX_CURRENT_MA;
+    }
+    if (current_ma <= 51000u) {
+        return (uint16_t)(current_ma / 60u); /* % = A / 0.6 -> permille = mA / 60 */
+    }
+    return (uint16_t)(current_ma / 250u + 640u); /* % = A / 2.5 + 64 */
+}
+
+uint32_t evse_current_for_duty(uint16_t duty_permille)
+{
+    if (duty_permille >= 100u && duty_permille <= 850u) {
+        return (uint32_t)duty_permille * 60u;
+    }
+    if (duty_permille > 850u && duty_permille <= 960u) {
+        return ((uint32_t)duty_permille - 640u) * 250u;
+    }
+    return 0;
+}
+
+static bool board_ok(const evse_board_t *b)
+{
+    return b != NULL && b->now_ms != NULL && b->pilot_read != NULL && b->pilot_set_duty != NULL &&
+           b->relay_set != NULL && b->meter_read != NULL;
+}
+
+ocpp_status_t evse_init(evse_t *e, const evse_config_t *cfg, const evse_board_t *board,
+                        const evse_cp_ops_t *ops, void *cp, const ocpp_cp_callbacks_t *user)
+{
+    if (e == NULL || cfg == NULL || !board_ok(board) || ops == NULL || cfg->connectors == 0 ||
+        cfg->connectors > OCPP_CONFIG_MAX_CONNECTORS || cfg->max_current_ma < EVSE_MIN_CURRENT_MA) {
+        return OCPP_ERR_PARAM;
+    }
+    memset(e, 0, sizeof *e);
+    e->config = *cfg;
+    if (e->config.max_temp_dc == 0) {
+        e->config.max_temp_dc = EVSE_TEMP_DEFAULT_DC;
+    }
+    e->board = board;
+    e->ops = ops;
+    e->cp = cp;
+    if (user != NULL) {
+        e->user = *user;
+    }
+    for (uint8_t c = 1; c <= cfg->connectors; c++) {
+        e->conn[c].limit_ma = EVSE_NO_LIMIT;
+        e->conn[c].duty_permille = (uint16_t)EVSE_DUTY_OFF;
+        board->relay_set(board->ctx, c, false);
+        board->pilot_set_duty(board->ctx, c, (uint16_t)EVSE_DUTY_OFF);
+    }
+    return OCPP_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Outputs                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/** The error code for a fault mask (most specific first). */
+static ocpp_cp_error_t fault_error(const evse_t *e, uint8_t c, uint32_t faults)
+{
+    if (faults & EVSE_FAULT_EXTERNAL) {
+        return e->ext_error[c];
+    }
+    if (faults & EVSE_FAULT_WELDED) {
+        return OCPP_ERROR_POWER_SWITCH_FAILURE;
+    }
+    if (faults & EVSE_FAULT_TEMP) {
+        return OCPP_ERROR_HIGH_TEMPERATURE;
+    }
+    if (faults & EVSE_FAULT_PILOT) {
+        return OCPP_ERROR_EV_COMMUNICATION_ERROR;
+    }
+    if (faults & EVSE_FAULT_METER) {
+        return OCPP_ERROR_POWER_METER_FAILURE;
+    }
+    return OCPP_ERROR_NO_ERROR;
+}
+
+static uint32_t offered_ma(const evse_t *e, const evse_connector_t *k)
+{
+    uint32_t ma = e->config.max_current_ma;
+    if (k->limit_ma < ma) {
+        ma = k->limit_ma;
+    }
+    return ma < EVSE_MIN_CURRENT_MA ? 0 : ma;
+}
+
+/** Apply relay, PWM, lock and LED for connector c from the current state. */
+static void apply_outputs(evse_t *e, uint8_t c)
+{
+    const evse_board_t *b = e->board;
+    evse_connector_t *k = &e->conn[c];
+    bool healthy = k->faults == 0;
+    uint32_t ma = healthy && k->permitted ? offered_ma(e, k) : 0;
+    uint16_t duty = evse_duty_for_current(ma);
+    bool relay = healthy && k->permitted && k->ev_ready && ma > 0;
+    /* Open first, then change the PWM; close only after the PWM is set. */
+    if (!relay && k->relay_closed) {
+        b->relay_set(b->ctx, c, false);
+        k->relay_closed = false;
+    }
+    if (duty != k->duty_permille) {
+        b->pilot_set_duty(b->ctx, c, duty);
+        k->duty_permille = duty;
+    }
+    k->offered_ma = duty == EVSE_DUTY_OFF ? 0 : ma;
+    if (relay && !k->relay_closed) {
+        b->relay_set(b->ctx, c, true);
+        k->relay_closed = true;
+    }
+    if (b->lock_set != NULL) {
+        (void)b->lock_set(b->ctx, c, k->plugged && k->permitted);
+    }
+    if (b->led_set != NULL) {
+        evse_led_t led = !healthy          ? EVSE_LED_FAULT
+                         : k->relay_closed ? EVSE_LED_CHARGING
+                         : k->plugged      ? EVSE_LED_BUSY
+                                           : EVSE_LED_AVAILABLE;
+        b->led_set(b->ctx, c, led);
+    }
+}
+
+/** Report the fault state to the charge point if its error code changed. */
+static void update_fault(evse_t *e, uint8_t c, uint32_t faults)
+{
+    evse_connector_t *k = &e->conn[c];
+    ocpp_cp_error_t err = fault_error(e, c, faults);
+    k->faults = faults;
+    if (err != k->error) {
+        bool ext = (faults & EVSE_FAULT_EXTERNAL) != 0;
+        k->error = err;
+        (void)e->ops->fault(e->cp, c, err, ext && e->ext_info[c][0] ? e->ext_info[c] : NULL,
+                            ext && e->ext_vendor[c][0] ? e->ext_vendor[c] : NULL);
+    }
+    apply_outputs(e, c);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Inputs                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static uint32_t read_temp_faults(const evse_t *e, uint8_t c, uint32_t faults)
+{
+    const evse_board_t *b = e->board;
+    int32_t t;
+    int32_t hot = INT32_MIN;
+    if (b->temperature_read == NULL) {
+        return faults;
+    }
+    if (b->temperature_read(b->ctx, 0, &t)) {
+        hot = t;
+    }
+    if (b->temperature_read(b->ctx, c, &t) && t > hot) {
+        hot = t;
+    }
+    if (hot > e->config.max_temp_dc) {
+        return faults | EVSE_FAULT_TEMP;
+    }
+    if (hot < e->config.max_temp_dc - EVSE_TEMP_HYST_DC) {
+        return faults & ~EVSE_FAULT_TEMP;
+    }
+    return faults;
+}
+
+static void poll_connector(evse_t *e, uint8_t c)
+{
+    const evse_board_t *b = e->board;
+    evse_connector_t *k = &e->conn[c];
+    evse_pilot_t p = b->pilot_read(b->ctx, c);
+    uint32_t faults = k->faults & ~EVSE_FAULT_PILOT;
+    k->pilot = p;
+    if (p == EVSE_PILOT_E || p == EVSE_PILOT_F) {
+        faults |= EVSE_FAULT_PILOT; /* plugged/ready keep their last value */
+    } else {
+        bool plugged = p != EVSE_PILOT_A;
+        bool ready = p == EVSE_PILOT_C || p == EVSE_PILOT_D;
+        if (!ready && (k->ev_ready || !e->reported[c])) {
+            k->ev_ready = false; /* stop asking first, then unplug */
+            apply_outputs(e, c);
+            (void)e->ops->ev_ready(e->cp, c, false);
+        }
+        if (plugged != k->plugged || !e->reported[c]) {
+            k->plugged = plugged;
+            (void)e->ops->plugged(e->cp, c, plugged);
+        }
+        if (ready && !k->ev_ready) {
+            k->ev_ready = true;
+            (void)e->ops->ev_ready(e->cp, c, true);
+        }
+        e->reported[c] = true;
+    }
+    faults = read_temp_faults(e, c, faults);
+    if (b->relay_read != NULL && !k->relay_closed && b->relay_read(b->ctx, c)) {
+        faults |= EVSE_FAULT_WELDED; /* latched until reset */
+    }
+    update_fault(e, c, faults);
+}
+
+static void poll_rfid_buttons(evse_t *e)
+{
+    const evse_board_t *b = e->board;
+    char uid[24];
+    uint8_t at = 0;
+    if (b->rfid_read != NULL && b->rfid_read(b->ctx, uid, sizeof uid, &at) && uid[0] != '\0') {
+        (void)e->ops->present_id(e->cp, at <= e->config.connectors ? at : 0, uid);
+    }
+    if (b->buttons_read != NULL) {
+        uint32_t now = b->buttons_read(b->ctx);
+        uint32_t pressed = now & ~e->buttons;
+        e->buttons = now;
+        if ((pressed & EVSE_BUTTON_STOP) && e->ops->stop != NULL) {
+            for (uint8_t c = 1; c <= e->config.connectors; c++) {
+                if (e->conn[c].permitted) {
+                    (void)e->ops->stop(e->cp, c, OCPP_STOP_LOCAL);
+                }
+            }
+        }
+    }
+}
+
+void evse_poll(evse_t *e)
+{
+    if (e == NULL || e->board == NULL) {
+        return;
+    }
+    for (uint8_t c = 1; c <= e->config.connectors; c++) {
+        poll_connector(e, c);
+    }
+    poll_rfid_buttons(e);
+}
+
+ocpp_status_t evse_set_limit(evse_t *e, uint8_t connector, uint32_t limit_ma)
+{
+    if (e == NULL || connector == 0 || connector > e->config.connectors) {
+        return OCPP_ERR_PARAM;
+    }
+    e->conn[connector].limit_ma = limit_ma;
+    apply_outputs(e, connector);
+    return OCPP_OK;
+}
+
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+    size_t n = src != NULL ? strlen(src) : 0;
+    if (n >= cap) {
+        n = cap - 1;
+    }
+    if (n > 0) {
+        memcpy(dst, src, n);
+    }
+    dst[n] = '\0';
+}
+
+ocpp_status_t evse_fault(evse_t *e, uint8_t connector, ocpp_cp_error_t error, const char *info,
+                         const char *vendor)
+{
+    if (e == NULL || connector == 0 || connector > e->config.connectors ||
+        (unsigned)error > (unsigned)OCPP_ERROR_WEAK_SIGNAL) {
+        return OCPP_ERR_PARAM;
+    }
+    evse_connector_t *k = &e->conn[connector];
+    e->ext_error[connector] = error;
+    copy_text(e->ext_info[connector], sizeof e->ext_info[connector], info);
+    copy_text(e->ext_vendor[connector], sizeof e->ext_vendor[connector], vendor);
+    uint32_t faults = k->faults & ~EVSE_FAULT_EXTERNAL;
+    if (error != OCPP_ERROR_NO_ERROR) {
+        faults |= EVSE_FAULT_EXTERNAL;
+        k->error = OCPP_ERROR_NO_ERROR; /* re-report even if the code is the same */
+    }
+    update_fault(e, connector, faults);
+    return OCPP_OK;
+}
+
+ocpp_status_t evse_connector(const evse_t *e, uint8_t connector, evse_connector_t *out)
+{
+    if (e == NULL || out == NULL || connector == 0 || connector > e->config.connectors) {
+        return OCPP_ERR_PARAM;
+    }
+    *out = e->conn[connector];
+    return OCPP_OK;
+}

@@ -1,0 +1,120 @@
+/**
+ * @file evse_cb.c
+ * @brief The charge point callbacks of the EVSE application: permit, meter
+ *        readings, unlock, and forwarding of the rest to the user.
+ */
+#include "ocpp/evse.h"
+
+static void cb_event(void *ctx, const ocpp_cp_event_t *ev)
+{
+    const evse_t *e = ctx;
+    if (e->user.on_event != NULL) {
+        e->user.on_event(e->user.ctx, ev);
+    }
+}
+
+static void cb_reset(void *ctx, bool hard)
+{
+    const evse_t *e = ctx;
+    if (e->user.reset != NULL) {
+        e->user.reset(e->user.ctx, hard);
+    }
+}
+
+static ocpp_dt_status_t cb_data_transfer(void *ctx, const char *vendor_id, const char *message_id,
+                                         const char *data, ocpp_jw_t *resp_data)
+{
+    const evse_t *e = ctx;
+    if (e->user.data_transfer == NULL) {
+        return OCPP_DT_UNKNOWN_VENDOR_ID;
+    }
+    return e->user.data_transfer(e->user.ctx, vendor_id, message_id, data, resp_data);
+}
+
+/* Library -> relay: IEC 61851-1 — energy only while permitted and in state C. */
+static void cb_permit(void *ctx, uint8_t connector, bool permitted)
+{
+    evse_t *e = ctx;
+    if (connector == 0 || connector > e->config.connectors) {
+        return;
+    }
+    e->conn[connector].permitted = permitted;
+    /* evse_set_limit() re-applies the outputs at once (the relay opens now). */
+    (void)evse_set_limit(e, connector, e->conn[connector].limit_ma);
+}
+
+static size_t put(ocpp_sample_t *out, size_t cap, size_t n, ocpp_measurand_t m, ocpp_phase_t ph,
+                  int64_t value, uint8_t scale)
+{
+    if (n >= cap) {
+        return n;
+    }
+    out[n] = (ocpp_sample_t){.measurand = m, .phase = ph, .value = value, .scale = scale};
+    return n + 1;
+}
+
+static size_t cb_read_meter(void *ctx, uint8_t connector, ocpp_sample_t *out, size_t cap)
+{
+    evse_t *e = ctx;
+    const evse_board_t *b = e->board;
+    evse_meter_reading_t r = {0};
+    size_t n = 0;
+    if (connector == 0 || connector > e->config.connectors || out == NULL) {
+        return 0;
+    }
+    if (!b->meter_read(b->ctx, connector, &r)) {
+        return 0;
+    }
+    n = put(out, cap, n, OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER, OCPP_PHASE_NONE, r.energy_wh,
+            0);
+    if (n > 0) {
+        out[0].signed_data = r.signed_data;
+    }
+    n = put(out, cap, n, OCPP_MEASURAND_POWER_ACTIVE_IMPORT, OCPP_PHASE_NONE, r.power_w, 0);
+    uint8_t phases = r.phases >= 1 && r.phases <= 3 ? r.phases : 1;
+    for (uint8_t p = 0; p < phases; p++) {
+        n = put(out, cap, n, OCPP_MEASURAND_CURRENT_IMPORT, (ocpp_phase_t)(OCPP_PHASE_L1 + p),
+                r.current_ma[p], 3);
+    }
+    for (uint8_t p = 0; p < phases; p++) {
+        if (r.voltage_mv[p] != 0) {
+            n = put(out, cap, n, OCPP_MEASURAND_VOLTAGE, (ocpp_phase_t)(OCPP_PHASE_L1_N + p),
+                    r.voltage_mv[p], 3);
+        }
+    }
+    n = put(out, cap, n, OCPP_MEASURAND_CURRENT_OFFERED, OCPP_PHASE_NONE,
+            e->conn[connector].offered_ma, 3);
+    int32_t t;
+    if (b->temperature_read != NULL && b->temperature_read(b->ctx, connector, &t) && n < cap) {
+        n = put(out, cap, n, OCPP_MEASURAND_TEMPERATURE, OCPP_PHASE_NONE, t, 1);
+        out[n - 1].location = OCPP_LOCATION_BODY;
+    }
+    return n;
+}
+
+static ocpp_unlock_result_t cb_unlock(void *ctx, uint8_t connector)
+{
+    const evse_t *e = ctx;
+    const evse_board_t *b = e->board;
+    if (connector == 0 || connector > e->config.connectors) {
+        return OCPP_UNLOCK_FAILED;
+    }
+    if (b->lock_set == NULL) {
+        return OCPP_UNLOCK_NOT_SUPPORTED;
+    }
+    return b->lock_set(b->ctx, connector, false) ? OCPP_UNLOCK_UNLOCKED : OCPP_UNLOCK_FAILED;
+}
+
+void evse_callbacks(evse_t *e, ocpp_cp_callbacks_t *out)
+{
+    if (out == NULL) {
+        return;
+    }
+    *out = (ocpp_cp_callbacks_t){.ctx = e,
+                                 .on_event = cb_event,
+                                 .permit = cb_permit,
+                                 .read_meter = cb_read_meter,
+                                 .unlock = cb_unlock,
+                                 .reset = cb_reset,
+                                 .data_transfer = cb_data_transfer};
+}

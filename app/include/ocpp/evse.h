@@ -1,0 +1,171 @@
+/**
+ * @file evse.h
+ * @brief The EVSE application: the firmware between a charger's hardware
+ *        (evse_board.h) and the OCPP charge point (ocpp_cp.h).
+ *
+ * It maps the control pilot to OCPP inputs (state B/C: plugged, C/D: the EV
+ * requests energy), presents RFID cards, drives the pilot PWM from the current
+ * it may offer, closes the relay only while the charge point permits charging
+ * AND the EV requests energy, opens it on any fault, and answers the charge
+ * point's read_meter callback from the board's meter.
+ *
+ * Portable C, no heap, no globals: the caller owns the evse_t. The charge
+ * point is reached through an evse_cp_ops_t (evse_cp_ops_library() binds the
+ * real library; tests bind a fake).
+ *
+ * @code
+ * evse_t evse;
+ * evse_config_t ec = { .connectors = 2, .max_current_ma = 32000 };
+ * evse_init(&evse, &ec, &board, evse_cp_ops_library(), &cp, &my_callbacks);
+ * ocpp_cp_callbacks_t cb;
+ * evse_callbacks(&evse, &cb);
+ * ocpp_cp_set_callbacks(&cp, &cb);
+ * for (;;) { evse_poll(&evse); ocpp_cp_poll(&cp, now); ... }
+ * @endcode
+ */
+#ifndef EVSE_H
+#define EVSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ocpp/evse_board.h"
+#include "ocpp/ocpp_cp.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** No limit (evse_set_limit()). */
+#define EVSE_NO_LIMIT UINT32_MAX
+
+/** Lowest current a PWM may offer (IEC 61851-1 Annex A: 6 A). */
+#define EVSE_MIN_CURRENT_MA 6000u
+/** Highest current a PWM may offer (IEC 61851-1 Annex A: 80 A). */
+#define EVSE_MAX_CURRENT_MA 80000u
+
+/**
+ * @brief Pilot duty for an offered current (IEC 61851-1 Annex A, table A.8):
+ *        6..51 A: duty % = A / 0.6; 51..80 A: duty % = A / 2.5 + 64. Rounded
+ *        down (never offers more than asked); above 80 A: 80 A.
+ * @return duty in permille (100..960), or EVSE_DUTY_OFF below 6 A.
+ */
+uint16_t evse_duty_for_current(uint32_t current_ma);
+
+/**
+ * @brief The current an EV may draw for a pilot duty (the inverse, as the EV
+ *        reads it): 100..850 permille: duty % * 0.6 A; 850..960: (duty % - 64)
+ *        * 2.5 A. @return mA, 0 for any other duty (no PWM, 5 % digital mode).
+ */
+uint32_t evse_current_for_duty(uint16_t duty_permille);
+
+/** How the application reaches the charge point (ocpp_cp_* signatures, `cp` opaque). */
+typedef struct {
+    ocpp_status_t (*plugged)(void *cp, uint8_t connector, bool plugged);
+    ocpp_status_t (*ev_ready)(void *cp, uint8_t connector, bool ready);
+    ocpp_status_t (*present_id)(void *cp, uint8_t connector, const char *id_tag);
+    ocpp_status_t (*stop)(void *cp, uint8_t connector, ocpp_stop_reason_t reason);
+    ocpp_status_t (*fault)(void *cp, uint8_t connector, ocpp_cp_error_t error, const char *info,
+                           const char *vendor_error_code);
+} evse_cp_ops_t;
+
+/** @brief The ops bound to the library (ocpp_cp_plugged() ...; `cp` is an ocpp_cp_t *). */
+const evse_cp_ops_t *evse_cp_ops_library(void);
+
+/** Configuration. */
+typedef struct {
+    uint8_t connectors;      /**< 1..OCPP_CONFIG_MAX_CONNECTORS. */
+    uint32_t max_current_ma; /**< Rating of each connector (cable, contactor), ≥ 6000. */
+    int32_t max_temp_dc;     /**< Over this (tenths of °C) a HighTemperature fault opens the
+                                  relay, cleared 5 °C below; 0: 800 (80 °C). */
+} evse_config_t;
+
+/** Faults the application tracks per connector (bit mask). */
+#define EVSE_FAULT_EXTERNAL 0x01u /**< evse_fault(). */
+#define EVSE_FAULT_PILOT    0x02u /**< Pilot state E or F seen (EVCommunicationError). */
+#define EVSE_FAULT_TEMP     0x04u /**< Over temperature (HighTemperature). */
+#define EVSE_FAULT_WELDED                                                      \
+    0x08u                      /**< Relay feedback closed while commanded open \
+                                    (PowerSwitchFailure). */
+#define EVSE_FAULT_METER 0x10u /**< The meter did not answer (PowerMeterFailure). */
+
+/** What the application knows about a connector (a snapshot, evse_connector()). */
+typedef struct {
+    evse_pilot_t pilot;     /**< Last pilot state read. */
+    bool plugged;           /**< Pilot B, C or D. */
+    bool ev_ready;          /**< Pilot C or D. */
+    bool permitted;         /**< The charge point permits energy. */
+    bool relay_closed;      /**< Commanded relay state. */
+    uint16_t duty_permille; /**< Pilot duty set. */
+    uint32_t offered_ma;    /**< Current offered by the PWM (0: none). */
+    uint32_t limit_ma;      /**< evse_set_limit(), EVSE_NO_LIMIT if none. */
+    uint32_t faults;        /**< EVSE_FAULT_* mask. */
+    ocpp_cp_error_t error;  /**< The error code reported for the faults. */
+} evse_connector_t;
+
+/** The application context. All fields are private. */
+typedef struct {
+    evse_config_t config;
+    const evse_board_t *board;
+    const evse_cp_ops_t *ops;
+    void *cp;
+    ocpp_cp_callbacks_t user; /**< Forwarded callbacks (on_event, reset, data_transfer). */
+    evse_connector_t conn[OCPP_CONFIG_MAX_CONNECTORS + 1];
+    bool reported[OCPP_CONFIG_MAX_CONNECTORS + 1]; /**< Pilot inputs sent once. */
+    ocpp_cp_error_t ext_error[OCPP_CONFIG_MAX_CONNECTORS + 1];
+    char ext_info[OCPP_CONFIG_MAX_CONNECTORS + 1][51];
+    char ext_vendor[OCPP_CONFIG_MAX_CONNECTORS + 1][51];
+    uint32_t buttons; /**< Last button mask (edges trigger). */
+} evse_t;
+
+/**
+ * @brief Initialise. Drives every pilot to EVSE_DUTY_OFF and opens every relay.
+ * @param ops  how to reach the charge point (required), `cp` passed back.
+ * @param user callbacks of the caller that the application forwards
+ *             (on_event, reset, data_transfer; permit/read_meter/unlock are
+ *             the application's own and ignored here). May be NULL.
+ * @return OCPP_OK; OCPP_ERR_PARAM for NULL pointers, a board without a
+ *         required function, a bad connector count or max_current_ma < 6000.
+ */
+ocpp_status_t evse_init(evse_t *e, const evse_config_t *cfg, const evse_board_t *board,
+                        const evse_cp_ops_t *ops, void *cp, const ocpp_cp_callbacks_t *user);
+
+/**
+ * @brief The charge point callbacks to install with ocpp_cp_set_callbacks():
+ *        permit, read_meter and unlock are the application's; on_event,
+ *        reset and data_transfer forward to the user callbacks.
+ */
+void evse_callbacks(evse_t *e, ocpp_cp_callbacks_t *out);
+
+/**
+ * @brief Read the board (pilot, RFID, temperature, relay feedback, buttons),
+ *        report changes to the charge point and update the outputs (PWM,
+ *        relay, lock, LEDs). Call it on every loop iteration.
+ */
+void evse_poll(evse_t *e);
+
+/**
+ * @brief Limit a connector's current (smart charging, load management).
+ * @param limit_ma EVSE_NO_LIMIT for none; below 6000 stops offering energy.
+ * @return OCPP_OK or OCPP_ERR_PARAM.
+ */
+ocpp_status_t evse_set_limit(evse_t *e, uint8_t connector, uint32_t limit_ma);
+
+/**
+ * @brief Report an external fault (e.g. a residual-current monitor or a
+ *        test button) or clear it with OCPP_ERROR_NO_ERROR. The relay opens
+ *        at once while a fault is present. `info`/`vendor` (≤ 50) may be NULL.
+ * @return OCPP_OK or OCPP_ERR_PARAM.
+ */
+ocpp_status_t evse_fault(evse_t *e, uint8_t connector, ocpp_cp_error_t error, const char *info,
+                         const char *vendor);
+
+/** @brief Snapshot of a connector (1..connectors). @return OCPP_OK or OCPP_ERR_PARAM. */
+ocpp_status_t evse_connector(const evse_t *e, uint8_t connector, evse_connector_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EVSE_H */

@@ -1,0 +1,136 @@
+/**
+ * @file evse_board.h
+ * @brief The board interface: what the EVSE application (evse.h) needs from
+ *        the hardware of a charger. One implementation per board
+ *        (boards/sim/ for the simulator; real boards later).
+ *
+ * The interface is a struct of function pointers plus an opaque context that
+ * the application passes back unchanged, like the ports in ocpp_port.h. No
+ * function may block: the application calls them from its poll function.
+ * Every function is called from the thread that calls evse_poll().
+ * Connectors are numbered 1..N; 0 is never passed unless stated.
+ *
+ * Units are integers: currents in milliamperes, voltages in millivolts,
+ * power in watts, energy in watt-hours (plus a milliwatt-hour fraction),
+ * temperatures in tenths of a degree Celsius, time in milliseconds.
+ */
+#ifndef EVSE_BOARD_H
+#define EVSE_BOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Control pilot state as measured by the EVSE (IEC 61851-1 Annex A, table A.3,
+ * positive pilot voltage).
+ */
+typedef enum {
+    EVSE_PILOT_A = 0, /**< +12 V: no vehicle connected. */
+    EVSE_PILOT_B,     /**< +9 V: vehicle connected, not ready to accept energy. */
+    EVSE_PILOT_C,     /**< +6 V: vehicle connected, ready (energy requested). */
+    EVSE_PILOT_D,     /**< +3 V: ready, ventilation required. */
+    EVSE_PILOT_E,     /**< 0 V: short of CP to PE, or the EVSE has no supply. */
+    EVSE_PILOT_F      /**< -12 V: EVSE not available / pilot fault. */
+} evse_pilot_t;
+
+/** Pilot duty cycle meaning "+12 V steady, no PWM" (charging not offered), in permille. */
+#define EVSE_DUTY_OFF 1000u
+/** Pilot duty cycle meaning "-12 V steady" (state F, EVSE not available), in permille. */
+#define EVSE_DUTY_F 0u
+
+/** One reading of a connector's energy meter. */
+typedef struct {
+    int64_t energy_wh;       /**< Energy.Active.Import.Register, whole Wh (monotonic). */
+    uint16_t energy_mwh;     /**< Fraction below energy_wh, 0..999 mWh. */
+    int32_t power_w;         /**< Active power imported, W. */
+    int32_t current_ma[3];   /**< Current per phase L1..L3, mA (0 for unused phases). */
+    int32_t voltage_mv[3];   /**< Voltage per phase to N, mV (0 when not measured). */
+    uint8_t phases;          /**< Phases measured, 1..3. */
+    const char *signed_data; /**< A signed reading of energy_wh (e.g. OCMF) or NULL;
+                                  valid until the next meter_read of this connector. */
+} evse_meter_reading_t;
+
+/** LED patterns (a board maps them to its LEDs or one RGB LED). */
+typedef enum {
+    EVSE_LED_OFF = 0,
+    EVSE_LED_AVAILABLE, /**< Ready for a vehicle. */
+    EVSE_LED_BUSY,      /**< Plugged / authorizing / waiting. */
+    EVSE_LED_CHARGING,  /**< Energy flows. */
+    EVSE_LED_FAULT      /**< A fault. */
+} evse_led_t;
+
+/** Buttons, as a bit mask returned by buttons_read(). */
+#define EVSE_BUTTON_STOP   0x01u /**< Stop the transaction on the display's connector. */
+#define EVSE_BUTTON_SELECT 0x02u /**< Next display page / connector. */
+
+/** The board. Required members are marked; the others may be NULL. */
+typedef struct {
+    void *ctx; /**< Passed to every function. */
+
+    /** Monotonic milliseconds (may wrap). Required. */
+    uint32_t (*now_ms)(void *ctx);
+
+    /** Current pilot state of a connector, as measured on the CP line. Required. */
+    evse_pilot_t (*pilot_read)(void *ctx, uint8_t connector);
+
+    /**
+     * Set the pilot signal: a 1 kHz PWM with `duty_permille` (IEC 61851-1
+     * Annex A: 100..850 permille offer 6..51 A, 850..960 up to 80 A),
+     * EVSE_DUTY_OFF (+12 V steady: no current offered) or EVSE_DUTY_F
+     * (-12 V: state F). Required.
+     */
+    void (*pilot_set_duty)(void *ctx, uint8_t connector, uint16_t duty_permille);
+
+    /** Close (true) or open (false) the relay/contactor of a connector. Required. */
+    void (*relay_set)(void *ctx, uint8_t connector, bool closed);
+
+    /**
+     * Relay feedback (auxiliary contact): true if it is closed. NULL: the
+     * board has no feedback; the commanded state is assumed.
+     */
+    bool (*relay_read)(void *ctx, uint8_t connector);
+
+    /** Lock (true) or unlock the connector's cable. @return false if the motor failed. */
+    bool (*lock_set)(void *ctx, uint8_t connector, bool locked);
+
+    /**
+     * Read one RFID card, if one was presented since the last call: copy its
+     * UID as text (e.g. hex, ≤ 20 chars) into uid[0..cap) NUL-terminated and
+     * the connector it was presented at (0: the board cannot tell).
+     * @return true if a card was read.
+     */
+    bool (*rfid_read)(void *ctx, char *uid, size_t cap, uint8_t *connector);
+
+    /** Read a connector's meter. @return false if the meter did not answer. Required. */
+    bool (*meter_read)(void *ctx, uint8_t connector, evse_meter_reading_t *out);
+
+    /**
+     * Temperature of sensor `sensor` (0: the enclosure / power electronics of
+     * the charger, 1..N: connector N) in tenths of °C.
+     * @return false if there is no such sensor or it failed.
+     */
+    bool (*temperature_read)(void *ctx, uint8_t sensor, int32_t *deci_celsius);
+
+    /** Show a pattern on a connector's LED (0: the charger's status LED). */
+    void (*led_set)(void *ctx, uint8_t connector, evse_led_t pattern);
+
+    /**
+     * Show text on the display: `row` 0..rows-1, `text` NUL-terminated,
+     * truncated by the board to its width. A row not written keeps its text.
+     */
+    void (*display_text)(void *ctx, uint8_t row, const char *text);
+
+    /** Buttons currently pressed (EVSE_BUTTON_* mask). */
+    uint32_t (*buttons_read)(void *ctx);
+} evse_board_t;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EVSE_BOARD_H */
