@@ -1,0 +1,541 @@
+/**
+ * @file test_evse.c
+ * @brief The EVSE application against a fake board and a fake charge point:
+ *        pilot -> OCPP inputs, permission x state C -> relay, PWM duty,
+ *        faults, limits, RFID, buttons, meter samples, unlock, bad input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ocpp/evse.h"
+
+#define NC 2
+
+/* ----------------------------------------------------------- fake board */
+typedef struct {
+    evse_pilot_t pilot[NC + 1];
+    uint16_t duty[NC + 1];
+    bool relay[NC + 1];
+    bool welded[NC + 1];
+    bool locked[NC + 1];
+    bool lock_fails;
+    int relay_writes;
+    evse_led_t led[NC + 1];
+    int32_t temp[NC + 1];
+    bool meter_ok;
+    char card[24];
+    uint8_t card_at;
+    uint32_t buttons;
+} board_t;
+
+static uint32_t f_now(void *ctx)
+{
+    (void)ctx;
+    return 42;
+}
+static evse_pilot_t f_pilot(void *ctx, uint8_t c)
+{
+    return ((board_t *)ctx)->pilot[c];
+}
+static void f_duty(void *ctx, uint8_t c, uint16_t d)
+{
+    ((board_t *)ctx)->duty[c] = d;
+}
+static void f_relay(void *ctx, uint8_t c, bool v)
+{
+    board_t *b = ctx;
+    b->relay[c] = v;
+    b->relay_writes++;
+}
+static bool f_relay_read(void *ctx, uint8_t c)
+{
+    board_t *b = ctx;
+    return b->relay[c] || b->welded[c];
+}
+static bool f_lock(void *ctx, uint8_t c, bool v)
+{
+    board_t *b = ctx;
+    if (b->lock_fails) {
+        return false;
+    }
+    b->locked[c] = v;
+    return true;
+}
+static bool f_rfid(void *ctx, char *uid, size_t cap, uint8_t *at)
+{
+    board_t *b = ctx;
+    if (b->card[0] == '\0') {
+        return false;
+    }
+    strncpy(uid, b->card, cap - 1);
+    uid[cap - 1] = '\0';
+    *at = b->card_at;
+    b->card[0] = '\0';
+    return true;
+}
+static bool f_meter(void *ctx, uint8_t c, evse_meter_reading_t *r)
+{
+    board_t *b = ctx;
+    if (!b->meter_ok) {
+        return false;
+    }
+    *r = (evse_meter_reading_t){.energy_wh = 1234 + c,
+                                .energy_mwh = 500,
+                                .power_w = 7360,
+                                .current_ma = {32000, 0, 0},
+                                .voltage_mv = {230000, 0, 0},
+                                .phases = 1,
+                                .signed_data = "OCMF|{}"};
+    return true;
+}
+static bool f_temp(void *ctx, uint8_t s, int32_t *out)
+{
+    *out = ((board_t *)ctx)->temp[s];
+    return true;
+}
+static void f_led(void *ctx, uint8_t c, evse_led_t p)
+{
+    ((board_t *)ctx)->led[c] = p;
+}
+static uint32_t f_buttons(void *ctx)
+{
+    return ((board_t *)ctx)->buttons;
+}
+
+/* ----------------------------------------------------------- fake charge point */
+typedef struct {
+    int plugged[NC + 1], ev_ready[NC + 1]; /* last value + 1 (0: never called) */
+    int plugged_calls, ready_calls;
+    char tag[24];
+    uint8_t tag_at;
+    int stops;
+    ocpp_cp_error_t err[NC + 1];
+    char info[64];
+    int fault_calls;
+} cp_t;
+
+static ocpp_status_t c_plugged(void *cp, uint8_t c, bool v)
+{
+    cp_t *p = cp;
+    p->plugged[c] = v ? 2 : 1;
+    p->plugged_calls++;
+    return OCPP_OK;
+}
+static ocpp_status_t c_ready(void *cp, uint8_t c, bool v)
+{
+    cp_t *p = cp;
+    p->ev_ready[c] = v ? 2 : 1;
+    p->ready_calls++;
+    return OCPP_OK;
+}
+static ocpp_status_t c_present(void *cp, uint8_t c, const char *tag)
+{
+    cp_t *p = cp;
+    strcpy(p->tag, tag);
+    p->tag_at = c;
+    return OCPP_OK;
+}
+static ocpp_status_t c_stop(void *cp, uint8_t c, ocpp_stop_reason_t r)
+{
+    (void)c;
+    assert_int_equal(r, OCPP_STOP_LOCAL);
+    ((cp_t *)cp)->stops++;
+    return OCPP_OK;
+}
+static ocpp_status_t c_fault(void *cp, uint8_t c, ocpp_cp_error_t e, const char *info,
+                             const char *vendor)
+{
+    cp_t *p = cp;
+    (void)vendor;
+    p->err[c] = e;
+    strcpy(p->info, info != NULL ? info : "");
+    p->fault_calls++;
+    return OCPP_OK;
+}
+static const evse_cp_ops_t ops = {c_plugged, c_ready, c_present, c_stop, c_fault};
+
+typedef struct {
+    board_t hw;
+    evse_board_t b;
+    cp_t cp;
+    evse_t e;
+    ocpp_cp_callbacks_t cb;
+    int user_events;
+} fx_t;
+
+static void user_event(void *ctx, const ocpp_cp_event_t *ev)
+{
+    (void)ev;
+    ((fx_t *)ctx)->user_events++;
+}
+
+static fx_t *fx_new(void)
+{
+    static fx_t fx; /* test fixture only */
+    memset(&fx, 0, sizeof fx);
+    fx.hw.meter_ok = true;
+    fx.hw.temp[0] = fx.hw.temp[1] = fx.hw.temp[2] = 250;
+    fx.b = (evse_board_t){.ctx = &fx.hw,
+                          .now_ms = f_now,
+                          .pilot_read = f_pilot,
+                          .pilot_set_duty = f_duty,
+                          .relay_set = f_relay,
+                          .relay_read = f_relay_read,
+                          .lock_set = f_lock,
+                          .rfid_read = f_rfid,
+                          .meter_read = f_meter,
+                          .temperature_read = f_temp,
+                          .led_set = f_led,
+                          .buttons_read = f_buttons};
+    evse_config_t cfg = {.connectors = NC, .max_current_ma = 32000};
+    ocpp_cp_callbacks_t user = {.ctx = &fx, .on_event = user_event};
+    assert_int_equal(evse_init(&fx.e, &cfg, &fx.b, &ops, &fx.cp, &user), OCPP_OK);
+    evse_callbacks(&fx.e, &fx.cb);
+    return &fx;
+}
+
+static void permit(fx_t *f, uint8_t c, bool v)
+{
+    f->cb.permit(f->cb.ctx, c, v);
+}
+
+/* IEC 61851-1 Annex A table A.8: duty % = A / 0.6 (6..51 A), A / 2.5 + 64 (51..80 A). */
+static void test_duty_mapping(void **state)
+{
+    (void)state;
+    assert_int_equal(evse_duty_for_current(5999), EVSE_DUTY_OFF);
+    assert_int_equal(evse_duty_for_current(6000), 100);
+    assert_int_equal(evse_duty_for_current(16000), 266);
+    assert_int_equal(evse_duty_for_current(32000), 533);
+    assert_int_equal(evse_duty_for_current(51000), 850);
+    assert_int_equal(evse_duty_for_current(60000), 880);
+    assert_int_equal(evse_duty_for_current(80000), 960);
+    assert_int_equal(evse_duty_for_current(100000), 960);
+    assert_int_equal(evse_current_for_duty(100), 6000);
+    assert_int_equal(evse_current_for_duty(850), 51000);
+    assert_int_equal(evse_current_for_duty(880), 60000);
+    assert_int_equal(evse_current_for_duty(960), 80000);
+    assert_int_equal(evse_current_for_duty(50), 0);  /* 5 %: digital communication */
+    assert_int_equal(evse_current_for_duty(99), 0);  /* below 8 %: not allowed */
+    assert_int_equal(evse_current_for_duty(970), 0); /* above 97 %: not allowed */
+    assert_int_equal(evse_current_for_duty(EVSE_DUTY_OFF), 0);
+    /* Rounding never offers more than asked. */
+    for (uint32_t ma = 6000; ma <= 80000; ma += 137) {
+        assert_true(evse_current_for_duty(evse_duty_for_current(ma)) <= ma);
+    }
+}
+
+static void test_init_bad_input(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    evse_t e;
+    evse_config_t cfg = {.connectors = 1, .max_current_ma = 16000};
+    assert_int_equal(evse_init(NULL, &cfg, &f->b, &ops, NULL, NULL), OCPP_ERR_PARAM);
+    assert_int_equal(evse_init(&e, NULL, &f->b, &ops, NULL, NULL), OCPP_ERR_PARAM);
+    assert_int_equal(evse_init(&e, &cfg, NULL, &ops, NULL, NULL), OCPP_ERR_PARAM);
+    assert_int_equal(evse_init(&e, &cfg, &f->b, NULL, NULL, NULL), OCPP_ERR_PARAM);
+    evse_board_t nb = f->b;
+    nb.meter_read = NULL;
+    assert_int_equal(evse_init(&e, &cfg, &nb, &ops, NULL, NULL), OCPP_ERR_PARAM);
+    cfg.connectors = 0;
+    assert_int_equal(evse_init(&e, &cfg, &f->b, &ops, NULL, NULL), OCPP_ERR_PARAM);
+    cfg.connectors = OCPP_CONFIG_MAX_CONNECTORS + 1;
+    assert_int_equal(evse_init(&e, &cfg, &f->b, &ops, NULL, NULL), OCPP_ERR_PARAM);
+    cfg = (evse_config_t){.connectors = 1, .max_current_ma = 5000};
+    assert_int_equal(evse_init(&e, &cfg, &f->b, &ops, NULL, NULL), OCPP_ERR_PARAM);
+    /* Init drives safe outputs: PWM off, relays open. */
+    assert_int_equal(f->hw.duty[1], EVSE_DUTY_OFF);
+    assert_false(f->hw.relay[1]);
+    evse_connector_t k;
+    assert_int_equal(evse_connector(&f->e, 0, &k), OCPP_ERR_PARAM);
+    assert_int_equal(evse_connector(&f->e, NC + 1, &k), OCPP_ERR_PARAM);
+    assert_int_equal(evse_set_limit(&f->e, 0, 1), OCPP_ERR_PARAM);
+    assert_int_equal(evse_fault(&f->e, 3, OCPP_ERROR_OTHER_ERROR, NULL, NULL), OCPP_ERR_PARAM);
+    assert_int_equal(evse_fault(&f->e, 1, (ocpp_cp_error_t)99, NULL, NULL), OCPP_ERR_PARAM);
+    evse_poll(NULL);
+    f->cb.permit(f->cb.ctx, 9, true); /* ignored */
+}
+
+/* Pilot A/B/C -> plugged / EV ready; the first poll reports the initial state. */
+static void test_pilot_to_inputs(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.plugged[1], 1);
+    assert_int_equal(f->cp.ev_ready[1], 1);
+    int calls = f->cp.plugged_calls;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.plugged_calls, calls); /* only changes afterwards */
+    f->hw.pilot[1] = EVSE_PILOT_B;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.plugged[1], 2);
+    assert_int_equal(f->cp.plugged[2], 1);
+    assert_int_equal(f->hw.led[1], EVSE_LED_BUSY);
+    f->hw.pilot[1] = EVSE_PILOT_C;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.ev_ready[1], 2);
+    /* Not permitted: no PWM, no relay, whatever the EV asks. */
+    assert_false(f->hw.relay[1]);
+    assert_int_equal(f->hw.duty[1], EVSE_DUTY_OFF);
+    /* D (ventilation) counts as ready. */
+    f->hw.pilot[1] = EVSE_PILOT_D;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.ev_ready[1], 2);
+    /* Straight from C to A: not ready, then unplugged. */
+    f->hw.pilot[1] = EVSE_PILOT_A;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.ev_ready[1], 1);
+    assert_int_equal(f->cp.plugged[1], 1);
+}
+
+/* ocpp_cp.h permit(): the relay closes only while permitted AND the EV asks (state C). */
+static void test_relay_permit_and_c(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    f->hw.pilot[1] = EVSE_PILOT_B;
+    evse_poll(&f->e);
+    permit(f, 1, true);
+    assert_int_equal(f->hw.duty[1], 533); /* 32 A offered */
+    assert_false(f->hw.relay[1]);         /* state B */
+    assert_true(f->hw.locked[1]);
+    f->hw.pilot[1] = EVSE_PILOT_C;
+    evse_poll(&f->e);
+    assert_true(f->hw.relay[1]);
+    assert_int_equal(f->hw.led[1], EVSE_LED_CHARGING);
+    assert_false(f->hw.relay[2]);
+    evse_connector_t k;
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_true(k.relay_closed && k.permitted && k.ev_ready && k.plugged);
+    assert_int_equal(k.offered_ma, 32000);
+    /* EV pauses (state B): relay opens, the PWM stays. */
+    f->hw.pilot[1] = EVSE_PILOT_B;
+    evse_poll(&f->e);
+    assert_false(f->hw.relay[1]);
+    assert_int_equal(f->hw.duty[1], 533);
+    f->hw.pilot[1] = EVSE_PILOT_C;
+    evse_poll(&f->e);
+    assert_true(f->hw.relay[1]);
+    /* Permission withdrawn: the relay opens at once, inside the callback. */
+    permit(f, 1, false);
+    assert_false(f->hw.relay[1]);
+    assert_int_equal(f->hw.duty[1], EVSE_DUTY_OFF);
+    assert_false(f->hw.locked[1]);
+}
+
+/* Smart-charging limit input: offered = min(rating, limit); < 6 A offers nothing. */
+static void test_limit(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    f->hw.pilot[2] = EVSE_PILOT_C;
+    evse_poll(&f->e);
+    permit(f, 2, true);
+    assert_true(f->hw.relay[2]);
+    assert_int_equal(evse_set_limit(&f->e, 2, 10000), OCPP_OK);
+    assert_int_equal(f->hw.duty[2], 166);
+    assert_true(f->hw.relay[2]);
+    assert_int_equal(evse_set_limit(&f->e, 2, 5000), OCPP_OK);
+    assert_int_equal(f->hw.duty[2], EVSE_DUTY_OFF);
+    assert_false(f->hw.relay[2]);
+    assert_int_equal(evse_set_limit(&f->e, 2, EVSE_NO_LIMIT), OCPP_OK);
+    assert_int_equal(f->hw.duty[2], 533);
+    assert_true(f->hw.relay[2]);
+    assert_int_equal(evse_set_limit(&f->e, 2, 100000), OCPP_OK); /* above the rating */
+    assert_int_equal(f->hw.duty[2], 533);
+}
+
+/* ocpp_cp_fault(): a fault opens the relay and is reported with its code; clearing restores. */
+static void test_external_fault(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    f->hw.pilot[1] = EVSE_PILOT_C;
+    evse_poll(&f->e);
+    permit(f, 1, true);
+    assert_true(f->hw.relay[1]);
+    assert_int_equal(evse_fault(&f->e, 1, OCPP_ERROR_GROUND_FAILURE, "RCD tripped", "V1"), OCPP_OK);
+    assert_false(f->hw.relay[1]);
+    assert_int_equal(f->hw.duty[1], EVSE_DUTY_OFF);
+    assert_int_equal(f->cp.err[1], OCPP_ERROR_GROUND_FAILURE);
+    assert_string_equal(f->cp.info, "RCD tripped");
+    assert_int_equal(f->hw.led[1], EVSE_LED_FAULT);
+    evse_poll(&f->e);
+    assert_false(f->hw.relay[1]); /* stays open while the fault lasts */
+    int calls = f->cp.fault_calls;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.fault_calls, calls); /* reported once */
+    assert_int_equal(evse_fault(&f->e, 1, OCPP_ERROR_NO_ERROR, NULL, NULL), OCPP_OK);
+    assert_int_equal(f->cp.err[1], OCPP_ERROR_NO_ERROR);
+    assert_true(f->hw.relay[1]);
+    /* An over-long info is cut to 50 characters (ocpp_cp_fault limit). */
+    char longinfo[80];
+    memset(longinfo, 'x', sizeof longinfo - 1);
+    longinfo[79] = '\0';
+    evse_fault(&f->e, 2, OCPP_ERROR_OTHER_ERROR, longinfo, longinfo);
+    assert_int_equal(strlen(f->cp.info), 50);
+}
+
+/* IEC 61851-1 Annex A: state E (CP shorted) / F -> EVCommunicationError, relay open. */
+static void test_pilot_fault(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    f->hw.pilot[1] = EVSE_PILOT_C;
+    evse_poll(&f->e);
+    permit(f, 1, true);
+    f->hw.pilot[1] = EVSE_PILOT_E;
+    evse_poll(&f->e);
+    assert_false(f->hw.relay[1]);
+    assert_int_equal(f->cp.err[1], OCPP_ERROR_EV_COMMUNICATION_ERROR);
+    assert_int_equal(f->cp.plugged[1], 2); /* keeps the last plugged state */
+    f->hw.pilot[1] = EVSE_PILOT_C;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.err[1], OCPP_ERROR_NO_ERROR);
+    assert_true(f->hw.relay[1]);
+}
+
+/* Over temperature -> HighTemperature, cleared 5 °C below the limit (hysteresis). */
+static void test_temperature(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    f->hw.pilot[1] = EVSE_PILOT_C;
+    evse_poll(&f->e);
+    permit(f, 1, true);
+    f->hw.temp[1] = 801;
+    evse_poll(&f->e);
+    assert_false(f->hw.relay[1]);
+    assert_int_equal(f->cp.err[1], OCPP_ERROR_HIGH_TEMPERATURE);
+    assert_int_equal(f->cp.err[2], OCPP_ERROR_NO_ERROR);
+    f->hw.temp[1] = 760;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.err[1], OCPP_ERROR_HIGH_TEMPERATURE);
+    f->hw.temp[1] = 749;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.err[1], OCPP_ERROR_NO_ERROR);
+    assert_true(f->hw.relay[1]);
+    /* The enclosure sensor (0) affects every connector. */
+    f->hw.temp[0] = 900;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.err[1], OCPP_ERROR_HIGH_TEMPERATURE);
+    assert_int_equal(f->cp.err[2], OCPP_ERROR_HIGH_TEMPERATURE);
+}
+
+/* A welded relay (feedback closed while commanded open) -> PowerSwitchFailure, latched. */
+static void test_welded_relay(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    f->hw.welded[2] = true;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.err[2], OCPP_ERROR_POWER_SWITCH_FAILURE);
+    f->hw.welded[2] = false;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.err[2], OCPP_ERROR_POWER_SWITCH_FAILURE);
+    f->hw.pilot[2] = EVSE_PILOT_C;
+    permit(f, 2, true);
+    evse_poll(&f->e);
+    assert_false(f->hw.relay[2]);
+}
+
+static void test_rfid_and_buttons(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    strcpy(f->hw.card, "04A1B2C3");
+    f->hw.card_at = 2;
+    evse_poll(&f->e);
+    assert_string_equal(f->cp.tag, "04A1B2C3");
+    assert_int_equal(f->cp.tag_at, 2);
+    strcpy(f->hw.card, "X");
+    f->hw.card_at = 9; /* the board names a connector that does not exist */
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.tag_at, 0);
+    /* Stop button: an edge, for the connectors with permission. */
+    permit(f, 1, true);
+    f->hw.buttons = EVSE_BUTTON_STOP;
+    evse_poll(&f->e);
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.stops, 1);
+    f->hw.buttons = 0;
+    evse_poll(&f->e);
+    f->hw.buttons = EVSE_BUTTON_STOP;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.stops, 2);
+}
+
+/* read_meter(): Energy.Active.Import.Register (Wh) first, with the signed data. */
+static void test_read_meter(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    ocpp_sample_t s[16];
+    size_t n = f->cb.read_meter(f->cb.ctx, 1, s, 16);
+    assert_int_equal(n, 6);
+    assert_int_equal(s[0].measurand, OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER);
+    assert_int_equal(s[0].value, 1235);
+    assert_int_equal(s[0].scale, 0);
+    assert_string_equal(s[0].signed_data, "OCMF|{}");
+    assert_int_equal(s[1].measurand, OCPP_MEASURAND_POWER_ACTIVE_IMPORT);
+    assert_int_equal(s[1].value, 7360);
+    assert_int_equal(s[2].measurand, OCPP_MEASURAND_CURRENT_IMPORT);
+    assert_int_equal(s[2].phase, OCPP_PHASE_L1);
+    assert_int_equal(s[2].value, 32000);
+    assert_int_equal(s[2].scale, 3);
+    assert_int_equal(s[3].measurand, OCPP_MEASURAND_VOLTAGE);
+    assert_int_equal(s[3].phase, OCPP_PHASE_L1_N);
+    assert_int_equal(s[4].measurand, OCPP_MEASURAND_CURRENT_OFFERED);
+    assert_int_equal(s[5].measurand, OCPP_MEASURAND_TEMPERATURE);
+    assert_int_equal(s[5].location, OCPP_LOCATION_BODY);
+    assert_int_equal(s[5].value, 250);
+    assert_int_equal(s[5].scale, 1);
+    /* Capacity respected; connector 0 (no grid meter) and bad ones give nothing. */
+    assert_int_equal(f->cb.read_meter(f->cb.ctx, 1, s, 2), 2);
+    assert_int_equal(f->cb.read_meter(f->cb.ctx, 1, s, 0), 0);
+    assert_int_equal(f->cb.read_meter(f->cb.ctx, 0, s, 16), 0);
+    assert_int_equal(f->cb.read_meter(f->cb.ctx, 3, s, 16), 0);
+    f->hw.meter_ok = false;
+    assert_int_equal(f->cb.read_meter(f->cb.ctx, 1, s, 16), 0);
+}
+
+/* UnlockConnector (§5.18) through the board's lock; forwarding of events. */
+static void test_unlock_and_forwarding(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    f->hw.locked[1] = true;
+    assert_int_equal(f->cb.unlock(f->cb.ctx, 1), OCPP_UNLOCK_UNLOCKED);
+    assert_false(f->hw.locked[1]);
+    f->hw.lock_fails = true;
+    assert_int_equal(f->cb.unlock(f->cb.ctx, 1), OCPP_UNLOCK_FAILED);
+    assert_int_equal(f->cb.unlock(f->cb.ctx, 7), OCPP_UNLOCK_FAILED);
+    f->b.lock_set = NULL;
+    assert_int_equal(f->cb.unlock(f->cb.ctx, 1), OCPP_UNLOCK_NOT_SUPPORTED);
+    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_STATUS};
+    f->cb.on_event(f->cb.ctx, &ev);
+    assert_int_equal(f->user_events, 1);
+    f->cb.reset(f->cb.ctx, true); /* no user reset: ignored */
+    assert_int_equal(f->cb.data_transfer(f->cb.ctx, "v", NULL, NULL, NULL),
+                     OCPP_DT_UNKNOWN_VENDOR_ID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_duty_mapping),    cmocka_unit_test(test_init_bad_input),
+        cmocka_unit_test(test_pilot_to_inputs), cmocka_unit_test(test_relay_permit_and_c),
+        cmocka_unit_test(test_limit),           cmocka_unit_test(test_external_fault),
+        cmocka_unit_test(test_pilot_fault),     cmocka_unit_test(test_temperature),
+        cmocka_unit_test(test_welded_relay),    cmocka_unit_test(test_rfid_and_buttons),
+        cmocka_unit_test(test_read_meter),      cmocka_unit_test(test_unlock_and_forwarding),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
