@@ -16,6 +16,15 @@ add_test(NAME check.cppcheck COMMAND ${_ocpp_scripts}/check_cppcheck.sh ${PROJEC
 set_tests_properties(check.nm check.nm.selftest check.format check.cppcheck
   PROPERTIES LABELS checks TIMEOUT 300)
 
+# clang-tidy (.clang-tidy) over the finished directories listed in
+# scripts/check_tidy.sh, with this build's compile_commands.json.
+find_program(OCPP_CLANG_TIDY clang-tidy)
+if(OCPP_CLANG_TIDY)
+  add_test(NAME check.tidy COMMAND ${_ocpp_scripts}/check_tidy.sh ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR})
+  set_tests_properties(check.tidy PROPERTIES LABELS checks TIMEOUT 600
+    ENVIRONMENT CLANG_TIDY=${OCPP_CLANG_TIDY})
+endif()
+
 # A consumer program built against an installed prefix (find_package and
 # pkg-config) and against the source tree (add_subdirectory).
 add_test(NAME build.consumer

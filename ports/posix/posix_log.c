@@ -30,8 +30,9 @@ static size_t finish_line(char *line, size_t used)
 {
     if (used > LOG_LINE_MAX - 2u) {
         used = LOG_LINE_MAX - 5u;
-        memcpy(line + used, "...", 3);
-        used += 3u;
+        line[used++] = '.';
+        line[used++] = '.';
+        line[used++] = '.';
     }
     line[used++] = '\n';
     return used;

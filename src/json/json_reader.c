@@ -932,7 +932,7 @@ static bool mul10_add(uint64_t *acc, unsigned d, uint64_t lim)
 /** Digit k of the concatenated integer and fraction digits. */
 static unsigned num_digit(const num_t *n, size_t k)
 {
-    char c = k < n->n_int ? n->digits[k] : n->digits[k - n->n_int + n->frac_at];
+    char c = n->digits[k < n->n_int ? k : k - n->n_int + n->frac_at];
     return (unsigned)(c - '0');
 }
 

@@ -148,7 +148,9 @@ static size_t escape_of(uint8_t c, char *e)
     case '\r': e[1] = 'r'; return 2;
     case '\t': e[1] = 't'; return 2;
     default:
-        memcpy(e + 1, "u00", 3);
+        e[1] = 'u';
+        e[2] = '0';
+        e[3] = '0';
         e[4] = hex[c >> 4];
         e[5] = hex[c & 0xFu];
         return 6;

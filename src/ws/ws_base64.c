@@ -19,8 +19,14 @@ static void b64_group(const uint8_t *in, unsigned n, char *out)
     }
     out[0] = b64_alphabet[(v >> 18) & 63u];
     out[1] = b64_alphabet[(v >> 12) & 63u];
-    out[2] = n > 1u ? b64_alphabet[(v >> 6) & 63u] : '=';
-    out[3] = n > 2u ? b64_alphabet[v & 63u] : '=';
+    out[2] = '=';
+    out[3] = '=';
+    if (n > 1u) {
+        out[2] = b64_alphabet[(v >> 6) & 63u];
+    }
+    if (n > 2u) {
+        out[3] = b64_alphabet[v & 63u];
+    }
 }
 
 size_t ocpp_b64_update(ocpp_b64_t *b, const uint8_t *in, size_t len, char *out)

@@ -43,7 +43,7 @@ static void sha1_block(uint32_t h[5], const uint8_t *blk)
     uint32_t w[16];
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
     for (unsigned i = 0; i < 16u; i++) {
-        w[i] = load_be32(blk + 4u * i);
+        w[i] = load_be32(blk + (size_t)4u * i);
     }
     for (unsigned t = 0; t < 80u; t++) {
         unsigned s = t & 15u;
@@ -108,6 +108,6 @@ void ocpp_sha1_final(ocpp_sha1_t *s, uint8_t out[OCPP_SHA1_LEN])
     store_be32(s->block + 60, (uint32_t)bits);
     sha1_block(s->h, s->block);
     for (unsigned i = 0; i < 5u; i++) {
-        store_be32(out + 4u * i, s->h[i]);
+        store_be32(out + (size_t)4u * i, s->h[i]);
     }
 }
