@@ -229,6 +229,16 @@ static void use_cp(void)
     sink((uintptr_t)ocpp_cp_set_status(&cp, (uint8_t)fw_in, (ocpp_cp_status_t)fw_in,
                                        (ocpp_cp_error_t)fw_in));
     sink((uintptr_t)ocpp_cp_config_set(&cp, "HeartbeatInterval", "60"));
+    sink((uintptr_t)ocpp_cp_plugged(&cp, (uint8_t)fw_in, fw_in != 1u));
+    sink((uintptr_t)ocpp_cp_ev_ready(&cp, (uint8_t)fw_in, fw_in != 2u));
+    sink((uintptr_t)ocpp_cp_present_id(&cp, (uint8_t)fw_in, fw_text));
+    sink((uintptr_t)ocpp_cp_stop(&cp, (uint8_t)fw_in, (ocpp_stop_reason_t)fw_in));
+    sink((uintptr_t)ocpp_cp_fault(&cp, (uint8_t)fw_in, (ocpp_cp_error_t)fw_in, fw_text, NULL));
+    sink((uintptr_t)ocpp_cp_data_transfer(&cp, "vendor", NULL, fw_text));
+    {
+        ocpp_cp_connector_info_t info;
+        sink((uintptr_t)ocpp_cp_connector_info(&cp, (uint8_t)fw_in, &info) + info.plugged);
+    }
     sink((uintptr_t)ocpp_cp_config_register(&cp, NULL));
     for (;;) {
         sink((uintptr_t)ocpp_cp_poll(&cp, fw_in));
@@ -239,6 +249,8 @@ static void use_cp(void)
         sink((uintptr_t)ocpp_cp_conn_str(ocpp_cp_connection(&cp)));
         sink((uintptr_t)ocpp_cp_status_str((ocpp_cp_status_t)fw_in));
         sink((uintptr_t)ocpp_cp_error_str((ocpp_cp_error_t)fw_in));
+        sink((uintptr_t)ocpp_stop_reason_str((ocpp_stop_reason_t)fw_in));
+        sink((uintptr_t)ocpp_auth_status_str(ocpp_cp_last_auth(&cp)));
         if (fw_in == 0u) {
             break;
         }

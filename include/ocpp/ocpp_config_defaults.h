@@ -118,6 +118,49 @@
 #define OCPP_CONFIG_URL_MAX 256u
 #endif
 
+/**
+ * Entries of the Authorization Cache (OCPP 1.6 §3.5.1). Each costs about 52
+ * bytes of context. When a new idTag must be stored and the cache is full,
+ * the entry evicted is (1) the least recently updated NOT-valid entry (status
+ * other than Accepted, or expired), else (2) the least recently updated valid
+ * entry, as §3.5.1 prescribes. 0 disables the cache (AuthorizationCacheEnabled
+ * then stays false and ClearCache answers Rejected). Possible values: 0..255.
+ * Default: 4.
+ */
+#ifndef OCPP_CONFIG_AUTH_CACHE_SIZE
+#define OCPP_CONFIG_AUTH_CACHE_SIZE 4
+#endif
+
+/**
+ * Bytes of RAM for the queue of transaction-related messages (StartTransaction,
+ * StopTransaction, periodic and clock-aligned MeterValues; OCPP 1.6 §3.7),
+ * kept while offline or while another CALL is outstanding. Each entry takes
+ * its JSON payload plus 8 bytes. When full, the oldest queued MeterValues are
+ * dropped to make room; StartTransaction/StopTransaction are never dropped
+ * for room (a new one that still does not fit is refused and logged).
+ * Possible values: 256..65535. Default: 1024.
+ */
+#ifndef OCPP_CONFIG_TXQ_SIZE
+#define OCPP_CONFIG_TXQ_SIZE 1024
+#endif
+
+/**
+ * Samples read per read_meter() call (the array lives on the stack, about 32
+ * bytes per sample). Possible values: 1..64. Default: 8.
+ */
+#ifndef OCPP_CONFIG_METER_SAMPLES_MAX
+#define OCPP_CONFIG_METER_SAMPLES_MAX 8
+#endif
+
+/**
+ * Longest `info` and `vendorErrorCode` of a fault kept per connector for
+ * StatusNotification (the wire allows 50; longer texts are cut at this
+ * length). Possible values: 0..50. Default: 20.
+ */
+#ifndef OCPP_CONFIG_STATUS_INFO_MAX
+#define OCPP_CONFIG_STATUS_INFO_MAX 20
+#endif
+
 /* ------------------------------------------------------------------------ */
 /* Logging                                                                   */
 /* ------------------------------------------------------------------------ */

@@ -142,8 +142,27 @@ typedef enum {
     OCPP_STOP_UNLOCK_COMMAND   /**< "UnlockCommand" */
 } ocpp_stop_reason_t;
 
-/** @brief The wire name of a stop reason ("Local", ...). */
+/**
+ * @brief The wire name of a stop reason ("Local", ...).
+ *
+ * OCPP 1.6 §4.10: "If a transaction is ended in a normal way (e.g. EV-driver
+ * presented his identification to stop the transaction), the Reason element
+ * MAY be omitted and the Reason SHOULD be assumed 'Local'." The library
+ * omits `reason` for OCPP_STOP_LOCAL and sends it for every other reason.
+ */
 const char *ocpp_stop_reason_str(ocpp_stop_reason_t r);
+
+/** AuthorizationStatus of an idTagInfo (OCPP 1.6 §7.2). */
+typedef enum {
+    OCPP_AUTH_ACCEPTED = 0,
+    OCPP_AUTH_BLOCKED,
+    OCPP_AUTH_EXPIRED,
+    OCPP_AUTH_INVALID,
+    OCPP_AUTH_CONCURRENT_TX
+} ocpp_auth_status_t;
+
+/** @brief The wire name of an AuthorizationStatus ("Accepted", ...). */
+const char *ocpp_auth_status_str(ocpp_auth_status_t s);
 
 /** Phase of a sampled value (OCPP 1.6 §7.30). */
 typedef enum {
@@ -203,20 +222,24 @@ typedef enum {
 
 /** Kinds of event reported to the application. */
 typedef enum {
-    OCPP_CP_EV_CONNECTION,     /**< conn changed (see ocpp_cp_event_t.conn). */
-    OCPP_CP_EV_MSG_OUT,        /**< A message is being sent (text, len). */
-    OCPP_CP_EV_MSG_IN,         /**< A message was received (text, len). */
-    OCPP_CP_EV_TIME_SET,       /**< The clock was set from the CSMS (unix_time). */
-    OCPP_CP_EV_CONFIG_CHANGED, /**< A configuration key changed (text = key name). */
-    OCPP_CP_EV_CONNECT_FAILED, /**< A connection attempt failed (status). */
-    OCPP_CP_EV_STATUS,         /**< A connector's status changed (connector). */
-    OCPP_CP_EV_AUTHORIZED,     /**< An id tag was accepted (connector, text = idTag). */
-    OCPP_CP_EV_AUTH_REJECTED,  /**< An id tag was refused (connector, text = idTag,
-                                    value = the idTagInfo status as ocpp_auth_status_t). */
-    OCPP_CP_EV_TX_STARTED,     /**< A transaction started (connector, value = transactionId
-                                    or -1 while the CSMS has not answered). */
-    OCPP_CP_EV_TX_STOPPED      /**< A transaction ended (connector, value = reason as
-                                    ocpp_stop_reason_t). */
+    OCPP_CP_EV_CONNECTION,          /**< conn changed (see ocpp_cp_event_t.conn). */
+    OCPP_CP_EV_MSG_OUT,             /**< A message is being sent (text, len). */
+    OCPP_CP_EV_MSG_IN,              /**< A message was received (text, len). */
+    OCPP_CP_EV_TIME_SET,            /**< The clock was set from the CSMS (unix_time). */
+    OCPP_CP_EV_CONFIG_CHANGED,      /**< A configuration key changed (text = key name). */
+    OCPP_CP_EV_CONNECT_FAILED,      /**< A connection attempt failed (status). */
+    OCPP_CP_EV_STATUS,              /**< A connector's status changed (connector). */
+    OCPP_CP_EV_AUTHORIZED,          /**< An id tag was accepted (connector, text = idTag). */
+    OCPP_CP_EV_AUTH_REJECTED,       /**< An id tag was refused (connector, text = idTag,
+                                         value = the idTagInfo status as ocpp_auth_status_t). */
+    OCPP_CP_EV_TX_STARTED,          /**< A transaction started (connector, value = transactionId
+                                         or -1 while the CSMS has not answered). */
+    OCPP_CP_EV_TX_STOPPED,          /**< A transaction ended (connector, value = reason as
+                                         ocpp_stop_reason_t). */
+    OCPP_CP_EV_DATA_TRANSFER_RESULT /**< The answer to ocpp_cp_data_transfer() (value =
+                                         ocpp_dt_status_t, or -1 when the CALL failed:
+                                         CALLERROR, timeout, connection lost; text/len =
+                                         the answer's "data" string, raw JSON, or NULL). */
 } ocpp_cp_event_kind_t;
 
 /** An event. Pointers are valid only during the callback. */
@@ -277,15 +300,66 @@ typedef struct {
                                       const char *data, ocpp_jw_t *resp_data);
 } ocpp_cp_callbacks_t;
 
+/** Longest idTag (IdToken is CiString20Type, OCPP 1.6 §7.28). */
+#define OCPP_ID_TAG_MAX 20u
+
+/** One Authorization Cache entry (private). */
+typedef struct {
+    char tag[OCPP_ID_TAG_MAX + 1];    /**< "" = free slot. */
+    char parent[OCPP_ID_TAG_MAX + 1]; /**< parentIdTag, "" if none. */
+    uint8_t status;                   /**< ocpp_auth_status_t */
+    int64_t expiry;                   /**< expiryDate, unix s; 0: none. */
+    uint32_t stamp;                   /**< Update order (eviction). */
+} ocpp_auth_entry_t;
+
+/** The Authorization Cache (private; src/model/authcache.c). */
+typedef struct {
+    ocpp_auth_entry_t e[OCPP_CONFIG_AUTH_CACHE_SIZE > 0 ? OCPP_CONFIG_AUTH_CACHE_SIZE : 1];
+    uint32_t stamp; /**< Last stamp given. */
+    bool dirty;     /**< Changed since persisted. */
+} ocpp_auth_cache_t;
+
+/** The transaction-related message queue (private; src/model/txqueue.c). */
+typedef struct {
+    uint8_t buf[OCPP_CONFIG_TXQ_SIZE];
+    uint16_t used; /**< Bytes in use from buf[0]. */
+    uint16_t count;
+} ocpp_txq_t;
+
 /** Per-connector state (private). */
 typedef struct {
     ocpp_cp_status_t status;   /**< Current status. */
     ocpp_cp_error_t error;     /**< Current error code. */
     ocpp_cp_status_t reported; /**< Last status the CSMS confirmed. */
     ocpp_cp_error_t reported_error;
-    bool report_needed;   /**< Status must be (re)sent. */
-    uint32_t changed_ms;  /**< When status/error last changed. */
-    int64_t changed_unix; /**< Wall-clock time of that change (0: unknown). */
+    bool report_needed;                         /**< Status must be (re)sent. */
+    uint32_t changed_ms;                        /**< When status/error last changed. */
+    int64_t changed_unix;                       /**< Wall-clock time of that change (0: unknown). */
+    char info[OCPP_CONFIG_STATUS_INFO_MAX + 1]; /**< StatusNotification info. */
+    char vendor_error[OCPP_CONFIG_STATUS_INFO_MAX + 1]; /**< vendorErrorCode. */
+    /* Inputs */
+    bool plugged;
+    bool ev_ready;
+    bool operative;       /**< ChangeAvailability (persisted). */
+    bool sched_change;    /**< A ChangeAvailability waits for the transaction's end, */
+    bool sched_operative; /**<   to this value. */
+    bool reserved;        /**< Reservation hook (Reservation profile later). */
+    bool ev_disconnected; /**< Unplugged during a transaction that goes on. */
+    /* Authorization waiting for the plug (ConnectionTimeOut) */
+    bool authorized;
+    uint32_t authorized_ms;
+    /* Transaction */
+    bool tx;         /**< A transaction runs. */
+    bool tx_allowed; /**< Energy allowed (false after a non-Accepted StartTransaction.conf). */
+    bool finishing;  /**< Stopped, waiting for the user (unplug). */
+    bool permit_out; /**< Last value given to the permit callback. */
+    uint16_t tx_ref; /**< Local reference of the transaction in the queue. */
+    int32_t tx_id;   /**< transactionId, -1 until known. */
+    int32_t meter_start;
+    int64_t tx_start_unix;
+    uint32_t sample_ms;               /**< Last periodic sample. */
+    char tag[OCPP_ID_TAG_MAX + 1];    /**< idTag of the authorization / transaction. */
+    char parent[OCPP_ID_TAG_MAX + 1]; /**< Its parentIdTag, "" if unknown. */
 } ocpp_cp_connector_t;
 
 /** What the one outstanding CALL is (private). */
@@ -293,8 +367,19 @@ typedef enum {
     OCPP_CP_CALL_NONE = 0,
     OCPP_CP_CALL_BOOT,
     OCPP_CP_CALL_HEARTBEAT,
-    OCPP_CP_CALL_STATUS
+    OCPP_CP_CALL_STATUS,
+    OCPP_CP_CALL_AUTHORIZE,
+    OCPP_CP_CALL_TXQ,           /**< The head of the transaction queue. */
+    OCPP_CP_CALL_DATA_TRANSFER, /**< ocpp_cp_data_transfer() */
+    OCPP_CP_CALL_METER          /**< A triggered MeterValues. */
 } ocpp_cp_call_t;
+
+/** What an Authorize.req is for (private). */
+typedef enum {
+    OCPP_CP_AUTH_NONE = 0,
+    OCPP_CP_AUTH_START, /**< Start a transaction (local card or RemoteStart). */
+    OCPP_CP_AUTH_STOP   /**< Stop with a different card: compare parentIdTag. */
+} ocpp_cp_auth_purpose_t;
 
 /** The charge point context. Allocate it yourself; all fields are private. */
 typedef struct {
@@ -334,6 +419,29 @@ typedef struct {
     int64_t clock_unix; /**< Unix time at clock_ms (0: clock not set). */
     uint32_t clock_ms;
     ocpp_cp_connector_t conns[OCPP_CONFIG_MAX_CONNECTORS + 1]; /**< [0] = the charge point. */
+    /* Authorization in progress (one at a time) */
+    ocpp_cp_auth_purpose_t auth;
+    bool auth_sent;
+    uint8_t auth_connector;
+    char auth_tag[OCPP_ID_TAG_MAX + 1];
+    ocpp_auth_status_t last_auth; /**< Outcome of the last authorization. */
+    ocpp_auth_cache_t cache;
+    /* Transaction-related messages */
+    ocpp_txq_t txq;
+    uint16_t next_ref;
+    uint32_t txq_retry_at_ms; /**< Head not before this (TransactionMessageRetryInterval). */
+    uint8_t txq_attempts;     /**< Failed attempts of the head. */
+    /* Outgoing DataTransfer (one at a time) */
+    const char *dt_vendor, *dt_message, *dt_data;
+    bool dt_pending;
+    /* TriggerMessage */
+    bool trig_boot, trig_heartbeat;
+    uint64_t trig_status; /**< Bit c: StatusNotification of connector c. */
+    uint64_t trig_meter;  /**< Bit c: MeterValues of connector c. */
+    /* Reset */
+    bool reset_pending, reset_hard;
+    bool avail_dirty;     /**< Availability to persist. */
+    int64_t aligned_last; /**< Last clock-aligned boundary sampled (unix s). */
 } ocpp_cp_t;
 
 /**
@@ -379,11 +487,11 @@ ocpp_cp_conn_t ocpp_cp_connection(const ocpp_cp_t *cp);
 void ocpp_cp_set_network(ocpp_cp_t *cp, bool enabled);
 
 /**
- * @brief Set a connector's status and error code, as decided by the
- *        application (until the connector state machine drives it). A change
- *        is reported by StatusNotification once it has been stable for
- *        MinimumStatusDuration seconds (OCPP 1.6 §9.1.19).
- * @param connector 0 (the charge point) .. connectors.
+ * @deprecated The status is derived by the connector state machine from the
+ * inputs below; this shim only remains until tests/fuzz/fuzz_cp.c moves to
+ * ocpp_cp_fault() / ocpp_cp_plugged(), and will be removed. It maps
+ * OCPP_STATUS_FAULTED to ocpp_cp_fault(error, or OtherError) and any other
+ * status to ocpp_cp_fault(error) (a warning or no error).
  * @return OCPP_OK or OCPP_ERR_PARAM.
  */
 ocpp_status_t ocpp_cp_set_status(ocpp_cp_t *cp, uint8_t connector, ocpp_cp_status_t status,
@@ -434,10 +542,41 @@ ocpp_status_t ocpp_cp_stop(ocpp_cp_t *cp, uint8_t connector, ocpp_stop_reason_t 
  * @brief Report a fault (error != OCPP_ERROR_NO_ERROR) or its end
  *        (OCPP_ERROR_NO_ERROR). A fault that prevents charging makes the
  *        connector Faulted and withdraws permission; `info` (≤ 50) and
- *        `vendor_error_code` (≤ 50) may be NULL.
+ *        `vendor_error_code` (≤ 50) may be NULL; they are sent in
+ *        StatusNotification (cut to OCPP_CONFIG_STATUS_INFO_MAX characters).
+ *
+ * Warnings, which keep the status and charging going (OCPP 1.6 §4.9: "When
+ * the 'status' field is not Faulted, the condition should be considered a
+ * warning"): EVCommunicationError (§4.9: "SHALL only be used with status
+ * Preparing, SuspendedEV, SuspendedEVSE and Finishing and be treated as
+ * warning"), LocalListConflict, ReaderFailure, ResetFailure, WeakSignal.
+ * Every other code is a fault. Connector 0 is the whole charge point: a
+ * fault there makes connector 0 Faulted and withdraws permission everywhere.
+ * A running transaction is not stopped by a fault (the application may call
+ * ocpp_cp_stop()); it resumes when the fault ends.
+ * @return OCPP_OK or OCPP_ERR_PARAM.
  */
 ocpp_status_t ocpp_cp_fault(ocpp_cp_t *cp, uint8_t connector, ocpp_cp_error_t error,
                             const char *info, const char *vendor_error_code);
+
+/**
+ * @brief Send a DataTransfer.req to the CSMS (OCPP 1.6 §4.3). The answer
+ *        comes as event OCPP_CP_EV_DATA_TRANSFER_RESULT.
+ * @param vendor_id  ≤ 255 characters, required.
+ * @param message_id ≤ 50 characters, or NULL.
+ * @param data       any text, or NULL.
+ * The strings are NOT copied: they must stay valid until the result event.
+ * @return OCPP_OK (queued); OCPP_ERR_PARAM; OCPP_ERR_BUSY (one is already
+ *         under way); OCPP_ERR_STATE (not Accepted by the CSMS).
+ */
+ocpp_status_t ocpp_cp_data_transfer(ocpp_cp_t *cp, const char *vendor_id, const char *message_id,
+                                    const char *data);
+
+/**
+ * @brief Outcome of the last authorization (ocpp_cp_present_id(), remote
+ *        start): the idTagInfo status that decided it.
+ */
+ocpp_auth_status_t ocpp_cp_last_auth(const ocpp_cp_t *cp);
 
 /** What the application may show about a connector. */
 typedef struct {

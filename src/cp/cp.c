@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cp/cp_internal.h"
+#include "model/authcache.h"
+#include "model/txqueue.h"
 
 #define CP_DEFAULT_CONNECT_TIMEOUT_MS 30000u
 #define CP_DEFAULT_BACKOFF_MIN_MS     1000u
@@ -203,10 +205,16 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
     ocpp_rpc_ids_init(&ids, ports->random(ports->random_ctx));
     cp->id_prefix = ids.prefix;
     cp->id_counter = ids.counter;
-    for (size_t i = 0; i <= config->connectors; i++) {
-        cp->conns[i].status = OCPP_STATUS_AVAILABLE;
-        cp->conns[i].report_needed = true;
+    ocpp_txq_init(&cp->txq);
+    ocpp_cp_connectors_init(cp);
+    if (ports->storage != NULL &&
+        ocpp_auth_cache_load(&cp->cache, ports->storage, tx, tx_cap) == OCPP_ERR_PARSE) {
+        CP_LOGW(cp, "%s: stored authorization cache unusable", config->identity);
     }
+    if (OCPP_CONFIG_AUTH_CACHE_SIZE == 0) {
+        cp->cfg.authorization_cache_enabled = false;
+    }
+    cp->last_auth = OCPP_AUTH_INVALID;
     cp->network_enabled = true;
     cp->backoff_ms = cp->config.backoff_min_ms;
     cp->conn = OCPP_CP_OFFLINE;
@@ -235,6 +243,15 @@ static void emit_ev(ocpp_cp_t *cp, ocpp_cp_event_t *ev)
 void ocpp_cp_emit(ocpp_cp_t *cp, ocpp_cp_event_kind_t kind, const char *text, size_t len)
 {
     ocpp_cp_event_t ev = {.kind = kind, .text = text, .len = len};
+    ev.unix_time = ocpp_cp_time(cp);
+    emit_ev(cp, &ev);
+}
+
+void ocpp_cp_emit_conn(ocpp_cp_t *cp, ocpp_cp_event_kind_t kind, uint8_t connector, int32_t value,
+                       const char *text)
+{
+    ocpp_cp_event_t ev = {.kind = kind, .connector = connector, .value = value, .text = text};
+    ev.len = text != NULL ? strlen(text) : 0u;
     ev.unix_time = ocpp_cp_time(cp);
     emit_ev(cp, &ev);
 }
@@ -598,6 +615,7 @@ ocpp_status_t ocpp_cp_poll(ocpp_cp_t *cp, uint32_t now_ms)
     }
     cp->now_ms = now_ms;
     clock_advance(cp);
+    ocpp_cp_tick(cp);
     if (!cp->transport_open) {
         drive_connect(cp);
     }

@@ -30,3 +30,11 @@ const char *ocpp_cp_error_str(ocpp_cp_error_t e)
         "WeakSignal"};
     return (unsigned)e < sizeof names / sizeof names[0] ? names[e] : "?";
 }
+
+const char *ocpp_stop_reason_str(ocpp_stop_reason_t r)
+{
+    static const char *const names[] = {
+        "Local",     "DeAuthorized", "EmergencyStop", "EVDisconnected", "HardReset",    "Other",
+        "PowerLoss", "Reboot",       "Remote",        "SoftReset",      "UnlockCommand"};
+    return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : "?";
+}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cp/cp_internal.h"
+#include "model/txqueue.h"
 
 /** Boot retry when the CSMS gives interval 0 or the CALL failed (§4.2: "the
  *  Charge Point chooses a waiting interval on its own"). */
@@ -62,6 +63,17 @@ static void send_status(ocpp_cp_t *cp, uint8_t i)
     ocpp_jw_kv_int(&w, "connectorId", i);
     ocpp_jw_kv_str(&w, "errorCode", ocpp_cp_error_str(c->error));
     ocpp_jw_kv_str(&w, "status", ocpp_cp_status_str(c->status));
+    /* §7.6 / §6.47: info and vendorErrorCode are optional: sent when set.
+     * §4.9: with StopTransactionOnEVSideDisconnect false, an EV-side
+     * disconnect is SuspendedEV "with the 'errorCode' field set to: 'NoError'
+     * ... additional information in the 'info' field ... 'EV side
+     * disconnected'". */
+    if (c->info[0] != '\0') {
+        ocpp_jw_kv_str(&w, "info", c->info);
+    } else if (c->ev_disconnected && c->tx) {
+        ocpp_jw_kv_str(&w, "info", "EV side disconnected");
+    }
+    kv_opt(&w, "vendorErrorCode", c->vendor_error);
     int64_t ts = c->changed_unix != 0 ? c->changed_unix : ocpp_cp_time(cp);
     if (ts > 0) {
         char buf[OCPP_RPC_DATETIME_LEN + 1];
@@ -82,7 +94,8 @@ static int status_due(const ocpp_cp_t *cp)
     uint32_t min_ms = (uint32_t)cp->cfg.minimum_status_duration * 1000u;
     for (uint8_t i = 0; i <= cp->config.connectors; i++) {
         const ocpp_cp_connector_t *c = &cp->conns[i];
-        if (c->report_needed && cp->now_ms - c->changed_ms >= min_ms) {
+        if ((c->report_needed && cp->now_ms - c->changed_ms >= min_ms) ||
+            ((cp->trig_status >> i) & 1u) != 0u) {
             return i;
         }
     }
@@ -95,10 +108,28 @@ static bool heartbeat_due(const ocpp_cp_t *cp)
     return iv > 0u && cp->now_ms - cp->last_call_ms >= iv * 1000u;
 }
 
+/** §4.2 / §5.17: while Pending, only what the CSMS triggered. */
+static void send_triggered_pending(ocpp_cp_t *cp)
+{
+    int i = status_due(cp);
+    if (cp->trig_boot || ocpp_cp_due(cp->now_ms, cp->retry_at_ms)) {
+        cp->trig_boot = false;
+        send_boot(cp);
+    } else if (i >= 0 && ((cp->trig_status >> i) & 1u) != 0u) {
+        send_status(cp, (uint8_t)i);
+    } else if (cp->trig_heartbeat) {
+        cp->trig_heartbeat = false;
+        send_heartbeat(cp);
+    }
+}
+
 void ocpp_v16_send_due(ocpp_cp_t *cp)
 {
-    if (cp->conn == OCPP_CP_BOOTING || cp->conn == OCPP_CP_PENDING ||
-        cp->conn == OCPP_CP_REJECTED) {
+    if (cp->conn == OCPP_CP_PENDING) {
+        send_triggered_pending(cp);
+        return;
+    }
+    if (cp->conn == OCPP_CP_BOOTING || cp->conn == OCPP_CP_REJECTED) {
         /* §4.2: until Accepted, nothing but BootNotification, and only after
          * the interval of the last answer. */
         if (ocpp_cp_due(cp->now_ms, cp->retry_at_ms)) {
@@ -112,6 +143,11 @@ void ocpp_v16_send_due(ocpp_cp_t *cp)
     int i = status_due(cp);
     if (i >= 0) {
         send_status(cp, (uint8_t)i);
+    } else if (cp->trig_heartbeat) {
+        cp->trig_heartbeat = false;
+        send_heartbeat(cp);
+    } else if (ocpp_v16_send_tx_due(cp)) {
+        return;
     } else if (heartbeat_due(cp)) {
         send_heartbeat(cp);
     }
@@ -134,6 +170,15 @@ uint32_t ocpp_v16_next_due_ms(const ocpp_cp_t *cp, uint32_t now_ms)
         if (cp->conns[i].report_needed) {
             return 0u; /* cheap enough: the status engine decides */
         }
+    }
+    if (cp->trig_heartbeat || cp->trig_meter != 0u || cp->dt_pending ||
+        (cp->auth != OCPP_CP_AUTH_NONE && !cp->auth_sent) || cp->reset_pending) {
+        return 0u;
+    }
+    if (ocpp_txq_count(&cp->txq) > 0u) {
+        int32_t d = (int32_t)(cp->txq_retry_at_ms - now_ms);
+        uint32_t left = d > 0 ? (uint32_t)d : 0u;
+        wake = left < wake ? left : wake;
     }
     return wake;
 }
@@ -196,6 +241,7 @@ static void on_boot_result(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
 static void on_status_result(ocpp_cp_t *cp)
 {
     ocpp_cp_connector_t *c = &cp->conns[cp->call_connector];
+    cp->trig_status &= ~((uint64_t)1u << cp->call_connector);
     c->reported = cp->call_status;
     c->reported_error = cp->call_error;
     c->report_needed = c->status != cp->call_status || c->error != cp->call_error;
@@ -208,12 +254,17 @@ void ocpp_v16_on_result(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
     case OCPP_CP_CALL_HEARTBEAT: take_current_time(cp, payload); break;
     case OCPP_CP_CALL_STATUS: on_status_result(cp); break;
     case OCPP_CP_CALL_NONE: break;
+    default: ocpp_v16_tx_result(cp, payload); break;
     }
 }
 
 void ocpp_v16_on_call_failed(ocpp_cp_t *cp, ocpp_status_t why)
 {
-    (void)why;
+    if (cp->call == OCPP_CP_CALL_AUTHORIZE || cp->call == OCPP_CP_CALL_TXQ ||
+        cp->call == OCPP_CP_CALL_DATA_TRANSFER || cp->call == OCPP_CP_CALL_METER) {
+        ocpp_v16_tx_failed(cp, why);
+        return;
+    }
     if (cp->call == OCPP_CP_CALL_BOOT) {
         cp->retry_at_ms = cp->now_ms + BOOT_RETRY_DEFAULT_S * 1000u;
     } else {
@@ -297,7 +348,17 @@ static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t
 }
 
 const ocpp_rpc_handler_entry_t ocpp_v16_handlers[] = {
-    {OCPP_ACTION_GET_CONFIGURATION, on_get_configuration},
+    {OCPP_ACTION_CHANGE_AVAILABILITY, ocpp_v16_on_change_availability},
     {OCPP_ACTION_CHANGE_CONFIGURATION, on_change_configuration},
+    {OCPP_ACTION_CLEAR_CACHE, ocpp_v16_on_clear_cache},
+    {OCPP_ACTION_DATA_TRANSFER, ocpp_v16_on_data_transfer},
+    {OCPP_ACTION_GET_CONFIGURATION, on_get_configuration},
+    {OCPP_ACTION_REMOTE_START_TRANSACTION, ocpp_v16_on_remote_start},
+    {OCPP_ACTION_REMOTE_STOP_TRANSACTION, ocpp_v16_on_remote_stop},
+    {OCPP_ACTION_RESET, ocpp_v16_on_reset},
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
+    {OCPP_ACTION_TRIGGER_MESSAGE, ocpp_v16_on_trigger},
+#endif
+    {OCPP_ACTION_UNLOCK_CONNECTOR, ocpp_v16_on_unlock},
 };
 const size_t ocpp_v16_handler_count = sizeof ocpp_v16_handlers / sizeof ocpp_v16_handlers[0];

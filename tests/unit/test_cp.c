@@ -300,8 +300,7 @@ static void test_reconnect_without_new_boot(void **s)
     x->f.recv_error = OCPP_ERR_CLOSED;
     step(x, 0);
     assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_OFFLINE);
-    assert_int_equal(ocpp_cp_set_status(&x->cp, 1, OCPP_STATUS_FAULTED, OCPP_ERROR_GROUND_FAILURE),
-                     OCPP_OK);
+    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_GROUND_FAILURE, NULL, NULL), OCPP_OK);
     int n = x->f.n_sent;
     step(x, 1000); /* first back-off is at most 1 s */
     assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_ACCEPTED);
@@ -344,12 +343,12 @@ static void test_minimum_status_duration(void **s)
     boot_accepted(x);
     assert_int_equal(ocpp_cp_config_set(&x->cp, "MinimumStatusDuration", "5"), OCPP_CFG_ACCEPTED);
     int n = x->f.n_sent;
-    ocpp_cp_set_status(&x->cp, 1, OCPP_STATUS_PREPARING, OCPP_ERROR_NO_ERROR);
+    ocpp_cp_plugged(&x->cp, 1, true); /* Preparing */
     step(x, 2000);
-    ocpp_cp_set_status(&x->cp, 1, OCPP_STATUS_AVAILABLE, OCPP_ERROR_NO_ERROR);
+    ocpp_cp_plugged(&x->cp, 1, false); /* Available again */
     step(x, 10000);
     assert_int_equal(x->f.n_sent, n); /* flip-flop never reported */
-    ocpp_cp_set_status(&x->cp, 2, OCPP_STATUS_PREPARING, OCPP_ERROR_NO_ERROR);
+    ocpp_cp_plugged(&x->cp, 2, true);
     step(x, 4000);
     assert_int_equal(x->f.n_sent, n);
     step(x, 1000);

@@ -1,0 +1,184 @@
+/**
+ * @file txqueue.c
+ * @brief RAM queue of transaction-related messages (see txqueue.h).
+ */
+#include <string.h>
+
+#include "model/txqueue.h"
+
+#define HDR         8u
+#define TXID_KEY    "\"transactionId\":-1"
+#define TXID_KEYLEN (sizeof TXID_KEY - 1u)
+
+typedef struct {
+    uint16_t len;
+    uint8_t action;
+    uint16_t ref;
+    uint16_t txid_off; /**< Offset of the number "-1..." in the payload. */
+} hdr_t;
+
+static uint16_t rd16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static void wr16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v & 0xFFu);
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static hdr_t hdr_at(const ocpp_txq_t *q, size_t off)
+{
+    const uint8_t *p = &q->buf[off];
+    hdr_t h = {rd16(p), p[2], rd16(p + 4), rd16(p + 6)};
+    return h;
+}
+
+static void hdr_put(ocpp_txq_t *q, size_t off, const hdr_t *h)
+{
+    uint8_t *p = &q->buf[off];
+    wr16(p, h->len);
+    p[2] = h->action;
+    p[3] = 0;
+    wr16(p + 4, h->ref);
+    wr16(p + 6, h->txid_off);
+}
+
+void ocpp_txq_init(ocpp_txq_t *q)
+{
+    q->used = 0;
+    q->count = 0;
+}
+
+size_t ocpp_txq_count(const ocpp_txq_t *q)
+{
+    return q->count;
+}
+
+void ocpp_txq_begin(ocpp_txq_t *q, ocpp_jw_t *w)
+{
+    size_t at = (size_t)q->used + HDR;
+    if (at >= sizeof q->buf) {
+        ocpp_jw_init(w, NULL, 0);
+        return;
+    }
+    ocpp_jw_init(w, (char *)&q->buf[at], sizeof q->buf - at);
+}
+
+/** Offset of the number in the first "transactionId":-1, or OCPP_TXQ_NO_TXID. */
+static uint16_t find_txid(const char *s, size_t len)
+{
+    for (size_t i = 0; i + TXID_KEYLEN <= len; i++) {
+        if (s[i] == '"' && memcmp(&s[i], TXID_KEY, TXID_KEYLEN) == 0) {
+            return (uint16_t)(i + TXID_KEYLEN - 2u);
+        }
+    }
+    return OCPP_TXQ_NO_TXID;
+}
+
+ocpp_status_t ocpp_txq_commit(ocpp_txq_t *q, ocpp_jw_t *w, ocpp_rpc_action_t action, uint16_t ref)
+{
+    size_t len = 0;
+    ocpp_status_t st = ocpp_jw_finish(w, &len);
+    if (st != OCPP_OK) {
+        return st;
+    }
+    if (len > 0xFFFEu) {
+        return OCPP_ERR_NOMEM;
+    }
+    size_t at = q->used;
+    hdr_t h = {(uint16_t)len, (uint8_t)action, ref,
+               find_txid((const char *)&q->buf[at + HDR], len)};
+    hdr_put(q, at, &h);
+    q->used = (uint16_t)(at + HDR + len);
+    q->count++;
+    return OCPP_OK;
+}
+
+bool ocpp_txq_peek(const ocpp_txq_t *q, ocpp_txq_entry_t *out)
+{
+    if (q->count == 0u) {
+        return false;
+    }
+    hdr_t h = hdr_at(q, 0);
+    out->action = (ocpp_rpc_action_t)h.action;
+    out->ref = h.ref;
+    out->payload = (const char *)&q->buf[HDR];
+    out->len = h.len;
+    return true;
+}
+
+/** Remove the entry at `off`. */
+static void remove_at(ocpp_txq_t *q, size_t off)
+{
+    hdr_t h = hdr_at(q, off);
+    size_t n = HDR + h.len;
+    memmove(&q->buf[off], &q->buf[off + n], q->used - off - n);
+    q->used = (uint16_t)(q->used - n);
+    q->count--;
+}
+
+void ocpp_txq_pop(ocpp_txq_t *q)
+{
+    if (q->count > 0u) {
+        remove_at(q, 0);
+    }
+}
+
+/** Format v into out (no NUL); @return its length. */
+static size_t fmt_i32(int32_t v, char out[12])
+{
+    char tmp[12];
+    size_t n = 0, k = 0;
+    uint32_t u = v < 0 ? (uint32_t)0 - (uint32_t)v : (uint32_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10u);
+        u /= 10u;
+    } while (u != 0u);
+    if (v < 0) {
+        out[k++] = '-';
+    }
+    while (n > 0u) {
+        out[k++] = tmp[--n];
+    }
+    return k;
+}
+
+void ocpp_txq_set_txid(ocpp_txq_t *q, uint16_t ref, int32_t txid)
+{
+    char num[12];
+    size_t n = fmt_i32(txid, num);
+    size_t off = 0;
+    for (uint16_t i = 0; i < q->count; i++) {
+        hdr_t h = hdr_at(q, off);
+        size_t next = off + HDR + h.len;
+        if (h.ref == ref && h.txid_off != OCPP_TXQ_NO_TXID && h.txid_off + 2u <= h.len &&
+            memcmp(&q->buf[off + HDR + h.txid_off], "-1", 2) == 0 &&
+            q->used + n - 2u <= sizeof q->buf) {
+            size_t at = off + HDR + h.txid_off;
+            memmove(&q->buf[at + n], &q->buf[at + 2u], q->used - at - 2u);
+            memcpy(&q->buf[at], num, n);
+            q->used = (uint16_t)(q->used + n - 2u);
+            h.len = (uint16_t)(h.len + n - 2u);
+            h.txid_off = OCPP_TXQ_NO_TXID;
+            hdr_put(q, off, &h);
+            next = off + HDR + h.len;
+        }
+        off = next;
+    }
+}
+
+bool ocpp_txq_drop_oldest_meter(ocpp_txq_t *q, bool keep_head)
+{
+    size_t off = 0;
+    for (uint16_t i = 0; i < q->count; i++) {
+        hdr_t h = hdr_at(q, off);
+        if (h.action == (uint8_t)OCPP_ACTION_METER_VALUES && !(keep_head && i == 0u)) {
+            remove_at(q, off);
+            return true;
+        }
+        off += HDR + h.len;
+    }
+    return false;
+}
