@@ -1,5 +1,5 @@
 # The two commands of the README, and helpers. All work is in scripts/.
-.PHONY: test demo size size-docs format check-format fuzz clean
+.PHONY: test demo size size-docs format check-format fuzz fuzz-long bench bench-docs clean
 
 # Every build and test (deps, gcc + ctest, ASan/UBSan, clang, -m32, cross
 # builds, size table); ends with "N passed, N failed".
@@ -24,8 +24,24 @@ format:
 check-format:
 	@scripts/check_format.sh .
 
+# Every libFuzzer target for FUZZ_SECONDS (default 20) each, on a temporary
+# copy of the corpus (clang build in build-fuzz/).
 fuzz:
-	@if [ -x scripts/fuzz.sh ]; then scripts/fuzz.sh; else echo "make fuzz: not there yet (scripts/fuzz.sh)"; exit 1; fi
+	@scripts/fuzz.sh --seconds $${FUZZ_SECONDS:-20}
+
+# Hours of fuzzing: FUZZ_SECONDS (default 3600) per target, one after the
+# other; new corpus entries and crashes go to build-fuzz/corpus-long/ (not
+# committed: copy worthwhile inputs to tests/fuzz/corpus/ by hand).
+fuzz-long:
+	@scripts/fuzz.sh --seconds $${FUZZ_SECONDS:-3600} --corpus-out build-fuzz/corpus-long
+
+# Instructions per operation (callgrind) and host throughput (build-bench/).
+bench:
+	@bench/cpu/run.sh
+
+# Same, and regenerate docs/performance.md.
+bench-docs:
+	@bench/cpu/run.sh --write-docs
 
 clean:
-	rm -rf build build-asan build-clang build-m32 build-cross-*
+	rm -rf build build-asan build-clang build-m32 build-cross-* build-fuzz build-bench

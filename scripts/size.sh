@@ -2,7 +2,8 @@
 # Size report: builds bench/size/firmware.c for each cross target
 # (cmake/toolchains/<target>.cmake) with -Os --gc-sections, parses the linker
 # map and prints flash (.text+.rodata) and RAM (.data+.bss) per library module,
-# plus sizeof(ocpp_cp_t). Also checks that every public function of the
+# plus sizeof(ocpp_cp_t) and the worst-case stack of ocpp_cp_poll/ocpp_cp_init
+# (scripts/stack.sh). Also checks that every public function of the
 # library is kept in the firmware, and runs the nm gate with the target's nm.
 #
 # Usage: scripts/size.sh [--write-docs] [--no-build] [--targets "t1 t2"]
@@ -144,7 +145,19 @@ for t in $targets; do
         ws_size=$(probe_size "$nm" "$probe" ocpp_size_probe_ws)
     fi
     : "${cp_size:=n/a}" "${ws_size:=n/a}" "${conns:=2}"
-    printf '%s\t%s\t%s\n' "$cp_size" "$ws_size" "$conns" >"$tmp/$t.probe"
+    # Worst-case stack (scripts/stack.sh over the .ci call graphs).
+    st_poll="n/a" st_init="n/a" st_deep="n/a"
+    ci=$(sed -n 's/^ci_dirs=//p' "$info")
+    # shellcheck disable=SC2086
+    if [ -n "$ci" ] && "$root/scripts/stack.sh" --tsv $ci >"$tmp/$t.stack" 2>/dev/null; then
+        st_poll=$(awk -F'\t' '$1 == "entry" && $2 == "ocpp_cp_poll" { print $3 " (" $4 ")" }' "$tmp/$t.stack")
+        st_init=$(awk -F'\t' '$1 == "entry" && $2 == "ocpp_cp_init" { print $3 " (" $4 ")" }' "$tmp/$t.stack")
+        st_deep=$(awk -F'\t' '$1 == "entry" && $2 ~ /^deepest/ { n = $2; sub(/^deepest: /, "", n); print $3 " " n }' "$tmp/$t.stack")
+        [ -f "$tmp/stack-notes" ] || grep '^note' "$tmp/$t.stack" | cut -f2- >"$tmp/stack-notes"
+        [ -f "$tmp/stack-paths" ] || grep '^entry' "$tmp/$t.stack" | awk -F'\t' -v t="$t" '{ print t ": " $2 ": " $5 }' >"$tmp/stack-paths"
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$cp_size" "$ws_size" "$conns" "${st_poll:-n/a}" "${st_init:-n/a}" \
+        "${st_deep:-n/a}" >"$tmp/$t.probe"
     ok_targets="$ok_targets $t"
 done
 
@@ -165,7 +178,7 @@ render() { # $1 = text | md
             }
             close(f)
             f = dir "/" T[i] ".probe"
-            if ((getline line < f) > 0) { split(line, a, "\t"); cps[T[i]] = a[1]; wss[T[i]] = a[2]; nc[T[i]] = a[3] }
+            if ((getline line < f) > 0) { split(line, a, "\t"); cps[T[i]] = a[1]; wss[T[i]] = a[2]; nc[T[i]] = a[3]; sp[T[i]] = a[4]; si[T[i]] = a[5]; sd[T[i]] = a[6] }
             close(f)
         }
         # library modules first (sorted by the shell), then the rest
@@ -198,6 +211,13 @@ render() { # $1 = text | md
             l = "| `sizeof(ocpp_ws_t)` |"
             for (i = 1; i <= nt; i++) l = l " " wss[T[i]] " |"
             print l
+            print ""
+            l = "| worst-case stack, bytes (direct calls only) |"; s = "|---|"
+            for (i = 1; i <= nt; i++) { l = l " " T[i] " |"; s = s "---:|" }
+            print l; print s
+            l = "| `ocpp_cp_poll` |"; for (i = 1; i <= nt; i++) l = l " " sp[T[i]] " |"; print l
+            l = "| `ocpp_cp_init` |"; for (i = 1; i <= nt; i++) l = l " " si[T[i]] " |"; print l
+            l = "| deepest public function |"; for (i = 1; i <= nt; i++) l = l " " sd[T[i]] " |"; print l
         } else {
             printf "%-22s", "bytes: flash / RAM"
             for (i = 1; i <= nt; i++) printf " %17s", T[i]
@@ -219,6 +239,12 @@ render() { # $1 = text | md
             printf "%-22s", "sizeof ocpp_ws_t"
             for (i = 1; i <= nt; i++) printf " %17s", wss[T[i]]
             printf "\n"
+            printf "%-22s", "stack cp_poll (direct)"
+            for (i = 1; i <= nt; i++) printf " %17s", sp[T[i]]
+            printf "\n"
+            printf "%-22s", "stack cp_init (direct)"
+            for (i = 1; i <= nt; i++) printf " %17s", si[T[i]]
+            printf "\n"
         }
     }' /dev/null
 }
@@ -227,6 +253,10 @@ if [ -n "$ok_targets" ]; then
     echo
     echo "Size of the ocpp-c library per module (bench/size/firmware.c, -Os, --gc-sections):"
     render text
+    if [ -f "$tmp/stack-notes" ]; then
+        echo "stack: bytes with indirect calls bounded (direct calls only); scripts/stack.sh for the paths"
+        sed 's/^/stack note: /' "$tmp/stack-notes"
+    fi
     if [ "$write_docs" -eq 1 ]; then
         {
             echo "# Code size"
@@ -241,6 +271,21 @@ if [ -n "$ok_targets" ]; then
             echo "Library commit: \`$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)\`."
             echo
             render md
+            if [ -f "$tmp/stack-notes" ]; then
+                echo
+                echo "Stack: computed by \`scripts/stack.sh\` from gcc's \`-fstack-usage -fcallgraph-info=su\`"
+                echo "call graphs of the size firmware. The first number assumes that every indirect call"
+                echo "(handler tables, callbacks) reaches the deepest function that has no direct caller (an"
+                echo "upper bound for the library's own code); the number in parentheses follows direct calls"
+                echo "only. Add the stack of your deepest port or application callback and of the interrupt"
+                echo "handlers. Notes of the analysis (first target):"
+                echo
+                sed 's/^/- /' "$tmp/stack-notes"
+                echo
+                echo "Worst paths:"
+                echo
+                sed 's/^/- /' "$tmp/stack-paths"
+            fi
         } >"$tmp/size.md"
         mkdir -p "$root/docs"
         mv "$tmp/size.md" "$root/docs/size.md"

@@ -4,7 +4,8 @@
 # build steps). Exit status non-zero on any failure.
 #
 # Build dirs (at the repo root): build/ (gcc Debug, full ctest), build-asan/,
-# build-clang/, build-m32/, build-cross-<target>/.
+# build-clang/ (also the libFuzzer binaries), build-m32/, build-cross-<target>/.
+# FUZZ_SECONDS (default 20): how long each libFuzzer target runs.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -13,7 +14,7 @@ passed=0
 failed=0
 failures=()
 step_no=0
-steps=7
+steps=8
 t_start=$(date +%s)
 
 header() {
@@ -105,7 +106,22 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 header "clang build + unit tests in build-clang/"
 build "clang" "$root/build-clang" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug "${no_gates[@]}"
-tests "clang ctest" "$root/build-clang" -R '^unit\.'
+tests "clang ctest" "$root/build-clang" -R '^(unit|fuzz)\.'
+
+header "libFuzzer: every target ${FUZZ_SECONDS:-20}s, seed 1, temporary corpus copy (build-clang/)"
+if [ -f "$root/build-clang/tests/fuzz/fuzzers.txt" ]; then
+    "$root/scripts/fuzz.sh" --build-dir "$root/build-clang" --no-build --seconds "${FUZZ_SECONDS:-20}" \
+        --jobs "$JOBS" >"$root/build-clang/logs/fuzz.log" 2>&1
+    while IFS= read -r line; do
+        case "$line" in
+        *" execs "*" ok") ok "fuzz ${line%% *}"; echo "      $line" ;;
+        *" execs "*) ko "fuzz ${line%% *} (log: build-clang/logs/fuzz.log)"; echo "      $line" ;;
+        esac
+    done <"$root/build-clang/logs/fuzz.log"
+    grep -E '^    |^fuzz: .*crashed' "$root/build-clang/logs/fuzz.log" | head -20
+else
+    ko "fuzz: no libFuzzer binaries in build-clang/ (clang with libclang-rt-dev?)"
+fi
 
 header "32-bit (-m32) build in build-m32/"
 if dpkg-query -W -f='${Status}' libcmocka-dev:i386 2>/dev/null | grep -q 'install ok installed'; then
