@@ -1,0 +1,827 @@
+/*
+ * Core profile behaviour of the charge point: the connector state machine
+ * (OCPP 1.6 §4.9), authorization (§3.5, §4.1), transactions and their
+ * message queue (§3.7, §4.8, §4.10), metering (§3.16, §4.7) and the
+ * operations initiated by the Central System (§5). A scripted message port;
+ * time is passed in, nothing sleeps.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/authcache.h"
+#include "model/txqueue.h"
+#include "ocpp/ocpp_cp.h"
+
+#define MAX_MSGS 128
+#define MSG_CAP  2048
+
+typedef struct {
+    char sent[MAX_MSGS][MSG_CAP];
+    int n_sent;
+    char inbox[MAX_MSGS][MSG_CAP];
+    int in_head, in_tail;
+} fake_t;
+
+typedef struct {
+    fake_t f;
+    ocpp_msg_port_t port;
+    uint32_t rng;
+    ocpp_cp_t cp;
+    char tx[4096];
+    uint32_t now;
+    bool permit[3];
+    int64_t meter_wh[3];
+    int unlocks, resets;
+    bool reset_hard;
+    int events[16];
+    int32_t last_value[16];
+} fx_t;
+
+static fx_t fx_storage;
+
+static ocpp_status_t f_open(void *ctx, const ocpp_msg_open_t *p)
+{
+    (void)ctx;
+    (void)p;
+    return OCPP_OK;
+}
+
+static ocpp_status_t f_send(void *ctx, char *msg, size_t len)
+{
+    fake_t *f = ctx;
+    assert_true(f->n_sent < MAX_MSGS && len < MSG_CAP);
+    memcpy(f->sent[f->n_sent], msg, len);
+    f->sent[f->n_sent][len] = '\0';
+    f->n_sent++;
+    return OCPP_OK;
+}
+
+static ocpp_status_t f_recv(void *ctx, uint32_t now, const char **msg, size_t *len)
+{
+    fake_t *f = ctx;
+    (void)now;
+    if (f->in_head == f->in_tail) {
+        return OCPP_PENDING;
+    }
+    *msg = f->inbox[f->in_head];
+    *len = strlen(f->inbox[f->in_head]);
+    f->in_head++;
+    return OCPP_OK;
+}
+
+static void f_close(void *ctx)
+{
+    (void)ctx;
+}
+
+static uint32_t seq_random(void *ctx)
+{
+    uint32_t *s = ctx;
+    *s = *s * 1664525u + 1013904223u;
+    return *s;
+}
+
+static void on_event(void *ctx, const ocpp_cp_event_t *ev)
+{
+    fx_t *x = ctx;
+    if ((unsigned)ev->kind < 16u) {
+        x->events[ev->kind]++;
+        x->last_value[ev->kind] = ev->value;
+    }
+}
+
+static void cb_permit(void *ctx, uint8_t c, bool p)
+{
+    ((fx_t *)ctx)->permit[c] = p;
+}
+
+static size_t cb_read_meter(void *ctx, uint8_t c, ocpp_sample_t *out, size_t cap)
+{
+    fx_t *x = ctx;
+    if (cap < 1u || c == 0u) {
+        return 0;
+    }
+    out[0] = (ocpp_sample_t){.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
+                             .value = x->meter_wh[c] * 10 + 5,
+                             .scale = 1};
+    return 1;
+}
+
+static ocpp_unlock_result_t cb_unlock(void *ctx, uint8_t c)
+{
+    (void)c;
+    ((fx_t *)ctx)->unlocks++;
+    return OCPP_UNLOCK_UNLOCKED;
+}
+
+static void cb_reset(void *ctx, bool hard)
+{
+    fx_t *x = ctx;
+    x->resets++;
+    x->reset_hard = hard;
+}
+
+static ocpp_dt_status_t cb_dt(void *ctx, const char *vendor, const char *msg, const char *data,
+                              ocpp_jw_t *resp)
+{
+    (void)ctx;
+    (void)msg;
+    if (strcmp(vendor, "acme") != 0) {
+        return OCPP_DT_UNKNOWN_VENDOR_ID;
+    }
+    ocpp_jw_str(resp, data != NULL ? data : "none");
+    return OCPP_DT_ACCEPTED;
+}
+
+static void push(fx_t *x, const char *text)
+{
+    assert_true(x->f.in_tail < MAX_MSGS);
+    snprintf(x->f.inbox[x->f.in_tail++], MSG_CAP, "%s", text);
+}
+
+static void step(fx_t *x, uint32_t ms)
+{
+    x->now += ms;
+    ocpp_cp_poll(&x->cp, x->now);
+}
+
+static const char *last(fx_t *x)
+{
+    assert_true(x->f.n_sent > 0);
+    return x->f.sent[x->f.n_sent - 1];
+}
+
+static bool is_call(const char *msg, const char *action)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\",", action);
+    return strncmp(msg, "[2,", 3) == 0 && strstr(msg, pat) != NULL;
+}
+
+/** Answer the last sent CALL with `payload`; poll until nothing more goes out. */
+static void reply(fx_t *x, const char *payload)
+{
+    char id[40], buf[MSG_CAP];
+    const char *p = strchr(last(x), '"');
+    const char *e = strchr(p + 1, '"');
+    memcpy(id, p + 1, (size_t)(e - p - 1));
+    id[e - p - 1] = '\0';
+    snprintf(buf, sizeof buf, "[3,\"%s\",%s]", id, payload);
+    push(x, buf);
+    step(x, 0);
+}
+
+static void error_reply(fx_t *x)
+{
+    char id[40], buf[MSG_CAP];
+    const char *p = strchr(last(x), '"');
+    const char *e = strchr(p + 1, '"');
+    memcpy(id, p + 1, (size_t)(e - p - 1));
+    id[e - p - 1] = '\0';
+    snprintf(buf, sizeof buf, "[4,\"%s\",\"InternalError\",\"\",{}]", id);
+    push(x, buf);
+    step(x, 0);
+}
+
+/** Answer every StatusNotification that goes out. */
+static void ack_status(fx_t *x)
+{
+    for (int i = 0; i < 8 && x->f.n_sent > 0 && is_call(last(x), "StatusNotification"); i++) {
+        reply(x, "{}");
+    }
+}
+
+static fx_t *fx_boot(void)
+{
+    fx_t *x = &fx_storage;
+    memset(x, 0, sizeof *x);
+    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL};
+    x->rng = 42;
+    ocpp_cp_config_t c = {.identity = "CP-1",
+                          .csms_url = "ws://127.0.0.1:9000/ocpp",
+                          .vendor = "V",
+                          .model = "M",
+                          .connectors = 2};
+    ocpp_cp_ports_t p = {.msg = &x->port, .random = seq_random, .random_ctx = &x->rng};
+    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, x->tx, sizeof x->tx), OCPP_OK);
+    ocpp_cp_callbacks_t cb = {.ctx = x,
+                              .on_event = on_event,
+                              .permit = cb_permit,
+                              .read_meter = cb_read_meter,
+                              .unlock = cb_unlock,
+                              .reset = cb_reset,
+                              .data_transfer = cb_dt};
+    ocpp_cp_set_callbacks(&x->cp, &cb);
+    ocpp_cp_config_set(&x->cp, "MeterValueSampleInterval", "0");
+    ocpp_cp_config_set(&x->cp, "ClockAlignedDataInterval", "0");
+    x->meter_wh[1] = 1000;
+    x->meter_wh[2] = 2000;
+    x->now = 1000;
+    step(x, 0);
+    reply(x, "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-22T06:00:00Z\","
+             "\"interval\":3600}");
+    ack_status(x);
+    assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_ACCEPTED);
+    return x;
+}
+
+/** Plug in, present `tag`, accept Authorize and StartTransaction (id). */
+static void start_tx(fx_t *x, uint8_t c, const char *tag, int id)
+{
+    char buf[128];
+    assert_int_equal(ocpp_cp_plugged(&x->cp, c, true), OCPP_OK);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, c, tag), OCPP_OK);
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "Authorize"));
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\",\"parentIdTag\":\"P\"}}");
+    ack_status(x);
+    assert_true(is_call(last(x), "StartTransaction"));
+    snprintf(buf, sizeof buf, "{\"transactionId\":%d,\"idTagInfo\":{\"status\":\"Accepted\"}}", id);
+    reply(x, buf);
+    ack_status(x);
+}
+
+static const char *answer_to(fx_t *x, const char *id)
+{
+    char pat[48];
+    int n = snprintf(pat, sizeof pat, "\"%s\",", id);
+    for (int i = x->f.n_sent - 1; i >= 0; i--) {
+        if ((x->f.sent[i][1] == '3' || x->f.sent[i][1] == '4') &&
+            strncmp(x->f.sent[i] + 3, pat, (size_t)n) == 0) {
+            return x->f.sent[i];
+        }
+    }
+    fail_msg("no answer to %s", id);
+    return "";
+}
+
+/* ------------------------------------------------------------------------ */
+/* §4.9 state machine                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* §4.9 A2 "Usage is initiated (e.g. insert plug ...)", B3 "All prerequisites
+ * for charging are met and charging process starts", C4 "Charging stops upon
+ * EV request", D3 "Charging resumes upon request of the EV". */
+static void test_a2_b3_c4_d3(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_plugged(&x->cp, 1, true);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING);
+    step(x, 0);
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"status\":\"Preparing\""));
+    reply(x, "{}");
+    ocpp_cp_present_id(&x->cp, 1, "TAG1");
+    step(x, 0);
+    assert_true(is_call(last(x), "Authorize"));
+    assert_non_null(strstr(last(x), "{\"idTag\":\"TAG1\"}"));
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    assert_int_equal(x->events[OCPP_CP_EV_AUTHORIZED], 1);
+    assert_true(x->permit[1]);
+    ack_status(x);
+    assert_true(is_call(last(x), "StartTransaction"));
+    /* §6.45: meterStart in Wh, integer: 1000.5 Wh -> 1000 */
+    assert_non_null(strstr(last(x), "{\"connectorId\":1,\"idTag\":\"TAG1\",\"meterStart\":1000,"
+                                    "\"timestamp\":\"2026-11-22T06:00:00.000Z\"}"));
+    reply(x, "{\"transactionId\":5,\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    assert_int_equal(x->last_value[OCPP_CP_EV_TX_STARTED], 5);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EV);
+    ocpp_cp_ev_ready(&x->cp, 1, true);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_CHARGING);
+    ocpp_cp_ev_ready(&x->cp, 1, false);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EV);
+    ocpp_cp_ev_ready(&x->cp, 1, true);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_CHARGING);
+    ocpp_cp_connector_info_t info;
+    assert_int_equal(ocpp_cp_connector_info(&x->cp, 1, &info), OCPP_OK);
+    assert_true(info.in_transaction && info.permitted);
+    assert_int_equal(info.transaction_id, 5);
+    assert_string_equal(info.id_tag, "TAG1");
+}
+
+/* §4.9 C6 "Transaction is stopped by user ... and further user action is
+ * required (e.g. remove cable)", F1 "All user actions completed"; §4.1 no
+ * Authorize for the same card; §4.10 reason omitted = Local. */
+static void test_c6_f1_stop_same_card(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    start_tx(x, 1, "TAG1", 7);
+    x->meter_wh[1] = 1500;
+    int n = x->f.n_sent;
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 0, "tag1"), OCPP_OK); /* CiString: case */
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_FINISHING);
+    assert_false(x->permit[1]);
+    assert_int_equal(x->unlocks, 1);
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "StopTransaction"));
+    assert_int_equal(x->f.n_sent, n + 2); /* status, stop: no Authorize */
+    assert_non_null(strstr(last(x), "{\"transactionId\":7,\"idTag\":\"tag1\",\"meterStop\":1500,"));
+    assert_null(strstr(last(x), "reason"));
+    reply(x, "{}");
+    ocpp_cp_plugged(&x->cp, 1, false);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+}
+
+/* §4.9 A9 "A fault is detected that prevents further charging operations",
+ * I1 "Fault is resolved and status returns to the pre-fault state"; §7.6
+ * info / vendorErrorCode optional. A warning keeps the status (§4.9). */
+static void test_a9_i1_fault_and_warning(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_fault(&x->cp, 2, OCPP_ERROR_GROUND_FAILURE, "RCD", "E42");
+    assert_int_equal(ocpp_cp_status(&x->cp, 2), OCPP_STATUS_FAULTED);
+    step(x, 0);
+    assert_non_null(strstr(last(x), "\"connectorId\":2,\"errorCode\":\"GroundFailure\","
+                                    "\"status\":\"Faulted\",\"info\":\"RCD\","
+                                    "\"vendorErrorCode\":\"E42\""));
+    reply(x, "{}");
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 2, "T"), OCPP_ERR_STATE);
+    ocpp_cp_fault(&x->cp, 2, OCPP_ERROR_NO_ERROR, NULL, NULL);
+    assert_int_equal(ocpp_cp_status(&x->cp, 2), OCPP_STATUS_AVAILABLE);
+    step(x, 0);
+    assert_non_null(strstr(last(x), "\"errorCode\":\"NoError\",\"status\":\"Available\""));
+    assert_null(strstr(last(x), "info"));
+    reply(x, "{}");
+    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_WEAK_SIGNAL, NULL, NULL);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+    step(x, 0);
+    assert_non_null(strstr(last(x), "\"errorCode\":\"WeakSignal\",\"status\":\"Available\""));
+    assert_int_equal(ocpp_cp_fault(&x->cp, 9, OCPP_ERROR_NO_ERROR, NULL, NULL), OCPP_ERR_PARAM);
+}
+
+/* §4.10: "By setting StopTransactionOnEVSideDisconnect to true, the
+ * transaction SHALL be stopped when the cable is disconnected from the EV.
+ * ... If UnlockConnectorOnEVSideDisconnect is set to true, also the Connector
+ * on the Charge Point will be unlocked." (§4.9 C1) */
+static void test_c1_ev_disconnect_stops(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    start_tx(x, 1, "TAG1", 8);
+    ocpp_cp_plugged(&x->cp, 1, false);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+    assert_int_equal(x->unlocks, 1);
+    assert_int_equal(x->last_value[OCPP_CP_EV_TX_STOPPED], OCPP_STOP_EV_DISCONNECTED);
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "StopTransaction"));
+    assert_non_null(strstr(last(x), "\"reason\":\"EVDisconnected\""));
+}
+
+/* §4.9: with StopTransactionOnEVSideDisconnect false "a StatusNotification.req
+ * with the state: SuspendedEV SHOULD be send ... 'errorCode' ... 'NoError'
+ * ... 'info' field ... 'EV side disconnected'. The current transaction is
+ * not stopped." */
+static void test_ev_disconnect_suspends(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_config_set(&x->cp, "StopTransactionOnEVSideDisconnect", "false");
+    start_tx(x, 1, "TAG1", 9);
+    ocpp_cp_ev_ready(&x->cp, 1, true);
+    step(x, 0);
+    ack_status(x);
+    ocpp_cp_plugged(&x->cp, 1, false);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EV);
+    step(x, 0);
+    assert_non_null(strstr(last(x), "\"errorCode\":\"NoError\",\"status\":\"SuspendedEV\","
+                                    "\"info\":\"EV side disconnected\""));
+    assert_int_equal(x->unlocks, 0);
+    assert_true(x->permit[1]);
+}
+
+/* §5.2: "When a transaction is in progress Charge Point SHALL respond with
+ * availability status 'Scheduled'"; §4.9 A8 / C8 ... Unavailable. */
+static void test_a8_change_availability(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    push(x, "[2,\"a1\",\"ChangeAvailability\",{\"connectorId\":2,\"type\":\"Inoperative\"}]");
+    step(x, 0);
+    assert_string_equal(x->f.sent[x->f.n_sent - 2], "[3,\"a1\",{\"status\":\"Accepted\"}]");
+    assert_int_equal(ocpp_cp_status(&x->cp, 2), OCPP_STATUS_UNAVAILABLE);
+    ack_status(x);
+    start_tx(x, 1, "TAG1", 10);
+    push(x, "[2,\"a2\",\"ChangeAvailability\",{\"connectorId\":0,\"type\":\"Inoperative\"}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "a2"), "[3,\"a2\",{\"status\":\"Scheduled\"}]");
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EV);
+    ack_status(x);
+    ocpp_cp_stop(&x->cp, 1, OCPP_STOP_LOCAL);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_UNAVAILABLE);
+    push(x, "[2,\"a3\",\"ChangeAvailability\",{\"connectorId\":1,\"type\":\"Off\"}]");
+    push(x, "[2,\"a4\",\"ChangeAvailability\",{\"type\":\"Operative\"}]");
+    push(x, "[2,\"a5\",\"ChangeAvailability\",{\"connectorId\":7,\"type\":\"Operative\"}]");
+    step(x, 0);
+    int found = 0;
+    for (int i = 0; i < x->f.n_sent; i++) {
+        found += strncmp(x->f.sent[i], "[4,\"a3\",\"PropertyConstraintViolation\"", 37) == 0;
+        found += strncmp(x->f.sent[i], "[4,\"a4\",\"OccurenceConstraintViolation\"", 38) == 0;
+        found += strcmp(x->f.sent[i], "[3,\"a5\",{\"status\":\"Rejected\"}]") == 0;
+    }
+    assert_int_equal(found, 3);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Authorization                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* §3.5.1: "The Cache is updated using all received IdTagInfo"; §3.5
+ * LocalAuthorizeOffline; §5.4 ClearCache; §3.5.4 unknown ids offline are
+ * refused unless AllowOfflineTxForUnknownId. */
+static void test_cache_offline_and_clear(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_present_id(&x->cp, 1, "CARD");
+    step(x, 0);
+    ack_status(x);
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\",\"expiryDate\":\"2030-01-01T00:00:00Z\"}}");
+    ack_status(x);
+    step(x, 61000); /* ConnectionTimeOut 60 s: back to Available */
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+    ocpp_cp_set_network(&x->cp, false);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "CARD"), OCPP_OK);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING);
+    assert_int_equal(ocpp_cp_last_auth(&x->cp), OCPP_AUTH_ACCEPTED);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 2, "OTHER"), OCPP_OK);
+    assert_int_equal(x->events[OCPP_CP_EV_AUTH_REJECTED], 1);
+    ocpp_cp_config_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 2, "OTHER"), OCPP_OK);
+    assert_int_equal(ocpp_cp_last_auth(&x->cp), OCPP_AUTH_ACCEPTED);
+    ocpp_cp_set_network(&x->cp, true);
+    step(x, 1000);
+    ack_status(x);
+    push(x, "[2,\"cc\",\"ClearCache\",{}]");
+    step(x, 0);
+    int ok = 0;
+    for (int i = 0; i < x->f.n_sent; i++) {
+        ok += strcmp(x->f.sent[i], "[3,\"cc\",{\"status\":\"Accepted\"}]") == 0;
+    }
+    assert_int_equal(ok, 1);
+    assert_null(ocpp_auth_cache_lookup(&x->cp.cache, "CARD", 0));
+}
+
+/* §3.10 / §4.1: a different card stops only with the same parentIdTag
+ * (Authorize.req for it); another card is refused. */
+static void test_stop_by_parent_and_refused(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    start_tx(x, 1, "TAG1", 11);
+    ocpp_cp_present_id(&x->cp, 1, "STRANGER");
+    step(x, 0);
+    assert_true(is_call(last(x), "Authorize"));
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\",\"parentIdTag\":\"Q\"}}");
+    assert_int_equal(x->events[OCPP_CP_EV_AUTH_REJECTED], 1);
+    assert_true(ocpp_cp_connector_info(&x->cp, 1, &(ocpp_cp_connector_info_t){0}) == OCPP_OK);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EV);
+    ocpp_cp_present_id(&x->cp, 1, "FRIEND");
+    step(x, 0);
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\",\"parentIdTag\":\"P\"}}");
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_FINISHING);
+    ack_status(x);
+    assert_true(is_call(last(x), "StopTransaction"));
+    assert_non_null(strstr(last(x), "\"idTag\":\"FRIEND\""));
+}
+
+/* §4.8 (errata 3.17): StartTransaction.conf not Accepted: with
+ * StopTransactionOnInvalidId true stop with "DeAuthorized"; false: "only
+ * stop energy delivery" (§4.9 C5 SuspendedEVSE). */
+static void test_start_conf_invalid(void **s)
+{
+    (void)s;
+    for (int mode = 0; mode < 2; mode++) {
+        fx_t *x = fx_boot();
+        ocpp_cp_config_set(&x->cp, "StopTransactionOnInvalidId", mode ? "false" : "true");
+        ocpp_cp_plugged(&x->cp, 1, true);
+        ocpp_cp_present_id(&x->cp, 1, "BAD");
+        step(x, 0);
+        ack_status(x);
+        reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+        ack_status(x);
+        reply(x, "{\"transactionId\":3,\"idTagInfo\":{\"status\":\"Blocked\"}}");
+        assert_false(x->permit[1]);
+        if (mode == 0) {
+            ack_status(x);
+            assert_true(is_call(last(x), "StopTransaction"));
+            assert_non_null(strstr(last(x), "\"reason\":\"DeAuthorized\""));
+            assert_int_equal(x->unlocks, 0); /* §3.5.4: keep the cable locked */
+        } else {
+            assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EVSE);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Transaction-related messages                                              */
+/* ------------------------------------------------------------------------ */
+
+/* §3.7: "When offline, the Charge Point MUST queue any transaction-related
+ * messages"; delivered in order; the transactionId of the late
+ * StartTransaction.conf goes into the queued MeterValues and Stop. */
+static void test_offline_queue_order_and_late_txid(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_config_set(&x->cp, "MeterValueSampleInterval", "30");
+    ocpp_cp_config_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
+    ocpp_cp_set_network(&x->cp, false);
+    ocpp_cp_plugged(&x->cp, 1, true);
+    ocpp_cp_present_id(&x->cp, 1, "OFF");
+    assert_true(x->permit[1]); /* §3.5.4: authorized offline, energy flows */
+    x->meter_wh[1] = 1200;
+    step(x, 30000);
+    ocpp_cp_stop(&x->cp, 1, OCPP_STOP_EMERGENCY_STOP);
+    assert_int_equal(ocpp_txq_count(&x->cp.txq), 3);
+    int n = x->f.n_sent;
+    ocpp_cp_set_network(&x->cp, true);
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "StartTransaction"));
+    reply(x, "{\"transactionId\":1234567,\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    assert_true(is_call(last(x), "MeterValues"));
+    assert_non_null(
+        strstr(last(x), "{\"connectorId\":1,\"transactionId\":1234567,\"meterValue\":"));
+    assert_non_null(strstr(last(x), "{\"value\":\"1200.5\",\"context\":\"Sample.Periodic\","
+                                    "\"measurand\":\"Energy.Active.Import.Register\","
+                                    "\"unit\":\"Wh\"}"));
+    reply(x, "{}");
+    assert_true(is_call(last(x), "StopTransaction"));
+    assert_non_null(strstr(last(x), "{\"transactionId\":1234567,\"meterStop\":1200,"));
+    assert_non_null(strstr(last(x), "\"reason\":\"EmergencyStop\""));
+    reply(x, "{}");
+    assert_int_equal(ocpp_txq_count(&x->cp.txq), 0);
+    assert_true(x->f.n_sent > n);
+}
+
+/* §3.7.1: retry a failed transaction message TransactionMessageAttempts
+ * times, waiting TransactionMessageRetryInterval "multiplied by the number
+ * of preceding transmissions"; then discard it and go on. */
+static void test_callerror_retry_then_discard(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_plugged(&x->cp, 1, true);
+    ocpp_cp_present_id(&x->cp, 1, "T");
+    step(x, 0);
+    ack_status(x);
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    assert_true(is_call(last(x), "StartTransaction"));
+    error_reply(x);
+    int n = x->f.n_sent;
+    step(x, 59000);
+    assert_int_equal(x->f.n_sent, n);
+    step(x, 1000);
+    assert_true(is_call(last(x), "StartTransaction"));
+    error_reply(x);
+    step(x, 119000);
+    assert_int_equal(x->f.n_sent, n + 1);
+    step(x, 1000);
+    assert_true(is_call(last(x), "StartTransaction"));
+    error_reply(x);
+    assert_int_equal(ocpp_txq_count(&x->cp.txq), 0);
+    /* errata 3.18: no transactionId ever came: the Stop carries -1. */
+    ocpp_cp_stop(&x->cp, 1, OCPP_STOP_OTHER);
+    step(x, 0);
+    ack_status(x);
+    assert_non_null(strstr(last(x), "{\"transactionId\":-1,"));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Central System operations                                                 */
+/* ------------------------------------------------------------------------ */
+
+/* §5.11 / §5.12 (errata 3.32/3.33), bad payloads per OCPP-J §4.2.3. */
+static void test_remote_start_stop(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    push(x, "[2,\"r1\",\"RemoteStartTransaction\",{\"idTag\":\"APP\",\"connectorId\":2}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "r1"), "[3,\"r1\",{\"status\":\"Accepted\"}]");
+    ocpp_cp_plugged(&x->cp, 2, true);
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "StartTransaction"));
+    assert_non_null(strstr(last(x), "\"connectorId\":2,\"idTag\":\"APP\""));
+    reply(x, "{\"transactionId\":77,\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    push(x, "[2,\"r2\",\"RemoteStopTransaction\",{\"transactionId\":78}]");
+    push(x, "[2,\"r3\",\"RemoteStartTransaction\",{\"idTag\":\"APP\",\"connectorId\":2}]");
+    push(x, "[2,\"r4\",\"RemoteStartTransaction\",{\"connectorId\":1}]");
+    push(x, "[2,\"r5\",\"RemoteStartTransaction\",{\"idTag\":\"123456789012345678901\"}]");
+    push(x, "[2,\"r6\",\"RemoteStopTransaction\",{\"transactionId\":\"77\"}]");
+    push(x, "[2,\"r7\",\"RemoteStopTransaction\",{\"transactionId\":77}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "r2"), "[3,\"r2\",{\"status\":\"Rejected\"}]");
+    assert_string_equal(answer_to(x, "r3"), "[3,\"r3\",{\"status\":\"Rejected\"}]");
+    assert_non_null(strstr(answer_to(x, "r4"), "OccurenceConstraintViolation"));
+    assert_non_null(strstr(answer_to(x, "r5"), "PropertyConstraintViolation"));
+    assert_non_null(strstr(answer_to(x, "r6"), "TypeConstraintViolation"));
+    assert_string_equal(answer_to(x, "r7"), "[3,\"r7\",{\"status\":\"Accepted\"}]");
+    ack_status(x);
+    assert_true(is_call(last(x), "StopTransaction"));
+    assert_non_null(strstr(last(x), "\"reason\":\"Remote\""));
+}
+
+/* §4.2: "While in pending state, the following Central System initiated
+ * messages are not allowed: RemoteStartTransaction.req and
+ * RemoteStopTransaction.req"; a triggered BootNotification is allowed. */
+static void test_pending_rejects_remote_start(void **s)
+{
+    (void)s;
+    fx_t *x = &fx_storage;
+    memset(x, 0, sizeof *x);
+    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL};
+    ocpp_cp_config_t c = {
+        .identity = "CP-1", .csms_url = "ws://h/o", .vendor = "V", .model = "M", .connectors = 1};
+    ocpp_cp_ports_t p = {.msg = &x->port, .random = seq_random, .random_ctx = &x->rng};
+    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, x->tx, sizeof x->tx), OCPP_OK);
+    step(x, 0);
+    reply(x, "{\"status\":\"Pending\",\"currentTime\":\"2026-11-22T06:00:00Z\",\"interval\":300}");
+    push(x, "[2,\"p1\",\"RemoteStartTransaction\",{\"idTag\":\"APP\"}]");
+    push(x, "[2,\"p2\",\"TriggerMessage\",{\"requestedMessage\":\"BootNotification\"}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "p1"), "[3,\"p1\",{\"status\":\"Rejected\"}]");
+    assert_string_equal(answer_to(x, "p2"), "[3,\"p2\",{\"status\":\"Accepted\"}]");
+    step(x, 0);
+    assert_true(is_call(last(x), "BootNotification"));
+}
+
+/* §5.14: StopTransaction for ongoing transactions before the reset; the
+ * answer goes first. */
+static void test_reset_soft(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    start_tx(x, 1, "TAG1", 21);
+    push(x, "[2,\"z1\",\"Reset\",{\"type\":\"Soft\"}]");
+    push(x, "[2,\"z2\",\"Reset\",{\"type\":\"Warm\"}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "z1"), "[3,\"z1\",{\"status\":\"Accepted\"}]");
+    assert_non_null(strstr(answer_to(x, "z2"), "PropertyConstraintViolation"));
+    ack_status(x);
+    assert_true(is_call(last(x), "StopTransaction"));
+    assert_non_null(strstr(last(x), "\"reason\":\"SoftReset\""));
+    assert_int_equal(x->resets, 0);
+    reply(x, "{}");
+    step(x, 0);
+    assert_int_equal(x->resets, 1);
+    assert_false(x->reset_hard);
+}
+
+/* §5.18: "If there was a transaction in progress on the specific connector,
+ * then Charge Point SHALL finish the transaction first"; errata 3.87 unknown
+ * connector: NotSupported. */
+static void test_unlock_connector(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    start_tx(x, 1, "TAG1", 31);
+    push(x, "[2,\"u1\",\"UnlockConnector\",{\"connectorId\":1}]");
+    push(x, "[2,\"u2\",\"UnlockConnector\",{\"connectorId\":3}]");
+    push(x, "[2,\"u3\",\"UnlockConnector\",{}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "u1"), "[3,\"u1\",{\"status\":\"Unlocked\"}]");
+    assert_string_equal(answer_to(x, "u2"), "[3,\"u2\",{\"status\":\"NotSupported\"}]");
+    assert_non_null(strstr(answer_to(x, "u3"), "OccurenceConstraintViolation"));
+    assert_int_equal(x->last_value[OCPP_CP_EV_TX_STOPPED], OCPP_STOP_UNLOCK_COMMAND);
+    ack_status(x);
+    assert_non_null(strstr(last(x), "\"reason\":\"UnlockCommand\""));
+}
+
+/* §5.17 TriggerMessage; errata 3.35 BootNotification after Accepted may be
+ * Rejected; "not implemented ... SHALL return NOTIMPLEMENTED". §5.6 / §4.3
+ * DataTransfer both ways. */
+static void test_trigger_and_data_transfer(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    push(x, "[2,\"t1\",\"TriggerMessage\",{\"requestedMessage\":\"StatusNotification\","
+            "\"connectorId\":2}]");
+    push(x, "[2,\"t2\",\"TriggerMessage\",{\"requestedMessage\":\"BootNotification\"}]");
+    push(x,
+         "[2,\"t3\",\"TriggerMessage\",{\"requestedMessage\":\"DiagnosticsStatusNotification\"}]");
+    push(x, "[2,\"t4\",\"TriggerMessage\",{\"requestedMessage\":\"Coffee\"}]");
+    push(x, "[2,\"d1\",\"DataTransfer\",{\"vendorId\":\"acme\",\"data\":\"ping\"}]");
+    push(x, "[2,\"d2\",\"DataTransfer\",{\"vendorId\":\"other\"}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "t1"), "[3,\"t1\",{\"status\":\"Accepted\"}]");
+    assert_string_equal(answer_to(x, "t2"), "[3,\"t2\",{\"status\":\"Rejected\"}]");
+    assert_string_equal(answer_to(x, "t3"), "[3,\"t3\",{\"status\":\"NotImplemented\"}]");
+    assert_non_null(strstr(answer_to(x, "t4"), "PropertyConstraintViolation"));
+    assert_string_equal(answer_to(x, "d1"),
+                        "[3,\"d1\",{\"data\":\"ping\",\"status\":\"Accepted\"}]");
+    assert_string_equal(answer_to(x, "d2"), "[3,\"d2\",{\"status\":\"UnknownVendorId\"}]");
+    step(x, 0);
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"connectorId\":2"));
+    reply(x, "{}");
+    assert_int_equal(ocpp_cp_data_transfer(&x->cp, "acme", "m1", "hello"), OCPP_OK);
+    assert_int_equal(ocpp_cp_data_transfer(&x->cp, "acme", NULL, NULL), OCPP_ERR_BUSY);
+    step(x, 0);
+    assert_true(is_call(last(x), "DataTransfer"));
+    assert_non_null(
+        strstr(last(x), "{\"vendorId\":\"acme\",\"messageId\":\"m1\",\"data\":\"hello\"}"));
+    reply(x, "{\"status\":\"Rejected\"}");
+    assert_int_equal(x->last_value[OCPP_CP_EV_DATA_TRANSFER_RESULT], OCPP_DT_REJECTED);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Model modules                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* §3.5.1: "If ... the Authorization Cache is full, the Charge Point SHALL
+ * remove any NOT-valid entries, and then, if necessary, the oldest valid
+ * entries"; "When the validity of a Cache entry expires, it SHALL be changed
+ * to expired". */
+static void test_auth_cache_eviction_and_expiry(void **s)
+{
+    (void)s;
+    static ocpp_auth_cache_t c;
+    ocpp_auth_cache_clear(&c);
+    char tag[8];
+    for (int i = 0; i < OCPP_CONFIG_AUTH_CACHE_SIZE; i++) {
+        snprintf(tag, sizeof tag, "T%d", i);
+        ocpp_auth_cache_update(&c, tag, i == 2 ? OCPP_AUTH_BLOCKED : OCPP_AUTH_ACCEPTED, NULL, 0);
+    }
+    ocpp_auth_cache_update(&c, "NEW1", OCPP_AUTH_ACCEPTED, "P", 100);
+    assert_null(ocpp_auth_cache_lookup(&c, "T2", 0)); /* the blocked one went first */
+    assert_non_null(ocpp_auth_cache_lookup(&c, "T0", 0));
+    ocpp_auth_cache_update(&c, "NEW2", OCPP_AUTH_ACCEPTED, NULL, 0);
+    assert_null(ocpp_auth_cache_lookup(&c, "T0", 0)); /* then the oldest valid */
+    const ocpp_auth_entry_t *e = ocpp_auth_cache_lookup(&c, "new1", 101);
+    assert_non_null(e);
+    assert_int_equal(e->status, OCPP_AUTH_EXPIRED);
+    assert_string_equal(e->parent, "P");
+}
+
+/* The queue patches the transactionId in place and drops meter values first. */
+static void test_txqueue_patch_and_drop(void **s)
+{
+    (void)s;
+    static ocpp_txq_t q;
+    ocpp_jw_t w;
+    ocpp_txq_entry_t e;
+    ocpp_txq_init(&q);
+    ocpp_txq_begin(&q, &w);
+    ocpp_jw_obj_open(&w);
+    ocpp_jw_kv_int(&w, "transactionId", -1);
+    ocpp_jw_obj_close(&w);
+    assert_int_equal(ocpp_txq_commit(&q, &w, OCPP_ACTION_METER_VALUES, 5), OCPP_OK);
+    ocpp_txq_begin(&q, &w);
+    ocpp_jw_obj_open(&w);
+    ocpp_jw_kv_int(&w, "transactionId", -1);
+    ocpp_jw_kv_int(&w, "meterStop", 1);
+    ocpp_jw_obj_close(&w);
+    assert_int_equal(ocpp_txq_commit(&q, &w, OCPP_ACTION_STOP_TRANSACTION, 5), OCPP_OK);
+    ocpp_txq_set_txid(&q, 6, 9);
+    ocpp_txq_set_txid(&q, 5, -2147483647 - 1);
+    assert_true(ocpp_txq_drop_oldest_meter(&q, false));
+    assert_false(ocpp_txq_drop_oldest_meter(&q, false));
+    assert_true(ocpp_txq_peek(&q, &e));
+    assert_int_equal(e.action, OCPP_ACTION_STOP_TRANSACTION);
+    assert_int_equal(e.len, strlen("{\"transactionId\":-2147483648,\"meterStop\":1}"));
+    assert_memory_equal(e.payload, "{\"transactionId\":-2147483648,\"meterStop\":1}", e.len);
+    ocpp_txq_pop(&q);
+    assert_int_equal(ocpp_txq_count(&q), 0);
+    assert_false(ocpp_txq_peek(&q, &e));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a2_b3_c4_d3),
+        cmocka_unit_test(test_c6_f1_stop_same_card),
+        cmocka_unit_test(test_a9_i1_fault_and_warning),
+        cmocka_unit_test(test_c1_ev_disconnect_stops),
+        cmocka_unit_test(test_ev_disconnect_suspends),
+        cmocka_unit_test(test_a8_change_availability),
+        cmocka_unit_test(test_cache_offline_and_clear),
+        cmocka_unit_test(test_stop_by_parent_and_refused),
+        cmocka_unit_test(test_start_conf_invalid),
+        cmocka_unit_test(test_offline_queue_order_and_late_txid),
+        cmocka_unit_test(test_callerror_retry_then_discard),
+        cmocka_unit_test(test_remote_start_stop),
+        cmocka_unit_test(test_pending_rejects_remote_start),
+        cmocka_unit_test(test_reset_soft),
+        cmocka_unit_test(test_unlock_connector),
+        cmocka_unit_test(test_trigger_and_data_transfer),
+        cmocka_unit_test(test_auth_cache_eviction_and_expiry),
+        cmocka_unit_test(test_txqueue_patch_and_drop),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
