@@ -5,7 +5,12 @@
  *
  * Usage: ocpp-sim --csms URL [--id ID] [--password KEY] [--ca FILE]
  *                 [--connectors N] [--data-dir DIR] [--log-level LEVEL]
- *                 [--stations N] [--config KEY=VALUE]...
+ *                 [--stations N] [--config KEY=VALUE]... [--http HOST:PORT|off]
+ *                 [--speed F] [--max-current A]
+ *
+ * Every station is the EVSE application (app/) on the simulated board
+ * (boards/sim/) around one library instance; the REST API and the dashboard
+ * are served by libmicrohttpd from the same poll() loop.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -18,13 +23,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ocpp/ocpp_cp.h"
-#include "ocpp/ocpp_posix.h"
-#include "ocpp/ocpp_ws.h"
+#include "sim.h"
 
-#define SIM_RX_CAP     8192u
-#define SIM_TX_CAP     4096u
-#define SIM_MAX_CONFIG 32
+#define SIM_MAX_CONFIG   32
+#define SIM_HTTP_DEFAULT "127.0.0.1:8080"
 
 typedef struct {
     const char *csms;
@@ -32,27 +34,15 @@ typedef struct {
     const char *password;
     const char *ca;
     const char *data_dir;
+    const char *http; /**< NULL: the default (not fatal if taken); "off": none. */
     unsigned connectors;
     unsigned stations;
+    unsigned max_current_a;
+    uint32_t speed_milli;
     ocpp_log_level_t log_level;
     const char *config[SIM_MAX_CONFIG];
     unsigned n_config;
 } sim_opts_t;
-
-typedef struct {
-    char id[OCPP_CP_IDENTITY_MAX + 1];
-    char dir[512];
-    ocpp_posix_net_t net;
-    ocpp_net_port_t net_port;
-    ocpp_ws_t ws;
-    ocpp_msg_port_t msg_port;
-    ocpp_posix_storage_t store;
-    ocpp_storage_port_t store_port;
-    ocpp_posix_log_t log;
-    ocpp_cp_t cp;
-    uint8_t rx[SIM_RX_CAP];
-    char tx[SIM_TX_CAP];
-} station_t;
 
 static volatile sig_atomic_t g_stop;
 
@@ -78,7 +68,11 @@ static void usage(FILE *f)
             "traffic)\n"
             "  --stations N        N charge points in this process: ID-0001, "
             "ID-0002, ...\n"
-            "  --config KEY=VALUE  set a configuration key at startup (repeatable)\n",
+            "  --config KEY=VALUE  set a configuration key at startup (repeatable)\n"
+            "  --http HOST:PORT    REST API and dashboard (default " SIM_HTTP_DEFAULT
+            "; port 0: any free port; off: none)\n"
+            "  --speed F           time-lapse factor of the EV physics and meters (default 1)\n"
+            "  --max-current A     rating of every connector, 6..80 A (default 32)\n",
             OCPP_CONFIG_MAX_CONNECTORS);
 }
 
@@ -106,12 +100,27 @@ static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
     return 0;
 }
 
+/** "F" with up to 3 decimals, 0.001..1000, in thousandths. */
+static int parse_speed(const char *s, uint32_t *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno != 0 || *s == '\0' || *end != '\0' || !(v >= 0.001 && v <= 1000.0)) {
+        return -1;
+    }
+    *out = (uint32_t)(v * 1000.0 + 0.5);
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, sim_opts_t *o)
 {
     *o = (sim_opts_t){.id = "CP-1",
                       .data_dir = "./ocpp-data",
                       .connectors = 2,
                       .stations = 1,
+                      .max_current_a = 32,
+                      .speed_milli = 1000,
                       .log_level = OCPP_LOG_INFO};
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i];
@@ -137,6 +146,12 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             bad = parse_uint(v, 1, OCPP_CONFIG_MAX_CONNECTORS, &o->connectors);
         } else if (strcmp(a, "--stations") == 0) {
             bad = parse_uint(v, 1, 10000, &o->stations);
+        } else if (strcmp(a, "--http") == 0) {
+            o->http = v;
+        } else if (strcmp(a, "--speed") == 0) {
+            bad = parse_speed(v, &o->speed_milli);
+        } else if (strcmp(a, "--max-current") == 0) {
+            bad = parse_uint(v, 6, 80, &o->max_current_a);
         } else if (strcmp(a, "--log-level") == 0) {
             bad = parse_level(v, &o->log_level);
         } else if (strcmp(a, "--config") == 0 && o->n_config < SIM_MAX_CONFIG &&
@@ -160,16 +175,78 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
 
 /* ------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------ */
+/* Charge point inputs                                                       */
+/* ------------------------------------------------------------------------ */
+
+#if !SIM_HAVE_CP_INPUTS
+/* Until the library implements the connector inputs (ocpp_cp_plugged() ...),
+ * the simulator sets the connector status itself so that it runs and is
+ * drivable; no transactions are possible in this mode. */
+static ocpp_status_t fb_plugged(void *cp, uint8_t c, bool v)
+{
+    return ocpp_cp_set_status(cp, c, v ? OCPP_STATUS_PREPARING : OCPP_STATUS_AVAILABLE,
+                              OCPP_ERROR_NO_ERROR);
+}
+
+static ocpp_status_t fb_ev_ready(void *cp, uint8_t c, bool v)
+{
+    (void)cp;
+    (void)c;
+    (void)v;
+    return OCPP_OK;
+}
+
+static ocpp_status_t fb_present_id(void *cp, uint8_t c, const char *tag)
+{
+    (void)cp;
+    (void)c;
+    (void)tag;
+    return OCPP_ERR_UNSUPPORTED;
+}
+
+static ocpp_status_t fb_stop(void *cp, uint8_t c, ocpp_stop_reason_t r)
+{
+    (void)cp;
+    (void)c;
+    (void)r;
+    return OCPP_ERR_STATE;
+}
+
+static ocpp_status_t fb_fault(void *cp, uint8_t c, ocpp_cp_error_t e, const char *info,
+                              const char *vendor)
+{
+    (void)info;
+    (void)vendor;
+    return ocpp_cp_set_status(
+        cp, c, e != OCPP_ERROR_NO_ERROR ? OCPP_STATUS_FAULTED : OCPP_STATUS_AVAILABLE, e);
+}
+
+static const evse_cp_ops_t g_fallback_ops = {fb_plugged, fb_ev_ready, fb_present_id, fb_stop,
+                                             fb_fault};
+#endif
+
+static const evse_cp_ops_t *cp_ops(void)
+{
+#if SIM_HAVE_CP_INPUTS
+    return evse_cp_ops_library();
+#else
+    return &g_fallback_ops;
+#endif
+}
+
 static void on_event(void *ctx, const ocpp_cp_event_t *ev)
 {
-    station_t *s = ctx;
-    if (s->log.min_level < OCPP_LOG_DEBUG) {
+    sim_station_t *s = ctx;
+    if (ev->kind == OCPP_CP_EV_MSG_OUT || ev->kind == OCPP_CP_EV_MSG_IN) {
+        sim_log_message(s, ev->kind == OCPP_CP_EV_MSG_OUT, ev->text, ev->len);
+        if (s->log.min_level >= OCPP_LOG_DEBUG) {
+            fprintf(stderr, "%s %s %.*s\n", s->id, ev->kind == OCPP_CP_EV_MSG_OUT ? "TX" : "RX",
+                    (int)ev->len, ev->text);
+        }
         return;
     }
-    if (ev->kind == OCPP_CP_EV_MSG_OUT || ev->kind == OCPP_CP_EV_MSG_IN) {
-        fprintf(stderr, "%s %s %.*s\n", s->id, ev->kind == OCPP_CP_EV_MSG_OUT ? "TX" : "RX",
-                (int)ev->len, ev->text);
-    }
+    sim_station_changed(s);
 }
 
 static int mkdirs(const char *path)
@@ -193,7 +270,7 @@ static int mkdirs(const char *path)
     return 0;
 }
 
-static int apply_config(station_t *s, const sim_opts_t *o)
+static int apply_config(sim_station_t *s, const sim_opts_t *o)
 {
     for (unsigned i = 0; i < o->n_config; i++) {
         char kv[600];
@@ -214,18 +291,8 @@ static int apply_config(station_t *s, const sim_opts_t *o)
     return 0;
 }
 
-static int station_init(station_t *s, const sim_opts_t *o, unsigned index)
+static int station_net(sim_station_t *s, const sim_opts_t *o)
 {
-    if (o->stations > 1) {
-        snprintf(s->id, sizeof s->id, "%s-%04u", o->id, index + 1);
-    } else {
-        snprintf(s->id, sizeof s->id, "%s", o->id);
-    }
-    snprintf(s->dir, sizeof s->dir, "%s/%s", o->data_dir, s->id);
-    if (mkdirs(s->dir) != 0) {
-        fprintf(stderr, "ocpp-sim: cannot create %s: %s\n", s->dir, strerror(errno));
-        return -1;
-    }
     s->log = (ocpp_posix_log_t){.min_level = o->log_level, .prefix = NULL};
     ocpp_posix_net_config_t nc = {.ca_file = o->ca, .log = ocpp_posix_log, .log_ctx = &s->log};
     if (ocpp_posix_net_init(&s->net, &nc) != OCPP_OK) {
@@ -243,12 +310,53 @@ static int station_init(station_t *s, const sim_opts_t *o, unsigned index)
         return -1;
     }
     ocpp_posix_storage_port(&s->store, &s->store_port);
+    return 0;
+}
+
+static int station_evse(sim_station_t *s, const sim_opts_t *o)
+{
+    if (!evse_sim_init(&s->board_sim, (uint8_t)o->connectors)) {
+        return -1;
+    }
+    evse_sim_set_speed(&s->board_sim, o->speed_milli);
+    evse_sim_board(&s->board_sim, &s->board);
+    evse_config_t ec = {.connectors = (uint8_t)o->connectors,
+                        .max_current_ma = o->max_current_a * 1000u};
+    ocpp_cp_callbacks_t user = {.ctx = s, .on_event = on_event};
+    if (evse_init(&s->evse, &ec, &s->board, cp_ops(), &s->cp, &user) != OCPP_OK) {
+        return -1;
+    }
+    ocpp_cp_callbacks_t cb;
+    evse_callbacks(&s->evse, &cb);
+    ocpp_cp_set_callbacks(&s->cp, &cb);
+    return 0;
+}
+
+static int station_init(sim_t *sim, sim_station_t *s, const sim_opts_t *o, unsigned index)
+{
+    s->sim = sim;
+    s->index = index;
+    s->network_online = true;
+    if (o->stations > 1) {
+        snprintf(s->id, sizeof s->id, "%s-%04u", o->id, index + 1);
+    } else {
+        snprintf(s->id, sizeof s->id, "%s", o->id);
+    }
+    snprintf(s->dir, sizeof s->dir, "%s/%s", o->data_dir, s->id);
+    if (mkdirs(s->dir) != 0) {
+        fprintf(stderr, "ocpp-sim: cannot create %s: %s\n", s->dir, strerror(errno));
+        return -1;
+    }
+    if (station_net(s, o) != 0) {
+        return -1;
+    }
     ocpp_cp_config_t cc = {.identity = s->id,
                            .csms_url = o->csms,
                            .vendor = "ocpp-c",
                            .model = "ocpp-sim",
                            .firmware_version = "0.1.0",
                            .charge_box_serial = s->id,
+                           .meter_type = "ocpp-sim meter",
                            .connectors = (uint8_t)o->connectors};
     ocpp_cp_ports_t ports = {.msg = &s->msg_port,
                              .storage = &s->store_port,
@@ -259,32 +367,58 @@ static int station_init(station_t *s, const sim_opts_t *o, unsigned index)
         fprintf(stderr, "ocpp-sim: bad charge point configuration (URL %s)\n", o->csms);
         return -1;
     }
-    ocpp_cp_callbacks_t cb = {.on_event = on_event, .ctx = s};
-    ocpp_cp_set_callbacks(&s->cp, &cb);
+    if (station_evse(s, o) != 0) {
+        return -1;
+    }
     return apply_config(s, o);
 }
 
-static void run(station_t *st, unsigned n)
+/** Physics, application and library of one station; state events. */
+static uint32_t station_poll(sim_station_t *s, uint32_t now)
 {
-    struct pollfd *fds = calloc(n, sizeof *fds);
+    evse_sim_step(&s->board_sim, now);
+    evse_poll(&s->evse);
+    ocpp_cp_poll(&s->cp, now);
+    bool flowing = false;
+    for (uint8_t c = 1; c <= s->evse.config.connectors; c++) {
+        flowing = flowing || s->board_sim.conn[c].current_ma > 0;
+    }
+    if (s->dirty || (flowing && now - s->last_state_ms >= 1000u)) {
+        sim_emit_state(s);
+    }
+    uint32_t w = ocpp_cp_next_wakeup_ms(&s->cp, now);
+    return ocpp_posix_net_pending(&s->net) ? 0 : w; /* TLS holds decrypted bytes */
+}
+
+static void run(sim_t *sim)
+{
+    unsigned n = sim->n;
+    struct pollfd *fds = calloc(n + 1u, sizeof *fds);
     if (fds == NULL) {
         return;
     }
     while (!g_stop) {
         uint32_t now = ocpp_posix_now_ms();
         uint32_t wait = 200;
+        sim->now_ms = now;
+        uint64_t events = sim->sse_seq;
+        sim_http_run(sim);
         for (unsigned i = 0; i < n; i++) {
-            ocpp_cp_poll(&st[i].cp, now);
-            uint32_t w = ocpp_cp_next_wakeup_ms(&st[i].cp, now);
+            sim_station_t *s = &sim->st[i];
+            uint32_t w = station_poll(s, now);
             wait = w < wait ? w : wait;
-            fds[i].fd = ocpp_posix_net_fd(&st[i].net);
-            fds[i].events = ocpp_posix_net_events(&st[i].net);
-            if (ocpp_posix_net_pending(&st[i].net)) {
-                wait = 0; /* TLS holds decrypted bytes: do not sleep */
-            }
+            fds[i].fd = ocpp_posix_net_fd(&s->net);
+            fds[i].events = ocpp_posix_net_events(&s->net);
         }
+        if (sim->sse_seq != events) {
+            sim_http_wake(sim);
+            sim_http_run(sim); /* deliver the new events now */
+        }
+        fds[n].fd = sim_http_fd(sim);
+        fds[n].events = POLLIN;
+        wait = sim_http_timeout(sim, wait);
         if (wait > 0) {
-            (void)poll(fds, n, (int)wait);
+            (void)poll(fds, n + 1u, (int)wait);
         }
     }
     free(fds);
@@ -297,27 +431,38 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    station_t *st = calloc(o.stations, sizeof *st);
-    if (st == NULL) {
+    sim_t sim = {.n = o.stations, .connectors = o.connectors};
+    sim.st = calloc(o.stations, sizeof *sim.st);
+    sim.sse = calloc(SIM_SSE_ENTRIES, sizeof *sim.sse);
+    if (sim.st == NULL || sim.sse == NULL) {
         fprintf(stderr, "ocpp-sim: out of memory\n");
         return 1;
     }
     for (unsigned i = 0; i < o.stations; i++) {
-        if (station_init(&st[i], &o, i) != 0) {
+        if (station_init(&sim, &sim.st[i], &o, i) != 0) {
             return 2;
         }
+    }
+    if (o.http == NULL) {
+        if (sim_http_start(&sim, SIM_HTTP_DEFAULT) != 0) {
+            fprintf(stderr, "ocpp-sim: running without the REST API (use --http HOST:PORT)\n");
+        }
+    } else if (strcmp(o.http, "off") != 0 && sim_http_start(&sim, o.http) != 0) {
+        return 2;
     }
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     fprintf(stderr, "ocpp-sim: %u charge point(s), CSMS %s\n", o.stations, o.csms);
-    run(st, o.stations);
+    run(&sim);
+    sim_http_stop(&sim);
     for (unsigned i = 0; i < o.stations; i++) {
-        ocpp_ws_close(&st[i].ws);
-        ocpp_posix_net_free(&st[i].net);
+        ocpp_ws_close(&sim.st[i].ws);
+        ocpp_posix_net_free(&sim.st[i].net);
     }
-    free(st);
+    free(sim.st);
+    free(sim.sse);
     fprintf(stderr, "ocpp-sim: stopped\n");
     return 0;
 }

@@ -103,6 +103,55 @@ export class Sim {
         return this.lines.length;
     }
 
+    /** Base URL of the REST API (from the "dashboard: http://HOST:PORT/" line), waiting for it. */
+    async http({ timeout = 20000 } = {}) {
+        if (!this.base) {
+            const l = await this.waitForLine(/^dashboard: http:\/\//, { timeout });
+            this.base = l.text.slice('dashboard: '.length).replace(/\/$/, '');
+        }
+        return this.base;
+    }
+
+    /**
+     * A REST request: api('POST', '/api/connectors/1/plug', {socPercent: 50}).
+     * `body` may be an object (sent as JSON), a string or a Buffer (sent as is).
+     * Resolves {status, json, text, headers}; never throws on a 4xx/5xx.
+     */
+    async api(method, path, body, { headers = {} } = {}) {
+        const base = await this.http();
+        const init = { method, headers: { ...headers } };
+        if (body !== undefined) {
+            init.body = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+            init.headers['content-type'] ??= 'application/json';
+        }
+        const r = await fetch(base + path, init);
+        const text = await r.text();
+        let json;
+        try {
+            json = JSON.parse(text);
+        } catch {
+            json = undefined;
+        }
+        return { status: r.status, json, text, headers: r.headers };
+    }
+
+    /** GET state (of `station`, or the only one) until pred(state) holds; returns that state. */
+    async waitState(pred, { station, timeout = 20000, what = 'state' } = {}) {
+        const path = station ? `/api/stations/${encodeURIComponent(station)}/state` : '/api/state';
+        const t0 = Date.now();
+        let last;
+        for (;;) {
+            const r = await this.api('GET', path);
+            last = r.json;
+            if (r.status === 200 && pred(last)) return last;
+            if (this.exit) throw new Error(`${this.name} exited while waiting for ${what}\n${this.tail()}`);
+            if (Date.now() - t0 > timeout) {
+                throw new Error(`${this.name}: ${what} not reached within ${timeout} ms; last state ${JSON.stringify(last)}`);
+            }
+            await sleep(50); // polling interval of a condition, not a correctness sleep
+        }
+    }
+
     /** Output lines from `since` matching re (a RegExp or a substring). */
     grep(re, since = 0) {
         const m = typeof re === 'string' ? (s) => s.includes(re) : (s) => re.test(s);
@@ -430,11 +479,13 @@ export function scenario(t) {
             return r;
         },
         /**
-         * Start the charge-point program. Adds --data-dir (a fresh temp dir) and
-         * --log-level debug unless given. opts: {name, env, expectExit (default true)}.
+         * Start the charge-point program. Adds --data-dir (a fresh temp dir),
+         * --log-level debug and --http 127.0.0.1:0 (a free port; see Sim.http()) unless
+         * given. opts: {name, env, expectExit (default true)}.
          */
         sim(args, { name, env, expectExit = true } = {}) {
             const a = [...args];
+            if (!a.includes('--http')) a.push('--http', '127.0.0.1:0');
             if (!a.includes('--data-dir')) a.push('--data-dir', h.tmp('ocpp-data-'));
             if (!a.includes('--log-level')) a.push('--log-level', 'debug');
             const s = new Sim(SIM, a, { env, name: name || `sim${sims.length}` });

@@ -1,0 +1,696 @@
+/**
+ * @file api.c
+ * @brief ocpp-sim's REST API: routing, request validation (bodies parsed with
+ *        the library's JSON reader), answers and events written with its
+ *        writer. See docs/simulator.md for the reference.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ocpp/ocpp_json.h"
+#include "sim.h"
+
+#define ANSWER_CAP 32768u
+
+/* ------------------------------------------------------------------------ */
+/* Answers                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static void reply_raw(sim_reply_t *out, unsigned status, const char *text, size_t len)
+{
+    out->status = status;
+    out->body = malloc(len + 1);
+    out->len = out->body != NULL ? len : 0;
+    if (out->body != NULL) {
+        memcpy(out->body, text, len);
+        out->body[len] = '\0';
+    }
+}
+
+static void reply_error(sim_reply_t *out, unsigned status, const char *fmt, ...)
+{
+    char msg[256];
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ocpp_jw_t w;
+    size_t n = 0;
+    ocpp_jw_init(&w, buf, sizeof buf);
+    ocpp_jw_obj_open(&w);
+    ocpp_jw_kv_str(&w, "error", msg);
+    ocpp_jw_obj_close(&w);
+    (void)ocpp_jw_finish(&w, &n);
+    reply_raw(out, status, buf, n);
+}
+
+static void reply_jw(sim_reply_t *out, unsigned status, ocpp_jw_t *w, char *buf)
+{
+    size_t n = 0;
+    if (ocpp_jw_finish(w, &n) != OCPP_OK) {
+        reply_error(out, 500, "answer too large");
+        return;
+    }
+    reply_raw(out, status, buf, n);
+}
+
+/* ------------------------------------------------------------------------ */
+/* State                                                                     */
+/* ------------------------------------------------------------------------ */
+
+static const char *conn_name(ocpp_cp_conn_t c)
+{
+    return c == OCPP_CP_BOOTING ? "connecting" : ocpp_cp_conn_str(c);
+}
+
+static void write_connector(ocpp_jw_t *w, const sim_station_t *s, uint8_t c)
+{
+    evse_connector_t k;
+    evse_sim_connector_t b;
+    (void)evse_connector(&s->evse, c, &k);
+    (void)evse_sim_connector(&s->board_sim, c, &b);
+    ocpp_cp_error_t err = k.error;
+    int32_t tx = -1;
+    const char *tag = "";
+#if SIM_HAVE_CP_INPUTS
+    ocpp_cp_connector_info_t info;
+    if (ocpp_cp_connector_info(&s->cp, c, &info) == OCPP_OK) {
+        err = info.error;
+        tx = info.in_transaction ? info.transaction_id : -1;
+        tag = info.id_tag;
+    }
+#endif
+    static const char pilots[] = "ABCDEF";
+    char pilot[2] = {pilots[b.pilot], '\0'};
+    ocpp_jw_obj_open(w);
+    ocpp_jw_kv_int(w, "id", c);
+    ocpp_jw_kv_str(w, "status", ocpp_cp_status_str(ocpp_cp_status(&s->cp, c)));
+    ocpp_jw_kv_str(w, "errorCode", ocpp_cp_error_str(err));
+    ocpp_jw_kv_bool(w, "plugged", b.plugged);
+    ocpp_jw_kv_bool(w, "evCharging", b.wants_energy);
+    ocpp_jw_kv_bool(w, "relayClosed", b.relay_closed);
+    ocpp_jw_key(w, "transactionId");
+    if (tx >= 0) {
+        ocpp_jw_int(w, tx);
+    } else {
+        ocpp_jw_null(w);
+    }
+    ocpp_jw_key(w, "idTag");
+    if (tag[0] != '\0') {
+        ocpp_jw_str(w, tag);
+    } else {
+        ocpp_jw_null(w);
+    }
+    ocpp_jw_kv_int(w, "powerW", b.power_w);
+    ocpp_jw_kv_int(w, "energyWh", b.energy_wh);
+    ocpp_jw_key(w, "limitA");
+    if (k.limit_ma != EVSE_NO_LIMIT) {
+        ocpp_jw_decimal(w, k.limit_ma, 3);
+    } else {
+        ocpp_jw_null(w);
+    }
+    ocpp_jw_key(w, "offeredCurrentA");
+    ocpp_jw_decimal(w, k.offered_ma, 3);
+    ocpp_jw_key(w, "socPercent");
+    if (b.plugged) {
+        ocpp_jw_decimal(w, b.soc_permille, 1);
+    } else {
+        ocpp_jw_null(w);
+    }
+    ocpp_jw_kv_str(w, "pilot", pilot);
+    ocpp_jw_key(w, "currentA");
+    ocpp_jw_decimal(w, b.current_ma, 3);
+    ocpp_jw_key(w, "temperatureC");
+    ocpp_jw_decimal(w, b.temp_dc, 1);
+    ocpp_jw_kv_bool(w, "locked", b.locked);
+    ocpp_jw_obj_close(w);
+}
+
+static void write_station(ocpp_jw_t *w, const sim_station_t *s)
+{
+    ocpp_jw_obj_open(w);
+    ocpp_jw_kv_str(w, "id", s->id);
+    ocpp_jw_kv_str(w, "csms", s->cp.config.csms_url);
+    ocpp_jw_kv_str(w, "connection", conn_name(ocpp_cp_connection(&s->cp)));
+    ocpp_jw_kv_bool(w, "networkOnline", s->network_online);
+    ocpp_jw_key(w, "connectors");
+    ocpp_jw_arr_open(w);
+    for (uint8_t c = 1; c <= s->evse.config.connectors; c++) {
+        write_connector(w, s, c);
+    }
+    ocpp_jw_arr_close(w);
+    ocpp_jw_obj_close(w);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Events and the message log                                                */
+/* ------------------------------------------------------------------------ */
+
+static sim_sse_t *sse_next(sim_t *sim, unsigned station)
+{
+    sim_sse_t *e = &sim->sse[sim->sse_seq % SIM_SSE_ENTRIES];
+    e->seq = sim->sse_seq;
+    e->station = station;
+    e->len = 0;
+    return e;
+}
+
+static void sse_commit(sim_t *sim, sim_sse_t *e, const char *type, ocpp_jw_t *w)
+{
+    size_t n = 0;
+    if (ocpp_jw_finish(w, &n) != OCPP_OK) {
+        return;
+    }
+    /* Shift the JSON right to put the "event:" line in front of it. */
+    char head[48];
+    int h = snprintf(head, sizeof head, "event: %s\ndata: ", type);
+    if (h < 0 || (size_t)h + n + 2 > sizeof e->text) {
+        return;
+    }
+    memmove(e->text + h, e->text, n);
+    memcpy(e->text, head, (size_t)h);
+    memcpy(e->text + (size_t)h + n, "\n\n", 2);
+    e->len = (uint16_t)((size_t)h + n + 2);
+    sim->sse_seq++;
+}
+
+void sim_emit_state(sim_station_t *s)
+{
+    sim_t *sim = s->sim;
+    sim_sse_t *e = sse_next(sim, s->index);
+    ocpp_jw_t w;
+    ocpp_jw_init(&w, e->text, sizeof e->text - 64);
+    write_station(&w, s);
+    if (ocpp_jw_status(&w) != OCPP_OK) { /* many connectors: just say which station */
+        ocpp_jw_init(&w, e->text, sizeof e->text - 64);
+        ocpp_jw_obj_open(&w);
+        ocpp_jw_kv_str(&w, "id", s->id);
+        ocpp_jw_obj_close(&w);
+    }
+    sse_commit(sim, e, "state", &w);
+    s->dirty = false;
+    s->last_state_ms = sim->now_ms;
+}
+
+static void iso_time(int64_t unix_ms, char *out, size_t cap)
+{
+    time_t t = (time_t)(unix_ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    size_t n = strftime(out, cap, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, cap - n, ".%03dZ", (int)(unix_ms % 1000));
+}
+
+static void write_log_entry(ocpp_jw_t *w, const sim_station_t *s, const sim_log_entry_t *e)
+{
+    char t[40];
+    iso_time(e->unix_ms, t, sizeof t);
+    ocpp_jw_obj_open(w);
+    ocpp_jw_kv_str(w, "station", s->id);
+    ocpp_jw_kv_int(w, "seq", e->seq);
+    ocpp_jw_kv_str(w, "time", t);
+    ocpp_jw_kv_str(w, "dir", e->out ? "out" : "in");
+    ocpp_jw_key(w, "text");
+    ocpp_jw_strn(w, e->text, e->len);
+    if (e->truncated) {
+        ocpp_jw_kv_bool(w, "truncated", true);
+    }
+    ocpp_jw_obj_close(w);
+}
+
+void sim_emit_message(sim_station_t *s, const sim_log_entry_t *e)
+{
+    sim_sse_t *ev = sse_next(s->sim, s->index);
+    ocpp_jw_t w;
+    ocpp_jw_init(&w, ev->text, sizeof ev->text - 64);
+    write_log_entry(&w, s, e);
+    sse_commit(s->sim, ev, "message", &w);
+}
+
+void sim_log_message(sim_station_t *s, bool out, const char *text, size_t len)
+{
+    sim_log_entry_t *e = &s->logs[s->log_seq % SIM_LOG_ENTRIES];
+    e->seq = s->log_seq++;
+    e->unix_ms = ocpp_posix_unix_time() * 1000 + (int64_t)(ocpp_posix_now_ms() % 1000u);
+    e->out = out;
+    e->truncated = len > sizeof e->text;
+    e->len = (uint16_t)(e->truncated ? sizeof e->text : len);
+    memcpy(e->text, text, e->len);
+    sim_emit_message(s, e);
+}
+
+void sim_station_changed(sim_station_t *s)
+{
+    s->dirty = true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Request bodies                                                            */
+/* ------------------------------------------------------------------------ */
+
+/** Parse the body: 1 = object in *root, 0 = empty body, -1 = answered with 400. */
+static int parse_body(const char *b, size_t n, ocpp_json_value_t *root, sim_reply_t *out)
+{
+    size_t i = 0;
+    while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) {
+        i++;
+    }
+    if (i == n) {
+        return 0;
+    }
+    ocpp_status_t st = ocpp_json_validate(b, n);
+    if (st != OCPP_OK) {
+        reply_error(out, 400, "malformed JSON body (%s)", ocpp_status_str(st));
+        return -1;
+    }
+    if (ocpp_json_root(b, n, root) != OCPP_OK || root->type != OCPP_JSON_OBJECT) {
+        reply_error(out, 400, "the body must be a JSON object");
+        return -1;
+    }
+    return 1;
+}
+
+typedef struct {
+    const char *body;
+    size_t len;
+} req_body_t;
+
+/** Parse the body once the route and method are known: false if answered with 400. */
+static bool load(const req_body_t *rb, ocpp_json_value_t *root, const ocpp_json_value_t **b,
+                 sim_reply_t *out)
+{
+    int r = parse_body(rb->body, rb->len, root, out);
+    *b = r == 1 ? root : NULL;
+    return r >= 0;
+}
+
+/** A member of the body: 1 found with the type, 0 absent (or null), -1 answered 400. */
+static int field(const ocpp_json_value_t *root, const char *key, ocpp_json_type_t type,
+                 const char *type_name, ocpp_json_value_t *v, sim_reply_t *out)
+{
+    if (root == NULL || ocpp_json_get(root, key, v) != OCPP_OK || v->type == OCPP_JSON_NULL) {
+        return 0;
+    }
+    if (v->type != type) {
+        reply_error(out, 400, "field \"%s\" must be %s", key, type_name);
+        return -1;
+    }
+    return 1;
+}
+
+/** A number field as fixed point in [lo, hi]: 1, 0 absent, -1 answered 400. */
+static int num_field(const ocpp_json_value_t *root, const char *key, unsigned scale, int64_t lo,
+                     int64_t hi, int64_t *out_v, sim_reply_t *out)
+{
+    ocpp_json_value_t v;
+    int r = field(root, key, OCPP_JSON_NUMBER, "a number", &v, out);
+    if (r != 1) {
+        return r;
+    }
+    if (ocpp_json_as_decimal(&v, scale, out_v) != OCPP_OK || *out_v < lo || *out_v > hi) {
+        reply_error(out, 400, "field \"%s\" is out of range", key);
+        return -1;
+    }
+    return 1;
+}
+
+static int str_field(const ocpp_json_value_t *root, const char *key, size_t max, char *buf,
+                     sim_reply_t *out)
+{
+    ocpp_json_value_t v;
+    int r = field(root, key, OCPP_JSON_STRING, "a string", &v, out);
+    if (r != 1) {
+        return r;
+    }
+    size_t n = 0;
+    if (ocpp_json_as_string(&v, buf, max + 1, &n) != OCPP_OK || strlen(buf) != n) {
+        reply_error(out, 400, "field \"%s\" must be a string of at most %zu characters", key, max);
+        return -1;
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Actions                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static void reply_connector(sim_reply_t *out, sim_station_t *s, uint8_t c)
+{
+    evse_poll(&s->evse); /* the library learns of the change now */
+    sim_station_changed(s);
+    char *buf = malloc(ANSWER_CAP);
+    ocpp_jw_t w;
+    ocpp_jw_init(&w, buf, buf != NULL ? ANSWER_CAP : 0);
+    write_connector(&w, s, c);
+    reply_jw(out, 200, &w, buf);
+    free(buf);
+}
+
+static void act_plug(sim_station_t *s, uint8_t c, const ocpp_json_value_t *root, sim_reply_t *out)
+{
+    int64_t amps = 0, wh = 0, soc = 0;
+    evse_sim_ev_t ev = {0};
+    int r1 = num_field(root, "evMaxCurrentA", 3, 1000, 80000, &amps, out);
+    int r2 = r1 < 0 ? -1 : num_field(root, "batteryWh", 0, 1, 1000000, &wh, out);
+    int r3 = r2 < 0 ? -1 : num_field(root, "socPercent", 1, 0, 1000, &soc, out);
+    if (r3 < 0) {
+        return;
+    }
+    ev.max_current_ma = (uint32_t)amps;
+    ev.battery_wh = (uint32_t)wh;
+    ev.soc_permille = (uint16_t)soc;
+    ev.soc_set = r3 == 1;
+    int64_t phases = 0;
+    if (num_field(root, "phases", 0, 1, 3, &phases, out) < 0) {
+        return;
+    }
+    ev.phases = (uint8_t)phases;
+    if (!evse_sim_plug(&s->board_sim, c, &ev)) {
+        reply_error(out, 409, "connector %u is already plugged", c);
+        return;
+    }
+    reply_connector(out, s, c);
+}
+
+static void act_ev(sim_station_t *s, uint8_t c, const ocpp_json_value_t *root, sim_reply_t *out)
+{
+    ocpp_json_value_t v;
+    bool on = false;
+    int r = field(root, "charging", OCPP_JSON_BOOL, "true or false", &v, out);
+    if (r == 0) {
+        reply_error(out, 400, "field \"charging\" (true or false) is required");
+    }
+    if (r != 1) {
+        return;
+    }
+    (void)ocpp_json_as_bool(&v, &on);
+    if (!evse_sim_ev_charging(&s->board_sim, c, on)) {
+        reply_error(out, 409, "no EV is plugged in at connector %u", c);
+        return;
+    }
+    reply_connector(out, s, c);
+}
+
+static bool parse_error_code(const char *s, ocpp_cp_error_t *out)
+{
+    for (int e = OCPP_ERROR_NO_ERROR; e <= OCPP_ERROR_WEAK_SIGNAL; e++) {
+        if (strcmp(s, ocpp_cp_error_str((ocpp_cp_error_t)e)) == 0) {
+            *out = (ocpp_cp_error_t)e;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void act_fault(sim_station_t *s, uint8_t c, const ocpp_json_value_t *root, sim_reply_t *out)
+{
+    char code[40] = "", info[51] = "", vendor[51] = "";
+    int r = str_field(root, "errorCode", sizeof code - 1, code, out);
+    if (r == 0) {
+        reply_error(out, 400, "field \"errorCode\" (a ChargePointErrorCode) is required");
+    }
+    if (r != 1 || str_field(root, "info", 50, info, out) < 0 ||
+        str_field(root, "vendorErrorCode", 50, vendor, out) < 0) {
+        return;
+    }
+    ocpp_cp_error_t err;
+    if (!parse_error_code(code, &err) || err == OCPP_ERROR_NO_ERROR) {
+        reply_error(out, 400, "\"%s\" is no ChargePointErrorCode for a fault (OCPP 1.6 §7.6)",
+                    code);
+        return;
+    }
+    (void)evse_fault(&s->evse, c, err, info, vendor);
+    reply_connector(out, s, c);
+}
+
+static void act_rfid(sim_station_t *s, const ocpp_json_value_t *root, sim_reply_t *out)
+{
+    char tag[21] = "";
+    int64_t c = 0;
+    int r = str_field(root, "idTag", 20, tag, out);
+    if (r == 0 || (r == 1 && tag[0] == '\0')) {
+        reply_error(out, 400, "field \"idTag\" (1..20 characters) is required");
+        return;
+    }
+    if (r < 0 || num_field(root, "connector", 0, 0, 255, &c, out) < 0) {
+        return;
+    }
+    if (c > s->evse.config.connectors) {
+        reply_error(out, 404, "no connector %u (this station has %u)", (unsigned)c,
+                    s->evse.config.connectors);
+        return;
+    }
+    if (!evse_sim_rfid(&s->board_sim, tag, (uint8_t)c)) {
+        reply_error(out, 409, "the card reader is busy (queue full)");
+        return;
+    }
+    evse_poll(&s->evse);
+    sim_station_changed(s);
+    reply_raw(out, 200, "{\"ok\":true}", 11);
+}
+
+static void act_network(sim_station_t *s, const ocpp_json_value_t *root, sim_reply_t *out)
+{
+    ocpp_json_value_t v;
+    bool on = false;
+    int r = field(root, "online", OCPP_JSON_BOOL, "true or false", &v, out);
+    if (r == 0) {
+        reply_error(out, 400, "field \"online\" (true or false) is required");
+    }
+    if (r != 1) {
+        return;
+    }
+    (void)ocpp_json_as_bool(&v, &on);
+    s->network_online = on;
+    ocpp_cp_set_network(&s->cp, on);
+    sim_station_changed(s);
+    reply_raw(out, 200, on ? "{\"online\":true}" : "{\"online\":false}", on ? 15 : 16);
+}
+
+static void get_log(sim_station_t *s, const char *since_s, sim_reply_t *out)
+{
+    uint32_t since = 0;
+    if (since_s != NULL) {
+        char *end;
+        unsigned long v = strtoul(since_s, &end, 10);
+        if (since_s[0] < '0' || since_s[0] > '9' || *end != '\0' || v > UINT32_MAX) {
+            reply_error(out, 400, "since must be a sequence number");
+            return;
+        }
+        since = (uint32_t)v;
+    }
+    size_t cap = SIM_LOG_ENTRIES * (SIM_LOG_TEXT * 2 + 200) + 256;
+    char *buf = malloc(cap);
+    ocpp_jw_t w;
+    ocpp_jw_init(&w, buf, buf != NULL ? cap : 0);
+    uint32_t first = s->log_seq > SIM_LOG_ENTRIES ? s->log_seq - SIM_LOG_ENTRIES : 0;
+    ocpp_jw_obj_open(&w);
+    ocpp_jw_kv_int(&w, "next", s->log_seq);
+    ocpp_jw_kv_int(&w, "first", first);
+    ocpp_jw_key(&w, "entries");
+    ocpp_jw_arr_open(&w);
+    for (uint32_t q = since > first ? since : first; q < s->log_seq; q++) {
+        write_log_entry(&w, s, &s->logs[q % SIM_LOG_ENTRIES]);
+    }
+    ocpp_jw_arr_close(&w);
+    ocpp_jw_obj_close(&w);
+    reply_jw(out, 200, &w, buf);
+    free(buf);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Routing                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/** Method check: true if `method` is one of `allow` ("GET", "POST, DELETE"...). */
+static bool method_ok(const char *method, const char *allow, sim_reply_t *out)
+{
+    size_t n = strlen(method);
+    for (const char *p = allow; (p = strstr(p, method)) != NULL; p += n) {
+        if ((p == allow || p[-1] == ' ') && (p[n] == '\0' || p[n] == ',')) {
+            return true;
+        }
+    }
+    reply_error(out, 405, "method %s not allowed here (allowed: %s)", method, allow);
+    out->allow = allow;
+    return false;
+}
+
+static void route_connector(sim_station_t *s, const char *method, const char *rest,
+                            const req_body_t *rb, sim_reply_t *out)
+{
+    char *end;
+    unsigned long c = strtoul(rest, &end, 10);
+    if (rest[0] < '0' || rest[0] > '9' || c < 1 || c > s->evse.config.connectors ||
+        (*end != '/' && *end != '\0')) {
+        reply_error(out, 404, "no connector %.*s (this station has %u)", (int)strcspn(rest, "/"),
+                    rest, s->evse.config.connectors);
+        return;
+    }
+    const char *act = *end == '/' ? end + 1 : "";
+    uint8_t k = (uint8_t)c;
+    ocpp_json_value_t root;
+    const ocpp_json_value_t *b = NULL;
+    if (strcmp(act, "plug") == 0) {
+        if (method_ok(method, "POST", out) && load(rb, &root, &b, out)) {
+            act_plug(s, k, b, out);
+        }
+    } else if (strcmp(act, "unplug") == 0) {
+        if (method_ok(method, "POST", out)) {
+            if (!evse_sim_unplug(&s->board_sim, k)) {
+                reply_error(out, 409, "connector %u is not plugged", k);
+            } else {
+                reply_connector(out, s, k);
+            }
+        }
+    } else if (strcmp(act, "ev") == 0) {
+        if (method_ok(method, "POST", out) && load(rb, &root, &b, out)) {
+            act_ev(s, k, b, out);
+        }
+    } else if (strcmp(act, "fault") == 0) {
+        if (method_ok(method, "POST, DELETE", out)) {
+            if (!load(rb, &root, &b, out)) {
+                return;
+            }
+            if (strcmp(method, "DELETE") == 0) {
+                (void)evse_fault(&s->evse, k, OCPP_ERROR_NO_ERROR, NULL, NULL);
+                reply_connector(out, s, k);
+            } else {
+                act_fault(s, k, b, out);
+            }
+        }
+    } else if (act[0] == '\0') {
+        if (method_ok(method, "GET", out)) {
+            reply_connector(out, s, k);
+        }
+    } else {
+        reply_error(out, 404, "unknown path");
+    }
+}
+
+static void route_station(sim_station_t *s, const char *method, const char *rest, const char *since,
+                          const char *body, size_t len, sim_reply_t *out)
+{
+    ocpp_json_value_t root;
+    const ocpp_json_value_t *b = NULL;
+    const req_body_t rb = {body, len};
+    if (strcmp(rest, "state") == 0 || rest[0] == '\0') {
+        if (method_ok(method, "GET", out)) {
+            char *buf = malloc(ANSWER_CAP);
+            ocpp_jw_t w;
+            ocpp_jw_init(&w, buf, buf != NULL ? ANSWER_CAP : 0);
+            write_station(&w, s);
+            reply_jw(out, 200, &w, buf);
+            free(buf);
+        }
+    } else if (strcmp(rest, "events") == 0) {
+        if (method_ok(method, "GET", out)) {
+            out->sse = true;
+            out->sse_station = (int)s->index;
+            out->status = 200;
+        }
+    } else if (strcmp(rest, "log") == 0) {
+        if (method_ok(method, "GET", out)) {
+            get_log(s, since, out);
+        }
+    } else if (strcmp(rest, "rfid") == 0) {
+        if (method_ok(method, "POST", out) && load(&rb, &root, &b, out)) {
+            act_rfid(s, b, out);
+        }
+    } else if (strcmp(rest, "network") == 0) {
+        if (method_ok(method, "POST", out) && load(&rb, &root, &b, out)) {
+            act_network(s, b, out);
+        }
+    } else if (strncmp(rest, "connectors/", 11) == 0) {
+        route_connector(s, method, rest + 11, &rb, out);
+    } else {
+        reply_error(out, 404, "unknown path");
+    }
+}
+
+static void list_stations(sim_t *sim, sim_reply_t *out)
+{
+    size_t cap = 256 + (size_t)sim->n * 160;
+    char *buf = malloc(cap);
+    ocpp_jw_t w;
+    ocpp_jw_init(&w, buf, buf != NULL ? cap : 0);
+    ocpp_jw_obj_open(&w);
+    ocpp_jw_key(&w, "stations");
+    ocpp_jw_arr_open(&w);
+    for (unsigned i = 0; i < sim->n; i++) {
+        ocpp_jw_obj_open(&w);
+        ocpp_jw_kv_str(&w, "id", sim->st[i].id);
+        ocpp_jw_kv_str(&w, "connection", conn_name(ocpp_cp_connection(&sim->st[i].cp)));
+        ocpp_jw_kv_int(&w, "connectors", sim->st[i].evse.config.connectors);
+        ocpp_jw_obj_close(&w);
+    }
+    ocpp_jw_arr_close(&w);
+    ocpp_jw_obj_close(&w);
+    reply_jw(out, 200, &w, buf);
+    free(buf);
+}
+
+static void route(sim_t *sim, const char *method, const char *url, const char *since,
+                  const char *body, size_t len, sim_reply_t *out)
+{
+    if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0) {
+        if (method_ok(method, "GET", out)) {
+            reply_raw(out, 200, sim_dashboard_html, strlen(sim_dashboard_html));
+            out->content_type = "text/html; charset=utf-8";
+        }
+        return;
+    }
+    if (strcmp(url, "/api/stations") == 0) {
+        if (method_ok(method, "GET", out)) {
+            list_stations(sim, out);
+        }
+        return;
+    }
+    if (strncmp(url, "/api/stations/", 14) == 0) {
+        const char *id = url + 14;
+        size_t n = strcspn(id, "/");
+        for (unsigned i = 0; i < sim->n; i++) {
+            if (strlen(sim->st[i].id) == n && strncmp(sim->st[i].id, id, n) == 0) {
+                route_station(&sim->st[i], method, id[n] == '/' ? id + n + 1 : "", since, body, len,
+                              out);
+                return;
+            }
+        }
+        reply_error(out, 404, "no station %.*s", (int)(n > 60 ? 60 : n), id);
+        return;
+    }
+    if (strcmp(url, "/api/events") == 0) {
+        if (method_ok(method, "GET", out)) {
+            out->sse = true;
+            out->sse_station = -1;
+            out->status = 200;
+        }
+        return;
+    }
+    if (strncmp(url, "/api/", 5) == 0) {
+        if (sim->n != 1) {
+            reply_error(out, 404, "%u stations: use /api/stations/{id}%s", sim->n, url + 4);
+            return;
+        }
+        route_station(&sim->st[0], method, url + 5, since, body, len, out);
+        return;
+    }
+    reply_error(out, 404, "unknown path");
+}
+
+void sim_api(sim_t *sim, const char *method, const char *url, const char *since, const char *body,
+             size_t len, bool too_large, sim_reply_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (too_large) {
+        reply_error(out, 413, "request body over %u bytes", SIM_BODY_MAX);
+        return;
+    }
+    route(sim, method, url, since, body, len, out);
+}

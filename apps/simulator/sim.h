@@ -1,0 +1,114 @@
+/**
+ * @file sim.h
+ * @brief ocpp-sim internals shared by main.c (stations, loop), http.c (the
+ *        libmicrohttpd glue and routing), api.c (REST handlers, JSON) and
+ *        dashboard.c (the embedded page).
+ */
+#ifndef SIM_H
+#define SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ocpp/evse.h"
+#include "ocpp/evse_sim.h"
+#include "ocpp/ocpp_cp.h"
+#include "ocpp/ocpp_posix.h"
+#include "ocpp/ocpp_ws.h"
+
+#define SIM_RX_CAP      8192u
+#define SIM_TX_CAP      4096u
+#define SIM_LOG_ENTRIES 128u  /**< OCPP messages kept per station. */
+#define SIM_LOG_TEXT    1536u /**< Longer messages are cut (flagged "truncated"). */
+#define SIM_SSE_ENTRIES 512u  /**< Server-sent events kept for slow clients. */
+#define SIM_SSE_TEXT    4096u
+#define SIM_BODY_MAX    65536u /**< Request bodies above this get 413. */
+
+/** One OCPP message in a station's log ring. */
+typedef struct {
+    uint32_t seq;
+    int64_t unix_ms;
+    bool out; /**< true: sent by the charge point. */
+    bool truncated;
+    uint16_t len;
+    char text[SIM_LOG_TEXT];
+} sim_log_entry_t;
+
+/** One simulated charge point. */
+typedef struct sim_station {
+    struct sim *sim;
+    unsigned index;
+    char id[OCPP_CP_IDENTITY_MAX + 1];
+    char dir[512];
+    ocpp_posix_net_t net;
+    ocpp_net_port_t net_port;
+    ocpp_ws_t ws;
+    ocpp_msg_port_t msg_port;
+    ocpp_posix_storage_t store;
+    ocpp_storage_port_t store_port;
+    ocpp_posix_log_t log;
+    ocpp_cp_t cp;
+    evse_sim_t board_sim;
+    evse_board_t board;
+    evse_t evse;
+    bool network_online;
+    bool dirty; /**< Something changed: send a state event. */
+    uint32_t last_state_ms;
+    uint32_t log_seq; /**< Next sequence number. */
+    sim_log_entry_t logs[SIM_LOG_ENTRIES];
+    uint8_t rx[SIM_RX_CAP];
+    char tx[SIM_TX_CAP];
+} sim_station_t;
+
+/** One server-sent event in the shared ring. */
+typedef struct {
+    uint64_t seq;
+    unsigned station; /**< Index of the station it is about. */
+    uint16_t len;
+    char text[SIM_SSE_TEXT]; /**< "event: ...\ndata: ...\n\n" */
+} sim_sse_t;
+
+/** The process: all stations, the HTTP server, the event ring. */
+typedef struct sim {
+    sim_station_t *st;
+    unsigned n;
+    unsigned connectors;
+    struct MHD_Daemon *httpd;
+    struct sse_client *sse_clients;
+    uint64_t sse_seq; /**< Next event sequence number. */
+    sim_sse_t *sse;   /**< SIM_SSE_ENTRIES */
+    uint32_t now_ms;
+} sim_t;
+
+/* api.c */
+/** A finished API answer: status, JSON body (malloc'd), optional Allow header. */
+typedef struct {
+    unsigned status;
+    char *body;
+    size_t len;
+    const char *allow;
+    const char *content_type;
+    bool sse;        /**< Start an event stream instead (station filter below). */
+    int sse_station; /**< -1: all stations. */
+} sim_reply_t;
+
+void sim_api(sim_t *sim, const char *method, const char *url, const char *query_since,
+             const char *body, size_t body_len, bool body_too_large, sim_reply_t *out);
+void sim_station_changed(sim_station_t *s);
+void sim_emit_state(sim_station_t *s);
+void sim_emit_message(sim_station_t *s, const sim_log_entry_t *e);
+void sim_log_message(sim_station_t *s, bool out, const char *text, size_t len);
+
+/* http.c */
+int sim_http_start(sim_t *sim, const char *hostport);
+void sim_http_run(sim_t *sim);
+void sim_http_wake(sim_t *sim);
+int sim_http_fd(const sim_t *sim);
+uint32_t sim_http_timeout(const sim_t *sim, uint32_t max_ms);
+void sim_http_stop(sim_t *sim);
+
+/* dashboard.c */
+extern const char sim_dashboard_html[];
+
+#endif /* SIM_H */
