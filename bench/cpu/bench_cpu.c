@@ -14,6 +14,8 @@
  * every CALL it sends is answered by a generic CSMS (Accepted, transaction
  * id 1) and the answer handled in the same op.
  */
+#define _POSIX_C_SOURCE 199309L /* clock_gettime */
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
