@@ -670,22 +670,33 @@ static void fmt_phase(const ocpp_cfg_t *cfg, sink_t *o)
     }
 }
 
+/*
+ * SupportedFeatureProfiles lists only what is both compiled in and
+ * implemented (OCPP 1.6 §3.3: the CSMS relies on it). Set a profile's flag
+ * to its OCPP_CONFIG_PROFILE_* macro when its messages land.
+ */
+#define IMPL_FIRMWARE       0
+#define IMPL_LOCAL_AUTH     0
+#define IMPL_RESERVATION    0
+#define IMPL_SMART_CHARGING 0
+#define IMPL_REMOTE_TRIGGER OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
+
 static void fmt_profiles(sink_t *o)
 {
     sink_item(o, "Core");
-#if OCPP_CONFIG_PROFILE_FIRMWARE
+#if IMPL_FIRMWARE
     sink_item(o, "FirmwareManagement");
 #endif
-#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
+#if IMPL_LOCAL_AUTH
     sink_item(o, "LocalAuthListManagement");
 #endif
-#if OCPP_CONFIG_PROFILE_RESERVATION
+#if IMPL_RESERVATION
     sink_item(o, "Reservation");
 #endif
-#if OCPP_CONFIG_PROFILE_SMART_CHARGING
+#if IMPL_SMART_CHARGING
     sink_item(o, "SmartCharging");
 #endif
-#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
+#if IMPL_REMOTE_TRIGGER
     sink_item(o, "RemoteTrigger");
 #endif
 }

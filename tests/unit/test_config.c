@@ -93,7 +93,8 @@ static const spec_key_t spec_keys[] = {
     {"StopTxnSampledDataMaxLength", true, "8"},
     /* §9.1.29 SupportedFeatureProfiles "required R CSL" */
     {"SupportedFeatureProfiles", true,
-     "Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger"},
+     /* only the profiles implemented so far */
+     "Core,RemoteTrigger"},
     /* §9.1.31 TransactionMessageAttempts, §9.1.32 TransactionMessageRetryInterval "required
        RW integer" */
     {"TransactionMessageAttempts", false, "3"},
