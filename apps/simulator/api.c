@@ -580,6 +580,8 @@ static void route_station(sim_station_t *s, const char *method, const char *rest
     ocpp_json_value_t root;
     const ocpp_json_value_t *b = NULL;
     const req_body_t rb = {body, len};
+    /* Bring the physics up to now: energy up to this instant is metered before a change. */
+    evse_sim_step(&s->board_sim, ocpp_posix_now_ms());
     if (strcmp(rest, "state") == 0 || rest[0] == '\0') {
         if (method_ok(method, "GET", out)) {
             char *buf = malloc(ANSWER_CAP);
