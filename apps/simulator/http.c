@@ -62,6 +62,9 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
     sim_t *sim = c->sim;
     size_t n = 0;
     (void)pos;
+    if (sim->httpd_stopping) {
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    }
     if (!c->hello) {
         static const char hello[] = ": ocpp-sim events\n\n";
         c->hello = true;
@@ -285,6 +288,15 @@ uint32_t sim_http_timeout(const sim_t *sim, uint32_t max_ms)
 void sim_http_stop(sim_t *sim)
 {
     if (sim->httpd != NULL) {
+        /* MHD aborts when stopped with suspended connections: end the streams first. */
+        sim->httpd_stopping = true;
+        for (sse_client_t *c = sim->sse_clients; c != NULL; c = c->next_client) {
+            if (c->suspended) {
+                c->suspended = false;
+                MHD_resume_connection(c->conn);
+            }
+        }
+        MHD_run(sim->httpd);
         MHD_stop_daemon(sim->httpd);
         sim->httpd = NULL;
     }

@@ -76,6 +76,7 @@ typedef struct sim {
     unsigned connectors;
     struct MHD_Daemon *httpd;
     struct sse_client *sse_clients;
+    bool httpd_stopping;
     uint64_t sse_seq; /**< Next event sequence number. */
     sim_sse_t *sse;   /**< SIM_SSE_ENTRIES */
     uint32_t now_ms;
