@@ -1037,9 +1037,7 @@ ocpp_status_t ocpp_flash_store_remove(ocpp_flash_store_t *store, const char *key
     if (k == 0 || (r.flags & F_TOMB)) {
         return OCPP_OK;
     }
-    st = put(store, F_TOMB, key, klen, NULL, 0);
-    /* A tombstone is never larger than what it hides; NOMEM would mean a broken flash. */
-    return st == OCPP_OK ? OCPP_OK : OCPP_ERR_IO;
+    return put(store, F_TOMB, key, klen, NULL, 0);
 }
 
 ocpp_status_t ocpp_flash_store_stats(ocpp_flash_store_t *store, ocpp_flash_store_stats_t *out)
@@ -1082,7 +1080,8 @@ static ocpp_status_t port_write(void *ctx, const char *key, const uint8_t *data,
 
 static ocpp_status_t port_remove(void *ctx, const char *key)
 {
-    return ocpp_flash_store_remove((ocpp_flash_store_t *)ctx, key);
+    ocpp_status_t st = ocpp_flash_store_remove((ocpp_flash_store_t *)ctx, key);
+    return st == OCPP_ERR_NOMEM ? OCPP_ERR_IO : st; /* the port promises OK or IO */
 }
 
 void ocpp_flash_store_port(ocpp_flash_store_t *store, ocpp_storage_port_t *port)

@@ -160,8 +160,12 @@ ocpp_status_t ocpp_flash_store_write(ocpp_flash_store_t *store, const char *key,
 
 /**
  * Remove record `key` (write a tombstone; nothing is written if it does not
- * exist).
+ * exist). Atomic like a write: the record stays until its tombstone is
+ * committed, so the tombstone needs room too.
  * @return OCPP_OK (also if it did not exist); OCPP_ERR_PARAM for a bad key;
+ *         OCPP_ERR_NOMEM if the live records fill the store so completely
+ *         that not even the tombstone fits (the port's remove() reports this
+ *         as OCPP_ERR_IO, as ocpp_port.h allows no other error);
  *         OCPP_ERR_IO if the driver failed.
  */
 ocpp_status_t ocpp_flash_store_remove(ocpp_flash_store_t *store, const char *key);
