@@ -128,6 +128,9 @@ void evse_sim_step(evse_sim_t *s, uint32_t now_ms)
         return;
     }
     uint32_t dt = now_ms - s->now_ms; /* wraps correctly */
+    if ((int32_t)dt < 0) {
+        return; /* an earlier reading of the clock than the last one: time never runs back */
+    }
     s->now_ms = now_ms;
     uint64_t scaled = (uint64_t)dt * s->speed_milli + s->frac;
     s->frac = (uint32_t)(scaled % 1000u);

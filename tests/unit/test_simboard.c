@@ -177,11 +177,23 @@ static void test_speed_and_wrap(void **state)
     assert_int_equal(snap(f, 1).energy_wh, 11040);
 
     fx_t *g = fx_new(1);
-    evse_sim_step(&g->sim, UINT32_MAX - 499u); /* idle until near the wrap */
+    for (uint32_t t = 1000u + 0x40000000u; t > 1000u; t += 0x40000000u) {
+        evse_sim_step(&g->sim, t); /* idle, in steps of 12 days, until near the wrap */
+    }
+    evse_sim_step(&g->sim, UINT32_MAX - 499u);
     start_charging(g, 1, NULL);
     evse_sim_step(&g->sim, 500u); /* 1000 ms across the wrap */
     assert_int_equal(snap(g, 1).energy_wh, 3);
     assert_int_equal(snap(g, 1).energy_mwh, 66);
+
+    /* A stale (earlier) time is ignored, not taken as a 49-day jump forward. */
+    fx_t *k = fx_new(1);
+    start_charging(k, 1, NULL);
+    evse_sim_step(&k->sim, 2000);
+    evse_sim_step(&k->sim, 1999);
+    assert_int_equal(snap(k, 1).energy_wh, 3);
+    evse_sim_step(&k->sim, 3000);
+    assert_int_equal(snap(k, 1).energy_wh, 6);
 }
 
 /* Thermal model: the connector warms with I^2 towards its target, cools back. */

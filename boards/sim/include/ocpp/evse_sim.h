@@ -115,7 +115,8 @@ void evse_sim_set_speed(evse_sim_t *s, uint32_t speed_milli);
  * @brief Advance the physics to monotonic time `now_ms` (may wrap): the EV
  *        draws min(PWM offer, its limit, its curve) while the relay is closed
  *        and it asks for energy (pilot C); the meter integrates that power.
- *        The first call only sets the clock.
+ *        The first call only sets the clock; a time before the last one
+ *        (callers that read the clock at different places) is ignored.
  */
 void evse_sim_step(evse_sim_t *s, uint32_t now_ms);
 
