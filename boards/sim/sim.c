@@ -128,7 +128,7 @@ void evse_sim_step(evse_sim_t *s, uint32_t now_ms)
         return;
     }
     uint32_t dt = now_ms - s->now_ms; /* wraps correctly */
-    if ((int32_t)dt < 0) {
+    if (dt > 0x7FFFFFFFu) {
         return; /* an earlier reading of the clock than the last one: time never runs back */
     }
     s->now_ms = now_ms;
