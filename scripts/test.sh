@@ -131,7 +131,7 @@ if dpkg-query -W -f='${Status}' libcmocka-dev:i386 2>/dev/null | grep -q 'instal
     fi
     build "m32" "$root/build-m32" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS=-m32 \
         -DOCPP_BUILD_PORT_POSIX=$m32_posix -DOCPP_BUILD_APPS=OFF "${no_gates[@]}"
-    tests "m32 ctest" "$root/build-m32" -R '^unit\.'
+    tests "m32 ctest" "$root/build-m32" -R '^(unit|fuzz)\.'
 else
     echo "  (libcmocka-dev:i386 not installed: core library only, no unit tests)"
     build "m32 core" "$root/build-m32" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS=-m32 \
