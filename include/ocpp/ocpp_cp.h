@@ -423,6 +423,9 @@ typedef struct {
     ocpp_cp_auth_purpose_t auth;
     bool auth_sent;
     uint8_t auth_connector;
+    uint8_t floating; /**< A card presented for any connector while none was plugged
+                           in: its authorization moves to the first connector plugged
+                           in (0: none). */
     char auth_tag[OCPP_ID_TAG_MAX + 1];
     ocpp_auth_status_t last_auth; /**< Outcome of the last authorization. */
     ocpp_auth_cache_t cache;

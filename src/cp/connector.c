@@ -473,7 +473,41 @@ ocpp_status_t ocpp_cp_present_id(ocpp_cp_t *cp, uint8_t connector, const char *i
     if (!ocpp_cp_can_start(cp, c)) {
         return OCPP_ERR_STATE;
     }
-    return ocpp_cp_authorize_start(cp, c, id_tag);
+    ocpp_status_t st = ocpp_cp_authorize_start(cp, c, id_tag);
+    if (st == OCPP_OK) {
+        /* A card for "any connector" while none is plugged in: the user has
+         * not chosen yet; the first connector plugged in takes it. */
+        cp->floating = (connector == 0u && !cp->conns[c].plugged) ? c : 0u;
+    }
+    return st;
+}
+
+/**
+ * Connector `to` was plugged in: if a floating authorization waits on another
+ * connector that is still unplugged, move it (pending or decided) to `to`.
+ */
+static void take_floating(ocpp_cp_t *cp, uint8_t to)
+{
+    uint8_t from = cp->floating;
+    cp->floating = 0u;
+    ocpp_cp_connector_t *f = &cp->conns[from];
+    ocpp_cp_connector_t *t = &cp->conns[to];
+    if (from == 0u || from == to || f->plugged || f->tx || t->authorized || t->tx ||
+        !ocpp_cp_can_start(cp, to)) {
+        return;
+    }
+    if (cp->auth == OCPP_CP_AUTH_START && cp->auth_connector == from) {
+        cp->auth_connector = to; /* the answer is still to come */
+    } else if (f->authorized) {
+        copy_str(t->tag, sizeof t->tag, f->tag);
+        copy_str(t->parent, sizeof t->parent, f->parent);
+        t->authorized = true;
+        t->authorized_ms = f->authorized_ms;
+        f->authorized = false;
+        f->tag[0] = '\0';
+        f->parent[0] = '\0';
+        ocpp_cp_update(cp, from);
+    }
 }
 
 ocpp_status_t ocpp_cp_plugged(ocpp_cp_t *cp, uint8_t connector, bool plugged)
@@ -503,6 +537,7 @@ ocpp_status_t ocpp_cp_plugged(ocpp_cp_t *cp, uint8_t connector, bool plugged)
         }
     } else {
         k->ev_disconnected = false;
+        take_floating(cp, connector);
         if (k->authorized && !k->tx && ocpp_cp_can_start(cp, connector)) {
             tx_start(cp, connector);
             return OCPP_OK;

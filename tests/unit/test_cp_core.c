@@ -307,6 +307,57 @@ static void test_a2_b3_c4_d3(void **s)
     assert_string_equal(info.id_tag, "TAG1");
 }
 
+/* A card presented for "any connector" (ocpp_cp_present_id(cp, 0, ...)) while
+ * nothing is plugged in binds to the connector the user plugs in next, within
+ * ConnectionTimeOut (§3.6: the transaction starts once "the EV ... is
+ * connected" after authorization). Both while the Authorize is pending and
+ * after it was accepted. */
+static void test_card_first_any_connector_follows_plug(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 0, "ANY1"), OCPP_OK);
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "Authorize"));
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING);
+    ocpp_cp_plugged(&x->cp, 2, true);
+    ack_status(x);
+    assert_true(is_call(last(x), "StartTransaction"));
+    assert_non_null(strstr(last(x), "\"connectorId\":2,\"idTag\":\"ANY1\""));
+    reply(x, "{\"transactionId\":7,\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+    assert_true(x->permit[2]);
+    assert_false(x->permit[1]);
+
+    /* Pending Authorize: the answer lands on the connector plugged meanwhile. */
+    x = fx_boot();
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 0, "ANY2"), OCPP_OK);
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "Authorize"));
+    ocpp_cp_plugged(&x->cp, 2, true);
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    assert_true(is_call(last(x), "StartTransaction"));
+    assert_non_null(strstr(last(x), "\"connectorId\":2,\"idTag\":\"ANY2\""));
+
+    /* A card for a named connector does not float. */
+    x = fx_boot();
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "ONE"), OCPP_OK);
+    step(x, 0);
+    ack_status(x);
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    ocpp_cp_plugged(&x->cp, 2, true);
+    ack_status(x);
+    assert_false(is_call(last(x), "StartTransaction"));
+    assert_false(x->permit[2]);
+}
+
 /* §4.9 C6 "Transaction is stopped by user ... and further user action is
  * required (e.g. remove cable)", F1 "All user actions completed"; §4.1 no
  * Authorize for the same card; §4.10 reason omitted = Local. */
@@ -804,6 +855,7 @@ static void test_txqueue_patch_and_drop(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_card_first_any_connector_follows_plug),
         cmocka_unit_test(test_a2_b3_c4_d3),
         cmocka_unit_test(test_c6_f1_stop_same_card),
         cmocka_unit_test(test_a9_i1_fault_and_warning),
