@@ -78,14 +78,12 @@ static void write_connector(ocpp_jw_t *w, const sim_station_t *s, uint8_t c)
     ocpp_cp_error_t err = k.error;
     int32_t tx = -1;
     const char *tag = "";
-#if SIM_HAVE_CP_INPUTS
     ocpp_cp_connector_info_t info;
     if (ocpp_cp_connector_info(&s->cp, c, &info) == OCPP_OK) {
         err = info.error;
         tx = info.in_transaction ? info.transaction_id : -1;
         tag = info.id_tag;
     }
-#endif
     static const char pilots[] = "ABCDEF";
     char pilot[2] = {pilots[b.pilot], '\0'};
     ocpp_jw_obj_open(w);

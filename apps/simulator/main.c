@@ -179,60 +179,9 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
 /* Charge point inputs                                                       */
 /* ------------------------------------------------------------------------ */
 
-#if !SIM_HAVE_CP_INPUTS
-/* Until the library implements the connector inputs (ocpp_cp_plugged() ...),
- * the simulator sets the connector status itself so that it runs and is
- * drivable; no transactions are possible in this mode. */
-static ocpp_status_t fb_plugged(void *cp, uint8_t c, bool v)
-{
-    return ocpp_cp_set_status(cp, c, v ? OCPP_STATUS_PREPARING : OCPP_STATUS_AVAILABLE,
-                              OCPP_ERROR_NO_ERROR);
-}
-
-static ocpp_status_t fb_ev_ready(void *cp, uint8_t c, bool v)
-{
-    (void)cp;
-    (void)c;
-    (void)v;
-    return OCPP_OK;
-}
-
-static ocpp_status_t fb_present_id(void *cp, uint8_t c, const char *tag)
-{
-    (void)cp;
-    (void)c;
-    (void)tag;
-    return OCPP_ERR_UNSUPPORTED;
-}
-
-static ocpp_status_t fb_stop(void *cp, uint8_t c, ocpp_stop_reason_t r)
-{
-    (void)cp;
-    (void)c;
-    (void)r;
-    return OCPP_ERR_STATE;
-}
-
-static ocpp_status_t fb_fault(void *cp, uint8_t c, ocpp_cp_error_t e, const char *info,
-                              const char *vendor)
-{
-    (void)info;
-    (void)vendor;
-    return ocpp_cp_set_status(
-        cp, c, e != OCPP_ERROR_NO_ERROR ? OCPP_STATUS_FAULTED : OCPP_STATUS_AVAILABLE, e);
-}
-
-static const evse_cp_ops_t g_fallback_ops = {fb_plugged, fb_ev_ready, fb_present_id, fb_stop,
-                                             fb_fault};
-#endif
-
 static const evse_cp_ops_t *cp_ops(void)
 {
-#if SIM_HAVE_CP_INPUTS
     return evse_cp_ops_library();
-#else
-    return &g_fallback_ops;
-#endif
 }
 
 static void on_event(void *ctx, const ocpp_cp_event_t *ev)
