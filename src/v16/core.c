@@ -328,16 +328,27 @@ static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t
                                               ocpp_jw_t *w, const char **desc)
 {
     ocpp_cp_t *cp = ctx;
-    char key[51];
-    char value[501];
-    ocpp_rpc_err_t e = ocpp_rpc_get_string(payload, "key", true, 50u, key, sizeof key, desc);
-    if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_string(payload, "value", true, 500u, value, sizeof value, desc);
+    /* Sized for what a key can hold, not for the schema's CiString50/500:
+     * a valid key or value that does not fit here cannot match any key
+     * (OCPP_CFG_KEY_MAX, OCPP_CFG_VALUE_MAX), so it is answered without being
+     * decoded; this keeps ~300 bytes off the stack. */
+    char key[OCPP_CFG_KEY_MAX + 1];
+    char value[OCPP_CFG_VALUE_MAX + 1];
+    ocpp_cfg_result_t r = OCPP_CFG_REJECTED;
+    ocpp_rpc_err_t ek = ocpp_rpc_get_string(payload, "key", true, 50u, key, sizeof key, desc);
+    ocpp_rpc_err_t ev =
+        ocpp_rpc_get_string(payload, "value", true, 500u, value, sizeof value, desc);
+    if (ek != OCPP_RPC_OK && ek != OCPP_RPC_ERR_INTERNAL) {
+        return ek; /* missing, wrong type, longer than 50 characters */
     }
-    if (e != OCPP_RPC_OK) {
-        return e;
+    if (ev != OCPP_RPC_OK && ev != OCPP_RPC_ERR_INTERNAL) {
+        return ev;
     }
-    ocpp_cfg_result_t r = ocpp_cfg_change(&cp->cfg, key, value);
+    if (ek == OCPP_RPC_ERR_INTERNAL) {
+        r = OCPP_CFG_NOT_SUPPORTED; /* 50 multi-byte characters: no such key */
+    } else if (ev == OCPP_RPC_OK) {
+        r = ocpp_cfg_change(&cp->cfg, key, value);
+    } /* else a value longer than any key accepts: Rejected */
     if (r == OCPP_CFG_ACCEPTED || r == OCPP_CFG_REBOOT_REQUIRED) {
         ocpp_cp_config_applied(cp, key);
     }

@@ -445,6 +445,23 @@ static void test_change_configuration(void **s)
     push(&x->f, "[2,\"c4\",\"ChangeConfiguration\",{\"key\":\"HeartbeatInterval\"}]");
     step(x, 0);
     assert_true(strncmp(last(x), "[4,\"c4\",", 8) == 0);
+    /* §6.9 value is CiString500: 300 characters are valid but no key takes
+     * them (Rejected); 501 are a PropertyConstraintViolation. */
+    char big[700];
+    memset(big, 0, sizeof big);
+    strcpy(big, "[2,\"c5\",\"ChangeConfiguration\",{\"key\":\"HeartbeatInterval\",\"value\":\"");
+    memset(big + strlen(big), '7', 300);
+    strcat(big, "\"}]");
+    push(&x->f, big);
+    step(x, 0);
+    assert_string_equal(last(x), "[3,\"c5\",{\"status\":\"Rejected\"}]");
+    memset(big, 0, sizeof big);
+    strcpy(big, "[2,\"c6\",\"ChangeConfiguration\",{\"key\":\"HeartbeatInterval\",\"value\":\"");
+    memset(big + strlen(big), '7', 501);
+    strcat(big, "\"}]");
+    push(&x->f, big);
+    step(x, 0);
+    assert_true(strncmp(last(x), "[4,\"c6\",\"PropertyConstraintViolation\"", 37) == 0);
     int n = x->f.n_sent;
     step(x, 7000);
     assert_int_equal(x->f.n_sent, n + 1);
