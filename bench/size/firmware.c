@@ -226,8 +226,6 @@ static void use_cp(void)
     ocpp_cp_set_callbacks(&cp, &cb);
     ocpp_cp_set_network(&cp, fw_in != 0u);
     ocpp_cp_set_time(&cp, (int64_t)fw_in);
-    sink((uintptr_t)ocpp_cp_set_status(&cp, (uint8_t)fw_in, (ocpp_cp_status_t)fw_in,
-                                       (ocpp_cp_error_t)fw_in));
     sink((uintptr_t)ocpp_cp_config_set(&cp, "HeartbeatInterval", "60"));
     sink((uintptr_t)ocpp_cp_plugged(&cp, (uint8_t)fw_in, fw_in != 1u));
     sink((uintptr_t)ocpp_cp_ev_ready(&cp, (uint8_t)fw_in, fw_in != 2u));

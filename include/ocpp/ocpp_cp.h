@@ -489,17 +489,6 @@ ocpp_cp_conn_t ocpp_cp_connection(const ocpp_cp_t *cp);
  */
 void ocpp_cp_set_network(ocpp_cp_t *cp, bool enabled);
 
-/**
- * @deprecated The status is derived by the connector state machine from the
- * inputs below; this shim only remains until tests/fuzz/fuzz_cp.c moves to
- * ocpp_cp_fault() / ocpp_cp_plugged(), and will be removed. It maps
- * OCPP_STATUS_FAULTED to ocpp_cp_fault(error, or OtherError) and any other
- * status to ocpp_cp_fault(error) (a warning or no error).
- * @return OCPP_OK or OCPP_ERR_PARAM.
- */
-ocpp_status_t ocpp_cp_set_status(ocpp_cp_t *cp, uint8_t connector, ocpp_cp_status_t status,
-                                 ocpp_cp_error_t error);
-
 /** @brief A connector's current status (connector 0 = the charge point). */
 ocpp_cp_status_t ocpp_cp_status(const ocpp_cp_t *cp, uint8_t connector);
 
@@ -528,7 +517,8 @@ ocpp_status_t ocpp_cp_ev_ready(ocpp_cp_t *cp, uint8_t connector, bool ready);
  *        (the one with a transaction of this tag, else the one plugged in
  *        without a transaction, else the first free one).
  * @return OCPP_OK (processing; the outcome is reported by events),
- *         OCPP_ERR_PARAM (bad connector, empty tag or longer than 20),
+ *         OCPP_ERR_PARAM (bad connector, empty tag, longer than 20 bytes,
+ *         not valid UTF-8 or with control characters),
  *         OCPP_ERR_BUSY (an authorization is already in progress),
  *         OCPP_ERR_STATE (no connector can take it).
  */
@@ -545,8 +535,9 @@ ocpp_status_t ocpp_cp_stop(ocpp_cp_t *cp, uint8_t connector, ocpp_stop_reason_t 
  * @brief Report a fault (error != OCPP_ERROR_NO_ERROR) or its end
  *        (OCPP_ERROR_NO_ERROR). A fault that prevents charging makes the
  *        connector Faulted and withdraws permission; `info` (≤ 50) and
- *        `vendor_error_code` (≤ 50) may be NULL; they are sent in
- *        StatusNotification (cut to OCPP_CONFIG_STATUS_INFO_MAX characters).
+ *        `vendor_error_code` (≤ 50 characters, valid UTF-8 without control
+ *        characters) may be NULL; they are sent in StatusNotification (cut
+ *        to OCPP_CONFIG_STATUS_INFO_MAX bytes at a character boundary).
  *
  * Warnings, which keep the status and charging going (OCPP 1.6 §4.9: "When
  * the 'status' field is not Faulted, the condition should be considered a
@@ -557,7 +548,8 @@ ocpp_status_t ocpp_cp_stop(ocpp_cp_t *cp, uint8_t connector, ocpp_stop_reason_t 
  * fault there makes connector 0 Faulted and withdraws permission everywhere.
  * A running transaction is not stopped by a fault (the application may call
  * ocpp_cp_stop()); it resumes when the fault ends.
- * @return OCPP_OK or OCPP_ERR_PARAM.
+ * @return OCPP_OK, or OCPP_ERR_PARAM (bad connector or error code, or text
+ *         that is too long, not valid UTF-8, or has control characters).
  */
 ocpp_status_t ocpp_cp_fault(ocpp_cp_t *cp, uint8_t connector, ocpp_cp_error_t error,
                             const char *info, const char *vendor_error_code);

@@ -16,10 +16,13 @@
 #include "cp/cp_internal.h"
 #include "model/authcache.h"
 #include "model/txqueue.h"
+#include "ws/ws_internal.h"
 
 #define AVAIL_RECORD "availability"
 #define EV_SIDE_INFO "EV side disconnected"
 
+/** Copy src into dst[0..cap), cut (if it must be) at a UTF-8 character
+ *  boundary so that the result stays valid UTF-8. */
 static void copy_str(char *dst, size_t cap, const char *src)
 {
     size_t n = 0;
@@ -28,8 +31,34 @@ static void copy_str(char *dst, size_t cap, const char *src)
             dst[n] = src[n];
             n++;
         }
+        if (src[n] != '\0') {
+            while (n > 0u && ((uint8_t)src[n] & 0xC0u) == 0x80u) {
+                n--; /* src[n] continues a character: drop its start too */
+            }
+        }
     }
     dst[n] = '\0';
+}
+
+/**
+ * Text that goes into a message as a JSON string: valid UTF-8 (RFC 8259
+ * §8.1), no control characters, at most max_chars characters (CiStringN).
+ */
+static bool text_ok(const char *s, size_t max_chars)
+{
+    size_t n = strlen(s);
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = (uint8_t)s[i];
+        if (c < 0x20u || c == 0x7Fu) {
+            return false;
+        }
+        chars += (c & 0xC0u) != 0x80u ? 1u : 0u;
+    }
+    ocpp_ws_utf8_t u;
+    ocpp_utf8_init(&u);
+    return chars <= max_chars && ocpp_utf8_feed(&u, (const uint8_t *)s, n) &&
+           ocpp_utf8_complete(&u);
 }
 
 bool ocpp_cp_is_fault(ocpp_cp_error_t e)
@@ -455,7 +484,7 @@ uint8_t ocpp_cp_pick_connector(const ocpp_cp_t *cp, const char *tag)
 static bool tag_ok(const char *tag)
 {
     size_t n = tag != NULL ? strlen(tag) : 0u;
-    return n >= 1u && n <= OCPP_ID_TAG_MAX;
+    return n >= 1u && n <= OCPP_ID_TAG_MAX && text_ok(tag, OCPP_ID_TAG_MAX);
 }
 
 ocpp_status_t ocpp_cp_present_id(ocpp_cp_t *cp, uint8_t connector, const char *id_tag)
@@ -573,8 +602,10 @@ ocpp_status_t ocpp_cp_fault(ocpp_cp_t *cp, uint8_t connector, ocpp_cp_error_t er
                             const char *info, const char *vendor_error_code)
 {
     if (cp == NULL || connector > cp->config.connectors ||
-        (unsigned)error > (unsigned)OCPP_ERROR_WEAK_SIGNAL) {
-        return OCPP_ERR_PARAM;
+        (unsigned)error > (unsigned)OCPP_ERROR_WEAK_SIGNAL ||
+        (info != NULL && !text_ok(info, 50u)) ||
+        (vendor_error_code != NULL && !text_ok(vendor_error_code, 50u))) {
+        return OCPP_ERR_PARAM; /* §6.47: info and vendorErrorCode are CiString50 */
     }
     ocpp_cp_connector_t *k = &cp->conns[connector];
     copy_str(k->info, sizeof k->info, error == OCPP_ERROR_NO_ERROR ? NULL : info);
@@ -705,18 +736,4 @@ void ocpp_cp_tick(ocpp_cp_t *cp)
     tick_aligned(cp);
     tick_save(cp);
     tick_reset(cp);
-}
-
-ocpp_status_t ocpp_cp_set_status(ocpp_cp_t *cp, uint8_t connector, ocpp_cp_status_t status,
-                                 ocpp_cp_error_t error)
-{
-    if ((unsigned)status > (unsigned)OCPP_STATUS_FAULTED) {
-        return OCPP_ERR_PARAM;
-    }
-    if (status == OCPP_STATUS_FAULTED && !ocpp_cp_is_fault(error)) {
-        error = OCPP_ERROR_OTHER_ERROR;
-    } else if (status != OCPP_STATUS_FAULTED && ocpp_cp_is_fault(error)) {
-        error = OCPP_ERROR_NO_ERROR;
-    }
-    return ocpp_cp_fault(cp, connector, error, NULL, NULL);
 }

@@ -499,7 +499,9 @@ static ocpp_cfg_result_t set_auth_key(ocpp_cfg_t *cfg, const char *s, size_t n, 
         int hi = hex_digit(s[i]);
         int lo = hex_digit(s[i + 1u]);
         hex = (hi >= 0 && lo >= 0);
-        key[len++] = (uint8_t)((hi << 4) | (lo & 0x0F));
+        if (hex) {
+            key[len++] = (uint8_t)(((unsigned)hi << 4) | (unsigned)lo);
+        }
     }
     if (!hex) {
         if (n < OCPP_CFG_AUTH_KEY_MIN || n > OCPP_CFG_AUTH_KEY_MAX) {

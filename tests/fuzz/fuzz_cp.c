@@ -16,7 +16,7 @@
  *   #o<d>         result of the next open(): 0 OK, 1 AUTH, 2 PENDING, 3 PROTOCOL;
  *   #s<d>         the next send(): 0 OK, 1 PENDING once, 2 CLOSED;
  *   #n<0|1>       ocpp_cp_set_network();
- *   #c<k><s>      ocpp_cp_set_status(connector k, status s) (digits);
+ *   #c<k><e>      ocpp_cp_fault(connector k, error code e) (digits; was set_status);
  *   #k<key>=<v>   ocpp_cp_config_set();
  *   #z<unix>      ocpp_cp_set_time();
  *   #P<k><0|1>, #E<k><0|1>, #I<k><idTag>, #S<k><reason>, #F<k><error>
@@ -56,14 +56,13 @@
 #endif
 
 /*
- * KNOWN OPEN (tests/fuzz/regressions/open/cp-idtag-invalid-utf8): the library
- * accepts any bytes as an id tag in ocpp_cp_present_id() and sends them
- * unescaped, so a tag that is not valid UTF-8 makes an Authorize.req that is
- * not valid JSON (RFC 8259 §8.1). Until present_id() refuses such tags, #I
- * passes printable ASCII only; set to 1 to check the library's side again.
+ * Id tags are passed as raw fuzz bytes: the library must refuse those that
+ * are not valid UTF-8 or hold control characters (it once sent them as
+ * invalid JSON: tests/fuzz/regressions/cp/cp-idtag-invalid-utf8). 0 limits
+ * them to printable ASCII.
  */
 #ifndef FZ_IDTAG_ANY_BYTES
-#define FZ_IDTAG_ANY_BYTES 0
+#define FZ_IDTAG_ANY_BYTES 1
 #endif
 
 #define FZ_TX_CAP   4096u
@@ -356,8 +355,7 @@ static void command(const uint8_t *p, size_t n)
     case 's': g_port.send_mode = (int)(k % 3u); break;
     case 'n': ocpp_cp_set_network(&g_cp, k == 1); break;
     case 'c':
-        (void)ocpp_cp_set_status(&g_cp, k, (ocpp_cp_status_t)(n > 2 ? (p[2] - '0') % 9 : 0),
-                                 OCPP_ERROR_NO_ERROR);
+        (void)ocpp_cp_fault(&g_cp, k, (ocpp_cp_error_t)(n > 2 ? (p[2] - '0') % 10 : 0), NULL, NULL);
         break;
     case 'k': {
         size_t m = n - 1 < FZ_LINE_CAP - 1 ? n - 1 : FZ_LINE_CAP - 1;

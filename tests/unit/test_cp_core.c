@@ -358,6 +358,38 @@ static void test_card_first_any_connector_follows_plug(void **s)
     assert_false(x->permit[2]);
 }
 
+/* Text from the application ends up in JSON strings, which must be valid
+ * UTF-8 (RFC 8259 §8.1): id tags (CiString20, §7.13) and the fault's info /
+ * vendorErrorCode (CiString50, §6.47) are refused when they are not, and a
+ * stored info is cut at a character boundary, never inside one. Found by
+ * fuzz_cp (tests/fuzz/regressions/cp/cp-idtag-invalid-utf8). */
+static void test_text_inputs_validated(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "\xff\xfe"), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "AB\xc3"), OCPP_ERR_PARAM); /* cut */
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "A\nB"), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "123456789012345678901"), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_OTHER_ERROR, "\xc0\xaf", NULL),
+                     OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_OTHER_ERROR, NULL, "\x01"),
+                     OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_OTHER_ERROR,
+                                   "123456789012345678901234567890123456789012345678901", NULL),
+                     OCPP_ERR_PARAM);
+    /* 19 ASCII + "é" (2 bytes) do not fit 20 bytes: the é goes whole. */
+    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_OTHER_ERROR, "1234567890123456789\xc3\xa9",
+                                   "V\xc3\xa9"),
+                     OCPP_OK);
+    step(x, 0);
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"info\":\"1234567890123456789\""));
+    assert_non_null(strstr(last(x), "\"vendorErrorCode\":\"V\xc3\xa9\""));
+    assert_int_equal(ocpp_json_validate(last(x), strlen(last(x))), OCPP_OK);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 2, "K\xc3\xa4se"), OCPP_OK); /* UTF-8 is fine */
+}
+
 /* §4.9 C6 "Transaction is stopped by user ... and further user action is
  * required (e.g. remove cable)", F1 "All user actions completed"; §4.1 no
  * Authorize for the same card; §4.10 reason omitted = Local. */
@@ -856,6 +888,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_card_first_any_connector_follows_plug),
+        cmocka_unit_test(test_text_inputs_validated),
         cmocka_unit_test(test_a2_b3_c4_d3),
         cmocka_unit_test(test_c6_f1_stop_same_card),
         cmocka_unit_test(test_a9_i1_fault_and_warning),
