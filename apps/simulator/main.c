@@ -385,10 +385,14 @@ int main(int argc, char **argv)
     sim.sse = calloc(SIM_SSE_ENTRIES, sizeof *sim.sse);
     if (sim.st == NULL || sim.sse == NULL) {
         fprintf(stderr, "ocpp-sim: out of memory\n");
+        free(sim.st);
+        free(sim.sse);
         return 1;
     }
     for (unsigned i = 0; i < o.stations; i++) {
         if (station_init(&sim, &sim.st[i], &o, i) != 0) {
+            free(sim.st);
+            free(sim.sse);
             return 2;
         }
     }
@@ -397,6 +401,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "ocpp-sim: running without the REST API (use --http HOST:PORT)\n");
         }
     } else if (strcmp(o.http, "off") != 0 && sim_http_start(&sim, o.http) != 0) {
+        free(sim.st);
+        free(sim.sse);
         return 2;
     }
     struct sigaction sa = {.sa_handler = on_signal};

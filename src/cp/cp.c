@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cp/cp_internal.h"
+#include "util/text.h"
 #include "model/authcache.h"
 #include "model/txqueue.h"
 
@@ -124,7 +125,8 @@ static ocpp_status_t parse_url(ocpp_cp_t *cp, const char *url, const char *ident
     if (plen == 0u) {
         cp->url[n++] = '/';
     } else {
-        memcpy(path, p, plen);
+        /* NUL-terminated below, after the identity is appended. */
+        memcpy(path, p, plen); // NOLINT(bugprone-not-null-terminated-result)
         n += plen;
         if (cp->url[n - 1u] != '/') {
             cp->url[n++] = '/';
@@ -676,24 +678,12 @@ const ocpp_cfg_t *ocpp_cp_cfg(const ocpp_cp_t *cp)
     return cp != NULL ? &cp->cfg : NULL;
 }
 
-static bool key_is(const char *a, const char *b)
-{
-    for (; *a != '\0' && *b != '\0'; a++, b++) {
-        char ca = (*a >= 'A' && *a <= 'Z') ? (char)(*a - 'A' + 'a') : *a;
-        char cb = (*b >= 'A' && *b <= 'Z') ? (char)(*b - 'A' + 'a') : *b;
-        if (ca != cb) {
-            return false;
-        }
-    }
-    return *a == *b;
-}
-
 void ocpp_cp_config_applied(ocpp_cp_t *cp, const char *key)
 {
     ocpp_cp_emit(cp, OCPP_CP_EV_CONFIG_CHANGED, key, strlen(key));
-    if (key_is(key, "WebSocketPingInterval") && cp->transport_open) {
+    if (ocpp_ascii_ieq(key, "WebSocketPingInterval") && cp->transport_open) {
         apply_keepalive(cp);
-    } else if (key_is(key, "AuthorizationKey") || key_is(key, "SecurityProfile")) {
+    } else if (ocpp_ascii_ieq(key, "AuthorizationKey") || ocpp_ascii_ieq(key, "SecurityProfile")) {
         /* New credentials are used from the next connection on: reconnect
          * once the answer is out (security whitepaper A01 practice). */
         cp->reconnect_pending = cp->transport_open;

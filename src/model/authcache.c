@@ -5,22 +5,13 @@
 #include <string.h>
 
 #include "model/authcache.h"
+#include "util/text.h"
 
 #define N_ENTRIES (sizeof(((ocpp_auth_cache_t *)0)->e) / sizeof(ocpp_auth_entry_t))
 
-static char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 bool ocpp_id_tag_eq(const char *a, const char *b)
 {
-    for (; *a != '\0' && *b != '\0'; a++, b++) {
-        if (lower(*a) != lower(*b)) {
-            return false;
-        }
-    }
-    return *a == *b;
+    return ocpp_ascii_ieq(a, b);
 }
 
 static void copy_tag(char dst[OCPP_ID_TAG_MAX + 1], const char *src)

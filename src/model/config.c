@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "ocpp/ocpp_config.h"
+#include "util/text.h"
 
 /* ------------------------------------------------------------------------ */
 /* The key table                                                             */
@@ -262,23 +263,6 @@ const char *ocpp_cfg_result_str(ocpp_cfg_result_t r)
 /* Text helpers (slices: pointer + length)                                   */
 /* ------------------------------------------------------------------------ */
 
-static char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-/** s[0..n) equals the C string z, ignoring ASCII case. */
-static bool eq_ci(const char *s, size_t n, const char *z)
-{
-    size_t i = 0;
-    for (; i < n && z[i] != '\0'; i++) {
-        if (lower(s[i]) != lower(z[i])) {
-            return false;
-        }
-    }
-    return i == n && z[i] == '\0';
-}
-
 /** s[0..n) equals the C string z exactly. */
 static bool eq(const char *s, size_t n, const char *z)
 {
@@ -289,7 +273,7 @@ static bool eq(const char *s, size_t n, const char *z)
 static int find_name(const char *const *names, size_t count, const char *s, size_t n, bool ci)
 {
     for (size_t i = 0; i < count; i++) {
-        if (ci ? eq_ci(s, n, names[i]) : eq(s, n, names[i])) {
+        if (ci ? ocpp_ascii_ieqn(s, n, names[i]) : eq(s, n, names[i])) {
             return (int)i;
         }
     }
@@ -336,9 +320,9 @@ static bool parse_int(const char *s, size_t n, const range_t *r, int32_t *out)
 
 static bool parse_bool(const char *s, size_t n, bool *out)
 {
-    if (eq_ci(s, n, "true")) {
+    if (ocpp_ascii_ieqn(s, n, "true")) {
         *out = true;
-    } else if (eq_ci(s, n, "false")) {
+    } else if (ocpp_ascii_ieqn(s, n, "false")) {
         *out = false;
     } else {
         return false;
@@ -399,8 +383,8 @@ static int hex_digit(char c)
     if (c >= '0' && c <= '9') {
         return c - '0';
     }
-    c = lower(c);
-    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+    int l = ocpp_ascii_lower(c);
+    return (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -494,7 +478,8 @@ static ocpp_cfg_result_t set_auth_key(ocpp_cfg_t *cfg, const char *s, size_t n, 
 {
     uint8_t key[OCPP_CFG_AUTH_KEY_MAX];
     size_t len = 0;
-    bool hex = (n >= 2u * OCPP_CFG_AUTH_KEY_MIN && n <= 2u * OCPP_CFG_AUTH_KEY_MAX && n % 2u == 0);
+    bool hex = (n >= (size_t)2u * OCPP_CFG_AUTH_KEY_MIN &&
+                n <= (size_t)2u * OCPP_CFG_AUTH_KEY_MAX && n % 2u == 0);
     for (size_t i = 0; hex && i < n; i += 2u) {
         int hi = hex_digit(s[i]);
         int lo = hex_digit(s[i + 1u]);
@@ -757,13 +742,13 @@ static ref_t lookup(const ocpp_cfg_t *cfg, const char *s, size_t n)
 {
     ref_t r = {NULL, NULL};
     for (size_t i = 0; i < N_KEYS; i++) {
-        if (eq_ci(s, n, k_keys[i].name)) {
+        if (ocpp_ascii_ieqn(s, n, k_keys[i].name)) {
             r.std = &k_keys[i];
             return r;
         }
     }
     for (unsigned i = 0; i < cfg->vendor_count; i++) {
-        if (eq_ci(s, n, cfg->vendor[i]->name)) {
+        if (ocpp_ascii_ieqn(s, n, cfg->vendor[i]->name)) {
             r.vendor = cfg->vendor[i];
             break;
         }

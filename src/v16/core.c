@@ -204,7 +204,7 @@ static void on_boot_result(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
     if (ocpp_json_get(payload, "interval", &v) == OCPP_OK) {
         (void)ocpp_json_as_int(&v, &interval);
     }
-    if (interval < 0 || interval > 86400 * 7) {
+    if (interval < 0 || interval > (int64_t)86400 * 7) {
         interval = 0;
     }
     take_current_time(cp, payload);

@@ -187,21 +187,20 @@ static size_t cb_meter(void *ctx, uint8_t connector, ocpp_sample_t *out, size_t 
     check(connector <= FZ_CONNS);
     size_t n = 0;
     if (n < cap) {
-        out[n++] = (ocpp_sample_t){OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
-                                   OCPP_PHASE_NONE,
-                                   OCPP_LOCATION_OUTLET,
-                                   123456,
-                                   0,
-                                   NULL};
+        out[n++] = (ocpp_sample_t){.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
+                                   .value = 123456};
     }
     if (n < cap) {
-        out[n++] = (ocpp_sample_t){
-            OCPP_MEASURAND_CURRENT_IMPORT, OCPP_PHASE_L1, OCPP_LOCATION_OUTLET, 16012, 3, NULL};
+        out[n++] = (ocpp_sample_t){.measurand = OCPP_MEASURAND_CURRENT_IMPORT,
+                                   .phase = OCPP_PHASE_L1,
+                                   .value = 16012,
+                                   .scale = 3};
     }
     if (n < cap) {
-        out[n++] =
-            (ocpp_sample_t){OCPP_MEASURAND_SOC,          OCPP_PHASE_NONE, OCPP_LOCATION_EV, 57, 0,
-                            "OCMF|{}|{\"SA\":\"ECDSA\"}"};
+        out[n++] = (ocpp_sample_t){.measurand = OCPP_MEASURAND_SOC,
+                                   .location = OCPP_LOCATION_EV,
+                                   .value = 57,
+                                   .signed_data = "OCMF|{}|{\"SA\":\"ECDSA\"}"};
     }
     return n;
 }

@@ -1,0 +1,28 @@
+#include "util/text.h"
+
+int ocpp_ascii_lower(char c)
+{
+    int u = (unsigned char)c;
+    return (u >= 'A' && u <= 'Z') ? u + ('a' - 'A') : u;
+}
+
+bool ocpp_ascii_ieq(const char *a, const char *b)
+{
+    for (; *a != '\0' && *b != '\0'; a++, b++) {
+        if (ocpp_ascii_lower(*a) != ocpp_ascii_lower(*b)) {
+            return false;
+        }
+    }
+    return *a == *b;
+}
+
+bool ocpp_ascii_ieqn(const char *s, size_t n, const char *z)
+{
+    size_t i = 0;
+    for (; i < n && z[i] != '\0'; i++) {
+        if (ocpp_ascii_lower(s[i]) != ocpp_ascii_lower(z[i])) {
+            return false;
+        }
+    }
+    return i == n && z[i] == '\0';
+}

@@ -1,0 +1,21 @@
+/**
+ * @file text.h
+ * @brief ASCII case folding for the case-insensitive CiString comparisons of
+ *        OCPP 1.6 §7 (configuration keys, id tags).
+ */
+#ifndef OCPP_UTIL_TEXT_H
+#define OCPP_UTIL_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/** c with A-Z folded to a-z, as an unsigned char value (other bytes unchanged). */
+int ocpp_ascii_lower(char c);
+
+/** The C strings a and b are equal, ignoring ASCII case. */
+bool ocpp_ascii_ieq(const char *a, const char *b);
+
+/** s[0..n) equals the C string z, ignoring ASCII case. */
+bool ocpp_ascii_ieqn(const char *s, size_t n, const char *z);
+
+#endif /* OCPP_UTIL_TEXT_H */
