@@ -543,7 +543,7 @@ static void test_hundred_independent_charge_points(void **s)
         assert_int_equal(ocpp_cp_connection(&cp[i]),
                          i % 2 == 0 ? OCPP_CP_ACCEPTED : OCPP_CP_BOOTING);
         char path[32];
-        snprintf(path, sizeof path, "/ocpp/%s", ids[i]);
+        snprintf(path, sizeof path, "/ocpp/%.15s", ids[i]); /* ids[i] holds <= 15 chars */
         assert_string_equal(cp[i].open.path, path);
         assert_int_equal(f[i].n_sent, i % 2 == 0 ? 2 : 1); /* boot + first status, or boot */
     }
