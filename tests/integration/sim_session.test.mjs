@@ -118,8 +118,8 @@ test('OCPP 1.6 §3.7/§4.10: network cut during a transaction and restore: the s
     const local = await sim.waitState(statusOf(1, 'Available'), { what: 'Available offline' });
     assert.equal(csms.messages((m) => cpCall('StopTransaction', 'SIM-S5')(m)).length, 0);
     await post(sim, '/api/network', { online: true });
-    await sim.waitState((s) => s.connection === 'accepted', { what: 'accepted again', timeout: 30000 });
-    const stop = await csms.waitFor(cpCall('StopTransaction', 'SIM-S5'), { since, timeout: 30000 });
+    await sim.waitState((s) => s.connection === 'accepted', { what: 'accepted again', timeout: 60000 });
+    const stop = await csms.waitFor(cpCall('StopTransaction', 'SIM-S5'), { since, timeout: 60000 });
     const start = csms.messages(cpCall('StartTransaction', 'SIM-S5'))[0];
     assert.equal(stop.payload.meterStop - start.payload.meterStart, conn(1)(local).energyWh);
 });

@@ -319,12 +319,12 @@ class Csms {
     }
 
     /** First record (message or event) from `since` matching pred; waits up to timeout ms. */
-    waitFor(pred, { timeout = 20000, since = 0, what } = {}) {
+    waitFor(pred, { timeout = 60000, since = 0, what } = {}) {
         return this.waitForCount(pred, 1, { timeout, since, what }).then((a) => a[0]);
     }
 
     /** The first n records from `since` matching pred. */
-    waitForCount(pred, n, { timeout = 20000, since = 0, what } = {}) {
+    waitForCount(pred, n, { timeout = 60000, since = 0, what } = {}) {
         const found = [];
         for (let i = since; i < this.records.length && found.length < n; i++) {
             if (pred(this.records[i])) found.push(this.records[i]);

@@ -136,7 +136,7 @@ export class Sim {
     }
 
     /** GET state (of `station`, or the only one) until pred(state) holds; returns that state. */
-    async waitState(pred, { station, timeout = 20000, what = 'state' } = {}) {
+    async waitState(pred, { station, timeout = 60000, what = 'state' } = {}) {
         const path = station ? `/api/stations/${encodeURIComponent(station)}/state` : '/api/state';
         const t0 = Date.now();
         let last;
@@ -163,7 +163,7 @@ export class Sim {
     }
 
     /** First output line from `since` matching re; rejects after timeout or if the process exits. */
-    waitForLine(re, { timeout = 20000, since = 0 } = {}) {
+    waitForLine(re, { timeout = 60000, since = 0 } = {}) {
         const m = typeof re === 'string' ? (s) => s.includes(re) : (s) => re.test(s);
         const hit = this.lines.slice(since).find((l) => m(l.text));
         if (hit) return Promise.resolve(hit);
@@ -418,7 +418,7 @@ export class RawServer {
     }
 
     /** The n-th connection (0-based), waiting for it. */
-    connection(n = 0, { timeout = 20000 } = {}) {
+    connection(n = 0, { timeout = 60000 } = {}) {
         if (this.conns[n]) return Promise.resolve(this.conns[n]);
         return new Promise((resolve, reject) => {
             const w = () => {
