@@ -540,3 +540,45 @@ export const csmsResult = (action, identity) => (m) =>
 
 /** A connection event of `identity` (type 'connect', 'disconnect', 'reject'). */
 export const event = (type, identity) => (m) => m.type === type && (!identity || m.identity === identity);
+
+// ------------------------------------------------------------------- OCTT-style core helpers
+
+/**
+ * Core-profile session helpers (tests/integration/core_*.test.mjs): a CSMS plus one ocpp-sim
+ * with `connectors` connectors at `speed`, waited until Accepted. opts: {args, idTags,
+ * connectors, speed, csms (extra startCsms options)}.
+ */
+export async function coreBoot(t, id, { args = [], idTags, connectors = 2, speed = '60', csms: co = {} } = {}) {
+    const h = scenario(t);
+    const csms = await h.csms({ interval: 300, idTags, ...co });
+    const sim = h.sim(simArgs(csms.url, id, '--speed', speed, '--connectors', String(connectors), ...args));
+    await sim.waitState((s) => s.connection === 'accepted', { what: 'accepted' });
+    return { h, csms, sim };
+}
+
+/** Connector n (1-based) of a station state. */
+export const connOf = (n) => (s) => s.connectors[n - 1];
+/** State predicate: connector n has `status`. */
+export const connStatus = (n, status) => (s) => connOf(n)(s).status === status;
+/** ['--config', 'K=V', ...] for every 'K=V'. */
+export const cfgArgs = (...kv) => kv.flatMap((x) => ['--config', x]);
+/** A StatusNotification CALL of connector n (optionally with `status`). */
+export const statusCall = (identity, n, status) => (m) =>
+    cpCall('StatusNotification', identity)(m) && m.payload.connectorId === n && (!status || m.payload.status === status);
+
+/** POST to the simulator's REST API, asserting 200; returns the JSON answer. */
+export async function simPost(sim, path, body) {
+    const r = await sim.api('POST', path, body);
+    assert.equal(r.status, 200, `${path}: ${r.text}`);
+    return r.json;
+}
+
+/** Plug connector n, present idTag for it, wait for StartTransaction and Charging. */
+export async function coreStartTx(csms, sim, identity, n, idTag) {
+    const since = csms.mark();
+    await simPost(sim, `/api/connectors/${n}/plug`, {});
+    await simPost(sim, '/api/rfid', { idTag, connector: n });
+    const start = await csms.waitFor((m) => cpCall('StartTransaction', identity)(m) && m.payload.connectorId === n, { since });
+    const st = await sim.waitState((s) => connStatus(n, 'Charging')(s) && connOf(n)(s).transactionId !== null, { what: `Charging on ${n}` });
+    return { start, st, txId: connOf(n)(st).transactionId };
+}
