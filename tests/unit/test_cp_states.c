@@ -1,0 +1,744 @@
+/*
+ * The OCPP 1.6 §4.9 StatusNotification transition table, one test per cell
+ * that applies to a charge point without reservations. Each test drives the
+ * hardware inputs and CSMS messages, answers every CALL (pump()), and checks
+ * the last two StatusNotifications of the connector: exactly what the CSMS
+ * sees. The fixture is the one of test_cp_core.c.
+ *
+ * Covered in test_cp_core.c: A2, B1, B3, C1, C4, C5, C6, D3, F1, A8, A9, I1.
+ * Not applicable (no way to make a connector Reserved before the Reservation
+ * profile: A7, G1, G2, G8, G9, I7). Not reachable by design, see the comment
+ * at the end of this file: A3, A5, B5, H3, H4, H5.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/authcache.h"
+#include "model/txqueue.h"
+#include "ocpp/ocpp_cp.h"
+
+#define MAX_MSGS 128
+#define MSG_CAP  2048
+
+typedef struct {
+    char sent[MAX_MSGS][MSG_CAP];
+    int n_sent;
+    char inbox[MAX_MSGS][MSG_CAP];
+    int in_head, in_tail;
+} fake_t;
+
+typedef struct {
+    fake_t f;
+    ocpp_msg_port_t port;
+    uint32_t rng;
+    ocpp_cp_t cp;
+    char tx[4096];
+    uint32_t now;
+    bool permit[3];
+    int64_t meter_wh[3];
+    int unlocks, resets;
+    bool reset_hard;
+    int events[16];
+    int32_t last_value[16];
+    int seen;         /* messages of f.sent already looked at by pump() */
+    int next_txid;    /* transactionId of the next StartTransaction.conf */
+    char prev[3][16]; /* per connector: the status reported before cur */
+    char cur[3][16];  /* per connector: the last status reported */
+} fx_t;
+
+static fx_t fx_storage;
+
+static ocpp_status_t f_open(void *ctx, const ocpp_msg_open_t *p)
+{
+    (void)ctx;
+    (void)p;
+    return OCPP_OK;
+}
+
+static ocpp_status_t f_send(void *ctx, char *msg, size_t len)
+{
+    fake_t *f = ctx;
+    assert_true(f->n_sent < MAX_MSGS && len < MSG_CAP);
+    memcpy(f->sent[f->n_sent], msg, len);
+    f->sent[f->n_sent][len] = '\0';
+    f->n_sent++;
+    return OCPP_OK;
+}
+
+static ocpp_status_t f_recv(void *ctx, uint32_t now, const char **msg, size_t *len)
+{
+    fake_t *f = ctx;
+    (void)now;
+    if (f->in_head == f->in_tail) {
+        return OCPP_PENDING;
+    }
+    *msg = f->inbox[f->in_head];
+    *len = strlen(f->inbox[f->in_head]);
+    f->in_head++;
+    return OCPP_OK;
+}
+
+static void f_close(void *ctx)
+{
+    (void)ctx;
+}
+
+static uint32_t seq_random(void *ctx)
+{
+    uint32_t *s = ctx;
+    *s = *s * 1664525u + 1013904223u;
+    return *s;
+}
+
+static void on_event(void *ctx, const ocpp_cp_event_t *ev)
+{
+    fx_t *x = ctx;
+    if ((unsigned)ev->kind < 16u) {
+        x->events[ev->kind]++;
+        x->last_value[ev->kind] = ev->value;
+    }
+}
+
+static void cb_permit(void *ctx, uint8_t c, bool p)
+{
+    ((fx_t *)ctx)->permit[c] = p;
+}
+
+static size_t cb_read_meter(void *ctx, uint8_t c, ocpp_sample_t *out, size_t cap)
+{
+    fx_t *x = ctx;
+    if (cap < 1u || c == 0u) {
+        return 0;
+    }
+    out[0] = (ocpp_sample_t){.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
+                             .value = x->meter_wh[c] * 10 + 5,
+                             .scale = 1};
+    return 1;
+}
+
+static ocpp_unlock_result_t cb_unlock(void *ctx, uint8_t c)
+{
+    (void)c;
+    ((fx_t *)ctx)->unlocks++;
+    return OCPP_UNLOCK_UNLOCKED;
+}
+
+static void cb_reset(void *ctx, bool hard)
+{
+    fx_t *x = ctx;
+    x->resets++;
+    x->reset_hard = hard;
+}
+
+static ocpp_dt_status_t cb_dt(void *ctx, const char *vendor, const char *msg, const char *data,
+                              ocpp_jw_t *resp)
+{
+    (void)ctx;
+    (void)msg;
+    if (strcmp(vendor, "acme") != 0) {
+        return OCPP_DT_UNKNOWN_VENDOR_ID;
+    }
+    ocpp_jw_str(resp, data != NULL ? data : "none");
+    return OCPP_DT_ACCEPTED;
+}
+
+static void push(fx_t *x, const char *text)
+{
+    assert_true(x->f.in_tail < MAX_MSGS);
+    snprintf(x->f.inbox[x->f.in_tail++], MSG_CAP, "%s", text);
+}
+
+static void step(fx_t *x, uint32_t ms)
+{
+    x->now += ms;
+    ocpp_cp_poll(&x->cp, x->now);
+}
+
+static const char *last(fx_t *x)
+{
+    assert_true(x->f.n_sent > 0);
+    return x->f.sent[x->f.n_sent - 1];
+}
+
+static bool is_call(const char *msg, const char *action)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\",", action);
+    return strncmp(msg, "[2,", 3) == 0 && strstr(msg, pat) != NULL;
+}
+
+/** Answer the last sent CALL with `payload`; poll until nothing more goes out. */
+static void reply(fx_t *x, const char *payload)
+{
+    char id[40], buf[MSG_CAP];
+    const char *p = strchr(last(x), '"');
+    const char *e = strchr(p + 1, '"');
+    memcpy(id, p + 1, (size_t)(e - p - 1));
+    id[e - p - 1] = '\0';
+    snprintf(buf, sizeof buf, "[3,\"%s\",%s]", id, payload);
+    push(x, buf);
+    step(x, 0);
+}
+
+/** Answer every StatusNotification that goes out. */
+static void ack_status(fx_t *x)
+{
+    for (int i = 0; i < 8 && x->f.n_sent > 0 && is_call(last(x), "StatusNotification"); i++) {
+        reply(x, "{}");
+    }
+}
+
+static fx_t *fx_boot(void)
+{
+    fx_t *x = &fx_storage;
+    memset(x, 0, sizeof *x);
+    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL};
+    x->rng = 42;
+    ocpp_cp_config_t c = {.identity = "CP-1",
+                          .csms_url = "ws://127.0.0.1:9000/ocpp",
+                          .vendor = "V",
+                          .model = "M",
+                          .connectors = 2};
+    ocpp_cp_ports_t p = {.msg = &x->port, .random = seq_random, .random_ctx = &x->rng};
+    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, x->tx, sizeof x->tx), OCPP_OK);
+    ocpp_cp_callbacks_t cb = {.ctx = x,
+                              .on_event = on_event,
+                              .permit = cb_permit,
+                              .read_meter = cb_read_meter,
+                              .unlock = cb_unlock,
+                              .reset = cb_reset,
+                              .data_transfer = cb_dt};
+    ocpp_cp_set_callbacks(&x->cp, &cb);
+    ocpp_cp_config_set(&x->cp, "MeterValueSampleInterval", "0");
+    ocpp_cp_config_set(&x->cp, "ClockAlignedDataInterval", "0");
+    x->meter_wh[1] = 1000;
+    x->meter_wh[2] = 2000;
+    x->now = 1000;
+    step(x, 0);
+    reply(x, "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-22T06:00:00Z\","
+             "\"interval\":3600}");
+    ack_status(x);
+    assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_ACCEPTED);
+    return x;
+}
+
+/** The id of a CALL or CALLRESULT. */
+static void msg_id(const char *m, char id[40])
+{
+    const char *p = strchr(m, '"');
+    const char *e = strchr(p + 1, '"');
+    assert_true(e - p - 1 < 40);
+    memcpy(id, p + 1, (size_t)(e - p - 1));
+    id[e - p - 1] = '\0';
+}
+
+static void log_status(fx_t *x, const char *m)
+{
+    const char *c = strstr(m, "\"connectorId\":");
+    const char *st = strstr(m, "\"status\":\"");
+    assert_non_null(c);
+    assert_non_null(st);
+    int k = c[14] - '0';
+    assert_true(k >= 0 && k < 3);
+    st += 10;
+    size_t n = (size_t)(strchr(st, '"') - st);
+    assert_true(n < 16u);
+    memcpy(x->prev[k], x->cur[k], sizeof x->cur[k]);
+    memcpy(x->cur[k], st, n);
+    x->cur[k][n] = '\0';
+}
+
+/** The CSMS's answer to a CALL of the charge point. */
+static void answer(fx_t *x, const char *call)
+{
+    char id[40], buf[MSG_CAP];
+    const char *payload = "{}";
+    char tx[96];
+    msg_id(call, id);
+    if (is_call(call, "Authorize")) {
+        payload = "{\"idTagInfo\":{\"status\":\"Accepted\",\"parentIdTag\":\"P\"}}";
+    } else if (is_call(call, "StartTransaction")) {
+        snprintf(tx, sizeof tx, "{\"transactionId\":%d,\"idTagInfo\":{\"status\":\"Accepted\"}}",
+                 ++x->next_txid);
+        payload = tx;
+    } else if (is_call(call, "StatusNotification")) {
+        log_status(x, call);
+    }
+    snprintf(buf, sizeof buf, "[3,\"%s\",%s]", id, payload);
+    push(x, buf);
+}
+
+/** Poll and answer every CALL until the charge point has nothing to send. */
+static void pump(fx_t *x)
+{
+    for (int guard = 0; guard < 64; guard++) {
+        step(x, 0);
+        const char *call = NULL;
+        for (int i = x->seen; i < x->f.n_sent; i++) {
+            if (strncmp(x->f.sent[i], "[2,", 3) == 0) {
+                call = x->f.sent[i];
+            }
+        }
+        x->seen = x->f.n_sent;
+        if (call == NULL) {
+            return;
+        }
+        answer(x, call);
+    }
+    fail_msg("the charge point keeps sending");
+}
+
+/** The CSMS saw connector c go from `from` to `to` (and the library agrees). */
+static void assert_transition(fx_t *x, uint8_t c, const char *from, const char *to)
+{
+    pump(x);
+    assert_string_equal(x->prev[c], from);
+    assert_string_equal(x->cur[c], to);
+    assert_string_equal(ocpp_cp_status_str(ocpp_cp_status(&x->cp, c)), to);
+}
+
+static fx_t *fx_ready(void)
+{
+    fx_t *x = fx_boot();
+    x->seen = x->f.n_sent;
+    strcpy(x->cur[1], "Available");
+    strcpy(x->cur[2], "Available");
+    strcpy(x->cur[0], "Available");
+    return x;
+}
+
+static void csms_call(fx_t *x, const char *text)
+{
+    push(x, text);
+    pump(x);
+}
+
+/** Connector 1: plugged, authorized by TAG1, transaction running. */
+static fx_t *fx_in_tx(bool ev_ready)
+{
+    fx_t *x = fx_ready();
+    ocpp_cp_plugged(&x->cp, 1, true);
+    ocpp_cp_present_id(&x->cp, 1, "TAG1");
+    pump(x);
+    if (ev_ready) {
+        ocpp_cp_ev_ready(&x->cp, 1, true);
+        pump(x);
+    }
+    assert_true(x->cp.conns[1].tx);
+    return x;
+}
+
+/** Connector 1 in a transaction suspended by the EVSE (charge point fault). */
+static fx_t *fx_suspended_evse(bool ev_ready)
+{
+    fx_t *x = fx_in_tx(ev_ready);
+    ocpp_cp_fault(&x->cp, 0, OCPP_ERROR_POWER_SWITCH_FAILURE, NULL, NULL);
+    assert_transition(x, 1, ev_ready ? "Charging" : "SuspendedEV", "SuspendedEVSE");
+    assert_false(x->permit[1]);
+    return x;
+}
+
+static void schedule_inoperative(fx_t *x)
+{
+    csms_call(x, "[2,\"ca\",\"ChangeAvailability\",{\"connectorId\":1,\"type\":\"Inoperative\"}]");
+    int found = 0;
+    for (int i = 0; i < x->f.n_sent; i++) {
+        found += strcmp(x->f.sent[i], "[3,\"ca\",{\"status\":\"Scheduled\"}]") == 0;
+    }
+    assert_int_equal(found, 1); /* §5.2: a transaction is in progress */
+}
+
+/* ------------------------------------------------------------------------ */
+/* From Available                                                            */
+/* ------------------------------------------------------------------------ */
+
+/* §4.9 A4 "Similar to A3 but the EV does not start charging" (A3 "Can be
+ * possible in a Charge Point without an authorization means"): a card was
+ * presented for any connector before any cable; connector 2 is plugged in
+ * and starts the transaction at once, the EV not asking for energy. */
+static void test_a4(void **s)
+{
+    (void)s;
+    fx_t *x = fx_ready();
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 0, "ANY"), OCPP_OK);
+    pump(x);
+    ocpp_cp_plugged(&x->cp, 2, true);
+    assert_transition(x, 2, "Available", "SuspendedEV");
+    assert_true(x->cp.conns[2].tx);
+}
+
+/* ------------------------------------------------------------------------ */
+/* From Preparing                                                            */
+/* ------------------------------------------------------------------------ */
+
+/* §4.9 B4 "All prerequisites for charging are met but EV does not start
+ * charging". */
+static void test_b4(void **s)
+{
+    (void)s;
+    fx_t *x = fx_ready();
+    ocpp_cp_plugged(&x->cp, 1, true);
+    assert_transition(x, 1, "Available", "Preparing");
+    ocpp_cp_present_id(&x->cp, 1, "TAG1");
+    assert_transition(x, 1, "Preparing", "SuspendedEV");
+    assert_true(x->permit[1]);
+}
+
+/* §4.9 B9 "A fault is detected that prevents further charging operations". */
+static void test_b9(void **s)
+{
+    (void)s;
+    fx_t *x = fx_ready();
+    ocpp_cp_plugged(&x->cp, 1, true);
+    pump(x);
+    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_OVER_VOLTAGE, NULL, NULL);
+    assert_transition(x, 1, "Preparing", "Faulted");
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "TAG1"), OCPP_ERR_STATE);
+}
+
+/* ------------------------------------------------------------------------ */
+/* From Charging                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* §4.9 C8 "Charging session ends, no user action is required and the
+ * connector is scheduled to become Unavailable" (§5.2 Scheduled). */
+static void test_c8(void **s)
+{
+    (void)s;
+    fx_t *x = fx_in_tx(true);
+    schedule_inoperative(x);
+    assert_string_equal(x->cur[1], "Charging");
+    ocpp_cp_plugged(&x->cp, 1, false); /* StopTransactionOnEVSideDisconnect */
+    assert_transition(x, 1, "Charging", "Unavailable");
+}
+
+/* §4.9 C9 "A fault is detected that prevents further charging operations". */
+static void test_c9(void **s)
+{
+    (void)s;
+    fx_t *x = fx_in_tx(true);
+    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_OVER_CURRENT_FAILURE, NULL, NULL);
+    assert_transition(x, 1, "Charging", "Faulted");
+    assert_false(x->permit[1]);
+}
+
+/* ------------------------------------------------------------------------ */
+/* From SuspendedEV                                                          */
+/* ------------------------------------------------------------------------ */
+
+/* §4.9 D1 "Charging session ends while no user action is required". */
+static void test_d1(void **s)
+{
+    (void)s;
+    fx_t *x = fx_in_tx(false);
+    ocpp_cp_plugged(&x->cp, 1, false);
+    assert_transition(x, 1, "SuspendedEV", "Available");
+}
+
+/* §4.9 D5 "Charging is suspended by EVSE". */
+static void test_d5(void **s)
+{
+    (void)s;
+    fx_t *x = fx_suspended_evse(false);
+    assert_string_equal(x->prev[1], "SuspendedEV");
+}
+
+/* §4.9 D6 "Transaction is stopped and further user action is required". */
+static void test_d6(void **s)
+{
+    (void)s;
+    fx_t *x = fx_in_tx(false);
+    ocpp_cp_present_id(&x->cp, 1, "TAG1");
+    assert_transition(x, 1, "SuspendedEV", "Finishing");
+}
+
+/* §4.9 D8 "Charging session ends, no user action is required and the
+ * connector is scheduled to become Unavailable". */
+static void test_d8(void **s)
+{
+    (void)s;
+    fx_t *x = fx_in_tx(false);
+    schedule_inoperative(x);
+    ocpp_cp_plugged(&x->cp, 1, false);
+    assert_transition(x, 1, "SuspendedEV", "Unavailable");
+}
+
+/* §4.9 D9 "A fault is detected that prevents further charging operations". */
+static void test_d9(void **s)
+{
+    (void)s;
+    fx_t *x = fx_in_tx(false);
+    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_HIGH_TEMPERATURE, NULL, NULL);
+    assert_transition(x, 1, "SuspendedEV", "Faulted");
+}
+
+/* ------------------------------------------------------------------------ */
+/* From SuspendedEVSE                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* §4.9 E1 "Charging session ends while no user action is required". */
+static void test_e1(void **s)
+{
+    (void)s;
+    fx_t *x = fx_suspended_evse(false);
+    ocpp_cp_plugged(&x->cp, 1, false);
+    assert_transition(x, 1, "SuspendedEVSE", "Available");
+}
+
+/* §4.9 E3 "Charging resumes because the EVSE restriction is lifted". */
+static void test_e3(void **s)
+{
+    (void)s;
+    fx_t *x = fx_suspended_evse(true);
+    ocpp_cp_fault(&x->cp, 0, OCPP_ERROR_NO_ERROR, NULL, NULL);
+    assert_transition(x, 1, "SuspendedEVSE", "Charging");
+    assert_true(x->permit[1]);
+}
+
+/* §4.9 E4 "The EVSE restriction is lifted but the EV does not start
+ * charging". */
+static void test_e4(void **s)
+{
+    (void)s;
+    fx_t *x = fx_suspended_evse(false);
+    ocpp_cp_fault(&x->cp, 0, OCPP_ERROR_NO_ERROR, NULL, NULL);
+    assert_transition(x, 1, "SuspendedEVSE", "SuspendedEV");
+    assert_true(x->permit[1]);
+}
+
+/* §4.9 E6 "Transaction is stopped and further user action is required". */
+static void test_e6(void **s)
+{
+    (void)s;
+    fx_t *x = fx_suspended_evse(false);
+    ocpp_cp_stop(&x->cp, 1, OCPP_STOP_LOCAL);
+    assert_transition(x, 1, "SuspendedEVSE", "Finishing");
+}
+
+/* §4.9 E8 "Charging session ends, no user action is required and the
+ * connector is scheduled to become Unavailable". */
+static void test_e8(void **s)
+{
+    (void)s;
+    fx_t *x = fx_suspended_evse(false);
+    schedule_inoperative(x);
+    ocpp_cp_plugged(&x->cp, 1, false);
+    assert_transition(x, 1, "SuspendedEVSE", "Unavailable");
+}
+
+/* §4.9 E9 "A fault is detected that prevents further charging operations". */
+static void test_e9(void **s)
+{
+    (void)s;
+    fx_t *x = fx_suspended_evse(false);
+    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_GROUND_FAILURE, NULL, NULL);
+    assert_transition(x, 1, "SuspendedEVSE", "Faulted");
+}
+
+/* ------------------------------------------------------------------------ */
+/* From Finishing                                                            */
+/* ------------------------------------------------------------------------ */
+
+static fx_t *fx_finishing(void)
+{
+    fx_t *x = fx_in_tx(false);
+    ocpp_cp_stop(&x->cp, 1, OCPP_STOP_LOCAL);
+    assert_transition(x, 1, "SuspendedEV", "Finishing");
+    return x;
+}
+
+/* §4.9 F8 "All user actions completed and the connector is scheduled to
+ * become Unavailable": no transaction runs any more, so ChangeAvailability
+ * applies at once (§5.2). */
+static void test_f8(void **s)
+{
+    (void)s;
+    fx_t *x = fx_finishing();
+    csms_call(x, "[2,\"ca\",\"ChangeAvailability\",{\"connectorId\":1,\"type\":\"Inoperative\"}]");
+    assert_transition(x, 1, "Finishing", "Unavailable");
+}
+
+/* §4.9 F9 "A fault is detected that prevents further charging operations". */
+static void test_f9(void **s)
+{
+    (void)s;
+    fx_t *x = fx_finishing();
+    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_CONNECTOR_LOCK_FAILURE, NULL, NULL);
+    assert_transition(x, 1, "Finishing", "Faulted");
+}
+
+/* ------------------------------------------------------------------------ */
+/* From Unavailable                                                          */
+/* ------------------------------------------------------------------------ */
+
+static fx_t *fx_unavailable(void)
+{
+    fx_t *x = fx_ready();
+    csms_call(x, "[2,\"ca\",\"ChangeAvailability\",{\"connectorId\":1,\"type\":\"Inoperative\"}]");
+    assert_transition(x, 1, "Available", "Unavailable");
+    return x;
+}
+
+/* §4.9 H1 "Connector is set Available by a Change Availability message". */
+static void test_h1(void **s)
+{
+    (void)s;
+    fx_t *x = fx_unavailable();
+    csms_call(x, "[2,\"co\",\"ChangeAvailability\",{\"connectorId\":1,\"type\":\"Operative\"}]");
+    assert_transition(x, 1, "Unavailable", "Available");
+}
+
+/* §4.9 H2 "Connector is set Available after a user had interacted with the
+ * Charge Point" (the cable was plugged in while Unavailable). */
+static void test_h2(void **s)
+{
+    (void)s;
+    fx_t *x = fx_unavailable();
+    ocpp_cp_plugged(&x->cp, 1, true);
+    pump(x);
+    assert_string_equal(x->cur[1], "Unavailable");
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "TAG1"), OCPP_ERR_STATE);
+    csms_call(x, "[2,\"co\",\"ChangeAvailability\",{\"connectorId\":0,\"type\":\"Operative\"}]");
+    assert_transition(x, 1, "Unavailable", "Preparing");
+}
+
+/* §4.9 H9 "A fault is detected that prevents further charging operations". */
+static void test_h9(void **s)
+{
+    (void)s;
+    fx_t *x = fx_unavailable();
+    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_INTERNAL_ERROR, NULL, NULL);
+    assert_transition(x, 1, "Unavailable", "Faulted");
+}
+
+/* ------------------------------------------------------------------------ */
+/* From Faulted                                                              */
+/* ------------------------------------------------------------------------ */
+
+static void fault_and_clear(fx_t *x, uint8_t c, const char *before)
+{
+    ocpp_cp_fault(&x->cp, c, OCPP_ERROR_OTHER_ERROR, NULL, NULL);
+    assert_transition(x, c, before, "Faulted");
+    ocpp_cp_fault(&x->cp, c, OCPP_ERROR_NO_ERROR, NULL, NULL);
+}
+
+/* §4.9 I2..I8 "Fault is resolved and status returns to the pre-fault
+ * state": I2 Preparing. */
+static void test_i2(void **s)
+{
+    (void)s;
+    fx_t *x = fx_ready();
+    ocpp_cp_plugged(&x->cp, 1, true);
+    pump(x);
+    fault_and_clear(x, 1, "Preparing");
+    assert_transition(x, 1, "Faulted", "Preparing");
+}
+
+/* §4.9 I3 "Fault is resolved and status returns to the pre-fault state":
+ * Charging, energy permitted again. */
+static void test_i3(void **s)
+{
+    (void)s;
+    fx_t *x = fx_in_tx(true);
+    fault_and_clear(x, 1, "Charging");
+    assert_transition(x, 1, "Faulted", "Charging");
+    assert_true(x->permit[1]);
+}
+
+/* §4.9 I4 "Fault is resolved and status returns to the pre-fault state":
+ * SuspendedEV. */
+static void test_i4(void **s)
+{
+    (void)s;
+    fx_t *x = fx_in_tx(false);
+    fault_and_clear(x, 1, "SuspendedEV");
+    assert_transition(x, 1, "Faulted", "SuspendedEV");
+}
+
+/* §4.9 I5 "Fault is resolved and status returns to the pre-fault state":
+ * SuspendedEVSE (the charge point's own fault still suspends charging). */
+static void test_i5(void **s)
+{
+    (void)s;
+    fx_t *x = fx_suspended_evse(false);
+    fault_and_clear(x, 1, "SuspendedEVSE");
+    assert_transition(x, 1, "Faulted", "SuspendedEVSE");
+    assert_false(x->permit[1]);
+}
+
+/* §4.9 I6 "Fault is resolved and status returns to the pre-fault state":
+ * Finishing (the cable is still in). */
+static void test_i6(void **s)
+{
+    (void)s;
+    fx_t *x = fx_finishing();
+    fault_and_clear(x, 1, "Finishing");
+    assert_transition(x, 1, "Faulted", "Finishing");
+}
+
+/* §4.9 I8 "Fault is resolved and status returns to the pre-fault state":
+ * Unavailable. */
+static void test_i8(void **s)
+{
+    (void)s;
+    fx_t *x = fx_unavailable();
+    fault_and_clear(x, 1, "Unavailable");
+    assert_transition(x, 1, "Faulted", "Unavailable");
+}
+
+/* §4.9: "For ConnectorId 0, only a limited set is applicable, namely:
+ * Available, Unavailable and Faulted." (A8, H1, A9, I1, H9, I8 on 0). */
+static void test_connector0(void **s)
+{
+    (void)s;
+    fx_t *x = fx_ready();
+    csms_call(x, "[2,\"c0\",\"ChangeAvailability\",{\"connectorId\":0,\"type\":\"Inoperative\"}]");
+    assert_transition(x, 0, "Available", "Unavailable");
+    assert_string_equal(x->cur[1], "Unavailable");
+    ocpp_cp_fault(&x->cp, 0, OCPP_ERROR_POWER_METER_FAILURE, NULL, NULL);
+    assert_transition(x, 0, "Unavailable", "Faulted");
+    ocpp_cp_fault(&x->cp, 0, OCPP_ERROR_NO_ERROR, NULL, NULL);
+    assert_transition(x, 0, "Faulted", "Unavailable");
+    csms_call(x, "[2,\"c1\",\"ChangeAvailability\",{\"connectorId\":0,\"type\":\"Operative\"}]");
+    assert_transition(x, 0, "Unavailable", "Available");
+    ocpp_cp_plugged(&x->cp, 1, true);
+    pump(x);
+    assert_string_equal(ocpp_cp_status_str(ocpp_cp_status(&x->cp, 0)), "Available");
+}
+
+/*
+ * Not reachable by design:
+ * - A3/A5 (Available -> Charging / SuspendedEVSE): every transaction needs an
+ *   authorization, and a connector is Preparing while it waits for one; the
+ *   EV can ask for energy only once plugged in (Preparing). A4 happens only
+ *   for a card presented before any cable (test_a4).
+ * - B5 (Preparing -> SuspendedEVSE): a transaction starts only when energy
+ *   may flow (no fault, operative); SuspendedEVSE follows later (C5, D5).
+ * - H3/H4/H5 (Unavailable -> Charging / SuspendedEV / SuspendedEVSE): an
+ *   Unavailable connector takes no authorization and a running transaction
+ *   turns a ChangeAvailability into Scheduled (§5.2), so no transaction is
+ *   ever waiting behind Unavailable.
+ */
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a4),         cmocka_unit_test(test_b4), cmocka_unit_test(test_b9),
+        cmocka_unit_test(test_c8),         cmocka_unit_test(test_c9), cmocka_unit_test(test_d1),
+        cmocka_unit_test(test_d5),         cmocka_unit_test(test_d6), cmocka_unit_test(test_d8),
+        cmocka_unit_test(test_d9),         cmocka_unit_test(test_e1), cmocka_unit_test(test_e3),
+        cmocka_unit_test(test_e4),         cmocka_unit_test(test_e6), cmocka_unit_test(test_e8),
+        cmocka_unit_test(test_e9),         cmocka_unit_test(test_f8), cmocka_unit_test(test_f9),
+        cmocka_unit_test(test_h1),         cmocka_unit_test(test_h2), cmocka_unit_test(test_h9),
+        cmocka_unit_test(test_i2),         cmocka_unit_test(test_i3), cmocka_unit_test(test_i4),
+        cmocka_unit_test(test_i5),         cmocka_unit_test(test_i6), cmocka_unit_test(test_i8),
+        cmocka_unit_test(test_connector0),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
