@@ -91,7 +91,7 @@ test('§4.10 EV-side disconnect, StopTransactionOnEVSideDisconnect=false: the tr
     assert.equal(csms.messages(cpCall('StartTransaction', id), since).length, 0);
 });
 
-test('§4.10/§5.x stop by the same card: StopTransaction reason Local with the idTag', { skip: needSim }, async (t) => {
+test('§4.10/§3.5 stop by the same card: StopTransaction reason Local with the idTag', { skip: needSim }, async (t) => {
     const id = 'OC-STOP1';
     const { csms, sim } = await coreBoot(t, id);
     const { txId } = await coreStartTx(csms, sim, id, 1, 'SAME-1');

@@ -1,0 +1,155 @@
+// OCTT-style Core-profile cases (OCPP 1.6 edition 2): operations initiated by the central
+// system (§5): remote start/stop, Reset, UnlockConnector, ChangeAvailability, DataTransfer,
+// driven through ocpp-sim's REST API against the dev CSMS (strict schemas).
+
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import {
+    cfgArgs, connOf, connStatus, coreBoot, coreStartTx, cpCall, csmsResult, needSim, simPost, statusCall,
+} from './lib/harness.mjs';
+
+test('§5.11/§4.8 remote start, AuthorizeRemoteTxRequests=false: no Authorize, StartTransaction on plug-in', { skip: needSim }, async (t) => {
+    const id = 'OC-RS0';
+    const { csms, sim } = await coreBoot(t, id, { args: cfgArgs('AuthorizeRemoteTxRequests=false') });
+    const since = csms.mark();
+    const r = await csms.call(id, 'RemoteStartTransaction', { connectorId: 1, idTag: 'REM-0' });
+    assert.equal(r.status, 'Accepted');
+    await simPost(sim, '/api/connectors/1/plug', {});
+    const start = await csms.waitFor(cpCall('StartTransaction', id), { since });
+    assert.equal(start.payload.idTag, 'REM-0');
+    assert.equal(start.payload.connectorId, 1);
+    assert.equal(csms.messages(cpCall('Authorize', id), since).length, 0, 'no Authorize.req when AuthorizeRemoteTxRequests=false');
+    await sim.waitState((s) => connStatus(1, 'Charging')(s) && connOf(1)(s).transactionId !== null, { what: 'Charging' });
+});
+
+test('§5.11 remote start, AuthorizeRemoteTxRequests=true (ChangeConfiguration): Authorize before StartTransaction', { skip: needSim }, async (t) => {
+    const id = 'OC-RS1';
+    const { csms, sim } = await coreBoot(t, id);
+    const cc = await csms.call(id, 'ChangeConfiguration', { key: 'AuthorizeRemoteTxRequests', value: 'true' });
+    assert.equal(cc.status, 'Accepted');
+    await simPost(sim, '/api/connectors/1/plug', {});
+    const since = csms.mark();
+    const r = await csms.call(id, 'RemoteStartTransaction', { connectorId: 1, idTag: 'REM-1' });
+    assert.equal(r.status, 'Accepted');
+    const auth = await csms.waitFor(cpCall('Authorize', id), { since });
+    assert.equal(auth.payload.idTag, 'REM-1');
+    const start = await csms.waitFor(cpCall('StartTransaction', id), { since });
+    assert.ok(start.seq > auth.seq, 'StartTransaction after Authorize');
+    assert.equal(start.payload.idTag, 'REM-1');
+});
+
+test('§5.11 remote start refused when the CSMS answers Authorize Invalid (AuthorizeRemoteTxRequests=true)', { skip: needSim }, async (t) => {
+    const id = 'OC-RS2';
+    const { csms, sim } = await coreBoot(t, id, { args: cfgArgs('AuthorizeRemoteTxRequests=true'), idTags: { 'REM-BAD': { status: 'Invalid' }, 'REM-OK': { status: 'Accepted' } } });
+    await simPost(sim, '/api/connectors/1/plug', {});
+    const since = csms.mark();
+    await csms.call(id, 'RemoteStartTransaction', { connectorId: 1, idTag: 'REM-BAD' });
+    // Our Authorize.conf (Invalid) goes out before the next CALL on the same connection.
+    await csms.waitFor(csmsResult('Authorize', id), { since });
+    // Then a good one: the only StartTransaction is for it.
+    const ok = await csms.call(id, 'RemoteStartTransaction', { connectorId: 1, idTag: 'REM-OK' });
+    assert.equal(ok.status, 'Accepted', 'the connector is free again after the refused remote start');
+    const start = await csms.waitFor(cpCall('StartTransaction', id), { since });
+    assert.equal(start.payload.idTag, 'REM-OK');
+    assert.equal(csms.messages(cpCall('StartTransaction', id), since).length, 1);
+});
+
+test('§5.12/§4.10 remote stop: Accepted, StopTransaction reason Remote; unknown transaction Rejected', { skip: needSim }, async (t) => {
+    const id = 'OC-RSTOP';
+    const { csms, sim } = await coreBoot(t, id);
+    const { txId } = await coreStartTx(csms, sim, id, 1, 'RSTOP-1');
+    const bad = await csms.call(id, 'RemoteStopTransaction', { transactionId: txId + 1000 });
+    assert.equal(bad.status, 'Rejected');
+    const since = csms.mark();
+    const r = await csms.call(id, 'RemoteStopTransaction', { transactionId: txId });
+    assert.equal(r.status, 'Accepted');
+    const stop = await csms.waitFor(cpCall('StopTransaction', id), { since });
+    assert.equal(stop.payload.transactionId, txId);
+    assert.equal(stop.payload.reason, 'Remote');
+    await sim.waitState((s) => connOf(1)(s).transactionId === null && connStatus(1, 'Finishing')(s), { what: 'Finishing' });
+});
+
+for (const type of ['Hard', 'Soft']) {
+    test(`§5.14 ${type.toLowerCase()} reset during a transaction: Accepted, StopTransaction reason ${type}Reset`, { skip: needSim }, async (t) => {
+        const id = `OC-RST${type[0]}`;
+        const { csms, sim } = await coreBoot(t, id);
+        const { txId } = await coreStartTx(csms, sim, id, 1, `RST-${type}`);
+        const since = csms.mark();
+        const r = await csms.call(id, 'Reset', { type });
+        assert.equal(r.status, 'Accepted');
+        const stop = await csms.waitFor(cpCall('StopTransaction', id), { since });
+        assert.equal(stop.payload.transactionId, txId);
+        assert.equal(stop.payload.reason, `${type}Reset`);
+        await sim.waitState((s) => connOf(1)(s).transactionId === null, { what: 'transaction ended' });
+        // ocpp-sim registers no reset callback with the EVSE application: after the stop
+        // nothing is re-initialised and no new BootNotification is sent (see the report).
+    });
+}
+
+test('§5.18 unlock without a transaction: Unlocked', { skip: needSim }, async (t) => {
+    const id = 'OC-UNL0';
+    const { csms } = await coreBoot(t, id);
+    const r = await csms.call(id, 'UnlockConnector', { connectorId: 1 });
+    assert.equal(r.status, 'Unlocked');
+    const none = await csms.call(id, 'UnlockConnector', { connectorId: 7 });
+    assert.equal(none.status, 'NotSupported', 'a connector that does not exist');
+});
+
+test('§5.18/§4.10 unlock during a transaction: StopTransaction reason UnlockCommand, Unlocked, lock open', { skip: needSim }, async (t) => {
+    const id = 'OC-UNL1';
+    const { csms, sim } = await coreBoot(t, id);
+    const { txId, st } = await coreStartTx(csms, sim, id, 1, 'UNL-1');
+    assert.equal(connOf(1)(st).locked, true);
+    const since = csms.mark();
+    const r = await csms.call(id, 'UnlockConnector', { connectorId: 1 });
+    assert.equal(r.status, 'Unlocked');
+    const stop = await csms.waitFor(cpCall('StopTransaction', id), { since });
+    assert.equal(stop.payload.transactionId, txId);
+    assert.equal(stop.payload.reason, 'UnlockCommand');
+    const after = await sim.waitState((s) => connOf(1)(s).transactionId === null, { what: 'transaction ended' });
+    assert.equal(connOf(1)(after).locked, false);
+    assert.equal(connOf(1)(after).relayClosed, false);
+});
+
+test('§5.2 availability change during a transaction: Scheduled, Unavailable after the StopTransaction', { skip: needSim }, async (t) => {
+    const id = 'OC-AVL';
+    const { csms, sim } = await coreBoot(t, id);
+    await coreStartTx(csms, sim, id, 1, 'AVL-1');
+    const since = csms.mark();
+    const r = await csms.call(id, 'ChangeAvailability', { connectorId: 1, type: 'Inoperative' });
+    assert.equal(r.status, 'Scheduled');
+    assert.equal(csms.messages(statusCall(id, 1, 'Unavailable'), since).length, 0);
+    await simPost(sim, '/api/connectors/1/unplug');
+    const stop = await csms.waitFor(cpCall('StopTransaction', id), { since });
+    assert.equal(stop.payload.reason, 'EVDisconnected');
+    const un = await csms.waitFor(statusCall(id, 1, 'Unavailable'), { since });
+    await sim.waitState(connStatus(1, 'Unavailable'), { what: 'Unavailable' });
+    // Connector 2 was not affected; back to Operative gives Available.
+    const back = await csms.call(id, 'ChangeAvailability', { connectorId: 1, type: 'Operative' });
+    assert.equal(back.status, 'Accepted');
+    await csms.waitFor(statusCall(id, 1, 'Available'), { since: un.seq + 1 });
+});
+
+test('§5.2 availability change during a transaction: the StatusNotification Unavailable follows the StopTransaction.req', {
+    skip: needSim,
+    todo: 'the library sends StatusNotification(Unavailable) before the queued StopTransaction.req (same timestamp); OCTT expects Stop first',
+}, async (t) => {
+    const id = 'OC-AVL2';
+    const { csms, sim } = await coreBoot(t, id);
+    await coreStartTx(csms, sim, id, 1, 'AVL-2');
+    const since = csms.mark();
+    assert.equal((await csms.call(id, 'ChangeAvailability', { connectorId: 1, type: 'Inoperative' })).status, 'Scheduled');
+    await simPost(sim, '/api/connectors/1/unplug');
+    const stop = await csms.waitFor(cpCall('StopTransaction', id), { since });
+    const un = await csms.waitFor(statusCall(id, 1, 'Unavailable'), { since });
+    assert.ok(un.seq > stop.seq, 'Unavailable after the StopTransaction');
+});
+
+test('§5.6 DataTransfer CSMS -> CP: UnknownVendorId (ocpp-sim registers no vendor handler)', { skip: needSim }, async (t) => {
+    const id = 'OC-DT';
+    const { csms } = await coreBoot(t, id);
+    const r = await csms.call(id, 'DataTransfer', { vendorId: 'com.example', messageId: 'Hello', data: 'x' });
+    assert.equal(r.status, 'UnknownVendorId');
+});
+
+test('§4.3 DataTransfer CP -> CSMS', { skip: 'ocpp-sim exposes no way to send a DataTransfer.req (docs/simulator.md has no such REST call)' }, () => {});
