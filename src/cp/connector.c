@@ -503,6 +503,13 @@ ocpp_status_t ocpp_cp_present_id(ocpp_cp_t *cp, uint8_t connector, const char *i
         return OCPP_ERR_STATE;
     }
     ocpp_status_t st = ocpp_cp_authorize_start(cp, c, id_tag);
+    if (st == OCPP_OK && cp->auth != OCPP_CP_AUTH_NONE && cp->conns[c].finishing) {
+        /* §4.9 F2 (Finishing -> Preparing): "User restart charging session
+         * (e.g. reconnects cable, presents idTag again), thereby creating a
+         * new Transaction". */
+        cp->conns[c].finishing = false;
+        ocpp_cp_update(cp, c);
+    }
     if (st == OCPP_OK) {
         /* A card for "any connector" while none is plugged in: the user has
          * not chosen yet; the first connector plugged in takes it. */
@@ -660,6 +667,15 @@ static void tick_connector(ocpp_cp_t *cp, uint8_t c)
          * canceled ... The Charge Point SHALL go back to the original state". */
         k->authorized = false;
         k->tag[0] = '\0';
+        ocpp_cp_update(cp, c);
+    }
+    bool auth_here = cp->auth != OCPP_CP_AUTH_NONE && cp->auth_connector == c;
+    if (k->status == OCPP_STATUS_PREPARING && k->plugged && !k->authorized && !k->tx &&
+        !auth_here && timeout > 0u && cp->now_ms - k->changed_ms >= timeout) {
+        /* §4.9 B6 (Preparing -> Finishing): "Timed out. Usage was initiated
+         * (e.g. insert plug ...), but idTag not presented within timeout."
+         * Finishing until the cable is removed (F1). */
+        k->finishing = true;
         ocpp_cp_update(cp, c);
     }
     uint32_t iv = (uint32_t)cp->cfg.meter_value_sample_interval * 1000u;

@@ -5,6 +5,7 @@
  * the last two StatusNotifications of the connector: exactly what the CSMS
  * sees. The fixture is the one of test_cp_core.c.
  *
+ * B6 and F2 are in this file too.
  * Covered in test_cp_core.c: A2, B1, B3, C1, C4, C5, C6, D3, F1, A8, A9, I1.
  * Not applicable (no way to make a connector Reserved before the Reservation
  * profile: A7, G1, G2, G8, G9, I7). Not reachable by design, see the comment
@@ -390,6 +391,53 @@ static void test_b4(void **s)
     assert_true(x->permit[1]);
 }
 
+/* §4.9 B6 "Timed out. Usage was initiated (e.g. insert plug, bay occupancy
+ * detection), but idTag not presented within timeout." (Preparing ->
+ * Finishing; §9.1.6 ConnectionTimeOut, default 60 s.) Then F1 on unplug. */
+static void test_b6(void **s)
+{
+    (void)s;
+    fx_t *x = fx_ready();
+    ocpp_cp_plugged(&x->cp, 1, true);
+    assert_transition(x, 1, "Available", "Preparing");
+    step(x, 59999);
+    pump(x);
+    assert_string_equal(x->cur[1], "Preparing");
+    step(x, 1);
+    assert_transition(x, 1, "Preparing", "Finishing");
+    assert_false(x->permit[1]);
+    step(x, 120000);
+    pump(x);
+    assert_string_equal(x->cur[1], "Finishing");
+    ocpp_cp_plugged(&x->cp, 1, false);
+    assert_transition(x, 1, "Finishing", "Available");
+}
+
+/* B6 is about an idTag "not presented": while its Authorize is still
+ * unanswered the connector stays Preparing; ConnectionTimeOut 0 disables
+ * the timeout. */
+static void test_b6_not_while_authorizing(void **s)
+{
+    (void)s;
+    fx_t *x = fx_ready();
+    ocpp_cp_plugged(&x->cp, 1, true);
+    pump(x);
+    ocpp_cp_present_id(&x->cp, 1, "SLOW");
+    step(x, 0);
+    assert_true(is_call(last(x), "Authorize"));
+    x->seen = x->f.n_sent; /* left unanswered */
+    step(x, 61000);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING);
+
+    x = fx_ready();
+    ocpp_cp_config_set(&x->cp, "ConnectionTimeOut", "0");
+    ocpp_cp_plugged(&x->cp, 1, true);
+    pump(x);
+    step(x, 3600000);
+    pump(x);
+    assert_string_equal(x->cur[1], "Preparing");
+}
+
 /* §4.9 B9 "A fault is detected that prevents further charging operations". */
 static void test_b9(void **s)
 {
@@ -551,6 +599,24 @@ static fx_t *fx_finishing(void)
     ocpp_cp_stop(&x->cp, 1, OCPP_STOP_LOCAL);
     assert_transition(x, 1, "SuspendedEV", "Finishing");
     return x;
+}
+
+/* §4.9 F2 "User restart charging session (e.g. reconnects cable, presents
+ * idTag again), thereby creating a new Transaction" (then B4). */
+static void test_f2(void **s)
+{
+    (void)s;
+    fx_t *x = fx_finishing();
+    int32_t first = x->cp.conns[1].tx_id;
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "TAG2"), OCPP_OK);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING);
+    step(x, 0);
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"status\":\"Preparing\""));
+    pump(x);
+    assert_string_equal(x->prev[1], "Preparing");
+    assert_string_equal(x->cur[1], "SuspendedEV");
+    assert_int_not_equal(x->cp.conns[1].tx_id, first);
 }
 
 /* §4.9 F8 "All user actions completed and the connector is scheduled to
@@ -729,15 +795,21 @@ static void test_connector0(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_a4),         cmocka_unit_test(test_b4), cmocka_unit_test(test_b9),
-        cmocka_unit_test(test_c8),         cmocka_unit_test(test_c9), cmocka_unit_test(test_d1),
-        cmocka_unit_test(test_d5),         cmocka_unit_test(test_d6), cmocka_unit_test(test_d8),
-        cmocka_unit_test(test_d9),         cmocka_unit_test(test_e1), cmocka_unit_test(test_e3),
-        cmocka_unit_test(test_e4),         cmocka_unit_test(test_e6), cmocka_unit_test(test_e8),
-        cmocka_unit_test(test_e9),         cmocka_unit_test(test_f8), cmocka_unit_test(test_f9),
-        cmocka_unit_test(test_h1),         cmocka_unit_test(test_h2), cmocka_unit_test(test_h9),
-        cmocka_unit_test(test_i2),         cmocka_unit_test(test_i3), cmocka_unit_test(test_i4),
-        cmocka_unit_test(test_i5),         cmocka_unit_test(test_i6), cmocka_unit_test(test_i8),
+        cmocka_unit_test(test_a4),         cmocka_unit_test(test_b4),
+        cmocka_unit_test(test_b6),         cmocka_unit_test(test_b6_not_while_authorizing),
+        cmocka_unit_test(test_b9),         cmocka_unit_test(test_c8),
+        cmocka_unit_test(test_c9),         cmocka_unit_test(test_d1),
+        cmocka_unit_test(test_d5),         cmocka_unit_test(test_d6),
+        cmocka_unit_test(test_d8),         cmocka_unit_test(test_d9),
+        cmocka_unit_test(test_e1),         cmocka_unit_test(test_e3),
+        cmocka_unit_test(test_e4),         cmocka_unit_test(test_e6),
+        cmocka_unit_test(test_e8),         cmocka_unit_test(test_e9),
+        cmocka_unit_test(test_f2),         cmocka_unit_test(test_f8),
+        cmocka_unit_test(test_f9),         cmocka_unit_test(test_h1),
+        cmocka_unit_test(test_h2),         cmocka_unit_test(test_h9),
+        cmocka_unit_test(test_i2),         cmocka_unit_test(test_i3),
+        cmocka_unit_test(test_i4),         cmocka_unit_test(test_i5),
+        cmocka_unit_test(test_i6),         cmocka_unit_test(test_i8),
         cmocka_unit_test(test_connector0),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
