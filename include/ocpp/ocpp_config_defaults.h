@@ -153,6 +153,30 @@
 #endif
 
 /**
+ * Clock-aligned readings kept per connector for the transactionData of
+ * StopTransaction (StopTxnAlignedData, §9.1.25: "Clock-aligned periodic
+ * measurand(s) to be included in the TransactionData element of
+ * StopTransaction.req ... for every ClockAlignedDataInterval of the
+ * Transaction"). A transaction longer than this many intervals reports its
+ * last ones only (errata 3.91 lets a charge point drop intermediate values).
+ * RAM: about 16 + 16 * OCPP_CONFIG_STOP_ALIGNED_SAMPLES bytes per reading and
+ * connector. Possible values: 0..16 (0: StopTxnAlignedData is not reported).
+ * Default: 2.
+ */
+#ifndef OCPP_CONFIG_STOP_ALIGNED_READINGS
+#define OCPP_CONFIG_STOP_ALIGNED_READINGS 2
+#endif
+
+/**
+ * Values kept per clock-aligned reading for StopTransaction (the first ones
+ * whose measurand is in StopTxnAlignedData; a SignedData value is kept as its
+ * plain value). Possible values: 1..16. Default: 2.
+ */
+#ifndef OCPP_CONFIG_STOP_ALIGNED_SAMPLES
+#define OCPP_CONFIG_STOP_ALIGNED_SAMPLES 2
+#endif
+
+/**
  * Longest `info` and `vendorErrorCode` of a fault kept per connector for
  * StatusNotification (the wire allows 50; longer texts are cut at this
  * length). Possible values: 0..50. Default: 20.

@@ -326,6 +326,22 @@ typedef struct {
     uint16_t count;
 } ocpp_txq_t;
 
+/** A value kept for StopTransaction's transactionData (private). */
+typedef struct {
+    int64_t value;
+    uint8_t measurand; /**< ocpp_measurand_t */
+    uint8_t phase;     /**< ocpp_phase_t */
+    uint8_t location;  /**< ocpp_location_t */
+    uint8_t scale;
+} ocpp_kept_sample_t;
+
+/** A clock-aligned reading kept for StopTxnAlignedData (private). */
+typedef struct {
+    int64_t unix_time;
+    ocpp_kept_sample_t s[OCPP_CONFIG_STOP_ALIGNED_SAMPLES];
+    uint8_t n;
+} ocpp_aligned_reading_t;
+
 /** Per-connector state (private). */
 typedef struct {
     ocpp_cp_status_t status;   /**< Current status. */
@@ -360,6 +376,10 @@ typedef struct {
     uint32_t sample_ms;               /**< Last periodic sample. */
     char tag[OCPP_ID_TAG_MAX + 1];    /**< idTag of the authorization / transaction. */
     char parent[OCPP_ID_TAG_MAX + 1]; /**< Its parentIdTag, "" if unknown. */
+    /** Clock-aligned readings of the transaction (StopTxnAlignedData), oldest first. */
+    ocpp_aligned_reading_t
+        aligned[OCPP_CONFIG_STOP_ALIGNED_READINGS > 0 ? OCPP_CONFIG_STOP_ALIGNED_READINGS : 1];
+    uint8_t n_aligned;
 } ocpp_cp_connector_t;
 
 /** What the one outstanding CALL is (private). */

@@ -262,6 +262,7 @@ static void tx_start(ocpp_cp_t *cp, uint8_t c)
     k->meter_start = ocpp_v16_meter_wh(cp, c);
     k->tx_start_unix = ocpp_cp_time(cp);
     k->sample_ms = cp->now_ms;
+    k->n_aligned = 0;
     ocpp_v16_queue_start(cp, c);
     ocpp_cp_emit_conn(cp, OCPP_CP_EV_TX_STARTED, c, -1, k->tag);
     ocpp_cp_update(cp, c);
@@ -710,7 +711,7 @@ static void tick_aligned(ocpp_cp_t *cp)
         return;
     }
     for (uint8_t c = 0; c <= cp->config.connectors; c++) {
-        ocpp_v16_queue_meter(cp, c, cp->cfg.meter_values_aligned_data, OCPP_V16_CTX_CLOCK);
+        ocpp_v16_queue_aligned(cp, c);
     }
 }
 

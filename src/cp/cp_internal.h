@@ -114,6 +114,10 @@ typedef enum {
 
 /** Queue a MeterValues of connector c (measurands `mask`) as transaction-related. */
 void ocpp_v16_queue_meter(ocpp_cp_t *cp, uint8_t c, uint32_t mask, ocpp_v16_ctx_t ctx);
+/** A clock-aligned reading of connector c (0..n): MeterValues of
+ *  MeterValuesAlignedData, and the StopTxnAlignedData values kept for the
+ *  running transaction's StopTransaction. */
+void ocpp_v16_queue_aligned(ocpp_cp_t *cp, uint8_t c);
 
 /** Meter register (Energy.Active.Import.Register) of c in Wh, 0 if unknown. */
 int32_t ocpp_v16_meter_wh(ocpp_cp_t *cp, uint8_t c);

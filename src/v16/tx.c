@@ -13,7 +13,10 @@
  * Transaction.End samples of StopTxnSampledData (errata v4.0, 3.14: "always
  * provide the start (Transaction.Begin) and stop (Transaction.End) values");
  * intermediate samples are not kept (errata 3.91 allows dropping them).
- * StopTxnAlignedData is not reported in transactionData.
+ * Between the two, the clock-aligned readings of StopTxnAlignedData taken
+ * during the transaction (context Sample.Clock): the last
+ * OCPP_CONFIG_STOP_ALIGNED_READINGS of them, each with at most
+ * OCPP_CONFIG_STOP_ALIGNED_SAMPLES values (kept in the connector's RAM).
  */
 #include <string.h>
 
@@ -208,6 +211,52 @@ void ocpp_v16_queue_start(ocpp_cp_t *cp, uint8_t c)
     enqueue(cp, OCPP_ACTION_START_TRANSACTION, cp->conns[c].tx_ref, build_start, &a);
 }
 
+/** The clock-aligned readings kept for StopTxnAlignedData (Sample.Clock). */
+static void write_kept(ocpp_jw_t *w, const ocpp_cp_connector_t *k, uint32_t mask)
+{
+    for (uint8_t r = 0; r < k->n_aligned; r++) {
+        const ocpp_aligned_reading_t *rd = &k->aligned[r];
+        ocpp_sample_t s[OCPP_CONFIG_STOP_ALIGNED_SAMPLES];
+        for (uint8_t i = 0; i < rd->n; i++) {
+            s[i] = (ocpp_sample_t){.value = rd->s[i].value,
+                                   .measurand = (ocpp_measurand_t)rd->s[i].measurand,
+                                   .phase = (ocpp_phase_t)rd->s[i].phase,
+                                   .location = (ocpp_location_t)rd->s[i].location,
+                                   .scale = rd->s[i].scale};
+        }
+        if (count_ok(s, rd->n, mask) > 0u) {
+            (void)write_meter_value(w, rd->unix_time, s, rd->n, mask, OCPP_V16_CTX_CLOCK);
+        }
+    }
+}
+
+/** Keep the StopTxnAlignedData values of a clock-aligned reading of c. */
+static void keep_aligned(ocpp_cp_t *cp, uint8_t c, const ocpp_sample_t *s, size_t n)
+{
+    ocpp_cp_connector_t *k = &cp->conns[c];
+    uint32_t mask = cp->cfg.stop_txn_aligned_data;
+    if (OCPP_CONFIG_STOP_ALIGNED_READINGS == 0 || !k->tx || count_ok(s, n, mask) == 0u) {
+        return;
+    }
+    if (k->n_aligned >= (uint8_t)OCPP_CONFIG_STOP_ALIGNED_READINGS) {
+        memmove(&k->aligned[0], &k->aligned[1],
+                sizeof k->aligned[0] * (size_t)(OCPP_CONFIG_STOP_ALIGNED_READINGS - 1));
+        k->n_aligned--; /* the oldest goes (errata 3.91) */
+    }
+    ocpp_aligned_reading_t *rd = &k->aligned[k->n_aligned++];
+    rd->unix_time = ocpp_cp_time(cp);
+    rd->n = 0;
+    for (size_t i = 0; i < n && rd->n < (uint8_t)OCPP_CONFIG_STOP_ALIGNED_SAMPLES; i++) {
+        if (sample_ok(&s[i], mask)) {
+            rd->s[rd->n++] = (ocpp_kept_sample_t){.value = s[i].value,
+                                                  .measurand = (uint8_t)s[i].measurand,
+                                                  .phase = (uint8_t)s[i].phase,
+                                                  .location = (uint8_t)s[i].location,
+                                                  .scale = s[i].scale};
+        }
+    }
+}
+
 static void build_stop(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a)
 {
     const ocpp_cp_connector_t *k = &cp->conns[a->c];
@@ -223,7 +272,7 @@ static void build_stop(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a)
         ocpp_jw_kv_str(w, "reason", ocpp_stop_reason_str(a->reason));
     }
     bool begin = (mask & OCPP_MEASURAND_BIT(OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER)) != 0u;
-    if (begin || count_ok(a->s, a->n, mask) > 0u) {
+    if (begin || count_ok(a->s, a->n, mask) > 0u || k->n_aligned > 0u) {
         /* §3.16.5: with both StopTxn keys empty, no meter values at all. */
         ocpp_jw_key(w, "transactionData");
         ocpp_jw_arr_open(w);
@@ -232,6 +281,7 @@ static void build_stop(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a)
                                 .value = k->meter_start};
             (void)write_meter_value(w, k->tx_start_unix, &s0, 1u, mask, OCPP_V16_CTX_BEGIN);
         }
+        write_kept(w, k, cp->cfg.stop_txn_aligned_data);
         if (count_ok(a->s, a->n, mask) > 0u) {
             (void)write_meter_value(w, ocpp_cp_time(cp), a->s, a->n, mask, OCPP_V16_CTX_END);
         }
@@ -281,6 +331,20 @@ void ocpp_v16_queue_meter(ocpp_cp_t *cp, uint8_t c, uint32_t mask, ocpp_v16_ctx_
         return; /* nothing of the configured measurands on this connector */
     }
     enqueue(cp, OCPP_ACTION_METER_VALUES, cp->conns[c].tx_ref, build_meter, &a);
+}
+
+void ocpp_v16_queue_aligned(ocpp_cp_t *cp, uint8_t c)
+{
+    ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
+    uint32_t mask = cp->cfg.meter_values_aligned_data;
+    build_arg_t a = {.c = c, .mask = mask, .ctx = OCPP_V16_CTX_CLOCK, .s = s};
+    a.n = read_samples(cp, c, s);
+    if (c > 0u) {
+        keep_aligned(cp, c, s, a.n);
+    }
+    if (count_ok(s, a.n, mask) > 0u) {
+        enqueue(cp, OCPP_ACTION_METER_VALUES, cp->conns[c].tx_ref, build_meter, &a);
+    }
 }
 
 /* ------------------------------------------------------------------------ */

@@ -607,6 +607,53 @@ static void test_start_conf_invalid(void **s)
     }
 }
 
+/* §9.1.25 StopTxnAlignedData: "Clock-aligned periodic measurand(s) to be
+ * included in the TransactionData element of StopTransaction.req ... for
+ * every ClockAlignedDataInterval of the Transaction"; context Sample.Clock
+ * (§7.35). Bound: the last OCPP_CONFIG_STOP_ALIGNED_READINGS (2) readings. */
+static void test_stop_txn_aligned_data(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    assert_int_equal(OCPP_CONFIG_STOP_ALIGNED_READINGS, 2);
+    ocpp_cp_config_set(&x->cp, "ClockAlignedDataInterval", "900");
+    ocpp_cp_config_set(&x->cp, "MeterValuesAlignedData", "");
+    ocpp_cp_config_set(&x->cp, "StopTxnSampledData", "");
+    ocpp_cp_config_set(&x->cp, "StopTxnAlignedData", "Energy.Active.Import.Register");
+    step(x, 0);
+    start_tx(x, 1, "TAG1", 40);
+    for (int i = 0; i < 3; i++) {
+        x->meter_wh[1] += 100;
+        step(x, 900000);
+    }
+    int n = x->f.n_sent;
+    step(x, 0);
+    assert_int_equal(x->f.n_sent, n); /* MeterValuesAlignedData empty: no MeterValues */
+    ocpp_cp_stop(&x->cp, 1, OCPP_STOP_LOCAL);
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "StopTransaction"));
+    assert_non_null(
+        strstr(last(x), "\"transactionData\":[{\"timestamp\":\"2026-11-22T06:30:00.000Z\","
+                        "\"sampledValue\":[{\"value\":\"1200.5\",\"context\":\"Sample.Clock\","
+                        "\"measurand\":\"Energy.Active.Import.Register\",\"unit\":\"Wh\"}]},"
+                        "{\"timestamp\":\"2026-11-22T06:45:00.000Z\",\"sampledValue\":[{\"value\":"
+                        "\"1300.5\",\"context\":\"Sample.Clock\""));
+    assert_null(strstr(last(x), "1100.5"));
+    assert_null(strstr(last(x), "Transaction.Begin"));
+    reply(x, "{}");
+
+    /* The next transaction starts with no readings kept. */
+    ocpp_cp_plugged(&x->cp, 1, false);
+    ack_status(x);
+    start_tx(x, 1, "TAG2", 41);
+    ocpp_cp_stop(&x->cp, 1, OCPP_STOP_LOCAL);
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "StopTransaction"));
+    assert_null(strstr(last(x), "transactionData"));
+}
+
 /* ------------------------------------------------------------------------ */
 /* Transaction-related messages                                              */
 /* ------------------------------------------------------------------------ */
@@ -898,6 +945,7 @@ int main(void)
         cmocka_unit_test(test_cache_offline_and_clear),
         cmocka_unit_test(test_stop_by_parent_and_refused),
         cmocka_unit_test(test_start_conf_invalid),
+        cmocka_unit_test(test_stop_txn_aligned_data),
         cmocka_unit_test(test_offline_queue_order_and_late_txid),
         cmocka_unit_test(test_callerror_retry_then_discard),
         cmocka_unit_test(test_remote_start_stop),
