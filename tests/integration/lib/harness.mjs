@@ -582,3 +582,12 @@ export async function coreStartTx(csms, sim, identity, n, idTag) {
     const st = await sim.waitState((s) => connStatus(n, 'Charging')(s) && connOf(n)(s).transactionId !== null, { what: `Charging on ${n}` });
     return { start, st, txId: connOf(n)(st).transactionId };
 }
+
+/**
+ * Wait until the charge point logged the receipt of the CSMS message `rec` (a csms record with
+ * `id`, from --log-level debug: "<identity> RX [3,"<id>",..."). ocpp-sim handles a message in the
+ * loop iteration that logs it, so a REST request sent afterwards sees its effect.
+ */
+export function cpReceived(sim, rec, opts) {
+    return sim.waitForLine(`RX [${rec.type === 'CALLERROR' ? 4 : rec.type === 'CALL' ? 2 : 3},"${rec.id}"`, opts);
+}
