@@ -813,6 +813,43 @@ static void test_reset_soft(void **s)
     assert_false(x->reset_hard);
 }
 
+/* §5.14 Hard reset: StopTransaction with reason HardReset (§7.41) after the
+ * answer; the reset callback (hard = true) only once the Stop is sent. */
+static void test_reset_hard(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    start_tx(x, 2, "TAG2", 22);
+    push(x, "[2,\"h1\",\"Reset\",{\"type\":\"Hard\"}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "h1"), "[3,\"h1\",{\"status\":\"Accepted\"}]");
+    ack_status(x);
+    assert_true(is_call(last(x), "StopTransaction"));
+    assert_non_null(strstr(last(x), "\"transactionId\":22,"));
+    assert_non_null(strstr(last(x), "\"reason\":\"HardReset\""));
+    assert_int_equal(x->resets, 0);
+    reply(x, "{}");
+    step(x, 0);
+    assert_int_equal(x->resets, 1);
+    assert_true(x->reset_hard);
+}
+
+/* §5.17: a triggered MeterValues carries context "Trigger" (§7.35). */
+static void test_trigger_meter_values_context(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    push(x, "[2,\"m1\",\"TriggerMessage\",{\"requestedMessage\":\"MeterValues\","
+            "\"connectorId\":1}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "m1"), "[3,\"m1\",{\"status\":\"Accepted\"}]");
+    step(x, 0);
+    assert_true(is_call(last(x), "MeterValues"));
+    assert_non_null(strstr(last(x), "\"connectorId\":1,"));
+    assert_non_null(strstr(last(x), "\"value\":\"1000.5\",\"context\":\"Trigger\""));
+    assert_null(strstr(last(x), "transactionId"));
+}
+
 /* §5.18: "If there was a transaction in progress on the specific connector,
  * then Charge Point SHALL finish the transaction first"; errata 3.87 unknown
  * connector: NotSupported. */
@@ -951,6 +988,8 @@ int main(void)
         cmocka_unit_test(test_remote_start_stop),
         cmocka_unit_test(test_pending_rejects_remote_start),
         cmocka_unit_test(test_reset_soft),
+        cmocka_unit_test(test_reset_hard),
+        cmocka_unit_test(test_trigger_meter_values_context),
         cmocka_unit_test(test_unlock_connector),
         cmocka_unit_test(test_trigger_and_data_transfer),
         cmocka_unit_test(test_auth_cache_eviction_and_expiry),
