@@ -80,7 +80,7 @@ test('§4.10 EV-side disconnect, StopTransactionOnEVSideDisconnect=false: the tr
     const { txId } = await coreStartTx(csms, sim, id, 1, 'EVD-0');
     const since = csms.mark();
     await simPost(sim, '/api/connectors/1/unplug');
-    // §4.10 / §9.1.34: with false the transaction is not stopped; the connector is SuspendedEV.
+    // §4.10 / §9.1 StopTransactionOnEVSideDisconnect: with false the transaction is not stopped; the connector is SuspendedEV.
     await csms.waitFor(statusCall(id, 1, 'SuspendedEV'), { since });
     const st = await sim.waitState(connStatus(1, 'SuspendedEV'), { what: 'SuspendedEV after unplug' });
     assert.equal(connOf(1)(st).transactionId, txId);
