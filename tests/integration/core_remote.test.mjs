@@ -82,7 +82,19 @@ for (const type of ['Hard', 'Soft']) {
         assert.equal(stop.payload.reason, `${type}Reset`);
         await sim.waitState((s) => connOf(1)(s).transactionId === null, { what: 'transaction ended' });
         // ocpp-sim registers no reset callback with the EVSE application: after the stop
-        // nothing is re-initialised and no new BootNotification is sent (see the report).
+        // nothing is re-initialised and no new BootNotification is sent (the next test).
+    });
+
+    test(`§5.14 ${type.toLowerCase()} reset: the charge point reboots (new BootNotification, connectors re-announced)`, {
+        skip: needSim,
+        todo: 'ocpp-sim passes no reset callback to the EVSE application (evse_cb.c forwards to user.reset == NULL): Reset is Accepted, the transaction stopped, then nothing happens',
+    }, async (t) => {
+        const id = `OC-RB${type[0]}`;
+        const { csms } = await coreBoot(t, id);
+        const since = csms.mark();
+        assert.equal((await csms.call(id, 'Reset', { type })).status, 'Accepted');
+        const boot = await csms.waitFor(cpCall('BootNotification', id), { since, timeout: 5000 });
+        await csms.waitFor((m) => statusCall(id, 0)(m) && m.seq > boot.seq, { since, timeout: 5000 });
     });
 }
 
