@@ -120,3 +120,25 @@ test('§3.5.3/§9.1 offline start with AllowOfflineTxForUnknownId=true: unknown 
     const start = await csms.waitFor(cpCall('StartTransaction', id), { since });
     assert.equal(start.payload.idTag, 'UNKNOWN-1');
 });
+
+test('§4.8/§9.1 StopTransactionOnInvalidId=true: StartTransaction.conf Invalid stops the transaction (reason DeAuthorized)', { skip: needSim }, async (t) => {
+    const id = 'OC-DEAUTH';
+    // Remote start without Authorize, so the first idTagInfo the charge point sees is the one
+    // in StartTransaction.conf.
+    const { csms, sim } = await coreBoot(t, id, {
+        args: cfgArgs('AuthorizeRemoteTxRequests=false', 'StopTransactionOnInvalidId=true'),
+        idTags: { 'DEAUTH-1': { status: 'Invalid' } },
+    });
+    await simPost(sim, '/api/connectors/1/plug', {});
+    const since = csms.mark();
+    assert.equal((await csms.call(id, 'RemoteStartTransaction', { connectorId: 1, idTag: 'DEAUTH-1' })).status, 'Accepted');
+    const start = await csms.waitFor(cpCall('StartTransaction', id), { since });
+    const res = await csms.waitFor(csmsResult('StartTransaction', id), { since });
+    assert.equal(res.payload.idTagInfo.status, 'Invalid');
+    const stop = await csms.waitFor(cpCall('StopTransaction', id), { since });
+    assert.ok(stop.seq > start.seq);
+    assert.equal(stop.payload.transactionId, res.payload.transactionId);
+    assert.equal(stop.payload.reason, 'DeAuthorized');
+    const st = await sim.waitState((s) => connOf(1)(s).transactionId === null, { what: 'transaction ended' });
+    assert.equal(connOf(1)(st).relayClosed, false);
+});
