@@ -419,6 +419,7 @@ typedef struct { // NOLINT(clang-analyzer-optin.performance.Padding)
     ocpp_cp_conn_t conn;
     bool network_enabled;
     bool reconnect_pending; /**< Reconnect once the current answer is sent. */
+    bool started;           /**< The first poll anchored the timers to its clock. */
     bool transport_open;
     uint32_t conn_since_ms;   /**< When the current connection state began. */
     uint32_t backoff_ms;      /**< Current reconnect delay. */

@@ -616,6 +616,17 @@ ocpp_status_t ocpp_cp_poll(ocpp_cp_t *cp, uint32_t now_ms)
         return OCPP_ERR_PARAM;
     }
     cp->now_ms = now_ms;
+    if (!cp->started) {
+        /* Deadlines are compared wrap-safely (ocpp_cp_due), so a deadline of
+         * 0 lies in the future whenever now_ms >= 2^31 (after 24.8 days of
+         * uptime): anchor them to the first poll's clock instead. */
+        cp->started = true;
+        cp->retry_at_ms = now_ms;
+        cp->call_fail_at_ms = now_ms;
+        cp->txq_retry_at_ms = now_ms;
+        cp->last_call_ms = now_ms;
+        cp->conn_since_ms = now_ms;
+    }
     clock_advance(cp);
     ocpp_cp_tick(cp);
     if (!cp->transport_open) {

@@ -468,6 +468,29 @@ static void test_change_configuration(void **s)
     assert_true(sent_action(last(x), "Heartbeat"));
 }
 
+/* ocpp_cp_poll() takes a wrapping monotonic clock: a charge point that is
+ * (re)initialised after 2^31 ms (24.8 days) of uptime, e.g. after a soft
+ * reset, must connect, boot and report at once, not 24 days later. */
+static void test_init_late_in_the_clock(void **s)
+{
+    (void)s;
+    fx_t *x = fx_new();
+    x->now = 0x90000000u;
+    step(x, 0);
+    assert_int_equal(x->f.n_sent, 1);
+    assert_true(sent_action(last(x), "BootNotification"));
+    reply(x, ACCEPTED);
+    step(x, 0);
+    assert_true(sent_action(last(x), "StatusNotification"));
+    x->now = 0xFFFFFF00u; /* and across the wrap */
+    for (int i = 0; i < 2; i++) {
+        reply(x, "{}");
+        step(x, 200);
+    }
+    assert_int_equal(x->f.n_sent, 4);
+    assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_ACCEPTED);
+}
+
 /* Init validates its input: bad URLs and missing fields are OCPP_ERR_PARAM. */
 static void test_init_rejects_bad_config(void **s)
 {
@@ -564,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_unknown_action_gets_callerror),
         cmocka_unit_test(test_too_large_message_answered),
         cmocka_unit_test(test_change_configuration),
+        cmocka_unit_test(test_init_late_in_the_clock),
         cmocka_unit_test(test_init_rejects_bad_config),
         cmocka_unit_test(test_hundred_independent_charge_points),
     };
