@@ -28,7 +28,7 @@
 #define SIM_MAX_CONFIG   32
 #define SIM_HTTP_DEFAULT "127.0.0.1:8080"
 
-typedef struct {
+typedef struct sim_opts {
     const char *csms;
     const char *id;
     const char *password;
@@ -262,16 +262,20 @@ static int station_net(sim_station_t *s, const sim_opts_t *o)
     return 0;
 }
 
-static int station_evse(sim_station_t *s, const sim_opts_t *o)
+/** The library asked for a reset (§5.14), after its answer and the
+ *  StopTransactions went out: reboot the station on the next poll. */
+static void on_reset(void *ctx, bool hard)
 {
-    if (!evse_sim_init(&s->board_sim, (uint8_t)o->connectors)) {
-        return -1;
-    }
-    evse_sim_set_speed(&s->board_sim, o->speed_milli);
-    evse_sim_board(&s->board_sim, &s->board);
+    sim_station_t *s = ctx;
+    s->reset_pending = hard ? 2u : 1u;
+}
+
+/** The EVSE application and the library on the (already initialised) board. */
+static int station_app(sim_station_t *s, const sim_opts_t *o)
+{
     evse_config_t ec = {.connectors = (uint8_t)o->connectors,
                         .max_current_ma = o->max_current_a * 1000u};
-    ocpp_cp_callbacks_t user = {.ctx = s, .on_event = on_event};
+    ocpp_cp_callbacks_t user = {.ctx = s, .on_event = on_event, .reset = on_reset};
     if (evse_init(&s->evse, &ec, &s->board, cp_ops(), &s->cp, &user) != OCPP_OK) {
         return -1;
     }
@@ -280,6 +284,18 @@ static int station_evse(sim_station_t *s, const sim_opts_t *o)
     ocpp_cp_set_callbacks(&s->cp, &cb);
     return 0;
 }
+
+static int station_evse(sim_station_t *s, const sim_opts_t *o)
+{
+    if (!evse_sim_init(&s->board_sim, (uint8_t)o->connectors)) {
+        return -1;
+    }
+    evse_sim_set_speed(&s->board_sim, o->speed_milli);
+    evse_sim_board(&s->board_sim, &s->board);
+    return station_app(s, o);
+}
+
+static int station_cp(sim_station_t *s, const sim_opts_t *o);
 
 static int station_init(sim_t *sim, sim_station_t *s, const sim_opts_t *o, unsigned index)
 {
@@ -299,6 +315,19 @@ static int station_init(sim_t *sim, sim_station_t *s, const sim_opts_t *o, unsig
     if (station_net(s, o) != 0) {
         return -1;
     }
+    s->opts = o;
+    if (station_cp(s, o) != 0) {
+        return -1;
+    }
+    if (station_evse(s, o) != 0) {
+        return -1;
+    }
+    return apply_config(s, o);
+}
+
+/** The library instance of a station (a fresh boot: BootNotification). */
+static int station_cp(sim_station_t *s, const sim_opts_t *o)
+{
     ocpp_cp_config_t cc = {.identity = s->id,
                            .csms_url = o->csms,
                            .vendor = "ocpp-c",
@@ -316,10 +345,26 @@ static int station_init(sim_t *sim, sim_station_t *s, const sim_opts_t *o, unsig
         fprintf(stderr, "ocpp-sim: bad charge point configuration (URL %s)\n", o->csms);
         return -1;
     }
-    if (station_evse(s, o) != 0) {
-        return -1;
+    return 0;
+}
+
+/**
+ * Reset (§5.14): the firmware restarts. The library and the EVSE application
+ * start afresh (a new connection and BootNotification, §4.2 "each time it
+ * boots or reboots"); the simulated hardware (EV, meter) carries on.
+ */
+static void station_reboot(sim_station_t *s)
+{
+    bool hard = s->reset_pending == 2u;
+    s->reset_pending = 0;
+    fprintf(stderr, "%s: %s reset: rebooting\n", s->id, hard ? "hard" : "soft");
+    ocpp_ws_close(&s->ws);
+    if (station_cp(s, s->opts) != 0 || station_app(s, s->opts) != 0 ||
+        apply_config(s, s->opts) != 0) {
+        fprintf(stderr, "%s: reboot failed\n", s->id);
     }
-    return apply_config(s, o);
+    ocpp_cp_set_network(&s->cp, s->network_online);
+    s->dirty = true;
 }
 
 /** Physics, application and library of one station; state events. */
@@ -328,6 +373,9 @@ static uint32_t station_poll(sim_station_t *s, uint32_t now)
     evse_sim_step(&s->board_sim, now);
     evse_poll(&s->evse);
     ocpp_cp_poll(&s->cp, now);
+    if (s->reset_pending != 0u) {
+        station_reboot(s);
+    }
     bool flowing = false;
     for (uint8_t c = 1; c <= s->evse.config.connectors; c++) {
         flowing = flowing || s->board_sim.conn[c].current_ma > 0;

@@ -36,8 +36,12 @@ typedef struct {
 } sim_log_entry_t;
 
 /** One simulated charge point. */
+struct sim_opts;
+
 typedef struct sim_station {
     struct sim *sim;
+    const struct sim_opts *opts; /**< The command line, for a reboot. */
+    uint8_t reset_pending;       /**< 0, or a Reset was accepted: 1 soft, 2 hard. */
     unsigned index;
     char id[OCPP_CP_IDENTITY_MAX + 1];
     char dir[512];
