@@ -37,10 +37,6 @@
 #define CALLGRIND_STOP_INSTRUMENTATION
 #endif
 
-#ifndef OCPP_BENCH_HAVE_SESSION
-#define OCPP_BENCH_HAVE_SESSION 0
-#endif
-
 #define TX_CAP 4096u
 
 /* ------------------------------------------------------------------------ */
@@ -263,7 +259,6 @@ static void op_heartbeat(unsigned n)
     CALLGRIND_STOP_INSTRUMENTATION;
 }
 
-#if OCPP_BENCH_HAVE_SESSION
 static void start_session(void)
 {
     (void)ocpp_cp_plugged(&g_cp, 1, true);
@@ -316,7 +311,6 @@ static void op_session(unsigned n)
     CALLGRIND_STOP_INSTRUMENTATION;
     fprintf(stderr, "session: %u messages sent for %u sessions\n", g_port.sent - before, n);
 }
-#endif
 
 /* ------------------------------------------------------------------------ */
 /* Host throughput                                                           */
@@ -403,7 +397,7 @@ int main(int argc, char **argv)
     unsigned n = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 10) : 100u;
     if (strcmp(op, "list") == 0) {
         printf("idle_poll\t1\nget_configuration\t1\nboot\t1\nheartbeat\t1\n");
-        printf("meter_values\t%d\nsession\t%d\n", OCPP_BENCH_HAVE_SESSION, OCPP_BENCH_HAVE_SESSION);
+        printf("meter_values\t1\nsession\t1\n");
     } else if (strcmp(op, "throughput") == 0) {
         throughput("json_read", tp_json_read);
         throughput("json_write", tp_json_write);
@@ -418,12 +412,10 @@ int main(int argc, char **argv)
         op_boot(n, true);
     } else if (strcmp(op, "heartbeat") == 0) {
         op_heartbeat(n);
-#if OCPP_BENCH_HAVE_SESSION
     } else if (strcmp(op, "meter_values") == 0) {
         op_meter_values(n);
     } else if (strcmp(op, "session") == 0) {
         op_session(n);
-#endif
     } else {
         fprintf(stderr, "bench_cpu: unknown op %s\n", op);
         return 2;

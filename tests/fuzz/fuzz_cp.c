@@ -20,8 +20,7 @@
  *   #k<key>=<v>   ocpp_cp_config_set();
  *   #z<unix>      ocpp_cp_set_time();
  *   #P<k><0|1>, #E<k><0|1>, #I<k><idTag>, #S<k><reason>, #F<k><error>
- *                 plugged, EV ready, present id, stop, fault (once the
- *                 library has them: OCPP_FUZZ_HAVE_* from CMake).
+ *                 plugged, EV ready, present id, stop, fault.
  * A first line "#B" skips the automatic boot (the input then answers it).
  * After every event the charge point is polled (time +100 ms).
  *
@@ -38,22 +37,6 @@
 
 #include "ocpp/ocpp_cp.h"
 #include "ocpp/ocpp_json.h"
-
-#ifndef OCPP_FUZZ_HAVE_PLUGGED
-#define OCPP_FUZZ_HAVE_PLUGGED 0
-#endif
-#ifndef OCPP_FUZZ_HAVE_EV_READY
-#define OCPP_FUZZ_HAVE_EV_READY 0
-#endif
-#ifndef OCPP_FUZZ_HAVE_PRESENT_ID
-#define OCPP_FUZZ_HAVE_PRESENT_ID 0
-#endif
-#ifndef OCPP_FUZZ_HAVE_STOP
-#define OCPP_FUZZ_HAVE_STOP 0
-#endif
-#ifndef OCPP_FUZZ_HAVE_FAULT
-#define OCPP_FUZZ_HAVE_FAULT 0
-#endif
 
 /*
  * Id tags are passed as raw fuzz bytes: the library must refuse those that
@@ -295,13 +278,8 @@ static void hardware(uint8_t cmd, uint8_t k, const uint8_t *arg, size_t n)
     (void)k;
     (void)a;
     switch (cmd) {
-#if OCPP_FUZZ_HAVE_PLUGGED
     case 'P': (void)ocpp_cp_plugged(&g_cp, k, a == 1); break;
-#endif
-#if OCPP_FUZZ_HAVE_EV_READY
     case 'E': (void)ocpp_cp_ev_ready(&g_cp, k, a == 1); break;
-#endif
-#if OCPP_FUZZ_HAVE_PRESENT_ID
     case 'I': {
         size_t m = n < 64 ? n : 64;
         memcpy(g_line, arg, m);
@@ -314,13 +292,8 @@ static void hardware(uint8_t cmd, uint8_t k, const uint8_t *arg, size_t n)
         (void)ocpp_cp_present_id(&g_cp, k, g_line);
         break;
     }
-#endif
-#if OCPP_FUZZ_HAVE_STOP
     case 'S': (void)ocpp_cp_stop(&g_cp, k, (ocpp_stop_reason_t)(a % 11u)); break;
-#endif
-#if OCPP_FUZZ_HAVE_FAULT
     case 'F': (void)ocpp_cp_fault(&g_cp, k, (ocpp_cp_error_t)(a % 16u), NULL, NULL); break;
-#endif
     default: break;
     }
 }
