@@ -43,8 +43,7 @@ static void reply_error(sim_reply_t *out, unsigned status, const char *fmt, ...)
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
-    /* The analyzer loses va_start on some paths (false positive). */
-    vsnprintf(msg, sizeof msg, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     ocpp_jw_t w;
     size_t n = 0;
