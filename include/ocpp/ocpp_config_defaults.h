@@ -134,14 +134,29 @@
 /**
  * Bytes of RAM for the queue of transaction-related messages (StartTransaction,
  * StopTransaction, periodic and clock-aligned MeterValues; OCPP 1.6 §3.7),
- * kept while offline or while another CALL is outstanding. Each entry takes
- * its JSON payload plus 8 bytes. When full, the oldest queued MeterValues are
- * dropped to make room; StartTransaction/StopTransaction are never dropped
- * for room (a new one that still does not fit is refused and logged).
- * Possible values: 256..65535. Default: 1024.
+ * kept while offline or while another CALL is outstanding, and persisted with
+ * the running transactions in the storage record "txstate" (one write of
+ * about 60 bytes + the bytes in use per change, see src/store/txstore.h).
+ * Each entry takes its JSON payload plus 12 bytes. When full, MeterValues are
+ * thinned to an even spread; room for the StopTransaction of every running
+ * transaction is reserved, and no transaction starts without room for its
+ * StartTransaction and StopTransaction (see ocpp_cp_queue_info_t).
+ * Possible values: 512..65535. Default: 1024.
  */
 #ifndef OCPP_CONFIG_TXQ_SIZE
 #define OCPP_CONFIG_TXQ_SIZE 1024
+#endif
+
+/**
+ * While a transaction runs, its meter reading is persisted with every sampled
+ * MeterValues and, when it changed, at least every this many seconds: after a
+ * power cut the transaction is stopped (reason PowerLoss) with the last
+ * persisted reading. Each save is one write of the "txstate" record (mind the
+ * flash wear on a flash store). 0: only with the sampled MeterValues.
+ * Default: 60.
+ */
+#ifndef OCPP_CONFIG_TX_METER_SAVE_S
+#define OCPP_CONFIG_TX_METER_SAVE_S 60
 #endif
 
 /**

@@ -319,11 +319,24 @@ typedef struct {
     bool dirty;     /**< Changed since persisted. */
 } ocpp_auth_cache_t;
 
-/** The transaction-related message queue (private; src/model/txqueue.c). */
+/** Bytes per connector of the persisted transaction state (private). */
+#define OCPP_TXS_SLOT_SIZE 23u
+/** Bytes before the first queue entry in the transaction-state record (private). */
+#define OCPP_TXS_HEAD_SIZE (8u + OCPP_TXS_SLOT_SIZE * (unsigned)OCPP_CONFIG_MAX_CONNECTORS)
+
+/**
+ * The transaction state (private; src/model/txqueue.c, src/store/txstore.c):
+ * buf is the image of the storage record "txstate", kept in RAM so that a
+ * change is persisted with one atomic write and no scratch buffer: a head
+ * of OCPP_TXS_HEAD_SIZE bytes (the running transaction of each connector),
+ * then the queue of transaction-related messages (OCPP 1.6 §3.7).
+ */
 typedef struct {
-    uint8_t buf[OCPP_CONFIG_TXQ_SIZE];
-    uint16_t used; /**< Bytes in use from buf[0]. */
-    uint16_t count;
+    uint8_t buf[OCPP_TXS_HEAD_SIZE + OCPP_CONFIG_TXQ_SIZE];
+    uint16_t used;    /**< Queue bytes in use after the head. */
+    uint16_t count;   /**< Queue entries. */
+    uint32_t thinned; /**< MeterValues removed to make room, since init. */
+    uint32_t lost;    /**< Messages that found no room at all, since init. */
 } ocpp_txq_t;
 
 /** A value kept for StopTransaction's transactionData (private). */
@@ -373,6 +386,9 @@ typedef struct {
     int32_t tx_id;   /**< transactionId, -1 until known. */
     int32_t meter_start;
     int64_t tx_start_unix;
+    int32_t meter_last;               /**< Last meter register reading persisted (Wh), */
+    int64_t meter_last_unix;          /**<   its time, */
+    uint32_t meter_saved_ms;          /**<   and when it was persisted. */
     uint32_t sample_ms;               /**< Last periodic sample. */
     char tag[OCPP_ID_TAG_MAX + 1];    /**< idTag of the authorization / transaction. */
     char parent[OCPP_ID_TAG_MAX + 1]; /**< Its parentIdTag, "" if unknown. */
@@ -457,6 +473,7 @@ typedef struct { // NOLINT(clang-analyzer-optin.performance.Padding)
     uint16_t next_ref;
     uint32_t txq_retry_at_ms; /**< Head not before this (TransactionMessageRetryInterval). */
     uint8_t txq_attempts;     /**< Failed attempts of the head. */
+    uint32_t store_errors;    /**< Failed writes of the persisted transaction state. */
     /* Outgoing DataTransfer (one at a time) */
     const char *dt_vendor, *dt_message, *dt_data;
     bool dt_pending;
@@ -612,6 +629,30 @@ typedef struct {
 /** @brief Snapshot of a connector (0..connectors). @return OCPP_OK or OCPP_ERR_PARAM. */
 ocpp_status_t ocpp_cp_connector_info(const ocpp_cp_t *cp, uint8_t connector,
                                      ocpp_cp_connector_info_t *out);
+
+/**
+ * Fill level of the transaction message queue (OCPP 1.6 §3.7), see
+ * ocpp_cp_queue_info(). Policy when it fills (OCPP_CONFIG_TXQ_SIZE):
+ * MeterValues are thinned, the one whose neighbours (same transaction) are
+ * closest in time goes first, so what remains is an even spread between the
+ * transaction's StartTransaction and StopTransaction (which carry the
+ * Transaction.Begin/End values). StartTransaction and StopTransaction are
+ * never thinned: room for the StopTransaction of every running transaction
+ * is reserved, and a new transaction cannot start (ocpp_cp_present_id()
+ * and RemoteStartTransaction refuse it) while the queue cannot hold its
+ * StartTransaction and StopTransaction.
+ */
+typedef struct {
+    size_t entries;        /**< Messages queued (the one on the wire included). */
+    size_t used_bytes;     /**< Bytes they take (payload + 12 per entry). */
+    size_t capacity_bytes; /**< OCPP_CONFIG_TXQ_SIZE. */
+    uint32_t thinned;      /**< MeterValues removed to make room since init. */
+    uint32_t lost;         /**< Messages refused for lack of room since init (0 by design). */
+    uint32_t store_errors; /**< Failed writes of the persisted state since init. */
+} ocpp_cp_queue_info_t;
+
+/** @brief Fill level of the transaction message queue. @return OCPP_OK or OCPP_ERR_PARAM. */
+ocpp_status_t ocpp_cp_queue_info(const ocpp_cp_t *cp, ocpp_cp_queue_info_t *out);
 
 /**
  * @brief Current wall-clock time in unix seconds, as set from the CSMS

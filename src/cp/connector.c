@@ -16,6 +16,7 @@
 #include "cp/cp_internal.h"
 #include "model/authcache.h"
 #include "model/txqueue.h"
+#include "store/txstore.h"
 #include "ws/ws_internal.h"
 
 #define AVAIL_RECORD "availability"
@@ -244,7 +245,8 @@ bool ocpp_cp_can_start(const ocpp_cp_t *cp, uint8_t c)
 {
     const ocpp_cp_connector_t *k = &cp->conns[c];
     return c > 0u && !k->tx && k->operative && cp->conns[0].operative && !cp->reset_pending &&
-           !ocpp_cp_is_fault(k->error) && !ocpp_cp_is_fault(cp->conns[0].error);
+           !ocpp_cp_is_fault(k->error) && !ocpp_cp_is_fault(cp->conns[0].error) &&
+           ocpp_v16_queue_has_room(cp);
 }
 
 static void tx_start(ocpp_cp_t *cp, uint8_t c)
@@ -261,6 +263,9 @@ static void tx_start(ocpp_cp_t *cp, uint8_t c)
     k->tx_ref = cp->next_ref;
     k->meter_start = ocpp_v16_meter_wh(cp, c);
     k->tx_start_unix = ocpp_cp_time(cp);
+    k->meter_last = k->meter_start;
+    k->meter_last_unix = k->tx_start_unix;
+    k->meter_saved_ms = cp->now_ms;
     k->sample_ms = cp->now_ms;
     k->n_aligned = 0;
     ocpp_v16_queue_start(cp, c);
@@ -274,8 +279,10 @@ void ocpp_cp_tx_stop(ocpp_cp_t *cp, uint8_t c, ocpp_stop_reason_t reason, const 
     if (!k->tx) {
         return;
     }
-    ocpp_v16_queue_stop(cp, c, reason, tag);
+    /* Not running any more in the same persisted write that queues its
+     * StopTransaction (txstore.h). */
     k->tx = false;
+    ocpp_v16_queue_stop(cp, c, reason, tag);
     k->tx_allowed = false;
     k->ev_disconnected = false;
     k->finishing = k->plugged;
@@ -649,6 +656,20 @@ ocpp_status_t ocpp_cp_connector_info(const ocpp_cp_t *cp, uint8_t connector,
     return OCPP_OK;
 }
 
+ocpp_status_t ocpp_cp_queue_info(const ocpp_cp_t *cp, ocpp_cp_queue_info_t *out)
+{
+    if (cp == NULL || out == NULL) {
+        return OCPP_ERR_PARAM;
+    }
+    out->entries = ocpp_txq_count(&cp->txq);
+    out->used_bytes = ocpp_txq_used(&cp->txq);
+    out->capacity_bytes = OCPP_CONFIG_TXQ_SIZE;
+    out->thinned = cp->txq.thinned;
+    out->lost = cp->txq.lost;
+    out->store_errors = cp->store_errors;
+    return OCPP_OK;
+}
+
 ocpp_auth_status_t ocpp_cp_last_auth(const ocpp_cp_t *cp)
 {
     return cp != NULL ? cp->last_auth : OCPP_AUTH_INVALID;
@@ -688,6 +709,17 @@ static void tick_connector(ocpp_cp_t *cp, uint8_t c)
         ocpp_v16_meter_wh(cp, c) - k->meter_start >= cp->cfg.max_energy_on_invalid_id) {
         k->tx_allowed = false; /* §3.5.4 MaxEnergyOnInvalidId reached */
         ocpp_cp_update(cp, c);
+    }
+    if (OCPP_CONFIG_TX_METER_SAVE_S > 0 && k->tx &&
+        cp->now_ms - k->meter_saved_ms >= (uint32_t)OCPP_CONFIG_TX_METER_SAVE_S * 1000u) {
+        /* The reading a power loss would stop the transaction with (txstore.h). */
+        int32_t wh = ocpp_v16_meter_wh(cp, c);
+        k->meter_saved_ms = cp->now_ms;
+        if (wh != k->meter_last) {
+            k->meter_last = wh;
+            k->meter_last_unix = ocpp_cp_time(cp);
+            ocpp_txs_save(cp);
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 #include "util/text.h"
 #include "model/authcache.h"
 #include "model/txqueue.h"
+#include "store/txstore.h"
 
 #define CP_DEFAULT_CONNECT_TIMEOUT_MS 30000u
 #define CP_DEFAULT_BACKOFF_MIN_MS     1000u
@@ -209,6 +210,7 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
     cp->id_counter = ids.counter;
     ocpp_txq_init(&cp->txq);
     ocpp_cp_connectors_init(cp);
+    ocpp_txs_load(cp);
     if (ports->storage != NULL &&
         ocpp_auth_cache_load(&cp->cache, ports->storage, tx, tx_cap) == OCPP_ERR_PARSE) {
         CP_LOGW(cp, "%s: stored authorization cache unusable", config->identity);

@@ -103,6 +103,14 @@ void ocpp_v16_queue_start(ocpp_cp_t *cp, uint8_t c);
 /** Queue StopTransaction for the transaction on c. tag may be NULL. */
 void ocpp_v16_queue_stop(ocpp_cp_t *cp, uint8_t c, ocpp_stop_reason_t reason, const char *tag);
 
+/** Queue StopTransaction (PowerLoss) for the transaction of c restored from
+ *  storage: meterStop and time of its last persisted reading. */
+void ocpp_v16_queue_stop_lost(ocpp_cp_t *cp, uint8_t c);
+
+/** True if the queue can take the StartTransaction and StopTransaction of
+ *  one more transaction (with the room of the running ones kept). */
+bool ocpp_v16_queue_has_room(const ocpp_cp_t *cp);
+
 /** Metering contexts used by the library (ReadingContext, OCPP 1.6 §7.33). */
 typedef enum {
     OCPP_V16_CTX_PERIODIC = 0,

@@ -1,12 +1,15 @@
 /**
  * @file txqueue.c
- * @brief RAM queue of transaction-related messages (see txqueue.h).
+ * @brief The queue of transaction-related messages (see txqueue.h), inside
+ *        the image of the persisted transaction-state record.
  */
 #include <string.h>
 
 #include "model/txqueue.h"
 
-#define HDR         8u
+#define HDR         12u
+#define Q0          ((size_t)OCPP_TXS_HEAD_SIZE)
+#define QEND        (sizeof(((ocpp_txq_t *)0)->buf))
 #define TXID_KEY    "\"transactionId\":-1"
 #define TXID_KEYLEN (sizeof TXID_KEY - 1u)
 
@@ -15,6 +18,7 @@ typedef struct {
     uint8_t action;
     uint16_t ref;
     uint16_t txid_off; /**< Offset of the number "-1..." in the payload. */
+    uint32_t time;     /**< Unix seconds. */
 } hdr_t;
 
 static uint16_t rd16(const uint8_t *p)
@@ -31,7 +35,8 @@ static void wr16(uint8_t *p, uint16_t v)
 static hdr_t hdr_at(const ocpp_txq_t *q, size_t off)
 {
     const uint8_t *p = &q->buf[off];
-    hdr_t h = {rd16(p), p[2], rd16(p + 4), rd16(p + 6)};
+    hdr_t h = {rd16(p), p[2], rd16(p + 4), rd16(p + 6),
+               (uint32_t)rd16(p + 8) | ((uint32_t)rd16(p + 10) << 16)};
     return h;
 }
 
@@ -43,12 +48,17 @@ static void hdr_put(ocpp_txq_t *q, size_t off, const hdr_t *h)
     p[3] = 0;
     wr16(p + 4, h->ref);
     wr16(p + 6, h->txid_off);
+    wr16(p + 8, (uint16_t)(h->time & 0xFFFFu));
+    wr16(p + 10, (uint16_t)(h->time >> 16));
 }
 
 void ocpp_txq_init(ocpp_txq_t *q)
 {
+    memset(q->buf, 0, Q0);
     q->used = 0;
     q->count = 0;
+    q->thinned = 0;
+    q->lost = 0;
 }
 
 size_t ocpp_txq_count(const ocpp_txq_t *q)
@@ -56,14 +66,24 @@ size_t ocpp_txq_count(const ocpp_txq_t *q)
     return q->count;
 }
 
+size_t ocpp_txq_used(const ocpp_txq_t *q)
+{
+    return q->used;
+}
+
+size_t ocpp_txq_room(const ocpp_txq_t *q)
+{
+    return QEND - Q0 - q->used;
+}
+
 void ocpp_txq_begin(ocpp_txq_t *q, ocpp_jw_t *w)
 {
-    size_t at = (size_t)q->used + HDR;
-    if (at >= sizeof q->buf) {
+    size_t at = Q0 + q->used + HDR;
+    if (at >= QEND) {
         ocpp_jw_init(w, NULL, 0);
         return;
     }
-    ocpp_jw_init(w, (char *)&q->buf[at], sizeof q->buf - at);
+    ocpp_jw_init(w, (char *)&q->buf[at], QEND - at);
 }
 
 /** Offset of the number in the first "transactionId":-1, or OCPP_TXQ_NO_TXID. */
@@ -77,21 +97,22 @@ static uint16_t find_txid(const char *s, size_t len)
     return OCPP_TXQ_NO_TXID;
 }
 
-ocpp_status_t ocpp_txq_commit(ocpp_txq_t *q, ocpp_jw_t *w, ocpp_rpc_action_t action, uint16_t ref)
+ocpp_status_t ocpp_txq_commit(ocpp_txq_t *q, ocpp_jw_t *w, ocpp_rpc_action_t action, uint16_t ref,
+                              int64_t unix_time, size_t keep_free)
 {
     size_t len = 0;
     ocpp_status_t st = ocpp_jw_finish(w, &len);
     if (st != OCPP_OK) {
         return st;
     }
-    if (len > 0xFFFEu) {
+    if (len > 0xFFFEu || ocpp_txq_room(q) < HDR + len + keep_free) {
         return OCPP_ERR_NOMEM;
     }
-    size_t at = q->used;
-    hdr_t h = {(uint16_t)len, (uint8_t)action, ref,
-               find_txid((const char *)&q->buf[at + HDR], len)};
+    size_t at = Q0 + q->used;
+    hdr_t h = {(uint16_t)len, (uint8_t)action, ref, find_txid((const char *)&q->buf[at + HDR], len),
+               unix_time > 0 && unix_time <= (int64_t)UINT32_MAX ? (uint32_t)unix_time : 0u};
     hdr_put(q, at, &h);
-    q->used = (uint16_t)(at + HDR + len);
+    q->used = (uint16_t)(q->used + HDR + len);
     q->count++;
     return OCPP_OK;
 }
@@ -101,10 +122,10 @@ bool ocpp_txq_peek(const ocpp_txq_t *q, ocpp_txq_entry_t *out)
     if (q->count == 0u) {
         return false;
     }
-    hdr_t h = hdr_at(q, 0);
+    hdr_t h = hdr_at(q, Q0);
     out->action = (ocpp_rpc_action_t)h.action;
     out->ref = h.ref;
-    out->payload = (const char *)&q->buf[HDR];
+    out->payload = (const char *)&q->buf[Q0 + HDR];
     out->len = h.len;
     return true;
 }
@@ -114,7 +135,7 @@ static void remove_at(ocpp_txq_t *q, size_t off)
 {
     hdr_t h = hdr_at(q, off);
     size_t n = HDR + h.len;
-    memmove(&q->buf[off], &q->buf[off + n], q->used - off - n);
+    memmove(&q->buf[off], &q->buf[off + n], Q0 + q->used - off - n);
     q->used = (uint16_t)(q->used - n);
     q->count--;
 }
@@ -122,7 +143,7 @@ static void remove_at(ocpp_txq_t *q, size_t off)
 void ocpp_txq_pop(ocpp_txq_t *q)
 {
     if (q->count > 0u) {
-        remove_at(q, 0);
+        remove_at(q, Q0);
     }
 }
 
@@ -149,15 +170,15 @@ void ocpp_txq_set_txid(ocpp_txq_t *q, uint16_t ref, int32_t txid)
 {
     char num[12];
     size_t n = fmt_i32(txid, num);
-    size_t off = 0;
+    size_t off = Q0;
     for (uint16_t i = 0; i < q->count; i++) {
         hdr_t h = hdr_at(q, off);
         size_t next = off + HDR + h.len;
         if (h.ref == ref && h.txid_off != OCPP_TXQ_NO_TXID && h.txid_off + 2u <= h.len &&
             memcmp(&q->buf[off + HDR + h.txid_off], "-1", 2) == 0 &&
-            q->used + n - 2u <= sizeof q->buf) {
+            Q0 + q->used + n - 2u <= QEND) {
             size_t at = off + HDR + h.txid_off;
-            memmove(&q->buf[at + n], &q->buf[at + 2u], q->used - at - 2u);
+            memmove(&q->buf[at + n], &q->buf[at + 2u], Q0 + q->used - at - 2u);
             memcpy(&q->buf[at], num, n);
             q->used = (uint16_t)(q->used + n - 2u);
             h.len = (uint16_t)(h.len + n - 2u);
@@ -169,16 +190,105 @@ void ocpp_txq_set_txid(ocpp_txq_t *q, uint16_t ref, int32_t txid)
     }
 }
 
-bool ocpp_txq_drop_oldest_meter(ocpp_txq_t *q, bool keep_head)
+/** Time of the entry of reference `ref` next to entry `i` (dir -1 / +1), or `none`. */
+static int64_t neighbour_time(const ocpp_txq_t *q, uint16_t i, uint16_t ref, int dir, int64_t none)
 {
-    size_t off = 0;
+    int64_t t = none;
+    size_t off = Q0;
+    for (uint16_t j = 0; j < q->count; j++) {
+        hdr_t h = hdr_at(q, off);
+        if (h.ref == ref && ((dir < 0 && j < i) || (dir > 0 && j > i))) {
+            t = h.time;
+            if (dir > 0) {
+                return t; /* the first after i */
+            }
+        }
+        off += HDR + h.len;
+    }
+    return t; /* dir < 0: the last before i */
+}
+
+bool ocpp_txq_thin(ocpp_txq_t *q, bool keep_head, int64_t now, uint16_t *ref, int64_t *when)
+{
+    size_t off = Q0, best_off = 0;
+    int64_t best_gap = INT64_MAX;
+    hdr_t best = {0};
     for (uint16_t i = 0; i < q->count; i++) {
         hdr_t h = hdr_at(q, off);
         if (h.action == (uint8_t)OCPP_ACTION_METER_VALUES && !(keep_head && i == 0u)) {
-            remove_at(q, off);
+            /* The gap its removal would leave between its neighbours. */
+            int64_t gap = neighbour_time(q, i, h.ref, 1, now) -
+                          neighbour_time(q, i, h.ref, -1, (int64_t)h.time);
+            if (gap < best_gap) {
+                best_gap = gap;
+                best_off = off;
+                best = h;
+            }
+        }
+        off += HDR + h.len;
+    }
+    if (best_off == 0u) {
+        return false;
+    }
+    remove_at(q, best_off);
+    q->thinned++;
+    *ref = best.ref;
+    *when = best.time;
+    return true;
+}
+
+size_t ocpp_txq_meter_bytes(const ocpp_txq_t *q)
+{
+    size_t off = Q0, n = 0;
+    for (uint16_t i = 0; i < q->count; i++) {
+        hdr_t h = hdr_at(q, off);
+        if (h.action == (uint8_t)OCPP_ACTION_METER_VALUES && i > 0u) {
+            n += HDR + h.len;
+        }
+        off += HDR + h.len;
+    }
+    return n;
+}
+
+bool ocpp_txq_has_stop(const ocpp_txq_t *q, uint16_t ref)
+{
+    size_t off = Q0;
+    for (uint16_t i = 0; i < q->count; i++) {
+        hdr_t h = hdr_at(q, off);
+        if (h.ref == ref && h.action == (uint8_t)OCPP_ACTION_STOP_TRANSACTION) {
             return true;
         }
         off += HDR + h.len;
     }
     return false;
+}
+
+ocpp_status_t ocpp_txq_adopt(ocpp_txq_t *q, size_t len)
+{
+    size_t off = Q0;
+    uint16_t count = 0;
+    q->used = 0;
+    q->count = 0;
+    if (len > QEND - Q0) {
+        return OCPP_ERR_PARSE;
+    }
+    while (off < Q0 + len) {
+        if (Q0 + len - off < HDR) {
+            return OCPP_ERR_PARSE;
+        }
+        hdr_t h = hdr_at(q, off);
+        bool action_ok = h.action == (uint8_t)OCPP_ACTION_START_TRANSACTION ||
+                         h.action == (uint8_t)OCPP_ACTION_STOP_TRANSACTION ||
+                         h.action == (uint8_t)OCPP_ACTION_METER_VALUES;
+        if (!action_ok || h.len < 2u || h.len > Q0 + len - off - HDR ||
+            (h.txid_off != OCPP_TXQ_NO_TXID && (uint32_t)h.txid_off + 2u > h.len) ||
+            q->buf[off + HDR] != (uint8_t)'{' || q->buf[off + HDR + h.len - 1u] != (uint8_t)'}') {
+            return OCPP_ERR_PARSE;
+        }
+        off += HDR + h.len;
+        count++;
+    }
+    q->used = (uint16_t)len;
+    q->count = count;
+    return OCPP_OK;
 }

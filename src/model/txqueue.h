@@ -14,21 +14,22 @@
  * related messages for this transaction to the Central System with a
  * transactionId = -1".
  *
- * Interface contract, kept narrow for a persistent back end (one storage
- * record per entry, or a ring in flash):
+ * Interface contract (each call either completes or leaves the queue as it
+ * was, so that the caller can persist the result with one atomic write of
+ * the record image, see src/store/txstore.h):
  *   - push: begin() gives a JSON writer over free room; the caller writes
  *     the payload object; commit() appends it as the newest entry. A failed
  *     commit leaves the queue unchanged.
  *   - peek()/pop(): the oldest entry only; pop() after the CSMS answered it
  *     (or after its last failed attempt).
  *   - set_txid(): an in-place edit of the entries of one reference.
- *   - drop_oldest_meter(): frees room when a new message does not fit.
- * Every operation either completes or leaves the queue as it was, so a
- * power-loss-safe version can map each call to one atomic storage write.
+ *   - thin(): frees room for a new message when the queue is full.
  *
- * Layout in RAM: entries back to back from buf[0], each an 8-byte header
- * (payload length u16, action u8, spare u8, reference u16, offset of the
- * transactionId number in the payload u16 or 0xFFFF) and the payload.
+ * Layout: ocpp_txq_t.buf is the image of the persisted record; entries lie
+ * back to back from buf[OCPP_TXS_HEAD_SIZE], each a 12-byte header
+ * (little-endian: payload length u16, action u8, spare u8, reference u16,
+ * offset of the transactionId number in the payload u16 or 0xFFFF, time of
+ * the message in unix seconds u32) and the payload.
  */
 #ifndef OCPP_TXQUEUE_H
 #define OCPP_TXQUEUE_H
@@ -42,6 +43,16 @@
 
 /** No transactionId in this payload. */
 #define OCPP_TXQ_NO_TXID 0xFFFFu
+
+/**
+ * Queue bytes (header included) that the longest StopTransaction without
+ * transactionData can take: 20-character idTag of 4-byte UTF-8 characters,
+ * extreme numbers, the longest reason. Reserved for every running
+ * transaction so that its StopTransaction always finds room.
+ */
+#define OCPP_TXQ_STOP_ROOM 224u
+/** The same for StartTransaction (with a reservationId). */
+#define OCPP_TXQ_START_ROOM 208u
 
 /** The oldest entry, as peek() shows it. The pointer is valid until the
  *  next call that changes the queue. */
@@ -68,10 +79,13 @@ void ocpp_txq_begin(ocpp_txq_t *q, ocpp_jw_t *w);
 /**
  * @brief Append the object written into `w` as the newest entry. The first
  *        `"transactionId":-1` in it (if any) is what set_txid() patches.
- * @return OCPP_OK; OCPP_ERR_NOMEM if it did not fit (queue unchanged);
+ *        `unix_time` is the message's time (its timestamp), for thin().
+ * @return OCPP_OK; OCPP_ERR_NOMEM if it did not fit with `keep_free` bytes
+ *         left over (queue unchanged);
  *         OCPP_ERR_STATE if `w` holds no complete object.
  */
-ocpp_status_t ocpp_txq_commit(ocpp_txq_t *q, ocpp_jw_t *w, ocpp_rpc_action_t action, uint16_t ref);
+ocpp_status_t ocpp_txq_commit(ocpp_txq_t *q, ocpp_jw_t *w, ocpp_rpc_action_t action, uint16_t ref,
+                              int64_t unix_time, size_t keep_free);
 
 /** @brief The oldest entry. @return false if the queue is empty. */
 bool ocpp_txq_peek(const ocpp_txq_t *q, ocpp_txq_entry_t *out);
@@ -85,10 +99,36 @@ void ocpp_txq_pop(ocpp_txq_t *q);
  */
 void ocpp_txq_set_txid(ocpp_txq_t *q, uint16_t ref, int32_t txid);
 
+/** @brief Queue bytes in use (headers included). */
+size_t ocpp_txq_used(const ocpp_txq_t *q);
+
+/** @brief Free queue bytes: a payload of n bytes fits if n + 12 <= this. */
+size_t ocpp_txq_room(const ocpp_txq_t *q);
+
 /**
- * @brief Drop the oldest MeterValues entry (never the head if `keep_head`:
- *        it may be on the wire). @return true if one was dropped.
+ * @brief Remove one MeterValues entry to make room (never the head if
+ *        `keep_head`: it may be on the wire). The one removed is the one
+ *        whose neighbours of the same reference (any action; `now` stands
+ *        for the message about to be added after the newest) are closest in
+ *        time, the oldest on a tie, so that repeated thinning leaves an even
+ *        spread between a transaction's StartTransaction and StopTransaction.
+ * @return true if one was removed (its reference and time in *ref / *when).
  */
-bool ocpp_txq_drop_oldest_meter(ocpp_txq_t *q, bool keep_head);
+bool ocpp_txq_thin(ocpp_txq_t *q, bool keep_head, int64_t now, uint16_t *ref, int64_t *when);
+
+/** @brief Bytes (headers included) of the MeterValues entries after the head:
+ *         what thin() can free. */
+size_t ocpp_txq_meter_bytes(const ocpp_txq_t *q);
+
+/** @brief True if a StopTransaction of reference `ref` is queued. */
+bool ocpp_txq_has_stop(const ocpp_txq_t *q, uint16_t ref);
+
+/**
+ * @brief Adopt `len` queue bytes loaded into buf[OCPP_TXS_HEAD_SIZE...]
+ *        after checking every entry header (lengths, actions, offsets).
+ * @return OCPP_OK; OCPP_ERR_PARSE (queue left empty) if they are not a
+ *         queue this code wrote.
+ */
+ocpp_status_t ocpp_txq_adopt(ocpp_txq_t *q, size_t len);
 
 #endif /* OCPP_TXQUEUE_H */

@@ -23,6 +23,7 @@
 #include "cp/cp_internal.h"
 #include "model/authcache.h"
 #include "model/txqueue.h"
+#include "store/txstore.h"
 
 /** Wait after a failed (timed out) transaction message before resending. */
 #define TXQ_TIMEOUT_RETRY_MS 10000u
@@ -163,6 +164,8 @@ typedef struct {
     ocpp_v16_ctx_t ctx;
     const ocpp_sample_t *s;
     size_t n;
+    int64_t ts;   /**< Time of the message (unix s). */
+    bool minimal; /**< StopTransaction without transactionData (no room). */
 } build_arg_t;
 
 typedef void (*build_fn)(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a);
@@ -173,24 +176,79 @@ static void write_txid(ocpp_jw_t *w, const ocpp_cp_connector_t *k)
     ocpp_jw_kv_int(w, "transactionId", k->tx_id);
 }
 
-static void enqueue(ocpp_cp_t *cp, ocpp_rpc_action_t action, uint16_t ref, build_fn build,
-                    const build_arg_t *a)
+/** Queue bytes reserved for the StopTransactions of the running transactions. */
+static size_t stop_reserve(const ocpp_cp_t *cp)
 {
+    size_t n = 0;
+    for (uint8_t c = 1; c <= cp->config.connectors; c++) {
+        n += cp->conns[c].tx ? OCPP_TXQ_STOP_ROOM : 0u;
+    }
+    return n;
+}
+
+bool ocpp_v16_queue_has_room(const ocpp_cp_t *cp)
+{
+    return ocpp_txq_room(&cp->txq) + ocpp_txq_meter_bytes(&cp->txq) >=
+           stop_reserve(cp) + OCPP_TXQ_STOP_ROOM + OCPP_TXQ_START_ROOM;
+}
+
+/** Thin one MeterValues to make room; log what went. @return false if none left. */
+static bool thin(ocpp_cp_t *cp, int64_t now)
+{
+    uint16_t ref = 0;
+    int64_t when = 0;
+    if (!ocpp_txq_thin(&cp->txq, cp->call == OCPP_CP_CALL_TXQ, now, &ref, &when)) {
+        return false;
+    }
+    char ts[OCPP_RPC_DATETIME_LEN + 1];
+    ocpp_rpc_format_datetime(when, 0, ts);
+    CP_LOGW(cp,
+            "%s: transaction queue full: thinned the MeterValues of %s (transaction ref %u; "
+            "%lu thinned so far)",
+            cp->config.identity, ts, (unsigned)ref, (unsigned long)cp->txq.thinned);
+    return true;
+}
+
+/**
+ * Queue a transaction message and persist the state. When the queue is full
+ * (or a MeterValues would eat into the room reserved for the
+ * StopTransactions of running transactions), MeterValues are thinned (§3.7
+ * asks for every message; errata 3.91 allows dropping intermediate meter
+ * values); a StopTransaction that still does not fit goes without its
+ * transactionData (the reserved room holds that).
+ */
+static void enqueue(ocpp_cp_t *cp, ocpp_rpc_action_t action, uint16_t ref, build_fn build,
+                    build_arg_t *a)
+{
+    size_t reserve = stop_reserve(cp);
     for (;;) {
         ocpp_jw_t w;
         ocpp_txq_begin(&cp->txq, &w);
         build(cp, &w, a);
-        ocpp_status_t st = ocpp_txq_commit(&cp->txq, &w, action, ref);
+        /* A MeterValues must not eat into the StopTransactions' room. */
+        ocpp_status_t st = ocpp_txq_commit(&cp->txq, &w, action, ref, a->ts,
+                                           action == OCPP_ACTION_METER_VALUES ? reserve : 0u);
         if (st == OCPP_OK) {
+            ocpp_txs_save(cp);
             return;
         }
-        /* §3.7 wants every transaction message delivered; when RAM is short,
-         * periodic values go first (errata 3.91 allows dropping them). */
-        if (st != OCPP_ERR_NOMEM ||
-            !ocpp_txq_drop_oldest_meter(&cp->txq, cp->call == OCPP_CP_CALL_TXQ)) {
+        if (st == OCPP_ERR_NOMEM && thin(cp, a->ts)) {
+            continue;
+        }
+        if (st == OCPP_ERR_NOMEM && action == OCPP_ACTION_STOP_TRANSACTION && !a->minimal) {
+            a->minimal = true;
+            CP_LOGW(cp, "%s: transaction queue full: StopTransaction without transactionData",
+                    cp->config.identity);
+            continue;
+        }
+        if (action == OCPP_ACTION_METER_VALUES) {
+            cp->txq.thinned++; /* the new one is the one that goes */
+            CP_LOGW(cp, "%s: transaction queue full: MeterValues not queued", cp->config.identity);
+        } else {
+            cp->txq.lost++;
             CP_LOGE(cp, "%s: transaction message lost: queue full", cp->config.identity);
-            return;
         }
+        return;
     }
 }
 
@@ -207,7 +265,7 @@ static void build_start(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a)
 
 void ocpp_v16_queue_start(ocpp_cp_t *cp, uint8_t c)
 {
-    build_arg_t a = {.c = c};
+    build_arg_t a = {.c = c, .ts = cp->conns[c].tx_start_unix};
     enqueue(cp, OCPP_ACTION_START_TRANSACTION, cp->conns[c].tx_ref, build_start, &a);
 }
 
@@ -267,12 +325,12 @@ static void build_stop(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a)
         ocpp_jw_kv_str(w, "idTag", a->tag);
     }
     ocpp_jw_kv_int(w, "meterStop", a->meter);
-    write_ts(w, "timestamp", ocpp_cp_time(cp));
+    write_ts(w, "timestamp", a->ts);
     if (a->reason != OCPP_STOP_LOCAL) {
         ocpp_jw_kv_str(w, "reason", ocpp_stop_reason_str(a->reason));
     }
     bool begin = (mask & OCPP_MEASURAND_BIT(OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER)) != 0u;
-    if (begin || count_ok(a->s, a->n, mask) > 0u || k->n_aligned > 0u) {
+    if (!a->minimal && (begin || count_ok(a->s, a->n, mask) > 0u || k->n_aligned > 0u)) {
         /* §3.16.5: with both StopTxn keys empty, no meter values at all. */
         ocpp_jw_key(w, "transactionData");
         ocpp_jw_arr_open(w);
@@ -283,7 +341,7 @@ static void build_stop(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a)
         }
         write_kept(w, k, cp->cfg.stop_txn_aligned_data);
         if (count_ok(a->s, a->n, mask) > 0u) {
-            (void)write_meter_value(w, ocpp_cp_time(cp), a->s, a->n, mask, OCPP_V16_CTX_END);
+            (void)write_meter_value(w, a->ts, a->s, a->n, mask, OCPP_V16_CTX_END);
         }
         ocpp_jw_arr_close(w);
     }
@@ -293,7 +351,7 @@ static void build_stop(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a)
 void ocpp_v16_queue_stop(ocpp_cp_t *cp, uint8_t c, ocpp_stop_reason_t reason, const char *tag)
 {
     ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
-    build_arg_t a = {.c = c, .reason = reason, .tag = tag, .s = s};
+    build_arg_t a = {.c = c, .reason = reason, .tag = tag, .s = s, .ts = ocpp_cp_time(cp)};
     a.n = read_samples(cp, c, s);
     for (size_t i = 0; i < a.n; i++) {
         if (s[i].measurand == OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER &&
@@ -302,6 +360,37 @@ void ocpp_v16_queue_stop(ocpp_cp_t *cp, uint8_t c, ocpp_stop_reason_t reason, co
         }
     }
     enqueue(cp, OCPP_ACTION_STOP_TRANSACTION, cp->conns[c].tx_ref, build_stop, &a);
+}
+
+void ocpp_v16_queue_stop_lost(ocpp_cp_t *cp, uint8_t c)
+{
+    const ocpp_cp_connector_t *k = &cp->conns[c];
+    /* The last persisted reading stands for Transaction.End (errata v4.0,
+     * 3.14: "always provide the start ... and stop ... values"). */
+    ocpp_sample_t s = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
+                       .value = k->meter_last};
+    build_arg_t a = {.c = c,
+                     .reason = OCPP_STOP_POWER_LOSS,
+                     .meter = k->meter_last,
+                     .s = &s,
+                     .n = 1u,
+                     .ts = k->meter_last_unix};
+    enqueue(cp, OCPP_ACTION_STOP_TRANSACTION, k->tx_ref, build_stop, &a);
+}
+
+/** A new meter reading of a running transaction: what a power loss would stop it with. */
+static void note_reading(ocpp_cp_t *cp, uint8_t c, const ocpp_sample_t *s, size_t n)
+{
+    ocpp_cp_connector_t *k = &cp->conns[c];
+    for (size_t i = 0; c > 0u && k->tx && i < n; i++) {
+        if (s[i].measurand == OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER &&
+            s[i].phase == OCPP_PHASE_NONE) {
+            k->meter_last = to_wh(&s[i]);
+            k->meter_last_unix = ocpp_cp_time(cp);
+            k->meter_saved_ms = cp->now_ms;
+            return;
+        }
+    }
 }
 
 static void build_meter(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a)
@@ -317,7 +406,7 @@ static void build_meter(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a)
     }
     ocpp_jw_key(w, "meterValue");
     ocpp_jw_arr_open(w);
-    (void)write_meter_value(w, ocpp_cp_time(cp), a->s, a->n, a->mask, a->ctx);
+    (void)write_meter_value(w, a->ts, a->s, a->n, a->mask, a->ctx);
     ocpp_jw_arr_close(w);
     ocpp_jw_obj_close(w);
 }
@@ -325,8 +414,9 @@ static void build_meter(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a)
 void ocpp_v16_queue_meter(ocpp_cp_t *cp, uint8_t c, uint32_t mask, ocpp_v16_ctx_t ctx)
 {
     ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
-    build_arg_t a = {.c = c, .mask = mask, .ctx = ctx, .s = s};
+    build_arg_t a = {.c = c, .mask = mask, .ctx = ctx, .s = s, .ts = ocpp_cp_time(cp)};
     a.n = read_samples(cp, c, s);
+    note_reading(cp, c, s, a.n);
     if (count_ok(s, a.n, mask) == 0u) {
         return; /* nothing of the configured measurands on this connector */
     }
@@ -337,8 +427,10 @@ void ocpp_v16_queue_aligned(ocpp_cp_t *cp, uint8_t c)
 {
     ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
     uint32_t mask = cp->cfg.meter_values_aligned_data;
-    build_arg_t a = {.c = c, .mask = mask, .ctx = OCPP_V16_CTX_CLOCK, .s = s};
+    build_arg_t a = {
+        .c = c, .mask = mask, .ctx = OCPP_V16_CTX_CLOCK, .s = s, .ts = ocpp_cp_time(cp)};
     a.n = read_samples(cp, c, s);
+    note_reading(cp, c, s, a.n);
     if (c > 0u) {
         keep_aligned(cp, c, s, a.n);
     }
@@ -369,8 +461,11 @@ static void send_authorize(ocpp_cp_t *cp)
 static void send_meter_trigger(ocpp_cp_t *cp, uint8_t c)
 {
     ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
-    build_arg_t a = {
-        .c = c, .mask = cp->cfg.meter_values_sampled_data, .ctx = OCPP_V16_CTX_TRIGGER, .s = s};
+    build_arg_t a = {.c = c,
+                     .mask = cp->cfg.meter_values_sampled_data,
+                     .ctx = OCPP_V16_CTX_TRIGGER,
+                     .s = s,
+                     .ts = ocpp_cp_time(cp)};
     cp->trig_meter &= ~((uint64_t)1u << c);
     a.n = read_samples(cp, c, s);
     if (count_ok(s, a.n, a.mask) == 0u) {
@@ -414,6 +509,8 @@ static void send_txq_head(ocpp_cp_t *cp)
         CP_LOGE(cp, "%s: queued message does not fit the transmit buffer; dropped",
                 cp->config.identity);
         ocpp_txq_pop(&cp->txq);
+        cp->txq.lost++;
+        ocpp_txs_save(cp);
     }
 }
 
@@ -560,6 +657,8 @@ static void on_txq_result(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
         ocpp_cp_tx_confirmed(cp, ref, (int32_t)id, has_info ? i.status : OCPP_AUTH_INVALID,
                              has_info ? i.parent : NULL);
     }
+    /* One write: the message is gone, its effects (transactionId) are in. */
+    ocpp_txs_save(cp);
 }
 
 void ocpp_v16_tx_result(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
@@ -605,6 +704,7 @@ static void on_txq_failed(ocpp_cp_t *cp, ocpp_status_t why)
         CP_LOGW(cp, "%s: transaction message discarded after %u failures", cp->config.identity,
                 (unsigned)cp->txq_attempts);
         ocpp_txq_pop(&cp->txq);
+        ocpp_txs_save(cp);
         cp->txq_attempts = 0;
         cp->txq_retry_at_ms = cp->now_ms;
         return;

@@ -724,38 +724,6 @@ static void test_auth_cache_eviction_and_expiry(void **s)
     assert_string_equal(e->parent, "P");
 }
 
-/* The queue patches the transactionId in place and drops meter values first. */
-static void test_txqueue_patch_and_drop(void **s)
-{
-    (void)s;
-    static ocpp_txq_t q;
-    ocpp_jw_t w;
-    ocpp_txq_entry_t e;
-    ocpp_txq_init(&q);
-    ocpp_txq_begin(&q, &w);
-    ocpp_jw_obj_open(&w);
-    ocpp_jw_kv_int(&w, "transactionId", -1);
-    ocpp_jw_obj_close(&w);
-    assert_int_equal(ocpp_txq_commit(&q, &w, OCPP_ACTION_METER_VALUES, 5), OCPP_OK);
-    ocpp_txq_begin(&q, &w);
-    ocpp_jw_obj_open(&w);
-    ocpp_jw_kv_int(&w, "transactionId", -1);
-    ocpp_jw_kv_int(&w, "meterStop", 1);
-    ocpp_jw_obj_close(&w);
-    assert_int_equal(ocpp_txq_commit(&q, &w, OCPP_ACTION_STOP_TRANSACTION, 5), OCPP_OK);
-    ocpp_txq_set_txid(&q, 6, 9);
-    ocpp_txq_set_txid(&q, 5, -2147483647 - 1);
-    assert_true(ocpp_txq_drop_oldest_meter(&q, false));
-    assert_false(ocpp_txq_drop_oldest_meter(&q, false));
-    assert_true(ocpp_txq_peek(&q, &e));
-    assert_int_equal(e.action, OCPP_ACTION_STOP_TRANSACTION);
-    assert_int_equal(e.len, strlen("{\"transactionId\":-2147483648,\"meterStop\":1}"));
-    assert_memory_equal(e.payload, "{\"transactionId\":-2147483648,\"meterStop\":1}", e.len);
-    ocpp_txq_pop(&q);
-    assert_int_equal(ocpp_txq_count(&q), 0);
-    assert_false(ocpp_txq_peek(&q, &e));
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -781,7 +749,6 @@ int main(void)
         cmocka_unit_test(test_unlock_connector),
         cmocka_unit_test(test_trigger_and_data_transfer),
         cmocka_unit_test(test_auth_cache_eviction_and_expiry),
-        cmocka_unit_test(test_txqueue_patch_and_drop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
