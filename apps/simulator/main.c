@@ -6,11 +6,17 @@
  * Usage: ocpp-sim --csms URL [--id ID] [--password KEY] [--ca FILE]
  *                 [--connectors N] [--data-dir DIR] [--log-level LEVEL]
  *                 [--stations N] [--config KEY=VALUE]... [--http HOST:PORT|off]
- *                 [--speed F] [--max-current A]
+ *                 [--speed F] [--max-current A] [--crash-at POINT]
  *
  * Every station is the EVSE application (app/) on the simulated board
  * (boards/sim/) around one library instance; the REST API and the dashboard
  * are served by libmicrohttpd from the same poll() loop.
+ *
+ * Persistence across a restart with the same --data-dir: the library's
+ * records (configuration, availability, authorization cache, transaction
+ * state) and the simulated meter registers (record "sim.meter"), so the
+ * station comes back with its identity, its storage and its meters.
+ * Fault injection for the persistence tests: --crash-at (crash.h).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -21,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/stat.h>
 
 #include "sim.h"
@@ -42,6 +49,7 @@ typedef struct sim_opts {
     ocpp_log_level_t log_level;
     const char *config[SIM_MAX_CONFIG];
     unsigned n_config;
+    const char *crash_at; /**< --crash-at POINT, or NULL. */
 } sim_opts_t;
 
 static volatile sig_atomic_t g_stop;
@@ -72,8 +80,9 @@ static void usage(FILE *f)
             "  --http HOST:PORT    REST API and dashboard (default " SIM_HTTP_DEFAULT
             "; port 0: any free port; off: none)\n"
             "  --speed F           time-lapse factor of the EV physics and meters (default 1)\n"
-            "  --max-current A     rating of every connector, 6..80 A (default 32)\n",
-            OCPP_CONFIG_MAX_CONNECTORS);
+            "  --max-current A     rating of every connector, 6..80 A (default 32)\n"
+            "%s",
+            OCPP_CONFIG_MAX_CONNECTORS, sim_crash_help);
 }
 
 static int parse_level(const char *s, ocpp_log_level_t *out)
@@ -152,6 +161,8 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             bad = parse_speed(v, &o->speed_milli);
         } else if (strcmp(a, "--max-current") == 0) {
             bad = parse_uint(v, 6, 80, &o->max_current_a);
+        } else if (strcmp(a, "--crash-at") == 0) {
+            o->crash_at = v;
         } else if (strcmp(a, "--log-level") == 0) {
             bad = parse_level(v, &o->log_level);
         } else if (strcmp(a, "--config") == 0 && o->n_config < SIM_MAX_CONFIG &&
@@ -259,6 +270,13 @@ static int station_net(sim_station_t *s, const sim_opts_t *o)
         return -1;
     }
     ocpp_posix_storage_port(&s->store, &s->store_port);
+    if (s->sim->crash.kind != SIM_CRASH_NONE) {
+        sim_crash_wrap(&s->crash_ports, &s->sim->crash, s->id, &s->store_port, &s->lib_store,
+                       &s->msg_port, &s->lib_msg);
+    } else {
+        s->lib_store = s->store_port;
+        s->lib_msg = s->msg_port;
+    }
     return 0;
 }
 
@@ -285,13 +303,106 @@ static int station_app(sim_station_t *s, const sim_opts_t *o)
     return 0;
 }
 
+/* ------------------------------------------------------------------------ */
+/* The meter registers survive a restart                                     */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Like a real meter's non-volatile register: record SIM_METER_RECORD in the
+ * station's data dir holds every connector's register in microjoules, one
+ * line "<connector> <uj>" each, replaced atomically (the POSIX storage port:
+ * temp file, fsync, rename, fsync of the directory). It is written
+ *   - before a reading goes to the library that the saved register would not
+ *     cover, so a reading the library has seen (and may have persisted) is
+ *     never above the register after a power cut;
+ *   - about once a second while energy flows, and at once when it stops;
+ *   - on a clean exit.
+ * After a SIGKILL the register may therefore lag the energy really delivered
+ * by under a second of flow that no one has read yet.
+ */
+#define SIM_METER_RECORD "sim.meter"
+#define SIM_UJ_PER_WH    3600000000LL
+
+static void meter_save(sim_station_t *s, uint32_t now)
+{
+    char buf[64 + 24 * (EVSE_SIM_MAX_CONNECTORS + 1)];
+    size_t n = (size_t)snprintf(buf, sizeof buf, "ocpp-sim meter v1\n");
+    for (uint8_t c = 1; c <= s->board_sim.connectors; c++) {
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%u %lld\n", (unsigned)c,
+                              (long long)s->board_sim.conn[c].meter_uj);
+    }
+    if (s->store_port.write(s->store_port.ctx, SIM_METER_RECORD, (const uint8_t *)buf, n) !=
+        OCPP_OK) {
+        if (!s->meter_save_failed) {
+            fprintf(stderr, "%s: cannot save the meter registers in %s\n", s->id, s->dir);
+        }
+        s->meter_save_failed = true;
+        return;
+    }
+    for (uint8_t c = 1; c <= s->board_sim.connectors; c++) {
+        s->meter_saved_uj[c] = s->board_sim.conn[c].meter_uj;
+    }
+    s->meter_saved_ms = now;
+}
+
+static void meter_restore(sim_station_t *s)
+{
+    char buf[64 + 24 * (EVSE_SIM_MAX_CONNECTORS + 1)];
+    int32_t n =
+        s->store_port.read(s->store_port.ctx, SIM_METER_RECORD, (uint8_t *)buf, sizeof buf - 1);
+    if (n < 0) {
+        return; /* a new meter */
+    }
+    buf[n] = '\0';
+    const char *p = strchr(buf, '\n');
+    while (p != NULL) {
+        unsigned c;
+        long long uj;
+        if (sscanf(p + 1, "%u %lld", &c, &uj) == 2 && c >= 1 && c <= s->board_sim.connectors &&
+            uj >= 0) {
+            s->board_sim.conn[c].meter_uj = uj;
+            s->meter_saved_uj[c] = uj;
+        }
+        p = strchr(p + 1, '\n');
+    }
+}
+
+/** Every second while energy flows, and when it stops. */
+static void meter_poll(sim_station_t *s, uint32_t now, bool flowing)
+{
+    bool changed = false;
+    for (uint8_t c = 1; c <= s->board_sim.connectors; c++) {
+        changed = changed || s->board_sim.conn[c].meter_uj != s->meter_saved_uj[c];
+    }
+    if (changed && (!flowing || now - s->meter_saved_ms >= 1000u)) {
+        meter_save(s, now);
+    }
+}
+
+/** The board's meter_read, persisting first what the saved register does not cover. */
+static bool station_meter_read(void *ctx, uint8_t connector, evse_meter_reading_t *out)
+{
+    sim_station_t *s = (sim_station_t *)(void *)((char *)ctx - offsetof(sim_station_t, board_sim));
+    if (!s->board_meter_read(ctx, connector, out)) {
+        return false;
+    }
+    if (connector <= s->board_sim.connectors &&
+        out->energy_wh > s->meter_saved_uj[connector] / SIM_UJ_PER_WH) {
+        meter_save(s, ocpp_posix_now_ms());
+    }
+    return true;
+}
+
 static int station_evse(sim_station_t *s, const sim_opts_t *o)
 {
     if (!evse_sim_init(&s->board_sim, (uint8_t)o->connectors)) {
         return -1;
     }
     evse_sim_set_speed(&s->board_sim, o->speed_milli);
+    meter_restore(s);
     evse_sim_board(&s->board_sim, &s->board);
+    s->board_meter_read = s->board.meter_read;
+    s->board.meter_read = station_meter_read;
     return station_app(s, o);
 }
 
@@ -336,8 +447,8 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
                            .charge_box_serial = s->id,
                            .meter_type = "ocpp-sim meter",
                            .connectors = (uint8_t)o->connectors};
-    ocpp_cp_ports_t ports = {.msg = &s->msg_port,
-                             .storage = &s->store_port,
+    ocpp_cp_ports_t ports = {.msg = &s->lib_msg,
+                             .storage = &s->lib_store,
                              .random = ocpp_posix_random,
                              .log = ocpp_posix_log,
                              .log_ctx = &s->log};
@@ -380,6 +491,7 @@ static uint32_t station_poll(sim_station_t *s, uint32_t now)
     for (uint8_t c = 1; c <= s->evse.config.connectors; c++) {
         flowing = flowing || s->board_sim.conn[c].current_ma > 0;
     }
+    meter_poll(s, now, flowing);
     if (s->dirty || (flowing && now - s->last_state_ms >= 1000u)) {
         sim_emit_state(s);
     }
@@ -429,6 +541,16 @@ int main(int argc, char **argv)
         return 2;
     }
     sim_t sim = {.n = o.stations, .connectors = o.connectors};
+    const char *crash_at = o.crash_at != NULL ? o.crash_at : getenv("OCPP_SIM_CRASH_AT");
+    if (crash_at != NULL && crash_at[0] != '\0') {
+        char err[160];
+        if (sim_crash_parse(crash_at, &sim.crash, err, sizeof err) != 0) {
+            fprintf(stderr, "ocpp-sim: %s%s\n", err,
+                    o.crash_at != NULL ? "" : " (from OCPP_SIM_CRASH_AT)");
+            return 2;
+        }
+        fprintf(stderr, "ocpp-sim: crash point %s\n", sim.crash.text);
+    }
     sim.st = calloc(o.stations, sizeof *sim.st);
     sim.sse = calloc(SIM_SSE_ENTRIES, sizeof *sim.sse);
     if (sim.st == NULL || sim.sse == NULL) {
@@ -461,6 +583,8 @@ int main(int argc, char **argv)
     run(&sim);
     sim_http_stop(&sim);
     for (unsigned i = 0; i < o.stations; i++) {
+        evse_sim_step(&sim.st[i].board_sim, ocpp_posix_now_ms());
+        meter_save(&sim.st[i], ocpp_posix_now_ms());
         ocpp_ws_close(&sim.st[i].ws);
         ocpp_posix_net_free(&sim.st[i].net);
     }

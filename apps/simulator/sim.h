@@ -17,6 +17,8 @@
 #include "ocpp/ocpp_posix.h"
 #include "ocpp/ocpp_ws.h"
 
+#include "crash.h"
+
 #define SIM_RX_CAP      8192u
 #define SIM_TX_CAP      4096u
 #define SIM_LOG_ENTRIES 128u  /**< OCPP messages kept per station. */
@@ -52,10 +54,18 @@ typedef struct sim_station {
     ocpp_posix_storage_t store;
     ocpp_storage_port_t store_port;
     ocpp_posix_log_t log;
+    sim_crash_ports_t crash_ports; /**< Fault injection around the two ports below. */
+    ocpp_storage_port_t lib_store; /**< The storage port the library gets. */
+    ocpp_msg_port_t lib_msg;       /**< The message port the library gets. */
     ocpp_cp_t cp;
     evse_sim_t board_sim;
     evse_board_t board;
     evse_t evse;
+    /** The board's own meter_read (the station's wrapper persists first). */
+    bool (*board_meter_read)(void *ctx, uint8_t connector, evse_meter_reading_t *out);
+    int64_t meter_saved_uj[EVSE_SIM_MAX_CONNECTORS + 1]; /**< Meter registers persisted. */
+    uint32_t meter_saved_ms;                             /**< When, monotonic. */
+    bool meter_save_failed;                              /**< Logged once. */
     bool network_online;
     bool dirty; /**< Something changed: send a state event. */
     uint32_t last_state_ms;
@@ -84,6 +94,7 @@ typedef struct sim {
     uint64_t sse_seq; /**< Next event sequence number. */
     sim_sse_t *sse;   /**< SIM_SSE_ENTRIES */
     uint32_t now_ms;
+    sim_crash_t crash; /**< --crash-at / OCPP_SIM_CRASH_AT (kind NONE: off). */
 } sim_t;
 
 /* api.c */
