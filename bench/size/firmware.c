@@ -236,6 +236,8 @@ static void use_cp(void)
     {
         ocpp_cp_connector_info_t info;
         sink((uintptr_t)ocpp_cp_connector_info(&cp, (uint8_t)fw_in, &info) + info.plugged);
+        ocpp_cp_queue_info_t qi;
+        sink((uintptr_t)ocpp_cp_queue_info(&cp, &qi) + qi.entries);
     }
     sink((uintptr_t)ocpp_cp_config_register(&cp, NULL));
     for (;;) {
