@@ -88,18 +88,64 @@ static void send_status(ocpp_cp_t *cp, uint8_t i)
     }
 }
 
+/**
+ * A status that must wait for the StopTransaction queued before it.
+ *
+ * §3.7 lets messages that are not transaction-related overtake the queue
+ * ("new messages that are not transaction-related MAY be delivered
+ * immediately without waiting for the queue to be emptied ... urgent
+ * notifications are not delayed"), but a status that the end of a
+ * transaction brought about (Finishing, Available, or Unavailable by a
+ * Scheduled ChangeAvailability, §5.2: "scheduled to occur after the
+ * transaction has finished") describes an event that happened after that
+ * StopTransaction: sent first, it would tell the Central System that the
+ * connector is free while, for the Central System, the transaction still
+ * runs. So while the StopTransaction of the connector's last transaction is
+ * queued, its status report waits (§4.9: StatusNotifications "MUST be sent
+ * in the order in which the events that they describe occurred"; §4.10:
+ * "When a transaction is stopped, the Charge Point SHALL send a
+ * StopTransaction.req"). A fault is not held (an urgent notification,
+ * §3.7), nor is a status the Central System asked for (TriggerMessage).
+ */
+static bool status_held(const ocpp_cp_t *cp, uint8_t i)
+{
+    const ocpp_cp_connector_t *c = &cp->conns[i];
+    return i > 0u && !c->tx && !ocpp_cp_is_fault(c->error) && c->tx_ref != 0u &&
+           ocpp_txq_has_stop(&cp->txq, c->tx_ref);
+}
+
 /** The next connector whose status must be reported and is stable enough. */
 static int status_due(const ocpp_cp_t *cp)
 {
     uint32_t min_ms = (uint32_t)cp->cfg.minimum_status_duration * 1000u;
     for (uint8_t i = 0; i <= cp->config.connectors; i++) {
         const ocpp_cp_connector_t *c = &cp->conns[i];
-        if ((c->report_needed && cp->now_ms - c->changed_ms >= min_ms) ||
-            ((cp->trig_status >> i) & 1u) != 0u) {
+        if (((cp->trig_status >> i) & 1u) != 0u ||
+            (c->report_needed && cp->now_ms - c->changed_ms >= min_ms && !status_held(cp, i))) {
             return i;
         }
     }
     return -1;
+}
+
+/** Milliseconds until a status report may be due (60000 if none is). */
+static uint32_t status_wait_ms(const ocpp_cp_t *cp, uint32_t now_ms)
+{
+    uint32_t min_ms = (uint32_t)cp->cfg.minimum_status_duration * 1000u;
+    uint32_t wake = 60000u;
+    for (uint8_t i = 0; i <= cp->config.connectors; i++) {
+        const ocpp_cp_connector_t *c = &cp->conns[i];
+        if (((cp->trig_status >> i) & 1u) != 0u) {
+            return 0u;
+        }
+        if (!c->report_needed || status_held(cp, i)) {
+            continue; /* a held status follows its StopTransaction's answer */
+        }
+        uint32_t since = now_ms - c->changed_ms;
+        uint32_t left = since >= min_ms ? 0u : min_ms - since;
+        wake = left < wake ? left : wake;
+    }
+    return wake;
 }
 
 static bool heartbeat_due(const ocpp_cp_t *cp)
@@ -108,14 +154,27 @@ static bool heartbeat_due(const ocpp_cp_t *cp)
     return iv > 0u && cp->now_ms - cp->last_call_ms >= iv * 1000u;
 }
 
-/** §4.2 / §5.17: while Pending, only what the CSMS triggered. */
+/** The lowest connector with a triggered StatusNotification, -1 if none. */
+static int status_triggered(const ocpp_cp_t *cp)
+{
+    for (uint8_t i = 0; i <= cp->config.connectors; i++) {
+        if (((cp->trig_status >> i) & 1u) != 0u) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/** §4.2 / §5.17: while Pending, only what the CSMS triggered. (Every
+ *  connector still waits for its first report, so look for the trigger
+ *  itself, not for the next due status.) */
 static void send_triggered_pending(ocpp_cp_t *cp)
 {
-    int i = status_due(cp);
+    int i = status_triggered(cp);
     if (cp->trig_boot || ocpp_cp_due(cp->now_ms, cp->retry_at_ms)) {
         cp->trig_boot = false;
         send_boot(cp);
-    } else if (i >= 0 && ((cp->trig_status >> i) & 1u) != 0u) {
+    } else if (i >= 0) {
         send_status(cp, (uint8_t)i);
     } else if (cp->trig_heartbeat) {
         cp->trig_heartbeat = false;
@@ -166,11 +225,8 @@ uint32_t ocpp_v16_next_due_ms(const ocpp_cp_t *cp, uint32_t now_ms)
         uint32_t left = since >= iv ? 0u : iv - since;
         wake = left < wake ? left : wake;
     }
-    for (uint8_t i = 0; i <= cp->config.connectors; i++) {
-        if (cp->conns[i].report_needed) {
-            return 0u; /* cheap enough: the status engine decides */
-        }
-    }
+    uint32_t st = status_wait_ms(cp, now_ms);
+    wake = st < wake ? st : wake;
     if (cp->trig_heartbeat || cp->trig_meter != 0u || cp->dt_pending ||
         (cp->auth != OCPP_CP_AUTH_NONE && !cp->auth_sent) || cp->reset_pending) {
         return 0u;

@@ -101,7 +101,10 @@ test('§4.10/§3.5 stop by the same card: StopTransaction reason Local with the 
     assert.equal(stop.payload.transactionId, txId);
     assert.equal(stop.payload.reason ?? 'Local', 'Local');
     assert.equal(stop.payload.idTag, 'SAME-1');
-    // §4.9: stopped with the cable still in: Finishing.
+    // §4.9: stopped with the cable still in: Finishing (C6), reported after the StopTransaction.req of the stop
+    // that brought it about ("in the order in which the events that they describe occurred").
+    const fin = await csms.waitFor(statusCall(id, 1, 'Finishing'), { since });
+    assert.ok(fin.seq > stop.seq, 'Finishing after the StopTransaction.req');
     await sim.waitState((s) => connOf(1)(s).transactionId === null && connStatus(1, 'Finishing')(s), { what: 'Finishing' });
 });
 

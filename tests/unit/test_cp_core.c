@@ -193,11 +193,16 @@ static void test_c6_f1_stop_same_card(void **s)
     assert_false(x->permit[1]);
     assert_int_equal(x->unlocks, 1);
     step(x, 0);
-    ack_status(x);
     assert_true(is_call(last(x), "StopTransaction"));
-    assert_int_equal(x->f.n_sent, n + 2); /* status, stop: no Authorize */
+    assert_int_equal(x->f.n_sent, n + 1); /* no Authorize, and Finishing waits */
     assert_non_null(strstr(last(x), "{\"transactionId\":7,\"idTag\":\"tag1\",\"meterStop\":1500,"));
     assert_null(strstr(last(x), "reason"));
+    reply(x, "{}");
+    /* §4.9: "The StatusNotification.req messages MUST be sent in the order
+     * in which the events that they describe occurred": Finishing follows
+     * the StopTransaction.req of the stop that caused it. */
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"status\":\"Finishing\""));
     reply(x, "{}");
     ocpp_cp_plugged(&x->cp, 1, false);
     assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
@@ -518,6 +523,85 @@ static void test_callerror_retry_then_discard(void **s)
     assert_non_null(strstr(last(x), "{\"transactionId\":-1,"));
 }
 
+/* The status a stop brings about waits for the StopTransaction.req (§4.9:
+ * StatusNotifications "MUST be sent in the order in which the events that
+ * they describe occurred"), also while the CSMS keeps failing it (§3.7.1
+ * retries); statuses of other events may overtake the queue (§3.7: "new
+ * messages that are not transaction-related MAY be delivered immediately
+ * ... so that ... urgent notifications are not delayed"), and so does a
+ * fault of the same connector. No busy polling while a status is held. */
+static void test_stop_status_waits_for_stop(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_config_set(&x->cp, "TransactionMessageRetryInterval", "30");
+    start_tx(x, 1, "TAG1", 9);
+    assert_int_equal(ocpp_cp_stop(&x->cp, 1, OCPP_STOP_LOCAL), OCPP_OK);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_FINISHING);
+    step(x, 0);
+    assert_true(is_call(last(x), "StopTransaction"));
+    error_reply(x); /* a failure to process: resent after 30 s */
+    assert_true(is_call(last(x), "StopTransaction"));
+    int n = x->f.n_sent;
+    step(x, 1000);
+    assert_int_equal(x->f.n_sent, n); /* Finishing is held */
+    uint32_t wake = ocpp_cp_next_wakeup_ms(&x->cp, x->now);
+    assert_true(wake > 0u);
+    /* Another connector's news goes ahead of the queue. */
+    ocpp_cp_plugged(&x->cp, 2, true);
+    step(x, 0);
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"connectorId\":2,"));
+    assert_non_null(strstr(last(x), "\"status\":\"Preparing\""));
+    reply(x, "{}");
+    /* A fault of connector 1 is urgent: not held either. */
+    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_GROUND_FAILURE, NULL, NULL);
+    step(x, 0);
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"connectorId\":1,\"errorCode\":\"GroundFailure\","
+                                    "\"status\":\"Faulted\""));
+    reply(x, "{}");
+    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_NO_ERROR, NULL, NULL);
+    n = x->f.n_sent;
+    step(x, 1000);
+    assert_int_equal(x->f.n_sent, n); /* back to Finishing: held again */
+    step(x, 28000);
+    assert_true(is_call(last(x), "StopTransaction"));
+    assert_int_equal(x->f.n_sent, n + 1);
+    reply(x, "{}");
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"connectorId\":1,\"errorCode\":\"NoError\","
+                                    "\"status\":\"Finishing\""));
+    reply(x, "{}");
+    step(x, 0);
+    assert_int_equal(x->f.n_sent, n + 2);
+}
+
+/* §5.17: a status the Central System asks for is its current status, sent
+ * at once, even while the StopTransaction that brought it about waits. */
+static void test_triggered_status_not_held(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    start_tx(x, 1, "TAG1", 9);
+    assert_int_equal(ocpp_cp_stop(&x->cp, 1, OCPP_STOP_LOCAL), OCPP_OK);
+    step(x, 0);
+    assert_true(is_call(last(x), "StopTransaction"));
+    error_reply(x); /* resent after TransactionMessageRetryInterval */
+    push(x, "[2,\"t1\",\"TriggerMessage\",{\"requestedMessage\":\"StatusNotification\","
+            "\"connectorId\":1}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "t1"), "[3,\"t1\",{\"status\":\"Accepted\"}]");
+    step(x, 0);
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"connectorId\":1,\"errorCode\":\"NoError\","
+                                    "\"status\":\"Finishing\""));
+    reply(x, "{}");
+    int n = x->f.n_sent;
+    step(x, 1000);
+    assert_int_equal(x->f.n_sent, n); /* reported: nothing more until the Stop */
+}
+
 /* ------------------------------------------------------------------------ */
 /* Central System operations                                                 */
 /* ------------------------------------------------------------------------ */
@@ -579,6 +663,36 @@ static void test_pending_rejects_remote_start(void **s)
     assert_true(is_call(last(x), "BootNotification"));
 }
 
+/* §4.2 / §5.17: while Pending, a triggered StatusNotification of connector
+ * 1 goes out (and only that one: the others, never reported yet, wait for
+ * Accepted, "The Charge Point SHALL NOT send request messages to the
+ * Central System unless it has been instructed by the Central System to do
+ * so"). */
+static void test_pending_triggered_status(void **s)
+{
+    (void)s;
+    fx_t *x = &fx_storage;
+    memset(x, 0, sizeof *x);
+    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL};
+    ocpp_cp_config_t c = {
+        .identity = "CP-1", .csms_url = "ws://h/o", .vendor = "V", .model = "M", .connectors = 2};
+    ocpp_cp_ports_t p = {.msg = &x->port, .random = seq_random, .random_ctx = &x->rng};
+    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, x->tx, sizeof x->tx), OCPP_OK);
+    step(x, 0);
+    reply(x, "{\"status\":\"Pending\",\"currentTime\":\"2026-11-22T06:00:00Z\",\"interval\":300}");
+    push(x, "[2,\"p1\",\"TriggerMessage\",{\"requestedMessage\":\"StatusNotification\","
+            "\"connectorId\":1}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "p1"), "[3,\"p1\",{\"status\":\"Accepted\"}]");
+    step(x, 0);
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"connectorId\":1,"));
+    reply(x, "{}");
+    int n = x->f.n_sent;
+    step(x, 1000);
+    assert_int_equal(x->f.n_sent, n);
+}
+
 /* §5.14: StopTransaction for ongoing transactions before the reset; the
  * answer goes first. */
 static void test_reset_soft(void **s)
@@ -591,9 +705,16 @@ static void test_reset_soft(void **s)
     step(x, 0);
     assert_string_equal(answer_to(x, "z1"), "[3,\"z1\",{\"status\":\"Accepted\"}]");
     assert_non_null(strstr(answer_to(x, "z2"), "PropertyConstraintViolation"));
-    ack_status(x);
+    step(x, 0);
     assert_true(is_call(last(x), "StopTransaction"));
     assert_non_null(strstr(last(x), "\"reason\":\"SoftReset\""));
+    assert_int_equal(x->resets, 0);
+    reply(x, "{}");
+    /* The stop's Finishing follows its StopTransaction (§4.9, the order of
+     * events); the reset waits for the outstanding CALL. */
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"status\":\"Finishing\""));
+    step(x, 0);
     assert_int_equal(x->resets, 0);
     reply(x, "{}");
     step(x, 0);
@@ -611,10 +732,14 @@ static void test_reset_hard(void **s)
     push(x, "[2,\"h1\",\"Reset\",{\"type\":\"Hard\"}]");
     step(x, 0);
     assert_string_equal(answer_to(x, "h1"), "[3,\"h1\",{\"status\":\"Accepted\"}]");
-    ack_status(x);
+    step(x, 0);
     assert_true(is_call(last(x), "StopTransaction"));
     assert_non_null(strstr(last(x), "\"transactionId\":22,"));
     assert_non_null(strstr(last(x), "\"reason\":\"HardReset\""));
+    assert_int_equal(x->resets, 0);
+    reply(x, "{}");
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"connectorId\":2,"));
     assert_int_equal(x->resets, 0);
     reply(x, "{}");
     step(x, 0);
@@ -741,8 +866,11 @@ int main(void)
         cmocka_unit_test(test_stop_txn_aligned_data),
         cmocka_unit_test(test_offline_queue_order_and_late_txid),
         cmocka_unit_test(test_callerror_retry_then_discard),
+        cmocka_unit_test(test_stop_status_waits_for_stop),
+        cmocka_unit_test(test_triggered_status_not_held),
         cmocka_unit_test(test_remote_start_stop),
         cmocka_unit_test(test_pending_rejects_remote_start),
+        cmocka_unit_test(test_pending_triggered_status),
         cmocka_unit_test(test_reset_soft),
         cmocka_unit_test(test_reset_hard),
         cmocka_unit_test(test_trigger_meter_values_context),

@@ -87,6 +87,30 @@ static void assert_transition(fx_t *x, uint8_t c, const char *from, const char *
     assert_string_equal(ocpp_cp_status_str(ocpp_cp_status(&x->cp, c)), to);
 }
 
+/**
+ * The last StatusNotification of connector c went out after the last
+ * StopTransaction.req: a status brought about by the end of a transaction
+ * does not overtake that transaction's StopTransaction (§4.9: "The
+ * StatusNotification.req messages MUST be sent in the order in which the
+ * events that they describe occurred"; §3.7 lets only messages that are
+ * not about the transaction overtake the queue).
+ */
+static void assert_status_after_stop(fx_t *x, uint8_t c)
+{
+    char pat[24];
+    int stop = -1, status = -1;
+    snprintf(pat, sizeof pat, "\"connectorId\":%u,", (unsigned)c);
+    for (int i = 0; i < x->f.n_sent; i++) {
+        if (is_call(x->f.sent[i], "StopTransaction")) {
+            stop = i;
+        } else if (is_call(x->f.sent[i], "StatusNotification") && strstr(x->f.sent[i], pat)) {
+            status = i;
+        }
+    }
+    assert_true(stop >= 0);
+    assert_true(status > stop);
+}
+
 static fx_t *fx_ready(void)
 {
     fx_t *x = fx_boot();
@@ -247,6 +271,7 @@ static void test_c8(void **s)
     assert_string_equal(x->cur[1], "Charging");
     ocpp_cp_plugged(&x->cp, 1, false); /* StopTransactionOnEVSideDisconnect */
     assert_transition(x, 1, "Charging", "Unavailable");
+    assert_status_after_stop(x, 1);
 }
 
 /* §4.9 C9 "A fault is detected that prevents further charging operations". */
@@ -270,6 +295,7 @@ static void test_d1(void **s)
     fx_t *x = fx_in_tx(false);
     ocpp_cp_plugged(&x->cp, 1, false);
     assert_transition(x, 1, "SuspendedEV", "Available");
+    assert_status_after_stop(x, 1);
 }
 
 /* §4.9 D5 "Charging is suspended by EVSE". */
@@ -287,6 +313,7 @@ static void test_d6(void **s)
     fx_t *x = fx_in_tx(false);
     ocpp_cp_present_id(&x->cp, 1, "TAG1");
     assert_transition(x, 1, "SuspendedEV", "Finishing");
+    assert_status_after_stop(x, 1);
 }
 
 /* §4.9 D8 "Charging session ends, no user action is required and the
@@ -298,6 +325,7 @@ static void test_d8(void **s)
     schedule_inoperative(x);
     ocpp_cp_plugged(&x->cp, 1, false);
     assert_transition(x, 1, "SuspendedEV", "Unavailable");
+    assert_status_after_stop(x, 1);
 }
 
 /* §4.9 D9 "A fault is detected that prevents further charging operations". */
@@ -320,6 +348,7 @@ static void test_e1(void **s)
     fx_t *x = fx_suspended_evse(false);
     ocpp_cp_plugged(&x->cp, 1, false);
     assert_transition(x, 1, "SuspendedEVSE", "Available");
+    assert_status_after_stop(x, 1);
 }
 
 /* §4.9 E3 "Charging resumes because the EVSE restriction is lifted". */
@@ -350,6 +379,7 @@ static void test_e6(void **s)
     fx_t *x = fx_suspended_evse(false);
     ocpp_cp_stop(&x->cp, 1, OCPP_STOP_LOCAL);
     assert_transition(x, 1, "SuspendedEVSE", "Finishing");
+    assert_status_after_stop(x, 1);
 }
 
 /* §4.9 E8 "Charging session ends, no user action is required and the
@@ -361,6 +391,7 @@ static void test_e8(void **s)
     schedule_inoperative(x);
     ocpp_cp_plugged(&x->cp, 1, false);
     assert_transition(x, 1, "SuspendedEVSE", "Unavailable");
+    assert_status_after_stop(x, 1);
 }
 
 /* §4.9 E9 "A fault is detected that prevents further charging operations". */
