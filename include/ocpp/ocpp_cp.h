@@ -488,8 +488,13 @@ typedef struct { // NOLINT(clang-analyzer-optin.performance.Padding)
 } ocpp_cp_t;
 
 /**
- * @brief Initialise a charge point. Loads the persisted configuration (if a
- *        storage port is given). Does no network I/O.
+ * @brief Initialise a charge point. Does no network I/O. With a storage port
+ *        it loads what was persisted: configuration, availability,
+ *        authorization cache, and the transaction state (record "txstate",
+ *        src/store/txstore.h): queued transaction messages are restored for
+ *        delivery in order, and a transaction that was running when the power
+ *        went is stopped with reason PowerLoss, meterStop its last persisted
+ *        reading (OCPP_CONFIG_TX_METER_SAVE_S), at that reading's time.
  * @param tx  transmit buffer; outgoing messages (and their CALLRESULTs) must
  *            fit in tx_cap - OCPP_MSG_HEADROOM bytes. 2048 is enough for the
  *            Core profile except a GetConfiguration of all keys, which needs
