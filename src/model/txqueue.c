@@ -265,30 +265,36 @@ bool ocpp_txq_has_stop(const ocpp_txq_t *q, uint16_t ref)
 
 ocpp_status_t ocpp_txq_adopt(ocpp_txq_t *q, size_t len)
 {
+    ocpp_status_t st = OCPP_OK;
     size_t off = Q0;
-    uint16_t count = 0;
-    q->used = 0;
     q->count = 0;
+    q->used = (uint16_t)(len <= QEND - Q0 ? len : 0u);
     if (len > QEND - Q0) {
         return OCPP_ERR_PARSE;
     }
-    while (off < Q0 + len) {
-        if (Q0 + len - off < HDR) {
+    while (off < Q0 + q->used) {
+        size_t rest = Q0 + q->used - off;
+        hdr_t h = hdr_at(q, off);
+        if (rest < HDR || h.len > rest - HDR) {
+            q->used = (uint16_t)(off - Q0); /* cut off: keep what came before */
             return OCPP_ERR_PARSE;
         }
-        hdr_t h = hdr_at(q, off);
-        bool action_ok = h.action == (uint8_t)OCPP_ACTION_START_TRANSACTION ||
-                         h.action == (uint8_t)OCPP_ACTION_STOP_TRANSACTION ||
-                         h.action == (uint8_t)OCPP_ACTION_METER_VALUES;
-        if (!action_ok || h.len < 2u || h.len > Q0 + len - off - HDR ||
-            (h.txid_off != OCPP_TXQ_NO_TXID && (uint32_t)h.txid_off + 2u > h.len) ||
-            q->buf[off + HDR] != (uint8_t)'{' || q->buf[off + HDR + h.len - 1u] != (uint8_t)'}') {
-            return OCPP_ERR_PARSE;
+        const char *p = (const char *)&q->buf[off + HDR];
+        bool ok = (h.action == (uint8_t)OCPP_ACTION_START_TRANSACTION ||
+                   h.action == (uint8_t)OCPP_ACTION_STOP_TRANSACTION ||
+                   h.action == (uint8_t)OCPP_ACTION_METER_VALUES) &&
+                  h.len >= 2u && p[0] == '{' &&
+                  (h.txid_off == OCPP_TXQ_NO_TXID || (uint32_t)h.txid_off + 2u <= h.len) &&
+                  ocpp_json_validate(p, h.len) == OCPP_OK;
+        if (!ok) { /* damaged: it could not be sent anyway; the others can */
+            size_t n = HDR + h.len;
+            memmove(&q->buf[off], &q->buf[off + n], rest - n);
+            q->used = (uint16_t)(q->used - n);
+            st = OCPP_ERR_PARSE;
+            continue;
         }
         off += HDR + h.len;
-        count++;
+        q->count++;
     }
-    q->used = (uint16_t)len;
-    q->count = count;
-    return OCPP_OK;
+    return st;
 }

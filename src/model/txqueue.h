@@ -125,9 +125,11 @@ bool ocpp_txq_has_stop(const ocpp_txq_t *q, uint16_t ref);
 
 /**
  * @brief Adopt `len` queue bytes loaded into buf[OCPP_TXS_HEAD_SIZE...]
- *        after checking every entry header (lengths, actions, offsets).
- * @return OCPP_OK; OCPP_ERR_PARSE (queue left empty) if they are not a
- *         queue this code wrote.
+ *        after checking every entry: header, action, payload (one valid
+ *        JSON object). A damaged entry is removed; entries after a damaged
+ *        length are cut off.
+ * @return OCPP_OK; OCPP_ERR_PARSE if something was removed (the queue holds
+ *         the entries that passed).
  */
 ocpp_status_t ocpp_txq_adopt(ocpp_txq_t *q, size_t len);
 

@@ -118,7 +118,8 @@ void ocpp_txs_load(ocpp_cp_t *cp)
     memcpy(head, b, HEAD + keep * SLOT);
     memmove(&b[OCPP_TXS_HEAD_SIZE], &b[at], (size_t)n - at);
     if (ocpp_txq_adopt(&cp->txq, (size_t)n - at) != OCPP_OK) {
-        CP_LOGE(cp, "%s: stored transaction queue unusable: not loaded", cp->config.identity);
+        CP_LOGE(cp, "%s: stored transaction queue damaged: damaged entries dropped",
+                cp->config.identity);
     }
     cp->next_ref = (uint16_t)(head[4] | (head[5] << 8));
     bool stopped = false;

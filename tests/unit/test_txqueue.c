@@ -127,6 +127,7 @@ static void test_commit_keeps_room(void **s)
 static void test_adopt(void **s)
 {
     (void)s;
+    ocpp_txq_entry_t e;
     ocpp_txq_init(&q);
     assert_int_equal(add(OCPP_ACTION_START_TRANSACTION, 1, 5, 1, 0), OCPP_OK);
     assert_int_equal(add(OCPP_ACTION_METER_VALUES, 1, 6, 2, 0), OCPP_OK);
@@ -140,22 +141,30 @@ static void test_adopt(void **s)
     assert_int_equal(ocpp_txq_adopt(&q, 0), OCPP_OK);
     assert_int_equal(ocpp_txq_count(&q), 0);
 
-    /* Cut short, a length past the end, an unknown action, a bad payload, too long. */
+    /* A length past the end: cut there, the entries before it kept. */
     q = saved;
     assert_int_equal(ocpp_txq_adopt(&q, used - 1u), OCPP_ERR_PARSE);
-    assert_int_equal(ocpp_txq_count(&q), 0);
+    assert_int_equal(ocpp_txq_count(&q), 1);
+    assert_true(ocpp_txq_peek(&q, &e));
+    assert_int_equal(e.action, OCPP_ACTION_START_TRANSACTION);
     q = saved;
     q.buf[OCPP_TXS_HEAD_SIZE] = 0xFF;
+    q.buf[OCPP_TXS_HEAD_SIZE + 1] = 0xFF;
     assert_int_equal(ocpp_txq_adopt(&q, used), OCPP_ERR_PARSE);
-    q = saved;
-    q.buf[OCPP_TXS_HEAD_SIZE + 2] = (uint8_t)OCPP_ACTION_AUTHORIZE;
-    assert_int_equal(ocpp_txq_adopt(&q, used), OCPP_ERR_PARSE);
-    q = saved;
-    q.buf[OCPP_TXS_HEAD_SIZE + 12] = '[';
-    assert_int_equal(ocpp_txq_adopt(&q, used), OCPP_ERR_PARSE);
-    q = saved;
-    q.buf[OCPP_TXS_HEAD_SIZE + 6] = 0xFE; /* transactionId offset beyond the payload */
-    assert_int_equal(ocpp_txq_adopt(&q, used), OCPP_ERR_PARSE);
+    assert_int_equal(ocpp_txq_count(&q), 0);
+    /* A damaged entry (action, payload, transactionId offset) is removed,
+     * the next one kept. */
+    static const size_t at[] = {2, 12, 6, 20};
+    static const uint8_t val[] = {(uint8_t)OCPP_ACTION_AUTHORIZE, '[', 0xFE, 0xC0};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        q = saved;
+        q.buf[OCPP_TXS_HEAD_SIZE + at[i]] = val[i];
+        assert_int_equal(ocpp_txq_adopt(&q, used), OCPP_ERR_PARSE);
+        assert_int_equal(ocpp_txq_count(&q), 1);
+        assert_true(ocpp_txq_peek(&q, &e));
+        assert_int_equal(e.action, OCPP_ACTION_METER_VALUES);
+        assert_memory_equal(e.payload, "{\"transactionId\":-1,\"n\":2}", e.len);
+    }
     q = saved;
     assert_int_equal(ocpp_txq_adopt(&q, OCPP_CONFIG_TXQ_SIZE + 1u), OCPP_ERR_PARSE);
     assert_int_equal(ocpp_txq_used(&q), 0);
