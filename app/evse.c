@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "ocpp/evse.h"
+#include "evse_internal.h"
 
 #define EVSE_TEMP_DEFAULT_DC 800
 #define EVSE_TEMP_HYST_DC    50
@@ -64,6 +64,10 @@ ocpp_status_t evse_init(evse_t *e, const evse_config_t *cfg, const evse_board_t 
         e->conn[c].duty_permille = (uint16_t)EVSE_DUTY_OFF;
         board->relay_set(board->ctx, c, false);
         board->pilot_set_duty(board->ctx, c, (uint16_t)EVSE_DUTY_OFF);
+        e->conn[c].fixed_cable = board->cable_fixed != NULL && board->cable_fixed(board->ctx, c);
+        if (board->lock_set != NULL && !e->conn[c].fixed_cable) {
+            (void)board->lock_set(board->ctx, c, false); /* a known state */
+        }
     }
     return OCPP_OK;
 }
@@ -125,8 +129,10 @@ static void apply_outputs(evse_t *e, uint8_t c)
         b->relay_set(b->ctx, c, true);
         k->relay_closed = true;
     }
-    if (b->lock_set != NULL) {
-        (void)b->lock_set(b->ctx, c, k->plugged && k->permitted);
+    if (b->lock_set != NULL && !k->fixed_cable && !k->locked && k->plugged && k->permitted) {
+        /* IEC 61851-1: the cable is locked before energy flows; it opens
+         * only by evse_lock_open() / the transaction's end (evse.h). */
+        k->locked = b->lock_set(b->ctx, c, true);
     }
     if (b->led_set != NULL) {
         evse_led_t led = !healthy          ? EVSE_LED_FAULT
@@ -150,6 +156,94 @@ static void update_fault(evse_t *e, uint8_t c, uint32_t faults)
                             ext && e->ext_vendor[c][0] ? e->ext_vendor[c] : NULL);
     }
     apply_outputs(e, c);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Cable lock (socket outlets)                                               */
+/* ------------------------------------------------------------------------ */
+
+ocpp_unlock_result_t evse_lock_open(evse_t *e, uint8_t c)
+{
+    const evse_board_t *b = e->board;
+    evse_connector_t *k = &e->conn[c];
+    if (b->lock_set == NULL || k->fixed_cable) {
+        /* errata 3.87: NotSupported: "Charge Point has no connector lock" */
+        return OCPP_UNLOCK_NOT_SUPPORTED;
+    }
+    if (!b->lock_set(b->ctx, c, false)) {
+        return OCPP_UNLOCK_FAILED;
+    }
+    k->locked = false;
+    e->lock_owner[c][0] = '\0';
+    return OCPP_UNLOCK_UNLOCKED;
+}
+
+void evse_lock_event(evse_t *e, const ocpp_cp_event_t *ev)
+{
+    uint8_t c = ev->connector;
+    if (c == 0u || c > e->config.connectors) {
+        return;
+    }
+    evse_connector_t *k = &e->conn[c];
+    if (ev->kind == OCPP_CP_EV_TX_STARTED) {
+        k->in_transaction = true;
+        e->lock_owner[c][0] = '\0';
+        return;
+    }
+    if (ev->kind != OCPP_CP_EV_TX_STOPPED) {
+        return;
+    }
+    k->in_transaction = false;
+    k->permitted = false; /* the charge point withdraws it next: open the relay now */
+    apply_outputs(e, c);
+    ocpp_stop_reason_t why = (ocpp_stop_reason_t)ev->value;
+    if (k->locked && (why == OCPP_STOP_EV_DISCONNECTED || why == OCPP_STOP_DEAUTHORIZED)) {
+        /* §4.10 / §3.5.4: stays locked for its owner (an EV-side disconnect
+         * with UnlockConnectorOnEVSideDisconnect true is unlocked by the
+         * charge point right after this event). */
+        size_t n = ev->text != NULL ? ev->len : 0u;
+        n = n > OCPP_ID_TAG_MAX ? OCPP_ID_TAG_MAX : n;
+        if (n > 0u) {
+            memcpy(e->lock_owner[c], ev->text, n);
+        }
+        e->lock_owner[c][n] = '\0';
+        return;
+    }
+    if (k->locked) {
+        (void)evse_lock_open(e, c); /* §4.10: "the Charge Point SHALL unlock the cable" */
+    }
+}
+
+/** ASCII case-insensitive equality (idTags are CiString20, OCPP 1.6 §7.15). */
+static bool tag_eq(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        char x = (*a >= 'a' && *a <= 'z') ? (char)(*a - 32) : *a;
+        char y = (*b >= 'a' && *b <= 'z') ? (char)(*b - 32) : *b;
+        if (x != y) {
+            return false;
+        }
+        if (x == '\0') {
+            return true;
+        }
+    }
+}
+
+/**
+ * A card at connector `at` (0: unknown) is the owner's of a cable left
+ * locked after its transaction, and no EV is plugged in there: open the
+ * lock. @return true if the card was used for that.
+ */
+static bool owner_takes_cable(evse_t *e, uint8_t at, const char *uid)
+{
+    for (uint8_t c = 1; c <= e->config.connectors; c++) {
+        const evse_connector_t *k = &e->conn[c];
+        if ((at == 0u || at == c) && k->locked && !k->in_transaction && !k->plugged &&
+            e->lock_owner[c][0] != '\0' && tag_eq(e->lock_owner[c], uid)) {
+            return evse_lock_open(e, c) == OCPP_UNLOCK_UNLOCKED;
+        }
+    }
+    return false;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -186,6 +280,11 @@ static void poll_connector(evse_t *e, uint8_t c)
     evse_pilot_t p = b->pilot_read(b->ctx, c);
     uint32_t faults = k->faults & ~EVSE_FAULT_PILOT;
     k->pilot = p;
+    bool fixed = b->cable_fixed != NULL && b->cable_fixed(b->ctx, c);
+    if (fixed && !k->fixed_cable && k->locked) {
+        (void)evse_lock_open(e, c); /* a socket became a fixed cable: nothing to hold */
+    }
+    k->fixed_cable = fixed;
     if (p == EVSE_PILOT_E || p == EVSE_PILOT_F) {
         faults |= EVSE_FAULT_PILOT; /* plugged/ready keep their last value */
     } else {
@@ -219,7 +318,11 @@ static void poll_rfid_buttons(evse_t *e)
     char uid[24];
     uint8_t at = 0;
     if (b->rfid_read != NULL && b->rfid_read(b->ctx, uid, sizeof uid, &at) && uid[0] != '\0') {
-        (void)e->ops->present_id(e->cp, at <= e->config.connectors ? at : 0, uid);
+        uid[sizeof uid - 1u] = '\0';
+        at = at <= e->config.connectors ? at : 0u;
+        if (!owner_takes_cable(e, at, uid)) {
+            (void)e->ops->present_id(e->cp, at, uid);
+        }
     }
     if (b->buttons_read != NULL) {
         uint32_t now = b->buttons_read(b->ctx);

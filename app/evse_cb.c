@@ -3,11 +3,12 @@
  * @brief The charge point callbacks of the EVSE application: permit, meter
  *        readings, unlock, and forwarding of the rest to the user.
  */
-#include "ocpp/evse.h"
+#include "evse_internal.h"
 
 static void cb_event(void *ctx, const ocpp_cp_event_t *ev)
 {
-    const evse_t *e = ctx;
+    evse_t *e = ctx;
+    evse_lock_event(e, ev);
     if (e->user.on_event != NULL) {
         e->user.on_event(e->user.ctx, ev);
     }
@@ -94,15 +95,11 @@ static size_t cb_read_meter(void *ctx, uint8_t connector, ocpp_sample_t *out, si
 
 static ocpp_unlock_result_t cb_unlock(void *ctx, uint8_t connector)
 {
-    const evse_t *e = ctx;
-    const evse_board_t *b = e->board;
+    evse_t *e = ctx;
     if (connector == 0 || connector > e->config.connectors) {
         return OCPP_UNLOCK_FAILED;
     }
-    if (b->lock_set == NULL) {
-        return OCPP_UNLOCK_NOT_SUPPORTED;
-    }
-    return b->lock_set(b->ctx, connector, false) ? OCPP_UNLOCK_UNLOCKED : OCPP_UNLOCK_FAILED;
+    return evse_lock_open(e, connector);
 }
 
 void evse_callbacks(evse_t *e, ocpp_cp_callbacks_t *out)

@@ -132,6 +132,7 @@ static void write_connector(ocpp_jw_t *w, const sim_station_t *s, uint8_t c)
     ocpp_jw_key(w, "temperatureC");
     ocpp_jw_decimal(w, b.temp_dc, 1);
     ocpp_jw_kv_bool(w, "locked", b.locked);
+    ocpp_jw_kv_str(w, "cable", b.fixed_cable ? "fixed" : "socket");
     ocpp_jw_obj_close(w);
 }
 
@@ -400,6 +401,33 @@ static void act_ev(sim_station_t *s, uint8_t c, const ocpp_json_value_t *root, s
     reply_connector(out, s, c);
 }
 
+/** POST .../cable {"type": "socket" | "fixed"}: the connector's cable type. */
+static void act_cable(sim_station_t *s, uint8_t c, const ocpp_json_value_t *root, sim_reply_t *out)
+{
+    char type[8] = "";
+    int r = str_field(root, "type", sizeof type - 1, type, out);
+    if (r == 0) {
+        reply_error(out, 400, "field \"type\" (\"socket\" or \"fixed\") is required");
+    }
+    if (r != 1) {
+        return;
+    }
+    bool fixed = strcmp(type, "fixed") == 0;
+    if (!fixed && strcmp(type, "socket") != 0) {
+        reply_error(out, 400, "field \"type\" must be \"socket\" or \"fixed\"");
+        return;
+    }
+    evse_sim_connector_t b;
+    ocpp_cp_connector_info_t info;
+    (void)evse_sim_connector(&s->board_sim, c, &b);
+    if (b.plugged || (ocpp_cp_connector_info(&s->cp, c, &info) == OCPP_OK && info.in_transaction)) {
+        reply_error(out, 409, "connector %u is in use: unplug it and end its transaction first", c);
+        return;
+    }
+    (void)evse_sim_set_cable(&s->board_sim, c, fixed);
+    reply_connector(out, s, c);
+}
+
 static bool parse_error_code(const char *s, ocpp_cp_error_t *out)
 {
     for (int e = OCPP_ERROR_NO_ERROR; e <= OCPP_ERROR_WEAK_SIGNAL; e++) {
@@ -551,6 +579,10 @@ static void route_connector(sim_station_t *s, const char *method, const char *re
             } else {
                 reply_connector(out, s, k);
             }
+        }
+    } else if (strcmp(act, "cable") == 0) {
+        if (method_ok(method, "POST", out) && load(rb, &root, &b, out)) {
+            act_cable(s, k, b, out);
         }
     } else if (strcmp(act, "ev") == 0) {
         if (method_ok(method, "POST", out) && load(rb, &root, &b, out)) {

@@ -196,6 +196,19 @@ bool evse_sim_unplug(evse_sim_t *s, uint8_t connector)
     return true;
 }
 
+bool evse_sim_set_cable(evse_sim_t *s, uint8_t connector, bool fixed)
+{
+    evse_sim_conn_t *k = conn_of(s, connector);
+    if (k == NULL) {
+        return false;
+    }
+    k->fixed_cable = fixed;
+    if (fixed) {
+        k->locked = false; /* nothing to lock on the charger side */
+    }
+    return true;
+}
+
 bool evse_sim_ev_charging(evse_sim_t *s, uint8_t connector, bool charging)
 {
     evse_sim_conn_t *k = conn_of(s, connector);
@@ -302,11 +315,17 @@ static bool b_relay_read(void *ctx, uint8_t c)
 static bool b_lock_set(void *ctx, uint8_t c, bool locked)
 {
     evse_sim_conn_t *k = conn_of(ctx, c);
-    if (k == NULL) {
-        return false;
+    if (k == NULL || k->fixed_cable) {
+        return false; /* a fixed cable has no lock */
     }
     k->locked = locked;
     return true;
+}
+
+static bool b_cable_fixed(void *ctx, uint8_t c)
+{
+    const evse_sim_conn_t *k = cconn_of(ctx, c);
+    return k != NULL && k->fixed_cable;
 }
 
 static bool b_rfid_read(void *ctx, char *uid, size_t cap, uint8_t *connector)
@@ -400,6 +419,7 @@ void evse_sim_board(evse_sim_t *s, evse_board_t *out)
                           .relay_set = b_relay_set,
                           .relay_read = b_relay_read,
                           .lock_set = b_lock_set,
+                          .cable_fixed = b_cable_fixed,
                           .rfid_read = b_rfid_read,
                           .meter_read = b_meter_read,
                           .temperature_read = b_temperature,
@@ -427,7 +447,8 @@ bool evse_sim_connector(const evse_sim_t *s, uint8_t connector, evse_sim_connect
                                   .soc_permille = soc_permille(k),
                                   .ev = k->ev,
                                   .temp_dc = k->temp_dc,
-                                  .led = k->led};
+                                  .led = k->led,
+                                  .fixed_cable = k->fixed_cable};
     return true;
 }
 

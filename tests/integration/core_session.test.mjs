@@ -137,15 +137,81 @@ test('§4.10 stop by a different card (other group): refused, the transaction go
     assert.equal(csms.messages(cpCall('StopTransaction', id), since).length, 1);
 });
 
-test('§4.10/§9.1 UnlockConnectorOnEVSideDisconnect=false: the connector stays locked after an EV-side disconnect', {
-    skip: needSim,
-    todo: 'app/evse.c drives the lock as plugged && permitted and ignores UnlockConnectorOnEVSideDisconnect: the lock opens on unplug',
-}, async (t) => {
-    const id = 'OC-EVDL';
-    const { csms, sim } = await coreBoot(t, id, { args: cfgArgs('StopTransactionOnEVSideDisconnect=false', 'UnlockConnectorOnEVSideDisconnect=false') });
-    const { st: charging } = await coreStartTx(csms, sim, id, 1, 'EVD-L');
-    assert.equal(connOf(1)(charging).locked, true, 'locked during the transaction');
+// §4.10 with a socket outlet (ocpp-sim's default; the state says cable: 'socket'): "If StopTransactionOnEVSideDisconnect
+// is set to false, this SHALL have priority over UnlockConnectorOnEVSideDisconnect. In other words: cables always remain
+// locked when the cable is disconnected at EV side when StopTransactionOnEVSideDisconnect is false." The normal end of
+// the transaction unlocks ("As part of the normal transaction termination, the Charge Point SHALL unlock the cable").
+for (const unlockKey of ['false', 'true']) {
+    test(`§4.10/§9.1 StopTransactionOnEVSideDisconnect=false, UnlockConnectorOnEVSideDisconnect=${unlockKey}: the connector stays locked after an EV-side disconnect until the transaction ends`, { skip: needSim }, async (t) => {
+        const id = `OC-EVDL${unlockKey[0]}`;
+        const { csms, sim } = await coreBoot(t, id, { args: cfgArgs('StopTransactionOnEVSideDisconnect=false', `UnlockConnectorOnEVSideDisconnect=${unlockKey}`) });
+        const { txId, st: charging } = await coreStartTx(csms, sim, id, 1, 'EVD-L');
+        assert.equal(connOf(1)(charging).cable, 'socket');
+        assert.equal(connOf(1)(charging).locked, true, 'locked during the transaction');
+        const since = csms.mark();
+        await simPost(sim, '/api/connectors/1/unplug');
+        await csms.waitFor(statusCall(id, 1, 'SuspendedEV'), { since });
+        const st = await sim.waitState(connStatus(1, 'SuspendedEV'), { what: 'SuspendedEV after unplug' });
+        assert.equal(connOf(1)(st).locked, true, 'connector stays locked');
+        assert.equal(connOf(1)(st).transactionId, txId);
+        // The transaction ends: by the user's card (UnlockConnectorOnEVSideDisconnect=false: "the Connector SHALL remain
+        // locked at the Charge Point until the user presents the identifier"), or by the CSMS (RemoteStop).
+        if (unlockKey === 'false') {
+            await simPost(sim, '/api/rfid', { idTag: 'EVD-L', connector: 1 });
+        } else {
+            assert.equal((await csms.call(id, 'RemoteStopTransaction', { transactionId: txId })).status, 'Accepted');
+        }
+        const stop = await csms.waitFor(cpCall('StopTransaction', id), { since });
+        assert.equal(stop.payload.reason ?? 'Local', unlockKey === 'false' ? 'Local' : 'Remote');
+        const after = await sim.waitState((s) => connOf(1)(s).transactionId === null, { what: 'transaction ended' });
+        assert.equal(connOf(1)(after).locked, false, 'unlocked at the end of the transaction');
+        assert.equal(connStatus(1, 'Available')(after), true);
+    });
+}
+
+test('§4.10/§9.1 StopTransactionOnEVSideDisconnect=true, UnlockConnectorOnEVSideDisconnect=false: stopped (EVDisconnected), the cable stays locked until its owner presents the card', { skip: needSim }, async (t) => {
+    const id = 'OC-EVD10';
+    const { csms, sim } = await coreBoot(t, id, { args: cfgArgs('StopTransactionOnEVSideDisconnect=true', 'UnlockConnectorOnEVSideDisconnect=false') });
+    const { txId } = await coreStartTx(csms, sim, id, 1, 'EVD-O');
+    const since = csms.mark();
     await simPost(sim, '/api/connectors/1/unplug');
-    const st = await sim.waitState(connStatus(1, 'SuspendedEV'), { what: 'SuspendedEV after unplug' });
-    assert.equal(connOf(1)(st).locked, true, 'connector stays locked');
+    const stop = await csms.waitFor(cpCall('StopTransaction', id), { since });
+    assert.equal(stop.payload.transactionId, txId);
+    assert.equal(stop.payload.reason, 'EVDisconnected');
+    // §4.9: the status the stop brought about follows the StopTransaction.req.
+    const avail = await csms.waitFor(statusCall(id, 1, 'Available'), { since });
+    assert.ok(avail.seq > stop.seq);
+    const st = await sim.waitState((s) => connOf(1)(s).transactionId === null && connStatus(1, 'Available')(s), { what: 'stopped' });
+    assert.equal(connOf(1)(st).locked, true, 'the driver\'s cable stays locked in the socket');
+    // The owner's card opens it; it is not an authorization for a new transaction.
+    const card = csms.mark();
+    await simPost(sim, '/api/rfid', { idTag: 'EVD-O' });
+    await sim.waitState((s) => connOf(1)(s).locked === false, { what: 'unlocked by the owner\'s card' });
+    assert.equal(csms.messages(cpCall('Authorize', id), card).length, 0);
+    assert.equal(csms.messages(cpCall('StartTransaction', id), card).length, 0);
+});
+
+test('§4.10 fixed cable (POST /api/connectors/{n}/cable): no lock on the charger side; UnlockConnector NotSupported (errata 3.87)', { skip: needSim }, async (t) => {
+    const id = 'OC-FIXED';
+    const { csms, sim } = await coreBoot(t, id);
+    const c = await simPost(sim, '/api/connectors/1/cable', { type: 'fixed' });
+    assert.equal(c.cable, 'fixed');
+    const { st } = await coreStartTx(csms, sim, id, 1, 'FIX-1');
+    assert.equal(connOf(1)(st).cable, 'fixed');
+    assert.equal(connOf(1)(st).locked, false, 'nothing to lock');
+    // Not while in use; bad bodies.
+    const busy = await sim.api('POST', '/api/connectors/1/cable', { type: 'socket' });
+    assert.equal(busy.status, 409, busy.text);
+    for (const body of [{}, { type: 'tethered' }, { type: 1 }]) {
+        const r = await sim.api('POST', '/api/connectors/2/cable', body);
+        assert.equal(r.status, 400, JSON.stringify(body));
+        assert.equal(typeof r.json.error, 'string');
+    }
+    assert.equal((await sim.api('GET', '/api/connectors/2/cable')).status, 405);
+    assert.equal((await sim.api('POST', '/api/connectors/9/cable', { type: 'fixed' })).status, 404);
+    await simPost(sim, '/api/connectors/2/cable', { type: 'fixed' });
+    assert.equal((await csms.call(id, 'UnlockConnector', { connectorId: 2 })).status, 'NotSupported');
+    const back = await simPost(sim, '/api/connectors/2/cable', { type: 'socket' });
+    assert.equal(back.cable, 'socket');
+    assert.equal((await csms.call(id, 'UnlockConnector', { connectorId: 2 })).status, 'Unlocked');
 });

@@ -24,6 +24,8 @@ typedef struct {
     bool welded[NC + 1];
     bool locked[NC + 1];
     bool lock_fails;
+    bool fixed[NC + 1];
+    int lock_writes;
     int relay_writes;
     evse_led_t led[NC + 1];
     int32_t temp[NC + 1];
@@ -64,7 +66,12 @@ static bool f_lock(void *ctx, uint8_t c, bool v)
         return false;
     }
     b->locked[c] = v;
+    b->lock_writes++;
     return true;
+}
+static bool f_fixed(void *ctx, uint8_t c)
+{
+    return ((board_t *)ctx)->fixed[c];
 }
 static bool f_rfid(void *ctx, char *uid, size_t cap, uint8_t *at)
 {
@@ -187,6 +194,7 @@ static fx_t *fx_new(void)
                           .relay_set = f_relay,
                           .relay_read = f_relay_read,
                           .lock_set = f_lock,
+                          .cable_fixed = f_fixed,
                           .rfid_read = f_rfid,
                           .meter_read = f_meter,
                           .temperature_read = f_temp,
@@ -323,11 +331,12 @@ static void test_relay_permit_and_c(void **state)
     f->hw.pilot[1] = EVSE_PILOT_C;
     evse_poll(&f->e);
     assert_true(f->hw.relay[1]);
-    /* Permission withdrawn: the relay opens at once, inside the callback. */
+    /* Permission withdrawn: the relay opens at once, inside the callback.
+     * The transaction may go on (SuspendedEVSE): the cable stays locked. */
     permit(f, 1, false);
     assert_false(f->hw.relay[1]);
     assert_int_equal(f->hw.duty[1], EVSE_DUTY_OFF);
-    assert_false(f->hw.locked[1]);
+    assert_true(f->hw.locked[1]);
 }
 
 /* Smart-charging limit input: offered = min(rating, limit); < 6 A offers nothing. */
@@ -527,15 +536,180 @@ static void test_unlock_and_forwarding(void **state)
                      OCPP_DT_UNKNOWN_VENDOR_ID);
 }
 
+/* The charge point's transaction events, as the library emits them. */
+static void tx_event(fx_t *f, uint8_t c, bool started, ocpp_stop_reason_t why, const char *tag)
+{
+    ocpp_cp_event_t ev = {.kind = started ? OCPP_CP_EV_TX_STARTED : OCPP_CP_EV_TX_STOPPED,
+                          .connector = c,
+                          .value = started ? -1 : (int32_t)why,
+                          .text = tag,
+                          .len = strlen(tag)};
+    f->cb.on_event(f->cb.ctx, &ev);
+}
+
+/** Connector c: EV plugged (B), transaction started with `tag`, permitted: locked. */
+static void session(fx_t *f, uint8_t c, const char *tag)
+{
+    f->hw.pilot[c] = EVSE_PILOT_B;
+    evse_poll(&f->e);
+    tx_event(f, c, true, OCPP_STOP_LOCAL, tag);
+    permit(f, c, true);
+    assert_true(f->hw.locked[c]);
+}
+
+static void unplug(fx_t *f, uint8_t c)
+{
+    f->hw.pilot[c] = EVSE_PILOT_A;
+    evse_poll(&f->e);
+}
+
+/* OCPP 1.6 §4.10, socket outlet: "If StopTransactionOnEVSideDisconnect is
+ * set to false, this SHALL have priority over UnlockConnectorOnEVSideDisconnect.
+ * In other words: cables always remain locked when the cable is disconnected
+ * at EV side when StopTransactionOnEVSideDisconnect is false"; the normal end
+ * of the transaction unlocks ("As part of the normal transaction
+ * termination, the Charge Point SHALL unlock the cable (if not permanently
+ * attached)", the charge point calls unlock). Lock writes on changes only. */
+static void test_lock_ev_side_disconnect_transaction_goes_on(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    assert_false(f->hw.locked[1]); /* evse_init() opened it */
+    session(f, 1, "OWNER");
+    int writes = f->hw.lock_writes;
+    unplug(f, 1); /* the transaction goes on (SuspendedEV) */
+    permit(f, 1, true);
+    evse_poll(&f->e);
+    assert_true(f->hw.locked[1]);
+    assert_int_equal(f->hw.lock_writes, writes);
+    evse_connector_t k;
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_true(k.locked && k.in_transaction && !k.plugged && !k.fixed_cable);
+    /* The owner's card stops it (Local): the charge point unlocks. */
+    tx_event(f, 1, false, OCPP_STOP_LOCAL, "OWNER");
+    assert_int_equal(f->cb.unlock(f->cb.ctx, 1), OCPP_UNLOCK_UNLOCKED);
+    assert_false(f->hw.locked[1]);
+    evse_poll(&f->e);
+    assert_false(f->hw.locked[1]);
+    /* A stop for another reason (e.g. a reset) unlocks as well. */
+    session(f, 1, "OWNER");
+    tx_event(f, 1, false, OCPP_STOP_SOFT_RESET, "OWNER");
+    assert_false(f->hw.locked[1]);
+    assert_false(f->hw.relay[1]);
+}
+
+/* §4.10 StopTransactionOnEVSideDisconnect true: the transaction ends
+ * (EVDisconnected); with UnlockConnectorOnEVSideDisconnect false the cable
+ * stays locked until its owner presents the identifier (§4.10 "the Connector
+ * SHALL remain locked at the Charge Point until the user presents the
+ * identifier"); the same after a DeAuthorized stop (§3.5.4: "it SHOULD keep
+ * the Charging Cable locked until the owner presents his identifier"). The
+ * owner's card opens the lock and goes no further; another card goes to the
+ * charge point as usual. */
+static void test_lock_kept_for_owner(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    session(f, 1, "Owner-1");
+    unplug(f, 1);
+    tx_event(f, 1, false, OCPP_STOP_EV_DISCONNECTED, "Owner-1");
+    permit(f, 1, false);
+    evse_poll(&f->e);
+    assert_true(f->hw.locked[1]);
+    strcpy(f->hw.card, "STRANGER");
+    f->hw.card_at = 1;
+    evse_poll(&f->e);
+    assert_string_equal(f->cp.tag, "STRANGER"); /* an ordinary card */
+    assert_true(f->hw.locked[1]);
+    f->cp.tag[0] = '\0';
+    strcpy(f->hw.card, "OWNER-1"); /* CiString: any case */
+    f->hw.card_at = 0;
+    evse_poll(&f->e);
+    assert_string_equal(f->cp.tag, ""); /* used to open the lock only */
+    assert_false(f->hw.locked[1]);
+    strcpy(f->hw.card, "OWNER-1"); /* once open, the card is a card again */
+    evse_poll(&f->e);
+    assert_string_equal(f->cp.tag, "OWNER-1");
+
+    /* With UnlockConnectorOnEVSideDisconnect true the charge point unlocks
+     * right after the stop event. */
+    f = fx_new();
+    session(f, 2, "A");
+    unplug(f, 2);
+    tx_event(f, 2, false, OCPP_STOP_EV_DISCONNECTED, "A");
+    assert_true(f->hw.locked[2]);
+    assert_int_equal(f->cb.unlock(f->cb.ctx, 2), OCPP_UNLOCK_UNLOCKED);
+    assert_false(f->hw.locked[2]);
+
+    /* DeAuthorized with the EV still plugged in: the owner's card starts a
+     * new session instead (it is not taken while an EV is plugged in);
+     * UnlockConnector opens the lock. */
+    f = fx_new();
+    session(f, 1, "B");
+    tx_event(f, 1, false, OCPP_STOP_DEAUTHORIZED, "B");
+    assert_true(f->hw.locked[1]);
+    strcpy(f->hw.card, "B");
+    f->hw.card_at = 1;
+    evse_poll(&f->e);
+    assert_string_equal(f->cp.tag, "B");
+    assert_true(f->hw.locked[1]);
+    assert_int_equal(f->cb.unlock(f->cb.ctx, 1), OCPP_UNLOCK_UNLOCKED);
+    assert_false(f->hw.locked[1]);
+    /* A new transaction forgets the old owner. */
+    session(f, 1, "C");
+    tx_event(f, 1, false, OCPP_STOP_DEAUTHORIZED, "C");
+    unplug(f, 1);
+    strcpy(f->hw.card, "B");
+    evse_poll(&f->e);
+    assert_true(f->hw.locked[1]);
+}
+
+/* A fixed cable (evse_board_t.cable_fixed) has no lock on the charger side:
+ * never locked, UnlockConnector answers NotSupported (errata 3.87: "Charge
+ * Point has no connector lock"). A socket turned into a fixed cable at run
+ * time lets go of its lock. */
+static void test_fixed_cable_no_lock(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    f->hw.fixed[1] = true;
+    f->hw.pilot[1] = EVSE_PILOT_C;
+    evse_poll(&f->e);
+    int writes = f->hw.lock_writes;
+    tx_event(f, 1, true, OCPP_STOP_LOCAL, "T");
+    permit(f, 1, true);
+    evse_poll(&f->e);
+    assert_true(f->hw.relay[1]);
+    assert_false(f->hw.locked[1]);
+    assert_int_equal(f->hw.lock_writes, writes);
+    assert_int_equal(f->cb.unlock(f->cb.ctx, 1), OCPP_UNLOCK_NOT_SUPPORTED);
+    evse_connector_t k;
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_true(k.fixed_cable && !k.locked);
+    session(f, 2, "S");
+    f->hw.fixed[2] = true;
+    evse_poll(&f->e);
+    assert_false(f->hw.locked[2]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_duty_mapping),    cmocka_unit_test(test_init_bad_input),
-        cmocka_unit_test(test_pilot_to_inputs), cmocka_unit_test(test_relay_permit_and_c),
-        cmocka_unit_test(test_limit),           cmocka_unit_test(test_external_fault),
-        cmocka_unit_test(test_pilot_fault),     cmocka_unit_test(test_temperature),
-        cmocka_unit_test(test_welded_relay),    cmocka_unit_test(test_rfid_and_buttons),
-        cmocka_unit_test(test_read_meter),      cmocka_unit_test(test_unlock_and_forwarding),
+        cmocka_unit_test(test_duty_mapping),
+        cmocka_unit_test(test_init_bad_input),
+        cmocka_unit_test(test_pilot_to_inputs),
+        cmocka_unit_test(test_relay_permit_and_c),
+        cmocka_unit_test(test_limit),
+        cmocka_unit_test(test_external_fault),
+        cmocka_unit_test(test_pilot_fault),
+        cmocka_unit_test(test_temperature),
+        cmocka_unit_test(test_welded_relay),
+        cmocka_unit_test(test_rfid_and_buttons),
+        cmocka_unit_test(test_read_meter),
+        cmocka_unit_test(test_unlock_and_forwarding),
+        cmocka_unit_test(test_lock_ev_side_disconnect_transaction_goes_on),
+        cmocka_unit_test(test_lock_kept_for_owner),
+        cmocka_unit_test(test_fixed_cable_no_lock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

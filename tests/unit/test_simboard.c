@@ -306,6 +306,33 @@ static void test_injected_faults_and_outputs(void **state)
     assert_int_equal(f->b.now_ms(f->b.ctx), 1000);
 }
 
+/* The cable type: a socket outlet with a lock by default; the lock holds the
+ * driver's cable also when the EV side is unplugged; a fixed cable has no
+ * lock (OCPP 1.6 §4.10 "unlock the cable (if not permanently attached)"). */
+static void test_cable_type_and_lock(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(2);
+    assert_false(f->b.cable_fixed(f->b.ctx, 1));
+    assert_false(snap(f, 1).fixed_cable);
+    assert_true(evse_sim_plug(&f->sim, 1, NULL));
+    assert_true(f->b.lock_set(f->b.ctx, 1, true));
+    assert_true(evse_sim_unplug(&f->sim, 1));
+    assert_true(snap(f, 1).locked); /* the EV side only */
+    assert_true(evse_sim_set_cable(&f->sim, 1, true));
+    assert_true(f->b.cable_fixed(f->b.ctx, 1));
+    assert_true(snap(f, 1).fixed_cable);
+    assert_false(snap(f, 1).locked);
+    assert_false(f->b.lock_set(f->b.ctx, 1, true));
+    assert_false(snap(f, 1).locked);
+    assert_false(f->b.cable_fixed(f->b.ctx, 2));
+    assert_true(evse_sim_set_cable(&f->sim, 1, false));
+    assert_true(f->b.lock_set(f->b.ctx, 1, true));
+    assert_false(evse_sim_set_cable(&f->sim, 3, true));
+    assert_false(evse_sim_set_cable(NULL, 1, true));
+    assert_false(f->b.cable_fixed(f->b.ctx, 3));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_rfid_queue),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_injected_faults_and_outputs),
+        cmocka_unit_test(test_cable_type_and_lock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

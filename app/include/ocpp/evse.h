@@ -9,6 +9,22 @@
  * AND the EV requests energy, opens it on any fault, and answers the charge
  * point's read_meter callback from the board's meter.
  *
+ * The cable lock (socket outlets; a fixed cable has none, see
+ * evse_board_t.cable_fixed) closes when a transaction permits energy with the
+ * EV plugged in (before any current is offered) and stays closed while the
+ * transaction runs, also when the EV side is unplugged (OCPP 1.6 §4.10:
+ * "cables always remain locked when the cable is disconnected at EV side when
+ * StopTransactionOnEVSideDisconnect is false"). It opens when the charge
+ * point asks (its unlock callback: the normal end of a transaction, an
+ * UnlockConnector, an EV-side disconnect with
+ * UnlockConnectorOnEVSideDisconnect true) and when a transaction ends for
+ * any other reason except two: ended by an EV-side disconnect (with
+ * UnlockConnectorOnEVSideDisconnect false) or DeAuthorized (§3.5.4: "keep the
+ * Charging Cable locked until the owner presents his identifier"). Then it
+ * stays closed until the owner's card is presented at that connector while
+ * no EV is plugged in there (the card opens the lock and goes no further),
+ * an UnlockConnector, or a new transaction. evse_init() opens every lock.
+ *
  * Portable C, no heap, no globals: the caller owns the evse_t. The charge
  * point is reached through an evse_cp_ops_t (evse_cp_ops_library() binds the
  * real library; tests bind a fake).
@@ -102,6 +118,9 @@ typedef struct {
     uint32_t limit_ma;      /**< evse_set_limit(), EVSE_NO_LIMIT if none. */
     uint32_t faults;        /**< EVSE_FAULT_* mask. */
     ocpp_cp_error_t error;  /**< The error code reported for the faults. */
+    bool fixed_cable;       /**< The board's cable_fixed(): no cable lock. */
+    bool locked;            /**< The cable lock is closed (as last commanded successfully). */
+    bool in_transaction;    /**< A transaction runs (the charge point's TX events). */
 } evse_connector_t;
 
 /** The application context. All fields are private. */
@@ -116,6 +135,8 @@ typedef struct {
     ocpp_cp_error_t ext_error[OCPP_CONFIG_MAX_CONNECTORS + 1];
     char ext_info[OCPP_CONFIG_MAX_CONNECTORS + 1][51];
     char ext_vendor[OCPP_CONFIG_MAX_CONNECTORS + 1][51];
+    /** idTag of the transaction whose cable stays locked after its end, "" if none. */
+    char lock_owner[OCPP_CONFIG_MAX_CONNECTORS + 1][OCPP_ID_TAG_MAX + 1];
     uint32_t buttons; /**< Last button mask (edges trigger). */
 } evse_t;
 
@@ -133,8 +154,10 @@ ocpp_status_t evse_init(evse_t *e, const evse_config_t *cfg, const evse_board_t 
 
 /**
  * @brief The charge point callbacks to install with ocpp_cp_set_callbacks():
- *        permit, read_meter and unlock are the application's; on_event,
- *        reset and data_transfer forward to the user callbacks.
+ *        permit, read_meter and unlock are the application's; on_event
+ *        (after the application has seen the transaction events it needs
+ *        for the cable lock), reset and data_transfer forward to the user
+ *        callbacks.
  */
 void evse_callbacks(evse_t *e, ocpp_cp_callbacks_t *out);
 

@@ -95,8 +95,25 @@ typedef struct {
      */
     bool (*relay_read)(void *ctx, uint8_t connector);
 
-    /** Lock (true) or unlock the connector's cable. @return false if the motor failed. */
+    /**
+     * Lock (true) or unlock the cable in a socket outlet (see cable_fixed).
+     * Called on changes only (and once per connector at evse_init() to
+     * unlock). NULL: the board has no cable lock.
+     * @return false if the motor failed.
+     */
     bool (*lock_set)(void *ctx, uint8_t connector, bool locked);
+
+    /**
+     * The connector's cable type: true for a cable permanently attached to
+     * the charger ("fixed cable": nothing to lock on the charger side, so
+     * lock_set is never called for it and UnlockConnector answers
+     * NotSupported), false for a socket outlet that takes the EV driver's
+     * cable and holds it with lock_set (OCPP 1.6 §4.10: "unlock the cable
+     * (if not permanently attached)"). May change at run time, then it is
+     * read again at the next evse_poll(). NULL: every connector is a socket
+     * outlet.
+     */
+    bool (*cable_fixed)(void *ctx, uint8_t connector);
 
     /**
      * Read one RFID card, if one was presented since the last call: copy its

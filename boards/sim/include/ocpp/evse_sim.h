@@ -3,7 +3,8 @@
  * @brief The simulated board: an evse_board_t with physics good enough to
  *        test against. Per connector an EV (battery capacity, state of
  *        charge, maximum current, phases, a charging curve that tapers above
- *        80 % SoC), a relay and a control pilot that behave as on hardware, a
+ *        80 % SoC), a socket outlet with a cable lock or a fixed cable, a
+ *        relay and a control pilot that behave as on hardware, a
  *        meter that integrates the power actually delivered, a first-order
  *        thermal model; one RFID reader (a small queue of cards), LEDs, a
  *        text display and buttons.
@@ -62,6 +63,7 @@ typedef struct {
     evse_sim_ev_t ev; /**< The plugged EV's parameters. */
     int32_t temp_dc;  /**< Connector temperature, tenths of °C. */
     evse_led_t led;
+    bool fixed_cable; /**< A cable fixed to the charger (no lock), else a socket outlet. */
 } evse_sim_connector_t;
 
 /** Private per-connector state. */
@@ -72,6 +74,7 @@ typedef struct {
     bool locked;
     bool welded;      /**< Injected fault: relay feedback stays closed. */
     bool pilot_fault; /**< Injected fault: the pilot reads E. */
+    bool fixed_cable; /**< Cable type (evse_sim_set_cable()). */
     uint16_t duty;
     evse_sim_ev_t ev;
     int64_t battery_uj; /**< Energy stored in the EV battery. */
@@ -123,8 +126,21 @@ void evse_sim_step(evse_sim_t *s, uint32_t now_ms);
 /** @brief Plug an EV in (ev NULL: defaults); it wants energy. @return false if bad/plugged. */
 bool evse_sim_plug(evse_sim_t *s, uint8_t connector, const evse_sim_ev_t *ev);
 
-/** @brief Unplug. @return false if bad or not plugged. */
+/**
+ * @brief Unplug the EV. With a socket outlet this is the EV side: the
+ *        driver's cable stays in the charger's socket, held by the lock
+ *        while it is closed. With a fixed cable, the cable is pulled out of
+ *        the EV. @return false if bad or not plugged.
+ */
 bool evse_sim_unplug(evse_sim_t *s, uint8_t connector);
+
+/**
+ * @brief The connector's cable type: a socket outlet with a cable lock
+ *        (fixed false, the default) or a cable fixed to the charger (no
+ *        lock: lock_set() fails). Switching to a fixed cable opens the lock.
+ * @return false for a bad connector.
+ */
+bool evse_sim_set_cable(evse_sim_t *s, uint8_t connector, bool fixed);
 
 /** @brief The EV asks for energy (true) or pauses (false). @return false if not plugged. */
 bool evse_sim_ev_charging(evse_sim_t *s, uint8_t connector, bool charging);
