@@ -100,120 +100,18 @@ static ocpp_status_t s_remove(void *ctx, const char *key)
 }
 
 /** The power is gone (the storage froze). */
-static bool cut_now(void)
+static bool px_dead(void)
 {
     return st.dead;
 }
 
-/** After the cut, nothing leaves the charge point either. */
-static ocpp_status_t p_send(void *ctx, char *msg, size_t len)
-{
-    if (cut_now()) {
-        return OCPP_OK;
-    }
-    return f_send(ctx, msg, len);
-}
-
-/** Power on: a charge point on the persisted state (no network yet). */
-static fx_t *power_on(void)
-{
-    fx_t *x = &fx_storage;
-    memset(x, 0, sizeof *x);
-    st_port = (ocpp_storage_port_t){&st, s_read, s_write, s_remove};
-    x->port = (ocpp_msg_port_t){&x->f, f_open, p_send, f_recv, f_close, NULL};
-    x->rng = 42;
-    ocpp_cp_config_t c = {.identity = "CP-1",
-                          .csms_url = "ws://127.0.0.1:9000/ocpp",
-                          .vendor = "V",
-                          .model = "M",
-                          .connectors = 2};
-    ocpp_cp_ports_t p = {
-        .msg = &x->port, .storage = &st_port, .random = seq_random, .random_ctx = &x->rng};
-    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, x->tx, sizeof x->tx), OCPP_OK);
-    ocpp_cp_callbacks_t cb = {.ctx = x,
-                              .on_event = on_event,
-                              .permit = cb_permit,
-                              .read_meter = cb_read_meter,
-                              .unlock = cb_unlock,
-                              .reset = cb_reset};
-    ocpp_cp_set_callbacks(&x->cp, &cb);
-    x->meter_wh[1] = 1000;
-    x->meter_wh[2] = 2000;
-    x->now = 1000;
-    return x;
-}
-
-/** Connect and boot (the CSMS accepts). */
-static void boot(fx_t *x)
-{
-    if (cut_now()) {
-        return; /* the rest of the scenario happens in the dark */
-    }
-    step(x, 0);
-    assert_true(is_call(last(x), "BootNotification"));
-    reply(x, "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-22T06:00:00Z\","
-             "\"interval\":3600}");
-    ack_status(x);
-    assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_ACCEPTED);
-}
+#define PX_STORAGE (&st_port)
+#include "persist_fixture.h"
 
 static void fresh_store(void)
 {
     memset(&st, 0, sizeof st);
-}
-
-/** The id of the last StartTransaction.conf given by answer_all(). */
-static int csms_txid;
-
-/** Answer everything the charge point sends (as a CSMS would) until it is quiet. */
-static void answer_all(fx_t *x)
-{
-    for (int i = 0; i < 200; i++) {
-        step(x, 100);
-        if (cut_now()) {
-            return;
-        }
-        if (x->f.n_sent == x->seen) {
-            step(x, 20000); /* retry timers */
-            if (x->f.n_sent == x->seen) {
-                return;
-            }
-        }
-        const char *m = last(x);
-        x->seen = x->f.n_sent;
-        if (is_call(m, "StartTransaction")) {
-            char conf[160];
-            snprintf(conf, sizeof conf,
-                     "{\"transactionId\":%d,\"idTagInfo\":{\"status\":\"Accepted\"}}", ++csms_txid);
-            reply(x, conf);
-        } else if (is_call(m, "StopTransaction")) {
-            reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
-        } else if (is_call(m, "Authorize")) {
-            reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
-        } else if (strncmp(m, "[2,", 3) == 0) {
-            reply(x, "{}");
-        }
-    }
-    fail_msg("the charge point never went quiet");
-}
-
-static int count_calls(fx_t *x, const char *action, const char *with)
-{
-    int n = 0;
-    for (int i = 0; i < x->f.n_sent; i++) {
-        n += is_call(x->f.sent[i], action) && (with == NULL || strstr(x->f.sent[i], with)) ? 1 : 0;
-    }
-    return n;
-}
-
-static const char *find_call(fx_t *x, const char *action)
-{
-    for (int i = 0; i < x->f.n_sent; i++) {
-        if (is_call(x->f.sent[i], action)) {
-            return x->f.sent[i];
-        }
-    }
-    return NULL;
+    st_port = (ocpp_storage_port_t){&st, s_read, s_write, s_remove};
 }
 
 /* §3.7: "When offline, the Charge Point MUST queue any transaction-related
@@ -350,95 +248,29 @@ static void test_power_loss_reading_saved_periodically(void **s)
 }
 
 /**
- * One scripted session (2 connectors, online and offline parts) whose
- * storage freezes after `cut` writes (0: never), then a restart that drains
- * everything. Checks the CSMS side: every transaction has one Start and one
- * Stop; counts what was sent twice.
+ * The scripted session with the storage freezing just before write `cut`
+ * (0: never), then a restart that drains everything. @return the number of
+ * writes of the session, -1 if a transaction was lost.
  */
 static int run_with_cut(int cut, int *dup)
 {
     fresh_store();
     st.freeze_at = cut;
-    csms_txid = 0;
-    fx_t *x = power_on();
-    ocpp_cp_config_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
-    ocpp_cp_config_set(&x->cp, "MeterValueSampleInterval", "30");
-    boot(x);
-    ocpp_cp_plugged(&x->cp, 1, true);
-    ocpp_cp_present_id(&x->cp, 1, "A");
-    answer_all(x);
-    x->meter_wh[1] += 100;
-    step(x, 30000);
-    answer_all(x);
-    ocpp_cp_set_network(&x->cp, false);
-    step(x, 0);
-    ocpp_cp_plugged(&x->cp, 2, true);
-    ocpp_cp_present_id(&x->cp, 2, "B");
-    x->meter_wh[1] += 100;
-    x->meter_wh[2] += 50;
-    step(x, 30000);
-    ocpp_cp_present_id(&x->cp, 1, "A"); /* stop 1 offline */
-    step(x, 1000);
-    ocpp_cp_set_network(&x->cp, true);
-    answer_all(x);
-    ocpp_cp_plugged(&x->cp, 2, false); /* stop 2 online */
-    answer_all(x);
+    fx_t *x = px_session();
     int writes = st.writes;
-
-    /* Both CSMS ledgers (before and after the cut) together. */
-    static char ledger[2 * MAX_MSGS][MSG_CAP];
-    int n = 0;
-    for (int i = 0; i < x->f.n_sent; i++) {
-        memcpy(ledger[n++], x->f.sent[i], MSG_CAP);
-    }
+    px_keep(x);
     st.freeze_at = 0; /* power back */
     st.dead = false;
     x = power_on();
     boot(x);
     answer_all(x);
-    for (int i = 0; i < x->f.n_sent; i++) {
-        memcpy(ledger[n++], x->f.sent[i], MSG_CAP);
+    px_keep(x);
+    int groups = px_check_ledger(dup);
+    if (groups < 0) {
+        print_message("cut before write %d: a transaction has no StopTransaction\n", cut);
+        return -1;
     }
-    /* The CSMS gave ids 1, 2, ... in the order the Starts arrived. Starts
-     * with the same payload are one transaction sent twice (its answer lost
-     * in flight); each transaction needs a Stop for one of its ids. */
-    int group[64] = {0}, stops[64] = {0}, id = 0, groups = 0;
-    const char *first[64] = {NULL};
-    *dup = 0;
-    for (int i = 0; i < n; i++) {
-        const char *m = ledger[i];
-        if (is_call(m, "StartTransaction")) {
-            assert_true(++id < 64);
-            group[id] = 0;
-            for (int g = 1; g <= groups; g++) {
-                if (strcmp(strchr(first[g], '{'), strchr(m, '{')) == 0) {
-                    group[id] = g;
-                    (*dup)++;
-                }
-            }
-            if (group[id] == 0) {
-                group[id] = ++groups;
-                first[groups] = m;
-            }
-        } else if (is_call(m, "StopTransaction")) {
-            const char *t = strstr(m, "\"transactionId\":");
-            assert_non_null(t);
-            int tid = atoi(t + 16);
-            assert_true(tid >= 1 && tid <= id); /* never a Stop without its Start */
-            if (stops[group[tid]]++ > 0) {
-                (*dup)++; /* the same Stop again (its answer lost) */
-            }
-        }
-    }
-    for (int g = 1; g <= groups; g++) {
-        if (stops[g] == 0) {
-            print_message("cut after write %d: a transaction has no StopTransaction\n", cut);
-            return -1;
-        }
-    }
-    /* Before the cut: 0, 1 or 2 transactions had started (durably). */
-    assert_true(groups <= 2);
-    assert_true(cut == 0 || cut > writes || groups >= 1 || st.txs_writes == 0);
+    assert_true(groups <= 2); /* 0, 1 or 2 had started (durably) before the cut */
     if (cut == 0) {
         assert_int_equal(groups, 2);
     }
