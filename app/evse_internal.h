@@ -2,7 +2,7 @@
  * @file evse_internal.h
  * @brief Private interface between the parts of the EVSE application
  *        (evse.c: inputs, outputs, the cable lock; evse_cb.c: the charge
- *        point callbacks).
+ *        point callbacks; evse_dt.c: CP-initiated DataTransfer).
  */
 #ifndef EVSE_INTERNAL_H
 #define EVSE_INTERNAL_H
@@ -15,5 +15,8 @@ void evse_lock_event(evse_t *e, const ocpp_cp_event_t *ev);
 
 /** Open the cable lock of connector c (the charge point's unlock callback). */
 ocpp_unlock_result_t evse_lock_open(evse_t *e, uint8_t c);
+
+/** The charge point reported the result of a DataTransfer (evse_data_transfer()). */
+void evse_dt_event(evse_t *e, const ocpp_cp_event_t *ev);
 
 #endif /* EVSE_INTERNAL_H */

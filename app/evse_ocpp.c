@@ -30,11 +30,18 @@ static ocpp_status_t op_fault(void *cp, uint8_t c, ocpp_cp_error_t err, const ch
     return ocpp_cp_fault(cp, c, err, info, vendor);
 }
 
+static ocpp_status_t op_data_transfer(void *cp, const char *vendor_id, const char *message_id,
+                                      const char *data)
+{
+    return ocpp_cp_data_transfer(cp, vendor_id, message_id, data);
+}
+
 static const evse_cp_ops_t g_library_ops = {.plugged = op_plugged,
                                             .ev_ready = op_ev_ready,
                                             .present_id = op_present_id,
                                             .stop = op_stop,
-                                            .fault = op_fault};
+                                            .fault = op_fault,
+                                            .data_transfer = op_data_transfer};
 
 const evse_cp_ops_t *evse_cp_ops_library(void)
 {

@@ -136,6 +136,39 @@ static void write_connector(ocpp_jw_t *w, const sim_station_t *s, uint8_t c)
     ocpp_jw_obj_close(w);
 }
 
+static const char *dt_state_name(evse_dt_state_t st)
+{
+    static const char *const names[] = {"idle", "pending", "answered", "failed"};
+    return (unsigned)st < sizeof names / sizeof names[0] ? names[st] : "?";
+}
+
+/** The last CP-initiated DataTransfer (evse_data_transfer_last()). */
+static void write_data_transfer(ocpp_jw_t *w, const evse_dt_t *d)
+{
+    ocpp_jw_obj_open(w);
+    ocpp_jw_kv_str(w, "state", dt_state_name(d->state));
+    if (d->state != EVSE_DT_IDLE) {
+        ocpp_jw_kv_str(w, "vendorId", d->vendor_id);
+        if (d->has_message_id) {
+            ocpp_jw_kv_str(w, "messageId", d->message_id);
+        }
+        if (d->has_data) {
+            ocpp_jw_kv_str(w, "data", d->data);
+        }
+    }
+    if (d->state == EVSE_DT_ANSWERED) {
+        ocpp_jw_kv_str(w, "status", evse_dt_status_str(d->status));
+        if (d->answer[0] != '\0') {
+            ocpp_jw_key(w, "answerData"); /* the answer's "data" value as received */
+            ocpp_jw_raw(w, d->answer, strlen(d->answer));
+        }
+        if (d->answer_truncated) {
+            ocpp_jw_kv_bool(w, "answerDataTooLong", true);
+        }
+    }
+    ocpp_jw_obj_close(w);
+}
+
 static void write_station(ocpp_jw_t *w, const sim_station_t *s)
 {
     ocpp_jw_obj_open(w);
@@ -149,6 +182,11 @@ static void write_station(ocpp_jw_t *w, const sim_station_t *s)
         write_connector(w, s, c);
     }
     ocpp_jw_arr_close(w);
+    const evse_dt_t *dt = evse_data_transfer_last(&s->evse);
+    if (dt->state != EVSE_DT_IDLE) {
+        ocpp_jw_key(w, "dataTransfer");
+        write_data_transfer(w, dt);
+    }
     ocpp_jw_obj_close(w);
 }
 
@@ -504,6 +542,44 @@ static void act_network(sim_station_t *s, const ocpp_json_value_t *root, sim_rep
     reply_raw(out, 200, on ? "{\"online\":true}" : "{\"online\":false}", on ? 15 : 16);
 }
 
+static void reply_data_transfer(sim_station_t *s, unsigned status, sim_reply_t *out)
+{
+    char buf[2 * EVSE_DT_DATA_MAX + 1024];
+    ocpp_jw_t w;
+    ocpp_jw_init(&w, buf, sizeof buf);
+    write_data_transfer(&w, evse_data_transfer_last(&s->evse));
+    reply_jw(out, status, &w, buf);
+}
+
+/** POST .../datatransfer {"vendorId", "messageId"?, "data"?}: DataTransfer.req to the CSMS. */
+static void act_data_transfer(sim_station_t *s, const ocpp_json_value_t *root, sim_reply_t *out)
+{
+    char vendor[256] = "", msg[51] = "", data[EVSE_DT_DATA_MAX + 1] = "";
+    int rv = str_field(root, "vendorId", sizeof vendor - 1, vendor, out);
+    if (rv == 0 || (rv == 1 && vendor[0] == '\0')) {
+        reply_error(out, 400, "field \"vendorId\" (1..255 characters) is required");
+        return;
+    }
+    int rm = rv < 0 ? -1 : str_field(root, "messageId", sizeof msg - 1, msg, out);
+    int rd = rm < 0 ? -1 : str_field(root, "data", sizeof data - 1, data, out);
+    if (rd < 0) {
+        return;
+    }
+    ocpp_status_t st =
+        evse_data_transfer(&s->evse, vendor, rm == 1 ? msg : NULL, rd == 1 ? data : NULL);
+    if (st == OCPP_ERR_BUSY) {
+        reply_error(out, 409, "a DataTransfer is under way (GET datatransfer shows it)");
+    } else if (st == OCPP_ERR_STATE) {
+        reply_error(out, 409, "the charge point is not accepted by the CSMS (connection: %s)",
+                    conn_name(ocpp_cp_connection(&s->cp)));
+    } else if (st != OCPP_OK) {
+        reply_error(out, 400, "vendorId, messageId or data is not valid text for OCPP");
+    } else {
+        sim_station_changed(s);
+        reply_data_transfer(s, 202, out);
+    }
+}
+
 static void get_log(sim_station_t *s, const char *since_s, sim_reply_t *out)
 {
     uint32_t since = 0;
@@ -639,6 +715,14 @@ static void route_station(sim_station_t *s, const char *method, const char *rest
     } else if (strcmp(rest, "rfid") == 0) {
         if (method_ok(method, "POST", out) && load(&rb, &root, &b, out)) {
             act_rfid(s, b, out);
+        }
+    } else if (strcmp(rest, "datatransfer") == 0) {
+        if (method_ok(method, "GET, POST", out)) {
+            if (strcmp(method, "GET") == 0) {
+                reply_data_transfer(s, 200, out);
+            } else if (load(&rb, &root, &b, out)) {
+                act_data_transfer(s, b, out);
+            }
         }
     } else if (strcmp(rest, "network") == 0) {
         if (method_ok(method, "POST", out) && load(&rb, &root, &b, out)) {

@@ -161,4 +161,81 @@ test('§5.6 DataTransfer CSMS -> CP: UnknownVendorId (ocpp-sim registers no vend
     assert.equal(r.status, 'UnknownVendorId');
 });
 
-test('§4.3 DataTransfer CP -> CSMS', { skip: 'ocpp-sim exposes no way to send a DataTransfer.req (docs/simulator.md has no such REST call)' }, () => {});
+test('§4.3/§6.15/§6.16 DataTransfer CP -> CSMS (POST /api/datatransfer): the request as given, the answer\'s status and data', { skip: needSim }, async (t) => {
+    const id = 'OC-DTCP';
+    const { csms, sim } = await coreBoot(t, id);
+    // The CSMS knows vendor com.example, message Ping; everything else keeps the default (UnknownVendorId).
+    csms.handle('DataTransfer', ({ params, fallback }) => (params.vendorId === 'com.example'
+        ? (params.messageId === 'Ping' ? { status: 'Accepted', data: `pong:${params.data ?? ''}` } : { status: 'UnknownMessageId' })
+        : fallback()));
+    assert.deepEqual((await sim.api('GET', '/api/datatransfer')).json, { state: 'idle' });
+    const since = csms.mark();
+    const r = await sim.api('POST', '/api/datatransfer', { vendorId: 'com.example', messageId: 'Ping', data: 'h\u00e9llo "x"' });
+    assert.equal(r.status, 202, r.text);
+    assert.equal(r.json.state, 'pending');
+    const req = await csms.waitFor(cpCall('DataTransfer', id), { since });
+    assert.deepEqual(req.payload, { vendorId: 'com.example', messageId: 'Ping', data: 'h\u00e9llo "x"' });
+    const done = await sim.waitState((s) => s.dataTransfer?.state === 'answered', { what: 'answered' });
+    assert.equal(done.dataTransfer.status, 'Accepted');
+    assert.equal(done.dataTransfer.answerData, 'pong:h\u00e9llo "x"');
+    // Optional fields absent stay absent (§6.15: messageId and data are optional).
+    const s2 = csms.mark();
+    assert.equal((await sim.api('POST', '/api/datatransfer', { vendorId: 'org.other' })).status, 202);
+    const req2 = await csms.waitFor(cpCall('DataTransfer', id), { since: s2 });
+    assert.deepEqual(req2.payload, { vendorId: 'org.other' });
+    await sim.waitState((s) => s.dataTransfer?.state === 'answered' && s.dataTransfer.vendorId === 'org.other', { what: 'second answer' });
+    const g = await sim.api('GET', '/api/datatransfer');
+    assert.deepEqual(g.json, { state: 'answered', vendorId: 'org.other', status: 'UnknownVendorId' });
+    const s3 = csms.mark();
+    assert.equal((await sim.api('POST', '/api/datatransfer', { vendorId: 'com.example', messageId: 'Nope' })).status, 202);
+    await csms.waitFor(cpCall('DataTransfer', id), { since: s3 });
+    const st3 = await sim.waitState((s) => s.dataTransfer?.state === 'answered' && s.dataTransfer.messageId === 'Nope', { what: 'third answer' });
+    assert.equal(st3.dataTransfer.status, 'UnknownMessageId');
+    // A CALLERROR is no answer: failed.
+    csms.callError('DataTransfer', 'InternalError', { identity: id });
+    assert.equal((await sim.api('POST', '/api/datatransfer', { vendorId: 'com.example', messageId: 'Ping' })).status, 202);
+    await sim.waitState((s) => s.dataTransfer?.state === 'failed', { what: 'failed after a CALLERROR' });
+});
+
+test('§4.3 DataTransfer CP -> CSMS: bad requests get 400/405/409 with a reason and send nothing', { skip: needSim }, async (t) => {
+    const id = 'OC-DTBAD';
+    const { csms, sim } = await coreBoot(t, id);
+    const since = csms.mark();
+    const bad = [
+        undefined, {}, { vendorId: '' }, { vendorId: 7 }, { vendorId: 'v'.repeat(256) },
+        { vendorId: 'v', messageId: 'm'.repeat(51) }, { vendorId: 'v', messageId: 5 },
+        { vendorId: 'v', data: { x: 1 } }, { vendorId: 'v', data: 'd'.repeat(513) },
+        { vendorId: 'v\u0000w' }, { vendorId: 'line\nbreak' }, { vendorId: 'v', data: 'bell\u0007' },
+    ];
+    for (const body of bad) {
+        const r = await sim.api('POST', '/api/datatransfer', body);
+        assert.equal(r.status, 400, `${JSON.stringify(body)}: ${r.text}`);
+        assert.equal(typeof r.json.error, 'string');
+    }
+    for (const raw of ['{"vendorId":', '[1]', '"v"']) {
+        const r = await sim.api('POST', '/api/datatransfer', raw);
+        assert.equal(r.status, 400, raw);
+    }
+    const del = await sim.api('DELETE', '/api/datatransfer');
+    assert.equal(del.status, 405);
+    assert.equal(del.headers.get('allow'), 'GET, POST');
+    // One at a time: while the first waits for its answer (the CSMS holds it back), a second is 409.
+    let release;
+    const held = new Promise((r) => { release = r; });
+    csms.handle('DataTransfer', async () => { await held; return { status: 'Rejected' }; }, { identity: id, times: 1 });
+    assert.equal((await sim.api('POST', '/api/datatransfer', { vendorId: 'slow' })).status, 202);
+    await csms.waitFor(cpCall('DataTransfer', id), { since });
+    const busy = await sim.api('POST', '/api/datatransfer', { vendorId: 'second' });
+    assert.equal(busy.status, 409, busy.text);
+    assert.match(busy.json.error, /under way/);
+    release();
+    const st = await sim.waitState((s) => s.dataTransfer?.state === 'answered', { what: 'answered' });
+    assert.equal(st.dataTransfer.status, 'Rejected');
+    assert.equal(csms.messages(cpCall('DataTransfer', id), since).length, 1, 'only the valid request went out');
+    // Offline: not accepted, 409.
+    await simPost(sim, '/api/network', { online: false });
+    await sim.waitState((s) => s.connection === 'offline', { what: 'offline' });
+    const off = await sim.api('POST', '/api/datatransfer', { vendorId: 'v' });
+    assert.equal(off.status, 409, off.text);
+    assert.match(off.json.error, /not accepted/);
+});

@@ -124,6 +124,9 @@ typedef struct {
     ocpp_cp_error_t err[NC + 1];
     char info[64];
     int fault_calls;
+    int dt_calls;
+    const char *dt_vendor, *dt_msg, *dt_data; /* what the charge point keeps pointers to */
+    ocpp_status_t dt_answer;
 } cp_t;
 
 static ocpp_status_t c_plugged(void *cp, uint8_t c, bool v)
@@ -164,7 +167,16 @@ static ocpp_status_t c_fault(void *cp, uint8_t c, ocpp_cp_error_t e, const char 
     p->fault_calls++;
     return OCPP_OK;
 }
-static const evse_cp_ops_t ops = {c_plugged, c_ready, c_present, c_stop, c_fault};
+static ocpp_status_t c_dt(void *cp, const char *vendor, const char *msg, const char *data)
+{
+    cp_t *p = cp;
+    p->dt_calls++;
+    p->dt_vendor = vendor;
+    p->dt_msg = msg;
+    p->dt_data = data;
+    return p->dt_answer;
+}
+static const evse_cp_ops_t ops = {c_plugged, c_ready, c_present, c_stop, c_fault, c_dt};
 
 typedef struct {
     board_t hw;
@@ -692,6 +704,93 @@ static void test_fixed_cable_no_lock(void **state)
     assert_false(f->hw.locked[2]);
 }
 
+/* OCPP 1.6 §4.3 DataTransfer from the application: the strings are copied
+ * into the application (the charge point keeps pointers until the answer),
+ * checked (CiString255 vendorId, CiString50 messageId, valid UTF-8 for the
+ * JSON strings, RFC 8259 §8.1), one at a time; the answer (§6.16: status and
+ * data) is kept from the charge point's result event. */
+static void test_data_transfer(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    const evse_dt_t *d = evse_data_transfer_last(&f->e);
+    assert_int_equal(d->state, EVSE_DT_IDLE);
+    char vendor[300];
+    memset(vendor, 'v', sizeof vendor);
+    vendor[255] = '\0';
+    assert_int_equal(evse_data_transfer(&f->e, vendor, NULL, NULL), OCPP_OK);
+    assert_ptr_equal(f->cp.dt_vendor, d->vendor_id); /* the application's copy */
+    assert_null(f->cp.dt_msg);
+    assert_null(f->cp.dt_data);
+    assert_int_equal(d->state, EVSE_DT_PENDING);
+    assert_int_equal(evse_data_transfer(&f->e, "x", NULL, NULL), OCPP_ERR_BUSY);
+    /* The answer: status UnknownMessageId with data "\"ok\"". */
+    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_DATA_TRANSFER_RESULT,
+                          .value = OCPP_DT_UNKNOWN_MESSAGE_ID,
+                          .text = "\"ok\"",
+                          .len = 4};
+    f->cb.on_event(f->cb.ctx, &ev);
+    assert_int_equal(f->user_events, 1); /* forwarded too */
+    assert_int_equal(d->state, EVSE_DT_ANSWERED);
+    assert_int_equal(d->status, OCPP_DT_UNKNOWN_MESSAGE_ID);
+    assert_string_equal(d->answer, "\"ok\"");
+    assert_string_equal(evse_dt_status_str(d->status), "UnknownMessageId");
+    assert_string_equal(evse_dt_status_str((ocpp_dt_status_t)9), "?");
+    /* A result nobody waits for changes nothing. */
+    ev.value = OCPP_DT_ACCEPTED;
+    f->cb.on_event(f->cb.ctx, &ev);
+    assert_int_equal(d->status, OCPP_DT_UNKNOWN_MESSAGE_ID);
+
+    assert_int_equal(evse_data_transfer(&f->e, "com.example", "Msg", "d\xc3\xa4ta\n"), OCPP_OK);
+    assert_string_equal(f->cp.dt_msg, "Msg");
+    assert_string_equal(f->cp.dt_data, "d\xc3\xa4ta\n");
+    ev = (ocpp_cp_event_t){.kind = OCPP_CP_EV_DATA_TRANSFER_RESULT, .value = -1};
+    f->cb.on_event(f->cb.ctx, &ev); /* no answer: CALLERROR, timeout, connection lost */
+    assert_int_equal(d->state, EVSE_DT_FAILED);
+    /* An answer's data longer than EVSE_DT_DATA_MAX is not kept (raw JSON cut is no JSON). */
+    assert_int_equal(evse_data_transfer(&f->e, "v", NULL, ""), OCPP_OK);
+    static char big[EVSE_DT_DATA_MAX + 2];
+    memset(big, 'a', sizeof big - 1u);
+    ev = (ocpp_cp_event_t){.kind = OCPP_CP_EV_DATA_TRANSFER_RESULT,
+                           .value = OCPP_DT_ACCEPTED,
+                           .text = big,
+                           .len = sizeof big - 1u};
+    f->cb.on_event(f->cb.ctx, &ev);
+    assert_true(d->answer_truncated);
+    assert_string_equal(d->answer, "");
+    assert_string_equal(f->cp.dt_data, "");
+
+    /* Refused before the charge point sees it. */
+    int calls = f->cp.dt_calls;
+    vendor[255] = 'v';
+    vendor[256] = '\0';
+    assert_int_equal(evse_data_transfer(&f->e, vendor, NULL, NULL), OCPP_ERR_PARAM);
+    assert_int_equal(evse_data_transfer(&f->e, "", NULL, NULL), OCPP_ERR_PARAM);
+    assert_int_equal(evse_data_transfer(&f->e, NULL, NULL, NULL), OCPP_ERR_PARAM);
+    assert_int_equal(evse_data_transfer(NULL, "v", NULL, NULL), OCPP_ERR_PARAM);
+    assert_int_equal(
+        evse_data_transfer(&f->e, "v", "123456789012345678901234567890123456789012345678901", NULL),
+        OCPP_ERR_PARAM);
+    assert_int_equal(evse_data_transfer(&f->e, "v\n", NULL, NULL), OCPP_ERR_PARAM);
+    assert_int_equal(evse_data_transfer(&f->e, "v", NULL, "\xff"), OCPP_ERR_PARAM);
+    assert_int_equal(evse_data_transfer(&f->e, "v", NULL, "\xc0\xaf"), OCPP_ERR_PARAM);
+    assert_int_equal(evse_data_transfer(&f->e, "v", NULL, "\xed\xa0\x80"), OCPP_ERR_PARAM);
+    assert_int_equal(evse_data_transfer(&f->e, "v", NULL, "\xe2\x82"), OCPP_ERR_PARAM);
+    assert_int_equal(evse_data_transfer(&f->e, "v", NULL, "\x01"), OCPP_ERR_PARAM);
+    assert_int_equal(evse_data_transfer(&f->e, "v", NULL, big), OCPP_ERR_PARAM);
+    assert_int_equal(f->cp.dt_calls, calls);
+    /* The charge point's refusal (e.g. not Accepted by the CSMS) leaves no pending state. */
+    f->cp.dt_answer = OCPP_ERR_STATE;
+    assert_int_equal(evse_data_transfer(&f->e, "v", NULL, NULL), OCPP_ERR_STATE);
+    assert_int_not_equal(d->state, EVSE_DT_PENDING);
+    evse_cp_ops_t none = ops;
+    none.data_transfer = NULL;
+    f->e.ops = &none;
+    assert_int_equal(evse_data_transfer(&f->e, "v", NULL, NULL), OCPP_ERR_STATE);
+    f->e.ops = &ops;
+    assert_null(evse_data_transfer_last(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -710,6 +809,7 @@ int main(void)
         cmocka_unit_test(test_lock_ev_side_disconnect_transaction_goes_on),
         cmocka_unit_test(test_lock_kept_for_owner),
         cmocka_unit_test(test_fixed_cable_no_lock),
+        cmocka_unit_test(test_data_transfer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

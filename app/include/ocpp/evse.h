@@ -84,6 +84,9 @@ typedef struct {
     ocpp_status_t (*stop)(void *cp, uint8_t connector, ocpp_stop_reason_t reason);
     ocpp_status_t (*fault)(void *cp, uint8_t connector, ocpp_cp_error_t error, const char *info,
                            const char *vendor_error_code);
+    /** ocpp_cp_data_transfer(); NULL: evse_data_transfer() is not available. */
+    ocpp_status_t (*data_transfer)(void *cp, const char *vendor_id, const char *message_id,
+                                   const char *data);
 } evse_cp_ops_t;
 
 /** @brief The ops bound to the library (ocpp_cp_plugged() ...; `cp` is an ocpp_cp_t *). */
@@ -96,6 +99,35 @@ typedef struct {
     int32_t max_temp_dc;     /**< Over this (tenths of °C) a HighTemperature fault opens the
                                   relay, cleared 5 °C below; 0: 800 (80 °C). */
 } evse_config_t;
+
+#ifndef EVSE_DT_DATA_MAX
+/** Longest "data" (bytes) of a DataTransfer the application sends, and of
+ *  the answer's "data" it keeps (evse_data_transfer()). */
+#define EVSE_DT_DATA_MAX 512u
+#endif
+
+/** Where the last evse_data_transfer() is. */
+typedef enum {
+    EVSE_DT_IDLE = 0, /**< None sent since evse_init(). */
+    EVSE_DT_PENDING,  /**< Queued or sent, no answer yet. */
+    EVSE_DT_ANSWERED, /**< The CSMS answered: status (and answer data). */
+    EVSE_DT_FAILED    /**< No answer: CALLERROR, timeout, connection lost, not sendable. */
+} evse_dt_state_t;
+
+/** The last CP-initiated DataTransfer (OCPP 1.6 §4.3): request and answer. */
+typedef struct {
+    evse_dt_state_t state;
+    ocpp_dt_status_t status; /**< The answer's status (EVSE_DT_ANSWERED). */
+    char vendor_id[256];     /**< CiString255 */
+    char message_id[51];     /**< CiString50, "" if none. */
+    char data[EVSE_DT_DATA_MAX + 1];
+    bool has_message_id;
+    bool has_data;
+    /** The answer's "data" as raw JSON (e.g. "\"text\"", with its quotes), ""
+     *  if it had none or it was longer than EVSE_DT_DATA_MAX (then truncated). */
+    char answer[EVSE_DT_DATA_MAX + 1];
+    bool answer_truncated;
+} evse_dt_t;
 
 /** Faults the application tracks per connector (bit mask). */
 #define EVSE_FAULT_EXTERNAL 0x01u /**< evse_fault(). */
@@ -138,6 +170,7 @@ typedef struct {
     /** idTag of the transaction whose cable stays locked after its end, "" if none. */
     char lock_owner[OCPP_CONFIG_MAX_CONNECTORS + 1][OCPP_ID_TAG_MAX + 1];
     uint32_t buttons; /**< Last button mask (edges trigger). */
+    evse_dt_t dt;     /**< The last evse_data_transfer() (its strings must outlive it). */
 } evse_t;
 
 /**
@@ -186,6 +219,30 @@ ocpp_status_t evse_fault(evse_t *e, uint8_t connector, ocpp_cp_error_t error, co
 
 /** @brief Snapshot of a connector (1..connectors). @return OCPP_OK or OCPP_ERR_PARAM. */
 ocpp_status_t evse_connector(const evse_t *e, uint8_t connector, evse_connector_t *out);
+
+/**
+ * @brief Send a DataTransfer.req to the CSMS (OCPP 1.6 §4.3) with copies of
+ *        the strings (the charge point keeps pointers to them until the
+ *        answer: the application owns that storage). The answer lands in
+ *        evse_data_transfer_last() (and the user's on_event gets
+ *        OCPP_CP_EV_DATA_TRANSFER_RESULT as usual).
+ * @param vendor_id  1..255 bytes, required.
+ * @param message_id ≤ 50 bytes, or NULL.
+ * @param data       ≤ EVSE_DT_DATA_MAX bytes, or NULL.
+ * The texts must be valid UTF-8 without control characters other than
+ * tab, CR and LF in data (they go into JSON strings).
+ * @return OCPP_OK (queued); OCPP_ERR_PARAM (NULL e, bad or too long text);
+ *         OCPP_ERR_BUSY (one is under way); OCPP_ERR_STATE (not Accepted
+ *         by the CSMS, or the ops have no data_transfer).
+ */
+ocpp_status_t evse_data_transfer(evse_t *e, const char *vendor_id, const char *message_id,
+                                 const char *data);
+
+/** @brief The last DataTransfer of evse_data_transfer() (state EVSE_DT_IDLE if none). */
+const evse_dt_t *evse_data_transfer_last(const evse_t *e);
+
+/** @brief "Accepted", "Rejected", "UnknownMessageId", "UnknownVendorId" (§7.23), "?" else. */
+const char *evse_dt_status_str(ocpp_dt_status_t s);
 
 #ifdef __cplusplus
 }
