@@ -6,13 +6,19 @@
 # Usage: scripts/stack.sh [--tsv] <dir-with-.ci-files>...
 # Prints ocpp_cp_poll, ocpp_cp_init and the deepest public function (ocpp_*)
 # with the worst path, then what the analysis could not follow:
-#   - indirect calls (function pointers: the handler tables, the port and
-#     application callbacks): each indirect call site is assumed to reach the
-#     deepest "address-taken candidate" = any function in the graph without a
-#     direct caller that is not a public API function (include/ocpp/*.h) or
-#     main (two levels of nested indirect calls are followed); the port and
-#     application callbacks of a real firmware are NOT in the graph (the size
-#     firmware's stubs are): add the deepest of yours;
+#   - indirect calls (function pointers) are of two kinds:
+#     * through the library's own tables: the CALL handlers (ocpp_rpc_handler_fn,
+#       called by ocpp_rpc_dispatch) and the queued-message builders (build_fn,
+#       called by enqueue in src/v16/tx.c). Each such call site is assumed to
+#       reach the deepest "address-taken candidate" = any function in the graph
+#       without a direct caller that is not a public API function
+#       (include/ocpp/*.h) or main (two levels of nesting are followed). The
+#       script fails if src/ declares another function-pointer type, so that a
+#       new internal table cannot be missed;
+#     * through the ports and the application callbacks (include/ocpp/*.h):
+#       their code is the firmware's, not in the library's graph, and counted
+#       as 0 here: add the deepest of your callbacks (and what it calls) to
+#       the figure;
 #   - calls to functions without a frame in the graph (libc: memcpy, strlen,
 #     ...): counted as 0 bytes (leaf routines of a few words on these targets);
 #   - recursion (a cycle in the call graph): reported, and the number is then
@@ -30,9 +36,18 @@ files=$(find "$@" -name '*.ci' 2>/dev/null | sort)
 [ -n "$files" ] || { echo "stack: no .ci files in $* (build with -fcallgraph-info=su, gcc >= 12)" >&2; exit 1; }
 # shellcheck disable=SC2086
 root=$(cd "$(dirname "$0")/.." && pwd)
+# Internal function-pointer types and the functions that call through them.
+known_types="ocpp_rpc_handler_fn build_fn"
+internal_callers="ocpp_rpc_dispatch enqueue"
+for t in $(grep -rhoE 'typedef[^;(]*\(\*[[:space:]]*[A-Za-z0-9_]+\)' "$root"/src | sed -E 's/.*\(\*[[:space:]]*([A-Za-z0-9_]+)\)/\1/'); do
+    case " $known_types " in
+    *" $t "*) ;;
+    *) echo "stack: src/ declares the function-pointer type $t, unknown to scripts/stack.sh: add it and its callers to known_types/internal_callers" >&2; exit 1 ;;
+    esac
+done
 public=$(grep -ohE '\bocpp_[a-z0-9_]+[[:space:]]*\(' "$root"/include/ocpp/*.h | sed 's/[[:space:](]*$//' | sort -u | tr '\n' ' ')
 # shellcheck disable=SC2086
-cat $files | awk -v tsv="$tsv" -v public="$public" '
+cat $files | awk -v tsv="$tsv" -v public="$public" -v internal="$internal_callers" '
 function unq(s) { sub(/^"/, "", s); sub(/"$/, "", s); return s }
 # title: "..." / label: "..." / sourcename: "..." / targetname: "..."
 function field(line, key,   p, rest) {
@@ -54,7 +69,12 @@ function field(line, key,   p, rest) {
 }
 /^edge: / {
     s = field($0, "sourcename"); d = field($0, "targetname")
-    if (d == "__indirect_call") { indirect[s]++; nind++; d = "__indirect_call" }
+    if (d == "__indirect_call") {
+        sn = s; sub(/.*:/, "", sn)
+        if (sn == "enqueue") { indirect[s]++; nind++; d = "__build_call" }
+        else if ((" " internal " ") ~ (" " sn " ")) { indirect[s]++; nind++ }
+        else { external[s]++; next_ext++; d = "__external_call" }
+    }
     else called[d] = 1
     ne[s]++; edge[s, ne[s]] = d
     next
@@ -63,6 +83,8 @@ function field(line, key,   p, rest) {
 function worst(f,   i, d, w, best, bd) {
     if (f in memo) return memo[f]
     if (f == "__indirect_call") return ind_cost
+    if (f == "__external_call") return 0
+    if (f == "__build_call") return build_cost
     if (!(f in defined)) { extern[f] = 1; return 0 }
     if (f in onstack) { recursive[f] = 1; return 0 }
     onstack[f] = 1
@@ -81,6 +103,8 @@ function path(f,   p, n) {
     p = short[f] "(" frame[f] ")"; n = 0
     while (via[f] != "" && n++ < 64) {
         if (via[f] == "__indirect_call") { p = p " > [indirect: " short[mc] " ...]"; break }
+        if (via[f] == "__external_call") { p = p " > [port/application callback]"; break }
+        if (via[f] == "__build_call") { p = p " > [indirect: " short[bc] "]"; break }
         if (!(via[f] in defined)) break
         f = via[f]; p = p " > " short[f] "(" frame[f] ")"
     }
@@ -97,13 +121,18 @@ END {
     np = split(public, pl, " "); for (i = 1; i <= np; i++) ispub[pl[i]] = 1
     for (f in defined) if (!(f in called) && !(f in ispub) && f != "main") cand[f] = 1
     # indirect calls: 0, then the deepest candidate, twice (nested indirect calls)
-    ind_cost = 0
+    # (enqueue calls only the message builders, build_*)
+    ind_cost = 0; build_cost = 0
     for (it = 0; it < 3; it++) {
         all_worst()
         if (it == 0) for (f in memo) direct[f] = memo[f]
         if (it == 2) break
-        m = 0; for (f in cand) if (memo[f] > m) { m = memo[f]; mc = f }
-        ind_cost = m
+        m = 0; b = 0
+        for (f in cand) {
+            if (short[f] ~ /^build_/) { if (memo[f] > b) { b = memo[f]; bc = f } }
+            else if (memo[f] > m) { m = memo[f]; mc = f }
+        }
+        ind_cost = m; build_cost = b
     }
     deep = ""
     for (f in defined) if (f ~ /^ocpp_/ && (deep == "" || memo[f] > memo[deep])) deep = f
@@ -116,7 +145,8 @@ END {
     rc = ""; for (f in recursive) rc = rc (rc == "" ? "" : ", ") short[f]
     dy = ""; for (f in dyn) dy = dy (dy == "" ? "" : ", ") short[f] " (" dyn[f] ")"
     nc = 0; for (f in cand) nc++
-    note[1] = nind " indirect call sites in " ni " functions, each assumed to take the deepest of " nc " candidate targets (" ind_cost " bytes, " short[mc] "); add your deepest port/application callback"
+    ne2 = 0; for (f in external) ne2++
+    note[1] = nind " indirect call sites into the library handler/builder tables in " ni " functions, each assumed to take the deepest of " nc " candidate targets (handlers: " ind_cost " bytes, " short[mc] "; builders: " build_cost " bytes, " short[bc] "); " next_ext " call sites in " ne2 " functions call port/application callbacks, counted as 0: add your deepest callback"
     note[2] = "calls without a frame in the graph counted as 0: " (ex == "" ? "none" : ex)
     note[3] = "recursion: " (rc == "" ? "none" : rc " (NOT an upper bound)")
     note[4] = "dynamic frames: " (dy == "" ? "none" : dy)
