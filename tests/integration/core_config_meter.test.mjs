@@ -114,3 +114,46 @@ test('§4.10/§9.1 StopTxnSampledData: transactionData with Transaction.Begin an
     assert.equal(Number(end[0].value), stop.payload.meterStop);
     for (const s of [...begin, ...end]) assert.equal(s.measurand ?? 'Energy.Active.Import.Register', 'Energy.Active.Import.Register');
 });
+
+test('§3.16.2/§9.1.5 clock-aligned meter values outside a transaction: Sample.Clock for every connector, no transactionId (§4.7)', { skip: needSim }, async (t) => {
+    const id = 'OC-MVCX';
+    const { csms } = await coreBoot(t, id, {
+        args: cfgArgs('ClockAlignedDataInterval=2', 'MeterValuesAlignedData=Energy.Active.Import.Register,Voltage', 'MeterValueSampleInterval=0'),
+    });
+    const since = csms.mark();
+    const clock = (n) => (m) => cpCall('MeterValues', id)(m) && m.payload.connectorId === n;
+    for (const n of [1, 2]) {
+        const [mv] = await csms.waitForCount(clock(n), 1, { since });
+        // §4.7: "If there is no transaction in progress ... then transaction id may be omitted."
+        assert.equal(mv.payload.transactionId, undefined);
+        const sv = values(mv);
+        assert.ok(sv.every((s) => s.context === 'Sample.Clock'), JSON.stringify(mv.payload));
+        assert.deepEqual([...new Set(sv.map((s) => s.measurand ?? 'Energy.Active.Import.Register'))].sort(), ['Energy.Active.Import.Register', 'Voltage']);
+        // §3.16.3: every phase the meter measures: three L-N voltages.
+        assert.deepEqual(sv.filter((s) => s.measurand === 'Voltage').map((s) => s.phase).sort(), ['L1-N', 'L2-N', 'L3-N']);
+        assert.ok(sv.filter((s) => s.measurand === 'Voltage').every((s) => s.unit === 'V'));
+        assert.equal(Date.parse(sv[0].timestamp) % 2000, 0, `aligned timestamp ${sv[0].timestamp}`);
+    }
+});
+
+test('§5.17/§7.35 TriggerMessage MeterValues: context Trigger, during a transaction with its transactionId', { skip: needSim }, async (t) => {
+    const id = 'OC-MVT';
+    const { csms, sim } = await coreBoot(t, id, {
+        args: cfgArgs('ClockAlignedDataInterval=0', 'MeterValueSampleInterval=0', 'MeterValuesSampledData=Energy.Active.Import.Register,Current.Import'),
+    });
+    const { txId } = await coreStartTx(csms, sim, id, 1, 'MV-T');
+    const since = csms.mark();
+    assert.equal((await csms.call(id, 'TriggerMessage', { requestedMessage: 'MeterValues', connectorId: 1 })).status, 'Accepted');
+    const mv = await csms.waitFor(cpCall('MeterValues', id), { since });
+    assert.equal(mv.payload.connectorId, 1);
+    assert.equal(mv.payload.transactionId, txId);
+    const sv = values(mv);
+    for (const s of sv) assert.equal(s.context, 'Trigger');
+    // The measurands of MeterValuesSampledData (§5.17: the triggered message is a MeterValues.req as usual), Current.Import
+    // per phase (§3.16.3).
+    assert.equal(sv.filter((s) => (s.measurand ?? 'Energy.Active.Import.Register') === 'Energy.Active.Import.Register').length, 1);
+    const cur = sv.filter((s) => s.measurand === 'Current.Import');
+    assert.deepEqual(cur.map((s) => s.phase).sort(), ['L1', 'L2', 'L3']);
+    assert.ok(cur.every((s) => s.unit === 'A'));
+    assert.ok(Number(cur.find((s) => s.phase === 'L1').value) > 0, JSON.stringify(cur));
+});

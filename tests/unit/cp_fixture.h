@@ -38,7 +38,8 @@ typedef struct {
     char tx[4096];
     uint32_t now;
     bool permit[3];
-    int64_t meter_wh[3];
+    int64_t meter_wh[3];        /* register per connector; [0]: the main meter, 0 = none */
+    const char *signed_data[3]; /* a signed reading to pass with the register, or NULL */
     int unlocks, resets;
     bool reset_hard;
     int events[16];
@@ -110,12 +111,13 @@ static inline void cb_permit(void *ctx, uint8_t c, bool p)
 static inline size_t cb_read_meter(void *ctx, uint8_t c, ocpp_sample_t *out, size_t cap)
 {
     fx_t *x = ctx;
-    if (cap < 1u || c == 0u) {
+    if (cap < 1u || c > 2u || (c == 0u && x->meter_wh[0] == 0)) {
         return 0;
     }
     out[0] = (ocpp_sample_t){.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
                              .value = x->meter_wh[c] * 10 + 5,
-                             .scale = 1};
+                             .scale = 1,
+                             .signed_data = x->signed_data[c]};
     return 1;
 }
 

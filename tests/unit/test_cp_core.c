@@ -447,6 +447,181 @@ static void test_stop_txn_aligned_data(void **s)
     assert_null(strstr(last(x), "transactionData"));
 }
 
+/* §3.16.2 / §9.1.5 ClockAlignedDataInterval: readings at the boundaries of
+ * "evenly spaced meter data aggregation intervals per day, starting at
+ * 00:00:00 (midnight)", whether or not a transaction runs; §4.7: "If the
+ * connectorId is 0, it is associated with the entire Charge Point ... the
+ * sample SHOULD be taken from the main energy meter", and "If there is no
+ * transaction in progress or if the values are taken from the main meter,
+ * then transaction id may be omitted"; context Sample.Clock (§7.35). */
+static void test_clock_aligned_connector0_and_outside_tx(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    x->meter_wh[0] = 5000; /* the main meter */
+    ocpp_cp_config_set(&x->cp, "ClockAlignedDataInterval", "900");
+    ocpp_cp_config_set(&x->cp, "MeterValuesAlignedData", "Energy.Active.Import.Register");
+    step(x, 0);
+    start_tx(x, 1, "TAG1", 12);
+    int n = x->f.n_sent;
+    step(x, 899000); /* 06:14:59: not yet */
+    assert_int_equal(x->f.n_sent, n);
+    step(x, 1000); /* 06:15:00 */
+    const char *head = "{\"timestamp\":\"2026-11-22T06:15:00.000Z\",\"sampledValue\":[{\"value\":";
+    const char *tail =
+        "\"context\":\"Sample.Clock\",\"measurand\":\"Energy.Active.Import.Register\","
+        "\"unit\":\"Wh\"}]}]}]";
+    char want[3][320];
+    snprintf(want[0], sizeof want[0],
+             "\"MeterValues\",{\"connectorId\":0,\"meterValue\":[%s\"5000.5\",%s", head, tail);
+    snprintf(
+        want[1], sizeof want[1],
+        "\"MeterValues\",{\"connectorId\":1,\"transactionId\":12,\"meterValue\":[%s\"1000.5\",%s",
+        head, tail);
+    snprintf(want[2], sizeof want[2],
+             "\"MeterValues\",{\"connectorId\":2,\"meterValue\":[%s\"2000.5\",%s", head, tail);
+    for (int c = 0; c <= 2; c++) {
+        assert_int_equal(x->f.n_sent, n + c + 1);
+        assert_non_null(strstr(last(x), want[c]));
+        reply(x, "{}");
+    }
+    step(x, 0);
+    assert_int_equal(x->f.n_sent, n + 3);
+    /* The next boundary, 06:30:00; none without a meter reading (no main meter). */
+    x->meter_wh[0] = 0;
+    step(x, 900000);
+    assert_non_null(strstr(last(x), "\"connectorId\":1,"));
+    assert_non_null(strstr(last(x), "06:30:00.000Z"));
+    reply(x, "{}");
+    assert_non_null(strstr(last(x), "\"connectorId\":2,"));
+    reply(x, "{}");
+    step(x, 0);
+    assert_int_equal(x->f.n_sent, n + 5);
+    /* A value of 0: "no clock-aligned data should be transmitted". */
+    ocpp_cp_config_set(&x->cp, "ClockAlignedDataInterval", "0");
+    step(x, 900000);
+    assert_int_equal(x->f.n_sent, n + 5);
+}
+
+/* §4.7 / §7.43: a signed reading (format "SignedData", e.g. OCMF from a
+ * calibration-law meter) is passed through untouched as the value, in
+ * MeterValues and in StopTransaction's Transaction.End value; other values
+ * carry no format (Raw is the default). */
+static void test_signed_data_passthrough(void **s)
+{
+    (void)s;
+    static const char ocmf[] = "OCMF|{\"FV\":\"1.0\",\"RD\":[{\"RV\":1000.5}]}|{\"SD\":\"3045AB\"}";
+    static const char esc[] =
+        "\"value\":\"OCMF|{\\\"FV\\\":\\\"1.0\\\",\\\"RD\\\":[{\\\"RV\\\":1000.5}]}|"
+        "{\\\"SD\\\":\\\"3045AB\\\"}\",\"format\":\"SignedData\",";
+    fx_t *x = fx_boot();
+    ocpp_cp_config_set(&x->cp, "StopTxnSampledData", "Energy.Active.Import.Register");
+    start_tx(x, 1, "TAG1", 13);
+    x->signed_data[1] = ocmf;
+    push(x, "[2,\"m1\",\"TriggerMessage\",{\"requestedMessage\":\"MeterValues\","
+            "\"connectorId\":1}]");
+    step(x, 0);
+    step(x, 0);
+    assert_true(is_call(last(x), "MeterValues"));
+    assert_non_null(strstr(last(x), esc));
+    assert_int_equal(ocpp_json_validate(last(x), strlen(last(x))), OCPP_OK);
+    /* The decoded value is the meter's string, byte for byte. */
+    ocpp_json_value_t root, payload, mv, v;
+    ocpp_json_iter_t it;
+    char got[sizeof ocmf + 8];
+    size_t n = 0;
+    assert_int_equal(ocpp_json_root(last(x), strlen(last(x)), &root), OCPP_OK);
+    assert_int_equal(ocpp_json_iter_init(&it, &root), OCPP_OK);
+    for (int i = 0; i < 4; i++) {
+        assert_true(ocpp_json_iter_next(&it, NULL, &payload));
+    }
+    assert_int_equal(ocpp_json_get(&payload, "meterValue", &mv), OCPP_OK);
+    assert_int_equal(ocpp_json_iter_init(&it, &mv), OCPP_OK);
+    assert_true(ocpp_json_iter_next(&it, NULL, &mv));
+    assert_int_equal(ocpp_json_get(&mv, "sampledValue", &v), OCPP_OK);
+    assert_int_equal(ocpp_json_iter_init(&it, &v), OCPP_OK);
+    assert_true(ocpp_json_iter_next(&it, NULL, &v));
+    assert_int_equal(ocpp_json_get(&v, "value", &v), OCPP_OK);
+    assert_int_equal(ocpp_json_as_string(&v, got, sizeof got, &n), OCPP_OK);
+    assert_int_equal(n, strlen(ocmf));
+    assert_string_equal(got, ocmf);
+    reply(x, "{}");
+    ocpp_cp_stop(&x->cp, 1, OCPP_STOP_LOCAL);
+    step(x, 0);
+    assert_true(is_call(last(x), "StopTransaction"));
+    const char *end = strstr(last(x), "Transaction.End");
+    assert_non_null(end);
+    assert_non_null(strstr(last(x), esc));
+    assert_true(strstr(last(x), esc) < end);
+    /* The Transaction.Begin value is meterStart, not signed. */
+    assert_non_null(strstr(last(x), "\"value\":\"1000\",\"context\":\"Transaction.Begin\""));
+}
+
+/* §3.5.4 / §9.1.14 MaxEnergyOnInvalidId: "Maximum energy in Wh delivered
+ * when an identifier is invalidated by the Central System after start of a
+ * transaction" ("an operator MAY choose to charge the EV with a minimum
+ * amount of energy so the EV is able to drive away"); with
+ * StopTransactionOnInvalidId false, energy stops once it is reached (§4.9
+ * C5 SuspendedEVSE), the transaction goes on; 0: none (errata 3.17: "only
+ * stop energy delivery"). */
+static void test_max_energy_on_invalid_id(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_config_set(&x->cp, "StopTransactionOnInvalidId", "false");
+    ocpp_cp_config_set(&x->cp, "MaxEnergyOnInvalidId", "100");
+    ocpp_cp_plugged(&x->cp, 1, true);
+    ocpp_cp_ev_ready(&x->cp, 1, true);
+    ocpp_cp_present_id(&x->cp, 1, "LATE");
+    step(x, 0);
+    ack_status(x);
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    assert_true(is_call(last(x), "StartTransaction"));
+    reply(x, "{\"transactionId\":14,\"idTagInfo\":{\"status\":\"Invalid\"}}");
+    ack_status(x);
+    assert_true(x->permit[1]); /* the free energy flows */
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_CHARGING);
+    x->meter_wh[1] = 1099;
+    step(x, 1000);
+    assert_true(x->permit[1]);
+    x->meter_wh[1] = 1100; /* meterStart 1000 + 100 Wh */
+    step(x, 1000);
+    assert_false(x->permit[1]);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EVSE);
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"status\":\"SuspendedEVSE\""));
+    reply(x, "{}");
+    int n = x->f.n_sent;
+    step(x, 60000);
+    assert_int_equal(x->f.n_sent, n); /* not stopped: no StopTransaction */
+    ocpp_cp_connector_info_t info;
+    assert_int_equal(ocpp_cp_connector_info(&x->cp, 1, &info), OCPP_OK);
+    assert_true(info.in_transaction);
+    /* The EV driver ends it; then the connector is free as usual. */
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "LATE"), OCPP_OK);
+    step(x, 0);
+    assert_true(is_call(last(x), "StopTransaction"));
+    reply(x, "{}");
+    ack_status(x);
+    ocpp_cp_plugged(&x->cp, 1, false);
+    ack_status(x);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+
+    /* 0 (the default): energy stops at once. */
+    x = fx_boot();
+    ocpp_cp_config_set(&x->cp, "StopTransactionOnInvalidId", "false");
+    ocpp_cp_plugged(&x->cp, 1, true);
+    ocpp_cp_present_id(&x->cp, 1, "LATE");
+    step(x, 0);
+    ack_status(x);
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    reply(x, "{\"transactionId\":15,\"idTagInfo\":{\"status\":\"Expired\"}}");
+    assert_false(x->permit[1]);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EVSE);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Transaction-related messages                                              */
 /* ------------------------------------------------------------------------ */
@@ -865,6 +1040,9 @@ int main(void)
         cmocka_unit_test(test_start_conf_invalid),
         cmocka_unit_test(test_stop_txn_aligned_data),
         cmocka_unit_test(test_offline_queue_order_and_late_txid),
+        cmocka_unit_test(test_clock_aligned_connector0_and_outside_tx),
+        cmocka_unit_test(test_signed_data_passthrough),
+        cmocka_unit_test(test_max_energy_on_invalid_id),
         cmocka_unit_test(test_callerror_retry_then_discard),
         cmocka_unit_test(test_stop_status_waits_for_stop),
         cmocka_unit_test(test_triggered_status_not_held),
