@@ -349,6 +349,88 @@ static void test_cache_offline_and_clear(void **s)
     assert_null(ocpp_auth_cache_lookup(&x->cp.cache, "CARD", 0));
 }
 
+/* §3.5 / §9.1.13 LocalPreAuthorize: with true, a card valid in the cache
+ * starts "without waiting for an authorization response from the Central
+ * System" (no Authorize.req); with false, an Authorize.req goes out as
+ * usual. §3.5.1: "The Cache is updated using all received IdTagInfo" —
+ * also those of StartTransaction.conf and StopTransaction.conf (§4.10:
+ * "upon receipt of a StopTransaction.conf ... the Charge Point SHALL update
+ * the cache entry"). */
+static void test_local_pre_authorize_and_cache_from_tx_answers(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_config_set(&x->cp, "LocalPreAuthorize", "true");
+    start_tx(x, 1, "CARD", 20); /* Authorize.conf Accepted: in the cache */
+    const ocpp_auth_entry_t *e = ocpp_auth_cache_lookup(&x->cp.cache, "CARD", 0);
+    assert_non_null(e);
+    assert_int_equal(e->status, OCPP_AUTH_ACCEPTED);
+    /* StopTransaction.conf with idTagInfo Expired updates the entry. */
+    ocpp_cp_present_id(&x->cp, 1, "CARD");
+    step(x, 0);
+    assert_true(is_call(last(x), "StopTransaction"));
+    reply(x, "{\"idTagInfo\":{\"status\":\"Expired\"}}");
+    ack_status(x);
+    e = ocpp_auth_cache_lookup(&x->cp.cache, "CARD", 0);
+    assert_non_null(e);
+    assert_int_equal(e->status, OCPP_AUTH_EXPIRED);
+    /* Not valid in the cache any more: LocalPreAuthorize asks the CSMS. */
+    ocpp_cp_plugged(&x->cp, 1, false);
+    ack_status(x);
+    ocpp_cp_plugged(&x->cp, 2, true);
+    ocpp_cp_present_id(&x->cp, 2, "CARD");
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "Authorize"));
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    assert_true(is_call(last(x), "StartTransaction"));
+    /* StartTransaction.conf's idTagInfo goes into the cache too. */
+    reply(x, "{\"transactionId\":21,\"idTagInfo\":{\"status\":\"Blocked\"}}");
+    ack_status(x);
+    e = ocpp_auth_cache_lookup(&x->cp.cache, "CARD", 0);
+    assert_int_equal(e->status, OCPP_AUTH_BLOCKED);
+
+    /* A valid cached card starts at once: StartTransaction, no Authorize. */
+    x = fx_boot();
+    ocpp_cp_config_set(&x->cp, "LocalPreAuthorize", "true");
+    ocpp_cp_present_id(&x->cp, 1, "FAST");
+    step(x, 0);
+    ack_status(x);
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    step(x, 61000); /* ConnectionTimeOut: the first authorization lapses */
+    ack_status(x);
+    ocpp_cp_plugged(&x->cp, 1, true);
+    int n = x->f.n_sent;
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "FAST"), OCPP_OK);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EV); /* started */
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "StartTransaction"));
+    for (int i = n; i < x->f.n_sent; i++) {
+        assert_false(is_call(x->f.sent[i], "Authorize"));
+    }
+    reply(x, "{\"transactionId\":22,\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+
+    /* LocalPreAuthorize false (the default): the same card is authorized online. */
+    x = fx_boot();
+    ocpp_cp_present_id(&x->cp, 1, "SLOW");
+    step(x, 0);
+    ack_status(x);
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    step(x, 61000);
+    ack_status(x);
+    ocpp_cp_plugged(&x->cp, 1, true);
+    ocpp_cp_present_id(&x->cp, 1, "SLOW");
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING); /* waiting */
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "Authorize"));
+}
+
 /* §3.10 / §4.1: a different card stops only with the same parentIdTag
  * (Authorize.req for it); another card is refused. */
 static void test_stop_by_parent_and_refused(void **s)
@@ -1036,6 +1118,7 @@ int main(void)
         cmocka_unit_test(test_ev_disconnect_suspends),
         cmocka_unit_test(test_a8_change_availability),
         cmocka_unit_test(test_cache_offline_and_clear),
+        cmocka_unit_test(test_local_pre_authorize_and_cache_from_tx_answers),
         cmocka_unit_test(test_stop_by_parent_and_refused),
         cmocka_unit_test(test_start_conf_invalid),
         cmocka_unit_test(test_stop_txn_aligned_data),
