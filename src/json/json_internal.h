@@ -21,4 +21,11 @@ static inline bool ocpp_json_is_digit_(uint8_t c)
     return c >= '0' && c <= '9';
 }
 
+/**
+ * Length of the run of "plain" bytes at the start of s[0..n): printable
+ * ASCII (0x20..0x7F) other than '"' and '\\', i.e. the bytes a JSON string
+ * holds as they are. Reads only s[0..n); any alignment.
+ */
+size_t ocpp_json_plain_len_(const char *s, size_t n);
+
 #endif /* OCPP_JSON_INTERNAL_H */

@@ -13,6 +13,48 @@
 #include "json/json_internal.h"
 
 /* ------------------------------------------------------------------------ */
+/* Plain runs (shared with the writer)                                       */
+/* ------------------------------------------------------------------------ */
+
+static bool is_plain(uint8_t c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/*
+ * Four bytes per step (the strings of OCPP messages are long runs of plain
+ * ASCII): a word has a byte that is not plain if a byte is < 0x20 or >= 0x80,
+ * or equals '"' or '\\' (the classic "has a zero byte" test on w ^ c).
+ */
+#define ONES  UINT32_C(0x01010101)
+#define HIGHS UINT32_C(0x80808080)
+
+static bool word_plain(uint32_t w)
+{
+    uint32_t q = w ^ (ONES * '"');
+    uint32_t b = w ^ (ONES * '\\');
+    uint32_t bad = ((w - ONES * 0x20u) | w | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS;
+    return bad == 0;
+}
+
+size_t ocpp_json_plain_len_(const char *s, size_t n)
+{
+    size_t i = 0;
+    uint32_t w;
+    while (n - i >= sizeof w) {
+        memcpy(&w, s + i, sizeof w);
+        if (!word_plain(w)) {
+            break;
+        }
+        i += sizeof w;
+    }
+    while (i < n && is_plain((uint8_t)s[i])) {
+        i++;
+    }
+    return i;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Validation                                                                */
 /* ------------------------------------------------------------------------ */
 
@@ -172,10 +214,13 @@ static ocpp_status_t jv_string(jv_t *r)
     ocpp_status_t st = OCPP_OK;
     r->pos++;
     while (st == OCPP_OK) {
-        if (r->pos >= r->len) {
+        /* Fast path: a run of printable ASCII without quote or backslash. */
+        size_t i = r->pos + ocpp_json_plain_len_((const char *)r->p + r->pos, r->len - r->pos);
+        r->pos = i;
+        if (i >= r->len) {
             return OCPP_ERR_PARTIAL;
         }
-        uint8_t c = r->p[r->pos];
+        uint8_t c = r->p[i];
         if (c == '"') {
             r->pos++;
             return OCPP_OK;
@@ -183,13 +228,7 @@ static ocpp_status_t jv_string(jv_t *r)
         if (c < 0x20) {
             return OCPP_ERR_PARSE;
         }
-        if (c == '\\') {
-            st = jv_escape(r);
-        } else if (c < 0x80) {
-            r->pos++;
-        } else {
-            st = jv_utf8(r);
-        }
+        st = (c == '\\') ? jv_escape(r) : jv_utf8(r);
     }
     return st;
 }
@@ -393,6 +432,10 @@ static size_t skip_ws_in(const char *p, size_t len, size_t i)
 static size_t string_end(const char *p, size_t len, size_t i)
 {
     for (i++; i < len; i++) {
+        i += ocpp_json_plain_len_(p + i, len - i);
+        if (i >= len) {
+            break;
+        }
         if (p[i] == '"') {
             return i + 1;
         }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ocpp/ocpp_json.h"
+#include "json/json_internal.h"
 
 /** Append n bytes, or set the sticky overflow flag. Never writes past cap. */
 static void put(ocpp_jw_t *w, const char *s, size_t n)
@@ -161,9 +162,20 @@ static size_t escape_of(uint8_t c, char *e)
 static void put_string(ocpp_jw_t *w, const char *s, size_t n)
 {
     size_t run = 0;
+    size_t i;
     char e[6];
+    if (ocpp_json_plain_len_(s, n) == n && !w->overflow && n + 2u <= w->cap - w->len) {
+        /* Nothing to escape (the usual case): one copy. */
+        w->buf[w->len] = '"';
+        if (n > 0) {
+            memcpy(w->buf + w->len + 1u, s, n);
+        }
+        w->buf[w->len + n + 1u] = '"';
+        w->len += n + 2u;
+        return;
+    }
     put(w, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
+    for (i = 0; i < n; i++) {
         uint8_t c = (uint8_t)s[i];
         if (c >= 0x20 && c != '"' && c != '\\') {
             continue;

@@ -741,8 +741,11 @@ typedef struct {
 static ref_t lookup(const ocpp_cfg_t *cfg, const char *s, size_t n)
 {
     ref_t r = {NULL, NULL};
+    int first = n > 0 ? ocpp_ascii_lower(s[0]) : 0;
     for (size_t i = 0; i < N_KEYS; i++) {
-        if (ocpp_ascii_ieqn(s, n, k_keys[i].name)) {
+        /* Keys are case-insensitive; the first letter (every name starts
+           with an upper-case one: | 0x20 lowers it) rules out most. */
+        if ((k_keys[i].name[0] | 0x20) == first && ocpp_ascii_ieqn(s, n, k_keys[i].name)) {
             r.std = &k_keys[i];
             return r;
         }

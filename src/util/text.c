@@ -20,7 +20,7 @@ bool ocpp_ascii_ieqn(const char *s, size_t n, const char *z)
 {
     size_t i = 0;
     for (; i < n && z[i] != '\0'; i++) {
-        if (ocpp_ascii_lower(s[i]) != ocpp_ascii_lower(z[i])) {
+        if (s[i] != z[i] && ocpp_ascii_lower(s[i]) != ocpp_ascii_lower(z[i])) {
             return false;
         }
     }

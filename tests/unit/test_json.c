@@ -1072,6 +1072,55 @@ static void test_round_trip(void **state)
     assert_int_equal(i, -5);
 }
 
+/*
+ * RFC 8259 §7: "All Unicode characters may be placed within the quotation
+ * marks, except for the characters that MUST be escaped: quotation mark,
+ * reverse solidus, and the control characters (U+0000 through U+001F)."
+ * The reader and writer skip plain runs four bytes at a time: a special byte
+ * at every position of strings of 0..11 bytes (every word offset and tail).
+ */
+static void test_special_byte_every_position(void **state)
+{
+    static const char specials[] = {'"', '\\', 0x01, 0x1F, 0x7F, (char)0x80};
+    (void)state;
+    for (size_t len = 1; len <= 11; len++) {
+        for (size_t pos = 0; pos < len; pos++) {
+            for (size_t k = 0; k < sizeof specials; k++) {
+                char doc[16], dec[16], out[64];
+                char b = specials[k];
+                memset(doc, 'a', sizeof doc);
+                doc[0] = '"';
+                doc[1 + pos] = b;
+                doc[1 + len] = '"';
+                ocpp_status_t want =
+                    OCPP_ERR_PARSE; /* junk after a quote, bad escape, control, lone 0x80 */
+                if (b == 0x7F) {
+                    want = OCPP_OK; /* DEL is not a control character in JSON */
+                } else if (b == '\\' && pos == len - 1) {
+                    want = OCPP_ERR_PARTIAL; /* \" escapes the closing quote */
+                }
+                assert_int_equal(ocpp_json_validate(doc, len + 2), want);
+                if (b == (char)0x80) {
+                    continue; /* the writer copies UTF-8 as it is */
+                }
+                /* The writer escapes it; the output validates and decodes back. */
+                ocpp_jw_t w;
+                size_t n = 0, dn = 0;
+                ocpp_json_value_t v;
+                ocpp_jw_init(&w, out, sizeof out);
+                ocpp_jw_strn(&w, doc + 1, len);
+                assert_int_equal(ocpp_jw_finish(&w, &n), OCPP_OK);
+                assert_int_equal(ocpp_json_validate(out, n), OCPP_OK);
+                assert_int_equal(ocpp_json_root(out, n, &v), OCPP_OK);
+                assert_int_equal(v.len, n);
+                assert_int_equal(ocpp_json_as_string(&v, dec, sizeof dec, &dn), OCPP_OK);
+                assert_int_equal(dn, len);
+                assert_memory_equal(dec, doc + 1, len);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1103,6 +1152,7 @@ int main(void)
         cmocka_unit_test(test_writer_misuse),
         cmocka_unit_test(test_writer_overflow_every_cap),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_special_byte_every_position),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
