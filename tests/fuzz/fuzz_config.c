@@ -15,9 +15,12 @@
  *   - a key that was Accepted can be read back (unless write-only);
  *   - GetConfiguration of all keys fits 4 KB and is one valid JSON document;
  *   - ocpp_cfg_save() fits 1 KB (the documented "plenty") and succeeds;
- *   - loading what was saved into a fresh configuration gives the same
- *     GetConfiguration ('c' and 'r' modes: only persisted keys changed);
+ *   - loading what was saved into a fresh configuration and saving that
+ *     gives the same record byte for byte (the record holds every persisted
+ *     key, AuthorizationKey included; the others cannot differ);
  *   - ocpp_cfg_load() with the documented scratch size never says NOMEM.
+ * Speed (the target should run >= 10 k inputs/s): one GetConfiguration per
+ * input, the round trip compares records, no per-input clearing of buffers.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -79,21 +82,20 @@ static ocpp_status_t st_remove(void *ctx, const char *key)
 }
 
 /* Process-wide buffers: the target runs single-threaded, and large. */
-static fz_store_t g_store;
+static fz_store_t g_store, g_store_b;
 static char g_scratch[FZ_RECORD_MAX + OCPP_CFG_VALUE_MAX + 1];
-static char g_conf_a[FZ_GETCONF], g_conf_b[FZ_GETCONF];
+static char g_conf[FZ_GETCONF];
 static char g_key[512], g_value[2048], g_out[OCPP_CFG_VALUE_MAX + 1];
 
-/* GetConfiguration (all keys) into out; checks it is valid JSON. @return its length. */
-static size_t get_all(const ocpp_cfg_t *cfg, char *out)
+/* GetConfiguration (all keys); checks it is one valid JSON document. */
+static void get_all(const ocpp_cfg_t *cfg)
 {
     ocpp_jw_t w;
     size_t n = 0;
-    ocpp_jw_init(&w, out, FZ_GETCONF);
+    ocpp_jw_init(&w, g_conf, sizeof g_conf);
     check(ocpp_cfg_write_get_configuration(cfg, NULL, &w) == OCPP_OK);
     check(ocpp_jw_finish(&w, &n) == OCPP_OK);
-    check(ocpp_json_validate(out, n) == OCPP_OK);
-    return n;
+    check(ocpp_json_validate(g_conf, n) == OCPP_OK);
 }
 
 static bool same_ci(const char *a, const char *b)
@@ -153,9 +155,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const uint8_t *in = data + 1;
     size_t len = size - 1;
     ocpp_storage_port_t st = {&g_store, st_read, st_write, st_remove};
+    ocpp_storage_port_t st_b = {&g_store_b, st_read, st_write, st_remove};
 
     ocpp_cfg_init(&cfg, conns);
-    memset(&g_store, 0, sizeof g_store);
+    g_store.len = 0;
+    g_store.present = false;
     if (mode == 2) {
         memcpy(g_store.rec, in, len);
         g_store.len = len;
@@ -167,16 +171,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         apply_lines(&cfg, in, len, mode == 1);
     }
-    size_t na = get_all(&cfg, g_conf_a);
+    get_all(&cfg);
 
-    /* Save, load into a fresh configuration, compare. */
+    /* Save, load into a fresh configuration, save that: the same record. */
     check(ocpp_cfg_save(&cfg, &st, g_scratch, 1024) == OCPP_OK);
     check(!cfg.dirty);
     ocpp_cfg_init(&fresh, conns);
     check(ocpp_cfg_load(&fresh, &st, g_scratch, sizeof g_scratch) == OCPP_OK);
-    if (mode != 1) {
-        size_t nb = get_all(&fresh, g_conf_b);
-        check(na == nb && memcmp(g_conf_a, g_conf_b, na) == 0);
-    }
+    check(ocpp_cfg_save(&fresh, &st_b, g_scratch, 1024) == OCPP_OK);
+    check(g_store_b.len == g_store.len && memcmp(g_store_b.rec, g_store.rec, g_store.len) == 0);
     return 0;
 }
