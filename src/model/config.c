@@ -22,7 +22,9 @@
  * - ResetRetries 3. MaxEnergyOnInvalidId 0: no free energy.
  * - MessageTimeout 30: the charge point's default CALL timeout (30000 ms).
  * - AuthorizationCacheEnabled true, LocalAuthorizeOffline true: keep known
- *   drivers charging when the network is down.
+ *   drivers charging when the network is down. (With the cache compiled out,
+ *   OCPP_CONFIG_AUTH_CACHE_SIZE 0, the key does not exist and the field is
+ *   false.)
  * - AuthorizeRemoteTxRequests false: the CSMS has already decided when it
  *   sends RemoteStartTransaction; no extra Authorize round trip.
  * - LocalPreAuthorize false, AllowOfflineTxForUnknownId false: no start
@@ -129,7 +131,14 @@ typedef struct {
 static const key_def_t k_keys[] = {
     /* OCPP 1.6 §9.1 Core profile */
     {"AllowOfflineTxForUnknownId", OFF(allow_offline_tx_for_unknown_id), T_BOOL, ATTR(RW_P, 0)},
+#if OCPP_CONFIG_AUTH_CACHE_SIZE > 0
+    /* §9.1.2: "If this key exists, the Charge Point supports an Authorization
+       Cache": without one (OCPP_CONFIG_AUTH_CACHE_SIZE 0) the key does not
+       exist, so ChangeConfiguration answers NotSupported (§5.3: "If key does
+       not correspond to a configuration setting supported by Charge Point")
+       and GetConfiguration lists it as unknown. */
     {"AuthorizationCacheEnabled", OFF(authorization_cache_enabled), T_BOOL, ATTR(RW_P, 0)},
+#endif
     {"AuthorizeRemoteTxRequests", OFF(authorize_remote_tx_requests), T_BOOL, ATTR(RW_P, 0)},
     {"ClockAlignedDataInterval", OFF(clock_aligned_data_interval), T_I32, ATTR(RW_P, R_DAY)},
     {"ConnectionTimeOut", OFF(connection_time_out), T_I32, ATTR(RW_P, R_SECONDS)},
@@ -833,7 +842,7 @@ static const ocpp_cfg_t k_defaults = {
     .security_profile = 0,
     .security_profile_max = 1,
     .allow_offline_tx_for_unknown_id = false,
-    .authorization_cache_enabled = true,
+    .authorization_cache_enabled = OCPP_CONFIG_AUTH_CACHE_SIZE > 0,
     .authorize_remote_tx_requests = false,
     .local_authorize_offline = true,
     .local_pre_authorize = false,

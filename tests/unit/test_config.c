@@ -48,7 +48,9 @@ static const spec_key_t spec_keys[] = {
        §9.1.2 AuthorizationCacheEnabled "optional RW boolean"; §9.1.3 AuthorizeRemoteTxRequests
        "R or RW. Choice is up to Charge Point implementation" (we chose RW). */
     {"AllowOfflineTxForUnknownId", false, "false"},
+#if OCPP_CONFIG_AUTH_CACHE_SIZE > 0 /* else the key does not exist: test_no_cache_key */
     {"AuthorizationCacheEnabled", false, "true"},
+#endif
     {"AuthorizeRemoteTxRequests", false, "false"},
     /* §9.1.5 ClockAlignedDataInterval "required RW integer seconds" */
     {"ClockAlignedDataInterval", false, "900"},
@@ -163,7 +165,7 @@ static void test_struct_defaults(void **state)
     assert_int_equal(c.meter_values_sampled_data,
                      OCPP_MEASURAND_BIT(OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER));
     assert_int_equal(c.stop_txn_sampled_data, 0);
-    assert_true(c.authorization_cache_enabled);
+    assert_int_equal(c.authorization_cache_enabled, OCPP_CONFIG_AUTH_CACHE_SIZE > 0);
     assert_false(c.authorize_remote_tx_requests);
     assert_true(c.local_authorize_offline);
     assert_false(c.local_pre_authorize);
@@ -269,11 +271,18 @@ static void test_bool(void **state)
 {
     (void)state;
     static const char *const bool_keys[] = {
-        "AllowOfflineTxForUnknownId", "AuthorizationCacheEnabled",
-        "AuthorizeRemoteTxRequests",  "LocalAuthorizeOffline",
-        "LocalPreAuthorize",          "StopTransactionOnEVSideDisconnect",
-        "StopTransactionOnInvalidId", "UnlockConnectorOnEVSideDisconnect",
-        "LocalAuthListEnabled"};
+        "AllowOfflineTxForUnknownId",
+#if OCPP_CONFIG_AUTH_CACHE_SIZE > 0
+        "AuthorizationCacheEnabled",
+#endif
+        "AuthorizeRemoteTxRequests",
+        "LocalAuthorizeOffline",
+        "LocalPreAuthorize",
+        "StopTransactionOnEVSideDisconnect",
+        "StopTransactionOnInvalidId",
+        "UnlockConnectorOnEVSideDisconnect",
+        "LocalAuthListEnabled"
+    };
     static const char *const bad[] = {"1", "0", "yes", "", " true", "true ", "tru", "falsee"};
     for (size_t i = 0; i < sizeof bool_keys / sizeof bool_keys[0]; i++) {
         ocpp_cfg_t c = fresh();
@@ -704,6 +713,43 @@ static void test_getconf_selected(void **state)
         out, "{\"unknownKey\":[\"12345678901234567890123456789012345678901234567890\"]}");
 }
 
+/*
+ * §9.1.2 AuthorizationCacheEnabled: "If this key exists, the Charge Point
+ * supports an Authorization Cache." With the cache compiled out
+ * (OCPP_CONFIG_AUTH_CACHE_SIZE 0: the test_config_nocache build) the key does
+ * not exist: §5.3 "If key does not correspond to a configuration setting
+ * supported by Charge Point, it SHALL respond with a status 'NotSupported'"
+ * (not Rejected, which is for a supported key that could not be set), and
+ * §5.8 lists it among the unknown keys. With the cache, it is a RW boolean.
+ */
+static void test_cache_key(void **state)
+{
+    (void)state;
+    ocpp_cfg_t c = fresh();
+    char v[8];
+#if OCPP_CONFIG_AUTH_CACHE_SIZE == 0
+    assert_false(c.authorization_cache_enabled);
+    assert_int_equal(ocpp_cfg_change(&c, "AuthorizationCacheEnabled", "true"), NSUP);
+    assert_int_equal(ocpp_cfg_change(&c, "authorizationcacheenabled", "false"), NSUP);
+    assert_int_equal(ocpp_cfg_set_local(&c, "AuthorizationCacheEnabled", "true"), NSUP);
+    assert_false(c.authorization_cache_enabled);
+    assert_false(c.dirty);
+    assert_false(ocpp_cfg_get(&c, "AuthorizationCacheEnabled", v, sizeof v, NULL));
+    assert_int_equal(getconf(&c, "[\"AuthorizationCacheEnabled\"]", sizeof out), OCPP_OK);
+    assert_string_equal(out, "{\"unknownKey\":[\"AuthorizationCacheEnabled\"]}");
+    assert_int_equal(getconf(&c, NULL, sizeof out), OCPP_OK);
+    assert_null(strstr(out, "AuthorizationCache"));
+#else
+    assert_true(c.authorization_cache_enabled);
+    assert_int_equal(ocpp_cfg_change(&c, "AuthorizationCacheEnabled", "false"), ACC);
+    assert_false(c.authorization_cache_enabled);
+    assert_true(ocpp_cfg_get(&c, "AuthorizationCacheEnabled", v, sizeof v, NULL));
+    assert_string_equal(v, "false");
+    assert_int_equal(getconf(&c, NULL, sizeof out), OCPP_OK);
+    assert_non_null(strstr(out, "\"key\":\"AuthorizationCacheEnabled\""));
+#endif
+}
+
 static void test_getconf_nomem(void **state)
 {
     (void)state;
@@ -813,7 +859,8 @@ static void test_save_load_round_trip(void **state)
     ocpp_cfg_set_security_profile_max(&a, 3);
     assert_int_equal(ocpp_cfg_change(&a, "HeartbeatInterval", "77"), ACC);
     assert_int_equal(ocpp_cfg_change(&a, "LocalPreAuthorize", "true"), ACC);
-    assert_int_equal(ocpp_cfg_change(&a, "AuthorizationCacheEnabled", "false"), ACC);
+    assert_int_equal(ocpp_cfg_change(&a, "AuthorizationCacheEnabled", "false"),
+                     OCPP_CONFIG_AUTH_CACHE_SIZE > 0 ? ACC : NSUP);
     assert_int_equal(ocpp_cfg_change(&a, "StopTxnSampledData", "Voltage,SoC"), ACC);
     assert_int_equal(ocpp_cfg_change(&a, "MeterValuesAlignedData", ""), ACC);
     assert_int_equal(ocpp_cfg_change(&a, "ConnectorPhaseRotation", "0.RST,2.TSR"), ACC);
@@ -1076,6 +1123,7 @@ int main(void)
         cmocka_unit_test(test_getconf_all),
         cmocka_unit_test(test_getconf_selected),
         cmocka_unit_test(test_getconf_nomem),
+        cmocka_unit_test(test_cache_key),
         cmocka_unit_test_setup(test_save_load_round_trip, reset_store),
         cmocka_unit_test_setup(test_load_errors, reset_store),
         cmocka_unit_test_setup(test_load_corrupt, reset_store),
