@@ -161,30 +161,23 @@ static size_t escape_of(uint8_t c, char *e)
 /** A quoted string, RFC 8259 §7: quote, backslash and U+0000..U+001F escaped. */
 static void put_string(ocpp_jw_t *w, const char *s, size_t n)
 {
-    size_t run = 0;
-    size_t i;
     char e[6];
-    if (ocpp_json_plain_len_(s, n) == n && !w->overflow && n + 2u <= w->cap - w->len) {
-        /* Nothing to escape (the usual case): one copy. */
-        w->buf[w->len] = '"';
-        if (n > 0) {
-            memcpy(w->buf + w->len + 1u, s, n);
-        }
-        w->buf[w->len + n + 1u] = '"';
-        w->len += n + 2u;
-        return;
-    }
     put(w, "\"", 1);
-    for (i = 0; i < n; i++) {
-        uint8_t c = (uint8_t)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            continue;
+    while (n > 0) {
+        size_t run = ocpp_json_plain_len_(s, n); /* copied as it is */
+        put(w, s, run);
+        if (run < n) {
+            uint8_t c = (uint8_t)s[run];
+            if (c >= 0x80) {
+                put(w, s + run, 1); /* UTF-8 is written as it is */
+            } else {
+                put(w, e, escape_of(c, e));
+            }
+            run++;
         }
-        put(w, s + run, i - run);
-        put(w, e, escape_of(c, e));
-        run = i + 1;
+        s += run;
+        n -= run;
     }
-    put(w, s + run, n - run);
     put(w, "\"", 1);
 }
 

@@ -7,37 +7,46 @@
 
 #include "rpc/rpc.h"
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (era-based algorithm,
- * exact for every int64 year in our range). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+/*
+ * Days since 1970-01-01 of a proleptic Gregorian date and back (era-based
+ * algorithm). Only years 0000..9999 occur (four digits), so 32-bit unsigned
+ * arithmetic is exact: the year is shifted by one era (400 years) to stay
+ * positive, and no 64-bit division is needed (it is a library call on
+ * 32-bit targets).
+ */
+#define ERA_DAYS   146097u /* days in 400 years */
+#define EPOCH_DAYS 719468u /* days from 0000-03-01 to 1970-01-01 */
+
+static int32_t days_from_civil(unsigned y, unsigned m, unsigned d)
 {
-    y -= m <= 2u ? 1 : 0;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
+    y = y + 400u - (m <= 2u ? 1u : 0u);
+    unsigned era = y / 400u;
+    unsigned yoe = y - era * 400u;
     unsigned doy = (153u * (m > 2u ? m - 3u : m + 9u) + 2u) / 5u + d - 1u;
     unsigned doe = yoe * 365u + yoe / 4u - yoe / 100u + doy;
-    return era * 146097 + (int64_t)doe - 719468;
+    return (int32_t)(era * ERA_DAYS + doe) - (int32_t)(EPOCH_DAYS + ERA_DAYS);
 }
 
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+/** z: days since 1970-01-01, z >= 0. */
+static void civil_from_days(uint32_t z, unsigned *y, unsigned *m, unsigned *d)
 {
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
+    z += EPOCH_DAYS;
+    unsigned era = z / ERA_DAYS;
+    unsigned doe = z - era * ERA_DAYS;
     unsigned yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
     unsigned doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
     unsigned mp = (5u * doy + 2u) / 153u;
     *d = doy - (153u * mp + 2u) / 5u + 1u;
     *m = mp < 10u ? mp + 3u : mp - 9u;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2u ? 1 : 0);
+    *y = yoe + era * 400u + (*m <= 2u ? 1u : 0u);
 }
 
-static bool is_leap(int64_t y)
+static bool is_leap(unsigned y)
 {
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return (y % 4u == 0u && y % 100u != 0u) || y % 400u == 0u;
 }
 
-static unsigned days_in_month(int64_t y, unsigned m)
+static unsigned days_in_month(unsigned y, unsigned m)
 {
     static const uint8_t dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return (m == 2u && is_leap(y)) ? 29u : dim[m - 1u];
@@ -151,11 +160,11 @@ ocpp_status_t ocpp_rpc_parse_datetime_text(const char *s, size_t len, int64_t *u
     }
     /* RFC 3339 §5.7: date-mday 01-28/29/30/31 by month and year; time-hour
      * 00-23 (no 24:00); time-second 00-60 (a leap second, taken as :59). */
-    if (f.mon < 1u || f.mon > 12u || f.day < 1u || f.day > days_in_month((int64_t)f.year, f.mon) ||
+    if (f.mon < 1u || f.mon > 12u || f.day < 1u || f.day > days_in_month(f.year, f.mon) ||
         f.hour > 23u || f.min > 59u || f.sec > 60u) {
         return OCPP_ERR_RANGE;
     }
-    int64_t days = days_from_civil((int64_t)f.year, f.mon, f.day);
+    int64_t days = days_from_civil(f.year, f.mon, f.day);
     unsigned sec = f.sec == 60u ? 59u : f.sec;
     *unix_s = days * 86400 + (int64_t)(f.hour * 3600u + f.min * 60u + sec) - f.offset_s;
     if (ms != NULL) {
@@ -192,17 +201,17 @@ static void put_dec(char *out, unsigned v, unsigned n)
 
 void ocpp_rpc_format_datetime(int64_t unix_s, uint16_t ms, char out[OCPP_RPC_DATETIME_LEN + 1])
 {
-    int64_t y;
-    unsigned m, d;
+    unsigned y, m, d;
     if (out == NULL) {
         return;
     }
     unix_s = unix_s < 0 ? 0 : (unix_s > DT_MAX_UNIX ? DT_MAX_UNIX : unix_s);
     ms = ms > 999u ? 999u : ms;
-    civil_from_days(unix_s / 86400, &y, &m, &d);
-    unsigned sod = (unsigned)(unix_s % 86400);
+    uint32_t days = (uint32_t)(unix_s / 86400);
+    unsigned sod = (unsigned)(unix_s - (int64_t)days * 86400);
+    civil_from_days(days, &y, &m, &d);
     memcpy(out, "0000-00-00T00:00:00.000Z", OCPP_RPC_DATETIME_LEN + 1u);
-    put_dec(out, (unsigned)y, 4);
+    put_dec(out, y, 4);
     put_dec(out + 5, m, 2);
     put_dec(out + 8, d, 2);
     put_dec(out + 11, sod / 3600u, 2);
