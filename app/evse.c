@@ -214,16 +214,19 @@ void evse_lock_event(evse_t *e, const ocpp_cp_event_t *ev)
     }
 }
 
+static int fold(char c)
+{
+    return (c >= 'a' && c <= 'z') ? c - ('a' - 'A') : c;
+}
+
 /** ASCII case-insensitive equality (idTags are CiString20, OCPP 1.6 §7.15). */
 static bool tag_eq(const char *a, const char *b)
 {
     for (;; a++, b++) {
-        char x = (*a >= 'a' && *a <= 'z') ? (char)(*a - 32) : *a;
-        char y = (*b >= 'a' && *b <= 'z') ? (char)(*b - 32) : *b;
-        if (x != y) {
+        if (fold(*a) != fold(*b)) {
             return false;
         }
-        if (x == '\0') {
+        if (*a == '\0') {
             return true;
         }
     }
