@@ -699,6 +699,13 @@ static size_t decode_string(const ocpp_json_value_t *v, char *out, size_t cap)
     if (!string_bounds(v, &i, &end)) {
         return SIZE_MAX;
     }
+    if (memchr(v->ptr + i, '\\', end - i) == NULL) {
+        n = end - i; /* no escape (the usual case): one copy */
+        if (out != NULL && n <= cap) {
+            memcpy(out, v->ptr + i, n);
+        }
+        return n;
+    }
     while (i < end) {
         size_t k = decode_char(v->ptr, end, &i, o);
         if (k == 0) {
