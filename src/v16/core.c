@@ -114,38 +114,33 @@ static bool status_held(const ocpp_cp_t *cp, uint8_t i)
            ocpp_txq_has_stop(&cp->txq, c->tx_ref);
 }
 
-/** The next connector whose status must be reported and is stable enough. */
-static int status_due(const ocpp_cp_t *cp)
+/**
+ * The next connector whose status must be reported now (stable for
+ * MinimumStatusDuration, not held, or triggered; only triggered ones if
+ * `trig_only`), -1 if none; *wait_ms: how long until the next one may be
+ * due (at most 60000).
+ */
+static int status_scan(const ocpp_cp_t *cp, uint32_t now_ms, bool trig_only, uint32_t *wait_ms)
 {
     uint32_t min_ms = (uint32_t)cp->cfg.minimum_status_duration * 1000u;
-    for (uint8_t i = 0; i <= cp->config.connectors; i++) {
-        const ocpp_cp_connector_t *c = &cp->conns[i];
-        if (((cp->trig_status >> i) & 1u) != 0u ||
-            (c->report_needed && cp->now_ms - c->changed_ms >= min_ms && !status_held(cp, i))) {
-            return i;
-        }
-    }
-    return -1;
-}
-
-/** Milliseconds until a status report may be due (60000 if none is). */
-static uint32_t status_wait_ms(const ocpp_cp_t *cp, uint32_t now_ms)
-{
-    uint32_t min_ms = (uint32_t)cp->cfg.minimum_status_duration * 1000u;
-    uint32_t wake = 60000u;
+    *wait_ms = 60000u;
     for (uint8_t i = 0; i <= cp->config.connectors; i++) {
         const ocpp_cp_connector_t *c = &cp->conns[i];
         if (((cp->trig_status >> i) & 1u) != 0u) {
-            return 0u;
+            *wait_ms = 0u;
+            return i;
         }
-        if (!c->report_needed || status_held(cp, i)) {
+        if (trig_only || !c->report_needed || status_held(cp, i)) {
             continue; /* a held status follows its StopTransaction's answer */
         }
         uint32_t since = now_ms - c->changed_ms;
-        uint32_t left = since >= min_ms ? 0u : min_ms - since;
-        wake = left < wake ? left : wake;
+        if (since >= min_ms) {
+            *wait_ms = 0u;
+            return i;
+        }
+        *wait_ms = min_ms - since < *wait_ms ? min_ms - since : *wait_ms;
     }
-    return wake;
+    return -1;
 }
 
 static bool heartbeat_due(const ocpp_cp_t *cp)
@@ -154,23 +149,13 @@ static bool heartbeat_due(const ocpp_cp_t *cp)
     return iv > 0u && cp->now_ms - cp->last_call_ms >= iv * 1000u;
 }
 
-/** The lowest connector with a triggered StatusNotification, -1 if none. */
-static int status_triggered(const ocpp_cp_t *cp)
-{
-    for (uint8_t i = 0; i <= cp->config.connectors; i++) {
-        if (((cp->trig_status >> i) & 1u) != 0u) {
-            return i;
-        }
-    }
-    return -1;
-}
-
 /** §4.2 / §5.17: while Pending, only what the CSMS triggered. (Every
  *  connector still waits for its first report, so look for the trigger
  *  itself, not for the next due status.) */
 static void send_triggered_pending(ocpp_cp_t *cp)
 {
-    int i = status_triggered(cp);
+    uint32_t wait;
+    int i = status_scan(cp, cp->now_ms, true, &wait);
     if (cp->trig_boot || ocpp_cp_due(cp->now_ms, cp->retry_at_ms)) {
         cp->trig_boot = false;
         send_boot(cp);
@@ -199,7 +184,8 @@ void ocpp_v16_send_due(ocpp_cp_t *cp)
     if (cp->conn != OCPP_CP_ACCEPTED || !ocpp_cp_due(cp->now_ms, cp->call_fail_at_ms)) {
         return;
     }
-    int i = status_due(cp);
+    uint32_t wait;
+    int i = status_scan(cp, cp->now_ms, false, &wait);
     if (i >= 0) {
         send_status(cp, (uint8_t)i);
     } else if (cp->trig_heartbeat) {
@@ -225,7 +211,8 @@ uint32_t ocpp_v16_next_due_ms(const ocpp_cp_t *cp, uint32_t now_ms)
         uint32_t left = since >= iv ? 0u : iv - since;
         wake = left < wake ? left : wake;
     }
-    uint32_t st = status_wait_ms(cp, now_ms);
+    uint32_t st;
+    (void)status_scan(cp, now_ms, false, &st);
     wake = st < wake ? st : wake;
     if (cp->trig_heartbeat || cp->trig_meter != 0u || cp->dt_pending ||
         (cp->auth != OCPP_CP_AUTH_NONE && !cp->auth_sent) || cp->reset_pending) {
