@@ -41,6 +41,7 @@ typedef struct {
     int64_t meter_wh[3];        /* register per connector; [0]: the main meter, 0 = none */
     const char *signed_data[3]; /* a signed reading to pass with the register, or NULL */
     int unlocks, resets;
+    int unlock_result; /* what the unlock callback answers (ocpp_unlock_result_t) */
     bool reset_hard;
     int events[16];
     int32_t last_value[16];
@@ -125,7 +126,7 @@ static inline ocpp_unlock_result_t cb_unlock(void *ctx, uint8_t c)
 {
     (void)c;
     ((fx_t *)ctx)->unlocks++;
-    return OCPP_UNLOCK_UNLOCKED;
+    return (ocpp_unlock_result_t)((fx_t *)ctx)->unlock_result;
 }
 
 static inline void cb_reset(void *ctx, bool hard)

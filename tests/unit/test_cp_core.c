@@ -1038,6 +1038,22 @@ static void test_unlock_connector(void **s)
     assert_int_equal(x->last_value[OCPP_CP_EV_TX_STOPPED], OCPP_STOP_UNLOCK_COMMAND);
     ack_status(x);
     assert_non_null(strstr(last(x), "\"reason\":\"UnlockCommand\""));
+    reply(x, "{}");
+    ack_status(x);
+    /* §6.54 / §7.46: the lock "failed to unlock"; an answer out of the
+     * enumeration from the application is a failure too. */
+    x->unlock_result = OCPP_UNLOCK_FAILED;
+    push(x, "[2,\"u4\",\"UnlockConnector\",{\"connectorId\":2}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "u4"), "[3,\"u4\",{\"status\":\"UnlockFailed\"}]");
+    x->unlock_result = 7;
+    push(x, "[2,\"u5\",\"UnlockConnector\",{\"connectorId\":2}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "u5"), "[3,\"u5\",{\"status\":\"UnlockFailed\"}]");
+    x->unlock_result = OCPP_UNLOCK_NOT_SUPPORTED; /* no lock on that connector */
+    push(x, "[2,\"u6\",\"UnlockConnector\",{\"connectorId\":2}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "u6"), "[3,\"u6\",{\"status\":\"NotSupported\"}]");
 }
 
 /* §5.17 TriggerMessage; errata 3.35 BootNotification after Accepted may be
