@@ -28,4 +28,14 @@ static inline bool ocpp_json_is_digit_(uint8_t c)
  */
 size_t ocpp_json_plain_len_(const char *s, size_t n);
 
+/** Index of the first non-whitespace byte of p[i..len) (len if none). */
+size_t ocpp_json_skip_ws_(const char *p, size_t len, size_t i);
+
+/**
+ * Index just past the quote closing the string that starts at p[i] (a
+ * quote), skipping escaped characters; 0 if p[0..len) ends first. Does not
+ * validate the string.
+ */
+size_t ocpp_json_string_end_(const char *p, size_t len, size_t i);
+
 #endif /* OCPP_JSON_INTERNAL_H */

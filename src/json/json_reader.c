@@ -420,7 +420,7 @@ ocpp_status_t ocpp_json_validate(const char *buf, size_t len)
 /* Navigation: bounds-safe extents of values inside [p, p + len)             */
 /* ------------------------------------------------------------------------ */
 
-static size_t skip_ws_in(const char *p, size_t len, size_t i)
+size_t ocpp_json_skip_ws_(const char *p, size_t len, size_t i)
 {
     while (i < len && ocpp_json_is_ws_((uint8_t)p[i])) {
         i++;
@@ -429,7 +429,7 @@ static size_t skip_ws_in(const char *p, size_t len, size_t i)
 }
 
 /** Index after the closing quote of the string at p[i], or 0 if none. */
-static size_t string_end(const char *p, size_t len, size_t i)
+size_t ocpp_json_string_end_(const char *p, size_t len, size_t i)
 {
     for (i++; i < len; i++) {
         i += ocpp_json_plain_len_(p + i, len - i);
@@ -453,7 +453,7 @@ static size_t container_end(const char *p, size_t len, size_t i)
     while (i < len) {
         char c = p[i];
         if (c == '"') {
-            i = string_end(p, len, i);
+            i = ocpp_json_string_end_(p, len, i);
             if (i == 0) {
                 return 0;
             }
@@ -489,7 +489,7 @@ static bool value_at(const char *p, size_t len, size_t i, ocpp_json_value_t *v)
     switch (p[i]) {
     case '"':
         t = OCPP_JSON_STRING;
-        end = string_end(p, len, i);
+        end = ocpp_json_string_end_(p, len, i);
         break;
     case '[':
         t = OCPP_JSON_ARRAY;
@@ -529,7 +529,7 @@ ocpp_status_t ocpp_json_root(const char *buf, size_t len, ocpp_json_value_t *out
     if (buf == NULL || out == NULL) {
         return OCPP_ERR_PARAM;
     }
-    if (!value_at(buf, len, skip_ws_in(buf, len, 0), out)) {
+    if (!value_at(buf, len, ocpp_json_skip_ws_(buf, len, 0), out)) {
         return OCPP_ERR_PARSE;
     }
     return OCPP_OK;
@@ -557,11 +557,11 @@ static bool iter_key(ocpp_json_iter_t *it, ocpp_json_value_t *key)
     if (!value_at(it->ptr, it->len, it->pos, key) || key->type != OCPP_JSON_STRING) {
         return false;
     }
-    it->pos = skip_ws_in(it->ptr, it->len, it->pos + key->len);
+    it->pos = ocpp_json_skip_ws_(it->ptr, it->len, it->pos + key->len);
     if (it->pos >= it->len || it->ptr[it->pos] != ':') {
         return false;
     }
-    it->pos = skip_ws_in(it->ptr, it->len, it->pos + 1);
+    it->pos = ocpp_json_skip_ws_(it->ptr, it->len, it->pos + 1);
     return true;
 }
 
@@ -571,12 +571,12 @@ bool ocpp_json_iter_next(ocpp_json_iter_t *it, ocpp_json_value_t *key, ocpp_json
     if (it == NULL || it->ptr == NULL) {
         return false;
     }
-    it->pos = skip_ws_in(it->ptr, it->len, it->pos);
+    it->pos = ocpp_json_skip_ws_(it->ptr, it->len, it->pos);
     if ((it->is_object && !iter_key(it, &k)) || !value_at(it->ptr, it->len, it->pos, &v)) {
         it->pos = it->len; /* end, or garbage: stop for good */
         return false;
     }
-    it->pos = skip_ws_in(it->ptr, it->len, it->pos + v.len);
+    it->pos = ocpp_json_skip_ws_(it->ptr, it->len, it->pos + v.len);
     if (it->pos < it->len && it->ptr[it->pos] == ',') {
         it->pos++;
     }

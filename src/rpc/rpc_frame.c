@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "json/json_internal.h"
 #include "rpc/rpc.h"
 
 /* OCPP-J 1.6 §4.2.3 Table 7, spelled as the 1.6 wire format has them
@@ -225,43 +226,22 @@ ocpp_status_t ocpp_rpc_parse(const char *msg, size_t len, ocpp_rpc_frame_t *out)
 /* Id recovery from a prefix                                                 */
 /* ------------------------------------------------------------------------ */
 
-static size_t skip_ws(const char *p, size_t len, size_t i)
-{
-    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) {
-        i++;
-    }
-    return i;
-}
-
-/** Offset just past the closing quote of the string starting at p[i]=='"', or 0. */
-static size_t string_end(const char *p, size_t len, size_t i)
-{
-    for (i++; i < len; i++) {
-        if (p[i] == '\\') {
-            i++;
-        } else if (p[i] == '"') {
-            return i + 1;
-        }
-    }
-    return 0;
-}
-
 /** Offset of the id string in a CALL prefix `[2,"`, or 0 if none. */
 static size_t call_id_start(const char *p, size_t len)
 {
-    size_t i = skip_ws(p, len, 0);
+    size_t i = ocpp_json_skip_ws_(p, len, 0);
     if (i >= len || p[i] != '[') {
         return 0;
     }
-    i = skip_ws(p, len, i + 1);
+    i = ocpp_json_skip_ws_(p, len, i + 1);
     if (i >= len || p[i] != '2') {
         return 0;
     }
-    i = skip_ws(p, len, i + 1);
+    i = ocpp_json_skip_ws_(p, len, i + 1);
     if (i >= len || p[i] != ',') {
         return 0; /* also rejects "20", "2.0", "2e0" */
     }
-    i = skip_ws(p, len, i + 1);
+    i = ocpp_json_skip_ws_(p, len, i + 1);
     return (i < len && p[i] == '"') ? i : 0;
 }
 
@@ -275,11 +255,11 @@ ocpp_status_t ocpp_rpc_recover_id(const char *prefix, size_t len, ocpp_rpc_frame
         return OCPP_ERR_PARAM;
     }
     size_t b = call_id_start(prefix, len);
-    size_t e = b == 0 ? 0 : string_end(prefix, len, b);
+    size_t e = b == 0 ? 0 : ocpp_json_string_end_(prefix, len, b);
     if (e == 0) {
         return OCPP_ERR_PARSE;
     }
-    size_t after = skip_ws(prefix, len, e);
+    size_t after = ocpp_json_skip_ws_(prefix, len, e);
     ocpp_json_value_t v = {prefix + b, e - b, OCPP_JSON_STRING};
     if ((after < len && prefix[after] != ',') || ocpp_json_validate(v.ptr, v.len) != OCPP_OK ||
         !take_id(out, &v) || utf8_chars(out->id, out->id_len) > OCPP_RPC_ID_MAX) {

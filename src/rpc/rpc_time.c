@@ -136,16 +136,36 @@ static bool offset(const char *s, size_t len, size_t *i, int32_t *off)
     return true;
 }
 
+/** The fixed part, "YYYY-MM-DDThh:mm:ss": 'D' is a digit, 'T' also matches 't'. */
+static const char k_layout[] = "DDDD-DD-DDTDD:DD:DD";
+#define LAYOUT_LEN (sizeof k_layout - 1u)
+
 static bool read_fields(const char *s, size_t len, dt_fields_t *f)
 {
-    size_t i = 0;
-    return digits(s, len, &i, 4, &f->year) && expect(s, len, &i, '-', '-') &&
-           digits(s, len, &i, 2, &f->mon) && expect(s, len, &i, '-', '-') &&
-           digits(s, len, &i, 2, &f->day) && expect(s, len, &i, 'T', 't') &&
-           digits(s, len, &i, 2, &f->hour) && expect(s, len, &i, ':', ':') &&
-           digits(s, len, &i, 2, &f->min) && expect(s, len, &i, ':', ':') &&
-           digits(s, len, &i, 2, &f->sec) && fraction(s, len, &i, &f->ms) &&
-           offset(s, len, &i, &f->offset_s) && i == len;
+    unsigned v[6] = {0}; /* year, month, day, hour, minute, second */
+    unsigned k = 0;      /* the field being read: one more after each separator */
+    if (len < LAYOUT_LEN) {
+        return false;
+    }
+    for (size_t i = 0; i < LAYOUT_LEN; i++) {
+        char c = s[i];
+        char l = k_layout[i];
+        if (l == 'D' && c >= '0' && c <= '9') {
+            v[k] = v[k] * 10u + (unsigned)(c - '0');
+        } else if (l != 'D' && (c == l || (l == 'T' && c == 't'))) {
+            k++;
+        } else {
+            return false;
+        }
+    }
+    f->year = v[0];
+    f->mon = v[1];
+    f->day = v[2];
+    f->hour = v[3];
+    f->min = v[4];
+    f->sec = v[5];
+    size_t i = LAYOUT_LEN;
+    return fraction(s, len, &i, &f->ms) && offset(s, len, &i, &f->offset_s) && i == len;
 }
 
 ocpp_status_t ocpp_rpc_parse_datetime_text(const char *s, size_t len, int64_t *unix_s, uint16_t *ms)
