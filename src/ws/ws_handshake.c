@@ -2,6 +2,7 @@
  * and checking the server's response. */
 #include <string.h>
 
+#include "util/text.h"
 #include "ws/ws_internal.h"
 
 /* ---- Request ---------------------------------------------------------- */
@@ -184,24 +185,10 @@ typedef struct {
     size_t n;
 } hs_slice_t;
 
-static uint8_t lower(uint8_t c)
-{
-    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32u) : c;
-}
-
-/* ASCII case-insensitive comparison with a lower-case literal. */
+/* ASCII case-insensitive comparison with a literal. */
 static bool ieq(hs_slice_t s, const char *lit)
 {
-    size_t n = strlen(lit);
-    if (s.n != n) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (lower(s.p[i]) != (uint8_t)lit[i]) {
-            return false;
-        }
-    }
-    return true;
+    return ocpp_ascii_ieqn((const char *)s.p, s.n, lit);
 }
 
 static bool eq(hs_slice_t s, const char *lit)
