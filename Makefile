@@ -1,5 +1,6 @@
 # The two commands of the README, and helpers. All work is in scripts/.
 .PHONY: test demo size size-docs format check-format fuzz fuzz-long bench bench-docs clean
+.PHONY: bench-torture
 
 # Every build and test (deps, gcc + ctest, ASan/UBSan, clang, -m32, cross
 # builds, size table); ends with "N passed, N failed".
@@ -42,6 +43,11 @@ bench:
 # Same, and regenerate docs/performance.md.
 bench-docs:
 	@bench/cpu/run.sh --write-docs
+
+# Kill torture: ocpp-sim SIGKILLed KILLS times (default 1000, seed SEED) against the dev CSMS,
+# the ledger checked; table in build-bench-torture/torture-report.md.
+bench-torture:
+	@bench/torture/run.sh $${KILLS:-1000} $${SEED:-1}
 
 clean:
 	rm -rf build build-asan build-clang build-m32 build-cross-* build-fuzz build-bench

@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OCPP16_ERROR_CODES, startCsms } from '../../../tools/csms/csms.mjs';
+import { ledger } from '../../../tools/csms/ledger.mjs';
 
 const require = createRequire(import.meta.url);
 // The `ws` package ocpp-rpc itself uses (resolved from ocpp-rpc, not hoisting luck).
@@ -590,4 +591,272 @@ export async function coreStartTx(csms, sim, identity, n, idTag) {
  */
 export function cpReceived(sim, rec, opts) {
     return sim.waitForLine(`RX [${rec.type === 'CALLERROR' ? 4 : rec.type === 'CALL' ? 2 : 3},"${rec.id}"`, opts);
+}
+
+// ------------------------------------------------------------------- kill torture (issue #6)
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same choices. */
+export function prng(seed) {
+    let a = seed >>> 0;
+    const next = () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    return {
+        next,
+        int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), // lo..hi inclusive
+        pick: (arr) => arr[Math.floor(next() * arr.length)],
+        chance: (p) => next() < p,
+    };
+}
+
+/** Crash points (ocpp-sim --crash-at) the torture picks from, besides kills from outside. */
+export const TORTURE_CRASH_POINTS = [
+    'result:StartTransaction', 'result:StopTransaction', 'result:MeterValues', // the answer is lost
+    'send:StartTransaction', 'sent:StartTransaction', 'send:StopTransaction', 'sent:StopTransaction',
+    'sent:MeterValues', 'write:txstate', 'write:txstate', 'write:',
+];
+
+const TRACE = !!process.env.OCPP_TORTURE_TRACE;
+const RUNNING = new Set(['Charging', 'SuspendedEV', 'SuspendedEVSE']);
+
+/**
+ * The kill torture of issue #6: ocpp-sim with file storage (one data dir kept across restarts),
+ * 2 connectors, fast intervals, runs charging sessions driven through REST (plug, card or
+ * RemoteStartTransaction, charge, stop by card, unplug or RemoteStopTransaction) against ONE dev
+ * CSMS that stays up, and is killed (SIGKILL) at moments a seeded PRNG picks, or dies at a crash
+ * point (--crash-at); after each kill it is restarted with the same data dir (a fresh board:
+ * nothing plugged) and the driver carries on. At the end it runs until every transaction-related
+ * message is delivered, then checks the CSMS ledger (tools/csms/ledger.mjs) against what the
+ * driver saw:
+ *   - every session the driver saw running has its StartTransaction at the CSMS, and every
+ *     transaction exactly one StopTransaction (else LOST); identical payloads received again are
+ *     DUPLICATED (the answer was lost in flight), not lost;
+ *   - a stop the driver caused and saw done: the StopTransaction has its reason and meterStop =
+ *     the meter register the driver read over REST right after it;
+ *   - a PowerLoss stop: meterStop >= the last energy register of the transaction's MeterValues
+ *     and <= the meter register after the restart (ocpp-sim persists the register before a
+ *     reading reaches the library, so no tolerance is needed);
+ *   - the ledger rules (order, timestamps, meterStop >= meterStart).
+ * opts: {bin, csms (a started dev CSMS), dataDir, kills (200), seed (1), identity ('KT-1'),
+ * speed ('600'), killMs ([20, 700]: kill this long after the start), longShare (0.06) of rounds
+ * killed after longMs ([1500, 4000]) instead (sessions long enough for MeterValues), crashShare
+ * (0.25) of rounds with a crash point as well, drainMs (30000), log (line => {})}.
+ * Resolves the report {kills, crashPoints, rounds, sessions, transactions, lost, duplicated,
+ * powerLoss, driverStops, meterValues, problems, ms}.
+ */
+export async function killTorture(opts) {
+    const o = {
+        kills: 200, seed: 1, identity: 'KT-1', speed: '600', killMs: [20, 700], longShare: 0.06,
+        longMs: [1500, 4000], crashShare: 0.25,
+        drainMs: 30000, log: () => {}, ...opts,
+    };
+    const { csms, identity: id } = o;
+    const rnd = prng(o.seed);
+    const t0 = Date.now();
+    const args = [
+        '--csms', csms.url, '--id', id, '--connectors', '2', '--data-dir', o.dataDir,
+        '--http', '127.0.0.1:0', '--speed', o.speed, '--log-level', process.env.OCPP_TORTURE_SIM_LOG || 'warn',
+        ...cfgArgs('MeterValueSampleInterval=1', 'ClockAlignedDataInterval=1', 'HeartbeatInterval=600',
+            'AllowOfflineTxForUnknownId=true', 'LocalAuthorizeOffline=true', 'AuthorizationCacheEnabled=false',
+            'TransactionMessageAttempts=3', 'TransactionMessageRetryInterval=1', 'ConnectionTimeOut=30'),
+    ];
+    const sessions = new Map(); // idTag -> {round, connector, how, seenRunning}
+    const driverStops = new Map(); // idTag -> {reason, meterWh}
+    const registers = []; // round -> [Wh per connector] after the restart (nothing plugged yet)
+    const rep = { kills: 0, crashPoints: 0, rounds: 0, restarts: 0 };
+    let sim = null;
+
+    const alive = () => sim && !sim.exit;
+    /** An error from the driver: fine if the sim died (its exit may be reported a bit later). */
+    const unlessDead = async (err) => {
+        await Promise.race([sim.exited, sleep(3000)]);
+        if (alive()) throw err;
+    };
+    const state = async () => {
+        const r = await sim.api('GET', '/api/state');
+        if (r.status !== 200) throw new Error(`GET /api/state: ${r.status}`);
+        return r.json;
+    };
+    const post = async (path, body) => {
+        const r = await sim.api('POST', path, body ?? {});
+        if (r.status !== 200) throw new Error(`POST ${path}: ${r.status} ${r.text}`);
+        return r.json;
+    };
+    /** Waits that end early when the sim dies. */
+    const nap = (ms) => Promise.race([sleep(ms), sim.exited]);
+    const call = (action, payload) => Promise.race([
+        csms.callSettled(id, action, payload, { timeout: 3000 }),
+        sim.exited.then(() => ({ error: { code: 'Died' } })),
+    ]);
+    /** Poll the state until pred(connector state, station state); null if the sim died. */
+    const until = async (c, pred, ms = 8000) => {
+        const end = Date.now() + ms;
+        while (alive() && Date.now() < end) {
+            const s = await state();
+            if (pred(s.connectors[c - 1], s)) return s;
+            await nap(15); // polling interval of a condition
+        }
+        if (alive()) throw new Error(`connector ${c}: condition not reached within ${ms} ms`);
+        return null;
+    };
+
+    /** One connector's sessions until the sim dies. */
+    const driveConnector = async (round, c) => {
+        for (let n = 1; alive(); n++) {
+            await nap(rnd.int(0, 120));
+            const idTag = `K${round}C${c}N${n}`;
+            const how = rnd.pick(['card-first', 'plug-first', 'remote']);
+            const sess = { round, connector: c, how, seenRunning: false };
+            sessions.set(idTag, sess);
+            if (how === 'card-first') await post('/api/rfid', { idTag, connector: c });
+            await post(`/api/connectors/${c}/plug`, { socPercent: rnd.int(5, 60) });
+            if (how === 'plug-first') await post('/api/rfid', { idTag, connector: c });
+            if (how === 'remote') {
+                const r = await call('RemoteStartTransaction', { connectorId: c, idTag });
+                if (!r.result || r.result.status !== 'Accepted') await post('/api/rfid', { idTag, connector: c });
+            }
+            const run = await until(c, (k) => k.idTag === idTag && RUNNING.has(k.status));
+            if (!run) return;
+            sess.seenRunning = true;
+            await nap(rnd.chance(0.3) ? rnd.int(300, 2500) : rnd.int(20, 300));
+            if (!alive()) return;
+            let stopHow = rnd.pick(['card', 'unplug', 'remote']);
+            const txId = (await state()).connectors[c - 1].transactionId;
+            if (stopHow === 'remote' && typeof txId === 'number' && txId >= 0) {
+                const r = await call('RemoteStopTransaction', { transactionId: txId });
+                if (!r.result || r.result.status !== 'Accepted') stopHow = 'card';
+            } else if (stopHow === 'remote') {
+                stopHow = 'card';
+            }
+            if (stopHow === 'card') await post('/api/rfid', { idTag, connector: c });
+            if (stopHow === 'unplug') await post(`/api/connectors/${c}/unplug`);
+            const done = await until(c, (k) => !RUNNING.has(k.status) && !k.relayClosed && k.transactionId === null);
+            if (!done) return;
+            driverStops.set(idTag, {
+                reason: { card: 'Local', unplug: 'EVDisconnected', remote: 'Remote' }[stopHow],
+                meterWh: done.connectors[c - 1].energyWh,
+            });
+            if (stopHow !== 'unplug') await post(`/api/connectors/${c}/unplug`);
+            if (!(await until(c, (k) => k.status === 'Available' && !k.plugged))) return;
+        }
+    };
+
+    const runRound = async (round, final) => {
+        const crash = !final && rnd.chance(o.crashShare)
+            ? `${rnd.pick(TORTURE_CRASH_POINTS)}@${rnd.int(1, 3)}` : null;
+        const range = rnd.chance(o.longShare) ? o.longMs : o.killMs;
+        const killAt = rnd.int(range[0], range[1]);
+        const env = crash ? { OCPP_SIM_CRASH_AT: crash } : { OCPP_SIM_CRASH_AT: '' };
+        const tr = Date.now();
+        sim = new Sim(o.bin, args, { env, name: `kt${round}` });
+        rep.restarts += 1;
+        const timer = final ? null : setTimeout(() => alive() && sim.proc.kill('SIGKILL'), killAt);
+        try {
+            const s = await state();
+            registers[round] = s.connectors.map((k) => k.energyWh);
+            if (final) return;
+            await Promise.all([1, 2].map((c) => driveConnector(round, c).catch(unlessDead)));
+        } catch (err) {
+            await unlessDead(err); // a driver error while the sim runs is a test failure
+        } finally {
+            if (!final) {
+                const ex = await sim.exited;
+                const tx = Date.now();
+                clearTimeout(timer);
+                if (ex.signal === 'SIGKILL') rep.kills += 1;
+                else throw new Error(`round ${round}: ocpp-sim ended with ${JSON.stringify(ex)}\n${sim.tail()}`);
+                if (sim.grep('crash point').some((l) => l.text.includes('reached'))) rep.crashPoints += 1;
+                if (TRACE) o.log(`round ${round}: kill at ${killAt} ms${crash ? ` or ${crash}` : ''}: exit after ${tx - tr} ms, round ${Date.now() - tr} ms`);
+            }
+        }
+    };
+
+    let round = 0;
+    const seen = () => [...sessions.entries()].filter(([, s]) => s.seenRunning).map(([t]) => t);
+    const complete = (x) => x.lost.length === 0 && seen().every((t) => x.byIdTag.has(t));
+    let l;
+    try {
+        for (; rep.kills < o.kills; round++) {
+            await runRound(round, false);
+            if (round % 50 === 49) o.log(`torture: ${rep.kills} kills, ${sessions.size} sessions, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+        }
+        // The last boot: no kill; wait until the ledger is complete (every session seen running
+        // has its StartTransaction, every transaction its StopTransaction), bounded by drainMs.
+        await runRound(round, true);
+        const drainEnd = Date.now() + o.drainMs;
+        l = ledger(csms.records, id);
+        while (!complete(l) && Date.now() < drainEnd && alive()) {
+            await sleep(100); // polling interval of a condition
+            l = ledger(csms.records, id);
+        }
+        const ex = await sim.stop();
+        if (ex.code !== 0) throw new Error(`the last ocpp-sim did not exit cleanly: ${JSON.stringify(ex)}\n${sim.tail()}`);
+    } finally {
+        if (alive()) sim.proc.kill('SIGKILL');
+    }
+
+    // Driver knowledge against the ledger.
+    const problems = [...l.problems];
+    const lostSessions = seen().filter((t) => !l.byIdTag.has(t));
+    for (const t of lostSessions) problems.push(`session ${t} was seen running but no StartTransaction reached the CSMS`);
+    for (const g of l.lost) problems.push(`transaction ${g.ids.join('/')} (${g.idTag}) has no StopTransaction`);
+    let checkedStops = 0;
+    for (const [tag, d] of driverStops) {
+        const g = l.byIdTag.get(tag);
+        if (!g || !g.stop) continue; // counted as lost above
+        checkedStops += 1;
+        const p = g.stop.payload;
+        if ((p.reason ?? 'Local') !== d.reason || p.meterStop !== d.meterWh) {
+            problems.push(`${tag}: the driver stopped it (${d.reason}, meter ${d.meterWh} Wh) but the CSMS got reason ${p.reason ?? 'Local'}, meterStop ${p.meterStop}`);
+        }
+    }
+    for (const g of l.transactions.filter((x) => x.stop && x.stop.payload.reason === 'PowerLoss')) {
+        const s = sessions.get(g.idTag);
+        const p = g.stop.payload;
+        if (p.meterStop < g.lastMeterWh) problems.push(`${g.idTag}: PowerLoss meterStop ${p.meterStop} < last MeterValues ${g.lastMeterWh} Wh`);
+        if (!s) continue;
+        const after = registers.findIndex((r, i) => i > s.round && r);
+        if (after >= 0 && p.meterStop > registers[after][s.connector - 1]) {
+            problems.push(`${g.idTag}: PowerLoss meterStop ${p.meterStop} > the meter register after the restart ${registers[after][s.connector - 1]} Wh`);
+        }
+    }
+    return {
+        seed: o.seed,
+        kills: rep.kills,
+        crashPoints: rep.crashPoints,
+        rounds: round + 1,
+        sessions: sessions.size,
+        sessionsRunning: seen().length,
+        transactions: l.transactions.length,
+        lost: l.lost.length + lostSessions.length,
+        duplicated: l.duplicated,
+        powerLoss: l.powerLoss,
+        driverStops: checkedStops,
+        meterValues: l.meterValues,
+        problems,
+        ms: Date.now() - t0,
+    };
+}
+
+/** The torture report as a Markdown table. */
+export function tortureTable(r) {
+    const d = r.duplicated;
+    const rows = [
+        ['seed', r.seed],
+        ['kills (SIGKILL)', `${r.kills} (${r.crashPoints} at crash points)`],
+        ['sessions driven / seen running', `${r.sessions} / ${r.sessionsRunning}`],
+        ['transactions at the CSMS', r.transactions],
+        ['lost', r.lost],
+        ['duplicated (Start / Stop / MeterValues)', `${d.start + d.stop + d.meterValues} (${d.start} / ${d.stop} / ${d.meterValues})`],
+        ['PowerLoss stops', r.powerLoss],
+        ['driver stops checked (reason, meterStop)', r.driverStops],
+        ['MeterValues checked', r.meterValues],
+        ['other problems', r.problems.length - r.lost],
+        ['time', `${(r.ms / 1000).toFixed(1)} s`],
+    ];
+    return ['| kill torture | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
 }
