@@ -161,10 +161,13 @@
 
 /**
  * Samples read per read_meter() call (the array lives on the stack, about 32
- * bytes per sample). Possible values: 1..64. Default: 8.
+ * bytes per sample). Samples beyond it are not reported, so size it for your
+ * meter (§3.16.3: "all phases SHALL be reported"): a three-phase meter with
+ * energy, power, current and voltage per phase, offered current and
+ * temperature gives 10. Possible values: 1..64. Default: 12.
  */
 #ifndef OCPP_CONFIG_METER_SAMPLES_MAX
-#define OCPP_CONFIG_METER_SAMPLES_MAX 8
+#define OCPP_CONFIG_METER_SAMPLES_MAX 12
 #endif
 
 /**

@@ -602,9 +602,10 @@ ocpp_status_t ocpp_cp_fault(ocpp_cp_t *cp, uint8_t connector, ocpp_cp_error_t er
 /**
  * @brief Send a DataTransfer.req to the CSMS (OCPP 1.6 §4.3). The answer
  *        comes as event OCPP_CP_EV_DATA_TRANSFER_RESULT.
- * @param vendor_id  ≤ 255 characters, required.
+ * @param vendor_id  1..255 characters, required.
  * @param message_id ≤ 50 characters, or NULL.
- * @param data       any text, or NULL.
+ * @param data       any UTF-8 text, or NULL.
+ * vendor_id and message_id must be UTF-8 without control characters.
  * The strings are NOT copied: they must stay valid until the result event.
  * @return OCPP_OK (queued); OCPP_ERR_PARAM; OCPP_ERR_BUSY (one is already
  *         under way); OCPP_ERR_STATE (not Accepted by the CSMS).

@@ -41,25 +41,25 @@ static void copy_str(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-/**
- * Text that goes into a message as a JSON string: valid UTF-8 (RFC 8259
- * §8.1), no control characters, at most max_chars characters (CiStringN).
- */
-static bool text_ok(const char *s, size_t max_chars)
+bool ocpp_cp_utf8_ok(const char *s)
 {
+    ocpp_ws_utf8_t u;
     size_t n = strlen(s);
+    ocpp_utf8_init(&u);
+    return ocpp_utf8_feed(&u, (const uint8_t *)s, n) && ocpp_utf8_complete(&u);
+}
+
+bool ocpp_cp_text_ok(const char *s, size_t max_chars)
+{
     size_t chars = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = (uint8_t)s[i];
+    for (const char *p = s; *p != '\0'; p++) {
+        uint8_t c = (uint8_t)*p;
         if (c < 0x20u || c == 0x7Fu) {
             return false;
         }
         chars += (c & 0xC0u) != 0x80u ? 1u : 0u;
     }
-    ocpp_ws_utf8_t u;
-    ocpp_utf8_init(&u);
-    return chars <= max_chars && ocpp_utf8_feed(&u, (const uint8_t *)s, n) &&
-           ocpp_utf8_complete(&u);
+    return chars <= max_chars && ocpp_cp_utf8_ok(s);
 }
 
 bool ocpp_cp_is_fault(ocpp_cp_error_t e)
@@ -284,6 +284,7 @@ void ocpp_cp_tx_stop(ocpp_cp_t *cp, uint8_t c, ocpp_stop_reason_t reason, const 
     k->tx = false;
     ocpp_v16_queue_stop(cp, c, reason, tag);
     k->tx_allowed = false;
+    k->authorized = false; /* also the "limited by MaxEnergyOnInvalidId" mark */
     k->ev_disconnected = false;
     k->finishing = k->plugged;
     ocpp_cp_emit_conn(cp, OCPP_CP_EV_TX_STOPPED, c, (int32_t)reason, k->tag);
@@ -492,7 +493,7 @@ uint8_t ocpp_cp_pick_connector(const ocpp_cp_t *cp, const char *tag)
 static bool tag_ok(const char *tag)
 {
     size_t n = tag != NULL ? strlen(tag) : 0u;
-    return n >= 1u && n <= OCPP_ID_TAG_MAX && text_ok(tag, OCPP_ID_TAG_MAX);
+    return n >= 1u && n <= OCPP_ID_TAG_MAX && ocpp_cp_text_ok(tag, OCPP_ID_TAG_MAX);
 }
 
 ocpp_status_t ocpp_cp_present_id(ocpp_cp_t *cp, uint8_t connector, const char *id_tag)
@@ -618,8 +619,8 @@ ocpp_status_t ocpp_cp_fault(ocpp_cp_t *cp, uint8_t connector, ocpp_cp_error_t er
 {
     if (cp == NULL || connector > cp->config.connectors ||
         (unsigned)error > (unsigned)OCPP_ERROR_WEAK_SIGNAL ||
-        (info != NULL && !text_ok(info, 50u)) ||
-        (vendor_error_code != NULL && !text_ok(vendor_error_code, 50u))) {
+        (info != NULL && !ocpp_cp_text_ok(info, 50u)) ||
+        (vendor_error_code != NULL && !ocpp_cp_text_ok(vendor_error_code, 50u))) {
         return OCPP_ERR_PARAM; /* §6.47: info and vendorErrorCode are CiString50 */
     }
     ocpp_cp_connector_t *k = &cp->conns[connector];

@@ -92,6 +92,13 @@ void ocpp_cp_tx_confirmed(ocpp_cp_t *cp, uint16_t ref, int32_t tx_id, ocpp_auth_
 /** Apply a ChangeAvailability to connector c. @return true if scheduled. */
 bool ocpp_cp_set_operative(ocpp_cp_t *cp, uint8_t c, bool operative);
 
+/** s is valid UTF-8 (RFC 8259 §8.1: JSON text is UTF-8). */
+bool ocpp_cp_utf8_ok(const char *s);
+
+/** Text that goes into a message as a CiStringN: valid UTF-8, no control
+ *  characters, at most max_chars characters. */
+bool ocpp_cp_text_ok(const char *s, size_t max_chars);
+
 /** True if error code e is a fault (not a warning), see ocpp_cp_fault(). */
 bool ocpp_cp_is_fault(ocpp_cp_error_t e);
 

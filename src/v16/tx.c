@@ -543,8 +543,12 @@ bool ocpp_v16_send_tx_due(ocpp_cp_t *cp)
 ocpp_status_t ocpp_cp_data_transfer(ocpp_cp_t *cp, const char *vendor_id, const char *message_id,
                                     const char *data)
 {
-    if (cp == NULL || vendor_id == NULL || vendor_id[0] == '\0' || strlen(vendor_id) > 255u ||
-        (message_id != NULL && strlen(message_id) > 50u)) {
+    /* §6.17: vendorId CiString255, messageId CiString50; data any text
+     * (control characters are escaped), but valid UTF-8 to be JSON. */
+    if (cp == NULL || vendor_id == NULL || vendor_id[0] == '\0' ||
+        !ocpp_cp_text_ok(vendor_id, 255u) ||
+        (message_id != NULL && !ocpp_cp_text_ok(message_id, 50u)) ||
+        (data != NULL && !ocpp_cp_utf8_ok(data))) {
         return OCPP_ERR_PARAM;
     }
     if (cp->dt_pending || cp->call == OCPP_CP_CALL_DATA_TRANSFER) {

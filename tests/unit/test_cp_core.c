@@ -639,6 +639,44 @@ static void test_signed_data_passthrough(void **s)
     assert_non_null(strstr(last(x), "\"value\":\"1000\",\"context\":\"Transaction.Begin\""));
 }
 
+/* After a transaction limited by MaxEnergyOnInvalidId ends, the connector is
+ * free (§4.9 F1 Finishing -> Available on unplug); plugging in again starts
+ * nothing without a new authorization. */
+static void test_max_energy_transaction_end_frees_connector(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_config_set(&x->cp, "StopTransactionOnInvalidId", "false");
+    ocpp_cp_config_set(&x->cp, "MaxEnergyOnInvalidId", "100");
+    ocpp_cp_plugged(&x->cp, 1, true);
+    ocpp_cp_present_id(&x->cp, 1, "LATE");
+    step(x, 0);
+    ack_status(x);
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    assert_true(is_call(last(x), "StartTransaction"));
+    reply(x, "{\"transactionId\":15,\"idTagInfo\":{\"status\":\"Invalid\"}}");
+    ack_status(x);
+    assert_int_equal(ocpp_cp_stop(&x->cp, 1, OCPP_STOP_LOCAL), OCPP_OK);
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "StopTransaction"));
+    reply(x, "{}");
+    ack_status(x);
+    ocpp_cp_plugged(&x->cp, 1, false);
+    step(x, 0);
+    ack_status(x);
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+    int n = x->f.n_sent;
+    ocpp_cp_plugged(&x->cp, 1, true);
+    step(x, 0);
+    ack_status(x);
+    for (int i = n; i < x->f.n_sent; i++) {
+        assert_false(is_call(x->f.sent[i], "StartTransaction"));
+    }
+    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING);
+}
+
 /* §3.5.4 / §9.1.14 MaxEnergyOnInvalidId: "Maximum energy in Wh delivered
  * when an identifier is invalidated by the Central System after start of a
  * transaction" ("an operator MAY choose to charge the EV with a minimum
@@ -1083,6 +1121,11 @@ static void test_trigger_and_data_transfer(void **s)
     assert_true(is_call(last(x), "StatusNotification"));
     assert_non_null(strstr(last(x), "\"connectorId\":2"));
     reply(x, "{}");
+    /* §6.17: vendorId CiString255, messageId CiString50, data text: all must
+     * become valid JSON (UTF-8, RFC 8259 §8.1). */
+    assert_int_equal(ocpp_cp_data_transfer(&x->cp, "ac\xffme", NULL, NULL), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_data_transfer(&x->cp, "acme", "m\n1", NULL), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_data_transfer(&x->cp, "acme", NULL, "\xc3"), OCPP_ERR_PARAM);
     assert_int_equal(ocpp_cp_data_transfer(&x->cp, "acme", "m1", "hello"), OCPP_OK);
     assert_int_equal(ocpp_cp_data_transfer(&x->cp, "acme", NULL, NULL), OCPP_ERR_BUSY);
     step(x, 0);
@@ -1142,6 +1185,7 @@ int main(void)
         cmocka_unit_test(test_clock_aligned_connector0_and_outside_tx),
         cmocka_unit_test(test_signed_data_passthrough),
         cmocka_unit_test(test_max_energy_on_invalid_id),
+        cmocka_unit_test(test_max_energy_transaction_end_frees_connector),
         cmocka_unit_test(test_callerror_retry_then_discard),
         cmocka_unit_test(test_stop_status_waits_for_stop),
         cmocka_unit_test(test_triggered_status_not_held),
