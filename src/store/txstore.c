@@ -70,24 +70,36 @@ void ocpp_txs_save(ocpp_cp_t *cp)
     }
 }
 
-/** A transaction that was running at the power cut: stop it (PowerLoss). */
-static void stop_lost(ocpp_cp_t *cp, uint8_t c, const uint8_t *p)
+/** A transaction that was running at the power cut: running again, in RAM,
+ *  until stop_lost() (unless its StopTransaction is queued already). */
+static bool restore(ocpp_cp_t *cp, uint8_t c, const uint8_t *p)
 {
     ocpp_cp_connector_t *k = &cp->conns[c];
     uint16_t ref = (uint16_t)(p[1] | (p[2] << 8));
     if (ocpp_txq_has_stop(&cp->txq, ref)) {
-        return; /* stopped, and its StopTransaction queued, in the same write */
+        return false; /* stopped, and its StopTransaction queued, in the same write */
     }
+    k->tx = true;
     k->tx_ref = ref;
     k->tx_id = (int32_t)get32(p + 3);
     k->meter_start = (int32_t)get32(p + 7);
     k->meter_last = (int32_t)get32(p + 11);
     k->tx_start_unix = get32(p + 15);
     k->meter_last_unix = get32(p + 19);
+    return true;
+}
+
+/** Stop a restored transaction (PowerLoss). The others stay running until
+ *  their turn, so that every write in between still records them. */
+static void stop_lost(ocpp_cp_t *cp, uint8_t c)
+{
+    ocpp_cp_connector_t *k = &cp->conns[c];
     CP_LOGW(cp,
             "%s: transaction on connector %u (ref %u, id %ld) interrupted by a power loss: "
             "stopped at %ld Wh",
-            cp->config.identity, (unsigned)c, (unsigned)ref, (long)k->tx_id, (long)k->meter_last);
+            cp->config.identity, (unsigned)c, (unsigned)k->tx_ref, (long)k->tx_id,
+            (long)k->meter_last);
+    k->tx = false;
     ocpp_v16_queue_stop_lost(cp, c);
     k->tx_id = -1;
     k->n_aligned = 0;
@@ -126,8 +138,12 @@ void ocpp_txs_load(ocpp_cp_t *cp)
     for (unsigned c = 1; c <= keep; c++) {
         const uint8_t *p = &head[HEAD + (c - 1u) * SLOT];
         if ((p[0] & 1u) != 0u && c <= (unsigned)OCPP_CONFIG_MAX_CONNECTORS) {
-            stop_lost(cp, (uint8_t)c, p);
-            stopped = true;
+            stopped = restore(cp, (uint8_t)c, p) || stopped;
+        }
+    }
+    for (uint8_t c = 1; c <= (uint8_t)OCPP_CONFIG_MAX_CONNECTORS; c++) {
+        if (cp->conns[c].tx) {
+            stop_lost(cp, c);
         }
     }
     if (stopped || slots != (unsigned)OCPP_CONFIG_MAX_CONNECTORS) {

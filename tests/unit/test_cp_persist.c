@@ -297,6 +297,47 @@ static void test_power_cut_at_every_write(void **s)
     assert_true(dups > 0); /* the "answer lost in flight" case was reached */
 }
 
+/* A second power cut during the recovery from the first (a charge point
+ * whose power flickers): cut before each write that the start-up makes
+ * while it stops the two interrupted transactions; after the next start both
+ * are stopped, each once (found by the kill torture: the first PowerLoss
+ * stop's write recorded the second connector as idle). */
+static void test_power_cut_during_recovery(void **s)
+{
+    (void)s;
+    static store_t snap;
+    int recovery_writes = 0;
+    for (int k = 1; k <= 8; k++) {
+        fresh_store();
+        csms_txid = 0;
+        fx_t *x = power_on();
+        boot(x);
+        ocpp_cp_plugged(&x->cp, 1, true);
+        ocpp_cp_present_id(&x->cp, 1, "ONE");
+        answer_all(x);
+        ocpp_cp_plugged(&x->cp, 2, true);
+        ocpp_cp_present_id(&x->cp, 2, "TWO");
+        answer_all(x);
+        assert_true(x->permit[1] && x->permit[2]);
+        snap = st;
+        st.freeze_at = st.writes + k - 1; /* the k-th write of the start-up does not happen */
+        (void)power_on();
+        int done = st.writes - snap.writes;
+        st.freeze_at = 0;
+        st.dead = false;
+        x = power_on();
+        boot(x);
+        answer_all(x);
+        assert_int_equal(count_calls(x, "StopTransaction", "PowerLoss"), 2);
+        assert_int_equal(count_calls(x, "StopTransaction", "\"transactionId\":1,"), 1);
+        assert_int_equal(count_calls(x, "StopTransaction", "\"transactionId\":2,"), 1);
+        if (done == k - 1 && !snap.dead) {
+            recovery_writes = k;
+        }
+    }
+    assert_true(recovery_writes >= 2); /* the cuts fell between the recovery's writes */
+}
+
 /* Writes that fail are counted (ocpp_cp_queue_info) and logged; charging goes on. */
 static void test_store_errors_counted(void **s)
 {
@@ -441,6 +482,7 @@ int main(void)
         cmocka_unit_test(test_power_loss_stops_running_transaction),
         cmocka_unit_test(test_power_loss_reading_saved_periodically),
         cmocka_unit_test(test_power_cut_at_every_write),
+        cmocka_unit_test(test_power_cut_during_recovery),
         cmocka_unit_test(test_store_errors_counted),
         cmocka_unit_test(test_bad_record_ignored),
         cmocka_unit_test(test_full_queue_thins_meter_values),
