@@ -356,10 +356,10 @@ static void meter_restore(sim_station_t *s)
     buf[n] = '\0';
     const char *p = strchr(buf, '\n');
     while (p != NULL) {
-        unsigned c;
-        long long uj;
-        if (sscanf(p + 1, "%u %lld", &c, &uj) == 2 && c >= 1 && c <= s->board_sim.connectors &&
-            uj >= 0) {
+        char *end = NULL;
+        unsigned long c = strtoul(p + 1, &end, 10);
+        long long uj = end != p + 1 && *end == ' ' ? strtoll(end + 1, &end, 10) : -1;
+        if (c >= 1 && c <= s->board_sim.connectors && uj >= 0 && (*end == '\n' || *end == '\0')) {
             s->board_sim.conn[c].meter_uj = uj;
             s->meter_saved_uj[c] = uj;
         }
