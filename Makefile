@@ -30,11 +30,14 @@ check-format:
 fuzz:
 	@scripts/fuzz.sh --seconds $${FUZZ_SECONDS:-20}
 
-# Hours of fuzzing: FUZZ_SECONDS (default 3600) per target, one after the
-# other; new corpus entries and crashes go to build-fuzz/corpus-long/ (not
-# committed: copy worthwhile inputs to tests/fuzz/corpus/ by hand).
+# Hours of fuzzing: FUZZ_SECONDS (default 3600) per target, or FUZZ_RUNS
+# executions per target if set (e.g. FUZZ_RUNS=10000000), one after the other
+# (FUZZ_JOBS at once, default 1); new corpus entries and crashes go to
+# build-fuzz/corpus-long/ (not committed: copy worthwhile inputs to
+# tests/fuzz/corpus/ by hand).
 fuzz-long:
-	@scripts/fuzz.sh --seconds $${FUZZ_SECONDS:-3600} --corpus-out build-fuzz/corpus-long
+	@scripts/fuzz.sh --seconds $${FUZZ_SECONDS:-3600} --runs $${FUZZ_RUNS:-0} --jobs $${FUZZ_JOBS:-1} \
+	    --corpus-out build-fuzz/corpus-long
 
 # Instructions per operation (callgrind) and host throughput (build-bench/).
 bench:

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Run the libFuzzer targets (tests/fuzz/fuzz_*.c) for a fixed time each.
 #
-# Usage: scripts/fuzz.sh [--build-dir DIR] [--seconds N] [--jobs N]
+# Usage: scripts/fuzz.sh [--build-dir DIR] [--seconds N] [--runs N] [--jobs N]
 #                        [--corpus-out DIR] [--targets "a b"] [--no-build]
 #   --build-dir   clang build with OCPP_FUZZ=ON (default: build-fuzz/, configured
 #                 and built here unless --no-build)
 #   --seconds     per target (default: $FUZZ_SECONDS, else 20)
+#   --runs        stop each target after N executions instead (no time limit)
 #   --jobs        targets run at once (default 1)
 #   --corpus-out  keep the corpus here (DIR/<target>/, seeded from the committed
 #                 corpus, never committed); default: a temporary copy, so the
@@ -21,6 +22,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=$root/build-fuzz
 seconds=${FUZZ_SECONDS:-20}
+runs=0
 jobs=1
 corpus_out=""
 only=""
@@ -29,11 +31,12 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --build-dir) build_dir=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --corpus-out) corpus_out=$2; shift 2 ;;
     --targets) only=$2; shift 2 ;;
     --no-build) do_build=0; shift ;;
-    *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,21p' "$0" >&2; exit 2 ;;
     esac
 done
 list=$build_dir/tests/fuzz/fuzzers.txt
@@ -83,7 +86,7 @@ run_one() {
     log=$work/$name.log
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$root/tests/fuzz/ubsan.supp \
         ASAN_OPTIONS=detect_leaks=1 \
-        "$bin" -max_total_time="$seconds" -seed=1 -dict="$root/tests/fuzz/ocpp.dict" \
+        "$bin" -max_total_time="$limit" -runs="$runs_opt" -seed=1 -dict="$root/tests/fuzz/ocpp.dict" \
         -max_len="$(max_len_of "$name")" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$art_dir/$name-" "$corpus" >"$log" 2>&1
     rc=$?
@@ -103,6 +106,8 @@ run_one() {
     return "$rc"
 }
 
+# -runs=-1 is libFuzzer's "no limit"; -max_total_time=0 likewise.
+if [ "$runs" -gt 0 ]; then limit=0 runs_opt=$runs; else limit=$seconds runs_opt=-1; fi
 names=()
 running=0
 while IFS=$'\t' read -r name bin; do
@@ -120,7 +125,8 @@ while IFS=$'\t' read -r name bin; do
 done <"$list"
 wait
 crashed=0
-echo "fuzz: ${seconds}s per target, seed 1, dictionary tests/fuzz/ocpp.dict"
+if [ "$runs" -gt 0 ]; then what="$runs executions"; else what="${seconds}s"; fi
+echo "fuzz: $what per target, seed 1, dictionary tests/fuzz/ocpp.dict"
 for n in "${names[@]}"; do
     cat "$work/$n.result"
     { [ -f "$work/$n.result" ] && ! grep -q CRASH "$work/$n.result"; } || crashed=$((crashed + 1))
