@@ -305,11 +305,11 @@ typedef struct {
 
 /** One Authorization Cache entry (private). */
 typedef struct {
+    int64_t expiry;                   /**< expiryDate, unix s; 0: none. */
+    uint32_t stamp;                   /**< Update order (eviction). */
     char tag[OCPP_ID_TAG_MAX + 1];    /**< "" = free slot. */
     char parent[OCPP_ID_TAG_MAX + 1]; /**< parentIdTag, "" if none. */
     uint8_t status;                   /**< ocpp_auth_status_t */
-    int64_t expiry;                   /**< expiryDate, unix s; 0: none. */
-    uint32_t stamp;                   /**< Update order (eviction). */
 } ocpp_auth_entry_t;
 
 /** The Authorization Cache (private; src/model/authcache.c). */
@@ -355,17 +355,35 @@ typedef struct {
     uint8_t n;
 } ocpp_aligned_reading_t;
 
-/** Per-connector state (private). */
+/** Per-connector state (private). Members ordered by alignment (no padding). */
 typedef struct {
+    /** Clock-aligned readings of the transaction (StopTxnAlignedData), oldest first. */
+    ocpp_aligned_reading_t
+        aligned[OCPP_CONFIG_STOP_ALIGNED_READINGS > 0 ? OCPP_CONFIG_STOP_ALIGNED_READINGS : 1];
+    int64_t changed_unix;    /**< Wall-clock time of the last status change (0: unknown). */
+    int64_t tx_start_unix;   /**< Transaction: its start time, */
+    int64_t meter_last_unix; /**<   time of meter_last. */
+    /* Status */
     ocpp_cp_status_t status;   /**< Current status. */
     ocpp_cp_error_t error;     /**< Current error code. */
     ocpp_cp_status_t reported; /**< Last status the CSMS confirmed. */
     ocpp_cp_error_t reported_error;
-    bool report_needed;                         /**< Status must be (re)sent. */
-    uint32_t changed_ms;                        /**< When status/error last changed. */
-    int64_t changed_unix;                       /**< Wall-clock time of that change (0: unknown). */
-    char info[OCPP_CONFIG_STATUS_INFO_MAX + 1]; /**< StatusNotification info. */
+    uint32_t changed_ms; /**< When status/error last changed. */
+    /* Authorization waiting for the plug (ConnectionTimeOut) */
+    uint32_t authorized_ms;
+    /* Transaction */
+    int32_t tx_id; /**< transactionId, -1 until known. */
+    int32_t meter_start;
+    int32_t meter_last;      /**< Last meter register reading persisted (Wh), */
+    uint32_t meter_saved_ms; /**<   and when it was persisted. */
+    uint32_t sample_ms;      /**< Last periodic sample. */
+    uint16_t tx_ref;         /**< Local reference of the transaction in the queue. */
+    char info[OCPP_CONFIG_STATUS_INFO_MAX + 1];         /**< StatusNotification info. */
     char vendor_error[OCPP_CONFIG_STATUS_INFO_MAX + 1]; /**< vendorErrorCode. */
+    char tag[OCPP_ID_TAG_MAX + 1];    /**< idTag of the authorization / transaction. */
+    char parent[OCPP_ID_TAG_MAX + 1]; /**< Its parentIdTag, "" if unknown. */
+    uint8_t n_aligned;
+    bool report_needed; /**< Status must be (re)sent. */
     /* Inputs */
     bool plugged;
     bool ev_ready;
@@ -374,28 +392,11 @@ typedef struct {
     bool sched_operative; /**<   to this value. */
     bool reserved;        /**< Reservation hook (Reservation profile later). */
     bool ev_disconnected; /**< Unplugged during a transaction that goes on. */
-    /* Authorization waiting for the plug (ConnectionTimeOut) */
-    bool authorized;
-    uint32_t authorized_ms;
-    /* Transaction */
-    bool tx;         /**< A transaction runs. */
-    bool tx_allowed; /**< Energy allowed (false after a non-Accepted StartTransaction.conf). */
-    bool finishing;  /**< Stopped, waiting for the user (unplug). */
-    bool permit_out; /**< Last value given to the permit callback. */
-    uint16_t tx_ref; /**< Local reference of the transaction in the queue. */
-    int32_t tx_id;   /**< transactionId, -1 until known. */
-    int32_t meter_start;
-    int64_t tx_start_unix;
-    int32_t meter_last;               /**< Last meter register reading persisted (Wh), */
-    int64_t meter_last_unix;          /**<   its time, */
-    uint32_t meter_saved_ms;          /**<   and when it was persisted. */
-    uint32_t sample_ms;               /**< Last periodic sample. */
-    char tag[OCPP_ID_TAG_MAX + 1];    /**< idTag of the authorization / transaction. */
-    char parent[OCPP_ID_TAG_MAX + 1]; /**< Its parentIdTag, "" if unknown. */
-    /** Clock-aligned readings of the transaction (StopTxnAlignedData), oldest first. */
-    ocpp_aligned_reading_t
-        aligned[OCPP_CONFIG_STOP_ALIGNED_READINGS > 0 ? OCPP_CONFIG_STOP_ALIGNED_READINGS : 1];
-    uint8_t n_aligned;
+    bool authorized;      /**< Authorized, waiting for the plug. */
+    bool tx;              /**< A transaction runs. */
+    bool tx_allowed;      /**< Energy allowed (false after a non-Accepted StartTransaction.conf). */
+    bool finishing;       /**< Stopped, waiting for the user (unplug). */
+    bool permit_out;      /**< Last value given to the permit callback. */
 } ocpp_cp_connector_t;
 
 /** What the one outstanding CALL is (private). */
@@ -418,73 +419,68 @@ typedef enum {
 } ocpp_cp_auth_purpose_t;
 
 /** The charge point context. Allocate it yourself; all fields are private. */
-/* Fields grouped by concern, not by size (about 40 bytes of padding on a
- * 64-bit host, less on 32-bit MCUs); packing it is tracked for the size work. */
-typedef struct { // NOLINT(clang-analyzer-optin.performance.Padding)
+/* Members ordered by alignment, then by concern (padding: a few bytes). */
+typedef struct {
+    ocpp_cp_connector_t conns[OCPP_CONFIG_MAX_CONNECTORS + 1]; /**< [0] = the charge point. */
+    ocpp_auth_cache_t cache;
+    int64_t clock_unix;   /**< Unix time at clock_ms (0: clock not set). */
+    int64_t aligned_last; /**< Last clock-aligned boundary sampled (unix s). */
+    uint64_t trig_status; /**< TriggerMessage: bit c: StatusNotification of connector c, */
+    uint64_t trig_meter;  /**<   bit c: MeterValues of connector c. */
     ocpp_cp_config_t config;
     ocpp_cp_ports_t ports;
     ocpp_cp_callbacks_t cb;
     ocpp_cfg_t cfg; /**< Configuration keys (OCPP 1.6 §9). */
+    ocpp_txq_t txq; /**< Transaction-related messages. */
     char *tx;       /**< Transmit buffer (caller's). */
     size_t tx_cap;
-    size_t tx_len;                 /**< Length of the message in tx (after the headroom). */
-    bool tx_busy;                  /**< tx holds a message being sent. */
-    char url[OCPP_CONFIG_URL_MAX]; /**< host NUL path NUL */
+    size_t tx_len; /**< Length of the message in tx (after the headroom). */
     ocpp_endpoint_t ep;
     ocpp_msg_open_t open;
     ocpp_cp_conn_t conn;
-    bool network_enabled;
-    bool reconnect_pending; /**< Reconnect once the current answer is sent. */
-    bool started;           /**< The first poll anchored the timers to its clock. */
-    bool transport_open;
     uint32_t conn_since_ms;   /**< When the current connection state began. */
     uint32_t backoff_ms;      /**< Current reconnect delay. */
     uint32_t retry_at_ms;     /**< Next connection attempt / boot retry. */
-    bool booted;              /**< Accepted at least once since init (no new Boot on reconnect). */
     uint32_t boot_retry_ms;   /**< Boot wait interval from the last answer. */
     uint32_t last_call_ms;    /**< When the last CALL was sent (heartbeat timer). */
     uint32_t call_fail_at_ms; /**< After a failed CALL, do not send before this. */
     uint32_t now_ms;
     /* Outstanding CALL (OCPP-J 1.6 §4.1.1: at most one) */
     ocpp_cp_call_t call;
-    uint8_t call_connector;       /**< StatusNotification: which connector, */
-    ocpp_cp_status_t call_status; /**<   with which status */
-    ocpp_cp_error_t call_error;   /**<   and error code. */
+    ocpp_cp_status_t call_status; /**< StatusNotification: with which status */
+    ocpp_cp_error_t call_error;   /**<   and error code (connector: call_connector). */
     uint32_t call_sent_ms;
-    char call_id[OCPP_MSG_ID_MAX + 1];
     uint32_t id_prefix;
     uint32_t id_counter;
-    /* Clock */
-    int64_t clock_unix; /**< Unix time at clock_ms (0: clock not set). */
     uint32_t clock_ms;
-    ocpp_cp_connector_t conns[OCPP_CONFIG_MAX_CONNECTORS + 1]; /**< [0] = the charge point. */
     /* Authorization in progress (one at a time) */
     ocpp_cp_auth_purpose_t auth;
-    bool auth_sent;
-    uint8_t auth_connector;
-    uint8_t floating; /**< A card presented for any connector while none was plugged
-                           in: its authorization moves to the first connector plugged
-                           in (0: none). */
-    char auth_tag[OCPP_ID_TAG_MAX + 1];
     ocpp_auth_status_t last_auth; /**< Outcome of the last authorization. */
-    ocpp_auth_cache_t cache;
-    /* Transaction-related messages */
-    ocpp_txq_t txq;
-    uint16_t next_ref;
-    uint32_t txq_retry_at_ms; /**< Head not before this (TransactionMessageRetryInterval). */
-    uint8_t txq_attempts;     /**< Failed attempts of the head. */
-    uint32_t store_errors;    /**< Failed writes of the persisted transaction state. */
+    uint32_t txq_retry_at_ms;     /**< Head not before this (TransactionMessageRetryInterval). */
+    uint32_t store_errors;        /**< Failed writes of the persisted transaction state. */
     /* Outgoing DataTransfer (one at a time) */
     const char *dt_vendor, *dt_message, *dt_data;
+    uint16_t next_ref;
+    char url[OCPP_CONFIG_URL_MAX]; /**< host NUL path NUL */
+    char call_id[OCPP_MSG_ID_MAX + 1];
+    char auth_tag[OCPP_ID_TAG_MAX + 1];
+    uint8_t call_connector; /**< StatusNotification: which connector. */
+    uint8_t auth_connector;
+    uint8_t floating;     /**< A card presented for any connector while none was plugged
+                               in: its authorization moves to the first connector plugged
+                               in (0: none). */
+    uint8_t txq_attempts; /**< Failed attempts of the head. */
+    bool tx_busy;         /**< tx holds a message being sent. */
+    bool network_enabled;
+    bool reconnect_pending; /**< Reconnect once the current answer is sent. */
+    bool started;           /**< The first poll anchored the timers to its clock. */
+    bool transport_open;
+    bool booted; /**< Accepted at least once since init (no new Boot on reconnect). */
+    bool auth_sent;
     bool dt_pending;
-    /* TriggerMessage */
-    bool trig_boot, trig_heartbeat;
-    uint64_t trig_status; /**< Bit c: StatusNotification of connector c. */
-    uint64_t trig_meter;  /**< Bit c: MeterValues of connector c. */
-    /* Reset */
+    bool trig_boot, trig_heartbeat; /**< TriggerMessage */
     bool reset_pending, reset_hard;
-    bool avail_dirty;     /**< Availability to persist. */
-    int64_t aligned_last; /**< Last clock-aligned boundary sampled (unix s). */
+    bool avail_dirty; /**< Availability to persist. */
 } ocpp_cp_t;
 
 /**
