@@ -302,7 +302,11 @@ static int rec_load(const ocpp_flash_store_t *s, uint32_t sector, uint32_t off, 
                !key_ok(h + REC_HDR, r->klen) || ((r->flags & F_TOMB) && r->len != 0u)) {
         return 0;
     }
-    if (r->len > ssize || off + rec_size(s, r->klen, r->len) > ssize) {
+    /* The store never writes a data record without room for a retire record
+       after it (make_room, copy_rec): one that ends later is foreign, and
+       compaction could not copy it to any sector. */
+    uint32_t tail = r->flags == F_RETIRE ? 0u : retire_size(s);
+    if (r->len > ssize || off + rec_size(s, r->klen, r->len) + tail > ssize) {
         return 0;
     }
     memcpy(r->key, h + REC_HDR, r->klen);
