@@ -98,12 +98,12 @@ typedef struct {
     size_t msg_len;      /**< Bytes of the current message in rx_buf. */
     uint64_t msg_total;  /**< Payload bytes of the current message so far. */
     ocpp_ws_utf8_t utf8; /**< UTF-8 state of the current text message. */
-    /* Control frames */
-    uint8_t ctl_rx[125];
-    uint8_t ctl_rx_len;
-    uint8_t ctl_tx[131]; /**< One queued control frame, masked. */
-    uint8_t ctl_tx_len;  /**< 0: none queued. */
-    uint8_t ctl_tx_off;  /**< Bytes of it already sent. */
+    /* Control frames: one buffer, either the payload of a ping/close being
+       received (at ctl[6..]) or our one queued control frame, masked. */
+    uint8_t ctl[131];
+    uint8_t ctl_rx_len; /**< Payload bytes of the received control frame. */
+    uint8_t ctl_tx_len; /**< 0: none queued. */
+    uint8_t ctl_tx_off; /**< Bytes of it already sent. */
     /* Data frame being sent */
     bool tx_busy;
     const char *tx_msg; /**< Arguments of the send in progress. */

@@ -84,7 +84,7 @@ bool ocpp_ws_ctl_can_queue(const ocpp_ws_t *ws, bool is_close)
     if (ws->ctl_tx_off != 0u) {
         return false; /* part of it is on the wire: finish it first */
     }
-    uint8_t op = (uint8_t)(ws->ctl_tx[0] & 0x0Fu);
+    uint8_t op = (uint8_t)(ws->ctl[0] & 0x0Fu);
     /* A newer pong replaces an unsent one (RFC 6455 §5.5.3); a close replaces
      * anything not yet started. */
     return op == OCPP_WS_OP_PONG || (is_close && op == OCPP_WS_OP_PING);
@@ -92,7 +92,7 @@ bool ocpp_ws_ctl_can_queue(const ocpp_ws_t *ws, bool is_close)
 
 void ocpp_ws_ctl_queue(ocpp_ws_t *ws, uint8_t opcode, const uint8_t *payload, size_t len)
 {
-    uint8_t *f = ws->ctl_tx;
+    uint8_t *f = ws->ctl; /* payload may be ws->ctl + 6 itself: masked in place */
     f[0] = (uint8_t)(0x80u | opcode);
     f[1] = (uint8_t)(0x80u | len); /* len <= 125 */
     put_mask(ws, f + 2);
@@ -112,7 +112,7 @@ void ocpp_ws_ctl_queue_close(ocpp_ws_t *ws, uint16_t code)
 ocpp_status_t ocpp_ws_ctl_flush(ocpp_ws_t *ws)
 {
     while (ws->ctl_tx_len > 0u && !ws->tx_busy) {
-        int32_t r = ocpp_ws_net_send(ws, ws->ctl_tx + ws->ctl_tx_off,
+        int32_t r = ocpp_ws_net_send(ws, ws->ctl + ws->ctl_tx_off,
                                      (size_t)(ws->ctl_tx_len - ws->ctl_tx_off));
         if (r <= 0) {
             return r < 0 ? (ocpp_status_t)r : OCPP_PENDING;

@@ -136,13 +136,39 @@ static ocpp_status_t read_header(ocpp_ws_t *ws)
 
 /* ---- Payload --------------------------------------------------------------- */
 
+/*
+ * The payload of a ping or close goes to ctl[6..], where its answer is built
+ * in place; so our own queued control frame must be out first (or be one
+ * that the answer may replace, see ocpp_ws_ctl_can_queue). A pong's payload
+ * is not needed (§5.5.3): it is read into hdr, free during the payload, and
+ * dropped.
+ */
 static ocpp_status_t read_control(ocpp_ws_t *ws)
 {
-    int32_t r = pull(ws, ws->ctl_rx + ws->ctl_rx_len, (size_t)ws->frame_left);
+    uint8_t *dst = ws->hdr;
+    size_t want = (size_t)ws->frame_left;
+    if (ws->opcode != OCPP_WS_OP_PONG) {
+        if (ws->ctl_tx_len != 0u) {
+            if (ocpp_ws_ctl_can_queue(ws, ws->opcode == OCPP_WS_OP_CLOSE)) {
+                ws->ctl_tx_len = 0; /* replaced by the answer to this frame */
+            } else {
+                ocpp_status_t st = ocpp_ws_ctl_flush(ws);
+                if (st != OCPP_OK) {
+                    return st < 0 ? ocpp_ws_fail(ws, 0, st) : OCPP_PENDING;
+                }
+            }
+        }
+        dst = ws->ctl + 6u + ws->ctl_rx_len;
+    } else if (want > sizeof ws->hdr) {
+        want = sizeof ws->hdr;
+    }
+    int32_t r = pull(ws, dst, want);
     if (r <= 0) {
         return pull_status(ws, r);
     }
-    ws->ctl_rx_len = (uint8_t)(ws->ctl_rx_len + r);
+    if (ws->opcode != OCPP_WS_OP_PONG) {
+        ws->ctl_rx_len = (uint8_t)(ws->ctl_rx_len + r);
+    }
     ws->frame_left -= (uint64_t)r;
     return OCPP_WS_CONTINUE;
 }
@@ -205,12 +231,12 @@ static ocpp_status_t handle_close(ocpp_ws_t *ws)
     }
     if (ws->ctl_rx_len >= 2u) {
         ocpp_ws_utf8_t u;
-        code = (uint16_t)((ws->ctl_rx[0] << 8) | ws->ctl_rx[1]);
+        code = (uint16_t)((ws->ctl[6] << 8) | ws->ctl[7]);
         if (!close_code_ok(code)) {
             return protocol_error(ws);
         }
         ocpp_utf8_init(&u);
-        if (!ocpp_utf8_feed(&u, ws->ctl_rx + 2, ws->ctl_rx_len - 2u) || !ocpp_utf8_complete(&u)) {
+        if (!ocpp_utf8_feed(&u, ws->ctl + 8, ws->ctl_rx_len - 2u) || !ocpp_utf8_complete(&u)) {
             return ocpp_ws_fail(ws, WS_CLOSE_BAD_DATA, OCPP_ERR_PROTOCOL);
         }
     }
@@ -229,7 +255,7 @@ static ocpp_status_t handle_control(ocpp_ws_t *ws)
             return OCPP_PENDING; /* retried once our last control frame is out */
         }
         /* §5.5.2: answer with a pong carrying the same application data */
-        ocpp_ws_ctl_queue(ws, OCPP_WS_OP_PONG, ws->ctl_rx, ws->ctl_rx_len);
+        ocpp_ws_ctl_queue(ws, OCPP_WS_OP_PONG, ws->ctl + 6, ws->ctl_rx_len);
         ocpp_status_t st = ocpp_ws_ctl_flush(ws);
         return st < 0 ? ocpp_ws_fail(ws, 0, st) : OCPP_WS_CONTINUE;
     }
@@ -302,8 +328,9 @@ static ocpp_status_t ping_tick(ocpp_ws_t *ws, uint32_t now_ms)
     if (ws->ping_outstanding) {
         return ocpp_ws_fail(ws, 0, OCPP_ERR_TIMEOUT); /* no pong for a whole period */
     }
-    if (ws->ctl_tx_len != 0u || (ws->in_payload && ws->frame_left == 0u)) {
-        return OCPP_OK; /* a control frame is queued or waiting: ping later */
+    if (ws->ctl_tx_len != 0u ||
+        (ws->in_payload && (ws->opcode & 0x8u) != 0u && ws->opcode != OCPP_WS_OP_PONG)) {
+        return OCPP_OK; /* a control frame is queued, or one is in ctl: ping later */
     }
     ocpp_ws_ctl_queue(ws, OCPP_WS_OP_PING, NULL, 0);
     ws->ping_outstanding = true;

@@ -1492,6 +1492,38 @@ static void test_pong_not_interleaved(void **state)
 /* RFC 6455 §5.5.2: every ping gets its pong even under back-pressure; a pong
  * partly on the wire is finished first (frames never interleave), and our
  * keep-alive ping waits while a control frame is queued. */
+/* RFC 6455 §5.5.3: an unsolicited pong is ignored. Its payload (up to 125
+ * bytes) is read and dropped without the control buffer, so it is read even
+ * while our own pong is half sent, and the message after it is intact. */
+static void test_long_pong_dropped(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(1024);
+    fx_open(f);
+    uint8_t big[125];
+    for (int i = 0; i < 125; i++) {
+        big[i] = (uint8_t)('a' + i % 26);
+    }
+    f->net.send_budget = 3;
+    push_frame(&f->net, 0x89, "P", 1);
+    push_frame(&f->net, 0x8A, (const char *)big, sizeof big);
+    push_frame(&f->net, 0x81, "[2]", 3);
+    const char *m;
+    size_t n;
+    assert_int_equal(fx_recv(f, 0, &m, &n), OCPP_OK);
+    assert_int_equal(n, 3);
+    assert_memory_equal(m, "[2]", 3);
+    f->net.send_budget = SIZE_MAX;
+    assert_int_equal(fx_recv(f, 1, &m, &n), OCPP_PENDING);
+    uint8_t b0, pl[125];
+    assert_true(next_sent(&f->net, &b0, pl, sizeof pl, &n));
+    assert_int_equal(b0, 0x8A);
+    assert_int_equal(n, 1);
+    assert_int_equal(pl[0], 'P');
+    assert_false(next_sent(&f->net, &b0, pl, sizeof pl, &n));
+    fx_free(f);
+}
+
 static void test_control_backpressure(void **state)
 {
     (void)state;
@@ -1505,7 +1537,9 @@ static void test_control_backpressure(void **state)
     push_frame(&f->net, 0x89, "A", 1);
     push_frame(&f->net, 0x89, "B", 1);
     assert_int_equal(fx_recv(f, 10, &m, &n), OCPP_PENDING);
-    assert_int_equal(f->net.in_pos, f->net.in_len); /* B read, its pong waits */
+    /* A's pong is half sent: B's header is read, its payload waits in the
+       socket (one control buffer holds A's pong, then B's data and pong). */
+    assert_int_equal(f->net.in_pos, f->net.in_len - 1u);
     f->net.send_budget = 0;
     assert_int_equal(fx_recv(f, 1000, &m, &n), OCPP_PENDING); /* ping due, deferred */
     f->net.send_budget = SIZE_MAX;
@@ -1737,6 +1771,7 @@ int main(void)
         cmocka_unit_test(test_hard_cap_1009),
         cmocka_unit_test(test_partial_sends),
         cmocka_unit_test(test_pong_not_interleaved),
+        cmocka_unit_test(test_long_pong_dropped),
         cmocka_unit_test(test_control_backpressure),
         cmocka_unit_test(test_ping_timer_and_timeout),
         cmocka_unit_test(test_client_close_and_reopen),
