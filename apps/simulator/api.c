@@ -182,6 +182,18 @@ static void write_station(ocpp_jw_t *w, const sim_station_t *s)
         write_connector(w, s, c);
     }
     ocpp_jw_arr_close(w);
+    ocpp_cp_queue_info_t q;
+    if (ocpp_cp_queue_info(&s->cp, &q) == OCPP_OK) {
+        ocpp_jw_key(w, "queue");
+        ocpp_jw_obj_open(w);
+        ocpp_jw_kv_int(w, "entries", (int64_t)q.entries);
+        ocpp_jw_kv_int(w, "usedBytes", (int64_t)q.used_bytes);
+        ocpp_jw_kv_int(w, "capacityBytes", (int64_t)q.capacity_bytes);
+        ocpp_jw_kv_int(w, "thinned", (int64_t)q.thinned);
+        ocpp_jw_kv_int(w, "lost", (int64_t)q.lost);
+        ocpp_jw_kv_int(w, "storeErrors", (int64_t)q.store_errors);
+        ocpp_jw_obj_close(w);
+    }
     const evse_dt_t *dt = evse_data_transfer_last(&s->evse);
     if (dt->state != EVSE_DT_IDLE) {
         ocpp_jw_key(w, "dataTransfer");

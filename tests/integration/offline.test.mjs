@@ -49,6 +49,12 @@ test('OCPP 1.6 §3.7: a whole session offline (card, plug, charge, stop, unplug)
     await simPost(sim, '/api/connectors/1/unplug');
     await sim.waitState(connStatus(1, 'Available'), { what: 'Available offline' });
     assert.equal(csms.messages(isTxCall(id), cut).length, 0, 'nothing transaction-related while offline');
+    // The queue as /api/state shows it (ocpp_cp_queue_info): Start, the MeterValues, Stop.
+    const held = (await sim.api('GET', '/api/state')).json.queue;
+    assert.ok(held.entries >= 4, `queued while offline: ${JSON.stringify(held)}`);
+    assert.ok(held.usedBytes > 0 && held.usedBytes <= held.capacityBytes, JSON.stringify(held));
+    assert.equal(held.lost, 0);
+    assert.equal(held.storeErrors, 0);
 
     // Restore.
     const back = csms.mark();
@@ -106,6 +112,10 @@ test('OCPP 1.6 §3.7: a whole session offline (card, plug, charge, stop, unplug)
         }
     }
     assert.equal((await answerOf(csms, stop)).type, 'CALLRESULT');
+    // Delivered: the queue is empty again.
+    const drained = await sim.waitState((s) => s.queue.entries === 0, { what: 'queue drained' });
+    assert.equal(drained.queue.usedBytes, 0);
+    assert.equal(drained.queue.lost, 0);
 });
 
 test('OCPP 1.6 §3.7.1: StopTransaction answered with CALLERROR twice, then accepted: three deliveries, waiting RetryInterval x n before attempt n+1', { skip: needSim }, async (t) => {
