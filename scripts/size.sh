@@ -2,9 +2,13 @@
 # Size report: builds bench/size/firmware.c for each cross target
 # (cmake/toolchains/<target>.cmake) with -Os --gc-sections, parses the linker
 # map and prints flash (.text+.rodata) and RAM (.data+.bss) per library module,
-# plus sizeof(ocpp_cp_t) and the worst-case stack of ocpp_cp_poll/ocpp_cp_init
-# (scripts/stack.sh). Also checks that every public function of the
-# library is kept in the firmware, and runs the nm gate with the target's nm.
+# plus sizeof(ocpp_cp_t) (1 and 2 connectors), ocpp_ws_t, evse_t, the RAM of a
+# charge point with its buffers and the worst-case stack of
+# ocpp_cp_poll/ocpp_cp_init (scripts/stack.sh); the library total with every
+# optional profile compiled out (Core only); the application firmware
+# (bench/size/firmware_app.c: library, app/, rest, RAM); and issue #7's
+# targets. Also checks that every public function of the library is kept in
+# the firmware, and runs the nm gate with the target's nm.
 #
 # Usage: scripts/size.sh [--write-docs] [--no-build] [--targets "t1 t2"]
 #   --write-docs  also write the table to docs/size.md
@@ -40,8 +44,14 @@ parse_map() {
             sub(/\/[^\/]*$/, "", m)
             return "src/" m
         }
+        if ((p = index(f, "/ocpp-size-core.dir/__/__/src/")) > 0) {
+            m = substr(f, p + 30) # the Core-only build of the library
+            sub(/\/[^\/]*$/, "", m)
+            return "src/" m
+        }
+        if (f ~ /ocpp-size-app\.dir\/__\/__\/app\//) return "app"
         if (f ~ /xtensa-lx106-libgcc/) return "(runtime)"
-        if (f ~ /ocpp-size-fw\.dir\//) return "(firmware)"
+        if (f ~ /ocpp-size-(fw|fw-core|app)\.dir\//) return "(firmware)"
         if (f ~ /libgcc\.a/) return "(libgcc)"
         if (f ~ /lib(c|c_nano|g|g_nano|nosys|m)\.a/) return "(libc)"
         if (f ~ /crt[^\/]*\.o$/) return "(startup)"
@@ -144,7 +154,32 @@ for t in $targets; do
         probe=$(sed -n 's/^probe_ws=//p' "$info")
         ws_size=$(probe_size "$nm" "$probe" ocpp_size_probe_ws)
     fi
-    : "${cp_size:=n/a}" "${ws_size:=n/a}" "${conns:=2}"
+    # One connector (OCPP_CONFIG_MAX_CONNECTORS=1) and the application's context.
+    cp1_size="n/a" evse_size="n/a" evse1_size="n/a"
+    if cmake --build "$dir" --target ocpp-size-probe-cp1 ocpp-size-probe-app >"$tmp/probe.log" 2>&1; then
+        for o in $(sed -n 's/^probe_cp1=//p' "$info" | tr ';' ' '); do
+            v=$(probe_size "$nm" "$o" ocpp_size_probe_cp)
+            [ -n "$v" ] && cp1_size=$v
+            v=$(probe_size "$nm" "$o" ocpp_size_probe_evse)
+            [ -n "$v" ] && evse1_size=$v
+        done
+        evse_size=$(probe_size "$nm" "$(sed -n 's/^probe_app=//p' "$info")" ocpp_size_probe_evse)
+    fi
+    : "${cp_size:=n/a}" "${ws_size:=n/a}" "${conns:=2}" "${evse_size:=n/a}"
+    # Core only (every optional profile compiled out) and the application firmware.
+    core_flash="n/a" app_lib="n/a" app_app="n/a" app_rest="n/a" app_ram="n/a"
+    map_core=$(sed -n 's/^map_core=//p' "$info")
+    map_app=$(sed -n 's/^map_app=//p' "$info")
+    if [ -f "$map_core" ]; then
+        core_flash=$(parse_map "$map_core" | awk -F'\t' '$1 ~ /^src/ { f += $2 } END { print f + 0 }')
+    fi
+    if [ -f "$map_app" ]; then
+        read -r app_lib app_app app_rest app_ram < <(parse_map "$map_app" | awk -F'\t' '
+            $1 ~ /^src/ { l += $2 } $1 == "app" { a += $2 } $1 !~ /^src/ && $1 != "app" { r += $2 }
+            { ram += $3 } END { print l + 0, a + 0, r + 0, ram + 0 }')
+    fi
+    # Zero heap: no allocator referenced by any library object.
+    heap_refs=$("$nm" -u "$lib" 2>/dev/null | grep -cE '^ +U (malloc|calloc|realloc|free|_malloc_r|_free_r)$' || true)
     # Worst-case stack (scripts/stack.sh over the .ci call graphs).
     st_poll="n/a" st_init="n/a" st_deep="n/a"
     ci=$(sed -n 's/^ci_dirs=//p' "$info")
@@ -156,8 +191,9 @@ for t in $targets; do
         [ -f "$tmp/stack-notes" ] || grep '^note' "$tmp/$t.stack" | cut -f2- >"$tmp/stack-notes"
         [ -f "$tmp/stack-paths" ] || grep '^entry' "$tmp/$t.stack" | awk -F'\t' -v t="$t" '{ print t ": " $2 ": " $5 }' >"$tmp/stack-paths"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$cp_size" "$ws_size" "$conns" "${st_poll:-n/a}" "${st_init:-n/a}" \
-        "${st_deep:-n/a}" >"$tmp/$t.probe"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cp_size" "$ws_size" "$conns" \
+        "${st_poll:-n/a}" "${st_init:-n/a}" "${st_deep:-n/a}" "$cp1_size" "$evse_size" "$evse1_size" \
+        "$core_flash" "$app_lib" "$app_app" "$app_rest" "$app_ram" "$heap_refs" >"$tmp/$t.probe"
     ok_targets="$ok_targets $t"
 done
 
@@ -178,7 +214,15 @@ render() { # $1 = text | md
             }
             close(f)
             f = dir "/" T[i] ".probe"
-            if ((getline line < f) > 0) { split(line, a, "\t"); cps[T[i]] = a[1]; wss[T[i]] = a[2]; nc[T[i]] = a[3]; sp[T[i]] = a[4]; si[T[i]] = a[5]; sd[T[i]] = a[6] }
+            if ((getline line < f) > 0) {
+                split(line, a, "\t"); cps[T[i]] = a[1]; wss[T[i]] = a[2]; nc[T[i]] = a[3]; sp[T[i]] = a[4]; si[T[i]] = a[5]; sd[T[i]] = a[6]
+                cp1[T[i]] = a[7]; ev2[T[i]] = a[8]; ev1[T[i]] = a[9]; core[T[i]] = a[10]
+                alib[T[i]] = a[11]; aapp[T[i]] = a[12]; arest[T[i]] = a[13]; aram[T[i]] = a[14]; heap[T[i]] = a[15]
+                # RAM of a charge point: library .data+.bss, its contexts, the 4 KiB
+                # receive (WebSocket) and 2 KiB send buffers.
+                ram2[T[i]] = (a[1] ~ /^[0-9]+$/ && a[2] ~ /^[0-9]+$/) ? a[1] + a[2] + 6144 : "n/a"
+                ram1[T[i]] = (a[7] ~ /^[0-9]+$/ && a[2] ~ /^[0-9]+$/) ? a[7] + a[2] + 6144 : "n/a"
+            }
             close(f)
         }
         # library modules first (sorted by the shell), then the rest
@@ -205,11 +249,48 @@ render() { # $1 = text | md
             s = "|---|"
             for (i = 1; i <= nt; i++) { l = l " " T[i] " |"; s = s "---:|" }
             print l; print s
+            l = "| `sizeof(ocpp_cp_t)`, 1 connector |"
+            for (i = 1; i <= nt; i++) l = l " " cp1[T[i]] " |"
+            print l
             l = "| `sizeof(ocpp_cp_t)`, " nc[T[1]] " connectors |"
             for (i = 1; i <= nt; i++) l = l " " cps[T[i]] " |"
             print l
             l = "| `sizeof(ocpp_ws_t)` |"
             for (i = 1; i <= nt; i++) l = l " " wss[T[i]] " |"
+            print l
+            l = "| `sizeof(evse_t)` (application), 1 connector |"
+            for (i = 1; i <= nt; i++) l = l " " ev1[T[i]] " |"
+            print l
+            l = "| `sizeof(evse_t)` (application), " nc[T[1]] " connectors |"
+            for (i = 1; i <= nt; i++) l = l " " ev2[T[i]] " |"
+            print l
+            l = "| **RAM of a charge point, 1 connector** (0 + `ocpp_cp_t` + `ocpp_ws_t` + 4096 + 2048) |"
+            for (i = 1; i <= nt; i++) l = l " **" ram1[T[i]] "** |"
+            print l
+            l = "| **RAM of a charge point, " nc[T[1]] " connectors** (the same) |"
+            for (i = 1; i <= nt; i++) l = l " **" ram2[T[i]] "** |"
+            print l
+            print ""
+            l = "| build (flash, bytes) |"; s = "|---|"
+            for (i = 1; i <= nt; i++) { l = l " " T[i] " |"; s = s "---:|" }
+            print l; print s
+            l = "| library, every 1.6 profile compiled in (the table above) |"
+            for (i = 1; i <= nt; i++) l = l " " (tf[T[i]] + 0) " |"
+            print l
+            l = "| library, Core only (`OCPP_CONFIG_PROFILE_*=0`) |"
+            for (i = 1; i <= nt; i++) l = l " " core[T[i]] " |"
+            print l
+            l = "| application firmware: library |"
+            for (i = 1; i <= nt; i++) l = l " " alib[T[i]] " |"
+            print l
+            l = "| application firmware: EVSE application (`app/`) |"
+            for (i = 1; i <= nt; i++) l = l " " aapp[T[i]] " |"
+            print l
+            l = "| application firmware: the rest (libc, startup, board, loopback CSMS) |"
+            for (i = 1; i <= nt; i++) l = l " " arest[T[i]] " |"
+            print l
+            l = "| application firmware: RAM (`.data` + `.bss`, all of it: contexts, buffers, libc) |"
+            for (i = 1; i <= nt; i++) l = l " " aram[T[i]] " |"
             print l
             print ""
             l = "| worst-case stack, bytes (direct calls only) |"; s = "|---|"
@@ -236,8 +317,29 @@ render() { # $1 = text | md
             printf "%-22s", "sizeof ocpp_cp_t, " nc[T[1]] " cn"
             for (i = 1; i <= nt; i++) printf " %17s", cps[T[i]]
             printf "\n"
+            printf "%-22s", "sizeof ocpp_cp_t, 1 cn"
+            for (i = 1; i <= nt; i++) printf " %17s", cp1[T[i]]
+            printf "\n"
             printf "%-22s", "sizeof ocpp_ws_t"
             for (i = 1; i <= nt; i++) printf " %17s", wss[T[i]]
+            printf "\n"
+            printf "%-22s", "sizeof evse_t, " nc[T[1]] " cn"
+            for (i = 1; i <= nt; i++) printf " %17s", ev2[T[i]]
+            printf "\n"
+            printf "%-22s", "RAM of a CP, " nc[T[1]] " cn"
+            for (i = 1; i <= nt; i++) printf " %17s", ram2[T[i]]
+            printf "\n"
+            printf "%-22s", "RAM of a CP, 1 cn"
+            for (i = 1; i <= nt; i++) printf " %17s", ram1[T[i]]
+            printf "\n"
+            printf "%-22s", "library, Core only"
+            for (i = 1; i <= nt; i++) printf " %17s", core[T[i]]
+            printf "\n"
+            printf "%-22s", "app fw: lib/app/rest"
+            for (i = 1; i <= nt; i++) printf " %17s", alib[T[i]] "/" aapp[T[i]] "/" arest[T[i]]
+            printf "\n"
+            printf "%-22s", "app fw: RAM"
+            for (i = 1; i <= nt; i++) printf " %17s", aram[T[i]]
             printf "\n"
             printf "%-22s", "stack cp_poll (direct)"
             for (i = 1; i <= nt; i++) printf " %17s", sp[T[i]]
@@ -249,10 +351,38 @@ render() { # $1 = text | md
     }' /dev/null
 }
 
+# Issue #7's targets, on the first target built (Cortex-M4F by default).
+targets_report() { # $1 = text | md
+    local t first=${ok_targets# }
+    first=${first%% *}
+    t=$first
+    awk -F'\t' -v fmt="$1" -v t="$t" -v tsv="$tmp/$t.tsv" '
+    BEGIN {
+        while ((getline line < tsv) > 0) { split(line, a, "\t"); if (a[1] ~ /^src/) { fl += a[2]; ram += a[3] } }
+    }
+    {
+        cp2 = $1; ws = $2; poll = $4; sub(/ .*/, "", poll); heap = $15
+        ram2 = (cp2 ~ /^[0-9]+$/ && ws ~ /^[0-9]+$/) ? ram + cp2 + ws + 6144 : "n/a"
+        n = 0
+        row[++n] = "library flash, every 1.6 profile|<= 40 KiB (40960)|" fl "|" (fl <= 40960 ? "met" : "NOT met (+" fl - 40960 ")")
+        row[++n] = "RAM of a 2-connector charge point, 4 KiB receive + 2 KiB send buffers included|<= 8 KiB (8192)|" ram2 "|" (ram2 != "n/a" && ram2 <= 8192 ? "met" : "NOT met (+" ram2 - 8192 ")")
+        row[++n] = "heap|0|" (heap == 0 ? "0 (no allocator referenced)" : heap " allocator references") "|" (heap == 0 ? "met" : "NOT met")
+        row[++n] = "worst-case stack (ocpp_cp_poll, library code)|<= 2 KiB (2048)|" poll "|" (poll ~ /^[0-9]+$/ && poll <= 2048 ? "met" : "NOT met")
+        if (fmt == "md") {
+            print "| target (" t ", -Os) | required | measured, bytes | |"
+            print "|---|---:|---:|---|"
+            for (i = 1; i <= n; i++) { split(row[i], c, "|"); print "| " c[1] " | " c[2] " | " c[3] " | " c[4] " |" }
+        } else {
+            for (i = 1; i <= n; i++) { split(row[i], c, "|"); printf "target %-40.40s %-18s %8s  %s\n", c[1], c[2], c[3], c[4] }
+        }
+    }' "$tmp/$t.probe"
+}
+
 if [ -n "$ok_targets" ]; then
     echo
     echo "Size of the ocpp-c library per module (bench/size/firmware.c, -Os, --gc-sections):"
     render text
+    targets_report text
     if [ -f "$tmp/stack-notes" ]; then
         echo "stack: bytes with indirect calls bounded (direct calls only); scripts/stack.sh for the paths"
         sed 's/^/stack note: /' "$tmp/stack-notes"
@@ -271,6 +401,12 @@ if [ -n "$ok_targets" ]; then
             echo "Library commit: \`$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)\`."
             echo
             render md
+            echo
+            echo "## Targets (issue #7)"
+            echo
+            targets_report md
+            echo
+            cat "$root/bench/size/targets.md"
             if [ -f "$tmp/stack-notes" ]; then
                 echo
                 echo "Stack: computed by \`scripts/stack.sh\` from gcc's \`-fstack-usage -fcallgraph-info=su\`"
