@@ -328,6 +328,9 @@ static void connection_lost(ocpp_cp_t *cp, ocpp_status_t why)
         ocpp_v16_on_call_failed(cp, why);
         cp->call = OCPP_CP_CALL_NONE;
     }
+    /* The wait after a failed CALL is for a peer that answered badly or not at
+     * all; a new connection may send at once (it has its own back-off). */
+    cp->call_fail_at_ms = cp->now_ms;
     /* Jitter: wait between 1/2 and 1 of the back-off, so that many charge
      * points cut off together do not come back in lockstep. */
     uint32_t half = cp->backoff_ms / 2u;

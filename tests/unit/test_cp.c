@@ -311,6 +311,34 @@ static void test_reconnect_without_new_boot(void **s)
     assert_non_null(strstr(last(x), "\"status\":\"Faulted\""));
 }
 
+/* A StatusNotification on the wire when the connection drops has no answer
+ * and no error: it is sent again as soon as the new connection is up (OCPP
+ * 1.6 §4.9 the CSMS must learn the status), not after the wait that follows a
+ * failed CALL on a working connection; nor does it hold back other messages. */
+static void test_status_in_flight_resent_after_reconnect(void **s)
+{
+    (void)s;
+    fx_t *x = fx_new();
+    boot_accepted(x);
+    int n = x->f.n_sent;
+    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_GROUND_FAILURE, NULL, NULL), OCPP_OK);
+    step(x, 0);
+    assert_int_equal(x->f.n_sent, n + 1);
+    assert_true(sent_action(last(x), "StatusNotification"));
+    x->f.recv_error = OCPP_ERR_CLOSED; /* lost with its answer */
+    step(x, 0);
+    assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_OFFLINE);
+    uint32_t waited = 0;
+    while (x->f.n_sent == n + 1) {
+        step(x, 100);
+        waited += 100;
+        assert_true(waited <= 1100); /* back-off (<= 1 s) + one poll */
+    }
+    assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_ACCEPTED);
+    assert_true(sent_action(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"errorCode\":\"GroundFailure\""));
+}
+
 /* Exponential back-off with jitter: each wait lies in [b/2, b], b doubling
  * from backoff_min_ms up to backoff_max_ms. */
 static void test_backoff_doubles_with_jitter(void **s)
@@ -580,6 +608,7 @@ int main(void)
         cmocka_unit_test(test_boot_pending_answers_calls_and_retries),
         cmocka_unit_test(test_boot_rejected_is_silent_until_interval),
         cmocka_unit_test(test_reconnect_without_new_boot),
+        cmocka_unit_test(test_status_in_flight_resent_after_reconnect),
         cmocka_unit_test(test_backoff_doubles_with_jitter),
         cmocka_unit_test(test_minimum_status_duration),
         cmocka_unit_test(test_call_timeout_and_single_outstanding),
