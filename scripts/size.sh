@@ -201,6 +201,16 @@ done
 render() { # $1 = text | md
     local fmt=$1 t
     awk -F'\t' -v fmt="$fmt" -v targets="$ok_targets" -v dir="$tmp" '
+    function mdrow(label, A, em,   i, l) {
+        l = "| " label " |"
+        for (i = 1; i <= nt; i++) l = l " " em A[T[i]] em " |"
+        print l
+    }
+    function txtrow(label, A,   i) {
+        printf "%-22s", label
+        for (i = 1; i <= nt; i++) printf " %17s", A[T[i]]
+        printf "\n"
+    }
     BEGIN {
         nt = split(targets, T, " ")
         for (i = 1; i <= nt; i++) {
@@ -249,27 +259,13 @@ render() { # $1 = text | md
             s = "|---|"
             for (i = 1; i <= nt; i++) { l = l " " T[i] " |"; s = s "---:|" }
             print l; print s
-            l = "| `sizeof(ocpp_cp_t)`, 1 connector |"
-            for (i = 1; i <= nt; i++) l = l " " cp1[T[i]] " |"
-            print l
-            l = "| `sizeof(ocpp_cp_t)`, " nc[T[1]] " connectors |"
-            for (i = 1; i <= nt; i++) l = l " " cps[T[i]] " |"
-            print l
-            l = "| `sizeof(ocpp_ws_t)` |"
-            for (i = 1; i <= nt; i++) l = l " " wss[T[i]] " |"
-            print l
-            l = "| `sizeof(evse_t)` (application), 1 connector |"
-            for (i = 1; i <= nt; i++) l = l " " ev1[T[i]] " |"
-            print l
-            l = "| `sizeof(evse_t)` (application), " nc[T[1]] " connectors |"
-            for (i = 1; i <= nt; i++) l = l " " ev2[T[i]] " |"
-            print l
-            l = "| **RAM of a charge point, 1 connector** (0 + `ocpp_cp_t` + `ocpp_ws_t` + 4096 + 2048) |"
-            for (i = 1; i <= nt; i++) l = l " **" ram1[T[i]] "** |"
-            print l
-            l = "| **RAM of a charge point, " nc[T[1]] " connectors** (the same) |"
-            for (i = 1; i <= nt; i++) l = l " **" ram2[T[i]] "** |"
-            print l
+            mdrow("`sizeof(ocpp_cp_t)`, 1 connector", cp1)
+            mdrow("`sizeof(ocpp_cp_t)`, " nc[T[1]] " connectors", cps)
+            mdrow("`sizeof(ocpp_ws_t)`", wss)
+            mdrow("`sizeof(evse_t)` (application), 1 connector", ev1)
+            mdrow("`sizeof(evse_t)` (application), " nc[T[1]] " connectors", ev2)
+            mdrow("**RAM of a charge point, 1 connector** (0 + `ocpp_cp_t` + `ocpp_ws_t` + 4096 + 2048)", ram1, "**")
+            mdrow("**RAM of a charge point, " nc[T[1]] " connectors** (the same)", ram2, "**")
             print ""
             l = "| build (flash, bytes) |"; s = "|---|"
             for (i = 1; i <= nt; i++) { l = l " " T[i] " |"; s = s "---:|" }
@@ -277,21 +273,11 @@ render() { # $1 = text | md
             l = "| library, every 1.6 profile compiled in (the table above) |"
             for (i = 1; i <= nt; i++) l = l " " (tf[T[i]] + 0) " |"
             print l
-            l = "| library, Core only (`OCPP_CONFIG_PROFILE_*=0`) |"
-            for (i = 1; i <= nt; i++) l = l " " core[T[i]] " |"
-            print l
-            l = "| application firmware: library |"
-            for (i = 1; i <= nt; i++) l = l " " alib[T[i]] " |"
-            print l
-            l = "| application firmware: EVSE application (`app/`) |"
-            for (i = 1; i <= nt; i++) l = l " " aapp[T[i]] " |"
-            print l
-            l = "| application firmware: the rest (libc, startup, board, loopback CSMS) |"
-            for (i = 1; i <= nt; i++) l = l " " arest[T[i]] " |"
-            print l
-            l = "| application firmware: RAM (`.data` + `.bss`, all of it: contexts, buffers, libc) |"
-            for (i = 1; i <= nt; i++) l = l " " aram[T[i]] " |"
-            print l
+            mdrow("library, Core only (`OCPP_CONFIG_PROFILE_*=0`)", core)
+            mdrow("application firmware: library", alib)
+            mdrow("application firmware: EVSE application (`app/`)", aapp)
+            mdrow("application firmware: the rest (libc, startup, board, loopback CSMS)", arest)
+            mdrow("application firmware: RAM (`.data` + `.bss`, all of it: contexts, buffers, libc)", aram)
             print ""
             l = "| worst-case stack, bytes (direct calls only) |"; s = "|---|"
             for (i = 1; i <= nt; i++) { l = l " " T[i] " |"; s = s "---:|" }
@@ -314,39 +300,19 @@ render() { # $1 = text | md
             printf "%-22s", "(libc+rt+fw, excl.)"
             for (i = 1; i <= nt; i++) printf " %17s", (of[T[i]] + 0) " / " (or_[T[i]] + 0)
             printf "\n"
-            printf "%-22s", "sizeof ocpp_cp_t, " nc[T[1]] " cn"
-            for (i = 1; i <= nt; i++) printf " %17s", cps[T[i]]
-            printf "\n"
-            printf "%-22s", "sizeof ocpp_cp_t, 1 cn"
-            for (i = 1; i <= nt; i++) printf " %17s", cp1[T[i]]
-            printf "\n"
-            printf "%-22s", "sizeof ocpp_ws_t"
-            for (i = 1; i <= nt; i++) printf " %17s", wss[T[i]]
-            printf "\n"
-            printf "%-22s", "sizeof evse_t, " nc[T[1]] " cn"
-            for (i = 1; i <= nt; i++) printf " %17s", ev2[T[i]]
-            printf "\n"
-            printf "%-22s", "RAM of a CP, " nc[T[1]] " cn"
-            for (i = 1; i <= nt; i++) printf " %17s", ram2[T[i]]
-            printf "\n"
-            printf "%-22s", "RAM of a CP, 1 cn"
-            for (i = 1; i <= nt; i++) printf " %17s", ram1[T[i]]
-            printf "\n"
-            printf "%-22s", "library, Core only"
-            for (i = 1; i <= nt; i++) printf " %17s", core[T[i]]
-            printf "\n"
+            txtrow("sizeof ocpp_cp_t, " nc[T[1]] " cn", cps)
+            txtrow("sizeof ocpp_cp_t, 1 cn", cp1)
+            txtrow("sizeof ocpp_ws_t", wss)
+            txtrow("sizeof evse_t, " nc[T[1]] " cn", ev2)
+            txtrow("RAM of a CP, " nc[T[1]] " cn", ram2)
+            txtrow("RAM of a CP, 1 cn", ram1)
+            txtrow("library, Core only", core)
             printf "%-22s", "app fw: lib/app/rest"
             for (i = 1; i <= nt; i++) printf " %17s", alib[T[i]] "/" aapp[T[i]] "/" arest[T[i]]
             printf "\n"
-            printf "%-22s", "app fw: RAM"
-            for (i = 1; i <= nt; i++) printf " %17s", aram[T[i]]
-            printf "\n"
-            printf "%-22s", "stack cp_poll (direct)"
-            for (i = 1; i <= nt; i++) printf " %17s", sp[T[i]]
-            printf "\n"
-            printf "%-22s", "stack cp_init (direct)"
-            for (i = 1; i <= nt; i++) printf " %17s", si[T[i]]
-            printf "\n"
+            txtrow("app fw: RAM", aram)
+            txtrow("stack cp_poll (direct)", sp)
+            txtrow("stack cp_init (direct)", si)
         }
     }' /dev/null
 }
