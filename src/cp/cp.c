@@ -4,6 +4,7 @@
  *        back-off, the one outstanding CALL (OCPP-J 1.6 §4.1.1), the receive
  *        loop and dispatch of CS-initiated CALLs, the clock.
  */
+#include <stdarg.h>
 #include <string.h>
 
 #include "cp/cp_internal.h"
@@ -242,6 +243,17 @@ static void emit_ev(ocpp_cp_t *cp, ocpp_cp_event_t *ev)
         ev->conn = cp->conn;
         cp->cb.on_event(cp->cb.ctx, ev);
     }
+}
+
+void ocpp_cp_log(const ocpp_cp_t *cp, ocpp_log_level_t level, const char *fmt, ...)
+{
+    if (cp->ports.log == NULL) {
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    cp->ports.log(cp->ports.log_ctx, level, fmt, ap);
+    va_end(ap);
 }
 
 void ocpp_cp_emit(ocpp_cp_t *cp, ocpp_cp_event_kind_t kind, const char *text, size_t len)

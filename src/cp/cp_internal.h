@@ -10,10 +10,36 @@
 #include "rpc/rpc.h"
 #include "util/log.h"
 
-#define CP_LOGE(cp, ...) OCPP_LOGE((cp)->ports.log, (cp)->ports.log_ctx, __VA_ARGS__)
-#define CP_LOGW(cp, ...) OCPP_LOGW((cp)->ports.log, (cp)->ports.log_ctx, __VA_ARGS__)
-#define CP_LOGI(cp, ...) OCPP_LOGI((cp)->ports.log, (cp)->ports.log_ctx, __VA_ARGS__)
-#define CP_LOGD(cp, ...) OCPP_LOGD((cp)->ports.log, (cp)->ports.log_ctx, __VA_ARGS__)
+/**
+ * ocpp_log_emit() to the charge point's log port: one call site passes `cp`
+ * instead of loading the port and its context (smaller code per message).
+ */
+void ocpp_cp_log(const ocpp_cp_t *cp, ocpp_log_level_t level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+#if OCPP_CONFIG_LOG_LEVEL >= 1
+#define CP_LOGE(cp, ...) ocpp_cp_log((cp), OCPP_LOG_ERROR, __VA_ARGS__)
+#else
+#define CP_LOGE(cp, ...) ((void)(cp))
+#endif
+#if OCPP_CONFIG_LOG_LEVEL >= 2
+#define CP_LOGW(cp, ...) ocpp_cp_log((cp), OCPP_LOG_WARN, __VA_ARGS__)
+#else
+#define CP_LOGW(cp, ...) ((void)(cp))
+#endif
+#if OCPP_CONFIG_LOG_LEVEL >= 3
+#define CP_LOGI(cp, ...) ocpp_cp_log((cp), OCPP_LOG_INFO, __VA_ARGS__)
+#else
+#define CP_LOGI(cp, ...) ((void)(cp))
+#endif
+#if OCPP_CONFIG_LOG_LEVEL >= 4
+#define CP_LOGD(cp, ...) ocpp_cp_log((cp), OCPP_LOG_DEBUG, __VA_ARGS__)
+#else
+#define CP_LOGD(cp, ...) ((void)(cp))
+#endif
 
 /** Wrap-safe "a is at or after b" for uint32 millisecond stamps. */
 static inline int ocpp_cp_due(uint32_t now, uint32_t at)
