@@ -1,40 +1,37 @@
 /**
  * @file names.c
- * @brief Wire names of the charge point's enums (OCPP 1.6 §7.6, §7.7).
+ * @brief Wire names of the charge point's enums (OCPP 1.6 §7.6, §7.7), as
+ *        packed string tables in enum order (see ocpp_text_nth()).
  */
 #include "ocpp/ocpp_cp.h"
+#include "util/text.h"
 
 const char *ocpp_cp_conn_str(ocpp_cp_conn_t c)
 {
-    static const char *const names[] = {"offline", "connecting", "booting",
-                                        "pending", "accepted",   "rejected"};
-    return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "?";
+    return ocpp_text_nth("offline\0connecting\0booting\0pending\0accepted\0rejected",
+                         OCPP_CP_REJECTED + 1u, (unsigned)c, "?");
 }
 
 const char *ocpp_cp_status_str(ocpp_cp_status_t s)
 {
-    static const char *const names[] = {"Available",     "Preparing",   "Charging",
-                                        "SuspendedEVSE", "SuspendedEV", "Finishing",
-                                        "Reserved",      "Unavailable", "Faulted"};
-    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+    return ocpp_text_nth("Available\0Preparing\0Charging\0SuspendedEVSE\0SuspendedEV\0"
+                         "Finishing\0Reserved\0Unavailable\0Faulted",
+                         OCPP_STATUS_FAULTED + 1u, (unsigned)s, "?");
 }
 
 const char *ocpp_cp_error_str(ocpp_cp_error_t e)
 {
-    static const char *const names[] = {
-        "NoError",           "ConnectorLockFailure", "EVCommunicationError",
-        "GroundFailure",     "HighTemperature",      "InternalError",
-        "LocalListConflict", "OtherError",           "OverCurrentFailure",
-        "OverVoltage",       "PowerMeterFailure",    "PowerSwitchFailure",
-        "ReaderFailure",     "ResetFailure",         "UnderVoltage",
-        "WeakSignal"};
-    return (unsigned)e < sizeof names / sizeof names[0] ? names[e] : "?";
+    return ocpp_text_nth("NoError\0ConnectorLockFailure\0EVCommunicationError\0GroundFailure\0"
+                         "HighTemperature\0InternalError\0LocalListConflict\0OtherError\0"
+                         "OverCurrentFailure\0OverVoltage\0PowerMeterFailure\0"
+                         "PowerSwitchFailure\0ReaderFailure\0ResetFailure\0UnderVoltage\0"
+                         "WeakSignal",
+                         OCPP_ERROR_WEAK_SIGNAL + 1u, (unsigned)e, "?");
 }
 
 const char *ocpp_stop_reason_str(ocpp_stop_reason_t r)
 {
-    static const char *const names[] = {
-        "Local",     "DeAuthorized", "EmergencyStop", "EVDisconnected", "HardReset",    "Other",
-        "PowerLoss", "Reboot",       "Remote",        "SoftReset",      "UnlockCommand"};
-    return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : "?";
+    return ocpp_text_nth("Local\0DeAuthorized\0EmergencyStop\0EVDisconnected\0HardReset\0Other\0"
+                         "PowerLoss\0Reboot\0Remote\0SoftReset\0UnlockCommand",
+                         OCPP_STOP_UNLOCK_COMMAND + 1u, (unsigned)r, "?");
 }

@@ -26,3 +26,16 @@ bool ocpp_ascii_ieqn(const char *s, size_t n, const char *z)
     }
     return i == n && z[i] == '\0';
 }
+
+const char *ocpp_text_nth(const char *packed, unsigned count, unsigned i, const char *none)
+{
+    if (i >= count) {
+        return none;
+    }
+    while (i > 0u) {
+        if (*packed++ == '\0') {
+            i--;
+        }
+    }
+    return packed;
+}

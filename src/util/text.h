@@ -18,4 +18,11 @@ bool ocpp_ascii_ieq(const char *a, const char *b);
 /** s[0..n) equals the C string z, ignoring ASCII case. */
 bool ocpp_ascii_ieqn(const char *s, size_t n, const char *z);
 
+/**
+ * The i-th string of a packed table "a\0b\0c" (strings one after the other,
+ * each ending in NUL; a pointer table would cost 4 bytes an entry more), or
+ * `none` when i >= count.
+ */
+const char *ocpp_text_nth(const char *packed, unsigned count, unsigned i, const char *none);
+
 #endif /* OCPP_UTIL_TEXT_H */
