@@ -20,7 +20,13 @@ static void test_names_are_distinct(void **state)
             assert_string_not_equal(na, ocpp_status_str((ocpp_status_t)b));
         }
     }
+    assert_string_equal(ocpp_status_str(OCPP_OK), "OCPP_OK");
+    assert_string_equal(ocpp_status_str(OCPP_PENDING), "OCPP_PENDING");
+    assert_string_equal(ocpp_status_str(OCPP_ERR_PARAM), "OCPP_ERR_PARAM");
+    assert_string_equal(ocpp_status_str(OCPP_ERR_TOO_LARGE), "OCPP_ERR_TOO_LARGE");
     assert_string_equal(ocpp_status_str((ocpp_status_t)-100), "OCPP_ERR_?");
+    assert_string_equal(ocpp_status_str((ocpp_status_t)-20), "OCPP_ERR_?");
+    assert_string_equal(ocpp_status_str((ocpp_status_t)2), "OCPP_ERR_?");
 }
 
 int main(void)
