@@ -224,43 +224,42 @@ static const range_t *key_range(const key_def_t *k)
 /* Names                                                                     */
 /* ------------------------------------------------------------------------ */
 
-static const char *const k_measurands[OCPP_MEASURAND_COUNT] = {
-    "Energy.Active.Export.Register",
-    "Energy.Active.Import.Register",
-    "Energy.Reactive.Export.Register",
-    "Energy.Reactive.Import.Register",
-    "Energy.Active.Export.Interval",
-    "Energy.Active.Import.Interval",
-    "Energy.Reactive.Export.Interval",
-    "Energy.Reactive.Import.Interval",
-    "Power.Active.Export",
-    "Power.Active.Import",
-    "Power.Offered",
-    "Power.Reactive.Export",
-    "Power.Reactive.Import",
-    "Power.Factor",
-    "Current.Import",
-    "Current.Export",
-    "Current.Offered",
-    "Voltage",
-    "Frequency",
-    "Temperature",
-    "SoC",
-    "RPM",
-};
+/* Packed string tables (see ocpp_text_nth()): 4 bytes an entry less than
+ * pointer tables. */
+static const char k_measurands[] = "Energy.Active.Export.Register\0"
+                                   "Energy.Active.Import.Register\0"
+                                   "Energy.Reactive.Export.Register\0"
+                                   "Energy.Reactive.Import.Register\0"
+                                   "Energy.Active.Export.Interval\0"
+                                   "Energy.Active.Import.Interval\0"
+                                   "Energy.Reactive.Export.Interval\0"
+                                   "Energy.Reactive.Import.Interval\0"
+                                   "Power.Active.Export\0"
+                                   "Power.Active.Import\0"
+                                   "Power.Offered\0"
+                                   "Power.Reactive.Export\0"
+                                   "Power.Reactive.Import\0"
+                                   "Power.Factor\0"
+                                   "Current.Import\0"
+                                   "Current.Export\0"
+                                   "Current.Offered\0"
+                                   "Voltage\0"
+                                   "Frequency\0"
+                                   "Temperature\0"
+                                   "SoC\0"
+                                   "RPM";
 
 /** Indexed by ocpp_phase_rotation_t (UNSET has no name). */
-static const char *const k_rotations[] = {"",    "NotApplicable", "Unknown", "RST", "RTS",
-                                          "SRT", "STR",           "TRS",     "TSR"};
-#define N_ROTATIONS (sizeof k_rotations / sizeof k_rotations[0])
+static const char k_rotations[] = "\0NotApplicable\0Unknown\0RST\0RTS\0SRT\0STR\0TRS\0TSR";
+#define N_ROTATIONS 9u
 
-static const char *const k_rate_units[] = {"Current", "Power"};
+static const char k_rate_units[] = "Current\0Power";
 
 static const char *const k_results[] = {"Accepted", "Rejected", "RebootRequired", "NotSupported"};
 
 const char *ocpp_measurand_name(ocpp_measurand_t m)
 {
-    return ((unsigned)m < OCPP_MEASURAND_COUNT) ? k_measurands[m] : NULL;
+    return ocpp_text_nth(k_measurands, OCPP_MEASURAND_COUNT, (unsigned)m, NULL);
 }
 
 const char *ocpp_cfg_result_str(ocpp_cfg_result_t r)
@@ -278,11 +277,12 @@ static bool eq(const char *s, size_t n, const char *z)
     return strlen(z) == n && memcmp(s, z, n) == 0;
 }
 
-/** Index of s[0..n) in names[0..count), compared with `cmp`, or -1. */
-static int find_name(const char *const *names, size_t count, const char *s, size_t n, bool ci)
+/** Index of s[0..n) in the packed table names[0..count), case-insensitive
+ *  if `ci`, or -1. */
+static int find_name(const char *names, size_t count, const char *s, size_t n, bool ci)
 {
-    for (size_t i = 0; i < count; i++) {
-        if (ci ? ocpp_ascii_ieqn(s, n, names[i]) : eq(s, n, names[i])) {
+    for (size_t i = 0; i < count; i++, names += strlen(names) + 1u) {
+        if (ci ? ocpp_ascii_ieqn(s, n, names) : eq(s, n, names)) {
             return (int)i;
         }
     }
@@ -661,7 +661,7 @@ static void fmt_phase(const ocpp_cfg_t *cfg, sink_t *o)
             }
             sink_int(o, (int32_t)c);
             sink_put(o, ".", 1);
-            sink_str(o, k_rotations[r]);
+            sink_str(o, ocpp_text_nth(k_rotations, N_ROTATIONS, r, ""));
         }
     }
 }
@@ -697,11 +697,12 @@ static void fmt_profiles(sink_t *o)
 #endif
 }
 
-static void fmt_mask(sink_t *o, uint32_t mask, const char *const *names, unsigned count)
+/** The names (packed table) of the bits set in mask. */
+static void fmt_mask(sink_t *o, uint32_t mask, const char *names, unsigned count)
 {
-    for (unsigned i = 0; i < count; i++) {
+    for (unsigned i = 0; i < count; i++, names += strlen(names) + 1u) {
         if (mask & (1UL << i)) {
-            sink_item(o, names[i]);
+            sink_item(o, names);
         }
     }
 }
