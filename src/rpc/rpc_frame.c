@@ -7,38 +7,32 @@
 
 #include "json/json_internal.h"
 #include "rpc/rpc.h"
+#include "util/text.h"
 
 /* OCPP-J 1.6 §4.2.3 Table 7, spelled as the 1.6 wire format has them
- * (errata §5.1 and §5.2: "Do not fix"). Indexed by ocpp_rpc_err_t. */
-static const char *const err_names[] = {
-    "GenericError", /* OCPP_RPC_OK is never sent; be safe if it is. */
-    "NotImplemented",
-    "NotSupported",
-    "InternalError",
-    "ProtocolError",
-    "SecurityError",
-    "FormationViolation",
-    "PropertyConstraintViolation",
-    "OccurenceConstraintViolation",
-    "TypeConstraintViolation",
-    "GenericError",
-};
+ * (errata §5.1 and §5.2: "Do not fix"). Indexed by ocpp_rpc_err_t, packed
+ * (see ocpp_text_nth()); OCPP_RPC_OK is never sent: be safe if it is, and
+ * OCPP_RPC_ERR_GENERIC and unknown codes are the first name as well. */
+static const char err_names[] = "GenericError\0NotImplemented\0NotSupported\0InternalError\0"
+                                "ProtocolError\0SecurityError\0FormationViolation\0"
+                                "PropertyConstraintViolation\0OccurenceConstraintViolation\0"
+                                "TypeConstraintViolation";
 
-#define ERR_COUNT (sizeof err_names / sizeof err_names[0])
+#define ERR_COUNT ((unsigned)OCPP_RPC_ERR_GENERIC)
 
 /** A payload `null` stands for "no payload" (§4.2.1), i.e. an empty object. */
 static const char empty_object[] = "{}";
 
 const char *ocpp_rpc_err_str(ocpp_rpc_err_t err)
 {
-    size_t i = (size_t)err;
-    return i < ERR_COUNT ? err_names[i] : "GenericError";
+    return ocpp_text_nth(err_names, ERR_COUNT, (unsigned)err, err_names);
 }
 
 ocpp_rpc_err_t ocpp_rpc_err_from_json(const ocpp_json_value_t *v)
 {
-    for (size_t i = 1; v != NULL && i < ERR_COUNT; i++) {
-        if (ocpp_json_string_eq(v, err_names[i])) {
+    const char *name = err_names;
+    for (unsigned i = 0; v != NULL && i < ERR_COUNT; i++, name += strlen(name) + 1u) {
+        if (i > 0u && ocpp_json_string_eq(v, name)) {
             return (ocpp_rpc_err_t)i;
         }
     }
