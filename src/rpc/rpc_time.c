@@ -27,10 +27,10 @@ static int32_t days_from_civil(unsigned y, unsigned m, unsigned d)
     return (int32_t)(era * ERA_DAYS + doe) - (int32_t)(EPOCH_DAYS + ERA_DAYS);
 }
 
-/** z: days since 1970-01-01, z >= 0. */
+/** z: days since 1970-01-01 (two's complement), from 0000-01-01 on. */
 static void civil_from_days(uint32_t z, unsigned *y, unsigned *m, unsigned *d)
 {
-    z += EPOCH_DAYS;
+    z += EPOCH_DAYS + ERA_DAYS; /* shifted by one era, as in days_from_civil() */
     unsigned era = z / ERA_DAYS;
     unsigned doe = z - era * ERA_DAYS;
     unsigned yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
@@ -38,18 +38,7 @@ static void civil_from_days(uint32_t z, unsigned *y, unsigned *m, unsigned *d)
     unsigned mp = (5u * doy + 2u) / 153u;
     *d = doy - (153u * mp + 2u) / 5u + 1u;
     *m = mp < 10u ? mp + 3u : mp - 9u;
-    *y = yoe + era * 400u + (*m <= 2u ? 1u : 0u);
-}
-
-static bool is_leap(unsigned y)
-{
-    return (y % 4u == 0u && y % 100u != 0u) || y % 400u == 0u;
-}
-
-static unsigned days_in_month(unsigned y, unsigned m)
-{
-    static const uint8_t dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return (m == 2u && is_leap(y)) ? 29u : dim[m - 1u];
+    *y = yoe + era * 400u + (*m <= 2u ? 1u : 0u) - 400u;
 }
 
 /** Read exactly n digits at s[*i]. @return false if they are not all there. */
@@ -180,13 +169,20 @@ ocpp_status_t ocpp_rpc_parse_datetime_text(const char *s, size_t len, int64_t *u
     }
     /* RFC 3339 §5.7: date-mday 01-28/29/30/31 by month and year; time-hour
      * 00-23 (no 24:00); time-second 00-60 (a leap second, taken as :59). */
-    if (f.mon < 1u || f.mon > 12u || f.day < 1u || f.day > days_in_month(f.year, f.mon) ||
-        f.hour > 23u || f.min > 59u || f.sec > 60u) {
+    if (f.mon < 1u || f.mon > 12u || f.day < 1u || f.day > 31u || f.hour > 23u || f.min > 59u ||
+        f.sec > 60u) {
         return OCPP_ERR_RANGE;
     }
-    int64_t days = days_from_civil(f.year, f.mon, f.day);
+    int32_t days = days_from_civil(f.year, f.mon, f.day);
+    unsigned y, m, d;
+    /* A day past the end of its month (04-31, 02-29 of a common year) comes
+     * back as a day of the next month. */
+    civil_from_days((uint32_t)days, &y, &m, &d);
+    if (d != f.day) {
+        return OCPP_ERR_RANGE;
+    }
     unsigned sec = f.sec == 60u ? 59u : f.sec;
-    *unix_s = days * 86400 + (int64_t)(f.hour * 3600u + f.min * 60u + sec) - f.offset_s;
+    *unix_s = (int64_t)days * 86400 + (int64_t)(f.hour * 3600u + f.min * 60u + sec) - f.offset_s;
     if (ms != NULL) {
         *ms = (uint16_t)f.ms;
     }
