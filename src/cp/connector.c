@@ -17,6 +17,7 @@
 #include "model/authcache.h"
 #include "model/txqueue.h"
 #include "store/txstore.h"
+#include "util/text.h"
 #include "ws/ws_internal.h"
 
 #define AVAIL_RECORD "availability"
@@ -727,14 +728,16 @@ static void tick_connector(ocpp_cp_t *cp, uint8_t c)
 static void tick_aligned(ocpp_cp_t *cp)
 {
     int64_t now = ocpp_cp_time(cp);
-    int64_t iv = cp->cfg.clock_aligned_data_interval;
+    int32_t iv = cp->cfg.clock_aligned_data_interval;
     if (now <= 0 || iv <= 0) {
         return;
     }
     /* §3.16.2: "evenly spaced meter data aggregation intervals per day,
-     * starting at 00:00:00 (midnight)" (UTC). */
-    int64_t day = now - now % 86400;
-    int64_t boundary = day + ((now - day) / iv) * iv;
+     * starting at 00:00:00 (midnight)" (UTC). The second of the day in
+     * 32-bit divisions: 86400 = 128 * 675. */
+    uint64_t q = (uint64_t)now >> 7;
+    uint32_t sod = (ocpp_u64_divmod(&q, 675u) << 7) | ((uint32_t)now & 127u);
+    int64_t boundary = now - sod + (int64_t)(sod / (uint32_t)iv * (uint32_t)iv);
     if (boundary <= cp->aligned_last) {
         return;
     }

@@ -972,7 +972,10 @@ static ocpp_status_t to_signed(uint64_t mag, bool neg, int64_t *out)
 /** acc = acc * 10 + d, bounded by lim. */
 static bool mul10_add(uint64_t *acc, unsigned d, uint64_t lim)
 {
-    if (*acc > (lim - d) / 10u) {
+    /* acc * 10 + d > lim, without a 64-bit division (a library call on
+     * 32-bit targets): lim / 10 is the same for both limits (2^63 - 1, 2^63),
+     * and below it acc * 10 + d cannot wrap. */
+    if (*acc > (uint64_t)INT64_MAX / 10u || *acc * 10u + d > lim) {
         return false;
     }
     *acc = *acc * 10u + d;

@@ -11,6 +11,7 @@
 
 #include "ocpp/ocpp_json.h"
 #include "json/json_internal.h"
+#include "util/text.h"
 
 /** Append n bytes, or set the sticky overflow flag. Never writes past cap. */
 static void put(ocpp_jw_t *w, const char *s, size_t n)
@@ -235,17 +236,14 @@ void ocpp_jw_decimal(ocpp_jw_t *w, int64_t v, unsigned scale)
     if (!begin_value(w, &mark)) {
         return;
     }
-    for (unsigned k = 0; k < scale; k++) {
-        tmp[--i] = (char)('0' + (int)(mag % 10u));
-        mag /= 10u;
-    }
-    if (scale > 0) {
-        tmp[--i] = '.';
-    }
+    /* Digits from the last: `scale` of them, the point, then at least one. */
+    unsigned k = 0;
     do {
-        tmp[--i] = (char)('0' + (int)(mag % 10u));
-        mag /= 10u;
-    } while (mag != 0);
+        tmp[--i] = (char)('0' + ocpp_u64_divmod(&mag, 10u));
+        if (++k == scale) {
+            tmp[--i] = '.';
+        }
+    } while (mag != 0 || k <= scale);
     if (v < 0) {
         tmp[--i] = '-';
     }

@@ -223,8 +223,10 @@ void ocpp_rpc_format_datetime(int64_t unix_s, uint16_t ms, char out[OCPP_RPC_DAT
     }
     unix_s = unix_s < 0 ? 0 : (unix_s > DT_MAX_UNIX ? DT_MAX_UNIX : unix_s);
     ms = ms > 999u ? 999u : ms;
-    uint32_t days = (uint32_t)(unix_s / 86400);
-    unsigned sod = (unsigned)(unix_s - (int64_t)days * 86400);
+    /* 0 <= unix_s < 2^38: unix_s / 86400 = (unix_s / 128) / 675 in 32 bits
+     * (a 64-bit division is a library call on 32-bit targets). */
+    uint32_t days = (uint32_t)((uint64_t)unix_s >> 7) / 675u;
+    unsigned sod = (uint32_t)unix_s - days * 86400u;
     civil_from_days(days, &y, &m, &d);
     memcpy(out, "0000-00-00T00:00:00.000Z", OCPP_RPC_DATETIME_LEN + 1u);
     put_dec(out, y, 4);

@@ -39,3 +39,18 @@ const char *ocpp_text_nth(const char *packed, unsigned count, unsigned i, const 
     }
     return packed;
 }
+
+uint32_t ocpp_u64_divmod(uint64_t *v, uint32_t d)
+{
+    uint64_t q = 0;
+    uint32_t r = 0;
+    /* Long division by 16-bit digits: r < d < 2^16, so (r << 16) | digit fits. */
+    for (unsigned shift = 64u; shift > 0u;) {
+        shift -= 16u;
+        uint32_t cur = (r << 16) | (uint32_t)((*v >> shift) & 0xFFFFu);
+        q = (q << 16) | (cur / d);
+        r = cur % d;
+    }
+    *v = q;
+    return r;
+}

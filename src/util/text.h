@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /** c with A-Z folded to a-z, as an unsigned char value (other bytes unchanged). */
 int ocpp_ascii_lower(char c);
@@ -24,5 +25,12 @@ bool ocpp_ascii_ieqn(const char *s, size_t n, const char *z);
  * `none` when i >= count.
  */
 const char *ocpp_text_nth(const char *packed, unsigned count, unsigned i, const char *none);
+
+/**
+ * *v /= d and return the remainder, for a divisor 1..65535, in 32-bit
+ * divisions: a 64-bit division is a library call of ~700 bytes on 32-bit
+ * targets. Used to print and split 64-bit numbers.
+ */
+uint32_t ocpp_u64_divmod(uint64_t *v, uint32_t d);
 
 #endif /* OCPP_UTIL_TEXT_H */

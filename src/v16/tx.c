@@ -24,6 +24,7 @@
 #include "model/authcache.h"
 #include "model/txqueue.h"
 #include "store/txstore.h"
+#include "util/text.h"
 
 /** Wait after a failed (timed out) transaction message before resending. */
 #define TXQ_TIMEOUT_RETRY_MS 10000u
@@ -56,11 +57,14 @@ static size_t read_samples(ocpp_cp_t *cp, uint8_t c, ocpp_sample_t *s)
 
 static int32_t to_wh(const ocpp_sample_t *s)
 {
-    int64_t v = s->value;
-    for (uint8_t i = 0; i < s->scale && i < 9u; i++) {
-        v /= 10;
+    if (s->value < 0) {
+        return 0;
     }
-    return v > INT32_MAX ? INT32_MAX : (v < 0 ? 0 : (int32_t)v);
+    uint64_t v = (uint64_t)s->value;
+    for (uint8_t i = 0; i < s->scale && i < 9u; i++) {
+        (void)ocpp_u64_divmod(&v, 10u);
+    }
+    return v > INT32_MAX ? INT32_MAX : (int32_t)v;
 }
 
 int32_t ocpp_v16_meter_wh(ocpp_cp_t *cp, uint8_t c)
