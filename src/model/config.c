@@ -226,28 +226,60 @@ static const range_t *key_range(const key_def_t *k)
 
 /* Packed string tables (see ocpp_text_nth()): 4 bytes an entry less than
  * pointer tables. */
-static const char k_measurands[] = "Energy.Active.Export.Register\0"
-                                   "Energy.Active.Import.Register\0"
-                                   "Energy.Reactive.Export.Register\0"
-                                   "Energy.Reactive.Import.Register\0"
-                                   "Energy.Active.Export.Interval\0"
-                                   "Energy.Active.Import.Interval\0"
-                                   "Energy.Reactive.Export.Interval\0"
-                                   "Energy.Reactive.Import.Interval\0"
-                                   "Power.Active.Export\0"
-                                   "Power.Active.Import\0"
-                                   "Power.Offered\0"
-                                   "Power.Reactive.Export\0"
-                                   "Power.Reactive.Import\0"
-                                   "Power.Factor\0"
-                                   "Current.Import\0"
-                                   "Current.Export\0"
-                                   "Current.Offered\0"
-                                   "Voltage\0"
-                                   "Frequency\0"
-                                   "Temperature\0"
-                                   "SoC\0"
-                                   "RPM";
+/* Measurand names (packed), and where each starts: ocpp_measurand_name() is
+ * called for every sampled value, so it does not walk the table. */
+#define M0  "Energy.Active.Export.Register"
+#define M1  "Energy.Active.Import.Register"
+#define M2  "Energy.Reactive.Export.Register"
+#define M3  "Energy.Reactive.Import.Register"
+#define M4  "Energy.Active.Export.Interval"
+#define M5  "Energy.Active.Import.Interval"
+#define M6  "Energy.Reactive.Export.Interval"
+#define M7  "Energy.Reactive.Import.Interval"
+#define M8  "Power.Active.Export"
+#define M9  "Power.Active.Import"
+#define M10 "Power.Offered"
+#define M11 "Power.Reactive.Export"
+#define M12 "Power.Reactive.Import"
+#define M13 "Power.Factor"
+#define M14 "Current.Import"
+#define M15 "Current.Export"
+#define M16 "Current.Offered"
+#define M17 "Voltage"
+#define M18 "Frequency"
+#define M19 "Temperature"
+#define M20 "SoC"
+#define M21 "RPM"
+static const char k_measurands[] =
+    M0 "\0" M1 "\0" M2 "\0" M3 "\0" M4 "\0" M5 "\0" M6 "\0" M7 "\0" M8 "\0" M9 "\0" M10 "\0" M11
+       "\0" M12 "\0" M13 "\0" M14 "\0" M15 "\0" M16 "\0" M17 "\0" M18 "\0" M19 "\0" M20 "\0" M21;
+enum {
+    MO0 = 0,
+    MO1 = MO0 + sizeof M0,
+    MO2 = MO1 + sizeof M1,
+    MO3 = MO2 + sizeof M2,
+    MO4 = MO3 + sizeof M3,
+    MO5 = MO4 + sizeof M4,
+    MO6 = MO5 + sizeof M5,
+    MO7 = MO6 + sizeof M6,
+    MO8 = MO7 + sizeof M7,
+    MO9 = MO8 + sizeof M8,
+    MO10 = MO9 + sizeof M9,
+    MO11 = MO10 + sizeof M10,
+    MO12 = MO11 + sizeof M11,
+    MO13 = MO12 + sizeof M12,
+    MO14 = MO13 + sizeof M13,
+    MO15 = MO14 + sizeof M14,
+    MO16 = MO15 + sizeof M15,
+    MO17 = MO16 + sizeof M16,
+    MO18 = MO17 + sizeof M17,
+    MO19 = MO18 + sizeof M18,
+    MO20 = MO19 + sizeof M19,
+    MO21 = MO20 + sizeof M20,
+};
+static const uint16_t k_measurand_at[OCPP_MEASURAND_COUNT] = {
+    MO0,  MO1,  MO2,  MO3,  MO4,  MO5,  MO6,  MO7,  MO8,  MO9,  MO10,
+    MO11, MO12, MO13, MO14, MO15, MO16, MO17, MO18, MO19, MO20, MO21};
 
 /** Indexed by ocpp_phase_rotation_t (UNSET has no name). */
 static const char k_rotations[] = "\0NotApplicable\0Unknown\0RST\0RTS\0SRT\0STR\0TRS\0TSR";
@@ -259,7 +291,7 @@ static const char *const k_results[] = {"Accepted", "Rejected", "RebootRequired"
 
 const char *ocpp_measurand_name(ocpp_measurand_t m)
 {
-    return ocpp_text_nth(k_measurands, OCPP_MEASURAND_COUNT, (unsigned)m, NULL);
+    return ((unsigned)m < OCPP_MEASURAND_COUNT) ? k_measurands + k_measurand_at[m] : NULL;
 }
 
 const char *ocpp_cfg_result_str(ocpp_cfg_result_t r)
