@@ -6,13 +6,17 @@
 #ifndef OCPP_CP_INTERNAL_H
 #define OCPP_CP_INTERNAL_H
 
+#include "ocpp/ocpp_config_defaults.h"
 #include "ocpp/ocpp_cp.h"
+#include "ocpp/ocpp_port.h"
 #include "rpc/rpc.h"
-#include "util/log.h"
 
 /**
- * ocpp_log_emit() to the charge point's log port: one call site passes `cp`
- * instead of loading the port and its context (smaller code per message).
+ * Forward a printf-style message to the charge point's log port (none: dropped).
+ * The library never formats text itself (the port's log function does), so a
+ * port without logging pulls in no printf. One call passes `cp` instead of
+ * the port and its context (smaller code per message); CP_LOG* above
+ * OCPP_CONFIG_LOG_LEVEL cost no code.
  */
 void ocpp_cp_log(const ocpp_cp_t *cp, ocpp_log_level_t level, const char *fmt, ...)
 #if defined(__GNUC__)
