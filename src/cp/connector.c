@@ -17,7 +17,6 @@
 #include "model/authcache.h"
 #include "model/txqueue.h"
 #include "store/txstore.h"
-#include "util/text.h"
 #include "ws/ws_internal.h"
 
 #define AVAIL_RECORD "availability"
@@ -733,10 +732,10 @@ static void tick_aligned(ocpp_cp_t *cp)
         return;
     }
     /* §3.16.2: "evenly spaced meter data aggregation intervals per day,
-     * starting at 00:00:00 (midnight)" (UTC). The second of the day in
-     * 32-bit divisions: 86400 = 128 * 675. */
-    uint64_t q = (uint64_t)now >> 7;
-    uint32_t sod = (ocpp_u64_divmod(&q, 675u) << 7) | ((uint32_t)now & 127u);
+     * starting at 00:00:00 (midnight)" (UTC). The second of the day in one
+     * 32-bit division, on every poll: 86400 = 128 * 675, and now / 128 fits
+     * in 32 bits until the year 19000. */
+    uint32_t sod = ((uint32_t)((uint64_t)now >> 7) % 675u << 7) | ((uint32_t)now & 127u);
     int64_t boundary = now - sod + (int64_t)(sod / (uint32_t)iv * (uint32_t)iv);
     if (boundary <= cp->aligned_last) {
         return;
