@@ -42,6 +42,11 @@ const char *ocpp_text_nth(const char *packed, unsigned count, unsigned i, const 
 
 uint32_t ocpp_u64_divmod(uint64_t *v, uint32_t d)
 {
+    if (*v <= UINT32_MAX) { /* the common case (meter values, ids): one division */
+        uint32_t x = (uint32_t)*v;
+        *v = x / d;
+        return x % d;
+    }
     uint64_t q = 0;
     uint32_t r = 0;
     /* Long division by 16-bit digits: r < d < 2^16, so (r << 16) | digit fits. */
