@@ -11,6 +11,20 @@ set(_ocpp_scripts ${PROJECT_SOURCE_DIR}/scripts)
 add_test(NAME check.nm COMMAND ${_ocpp_scripts}/check_nm.sh $<TARGET_FILE:ocpp>)
 # The checker must catch what it claims to catch.
 add_test(NAME check.nm.selftest COMMAND ${_ocpp_scripts}/check_nm_selftest.sh ${CMAKE_C_COMPILER})
+# Calls between the src/ folders go down the layers of src/layers.txt only, no
+# cycles between objects; and the self-test of that checker.
+if(CMAKE_NM)
+  set(_ocpp_nm ${CMAKE_NM})
+else()
+  set(_ocpp_nm nm)
+endif()
+add_test(NAME check.layers
+  COMMAND ${_ocpp_scripts}/check_layers.sh --nm ${_ocpp_nm} ${PROJECT_SOURCE_DIR}/src/layers.txt
+          $<TARGET_OBJECTS:ocpp>
+  COMMAND_EXPAND_LISTS)
+add_test(NAME check.layers.selftest COMMAND ${_ocpp_scripts}/check_layers_selftest.sh ${CMAKE_C_COMPILER})
+set_tests_properties(check.layers check.layers.selftest PROPERTIES LABELS checks TIMEOUT 300)
+set_tests_properties(check.layers.selftest PROPERTIES ENVIRONMENT NM=${_ocpp_nm})
 add_test(NAME check.format COMMAND ${_ocpp_scripts}/check_format.sh ${PROJECT_SOURCE_DIR})
 add_test(NAME check.cppcheck COMMAND ${_ocpp_scripts}/check_cppcheck.sh ${PROJECT_SOURCE_DIR})
 set_tests_properties(check.nm check.nm.selftest check.format check.cppcheck

@@ -1,0 +1,8 @@
+/* circle_a.c -> circle_b.c -> circle_c.c -> circle_a.c: a 3-object cycle. */
+int fx_circle_c(int n);
+int fx_circle_b(int n);
+
+int fx_circle_b(int n)
+{
+    return n > 0 ? fx_circle_c(n - 1) : 0;
+}
