@@ -1,5 +1,7 @@
-// Dev central system (CSMS) for ocpp-c: an OCPP 1.6-J peer built on ocpp-rpc with
-// strictMode, used by the integration tests and for manual runs (see README.md).
+// Dev central system (CSMS) for ocpp-c: an OCPP 1.6-J and OCPP 2.0.1-J peer built on ocpp-rpc
+// with strictMode, used by the integration tests and for manual runs (see README.md). The
+// subprotocol of each connection is negotiated from the charge point's offer (its order of
+// preference, OCPP-J 2.0.1 §3.1.3); schemas, default answers and protocol rules follow it.
 //
 //   const csms = await startCsms({ port: 0, interval: 2 });
 //   ... csms.url  ->  ws://127.0.0.1:<port>/ocpp   (the charge point appends /<identity>)
@@ -12,6 +14,7 @@
 // { seq, time, t, identity, dir: 'in' (CP->CSMS) | 'out', type: 'CALL'|'CALLRESULT'|'CALLERROR',
 //   action, id, payload } (CALLERROR payload: { code, description, details }).
 // Connection events have type 'connect', 'disconnect', 'reject', 'warning', 'violation'.
+// Messages and 'connect' events carry `protocol`: 'ocpp1.6' or 'ocpp2.0.1'.
 
 import { appendFileSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
@@ -20,7 +23,7 @@ import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 
 const require = createRequire(import.meta.url);
-const { RPCServer, createRPCError } = require('ocpp-rpc');
+const { RPCServer, createRPCError, createValidator } = require('ocpp-rpc');
 
 export { createRPCError };
 
@@ -41,11 +44,70 @@ export const OCPP16_ERROR_CODES = Object.freeze([
     'TypeConstraintViolation', 'GenericError',
 ]);
 
+/** Subprotocols this CSMS speaks (OCPP-J 2.0.1 §3.1.2 table 1 names). */
+export const PROTOCOLS = Object.freeze(['ocpp1.6', 'ocpp2.0.1']);
+
+/** Actions a charging station may send in OCPP 2.0.1 (Part 2 messages, CS -> CSMS; DataTransfer both ways). */
+export const CP_ACTIONS_201 = Object.freeze([
+    'Authorize', 'BootNotification', 'ClearedChargingLimit', 'DataTransfer', 'FirmwareStatusNotification',
+    'Get15118EVCertificate', 'GetCertificateStatus', 'Heartbeat', 'LogStatusNotification', 'MeterValues',
+    'NotifyChargingLimit', 'NotifyCustomerInformation', 'NotifyDisplayMessages', 'NotifyEVChargingNeeds',
+    'NotifyEVChargingSchedule', 'NotifyEvent', 'NotifyMonitoringReport', 'NotifyReport',
+    'PublishFirmwareStatusNotification', 'ReportChargingProfiles', 'ReservationStatusUpdate',
+    'SecurityEventNotification', 'SignCertificate', 'StatusNotification', 'TransactionEvent',
+]);
+
+/** OCPP-J 2.0.1 §4.3 table 8 "Valid Error Codes" (2.0.1 spellings). */
+export const OCPP201_ERROR_CODES = Object.freeze([
+    'FormatViolation', 'GenericError', 'InternalError', 'MessageTypeNotSupported', 'NotImplemented',
+    'NotSupported', 'OccurrenceConstraintViolation', 'PropertyConstraintViolation', 'ProtocolError',
+    'RpcFrameworkError', 'SecurityError', 'TypeConstraintViolation',
+]);
+
 const MSG = { 2: 'CALL', 3: 'CALLRESULT', 4: 'CALLERROR' };
 // TriggerMessage / ExtendedTriggerMessage requestedMessage -> the CP action it allows.
 const TRIGGER_ACTION = {
     SignChargePointCertificate: 'SignCertificate',
 };
+// OCPP 2.0.1 TriggerMessageRequest.requestedMessage (MessageTriggerEnumType) -> the action it allows.
+const TRIGGER_ACTION_201 = {
+    SignChargingStationCertificate: 'SignCertificate',
+    SignV2GCertificate: 'SignCertificate',
+    SignCombinedCertificate: 'SignCertificate',
+};
+// OCPP 2.0.1 B02.FR.02: besides TriggerMessageRequest, GetBaseReportRequest and GetReportRequest
+// instruct the charging station to send (NotifyReportRequest) before it is Accepted.
+const REPORT_ACTION_201 = { GetBaseReport: 'NotifyReport', GetReport: 'NotifyReport' };
+
+/**
+ * The strict-mode validator for ocpp2.0.1: ocpp-rpc's own (schemas lib/schemas/ocpp2_0_1.json),
+ * with the CALLERROR codes it produces put into OCPP-J 2.0.1 terms (ocpp-rpc 2.2.1 maps a
+ * missing required field to the 1.6 spelling `OccurenceConstraintViolation` and an unknown
+ * action to `ProtocolError`): table 8 spells `OccurrenceConstraintViolation`, and an action the
+ * receiver does not know is `NotImplemented`. ErrorDescription is string[255] (§4.2.3 table 7).
+ */
+class Ocpp201Validator {
+    constructor() {
+        this.inner = createValidator('ocpp2.0.1', require('ocpp-rpc/lib/schemas/ocpp2_0_1.json'));
+    }
+
+    get subprotocol() {
+        return 'ocpp2.0.1';
+    }
+
+    validate(schemaId, params) {
+        try {
+            return this.inner.validate(schemaId, params);
+        } catch (err) {
+            let code = err.rpcErrorCode || 'FormatViolation';
+            if (code === 'OccurenceConstraintViolation') code = 'OccurrenceConstraintViolation';
+            if (code === 'ProtocolError' && /is missing from subprotocol schema/.test(err.message)) code = 'NotImplemented';
+            const e = createRPCError(code, String(err.message || '').slice(0, 255), err.details);
+            e.fullMessage = err.message;
+            throw e;
+        }
+    }
+}
 
 function isoNow() {
     return new Date().toISOString();
@@ -91,9 +153,12 @@ class Station {
         this.bootQueue = null; // per-identity boot answers, else the CSMS default
         this.idTags = null; // per-identity idTag policy, else the CSMS default
         this.triggered = new Set(); // actions allowed while not Accepted (TriggerMessage)
+        this.bootAnsweredConnection = 0; // connection number that got the last boot answer
         this.client = null;
+        this.protocol = null; // subprotocol of the current (or last) connection
         this.connections = 0;
         this.callIdsAll = new Set(); // CALL ids this CP used, over all connections
+        this.callIdsAnswered = new Set(); // ... and those we answered (OCPP 2.0.1 connections)
         this.info = {};
     }
 }
@@ -109,6 +174,9 @@ class Csms {
             verbose: false,
             ...opts,
         };
+        // Subprotocols accepted (opts.protocols restricts them, e.g. ['ocpp1.6']).
+        this.protocols = (this.opts.protocols || PROTOCOLS).filter((p) => PROTOCOLS.includes(p));
+        if (!this.protocols.length) throw new Error(`protocols: none of ${PROTOCOLS.join(', ')}`);
         this.records = [];
         this.violations = [];
         this.stations = new Map();
@@ -142,8 +210,9 @@ class Csms {
 
     async listen(port) {
         const rpc = new RPCServer({
-            protocols: ['ocpp1.6'],
+            protocols: this.protocols,
             strictMode: true,
+            strictModeValidators: [new Ocpp201Validator()],
             callTimeoutMs: this.opts.callTimeoutMs,
             pingIntervalMs: this.opts.pingIntervalMs ?? 30000,
         });
@@ -287,7 +356,16 @@ class Csms {
             e.notConnected = true;
             throw e;
         }
-        if (action === 'TriggerMessage' || action === 'ExtendedTriggerMessage') {
+        if (st.protocol === 'ocpp2.0.1') {
+            if (action === 'TriggerMessage') {
+                const req = payload && payload.requestedMessage;
+                if (req) st.triggered.add(TRIGGER_ACTION_201[req] || req);
+            }
+            if (REPORT_ACTION_201[action]) st.triggered.add(REPORT_ACTION_201[action]);
+            if (st.registration === 'Rejected') {
+                this._warning(identity, `CSMS sends ${action} while the station is Rejected (OCPP 2.0.1 B03.FR.03: the CSMS SHALL NOT initiate any messages)`);
+            }
+        } else if (action === 'TriggerMessage' || action === 'ExtendedTriggerMessage') {
             const req = payload && payload.requestedMessage;
             if (req) st.triggered.add(TRIGGER_ACTION[req] || req);
         }
@@ -435,12 +513,17 @@ class Csms {
             if (!how) return rej(401, info.auth.present ? 'wrong credentials' : 'no credentials');
             info.auth.passwordForm = how;
         }
-        if (!hs.protocols.has('ocpp1.6')) {
-            // OCPP-J 1.6 §3.2: complete the handshake without Sec-WebSocket-Protocol, then close.
-            this._violation(identity, 'subprotocol', `CP did not offer ocpp1.6 (offered: ${info.protocols.join(', ') || 'none'})`);
+        // The first subprotocol in the client's offer that we speak: the offer is in order of
+        // preference (OCPP-J 2.0.1 §3.1.3 "with a preference for the former").
+        const protocol = info.protocols.find((p) => this.protocols.includes(p));
+        if (!protocol) {
+            // OCPP-J 1.6 §3.2 / OCPP-J 2.0.1 §3.2: complete the handshake without
+            // Sec-WebSocket-Protocol, then close.
+            const want = this.protocols.join(' or ');
+            this._violation(identity, 'subprotocol', `CP did not offer ${want} (offered: ${info.protocols.join(', ') || 'none'})`);
             return accept({ info }, false);
         }
-        return accept({ info });
+        return accept({ info }, protocol);
     }
 
     _onClient(client) {
@@ -451,14 +534,16 @@ class Csms {
         st.connections += 1;
         const prev = st.client;
         st.client = client;
-        const conn = { callIds: new Set(), inCalls: new Map(), outCalls: new Map() };
-        this._record({ type: 'connect', identity, protocol: client.protocol || null, connection: st.connections, ...info });
+        const protocol = client.protocol || null;
+        st.protocol = protocol;
+        const conn = { callIds: new Set(), inCalls: new Map(), outCalls: new Map(), protocol, number: st.connections };
+        this._record({ type: 'connect', identity, protocol, connection: st.connections, ...info });
         if (prev) {
             this._warning(identity, 'new connection replaces an open one');
             prev.close({ code: 1000, reason: 'replaced' }).catch(() => {});
         }
-        if (client.protocol !== 'ocpp1.6') {
-            client.close({ code: 1002, reason: 'subprotocol ocpp1.6 required' }).catch(() => {});
+        if (!this.protocols.includes(client.protocol)) {
+            client.close({ code: 1002, reason: `subprotocol ${this.protocols.join(' or ')} required` }).catch(() => {});
         }
         client.on('message', ({ message, outbound }) => this._onRaw(st, conn, message, outbound));
         client.on('strictValidationFailure', (e) => this._onStrictFailure(st, e));
@@ -472,7 +557,7 @@ class Csms {
             if (st.client === client) st.client = null;
             this._record({ type: 'disconnect', identity, code, reason: String(reason || '') });
         });
-        client.handle((ctx) => this._dispatch(st, ctx));
+        client.handle((ctx) => this._dispatch(st, ctx, conn));
     }
 
     _onStrictFailure(st, e) {
@@ -480,7 +565,8 @@ class Csms {
         if (e.outbound && e.isCall) return;
         const what = e.isCall ? `${e.method}.req` : `${e.method}.conf`;
         const who = e.outbound ? 'CSMS (our answer)' : 'charge point';
-        this._violation(st.identity, 'schema', `${who} sent an invalid ${what}: ${e.error && e.error.message}`, {
+        const why = e.error && (e.error.fullMessage || e.error.message);
+        this._violation(st.identity, 'schema', `${who} sent an invalid ${what}: ${why}`, {
             messageId: e.messageId,
             params: e.params,
             result: e.result,
@@ -504,7 +590,7 @@ class Csms {
         }
         const typeNo = arr[0];
         const id = arr[1];
-        const rec = { identity, dir: outbound ? 'out' : 'in', type: MSG[typeNo], typeNo, id, action: undefined, payload: undefined };
+        const rec = { identity, dir: outbound ? 'out' : 'in', type: MSG[typeNo], typeNo, id, action: undefined, payload: undefined, protocol: conn.protocol };
         if (typeNo === 2) {
             rec.action = arr[2];
             rec.payload = arr[3];
@@ -515,9 +601,14 @@ class Csms {
             map.delete(id);
             rec.payload = typeNo === 3 ? arr[2] : { code: arr[2], description: arr[3], details: arr[4] };
         }
-        if (!outbound) this._checkInbound(st, conn, arr, rec);
+        if (!outbound) {
+            if (conn.protocol === 'ocpp2.0.1') this._checkInbound201(st, conn, arr, rec);
+            else this._checkInbound(st, conn, arr, rec);
+        } else if (typeNo !== 2 && conn.protocol === 'ocpp2.0.1' && st.callIdsAnswered.size < 200000) {
+            st.callIdsAnswered.add(id);
+        }
         this._record(rec);
-        if (outbound && typeNo === 3 && rec.action === 'BootNotification') this._bootAnswered(st, arr[2]);
+        if (outbound && typeNo === 3 && rec.action === 'BootNotification') this._bootAnswered(st, arr[2], conn);
     }
 
     // Rules the JSON schemas cannot express (OCPP-J 1.6 §4, OCPP 1.6 §4.2).
@@ -578,19 +669,109 @@ class Csms {
         }
     }
 
-    _bootAnswered(st, result) {
+    // Rules the JSON schemas cannot express, OCPP 2.0.1: OCPP-J 2.0.1 (Part 4) §4 and
+    // Part 2 B01-B03 (registration).
+    _checkInbound201(st, conn, arr, rec) {
+        const id = arr[1];
+        const identity = st.identity;
+        if (typeof id === 'string' && id.length > 36) {
+            // OCPP-J 2.0.1 §4.1.4 table 4: messageId string[36].
+            this._violation(identity, 'messageId', `message id longer than 36 characters (OCPP-J 2.0.1 §4.1.4): ${id.length}`, { id });
+        }
+        if (arr[0] === 2) {
+            if (arr.length !== 4) this._violation(identity, 'frame', `CALL must have 4 elements (OCPP-J 2.0.1 §4.2.1), got ${arr.length}`);
+            // OCPP-J 2.0.1 §4.1.4: a CALL id MUST differ from all ids the sender used before "on any
+            // WebSocket connection using the same unique Charging Station identifier"; errata
+            // 2025-09 §4.6: a message retried because no response arrived MAY keep its id. The
+            // CSMS cannot tell whether its answer arrived before a connection was lost, so reuse
+            // on a later connection is a warning when we had answered, and nothing when we had not.
+            if (conn.callIds.has(id)) {
+                this._violation(identity, 'messageId', `CALL id "${id}" reused on the same connection (OCPP-J 2.0.1 §4.1.4)`);
+            } else if (st.callIdsAnswered.has(id)) {
+                this._warning(identity, `CALL id "${id}" reused on a later connection although it was answered (OCPP-J 2.0.1 §4.1.4; errata 2025-09 §4.6 allows it only when no response was received)`);
+            }
+            conn.callIds.add(id);
+            if (st.callIdsAll.size < 200000) st.callIdsAll.add(id);
+            this._checkRegistration201(st, conn, rec.action, 'CALL', arr);
+        } else if (arr[0] === 4) {
+            // OCPP-J 2.0.1 §4.2.3 table 7: [4, id, ErrorCode (table 8), ErrorDescription string[255], ErrorDetails {}]
+            if (arr.length !== 5) this._violation(identity, 'callerror', `CALLERROR must have 5 elements (OCPP-J 2.0.1 §4.2.3), got ${arr.length}`, { frame: arr });
+            if (!OCPP201_ERROR_CODES.includes(arr[2])) {
+                this._violation(identity, 'callerror', `errorCode "${arr[2]}" is not an OCPP-J 2.0.1 error code (§4.3 table 8)`, { frame: arr });
+            }
+            if (typeof arr[3] !== 'string') {
+                this._violation(identity, 'callerror', 'errorDescription must be a string (OCPP-J 2.0.1 §4.2.3)', { frame: arr });
+            } else if (arr[3].length > 255) {
+                this._violation(identity, 'callerror', `errorDescription longer than 255 characters (OCPP-J 2.0.1 §4.2.3 table 7): ${arr[3].length}`, { frame: short(arr, 600) });
+            }
+            if (arr[4] === null || typeof arr[4] !== 'object' || Array.isArray(arr[4])) {
+                this._violation(identity, 'callerror', 'errorDetails must be a JSON object (OCPP-J 2.0.1 §4.2.3)', { frame: arr });
+            }
+            this._checkRegistration201(st, conn, rec.action, 'CALLERROR', arr);
+        } else {
+            if (arr.length !== 3) this._violation(identity, 'frame', `CALLRESULT must have 3 elements (OCPP-J 2.0.1 §4.2.2), got ${arr.length}`);
+            this._checkRegistration201(st, conn, rec.action, 'CALLRESULT', arr);
+        }
+    }
+
+    _checkRegistration201(st, conn, action, type, arr) {
+        const reg = st.registration;
+        const identity = st.identity;
+        if (reg === undefined && type === 'CALL' && action !== 'BootNotification') {
+            // B01.FR.08: nothing but BootNotificationRequest between power-on and Accepted/Pending.
+            // This CSMS has not seen a boot of this station; it may have booted at another CSMS
+            // instance before, so only a warning.
+            this._warning(identity, `CALL ${action} before any BootNotification of this station at this CSMS (OCPP 2.0.1 B01.FR.08, unless it booted earlier elsewhere)`);
+            return;
+        }
+        if (reg === 'Rejected') {
+            if (type === 'CALL' && action === 'BootNotification') {
+                const waited = Date.now() - st.bootAnsweredAt;
+                if (st.bootInterval > 0 && waited < st.bootInterval * 1000 - 50) {
+                    this._violation(identity, 'boot', `BootNotificationRequest ${waited} ms after Rejected with interval ${st.bootInterval} s (OCPP 2.0.1 B03.FR.02: SHALL NOT send any OCPP message until the retry interval has expired; B03.FR.06)`);
+                }
+                return;
+            }
+            // B03.FR.08: the charging station SHALL answer a CSMS request with CALLERROR SecurityError.
+            if (type === 'CALLERROR' && arr[2] === 'SecurityError') return;
+            const rule = type === 'CALL'
+                ? 'B03.FR.02: SHALL NOT send any OCPP message until the retry interval has expired'
+                : 'B03.FR.08: SHALL respond to CSMS messages with CALLERROR SecurityError';
+            this._violation(identity, 'boot', `${type} ${action || ''} while Rejected (OCPP 2.0.1 ${rule})`);
+        } else if (reg === 'Pending' && type === 'CALL') {
+            if (action === 'BootNotification') {
+                if (st.triggered.delete('BootNotification')) return; // B02.FR.04 "unless requested ... with TriggerMessageRequest"
+                const waited = Date.now() - st.bootAnsweredAt;
+                if (st.bootInterval > 0 && waited < st.bootInterval * 1000 - 50) {
+                    const msg = `BootNotificationRequest ${waited} ms after Pending with interval ${st.bootInterval} s (OCPP 2.0.1 B02.FR.04: SHALL NOT send it earlier than the interval)`;
+                    // On a new connection the station may have rebooted (B01.FR.03): only a warning.
+                    if (conn.number === st.bootAnsweredConnection) this._violation(identity, 'boot', msg);
+                    else this._warning(identity, `${msg}; on a new connection (a reboot?)`);
+                }
+                return;
+            }
+            if (!st.triggered.has(action)) {
+                this._violation(identity, 'boot', `CALL ${action} while Pending and not triggered (OCPP 2.0.1 B02.FR.02: SHALL NOT send CALL messages except BootNotificationRequest unless instructed by TriggerMessageRequest, GetBaseReportRequest or GetReportRequest)`);
+            }
+        }
+    }
+
+    _bootAnswered(st, result, conn) {
         st.registration = result.status;
         st.bootAnsweredAt = Date.now();
         st.bootInterval = result.interval;
+        st.bootAnsweredConnection = conn ? conn.number : 0;
         if (result.status === 'Accepted') st.triggered.clear();
     }
 
     // ---------------------------------------------------------------- CP -> CSMS handlers
 
-    async _dispatch(st, { method, params, messageId }) {
+    async _dispatch(st, { method, params, messageId }, conn = {}) {
+        const protocol = conn.protocol || st.protocol;
+        const def = protocol === 'ocpp2.0.1' ? (...a) => this._default201(...a) : (...a) => this._default(...a);
         const ctx = {
-            identity: st.identity, action: method, params, messageId, station: st, csms: this,
-            fallback: () => this._default(st, method, params),
+            identity: st.identity, action: method, params, messageId, station: st, csms: this, protocol,
+            fallback: () => def(st, method, params),
         };
         for (let i = this.overrides.length - 1; i >= 0; i--) {
             const o = this.overrides[i];
@@ -599,11 +780,71 @@ class Csms {
             return o.fn(ctx);
         }
         // OCPP-J 1.6 errata §3.10 (5.6): CALLs other than BootNotification before Accepted -> SecurityError.
+        // OCPP 2.0.1 B01.FR.10, B02.FR.09 (Pending: unless triggered), B03.FR.07 (Rejected): the same.
         if ((st.registration === 'Pending' || st.registration === 'Rejected')
             && method !== 'BootNotification' && !st.triggered.has(method)) {
             throw createRPCError('SecurityError', `${st.identity} is not accepted (${st.registration})`);
         }
-        return this._default(st, method, params);
+        return def(st, method, params);
+    }
+
+    /** OCPP 2.0.1 IdTokenInfoType from the idTag policy (1.6 idTagInfo fields are translated). */
+    _idTokenInfo(st, idToken) {
+        const { status, expiryDate, parentIdTag, ...rest } = this._idTagInfo(st, idToken && idToken.idToken);
+        const info = { status: status || 'Accepted' };
+        if (expiryDate) info.cacheExpiryDateTime = expiryDate;
+        if (parentIdTag) info.groupIdToken = { idToken: parentIdTag, type: 'Central' };
+        return { ...info, ...rest };
+    }
+
+    // OCPP 2.0.1 default answers (valid per the 2.0.1 schemas).
+    _default201(st, action, p) {
+        const now = isoNow();
+        switch (action) {
+            case 'BootNotification': {
+                // B01.FR.02: the CSMS SHALL respond whether it accepts the station.
+                const q = st.bootQueue || this.bootDefault;
+                const a = q.length > 1 ? q.shift() : (q[0] || { status: 'Accepted' });
+                return { currentTime: now, interval: this.opts.interval, status: 'Accepted', ...a };
+            }
+            case 'Heartbeat':
+                return { currentTime: now }; // G02.FR.03
+            case 'Authorize':
+                return { idTokenInfo: this._idTokenInfo(st, p.idToken) };
+            case 'TransactionEvent':
+                return p.idToken ? { idTokenInfo: this._idTokenInfo(st, p.idToken) } : {};
+            case 'DataTransfer':
+                return { status: 'UnknownVendorId' };
+            case 'SignCertificate':
+                return { status: 'Rejected' };
+            case 'NotifyEVChargingNeeds':
+                return { status: 'Rejected' };
+            case 'NotifyEVChargingSchedule':
+                return { status: 'Rejected' };
+            case 'Get15118EVCertificate':
+                return { status: 'Failed', exiResponse: '' };
+            case 'GetCertificateStatus':
+                return { status: 'Failed' };
+            case 'StatusNotification':
+            case 'NotifyReport':
+            case 'NotifyEvent':
+            case 'NotifyMonitoringReport':
+            case 'SecurityEventNotification':
+            case 'MeterValues':
+            case 'FirmwareStatusNotification':
+            case 'LogStatusNotification':
+            case 'ClearedChargingLimit':
+            case 'NotifyChargingLimit':
+            case 'NotifyCustomerInformation':
+            case 'NotifyDisplayMessages':
+            case 'PublishFirmwareStatusNotification':
+            case 'ReportChargingProfiles':
+            case 'ReservationStatusUpdate':
+                return {};
+            default:
+                this._violation(st.identity, 'direction', `charging station sent ${action}, which is not a CS->CSMS action (OCPP 2.0.1)`);
+                throw createRPCError('NotSupported', `${action} is not handled by a CSMS`);
+        }
     }
 
     _idTagInfo(st, idTag) {
@@ -707,7 +948,8 @@ class Csms {
  * Start a dev CSMS. opts: port (0 = free), host ('127.0.0.1'), path ('/ocpp'),
  * tls {cert, key} (PEM text or file paths), auth {'CP-1': 'key', '*': 'key'},
  * interval (boot interval, 300), boot ([answers] for all CPs), idTags ({idTag: idTagInfo}),
- * log (JSON Lines file), verbose (readable lines on stderr), callTimeoutMs, pingIntervalMs.
+ * log (JSON Lines file), verbose (readable lines on stderr), callTimeoutMs, pingIntervalMs,
+ * protocols (subprotocols to agree to, default ['ocpp1.6', 'ocpp2.0.1']).
  */
 export async function startCsms(opts = {}) {
     const csms = new Csms(opts);

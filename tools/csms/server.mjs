@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Dev CSMS command line: node tools/csms/server.mjs [options]   (see README.md)
+// Speaks OCPP 1.6-J and OCPP 2.0.1-J (the subprotocol the charge point offers first).
 // Prints exactly one line "csms: ws://127.0.0.1:<port>/ocpp" on stdout once listening;
 // everything else (readable message log, violations) goes to stderr.
 
@@ -8,7 +9,7 @@ import { parseAuthList, startCsms } from './csms.mjs';
 
 const usage = `usage: server.mjs [--port N] [--host 127.0.0.1] [--path /ocpp] [--tls-cert F --tls-key F]
                   [--auth ID:KEY,ID2:KEY2,*:KEY] [--interval S] [--boot JSON] [--id-tags JSON]
-                  [--log FILE.jsonl] [--quiet]`;
+                  [--protocols ocpp1.6,ocpp2.0.1] [--log FILE.jsonl] [--quiet]`;
 
 let args;
 try {
@@ -23,6 +24,7 @@ try {
             interval: { type: 'string', default: '300' },
             boot: { type: 'string' },
             'id-tags': { type: 'string' },
+            protocols: { type: 'string', default: 'ocpp1.6,ocpp2.0.1' },
             log: { type: 'string' },
             quiet: { type: 'boolean', default: false },
             help: { type: 'boolean', short: 'h', default: false },
@@ -50,6 +52,7 @@ const csms = await startCsms({
     interval: Number(args.interval),
     boot: args.boot ? JSON.parse(args.boot) : undefined,
     idTags: args['id-tags'] ? JSON.parse(args['id-tags']) : undefined,
+    protocols: args.protocols.split(',').map((p) => p.trim()).filter(Boolean),
     log: args.log,
     verbose: !args.quiet,
 });

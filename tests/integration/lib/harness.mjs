@@ -14,14 +14,14 @@
 // Timeouts are a safety net only; tests wait for events, never sleep for correctness.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OCPP16_ERROR_CODES, startCsms } from '../../../tools/csms/csms.mjs';
+import { OCPP16_ERROR_CODES, OCPP201_ERROR_CODES, startCsms } from '../../../tools/csms/csms.mjs';
 import { ledger } from '../../../tools/csms/ledger.mjs';
 
 const require = createRequire(import.meta.url);
@@ -31,13 +31,37 @@ export const WebSocketServer = WebSocket.WebSocketServer;
 const { createValidator } = require('ocpp-rpc');
 const schema16 = require('ocpp-rpc/lib/schemas/ocpp1_6.json');
 export const validator16 = createValidator('ocpp1.6', schema16);
+const schema201 = require('ocpp-rpc/lib/schemas/ocpp2_0_1.json');
+/** The OCPP 2.0.1 schemas (ocpp-rpc's lib/schemas/ocpp2_0_1.json), ids `urn:<Action>.req|.conf`. */
+export const validator201 = createValidator('ocpp2.0.1', schema201);
 
-export { startCsms };
+export { OCPP201_ERROR_CODES, startCsms };
 
 /** Path of the charge-point program, from the environment (set by ctest). */
 export const SIM = process.env.OCPP_SIM || '';
 /** `skip` option for tests that need the charge-point program. */
 export const needSim = SIM ? false : 'OCPP_SIM is not set (run through ctest, or export OCPP_SIM=path/to/ocpp-sim)';
+let simHelpCache;
+/** The output of `ocpp-sim --help` (stdout and stderr), '' without OCPP_SIM. */
+export function simHelp() {
+    if (simHelpCache === undefined) {
+        if (!SIM) {
+            simHelpCache = '';
+        } else {
+            const r = spawnSync(SIM, ['--help'], { encoding: 'utf8', timeout: 10000 });
+            simHelpCache = `${r.stdout || ''}${r.stderr || ''}`;
+        }
+    }
+    return simHelpCache;
+}
+/**
+ * `skip` option for tests that need a command-line option of ocpp-sim (e.g. '--ocpp'): the
+ * reason when OCPP_SIM is not set or `ocpp-sim --help` does not mention the option, else false.
+ */
+export function needSimOption(option) {
+    if (!SIM) return needSim;
+    return simHelp().includes(option) ? false : `${SIM} --help does not mention ${option} (this ocpp-sim lacks it)`;
+}
 const KEEP = !!process.env.OCPP_TEST_KEEP;
 const ECHO = !!process.env.OCPP_TEST_VERBOSE;
 
@@ -294,6 +318,11 @@ export class RawConn {
             DataTransfer: { status: 'UnknownVendorId' },
             SignCertificate: { status: 'Rejected' },
         };
+        if (this.ws.protocol === 'ocpp2.0.1') {
+            // OCPP 2.0.1 answers that differ from 1.6 (valid per the 2.0.1 schemas).
+            answers.Authorize = { idTokenInfo: { status: 'Accepted' } };
+            delete answers.StartTransaction;
+        }
         this.sendJson([3, id, answers[action] || {}]);
     }
 
@@ -359,9 +388,11 @@ export class RawConn {
 
 /**
  * A bare WebSocket server (the `ws` package) on 127.0.0.1 for tests the dev CSMS cannot
- * do: protocol: 'ocpp1.6' (echo it, default) or null (never send Sec-WebSocket-Protocol).
+ * do: protocol: 'ocpp1.6' (echo it, default), 'ocpp2.0.1', a list (the first one of the
+ * client's offer that is in it) or null (never send Sec-WebSocket-Protocol).
  * It answers the CP's CALLs with minimal valid payloads (autoAnswer) and validates every
- * frame from the CP against the OCPP 1.6 schemas (violations[]).
+ * frame from the CP against the schemas of the agreed subprotocol (OCPP 1.6 unless
+ * ocpp2.0.1 was agreed) (violations[]).
  */
 export class RawServer {
     constructor({ protocol = 'ocpp1.6', tls, autoAnswer = true } = {}) {
@@ -381,7 +412,10 @@ export class RawServer {
         this.wss = new WebSocketServer({
             server: this.http,
             maxPayload: 64 << 20,
-            handleProtocols: (protocols) => (this.protocol && protocols.has(this.protocol) ? this.protocol : false),
+            handleProtocols: (protocols) => {
+                if (Array.isArray(this.protocol)) return [...protocols].find((p) => this.protocol.includes(p)) || false;
+                return this.protocol && protocols.has(this.protocol) ? this.protocol : false;
+            },
         });
         this.wss.on('headers', (headers, req) => this.handshakes.push({ url: req.url, headers: req.headers, response: [...headers] }));
         this.wss.on('connection', (ws, req) => {
@@ -402,13 +436,21 @@ export class RawServer {
             this.violations.push({ frame: f.text, error });
             process.stderr.write(`\n*** SCHEMA VIOLATION: (raw peer) ${error}: ${f.text.slice(0, 400)}\n\n`);
         };
+        const v201 = conn.ws.protocol === 'ocpp2.0.1';
+        const validator = v201 ? validator201 : validator16;
         try {
-            if (j[0] === 2) validator16.validate(`urn:${j[2]}.req`, j[3]);
-            if (j[0] === 3 && conn.pending.has(j[1])) validator16.validate(`urn:${conn.pending.get(j[1])}.conf`, j[2]);
+            if (j[0] === 2) validator.validate(`urn:${j[2]}.req`, j[3]);
+            if (j[0] === 3 && conn.pending.has(j[1])) validator.validate(`urn:${conn.pending.get(j[1])}.conf`, j[2]);
         } catch (err) {
             bad(err.message);
         }
-        if (j[0] === 4) {
+        if (j[0] === 4 && v201) {
+            // OCPP-J 2.0.1 §4.2.3 table 7: [4, id, errorCode (§4.3 table 8), errorDescription string[255], errorDetails {}]
+            if (j.length !== 5 || typeof j[1] !== 'string' || !OCPP201_ERROR_CODES.includes(j[2])
+                || typeof j[3] !== 'string' || j[3].length > 255 || !j[4] || typeof j[4] !== 'object' || Array.isArray(j[4])) {
+                bad('malformed CALLERROR (OCPP-J 2.0.1 §4.2.3)');
+            }
+        } else if (j[0] === 4) {
             // OCPP-J 1.6 §4.2.3: [4, id, errorCode (table 7), errorDescription, errorDetails {}]
             if (j.length !== 5 || typeof j[1] !== 'string' || !OCPP16_ERROR_CODES.includes(j[2])
                 || typeof j[3] !== 'string' || !j[4] || typeof j[4] !== 'object' || Array.isArray(j[4])) {
