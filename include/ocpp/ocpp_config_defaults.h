@@ -46,6 +46,16 @@
 #define OCPP_CONFIG_PROFILE_REMOTE_TRIGGER 1
 #endif
 
+/**
+ * OCPP 2.0.1 (src/v201/): a charge point can be started with
+ * ocpp_cp_config_t.version = OCPP_VERSION_201. Possible values: 0, 1.
+ * Default: 0 (a build without it links no 2.0.1 code; the CMake option
+ * OCPP_OCPP201, ON for host builds, sets 1).
+ */
+#ifndef OCPP_CONFIG_OCPP201
+#define OCPP_CONFIG_OCPP201 0
+#endif
+
 /* ------------------------------------------------------------------------ */
 /* Sizing                                                                    */
 /* ------------------------------------------------------------------------ */

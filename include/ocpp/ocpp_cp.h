@@ -43,6 +43,12 @@ extern "C" {
 /** Longest OCPP-J message id (OCPP-J 1.6 §4.1.4: at most 36 characters). */
 #define OCPP_MSG_ID_MAX 36u
 
+/** The protocol a charge point speaks. */
+typedef enum {
+    OCPP_VERSION_16 = 0, /**< OCPP 1.6-J, subprotocol "ocpp1.6" (default). */
+    OCPP_VERSION_201     /**< OCPP 2.0.1, subprotocol "ocpp2.0.1" (OCPP_CONFIG_OCPP201). */
+} ocpp_version_t;
+
 /** What the charge point is configured with. Strings must outlive the context. */
 typedef struct {
     const char *identity; /**< Charge point id; appended to the URL path. Required. */
@@ -63,6 +69,7 @@ typedef struct {
     uint32_t connect_timeout_ms;   /**< Give up a connection attempt after; 0: 30000. */
     uint32_t backoff_min_ms;       /**< First reconnect delay; 0: 1000. Doubles up to: */
     uint32_t backoff_max_ms;       /**< Longest reconnect delay; 0: 60000. */
+    ocpp_version_t version;        /**< Protocol; 0: OCPP 1.6. */
 } ocpp_cp_config_t;
 
 /** The ports the charge point uses. Pointed-to structs must outlive the context. */
@@ -303,185 +310,9 @@ typedef struct {
 /** Longest idTag (IdToken is CiString20Type, OCPP 1.6 §7.28). */
 #define OCPP_ID_TAG_MAX 20u
 
-/** One Authorization Cache entry (private). */
-typedef struct {
-    int64_t expiry;                   /**< expiryDate, unix s; 0: none. */
-    uint32_t stamp;                   /**< Update order (eviction). */
-    char tag[OCPP_ID_TAG_MAX + 1];    /**< "" = free slot. */
-    char parent[OCPP_ID_TAG_MAX + 1]; /**< parentIdTag, "" if none. */
-    uint8_t status;                   /**< ocpp_auth_status_t */
-} ocpp_auth_entry_t;
-
-/** The Authorization Cache (private; src/model/authcache.c). */
-typedef struct {
-    ocpp_auth_entry_t e[OCPP_CONFIG_AUTH_CACHE_SIZE > 0 ? OCPP_CONFIG_AUTH_CACHE_SIZE : 1];
-    uint32_t stamp; /**< Last stamp given. */
-    bool dirty;     /**< Changed since persisted. */
-} ocpp_auth_cache_t;
-
-/** Bytes per connector of the persisted transaction state (private). */
-#define OCPP_TXS_SLOT_SIZE 23u
-/** Bytes before the first queue entry in the transaction-state record (private). */
-#define OCPP_TXS_HEAD_SIZE (8u + OCPP_TXS_SLOT_SIZE * (unsigned)OCPP_CONFIG_MAX_CONNECTORS)
-
-/**
- * The transaction state (private; src/model/txqueue.c, src/store/txstore.c):
- * buf is the image of the storage record "txstate", kept in RAM so that a
- * change is persisted with one atomic write and no scratch buffer: a head
- * of OCPP_TXS_HEAD_SIZE bytes (the running transaction of each connector),
- * then the queue of transaction-related messages (OCPP 1.6 §3.7).
- */
-typedef struct {
-    uint8_t buf[OCPP_TXS_HEAD_SIZE + OCPP_CONFIG_TXQ_SIZE];
-    uint16_t used;    /**< Queue bytes in use after the head. */
-    uint16_t count;   /**< Queue entries. */
-    uint32_t thinned; /**< MeterValues removed to make room, since init. */
-    uint32_t lost;    /**< Messages that found no room at all, since init. */
-} ocpp_txq_t;
-
-/** A value kept for StopTransaction's transactionData (private). */
-typedef struct {
-    int64_t value;
-    uint8_t measurand; /**< ocpp_measurand_t */
-    uint8_t phase;     /**< ocpp_phase_t */
-    uint8_t location;  /**< ocpp_location_t */
-    uint8_t scale;
-} ocpp_kept_sample_t;
-
-/** A clock-aligned reading kept for StopTxnAlignedData (private). */
-typedef struct {
-    int64_t unix_time;
-    ocpp_kept_sample_t s[OCPP_CONFIG_STOP_ALIGNED_SAMPLES];
-    uint8_t n;
-} ocpp_aligned_reading_t;
-
-/** Per-connector state (private). Members ordered by alignment (no padding). */
-typedef struct {
-    /** Clock-aligned readings of the transaction (StopTxnAlignedData), oldest first. */
-    ocpp_aligned_reading_t
-        aligned[OCPP_CONFIG_STOP_ALIGNED_READINGS > 0 ? OCPP_CONFIG_STOP_ALIGNED_READINGS : 1];
-    int64_t changed_unix;    /**< Wall-clock time of the last status change (0: unknown). */
-    int64_t tx_start_unix;   /**< Transaction: its start time, */
-    int64_t meter_last_unix; /**<   time of meter_last. */
-    /* Status */
-    ocpp_cp_status_t status;   /**< Current status. */
-    ocpp_cp_error_t error;     /**< Current error code. */
-    ocpp_cp_status_t reported; /**< Last status the CSMS confirmed. */
-    ocpp_cp_error_t reported_error;
-    uint32_t changed_ms; /**< When status/error last changed. */
-    /* Authorization waiting for the plug (ConnectionTimeOut) */
-    uint32_t authorized_ms;
-    /* Transaction */
-    int32_t tx_id; /**< transactionId, -1 until known. */
-    int32_t meter_start;
-    int32_t meter_last;      /**< Last meter register reading persisted (Wh), */
-    uint32_t meter_saved_ms; /**<   and when it was persisted. */
-    uint32_t sample_ms;      /**< Last periodic sample. */
-    uint16_t tx_ref;         /**< Local reference of the transaction in the queue. */
-    char info[OCPP_CONFIG_STATUS_INFO_MAX + 1];         /**< StatusNotification info. */
-    char vendor_error[OCPP_CONFIG_STATUS_INFO_MAX + 1]; /**< vendorErrorCode. */
-    char tag[OCPP_ID_TAG_MAX + 1];    /**< idTag of the authorization / transaction. */
-    char parent[OCPP_ID_TAG_MAX + 1]; /**< Its parentIdTag, "" if unknown. */
-    uint8_t n_aligned;
-    bool report_needed; /**< Status must be (re)sent. */
-    /* Inputs */
-    bool plugged;
-    bool ev_ready;
-    bool operative;       /**< ChangeAvailability (persisted). */
-    bool sched_change;    /**< A ChangeAvailability waits for the transaction's end, */
-    bool sched_operative; /**<   to this value. */
-    bool reserved;        /**< Reservation hook (Reservation profile later). */
-    bool ev_disconnected; /**< Unplugged during a transaction that goes on. */
-    bool authorized;      /**< Authorized, waiting for the plug. */
-    bool tx;              /**< A transaction runs. */
-    bool tx_allowed;      /**< Energy allowed (false after a non-Accepted StartTransaction.conf). */
-    bool finishing;       /**< Stopped, waiting for the user (unplug). */
-    bool permit_out;      /**< Last value given to the permit callback. */
-} ocpp_cp_connector_t;
-
-/** What the one outstanding CALL is (private). */
-typedef enum {
-    OCPP_CP_CALL_NONE = 0,
-    OCPP_CP_CALL_BOOT,
-    OCPP_CP_CALL_HEARTBEAT,
-    OCPP_CP_CALL_STATUS,
-    OCPP_CP_CALL_AUTHORIZE,
-    OCPP_CP_CALL_TXQ,           /**< The head of the transaction queue. */
-    OCPP_CP_CALL_DATA_TRANSFER, /**< ocpp_cp_data_transfer() */
-    OCPP_CP_CALL_METER          /**< A triggered MeterValues. */
-} ocpp_cp_call_t;
-
-/** What an Authorize.req is for (private). */
-typedef enum {
-    OCPP_CP_AUTH_NONE = 0,
-    OCPP_CP_AUTH_START, /**< Start a transaction (local card or RemoteStart). */
-    OCPP_CP_AUTH_STOP   /**< Stop with a different card: compare parentIdTag. */
-} ocpp_cp_auth_purpose_t;
-
-/** The charge point context. Allocate it yourself; all fields are private. */
-/* Members ordered by alignment, then by concern (padding: a few bytes). */
-typedef struct {
-    ocpp_cp_connector_t conns[OCPP_CONFIG_MAX_CONNECTORS + 1]; /**< [0] = the charge point. */
-    ocpp_auth_cache_t cache;
-    int64_t clock_unix;   /**< Unix time at clock_ms (0: clock not set). */
-    int64_t aligned_last; /**< Last clock-aligned boundary sampled (unix s). */
-    uint64_t trig_status; /**< TriggerMessage: bit c: StatusNotification of connector c, */
-    uint64_t trig_meter;  /**<   bit c: MeterValues of connector c. */
-    ocpp_cp_config_t config;
-    ocpp_cp_ports_t ports;
-    ocpp_cp_callbacks_t cb;
-    ocpp_cfg_t cfg; /**< Configuration keys (OCPP 1.6 §9). */
-    ocpp_txq_t txq; /**< Transaction-related messages. */
-    char *tx;       /**< Transmit buffer (caller's). */
-    size_t tx_cap;
-    size_t tx_len; /**< Length of the message in tx (after the headroom). */
-    ocpp_endpoint_t ep;
-    ocpp_msg_open_t open;
-    ocpp_cp_conn_t conn;
-    uint32_t conn_since_ms;   /**< When the current connection state began. */
-    uint32_t backoff_ms;      /**< Current reconnect delay. */
-    uint32_t retry_at_ms;     /**< Next connection attempt / boot retry. */
-    uint32_t boot_retry_ms;   /**< Boot wait interval from the last answer. */
-    uint32_t last_call_ms;    /**< When the last CALL was sent (heartbeat timer). */
-    uint32_t call_fail_at_ms; /**< After a failed CALL, do not send before this. */
-    uint32_t now_ms;
-    /* Outstanding CALL (OCPP-J 1.6 §4.1.1: at most one) */
-    ocpp_cp_call_t call;
-    ocpp_cp_status_t call_status; /**< StatusNotification: with which status */
-    ocpp_cp_error_t call_error;   /**<   and error code (connector: call_connector). */
-    uint32_t call_sent_ms;
-    uint32_t id_prefix;
-    uint32_t id_counter;
-    uint32_t clock_ms;
-    /* Authorization in progress (one at a time) */
-    ocpp_cp_auth_purpose_t auth;
-    ocpp_auth_status_t last_auth; /**< Outcome of the last authorization. */
-    uint32_t txq_retry_at_ms;     /**< Head not before this (TransactionMessageRetryInterval). */
-    uint32_t store_errors;        /**< Failed writes of the persisted transaction state. */
-    /* Outgoing DataTransfer (one at a time) */
-    const char *dt_vendor, *dt_message, *dt_data;
-    uint16_t next_ref;
-    char url[OCPP_CONFIG_URL_MAX]; /**< host NUL path NUL */
-    char call_id[OCPP_MSG_ID_MAX + 1];
-    char auth_tag[OCPP_ID_TAG_MAX + 1];
-    uint8_t call_connector; /**< StatusNotification: which connector. */
-    uint8_t auth_connector;
-    uint8_t floating;     /**< A card presented for any connector while none was plugged
-                               in: its authorization moves to the first connector plugged
-                               in (0: none). */
-    uint8_t txq_attempts; /**< Failed attempts of the head. */
-    bool tx_busy;         /**< tx holds a message being sent. */
-    bool network_enabled;
-    bool reconnect_pending; /**< Reconnect once the current answer is sent. */
-    bool started;           /**< The first poll anchored the timers to its clock. */
-    bool transport_open;
-    bool booted; /**< Accepted at least once since init (no new Boot on reconnect). */
-    bool auth_sent;
-    bool dt_pending;
-    bool trig_boot, trig_heartbeat; /**< TriggerMessage */
-    bool reset_pending, reset_hard;
-    bool avail_dirty; /**< Availability to persist. */
-} ocpp_cp_t;
+/* The layout of ocpp_cp_t: private (not API, may change in any release); in
+ * a header of its own so that this one stays the contract. */
+#include "ocpp_cp_layout.h"
 
 /**
  * @brief Initialise a charge point. Does no network I/O. With a storage port

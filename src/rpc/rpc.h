@@ -1,10 +1,12 @@
 /**
  * @file rpc.h
- * @brief OCPP-J 1.6 RPC framing (private to the library): parsing of CALL /
+ * @brief OCPP-J RPC framing (private to the library): parsing of CALL /
  *        CALLRESULT / CALLERROR frames, writers for them, message ids, the
- *        one-outstanding-CALL tracker, the OCPP 1.6 action names, dispatch of
- *        incoming CALLs to handlers, and payload field helpers that map bad
- *        input to the right CALLERROR code.
+ *        one-outstanding-CALL tracker, the OCPP 1.6 and 2.0.1 action names,
+ *        dispatch of incoming CALLs to handlers, and payload field helpers
+ *        that map bad input to the right CALLERROR code. OCPP-J 1.6 unless a
+ *        function takes a dialect (ocpp_rpc_dialect_t: the OCPP-J 2.0.1
+ *        differences are documented where they apply).
  *
  * Frames (OCPP-J 1.6 §4.1.2-§4.2.3):
  *   CALL       [2, "<UniqueId>", "<Action>", {<Payload>}]
@@ -107,15 +109,31 @@ typedef enum {
     OCPP_RPC_ERR_PROPERTY_CONSTRAINT,  /**< "PropertyConstraintViolation" */
     OCPP_RPC_ERR_OCCURENCE_CONSTRAINT, /**< "OccurenceConstraintViolation" (sic) */
     OCPP_RPC_ERR_TYPE_CONSTRAINT,      /**< "TypeConstraintViolation" */
-    OCPP_RPC_ERR_GENERIC               /**< "GenericError" */
+    OCPP_RPC_ERR_GENERIC,              /**< "GenericError" */
+    /* OCPP-J 2.0.1 only (§4.3 Table 8); 1.6 has no such code: GenericError there. */
+    OCPP_RPC_ERR_RPC_FRAMEWORK,             /**< "RpcFrameworkError" */
+    OCPP_RPC_ERR_MESSAGE_TYPE_NOT_SUPPORTED /**< "MessageTypeNotSupported" */
 } ocpp_rpc_err_t;
 
 /**
- * @brief The exact wire string of an error code ("FormationViolation").
- * @return Never NULL: "GenericError" for OCPP_RPC_OK and out-of-range values
- *         (so that a CALLERROR written from a bogus code is still valid).
+ * @brief The exact OCPP-J 1.6 wire string of an error code ("FormationViolation").
+ * @return Never NULL: "GenericError" for OCPP_RPC_OK, out-of-range values
+ *         and the 2.0.1-only codes (so that a CALLERROR written from a bogus
+ *         code is still valid).
  */
 const char *ocpp_rpc_err_str(ocpp_rpc_err_t err);
+
+/** Which OCPP-J: the spellings of two CALLERROR codes differ. */
+typedef enum { OCPP_RPC_DIALECT_16 = 0, OCPP_RPC_DIALECT_201 } ocpp_rpc_dialect_t;
+
+/**
+ * @brief The wire string of an error code in an OCPP-J dialect: 2.0.1 spells
+ *        "FormatViolation" and "OccurrenceConstraintViolation" (OCPP-J
+ *        2.0.1 §4.3), 1.6 keeps its typos (errata §5.1, §5.2); the 2.0.1-only
+ *        codes (RpcFrameworkError, MessageTypeNotSupported) are GenericError
+ *        in 1.6.
+ */
+const char *ocpp_rpc_err_name(ocpp_rpc_err_t err, ocpp_rpc_dialect_t dialect);
 
 /**
  * @brief Error code from its wire string (a JSON string value, as received
@@ -189,11 +207,26 @@ const char *ocpp_rpc_action_name(ocpp_rpc_action_t action);
 ocpp_rpc_action_t ocpp_rpc_action_lookup(const char *name, size_t len);
 
 /* ------------------------------------------------------------------------ */
+/* OCPP 2.0.1 actions                                                        */
+/* ------------------------------------------------------------------------ */
+
+/** Longest OCPP 2.0.1 action name ("PublishFirmwareStatusNotification"). */
+#define OCPP_RPC_ACTION201_MAX 33u
+
+/**
+ * @brief True if name[0..len) is an OCPP 2.0.1 action: one of the 64
+ *        messages of OCPP 2.0.1 Part 2 (both directions) without the
+ *        "Request" suffix (OCPP-J 2.0.1 §4.1.6). Exact and case-sensitive
+ *        (§4.2.1 Table 5: "a case-sensitive string").
+ */
+bool ocpp_rpc_action201_known(const char *name, size_t len);
+
+/* ------------------------------------------------------------------------ */
 /* Parsing                                                                   */
 /* ------------------------------------------------------------------------ */
 
 /** A parsed incoming message, or what to answer when it is malformed. */
-typedef struct {
+typedef struct ocpp_rpc_frame {
     ocpp_rpc_type_t type; /**< Valid after OCPP_OK. */
     /**
      * True when a CALLERROR can be sent for this message: after OCPP_OK for a
@@ -260,6 +293,34 @@ typedef struct {
 ocpp_status_t ocpp_rpc_parse(const char *msg, size_t len, ocpp_rpc_frame_t *out);
 
 /**
+ * @brief ocpp_rpc_parse() with the rules of an OCPP-J dialect.
+ *
+ * OCPP_RPC_DIALECT_16 is ocpp_rpc_parse(). OCPP_RPC_DIALECT_201 (OCPP-J
+ * 2.0.1, Part 4) differs in what is answered and with which code:
+ *   - a message that is no valid RPC frame (invalid JSON, no array, fewer
+ *     than two elements, an id that is no string or longer than 36
+ *     characters, a CALL of other than 4 elements or with an action that is
+ *     no string): RpcFrameworkError, "Content of the call is not a valid RPC
+ *     Request, for example: MessageId could not be read" (§4.3 Table 8);
+ *   - a CALL whose payload is neither object nor null: FormatViolation,
+ *     "Payload for Action is syntactically incorrect";
+ *   - a MessageTypeId that is a number other than 2, 3, 4:
+ *     MessageTypeNotSupported (§4.4 "it SHALL respond with an CALLERROR
+ *     with errorCode: MessageTypeNotSupported"; §4.1.3's "ignore the message
+ *     payload" is kept: nothing of it is looked at but the id);
+ *   - when the id cannot be read (or is longer than 36 characters, so that
+ *     it cannot be echoed in a valid CALLERROR), the answer goes to id "-1"
+ *     (§4.2.3: "When also the MessageId cannot be read, the CALLERROR SHALL
+ *     contain "-1" as MessageId"): has_id is then true with id "-1".
+ * Malformed CALLRESULTs and CALLERRORs are not answered in either dialect
+ * (OCPP_ERR_PROTOCOL): a CALLERROR answers a CALL, and there is none.
+ *
+ * @return as ocpp_rpc_parse().
+ */
+ocpp_status_t ocpp_rpc_parse_d(const char *msg, size_t len, ocpp_rpc_dialect_t dialect,
+                               ocpp_rpc_frame_t *out);
+
+/**
  * @brief Recover the message id of a CALL that was too large to receive, from
  *        its first bytes (`prefix`, not valid JSON as a whole).
  *
@@ -291,6 +352,9 @@ ocpp_status_t ocpp_rpc_recover_id(const char *prefix, size_t len, ocpp_rpc_frame
  */
 void ocpp_rpc_write_call_open(ocpp_jw_t *jw, const char *id, ocpp_rpc_action_t action);
 
+/** @brief The same with the action's name (any OCPP version's). */
+void ocpp_rpc_write_call_open_name(ocpp_jw_t *jw, const char *id, const char *action);
+
 /**
  * @brief Write `[3,"<id>",`; the caller then writes the payload object and
  *        calls ocpp_rpc_write_close().
@@ -310,6 +374,11 @@ void ocpp_rpc_write_close(ocpp_jw_t *jw);
  */
 ocpp_status_t ocpp_rpc_write_error(ocpp_jw_t *jw, const char *id, size_t id_len, ocpp_rpc_err_t err,
                                    const char *description);
+
+/** @brief ocpp_rpc_write_error() with the code spelled as `dialect` has it. */
+ocpp_status_t ocpp_rpc_write_error_d(ocpp_jw_t *jw, const char *id, size_t id_len,
+                                     ocpp_rpc_err_t err, const char *description,
+                                     ocpp_rpc_dialect_t dialect);
 
 /* ------------------------------------------------------------------------ */
 /* Message ids                                                               */
@@ -406,6 +475,28 @@ typedef struct {
  */
 ocpp_status_t ocpp_rpc_dispatch(const ocpp_rpc_handler_entry_t *table, size_t n, void *ctx,
                                 const ocpp_rpc_frame_t *frame, ocpp_jw_t *jw);
+
+/** One row of a handler table by action name (any OCPP version). */
+typedef struct {
+    const char *action; /**< Wire name, e.g. "GetVariables". */
+    ocpp_rpc_handler_fn fn;
+} ocpp_rpc_named_handler_t;
+
+/**
+ * @brief ocpp_rpc_dispatch() by the action's name, for a dialect's action
+ *        list, with the CALLERROR codes spelled as the dialect has them:
+ *   - the name is no action of the dialect's OCPP version (2.0.1:
+ *     ocpp_rpc_action201_known(); 1.6: ocpp_rpc_action_lookup()):
+ *     NotImplemented, "Requested Action is not known by receiver";
+ *   - an action of the version without a row in the table: NotSupported,
+ *     "Requested Action is recognized but not supported by the receiver";
+ *   - the handler's error, or InternalError for output that does not fit
+ *     or is no object, as ocpp_rpc_dispatch().
+ * @return as ocpp_rpc_dispatch().
+ */
+ocpp_status_t ocpp_rpc_dispatch_named(const ocpp_rpc_named_handler_t *table, size_t n, void *ctx,
+                                      const ocpp_rpc_frame_t *frame, ocpp_jw_t *jw,
+                                      ocpp_rpc_dialect_t dialect);
 
 /* ------------------------------------------------------------------------ */
 /* Payload field helpers                                                     */

@@ -1,7 +1,8 @@
 /**
  * @file rpc_frame.c
- * @brief OCPP-J 1.6 frames: error code strings, parsing of incoming messages,
- *        recovery of the id of a too-large CALL, and the frame writers.
+ * @brief OCPP-J frames: error code strings, parsing of incoming messages
+ *        (OCPP-J 1.6, and 2.0.1 with ocpp_rpc_parse_d()), recovery of the id
+ *        of a too-large CALL, and the frame writers.
  */
 #include <string.h>
 
@@ -23,9 +24,30 @@ static const char err_names[] = "GenericError\0NotImplemented\0NotSupported\0Int
 /** A payload `null` stands for "no payload" (§4.2.1), i.e. an empty object. */
 static const char empty_object[] = "{}";
 
+/* Descriptions that ocpp_rpc_parse_d() tells apart (by address). */
+static const char desc_bad_payload[] = "payload is no object";
+static const char desc_unknown_type[] = "unknown MessageTypeId";
+static const char desc_id_too_long[] = "message id longer than 36 characters";
+
 const char *ocpp_rpc_err_str(ocpp_rpc_err_t err)
 {
     return ocpp_text_nth(err_names, ERR_COUNT, (unsigned)err, err_names);
+}
+
+const char *ocpp_rpc_err_name(ocpp_rpc_err_t err, ocpp_rpc_dialect_t dialect)
+{
+    if (dialect != OCPP_RPC_DIALECT_201) {
+        return ocpp_rpc_err_str(err);
+    }
+    /* OCPP-J 2.0.1 §4.3 Table 8 fixed the two spellings that 1.6 keeps and
+     * added two codes. */
+    switch (err) {
+    case OCPP_RPC_ERR_FORMATION_VIOLATION: return "FormatViolation";
+    case OCPP_RPC_ERR_OCCURENCE_CONSTRAINT: return "OccurrenceConstraintViolation";
+    case OCPP_RPC_ERR_RPC_FRAMEWORK: return "RpcFrameworkError";
+    case OCPP_RPC_ERR_MESSAGE_TYPE_NOT_SUPPORTED: return "MessageTypeNotSupported";
+    default: return ocpp_rpc_err_str(err);
+    }
 }
 
 ocpp_rpc_err_t ocpp_rpc_err_from_json(const ocpp_json_value_t *v)
@@ -121,7 +143,7 @@ static ocpp_status_t parse_call(ocpp_rpc_frame_t *out, const ocpp_json_value_t *
     out->action_name = el[2];
     out->action = action_of(&el[2]);
     if (!take_payload(&out->payload, &el[3])) {
-        return fail(out, OCPP_ERR_PARSE, "payload is no object");
+        return fail(out, OCPP_ERR_PARSE, desc_bad_payload);
     }
     return OCPP_OK;
 }
@@ -162,7 +184,7 @@ static ocpp_status_t parse_elements(ocpp_rpc_frame_t *out, const ocpp_json_value
     int t = type_of(&el[0]);
     if (t == 0) {
         /* §4.1.3: "it SHALL ignore the message payload" */
-        return fail(out, OCPP_ERR_PROTOCOL, "unknown MessageTypeId");
+        return fail(out, OCPP_ERR_PROTOCOL, desc_unknown_type);
     }
     out->type = (ocpp_rpc_type_t)t;
     if (!take_id(out, &el[1])) {
@@ -172,8 +194,7 @@ static ocpp_status_t parse_elements(ocpp_rpc_frame_t *out, const ocpp_json_value
     if (utf8_chars(out->id, out->id_len) > OCPP_RPC_ID_MAX) {
         /* §4.1.4 Table 3 "Maximum of 36 characters"; §4.2.3 names
          * "unique identifier too long" as a case for a CallError. */
-        return fail(out, t == OCPP_RPC_CALL ? OCPP_ERR_PARSE : OCPP_ERR_PROTOCOL,
-                    "message id longer than 36 characters");
+        return fail(out, t == OCPP_RPC_CALL ? OCPP_ERR_PARSE : OCPP_ERR_PROTOCOL, desc_id_too_long);
     }
     return t == OCPP_RPC_CALL ? parse_call(out, el, n) : parse_reply(out, el, n);
 }
@@ -214,6 +235,68 @@ ocpp_status_t ocpp_rpc_parse(const char *msg, size_t len, ocpp_rpc_frame_t *out)
         return fail(out, OCPP_ERR_PARSE, "message has no id");
     }
     return parse_elements(out, el, n);
+}
+
+/* ------------------------------------------------------------------------ */
+/* OCPP-J 2.0.1                                                              */
+/* ------------------------------------------------------------------------ */
+
+/** OCPP-J 2.0.1 §4.2.3: "When also the MessageId cannot be read, the
+ *  CALLERROR SHALL contain "-1" as MessageId". */
+static void id_unreadable(ocpp_rpc_frame_t *out)
+{
+    memcpy(out->id, "-1", 3);
+    out->id_len = 2;
+    out->has_id = true;
+}
+
+/**
+ * A MessageTypeId that is a number other than 2, 3, 4 (a validated array of
+ * at least two elements): OCPP-J 2.0.1 §4.4, MessageTypeNotSupported, to
+ * the message's id if it is a readable one.
+ */
+static ocpp_status_t unsupported_type(const char *msg, size_t len, ocpp_rpc_frame_t *out)
+{
+    ocpp_json_value_t root, el[2];
+    ocpp_json_iter_t it;
+    size_t n = 0;
+    (void)ocpp_json_root(msg, len, &root);
+    (void)ocpp_json_iter_init(&it, &root);
+    while (n < 2u && ocpp_json_iter_next(&it, NULL, &el[n])) {
+        n++;
+    }
+    if (el[0].type != OCPP_JSON_NUMBER) {
+        /* Not even a type number: no valid RPC frame. */
+        out->error = OCPP_RPC_ERR_RPC_FRAMEWORK;
+        out->error_desc = "MessageTypeId is no number";
+    } else {
+        out->error = OCPP_RPC_ERR_MESSAGE_TYPE_NOT_SUPPORTED;
+        out->error_desc = "MessageTypeId not supported";
+    }
+    if (!take_id(out, &el[1]) || utf8_chars(out->id, out->id_len) > OCPP_RPC_ID_MAX) {
+        id_unreadable(out);
+    }
+    return OCPP_ERR_PARSE;
+}
+
+ocpp_status_t ocpp_rpc_parse_d(const char *msg, size_t len, ocpp_rpc_dialect_t dialect,
+                               ocpp_rpc_frame_t *out)
+{
+    ocpp_status_t st = ocpp_rpc_parse(msg, len, out);
+    if (dialect != OCPP_RPC_DIALECT_201 || st == OCPP_OK || st == OCPP_ERR_PARAM) {
+        return st;
+    }
+    if (st == OCPP_ERR_PROTOCOL) {
+        /* A malformed CALLRESULT/CALLERROR stays unanswered. */
+        return out->error_desc == desc_unknown_type ? unsupported_type(msg, len, out) : st;
+    }
+    if (out->error_desc != desc_bad_payload) {
+        out->error = OCPP_RPC_ERR_RPC_FRAMEWORK; /* §4.3: "not a valid RPC Request" */
+    }
+    if (!out->has_id || out->error_desc == desc_id_too_long) {
+        id_unreadable(out); /* a longer id would make our CALLERROR invalid */
+    }
+    return OCPP_ERR_PARSE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -269,12 +352,17 @@ ocpp_status_t ocpp_rpc_recover_id(const char *prefix, size_t len, ocpp_rpc_frame
 /* Writers                                                                   */
 /* ------------------------------------------------------------------------ */
 
-void ocpp_rpc_write_call_open(ocpp_jw_t *jw, const char *id, ocpp_rpc_action_t action)
+void ocpp_rpc_write_call_open_name(ocpp_jw_t *jw, const char *id, const char *action)
 {
     ocpp_jw_arr_open(jw);
     ocpp_jw_int(jw, OCPP_RPC_CALL);
     ocpp_jw_str(jw, id != NULL ? id : "");
-    ocpp_jw_str(jw, ocpp_rpc_action_name(action));
+    ocpp_jw_str(jw, action);
+}
+
+void ocpp_rpc_write_call_open(ocpp_jw_t *jw, const char *id, ocpp_rpc_action_t action)
+{
+    ocpp_rpc_write_call_open_name(jw, id, ocpp_rpc_action_name(action));
 }
 
 void ocpp_rpc_write_result_open(ocpp_jw_t *jw, const char *id, size_t id_len)
@@ -290,12 +378,12 @@ void ocpp_rpc_write_close(ocpp_jw_t *jw)
 }
 
 static void write_error_once(ocpp_jw_t *jw, const char *id, size_t id_len, ocpp_rpc_err_t err,
-                             const char *description)
+                             const char *description, ocpp_rpc_dialect_t dialect)
 {
     ocpp_jw_arr_open(jw);
     ocpp_jw_int(jw, OCPP_RPC_CALLERROR);
     ocpp_jw_strn(jw, id != NULL ? id : "", id != NULL ? id_len : 0u);
-    ocpp_jw_str(jw, ocpp_rpc_err_str(err));
+    ocpp_jw_str(jw, ocpp_rpc_err_name(err, dialect));
     /* §4.2.3 Table 6: "Should be filled in if possible, otherwise a clear
      * empty string" ... "If there are no error details you MUST fill in an
      * empty object {}." */
@@ -305,18 +393,25 @@ static void write_error_once(ocpp_jw_t *jw, const char *id, size_t id_len, ocpp_
     ocpp_jw_arr_close(jw);
 }
 
-ocpp_status_t ocpp_rpc_write_error(ocpp_jw_t *jw, const char *id, size_t id_len, ocpp_rpc_err_t err,
-                                   const char *description)
+ocpp_status_t ocpp_rpc_write_error_d(ocpp_jw_t *jw, const char *id, size_t id_len,
+                                     ocpp_rpc_err_t err, const char *description,
+                                     ocpp_rpc_dialect_t dialect)
 {
     if (jw == NULL) {
         return OCPP_ERR_PARAM;
     }
     /* The writer state is ours to copy; restoring it rewinds the output. */
     const ocpp_jw_t mark = *jw;
-    write_error_once(jw, id, id_len, err, description);
+    write_error_once(jw, id, id_len, err, description, dialect);
     if (jw->overflow && description != NULL && description[0] != '\0') {
         *jw = mark;
-        write_error_once(jw, id, id_len, err, "");
+        write_error_once(jw, id, id_len, err, "", dialect);
     }
     return jw->overflow ? OCPP_ERR_NOMEM : OCPP_OK;
+}
+
+ocpp_status_t ocpp_rpc_write_error(ocpp_jw_t *jw, const char *id, size_t id_len, ocpp_rpc_err_t err,
+                                   const char *description)
+{
+    return ocpp_rpc_write_error_d(jw, id, id_len, err, description, OCPP_RPC_DIALECT_16);
 }

@@ -2,18 +2,23 @@
  * @file core.c
  * @brief OCPP 1.6 Core profile, session part: BootNotification (§4.2),
  *        Heartbeat (§4.6), StatusNotification (§4.9), GetConfiguration
- *        (§5.10) and ChangeConfiguration (§5.8).
+ *        (§5.8) and ChangeConfiguration (§5.3), and the Reset that waits
+ *        for the StopTransactions (§5.14).
  */
 #include <string.h>
 
-#include "cp/cp_internal.h"
-#include "model/txqueue.h"
+#include "session/session.h"
+#include "store/txqueue.h"
+#include "v16/v16.h"
 
 /** Boot retry when the CSMS gives interval 0 or the CALL failed (§4.2: "the
  *  Charge Point chooses a waiting interval on its own"). */
 #define BOOT_RETRY_DEFAULT_S 30u
 /** Wait after a failed StatusNotification/Heartbeat before trying again. */
 #define CALL_RETRY_MS 10000u
+
+/** What a CALL of this module is (session kind). */
+enum { K_BOOT = 1, K_HEARTBEAT, K_STATUS };
 
 /* ------------------------------------------------------------------------ */
 /* CP-initiated CALLs                                                        */
@@ -26,11 +31,11 @@ static void kv_opt(ocpp_jw_t *w, const char *key, const char *value)
     }
 }
 
-static void send_boot(ocpp_cp_t *cp)
+static void send_boot(ocpp_v16_t *a)
 {
-    const ocpp_cp_config_t *c = &cp->config;
+    const ocpp_cp_config_t *c = a->config;
     ocpp_jw_t w;
-    ocpp_cp_call_begin(cp, &w, OCPP_ACTION_BOOT_NOTIFICATION);
+    ocpp_v16_call_begin(a, &w, OCPP_ACTION_BOOT_NOTIFICATION);
     ocpp_jw_obj_open(&w);
     ocpp_jw_kv_str(&w, "chargePointVendor", c->vendor);
     ocpp_jw_kv_str(&w, "chargePointModel", c->model);
@@ -42,23 +47,23 @@ static void send_boot(ocpp_cp_t *cp)
     kv_opt(&w, "meterType", c->meter_type);
     kv_opt(&w, "meterSerialNumber", c->meter_serial);
     ocpp_jw_obj_close(&w);
-    (void)ocpp_cp_call_end(cp, &w, OCPP_CP_CALL_BOOT);
+    (void)ocpp_v16_call_end(a, &w, &ocpp_v16_core, K_BOOT);
 }
 
-static void send_heartbeat(ocpp_cp_t *cp)
+static void send_heartbeat(ocpp_v16_t *a)
 {
     ocpp_jw_t w;
-    ocpp_cp_call_begin(cp, &w, OCPP_ACTION_HEARTBEAT);
+    ocpp_v16_call_begin(a, &w, OCPP_ACTION_HEARTBEAT);
     ocpp_jw_obj_open(&w);
     ocpp_jw_obj_close(&w);
-    (void)ocpp_cp_call_end(cp, &w, OCPP_CP_CALL_HEARTBEAT);
+    (void)ocpp_v16_call_end(a, &w, &ocpp_v16_core, K_HEARTBEAT);
 }
 
-static void send_status(ocpp_cp_t *cp, uint8_t i)
+static void send_status(ocpp_v16_t *a, uint8_t i)
 {
-    const ocpp_cp_connector_t *c = &cp->conns[i];
+    const ocpp_station_conn_t *c = &a->st->conns[i];
     ocpp_jw_t w;
-    ocpp_cp_call_begin(cp, &w, OCPP_ACTION_STATUS_NOTIFICATION);
+    ocpp_v16_call_begin(a, &w, OCPP_ACTION_STATUS_NOTIFICATION);
     ocpp_jw_obj_open(&w);
     ocpp_jw_kv_int(&w, "connectorId", i);
     ocpp_jw_kv_str(&w, "errorCode", ocpp_cp_error_str(c->error));
@@ -74,18 +79,26 @@ static void send_status(ocpp_cp_t *cp, uint8_t i)
         ocpp_jw_kv_str(&w, "info", "EV side disconnected");
     }
     kv_opt(&w, "vendorErrorCode", c->vendor_error);
-    int64_t ts = c->changed_unix != 0 ? c->changed_unix : ocpp_cp_time(cp);
+    int64_t ts = c->changed_unix != 0 ? c->changed_unix : ocpp_station_time(a->st);
     if (ts > 0) {
-        char buf[OCPP_RPC_DATETIME_LEN + 1];
-        ocpp_rpc_format_datetime(ts, 0, buf);
-        ocpp_jw_kv_str(&w, "timestamp", buf);
+        ocpp_v16_kv_time(&w, "timestamp", ts);
     }
     ocpp_jw_obj_close(&w);
-    if (ocpp_cp_call_end(cp, &w, OCPP_CP_CALL_STATUS) == OCPP_OK) {
-        cp->call_connector = i;
-        cp->call_status = c->status;
-        cp->call_error = c->error;
+    if (ocpp_v16_call_end(a, &w, &ocpp_v16_core, K_STATUS) == OCPP_OK) {
+        a->core.call_connector = i;
+        a->core.call_status = c->status;
+        a->core.call_error = c->error;
     }
+}
+
+/** Connector i's status differs from what the CSMS confirmed, or must be
+ *  sent anyway (after boot). §9.1 MinimumStatusDuration: a status that flips
+ *  back before it was reported is not reported at all. */
+static bool report_needed(const ocpp_v16_t *a, uint8_t i)
+{
+    const ocpp_station_conn_t *c = &a->st->conns[i];
+    const ocpp_v16_conn_t *r = &a->conns[i];
+    return r->report || c->status != r->reported || c->error != r->reported_error;
 }
 
 /**
@@ -107,33 +120,32 @@ static void send_status(ocpp_cp_t *cp, uint8_t i)
  * StopTransaction.req"). A fault is not held (an urgent notification,
  * §3.7), nor is a status the Central System asked for (TriggerMessage).
  */
-static bool status_held(const ocpp_cp_t *cp, uint8_t i)
+static bool status_held(const ocpp_v16_t *a, uint8_t i)
 {
-    const ocpp_cp_connector_t *c = &cp->conns[i];
-    return i > 0u && !c->tx && !ocpp_cp_is_fault(c->error) && c->tx_ref != 0u &&
-           ocpp_txq_has_stop(&cp->txq, c->tx_ref);
+    const ocpp_station_conn_t *c = &a->st->conns[i];
+    return i > 0u && !c->tx && !ocpp_station_is_fault(c->error) && c->tx_ref != 0u &&
+           ocpp_txq_has_end(a->outbox, c->tx_ref);
 }
 
 /**
  * The next connector whose status must be reported now (stable for
  * MinimumStatusDuration, not held, or triggered; only triggered ones if
  * `trig_only`), -1 if none; *wait_ms: how long until the next one may be
- * due (at most 60000).
+ * due (at most V16_IDLE_MS).
  */
-static int status_scan(const ocpp_cp_t *cp, uint32_t now_ms, bool trig_only, uint32_t *wait_ms)
+static int status_scan(const ocpp_v16_t *a, uint32_t now_ms, bool trig_only, uint32_t *wait_ms)
 {
-    uint32_t min_ms = (uint32_t)cp->cfg.minimum_status_duration * 1000u;
-    *wait_ms = 60000u;
-    for (uint8_t i = 0; i <= cp->config.connectors; i++) {
-        const ocpp_cp_connector_t *c = &cp->conns[i];
-        if (((cp->trig_status >> i) & 1u) != 0u) {
+    uint32_t min_ms = (uint32_t)a->cfg->minimum_status_duration * 1000u;
+    *wait_ms = V16_IDLE_MS;
+    for (uint8_t i = 0; i <= a->st->n; i++) {
+        if (((a->core.trig_status >> i) & 1u) != 0u) {
             *wait_ms = 0u;
             return i;
         }
-        if (trig_only || !c->report_needed || status_held(cp, i)) {
+        if (trig_only || !report_needed(a, i) || status_held(a, i)) {
             continue; /* a held status follows its StopTransaction's answer */
         }
-        uint32_t since = now_ms - c->changed_ms;
+        uint32_t since = now_ms - a->st->conns[i].changed_ms;
         if (since >= min_ms) {
             *wait_ms = 0u;
             return i;
@@ -143,85 +155,90 @@ static int status_scan(const ocpp_cp_t *cp, uint32_t now_ms, bool trig_only, uin
     return -1;
 }
 
-static bool heartbeat_due(const ocpp_cp_t *cp)
+static bool heartbeat_due(const ocpp_v16_t *a)
 {
-    uint32_t iv = (uint32_t)cp->cfg.heartbeat_interval;
-    return iv > 0u && cp->now_ms - cp->last_call_ms >= iv * 1000u;
+    uint32_t iv = (uint32_t)a->cfg->heartbeat_interval;
+    return iv > 0u && a->ss->now_ms - a->ss->last_call_ms >= iv * 1000u;
 }
 
 /** §4.2 / §5.17: while Pending, only what the CSMS triggered. (Every
  *  connector still waits for its first report, so look for the trigger
  *  itself, not for the next due status.) */
-static void send_triggered_pending(ocpp_cp_t *cp)
+static void send_triggered_pending(ocpp_v16_t *a)
 {
     uint32_t wait;
-    int i = status_scan(cp, cp->now_ms, true, &wait);
-    if (cp->trig_boot || ocpp_cp_due(cp->now_ms, cp->retry_at_ms)) {
-        cp->trig_boot = false;
-        send_boot(cp);
+    uint32_t now = a->ss->now_ms;
+    int i = status_scan(a, now, true, &wait);
+    if (a->core.trig_boot || V16_DUE(now, a->core.boot_at_ms)) {
+        a->core.trig_boot = false;
+        send_boot(a);
     } else if (i >= 0) {
-        send_status(cp, (uint8_t)i);
-    } else if (cp->trig_heartbeat) {
-        cp->trig_heartbeat = false;
-        send_heartbeat(cp);
+        send_status(a, (uint8_t)i);
+    } else if (a->core.trig_heartbeat) {
+        a->core.trig_heartbeat = false;
+        send_heartbeat(a);
     }
 }
 
-void ocpp_v16_send_due(ocpp_cp_t *cp)
+static bool core_send_due(ocpp_v16_t *a, int pass)
 {
-    if (cp->conn == OCPP_CP_PENDING) {
-        send_triggered_pending(cp);
-        return;
+    ocpp_cp_conn_t conn = a->ss->conn;
+    uint32_t now = a->ss->now_ms;
+    if (conn == OCPP_CP_PENDING) {
+        if (pass == 0) {
+            send_triggered_pending(a);
+        }
+        return true; /* nothing else may go out */
     }
-    if (cp->conn == OCPP_CP_BOOTING || cp->conn == OCPP_CP_REJECTED) {
+    if (conn == OCPP_CP_BOOTING || conn == OCPP_CP_REJECTED) {
         /* §4.2: until Accepted, nothing but BootNotification, and only after
          * the interval of the last answer. */
-        if (ocpp_cp_due(cp->now_ms, cp->retry_at_ms)) {
-            send_boot(cp);
+        if (pass == 0 && V16_DUE(now, a->core.boot_at_ms)) {
+            send_boot(a);
         }
-        return;
+        return true; /* nothing else may go out */
     }
-    if (cp->conn != OCPP_CP_ACCEPTED || !ocpp_cp_due(cp->now_ms, cp->call_fail_at_ms)) {
-        return;
+    if (conn != OCPP_CP_ACCEPTED || !V16_DUE(now, a->core.call_fail_at_ms)) {
+        return true;
+    }
+    if (pass == 1) {
+        if (heartbeat_due(a)) {
+            send_heartbeat(a);
+            return true;
+        }
+        return false;
     }
     uint32_t wait;
-    int i = status_scan(cp, cp->now_ms, false, &wait);
+    int i = status_scan(a, now, false, &wait);
     if (i >= 0) {
-        send_status(cp, (uint8_t)i);
-    } else if (cp->trig_heartbeat) {
-        cp->trig_heartbeat = false;
-        send_heartbeat(cp);
-    } else if (ocpp_v16_send_tx_due(cp)) {
-        return;
-    } else if (heartbeat_due(cp)) {
-        send_heartbeat(cp);
+        send_status(a, (uint8_t)i);
+    } else if (a->core.trig_heartbeat) {
+        a->core.trig_heartbeat = false;
+        send_heartbeat(a);
+    } else {
+        return false;
     }
+    return true;
 }
 
-uint32_t ocpp_v16_next_due_ms(const ocpp_cp_t *cp, uint32_t now_ms)
+static uint32_t core_next_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
-    uint32_t wake = 60000u;
-    if (cp->conn != OCPP_CP_ACCEPTED) {
-        int32_t d = (int32_t)(cp->retry_at_ms - now_ms);
+    uint32_t wake = V16_IDLE_MS;
+    if (a->ss->conn != OCPP_CP_ACCEPTED) {
+        int32_t d = (int32_t)(a->core.boot_at_ms - now_ms);
         return d > 0 ? (uint32_t)d : 0u;
     }
-    if (cp->cfg.heartbeat_interval > 0) {
-        uint32_t iv = (uint32_t)cp->cfg.heartbeat_interval * 1000u;
-        uint32_t since = now_ms - cp->last_call_ms;
+    if (a->cfg->heartbeat_interval > 0) {
+        uint32_t iv = (uint32_t)a->cfg->heartbeat_interval * 1000u;
+        uint32_t since = now_ms - a->ss->last_call_ms;
         uint32_t left = since >= iv ? 0u : iv - since;
         wake = left < wake ? left : wake;
     }
     uint32_t st;
-    (void)status_scan(cp, now_ms, false, &st);
+    (void)status_scan(a, now_ms, false, &st);
     wake = st < wake ? st : wake;
-    if (cp->trig_heartbeat || cp->trig_meter != 0u || cp->dt_pending ||
-        (cp->auth != OCPP_CP_AUTH_NONE && !cp->auth_sent) || cp->reset_pending) {
+    if (a->core.trig_heartbeat || a->core.reset_pending) {
         return 0u;
-    }
-    if (ocpp_txq_count(&cp->txq) > 0u) {
-        int32_t d = (int32_t)(cp->txq_retry_at_ms - now_ms);
-        uint32_t left = d > 0 ? (uint32_t)d : 0u;
-        wake = left < wake ? left : wake;
     }
     return wake;
 }
@@ -230,17 +247,20 @@ uint32_t ocpp_v16_next_due_ms(const ocpp_cp_t *cp, uint32_t now_ms)
 /* Answers to our CALLs                                                      */
 /* ------------------------------------------------------------------------ */
 
-static void take_current_time(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
+static void take_current_time(ocpp_v16_t *a, const ocpp_json_value_t *payload)
 {
     ocpp_json_value_t v;
     int64_t t;
     if (ocpp_json_get(payload, "currentTime", &v) == OCPP_OK &&
-        ocpp_rpc_parse_datetime(&v, &t) == OCPP_OK) {
-        ocpp_cp_clock_set(cp, t);
+        ocpp_rpc_parse_datetime(&v, &t) == OCPP_OK && t > 0) {
+        ocpp_station_set_time(a->st, t);
+        ocpp_v16_emit(a, OCPP_CP_EV_TIME_SET, 0, 0, NULL, 0u);
     }
 }
 
-static void on_boot_result(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
+static void core_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why);
+
+static void on_boot_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
 {
     ocpp_json_value_t v;
     int64_t interval = 0;
@@ -250,69 +270,106 @@ static void on_boot_result(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
     if (interval < 0 || interval > (int64_t)86400 * 7) {
         interval = 0;
     }
-    take_current_time(cp, payload);
+    take_current_time(a, payload);
     if (ocpp_json_get(payload, "status", &v) != OCPP_OK) {
-        ocpp_v16_on_call_failed(cp, OCPP_ERR_PROTOCOL);
+        core_on_failed(a, K_BOOT, OCPP_ERR_PROTOCOL);
         return;
     }
     if (ocpp_json_string_eq(&v, "Accepted")) {
         /* §4.2: with Accepted, interval is the heartbeat interval. */
         if (interval > 0) {
-            cp->cfg.heartbeat_interval = (int32_t)interval;
+            a->cfg->heartbeat_interval = (int32_t)interval;
         }
-        cp->booted = true;
-        cp->backoff_ms = cp->config.backoff_min_ms;
         /* §4.2: after Accepted, a StatusNotification for connector 0 and
          * every connector with its current status. */
-        for (uint8_t i = 0; i <= cp->config.connectors; i++) {
-            cp->conns[i].report_needed = true;
+        for (uint8_t i = 0; i <= a->st->n; i++) {
+            a->conns[i].report = true;
         }
-        ocpp_cp_set_conn(cp, OCPP_CP_ACCEPTED);
+        ocpp_session_set_conn(a->ss, OCPP_CP_ACCEPTED);
         return;
     }
     uint32_t wait_s = interval > 0 ? (uint32_t)interval : BOOT_RETRY_DEFAULT_S;
-    cp->retry_at_ms = cp->now_ms + wait_s * 1000u;
+    a->core.boot_at_ms = a->ss->now_ms + wait_s * 1000u;
     if (ocpp_json_string_eq(&v, "Pending")) {
-        ocpp_cp_set_conn(cp, OCPP_CP_PENDING);
+        ocpp_session_set_conn(a->ss, OCPP_CP_PENDING);
     } else if (ocpp_json_string_eq(&v, "Rejected")) {
-        ocpp_cp_set_conn(cp, OCPP_CP_REJECTED);
+        ocpp_session_set_conn(a->ss, OCPP_CP_REJECTED);
     } else {
-        ocpp_v16_on_call_failed(cp, OCPP_ERR_PROTOCOL);
+        core_on_failed(a, K_BOOT, OCPP_ERR_PROTOCOL);
     }
 }
 
-static void on_status_result(ocpp_cp_t *cp)
+static void on_status_result(ocpp_v16_t *a)
 {
-    ocpp_cp_connector_t *c = &cp->conns[cp->call_connector];
-    cp->trig_status &= ~((uint64_t)1u << cp->call_connector);
-    c->reported = cp->call_status;
-    c->reported_error = cp->call_error;
-    c->report_needed = c->status != cp->call_status || c->error != cp->call_error;
+    uint8_t i = a->core.call_connector;
+    ocpp_v16_conn_t *r = &a->conns[i];
+    a->core.trig_status &= ~((uint64_t)1u << i);
+    r->reported = a->core.call_status;
+    r->reported_error = a->core.call_error;
+    r->report = false;
 }
 
-void ocpp_v16_on_result(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
+static void core_on_result(ocpp_v16_t *a, uint8_t kind, const ocpp_json_value_t *payload)
 {
-    switch (cp->call) {
-    case OCPP_CP_CALL_BOOT: on_boot_result(cp, payload); break;
-    case OCPP_CP_CALL_HEARTBEAT: take_current_time(cp, payload); break;
-    case OCPP_CP_CALL_STATUS: on_status_result(cp); break;
-    case OCPP_CP_CALL_NONE: break;
-    default: ocpp_v16_tx_result(cp, payload); break;
+    switch (kind) {
+    case K_BOOT: on_boot_result(a, payload); break;
+    case K_HEARTBEAT: take_current_time(a, payload); break;
+    default: on_status_result(a); break;
     }
 }
 
-void ocpp_v16_on_call_failed(ocpp_cp_t *cp, ocpp_status_t why)
+static void core_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why)
 {
-    if (cp->call == OCPP_CP_CALL_AUTHORIZE || cp->call == OCPP_CP_CALL_TXQ ||
-        cp->call == OCPP_CP_CALL_DATA_TRANSFER || cp->call == OCPP_CP_CALL_METER) {
-        ocpp_v16_tx_failed(cp, why);
-        return;
-    }
-    if (cp->call == OCPP_CP_CALL_BOOT) {
-        cp->retry_at_ms = cp->now_ms + BOOT_RETRY_DEFAULT_S * 1000u;
+    (void)why;
+    if (kind == K_BOOT) {
+        a->core.boot_at_ms = a->ss->now_ms + BOOT_RETRY_DEFAULT_S * 1000u;
     } else {
         /* The status stays flagged and is sent again later. */
-        cp->call_fail_at_ms = cp->now_ms + CALL_RETRY_MS;
+        a->core.call_fail_at_ms = a->ss->now_ms + CALL_RETRY_MS;
+    }
+}
+
+static void core_on_conn(ocpp_v16_t *a, ocpp_cp_conn_t conn)
+{
+    if (conn == OCPP_CP_OFFLINE) {
+        /* The wait after a failed CALL is for a peer that answered badly or
+         * not at all; a new connection may send at once (it has its own
+         * back-off). */
+        a->core.call_fail_at_ms = a->ss->now_ms;
+    } else if (conn == OCPP_CP_BOOTING) {
+        a->core.boot_at_ms = a->ss->now_ms;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reset (§5.14): once the StopTransactions are out                          */
+/* ------------------------------------------------------------------------ */
+
+static void core_tick(ocpp_v16_t *a)
+{
+    if (!a->core.reset_pending || ocpp_session_busy(a->ss)) {
+        return;
+    }
+    if (ocpp_txq_count(a->outbox) > 0u && ocpp_session_online(a->ss)) {
+        return; /* the StopTransactions go out first (§5.14) */
+    }
+    a->core.reset_pending = false;
+    if (a->cb->reset != NULL) {
+        a->cb->reset(a->cb->ctx, a->core.reset_hard);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* TriggerMessage targets (§5.17)                                            */
+/* ------------------------------------------------------------------------ */
+
+static bool core_trigger(ocpp_v16_t *a, ocpp_rpc_action_t action, uint64_t connectors)
+{
+    switch (action) {
+    case OCPP_ACTION_BOOT_NOTIFICATION: a->core.trig_boot = true; return true;
+    case OCPP_ACTION_HEARTBEAT: a->core.trig_heartbeat = true; return true;
+    case OCPP_ACTION_STATUS_NOTIFICATION: a->core.trig_status |= connectors; return true;
+    default: return false;
     }
 }
 
@@ -320,14 +377,14 @@ void ocpp_v16_on_call_failed(ocpp_cp_t *cp, ocpp_status_t why)
 /* CS-initiated CALLs                                                        */
 /* ------------------------------------------------------------------------ */
 
-static ocpp_rpc_err_t check_key_list(const ocpp_cp_t *cp, const ocpp_json_value_t *keys,
+static ocpp_rpc_err_t check_key_list(const ocpp_v16_t *a, const ocpp_json_value_t *keys,
                                      const char **desc)
 {
     if (keys->type != OCPP_JSON_ARRAY) {
         *desc = "key must be an array";
         return OCPP_RPC_ERR_TYPE_CONSTRAINT;
     }
-    if (ocpp_json_count(keys) > (size_t)cp->cfg.get_configuration_max_keys) {
+    if (ocpp_json_count(keys) > (size_t)a->cfg->get_configuration_max_keys) {
         *desc = "more keys than GetConfigurationMaxKeys";
         return OCPP_RPC_ERR_OCCURENCE_CONSTRAINT;
     }
@@ -350,17 +407,17 @@ static ocpp_rpc_err_t check_key_list(const ocpp_cp_t *cp, const ocpp_json_value_
 static ocpp_rpc_err_t on_get_configuration(void *ctx, const ocpp_json_value_t *payload,
                                            ocpp_jw_t *w, const char **desc)
 {
-    const ocpp_cp_t *cp = ctx;
+    const ocpp_v16_t *a = ctx;
     ocpp_json_value_t keys;
     const ocpp_json_value_t *sel = NULL;
     if (ocpp_json_get(payload, "key", &keys) == OCPP_OK) {
-        ocpp_rpc_err_t e = check_key_list(cp, &keys, desc);
+        ocpp_rpc_err_t e = check_key_list(a, &keys, desc);
         if (e != OCPP_RPC_OK) {
             return e;
         }
         sel = &keys;
     }
-    if (ocpp_cfg_write_get_configuration(&cp->cfg, sel, w) != OCPP_OK) {
+    if (ocpp_cfg_write_get_configuration(a->cfg, sel, w) != OCPP_OK) {
         *desc = "answer does not fit the transmit buffer";
         return OCPP_RPC_ERR_INTERNAL;
     }
@@ -370,7 +427,7 @@ static ocpp_rpc_err_t on_get_configuration(void *ctx, const ocpp_json_value_t *p
 static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t *payload,
                                               ocpp_jw_t *w, const char **desc)
 {
-    ocpp_cp_t *cp = ctx;
+    ocpp_v16_t *a = ctx;
     /* Sized for what a key can hold, not for the schema's CiString50/500:
      * a valid key or value that does not fit here cannot match any key
      * (OCPP_CFG_KEY_MAX, OCPP_CFG_VALUE_MAX), so it is answered without being
@@ -390,29 +447,29 @@ static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t
     if (ek == OCPP_RPC_ERR_INTERNAL) {
         r = OCPP_CFG_NOT_SUPPORTED; /* 50 multi-byte characters: no such key */
     } else if (ev == OCPP_RPC_OK) {
-        r = ocpp_cfg_change(&cp->cfg, key, value);
+        r = ocpp_cfg_change(a->cfg, key, value);
     } /* else a value longer than any key accepts: Rejected */
     if (r == OCPP_CFG_ACCEPTED || r == OCPP_CFG_REBOOT_REQUIRED) {
-        ocpp_cp_config_applied(cp, key);
+        ocpp_v16_config_applied(a, key);
     }
-    ocpp_jw_obj_open(w);
-    ocpp_jw_kv_str(w, "status", ocpp_cfg_result_str(r));
-    ocpp_jw_obj_close(w);
+    ocpp_v16_answer_status(w, ocpp_cfg_result_str(r));
     return OCPP_RPC_OK;
 }
 
-const ocpp_rpc_handler_entry_t ocpp_v16_handlers[] = {
-    {OCPP_ACTION_CHANGE_AVAILABILITY, ocpp_v16_on_change_availability},
+static const ocpp_rpc_handler_entry_t k_handlers[] = {
     {OCPP_ACTION_CHANGE_CONFIGURATION, on_change_configuration},
-    {OCPP_ACTION_CLEAR_CACHE, ocpp_v16_on_clear_cache},
-    {OCPP_ACTION_DATA_TRANSFER, ocpp_v16_on_data_transfer},
     {OCPP_ACTION_GET_CONFIGURATION, on_get_configuration},
-    {OCPP_ACTION_REMOTE_START_TRANSACTION, ocpp_v16_on_remote_start},
-    {OCPP_ACTION_REMOTE_STOP_TRANSACTION, ocpp_v16_on_remote_stop},
-    {OCPP_ACTION_RESET, ocpp_v16_on_reset},
-#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
-    {OCPP_ACTION_TRIGGER_MESSAGE, ocpp_v16_on_trigger},
-#endif
-    {OCPP_ACTION_UNLOCK_CONNECTOR, ocpp_v16_on_unlock},
 };
-const size_t ocpp_v16_handler_count = sizeof ocpp_v16_handlers / sizeof ocpp_v16_handlers[0];
+
+const ocpp_v16_profile_t ocpp_v16_core = {
+    .profile = "Core",
+    .handlers = k_handlers,
+    .n_handlers = (uint8_t)(sizeof k_handlers / sizeof k_handlers[0]),
+    .tick = core_tick,
+    .send_due = core_send_due,
+    .on_result = core_on_result,
+    .on_failed = core_on_failed,
+    .next_due = core_next_due,
+    .on_conn = core_on_conn,
+    .trigger = core_trigger,
+};

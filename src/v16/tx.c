@@ -3,7 +3,9 @@
  * @brief OCPP 1.6 Core profile, transaction part: Authorize (§4.1),
  *        StartTransaction (§4.8), StopTransaction (§4.10), MeterValues
  *        (§4.7, §3.16), the transaction-related message queue (§3.7) and the
- *        CP-initiated DataTransfer (§4.3).
+ *        CP-initiated DataTransfer (§4.3). The station model's events
+ *        (transaction started, stopped, interrupted) become queued messages
+ *        here, persisted in the same write as the station's record.
  *
  * Metering bounds: a MeterValues carries the samples read_meter() returns
  * (at most OCPP_CONFIG_METER_SAMPLES_MAX) whose measurand is in the key's
@@ -20,14 +22,24 @@
  */
 #include <string.h>
 
-#include "cp/cp_internal.h"
 #include "model/authcache.h"
-#include "model/txqueue.h"
-#include "store/txstore.h"
+#include "session/session.h"
+#include "station/station.h"
+#include "store/txqueue.h"
+#include "util/log.h"
 #include "util/text.h"
+#include "v16/v16.h"
 
 /** Wait after a failed (timed out) transaction message before resending. */
 #define TXQ_TIMEOUT_RETRY_MS 10000u
+
+/** What a CALL of this module is (session kind). */
+enum { K_AUTHORIZE = 1, K_TXQ, K_DATA_TRANSFER, K_METER };
+
+/** Metering contexts used by the library (ReadingContext, OCPP 1.6 §7.33). */
+typedef enum { CTX_PERIODIC = 0, CTX_CLOCK, CTX_TRIGGER, CTX_BEGIN, CTX_END } meter_ctx_t;
+
+#define LOG_NAME(a) (a)->st->log.name
 
 /* ------------------------------------------------------------------------ */
 /* Samples                                                                   */
@@ -46,40 +58,6 @@ static const char *const k_phases[] = {NULL,   "L1",   "L2",    "L3",    "N",   
 
 static const char *const k_locations[] = {NULL, "Inlet", "Body", "Cable", "EV"};
 
-static size_t read_samples(ocpp_cp_t *cp, uint8_t c, ocpp_sample_t *s)
-{
-    if (cp->cb.read_meter == NULL) {
-        return 0u;
-    }
-    size_t n = cp->cb.read_meter(cp->cb.ctx, c, s, OCPP_CONFIG_METER_SAMPLES_MAX);
-    return n > OCPP_CONFIG_METER_SAMPLES_MAX ? OCPP_CONFIG_METER_SAMPLES_MAX : n;
-}
-
-static int32_t to_wh(const ocpp_sample_t *s)
-{
-    if (s->value < 0) {
-        return 0;
-    }
-    uint64_t v = (uint64_t)s->value;
-    for (uint8_t i = 0; i < s->scale && i < 9u; i++) {
-        (void)ocpp_u64_divmod(&v, 10u);
-    }
-    return v > INT32_MAX ? INT32_MAX : (int32_t)v;
-}
-
-int32_t ocpp_v16_meter_wh(ocpp_cp_t *cp, uint8_t c)
-{
-    ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
-    size_t n = read_samples(cp, c, s);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i].measurand == OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER &&
-            s[i].phase == OCPP_PHASE_NONE) {
-            return to_wh(&s[i]);
-        }
-    }
-    return 0;
-}
-
 static bool sample_ok(const ocpp_sample_t *s, uint32_t mask)
 {
     return (unsigned)s->measurand < OCPP_MEASURAND_COUNT &&
@@ -89,7 +67,7 @@ static bool sample_ok(const ocpp_sample_t *s, uint32_t mask)
 }
 
 /** One SampledValue (§7.43); the value is a string on the wire. */
-static void write_sample(ocpp_jw_t *w, const ocpp_sample_t *s, ocpp_v16_ctx_t ctx)
+static void write_sample(ocpp_jw_t *w, const ocpp_sample_t *s, meter_ctx_t ctx)
 {
     ocpp_jw_obj_open(w);
     if (s->signed_data != NULL) {
@@ -128,7 +106,7 @@ static void write_ts(ocpp_jw_t *w, const char *key, int64_t t)
 
 /** One MeterValue (§7.29) with the matching samples. @return how many. */
 static size_t write_meter_value(ocpp_jw_t *w, int64_t ts, const ocpp_sample_t *s, size_t n,
-                                uint32_t mask, ocpp_v16_ctx_t ctx)
+                                uint32_t mask, meter_ctx_t ctx)
 {
     size_t k = 0;
     ocpp_jw_obj_open(w);
@@ -165,51 +143,53 @@ typedef struct {
     const char *tag;
     int32_t meter;
     uint32_t mask;
-    ocpp_v16_ctx_t ctx;
+    meter_ctx_t ctx;
     const ocpp_sample_t *s;
     size_t n;
     int64_t ts;   /**< Time of the message (unix s). */
     bool minimal; /**< StopTransaction without transactionData (no room). */
 } build_arg_t;
 
-typedef void (*build_fn)(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a);
+typedef void (*build_fn)(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b);
+
+uint8_t ocpp_v16_outbox_classify(uint8_t kind)
+{
+    switch (kind) {
+    case OCPP_ACTION_START_TRANSACTION: return OCPP_TXQ_F_VALID;
+    case OCPP_ACTION_STOP_TRANSACTION: return OCPP_TXQ_F_VALID | OCPP_TXQ_F_END;
+    case OCPP_ACTION_METER_VALUES: return OCPP_TXQ_F_VALID | OCPP_TXQ_F_THIN;
+    default: return 0u;
+    }
+}
 
 /** The transactionId key: the known id, or -1 to be patched (txqueue.h). */
-static void write_txid(ocpp_jw_t *w, const ocpp_cp_connector_t *k)
+static void write_txid(ocpp_jw_t *w, const ocpp_station_conn_t *k)
 {
     ocpp_jw_kv_int(w, "transactionId", k->tx_id);
 }
 
-/** Queue bytes reserved for the StopTransactions of the running transactions. */
-static size_t stop_reserve(const ocpp_cp_t *cp)
+/** The head of the outbox is on the wire (our CALL is outstanding). */
+static bool head_on_wire(const ocpp_v16_t *a)
 {
-    size_t n = 0;
-    for (uint8_t c = 1; c <= cp->config.connectors; c++) {
-        n += cp->conns[c].tx ? OCPP_TXQ_STOP_ROOM : 0u;
-    }
-    return n;
-}
-
-bool ocpp_v16_queue_has_room(const ocpp_cp_t *cp)
-{
-    return ocpp_txq_room(&cp->txq) + ocpp_txq_meter_bytes(&cp->txq) >=
-           stop_reserve(cp) + OCPP_TXQ_STOP_ROOM + OCPP_TXQ_START_ROOM;
+    const ocpp_session_t *ss = a->ss;
+    return ss->call_active && ss->call_kind == K_TXQ && ss->call_owner < a->n_profiles &&
+           a->profiles[ss->call_owner] == &ocpp_v16_core_tx;
 }
 
 /** Thin one MeterValues to make room; log what went. @return false if none left. */
-static bool thin(ocpp_cp_t *cp, int64_t now)
+static bool thin(ocpp_v16_t *a, int64_t now)
 {
     uint16_t ref = 0;
     int64_t when = 0;
-    if (!ocpp_txq_thin(&cp->txq, cp->call == OCPP_CP_CALL_TXQ, now, &ref, &when)) {
+    if (!ocpp_txq_thin(a->outbox, head_on_wire(a), now, &ref, &when)) {
         return false;
     }
     char ts[OCPP_RPC_DATETIME_LEN + 1];
     ocpp_rpc_format_datetime(when, 0, ts);
-    CP_LOGW(cp,
-            "%s: transaction queue full: thinned the MeterValues of %s (transaction ref %u; "
-            "%lu thinned so far)",
-            cp->config.identity, ts, (unsigned)ref, (unsigned long)cp->txq.thinned);
+    LOGW(&a->st->log,
+         "%s: transaction queue full: thinned the MeterValues of %s (transaction ref %u; "
+         "%lu thinned so far)",
+         LOG_NAME(a), ts, (unsigned)ref, (unsigned long)a->outbox->thinned);
     return true;
 }
 
@@ -221,92 +201,88 @@ static bool thin(ocpp_cp_t *cp, int64_t now)
  * values); a StopTransaction that still does not fit goes without its
  * transactionData (the reserved room holds that).
  */
-static void enqueue(ocpp_cp_t *cp, ocpp_rpc_action_t action, uint16_t ref, build_fn build,
-                    build_arg_t *a)
+static void enqueue(ocpp_v16_t *a, ocpp_rpc_action_t action, uint16_t ref, build_fn build,
+                    build_arg_t *b)
 {
-    size_t reserve = stop_reserve(cp);
+    size_t reserve = (size_t)ocpp_station_running(a->st) * OCPP_TXQ_STOP_ROOM;
+    uint8_t flags = ocpp_v16_outbox_classify((uint8_t)action);
     for (;;) {
         ocpp_jw_t w;
-        ocpp_txq_begin(&cp->txq, &w);
-        build(cp, &w, a);
+        ocpp_txq_begin(a->outbox, &w);
+        build(a, &w, b);
         /* A MeterValues must not eat into the StopTransactions' room. */
-        ocpp_status_t st = ocpp_txq_commit(&cp->txq, &w, action, ref, a->ts,
+        ocpp_status_t st = ocpp_txq_commit(a->outbox, &w, (uint8_t)action, flags, ref, b->ts,
                                            action == OCPP_ACTION_METER_VALUES ? reserve : 0u);
         if (st == OCPP_OK) {
-            ocpp_txs_save(cp);
+            ocpp_station_save(a->st);
             return;
         }
-        if (st == OCPP_ERR_NOMEM && thin(cp, a->ts)) {
+        if (st == OCPP_ERR_NOMEM && thin(a, b->ts)) {
             continue;
         }
-        if (st == OCPP_ERR_NOMEM && action == OCPP_ACTION_STOP_TRANSACTION && !a->minimal) {
-            a->minimal = true;
-            CP_LOGW(cp, "%s: transaction queue full: StopTransaction without transactionData",
-                    cp->config.identity);
+        if (st == OCPP_ERR_NOMEM && action == OCPP_ACTION_STOP_TRANSACTION && !b->minimal) {
+            b->minimal = true;
+            LOGW(&a->st->log, "%s: transaction queue full: StopTransaction without transactionData",
+                 LOG_NAME(a));
             continue;
         }
         if (action == OCPP_ACTION_METER_VALUES) {
-            cp->txq.thinned++; /* the new one is the one that goes */
-            CP_LOGW(cp, "%s: transaction queue full: MeterValues not queued", cp->config.identity);
+            a->outbox->thinned++; /* the new one is the one that goes */
+            LOGW(&a->st->log, "%s: transaction queue full: MeterValues not queued", LOG_NAME(a));
         } else {
-            cp->txq.lost++;
-            CP_LOGE(cp, "%s: transaction message lost: queue full", cp->config.identity);
+            a->outbox->lost++;
+            LOGE(&a->st->log, "%s: transaction message lost: queue full", LOG_NAME(a));
         }
         return;
     }
 }
 
-static void build_start(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a)
+static void build_start(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
 {
-    const ocpp_cp_connector_t *k = &cp->conns[a->c];
+    const ocpp_station_conn_t *k = &a->st->conns[b->c];
     ocpp_jw_obj_open(w);
-    ocpp_jw_kv_int(w, "connectorId", a->c);
+    ocpp_jw_kv_int(w, "connectorId", b->c);
     ocpp_jw_kv_str(w, "idTag", k->tag);
     ocpp_jw_kv_int(w, "meterStart", k->meter_start);
-    write_ts(w, "timestamp", k->tx_start_unix);
+    ocpp_v16_kv_time(w, "timestamp", k->tx_start_unix);
     ocpp_jw_obj_close(w);
 }
 
-void ocpp_v16_queue_start(ocpp_cp_t *cp, uint8_t c)
-{
-    build_arg_t a = {.c = c, .ts = cp->conns[c].tx_start_unix};
-    enqueue(cp, OCPP_ACTION_START_TRANSACTION, cp->conns[c].tx_ref, build_start, &a);
-}
-
 /** The clock-aligned readings kept for StopTxnAlignedData (Sample.Clock). */
-static void write_kept(ocpp_jw_t *w, const ocpp_cp_connector_t *k, uint32_t mask)
+static void write_kept(ocpp_jw_t *w, const ocpp_v16_conn_t *r, uint32_t mask)
 {
-    for (uint8_t r = 0; r < k->n_aligned; r++) {
-        const ocpp_aligned_reading_t *rd = &k->aligned[r];
+    for (uint8_t i = 0; i < r->n_aligned; i++) {
+        const ocpp_aligned_reading_t *rd = &r->aligned[i];
         ocpp_sample_t s[OCPP_CONFIG_STOP_ALIGNED_SAMPLES];
-        for (uint8_t i = 0; i < rd->n; i++) {
-            s[i] = (ocpp_sample_t){.value = rd->s[i].value,
-                                   .measurand = (ocpp_measurand_t)rd->s[i].measurand,
-                                   .phase = (ocpp_phase_t)rd->s[i].phase,
-                                   .location = (ocpp_location_t)rd->s[i].location,
-                                   .scale = rd->s[i].scale};
+        for (uint8_t j = 0; j < rd->n; j++) {
+            s[j] = (ocpp_sample_t){.value = rd->s[j].value,
+                                   .measurand = (ocpp_measurand_t)rd->s[j].measurand,
+                                   .phase = (ocpp_phase_t)rd->s[j].phase,
+                                   .location = (ocpp_location_t)rd->s[j].location,
+                                   .scale = rd->s[j].scale};
         }
         if (count_ok(s, rd->n, mask) > 0u) {
-            (void)write_meter_value(w, rd->unix_time, s, rd->n, mask, OCPP_V16_CTX_CLOCK);
+            (void)write_meter_value(w, rd->unix_time, s, rd->n, mask, CTX_CLOCK);
         }
     }
 }
 
 /** Keep the StopTxnAlignedData values of a clock-aligned reading of c. */
-static void keep_aligned(ocpp_cp_t *cp, uint8_t c, const ocpp_sample_t *s, size_t n)
+static void keep_aligned(ocpp_v16_t *a, uint8_t c, const ocpp_sample_t *s, size_t n)
 {
-    ocpp_cp_connector_t *k = &cp->conns[c];
-    uint32_t mask = cp->cfg.stop_txn_aligned_data;
-    if (OCPP_CONFIG_STOP_ALIGNED_READINGS == 0 || !k->tx || count_ok(s, n, mask) == 0u) {
+    ocpp_v16_conn_t *r = &a->conns[c];
+    uint32_t mask = a->cfg->stop_txn_aligned_data;
+    if (OCPP_CONFIG_STOP_ALIGNED_READINGS == 0 || !a->st->conns[c].tx ||
+        count_ok(s, n, mask) == 0u) {
         return;
     }
-    if (k->n_aligned >= (uint8_t)OCPP_CONFIG_STOP_ALIGNED_READINGS) {
-        memmove(&k->aligned[0], &k->aligned[1],
-                sizeof k->aligned[0] * (size_t)(OCPP_CONFIG_STOP_ALIGNED_READINGS - 1));
-        k->n_aligned--; /* the oldest goes (errata 3.91) */
+    if (r->n_aligned >= (uint8_t)OCPP_CONFIG_STOP_ALIGNED_READINGS) {
+        memmove(&r->aligned[0], &r->aligned[1],
+                sizeof r->aligned[0] * (size_t)(OCPP_CONFIG_STOP_ALIGNED_READINGS - 1));
+        r->n_aligned--; /* the oldest goes (errata 3.91) */
     }
-    ocpp_aligned_reading_t *rd = &k->aligned[k->n_aligned++];
-    rd->unix_time = ocpp_cp_time(cp);
+    ocpp_aligned_reading_t *rd = &r->aligned[r->n_aligned++];
+    rd->unix_time = ocpp_station_time(a->st);
     rd->n = 0;
     for (size_t i = 0; i < n && rd->n < (uint8_t)OCPP_CONFIG_STOP_ALIGNED_SAMPLES; i++) {
         if (sample_ok(&s[i], mask)) {
@@ -319,90 +295,46 @@ static void keep_aligned(ocpp_cp_t *cp, uint8_t c, const ocpp_sample_t *s, size_
     }
 }
 
-static void build_stop(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a)
+static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
 {
-    const ocpp_cp_connector_t *k = &cp->conns[a->c];
-    uint32_t mask = cp->cfg.stop_txn_sampled_data;
+    const ocpp_station_conn_t *k = &a->st->conns[b->c];
+    uint32_t mask = a->cfg->stop_txn_sampled_data;
     ocpp_jw_obj_open(w);
     write_txid(w, k);
-    if (a->tag != NULL) {
-        ocpp_jw_kv_str(w, "idTag", a->tag);
+    if (b->tag != NULL) {
+        ocpp_jw_kv_str(w, "idTag", b->tag);
     }
-    ocpp_jw_kv_int(w, "meterStop", a->meter);
-    write_ts(w, "timestamp", a->ts);
-    if (a->reason != OCPP_STOP_LOCAL) {
-        ocpp_jw_kv_str(w, "reason", ocpp_stop_reason_str(a->reason));
+    ocpp_jw_kv_int(w, "meterStop", b->meter);
+    ocpp_v16_kv_time(w, "timestamp", b->ts);
+    if (b->reason != OCPP_STOP_LOCAL) {
+        ocpp_jw_kv_str(w, "reason", ocpp_stop_reason_str(b->reason));
     }
     bool begin = (mask & OCPP_MEASURAND_BIT(OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER)) != 0u;
-    if (!a->minimal && (begin || count_ok(a->s, a->n, mask) > 0u || k->n_aligned > 0u)) {
+    if (!b->minimal &&
+        (begin || count_ok(b->s, b->n, mask) > 0u || a->conns[b->c].n_aligned > 0u)) {
         /* §3.16.5: with both StopTxn keys empty, no meter values at all. */
         ocpp_jw_key(w, "transactionData");
         ocpp_jw_arr_open(w);
         if (begin) {
             ocpp_sample_t s0 = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
                                 .value = k->meter_start};
-            (void)write_meter_value(w, k->tx_start_unix, &s0, 1u, mask, OCPP_V16_CTX_BEGIN);
+            (void)write_meter_value(w, k->tx_start_unix, &s0, 1u, mask, CTX_BEGIN);
         }
-        write_kept(w, k, cp->cfg.stop_txn_aligned_data);
-        if (count_ok(a->s, a->n, mask) > 0u) {
-            (void)write_meter_value(w, a->ts, a->s, a->n, mask, OCPP_V16_CTX_END);
+        write_kept(w, &a->conns[b->c], a->cfg->stop_txn_aligned_data);
+        if (count_ok(b->s, b->n, mask) > 0u) {
+            (void)write_meter_value(w, b->ts, b->s, b->n, mask, CTX_END);
         }
         ocpp_jw_arr_close(w);
     }
     ocpp_jw_obj_close(w);
 }
 
-void ocpp_v16_queue_stop(ocpp_cp_t *cp, uint8_t c, ocpp_stop_reason_t reason, const char *tag)
+static void build_meter(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
 {
-    ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
-    build_arg_t a = {.c = c, .reason = reason, .tag = tag, .s = s, .ts = ocpp_cp_time(cp)};
-    a.n = read_samples(cp, c, s);
-    for (size_t i = 0; i < a.n; i++) {
-        if (s[i].measurand == OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER &&
-            s[i].phase == OCPP_PHASE_NONE && a.meter == 0) {
-            a.meter = to_wh(&s[i]);
-        }
-    }
-    enqueue(cp, OCPP_ACTION_STOP_TRANSACTION, cp->conns[c].tx_ref, build_stop, &a);
-}
-
-void ocpp_v16_queue_stop_lost(ocpp_cp_t *cp, uint8_t c)
-{
-    const ocpp_cp_connector_t *k = &cp->conns[c];
-    /* The last persisted reading stands for Transaction.End (errata v4.0,
-     * 3.14: "always provide the start ... and stop ... values"). */
-    ocpp_sample_t s = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
-                       .value = k->meter_last};
-    build_arg_t a = {.c = c,
-                     .reason = OCPP_STOP_POWER_LOSS,
-                     .meter = k->meter_last,
-                     .s = &s,
-                     .n = 1u,
-                     .ts = k->meter_last_unix};
-    enqueue(cp, OCPP_ACTION_STOP_TRANSACTION, k->tx_ref, build_stop, &a);
-}
-
-/** A new meter reading of a running transaction: what a power loss would stop it with. */
-static void note_reading(ocpp_cp_t *cp, uint8_t c, const ocpp_sample_t *s, size_t n)
-{
-    ocpp_cp_connector_t *k = &cp->conns[c];
-    for (size_t i = 0; c > 0u && k->tx && i < n; i++) {
-        if (s[i].measurand == OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER &&
-            s[i].phase == OCPP_PHASE_NONE) {
-            k->meter_last = to_wh(&s[i]);
-            k->meter_last_unix = ocpp_cp_time(cp);
-            k->meter_saved_ms = cp->now_ms;
-            return;
-        }
-    }
-}
-
-static void build_meter(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a)
-{
-    const ocpp_cp_connector_t *k = &cp->conns[a->c];
+    const ocpp_station_conn_t *k = &a->st->conns[b->c];
     ocpp_jw_obj_open(w);
-    ocpp_jw_kv_int(w, "connectorId", a->c);
-    if (a->c > 0u && k->tx) {
+    ocpp_jw_kv_int(w, "connectorId", b->c);
+    if (b->c > 0u && k->tx) {
         /* errata v4.0, 3.16: "The transactionId is always the ID of the
          * Transaction that is ongoing (on that connector) at the moment the
          * meter value sample is taken." */
@@ -410,111 +342,211 @@ static void build_meter(ocpp_cp_t *cp, ocpp_jw_t *w, const build_arg_t *a)
     }
     ocpp_jw_key(w, "meterValue");
     ocpp_jw_arr_open(w);
-    (void)write_meter_value(w, a->ts, a->s, a->n, a->mask, a->ctx);
+    (void)write_meter_value(w, b->ts, b->s, b->n, b->mask, b->ctx);
     ocpp_jw_arr_close(w);
     ocpp_jw_obj_close(w);
 }
 
-void ocpp_v16_queue_meter(ocpp_cp_t *cp, uint8_t c, uint32_t mask, ocpp_v16_ctx_t ctx)
+/** Queue a MeterValues of connector c (measurands `mask`) as transaction-related. */
+static void queue_meter(ocpp_v16_t *a, uint8_t c, uint32_t mask, meter_ctx_t ctx)
 {
     ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
-    build_arg_t a = {.c = c, .mask = mask, .ctx = ctx, .s = s, .ts = ocpp_cp_time(cp)};
-    a.n = read_samples(cp, c, s);
-    note_reading(cp, c, s, a.n);
-    if (count_ok(s, a.n, mask) == 0u) {
+    build_arg_t b = {.c = c, .mask = mask, .ctx = ctx, .s = s, .ts = ocpp_station_time(a->st)};
+    b.n = ocpp_station_read_meter(a->st, c, s);
+    ocpp_station_note_reading(a->st, c, s, b.n);
+    if (count_ok(s, b.n, mask) == 0u) {
         return; /* nothing of the configured measurands on this connector */
     }
-    enqueue(cp, OCPP_ACTION_METER_VALUES, cp->conns[c].tx_ref, build_meter, &a);
+    enqueue(a, OCPP_ACTION_METER_VALUES, a->st->conns[c].tx_ref, build_meter, &b);
 }
 
-void ocpp_v16_queue_aligned(ocpp_cp_t *cp, uint8_t c)
+/** A clock-aligned reading of connector c (0..n): MeterValues of
+ *  MeterValuesAlignedData, and the StopTxnAlignedData values kept for the
+ *  running transaction's StopTransaction. */
+static void queue_aligned(ocpp_v16_t *a, uint8_t c)
 {
     ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
-    uint32_t mask = cp->cfg.meter_values_aligned_data;
-    build_arg_t a = {
-        .c = c, .mask = mask, .ctx = OCPP_V16_CTX_CLOCK, .s = s, .ts = ocpp_cp_time(cp)};
-    a.n = read_samples(cp, c, s);
-    note_reading(cp, c, s, a.n);
+    uint32_t mask = a->cfg->meter_values_aligned_data;
+    build_arg_t b = {
+        .c = c, .mask = mask, .ctx = CTX_CLOCK, .s = s, .ts = ocpp_station_time(a->st)};
+    b.n = ocpp_station_read_meter(a->st, c, s);
+    ocpp_station_note_reading(a->st, c, s, b.n);
     if (c > 0u) {
-        keep_aligned(cp, c, s, a.n);
+        keep_aligned(a, c, s, b.n);
     }
-    if (count_ok(s, a.n, mask) > 0u) {
-        enqueue(cp, OCPP_ACTION_METER_VALUES, cp->conns[c].tx_ref, build_meter, &a);
+    if (count_ok(s, b.n, mask) > 0u) {
+        enqueue(a, OCPP_ACTION_METER_VALUES, a->st->conns[c].tx_ref, build_meter, &b);
     }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Station events                                                            */
+/* ------------------------------------------------------------------------ */
+
+static void on_started(ocpp_v16_t *a, uint8_t c)
+{
+    a->conns[c].sample_ms = a->ss->now_ms;
+    a->conns[c].n_aligned = 0;
+    build_arg_t b = {.c = c, .ts = a->st->conns[c].tx_start_unix};
+    enqueue(a, OCPP_ACTION_START_TRANSACTION, a->st->conns[c].tx_ref, build_start, &b);
+}
+
+static void on_stopped(ocpp_v16_t *a, const ocpp_station_event_t *ev)
+{
+    build_arg_t b = {.c = ev->connector,
+                     .reason = (ocpp_stop_reason_t)ev->value,
+                     .tag = ev->text,
+                     .meter = ev->meter_wh,
+                     .s = ev->samples,
+                     .n = ev->n_samples,
+                     .ts = ev->unix_time};
+    enqueue(a, OCPP_ACTION_STOP_TRANSACTION, a->st->conns[ev->connector].tx_ref, build_stop, &b);
+}
+
+/** A transaction a power cut interrupted: its last persisted reading stands
+ *  for Transaction.End (errata v4.0, 3.14: "always provide the start ...
+ *  and stop ... values"). */
+static void on_interrupted(ocpp_v16_t *a, const ocpp_station_event_t *ev)
+{
+    ocpp_sample_t s = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
+                       .value = ev->meter_wh};
+    a->conns[ev->connector].n_aligned = 0;
+    build_arg_t b = {.c = ev->connector,
+                     .reason = OCPP_STOP_POWER_LOSS,
+                     .meter = ev->meter_wh,
+                     .s = &s,
+                     .n = 1u,
+                     .ts = ev->unix_time};
+    enqueue(a, OCPP_ACTION_STOP_TRANSACTION, a->st->conns[ev->connector].tx_ref, build_stop, &b);
+}
+
+static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
+{
+    switch (ev->kind) {
+    case OCPP_STATION_EV_TX_STARTED: on_started(a, ev->connector); break;
+    case OCPP_STATION_EV_TX_STOPPED: on_stopped(a, ev); break;
+    case OCPP_STATION_EV_TX_INTERRUPTED: on_interrupted(a, ev); break;
+    case OCPP_STATION_EV_AUTH_NEEDED: a->tx.auth_sent = false; break;
+    default: break;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Timers: sampled and clock-aligned meter values                            */
+/* ------------------------------------------------------------------------ */
+
+static void tick_aligned(ocpp_v16_t *a)
+{
+    int64_t now = ocpp_station_time(a->st);
+    int32_t iv = a->cfg->clock_aligned_data_interval;
+    if (now <= 0 || iv <= 0) {
+        return;
+    }
+    /* §3.16.2: "evenly spaced meter data aggregation intervals per day,
+     * starting at 00:00:00 (midnight)" (UTC). The second of the day in one
+     * 32-bit division, on every poll: 86400 = 128 * 675, and now / 128 fits
+     * in 32 bits until the year 19000. */
+    uint32_t sod = ((uint32_t)((uint64_t)now >> 7) % 675u << 7) | ((uint32_t)now & 127u);
+    int64_t boundary = now - sod + (int64_t)(sod / (uint32_t)iv * (uint32_t)iv);
+    if (boundary <= a->tx.aligned_last) {
+        return;
+    }
+    bool first = a->tx.aligned_last == 0;
+    a->tx.aligned_last = boundary;
+    if (first) {
+        return;
+    }
+    for (uint8_t c = 0; c <= a->st->n; c++) {
+        queue_aligned(a, c);
+    }
+}
+
+static void tx_tick(ocpp_v16_t *a)
+{
+    uint32_t iv = (uint32_t)a->cfg->meter_value_sample_interval * 1000u;
+    uint32_t now = a->ss->now_ms;
+    for (uint8_t c = 1; c <= a->st->n; c++) {
+        ocpp_v16_conn_t *r = &a->conns[c];
+        if (a->st->conns[c].tx && iv > 0u && now - r->sample_ms >= iv) {
+            r->sample_ms += iv;
+            queue_meter(a, c, a->cfg->meter_values_sampled_data, CTX_PERIODIC);
+        }
+    }
+    tick_aligned(a);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Sending                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static void send_authorize(ocpp_cp_t *cp)
+static void send_authorize(ocpp_v16_t *a)
 {
     ocpp_jw_t w;
-    ocpp_cp_call_begin(cp, &w, OCPP_ACTION_AUTHORIZE);
+    ocpp_v16_call_begin(a, &w, OCPP_ACTION_AUTHORIZE);
     ocpp_jw_obj_open(&w);
-    ocpp_jw_kv_str(&w, "idTag", cp->auth_tag);
+    ocpp_jw_kv_str(&w, "idTag", a->st->auth_tag);
     ocpp_jw_obj_close(&w);
-    if (ocpp_cp_call_end(cp, &w, OCPP_CP_CALL_AUTHORIZE) == OCPP_OK) {
-        cp->auth_sent = true;
+    if (ocpp_v16_call_end(a, &w, &ocpp_v16_core_tx, K_AUTHORIZE) == OCPP_OK) {
+        a->tx.auth_sent = true;
     } else {
-        ocpp_cp_auth_offline(cp);
+        ocpp_station_auth_offline(a->st);
     }
 }
 
 /** A triggered MeterValues (§5.17): current values, context Trigger. */
-static void send_meter_trigger(ocpp_cp_t *cp, uint8_t c)
+static void send_meter_trigger(ocpp_v16_t *a, uint8_t c)
 {
     ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
-    build_arg_t a = {.c = c,
-                     .mask = cp->cfg.meter_values_sampled_data,
-                     .ctx = OCPP_V16_CTX_TRIGGER,
+    build_arg_t b = {.c = c,
+                     .mask = a->cfg->meter_values_sampled_data,
+                     .ctx = CTX_TRIGGER,
                      .s = s,
-                     .ts = ocpp_cp_time(cp)};
-    cp->trig_meter &= ~((uint64_t)1u << c);
-    a.n = read_samples(cp, c, s);
-    if (count_ok(s, a.n, a.mask) == 0u) {
+                     .ts = ocpp_station_time(a->st)};
+    a->tx.trig_meter &= ~((uint64_t)1u << c);
+    b.n = ocpp_station_read_meter(a->st, c, s);
+    if (count_ok(s, b.n, b.mask) == 0u) {
         return;
     }
     ocpp_jw_t w;
-    ocpp_cp_call_begin(cp, &w, OCPP_ACTION_METER_VALUES);
-    build_meter(cp, &w, &a);
-    (void)ocpp_cp_call_end(cp, &w, OCPP_CP_CALL_METER);
+    ocpp_v16_call_begin(a, &w, OCPP_ACTION_METER_VALUES);
+    build_meter(a, &w, &b);
+    (void)ocpp_v16_call_end(a, &w, &ocpp_v16_core_tx, K_METER);
 }
 
-static void send_data_transfer(ocpp_cp_t *cp)
+static void send_data_transfer(ocpp_v16_t *a)
 {
     ocpp_jw_t w;
-    ocpp_cp_call_begin(cp, &w, OCPP_ACTION_DATA_TRANSFER);
+    ocpp_v16_call_begin(a, &w, OCPP_ACTION_DATA_TRANSFER);
     ocpp_jw_obj_open(&w);
-    ocpp_jw_kv_str(&w, "vendorId", cp->dt_vendor);
-    if (cp->dt_message != NULL) {
-        ocpp_jw_kv_str(&w, "messageId", cp->dt_message);
+    ocpp_jw_kv_str(&w, "vendorId", a->tx.dt_vendor);
+    if (a->tx.dt_message != NULL) {
+        ocpp_jw_kv_str(&w, "messageId", a->tx.dt_message);
     }
-    if (cp->dt_data != NULL) {
-        ocpp_jw_kv_str(&w, "data", cp->dt_data);
+    if (a->tx.dt_data != NULL) {
+        ocpp_jw_kv_str(&w, "data", a->tx.dt_data);
     }
     ocpp_jw_obj_close(&w);
-    cp->dt_pending = false;
-    if (ocpp_cp_call_end(cp, &w, OCPP_CP_CALL_DATA_TRANSFER) != OCPP_OK) {
-        ocpp_cp_emit_conn(cp, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL);
+    a->tx.dt_pending = false;
+    if (ocpp_v16_call_end(a, &w, &ocpp_v16_core_tx, K_DATA_TRANSFER) != OCPP_OK) {
+        ocpp_v16_emit(a, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL, 0u);
     }
 }
 
-static void send_txq_head(ocpp_cp_t *cp)
+static void send_txq_head(ocpp_v16_t *a)
 {
     ocpp_txq_entry_t e;
-    if (!ocpp_txq_peek(&cp->txq, &e)) {
+    if (!ocpp_txq_peek(a->outbox, &e)) {
         return;
     }
     ocpp_jw_t w;
-    ocpp_cp_call_begin(cp, &w, e.action);
+    ocpp_v16_call_begin(a, &w, (ocpp_rpc_action_t)e.kind);
     ocpp_jw_raw(&w, e.payload, e.len);
-    if (ocpp_cp_call_end(cp, &w, OCPP_CP_CALL_TXQ) != OCPP_OK) {
-        CP_LOGE(cp, "%s: queued message does not fit the transmit buffer; dropped",
-                cp->config.identity);
-        ocpp_txq_pop(&cp->txq);
-        cp->txq.lost++;
-        ocpp_txs_save(cp);
+    if (ocpp_v16_call_end(a, &w, &ocpp_v16_core_tx, K_TXQ) != OCPP_OK) {
+        LOGE(&a->st->log, "%s: queued message does not fit the transmit buffer; dropped",
+             LOG_NAME(a));
+        ocpp_txq_pop(a->outbox);
+        a->outbox->lost++;
+        ocpp_station_save(a->st);
     }
 }
 
@@ -528,44 +560,63 @@ static int lowest_bit(uint64_t m)
     return -1;
 }
 
-bool ocpp_v16_send_tx_due(ocpp_cp_t *cp)
+static bool tx_send_due(ocpp_v16_t *a, int pass)
 {
-    if (cp->auth != OCPP_CP_AUTH_NONE && !cp->auth_sent) {
-        send_authorize(cp);
-    } else if (cp->trig_meter != 0u) {
-        send_meter_trigger(cp, (uint8_t)lowest_bit(cp->trig_meter));
-    } else if (cp->dt_pending) {
-        send_data_transfer(cp);
-    } else if (ocpp_txq_count(&cp->txq) > 0u && ocpp_cp_due(cp->now_ms, cp->txq_retry_at_ms)) {
-        send_txq_head(cp);
+    if (pass != 0) {
+        return false;
+    }
+    if (a->st->auth != OCPP_STATION_AUTH_NONE && !a->tx.auth_sent) {
+        send_authorize(a);
+    } else if (a->tx.trig_meter != 0u) {
+        send_meter_trigger(a, (uint8_t)lowest_bit(a->tx.trig_meter));
+    } else if (a->tx.dt_pending) {
+        send_data_transfer(a);
+    } else if (ocpp_txq_count(a->outbox) > 0u && V16_DUE(a->ss->now_ms, a->tx.txq_retry_at_ms)) {
+        send_txq_head(a);
     } else {
         return false;
     }
     return true;
 }
 
-ocpp_status_t ocpp_cp_data_transfer(ocpp_cp_t *cp, const char *vendor_id, const char *message_id,
-                                    const char *data)
+static uint32_t tx_next_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
-    /* §6.17: vendorId CiString255, messageId CiString50; data any text
-     * (control characters are escaped), but valid UTF-8 to be JSON. */
-    if (cp == NULL || vendor_id == NULL || vendor_id[0] == '\0' ||
-        !ocpp_cp_text_ok(vendor_id, 255u) ||
-        (message_id != NULL && !ocpp_cp_text_ok(message_id, 50u)) ||
-        (data != NULL && !ocpp_cp_utf8_ok(data))) {
-        return OCPP_ERR_PARAM;
+    if (a->tx.trig_meter != 0u || a->tx.dt_pending ||
+        (a->st->auth != OCPP_STATION_AUTH_NONE && !a->tx.auth_sent)) {
+        return 0u;
     }
-    if (cp->dt_pending || cp->call == OCPP_CP_CALL_DATA_TRANSFER) {
+    if (ocpp_txq_count(a->outbox) > 0u) {
+        int32_t d = (int32_t)(a->tx.txq_retry_at_ms - now_ms);
+        return d > 0 ? (uint32_t)d : 0u;
+    }
+    return V16_IDLE_MS;
+}
+
+ocpp_status_t ocpp_v16_data_transfer(ocpp_v16_t *a, const char *vendor_id, const char *message_id,
+                                     const char *data)
+{
+    const ocpp_session_t *ss = a->ss;
+    if (a->tx.dt_pending || (ss->call_active && ss->call_kind == K_DATA_TRANSFER &&
+                             a->profiles[ss->call_owner] == &ocpp_v16_core_tx)) {
         return OCPP_ERR_BUSY;
     }
-    if (cp->conn != OCPP_CP_ACCEPTED) {
+    if (ss->conn != OCPP_CP_ACCEPTED) {
         return OCPP_ERR_STATE;
     }
-    cp->dt_vendor = vendor_id;
-    cp->dt_message = message_id;
-    cp->dt_data = data;
-    cp->dt_pending = true;
+    a->tx.dt_vendor = vendor_id;
+    a->tx.dt_message = message_id;
+    a->tx.dt_data = data;
+    a->tx.dt_pending = true;
     return OCPP_OK;
+}
+
+static bool tx_trigger(ocpp_v16_t *a, ocpp_rpc_action_t action, uint64_t connectors)
+{
+    if (action != OCPP_ACTION_METER_VALUES) {
+        return false;
+    }
+    a->tx.trig_meter |= connectors;
+    return true;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -574,11 +625,6 @@ ocpp_status_t ocpp_cp_data_transfer(ocpp_cp_t *cp, const char *vendor_id, const 
 
 static const char *const k_auth_names[] = {"Accepted", "Blocked", "Expired", "Invalid",
                                            "ConcurrentTx"};
-
-const char *ocpp_auth_status_str(ocpp_auth_status_t s)
-{
-    return (unsigned)s < sizeof k_auth_names / sizeof k_auth_names[0] ? k_auth_names[s] : "?";
-}
 
 typedef struct {
     ocpp_auth_status_t status;
@@ -607,23 +653,22 @@ static bool parse_id_tag_info(const ocpp_json_value_t *payload, id_tag_info_t *o
 }
 
 /** §3.5.1: "The Cache is updated using all received IdTagInfo". */
-static void cache_update(ocpp_cp_t *cp, const char *tag, const id_tag_info_t *i)
+static void cache_update(ocpp_v16_t *a, const char *tag, const id_tag_info_t *i)
 {
-    if (cp->cfg.authorization_cache_enabled && tag != NULL && tag[0] != '\0') {
-        ocpp_auth_cache_update(&cp->cache, tag, i->status, i->parent, i->expiry);
-    }
+    ocpp_station_cache_update(a->st, tag, i->status, i->parent, i->expiry);
 }
 
-static void on_authorize_result(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
+static void on_authorize_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
 {
     id_tag_info_t i;
+    a->tx.auth_sent = false;
     if (!parse_id_tag_info(payload, &i)) {
-        CP_LOGW(cp, "%s: Authorize.conf without a valid idTagInfo", cp->config.identity);
-        ocpp_cp_auth_decided(cp, OCPP_AUTH_INVALID, "");
+        LOGW(&a->st->log, "%s: Authorize.conf without a valid idTagInfo", LOG_NAME(a));
+        ocpp_station_auth_decided(a->st, OCPP_AUTH_INVALID, "");
         return;
     }
-    cache_update(cp, cp->auth_tag, &i);
-    ocpp_cp_auth_decided(cp, i.status, i.parent);
+    cache_update(a, a->st->auth_tag, &i);
+    ocpp_station_auth_decided(a->st, i.status, i.parent);
 }
 
 /** The idTag of the queued message at the head (its payload). */
@@ -637,98 +682,106 @@ static void head_tag(const ocpp_txq_entry_t *e, char tag[OCPP_ID_TAG_MAX + 1])
     }
 }
 
-static void on_txq_result(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
+static void on_txq_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
 {
     ocpp_txq_entry_t e;
-    if (!ocpp_txq_peek(&cp->txq, &e)) {
+    if (!ocpp_txq_peek(a->outbox, &e)) {
         return;
     }
     char tag[OCPP_ID_TAG_MAX + 1];
     id_tag_info_t i;
     head_tag(&e, tag);
     bool has_info = parse_id_tag_info(payload, &i);
-    ocpp_rpc_action_t action = e.action;
+    uint8_t kind = e.kind;
     uint16_t ref = e.ref;
-    ocpp_txq_pop(&cp->txq);
-    cp->txq_attempts = 0;
+    ocpp_txq_pop(a->outbox);
+    a->tx.txq_attempts = 0;
     if (has_info) {
-        cache_update(cp, tag, &i);
+        cache_update(a, tag, &i);
     }
-    if (action == OCPP_ACTION_START_TRANSACTION) {
+    if (kind == (uint8_t)OCPP_ACTION_START_TRANSACTION) {
         int64_t id = -1;
         if (ocpp_rpc_get_int(payload, "transactionId", true, INT32_MIN, INT32_MAX, &id, NULL) !=
             OCPP_RPC_OK) {
-            CP_LOGW(cp, "%s: StartTransaction.conf without transactionId", cp->config.identity);
+            LOGW(&a->st->log, "%s: StartTransaction.conf without transactionId", LOG_NAME(a));
         }
         /* OCPP-J / §3.7: the later messages of this transaction carry its id. */
-        ocpp_txq_set_txid(&cp->txq, ref, (int32_t)id);
-        ocpp_cp_tx_confirmed(cp, ref, (int32_t)id, has_info ? i.status : OCPP_AUTH_INVALID,
-                             has_info ? i.parent : NULL);
+        ocpp_txq_set_txid(a->outbox, ref, (int32_t)id);
+        ocpp_station_tx_confirmed(a->st, ref, (int32_t)id, has_info ? i.status : OCPP_AUTH_INVALID,
+                                  has_info ? i.parent : NULL);
     }
     /* One write: the message is gone, its effects (transactionId) are in. */
-    ocpp_txs_save(cp);
+    ocpp_station_save(a->st);
 }
 
-void ocpp_v16_tx_result(ocpp_cp_t *cp, const ocpp_json_value_t *payload)
+static void on_data_transfer_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
 {
-    switch (cp->call) {
-    case OCPP_CP_CALL_AUTHORIZE: on_authorize_result(cp, payload); break;
-    case OCPP_CP_CALL_TXQ: on_txq_result(cp, payload); break;
-    case OCPP_CP_CALL_DATA_TRANSFER: {
-        static const char *const names[] = {"Accepted", "Rejected", "UnknownMessageId",
-                                            "UnknownVendorId"};
-        size_t idx = 0;
-        ocpp_json_value_t data;
-        bool ok = ocpp_rpc_get_enum(payload, "status", true, names, 4u, &idx, NULL) == OCPP_RPC_OK;
-        bool has_data = ocpp_json_get(payload, "data", &data) == OCPP_OK;
-        ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_DATA_TRANSFER_RESULT,
-                              .value = ok ? (int32_t)idx : -1,
-                              .text = has_data ? data.ptr : NULL,
-                              .len = has_data ? data.len : 0u};
-        ev.unix_time = ocpp_cp_time(cp);
-        if (cp->cb.on_event != NULL) {
-            ev.conn = cp->conn;
-            cp->cb.on_event(cp->cb.ctx, &ev);
-        }
-        break;
-    }
+    static const char *const names[] = {"Accepted", "Rejected", "UnknownMessageId",
+                                        "UnknownVendorId"};
+    size_t idx = 0;
+    ocpp_json_value_t data;
+    bool ok = ocpp_rpc_get_enum(payload, "status", true, names, 4u, &idx, NULL) == OCPP_RPC_OK;
+    bool has_data = ocpp_json_get(payload, "data", &data) == OCPP_OK;
+    ocpp_v16_emit(a, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, ok ? (int32_t)idx : -1,
+                  has_data ? data.ptr : NULL, has_data ? data.len : 0u);
+}
+
+static void tx_on_result(ocpp_v16_t *a, uint8_t kind, const ocpp_json_value_t *payload)
+{
+    switch (kind) {
+    case K_AUTHORIZE: on_authorize_result(a, payload); break;
+    case K_TXQ: on_txq_result(a, payload); break;
+    case K_DATA_TRANSFER: on_data_transfer_result(a, payload); break;
     default: break;
     }
 }
 
-static void on_txq_failed(ocpp_cp_t *cp, ocpp_status_t why)
+static void on_txq_failed(ocpp_v16_t *a, ocpp_status_t why)
 {
+    uint32_t now = a->ss->now_ms;
     if (why != OCPP_ERR_PROTOCOL) {
         /* No answer: not a "failure to process" (§3.7.1); try again later. */
-        cp->txq_retry_at_ms = cp->now_ms + (why == OCPP_ERR_TIMEOUT ? TXQ_TIMEOUT_RETRY_MS : 0u);
+        a->tx.txq_retry_at_ms = now + (why == OCPP_ERR_TIMEOUT ? TXQ_TIMEOUT_RETRY_MS : 0u);
         return;
     }
     /* §3.7.1: resend until TransactionMessageAttempts failures, waiting
      * "TransactionMessageRetryInterval ... multiplied by the number of
      * preceding transmissions of this same message". */
-    uint32_t attempts = (uint32_t)cp->cfg.transaction_message_attempts;
-    cp->txq_attempts++;
-    if (cp->txq_attempts >= (attempts > 0u ? attempts : 1u)) {
-        CP_LOGW(cp, "%s: transaction message discarded after %u failures", cp->config.identity,
-                (unsigned)cp->txq_attempts);
-        ocpp_txq_pop(&cp->txq);
-        ocpp_txs_save(cp);
-        cp->txq_attempts = 0;
-        cp->txq_retry_at_ms = cp->now_ms;
+    uint32_t attempts = (uint32_t)a->cfg->transaction_message_attempts;
+    a->tx.txq_attempts++;
+    if (a->tx.txq_attempts >= (attempts > 0u ? attempts : 1u)) {
+        LOGW(&a->st->log, "%s: transaction message discarded after %u failures", LOG_NAME(a),
+             (unsigned)a->tx.txq_attempts);
+        ocpp_txq_pop(a->outbox);
+        ocpp_station_save(a->st);
+        a->tx.txq_attempts = 0;
+        a->tx.txq_retry_at_ms = now;
         return;
     }
-    cp->txq_retry_at_ms = cp->now_ms + (uint32_t)cp->cfg.transaction_message_retry_interval *
-                                           1000u * cp->txq_attempts;
+    a->tx.txq_retry_at_ms =
+        now + (uint32_t)a->cfg->transaction_message_retry_interval * 1000u * a->tx.txq_attempts;
 }
 
-void ocpp_v16_tx_failed(ocpp_cp_t *cp, ocpp_status_t why)
+static void tx_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why)
 {
-    switch (cp->call) {
-    case OCPP_CP_CALL_AUTHORIZE: ocpp_cp_auth_offline(cp); break;
-    case OCPP_CP_CALL_TXQ: on_txq_failed(cp, why); break;
-    case OCPP_CP_CALL_DATA_TRANSFER:
-        ocpp_cp_emit_conn(cp, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL);
+    switch (kind) {
+    case K_AUTHORIZE:
+        a->tx.auth_sent = false;
+        ocpp_station_auth_offline(a->st);
         break;
+    case K_TXQ: on_txq_failed(a, why); break;
+    case K_DATA_TRANSFER: ocpp_v16_emit(a, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL, 0u); break;
     default: break;
     }
 }
+
+const ocpp_v16_profile_t ocpp_v16_core_tx = {
+    .profile = "Core",
+    .on_event = tx_on_event,
+    .tick = tx_tick,
+    .send_due = tx_send_due,
+    .on_result = tx_on_result,
+    .on_failed = tx_on_failed,
+    .next_due = tx_next_due,
+    .trigger = tx_trigger,
+};

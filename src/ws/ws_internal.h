@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "ocpp/ocpp_ws.h"
+#include "util/text.h"
 
 /* ---- SHA-1 (FIPS 180-4, RFC 3174); only used for Sec-WebSocket-Accept ---- */
 
@@ -47,13 +48,7 @@ size_t ocpp_b64_final(ocpp_b64_t *b, char *out);
 /** One-shot: out must hold OCPP_B64_LEN(len) + 1 bytes; NUL-terminated. Returns the length. */
 size_t ocpp_b64_encode(const uint8_t *in, size_t len, char *out);
 
-/* ---- UTF-8 (RFC 3629), incremental ---- */
-
-void ocpp_utf8_init(ocpp_ws_utf8_t *u);
-/** Feed bytes; false as soon as they cannot be valid UTF-8. */
-bool ocpp_utf8_feed(ocpp_ws_utf8_t *u, const uint8_t *p, size_t n);
-/** True when the bytes fed so far end on a character boundary. */
-bool ocpp_utf8_complete(const ocpp_ws_utf8_t *u);
+/* ---- UTF-8 (RFC 3629), incremental: src/util/text.h ---- */
 
 /* ---- HTTP upgrade (RFC 6455 §4.1) ---- */
 
@@ -96,6 +91,9 @@ ocpp_status_t ocpp_ws_hs_response(const uint8_t *buf, size_t len, const char *ke
 
 /** net->send with the count checked; returns bytes, 0, or a negative status. */
 int32_t ocpp_ws_net_send(ocpp_ws_t *ws, const uint8_t *p, size_t n);
+
+/** Four fresh random masking-key bytes (RFC 6455 §5.3: fresh per frame). */
+void ocpp_ws_put_mask(ocpp_ws_t *ws, uint8_t *key);
 
 /** Whether a control frame may be queued now (a close may replace a queued ping). */
 bool ocpp_ws_ctl_can_queue(const ocpp_ws_t *ws, bool is_close);

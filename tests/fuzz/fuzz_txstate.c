@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for the recovery of the persisted transaction state
- * (src/store/txstore.c, src/model/txqueue.c): the input is the stored record
+ * (src/store/txstore.c, src/store/txqueue.c): the input is the stored record
  * "txstate" as a power cut, a bug or a worn flash might leave it. A charge
  * point is initialised on it, boots against a fake CSMS that accepts
  * everything, and drains its queue.

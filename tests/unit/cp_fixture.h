@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "model/authcache.h"
-#include "model/txqueue.h"
+#include "store/txqueue.h"
 #include "ocpp/ocpp_cp.h"
 
 #define MAX_MSGS 128

@@ -545,10 +545,10 @@ static void test_init_rejects_bad_config(void **s)
                           .model = "M",
                           .connectors = 1};
     assert_int_equal(ocpp_cp_init(&cp, &c, &p, tx, sizeof tx), OCPP_OK);
-    assert_string_equal(cp.ep.host, "::1");
-    assert_int_equal(cp.ep.port, 8443);
-    assert_true(cp.ep.tls);
-    assert_string_equal(cp.open.path, "/a/b/CP%201%2F%C3%A9");
+    assert_string_equal(cp.ss.open.ep.host, "::1");
+    assert_int_equal(cp.ss.open.ep.port, 8443);
+    assert_true(cp.ss.open.ep.tls);
+    assert_string_equal(cp.ss.open.path, "/a/b/CP%201%2F%C3%A9");
     c.connectors = OCPP_CONFIG_MAX_CONNECTORS + 1;
     assert_int_equal(ocpp_cp_init(&cp, &c, &p, tx, sizeof tx), OCPP_ERR_PARAM);
     c.connectors = 1;
@@ -595,7 +595,7 @@ static void test_hundred_independent_charge_points(void **s)
                          i % 2 == 0 ? OCPP_CP_ACCEPTED : OCPP_CP_BOOTING);
         char path[32];
         snprintf(path, sizeof path, "/ocpp/%.15s", ids[i]); /* ids[i] holds <= 15 chars */
-        assert_string_equal(cp[i].open.path, path);
+        assert_string_equal(cp[i].ss.open.path, path);
         assert_int_equal(f[i].n_sent, i % 2 == 0 ? 2 : 1); /* boot + first status, or boot */
     }
 }

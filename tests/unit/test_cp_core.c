@@ -346,7 +346,7 @@ static void test_cache_offline_and_clear(void **s)
         ok += strcmp(x->f.sent[i], "[3,\"cc\",{\"status\":\"Accepted\"}]") == 0;
     }
     assert_int_equal(ok, 1);
-    assert_null(ocpp_auth_cache_lookup(&x->cp.cache, "CARD", 0));
+    assert_null(ocpp_auth_cache_lookup(&x->cp.st.cache, "CARD", 0));
 }
 
 /* §3.5 / §9.1.13 LocalPreAuthorize: with true, a card valid in the cache
@@ -362,7 +362,7 @@ static void test_local_pre_authorize_and_cache_from_tx_answers(void **s)
     fx_t *x = fx_boot();
     ocpp_cp_config_set(&x->cp, "LocalPreAuthorize", "true");
     start_tx(x, 1, "CARD", 20); /* Authorize.conf Accepted: in the cache */
-    const ocpp_auth_entry_t *e = ocpp_auth_cache_lookup(&x->cp.cache, "CARD", 0);
+    const ocpp_auth_entry_t *e = ocpp_auth_cache_lookup(&x->cp.st.cache, "CARD", 0);
     assert_non_null(e);
     assert_int_equal(e->status, OCPP_AUTH_ACCEPTED);
     /* StopTransaction.conf with idTagInfo Expired updates the entry. */
@@ -371,7 +371,7 @@ static void test_local_pre_authorize_and_cache_from_tx_answers(void **s)
     assert_true(is_call(last(x), "StopTransaction"));
     reply(x, "{\"idTagInfo\":{\"status\":\"Expired\"}}");
     ack_status(x);
-    e = ocpp_auth_cache_lookup(&x->cp.cache, "CARD", 0);
+    e = ocpp_auth_cache_lookup(&x->cp.st.cache, "CARD", 0);
     assert_non_null(e);
     assert_int_equal(e->status, OCPP_AUTH_EXPIRED);
     /* Not valid in the cache any more: LocalPreAuthorize asks the CSMS. */
@@ -388,7 +388,7 @@ static void test_local_pre_authorize_and_cache_from_tx_answers(void **s)
     /* StartTransaction.conf's idTagInfo goes into the cache too. */
     reply(x, "{\"transactionId\":21,\"idTagInfo\":{\"status\":\"Blocked\"}}");
     ack_status(x);
-    e = ocpp_auth_cache_lookup(&x->cp.cache, "CARD", 0);
+    e = ocpp_auth_cache_lookup(&x->cp.st.cache, "CARD", 0);
     assert_int_equal(e->status, OCPP_AUTH_BLOCKED);
 
     /* A valid cached card starts at once: StartTransaction, no Authorize. */
@@ -762,7 +762,7 @@ static void test_offline_queue_order_and_late_txid(void **s)
     x->meter_wh[1] = 1200;
     step(x, 30000);
     ocpp_cp_stop(&x->cp, 1, OCPP_STOP_EMERGENCY_STOP);
-    assert_int_equal(ocpp_txq_count(&x->cp.txq), 3);
+    assert_int_equal(ocpp_txq_count(&x->cp.outbox), 3);
     int n = x->f.n_sent;
     ocpp_cp_set_network(&x->cp, true);
     step(x, 0);
@@ -780,7 +780,7 @@ static void test_offline_queue_order_and_late_txid(void **s)
     assert_non_null(strstr(last(x), "{\"transactionId\":1234567,\"meterStop\":1200,"));
     assert_non_null(strstr(last(x), "\"reason\":\"EmergencyStop\""));
     reply(x, "{}");
-    assert_int_equal(ocpp_txq_count(&x->cp.txq), 0);
+    assert_int_equal(ocpp_txq_count(&x->cp.outbox), 0);
     assert_true(x->f.n_sent > n);
 }
 
@@ -810,7 +810,7 @@ static void test_callerror_retry_then_discard(void **s)
     step(x, 1000);
     assert_true(is_call(last(x), "StartTransaction"));
     error_reply(x);
-    assert_int_equal(ocpp_txq_count(&x->cp.txq), 0);
+    assert_int_equal(ocpp_txq_count(&x->cp.outbox), 0);
     /* errata 3.18: no transactionId ever came: the Stop carries -1. */
     ocpp_cp_stop(&x->cp, 1, OCPP_STOP_OTHER);
     step(x, 0);

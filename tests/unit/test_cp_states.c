@@ -138,7 +138,7 @@ static fx_t *fx_in_tx(bool ev_ready)
         ocpp_cp_ev_ready(&x->cp, 1, true);
         pump(x);
     }
-    assert_true(x->cp.conns[1].tx);
+    assert_true(x->cp.st.conns[1].tx);
     return x;
 }
 
@@ -178,7 +178,7 @@ static void test_a4(void **s)
     pump(x);
     ocpp_cp_plugged(&x->cp, 2, true);
     assert_transition(x, 2, "Available", "SuspendedEV");
-    assert_true(x->cp.conns[2].tx);
+    assert_true(x->cp.st.conns[2].tx);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -421,7 +421,7 @@ static void test_f2(void **s)
 {
     (void)s;
     fx_t *x = fx_finishing();
-    int32_t first = x->cp.conns[1].tx_id;
+    int32_t first = x->cp.st.conns[1].tx_id;
     assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "TAG2"), OCPP_OK);
     assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING);
     step(x, 0);
@@ -430,7 +430,7 @@ static void test_f2(void **s)
     pump(x);
     assert_string_equal(x->prev[1], "Preparing");
     assert_string_equal(x->cur[1], "SuspendedEV");
-    assert_int_not_equal(x->cp.conns[1].tx_id, first);
+    assert_int_not_equal(x->cp.st.conns[1].tx_id, first);
 }
 
 /* §4.9 F8 "All user actions completed and the connector is scheduled to

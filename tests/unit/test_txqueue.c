@@ -1,7 +1,9 @@
 /*
- * The queue of transaction-related messages (src/model/txqueue.c), OCPP 1.6
- * §3.7: in order, transactionId patched in place, thinning of MeterValues
- * when full, and the checks applied to a queue loaded from storage.
+ * The durable outbox (src/store/txqueue.c), OCPP 1.6 §3.7: in order,
+ * transactionId patched in place, thinning of the entries flagged thinnable
+ * (MeterValues) when full, and the checks applied to a queue loaded from
+ * storage. The kinds and flags are the OCPP 1.6 adapter's (as in
+ * ocpp_v16_outbox_classify()); the outbox itself knows no action.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,9 +15,21 @@
 
 #include <cmocka.h>
 
-#include "model/txqueue.h"
+#include "rpc/rpc.h"
+#include "store/txqueue.h"
 
 static ocpp_txq_t q;
+
+/** Flags of a kind, as the OCPP 1.6 adapter gives them. */
+static uint8_t classify(uint8_t kind)
+{
+    switch (kind) {
+    case OCPP_ACTION_START_TRANSACTION: return OCPP_TXQ_F_VALID;
+    case OCPP_ACTION_STOP_TRANSACTION: return OCPP_TXQ_F_VALID | OCPP_TXQ_F_END;
+    case OCPP_ACTION_METER_VALUES: return OCPP_TXQ_F_VALID | OCPP_TXQ_F_THIN;
+    default: return 0u;
+    }
+}
 
 /** Queue {"transactionId":-1,"n":<n>} as `action` of `ref` at time t. */
 static ocpp_status_t add(ocpp_rpc_action_t action, uint16_t ref, int64_t t, int n, size_t keep)
@@ -26,7 +40,7 @@ static ocpp_status_t add(ocpp_rpc_action_t action, uint16_t ref, int64_t t, int 
     ocpp_jw_kv_int(&w, "transactionId", -1);
     ocpp_jw_kv_int(&w, "n", n);
     ocpp_jw_obj_close(&w);
-    return ocpp_txq_commit(&q, &w, action, ref, t, keep);
+    return ocpp_txq_commit(&q, &w, (uint8_t)action, classify((uint8_t)action), ref, t, keep);
 }
 
 /** The "n" of every entry, oldest first, into out; @return the count. */
@@ -56,14 +70,14 @@ static void test_patch_txid(void **s)
     ocpp_txq_set_txid(&q, 5, -2147483647 - 1);
     ocpp_txq_set_txid(&q, 5, 7); /* already patched: no change */
     assert_true(ocpp_txq_peek(&q, &e));
-    assert_int_equal(e.action, OCPP_ACTION_METER_VALUES);
+    assert_int_equal(e.kind, OCPP_ACTION_METER_VALUES);
     assert_int_equal(e.len, strlen("{\"transactionId\":-2147483648,\"n\":1}"));
     assert_memory_equal(e.payload, "{\"transactionId\":-2147483648,\"n\":1}", e.len);
     ocpp_txq_pop(&q);
     assert_true(ocpp_txq_peek(&q, &e));
     assert_memory_equal(e.payload, "{\"transactionId\":-1,\"n\":2}", e.len);
-    assert_true(ocpp_txq_has_stop(&q, 6));
-    assert_false(ocpp_txq_has_stop(&q, 5));
+    assert_true(ocpp_txq_has_end(&q, 6));
+    assert_false(ocpp_txq_has_end(&q, 5));
     ocpp_txq_pop(&q);
     assert_int_equal(ocpp_txq_count(&q), 0);
     assert_int_equal(ocpp_txq_used(&q), 0);
@@ -99,7 +113,7 @@ static void test_thin_even_spread(void **s)
     while (ocpp_txq_thin(&q, false, 170, &ref, &when)) {
     }
     assert_int_equal(ocpp_txq_count(&q), 1);
-    assert_int_equal(ocpp_txq_meter_bytes(&q), 0);
+    assert_int_equal(ocpp_txq_thin_bytes(&q), 0);
 }
 
 /* keep_free: a MeterValues may not take the room kept for StopTransactions. */
@@ -135,22 +149,22 @@ static void test_adopt(void **s)
     ocpp_txq_t saved = q;
 
     q = saved;
-    assert_int_equal(ocpp_txq_adopt(&q, used), OCPP_OK);
+    assert_int_equal(ocpp_txq_adopt(&q, used, classify), OCPP_OK);
     assert_int_equal(ocpp_txq_count(&q), 2);
     q = saved;
-    assert_int_equal(ocpp_txq_adopt(&q, 0), OCPP_OK);
+    assert_int_equal(ocpp_txq_adopt(&q, 0, classify), OCPP_OK);
     assert_int_equal(ocpp_txq_count(&q), 0);
 
     /* A length past the end: cut there, the entries before it kept. */
     q = saved;
-    assert_int_equal(ocpp_txq_adopt(&q, used - 1u), OCPP_ERR_PARSE);
+    assert_int_equal(ocpp_txq_adopt(&q, used - 1u, classify), OCPP_ERR_PARSE);
     assert_int_equal(ocpp_txq_count(&q), 1);
     assert_true(ocpp_txq_peek(&q, &e));
-    assert_int_equal(e.action, OCPP_ACTION_START_TRANSACTION);
+    assert_int_equal(e.kind, OCPP_ACTION_START_TRANSACTION);
     q = saved;
     q.buf[OCPP_TXS_HEAD_SIZE] = 0xFF;
     q.buf[OCPP_TXS_HEAD_SIZE + 1] = 0xFF;
-    assert_int_equal(ocpp_txq_adopt(&q, used), OCPP_ERR_PARSE);
+    assert_int_equal(ocpp_txq_adopt(&q, used, classify), OCPP_ERR_PARSE);
     assert_int_equal(ocpp_txq_count(&q), 0);
     /* A damaged entry (action, payload, transactionId offset) is removed,
      * the next one kept. */
@@ -159,14 +173,14 @@ static void test_adopt(void **s)
     for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
         q = saved;
         q.buf[OCPP_TXS_HEAD_SIZE + at[i]] = val[i];
-        assert_int_equal(ocpp_txq_adopt(&q, used), OCPP_ERR_PARSE);
+        assert_int_equal(ocpp_txq_adopt(&q, used, classify), OCPP_ERR_PARSE);
         assert_int_equal(ocpp_txq_count(&q), 1);
         assert_true(ocpp_txq_peek(&q, &e));
-        assert_int_equal(e.action, OCPP_ACTION_METER_VALUES);
+        assert_int_equal(e.kind, OCPP_ACTION_METER_VALUES);
         assert_memory_equal(e.payload, "{\"transactionId\":-1,\"n\":2}", e.len);
     }
     q = saved;
-    assert_int_equal(ocpp_txq_adopt(&q, OCPP_CONFIG_TXQ_SIZE + 1u), OCPP_ERR_PARSE);
+    assert_int_equal(ocpp_txq_adopt(&q, OCPP_CONFIG_TXQ_SIZE + 1u, classify), OCPP_ERR_PARSE);
     assert_int_equal(ocpp_txq_used(&q), 0);
 }
 

@@ -1,6 +1,6 @@
 /**
  * @file names.c
- * @brief Wire names of the charge point's enums (OCPP 1.6 §7.6, §7.7), as
+ * @brief Wire names of the public enums (OCPP 1.6 §7.2, §7.6, §7.7, §7.41), as
  *        packed string tables in enum order (see ocpp_text_nth()).
  */
 #include "ocpp/ocpp_cp.h"
@@ -34,4 +34,10 @@ const char *ocpp_stop_reason_str(ocpp_stop_reason_t r)
     return ocpp_text_nth("Local\0DeAuthorized\0EmergencyStop\0EVDisconnected\0HardReset\0Other\0"
                          "PowerLoss\0Reboot\0Remote\0SoftReset\0UnlockCommand",
                          OCPP_STOP_UNLOCK_COMMAND + 1u, (unsigned)r, "?");
+}
+
+const char *ocpp_auth_status_str(ocpp_auth_status_t s)
+{
+    return ocpp_text_nth("Accepted\0Blocked\0Expired\0Invalid\0ConcurrentTx",
+                         OCPP_AUTH_CONCURRENT_TX + 1u, (unsigned)s, "?");
 }

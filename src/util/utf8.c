@@ -1,7 +1,9 @@
 /* Incremental UTF-8 validation (RFC 3629 §4), for RFC 6455 §8.1: a text
  * message (and a close reason) must be valid UTF-8. Rejects overlong forms,
  * surrogates (U+D800..U+DFFF) and code points above U+10FFFF. */
-#include "ws/ws_internal.h"
+#include <string.h>
+
+#include "util/text.h"
 
 void ocpp_utf8_init(ocpp_ws_utf8_t *u)
 {
@@ -53,4 +55,41 @@ bool ocpp_utf8_feed(ocpp_ws_utf8_t *u, const uint8_t *p, size_t n)
 bool ocpp_utf8_complete(const ocpp_ws_utf8_t *u)
 {
     return u->need == 0u;
+}
+
+bool ocpp_utf8_ok(const char *s)
+{
+    ocpp_ws_utf8_t u;
+    ocpp_utf8_init(&u);
+    return ocpp_utf8_feed(&u, (const uint8_t *)s, strlen(s)) && ocpp_utf8_complete(&u);
+}
+
+bool ocpp_text_ok(const char *s, size_t max_chars)
+{
+    size_t chars = 0;
+    for (const char *p = s; *p != '\0'; p++) {
+        uint8_t c = (uint8_t)*p;
+        if (c < 0x20u || c == 0x7Fu) {
+            return false;
+        }
+        chars += (c & 0xC0u) != 0x80u ? 1u : 0u;
+    }
+    return chars <= max_chars && ocpp_utf8_ok(s);
+}
+
+void ocpp_text_copy(char *dst, size_t cap, const char *src)
+{
+    size_t n = 0;
+    if (src != NULL) {
+        while (n + 1u < cap && src[n] != '\0') {
+            dst[n] = src[n];
+            n++;
+        }
+        if (src[n] != '\0') {
+            while (n > 0u && ((uint8_t)src[n] & 0xC0u) == 0x80u) {
+                n--; /* src[n] continues a character: drop its start too */
+            }
+        }
+    }
+    dst[n] = '\0';
 }

@@ -1,10 +1,13 @@
 /**
  * @file txqueue.h
- * @brief The queue of transaction-related messages (OCPP 1.6 §3.7):
- *        StartTransaction, StopTransaction and periodic / clock-aligned
- *        MeterValues, kept in order until the CSMS answered them.
+ * @brief The durable outbox (layer "store"): the queue of transaction-related
+ *        messages (OCPP 1.6 §3.7: StartTransaction, StopTransaction and
+ *        periodic / clock-aligned MeterValues; OCPP 2.0.1 E: TransactionEvent),
+ *        kept in order until the CSMS answered them. The payloads are opaque
+ *        to it: the protocol adapter gives each entry a kind (its own action
+ *        number) and flags (OCPP_TXQ_F_*: may be thinned, ends a transaction).
  *
- * An entry is the CALL's action, a local transaction reference, and the
+ * An entry is its kind and flags, a local transaction reference, and the
  * payload object as finished JSON text. A payload that refers to a
  * transaction carries `"transactionId":-1` until the CSMS tells the id
  * (StartTransaction.conf); ocpp_txq_set_txid() then rewrites the number in
@@ -27,7 +30,7 @@
  *
  * Layout: ocpp_txq_t.buf is the image of the persisted record; entries lie
  * back to back from buf[OCPP_TXS_HEAD_SIZE], each a 12-byte header
- * (little-endian: payload length u16, action u8, spare u8, reference u16,
+ * (little-endian: payload length u16, kind u8, flags u8, reference u16,
  * offset of the transactionId number in the payload u16 or 0xFFFF, time of
  * the message in unix seconds u32) and the payload.
  */
@@ -39,7 +42,6 @@
 #include <stdint.h>
 
 #include "ocpp/ocpp_cp.h"
-#include "rpc/rpc.h"
 
 /** No transactionId in this payload. */
 #define OCPP_TXQ_NO_TXID 0xFFFFu
@@ -54,10 +56,16 @@
 /** The same for StartTransaction (with a reservationId). */
 #define OCPP_TXQ_START_ROOM 208u
 
+/** Entry flags. */
+#define OCPP_TXQ_F_VALID 0x01u /**< A kind the adapter queues (see ocpp_txq_adopt()). */
+#define OCPP_TXQ_F_THIN  0x02u /**< May be removed to make room (intermediate meter values). */
+#define OCPP_TXQ_F_END   0x04u /**< Ends its transaction (StopTransaction). */
+
 /** The oldest entry, as peek() shows it. The pointer is valid until the
  *  next call that changes the queue. */
 typedef struct {
-    ocpp_rpc_action_t action;
+    uint8_t kind;  /**< The adapter's action number. */
+    uint8_t flags; /**< OCPP_TXQ_F_* */
     uint16_t ref;
     const char *payload;
     size_t len;
@@ -84,8 +92,8 @@ void ocpp_txq_begin(ocpp_txq_t *q, ocpp_jw_t *w);
  *         left over (queue unchanged);
  *         OCPP_ERR_STATE if `w` holds no complete object.
  */
-ocpp_status_t ocpp_txq_commit(ocpp_txq_t *q, ocpp_jw_t *w, ocpp_rpc_action_t action, uint16_t ref,
-                              int64_t unix_time, size_t keep_free);
+ocpp_status_t ocpp_txq_commit(ocpp_txq_t *q, ocpp_jw_t *w, uint8_t kind, uint8_t flags,
+                              uint16_t ref, int64_t unix_time, size_t keep_free);
 
 /** @brief The oldest entry. @return false if the queue is empty. */
 bool ocpp_txq_peek(const ocpp_txq_t *q, ocpp_txq_entry_t *out);
@@ -106,7 +114,7 @@ size_t ocpp_txq_used(const ocpp_txq_t *q);
 size_t ocpp_txq_room(const ocpp_txq_t *q);
 
 /**
- * @brief Remove one MeterValues entry to make room (never the head if
+ * @brief Remove one entry flagged OCPP_TXQ_F_THIN to make room (never the head if
  *        `keep_head`: it may be on the wire). The one removed is the one
  *        whose neighbours of the same reference (any action; `now` stands
  *        for the message about to be added after the newest) are closest in
@@ -116,21 +124,30 @@ size_t ocpp_txq_room(const ocpp_txq_t *q);
  */
 bool ocpp_txq_thin(ocpp_txq_t *q, bool keep_head, int64_t now, uint16_t *ref, int64_t *when);
 
-/** @brief Bytes (headers included) of the MeterValues entries after the head:
+/** @brief Bytes (headers included) of the thinnable entries after the head:
  *         what thin() can free. */
-size_t ocpp_txq_meter_bytes(const ocpp_txq_t *q);
+size_t ocpp_txq_thin_bytes(const ocpp_txq_t *q);
 
-/** @brief True if a StopTransaction of reference `ref` is queued. */
-bool ocpp_txq_has_stop(const ocpp_txq_t *q, uint16_t ref);
+/** @brief True if an entry that ends transaction `ref` is queued. */
+bool ocpp_txq_has_end(const ocpp_txq_t *q, uint16_t ref);
+
+/**
+ * @brief True if the queue can take the start and end messages of one more
+ *        transaction, with the end of each of the `running` ones kept
+ *        (OCPP_TXQ_STOP_ROOM each), counting what thinning can free.
+ */
+bool ocpp_txq_tx_room(const ocpp_txq_t *q, size_t running);
 
 /**
  * @brief Adopt `len` queue bytes loaded into buf[OCPP_TXS_HEAD_SIZE...]
- *        after checking every entry: header, action, payload (one valid
- *        JSON object). A damaged entry is removed; entries after a damaged
- *        length are cut off.
+ *        after checking every entry: header, kind, payload (one valid JSON
+ *        object). `classify(kind)` gives the flags of a kind (the adapter's
+ *        table; it also sets them on records written before flags were
+ *        stored); a kind without OCPP_TXQ_F_VALID, or any other damage,
+ *        removes the entry; entries after a damaged length are cut off.
  * @return OCPP_OK; OCPP_ERR_PARSE if something was removed (the queue holds
  *         the entries that passed).
  */
-ocpp_status_t ocpp_txq_adopt(ocpp_txq_t *q, size_t len);
+ocpp_status_t ocpp_txq_adopt(ocpp_txq_t *q, size_t len, uint8_t (*classify)(uint8_t kind));
 
 #endif /* OCPP_TXQUEUE_H */

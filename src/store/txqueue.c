@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "model/txqueue.h"
+#include "store/txqueue.h"
 
 #define HDR         12u
 #define Q0          ((size_t)OCPP_TXS_HEAD_SIZE)
@@ -15,7 +15,8 @@
 
 typedef struct {
     uint16_t len;
-    uint8_t action;
+    uint8_t kind;
+    uint8_t flags; /**< OCPP_TXQ_F_* */
     uint16_t ref;
     uint16_t txid_off; /**< Offset of the number "-1..." in the payload. */
     uint32_t time;     /**< Unix seconds. */
@@ -35,8 +36,8 @@ static void wr16(uint8_t *p, uint16_t v)
 static hdr_t hdr_at(const ocpp_txq_t *q, size_t off)
 {
     const uint8_t *p = &q->buf[off];
-    hdr_t h = {rd16(p), p[2], rd16(p + 4), rd16(p + 6),
-               (uint32_t)rd16(p + 8) | ((uint32_t)rd16(p + 10) << 16)};
+    hdr_t h = {rd16(p),     p[2],        p[3],
+               rd16(p + 4), rd16(p + 6), (uint32_t)rd16(p + 8) | ((uint32_t)rd16(p + 10) << 16)};
     return h;
 }
 
@@ -44,8 +45,8 @@ static void hdr_put(ocpp_txq_t *q, size_t off, const hdr_t *h)
 {
     uint8_t *p = &q->buf[off];
     wr16(p, h->len);
-    p[2] = h->action;
-    p[3] = 0;
+    p[2] = h->kind;
+    p[3] = h->flags;
     wr16(p + 4, h->ref);
     wr16(p + 6, h->txid_off);
     wr16(p + 8, (uint16_t)(h->time & 0xFFFFu));
@@ -59,6 +60,7 @@ void ocpp_txq_init(ocpp_txq_t *q)
     q->count = 0;
     q->thinned = 0;
     q->lost = 0;
+    q->store_errors = 0;
 }
 
 size_t ocpp_txq_count(const ocpp_txq_t *q)
@@ -97,8 +99,8 @@ static uint16_t find_txid(const char *s, size_t len)
     return OCPP_TXQ_NO_TXID;
 }
 
-ocpp_status_t ocpp_txq_commit(ocpp_txq_t *q, ocpp_jw_t *w, ocpp_rpc_action_t action, uint16_t ref,
-                              int64_t unix_time, size_t keep_free)
+ocpp_status_t ocpp_txq_commit(ocpp_txq_t *q, ocpp_jw_t *w, uint8_t kind, uint8_t flags,
+                              uint16_t ref, int64_t unix_time, size_t keep_free)
 {
     size_t len = 0;
     ocpp_status_t st = ocpp_jw_finish(w, &len);
@@ -109,7 +111,11 @@ ocpp_status_t ocpp_txq_commit(ocpp_txq_t *q, ocpp_jw_t *w, ocpp_rpc_action_t act
         return OCPP_ERR_NOMEM;
     }
     size_t at = Q0 + q->used;
-    hdr_t h = {(uint16_t)len, (uint8_t)action, ref, find_txid((const char *)&q->buf[at + HDR], len),
+    hdr_t h = {(uint16_t)len,
+               kind,
+               flags,
+               ref,
+               find_txid((const char *)&q->buf[at + HDR], len),
                unix_time > 0 && unix_time <= (int64_t)UINT32_MAX ? (uint32_t)unix_time : 0u};
     hdr_put(q, at, &h);
     q->used = (uint16_t)(q->used + HDR + len);
@@ -123,7 +129,8 @@ bool ocpp_txq_peek(const ocpp_txq_t *q, ocpp_txq_entry_t *out)
         return false;
     }
     hdr_t h = hdr_at(q, Q0);
-    out->action = (ocpp_rpc_action_t)h.action;
+    out->kind = h.kind;
+    out->flags = h.flags;
     out->ref = h.ref;
     out->payload = (const char *)&q->buf[Q0 + HDR];
     out->len = h.len;
@@ -215,7 +222,7 @@ bool ocpp_txq_thin(ocpp_txq_t *q, bool keep_head, int64_t now, uint16_t *ref, in
     hdr_t best = {0};
     for (uint16_t i = 0; i < q->count; i++) {
         hdr_t h = hdr_at(q, off);
-        if (h.action == (uint8_t)OCPP_ACTION_METER_VALUES && !(keep_head && i == 0u)) {
+        if ((h.flags & OCPP_TXQ_F_THIN) != 0u && !(keep_head && i == 0u)) {
             /* The gap its removal would leave between its neighbours. */
             int64_t gap = neighbour_time(q, i, h.ref, 1, now) -
                           neighbour_time(q, i, h.ref, -1, (int64_t)h.time);
@@ -237,12 +244,12 @@ bool ocpp_txq_thin(ocpp_txq_t *q, bool keep_head, int64_t now, uint16_t *ref, in
     return true;
 }
 
-size_t ocpp_txq_meter_bytes(const ocpp_txq_t *q)
+size_t ocpp_txq_thin_bytes(const ocpp_txq_t *q)
 {
     size_t off = Q0, n = 0;
     for (uint16_t i = 0; i < q->count; i++) {
         hdr_t h = hdr_at(q, off);
-        if (h.action == (uint8_t)OCPP_ACTION_METER_VALUES && i > 0u) {
+        if ((h.flags & OCPP_TXQ_F_THIN) != 0u && i > 0u) {
             n += HDR + h.len;
         }
         off += HDR + h.len;
@@ -250,12 +257,12 @@ size_t ocpp_txq_meter_bytes(const ocpp_txq_t *q)
     return n;
 }
 
-bool ocpp_txq_has_stop(const ocpp_txq_t *q, uint16_t ref)
+bool ocpp_txq_has_end(const ocpp_txq_t *q, uint16_t ref)
 {
     size_t off = Q0;
     for (uint16_t i = 0; i < q->count; i++) {
         hdr_t h = hdr_at(q, off);
-        if (h.ref == ref && h.action == (uint8_t)OCPP_ACTION_STOP_TRANSACTION) {
+        if (h.ref == ref && (h.flags & OCPP_TXQ_F_END) != 0u) {
             return true;
         }
         off += HDR + h.len;
@@ -263,7 +270,13 @@ bool ocpp_txq_has_stop(const ocpp_txq_t *q, uint16_t ref)
     return false;
 }
 
-ocpp_status_t ocpp_txq_adopt(ocpp_txq_t *q, size_t len)
+bool ocpp_txq_tx_room(const ocpp_txq_t *q, size_t running)
+{
+    return ocpp_txq_room(q) + ocpp_txq_thin_bytes(q) >=
+           (running + 1u) * OCPP_TXQ_STOP_ROOM + OCPP_TXQ_START_ROOM;
+}
+
+ocpp_status_t ocpp_txq_adopt(ocpp_txq_t *q, size_t len, uint8_t (*classify)(uint8_t kind))
 {
     ocpp_status_t st = OCPP_OK;
     size_t off = Q0;
@@ -280,10 +293,8 @@ ocpp_status_t ocpp_txq_adopt(ocpp_txq_t *q, size_t len)
             return OCPP_ERR_PARSE;
         }
         const char *p = (const char *)&q->buf[off + HDR];
-        bool ok = (h.action == (uint8_t)OCPP_ACTION_START_TRANSACTION ||
-                   h.action == (uint8_t)OCPP_ACTION_STOP_TRANSACTION ||
-                   h.action == (uint8_t)OCPP_ACTION_METER_VALUES) &&
-                  h.len >= 2u && p[0] == '{' &&
+        uint8_t flags = classify(h.kind);
+        bool ok = (flags & OCPP_TXQ_F_VALID) != 0u && h.len >= 2u && p[0] == '{' &&
                   (h.txid_off == OCPP_TXQ_NO_TXID || (uint32_t)h.txid_off + 2u <= h.len) &&
                   ocpp_json_validate(p, h.len) == OCPP_OK;
         if (!ok) { /* damaged: it could not be sent anyway; the others can */
@@ -293,6 +304,7 @@ ocpp_status_t ocpp_txq_adopt(ocpp_txq_t *q, size_t len)
             st = OCPP_ERR_PARSE;
             continue;
         }
+        q->buf[off + 3u] = flags; /* a record of version 1 had none */
         off += HDR + h.len;
         q->count++;
     }

@@ -1,0 +1,383 @@
+/**
+ * @file ocpp_cp_layout.h
+ * @brief The layout of ocpp_cp_t and of the layers inside it. PRIVATE: not
+ *        part of the API; every field may change in any release. It is in a
+ *        header only so that you can allocate the context (no heap); use the
+ *        functions of ocpp_cp.h.
+ *
+ * The library is layered, calls go down only (docs/architecture.md; the
+ * order is in src/layers.txt and checked by the test check.layers):
+ *
+ *   ocpp_cp_t (src/cp)        facade: the public API, wires the layers
+ *   ocpp_v16_t (src/v16)      OCPP 1.6 adapter: one module per profile
+ *   ocpp_v201_t (src/v201)    OCPP 2.0.1 adapter (instead of ocpp_v16_t)
+ *   ocpp_station_t (src/station)  station model: connectors, transactions,
+ *                             authorization; emits events, knows no message
+ *   ocpp_session_t (src/session)  OCPP-J session: connection, framing, the
+ *                             one outstanding CALL
+ *   ocpp_txq_t (src/store)    durable outbox: queued messages, opaque
+ *   ocpp_cfg_t, ocpp_auth_cache_t (src/model)
+ *
+ * Upward traffic goes through the function pointers registered here (the
+ * session's protocol table, the station's event hook), never by a call.
+ */
+#ifndef OCPP_CP_LAYOUT_H
+#define OCPP_CP_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ocpp_config.h"
+#include "ocpp_config_defaults.h"
+#include "ocpp_json.h"
+#include "ocpp_port.h"
+#include "ocpp_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A log sink and its context (private). */
+typedef struct {
+    ocpp_log_fn fn; /**< NULL: no logging. */
+    void *ctx;
+    const char *name; /**< Prefix of every line (the charge point id). */
+} ocpp_logger_t;
+
+/* ------------------------------------------------------------------------ */
+/* model: Authorization Cache (src/model/authcache.c)                        */
+/* ------------------------------------------------------------------------ */
+
+/** One Authorization Cache entry. */
+typedef struct {
+    int64_t expiry;                   /**< expiryDate, unix s; 0: none. */
+    uint32_t stamp;                   /**< Update order (eviction). */
+    char tag[OCPP_ID_TAG_MAX + 1];    /**< "" = free slot. */
+    char parent[OCPP_ID_TAG_MAX + 1]; /**< parentIdTag, "" if none. */
+    uint8_t status;                   /**< ocpp_auth_status_t */
+} ocpp_auth_entry_t;
+
+/** The Authorization Cache. */
+typedef struct {
+    ocpp_auth_entry_t e[OCPP_CONFIG_AUTH_CACHE_SIZE > 0 ? OCPP_CONFIG_AUTH_CACHE_SIZE : 1];
+    uint32_t stamp; /**< Last stamp given. */
+    bool dirty;     /**< Changed since persisted. */
+} ocpp_auth_cache_t;
+
+/* ------------------------------------------------------------------------ */
+/* store: the durable outbox (src/store/txqueue.c, txstore.c)                */
+/* ------------------------------------------------------------------------ */
+
+/** Bytes per connector of the station's transaction record (the outbox keeps
+ *  them opaque; src/station/station_store.c owns the format). */
+#define OCPP_TXS_SLOT_SIZE 23u
+/** Bytes before the first queue entry in the persisted record. */
+#define OCPP_TXS_HEAD_SIZE (8u + OCPP_TXS_SLOT_SIZE * (unsigned)OCPP_CONFIG_MAX_CONNECTORS)
+
+/**
+ * The outbox: buf is the image of the storage record "txstate", kept in RAM
+ * so that a change is persisted with one atomic write and no scratch buffer:
+ * a head of OCPP_TXS_HEAD_SIZE bytes (the running transaction of each
+ * connector, written by the station), then the queue of messages whose
+ * payloads are opaque to it (src/store/txqueue.h).
+ */
+typedef struct {
+    uint8_t buf[OCPP_TXS_HEAD_SIZE + OCPP_CONFIG_TXQ_SIZE];
+    uint16_t used;         /**< Queue bytes in use after the head. */
+    uint16_t count;        /**< Queue entries. */
+    uint32_t thinned;      /**< Entries removed to make room, since init. */
+    uint32_t lost;         /**< Messages that found no room at all, since init. */
+    uint32_t store_errors; /**< Failed writes of the record, since init. */
+} ocpp_txq_t;
+
+/* ------------------------------------------------------------------------ */
+/* session: OCPP-J (src/session/session.c)                                   */
+/* ------------------------------------------------------------------------ */
+
+struct ocpp_rpc_frame; /* src/rpc/rpc.h */
+
+/**
+ * What a protocol adapter registers with the session: its subprotocol and
+ * the hooks through which the session reaches it (upward). `ctx` is the
+ * adapter. Every hook is required.
+ */
+typedef struct {
+    const char *subprotocol; /**< "ocpp1.6", "ocpp2.0.1". */
+    uint8_t dialect;         /**< ocpp_rpc_dialect_t: how CALLERROR codes are spelled. */
+    /** Answer a CALL: write a complete CALLRESULT or CALLERROR into w. */
+    void (*answer)(void *ctx, const struct ocpp_rpc_frame *f, ocpp_jw_t *w);
+    /** Nothing outstanding and the transmit buffer free: send one CALL if due. */
+    void (*send_due)(void *ctx);
+    /** The transmit buffer is free (after receiving): persist what waits. */
+    void (*idle)(void *ctx);
+    /** The CALL sent with (owner, kind) got its CALLRESULT. */
+    void (*on_result)(void *ctx, uint8_t owner, uint8_t kind, const ocpp_json_value_t *payload);
+    /** It failed: CALLERROR (OCPP_ERR_PROTOCOL), timeout, connection lost. */
+    void (*on_failed)(void *ctx, uint8_t owner, uint8_t kind, ocpp_status_t why);
+    /** How long until the adapter has something to send (0: now). */
+    uint32_t (*next_due)(const void *ctx, uint32_t now_ms);
+    /** The connection state changed (to OFFLINE, BOOTING or ACCEPTED). */
+    void (*on_conn)(void *ctx, ocpp_cp_conn_t conn);
+} ocpp_session_proto_t;
+
+/** The OCPP-J session. */
+typedef struct {
+    const ocpp_session_proto_t *proto;
+    void *proto_ctx;
+    /** Events for the application (connection, messages in and out). */
+    void (*notify)(void *ctx, const ocpp_cp_event_t *ev);
+    void *notify_ctx;
+    const ocpp_msg_port_t *msg;
+    ocpp_random_fn random;
+    void *random_ctx;
+    ocpp_logger_t log;
+    char *tx; /**< Transmit buffer (caller's). */
+    size_t tx_cap;
+    size_t tx_len; /**< Length of the message in tx (after the headroom). */
+    ocpp_msg_open_t open;
+    ocpp_cp_conn_t conn;
+    uint32_t now_ms;
+    uint32_t conn_since_ms; /**< When the current connection state began. */
+    uint32_t backoff_ms;    /**< Current reconnect delay. */
+    uint32_t backoff_min_ms, backoff_max_ms, connect_timeout_ms;
+    uint32_t retry_at_ms;     /**< Next connection attempt. */
+    uint32_t last_call_ms;    /**< When the last CALL was sent. */
+    uint32_t call_sent_ms;    /**< The outstanding CALL: when sent, */
+    uint32_t call_timeout_ms; /**<   how long to wait for it. */
+    uint32_t keepalive_s;     /**< WebSocket ping interval. */
+    uint32_t id_prefix, id_counter;
+    uint8_t call_owner, call_kind; /**< Who sent it, and what it is (theirs). */
+    bool call_active;
+    bool tx_busy; /**< tx holds a message being sent. */
+    bool network_enabled;
+    bool reconnect_pending; /**< Reconnect once the current answer is sent. */
+    bool transport_open;
+    bool registered; /**< Accepted at least once since init (no new boot on reconnect). */
+    char url[OCPP_CONFIG_URL_MAX]; /**< host NUL path NUL */
+    char call_id[OCPP_MSG_ID_MAX + 1];
+} ocpp_session_t;
+
+/* ------------------------------------------------------------------------ */
+/* station: the station model (src/station/)                                 */
+/* ------------------------------------------------------------------------ */
+
+/** What the station tells the layers above (ocpp_station_event_t.kind). */
+typedef enum {
+    OCPP_STATION_EV_STATUS,         /**< Status or error changed (value: ocpp_cp_status_t). */
+    OCPP_STATION_EV_PERMIT,         /**< Energy may flow (value 1) or must stop (0). */
+    OCPP_STATION_EV_UNLOCK,         /**< Unlock the connector (a transaction ended). */
+    OCPP_STATION_EV_AUTHORIZED,     /**< tag accepted (value: ocpp_auth_status_t). */
+    OCPP_STATION_EV_AUTH_REJECTED,  /**< tag refused (value: ocpp_auth_status_t). */
+    OCPP_STATION_EV_TX_STARTED,     /**< A transaction started; its record is in the outbox
+                                         head: queue its start message, then persist. */
+    OCPP_STATION_EV_TX_CONFIRMED,   /**< The CSMS gave its id (value). */
+    OCPP_STATION_EV_TX_STOPPED,     /**< It ended (value: ocpp_stop_reason_t; text: the tag
+                                         that stopped it or NULL; samples: the final
+                                         reading; meter_wh, unix_time). */
+    OCPP_STATION_EV_TX_INTERRUPTED, /**< At init: it was cut by a power loss (meter_wh and
+                                         unix_time: its last persisted reading). */
+    OCPP_STATION_EV_AUTH_NEEDED     /**< An id tag waits for the CSMS (text: the tag). */
+} ocpp_station_ev_kind_t;
+
+/** An event of the station. Pointers are valid during the hook only. */
+typedef struct {
+    ocpp_station_ev_kind_t kind;
+    uint8_t connector;
+    int32_t value;
+    int32_t meter_wh;
+    int64_t unix_time;
+    const char *text;
+    const ocpp_sample_t *samples;
+    size_t n_samples;
+} ocpp_station_event_t;
+
+/** The settings the station runs on, given by the protocol adapter from its
+ *  configuration (1.6 keys, 2.0.1 variables). */
+typedef struct {
+    uint32_t connection_timeout_s;    /**< 0: none. */
+    int32_t max_energy_on_invalid_id; /**< Wh; <= 0: none. */
+    bool stop_on_ev_disconnect;
+    bool unlock_on_ev_disconnect;
+    bool stop_on_invalid_id;
+    bool cache_enabled;
+    bool local_pre_authorize;
+    bool local_authorize_offline;
+    bool allow_offline_unknown;
+} ocpp_station_settings_t;
+
+/** What an authorization in progress is for. */
+typedef enum {
+    OCPP_STATION_AUTH_NONE = 0,
+    OCPP_STATION_AUTH_START, /**< Start a transaction (local card or remote start). */
+    OCPP_STATION_AUTH_STOP   /**< Stop with another card: compare parentIdTag. */
+} ocpp_station_auth_t;
+
+/** One connector (0: the whole charge point). Members ordered by alignment. */
+typedef struct {
+    int64_t changed_unix;    /**< Wall-clock time of the last status change (0: unknown). */
+    int64_t tx_start_unix;   /**< Transaction: its start time, */
+    int64_t meter_last_unix; /**<   time of meter_last. */
+    ocpp_cp_status_t status;
+    ocpp_cp_error_t error;
+    uint32_t changed_ms;     /**< When status/error last changed. */
+    uint32_t authorized_ms;  /**< Authorization waiting for the plug (ConnectionTimeOut). */
+    int32_t tx_id;           /**< The CSMS's id of the transaction, -1 until known. */
+    int32_t meter_start;     /**< Wh. */
+    int32_t meter_last;      /**< Last meter register reading persisted (Wh), */
+    uint32_t meter_saved_ms; /**<   and when it was persisted. */
+    uint16_t tx_ref;         /**< Local reference of the (last) transaction. */
+    char info[OCPP_CONFIG_STATUS_INFO_MAX + 1];
+    char vendor_error[OCPP_CONFIG_STATUS_INFO_MAX + 1];
+    char tag[OCPP_ID_TAG_MAX + 1];    /**< idTag of the authorization / transaction. */
+    char parent[OCPP_ID_TAG_MAX + 1]; /**< Its parentIdTag, "" if unknown. */
+    bool plugged;
+    bool ev_ready;
+    bool operative;       /**< Availability (persisted). */
+    bool sched_change;    /**< A change of availability waits for the transaction's end, */
+    bool sched_operative; /**<   to this value. */
+    bool reserved;        /**< Reservation hook. */
+    bool ev_disconnected; /**< Unplugged during a transaction that goes on. */
+    bool authorized;      /**< Authorized, waiting for the plug; during a transaction:
+                               limited by MaxEnergyOnInvalidId. */
+    bool tx;              /**< A transaction runs. */
+    bool tx_allowed;      /**< Energy allowed (false after a refused start). */
+    bool finishing;       /**< Stopped, waiting for the user (unplug). */
+    bool permit_out;      /**< Last permission given. */
+} ocpp_station_conn_t;
+
+/** The station model. */
+typedef struct {
+    ocpp_station_conn_t conns[OCPP_CONFIG_MAX_CONNECTORS + 1];
+    ocpp_auth_cache_t cache;
+    int64_t clock_unix; /**< Unix time at clock_ms (0: not set). */
+    ocpp_station_settings_t set;
+    /** Upward: every event goes to this hook (the facade). */
+    void (*emit)(void *ctx, const ocpp_station_event_t *ev);
+    void *emit_ctx;
+    /** The application's meter (ocpp_cp_callbacks_t.read_meter). */
+    size_t (*read_meter)(void *ctx, uint8_t connector, ocpp_sample_t *out, size_t cap);
+    void *meter_ctx;
+    const ocpp_storage_port_t *storage;
+    ocpp_txq_t *outbox;
+    ocpp_logger_t log;
+    uint32_t now_ms;
+    uint32_t clock_ms;
+    ocpp_station_auth_t auth;     /**< Authorization in progress (one at a time). */
+    ocpp_auth_status_t last_auth; /**< Outcome of the last authorization. */
+    uint16_t next_ref;
+    uint8_t n;              /**< Connectors. */
+    uint8_t auth_connector; /**< The authorization's connector. */
+    uint8_t floating;       /**< A card presented for any connector while none was
+                                 plugged in: its authorization moves to the first
+                                 connector plugged in (0: none). */
+    bool online;            /**< The CSMS can be asked (registration Accepted). */
+    bool closing;           /**< No new transaction (a reset is under way). */
+    bool avail_dirty;       /**< Availability to persist. */
+    char auth_tag[OCPP_ID_TAG_MAX + 1];
+} ocpp_station_t;
+
+/* ------------------------------------------------------------------------ */
+/* v16: the OCPP 1.6 adapter (src/v16/)                                      */
+/* ------------------------------------------------------------------------ */
+
+/** A value kept for StopTransaction's transactionData. */
+typedef struct {
+    int64_t value;
+    uint8_t measurand; /**< ocpp_measurand_t */
+    uint8_t phase;     /**< ocpp_phase_t */
+    uint8_t location;  /**< ocpp_location_t */
+    uint8_t scale;
+} ocpp_kept_sample_t;
+
+/** A clock-aligned reading kept for StopTxnAlignedData. */
+typedef struct {
+    int64_t unix_time;
+    ocpp_kept_sample_t s[OCPP_CONFIG_STOP_ALIGNED_SAMPLES];
+    uint8_t n;
+} ocpp_aligned_reading_t;
+
+/** Per connector: what the Core profile reported and metered. */
+typedef struct {
+    /** Clock-aligned readings of the transaction (StopTxnAlignedData), oldest first. */
+    ocpp_aligned_reading_t
+        aligned[OCPP_CONFIG_STOP_ALIGNED_READINGS > 0 ? OCPP_CONFIG_STOP_ALIGNED_READINGS : 1];
+    ocpp_cp_status_t reported; /**< Last status the CSMS confirmed, */
+    ocpp_cp_error_t reported_error;
+    uint32_t sample_ms; /**< Last periodic sample. */
+    uint8_t n_aligned;
+    bool report; /**< Report even if unchanged (after boot). */
+} ocpp_v16_conn_t;
+
+/** State of the Core profile: session messages (src/v16/core.c). */
+typedef struct {
+    uint64_t trig_status;         /**< TriggerMessage: bit c: StatusNotification of c. */
+    uint32_t boot_at_ms;          /**< Next BootNotification. */
+    uint32_t call_fail_at_ms;     /**< After a failed CALL, do not send before this. */
+    ocpp_cp_status_t call_status; /**< StatusNotification in flight: status, */
+    ocpp_cp_error_t call_error;   /**<   error code, */
+    uint8_t call_connector;       /**<   connector. */
+    bool trig_boot, trig_heartbeat;
+    bool reset_pending, reset_hard;
+} ocpp_v16_core_t;
+
+/** State of the Core profile: transactions and metering (src/v16/tx.c). */
+typedef struct {
+    int64_t aligned_last; /**< Last clock-aligned boundary sampled (unix s). */
+    uint64_t trig_meter;  /**< TriggerMessage: bit c: MeterValues of c. */
+    const char *dt_vendor, *dt_message, *dt_data; /**< Outgoing DataTransfer. */
+    uint32_t txq_retry_at_ms;                     /**< Outbox head not before this. */
+    uint8_t txq_attempts;                         /**< Failed attempts of the head. */
+    bool auth_sent;
+    bool dt_pending;
+} ocpp_v16_tx_t;
+
+struct ocpp_v16_profile; /* src/v16/v16.h */
+
+/** The OCPP 1.6 adapter: the shared services, then each profile's state. */
+typedef struct {
+    ocpp_station_t *st;
+    ocpp_session_t *ss;
+    ocpp_txq_t *outbox;
+    ocpp_cfg_t *cfg;
+    const ocpp_cp_callbacks_t *cb;
+    const ocpp_cp_config_t *config;
+    const ocpp_storage_port_t *storage;
+    const struct ocpp_v16_profile *const *profiles; /**< Registered (src/v16/v16.c). */
+    ocpp_v16_conn_t conns[OCPP_CONFIG_MAX_CONNECTORS + 1];
+    ocpp_v16_core_t core;
+    ocpp_v16_tx_t tx;
+    uint8_t n_profiles;
+} ocpp_v16_t;
+
+#if OCPP_CONFIG_OCPP201
+#include "ocpp_v201_layout.h"
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* cp: the facade (src/cp/)                                                  */
+/* ------------------------------------------------------------------------ */
+
+/** The charge point context. Allocate it yourself; all fields are private. */
+typedef struct ocpp_cp {
+    ocpp_txq_t outbox;
+    ocpp_station_t st;
+    ocpp_cfg_t cfg; /**< OCPP 1.6 configuration keys. */
+    union {
+        ocpp_v16_t v16;
+#if OCPP_CONFIG_OCPP201
+        ocpp_v201_t v201;
+#endif
+    } proto;
+    ocpp_session_t ss;
+    ocpp_cp_config_t config;
+    ocpp_cp_ports_t ports;
+    ocpp_cp_callbacks_t cb;
+    bool started; /**< The first poll anchored the timers to its clock. */
+} ocpp_cp_t;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OCPP_CP_LAYOUT_H */

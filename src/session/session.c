@@ -1,0 +1,580 @@
+/**
+ * @file session.c
+ * @brief The OCPP-J session (see session.h): connection life cycle with
+ *        back-off, the one outstanding CALL, the receive loop.
+ */
+#include <string.h>
+
+#include "session/session.h"
+#include "util/log.h"
+
+#define DEFAULT_CONNECT_TIMEOUT_MS 30000u
+#define DEFAULT_BACKOFF_MIN_MS     1000u
+#define DEFAULT_BACKOFF_MAX_MS     60000u
+/** Messages handled per poll at most, so one poll stays short. */
+#define MAX_MSGS_PER_POLL 8
+
+/* ------------------------------------------------------------------------ */
+/* URL                                                                       */
+/* ------------------------------------------------------------------------ */
+
+static bool is_unreserved(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
+}
+
+/** Append s to out[*n..cap) percent-encoding reserved characters. */
+static bool put_encoded(char *out, size_t cap, size_t *n, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        size_t need = is_unreserved(*s) ? 1u : 3u;
+        if (*n + need >= cap) {
+            return false;
+        }
+        if (need == 1u) {
+            out[(*n)++] = *s;
+        } else {
+            out[(*n)++] = '%';
+            out[(*n)++] = hex[c >> 4];
+            out[(*n)++] = hex[c & 0x0Fu];
+        }
+    }
+    return true;
+}
+
+static bool parse_port(const char *p, const char *end, uint16_t *port)
+{
+    uint32_t v = 0;
+    if (p == end) {
+        return false;
+    }
+    for (; p < end; p++) {
+        if (*p < '0' || *p > '9') {
+            return false;
+        }
+        v = v * 10u + (uint32_t)(*p - '0');
+        if (v > 65535u) {
+            return false;
+        }
+    }
+    *port = (uint16_t)v;
+    return v != 0u;
+}
+
+/**
+ * Parse "ws[s]://host[:port][/path]" into s->url ("host\0path/identity\0")
+ * and s->open. IPv6 literals in brackets.
+ */
+static ocpp_status_t parse_url(ocpp_session_t *s, const char *url, const char *identity)
+{
+    const char *p = url;
+    bool tls;
+    if (strncmp(p, "ws://", 5) == 0) {
+        tls = false;
+        p += 5;
+    } else if (strncmp(p, "wss://", 6) == 0) {
+        tls = true;
+        p += 6;
+    } else {
+        return OCPP_ERR_PARAM;
+    }
+    const char *host = p;
+    const char *host_end;
+    if (*p == '[') {
+        host = ++p;
+        while (*p != '\0' && *p != ']') {
+            p++;
+        }
+        if (*p != ']') {
+            return OCPP_ERR_PARAM;
+        }
+        host_end = p++;
+    } else {
+        while (*p != '\0' && *p != ':' && *p != '/') {
+            p++;
+        }
+        host_end = p;
+    }
+    uint16_t port = tls ? 443u : 80u;
+    if (*p == ':') {
+        const char *ps = ++p;
+        while (*p != '\0' && *p != '/') {
+            p++;
+        }
+        if (!parse_port(ps, p, &port)) {
+            return OCPP_ERR_PARAM;
+        }
+    } else if (*p != '\0' && *p != '/') {
+        return OCPP_ERR_PARAM;
+    }
+    size_t hlen = (size_t)(host_end - host);
+    size_t plen = strlen(p);
+    if (hlen == 0u || hlen + plen + 3u >= sizeof s->url) {
+        return OCPP_ERR_PARAM;
+    }
+    memcpy(s->url, host, hlen);
+    s->url[hlen] = '\0';
+    size_t n = hlen + 1u;
+    char *path = &s->url[n];
+    if (plen == 0u) {
+        s->url[n++] = '/';
+    } else {
+        /* NUL-terminated below, after the identity is appended. */
+        memcpy(path, p, plen); // NOLINT(bugprone-not-null-terminated-result)
+        n += plen;
+        if (s->url[n - 1u] != '/') {
+            s->url[n++] = '/';
+        }
+    }
+    if (!put_encoded(s->url, sizeof s->url, &n, identity)) {
+        return OCPP_ERR_PARAM;
+    }
+    s->url[n] = '\0';
+    s->open.ep.host = s->url;
+    s->open.ep.port = port;
+    s->open.ep.tls = tls;
+    s->open.path = path;
+    return OCPP_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Init, events                                                              */
+/* ------------------------------------------------------------------------ */
+
+ocpp_status_t ocpp_session_init(ocpp_session_t *s, const ocpp_session_init_t *in)
+{
+    memset(s, 0, sizeof *s);
+    s->proto = in->proto;
+    s->proto_ctx = in->proto_ctx;
+    s->notify = in->notify;
+    s->notify_ctx = in->notify_ctx;
+    s->msg = in->msg;
+    s->random = in->random;
+    s->random_ctx = in->random_ctx;
+    s->log = in->log;
+    s->tx = in->tx;
+    s->tx_cap = in->tx_cap;
+    s->connect_timeout_ms =
+        in->connect_timeout_ms != 0u ? in->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
+    s->backoff_min_ms = in->backoff_min_ms != 0u ? in->backoff_min_ms : DEFAULT_BACKOFF_MIN_MS;
+    s->backoff_max_ms =
+        in->backoff_max_ms >= s->backoff_min_ms ? in->backoff_max_ms : DEFAULT_BACKOFF_MAX_MS;
+    if (parse_url(s, in->url, in->identity) != OCPP_OK) {
+        return OCPP_ERR_PARAM;
+    }
+    s->open.subprotocol = in->proto->subprotocol;
+    ocpp_rpc_ids_t ids;
+    ocpp_rpc_ids_init(&ids, in->random(in->random_ctx));
+    s->id_prefix = ids.prefix;
+    s->id_counter = ids.counter;
+    s->call_timeout_ms = 30000u;
+    s->network_enabled = true;
+    s->backoff_ms = s->backoff_min_ms;
+    s->conn = OCPP_CP_OFFLINE;
+    return OCPP_OK;
+}
+
+void ocpp_session_start(ocpp_session_t *s, uint32_t now_ms)
+{
+    s->now_ms = now_ms;
+    s->retry_at_ms = now_ms;
+    s->last_call_ms = now_ms;
+    s->conn_since_ms = now_ms;
+}
+
+void ocpp_session_set_now(ocpp_session_t *s, uint32_t now_ms)
+{
+    s->now_ms = now_ms;
+}
+
+static void notify(ocpp_session_t *s, ocpp_cp_event_t *ev)
+{
+    if (s->notify != NULL) {
+        ev->conn = s->conn;
+        s->notify(s->notify_ctx, ev);
+    }
+}
+
+static void set_conn(ocpp_session_t *s, ocpp_cp_conn_t conn)
+{
+    if (s->conn == conn) {
+        return;
+    }
+    s->conn = conn;
+    s->conn_since_ms = s->now_ms;
+    LOGI(&s->log, "%s: connection %s", s->log.name, ocpp_cp_conn_str(conn));
+    s->proto->on_conn(s->proto_ctx, conn);
+    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_CONNECTION};
+    notify(s, &ev);
+}
+
+void ocpp_session_set_conn(ocpp_session_t *s, ocpp_cp_conn_t conn)
+{
+    if (conn == OCPP_CP_ACCEPTED) {
+        s->registered = true;
+        s->backoff_ms = s->backoff_min_ms;
+    }
+    set_conn(s, conn);
+}
+
+bool ocpp_session_online(const ocpp_session_t *s)
+{
+    return s->conn == OCPP_CP_ACCEPTED && s->transport_open;
+}
+
+bool ocpp_session_busy(const ocpp_session_t *s)
+{
+    return s->tx_busy || s->call_active;
+}
+
+char *ocpp_session_scratch(ocpp_session_t *s, size_t *cap)
+{
+    *cap = s->tx_cap;
+    return s->tx_busy ? NULL : s->tx;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Connection life cycle                                                     */
+/* ------------------------------------------------------------------------ */
+
+/** The outstanding CALL is over without an answer. */
+static void call_failed(ocpp_session_t *s, ocpp_status_t why)
+{
+    if (s->call_active) {
+        s->call_active = false;
+        s->proto->on_failed(s->proto_ctx, s->call_owner, s->call_kind, why);
+    }
+}
+
+/** Drop the connection and schedule a reconnect with back-off and jitter. */
+static void connection_lost(ocpp_session_t *s, ocpp_status_t why)
+{
+    if (s->transport_open || s->conn == OCPP_CP_CONNECTING) {
+        s->msg->close(s->msg->ctx);
+    }
+    s->transport_open = false;
+    s->tx_busy = false;
+    call_failed(s, why);
+    /* Jitter: wait between 1/2 and 1 of the back-off, so that many charge
+     * points cut off together do not come back in lockstep. */
+    uint32_t half = s->backoff_ms / 2u;
+    uint32_t jitter = half > 0u ? s->random(s->random_ctx) % (half + 1u) : 0u;
+    s->retry_at_ms = s->now_ms + half + jitter;
+    s->backoff_ms = s->backoff_ms > s->backoff_max_ms / 2u ? s->backoff_max_ms : s->backoff_ms * 2u;
+    set_conn(s, OCPP_CP_OFFLINE);
+}
+
+static void connect_failed(ocpp_session_t *s, ocpp_status_t why)
+{
+    LOGW(&s->log, "%s: connect failed: %s", s->log.name, ocpp_status_str(why));
+    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_CONNECT_FAILED, .status = why};
+    notify(s, &ev);
+    connection_lost(s, why);
+}
+
+static void apply_keepalive(ocpp_session_t *s)
+{
+    if (s->msg->set_keepalive != NULL) {
+        s->msg->set_keepalive(s->msg->ctx, s->keepalive_s);
+    }
+}
+
+void ocpp_session_set_keepalive(ocpp_session_t *s, uint32_t interval_s)
+{
+    s->keepalive_s = interval_s;
+    if (s->transport_open) {
+        apply_keepalive(s);
+    }
+}
+
+void ocpp_session_set_credentials(ocpp_session_t *s, const char *user, const char *pass,
+                                  size_t pass_len)
+{
+    s->open.basic_user = user;
+    s->open.basic_pass = user != NULL ? pass : NULL;
+    s->open.basic_pass_len = user != NULL ? pass_len : 0u;
+}
+
+static void on_open(ocpp_session_t *s)
+{
+    s->transport_open = true;
+    apply_keepalive(s);
+    s->last_call_ms = s->now_ms;
+    /* A reconnect is no reboot: no new boot notification (OCPP 1.6 §4.2
+     * sends one "each time it boots or reboots"). */
+    set_conn(s, s->registered ? OCPP_CP_ACCEPTED : OCPP_CP_BOOTING);
+}
+
+static void drive_connect(ocpp_session_t *s)
+{
+    if (s->conn == OCPP_CP_OFFLINE) {
+        if (!s->network_enabled || !ocpp_due(s->now_ms, s->retry_at_ms)) {
+            return;
+        }
+        set_conn(s, OCPP_CP_CONNECTING);
+    }
+    ocpp_status_t st = s->msg->open(s->msg->ctx, &s->open);
+    if (st == OCPP_OK) {
+        on_open(s);
+    } else if (st == OCPP_PENDING) {
+        if (s->now_ms - s->conn_since_ms >= s->connect_timeout_ms) {
+            connect_failed(s, OCPP_ERR_TIMEOUT);
+        }
+    } else {
+        connect_failed(s, st);
+    }
+}
+
+void ocpp_session_set_network(ocpp_session_t *s, bool enabled)
+{
+    if (s->network_enabled == enabled) {
+        return;
+    }
+    s->network_enabled = enabled;
+    if (!enabled && s->conn != OCPP_CP_OFFLINE) {
+        connection_lost(s, OCPP_ERR_CLOSED);
+    }
+    if (enabled) {
+        s->backoff_ms = s->backoff_min_ms;
+        s->retry_at_ms = s->now_ms;
+    }
+}
+
+void ocpp_session_reconnect_later(ocpp_session_t *s)
+{
+    s->reconnect_pending = s->transport_open;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sending                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/** Start a writer on the transmit buffer, behind the transport's headroom. */
+static void tx_writer(ocpp_session_t *s, ocpp_jw_t *w)
+{
+    ocpp_jw_init(w, s->tx + OCPP_MSG_HEADROOM, s->tx_cap - OCPP_MSG_HEADROOM);
+}
+
+/** Push the pending message out. @return true when tx is free again. */
+static bool tx_flush(ocpp_session_t *s)
+{
+    if (!s->tx_busy) {
+        return true;
+    }
+    ocpp_status_t st = s->msg->send(s->msg->ctx, s->tx + OCPP_MSG_HEADROOM, s->tx_len);
+    if (st == OCPP_PENDING) {
+        return false;
+    }
+    s->tx_busy = false;
+    if (st != OCPP_OK) {
+        connection_lost(s, st);
+        return false;
+    }
+    return true;
+}
+
+/** Queue the finished message in `w` for sending. */
+static ocpp_status_t tx_submit(ocpp_session_t *s, ocpp_jw_t *w)
+{
+    size_t len;
+    ocpp_status_t st = ocpp_jw_finish(w, &len);
+    if (st != OCPP_OK) {
+        return st;
+    }
+    ocpp_cp_event_t ev = {
+        .kind = OCPP_CP_EV_MSG_OUT, .text = s->tx + OCPP_MSG_HEADROOM, .len = len};
+    notify(s, &ev);
+    s->tx_len = len;
+    s->tx_busy = true;
+    (void)tx_flush(s);
+    return OCPP_OK;
+}
+
+void ocpp_session_call_begin(ocpp_session_t *s, ocpp_jw_t *w, const char *action)
+{
+    ocpp_rpc_ids_t ids = {s->id_prefix, s->id_counter};
+    ocpp_rpc_next_id(&ids, s->call_id);
+    s->id_counter = ids.counter;
+    tx_writer(s, w);
+    ocpp_rpc_write_call_open_name(w, s->call_id, action);
+}
+
+ocpp_status_t ocpp_session_call_end(ocpp_session_t *s, ocpp_jw_t *w, uint8_t owner, uint8_t kind)
+{
+    ocpp_rpc_write_close(w);
+    ocpp_status_t st = tx_submit(s, w);
+    if (st != OCPP_OK) {
+        LOGE(&s->log, "%s: outgoing CALL does not fit the transmit buffer", s->log.name);
+        return st;
+    }
+    s->call_active = true;
+    s->call_owner = owner;
+    s->call_kind = kind;
+    s->call_sent_ms = s->now_ms;
+    s->last_call_ms = s->now_ms;
+    return OCPP_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Receiving                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static void answer_call(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
+{
+    if (s->conn == OCPP_CP_REJECTED) {
+        /* OCPP 1.6 §4.2: "While Rejected, the Charge Point SHALL NOT respond
+         * to any Central System initiated message." */
+        LOGW(&s->log, "%s: ignoring a CALL while Rejected", s->log.name);
+        return;
+    }
+    ocpp_jw_t w;
+    tx_writer(s, &w);
+    s->proto->answer(s->proto_ctx, f, &w);
+    if (tx_submit(s, &w) != OCPP_OK) {
+        LOGE(&s->log, "%s: answer does not fit the transmit buffer", s->log.name);
+    }
+}
+
+static void answer_bad_frame(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
+{
+    if (!f->has_id || s->conn == OCPP_CP_REJECTED) {
+        LOGW(&s->log, "%s: dropped a malformed message (no id to answer)", s->log.name);
+        return;
+    }
+    ocpp_jw_t w;
+    tx_writer(s, &w);
+    ocpp_rpc_write_error_d(&w, f->id, f->id_len, f->error, f->error_desc,
+                           (ocpp_rpc_dialect_t)s->proto->dialect);
+    (void)tx_submit(s, &w);
+}
+
+static void on_reply(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
+{
+    if (!s->call_active || f->id_len != strlen(s->call_id) ||
+        memcmp(f->id, s->call_id, f->id_len) != 0) {
+        /* OCPP-J: a reply to no outstanding CALL is logged and ignored. */
+        LOGW(&s->log, "%s: ignoring a reply with unknown message id", s->log.name);
+        return;
+    }
+    s->call_active = false;
+    if (f->type == OCPP_RPC_CALLRESULT) {
+        s->proto->on_result(s->proto_ctx, s->call_owner, s->call_kind, &f->payload);
+    } else {
+        LOGW(&s->log, "%s: CALL answered with CALLERROR", s->log.name);
+        s->proto->on_failed(s->proto_ctx, s->call_owner, s->call_kind, OCPP_ERR_PROTOCOL);
+    }
+}
+
+static void handle_message(ocpp_session_t *s, const char *msg, size_t len)
+{
+    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_IN, .text = msg, .len = len};
+    notify(s, &ev);
+    ocpp_rpc_frame_t f;
+    if (ocpp_rpc_parse(msg, len, &f) != OCPP_OK) {
+        answer_bad_frame(s, &f);
+    } else if (f.type == OCPP_RPC_CALL) {
+        answer_call(s, &f);
+    } else {
+        on_reply(s, &f);
+    }
+}
+
+static void handle_too_large(ocpp_session_t *s, const char *prefix, size_t len)
+{
+    ocpp_rpc_frame_t f;
+    LOGW(&s->log, "%s: refused a message larger than the receive buffer", s->log.name);
+    if (ocpp_rpc_recover_id(prefix, len, &f) == OCPP_OK) {
+        answer_bad_frame(s, &f);
+    }
+}
+
+static void receive(ocpp_session_t *s)
+{
+    for (int i = 0; i < MAX_MSGS_PER_POLL && s->transport_open; i++) {
+        if (!tx_flush(s)) {
+            return; /* an answer must go out before we read the next CALL */
+        }
+        const char *msg = NULL;
+        size_t len = 0;
+        ocpp_status_t st = s->msg->recv(s->msg->ctx, s->now_ms, &msg, &len);
+        if (st == OCPP_PENDING) {
+            return;
+        }
+        if (st == OCPP_OK) {
+            handle_message(s, msg, len);
+        } else if (st == OCPP_ERR_TOO_LARGE) {
+            handle_too_large(s, msg, len);
+        } else {
+            LOGW(&s->log, "%s: connection lost: %s", s->log.name, ocpp_status_str(st));
+            connection_lost(s, st);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Poll                                                                      */
+/* ------------------------------------------------------------------------ */
+
+static void check_call_timeout(ocpp_session_t *s)
+{
+    if (s->call_active && s->now_ms - s->call_sent_ms >= s->call_timeout_ms) {
+        LOGW(&s->log, "%s: CALL %s timed out", s->log.name, s->call_id);
+        call_failed(s, OCPP_ERR_TIMEOUT);
+    }
+}
+
+void ocpp_session_poll(ocpp_session_t *s, uint32_t now_ms)
+{
+    s->now_ms = now_ms;
+    if (!s->transport_open) {
+        drive_connect(s);
+    }
+    if (!s->transport_open) {
+        return;
+    }
+    receive(s);
+    if (!s->transport_open || !tx_flush(s)) {
+        return;
+    }
+    s->proto->idle(s->proto_ctx);
+    if (s->reconnect_pending) {
+        s->reconnect_pending = false;
+        LOGI(&s->log, "%s: reconnecting with the new credentials", s->log.name);
+        connection_lost(s, OCPP_ERR_CLOSED);
+        s->backoff_ms = s->backoff_min_ms;
+        s->retry_at_ms = s->now_ms;
+        return;
+    }
+    check_call_timeout(s);
+    if (!s->call_active && !s->tx_busy) {
+        s->proto->send_due(s->proto_ctx);
+    }
+}
+
+uint32_t ocpp_session_next_wakeup_ms(const ocpp_session_t *s, uint32_t now_ms)
+{
+    if (s->tx_busy || s->conn == OCPP_CP_CONNECTING) {
+        return 0u;
+    }
+    if (!s->transport_open) {
+        if (!s->network_enabled) {
+            return 1000u;
+        }
+        int32_t d = (int32_t)(s->retry_at_ms - now_ms);
+        return d > 0 ? (uint32_t)d : 0u;
+    }
+    uint32_t wake = s->proto->next_due(s->proto_ctx, now_ms);
+    if (s->call_active) {
+        uint32_t since = now_ms - s->call_sent_ms;
+        if (since >= s->call_timeout_ms) {
+            return 0u;
+        }
+        uint32_t left = s->call_timeout_ms - since;
+        wake = left < wake ? left : wake;
+    }
+    /* The transport needs regular calls for its pings. */
+    return wake < 1000u ? wake : 1000u;
+}

@@ -1,0 +1,94 @@
+/**
+ * @file session.h
+ * @brief The OCPP-J session (layer "session", below the protocol adapters):
+ *        the connection life cycle with back-off and jitter, the receive
+ *        loop, the one outstanding CALL (OCPP-J 1.6 §4.1.1 / 2.0.1 §4.1.1:
+ *        at most one) and its timeout, the transmit buffer. It knows no OCPP
+ *        action: the adapter registers its subprotocol and hooks
+ *        (ocpp_session_proto_t), through which the session reaches it.
+ *
+ * Connection states (ocpp_cp_conn_t): the session moves between OFFLINE,
+ * CONNECTING and, once the transport is open, BOOTING (or ACCEPTED when the
+ * CSMS accepted the charge point before: a reconnect is no reboot). The
+ * registration states PENDING, ACCEPTED and REJECTED are set by the adapter
+ * with ocpp_session_set_conn(). While REJECTED, no CALL is answered (OCPP
+ * 1.6 §4.2, 2.0.1 B03.FR.xx: "SHALL NOT respond").
+ */
+#ifndef OCPP_SESSION_H
+#define OCPP_SESSION_H
+
+#include "ocpp/ocpp_cp.h"
+#include "rpc/rpc.h"
+
+/** What the session is started with. Strings must outlive the session. */
+typedef struct {
+    const ocpp_session_proto_t *proto;
+    void *proto_ctx;
+    void (*notify)(void *ctx, const ocpp_cp_event_t *ev); /**< May be NULL. */
+    void *notify_ctx;
+    const ocpp_msg_port_t *msg;
+    ocpp_random_fn random;
+    void *random_ctx;
+    ocpp_logger_t log;
+    const char *url;      /**< "ws[s]://host[:port][/path]" */
+    const char *identity; /**< Appended to the path, percent-encoded. */
+    char *tx;
+    size_t tx_cap;
+    uint32_t connect_timeout_ms; /**< 0: 30000. */
+    uint32_t backoff_min_ms;     /**< 0: 1000. */
+    uint32_t backoff_max_ms;     /**< < min: 60000. */
+} ocpp_session_init_t;
+
+/** @return OCPP_OK, or OCPP_ERR_PARAM for a bad URL (or one too long with the identity). */
+ocpp_status_t ocpp_session_init(ocpp_session_t *s, const ocpp_session_init_t *in);
+
+/** The first poll: anchor the timers to its clock (deadlines are compared
+ *  wrap-safely, so a deadline of 0 lies in the future after 24.8 days). */
+void ocpp_session_start(ocpp_session_t *s, uint32_t now_ms);
+
+/** The time of the current poll (before the timers that run ahead of
+ *  ocpp_session_poll() read it). */
+void ocpp_session_set_now(ocpp_session_t *s, uint32_t now_ms);
+
+/** Connect, receive and answer, time out, send what is due. Never blocks. */
+void ocpp_session_poll(ocpp_session_t *s, uint32_t now_ms);
+
+/** How long until the session needs a poll (0: now). */
+uint32_t ocpp_session_next_wakeup_ms(const ocpp_session_t *s, uint32_t now_ms);
+
+/** Start a CALL: `[2,"<new id>","<action>",` in the transmit buffer; the
+ *  caller writes the payload object into w, then calls ocpp_session_call_end(). */
+void ocpp_session_call_begin(ocpp_session_t *s, ocpp_jw_t *w, const char *action);
+
+/** Send the CALL in w; the answer goes to the adapter's on_result/on_failed
+ *  with (owner, kind). @return OCPP_OK, or OCPP_ERR_NOMEM if it did not fit. */
+ocpp_status_t ocpp_session_call_end(ocpp_session_t *s, ocpp_jw_t *w, uint8_t owner, uint8_t kind);
+
+/** Set a registration state (PENDING, ACCEPTED, REJECTED). ACCEPTED also
+ *  resets the back-off and marks the session registered. */
+void ocpp_session_set_conn(ocpp_session_t *s, ocpp_cp_conn_t conn);
+
+/** Registration Accepted and the transport open: requests may go out. */
+bool ocpp_session_online(const ocpp_session_t *s);
+
+/** A CALL is outstanding or a message is being sent. */
+bool ocpp_session_busy(const ocpp_session_t *s);
+
+/** Allow or forbid the network; forbidding closes the connection now. */
+void ocpp_session_set_network(ocpp_session_t *s, bool enabled);
+
+/** Reconnect (with new credentials) once the answer being sent is out. */
+void ocpp_session_reconnect_later(ocpp_session_t *s);
+
+/** HTTP Basic credentials for the next connection (user NULL: none). */
+void ocpp_session_set_credentials(ocpp_session_t *s, const char *user, const char *pass,
+                                  size_t pass_len);
+
+/** WebSocket ping interval (s, 0: off), applied now if connected. */
+void ocpp_session_set_keepalive(ocpp_session_t *s, uint32_t interval_s);
+
+/** The transmit buffer, when no message occupies it (scratch space for a
+ *  save), else NULL. */
+char *ocpp_session_scratch(ocpp_session_t *s, size_t *cap);
+
+#endif /* OCPP_SESSION_H */

@@ -1,0 +1,787 @@
+/**
+ * @file station.c
+ * @brief The station model (see station.h): connector state machine (OCPP
+ *        1.6 §4.9, §7.7), hardware inputs, authorization decisions (§3.5,
+ *        §4.1) and the life cycle of transactions (§4.8, §4.10).
+ */
+#include <string.h>
+
+#include "model/authcache.h"
+#include "station/station.h"
+#include "store/txqueue.h"
+#include "util/log.h"
+#include "util/text.h"
+
+#define AVAIL_RECORD "availability"
+
+/* ------------------------------------------------------------------------ */
+/* Events                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static void emit(ocpp_station_t *st, ocpp_station_ev_kind_t kind, uint8_t c, int32_t value,
+                 const char *text)
+{
+    ocpp_station_event_t ev = {.kind = kind, .connector = c, .value = value, .text = text};
+    ev.unix_time = ocpp_station_time(st);
+    st->emit(st->emit_ctx, &ev);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Clock                                                                     */
+/* ------------------------------------------------------------------------ */
+
+int64_t ocpp_station_time(const ocpp_station_t *st)
+{
+    if (st->clock_unix == 0) {
+        return 0;
+    }
+    return st->clock_unix + (int64_t)((st->now_ms - st->clock_ms) / 1000u);
+}
+
+void ocpp_station_set_time(ocpp_station_t *st, int64_t unix_s)
+{
+    if (unix_s > 0) {
+        st->clock_unix = unix_s;
+        st->clock_ms = st->now_ms;
+    }
+}
+
+void ocpp_station_set_now(ocpp_station_t *st, uint32_t now_ms)
+{
+    st->now_ms = now_ms;
+    /* Keep clock_ms recent so that the uint32 wrap never matters. */
+    uint32_t elapsed = now_ms - st->clock_ms;
+    if (st->clock_unix != 0 && elapsed >= 1000u) {
+        uint32_t s = elapsed / 1000u;
+        st->clock_unix += (int64_t)s;
+        st->clock_ms += s * 1000u;
+    }
+}
+
+void ocpp_station_start(ocpp_station_t *st, uint32_t now_ms)
+{
+    /* Before the first poll the time was 0: what was stamped then happened
+     * at the first poll's time (a first poll may come after days of uptime). */
+    st->clock_ms += now_ms;
+    for (uint8_t c = 0; c <= st->n; c++) {
+        ocpp_station_conn_t *k = &st->conns[c];
+        k->changed_ms += now_ms;
+        k->authorized_ms += now_ms;
+        k->meter_saved_ms += now_ms;
+    }
+    st->now_ms = now_ms;
+}
+
+void ocpp_station_set_online(ocpp_station_t *st, bool online)
+{
+    st->online = online;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Status                                                                    */
+/* ------------------------------------------------------------------------ */
+
+bool ocpp_station_is_fault(ocpp_cp_error_t e)
+{
+    switch (e) {
+    case OCPP_ERROR_NO_ERROR:
+    case OCPP_ERROR_EV_COMMUNICATION_ERROR:
+    case OCPP_ERROR_LOCAL_LIST_CONFLICT:
+    case OCPP_ERROR_READER_FAILURE:
+    case OCPP_ERROR_RESET_FAILURE:
+    case OCPP_ERROR_WEAK_SIGNAL: return false;
+    default: return true;
+    }
+}
+
+static ocpp_cp_status_t derive(const ocpp_station_t *st, uint8_t c)
+{
+    const ocpp_station_conn_t *k = &st->conns[c];
+    if (ocpp_station_is_fault(k->error)) {
+        return OCPP_STATUS_FAULTED;
+    }
+    if (c == 0u) {
+        return k->operative ? OCPP_STATUS_AVAILABLE : OCPP_STATUS_UNAVAILABLE;
+    }
+    if (k->tx) {
+        /* §4.9: "If charging is suspended both by the EV and the EVSE, status
+         * SuspendedEVSE SHALL have precedence over status SuspendedEV." */
+        if (!k->tx_allowed || ocpp_station_is_fault(st->conns[0].error)) {
+            return OCPP_STATUS_SUSPENDED_EVSE;
+        }
+        return (k->plugged && k->ev_ready) ? OCPP_STATUS_CHARGING : OCPP_STATUS_SUSPENDED_EV;
+    }
+    if (!k->operative || !st->conns[0].operative) {
+        return OCPP_STATUS_UNAVAILABLE;
+    }
+    if (k->finishing) {
+        return OCPP_STATUS_FINISHING;
+    }
+    if (k->reserved && !k->plugged && !k->authorized) {
+        return OCPP_STATUS_RESERVED;
+    }
+    return (k->plugged || k->authorized) ? OCPP_STATUS_PREPARING : OCPP_STATUS_AVAILABLE;
+}
+
+static bool permitted(const ocpp_station_t *st, uint8_t c)
+{
+    const ocpp_station_conn_t *k = &st->conns[c];
+    return c > 0u && k->tx && k->tx_allowed && !ocpp_station_is_fault(k->error) &&
+           !ocpp_station_is_fault(st->conns[0].error);
+}
+
+void ocpp_station_update(ocpp_station_t *st, uint8_t c)
+{
+    ocpp_station_conn_t *k = &st->conns[c];
+    bool p = permitted(st, c);
+    if (c > 0u && k->permit_out != p) {
+        k->permit_out = p;
+        /* The application may call back into the station from here (a relay
+         * weld stops the transaction): everything below is derived afresh
+         * after the event, never from a value computed before it. */
+        emit(st, OCPP_STATION_EV_PERMIT, c, p ? 1 : 0, NULL);
+    }
+    ocpp_cp_status_t s = derive(st, c);
+    if (s != k->status) {
+        k->status = s;
+        k->changed_ms = st->now_ms;
+        k->changed_unix = ocpp_station_time(st);
+        emit(st, OCPP_STATION_EV_STATUS, c, (int32_t)s, NULL);
+    }
+}
+
+static void update_all(ocpp_station_t *st)
+{
+    for (uint8_t c = 0; c <= st->n; c++) {
+        ocpp_station_update(st, c);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Availability (persisted)                                                  */
+/* ------------------------------------------------------------------------ */
+
+static void load_availability(ocpp_station_t *st)
+{
+    uint8_t buf[OCPP_CONFIG_MAX_CONNECTORS + 1];
+    if (st->storage == NULL) {
+        return;
+    }
+    int32_t n = st->storage->read(st->storage->ctx, AVAIL_RECORD, buf, sizeof buf);
+    for (int32_t i = 0; i < n && i <= (int32_t)st->n; i++) {
+        st->conns[i].operative = buf[i] != (uint8_t)'0';
+    }
+}
+
+static void save_availability(ocpp_station_t *st)
+{
+    uint8_t buf[OCPP_CONFIG_MAX_CONNECTORS + 1];
+    if (st->storage == NULL) {
+        st->avail_dirty = false;
+        return;
+    }
+    size_t n = (size_t)st->n + 1u;
+    for (size_t i = 0; i < n; i++) {
+        buf[i] = st->conns[i].operative ? (uint8_t)'1' : (uint8_t)'0';
+    }
+    st->avail_dirty = false;
+    if (st->storage->write(st->storage->ctx, AVAIL_RECORD, buf, n) != OCPP_OK) {
+        LOGE(&st->log, "%s: saving availability failed", st->log.name);
+    }
+}
+
+bool ocpp_station_set_operative(ocpp_station_t *st, uint8_t c, bool operative)
+{
+    ocpp_station_conn_t *k = &st->conns[c];
+    if (k->tx && !operative) {
+        /* §5.2: "When a transaction is in progress Charge Point SHALL respond
+         * with availability status 'Scheduled'". */
+        k->sched_change = true;
+        k->sched_operative = operative;
+        return true;
+    }
+    k->sched_change = false;
+    if (k->operative != operative) {
+        k->operative = operative;
+        st->avail_dirty = true;
+    }
+    if (!operative && c > 0u) {
+        k->authorized = false;
+    }
+    update_all(st);
+    return false;
+}
+
+void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in)
+{
+    memset(st, 0, sizeof *st);
+    st->n = in->connectors;
+    st->emit = in->emit;
+    st->emit_ctx = in->emit_ctx;
+    st->storage = in->storage;
+    st->outbox = in->outbox;
+    st->log = in->log;
+    st->last_auth = OCPP_AUTH_INVALID;
+    for (uint8_t c = 0; c <= st->n; c++) {
+        ocpp_station_conn_t *k = &st->conns[c];
+        k->status = OCPP_STATUS_AVAILABLE;
+        k->operative = true;
+        k->tx_id = -1;
+    }
+    load_availability(st);
+    for (uint8_t c = 0; c <= st->n; c++) {
+        st->conns[c].status = derive(st, c);
+    }
+    if (st->storage != NULL && ocpp_auth_cache_load(&st->cache, st->storage, in->scratch,
+                                                    in->scratch_cap) == OCPP_ERR_PARSE) {
+        LOGW(&st->log, "%s: stored authorization cache unusable", st->log.name);
+    }
+}
+
+void ocpp_station_set_meter(ocpp_station_t *st,
+                            size_t (*read_meter)(void *, uint8_t, ocpp_sample_t *, size_t),
+                            void *ctx)
+{
+    st->read_meter = read_meter;
+    st->meter_ctx = ctx;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Meter                                                                     */
+/* ------------------------------------------------------------------------ */
+
+size_t ocpp_station_read_meter(const ocpp_station_t *st, uint8_t c, ocpp_sample_t *s)
+{
+    if (st->read_meter == NULL) {
+        return 0u;
+    }
+    size_t n = st->read_meter(st->meter_ctx, c, s, OCPP_CONFIG_METER_SAMPLES_MAX);
+    return n > OCPP_CONFIG_METER_SAMPLES_MAX ? OCPP_CONFIG_METER_SAMPLES_MAX : n;
+}
+
+static int32_t to_wh(const ocpp_sample_t *s)
+{
+    if (s->value < 0) {
+        return 0;
+    }
+    uint64_t v = (uint64_t)s->value;
+    for (uint8_t i = 0; i < s->scale && i < 9u; i++) {
+        (void)ocpp_u64_divmod(&v, 10u);
+    }
+    return v > INT32_MAX ? INT32_MAX : (int32_t)v;
+}
+
+int32_t ocpp_station_samples_wh(const ocpp_sample_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i].measurand == OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER &&
+            s[i].phase == OCPP_PHASE_NONE) {
+            return to_wh(&s[i]);
+        }
+    }
+    return -1;
+}
+
+int32_t ocpp_station_meter_wh(const ocpp_station_t *st, uint8_t c)
+{
+    ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
+    size_t n = ocpp_station_read_meter(st, c, s);
+    int32_t wh = ocpp_station_samples_wh(s, n);
+    return wh >= 0 ? wh : 0;
+}
+
+void ocpp_station_note_reading(ocpp_station_t *st, uint8_t c, const ocpp_sample_t *s, size_t n)
+{
+    ocpp_station_conn_t *k = &st->conns[c];
+    int32_t wh = ocpp_station_samples_wh(s, n);
+    if (c > 0u && k->tx && wh >= 0) {
+        k->meter_last = wh;
+        k->meter_last_unix = ocpp_station_time(st);
+        k->meter_saved_ms = st->now_ms;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Transactions                                                              */
+/* ------------------------------------------------------------------------ */
+
+uint8_t ocpp_station_running(const ocpp_station_t *st)
+{
+    uint8_t n = 0;
+    for (uint8_t c = 1; c <= st->n; c++) {
+        n = (uint8_t)(n + (st->conns[c].tx ? 1u : 0u));
+    }
+    return n;
+}
+
+bool ocpp_station_can_start(const ocpp_station_t *st, uint8_t c)
+{
+    const ocpp_station_conn_t *k = &st->conns[c];
+    return c > 0u && !k->tx && k->operative && st->conns[0].operative && !st->closing &&
+           !ocpp_station_is_fault(k->error) && !ocpp_station_is_fault(st->conns[0].error) &&
+           ocpp_txq_tx_room(st->outbox, ocpp_station_running(st));
+}
+
+static void tx_start(ocpp_station_t *st, uint8_t c)
+{
+    ocpp_station_conn_t *k = &st->conns[c];
+    k->authorized = false;
+    k->finishing = false;
+    k->tx = true;
+    k->tx_allowed = true;
+    k->tx_id = -1;
+    if (++st->next_ref == 0u) {
+        st->next_ref = 1u;
+    }
+    k->tx_ref = st->next_ref;
+    k->meter_start = ocpp_station_meter_wh(st, c);
+    k->tx_start_unix = ocpp_station_time(st);
+    k->meter_last = k->meter_start;
+    k->meter_last_unix = k->tx_start_unix;
+    k->meter_saved_ms = st->now_ms;
+    /* The adapter queues the start message and persists the record with the
+     * transaction running, before the permission below (station.h). */
+    emit(st, OCPP_STATION_EV_TX_STARTED, c, -1, k->tag);
+    ocpp_station_update(st, c);
+}
+
+void ocpp_station_tx_stop(ocpp_station_t *st, uint8_t c, ocpp_stop_reason_t reason, const char *tag)
+{
+    ocpp_station_conn_t *k = &st->conns[c];
+    if (!k->tx) {
+        return;
+    }
+    ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
+    ocpp_station_event_t ev = {.kind = OCPP_STATION_EV_TX_STOPPED,
+                               .connector = c,
+                               .value = (int32_t)reason,
+                               .text = tag,
+                               .samples = s};
+    ev.n_samples = ocpp_station_read_meter(st, c, s);
+    ev.meter_wh = ocpp_station_samples_wh(s, ev.n_samples);
+    ev.meter_wh = ev.meter_wh >= 0 ? ev.meter_wh : 0;
+    ev.unix_time = ocpp_station_time(st);
+    /* Not running any more in the same persisted write that queues the end
+     * message (the adapter's, on this event). */
+    k->tx = false;
+    k->tx_allowed = false;
+    k->ev_disconnected = false;
+    k->finishing = k->plugged;
+    st->emit(st->emit_ctx, &ev);
+    k->authorized = false; /* also the "limited by MaxEnergyOnInvalidId" mark */
+    k->tag[0] = '\0';
+    k->parent[0] = '\0';
+    /* §4.10: "As part of the normal transaction termination, the Charge
+     * Point SHALL unlock the cable (if not permanently attached)." A
+     * DeAuthorized stop keeps it locked (§3.5.4); EV-side disconnects follow
+     * UnlockConnectorOnEVSideDisconnect (see ocpp_station_plugged()). */
+    if (reason == OCPP_STOP_LOCAL || reason == OCPP_STOP_REMOTE) {
+        emit(st, OCPP_STATION_EV_UNLOCK, c, 0, NULL);
+    }
+    if (k->sched_change) {
+        (void)ocpp_station_set_operative(st, c, k->sched_operative);
+    }
+    ocpp_station_update(st, c);
+}
+
+void ocpp_station_tx_confirmed(ocpp_station_t *st, uint16_t ref, int32_t tx_id,
+                               ocpp_auth_status_t status, const char *parent)
+{
+    for (uint8_t c = 1; c <= st->n; c++) {
+        ocpp_station_conn_t *k = &st->conns[c];
+        if (!k->tx || k->tx_ref != ref) {
+            continue;
+        }
+        k->tx_id = tx_id;
+        if (parent != NULL && parent[0] != '\0') {
+            ocpp_text_copy(k->parent, sizeof k->parent, parent);
+        }
+        emit(st, OCPP_STATION_EV_TX_CONFIRMED, c, tx_id, k->tag);
+        if (status != OCPP_AUTH_ACCEPTED) {
+            /* §4.8 (errata v4.0, 3.17): "when StopTransactionOnInvalidId is
+             * set to true: stop the transaction ... Reason ... DeAuthorized
+             * ... when ... false: only stop energy delivery". */
+            if (st->set.stop_on_invalid_id) {
+                ocpp_station_tx_stop(st, c, OCPP_STOP_DEAUTHORIZED, NULL);
+            } else if (st->set.max_energy_on_invalid_id <= 0 ||
+                       ocpp_station_meter_wh(st, c) - k->meter_start >=
+                           st->set.max_energy_on_invalid_id) {
+                k->tx_allowed = false;
+            } else {
+                k->authorized = true; /* marks "limited by MaxEnergyOnInvalidId" */
+            }
+        }
+        ocpp_station_update(st, c);
+    }
+}
+
+uint8_t ocpp_station_find_tx(const ocpp_station_t *st, int32_t tx_id)
+{
+    for (uint8_t c = 1; c <= st->n; c++) {
+        if (st->conns[c].tx && st->conns[c].tx_id != -1 && st->conns[c].tx_id == tx_id) {
+            return c;
+        }
+    }
+    return 0u;
+}
+
+void ocpp_station_close(ocpp_station_t *st, ocpp_stop_reason_t reason)
+{
+    st->closing = true;
+    for (uint8_t c = 1; c <= st->n; c++) {
+        ocpp_station_tx_stop(st, c, reason, NULL);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Authorization                                                             */
+/* ------------------------------------------------------------------------ */
+
+static bool entry_valid(const ocpp_auth_entry_t *e, int64_t now)
+{
+    return e->status == (uint8_t)OCPP_AUTH_ACCEPTED && !(e->expiry > 0 && now > e->expiry);
+}
+
+static const ocpp_auth_entry_t *cache_find(ocpp_station_t *st, const char *tag)
+{
+    if (!st->set.cache_enabled) {
+        return NULL;
+    }
+    return ocpp_auth_cache_lookup(&st->cache, tag, ocpp_station_time(st));
+}
+
+void ocpp_station_cache_update(ocpp_station_t *st, const char *tag, ocpp_auth_status_t status,
+                               const char *parent, int64_t expiry)
+{
+    if (st->set.cache_enabled && tag != NULL && tag[0] != '\0') {
+        ocpp_auth_cache_update(&st->cache, tag, status, parent, expiry);
+    }
+}
+
+void ocpp_station_cache_clear(ocpp_station_t *st)
+{
+    ocpp_auth_cache_clear(&st->cache);
+}
+
+void ocpp_station_set_authorized(ocpp_station_t *st, uint8_t c, const char *tag, const char *parent)
+{
+    ocpp_station_conn_t *k = &st->conns[c];
+    ocpp_text_copy(k->tag, sizeof k->tag, tag);
+    ocpp_text_copy(k->parent, sizeof k->parent, parent);
+    k->authorized = true;
+    k->authorized_ms = st->now_ms;
+    if (k->plugged && ocpp_station_can_start(st, c)) {
+        tx_start(st, c);
+    } else {
+        ocpp_station_update(st, c);
+    }
+}
+
+void ocpp_station_auth_decided(ocpp_station_t *st, ocpp_auth_status_t status, const char *parent)
+{
+    uint8_t c = st->auth_connector;
+    ocpp_station_auth_t purpose = st->auth;
+    ocpp_station_conn_t *k = &st->conns[c];
+    st->auth = OCPP_STATION_AUTH_NONE;
+    st->last_auth = status;
+    bool ok = status == OCPP_AUTH_ACCEPTED;
+    if (purpose == OCPP_STATION_AUTH_STOP) {
+        /* §3.10 / §4.1: another card may stop the transaction when it has the
+         * same parentIdTag. */
+        ok = ok && k->tx && parent != NULL && parent[0] != '\0' && k->parent[0] != '\0' &&
+             ocpp_id_tag_eq(parent, k->parent);
+    } else if (purpose == OCPP_STATION_AUTH_START) {
+        ok = ok && ocpp_station_can_start(st, c);
+    } else {
+        return;
+    }
+    if (!ok) {
+        emit(st, OCPP_STATION_EV_AUTH_REJECTED, c, (int32_t)status, st->auth_tag);
+        return;
+    }
+    emit(st, OCPP_STATION_EV_AUTHORIZED, c, (int32_t)status, st->auth_tag);
+    if (purpose == OCPP_STATION_AUTH_STOP) {
+        ocpp_station_tx_stop(st, c, OCPP_STOP_LOCAL, st->auth_tag);
+    } else {
+        ocpp_station_set_authorized(st, c, st->auth_tag, parent);
+    }
+}
+
+void ocpp_station_auth_offline(ocpp_station_t *st)
+{
+    /* §3.5: LocalAuthorizeOffline lets the cache decide; §3.5.4: an unknown
+     * id may be allowed with AllowOfflineTxForUnknownId, but "Identifiers
+     * that were valid but are apparently expired due to passage of time MUST
+     * also be rejected". */
+    const ocpp_auth_entry_t *e = cache_find(st, st->auth_tag);
+    if (e != NULL && st->set.local_authorize_offline) {
+        ocpp_station_auth_decided(st,
+                                  entry_valid(e, ocpp_station_time(st))
+                                      ? OCPP_AUTH_ACCEPTED
+                                      : (ocpp_auth_status_t)e->status,
+                                  e->parent);
+    } else if (st->auth == OCPP_STATION_AUTH_START && st->set.allow_offline_unknown) {
+        ocpp_station_auth_decided(st, OCPP_AUTH_ACCEPTED, "");
+    } else {
+        ocpp_station_auth_decided(st, OCPP_AUTH_INVALID, "");
+    }
+}
+
+static void auth_begin(ocpp_station_t *st, uint8_t c, const char *tag, ocpp_station_auth_t p)
+{
+    st->auth = p;
+    st->auth_connector = c;
+    ocpp_text_copy(st->auth_tag, sizeof st->auth_tag, tag);
+}
+
+/** The CSMS is to decide: the adapter sends its request. */
+static void auth_ask(ocpp_station_t *st)
+{
+    emit(st, OCPP_STATION_EV_AUTH_NEEDED, st->auth_connector, 0, st->auth_tag);
+}
+
+ocpp_status_t ocpp_station_authorize_start(ocpp_station_t *st, uint8_t c, const char *tag)
+{
+    if (st->auth != OCPP_STATION_AUTH_NONE) {
+        return OCPP_ERR_BUSY;
+    }
+    auth_begin(st, c, tag, OCPP_STATION_AUTH_START);
+    const ocpp_auth_entry_t *e = cache_find(st, tag);
+    if (!st->online) {
+        ocpp_station_auth_offline(st);
+    } else if (e != NULL && st->set.local_pre_authorize && entry_valid(e, ocpp_station_time(st))) {
+        /* §3.5: LocalPreAuthorize: start "without waiting for an
+         * authorization response from the Central System". */
+        ocpp_station_auth_decided(st, OCPP_AUTH_ACCEPTED, e->parent);
+    } else {
+        auth_ask(st);
+    }
+    return OCPP_OK;
+}
+
+static ocpp_status_t present_for_stop(ocpp_station_t *st, uint8_t c, const char *tag)
+{
+    ocpp_station_conn_t *k = &st->conns[c];
+    if (ocpp_id_tag_eq(tag, k->tag)) {
+        /* §4.1: "the Charge Point SHALL only send an Authorization.req when
+         * the identifier used for stopping the transaction is different from
+         * the identifier that started the transaction." */
+        st->last_auth = OCPP_AUTH_ACCEPTED;
+        emit(st, OCPP_STATION_EV_AUTHORIZED, c, OCPP_AUTH_ACCEPTED, tag);
+        ocpp_station_tx_stop(st, c, OCPP_STOP_LOCAL, tag);
+        return OCPP_OK;
+    }
+    if (st->auth != OCPP_STATION_AUTH_NONE) {
+        return OCPP_ERR_BUSY;
+    }
+    auth_begin(st, c, tag, OCPP_STATION_AUTH_STOP);
+    const ocpp_auth_entry_t *e = cache_find(st, tag);
+    if (e != NULL && entry_valid(e, ocpp_station_time(st)) && e->parent[0] != '\0' &&
+        ocpp_id_tag_eq(e->parent, k->parent)) {
+        ocpp_station_auth_decided(st, OCPP_AUTH_ACCEPTED, e->parent);
+    } else if (!st->online) {
+        ocpp_station_auth_decided(st, e != NULL ? (ocpp_auth_status_t)e->status : OCPP_AUTH_INVALID,
+                                  "");
+    } else {
+        auth_ask(st);
+    }
+    return OCPP_OK;
+}
+
+uint8_t ocpp_station_pick_connector(const ocpp_station_t *st, const char *tag)
+{
+    uint8_t plugged = 0, free_c = 0;
+    for (uint8_t c = 1; c <= st->n; c++) {
+        const ocpp_station_conn_t *k = &st->conns[c];
+        if (k->tx && tag != NULL && ocpp_id_tag_eq(tag, k->tag)) {
+            return c;
+        }
+        if (ocpp_station_can_start(st, c) && !k->finishing && !k->authorized) {
+            if (k->plugged && plugged == 0u) {
+                plugged = c;
+            } else if (!k->plugged && !k->reserved && free_c == 0u) {
+                free_c = c;
+            }
+        }
+    }
+    return plugged != 0u ? plugged : free_c;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Inputs                                                                    */
+/* ------------------------------------------------------------------------ */
+
+ocpp_status_t ocpp_station_present_id(ocpp_station_t *st, uint8_t connector, const char *tag)
+{
+    uint8_t c = connector != 0u ? connector : ocpp_station_pick_connector(st, tag);
+    if (c == 0u) {
+        return OCPP_ERR_STATE;
+    }
+    if (st->conns[c].tx) {
+        return present_for_stop(st, c, tag);
+    }
+    if (!ocpp_station_can_start(st, c)) {
+        return OCPP_ERR_STATE;
+    }
+    ocpp_status_t r = ocpp_station_authorize_start(st, c, tag);
+    if (r == OCPP_OK && st->auth != OCPP_STATION_AUTH_NONE && st->conns[c].finishing) {
+        /* §4.9 F2 (Finishing -> Preparing): "User restart charging session
+         * (e.g. reconnects cable, presents idTag again), thereby creating a
+         * new Transaction". */
+        st->conns[c].finishing = false;
+        ocpp_station_update(st, c);
+    }
+    if (r == OCPP_OK) {
+        /* A card for "any connector" while none is plugged in: the user has
+         * not chosen yet; the first connector plugged in takes it. */
+        st->floating = (connector == 0u && !st->conns[c].plugged) ? c : 0u;
+    }
+    return r;
+}
+
+/**
+ * Connector `to` was plugged in: if a floating authorization waits on another
+ * connector that is still unplugged, move it (pending or decided) to `to`.
+ */
+static void take_floating(ocpp_station_t *st, uint8_t to)
+{
+    uint8_t from = st->floating;
+    st->floating = 0u;
+    ocpp_station_conn_t *f = &st->conns[from];
+    ocpp_station_conn_t *t = &st->conns[to];
+    if (from == 0u || from == to || f->plugged || f->tx || t->authorized || t->tx ||
+        !ocpp_station_can_start(st, to)) {
+        return;
+    }
+    if (st->auth == OCPP_STATION_AUTH_START && st->auth_connector == from) {
+        st->auth_connector = to; /* the answer is still to come */
+    } else if (f->authorized) {
+        ocpp_text_copy(t->tag, sizeof t->tag, f->tag);
+        ocpp_text_copy(t->parent, sizeof t->parent, f->parent);
+        t->authorized = true;
+        t->authorized_ms = f->authorized_ms;
+        f->authorized = false;
+        f->tag[0] = '\0';
+        f->parent[0] = '\0';
+        ocpp_station_update(st, from);
+    }
+}
+
+void ocpp_station_plugged(ocpp_station_t *st, uint8_t c, bool plugged)
+{
+    ocpp_station_conn_t *k = &st->conns[c];
+    if (k->plugged == plugged) {
+        return;
+    }
+    k->plugged = plugged;
+    if (!plugged) {
+        k->ev_ready = false;
+        k->finishing = false;
+        if (k->tx && st->set.stop_on_ev_disconnect) {
+            /* §4.10: "By setting StopTransactionOnEVSideDisconnect to true,
+             * the transaction SHALL be stopped when the cable is disconnected
+             * from the EV. ... If UnlockConnectorOnEVSideDisconnect is set to
+             * true, also the Connector on the Charge Point will be unlocked." */
+            ocpp_station_tx_stop(st, c, OCPP_STOP_EV_DISCONNECTED, NULL);
+            if (st->set.unlock_on_ev_disconnect) {
+                emit(st, OCPP_STATION_EV_UNLOCK, c, 0, NULL);
+            }
+        } else if (k->tx) {
+            k->ev_disconnected = true;
+        }
+    } else {
+        k->ev_disconnected = false;
+        take_floating(st, c);
+        if (k->authorized && !k->tx && ocpp_station_can_start(st, c)) {
+            tx_start(st, c);
+            return;
+        }
+    }
+    ocpp_station_update(st, c);
+}
+
+void ocpp_station_ev_ready(ocpp_station_t *st, uint8_t c, bool ready)
+{
+    st->conns[c].ev_ready = ready && st->conns[c].plugged;
+    ocpp_station_update(st, c);
+}
+
+void ocpp_station_fault(ocpp_station_t *st, uint8_t c, ocpp_cp_error_t error, const char *info,
+                        const char *vendor_error_code)
+{
+    ocpp_station_conn_t *k = &st->conns[c];
+    bool clear = error == OCPP_ERROR_NO_ERROR;
+    ocpp_text_copy(k->info, sizeof k->info, clear ? NULL : info);
+    ocpp_text_copy(k->vendor_error, sizeof k->vendor_error, clear ? NULL : vendor_error_code);
+    if (k->error != error) {
+        k->error = error;
+        k->changed_ms = st->now_ms;
+        k->changed_unix = ocpp_station_time(st);
+    }
+    update_all(st);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Timers                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static void tick_connector(ocpp_station_t *st, uint8_t c)
+{
+    ocpp_station_conn_t *k = &st->conns[c];
+    uint32_t timeout = st->set.connection_timeout_s * 1000u;
+    if (k->authorized && !k->tx && timeout > 0u && st->now_ms - k->authorized_ms >= timeout) {
+        /* §9.1.6 ConnectionTimeOut (errata 3.77): "Interval from beginning of
+         * status: 'Preparing' until incipient session is automatically
+         * canceled ... The Charge Point SHALL go back to the original state". */
+        k->authorized = false;
+        k->tag[0] = '\0';
+        ocpp_station_update(st, c);
+    }
+    bool auth_here = st->auth != OCPP_STATION_AUTH_NONE && st->auth_connector == c;
+    if (k->status == OCPP_STATUS_PREPARING && k->plugged && !k->authorized && !k->tx &&
+        !auth_here && timeout > 0u && st->now_ms - k->changed_ms >= timeout) {
+        /* §4.9 B6 (Preparing -> Finishing): "Timed out. Usage was initiated
+         * (e.g. insert plug ...), but idTag not presented within timeout."
+         * Finishing until the cable is removed (F1). */
+        k->finishing = true;
+        ocpp_station_update(st, c);
+    }
+    if (k->tx && k->authorized && k->tx_allowed &&
+        ocpp_station_meter_wh(st, c) - k->meter_start >= st->set.max_energy_on_invalid_id) {
+        k->tx_allowed = false; /* §3.5.4 MaxEnergyOnInvalidId reached */
+        ocpp_station_update(st, c);
+    }
+    if (OCPP_CONFIG_TX_METER_SAVE_S > 0 && k->tx &&
+        st->now_ms - k->meter_saved_ms >= (uint32_t)OCPP_CONFIG_TX_METER_SAVE_S * 1000u) {
+        /* The reading a power loss would stop the transaction with (txstore.h). */
+        int32_t wh = ocpp_station_meter_wh(st, c);
+        k->meter_saved_ms = st->now_ms;
+        if (wh != k->meter_last) {
+            k->meter_last = wh;
+            k->meter_last_unix = ocpp_station_time(st);
+            ocpp_station_save(st);
+        }
+    }
+}
+
+void ocpp_station_tick(ocpp_station_t *st)
+{
+    for (uint8_t c = 1; c <= st->n; c++) {
+        tick_connector(st, c);
+    }
+}
+
+void ocpp_station_persist(ocpp_station_t *st, char *scratch, size_t cap)
+{
+    if (st->avail_dirty) {
+        save_availability(st);
+    }
+    if (st->cache.dirty && scratch != NULL) {
+        if (st->storage == NULL) {
+            st->cache.dirty = false;
+        } else if (ocpp_auth_cache_save(&st->cache, st->storage, scratch, cap) != OCPP_OK) {
+            LOGE(&st->log, "%s: saving the authorization cache failed", st->log.name);
+            st->cache.dirty = false;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+/**
+ * @file station_store.c
+ * @brief The station's transaction records in the outbox head (persisted
+ *        with the outbox, src/store/txstore.h), and the restore at init.
+ *
+ * Slot format (OCPP_TXS_SLOT_SIZE = 23 bytes, little-endian): flags u8
+ * (bit 0: running), reference u16, the CSMS's transaction id i32 (-1: not
+ * known yet), meterStart i32, last meter reading i32 (Wh), start time u32,
+ * time of the last meter reading u32 (unix seconds). The 4 station bytes of
+ * the head hold the next transaction reference (u16).
+ */
+#include <string.h>
+
+#include "station/station.h"
+#include "store/txqueue.h"
+#include "store/txstore.h"
+#include "util/log.h"
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (unsigned i = 0; i < 4u; i++) {
+        p[i] = (uint8_t)(v >> (8u * i));
+    }
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static uint32_t unix32(int64_t t)
+{
+    return t > 0 && t <= (int64_t)UINT32_MAX ? (uint32_t)t : 0u;
+}
+
+static void put_slot(uint8_t *p, const ocpp_station_conn_t *k)
+{
+    memset(p, 0, OCPP_TXS_SLOT_SIZE);
+    if (!k->tx) {
+        return;
+    }
+    p[0] = 1u;
+    p[1] = (uint8_t)(k->tx_ref & 0xFFu);
+    p[2] = (uint8_t)(k->tx_ref >> 8);
+    put32(p + 3, (uint32_t)k->tx_id);
+    put32(p + 7, (uint32_t)k->meter_start);
+    put32(p + 11, (uint32_t)k->meter_last);
+    put32(p + 15, unix32(k->tx_start_unix));
+    put32(p + 19, unix32(k->meter_last_unix));
+}
+
+void ocpp_station_save(ocpp_station_t *st)
+{
+    uint8_t *b = st->outbox->buf;
+    if (st->storage == NULL) {
+        return;
+    }
+    b[OCPP_TXS_USER] = (uint8_t)(st->next_ref & 0xFFu);
+    b[OCPP_TXS_USER + 1u] = (uint8_t)(st->next_ref >> 8);
+    for (unsigned c = 1; c <= (unsigned)OCPP_CONFIG_MAX_CONNECTORS; c++) {
+        put_slot(&b[OCPP_TXS_SLOT(c)], &st->conns[c]);
+    }
+    ocpp_txs_save(st->outbox, st->storage, &st->log);
+}
+
+/** A transaction that was running at the power cut: running again, in RAM,
+ *  until it is stopped below (unless its end message is queued already). */
+static bool restore_slot(ocpp_station_t *st, uint8_t c, const uint8_t *p)
+{
+    ocpp_station_conn_t *k = &st->conns[c];
+    uint16_t ref = (uint16_t)(p[1] | (p[2] << 8));
+    if ((p[0] & 1u) == 0u || ocpp_txq_has_end(st->outbox, ref)) {
+        return false; /* stopped, and its end message queued, in the same write */
+    }
+    k->tx = true;
+    k->tx_ref = ref;
+    k->tx_id = (int32_t)get32(p + 3);
+    k->meter_start = (int32_t)get32(p + 7);
+    k->meter_last = (int32_t)get32(p + 11);
+    k->tx_start_unix = get32(p + 15);
+    k->meter_last_unix = get32(p + 19);
+    return true;
+}
+
+/** Stop a restored transaction (PowerLoss): the adapter queues its end
+ *  message and persists. The others stay running until their turn, so
+ *  that every write in between still records them. */
+static void stop_lost(ocpp_station_t *st, uint8_t c)
+{
+    ocpp_station_conn_t *k = &st->conns[c];
+    LOGW(&st->log,
+         "%s: transaction on connector %u (ref %u, id %ld) interrupted by a power loss: "
+         "stopped at %ld Wh",
+         st->log.name, (unsigned)c, (unsigned)k->tx_ref, (long)k->tx_id, (long)k->meter_last);
+    k->tx = false;
+    ocpp_station_event_t ev = {.kind = OCPP_STATION_EV_TX_INTERRUPTED,
+                               .connector = c,
+                               .value = (int32_t)OCPP_STOP_POWER_LOSS,
+                               .meter_wh = k->meter_last,
+                               .unix_time = k->meter_last_unix};
+    st->emit(st->emit_ctx, &ev);
+    k->tx_id = -1;
+}
+
+void ocpp_station_restore(ocpp_station_t *st)
+{
+    const uint8_t *b = st->outbox->buf;
+    st->next_ref = (uint16_t)(b[OCPP_TXS_USER] | (b[OCPP_TXS_USER + 1u] << 8));
+    bool any = false;
+    /* Every slot of the build, also of connectors this configuration does
+     * not use: a transaction is never dropped. */
+    for (uint8_t c = 1; c <= (uint8_t)OCPP_CONFIG_MAX_CONNECTORS; c++) {
+        any = restore_slot(st, c, &b[OCPP_TXS_SLOT(c)]) || any;
+    }
+    for (uint8_t c = 1; c <= (uint8_t)OCPP_CONFIG_MAX_CONNECTORS; c++) {
+        if (st->conns[c].tx) {
+            stop_lost(st, c);
+        }
+    }
+    if (any) {
+        ocpp_station_save(st);
+    }
+}

@@ -1,0 +1,117 @@
+/**
+ * @file common.c
+ * @brief Helpers the OCPP 1.6 modules share (v16.h): application events,
+ *        configuration side effects, CALL framing with the module as owner.
+ */
+#include <string.h>
+
+#include "session/session.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "v16/v16.h"
+
+void ocpp_v16_emit(ocpp_v16_t *a, ocpp_cp_event_kind_t kind, uint8_t connector, int32_t value,
+                   const char *text, size_t len)
+{
+    if (a->cb->on_event == NULL) {
+        return;
+    }
+    ocpp_cp_event_t ev = {.kind = kind,
+                          .conn = a->ss->conn,
+                          .connector = connector,
+                          .value = value,
+                          .text = text,
+                          .len = len};
+    ev.unix_time = ocpp_station_time(a->st);
+    a->cb->on_event(a->cb->ctx, &ev);
+}
+
+static void apply_credentials(ocpp_v16_t *a)
+{
+    const ocpp_cfg_t *cfg = a->cfg;
+    ocpp_session_set_credentials(a->ss,
+                                 cfg->authorization_key_len > 0u ? a->config->identity : NULL,
+                                 (const char *)cfg->authorization_key, cfg->authorization_key_len);
+}
+
+void ocpp_v16_sync(ocpp_v16_t *a)
+{
+    const ocpp_cfg_t *cfg = a->cfg;
+    ocpp_station_settings_t *s = &a->st->set;
+    s->connection_timeout_s = (uint32_t)cfg->connection_time_out;
+    s->max_energy_on_invalid_id = cfg->max_energy_on_invalid_id;
+    s->stop_on_ev_disconnect = cfg->stop_transaction_on_ev_side_disconnect;
+    s->unlock_on_ev_disconnect = cfg->unlock_connector_on_ev_side_disconnect;
+    s->stop_on_invalid_id = cfg->stop_transaction_on_invalid_id;
+    s->cache_enabled = cfg->authorization_cache_enabled;
+    s->local_pre_authorize = cfg->local_pre_authorize;
+    s->local_authorize_offline = cfg->local_authorize_offline;
+    s->allow_offline_unknown = cfg->allow_offline_tx_for_unknown_id;
+    /* errata 3.83: MessageTimeout; the application's call_timeout_ms wins. */
+    a->ss->call_timeout_ms = a->config->call_timeout_ms != 0u
+                                 ? a->config->call_timeout_ms
+                                 : (uint32_t)cfg->message_timeout * 1000u;
+    a->ss->keepalive_s = (uint32_t)cfg->web_socket_ping_interval;
+    apply_credentials(a);
+}
+
+void ocpp_v16_config_applied(ocpp_v16_t *a, const char *key)
+{
+    ocpp_v16_sync(a);
+    ocpp_v16_emit(a, OCPP_CP_EV_CONFIG_CHANGED, 0, 0, key, strlen(key));
+    if (ocpp_ascii_ieq(key, "WebSocketPingInterval")) {
+        ocpp_session_set_keepalive(a->ss, (uint32_t)a->cfg->web_socket_ping_interval);
+    } else if (ocpp_ascii_ieq(key, "AuthorizationKey") || ocpp_ascii_ieq(key, "SecurityProfile")) {
+        /* New credentials are used from the next connection on: reconnect
+         * once the answer is out (security whitepaper A01 practice). */
+        ocpp_session_reconnect_later(a->ss);
+    }
+}
+
+void ocpp_v16_save_config(ocpp_v16_t *a)
+{
+    size_t cap = 0;
+    char *scratch = ocpp_session_scratch(a->ss, &cap);
+    if (!a->cfg->dirty || scratch == NULL) {
+        return;
+    }
+    if (a->storage == NULL) {
+        a->cfg->dirty = false;
+        return;
+    }
+    ocpp_status_t st = ocpp_cfg_save(a->cfg, a->storage, scratch, cap);
+    if (st != OCPP_OK) {
+        LOGE(&a->st->log, "%s: saving configuration failed: %s", a->st->log.name,
+             ocpp_status_str(st));
+        a->cfg->dirty = false; /* do not retry on every poll */
+    }
+}
+
+void ocpp_v16_answer_status(ocpp_jw_t *w, const char *status)
+{
+    ocpp_jw_obj_open(w);
+    ocpp_jw_kv_str(w, "status", status);
+    ocpp_jw_obj_close(w);
+}
+
+void ocpp_v16_kv_time(ocpp_jw_t *w, const char *key, int64_t t)
+{
+    char buf[OCPP_RPC_DATETIME_LEN + 1];
+    ocpp_rpc_format_datetime(t > 0 ? t : 0, 0, buf);
+    ocpp_jw_kv_str(w, key, buf);
+}
+
+void ocpp_v16_call_begin(ocpp_v16_t *a, ocpp_jw_t *w, ocpp_rpc_action_t action)
+{
+    ocpp_session_call_begin(a->ss, w, ocpp_rpc_action_name(action));
+}
+
+ocpp_status_t ocpp_v16_call_end(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_v16_profile_t *owner,
+                                uint8_t kind)
+{
+    uint8_t i = 0;
+    while (i < a->n_profiles && a->profiles[i] != owner) {
+        i++;
+    }
+    return ocpp_session_call_end(a->ss, w, i, kind);
+}

@@ -1,0 +1,87 @@
+/**
+ * @file trigger.c
+ * @brief OCPP 1.6 Remote Trigger profile: TriggerMessage (§5.17). Each
+ *        requested message is sent by the module that owns it, asked
+ *        through its `trigger` hook; a message no registered module sends
+ *        is NotImplemented.
+ */
+#include "session/session.h"
+#include "v16/v16.h"
+
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
+
+static uint64_t connector_bits(const ocpp_v16_t *a, bool has_c, int64_t c)
+{
+    /* §5.17: "if the connectorId is relevant but absent, this should be
+     * interpreted as "for all allowed connectorId values"." */
+    if (has_c) {
+        return (uint64_t)1u << c;
+    }
+    return ((uint64_t)1u << (a->st->n + 1u)) - 1u;
+}
+
+/** Ask the modules to send `action`. @return true if one took it. */
+static bool ask(ocpp_v16_t *a, ocpp_rpc_action_t action, uint64_t bits)
+{
+    for (uint8_t i = 0; i < a->n_profiles; i++) {
+        const ocpp_v16_profile_t *p = a->profiles[i];
+        if (p->trigger != NULL && p->trigger(a, action, bits)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static ocpp_rpc_err_t on_trigger(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
+                                 const char **desc)
+{
+    static const char *const msgs[] = {"BootNotification",
+                                       "DiagnosticsStatusNotification",
+                                       "FirmwareStatusNotification",
+                                       "Heartbeat",
+                                       "MeterValues",
+                                       "StatusNotification"};
+    static const uint8_t actions[] = {OCPP_ACTION_BOOT_NOTIFICATION,
+                                      OCPP_ACTION_DIAGNOSTICS_STATUS_NOTIFICATION,
+                                      OCPP_ACTION_FIRMWARE_STATUS_NOTIFICATION,
+                                      OCPP_ACTION_HEARTBEAT,
+                                      OCPP_ACTION_METER_VALUES,
+                                      OCPP_ACTION_STATUS_NOTIFICATION};
+    ocpp_v16_t *a = ctx;
+    size_t m = 0;
+    int64_t c = 0;
+    ocpp_rpc_err_t e = ocpp_rpc_get_enum(p, "requestedMessage", true, msgs, 6u, &m, desc);
+    if (e == OCPP_RPC_OK) {
+        e = ocpp_rpc_get_int(p, "connectorId", false, 0, INT32_MAX, &c, desc);
+    }
+    if (e != OCPP_RPC_OK) {
+        return e;
+    }
+    const char *status = "Accepted";
+    /* errata 3.35: after Accepted "the Charge Point is RECOMMENDED to Reject
+     * a TriggerMessage request for BootNotification"; while Pending, it is
+     * how the CSMS asks for the next one (§4.2). */
+    bool boot_refused = m == 0u && a->ss->conn == OCPP_CP_ACCEPTED;
+    if (c > (int64_t)a->st->n || boot_refused) {
+        status = "Rejected";
+    } else if (!ask(a, (ocpp_rpc_action_t)actions[m],
+                    connector_bits(a, ocpp_rpc_has(p, "connectorId"), c))) {
+        /* §5.17: "If the requested message is unknown or not implemented the
+         * Charge Point SHALL return NOTIMPLEMENTED." */
+        status = "NotImplemented";
+    }
+    ocpp_v16_answer_status(w, status);
+    return OCPP_RPC_OK;
+}
+
+static const ocpp_rpc_handler_entry_t k_handlers[] = {
+    {OCPP_ACTION_TRIGGER_MESSAGE, on_trigger},
+};
+
+const ocpp_v16_profile_t ocpp_v16_trigger = {
+    .profile = "RemoteTrigger",
+    .handlers = k_handlers,
+    .n_handlers = 1u,
+};
+
+#endif /* OCPP_CONFIG_PROFILE_REMOTE_TRIGGER */

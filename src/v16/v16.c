@@ -1,0 +1,186 @@
+/**
+ * @file v16.c
+ * @brief The OCPP 1.6 adapter's host: the table of registered modules, the
+ *        session's hooks (dispatch of CS-initiated CALLs to the module that
+ *        handles the action, answers to the module that sent the CALL, the
+ *        send priority), station events to the modules.
+ */
+#include <string.h>
+
+#include "session/session.h"
+#include "store/txqueue.h"
+#include "store/txstore.h"
+#include "util/text.h"
+#include "v16/v16.h"
+
+/** The registered modules, in send priority order. One line per module. */
+static const ocpp_v16_profile_t *const k_modules[] = {
+    &ocpp_v16_core,
+    &ocpp_v16_core_tx,
+    &ocpp_v16_core_ops,
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
+    &ocpp_v16_trigger,
+#endif
+};
+
+#define N_MODULES ((uint8_t)(sizeof k_modules / sizeof k_modules[0]))
+
+/* ------------------------------------------------------------------------ */
+/* Session hooks                                                             */
+/* ------------------------------------------------------------------------ */
+
+static void answer(void *ctx, const ocpp_rpc_frame_t *f, ocpp_jw_t *w)
+{
+    ocpp_v16_t *a = ctx;
+    for (uint8_t i = 0; i < a->n_profiles; i++) {
+        const ocpp_v16_profile_t *p = a->profiles[i];
+        for (uint8_t h = 0; h < p->n_handlers; h++) {
+            if (p->handlers[h].action == f->action) {
+                (void)ocpp_rpc_dispatch(p->handlers, p->n_handlers, a, f, w);
+                return;
+            }
+        }
+    }
+    /* No module: NotImplemented (no 1.6 action) or NotSupported. */
+    (void)ocpp_rpc_dispatch(NULL, 0u, a, f, w);
+}
+
+static void send_due(void *ctx)
+{
+    ocpp_v16_t *a = ctx;
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint8_t i = 0; i < a->n_profiles; i++) {
+            const ocpp_v16_profile_t *p = a->profiles[i];
+            if (p->send_due != NULL && p->send_due(a, pass)) {
+                return;
+            }
+        }
+    }
+}
+
+static void idle(void *ctx)
+{
+    ocpp_v16_save_config(ctx);
+}
+
+static void on_result(void *ctx, uint8_t owner, uint8_t kind, const ocpp_json_value_t *payload)
+{
+    ocpp_v16_t *a = ctx;
+    if (owner < a->n_profiles && a->profiles[owner]->on_result != NULL) {
+        a->profiles[owner]->on_result(a, kind, payload);
+    }
+}
+
+static void on_failed(void *ctx, uint8_t owner, uint8_t kind, ocpp_status_t why)
+{
+    ocpp_v16_t *a = ctx;
+    if (owner < a->n_profiles && a->profiles[owner]->on_failed != NULL) {
+        a->profiles[owner]->on_failed(a, kind, why);
+    }
+}
+
+static uint32_t next_due(const void *ctx, uint32_t now_ms)
+{
+    const ocpp_v16_t *a = ctx;
+    uint32_t wake = V16_IDLE_MS;
+    for (uint8_t i = 0; i < a->n_profiles && wake > 0u; i++) {
+        const ocpp_v16_profile_t *p = a->profiles[i];
+        if (p->next_due != NULL) {
+            uint32_t w = p->next_due(a, now_ms);
+            wake = w < wake ? w : wake;
+        }
+    }
+    return wake;
+}
+
+static void on_conn(void *ctx, ocpp_cp_conn_t conn)
+{
+    ocpp_v16_t *a = ctx;
+    for (uint8_t i = 0; i < a->n_profiles; i++) {
+        if (a->profiles[i]->on_conn != NULL) {
+            a->profiles[i]->on_conn(a, conn);
+        }
+    }
+}
+
+const ocpp_session_proto_t ocpp_v16_session_proto = {
+    .subprotocol = "ocpp1.6",
+    .dialect = (uint8_t)OCPP_RPC_DIALECT_16,
+    .answer = answer,
+    .send_due = send_due,
+    .idle = idle,
+    .on_result = on_result,
+    .on_failed = on_failed,
+    .next_due = next_due,
+    .on_conn = on_conn,
+};
+
+/* ------------------------------------------------------------------------ */
+/* Facade entry points                                                       */
+/* ------------------------------------------------------------------------ */
+
+void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
+{
+    memset(a, 0, sizeof *a);
+    a->st = s->st;
+    a->ss = s->ss;
+    a->outbox = s->outbox;
+    a->cfg = s->cfg;
+    a->cb = s->cb;
+    a->config = s->config;
+    a->storage = s->storage;
+    a->profiles = k_modules;
+    a->n_profiles = N_MODULES;
+    for (uint8_t c = 0; c <= a->st->n; c++) {
+        a->conns[c].reported = a->st->conns[c].status;
+    }
+    if (OCPP_CONFIG_AUTH_CACHE_SIZE == 0) {
+        a->cfg->authorization_cache_enabled = false;
+    }
+    ocpp_v16_sync(a);
+    /* The outbox, and the transactions a power cut interrupted: the station
+     * hands them back as events (ocpp_v16_on_event queues their stops). */
+    (void)ocpp_txs_load(a->outbox, a->storage, &a->st->log, ocpp_v16_outbox_classify);
+    ocpp_station_restore(a->st);
+}
+
+void ocpp_v16_start(ocpp_v16_t *a, uint32_t now_ms)
+{
+    /* Deadlines are compared wrap-safely, so a deadline of 0 lies in the
+     * future whenever now_ms >= 2^31 (after 24.8 days of uptime). Stamps of
+     * inputs before the first poll (time 0) move to its time. */
+    a->core.boot_at_ms = now_ms;
+    a->core.call_fail_at_ms = now_ms;
+    a->tx.txq_retry_at_ms = now_ms;
+    for (uint8_t c = 0; c <= a->st->n; c++) {
+        a->conns[c].sample_ms += now_ms;
+    }
+}
+
+void ocpp_v16_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
+{
+    for (uint8_t i = 0; i < a->n_profiles; i++) {
+        if (a->profiles[i]->on_event != NULL) {
+            a->profiles[i]->on_event(a, ev);
+        }
+    }
+}
+
+void ocpp_v16_tick(ocpp_v16_t *a)
+{
+    for (uint8_t i = 0; i < a->n_profiles; i++) {
+        if (a->profiles[i]->tick != NULL) {
+            a->profiles[i]->tick(a);
+        }
+    }
+}
+
+ocpp_cfg_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char *value)
+{
+    ocpp_cfg_result_t r = ocpp_cfg_set_local(a->cfg, key, value);
+    if (r == OCPP_CFG_ACCEPTED || r == OCPP_CFG_REBOOT_REQUIRED) {
+        ocpp_v16_config_applied(a, key);
+        ocpp_v16_save_config(a);
+    }
+    return r;
+}

@@ -1,0 +1,132 @@
+/**
+ * @file v16.h
+ * @brief The OCPP 1.6 adapter (layer "v16"): the profile interface, the
+ *        host that registers the profiles with the session, and the helpers
+ *        the profiles share.
+ *
+ * A profile module (src/v16/<module>.c) is a const ocpp_v16_profile_t: the
+ * CALLs it answers (handler table) and its hooks. The host (v16.c) lists the
+ * registered modules in one table, ocpp_v16_modules[]; it is the only file
+ * that knows them. Adding a profile: its files, one line in that table and
+ * its OCPP_CONFIG_PROFILE_* option; the station model, the session and the
+ * facade do not change. Modules never call each other: they share the
+ * services of ocpp_v16_t (station, session, outbox, configuration) and ask
+ * each other through the hooks (TriggerMessage asks every module's
+ * `trigger`).
+ *
+ * Objects in this folder form a DAG (check.layers): v16.c -> modules ->
+ * common.c, meter.c.
+ */
+#ifndef OCPP_V16_H
+#define OCPP_V16_H
+
+#include "ocpp/ocpp_cp.h"
+#include "rpc/rpc.h"
+#include "station/station.h"
+
+/** A profile module. Hooks may be NULL. */
+typedef struct ocpp_v16_profile {
+    const char *profile; /**< Feature profile it belongs to (SupportedFeatureProfiles). */
+    const ocpp_rpc_handler_entry_t *handlers; /**< CS-initiated CALLs it answers. */
+    uint8_t n_handlers;
+    /** A station event (before the application sees it). */
+    void (*on_event)(ocpp_v16_t *a, const ocpp_station_event_t *ev);
+    /** Every poll, online or not. */
+    void (*tick)(ocpp_v16_t *a);
+    /** Send one CALL if due; pass 0: urgent, pass 1: background. @return true if sent. */
+    bool (*send_due)(ocpp_v16_t *a, int pass);
+    /** The answer to a CALL it sent with `kind`. */
+    void (*on_result)(ocpp_v16_t *a, uint8_t kind, const ocpp_json_value_t *payload);
+    /** Its CALL failed (OCPP_ERR_PROTOCOL: CALLERROR; timeout; connection lost). */
+    void (*on_failed)(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why);
+    /** How long until it has something to send (UINT32_MAX: nothing). */
+    uint32_t (*next_due)(const ocpp_v16_t *a, uint32_t now_ms);
+    /** The connection state changed. */
+    void (*on_conn)(ocpp_v16_t *a, ocpp_cp_conn_t conn);
+    /** TriggerMessage (§5.17): `action` for the connectors in bit mask
+     *  `connectors` (bit c). @return true if this module sends it. */
+    bool (*trigger)(ocpp_v16_t *a, ocpp_rpc_action_t action, uint64_t connectors);
+} ocpp_v16_profile_t;
+
+/* ---- the host (v16.c): called by the facade ---- */
+
+/** The shared services (pointers into ocpp_cp_t). */
+typedef struct {
+    ocpp_station_t *st;
+    ocpp_session_t *ss;
+    ocpp_txq_t *outbox;
+    ocpp_cfg_t *cfg;
+    const ocpp_cp_callbacks_t *cb;
+    const ocpp_cp_config_t *config;
+    const ocpp_storage_port_t *storage;
+} ocpp_v16_services_t;
+
+/** The session's hooks into the adapter (ctx: the ocpp_v16_t). */
+extern const ocpp_session_proto_t ocpp_v16_session_proto;
+
+/** Set up the adapter, load the outbox and hand the station the
+ *  transactions a power cut interrupted (their stops are queued). The
+ *  session must be initialised (with ocpp_v16_session_proto) before. */
+void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s);
+
+/** The first poll: anchor the adapter's timers to its clock. */
+void ocpp_v16_start(ocpp_v16_t *a, uint32_t now_ms);
+
+/** A station event (the facade forwards every one, before the application). */
+void ocpp_v16_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev);
+
+/** Every poll, online or not. */
+void ocpp_v16_tick(ocpp_v16_t *a);
+
+/** ocpp_cp_config_set(): a key set locally, applied and persisted. */
+ocpp_cfg_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char *value);
+
+/* ---- modules (each file's descriptor) ---- */
+
+extern const ocpp_v16_profile_t ocpp_v16_core;     /**< core.c: boot, heartbeat, status, config */
+extern const ocpp_v16_profile_t ocpp_v16_core_tx;  /**< tx.c: authorize, transactions, meter */
+extern const ocpp_v16_profile_t ocpp_v16_core_ops; /**< ops.c: remote operations */
+extern const ocpp_v16_profile_t ocpp_v16_trigger;  /**< trigger.c: Remote Trigger */
+
+/** tx.c: CP-initiated DataTransfer (ocpp_cp_data_transfer()). */
+ocpp_status_t ocpp_v16_data_transfer(ocpp_v16_t *a, const char *vendor_id, const char *message_id,
+                                     const char *data);
+
+/** tx.c: the outbox flags of a queued action (ocpp_txq_adopt()). */
+uint8_t ocpp_v16_outbox_classify(uint8_t kind);
+
+/* ---- shared helpers (common.c) ---- */
+
+/** Tell the application (ocpp_cp_callbacks_t.on_event). */
+void ocpp_v16_emit(ocpp_v16_t *a, ocpp_cp_event_kind_t kind, uint8_t connector, int32_t value,
+                   const char *text, size_t len);
+
+/** A key changed (remotely or locally): settings of the station and the
+ *  session follow, the application is told. */
+void ocpp_v16_config_applied(ocpp_v16_t *a, const char *key);
+
+/** Copy the configuration keys the station and session run on. */
+void ocpp_v16_sync(ocpp_v16_t *a);
+
+/** Save the configuration if it changed and the transmit buffer is free. */
+void ocpp_v16_save_config(ocpp_v16_t *a);
+
+/** `{"status":"<status>"}` */
+void ocpp_v16_answer_status(ocpp_jw_t *w, const char *status);
+
+/** `"<key>":"<date-time>"` (1970 if unset). */
+void ocpp_v16_kv_time(ocpp_jw_t *w, const char *key, int64_t t);
+
+/** Start a CALL of `action`; finish with ocpp_v16_call_end(). */
+void ocpp_v16_call_begin(ocpp_v16_t *a, ocpp_jw_t *w, ocpp_rpc_action_t action);
+/** Send it; the answer goes to module `owner`'s hooks with `kind`. */
+ocpp_status_t ocpp_v16_call_end(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_v16_profile_t *owner,
+                                uint8_t kind);
+
+/** "a is at or after b" for uint32 ms stamps. */
+#define V16_DUE(now, at) ((int32_t)((now) - (at)) >= 0)
+
+/** Longest wait next_due reports. */
+#define V16_IDLE_MS 60000u
+
+#endif /* OCPP_V16_H */
