@@ -105,6 +105,14 @@ typedef enum {
 } ocpp_phase_rotation_t;
 
 /** ChargingScheduleAllowedChargingRateUnit bits (OCPP 1.6 §9.4.2). */
+/** Feature profiles (OCPP 1.6 §3.1), bits of ocpp_cfg_t.profiles. */
+#define OCPP_CFG_PROFILE_CORE           0x01u
+#define OCPP_CFG_PROFILE_FIRMWARE       0x02u
+#define OCPP_CFG_PROFILE_LOCAL_AUTH     0x04u
+#define OCPP_CFG_PROFILE_RESERVATION    0x08u
+#define OCPP_CFG_PROFILE_SMART_CHARGING 0x10u
+#define OCPP_CFG_PROFILE_REMOTE_TRIGGER 0x20u
+
 #define OCPP_CFG_RATE_UNIT_CURRENT 0x01u /**< "Current": schedules in A. */
 #define OCPP_CFG_RATE_UNIT_POWER   0x02u /**< "Power": schedules in W. */
 
@@ -226,6 +234,11 @@ typedef struct {
 #endif
     /* --- Core profile, others -------------------------------------------- */
     uint8_t number_of_connectors; /**< NumberOfConnectors, R (fixed at init). */
+    /** OCPP_CFG_PROFILE_* bits of the profiles that are implemented: what
+     *  SupportedFeatureProfiles lists, and whose keys exist (the others are
+     *  unknown: NotSupported, unknownKey). ocpp_cfg_init() sets every profile
+     *  compiled in; the charge point sets what its adapter registered. */
+    uint8_t profiles;
     /** ConnectorPhaseRotation, RW: one ocpp_phase_rotation_t per nibble, connector c
         (0 = grid connection) in byte c/2, low nibble for even c. Use
         ocpp_cfg_phase_rotation(). */
@@ -265,6 +278,13 @@ typedef struct {
  * @param number_of_connectors 1..OCPP_CONFIG_MAX_CONNECTORS (clamped).
  */
 void ocpp_cfg_init(ocpp_cfg_t *cfg, uint8_t number_of_connectors);
+
+/**
+ * @brief The implemented feature profiles (OCPP_CFG_PROFILE_* bits; Core is
+ *        always added): SupportedFeatureProfiles lists them, and only their
+ *        keys exist.
+ */
+void ocpp_cfg_set_profiles(ocpp_cfg_t *cfg, uint8_t profiles);
 
 /**
  * @brief ChangeConfiguration.req (OCPP 1.6 §5.3): validate and apply.

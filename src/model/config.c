@@ -119,9 +119,17 @@ static const range_t k_ranges[] = {
 typedef struct {
     const char *name;
     uint16_t off; /**< offsetof the field in ocpp_cfg_t (unused for computed types). */
-    uint8_t type;
+    uint8_t type; /**< T_* | feature profile << 4 (the bit number of its OCPP_CFG_PROFILE_*) */
     uint8_t attr; /**< F_* | range << 4 */
 } key_def_t;
+
+/** The value type of a key, and the profile whose key it is (0: Core). */
+#define KTYPE(k)          ((uint8_t)((k)->type & 0x0Fu))
+#define KPROFILE(k)       ((unsigned)((k)->type >> 4))
+#define PROF_TYPE(t, bit) ((uint8_t)((t) | ((bit) << 4)))
+#define P_LA              2u /* OCPP_CFG_PROFILE_LOCAL_AUTH */
+#define P_RES             3u /* OCPP_CFG_PROFILE_RESERVATION */
+#define P_SC              4u /* OCPP_CFG_PROFILE_SMART_CHARGING */
 
 #define OFF(f) ((uint16_t)offsetof(ocpp_cfg_t, f))
 #define RW_P   F_PERSIST
@@ -174,23 +182,28 @@ static const key_def_t k_keys[] = {
     {"WebSocketPingInterval", OFF(web_socket_ping_interval), T_I32, ATTR(RW_P, R_SECONDS)},
 #if OCPP_CONFIG_PROFILE_LOCAL_AUTH
     /* §9.2 Local Auth List Management profile */
-    {"LocalAuthListEnabled", OFF(local_auth_list_enabled), T_BOOL, ATTR(RW_P, 0)},
-    {"LocalAuthListMaxLength", OFF(local_auth_list_max_length), T_U16, ATTR(RO_L, R_U16)},
-    {"SendLocalListMaxLength", OFF(send_local_list_max_length), T_U16, ATTR(RO_L, R_U16)},
+    {"LocalAuthListEnabled", OFF(local_auth_list_enabled), PROF_TYPE(T_BOOL, P_LA), ATTR(RW_P, 0)},
+    {"LocalAuthListMaxLength", OFF(local_auth_list_max_length), PROF_TYPE(T_U16, P_LA),
+     ATTR(RO_L, R_U16)},
+    {"SendLocalListMaxLength", OFF(send_local_list_max_length), PROF_TYPE(T_U16, P_LA),
+     ATTR(RO_L, R_U16)},
 #endif
 #if OCPP_CONFIG_PROFILE_RESERVATION
     /* §9.3 Reservation profile */
-    {"ReserveConnectorZeroSupported", OFF(reserve_connector_zero_supported), T_BOOL, ATTR(RO_L, 0)},
+    {"ReserveConnectorZeroSupported", OFF(reserve_connector_zero_supported),
+     PROF_TYPE(T_BOOL, P_RES), ATTR(RO_L, 0)},
 #endif
 #if OCPP_CONFIG_PROFILE_SMART_CHARGING
     /* §9.4 Smart Charging profile */
-    {"ChargeProfileMaxStackLevel", OFF(charge_profile_max_stack_level), T_U16, ATTR(RO_L, R_U16)},
+    {"ChargeProfileMaxStackLevel", OFF(charge_profile_max_stack_level), PROF_TYPE(T_U16, P_SC),
+     ATTR(RO_L, R_U16)},
     {"ChargingScheduleAllowedChargingRateUnit", OFF(charging_schedule_allowed_charging_rate_unit),
-     T_RATE, ATTR(RO_L, 0)},
-    {"ChargingScheduleMaxPeriods", OFF(charging_schedule_max_periods), T_U16, ATTR(RO_L, R_U16)},
-    {"ConnectorSwitch3to1PhaseSupported", OFF(connector_switch_3to1_phase_supported), T_BOOL,
-     ATTR(RO_L, 0)},
-    {"MaxChargingProfilesInstalled", OFF(max_charging_profiles_installed), T_U16,
+     PROF_TYPE(T_RATE, P_SC), ATTR(RO_L, 0)},
+    {"ChargingScheduleMaxPeriods", OFF(charging_schedule_max_periods), PROF_TYPE(T_U16, P_SC),
+     ATTR(RO_L, R_U16)},
+    {"ConnectorSwitch3to1PhaseSupported", OFF(connector_switch_3to1_phase_supported),
+     PROF_TYPE(T_BOOL, P_SC), ATTR(RO_L, 0)},
+    {"MaxChargingProfilesInstalled", OFF(max_charging_profiles_installed), PROF_TYPE(T_U16, P_SC),
      ATTR(RO_L, R_U16)},
 #endif
 /* Security whitepaper ed. 3 §7 */
@@ -600,13 +613,13 @@ static ocpp_cfg_result_t set_value(ocpp_cfg_t *cfg, const key_def_t *k, const ch
     void *f = (uint8_t *)cfg + k->off;
     int32_t v;
     bool b;
-    switch (k->type) {
+    switch (KTYPE(k)) {
     case T_I32:
     case T_U16:
         if (!parse_int(s, n, key_range(k), &v)) {
             return OCPP_CFG_REJECTED;
         }
-        if (k->type == T_I32) {
+        if (KTYPE(k) == T_I32) {
             *changed = (*(int32_t *)f != v);
             *(int32_t *)f = v;
         } else {
@@ -698,35 +711,17 @@ static void fmt_phase(const ocpp_cfg_t *cfg, sink_t *o)
     }
 }
 
-/*
- * SupportedFeatureProfiles lists only what is both compiled in and
- * implemented (OCPP 1.6 §3.3: the CSMS relies on it). Set a profile's flag
- * to its OCPP_CONFIG_PROFILE_* macro when its messages land.
- */
-#define IMPL_FIRMWARE       0
-#define IMPL_LOCAL_AUTH     0
-#define IMPL_RESERVATION    0
-#define IMPL_SMART_CHARGING 0
-#define IMPL_REMOTE_TRIGGER OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
+/* SupportedFeatureProfiles: what the protocol adapter registered
+ * (ocpp_cfg_set_profiles(); OCPP 1.6 §3.1: the CSMS relies on it), in the
+ * order of the OCPP_CFG_PROFILE_* bits. */
+static const char k_profiles[] = "Core\0FirmwareManagement\0LocalAuthListManagement\0"
+                                 "Reservation\0SmartCharging\0RemoteTrigger";
+#define N_PROFILES 6u
 
-static void fmt_profiles(sink_t *o)
+/** The key exists: its feature profile is registered (Core always is). */
+static bool key_visible(const ocpp_cfg_t *cfg, const key_def_t *k)
 {
-    sink_item(o, "Core");
-#if IMPL_FIRMWARE
-    sink_item(o, "FirmwareManagement");
-#endif
-#if IMPL_LOCAL_AUTH
-    sink_item(o, "LocalAuthListManagement");
-#endif
-#if IMPL_RESERVATION
-    sink_item(o, "Reservation");
-#endif
-#if IMPL_SMART_CHARGING
-    sink_item(o, "SmartCharging");
-#endif
-#if IMPL_REMOTE_TRIGGER
-    sink_item(o, "RemoteTrigger");
-#endif
+    return ((cfg->profiles >> KPROFILE(k)) & 1u) != 0u;
 }
 
 /** The names (packed table) of the bits set in mask. */
@@ -752,7 +747,7 @@ static void fmt_hex(sink_t *o, const uint8_t *p, size_t n)
 static void fmt_value(const ocpp_cfg_t *cfg, const key_def_t *k, sink_t *o)
 {
     const void *f = (const uint8_t *)cfg + k->off;
-    switch (k->type) {
+    switch (KTYPE(k)) {
     case T_I32: sink_int(o, *(const int32_t *)f); break;
     case T_U16: sink_int(o, *(const uint16_t *)f); break;
     case T_U8:
@@ -763,7 +758,7 @@ static void fmt_value(const ocpp_cfg_t *cfg, const key_def_t *k, sink_t *o)
     case T_AUTH_KEY: fmt_hex(o, cfg->authorization_key, cfg->authorization_key_len); break;
     case T_STR: sink_str(o, (const char *)f); break;
     case T_RATE: fmt_mask(o, *(const uint8_t *)f, k_rate_units, 2u); break;
-    case T_PROFILES: fmt_profiles(o); break;
+    case T_PROFILES: fmt_mask(o, cfg->profiles, k_profiles, N_PROFILES); break;
     case T_MEAS_MAX: sink_int(o, OCPP_CONFIG_MEASURANDS_MAX); break;
     case T_PHASE_MAX: sink_int(o, (int32_t)cfg->number_of_connectors + 1); break;
     default: o->over = true; break;
@@ -788,7 +783,7 @@ static ref_t lookup(const ocpp_cfg_t *cfg, const char *s, size_t n)
         /* Keys are case-insensitive; the first letter (every name starts
            with an upper-case one: | 0x20 lowers it) rules out most. */
         if ((k_keys[i].name[0] | 0x20) == first && ocpp_ascii_ieqn(s, n, k_keys[i].name)) {
-            r.std = &k_keys[i];
+            r.std = key_visible(cfg, &k_keys[i]) ? &k_keys[i] : NULL;
             return r;
         }
     }
@@ -890,7 +885,7 @@ static const ocpp_cfg_t k_defaults = {
 /** Bytes of the field of a persisted key. */
 static size_t field_size(const key_def_t *k)
 {
-    switch (k->type) {
+    switch (KTYPE(k)) {
     case T_I32: return sizeof(int32_t);
     case T_MEAS: return sizeof(uint32_t);
     case T_BOOL: return sizeof(bool);
@@ -926,9 +921,23 @@ void ocpp_cfg_init(ocpp_cfg_t *cfg, uint8_t number_of_connectors)
     n = (n < 1u) ? 1u : (n > OCPP_CONFIG_MAX_CONNECTORS) ? OCPP_CONFIG_MAX_CONNECTORS : n;
     *cfg = k_defaults;
     cfg->number_of_connectors = n;
+    cfg->profiles =
+        (uint8_t)(OCPP_CFG_PROFILE_CORE |
+                  (OCPP_CONFIG_PROFILE_FIRMWARE ? OCPP_CFG_PROFILE_FIRMWARE : 0u) |
+                  (OCPP_CONFIG_PROFILE_LOCAL_AUTH ? OCPP_CFG_PROFILE_LOCAL_AUTH : 0u) |
+                  (OCPP_CONFIG_PROFILE_RESERVATION ? OCPP_CFG_PROFILE_RESERVATION : 0u) |
+                  (OCPP_CONFIG_PROFILE_SMART_CHARGING ? OCPP_CFG_PROFILE_SMART_CHARGING : 0u) |
+                  (OCPP_CONFIG_PROFILE_REMOTE_TRIGGER ? OCPP_CFG_PROFILE_REMOTE_TRIGGER : 0u));
     cfg->get_configuration_max_keys = (int32_t)(N_KEYS + OCPP_CONFIG_MAX_VENDOR_KEYS);
     for (unsigned c = 1; c <= n; c++) {
         rot_put(cfg->connector_phase_rotation, c, OCPP_PHASE_ROT_UNKNOWN);
+    }
+}
+
+void ocpp_cfg_set_profiles(ocpp_cfg_t *cfg, uint8_t profiles)
+{
+    if (cfg != NULL) {
+        cfg->profiles = (uint8_t)(profiles | OCPP_CFG_PROFILE_CORE);
     }
 }
 
@@ -1040,7 +1049,7 @@ static void write_all(const ocpp_cfg_t *cfg, ocpp_jw_t *jw)
     ocpp_jw_key(jw, "configurationKey");
     ocpp_jw_arr_open(jw);
     for (size_t i = 0; i < N_KEYS; i++) {
-        if (!(key_flags(&k_keys[i]) & F_WO)) {
+        if (!(key_flags(&k_keys[i]) & F_WO) && key_visible(cfg, &k_keys[i])) {
             ref_t r = {&k_keys[i], NULL};
             write_key_value(cfg, r, jw);
         }
@@ -1153,9 +1162,9 @@ ocpp_status_t ocpp_cfg_save(ocpp_cfg_t *cfg, const ocpp_storage_port_t *st, char
         }
         fmt_value(cfg, k, &o);
         ocpp_jw_key(&jw, k->name);
-        if (k->type == T_BOOL) {
+        if (KTYPE(k) == T_BOOL) {
             ocpp_jw_bool(&jw, *(const bool *)((const uint8_t *)cfg + k->off));
-        } else if (k->type == T_I32 || k->type == T_SEC_PROF) {
+        } else if (KTYPE(k) == T_I32 || KTYPE(k) == T_SEC_PROF) {
             ocpp_jw_raw(&jw, text, o.len);
         } else {
             ocpp_jw_strn(&jw, text, o.len);

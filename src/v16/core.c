@@ -462,7 +462,7 @@ static const ocpp_rpc_handler_entry_t k_handlers[] = {
 };
 
 const ocpp_v16_profile_t ocpp_v16_core = {
-    .profile = "Core",
+    .profile = OCPP_CFG_PROFILE_CORE,
     .handlers = k_handlers,
     .n_handlers = (uint8_t)(sizeof k_handlers / sizeof k_handlers[0]),
     .tick = core_tick,

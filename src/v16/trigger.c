@@ -79,7 +79,7 @@ static const ocpp_rpc_handler_entry_t k_handlers[] = {
 };
 
 const ocpp_v16_profile_t ocpp_v16_trigger = {
-    .profile = "RemoteTrigger",
+    .profile = OCPP_CFG_PROFILE_REMOTE_TRIGGER,
     .handlers = k_handlers,
     .n_handlers = 1u,
 };

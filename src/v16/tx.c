@@ -776,7 +776,7 @@ static void tx_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why)
 }
 
 const ocpp_v16_profile_t ocpp_v16_core_tx = {
-    .profile = "Core",
+    .profile = OCPP_CFG_PROFILE_CORE,
     .on_event = tx_on_event,
     .tick = tx_tick,
     .send_due = tx_send_due,

@@ -131,6 +131,13 @@ void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
     a->storage = s->storage;
     a->profiles = k_modules;
     a->n_profiles = N_MODULES;
+    uint8_t registered = 0;
+    for (uint8_t i = 0; i < N_MODULES; i++) {
+        registered = (uint8_t)(registered | k_modules[i]->profile);
+    }
+    /* SupportedFeatureProfiles and the keys that exist follow what is
+     * registered here (OCPP 1.6 §3.1, §9). */
+    ocpp_cfg_set_profiles(a->cfg, registered);
     for (uint8_t c = 0; c <= a->st->n; c++) {
         a->conns[c].reported = a->st->conns[c].status;
     }

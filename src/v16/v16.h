@@ -26,7 +26,8 @@
 
 /** A profile module. Hooks may be NULL. */
 typedef struct ocpp_v16_profile {
-    const char *profile; /**< Feature profile it belongs to (SupportedFeatureProfiles). */
+    uint8_t profile; /**< OCPP_CFG_PROFILE_* of the feature profile it belongs to: what
+                          SupportedFeatureProfiles lists and whose keys exist. */
     const ocpp_rpc_handler_entry_t *handlers; /**< CS-initiated CALLs it answers. */
     uint8_t n_handlers;
     /** A station event (before the application sees it). */

@@ -95,8 +95,8 @@ static const spec_key_t spec_keys[] = {
     {"StopTxnSampledDataMaxLength", true, "8"},
     /* §9.1.29 SupportedFeatureProfiles "required R CSL" */
     {"SupportedFeatureProfiles", true,
-     /* only the profiles implemented so far */
-     "Core,RemoteTrigger"},
+     /* what is registered: see test_profiles_follow_registration */
+     NULL},
     /* §9.1.31 TransactionMessageAttempts, §9.1.32 TransactionMessageRetryInterval "required
        RW integer" */
     {"TransactionMessageAttempts", false, "3"},
@@ -124,6 +124,47 @@ static const spec_key_t spec_keys[] = {
     {"SecurityProfile", false, "0"},
 };
 #define N_SPEC (sizeof spec_keys / sizeof spec_keys[0])
+
+/* OCPP 1.6 §3.1 / §9.1.29 SupportedFeatureProfiles: "A list of the feature
+ * profiles supported by the Charge Point": the profiles registered, and
+ * only their keys exist (§5.3: a key that "does not correspond to a
+ * configuration setting supported by Charge Point" is NotSupported; §5.8:
+ * unknown keys are listed in unknownKey). */
+static void test_profiles_follow_registration(void **state)
+{
+    (void)state;
+    ocpp_cfg_t c = fresh();
+    char buf[OCPP_CFG_VALUE_MAX + 1];
+    ocpp_cfg_set_profiles(&c, OCPP_CFG_PROFILE_REMOTE_TRIGGER);
+    assert_true(ocpp_cfg_get(&c, "SupportedFeatureProfiles", buf, sizeof buf, NULL));
+    assert_string_equal(buf, "Core,RemoteTrigger");
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
+    assert_false(ocpp_cfg_get(&c, "LocalAuthListEnabled", buf, sizeof buf, NULL));
+    assert_int_equal(ocpp_cfg_change(&c, "LocalAuthListEnabled", "false"), OCPP_CFG_NOT_SUPPORTED);
+#endif
+#if OCPP_CONFIG_PROFILE_SMART_CHARGING
+    assert_false(ocpp_cfg_get(&c, "ChargeProfileMaxStackLevel", buf, sizeof buf, NULL));
+#endif
+    /* GetConfiguration of all keys does not list them either. */
+    char out[4096];
+    ocpp_jw_t w;
+    size_t len = 0;
+    ocpp_jw_init(&w, out, sizeof out);
+    assert_int_equal(ocpp_cfg_write_get_configuration(&c, NULL, &w), OCPP_OK);
+    assert_int_equal(ocpp_jw_finish(&w, &len), OCPP_OK);
+    out[len] = '\0';
+    assert_null(strstr(out, "LocalAuthList"));
+    assert_null(strstr(out, "ReserveConnectorZeroSupported"));
+    assert_null(strstr(out, "ChargingSchedule"));
+    assert_non_null(strstr(out, "\"HeartbeatInterval\""));
+    /* Registering a profile makes its keys exist (Core is always there). */
+    ocpp_cfg_set_profiles(&c, OCPP_CFG_PROFILE_LOCAL_AUTH | OCPP_CFG_PROFILE_RESERVATION);
+    assert_true(ocpp_cfg_get(&c, "SupportedFeatureProfiles", buf, sizeof buf, NULL));
+    assert_string_equal(buf, "Core,LocalAuthListManagement,Reservation");
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
+    assert_true(ocpp_cfg_get(&c, "LocalAuthListEnabled", buf, sizeof buf, NULL));
+#endif
+}
 
 static void test_defaults_and_access(void **state)
 {
@@ -1107,6 +1148,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults_and_access),
+        cmocka_unit_test(test_profiles_follow_registration),
         cmocka_unit_test(test_struct_defaults),
         cmocka_unit_test(test_int_ranges),
         cmocka_unit_test(test_int_fields_follow),
