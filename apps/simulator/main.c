@@ -1,9 +1,10 @@
 /**
  * @file main.c
- * @brief ocpp-sim: one or many OCPP 1.6-J charge points in one process, on
- *        the POSIX port, driven by a single poll() loop.
+ * @brief ocpp-sim: one or many OCPP 1.6-J (or, with --ocpp 2.0.1, OCPP 2.0.1)
+ *        charge points in one process, on the POSIX port, driven by a single
+ *        poll() loop.
  *
- * Usage: ocpp-sim --csms URL [--id ID] [--password KEY] [--ca FILE]
+ * Usage: ocpp-sim --csms URL [--ocpp 1.6|2.0.1] [--id ID] [--password KEY] [--ca FILE]
  *                 [--connectors N] [--data-dir DIR] [--log-level LEVEL]
  *                 [--stations N] [--config KEY=VALUE]... [--http HOST:PORT|off]
  *                 [--speed F] [--max-current A] [--crash-at POINT]
@@ -49,7 +50,8 @@ typedef struct sim_opts {
     ocpp_log_level_t log_level;
     const char *config[SIM_MAX_CONFIG];
     unsigned n_config;
-    const char *crash_at; /**< --crash-at POINT, or NULL. */
+    const char *crash_at;   /**< --crash-at POINT, or NULL. */
+    ocpp_version_t version; /**< --ocpp 1.6 (default) or 2.0.1. */
 } sim_opts_t;
 
 static volatile sig_atomic_t g_stop;
@@ -66,6 +68,7 @@ static void usage(FILE *f)
             "usage: ocpp-sim --csms URL [options]\n"
             "  --csms URL          ws://host:port/path or wss://...; the id is "
             "appended\n"
+            "  --ocpp VERSION      protocol: 1.6 (default) or 2.0.1%s\n"
             "  --id ID             charge point id (default CP-1)\n"
             "  --password KEY      AuthorizationKey: HTTP Basic auth (security "
             "profile 1/2)\n"
@@ -76,13 +79,16 @@ static void usage(FILE *f)
             "traffic)\n"
             "  --stations N        N charge points in this process: ID-0001, "
             "ID-0002, ...\n"
-            "  --config KEY=VALUE  set a configuration key at startup (repeatable)\n"
+            "  --config KEY=VALUE  set a configuration key at startup (repeatable); with\n"
+            "                      --ocpp 2.0.1 a device-model variable:\n"
+            "                      Component.Variable[Instance]=VALUE\n"
             "  --http HOST:PORT    REST API and dashboard (default " SIM_HTTP_DEFAULT
             "; port 0: any free port; off: none)\n"
             "  --speed F           time-lapse factor of the EV physics and meters (default 1)\n"
             "  --max-current A     rating of every connector, 6..80 A (default 32)\n"
             "%s",
-            OCPP_CONFIG_MAX_CONNECTORS, sim_crash_help);
+            OCPP_CONFIG_OCPP201 ? "" : " (2.0.1 not in this build)", OCPP_CONFIG_MAX_CONNECTORS,
+            sim_crash_help);
 }
 
 static int parse_level(const char *s, ocpp_log_level_t *out)
@@ -107,6 +113,20 @@ static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
     }
     *out = (unsigned)v;
     return 0;
+}
+
+/** --ocpp: "1.6" or "2.0.1" (the latter if this build has OCPP 2.0.1). */
+static int parse_version(const char *s, ocpp_version_t *out)
+{
+    if (strcmp(s, "1.6") == 0) {
+        *out = OCPP_VERSION_16;
+        return 0;
+    }
+    if (OCPP_CONFIG_OCPP201 && strcmp(s, "2.0.1") == 0) {
+        *out = OCPP_VERSION_201;
+        return 0;
+    }
+    return -1;
 }
 
 /** "F" with up to 3 decimals, 0.001..1000, in thousandths. */
@@ -143,6 +163,12 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             return -1;
         } else if (strcmp(a, "--csms") == 0) {
             o->csms = v;
+        } else if (strcmp(a, "--ocpp") == 0) {
+            if (parse_version(v, &o->version) != 0) {
+                fprintf(stderr, "ocpp-sim: --ocpp must be 1.6%s, got %s\n",
+                        OCPP_CONFIG_OCPP201 ? " or 2.0.1" : " (this build has no OCPP 2.0.1)", v);
+                return -1;
+            }
         } else if (strcmp(a, "--id") == 0) {
             o->id = v;
         } else if (strcmp(a, "--password") == 0) {
@@ -179,6 +205,10 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
     }
     if (o->csms == NULL) {
         fprintf(stderr, "ocpp-sim: --csms URL is required\n");
+        return -1;
+    }
+    if (o->version == OCPP_VERSION_201 && o->password != NULL) {
+        fprintf(stderr, "ocpp-sim: --password is not supported with --ocpp 2.0.1\n");
         return -1;
     }
     return 0;
@@ -446,7 +476,8 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
                            .firmware_version = "0.1.0",
                            .charge_box_serial = s->id,
                            .meter_type = "ocpp-sim meter",
-                           .connectors = (uint8_t)o->connectors};
+                           .connectors = (uint8_t)o->connectors,
+                           .version = o->version};
     ocpp_cp_ports_t ports = {.msg = &s->lib_msg,
                              .storage = &s->lib_store,
                              .random = ocpp_posix_random,

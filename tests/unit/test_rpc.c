@@ -1,6 +1,8 @@
 /* OCPP-J 1.6 RPC framing: error codes, parse, writers, ids, pending CALL,
  * actions, dispatch, field helpers, date-time. Clauses are from the OCPP-J 1.6
- * specification (§) unless another document is named. */
+ * specification (§) unless another document is named; the OCPP-J 2.0.1
+ * dialect (spellings, 2.0.1 actions, dispatch by name, parse_d) at the end,
+ * from OCPP 2.0.1 edition 3 Part 4. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1234,6 +1236,263 @@ static void test_datetime_round_trip(void **state)
     }
 }
 
+/* ------------------------------------------------------------------------ */
+/* OCPP-J 2.0.1 dialect                                                      */
+/* ------------------------------------------------------------------------ */
+
+static void test_err_names_201(void **state)
+{
+    (void)state;
+    /* OCPP-J 2.0.1 §4.3 Table 8 spellings; 1.6 keeps its own. */
+    const ocpp_rpc_dialect_t d = OCPP_RPC_DIALECT_201;
+    assert_string_equal(ocpp_rpc_err_name(OCPP_RPC_ERR_FORMATION_VIOLATION, d), "FormatViolation");
+    assert_string_equal(ocpp_rpc_err_name(OCPP_RPC_ERR_OCCURENCE_CONSTRAINT, d),
+                        "OccurrenceConstraintViolation");
+    assert_string_equal(ocpp_rpc_err_name(OCPP_RPC_ERR_RPC_FRAMEWORK, d), "RpcFrameworkError");
+    assert_string_equal(ocpp_rpc_err_name(OCPP_RPC_ERR_MESSAGE_TYPE_NOT_SUPPORTED, d),
+                        "MessageTypeNotSupported");
+    assert_string_equal(ocpp_rpc_err_name(OCPP_RPC_ERR_SECURITY, d), "SecurityError");
+    assert_string_equal(ocpp_rpc_err_name(OCPP_RPC_ERR_NOT_IMPLEMENTED, d), "NotImplemented");
+    assert_string_equal(ocpp_rpc_err_name(OCPP_RPC_OK, d), "GenericError");
+    /* 1.6 has no RpcFrameworkError or MessageTypeNotSupported. */
+    const ocpp_rpc_dialect_t o = OCPP_RPC_DIALECT_16;
+    assert_string_equal(ocpp_rpc_err_name(OCPP_RPC_ERR_FORMATION_VIOLATION, o),
+                        "FormationViolation");
+    assert_string_equal(ocpp_rpc_err_name(OCPP_RPC_ERR_OCCURENCE_CONSTRAINT, o),
+                        "OccurenceConstraintViolation");
+    assert_string_equal(ocpp_rpc_err_name(OCPP_RPC_ERR_RPC_FRAMEWORK, o), "GenericError");
+    assert_string_equal(ocpp_rpc_err_str(OCPP_RPC_ERR_MESSAGE_TYPE_NOT_SUPPORTED), "GenericError");
+}
+
+/* The 64 messages of OCPP 2.0.1 Part 2 (request schemas of Part 3). */
+static const char *const actions201[] = {"Authorize",
+                                         "BootNotification",
+                                         "CancelReservation",
+                                         "CertificateSigned",
+                                         "ChangeAvailability",
+                                         "ClearCache",
+                                         "ClearChargingProfile",
+                                         "ClearDisplayMessage",
+                                         "ClearVariableMonitoring",
+                                         "ClearedChargingLimit",
+                                         "CostUpdated",
+                                         "CustomerInformation",
+                                         "DataTransfer",
+                                         "DeleteCertificate",
+                                         "FirmwareStatusNotification",
+                                         "Get15118EVCertificate",
+                                         "GetBaseReport",
+                                         "GetCertificateStatus",
+                                         "GetChargingProfiles",
+                                         "GetCompositeSchedule",
+                                         "GetDisplayMessages",
+                                         "GetInstalledCertificateIds",
+                                         "GetLocalListVersion",
+                                         "GetLog",
+                                         "GetMonitoringReport",
+                                         "GetReport",
+                                         "GetTransactionStatus",
+                                         "GetVariables",
+                                         "Heartbeat",
+                                         "InstallCertificate",
+                                         "LogStatusNotification",
+                                         "MeterValues",
+                                         "NotifyChargingLimit",
+                                         "NotifyCustomerInformation",
+                                         "NotifyDisplayMessages",
+                                         "NotifyEVChargingNeeds",
+                                         "NotifyEVChargingSchedule",
+                                         "NotifyEvent",
+                                         "NotifyMonitoringReport",
+                                         "NotifyReport",
+                                         "PublishFirmware",
+                                         "PublishFirmwareStatusNotification",
+                                         "ReportChargingProfiles",
+                                         "RequestStartTransaction",
+                                         "RequestStopTransaction",
+                                         "ReservationStatusUpdate",
+                                         "ReserveNow",
+                                         "Reset",
+                                         "SecurityEventNotification",
+                                         "SendLocalList",
+                                         "SetChargingProfile",
+                                         "SetDisplayMessage",
+                                         "SetMonitoringBase",
+                                         "SetMonitoringLevel",
+                                         "SetNetworkProfile",
+                                         "SetVariableMonitoring",
+                                         "SetVariables",
+                                         "SignCertificate",
+                                         "StatusNotification",
+                                         "TransactionEvent",
+                                         "TriggerMessage",
+                                         "UnlockConnector",
+                                         "UnpublishFirmware",
+                                         "UpdateFirmware"};
+
+static void test_actions_201(void **state)
+{
+    (void)state;
+    size_t n = sizeof actions201 / sizeof actions201[0];
+    assert_int_equal(n, 64);
+    for (size_t i = 0; i < n; i++) {
+        const char *a = actions201[i];
+        assert_true(ocpp_rpc_action201_known(a, strlen(a)));
+        assert_true(strlen(a) <= OCPP_RPC_ACTION201_MAX);
+        /* OCPP-J 2.0.1 §4.2.1 Table 5: case-sensitive; prefixes are no names. */
+        assert_false(ocpp_rpc_action201_known(a, strlen(a) - 1));
+        char lower[64];
+        snprintf(lower, sizeof lower, "%s", a);
+        lower[0] = (char)(lower[0] - 'A' + 'a');
+        assert_false(ocpp_rpc_action201_known(lower, strlen(lower)));
+    }
+    /* 1.6 names that 2.0.1 does not have. */
+    static const char *const not201[] = {"ChangeConfiguration",
+                                         "GetConfiguration",
+                                         "RemoteStartTransaction",
+                                         "StartTransaction",
+                                         "StopTransaction",
+                                         "GetDiagnostics",
+                                         "BootNotificationRequest",
+                                         "",
+                                         "A",
+                                         "Z"};
+    for (size_t i = 0; i < sizeof not201 / sizeof not201[0]; i++) {
+        assert_false(ocpp_rpc_action201_known(not201[i], strlen(not201[i])));
+    }
+    assert_false(ocpp_rpc_action201_known(NULL, 5));
+}
+
+static const ocpp_rpc_named_handler_t named[] = {
+    {"Reset", on_reset},
+    {"DataTransfer", on_data},
+    {"StartTransaction", on_reset}, /* a 1.6 name: never dispatched in 2.0.1 */
+};
+
+/** Dispatch msg by name in `dialect`; the answer's text. */
+static const char *dispatch_named(const char *msg, ocpp_rpc_dialect_t dialect)
+{
+    static char buf[512];
+    ocpp_rpc_frame_t f;
+    ocpp_jw_t w;
+    ctx_t ctx = {0, 0};
+    size_t n = 0;
+    assert_int_equal(ocpp_rpc_parse_d(msg, strlen(msg), dialect, &f), OCPP_OK);
+    ocpp_jw_init(&w, buf, sizeof buf - 1u);
+    assert_int_equal(ocpp_rpc_dispatch_named(named, 3, &ctx, &f, &w, dialect), OCPP_OK);
+    assert_int_equal(ocpp_jw_finish(&w, &n), OCPP_OK);
+    buf[n] = '\0';
+    return buf;
+}
+
+static void test_dispatch_named(void **state)
+{
+    const ocpp_rpc_dialect_t d = OCPP_RPC_DIALECT_201;
+    (void)state;
+    assert_string_equal(dispatch_named("[2,\"a\",\"Reset\",{\"type\":\"Soft\"}]", d),
+                        "[3,\"a\",{\"status\":\"Accepted\"}]");
+    /* OCPP-J 2.0.1 §4.3: NotImplemented "Requested Action is not known by
+     * receiver"; NotSupported "recognized but not supported". */
+    assert_string_equal(dispatch_named("[2,\"b\",\"Foo\",{}]", d),
+                        "[4,\"b\",\"NotImplemented\",\"unknown action\",{}]");
+    assert_string_equal(dispatch_named("[2,\"c\",\"StartTransaction\",{}]", d),
+                        "[4,\"c\",\"NotImplemented\",\"unknown action\",{}]");
+    assert_string_equal(dispatch_named("[2,\"d\",\"GetVariables\",{}]", d),
+                        "[4,\"d\",\"NotSupported\",\"action not supported\",{}]");
+    assert_string_equal(
+        dispatch_named("[2,\"e\",\"AVeryLongActionNameThatIsLongerThanAnyOcppActionName\",{}]", d),
+        "[4,\"e\",\"NotImplemented\",\"unknown action\",{}]");
+    /* A handler's error in the dialect's spelling. */
+    assert_string_equal(
+        dispatch_named("[2,\"f\",\"Reset\",{}]", d),
+        "[4,\"f\",\"OccurrenceConstraintViolation\",\"required field missing\",{}]");
+    assert_string_equal(dispatch_named("[2,\"g\",\"DataTransfer\",{\"code\":6}]", d),
+                        "[4,\"g\",\"FormatViolation\",\"handler says no\",{}]");
+    /* The 1.6 dialect: 1.6 names, 1.6 spellings. */
+    const ocpp_rpc_dialect_t o = OCPP_RPC_DIALECT_16;
+    assert_string_equal(dispatch_named("[2,\"h\",\"StartTransaction\",{\"type\":\"Hard\"}]", o),
+                        "[3,\"h\",{\"status\":\"Accepted\"}]");
+    assert_string_equal(dispatch_named("[2,\"i\",\"GetVariables\",{}]", o),
+                        "[4,\"i\",\"NotImplemented\",\"unknown action\",{}]");
+    assert_string_equal(dispatch_named("[2,\"j\",\"Heartbeat\",{}]", o),
+                        "[4,\"j\",\"NotSupported\",\"action not supported\",{}]");
+    assert_string_equal(dispatch_named("[2,\"k\",\"Reset\",{}]", o),
+                        "[4,\"k\",\"OccurenceConstraintViolation\",\"required field missing\",{}]");
+    ocpp_jw_t w;
+    char buf[64];
+    ocpp_jw_init(&w, buf, sizeof buf);
+    assert_int_equal(ocpp_rpc_dispatch_named(named, 3, NULL, NULL, &w, d), OCPP_ERR_PARAM);
+}
+
+/** Parse in the 2.0.1 dialect a message to be answered; the CALLERROR. */
+static const char *expect_answer_201(const char *msg)
+{
+    static char buf[512];
+    ocpp_rpc_frame_t f;
+    ocpp_jw_t w;
+    size_t n = 0;
+    assert_int_equal(ocpp_rpc_parse_d(msg, strlen(msg), OCPP_RPC_DIALECT_201, &f), OCPP_ERR_PARSE);
+    assert_true(f.has_id);
+    ocpp_jw_init(&w, buf, sizeof buf - 1u);
+    assert_int_equal(ocpp_rpc_write_error_d(&w, f.id, f.id_len, f.error, "", OCPP_RPC_DIALECT_201),
+                     OCPP_OK);
+    assert_int_equal(ocpp_jw_finish(&w, &n), OCPP_OK);
+    buf[n] = '\0';
+    return buf;
+}
+
+static void test_parse_d_201(void **state)
+{
+    ocpp_rpc_frame_t f;
+    const ocpp_rpc_dialect_t d = OCPP_RPC_DIALECT_201;
+    (void)state;
+    /* Valid frames parse as in 1.6. */
+    const char *ok = "[2,\"a\",\"Heartbeat\",{}]";
+    assert_int_equal(ocpp_rpc_parse_d(ok, strlen(ok), d, &f), OCPP_OK);
+    assert_int_equal(f.type, OCPP_RPC_CALL);
+    /* §4.3 RpcFrameworkError "Content of the call is not a valid RPC Request";
+     * §4.2.3: "When also the MessageId cannot be read, the CALLERROR SHALL
+     * contain "-1" as MessageId". */
+    assert_string_equal(expect_answer_201("[2,\"abc\",\"Heartbeat\",{"),
+                        "[4,\"abc\",\"RpcFrameworkError\",\"\",{}]");
+    assert_string_equal(expect_answer_201("{\"a\":1}"), "[4,\"-1\",\"RpcFrameworkError\",\"\",{}]");
+    assert_string_equal(expect_answer_201("not json"), "[4,\"-1\",\"RpcFrameworkError\",\"\",{}]");
+    assert_string_equal(expect_answer_201("[2]"), "[4,\"-1\",\"RpcFrameworkError\",\"\",{}]");
+    assert_string_equal(expect_answer_201("[2,7,\"Heartbeat\",{}]"),
+                        "[4,\"-1\",\"RpcFrameworkError\",\"\",{}]");
+    assert_string_equal(expect_answer_201("[2,\"1234567890123456789012345678901234567\","
+                                          "\"Heartbeat\",{}]"),
+                        "[4,\"-1\",\"RpcFrameworkError\",\"\",{}]");
+    assert_string_equal(expect_answer_201("[2,\"b\",\"Heartbeat\"]"),
+                        "[4,\"b\",\"RpcFrameworkError\",\"\",{}]");
+    assert_string_equal(expect_answer_201("[2,\"c\",5,{}]"),
+                        "[4,\"c\",\"RpcFrameworkError\",\"\",{}]");
+    /* FormatViolation "Payload for Action is syntactically incorrect". */
+    assert_string_equal(expect_answer_201("[2,\"d\",\"Heartbeat\",[]]"),
+                        "[4,\"d\",\"FormatViolation\",\"\",{}]");
+    /* §4.4: an unknown message type -> MessageTypeNotSupported. */
+    assert_string_equal(expect_answer_201("[5,\"e\",{}]"),
+                        "[4,\"e\",\"MessageTypeNotSupported\",\"\",{}]");
+    assert_string_equal(expect_answer_201("[6,\"f\",\"Heartbeat\",{}]"),
+                        "[4,\"f\",\"MessageTypeNotSupported\",\"\",{}]");
+    assert_string_equal(expect_answer_201("[7,{}]"),
+                        "[4,\"-1\",\"MessageTypeNotSupported\",\"\",{}]");
+    assert_string_equal(expect_answer_201("[\"2\",\"g\",\"Heartbeat\",{}]"),
+                        "[4,\"g\",\"RpcFrameworkError\",\"\",{}]");
+    /* A malformed reply is not answered in 2.0.1 either. */
+    const char *bad = "[3,\"h\"]";
+    assert_int_equal(ocpp_rpc_parse_d(bad, strlen(bad), d, &f), OCPP_ERR_PROTOCOL);
+    assert_false(f.has_id);
+    bad = "[4,\"h\",5,\"\",{}]";
+    assert_int_equal(ocpp_rpc_parse_d(bad, strlen(bad), d, &f), OCPP_ERR_PROTOCOL);
+    /* The 1.6 dialect is ocpp_rpc_parse(): §4.1.3 ignores an unknown type. */
+    bad = "[5,\"e\",{}]";
+    assert_int_equal(ocpp_rpc_parse_d(bad, strlen(bad), OCPP_RPC_DIALECT_16, &f),
+                     OCPP_ERR_PROTOCOL);
+    assert_false(f.has_id);
+    assert_int_equal(ocpp_rpc_parse_d(NULL, 0, d, &f), OCPP_ERR_PARAM);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1286,6 +1545,10 @@ int main(void)
         cmocka_unit_test(test_datetime_invalid),
         cmocka_unit_test(test_datetime_format),
         cmocka_unit_test(test_datetime_round_trip),
+        cmocka_unit_test(test_err_names_201),
+        cmocka_unit_test(test_actions_201),
+        cmocka_unit_test(test_dispatch_named),
+        cmocka_unit_test(test_parse_d_201),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
