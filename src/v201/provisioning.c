@@ -207,15 +207,19 @@ void ocpp_v201_send_due(ocpp_v201_t *a)
 uint32_t ocpp_v201_next_due(const ocpp_v201_t *a, uint32_t now_ms)
 {
     ocpp_cp_conn_t conn = a->ss->conn;
+    if (a->reset == V201_RESET_SOFT || a->reset == V201_RESET_HARD) {
+        return 0u; /* the idle hook runs it */
+    }
+    if (ocpp_session_busy(a->ss)) {
+        return V201_IDLE_MS; /* nothing goes out before the answer (the session
+                                bounds the wait by the CALL's timeout) */
+    }
     if (conn == OCPP_CP_BOOTING || conn == OCPP_CP_PENDING || conn == OCPP_CP_REJECTED) {
         int32_t d = a->boot_wait ? (int32_t)(a->boot_at_ms - now_ms) : 0;
         return d > 0 ? (uint32_t)d : 0u;
     }
     if (conn != OCPP_CP_ACCEPTED) {
         return V201_IDLE_MS;
-    }
-    if (a->reset == V201_RESET_SOFT || a->reset == V201_RESET_HARD) {
-        return 0u;
     }
     if (a->retry_wait) {
         int32_t d = (int32_t)(a->retry_at_ms - now_ms);
@@ -226,7 +230,7 @@ uint32_t ocpp_v201_next_due(const ocpp_v201_t *a, uint32_t now_ms)
     /* status_next() without clearing: a const scan. */
     for (uint8_t c = 1; c <= a->st->n; c++) {
         if ((a->status_due & ((uint64_t)1u << c)) != 0u &&
-            ocpp_v201_connector_status(a->st, c) != a->reported[c] && !ocpp_session_busy(a->ss)) {
+            ocpp_v201_connector_status(a->st, c) != a->reported[c]) {
             return 0u;
         }
     }

@@ -384,6 +384,8 @@ static void test_b01_boot_notification_first(void **state)
     assert_string_equal(js(m, "[3].chargingStation.serialNumber"), "SN-1");
     assert_string_equal(js(m, "[3].chargingStation.firmwareVersion"), "1.2.3");
     assert_false(has(m, "[3].chargingStation.modem"));
+    /* No busy polling while the answer is awaited. */
+    assert_true(ocpp_cp_next_wakeup_ms(&x->cp, x->now) >= 1000u);
     /* B01.FR.08: nothing else before the answer, not even after a while. */
     step(x, 20000);
     assert_int_equal(x->n_sent, 1);
@@ -415,8 +417,10 @@ static void test_b01_accepted(void **state)
     /* B01.FR.04, G02.FR.01/02: a HeartbeatRequest 7 s after the last CALL. */
     step(x, 6900);
     assert_int_equal(x->n_sent, 3);
+    assert_int_equal(ocpp_cp_next_wakeup_ms(&x->cp, x->now), 100);
     step(x, 100);
     assert_true(is_call(last(x), "Heartbeat"));
+    assert_true(ocpp_cp_next_wakeup_ms(&x->cp, x->now + 8000u) >= 1000u); /* awaiting */
     assert_int_equal(jv(last(x), "[3]").type, OCPP_JSON_OBJECT);
     /* G02.FR.06: the answer's currentTime sets the clock. */
     reply(x, "{\"currentTime\":\"2026-11-22T07:00:00Z\"}");
