@@ -120,6 +120,36 @@ static size_t chars_of(const char *s, size_t n)
     return c;
 }
 
+/** A \\u escape at p (6 bytes) of a UTF-16 high surrogate, D800..DBFF. */
+static bool high_surrogate(const char *p)
+{
+    return p[1] == 'u' && (p[2] == 'd' || p[2] == 'D') &&
+           ((p[3] >= '8' && p[3] <= '9') || (p[3] >= 'a' && p[3] <= 'b') ||
+            (p[3] >= 'A' && p[3] <= 'B'));
+}
+
+/**
+ * Characters of a JSON string value (from a validated document) as they
+ * are once decoded, without decoding it: a UTF-8 sequence, an escape, and a
+ * \\u escape pair of surrogates are one character each.
+ */
+static size_t json_chars(const ocpp_json_value_t *v)
+{
+    const char *p = v->ptr + 1;
+    const char *end = v->ptr + v->len - 1u; /* the closing quote */
+    size_t c = 0;
+    while (p < end) {
+        if (*p == '\\') {
+            p += p[1] != 'u' ? 2 : (high_surrogate(p) ? 12 : 6);
+            c++;
+        } else {
+            c += (((uint8_t)*p & 0xC0u) != 0x80u) ? 1u : 0u;
+            p++;
+        }
+    }
+    return c;
+}
+
 ocpp_rpc_err_t ocpp_rpc_get_string(const ocpp_json_value_t *payload, const char *key, bool required,
                                    size_t maxlen, char *buf, size_t cap, const char **desc)
 {
@@ -132,8 +162,7 @@ ocpp_rpc_err_t ocpp_rpc_get_string(const ocpp_json_value_t *payload, const char 
     }
     if (buf == NULL || ocpp_json_as_string(&v, buf, cap, &n) != OCPP_OK) {
         /* Longer than the buffer: too long for maxlen, or a caller bug. */
-        size_t need = ocpp_json_string_len(&v);
-        if (need > maxlen) {
+        if (json_chars(&v) > maxlen) {
             set_desc(desc, "string longer than allowed");
             return OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
         }

@@ -1022,6 +1022,20 @@ static void test_get_string(void **state)
     /* Longer than maxlen and than the buffer: the peer's fault. */
     assert_int_equal(ocpp_rpc_get_string(&p, "long", true, 20, small, sizeof small, &d),
                      OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    /* The same in characters: 3 "é" (6 bytes) and "aA" (written "a\u0041",
+     * 7 bytes) are within maxlen 3 and 2; the buffer is the problem. */
+    assert_int_equal(ocpp_rpc_get_string(&p, "utf", true, 3, small, sizeof small, &d),
+                     OCPP_RPC_ERR_INTERNAL);
+    assert_int_equal(ocpp_rpc_get_string(&p, "utf", true, 2, small, sizeof small, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_string(&p, "esc", true, 2, small, 2, &d), OCPP_RPC_ERR_INTERNAL);
+    ocpp_json_value_t q = obj("{\"pair\":\"\\ud83d\\ude00x\\n\",\"emoji\":\"\xf0\x9f\x98\x80y\"}");
+    assert_int_equal(ocpp_rpc_get_string(&q, "pair", true, 3, small, 2, &d),
+                     OCPP_RPC_ERR_INTERNAL); /* U+1F600 x LF: 3 characters */
+    assert_int_equal(ocpp_rpc_get_string(&q, "pair", true, 2, small, 2, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_string(&q, "emoji", true, 2, small, 2, &d),
+                     OCPP_RPC_ERR_INTERNAL);
     assert_int_equal(ocpp_rpc_get_string(&p, "n", true, 20, buf, sizeof buf, &d),
                      OCPP_RPC_ERR_TYPE_CONSTRAINT);
     strcpy(buf, "keep");
