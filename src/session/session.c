@@ -422,11 +422,17 @@ ocpp_status_t ocpp_session_call_end(ocpp_session_t *s, ocpp_jw_t *w, uint8_t own
 /* Receiving                                                                 */
 /* ------------------------------------------------------------------------ */
 
+/** OCPP 1.6 §4.2: "While Rejected, the Charge Point SHALL NOT respond to
+ *  any Central System initiated message." (2.0.1 answers them instead, with
+ *  CALLERROR SecurityError, B03.FR.08: the adapter does.) */
+static bool silent(const ocpp_session_t *s)
+{
+    return s->conn == OCPP_CP_REJECTED && s->proto->dialect == (uint8_t)OCPP_RPC_DIALECT_16;
+}
+
 static void answer_call(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
 {
-    if (s->conn == OCPP_CP_REJECTED) {
-        /* OCPP 1.6 §4.2: "While Rejected, the Charge Point SHALL NOT respond
-         * to any Central System initiated message." */
+    if (silent(s)) {
         LOGW(&s->log, "%s: ignoring a CALL while Rejected", s->log.name);
         return;
     }
@@ -440,7 +446,7 @@ static void answer_call(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
 
 static void answer_bad_frame(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
 {
-    if (!f->has_id || s->conn == OCPP_CP_REJECTED) {
+    if (!f->has_id || silent(s)) {
         LOGW(&s->log, "%s: dropped a malformed message (no id to answer)", s->log.name);
         return;
     }
@@ -473,7 +479,7 @@ static void handle_message(ocpp_session_t *s, const char *msg, size_t len)
     ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_IN, .text = msg, .len = len};
     notify(s, &ev);
     ocpp_rpc_frame_t f;
-    if (ocpp_rpc_parse(msg, len, &f) != OCPP_OK) {
+    if (ocpp_rpc_parse_d(msg, len, (ocpp_rpc_dialect_t)s->proto->dialect, &f) != OCPP_OK) {
         answer_bad_frame(s, &f);
     } else if (f.type == OCPP_RPC_CALL) {
         answer_call(s, &f);

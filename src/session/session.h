@@ -11,8 +11,9 @@
  * CONNECTING and, once the transport is open, BOOTING (or ACCEPTED when the
  * CSMS accepted the charge point before: a reconnect is no reboot). The
  * registration states PENDING, ACCEPTED and REJECTED are set by the adapter
- * with ocpp_session_set_conn(). While REJECTED, no CALL is answered (OCPP
- * 1.6 §4.2, 2.0.1 B03.FR.xx: "SHALL NOT respond").
+ * with ocpp_session_set_conn(). While REJECTED, an OCPP 1.6 session answers
+ * no CALL (§4.2: "SHALL NOT respond"); a 2.0.1 session hands them to the
+ * adapter, which answers CALLERROR SecurityError (B03.FR.08).
  */
 #ifndef OCPP_SESSION_H
 #define OCPP_SESSION_H

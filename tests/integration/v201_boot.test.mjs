@@ -105,10 +105,10 @@ test('OCPP 2.0.1 B01.FR.01 B01.FR.09: the charging station connects with subprot
     assert.deepEqual(csms.violations, []);
 });
 
-test('OCPP 2.0.1 B01.FR.05 G01.FR.01: after Accepted a StatusNotificationRequest Available with a timestamp for connector 1 of every EVSE 1..N (--connectors 1, 2, 3)', { skip }, async (t) => {
+test('OCPP 2.0.1 B01.FR.05 G01.FR.01: after Accepted a StatusNotificationRequest Available with a timestamp for connector 1 of every EVSE 1..N (--connectors 1 and 2; the default build allows OCPP_CONFIG_MAX_CONNECTORS 2)', { skip }, async (t) => {
     const h = scenario(t);
     const csms = await h.csms({ interval: 300 });
-    const counts = [1, 2, 3];
+    const counts = [1, 2];
     for (const n of counts) h.sim(simArgs(csms.url, `CS201-SN${n}`, ...OCPP201, '--connectors', String(n)), { name: `sn${n}` });
     await Promise.all(counts.map(async (n) => {
         const id = `CS201-SN${n}`;
