@@ -6,7 +6,11 @@
 #   npm: `npm ci` at the repo root if package.json exists and node_modules is
 #   missing or older than package-lock.json.
 #   test only: libcmocka-dev:i386 for the -m32 unit tests (adds the i386
-#   architecture; optional: failure only skips the 32-bit unit tests).
+#   architecture; optional: failure only skips the 32-bit unit tests);
+#   qemu-user (qemu-i386: the -m32 tests where the kernel cannot execute
+#   32-bit binaries) and qemu-system-arm (the unit tests on an emulated
+#   Cortex-M4 board); optional too: without them those tests are reported as
+#   skipped.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-test}
@@ -85,6 +89,19 @@ if [ "$mode" = test ] && { ! installed libcmocka-dev:i386 || ! installed libmbed
         apt_install libcmocka-dev:i386 libmbedtls-dev:i386 ||
             apt_install libcmocka-dev:i386 ||
             echo "deps: libcmocka-dev:i386 not installable; the -m32 step builds the core only"
+    fi
+fi
+
+if [ "$mode" = test ]; then
+    # Optional emulators (scripts/test.sh prints "skipped: ..." without them).
+    qemu_missing=""
+    for p in qemu-user qemu-system-arm; do
+        installed "$p" || qemu_missing="$qemu_missing $p"
+    done
+    if [ -n "$qemu_missing" ]; then
+        echo "deps: installing$qemu_missing (emulators for the 32-bit and Cortex-M4 tests)"
+        apt_install $qemu_missing ||
+            echo "deps:$qemu_missing not installable; the tests that need it are skipped"
     fi
 fi
 

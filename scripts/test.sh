@@ -4,17 +4,43 @@
 # build steps). Exit status non-zero on any failure.
 #
 # Build dirs (at the repo root): build/ (gcc Debug, full ctest), build-asan/,
-# build-clang/ (also the libFuzzer binaries), build-m32/, build-cross-<target>/.
+# build-clang/ (also the libFuzzer binaries), build-m32/, build-cross-<target>/,
+# build-target-m4/ (unit tests for Cortex-M4F, run under qemu-system-arm).
 # FUZZ_SECONDS (default 20): how long each libFuzzer target runs.
+#
+# Usage: scripts/test.sh [STEP...]: only the named steps, in the usual order
+# (deps gcc asan clang fuzz m32 cross target size); no argument: all of them.
+# A test that cannot run here is reported as "skipped: why" and counted as
+# skipped, never as passed.
+# OCPP_FORCE_NO_M32_EXEC=1: act as if the kernel could not execute 32-bit
+# binaries (tests the qemu-i386 path on a machine whose kernel can).
+# OCPP_QEMU_I386: the qemu-i386 to use (default: from PATH; empty: none).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 JOBS=${JOBS:-2}
 passed=0
 failed=0
+skipped=0
 failures=()
+skips=()
+all_steps="deps gcc asan clang fuzz m32 cross target size"
+selected=${*:-$all_steps}
+for s in $selected; do
+    case " $all_steps " in
+    *" $s "*) ;;
+    *)
+        echo "usage: $0 [STEP...], steps: $all_steps" >&2
+        exit 2
+        ;;
+    esac
+done
+want() { case " $selected " in *" $1 "*) return 0 ;; esac; return 1; }
 step_no=0
-steps=8
+steps=0
+for s in $all_steps; do
+    if want "$s"; then steps=$((steps + 1)); fi
+done
 t_start=$(date +%s)
 
 header() {
@@ -31,6 +57,12 @@ ko() {
     failures+=("$*")
     echo "  FAILED: $*"
 }
+# Something that could not run here: visible, counted apart, never as passed.
+skip() {
+    skipped=$((skipped + 1))
+    skips+=("$*")
+    echo "  skipped: $*"
+}
 # run LABEL LOG CMD...: one counted step, quiet unless it fails.
 run() {
     local label=$1 log=$2
@@ -46,11 +78,16 @@ run() {
     return 1
 }
 # configure + build: one step each. Extra args go to cmake configure.
+# build LABEL DIR [--src SOURCE_DIR] [CMAKE_ARGS...] (source: the repo root).
 build() {
-    local label=$1 dir=$2
+    local label=$1 dir=$2 src=$root
     shift 2
+    if [ "${1:-}" = --src ]; then
+        src=$2
+        shift 2
+    fi
     run "$label: configure" "$dir/logs/configure.log" \
-        cmake -S "$root" -B "$dir" -G "Unix Makefiles" "$@" || return 1
+        cmake -S "$src" -B "$dir" -G "Unix Makefiles" "$@" || return 1
     # -k: build what can be built, so that ctest reports the rest as not run.
     run "$label: build" "$dir/logs/build.log" cmake --build "$dir" -j"$JOBS" -- -k
 }
@@ -90,76 +127,244 @@ tests() {
 san_flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 no_gates=(-DOCPP_QUALITY_GATES=OFF)
 
-header "dependencies (scripts/deps.sh test)"
-run "deps" "$root/build/logs/deps.log" "$root/scripts/deps.sh" test
-
-header "gcc Debug build + full ctest (unit, integration, checks) in build/"
-if build "gcc" "$root/build" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug \
-    -DOCPP_BUILD_TESTS=ON -DOCPP_BUILD_PORT_POSIX=ON -DOCPP_BUILD_APPS=ON -DOCPP_QUALITY_GATES=ON; then :; fi
-tests "gcc ctest" "$root/build"
-
-header "ASan+UBSan build + unit and integration tests in build-asan/"
-build "asan" "$root/build-asan" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_C_FLAGS="$san_flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" "${no_gates[@]}"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    tests "asan ctest" "$root/build-asan"
-
-header "clang build + unit tests in build-clang/"
-build "clang" "$root/build-clang" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug "${no_gates[@]}"
-tests "clang ctest" "$root/build-clang" -R '^(unit|fuzz)\.'
-
-header "libFuzzer: every target ${FUZZ_SECONDS:-20}s, seed 1, temporary corpus copy (build-clang/)"
-if [ -f "$root/build-clang/tests/fuzz/fuzzers.txt" ]; then
-    "$root/scripts/fuzz.sh" --build-dir "$root/build-clang" --no-build --seconds "${FUZZ_SECONDS:-20}" \
-        --jobs "$JOBS" >"$root/build-clang/logs/fuzz.log" 2>&1
-    while IFS= read -r line; do
-        case "$line" in
-        *" execs "*" ok") ok "fuzz ${line%% *}"; echo "      $line" ;;
-        *" execs "*) ko "fuzz ${line%% *} (log: build-clang/logs/fuzz.log)"; echo "      $line" ;;
-        esac
-    done <"$root/build-clang/logs/fuzz.log"
-    grep -E '^    |^fuzz: .*crashed' "$root/build-clang/logs/fuzz.log" | head -20
-else
-    ko "fuzz: no libFuzzer binaries in build-clang/ (clang with libclang-rt-dev?)"
+if want deps; then
+    header "dependencies (scripts/deps.sh test)"
+    run "deps" "$root/build/logs/deps.log" "$root/scripts/deps.sh" test
 fi
 
-header "32-bit (-m32) build in build-m32/"
-if dpkg-query -W -f='${Status}' libcmocka-dev:i386 2>/dev/null | grep -q 'install ok installed'; then
-    m32_posix=OFF
-    if dpkg-query -W -f='${Status}' libmbedtls-dev:i386 2>/dev/null | grep -q 'install ok installed'; then
-        m32_posix=ON
-    fi
-    build "m32" "$root/build-m32" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS=-m32 \
-        -DOCPP_BUILD_PORT_POSIX=$m32_posix -DOCPP_BUILD_APPS=OFF "${no_gates[@]}"
-    tests "m32 ctest" "$root/build-m32" -R '^(unit|fuzz)\.'
-else
-    echo "  (libcmocka-dev:i386 not installed: core library only, no unit tests)"
-    build "m32 core" "$root/build-m32" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS=-m32 \
-        -DOCPP_BUILD_TESTS=OFF -DOCPP_BUILD_PORT_POSIX=OFF -DOCPP_BUILD_APPS=OFF
+if want gcc; then
+    header "gcc Debug build + full ctest (unit, integration, checks) in build/"
+    if build "gcc" "$root/build" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug \
+        -DOCPP_BUILD_TESTS=ON -DOCPP_BUILD_PORT_POSIX=ON -DOCPP_BUILD_APPS=ON -DOCPP_QUALITY_GATES=ON; then :; fi
+    tests "gcc ctest" "$root/build"
 fi
 
-header "cross builds (core library + size firmware) in build-cross-<target>/"
-cross_targets="cortex-m4f cortex-m0plus rv32imc xtensa-lx106"
-built_targets=""
-for t in $cross_targets; do
-    if build "cross $t" "$root/build-cross-$t" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/$t.cmake" \
-        -DCMAKE_BUILD_TYPE=MinSizeRel -DOCPP_BUILD_TESTS=OFF -DOCPP_BUILD_PORT_POSIX=OFF -DOCPP_BUILD_SIZE=ON; then
-        built_targets="$built_targets $t"
-    fi
-done
+if want asan; then
+    header "ASan+UBSan build + unit and integration tests in build-asan/"
+    build "asan" "$root/build-asan" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug \
+        -DCMAKE_C_FLAGS="$san_flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" "${no_gates[@]}"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        tests "asan ctest" "$root/build-asan"
+fi
 
-header "size report (scripts/size.sh) + nm gate per target"
-if [ -n "$built_targets" ]; then
-    if OCPP_CROSS_BUILD_PREFIX="$root/build-cross-" "$root/scripts/size.sh" --no-build \
-        --targets "${built_targets# }" >"$root/build/logs/size.log" 2>&1; then
-        ok "size report"
+if want clang; then
+    header "clang build + unit tests in build-clang/"
+    build "clang" "$root/build-clang" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug "${no_gates[@]}"
+    tests "clang ctest" "$root/build-clang" -R '^(unit|fuzz)\.'
+fi
+
+if want fuzz; then
+    header "libFuzzer: every target ${FUZZ_SECONDS:-20}s, seed 1, temporary corpus copy (build-clang/)"
+    if [ -f "$root/build-clang/tests/fuzz/fuzzers.txt" ]; then
+        "$root/scripts/fuzz.sh" --build-dir "$root/build-clang" --no-build --seconds "${FUZZ_SECONDS:-20}" \
+            --jobs "$JOBS" >"$root/build-clang/logs/fuzz.log" 2>&1
+        while IFS= read -r line; do
+            case "$line" in
+            *" execs "*" ok") ok "fuzz ${line%% *}"; echo "      $line" ;;
+            *" execs "*) ko "fuzz ${line%% *} (log: build-clang/logs/fuzz.log)"; echo "      $line" ;;
+            esac
+        done <"$root/build-clang/logs/fuzz.log"
+        grep -E '^    |^fuzz: .*crashed' "$root/build-clang/logs/fuzz.log" | head -20
     else
-        ko "size report (log: build/logs/size.log)"
+        ko "fuzz: no libFuzzer binaries in build-clang/ (clang with libclang-rt-dev?)"
     fi
-    awk '/^Size of the/ { table = 1 } table || /^size: |^  ocpp_|^check_nm: / { print "  " $0 }' \
-        "$root/build/logs/size.log"
-else
-    ko "size report: no cross target built"
+fi
+
+# m32_probe DIR: can this machine run a 32-bit x86 binary, and how? Sets
+# m32_how to "native" (the kernel runs it), "qemu" (only under qemu-i386,
+# m32_emu is its path) or "none", and m32_why to the reason for the latter two.
+# The probe program exits 42, so that only a real run counts.
+m32_probe() {
+    local dir=$1 out rc
+    mkdir -p "$dir"
+    printf 'int main(void) { return 42; }\n' >"$dir/m32probe.c"
+    m32_how=none m32_emu="" m32_why=""
+    if ! out=$(gcc -m32 "$dir/m32probe.c" -o "$dir/m32probe" 2>&1); then
+        m32_why="gcc -m32 cannot link a program (gcc-multilib?): $(echo "$out" | grep -m1 -i error)"
+        return
+    fi
+    if [ "${OCPP_FORCE_NO_M32_EXEC:-0}" = 1 ]; then
+        m32_why="native run disabled by OCPP_FORCE_NO_M32_EXEC=1"
+    else
+        out=$("$dir/m32probe" 2>&1)
+        rc=$?
+        if [ "$rc" -eq 42 ]; then
+            m32_how=native
+            # The kernel may itself hand i386 binaries to qemu (qemu-user-binfmt).
+            if grep -qs '^enabled' /proc/sys/fs/binfmt_misc/qemu-i386; then
+                m32_why="through binfmt_misc: the kernel hands 32-bit binaries to qemu-i386"
+            fi
+            return
+        fi
+        m32_why="the kernel does not run 32-bit binaries (exit $rc: $(echo "$out" | head -1))"
+    fi
+    m32_emu=${OCPP_QEMU_I386-$(command -v qemu-i386)}
+    if [ -z "$m32_emu" ] || [ ! -x "$m32_emu" ]; then
+        m32_why="$m32_why, and qemu-i386 (Debian qemu-user) was not found"
+        m32_emu=""
+        return
+    fi
+    out=$("$m32_emu" "$dir/m32probe" 2>&1)
+    rc=$?
+    if [ "$rc" -eq 42 ]; then
+        m32_how=qemu
+    else
+        m32_why="$m32_why, and qemu-i386 does not run it either (exit $rc: $(echo "$out" | head -1))"
+        m32_emu=""
+    fi
+}
+
+if want m32; then
+    header "32-bit (-m32) build + unit tests in build-m32/"
+    t_step=$(date +%s)
+    m32_tc="$root/cmake/toolchains/i386-linux.cmake"
+    # A build-m32/ configured without the toolchain file (older test.sh) is
+    # not a cross build, and the toolchain is read only on the first configure.
+    if [ -f "$root/build-m32/CMakeCache.txt" ] &&
+        ! grep -q "^CMAKE_TOOLCHAIN_FILE:.*=$m32_tc\$" "$root/build-m32/CMakeCache.txt"; then
+        rm -rf "$root/build-m32"
+    fi
+    m32_probe "$root/build-m32/probe"
+    case $m32_how in
+    native) echo "  probe: a 32-bit binary runs natively${m32_why:+ ($m32_why)}" ;;
+    qemu) echo "  probe: $m32_why; the tests run under $m32_emu (CMAKE_CROSSCOMPILING_EMULATOR)" ;;
+    none) echo "  probe: $m32_why" ;;
+    esac
+    m32_cmocka=OFF
+    if dpkg-query -W -f='${Status}' libcmocka-dev:i386 2>/dev/null | grep -q 'install ok installed'; then
+        m32_cmocka=ON
+    fi
+    if [ $m32_cmocka = ON ]; then
+        m32_posix=OFF
+        if dpkg-query -W -f='${Status}' libmbedtls-dev:i386 2>/dev/null | grep -q 'install ok installed'; then
+            m32_posix=ON
+        fi
+        # The emulator is set (or cleared) on every configure: ctest runs each
+        # test executable through it.
+        if build "m32" "$root/build-m32" -DCMAKE_TOOLCHAIN_FILE="$m32_tc" -DCMAKE_BUILD_TYPE=Debug \
+            -DCMAKE_CROSSCOMPILING_EMULATOR="$m32_emu" -DOCPP_BUILD_TESTS=ON \
+            -DOCPP_BUILD_PORT_POSIX=$m32_posix -DOCPP_BUILD_APPS=OFF "${no_gates[@]}"; then :; fi
+        case $m32_how in
+        native) tests "m32 ctest (native)" "$root/build-m32" -R '^(unit|fuzz)\.' ;;
+        qemu) tests "m32 ctest (qemu-i386)" "$root/build-m32" -R '^(unit|fuzz)\.' ;;
+        none) skip "m32 unit tests: built, not run: $m32_why" ;;
+        esac
+    else
+        build "m32 core" "$root/build-m32" -DCMAKE_TOOLCHAIN_FILE="$m32_tc" -DCMAKE_BUILD_TYPE=Debug \
+            -DOCPP_BUILD_TESTS=OFF -DOCPP_BUILD_PORT_POSIX=OFF -DOCPP_BUILD_APPS=OFF
+        skip "m32 unit tests: libcmocka-dev:i386 not installed (core library built only)"
+    fi
+    echo "  m32 step: $(($(date +%s) - t_step))s"
+fi
+
+built_targets=""
+if want cross; then
+    header "cross builds (core library + size firmware) in build-cross-<target>/"
+    cross_targets="cortex-m4f cortex-m0plus rv32imc xtensa-lx106"
+    for t in $cross_targets; do
+        if build "cross $t" "$root/build-cross-$t" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/$t.cmake" \
+            -DCMAKE_BUILD_TYPE=MinSizeRel -DOCPP_BUILD_TESTS=OFF -DOCPP_BUILD_PORT_POSIX=OFF -DOCPP_BUILD_SIZE=ON; then
+            built_targets="$built_targets $t"
+        fi
+    done
+fi
+
+if want target; then
+    # The unit tests that fit a microcontroller (tests/target/CMakeLists.txt
+    # says which), built for Cortex-M4F with the library compiled exactly as
+    # in the cross build, each run on an emulated MPS2 AN386 board
+    # (tests/target/run.sh: semihosting for output and exit status, timeout).
+    header "unit tests on Cortex-M4F (qemu-system-arm mps2-an386) in build-target-m4/"
+    t_step=$(date +%s)
+    tdir="$root/build-target-m4"
+    tlabel="cortex-m4 (qemu mps2-an386)"
+    if build "$tlabel" "$tdir" --src "$root/tests/target" \
+        -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/cortex-m4f.cmake" -DCMAKE_BUILD_TYPE=MinSizeRel; then
+        # The library tested is the one of the cross build: same objects.
+        xdir="$root/build-cross-cortex-m4f"
+        if want cross && [ -d "$xdir/src" ]; then
+            n=0 differ=""
+            while IFS= read -r o; do
+                n=$((n + 1))
+                cmp -s "$xdir/$o" "$tdir/ocpp/$o" || differ="$differ ${o##*/}"
+            done < <(cd "$xdir" && find src ports/flash -name '*.obj' 2>/dev/null | sort)
+            if [ "$n" -gt 0 ] && [ -z "$differ" ]; then
+                ok "$tlabel: the $n library objects are byte-identical to build-cross-cortex-m4f/"
+            else
+                ko "$tlabel: library objects differ from build-cross-cortex-m4f/:${differ:- none found}"
+            fi
+        fi
+        if ! command -v qemu-system-arm >/dev/null 2>&1; then
+            skip "$tlabel: qemu-system-arm not found (Debian qemu-system-arm): target tests built, not run"
+        elif ! qemu-system-arm -M help 2>/dev/null | grep -q '^mps2-an386 '; then
+            skip "$tlabel: this qemu-system-arm has no mps2-an386 machine: target tests built, not run"
+        else
+            # The runner itself first: failures are counted and fail the image.
+            log="$tdir/logs/shim_selftest.log"
+            if "$root/tests/target/run.sh" "$tdir/shim_selftest.elf" >"$log" 2>&1 &&
+                grep -q '^shim self-test: ok' "$log"; then
+                ok "$tlabel: cmocka shim self-test (failures, skips, exit status)"
+            else
+                ko "$tlabel: cmocka shim self-test (log: ${log#"$root"/})"
+                tail -5 "$log" | sed 's/^/    /'
+            fi
+            while IFS=$'\t' read -r name elf; do
+                log="$tdir/logs/$name.log"
+                t0=$(date +%s)
+                "$root/tests/target/run.sh" "$elf" >"$log" 2>&1
+                rc=$?
+                secs=$(($(date +%s) - t0))
+                # Sums over the groups of the image: run, passed, failed, skipped.
+                read -r n_run n_ok n_fail n_skip < <(awk '
+                    /^\[==========\] .*[0-9]+ test\(s\) run\./ { for (i = 1; i <= NF; i++) if ($i == "test(s)") r += $(i - 1) }
+                    /^\[  PASSED  \] [0-9]+ test\(s\)\./ { p += $4 }
+                    /^\[  FAILED  \] [0-9]+ test\(s\), listed below/ { f += $4 }
+                    /^\[  SKIPPED \] [0-9]+ test\(s\)\./ { s += $4 }
+                    END { print r + 0, p + 0, f + 0, s + 0 }' "$log")
+                stack=$(sed -nE 's/^\[  TARGET  \] stack: ([0-9]+) of.*/\1/p' "$log")
+                extra=""
+                [ "$n_skip" -gt 0 ] && extra=", $n_skip skipped"
+                if [ "$rc" -eq 0 ] && [ "$n_run" -gt 0 ] && [ "$n_fail" -eq 0 ] &&
+                    [ $((n_ok + n_skip)) -eq "$n_run" ]; then
+                    ok "$tlabel: $name: $n_ok tests passed$extra (${secs}s, stack ${stack:-?} B)"
+                else
+                    why="exit status $rc"
+                    [ "$rc" -eq 124 ] && why="timed out"
+                    [ "$rc" -eq 3 ] && why="CPU fault"
+                    ko "$tlabel: $name: $n_fail of $n_run tests failed, $why (log: ${log#"$root"/})"
+                    # Each failure: the assertion's message, file:line, the test.
+                    awk '/listed below/ { exit }
+                         /^\[   LINE   \]/ { print prev }
+                         /^\[  (FAILED|ERROR) +\] |^\[   LINE   \]|^fault:|^run\.sh:/ { print }
+                         { prev = $0 }' "$log" | head -24 | sed 's/^/    /'
+                fi
+            done <"$tdir/target_tests.txt"
+        fi
+    fi
+    echo "  target step: $(($(date +%s) - t_step))s"
+fi
+
+if want size; then
+    header "size report (scripts/size.sh) + nm gate per target"
+    if ! want cross; then
+        # Size of what an earlier run built.
+        for t in cortex-m4f cortex-m0plus rv32imc xtensa-lx106; do
+            [ -d "$root/build-cross-$t" ] && built_targets="$built_targets $t"
+        done
+    fi
+    mkdir -p "$root/build/logs"
+    if [ -n "$built_targets" ]; then
+        if OCPP_CROSS_BUILD_PREFIX="$root/build-cross-" "$root/scripts/size.sh" --no-build \
+            --targets "${built_targets# }" >"$root/build/logs/size.log" 2>&1; then
+            ok "size report"
+        else
+            ko "size report (log: build/logs/size.log)"
+        fi
+        awk '/^Size of the/ { table = 1 } table || /^size: |^  ocpp_|^check_nm: / { print "  " $0 }' \
+            "$root/build/logs/size.log"
+    else
+        ko "size report: no cross target built"
+    fi
 fi
 
 echo
@@ -167,5 +372,12 @@ echo "==== summary ($(($(date +%s) - t_start))s)"
 for f in "${failures[@]+"${failures[@]}"}"; do
     echo "  failed: $f"
 done
-echo "$passed passed, $failed failed"
+for f in "${skips[@]+"${skips[@]}"}"; do
+    echo "  skipped: $f"
+done
+if [ "$skipped" -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]
