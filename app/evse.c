@@ -77,24 +77,24 @@ ocpp_status_t evse_init(evse_t *e, const evse_config_t *cfg, const evse_board_t 
 /* ------------------------------------------------------------------------ */
 
 /** The error code for a fault mask (most specific first). */
-static ocpp_cp_error_t fault_error(const evse_t *e, uint8_t c, uint32_t faults)
+static ocpp_fault_t fault_error(const evse_t *e, uint8_t c, uint32_t faults)
 {
     if (faults & EVSE_FAULT_EXTERNAL) {
         return e->ext_error[c];
     }
     if (faults & EVSE_FAULT_WELDED) {
-        return OCPP_ERROR_POWER_SWITCH_FAILURE;
+        return OCPP_FAULT_POWER_SWITCH_FAILURE;
     }
     if (faults & EVSE_FAULT_TEMP) {
-        return OCPP_ERROR_HIGH_TEMPERATURE;
+        return OCPP_FAULT_HIGH_TEMPERATURE;
     }
     if (faults & EVSE_FAULT_PILOT) {
-        return OCPP_ERROR_EV_COMMUNICATION_ERROR;
+        return OCPP_FAULT_EV_COMMUNICATION_ERROR;
     }
     if (faults & EVSE_FAULT_METER) {
-        return OCPP_ERROR_POWER_METER_FAILURE;
+        return OCPP_FAULT_POWER_METER_FAILURE;
     }
-    return OCPP_ERROR_NO_ERROR;
+    return OCPP_FAULT_NONE;
 }
 
 static uint32_t offered_ma(const evse_t *e, const evse_connector_t *k)
@@ -147,7 +147,7 @@ static void apply_outputs(evse_t *e, uint8_t c)
 static void update_fault(evse_t *e, uint8_t c, uint32_t faults)
 {
     evse_connector_t *k = &e->conn[c];
-    ocpp_cp_error_t err = fault_error(e, c, faults);
+    ocpp_fault_t err = fault_error(e, c, faults);
     k->faults = faults;
     if (err != k->error) {
         bool ext = (faults & EVSE_FAULT_EXTERNAL) != 0;
@@ -374,11 +374,11 @@ static void copy_text(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-ocpp_status_t evse_fault(evse_t *e, uint8_t connector, ocpp_cp_error_t error, const char *info,
+ocpp_status_t evse_fault(evse_t *e, uint8_t connector, ocpp_fault_t error, const char *info,
                          const char *vendor)
 {
     if (e == NULL || connector == 0 || connector > e->config.connectors ||
-        (unsigned)error > (unsigned)OCPP_ERROR_WEAK_SIGNAL) {
+        (unsigned)error > (unsigned)OCPP_FAULT_WEAK_SIGNAL) {
         return OCPP_ERR_PARAM;
     }
     evse_connector_t *k = &e->conn[connector];
@@ -386,9 +386,9 @@ ocpp_status_t evse_fault(evse_t *e, uint8_t connector, ocpp_cp_error_t error, co
     copy_text(e->ext_info[connector], sizeof e->ext_info[connector], info);
     copy_text(e->ext_vendor[connector], sizeof e->ext_vendor[connector], vendor);
     uint32_t faults = k->faults & ~EVSE_FAULT_EXTERNAL;
-    if (error != OCPP_ERROR_NO_ERROR) {
+    if (error != OCPP_FAULT_NONE) {
         faults |= EVSE_FAULT_EXTERNAL;
-        k->error = OCPP_ERROR_NO_ERROR; /* re-report even if the code is the same */
+        k->error = OCPP_FAULT_NONE; /* re-report even if the code is the same */
     }
     update_fault(e, connector, faults);
     return OCPP_OK;

@@ -24,7 +24,7 @@ static ocpp_status_t op_stop(void *cp, uint8_t c, ocpp_stop_reason_t r)
     return ocpp_cp_stop(cp, c, r);
 }
 
-static ocpp_status_t op_fault(void *cp, uint8_t c, ocpp_cp_error_t err, const char *info,
+static ocpp_status_t op_fault(void *cp, uint8_t c, ocpp_fault_t err, const char *info,
                               const char *vendor)
 {
     return ocpp_cp_fault(cp, c, err, info, vendor);

@@ -83,12 +83,11 @@ int main(int argc, char **argv)
                              .storage = &store_port,
                              .random = ocpp_posix_random,
                              .log = ocpp_posix_log};
-    if (ocpp_cp_init(&cp, &cfg, &ports, tx, sizeof tx) != OCPP_OK) {
+    ocpp_cp_callbacks_t cb = {.on_event = on_event};
+    if (ocpp_cp_init(&cp, &cfg, &ports, &cb, tx, sizeof tx) != OCPP_OK) {
         fprintf(stderr, "bad configuration\n");
         return 1;
     }
-    ocpp_cp_callbacks_t cb = {.on_event = on_event};
-    ocpp_cp_set_callbacks(&cp, &cb);
     signal(SIGINT, on_sigint);
 
     /* 5. The superloop: poll the charge point, sleep until the socket has

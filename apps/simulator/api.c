@@ -80,7 +80,7 @@ static void write_connector(ocpp_jw_t *w, const sim_station_t *s, uint8_t c)
     evse_sim_connector_t b;
     (void)evse_connector(&s->evse, c, &k);
     (void)evse_sim_connector(&s->board_sim, c, &b);
-    ocpp_cp_error_t err = k.error;
+    ocpp_fault_t err = k.error;
     int32_t tx = -1;
     const char *tag = "";
     ocpp_cp_connector_info_t info;
@@ -93,8 +93,8 @@ static void write_connector(ocpp_jw_t *w, const sim_station_t *s, uint8_t c)
     char pilot[2] = {pilots[b.pilot], '\0'};
     ocpp_jw_obj_open(w);
     ocpp_jw_kv_int(w, "id", c);
-    ocpp_jw_kv_str(w, "status", ocpp_cp_status_str(ocpp_cp_status(&s->cp, c)));
-    ocpp_jw_kv_str(w, "errorCode", ocpp_cp_error_str(err));
+    ocpp_jw_kv_str(w, "status", ocpp_connector_status_str(ocpp_cp_connector_status(&s->cp, c)));
+    ocpp_jw_kv_str(w, "errorCode", ocpp_fault_str(err));
     ocpp_jw_kv_bool(w, "plugged", b.plugged);
     ocpp_jw_kv_bool(w, "evCharging", b.wants_energy);
     ocpp_jw_kv_bool(w, "relayClosed", b.relay_closed);
@@ -478,11 +478,11 @@ static void act_cable(sim_station_t *s, uint8_t c, const ocpp_json_value_t *root
     reply_connector(out, s, c);
 }
 
-static bool parse_error_code(const char *s, ocpp_cp_error_t *out)
+static bool parse_error_code(const char *s, ocpp_fault_t *out)
 {
-    for (int e = OCPP_ERROR_NO_ERROR; e <= OCPP_ERROR_WEAK_SIGNAL; e++) {
-        if (strcmp(s, ocpp_cp_error_str((ocpp_cp_error_t)e)) == 0) {
-            *out = (ocpp_cp_error_t)e;
+    for (int e = OCPP_FAULT_NONE; e <= OCPP_FAULT_WEAK_SIGNAL; e++) {
+        if (strcmp(s, ocpp_fault_str((ocpp_fault_t)e)) == 0) {
+            *out = (ocpp_fault_t)e;
             return true;
         }
     }
@@ -500,8 +500,8 @@ static void act_fault(sim_station_t *s, uint8_t c, const ocpp_json_value_t *root
         str_field(root, "vendorErrorCode", 50, vendor, out) < 0) {
         return;
     }
-    ocpp_cp_error_t err;
-    if (!parse_error_code(code, &err) || err == OCPP_ERROR_NO_ERROR) {
+    ocpp_fault_t err;
+    if (!parse_error_code(code, &err) || err == OCPP_FAULT_NONE) {
         reply_error(out, 400, "\"%s\" is no ChargePointErrorCode for a fault (OCPP 1.6 §7.6)",
                     code);
         return;
@@ -682,7 +682,7 @@ static void route_connector(sim_station_t *s, const char *method, const char *re
                 return;
             }
             if (strcmp(method, "DELETE") == 0) {
-                (void)evse_fault(&s->evse, k, OCPP_ERROR_NO_ERROR, NULL, NULL);
+                (void)evse_fault(&s->evse, k, OCPP_FAULT_NONE, NULL, NULL);
                 reply_connector(out, s, k);
             } else {
                 act_fault(s, k, b, out);

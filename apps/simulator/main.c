@@ -267,14 +267,14 @@ static int apply_config(sim_station_t *s, const sim_opts_t *o)
         snprintf(kv, sizeof kv, "%s", o->config[i]);
         char *eq = strchr(kv, '=');
         *eq = '\0';
-        ocpp_cfg_result_t r = ocpp_cp_config_set(&s->cp, kv, eq + 1);
-        if (r != OCPP_CFG_ACCEPTED && r != OCPP_CFG_REBOOT_REQUIRED) {
+        ocpp_key_result_t r = ocpp_cp_key_set(&s->cp, kv, eq + 1);
+        if (r != OCPP_KEY_ACCEPTED && r != OCPP_KEY_REBOOT_REQUIRED) {
             fprintf(stderr, "ocpp-sim: --config %s refused\n", o->config[i]);
             return -1;
         }
     }
     if (o->password != NULL &&
-        ocpp_cp_config_set(&s->cp, "AuthorizationKey", o->password) != OCPP_CFG_ACCEPTED) {
+        ocpp_cp_key_set(&s->cp, "AuthorizationKey", o->password) != OCPP_KEY_ACCEPTED) {
         fprintf(stderr, "ocpp-sim: --password refused (see AuthorizationKey rules)\n");
         return -1;
     }
@@ -327,9 +327,6 @@ static int station_app(sim_station_t *s, const sim_opts_t *o)
     if (evse_init(&s->evse, &ec, &s->board, cp_ops(), &s->cp, &user) != OCPP_OK) {
         return -1;
     }
-    ocpp_cp_callbacks_t cb;
-    evse_callbacks(&s->evse, &cb);
-    ocpp_cp_set_callbacks(&s->cp, &cb);
     return 0;
 }
 
@@ -457,16 +454,17 @@ static int station_init(sim_t *sim, sim_station_t *s, const sim_opts_t *o, unsig
         return -1;
     }
     s->opts = o;
-    if (station_cp(s, o) != 0) {
+    if (station_evse(s, o) != 0) {
         return -1;
     }
-    if (station_evse(s, o) != 0) {
+    if (station_cp(s, o) != 0) {
         return -1;
     }
     return apply_config(s, o);
 }
 
-/** The library instance of a station (a fresh boot: BootNotification). */
+/** The library instance of a station (a fresh boot: BootNotification), with
+ *  the EVSE application's callbacks (station_app() before). */
 static int station_cp(sim_station_t *s, const sim_opts_t *o)
 {
     ocpp_cp_config_t cc = {.identity = s->id,
@@ -483,7 +481,9 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
                              .random = ocpp_posix_random,
                              .log = ocpp_posix_log,
                              .log_ctx = &s->log};
-    if (ocpp_cp_init(&s->cp, &cc, &ports, s->tx, sizeof s->tx) != OCPP_OK) {
+    ocpp_cp_callbacks_t cb;
+    evse_callbacks(&s->evse, &cb);
+    if (ocpp_cp_init(&s->cp, &cc, &ports, &cb, s->tx, sizeof s->tx) != OCPP_OK) {
         fprintf(stderr, "ocpp-sim: bad charge point configuration (URL %s)\n", o->csms);
         return -1;
     }
@@ -501,7 +501,7 @@ static void station_reboot(sim_station_t *s)
     s->reset_pending = 0;
     fprintf(stderr, "%s: %s reset: rebooting\n", s->id, hard ? "hard" : "soft");
     ocpp_ws_close(&s->ws);
-    if (station_cp(s, s->opts) != 0 || station_app(s, s->opts) != 0 ||
+    if (station_app(s, s->opts) != 0 || station_cp(s, s->opts) != 0 ||
         apply_config(s, s->opts) != 0) {
         fprintf(stderr, "%s: reboot failed\n", s->id);
     }

@@ -174,11 +174,10 @@ static void cp_init(void)
                           .model = "CPU",
                           .connectors = 2};
     ocpp_cp_ports_t p = {.msg = &g_msg, .random = p_random, .random_ctx = &g_port.rng};
-    if (ocpp_cp_init(&g_cp, &c, &p, g_tx, sizeof g_tx) != OCPP_OK) {
+    if (ocpp_cp_init(&g_cp, &c, &p, &cb, g_tx, sizeof g_tx) != OCPP_OK) {
         fprintf(stderr, "bench_cpu: init failed\n");
         exit(1);
     }
-    ocpp_cp_set_callbacks(&g_cp, &cb);
 }
 
 static void poll_ms(uint32_t ms)
@@ -280,8 +279,8 @@ static void stop_session(void)
 static void op_meter_values(unsigned n)
 {
     boot();
-    (void)ocpp_cp_config_set(&g_cp, "MeterValueSampleInterval", "60");
-    (void)ocpp_cp_config_set(&g_cp, "MeterValuesSampledData",
+    (void)ocpp_cp_key_set(&g_cp, "MeterValueSampleInterval", "60");
+    (void)ocpp_cp_key_set(&g_cp, "MeterValuesSampledData",
                              "Energy.Active.Import.Register,Power.Active.Import,Current.Import");
     start_session();
     unsigned before = g_port.sent;

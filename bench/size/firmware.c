@@ -22,7 +22,7 @@
 #include "ocpp/ocpp_ws.h"
 #endif
 #if OCPP_SIZE_HAVE_CONFIG
-#include "ocpp/ocpp_config.h"
+#include "ocpp/ocpp_cp.h"
 #endif
 #if OCPP_SIZE_HAVE_CP
 #include "ocpp/ocpp_cp.h"
@@ -176,28 +176,14 @@ static void use_ws(void)
 #endif
 
 #if OCPP_SIZE_HAVE_CONFIG
+/* The configuration keys' public functions (their table, parsing and
+ * GetConfiguration are reached through the charge point below). */
 static void use_config(void)
 {
-    static ocpp_cfg_t cfg;
-    static const ocpp_storage_port_t st = {0};
     ocpp_measurand_t m = (ocpp_measurand_t)fw_in;
-    ocpp_jw_t w;
-    bool ro = false;
-
-    ocpp_cfg_init(&cfg, 2);
-    ocpp_cfg_set_security_profile_max(&cfg, (uint8_t)fw_in);
-    sink((uintptr_t)ocpp_cfg_change(&cfg, "HeartbeatInterval", fw_text));
-    sink((uintptr_t)ocpp_cfg_set_local(&cfg, "MeterValueSampleInterval", fw_text));
-    sink((uintptr_t)ocpp_cfg_result_str((ocpp_cfg_result_t)fw_in));
-    sink((uintptr_t)ocpp_cfg_get(&cfg, fw_text, fw_text, sizeof fw_text, &ro) + ro);
-    sink((uintptr_t)ocpp_cfg_phase_rotation(&cfg, (uint8_t)fw_in));
+    sink((uintptr_t)ocpp_key_result_str((ocpp_key_result_t)fw_in));
     sink((uintptr_t)ocpp_measurand_name(m));
     sink((uintptr_t)ocpp_measurand_parse(fw_text, in_len(32), &m) + (uintptr_t)m);
-    ocpp_jw_init(&w, fw_text, sizeof fw_text);
-    sink((uintptr_t)ocpp_cfg_write_get_configuration(&cfg, NULL, &w));
-    sink((uintptr_t)ocpp_cfg_save(&cfg, &st, fw_text, sizeof fw_text));
-    sink((uintptr_t)ocpp_cfg_load(&cfg, &st, fw_text, sizeof fw_text));
-    sink((uintptr_t)ocpp_cfg_register(&cfg, NULL));
 }
 #endif
 
@@ -222,16 +208,15 @@ static void use_cp(void)
     cfg.model = "size";
     cfg.connectors = 2;
     ports.random = fw_random;
-    sink((uintptr_t)ocpp_cp_init(&cp, &cfg, &ports, tx, sizeof tx));
-    ocpp_cp_set_callbacks(&cp, &cb);
+    sink((uintptr_t)ocpp_cp_init(&cp, &cfg, &ports, &cb, tx, sizeof tx));
     ocpp_cp_set_network(&cp, fw_in != 0u);
     ocpp_cp_set_time(&cp, (int64_t)fw_in);
-    sink((uintptr_t)ocpp_cp_config_set(&cp, "HeartbeatInterval", "60"));
+    sink((uintptr_t)ocpp_cp_key_set(&cp, "HeartbeatInterval", "60"));
     sink((uintptr_t)ocpp_cp_plugged(&cp, (uint8_t)fw_in, fw_in != 1u));
     sink((uintptr_t)ocpp_cp_ev_ready(&cp, (uint8_t)fw_in, fw_in != 2u));
     sink((uintptr_t)ocpp_cp_present_id(&cp, (uint8_t)fw_in, fw_text));
     sink((uintptr_t)ocpp_cp_stop(&cp, (uint8_t)fw_in, (ocpp_stop_reason_t)fw_in));
-    sink((uintptr_t)ocpp_cp_fault(&cp, (uint8_t)fw_in, (ocpp_cp_error_t)fw_in, fw_text, NULL));
+    sink((uintptr_t)ocpp_cp_fault(&cp, (uint8_t)fw_in, (ocpp_fault_t)fw_in, fw_text, NULL));
     sink((uintptr_t)ocpp_cp_data_transfer(&cp, "vendor", NULL, fw_text));
     {
         ocpp_cp_connector_info_t info;
@@ -239,16 +224,16 @@ static void use_cp(void)
         ocpp_cp_queue_info_t qi;
         sink((uintptr_t)ocpp_cp_queue_info(&cp, &qi) + qi.entries);
     }
-    sink((uintptr_t)ocpp_cp_config_register(&cp, NULL));
+    sink((uintptr_t)ocpp_cp_key_register(&cp, NULL));
     for (;;) {
         sink((uintptr_t)ocpp_cp_poll(&cp, fw_in));
         sink(ocpp_cp_next_wakeup_ms(&cp, fw_in));
-        sink((uintptr_t)ocpp_cp_status(&cp, 1));
+        sink((uintptr_t)ocpp_cp_connector_status(&cp, 1));
         sink((uintptr_t)ocpp_cp_time(&cp));
-        sink((uintptr_t)ocpp_cp_cfg(&cp));
+        sink((uintptr_t)ocpp_cp_key_get(&cp, fw_text, fw_text, sizeof fw_text));
         sink((uintptr_t)ocpp_cp_conn_str(ocpp_cp_connection(&cp)));
-        sink((uintptr_t)ocpp_cp_status_str((ocpp_cp_status_t)fw_in));
-        sink((uintptr_t)ocpp_cp_error_str((ocpp_cp_error_t)fw_in));
+        sink((uintptr_t)ocpp_connector_status_str((ocpp_connector_status_t)fw_in));
+        sink((uintptr_t)ocpp_fault_str((ocpp_fault_t)fw_in));
         sink((uintptr_t)ocpp_stop_reason_str((ocpp_stop_reason_t)fw_in));
         sink((uintptr_t)ocpp_auth_status_str(ocpp_cp_last_auth(&cp)));
         if (fw_in == 0u) {

@@ -268,17 +268,16 @@ int main(void)
                             .connectors = FW_CONNECTORS};
     ocpp_cp_ports_t ports = {
         .msg = fw_use_ws != 0u ? &ws_port : &loop_port, .random = fw_random, .random_ctx = &rnd};
-    if (ocpp_cp_init(&fw_cp, &cfg, &ports, fw_tx, sizeof fw_tx) != OCPP_OK) {
-        return 1;
-    }
     evse_config_t ec = {.connectors = FW_CONNECTORS, .max_current_ma = 32000u};
     if (evse_init(&fw_evse, &ec, &k_board, evse_cp_ops_library(), &fw_cp, NULL) != OCPP_OK) {
         return 1;
     }
     ocpp_cp_callbacks_t cb;
     evse_callbacks(&fw_evse, &cb);
-    ocpp_cp_set_callbacks(&fw_cp, &cb);
-    (void)ocpp_cp_config_set(&fw_cp, "MeterValueSampleInterval", "10");
+    if (ocpp_cp_init(&fw_cp, &cfg, &ports, &cb, fw_tx, sizeof fw_tx) != OCPP_OK) {
+        return 1;
+    }
+    (void)ocpp_cp_key_set(&fw_cp, "MeterValueSampleInterval", "10");
     for (uint32_t c = 0; c <= FW_CONNECTORS; c++) {
         fw_pilot[c] = EVSE_PILOT_A;
     }

@@ -89,7 +89,7 @@
 
 /**
  * Number of vendor configuration keys the application may register with
- * ocpp_cfg_register(). Each slot is one pointer. Default: 8.
+ * ocpp_cp_key_register(). Each slot is one pointer. Default: 8.
  */
 #ifndef OCPP_CONFIG_MAX_VENDOR_KEYS
 #define OCPP_CONFIG_MAX_VENDOR_KEYS 8

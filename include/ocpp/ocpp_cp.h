@@ -1,20 +1,34 @@
 /**
  * @file ocpp_cp.h
- * @brief The OCPP 1.6-J charge point: a caller-owned context driven by one
- *        non-blocking poll function.
+ * @brief The charge point (OCPP 1.6-J, or OCPP 2.0.1 with
+ *        OCPP_CONFIG_OCPP201): a caller-owned context driven by one
+ *        non-blocking poll function. The one header a charger maker reads.
  *
  * The caller owns every byte: the context (ocpp_cp_t, sized at compile time
- * by OCPP_CONFIG_MAX_CONNECTORS), the transmit buffer, and the ports. The
- * library keeps no global state, so a process may run many charge points.
+ * by OCPP_CONFIG_MAX_CONNECTORS; its layout is private, ocpp_cp_layout.h),
+ * the send buffer, and the ports. The library keeps no global state, so a
+ * process may run many charge points.
+ *
+ * Inputs from the hardware are calls (ocpp_cp_plugged(), ...); outputs to it
+ * are the callbacks given at init (permit, read_meter, unlock, reset, ...).
+ * Callbacks are called from within ocpp_cp_poll() and the input functions;
+ * they may call back into the library (for example stop the transaction
+ * from `permit` when a relay weld is detected): the library derives its
+ * state afresh after every callback.
+ *
+ * Naming: "config" is how you set the library up (ocpp_cp_config_t);
+ * "keys" are the OCPP configuration keys (1.6) or device-model variables
+ * (2.0.1) the CSMS reads and writes (ocpp_cp_key_get() / _set()).
  *
  * @code
  * ocpp_cp_t cp;
- * static char tx[2048];
+ * static char send_buf[2048];
  * ocpp_cp_config_t cfg = { .identity = "CP-1", .csms_url = "ws://csms.example/ocpp",
  *                          .vendor = "Acme", .model = "Wallbox", .connectors = 2 };
  * ocpp_cp_ports_t ports = { .msg = &msg_port, .storage = &storage,
  *                           .random = my_random, .log = my_log };
- * ocpp_cp_init(&cp, &cfg, &ports, tx, sizeof tx);
+ * ocpp_cp_callbacks_t cb = { .ctx = &board, .permit = relay, .read_meter = meter };
+ * ocpp_cp_init(&cp, &cfg, &ports, &cb, send_buf, sizeof send_buf);
  * for (;;) {
  *     ocpp_cp_poll(&cp, now_ms());
  *     // sleep at most ocpp_cp_next_wakeup_ms(&cp, now_ms()) or until a socket is readable
@@ -28,7 +42,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ocpp_config.h"
 #include "ocpp_config_defaults.h"
 #include "ocpp_json.h"
 #include "ocpp_port.h"
@@ -97,42 +110,42 @@ const char *ocpp_cp_conn_str(ocpp_cp_conn_t c);
 
 /** ChargePointStatus (OCPP 1.6 §7.7). */
 typedef enum {
-    OCPP_STATUS_AVAILABLE = 0,
-    OCPP_STATUS_PREPARING,
-    OCPP_STATUS_CHARGING,
-    OCPP_STATUS_SUSPENDED_EVSE,
-    OCPP_STATUS_SUSPENDED_EV,
-    OCPP_STATUS_FINISHING,
-    OCPP_STATUS_RESERVED,
-    OCPP_STATUS_UNAVAILABLE,
-    OCPP_STATUS_FAULTED
-} ocpp_cp_status_t;
+    OCPP_CONNECTOR_AVAILABLE = 0,
+    OCPP_CONNECTOR_PREPARING,
+    OCPP_CONNECTOR_CHARGING,
+    OCPP_CONNECTOR_SUSPENDED_EVSE,
+    OCPP_CONNECTOR_SUSPENDED_EV,
+    OCPP_CONNECTOR_FINISHING,
+    OCPP_CONNECTOR_RESERVED,
+    OCPP_CONNECTOR_UNAVAILABLE,
+    OCPP_CONNECTOR_FAULTED
+} ocpp_connector_status_t;
 
 /** @brief The wire name of a ChargePointStatus ("Available", ...). */
-const char *ocpp_cp_status_str(ocpp_cp_status_t s);
+const char *ocpp_connector_status_str(ocpp_connector_status_t s);
 
 /** ChargePointErrorCode (OCPP 1.6 §7.6). */
 typedef enum {
-    OCPP_ERROR_NO_ERROR = 0,
-    OCPP_ERROR_CONNECTOR_LOCK_FAILURE,
-    OCPP_ERROR_EV_COMMUNICATION_ERROR,
-    OCPP_ERROR_GROUND_FAILURE,
-    OCPP_ERROR_HIGH_TEMPERATURE,
-    OCPP_ERROR_INTERNAL_ERROR,
-    OCPP_ERROR_LOCAL_LIST_CONFLICT,
-    OCPP_ERROR_OTHER_ERROR,
-    OCPP_ERROR_OVER_CURRENT_FAILURE,
-    OCPP_ERROR_OVER_VOLTAGE,
-    OCPP_ERROR_POWER_METER_FAILURE,
-    OCPP_ERROR_POWER_SWITCH_FAILURE,
-    OCPP_ERROR_READER_FAILURE,
-    OCPP_ERROR_RESET_FAILURE,
-    OCPP_ERROR_UNDER_VOLTAGE,
-    OCPP_ERROR_WEAK_SIGNAL
-} ocpp_cp_error_t;
+    OCPP_FAULT_NONE = 0,
+    OCPP_FAULT_CONNECTOR_LOCK_FAILURE,
+    OCPP_FAULT_EV_COMMUNICATION_ERROR,
+    OCPP_FAULT_GROUND_FAILURE,
+    OCPP_FAULT_HIGH_TEMPERATURE,
+    OCPP_FAULT_INTERNAL_ERROR,
+    OCPP_FAULT_LOCAL_LIST_CONFLICT,
+    OCPP_FAULT_OTHER_ERROR,
+    OCPP_FAULT_OVER_CURRENT_FAILURE,
+    OCPP_FAULT_OVER_VOLTAGE,
+    OCPP_FAULT_POWER_METER_FAILURE,
+    OCPP_FAULT_POWER_SWITCH_FAILURE,
+    OCPP_FAULT_READER_FAILURE,
+    OCPP_FAULT_RESET_FAILURE,
+    OCPP_FAULT_UNDER_VOLTAGE,
+    OCPP_FAULT_WEAK_SIGNAL
+} ocpp_fault_t;
 
 /** @brief The wire name of a ChargePointErrorCode ("NoError", ...). */
-const char *ocpp_cp_error_str(ocpp_cp_error_t e);
+const char *ocpp_fault_str(ocpp_fault_t e);
 
 /** Reason of a StopTransaction (OCPP 1.6 §7.41). */
 typedef enum {
@@ -170,6 +183,85 @@ typedef enum {
 
 /** @brief The wire name of an AuthorizationStatus ("Accepted", ...). */
 const char *ocpp_auth_status_str(ocpp_auth_status_t s);
+
+/** Measurand (OCPP 1.6 §7.31), in the order of the JSON schema. */
+typedef enum {
+    OCPP_MEASURAND_ENERGY_ACTIVE_EXPORT_REGISTER = 0,
+    OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
+    OCPP_MEASURAND_ENERGY_REACTIVE_EXPORT_REGISTER,
+    OCPP_MEASURAND_ENERGY_REACTIVE_IMPORT_REGISTER,
+    OCPP_MEASURAND_ENERGY_ACTIVE_EXPORT_INTERVAL,
+    OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_INTERVAL,
+    OCPP_MEASURAND_ENERGY_REACTIVE_EXPORT_INTERVAL,
+    OCPP_MEASURAND_ENERGY_REACTIVE_IMPORT_INTERVAL,
+    OCPP_MEASURAND_POWER_ACTIVE_EXPORT,
+    OCPP_MEASURAND_POWER_ACTIVE_IMPORT,
+    OCPP_MEASURAND_POWER_OFFERED,
+    OCPP_MEASURAND_POWER_REACTIVE_EXPORT,
+    OCPP_MEASURAND_POWER_REACTIVE_IMPORT,
+    OCPP_MEASURAND_POWER_FACTOR,
+    OCPP_MEASURAND_CURRENT_IMPORT,
+    OCPP_MEASURAND_CURRENT_EXPORT,
+    OCPP_MEASURAND_CURRENT_OFFERED,
+    OCPP_MEASURAND_VOLTAGE,
+    OCPP_MEASURAND_FREQUENCY,
+    OCPP_MEASURAND_TEMPERATURE,
+    OCPP_MEASURAND_SOC,
+    OCPP_MEASURAND_RPM,
+    OCPP_MEASURAND_COUNT /**< Number of measurands (22), not a measurand. */
+} ocpp_measurand_t;
+
+/** Bit of measurand m in a measurand mask (ocpp_cfg_t.meter_values_sampled_data...). */
+#define OCPP_MEASURAND_BIT(m) ((uint32_t)1u << (unsigned)(m))
+
+/**
+ * @brief The wire name of a measurand ("Energy.Active.Import.Register").
+ * @return NULL for values outside the enum.
+ */
+const char *ocpp_measurand_name(ocpp_measurand_t m);
+
+/**
+ * @brief Look up a measurand by its wire name s[0..n) (exact, case-sensitive
+ *        as in the schema's enum).
+ * @return true and *out set if known.
+ */
+bool ocpp_measurand_parse(const char *s, size_t n, ocpp_measurand_t *out);
+
+/** Result of a change, as ConfigurationStatus (OCPP 1.6 §7.22). */
+typedef enum {
+    OCPP_KEY_ACCEPTED = 0,    /**< Applied, effective now. */
+    OCPP_KEY_REJECTED,        /**< Not applied: read-only, bad format, out of range. */
+    OCPP_KEY_REBOOT_REQUIRED, /**< Applied, effective after a reboot. */
+    OCPP_KEY_NOT_SUPPORTED    /**< Unknown key. */
+} ocpp_key_result_t;
+
+/** @brief "Accepted", "Rejected", "RebootRequired", "NotSupported". */
+const char *ocpp_key_result_str(ocpp_key_result_t r);
+
+/**
+ * A configuration key defined by the application. The descriptor (and the
+ * name) are owned by the application and must outlive the ocpp_cfg_t; the
+ * library keeps a pointer. The library neither stores nor persists vendor
+ * values: the callbacks do.
+ */
+typedef struct {
+    const char *name; /**< Key name, 1..50 characters, not a standard key. */
+    bool readonly;    /**< true: ChangeConfiguration answers Rejected. */
+    /**
+     * Parse and apply `value` (NUL-terminated). NULL for a key nobody can set.
+     * Called for ChangeConfiguration (only if !readonly) and ocpp_cp_key_set().
+     * @return the ConfigurationStatus to answer (Accepted, Rejected,
+     *         RebootRequired).
+     */
+    ocpp_key_result_t (*set)(void *ctx, const char *value);
+    /**
+     * Write the value as NUL-terminated text into out[0..cap).
+     * @return its length without the NUL; a return >= cap means it did not
+     *         fit, and the key is then reported without a value.
+     */
+    size_t (*get)(void *ctx, char *out, size_t cap);
+    void *ctx; /**< Passed to set() and get(). */
+} ocpp_vendor_key_t;
 
 /** Phase of a sampled value (OCPP 1.6 §7.30). */
 typedef enum {
@@ -322,19 +414,20 @@ typedef struct {
  *        delivery in order, and a transaction that was running when the power
  *        went is stopped with reason PowerLoss, meterStop its last persisted
  *        reading (OCPP_CONFIG_TX_METER_SAVE_S), at that reading's time.
- * @param tx  transmit buffer; outgoing messages (and their CALLRESULTs) must
- *            fit in tx_cap - OCPP_MSG_HEADROOM bytes. 2048 is enough for the
- *            Core profile except a GetConfiguration of all keys, which needs
- *            about 2.9 KB with every profile compiled in (a CALLERROR
- *            InternalError is answered when an answer does not fit).
+ *        Events of that (the PowerLoss stops) already reach `callbacks`.
+ * @param callbacks the outputs to the hardware (copied); NULL: none.
+ * @param send_buf the send buffer, owned by the library until the context
+ *            is dropped; outgoing messages (and their CALLRESULTs) must fit in
+ *            send_cap - OCPP_MSG_HEADROOM bytes. 2048 is enough for the Core
+ *            profile except a GetConfiguration of all keys, which needs about
+ *            2.9 KB with every profile compiled in (a CALLERROR InternalError
+ *            is answered when an answer does not fit).
  * @return OCPP_OK; OCPP_ERR_PARAM for a missing field, a bad URL, too many
- *         connectors or tx_cap < 512.
+ *         connectors, an OCPP version not compiled in, or send_cap < 512.
  */
 ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
-                           const ocpp_cp_ports_t *ports, char *tx, size_t tx_cap);
-
-/** @brief Set the application callbacks. */
-void ocpp_cp_set_callbacks(ocpp_cp_t *cp, const ocpp_cp_callbacks_t *cb);
+                           const ocpp_cp_ports_t *ports, const ocpp_cp_callbacks_t *callbacks,
+                           char *send_buf, size_t send_cap);
 
 /**
  * @brief Do all pending work without blocking: connect, read and answer
@@ -362,7 +455,7 @@ ocpp_cp_conn_t ocpp_cp_connection(const ocpp_cp_t *cp);
 void ocpp_cp_set_network(ocpp_cp_t *cp, bool enabled);
 
 /** @brief A connector's current status (connector 0 = the charge point). */
-ocpp_cp_status_t ocpp_cp_status(const ocpp_cp_t *cp, uint8_t connector);
+ocpp_connector_status_t ocpp_cp_connector_status(const ocpp_cp_t *cp, uint8_t connector);
 
 /* ------------------------------------------------------------------------ */
 /* Inputs from the hardware                                                  */
@@ -404,8 +497,8 @@ ocpp_status_t ocpp_cp_present_id(ocpp_cp_t *cp, uint8_t connector, const char *i
 ocpp_status_t ocpp_cp_stop(ocpp_cp_t *cp, uint8_t connector, ocpp_stop_reason_t reason);
 
 /**
- * @brief Report a fault (error != OCPP_ERROR_NO_ERROR) or its end
- *        (OCPP_ERROR_NO_ERROR). A fault that prevents charging makes the
+ * @brief Report a fault (error != OCPP_FAULT_NONE) or its end
+ *        (OCPP_FAULT_NONE). A fault that prevents charging makes the
  *        connector Faulted and withdraws permission; `info` (≤ 50) and
  *        `vendor_error_code` (≤ 50 characters, valid UTF-8 without control
  *        characters) may be NULL; they are sent in StatusNotification (cut
@@ -423,8 +516,8 @@ ocpp_status_t ocpp_cp_stop(ocpp_cp_t *cp, uint8_t connector, ocpp_stop_reason_t 
  * @return OCPP_OK, or OCPP_ERR_PARAM (bad connector or error code, or text
  *         that is too long, not valid UTF-8, or has control characters).
  */
-ocpp_status_t ocpp_cp_fault(ocpp_cp_t *cp, uint8_t connector, ocpp_cp_error_t error,
-                            const char *info, const char *vendor_error_code);
+ocpp_status_t ocpp_cp_fault(ocpp_cp_t *cp, uint8_t connector, ocpp_fault_t error, const char *info,
+                            const char *vendor_error_code);
 
 /**
  * @brief Send a DataTransfer.req to the CSMS (OCPP 1.6 §4.3). The answer
@@ -448,8 +541,8 @@ ocpp_auth_status_t ocpp_cp_last_auth(const ocpp_cp_t *cp);
 
 /** What the application may show about a connector. */
 typedef struct {
-    ocpp_cp_status_t status;
-    ocpp_cp_error_t error;
+    ocpp_connector_status_t status;
+    ocpp_fault_t error;
     bool plugged;
     bool ev_ready;
     bool permitted; /**< Energy may flow. */
@@ -497,17 +590,35 @@ int64_t ocpp_cp_time(const ocpp_cp_t *cp);
 /** @brief Set the wall clock (e.g. from an RTC) until the CSMS sets it. */
 void ocpp_cp_set_time(ocpp_cp_t *cp, int64_t unix_s);
 
-/** @brief The configuration keys (read-only view; change them with ocpp_cp_config_set()). */
-const ocpp_cfg_t *ocpp_cp_cfg(const ocpp_cp_t *cp);
+/**
+ * @brief Read a key: an OCPP 1.6 configuration key ("HeartbeatInterval",
+ *        case-insensitive), or in 2.0.1 a device-model variable
+ *        ("OCPPCommCtrlr.HeartbeatInterval"), as text as on the wire.
+ *        Write-only keys (AuthorizationKey) cannot be read.
+ * @return OCPP_OK; OCPP_ERR_NOT_FOUND (no such key, or write-only);
+ *         OCPP_ERR_NOMEM (the value and its NUL do not fit cap; out is "");
+ *         OCPP_ERR_PARAM.
+ */
+ocpp_status_t ocpp_cp_key_get(const ocpp_cp_t *cp, const char *key, char *out, size_t cap);
 
 /**
- * @brief Set a configuration key locally (from the application or a command
- *        line), as ocpp_cfg_set_local() does, then persist it.
+ * @brief Set a key locally (from the application or a command line), then
+ *        persist it. Unlike a change from the CSMS, read-only capability keys
+ *        the application owns may be set (e.g. LocalAuthListMaxLength).
+ * @return OCPP_KEY_ACCEPTED, _REBOOT_REQUIRED, _REJECTED (bad value, or
+ *         read-only), _NOT_SUPPORTED (no such key).
  */
-ocpp_cfg_result_t ocpp_cp_config_set(ocpp_cp_t *cp, const char *key, const char *value);
+ocpp_key_result_t ocpp_cp_key_set(ocpp_cp_t *cp, const char *key, const char *value);
 
-/** @brief Register an application (vendor) configuration key, see ocpp_cfg_register(). */
-ocpp_status_t ocpp_cp_config_register(ocpp_cp_t *cp, const ocpp_cfg_vendor_key_t *key);
+/**
+ * @brief Register an application (vendor) configuration key (OCPP 1.6): it
+ *        is listed by GetConfiguration and changed by ChangeConfiguration
+ *        through its callbacks. The descriptor must outlive the context.
+ * @return OCPP_OK; OCPP_ERR_PARAM (a NULL, empty or too long name, no get(), a writable key
+ *         without set(), or the name of a standard key);
+ *         OCPP_ERR_NOMEM (OCPP_CONFIG_MAX_VENDOR_KEYS reached).
+ */
+ocpp_status_t ocpp_cp_key_register(ocpp_cp_t *cp, const ocpp_vendor_key_t *key);
 
 #ifdef __cplusplus
 }

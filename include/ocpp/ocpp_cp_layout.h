@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ocpp_config.h"
+#include "ocpp_config_layout.h"
 #include "ocpp_config_defaults.h"
 #include "ocpp_json.h"
 #include "ocpp_port.h"
@@ -132,9 +132,9 @@ typedef struct {
     ocpp_random_fn random;
     void *random_ctx;
     ocpp_logger_t log;
-    char *tx; /**< Transmit buffer (caller's). */
-    size_t tx_cap;
-    size_t tx_len; /**< Length of the message in tx (after the headroom). */
+    char *send_buf; /**< The caller's send buffer. */
+    size_t send_cap;
+    size_t send_len; /**< Length of the message in send_buf (after the headroom). */
     ocpp_msg_open_t open;
     ocpp_cp_conn_t conn;
     uint32_t now_ms;
@@ -149,7 +149,7 @@ typedef struct {
     uint32_t id_prefix, id_counter;
     uint8_t call_owner, call_kind; /**< Who sent it, and what it is (theirs). */
     bool call_active;
-    bool tx_busy; /**< tx holds a message being sent. */
+    bool send_busy; /**< send_buf holds a message being sent. */
     bool network_enabled;
     bool reconnect_pending; /**< Reconnect once the current answer is sent. */
     bool transport_open;
@@ -164,17 +164,17 @@ typedef struct {
 
 /** What the station tells the layers above (ocpp_station_event_t.kind). */
 typedef enum {
-    OCPP_STATION_EV_STATUS,         /**< Status or error changed (value: ocpp_cp_status_t). */
-    OCPP_STATION_EV_PERMIT,         /**< Energy may flow (value 1) or must stop (0). */
-    OCPP_STATION_EV_UNLOCK,         /**< Unlock the connector (a transaction ended). */
-    OCPP_STATION_EV_AUTHORIZED,     /**< tag accepted (value: ocpp_auth_status_t). */
-    OCPP_STATION_EV_AUTH_REJECTED,  /**< tag refused (value: ocpp_auth_status_t). */
-    OCPP_STATION_EV_TX_STARTED,     /**< A transaction started; its record is in the outbox
-                                         head: queue its start message, then persist. */
-    OCPP_STATION_EV_TX_CONFIRMED,   /**< The CSMS gave its id (value). */
-    OCPP_STATION_EV_TX_STOPPED,     /**< It ended (value: ocpp_stop_reason_t; text: the tag
-                                         that stopped it or NULL; samples: the final
-                                         reading; meter_wh, unix_time). */
+    OCPP_STATION_EV_STATUS,        /**< Status or error changed (value: ocpp_connector_status_t). */
+    OCPP_STATION_EV_PERMIT,        /**< Energy may flow (value 1) or must stop (0). */
+    OCPP_STATION_EV_UNLOCK,        /**< Unlock the connector (a transaction ended). */
+    OCPP_STATION_EV_AUTHORIZED,    /**< tag accepted (value: ocpp_auth_status_t). */
+    OCPP_STATION_EV_AUTH_REJECTED, /**< tag refused (value: ocpp_auth_status_t). */
+    OCPP_STATION_EV_TX_STARTED,    /**< A transaction started; its record is in the outbox
+                                        head: queue its start message, then persist. */
+    OCPP_STATION_EV_TX_CONFIRMED,  /**< The CSMS gave its id (value). */
+    OCPP_STATION_EV_TX_STOPPED,    /**< It ended (value: ocpp_stop_reason_t; text: the tag
+                                        that stopped it or NULL; samples: the final
+                                        reading; meter_wh, unix_time). */
     OCPP_STATION_EV_TX_INTERRUPTED, /**< At init: it was cut by a power loss (meter_wh and
                                          unix_time: its last persisted reading). */
     OCPP_STATION_EV_AUTH_NEEDED     /**< An id tag waits for the CSMS (text: the tag). */
@@ -218,8 +218,8 @@ typedef struct {
     int64_t changed_unix;    /**< Wall-clock time of the last status change (0: unknown). */
     int64_t tx_start_unix;   /**< Transaction: its start time, */
     int64_t meter_last_unix; /**<   time of meter_last. */
-    ocpp_cp_status_t status;
-    ocpp_cp_error_t error;
+    ocpp_connector_status_t status;
+    ocpp_fault_t error;
     uint32_t changed_ms;     /**< When status/error last changed. */
     uint32_t authorized_ms;  /**< Authorization waiting for the plug (ConnectionTimeOut). */
     int32_t tx_id;           /**< The CSMS's id of the transaction, -1 until known. */
@@ -302,8 +302,8 @@ typedef struct {
     /** Clock-aligned readings of the transaction (StopTxnAlignedData), oldest first. */
     ocpp_aligned_reading_t
         aligned[OCPP_CONFIG_STOP_ALIGNED_READINGS > 0 ? OCPP_CONFIG_STOP_ALIGNED_READINGS : 1];
-    ocpp_cp_status_t reported; /**< Last status the CSMS confirmed, */
-    ocpp_cp_error_t reported_error;
+    ocpp_connector_status_t reported; /**< Last status the CSMS confirmed, */
+    ocpp_fault_t reported_error;
     uint32_t sample_ms; /**< Last periodic sample. */
     uint8_t n_aligned;
     bool report; /**< Report even if unchanged (after boot). */
@@ -311,12 +311,12 @@ typedef struct {
 
 /** State of the Core profile: session messages (src/v16/core.c). */
 typedef struct {
-    uint64_t trig_status;         /**< TriggerMessage: bit c: StatusNotification of c. */
-    uint32_t boot_at_ms;          /**< Next BootNotification. */
-    uint32_t call_fail_at_ms;     /**< After a failed CALL, do not send before this. */
-    ocpp_cp_status_t call_status; /**< StatusNotification in flight: status, */
-    ocpp_cp_error_t call_error;   /**<   error code, */
-    uint8_t call_connector;       /**<   connector. */
+    uint64_t trig_status;                /**< TriggerMessage: bit c: StatusNotification of c. */
+    uint32_t boot_at_ms;                 /**< Next BootNotification. */
+    uint32_t call_fail_at_ms;            /**< After a failed CALL, do not send before this. */
+    ocpp_connector_status_t call_status; /**< StatusNotification in flight: status, */
+    ocpp_fault_t call_error;             /**<   error code, */
+    uint8_t call_connector;              /**<   connector. */
     bool trig_boot, trig_heartbeat;
     bool reset_pending, reset_hard;
 } ocpp_v16_core_t;

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "model/config.h"
 #include "session/session.h"
 #include "station/station.h"
 #include "store/txqueue.h"
@@ -61,7 +62,7 @@ static void on_station_event(void *ctx, const ocpp_station_event_t *ev)
     switch (ev->kind) {
     case OCPP_STATION_EV_STATUS:
         app_event(cp, OCPP_CP_EV_STATUS, c, ev->value,
-                  ocpp_cp_status_str((ocpp_cp_status_t)ev->value));
+                  ocpp_connector_status_str((ocpp_connector_status_t)ev->value));
         break;
     case OCPP_STATION_EV_PERMIT:
         if (cp->cb.permit != NULL) {
@@ -118,8 +119,8 @@ static bool config_valid(const ocpp_cp_config_t *c)
 }
 
 static ocpp_status_t init_session(ocpp_cp_t *cp,
-                                  char *tx, // NOLINT(readability-non-const-parameter)
-                                  size_t tx_cap, ocpp_logger_t log)
+                                  char *send_buf, // NOLINT(readability-non-const-parameter)
+                                  size_t send_cap, ocpp_logger_t log)
 {
     ocpp_session_init_t in = {.proto = &ocpp_v16_session_proto,
                               .proto_ctx = &cp->proto.v16,
@@ -131,8 +132,8 @@ static ocpp_status_t init_session(ocpp_cp_t *cp,
                               .log = log,
                               .url = cp->config.csms_url,
                               .identity = cp->config.identity,
-                              .tx = tx,
-                              .tx_cap = tx_cap,
+                              .send_buf = send_buf,
+                              .send_cap = send_cap,
                               .connect_timeout_ms = cp->config.connect_timeout_ms,
                               .backoff_min_ms = cp->config.backoff_min_ms,
                               .backoff_max_ms = cp->config.backoff_max_ms};
@@ -171,19 +172,23 @@ static void init_adapter(ocpp_cp_t *cp, ocpp_logger_t log)
 }
 
 ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
-                           const ocpp_cp_ports_t *ports, char *tx, size_t tx_cap)
+                           const ocpp_cp_ports_t *ports, const ocpp_cp_callbacks_t *callbacks,
+                           char *send_buf, size_t send_cap)
 {
-    if (cp == NULL || config == NULL || ports == NULL || tx == NULL || tx_cap < 512u ||
+    if (cp == NULL || config == NULL || ports == NULL || send_buf == NULL || send_cap < 512u ||
         ports->msg == NULL || ports->random == NULL || !config_valid(config)) {
         return OCPP_ERR_PARAM;
     }
     memset(cp, 0, sizeof *cp);
     cp->config = *config;
     cp->ports = *ports;
+    if (callbacks != NULL) {
+        cp->cb = *callbacks;
+    }
     ocpp_logger_t log = {.fn = ports->log, .ctx = ports->log_ctx, .name = config->identity};
     ocpp_cfg_init(&cp->cfg, config->connectors);
     if (ports->storage != NULL) {
-        ocpp_status_t st = ocpp_cfg_load(&cp->cfg, ports->storage, tx, tx_cap);
+        ocpp_status_t st = ocpp_cfg_load(&cp->cfg, ports->storage, send_buf, send_cap);
         if (st != OCPP_OK && st != OCPP_ERR_NOT_FOUND) {
             LOGW(&log, "%s: stored configuration unusable (%s), using defaults", log.name,
                  ocpp_status_str(st));
@@ -195,22 +200,15 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
                               .storage = ports->storage,
                               .outbox = &cp->outbox,
                               .log = log,
-                              .scratch = tx,
-                              .scratch_cap = tx_cap};
+                              .scratch = send_buf,
+                              .scratch_cap = send_cap};
     ocpp_station_init(&cp->st, &si);
-    if (init_session(cp, tx, tx_cap, log) != OCPP_OK) {
+    ocpp_station_set_meter(&cp->st, cp->cb.read_meter, cp->cb.ctx);
+    if (init_session(cp, send_buf, send_cap, log) != OCPP_OK) {
         return OCPP_ERR_PARAM;
     }
     init_adapter(cp, log);
     return OCPP_OK;
-}
-
-void ocpp_cp_set_callbacks(ocpp_cp_t *cp, const ocpp_cp_callbacks_t *cb)
-{
-    if (cp != NULL && cb != NULL) {
-        cp->cb = *cb;
-        ocpp_station_set_meter(&cp->st, cb->read_meter, cb->ctx);
-    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -318,11 +316,11 @@ ocpp_status_t ocpp_cp_stop(ocpp_cp_t *cp, uint8_t connector, ocpp_stop_reason_t 
     return OCPP_OK;
 }
 
-ocpp_status_t ocpp_cp_fault(ocpp_cp_t *cp, uint8_t connector, ocpp_cp_error_t error,
-                            const char *info, const char *vendor_error_code)
+ocpp_status_t ocpp_cp_fault(ocpp_cp_t *cp, uint8_t connector, ocpp_fault_t error, const char *info,
+                            const char *vendor_error_code)
 {
     if (cp == NULL || connector > cp->config.connectors ||
-        (unsigned)error > (unsigned)OCPP_ERROR_WEAK_SIGNAL ||
+        (unsigned)error > (unsigned)OCPP_FAULT_WEAK_SIGNAL ||
         (info != NULL && !ocpp_text_ok(info, 50u)) ||
         (vendor_error_code != NULL && !ocpp_text_ok(vendor_error_code, 50u))) {
         return OCPP_ERR_PARAM; /* §6.47: info and vendorErrorCode are CiString50 */
@@ -351,10 +349,10 @@ ocpp_status_t ocpp_cp_data_transfer(ocpp_cp_t *cp, const char *vendor_id, const 
 /* State                                                                     */
 /* ------------------------------------------------------------------------ */
 
-ocpp_cp_status_t ocpp_cp_status(const ocpp_cp_t *cp, uint8_t connector)
+ocpp_connector_status_t ocpp_cp_connector_status(const ocpp_cp_t *cp, uint8_t connector)
 {
     if (cp == NULL || connector > cp->config.connectors) {
-        return OCPP_STATUS_UNAVAILABLE;
+        return OCPP_CONNECTOR_UNAVAILABLE;
     }
     return cp->st.conns[connector].status;
 }
@@ -414,15 +412,30 @@ void ocpp_cp_set_time(ocpp_cp_t *cp, int64_t unix_s)
 /* Configuration                                                             */
 /* ------------------------------------------------------------------------ */
 
-const ocpp_cfg_t *ocpp_cp_cfg(const ocpp_cp_t *cp)
+ocpp_status_t ocpp_cp_key_get(const ocpp_cp_t *cp, const char *key, char *out, size_t cap)
 {
-    return cp != NULL ? &cp->cfg : NULL;
+    if (cp == NULL || key == NULL || out == NULL || cap == 0u) {
+        return OCPP_ERR_PARAM;
+    }
+    out[0] = '\0';
+#if OCPP_CONFIG_OCPP201
+    if (is_v201(cp)) {
+        return ocpp_v201_get_local(&cp->proto.v201, key, out, cap);
+    }
+#endif
+    /* ocpp_cfg_get() fails for an unknown key and for a value that does not
+     * fit; tell them apart with a buffer that holds any value. */
+    if (ocpp_cfg_get(&cp->cfg, key, out, cap, NULL)) {
+        return OCPP_OK;
+    }
+    char any[OCPP_CFG_VALUE_MAX + 1];
+    return ocpp_cfg_get(&cp->cfg, key, any, sizeof any, NULL) ? OCPP_ERR_NOMEM : OCPP_ERR_NOT_FOUND;
 }
 
-ocpp_cfg_result_t ocpp_cp_config_set(ocpp_cp_t *cp, const char *key, const char *value)
+ocpp_key_result_t ocpp_cp_key_set(ocpp_cp_t *cp, const char *key, const char *value)
 {
     if (cp == NULL || key == NULL || value == NULL) {
-        return OCPP_CFG_REJECTED;
+        return OCPP_KEY_REJECTED;
     }
 #if OCPP_CONFIG_OCPP201
     if (is_v201(cp)) {
@@ -432,7 +445,7 @@ ocpp_cfg_result_t ocpp_cp_config_set(ocpp_cp_t *cp, const char *key, const char 
     return ocpp_v16_set_local(&cp->proto.v16, key, value);
 }
 
-ocpp_status_t ocpp_cp_config_register(ocpp_cp_t *cp, const ocpp_cfg_vendor_key_t *key)
+ocpp_status_t ocpp_cp_key_register(ocpp_cp_t *cp, const ocpp_vendor_key_t *key)
 {
     if (cp == NULL) {
         return OCPP_ERR_PARAM;

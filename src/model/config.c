@@ -46,7 +46,7 @@
  */
 #include <string.h>
 
-#include "ocpp/ocpp_config.h"
+#include "model/config.h"
 #include "util/text.h"
 
 /* ------------------------------------------------------------------------ */
@@ -307,7 +307,7 @@ const char *ocpp_measurand_name(ocpp_measurand_t m)
     return ((unsigned)m < OCPP_MEASURAND_COUNT) ? k_measurands + k_measurand_at[m] : NULL;
 }
 
-const char *ocpp_cfg_result_str(ocpp_cfg_result_t r)
+const char *ocpp_key_result_str(ocpp_key_result_t r)
 {
     return ((unsigned)r < 4u) ? k_results[r] : "?";
 }
@@ -446,7 +446,7 @@ static int hex_digit(char c)
 /* REJECTED or ACCEPTED and sets *changed when the stored value changed.     */
 /* ------------------------------------------------------------------------ */
 
-static ocpp_cfg_result_t set_meas(uint32_t *field, const char *s, size_t n, bool *changed)
+static ocpp_key_result_t set_meas(uint32_t *field, const char *s, size_t n, bool *changed)
 {
     csl_t c;
     const char *item;
@@ -459,13 +459,13 @@ static ocpp_cfg_result_t set_meas(uint32_t *field, const char *s, size_t n, bool
         /* OCPP 1.6 §3.16.4: an unsupported measurand rejects the whole list.
            Phase-qualified items ("Voltage.L1") are not supported. */
         if (!ocpp_measurand_parse(item, len, &m) || ++count > OCPP_CONFIG_MEASURANDS_MAX) {
-            return OCPP_CFG_REJECTED;
+            return OCPP_KEY_REJECTED;
         }
         mask |= (uint32_t)OCPP_MEASURAND_BIT(m);
     }
     *changed = (*field != mask);
     *field = mask;
-    return OCPP_CFG_ACCEPTED;
+    return OCPP_KEY_ACCEPTED;
 }
 
 static void rot_put(uint8_t *nib, unsigned c, unsigned v)
@@ -501,7 +501,7 @@ static bool phase_item(uint8_t *nib, unsigned n_conn, const char *s, size_t len)
     return true;
 }
 
-static ocpp_cfg_result_t set_phase(ocpp_cfg_t *cfg, const char *s, size_t n, bool *changed)
+static ocpp_key_result_t set_phase(ocpp_cfg_t *cfg, const char *s, size_t n, bool *changed)
 {
     uint8_t nib[sizeof cfg->connector_phase_rotation] = {0};
     csl_t c;
@@ -513,12 +513,12 @@ static ocpp_cfg_result_t set_phase(ocpp_cfg_t *cfg, const char *s, size_t n, boo
         /* §9.1.8: at most ConnectorPhaseRotationMaxLength (= connectors + 1) items */
         if (++count > cfg->number_of_connectors + 1u ||
             !phase_item(nib, cfg->number_of_connectors, item, len)) {
-            return OCPP_CFG_REJECTED;
+            return OCPP_KEY_REJECTED;
         }
     }
     *changed = (memcmp(nib, cfg->connector_phase_rotation, sizeof nib) != 0);
     memcpy(cfg->connector_phase_rotation, nib, sizeof nib);
-    return OCPP_CFG_ACCEPTED;
+    return OCPP_KEY_ACCEPTED;
 }
 
 /**
@@ -528,7 +528,7 @@ static ocpp_cfg_result_t set_phase(ocpp_cfg_t *cfg, const char *s, size_t n, boo
  * password. Many Central Systems send the password itself: 16..20 characters
  * are taken as they are. Anything else is Rejected.
  */
-static ocpp_cfg_result_t set_auth_key(ocpp_cfg_t *cfg, const char *s, size_t n, bool *changed)
+static ocpp_key_result_t set_auth_key(ocpp_cfg_t *cfg, const char *s, size_t n, bool *changed)
 {
     uint8_t key[OCPP_CFG_AUTH_KEY_MAX];
     size_t len = 0;
@@ -544,7 +544,7 @@ static ocpp_cfg_result_t set_auth_key(ocpp_cfg_t *cfg, const char *s, size_t n, 
     }
     if (!hex) {
         if (n < OCPP_CFG_AUTH_KEY_MIN || n > OCPP_CFG_AUTH_KEY_MAX) {
-            return OCPP_CFG_REJECTED;
+            return OCPP_KEY_REJECTED;
         }
         memcpy(key, s, n);
         len = n;
@@ -553,27 +553,27 @@ static ocpp_cfg_result_t set_auth_key(ocpp_cfg_t *cfg, const char *s, size_t n, 
     memcpy(cfg->authorization_key, key, len);
     cfg->authorization_key_len = (uint8_t)len;
     memset(key, 0, sizeof key);
-    return OCPP_CFG_ACCEPTED;
+    return OCPP_KEY_ACCEPTED;
 }
 
 /** Whitepaper §7.6 and A05.FR.01-04; `local` skips the rules (an installer's choice). */
-static ocpp_cfg_result_t set_sec_prof(ocpp_cfg_t *cfg, const char *s, size_t n, bool local,
+static ocpp_key_result_t set_sec_prof(ocpp_cfg_t *cfg, const char *s, size_t n, bool local,
                                       bool *changed)
 {
     int32_t v;
     if (!parse_int(s, n, &k_ranges[R_PROF], &v)) {
-        return OCPP_CFG_REJECTED;
+        return OCPP_KEY_REJECTED;
     }
     if (!local && (v <= cfg->security_profile || v > cfg->security_profile_max ||
                    ((v == 1 || v == 2) && cfg->authorization_key_len == 0))) {
-        return OCPP_CFG_REJECTED;
+        return OCPP_KEY_REJECTED;
     }
     *changed = (cfg->security_profile != (uint8_t)v);
     cfg->security_profile = (uint8_t)v;
-    return OCPP_CFG_ACCEPTED;
+    return OCPP_KEY_ACCEPTED;
 }
 
-static ocpp_cfg_result_t set_rate(uint8_t *field, const char *s, size_t n, bool *changed)
+static ocpp_key_result_t set_rate(uint8_t *field, const char *s, size_t n, bool *changed)
 {
     csl_t c;
     const char *item;
@@ -583,31 +583,31 @@ static ocpp_cfg_result_t set_rate(uint8_t *field, const char *s, size_t n, bool 
     while (csl_next(&c, &item, &len)) {
         int i = find_name(k_rate_units, 2u, item, len, true);
         if (i < 0) {
-            return OCPP_CFG_REJECTED;
+            return OCPP_KEY_REJECTED;
         }
         mask = (uint8_t)(mask | (1u << (unsigned)i));
     }
     if (mask == 0) {
-        return OCPP_CFG_REJECTED; /* §9.4.2: at least one unit */
+        return OCPP_KEY_REJECTED; /* §9.4.2: at least one unit */
     }
     *changed = (*field != mask);
     *field = mask;
-    return OCPP_CFG_ACCEPTED;
+    return OCPP_KEY_ACCEPTED;
 }
 
-static ocpp_cfg_result_t set_str(char *field, size_t max, const char *s, size_t n, bool *changed)
+static ocpp_key_result_t set_str(char *field, size_t max, const char *s, size_t n, bool *changed)
 {
     if (n > max || memchr(s, '\0', n) != NULL) {
-        return OCPP_CFG_REJECTED;
+        return OCPP_KEY_REJECTED;
     }
     *changed = !(strlen(field) == n && memcmp(field, s, n) == 0);
     memcpy(field, s, n);
     field[n] = '\0';
-    return OCPP_CFG_ACCEPTED;
+    return OCPP_KEY_ACCEPTED;
 }
 
 /** Parse s[0..n) as the type of k and store it into cfg. */
-static ocpp_cfg_result_t set_value(ocpp_cfg_t *cfg, const key_def_t *k, const char *s, size_t n,
+static ocpp_key_result_t set_value(ocpp_cfg_t *cfg, const key_def_t *k, const char *s, size_t n,
                                    bool local, bool *changed)
 {
     void *f = (uint8_t *)cfg + k->off;
@@ -617,7 +617,7 @@ static ocpp_cfg_result_t set_value(ocpp_cfg_t *cfg, const key_def_t *k, const ch
     case T_I32:
     case T_U16:
         if (!parse_int(s, n, key_range(k), &v)) {
-            return OCPP_CFG_REJECTED;
+            return OCPP_KEY_REJECTED;
         }
         if (KTYPE(k) == T_I32) {
             *changed = (*(int32_t *)f != v);
@@ -626,21 +626,21 @@ static ocpp_cfg_result_t set_value(ocpp_cfg_t *cfg, const key_def_t *k, const ch
             *changed = (*(uint16_t *)f != (uint16_t)v);
             *(uint16_t *)f = (uint16_t)v;
         }
-        return OCPP_CFG_ACCEPTED;
+        return OCPP_KEY_ACCEPTED;
     case T_BOOL:
         if (!parse_bool(s, n, &b)) {
-            return OCPP_CFG_REJECTED;
+            return OCPP_KEY_REJECTED;
         }
         *changed = (*(bool *)f != b);
         *(bool *)f = b;
-        return OCPP_CFG_ACCEPTED;
+        return OCPP_KEY_ACCEPTED;
     case T_MEAS: return set_meas((uint32_t *)f, s, n, changed);
     case T_PHASE: return set_phase(cfg, s, n, changed);
     case T_AUTH_KEY: return set_auth_key(cfg, s, n, changed);
     case T_SEC_PROF: return set_sec_prof(cfg, s, n, local, changed);
     case T_RATE: return set_rate((uint8_t *)f, s, n, changed);
     case T_STR: return set_str((char *)f, (size_t)key_range(k)->max, s, n, changed);
-    default: return OCPP_CFG_REJECTED; /* computed keys */
+    default: return OCPP_KEY_REJECTED; /* computed keys */
     }
 }
 
@@ -772,7 +772,7 @@ static void fmt_value(const ocpp_cfg_t *cfg, const key_def_t *k, sink_t *o)
 /** A key: standard (std != NULL) or vendor (vendor != NULL), or neither. */
 typedef struct {
     const key_def_t *std;
-    const ocpp_cfg_vendor_key_t *vendor;
+    const ocpp_vendor_key_t *vendor;
 } ref_t;
 
 static ref_t lookup(const ocpp_cfg_t *cfg, const char *s, size_t n)
@@ -957,39 +957,39 @@ ocpp_phase_rotation_t ocpp_cfg_phase_rotation(const ocpp_cfg_t *cfg, uint8_t con
 }
 
 /** Change key[..] = value through the rules of `local` (application) or remote. */
-static ocpp_cfg_result_t change(ocpp_cfg_t *cfg, const char *key, const char *value, bool local)
+static ocpp_key_result_t change(ocpp_cfg_t *cfg, const char *key, const char *value, bool local)
 {
     if (cfg == NULL || key == NULL || value == NULL) {
-        return OCPP_CFG_REJECTED;
+        return OCPP_KEY_REJECTED;
     }
     ref_t r = lookup(cfg, key, strlen(key));
     if (r.vendor != NULL) {
         if ((r.vendor->readonly && !local) || r.vendor->set == NULL) {
-            return OCPP_CFG_REJECTED;
+            return OCPP_KEY_REJECTED;
         }
         return r.vendor->set(r.vendor->ctx, value);
     }
     if (r.std == NULL) {
-        return OCPP_CFG_NOT_SUPPORTED;
+        return OCPP_KEY_NOT_SUPPORTED;
     }
     uint8_t fl = key_flags(r.std);
     if ((fl & F_RO) && !(local && (fl & F_LOCAL))) {
-        return OCPP_CFG_REJECTED;
+        return OCPP_KEY_REJECTED;
     }
     bool changed = false;
-    ocpp_cfg_result_t res = set_value(cfg, r.std, value, strlen(value), local, &changed);
-    if (res == OCPP_CFG_ACCEPTED && changed && (fl & F_PERSIST)) {
+    ocpp_key_result_t res = set_value(cfg, r.std, value, strlen(value), local, &changed);
+    if (res == OCPP_KEY_ACCEPTED && changed && (fl & F_PERSIST)) {
         cfg->dirty = true;
     }
     return res;
 }
 
-ocpp_cfg_result_t ocpp_cfg_change(ocpp_cfg_t *cfg, const char *key, const char *value)
+ocpp_key_result_t ocpp_cfg_change(ocpp_cfg_t *cfg, const char *key, const char *value)
 {
     return change(cfg, key, value, false);
 }
 
-ocpp_cfg_result_t ocpp_cfg_set_local(ocpp_cfg_t *cfg, const char *key, const char *value)
+ocpp_key_result_t ocpp_cfg_set_local(ocpp_cfg_t *cfg, const char *key, const char *value)
 {
     return change(cfg, key, value, true);
 }
@@ -1009,7 +1009,7 @@ bool ocpp_cfg_get(const ocpp_cfg_t *cfg, const char *key, char *out, size_t cap,
     return true;
 }
 
-ocpp_status_t ocpp_cfg_register(ocpp_cfg_t *cfg, const ocpp_cfg_vendor_key_t *key)
+ocpp_status_t ocpp_cfg_register(ocpp_cfg_t *cfg, const ocpp_vendor_key_t *key)
 {
     if (cfg == NULL || key == NULL || key->name == NULL || key->get == NULL ||
         (!key->readonly && key->set == NULL)) {

@@ -155,8 +155,8 @@ ocpp_status_t ocpp_session_init(ocpp_session_t *s, const ocpp_session_init_t *in
     s->random = in->random;
     s->random_ctx = in->random_ctx;
     s->log = in->log;
-    s->tx = in->tx;
-    s->tx_cap = in->tx_cap;
+    s->send_buf = in->send_buf;
+    s->send_cap = in->send_cap;
     s->connect_timeout_ms =
         in->connect_timeout_ms != 0u ? in->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
     s->backoff_min_ms = in->backoff_min_ms != 0u ? in->backoff_min_ms : DEFAULT_BACKOFF_MIN_MS;
@@ -227,13 +227,13 @@ bool ocpp_session_online(const ocpp_session_t *s)
 
 bool ocpp_session_busy(const ocpp_session_t *s)
 {
-    return s->tx_busy || s->call_active;
+    return s->send_busy || s->call_active;
 }
 
 char *ocpp_session_scratch(ocpp_session_t *s, size_t *cap)
 {
-    *cap = s->tx_cap;
-    return s->tx_busy ? NULL : s->tx;
+    *cap = s->send_cap;
+    return s->send_busy ? NULL : s->send_buf;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -256,7 +256,7 @@ static void connection_lost(ocpp_session_t *s, ocpp_status_t why)
         s->msg->close(s->msg->ctx);
     }
     s->transport_open = false;
-    s->tx_busy = false;
+    s->send_busy = false;
     call_failed(s, why);
     /* Jitter: wait between 1/2 and 1 of the back-off, so that many charge
      * points cut off together do not come back in lockstep. */
@@ -353,22 +353,22 @@ void ocpp_session_reconnect_later(ocpp_session_t *s)
 /* ------------------------------------------------------------------------ */
 
 /** Start a writer on the transmit buffer, behind the transport's headroom. */
-static void tx_writer(ocpp_session_t *s, ocpp_jw_t *w)
+static void send_writer(ocpp_session_t *s, ocpp_jw_t *w)
 {
-    ocpp_jw_init(w, s->tx + OCPP_MSG_HEADROOM, s->tx_cap - OCPP_MSG_HEADROOM);
+    ocpp_jw_init(w, s->send_buf + OCPP_MSG_HEADROOM, s->send_cap - OCPP_MSG_HEADROOM);
 }
 
-/** Push the pending message out. @return true when tx is free again. */
-static bool tx_flush(ocpp_session_t *s)
+/** Push the pending message out. @return true when send_buf is free again. */
+static bool send_flush(ocpp_session_t *s)
 {
-    if (!s->tx_busy) {
+    if (!s->send_busy) {
         return true;
     }
-    ocpp_status_t st = s->msg->send(s->msg->ctx, s->tx + OCPP_MSG_HEADROOM, s->tx_len);
+    ocpp_status_t st = s->msg->send(s->msg->ctx, s->send_buf + OCPP_MSG_HEADROOM, s->send_len);
     if (st == OCPP_PENDING) {
         return false;
     }
-    s->tx_busy = false;
+    s->send_busy = false;
     if (st != OCPP_OK) {
         connection_lost(s, st);
         return false;
@@ -377,7 +377,7 @@ static bool tx_flush(ocpp_session_t *s)
 }
 
 /** Queue the finished message in `w` for sending. */
-static ocpp_status_t tx_submit(ocpp_session_t *s, ocpp_jw_t *w)
+static ocpp_status_t send_submit(ocpp_session_t *s, ocpp_jw_t *w)
 {
     size_t len;
     ocpp_status_t st = ocpp_jw_finish(w, &len);
@@ -385,11 +385,11 @@ static ocpp_status_t tx_submit(ocpp_session_t *s, ocpp_jw_t *w)
         return st;
     }
     ocpp_cp_event_t ev = {
-        .kind = OCPP_CP_EV_MSG_OUT, .text = s->tx + OCPP_MSG_HEADROOM, .len = len};
+        .kind = OCPP_CP_EV_MSG_OUT, .text = s->send_buf + OCPP_MSG_HEADROOM, .len = len};
     notify(s, &ev);
-    s->tx_len = len;
-    s->tx_busy = true;
-    (void)tx_flush(s);
+    s->send_len = len;
+    s->send_busy = true;
+    (void)send_flush(s);
     return OCPP_OK;
 }
 
@@ -398,14 +398,14 @@ void ocpp_session_call_begin(ocpp_session_t *s, ocpp_jw_t *w, const char *action
     ocpp_rpc_ids_t ids = {s->id_prefix, s->id_counter};
     ocpp_rpc_next_id(&ids, s->call_id);
     s->id_counter = ids.counter;
-    tx_writer(s, w);
+    send_writer(s, w);
     ocpp_rpc_write_call_open_name(w, s->call_id, action);
 }
 
 ocpp_status_t ocpp_session_call_end(ocpp_session_t *s, ocpp_jw_t *w, uint8_t owner, uint8_t kind)
 {
     ocpp_rpc_write_close(w);
-    ocpp_status_t st = tx_submit(s, w);
+    ocpp_status_t st = send_submit(s, w);
     if (st != OCPP_OK) {
         LOGE(&s->log, "%s: outgoing CALL does not fit the transmit buffer", s->log.name);
         return st;
@@ -437,9 +437,9 @@ static void answer_call(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
         return;
     }
     ocpp_jw_t w;
-    tx_writer(s, &w);
+    send_writer(s, &w);
     s->proto->answer(s->proto_ctx, f, &w);
-    if (tx_submit(s, &w) != OCPP_OK) {
+    if (send_submit(s, &w) != OCPP_OK) {
         LOGE(&s->log, "%s: answer does not fit the transmit buffer", s->log.name);
     }
 }
@@ -451,10 +451,10 @@ static void answer_bad_frame(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
         return;
     }
     ocpp_jw_t w;
-    tx_writer(s, &w);
+    send_writer(s, &w);
     ocpp_rpc_write_error_d(&w, f->id, f->id_len, f->error, f->error_desc,
                            (ocpp_rpc_dialect_t)s->proto->dialect);
-    (void)tx_submit(s, &w);
+    (void)send_submit(s, &w);
 }
 
 static void on_reply(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
@@ -500,7 +500,7 @@ static void handle_too_large(ocpp_session_t *s, const char *prefix, size_t len)
 static void receive(ocpp_session_t *s)
 {
     for (int i = 0; i < MAX_MSGS_PER_POLL && s->transport_open; i++) {
-        if (!tx_flush(s)) {
+        if (!send_flush(s)) {
             return; /* an answer must go out before we read the next CALL */
         }
         const char *msg = NULL;
@@ -542,7 +542,7 @@ void ocpp_session_poll(ocpp_session_t *s, uint32_t now_ms)
         return;
     }
     receive(s);
-    if (!s->transport_open || !tx_flush(s)) {
+    if (!s->transport_open || !send_flush(s)) {
         return;
     }
     s->proto->idle(s->proto_ctx);
@@ -555,14 +555,14 @@ void ocpp_session_poll(ocpp_session_t *s, uint32_t now_ms)
         return;
     }
     check_call_timeout(s);
-    if (!s->call_active && !s->tx_busy) {
+    if (!s->call_active && !s->send_busy) {
         s->proto->send_due(s->proto_ctx);
     }
 }
 
 uint32_t ocpp_session_next_wakeup_ms(const ocpp_session_t *s, uint32_t now_ms)
 {
-    if (s->tx_busy || s->conn == OCPP_CP_CONNECTING) {
+    if (s->send_busy || s->conn == OCPP_CP_CONNECTING) {
         return 0u;
     }
     if (!s->transport_open) {

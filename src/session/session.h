@@ -33,8 +33,8 @@ typedef struct {
     ocpp_logger_t log;
     const char *url;      /**< "ws[s]://host[:port][/path]" */
     const char *identity; /**< Appended to the path, percent-encoded. */
-    char *tx;
-    size_t tx_cap;
+    char *send_buf;       /**< The send buffer (the caller's). */
+    size_t send_cap;
     uint32_t connect_timeout_ms; /**< 0: 30000. */
     uint32_t backoff_min_ms;     /**< 0: 1000. */
     uint32_t backoff_max_ms;     /**< < min: 60000. */

@@ -81,46 +81,46 @@ void ocpp_station_set_online(ocpp_station_t *st, bool online)
 /* Status                                                                    */
 /* ------------------------------------------------------------------------ */
 
-bool ocpp_station_is_fault(ocpp_cp_error_t e)
+bool ocpp_station_is_fault(ocpp_fault_t e)
 {
     switch (e) {
-    case OCPP_ERROR_NO_ERROR:
-    case OCPP_ERROR_EV_COMMUNICATION_ERROR:
-    case OCPP_ERROR_LOCAL_LIST_CONFLICT:
-    case OCPP_ERROR_READER_FAILURE:
-    case OCPP_ERROR_RESET_FAILURE:
-    case OCPP_ERROR_WEAK_SIGNAL: return false;
+    case OCPP_FAULT_NONE:
+    case OCPP_FAULT_EV_COMMUNICATION_ERROR:
+    case OCPP_FAULT_LOCAL_LIST_CONFLICT:
+    case OCPP_FAULT_READER_FAILURE:
+    case OCPP_FAULT_RESET_FAILURE:
+    case OCPP_FAULT_WEAK_SIGNAL: return false;
     default: return true;
     }
 }
 
-static ocpp_cp_status_t derive(const ocpp_station_t *st, uint8_t c)
+static ocpp_connector_status_t derive(const ocpp_station_t *st, uint8_t c)
 {
     const ocpp_station_conn_t *k = &st->conns[c];
     if (ocpp_station_is_fault(k->error)) {
-        return OCPP_STATUS_FAULTED;
+        return OCPP_CONNECTOR_FAULTED;
     }
     if (c == 0u) {
-        return k->operative ? OCPP_STATUS_AVAILABLE : OCPP_STATUS_UNAVAILABLE;
+        return k->operative ? OCPP_CONNECTOR_AVAILABLE : OCPP_CONNECTOR_UNAVAILABLE;
     }
     if (k->tx) {
         /* §4.9: "If charging is suspended both by the EV and the EVSE, status
          * SuspendedEVSE SHALL have precedence over status SuspendedEV." */
         if (!k->tx_allowed || ocpp_station_is_fault(st->conns[0].error)) {
-            return OCPP_STATUS_SUSPENDED_EVSE;
+            return OCPP_CONNECTOR_SUSPENDED_EVSE;
         }
-        return (k->plugged && k->ev_ready) ? OCPP_STATUS_CHARGING : OCPP_STATUS_SUSPENDED_EV;
+        return (k->plugged && k->ev_ready) ? OCPP_CONNECTOR_CHARGING : OCPP_CONNECTOR_SUSPENDED_EV;
     }
     if (!k->operative || !st->conns[0].operative) {
-        return OCPP_STATUS_UNAVAILABLE;
+        return OCPP_CONNECTOR_UNAVAILABLE;
     }
     if (k->finishing) {
-        return OCPP_STATUS_FINISHING;
+        return OCPP_CONNECTOR_FINISHING;
     }
     if (k->reserved && !k->plugged && !k->authorized) {
-        return OCPP_STATUS_RESERVED;
+        return OCPP_CONNECTOR_RESERVED;
     }
-    return (k->plugged || k->authorized) ? OCPP_STATUS_PREPARING : OCPP_STATUS_AVAILABLE;
+    return (k->plugged || k->authorized) ? OCPP_CONNECTOR_PREPARING : OCPP_CONNECTOR_AVAILABLE;
 }
 
 static bool permitted(const ocpp_station_t *st, uint8_t c)
@@ -141,7 +141,7 @@ void ocpp_station_update(ocpp_station_t *st, uint8_t c)
          * after the event, never from a value computed before it. */
         emit(st, OCPP_STATION_EV_PERMIT, c, p ? 1 : 0, NULL);
     }
-    ocpp_cp_status_t s = derive(st, c);
+    ocpp_connector_status_t s = derive(st, c);
     if (s != k->status) {
         k->status = s;
         k->changed_ms = st->now_ms;
@@ -224,7 +224,7 @@ void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in)
     st->last_auth = OCPP_AUTH_INVALID;
     for (uint8_t c = 0; c <= st->n; c++) {
         ocpp_station_conn_t *k = &st->conns[c];
-        k->status = OCPP_STATUS_AVAILABLE;
+        k->status = OCPP_CONNECTOR_AVAILABLE;
         k->operative = true;
         k->tx_id = -1;
     }
@@ -706,11 +706,11 @@ void ocpp_station_ev_ready(ocpp_station_t *st, uint8_t c, bool ready)
     ocpp_station_update(st, c);
 }
 
-void ocpp_station_fault(ocpp_station_t *st, uint8_t c, ocpp_cp_error_t error, const char *info,
+void ocpp_station_fault(ocpp_station_t *st, uint8_t c, ocpp_fault_t error, const char *info,
                         const char *vendor_error_code)
 {
     ocpp_station_conn_t *k = &st->conns[c];
-    bool clear = error == OCPP_ERROR_NO_ERROR;
+    bool clear = error == OCPP_FAULT_NONE;
     ocpp_text_copy(k->info, sizeof k->info, clear ? NULL : info);
     ocpp_text_copy(k->vendor_error, sizeof k->vendor_error, clear ? NULL : vendor_error_code);
     if (k->error != error) {
@@ -738,7 +738,7 @@ static void tick_connector(ocpp_station_t *st, uint8_t c)
         ocpp_station_update(st, c);
     }
     bool auth_here = st->auth != OCPP_STATION_AUTH_NONE && st->auth_connector == c;
-    if (k->status == OCPP_STATUS_PREPARING && k->plugged && !k->authorized && !k->tx &&
+    if (k->status == OCPP_CONNECTOR_PREPARING && k->plugged && !k->authorized && !k->tx &&
         !auth_here && timeout > 0u && st->now_ms - k->changed_ms >= timeout) {
         /* §4.9 B6 (Preparing -> Finishing): "Timed out. Usage was initiated
          * (e.g. insert plug ...), but idTag not presented within timeout."

@@ -89,14 +89,14 @@ void ocpp_station_set_time(ocpp_station_t *st, int64_t unix_s);
 /** Re-derive the status and permission of connector c; emit changes. */
 void ocpp_station_update(ocpp_station_t *st, uint8_t c);
 /** True if error code e is a fault (not a warning), see ocpp_cp_fault(). */
-bool ocpp_station_is_fault(ocpp_cp_error_t e);
+bool ocpp_station_is_fault(ocpp_fault_t e);
 
 /* ---- inputs (connector 1..n; checked by the caller) ---- */
 
 void ocpp_station_plugged(ocpp_station_t *st, uint8_t c, bool plugged);
 void ocpp_station_ev_ready(ocpp_station_t *st, uint8_t c, bool ready);
 /** A fault or its end; c may be 0. info and vendor code are checked by the caller. */
-void ocpp_station_fault(ocpp_station_t *st, uint8_t c, ocpp_cp_error_t error, const char *info,
+void ocpp_station_fault(ocpp_station_t *st, uint8_t c, ocpp_fault_t error, const char *info,
                         const char *vendor_error_code);
 /** An id tag presented; connector 0: the station chooses.
  *  @return OCPP_OK, OCPP_ERR_BUSY, OCPP_ERR_STATE (see ocpp_cp_present_id()). */

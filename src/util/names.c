@@ -12,21 +12,21 @@ const char *ocpp_cp_conn_str(ocpp_cp_conn_t c)
                          OCPP_CP_REJECTED + 1u, (unsigned)c, "?");
 }
 
-const char *ocpp_cp_status_str(ocpp_cp_status_t s)
+const char *ocpp_connector_status_str(ocpp_connector_status_t s)
 {
     return ocpp_text_nth("Available\0Preparing\0Charging\0SuspendedEVSE\0SuspendedEV\0"
                          "Finishing\0Reserved\0Unavailable\0Faulted",
-                         OCPP_STATUS_FAULTED + 1u, (unsigned)s, "?");
+                         OCPP_CONNECTOR_FAULTED + 1u, (unsigned)s, "?");
 }
 
-const char *ocpp_cp_error_str(ocpp_cp_error_t e)
+const char *ocpp_fault_str(ocpp_fault_t e)
 {
     return ocpp_text_nth("NoError\0ConnectorLockFailure\0EVCommunicationError\0GroundFailure\0"
                          "HighTemperature\0InternalError\0LocalListConflict\0OtherError\0"
                          "OverCurrentFailure\0OverVoltage\0PowerMeterFailure\0"
                          "PowerSwitchFailure\0ReaderFailure\0ResetFailure\0UnderVoltage\0"
                          "WeakSignal",
-                         OCPP_ERROR_WEAK_SIGNAL + 1u, (unsigned)e, "?");
+                         OCPP_FAULT_WEAK_SIGNAL + 1u, (unsigned)e, "?");
 }
 
 const char *ocpp_stop_reason_str(ocpp_stop_reason_t r)

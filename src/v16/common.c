@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "model/config.h"
 #include "session/session.h"
 #include "util/log.h"
 #include "util/text.h"

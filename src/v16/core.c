@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "model/config.h"
 #include "session/session.h"
 #include "store/txqueue.h"
 #include "v16/v16.h"
@@ -66,8 +67,8 @@ static void send_status(ocpp_v16_t *a, uint8_t i)
     ocpp_v16_call_begin(a, &w, OCPP_ACTION_STATUS_NOTIFICATION);
     ocpp_jw_obj_open(&w);
     ocpp_jw_kv_int(&w, "connectorId", i);
-    ocpp_jw_kv_str(&w, "errorCode", ocpp_cp_error_str(c->error));
-    ocpp_jw_kv_str(&w, "status", ocpp_cp_status_str(c->status));
+    ocpp_jw_kv_str(&w, "errorCode", ocpp_fault_str(c->error));
+    ocpp_jw_kv_str(&w, "status", ocpp_connector_status_str(c->status));
     /* §7.6 / §6.47: info and vendorErrorCode are optional: sent when set.
      * §4.9: with StopTransactionOnEVSideDisconnect false, an EV-side
      * disconnect is SuspendedEV "with the 'errorCode' field set to: 'NoError'
@@ -434,7 +435,7 @@ static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t
      * decoded; this keeps ~300 bytes off the stack. */
     char key[OCPP_CFG_KEY_MAX + 1];
     char value[OCPP_CFG_VALUE_MAX + 1];
-    ocpp_cfg_result_t r = OCPP_CFG_REJECTED;
+    ocpp_key_result_t r = OCPP_KEY_REJECTED;
     ocpp_rpc_err_t ek = ocpp_rpc_get_string(payload, "key", true, 50u, key, sizeof key, desc);
     ocpp_rpc_err_t ev =
         ocpp_rpc_get_string(payload, "value", true, 500u, value, sizeof value, desc);
@@ -445,14 +446,14 @@ static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t
         return ev;
     }
     if (ek == OCPP_RPC_ERR_INTERNAL) {
-        r = OCPP_CFG_NOT_SUPPORTED; /* 50 multi-byte characters: no such key */
+        r = OCPP_KEY_NOT_SUPPORTED; /* 50 multi-byte characters: no such key */
     } else if (ev == OCPP_RPC_OK) {
         r = ocpp_cfg_change(a->cfg, key, value);
     } /* else a value longer than any key accepts: Rejected */
-    if (r == OCPP_CFG_ACCEPTED || r == OCPP_CFG_REBOOT_REQUIRED) {
+    if (r == OCPP_KEY_ACCEPTED || r == OCPP_KEY_REBOOT_REQUIRED) {
         ocpp_v16_config_applied(a, key);
     }
-    ocpp_v16_answer_status(w, ocpp_cfg_result_str(r));
+    ocpp_v16_answer_status(w, ocpp_key_result_str(r));
     return OCPP_RPC_OK;
 }
 

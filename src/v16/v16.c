@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "model/config.h"
 #include "session/session.h"
 #include "store/txqueue.h"
 #include "store/txstore.h"
@@ -182,10 +183,10 @@ void ocpp_v16_tick(ocpp_v16_t *a)
     }
 }
 
-ocpp_cfg_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char *value)
+ocpp_key_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char *value)
 {
-    ocpp_cfg_result_t r = ocpp_cfg_set_local(a->cfg, key, value);
-    if (r == OCPP_CFG_ACCEPTED || r == OCPP_CFG_REBOOT_REQUIRED) {
+    ocpp_key_result_t r = ocpp_cfg_set_local(a->cfg, key, value);
+    if (r == OCPP_KEY_ACCEPTED || r == OCPP_KEY_REBOOT_REQUIRED) {
         ocpp_v16_config_applied(a, key);
         ocpp_v16_save_config(a);
     }

@@ -79,8 +79,8 @@ void ocpp_v16_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev);
 /** Every poll, online or not. */
 void ocpp_v16_tick(ocpp_v16_t *a);
 
-/** ocpp_cp_config_set(): a key set locally, applied and persisted. */
-ocpp_cfg_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char *value);
+/** ocpp_cp_key_set(): a key set locally, applied and persisted. */
+ocpp_key_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char *value);
 
 /* ---- modules (each file's descriptor) ---- */
 

@@ -164,7 +164,8 @@ static int32_t message_timeout(const ocpp_v201_t *a)
 /** The Actual value of variable `id`; buf: at least OCPP_RPC_DATETIME_LEN + 1. */
 static const char *value_of(const ocpp_v201_t *a, unsigned id, char *buf)
 {
-    size_t tx_cap = a->ss->tx_cap > OCPP_MSG_HEADROOM ? a->ss->tx_cap - OCPP_MSG_HEADROOM : 0u;
+    size_t send_cap =
+        a->ss->send_cap > OCPP_MSG_HEADROOM ? a->ss->send_cap - OCPP_MSG_HEADROOM : 0u;
     switch (id) {
     case VAR_HEARTBEAT: return int_text(a->heartbeat_interval, buf);
     case VAR_MESSAGE_TIMEOUT: return int_text(message_timeout(a), buf);
@@ -172,7 +173,8 @@ static const char *value_of(const ocpp_v201_t *a, unsigned id, char *buf)
     case VAR_ITEMS_GET:
     case VAR_ITEMS_SET: return int_text(OCPP_CONFIG_V201_ITEMS_PER_MESSAGE, buf);
     case VAR_BYTES_GET:
-    case VAR_BYTES_SET: return int_text((int32_t)(tx_cap < INT32_MAX ? tx_cap : INT32_MAX), buf);
+    case VAR_BYTES_SET:
+        return int_text((int32_t)(send_cap < INT32_MAX ? send_cap : INT32_MAX), buf);
     case VAR_MODEL: return a->config->model != NULL ? a->config->model : "";
     case VAR_VENDOR: return a->config->vendor != NULL ? a->config->vendor : "";
     default: break;
@@ -301,19 +303,36 @@ void ocpp_v201_set_heartbeat(ocpp_v201_t *a, int32_t interval_s)
     }
 }
 
-ocpp_cfg_result_t ocpp_v201_set_local(ocpp_v201_t *a, const char *name, const char *value)
+ocpp_key_result_t ocpp_v201_set_local(ocpp_v201_t *a, const char *name, const char *value)
 {
     for (unsigned id = 0; name != NULL && value != NULL && id < VAR_COUNT; id++) {
         if (!ocpp_ascii_ieq(name, vars[id].name)) {
             continue;
         }
         if ((vars[id].flags & F_LOCAL) == 0u || !assign(a, id, value)) {
-            return OCPP_CFG_REJECTED;
+            return OCPP_KEY_REJECTED;
         }
         changed(a, id);
-        return OCPP_CFG_ACCEPTED;
+        return OCPP_KEY_ACCEPTED;
     }
-    return OCPP_CFG_NOT_SUPPORTED;
+    return OCPP_KEY_NOT_SUPPORTED;
+}
+
+ocpp_status_t ocpp_v201_get_local(const ocpp_v201_t *a, const char *name, char *out, size_t cap)
+{
+    for (unsigned id = 0; name != NULL && id < VAR_COUNT; id++) {
+        if (ocpp_ascii_ieq(name, vars[id].name)) {
+            char buf[OCPP_RPC_DATETIME_LEN + 1];
+            const char *v = value_of(a, id, buf);
+            size_t n = strlen(v);
+            if (n >= cap) {
+                return OCPP_ERR_NOMEM;
+            }
+            memcpy(out, v, n + 1u);
+            return OCPP_OK;
+        }
+    }
+    return OCPP_ERR_NOT_FOUND;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -44,17 +44,17 @@ uint8_t ocpp_v201_connector_status(const ocpp_station_t *st, uint8_t c)
     /* B01 remark: "When something is wrong with the Charging Station or
      * EVSE, the status SHALL be set to Faulted": a fault of the whole
      * station (connector 0) faults every EVSE. */
-    if (k->status == OCPP_STATUS_FAULTED || st->conns[0].status == OCPP_STATUS_FAULTED) {
+    if (k->status == OCPP_CONNECTOR_FAULTED || st->conns[0].status == OCPP_CONNECTOR_FAULTED) {
         return V201_CS_FAULTED;
     }
     switch (k->status) {
-    case OCPP_STATUS_AVAILABLE: return V201_CS_AVAILABLE;
-    case OCPP_STATUS_PREPARING:
+    case OCPP_CONNECTOR_AVAILABLE: return V201_CS_AVAILABLE;
+    case OCPP_CONNECTOR_PREPARING:
         /* G01.FR.03: Occupied when an EV connects; authorized but not
          * plugged in yet is still Available. */
         return k->plugged ? V201_CS_OCCUPIED : V201_CS_AVAILABLE;
-    case OCPP_STATUS_RESERVED: return V201_CS_RESERVED;
-    case OCPP_STATUS_UNAVAILABLE: return V201_CS_UNAVAILABLE;
+    case OCPP_CONNECTOR_RESERVED: return V201_CS_RESERVED;
+    case OCPP_CONNECTOR_UNAVAILABLE: return V201_CS_UNAVAILABLE;
     default: return V201_CS_OCCUPIED; /* Charging, SuspendedEV/EVSE, Finishing */
     }
 }

@@ -38,12 +38,19 @@ void ocpp_v201_tick(ocpp_v201_t *a);
 
 /**
  * Set a device-model variable locally ("Component.Variable" or
- * "Component.Variable[Instance]", value as on the wire): ocpp_cp_config_set()
+ * "Component.Variable[Instance]", value as on the wire): ocpp_cp_key_set()
  * in 2.0.1 mode (the simulator's --config).
- * @return OCPP_CFG_ACCEPTED, OCPP_CFG_REJECTED (bad value, read-only) or
- *         OCPP_CFG_NOT_SUPPORTED (unknown variable).
+ * @return OCPP_KEY_ACCEPTED, OCPP_KEY_REJECTED (bad value, read-only) or
+ *         OCPP_KEY_NOT_SUPPORTED (unknown variable).
  */
-ocpp_cfg_result_t ocpp_v201_set_local(ocpp_v201_t *a, const char *name, const char *value);
+ocpp_key_result_t ocpp_v201_set_local(ocpp_v201_t *a, const char *name, const char *value);
+
+/**
+ * The Actual value of a device-model variable ("Component.Variable" or
+ * "Component.Variable[Instance]"): ocpp_cp_key_get() in 2.0.1 mode.
+ * @return OCPP_OK; OCPP_ERR_NOT_FOUND (unknown); OCPP_ERR_NOMEM (does not fit cap).
+ */
+ocpp_status_t ocpp_v201_get_local(const ocpp_v201_t *a, const char *name, char *out, size_t cap);
 
 #endif /* OCPP_CONFIG_OCPP201 */
 

@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ocpp/ocpp_config.h"
+#include "model/config.h"
 #include "ocpp/ocpp_json.h"
 
 #define FZ_RECORD_MAX 8192u
@@ -125,12 +125,12 @@ static void apply_lines(ocpp_cfg_t *cfg, const uint8_t *in, size_t len, bool loc
             g_key[klen] = '\0';
             memcpy(g_value, eq != NULL ? eq + 1 : in + pos, vlen);
             g_value[vlen] = '\0';
-            ocpp_cfg_result_t r = local ? ocpp_cfg_set_local(cfg, g_key, g_value)
+            ocpp_key_result_t r = local ? ocpp_cfg_set_local(cfg, g_key, g_value)
                                         : ocpp_cfg_change(cfg, g_key, g_value);
-            check(ocpp_cfg_result_str(r) != NULL);
+            check(ocpp_key_result_str(r) != NULL);
             bool ro = false;
             bool got = ocpp_cfg_get(cfg, g_key, g_out, sizeof g_out, &ro);
-            if (r == OCPP_CFG_ACCEPTED && strlen(g_key) == klen) {
+            if (r == OCPP_KEY_ACCEPTED && strlen(g_key) == klen) {
                 /* Accepted keys read back, except the write-only one. */
                 check(got || same_ci(g_key, "AuthorizationKey"));
             }

@@ -17,7 +17,7 @@
  *   #s<d>         the next send(): 0 OK, 1 PENDING once, 2 CLOSED;
  *   #n<0|1>       ocpp_cp_set_network();
  *   #c<k><e>      ocpp_cp_fault(connector k, error code e) (digits; was set_status);
- *   #k<key>=<v>   ocpp_cp_config_set();
+ *   #k<key>=<v>   ocpp_cp_key_set();
  *   #z<unix>      ocpp_cp_set_time();
  *   #P<k><0|1>, #E<k><0|1>, #I<k><idTag>, #S<k><reason>, #F<k><error>
  *                 plugged, EV ready, present id, stop, fault.
@@ -229,7 +229,7 @@ static void poll_cp(uint32_t advance_ms)
     check(ocpp_cp_poll(&g_cp, g_now) == OCPP_OK);
     check((int)ocpp_cp_connection(&g_cp) >= 0 && ocpp_cp_conn_str(ocpp_cp_connection(&g_cp)));
     for (uint8_t c = 0; c <= FZ_CONNS; c++) {
-        check(ocpp_cp_status_str(ocpp_cp_status(&g_cp, c)) != NULL);
+        check(ocpp_connector_status_str(ocpp_cp_connector_status(&g_cp, c)) != NULL);
     }
 }
 
@@ -293,7 +293,7 @@ static void hardware(uint8_t cmd, uint8_t k, const uint8_t *arg, size_t n)
         break;
     }
     case 'S': (void)ocpp_cp_stop(&g_cp, k, (ocpp_stop_reason_t)(a % 11u)); break;
-    case 'F': (void)ocpp_cp_fault(&g_cp, k, (ocpp_cp_error_t)(a % 16u), NULL, NULL); break;
+    case 'F': (void)ocpp_cp_fault(&g_cp, k, (ocpp_fault_t)(a % 16u), NULL, NULL); break;
     default: break;
     }
 }
@@ -327,7 +327,7 @@ static void command(const uint8_t *p, size_t n)
     case 's': g_port.send_mode = (int)(k % 3u); break;
     case 'n': ocpp_cp_set_network(&g_cp, k == 1); break;
     case 'c':
-        (void)ocpp_cp_fault(&g_cp, k, (ocpp_cp_error_t)(n > 2 ? (p[2] - '0') % 10 : 0), NULL, NULL);
+        (void)ocpp_cp_fault(&g_cp, k, (ocpp_fault_t)(n > 2 ? (p[2] - '0') % 10 : 0), NULL, NULL);
         break;
     case 'k': {
         size_t m = n - 1 < FZ_LINE_CAP - 1 ? n - 1 : FZ_LINE_CAP - 1;
@@ -336,7 +336,7 @@ static void command(const uint8_t *p, size_t n)
         char *eq = strchr(g_line, '=');
         if (eq != NULL) {
             *eq = '\0';
-            (void)ocpp_cp_config_set(&g_cp, g_line, eq + 1);
+            (void)ocpp_cp_key_set(&g_cp, g_line, eq + 1);
         }
         break;
     }
@@ -375,8 +375,7 @@ static void setup(void)
     memset(&g_port, 0, sizeof g_port);
     g_port.rng = 42;
     ocpp_cp_ports_t p = {.msg = &port, .random = fz_random, .random_ctx = &g_port.rng};
-    check(ocpp_cp_init(&g_cp, &c, &p, g_tx, sizeof g_tx) == OCPP_OK);
-    ocpp_cp_set_callbacks(&g_cp, &cb);
+    check(ocpp_cp_init(&g_cp, &c, &p, &cb, g_tx, sizeof g_tx) == OCPP_OK);
     g_now = 1000;
 }
 

@@ -159,7 +159,7 @@ static void power_on(void)
         .msg = &msg_port, .storage = &st_port, .random = rnd, .random_ctx = &fz.rng};
     fz.answer_due = false;
     fz.rng = 1;
-    check(ocpp_cp_init(&fz.cp, &c, &p, fz.tx, sizeof fz.tx) == OCPP_OK);
+    check(ocpp_cp_init(&fz.cp, &c, &p, NULL, fz.tx, sizeof fz.tx) == OCPP_OK);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -206,7 +206,6 @@ static inline fx_t *fx_boot(void)
                           .model = "M",
                           .connectors = 2};
     ocpp_cp_ports_t p = {.msg = &x->port, .random = seq_random, .random_ctx = &x->rng};
-    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, x->tx, sizeof x->tx), OCPP_OK);
     ocpp_cp_callbacks_t cb = {.ctx = x,
                               .on_event = on_event,
                               .permit = cb_permit,
@@ -214,9 +213,9 @@ static inline fx_t *fx_boot(void)
                               .unlock = cb_unlock,
                               .reset = cb_reset,
                               .data_transfer = cb_dt};
-    ocpp_cp_set_callbacks(&x->cp, &cb);
-    ocpp_cp_config_set(&x->cp, "MeterValueSampleInterval", "0");
-    ocpp_cp_config_set(&x->cp, "ClockAlignedDataInterval", "0");
+    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, &cb, x->tx, sizeof x->tx), OCPP_OK);
+    ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "0");
+    ocpp_cp_key_set(&x->cp, "ClockAlignedDataInterval", "0");
     x->meter_wh[1] = 1000;
     x->meter_wh[2] = 2000;
     x->now = 1000;

@@ -38,14 +38,13 @@ static inline fx_t *power_on(void)
                           .connectors = 2};
     ocpp_cp_ports_t p = {
         .msg = &x->port, .storage = PX_STORAGE, .random = seq_random, .random_ctx = &x->rng};
-    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, x->tx, sizeof x->tx), OCPP_OK);
     ocpp_cp_callbacks_t cb = {.ctx = x,
                               .on_event = on_event,
                               .permit = cb_permit,
                               .read_meter = cb_read_meter,
                               .unlock = cb_unlock,
                               .reset = cb_reset};
-    ocpp_cp_set_callbacks(&x->cp, &cb);
+    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, &cb, x->tx, sizeof x->tx), OCPP_OK);
     x->meter_wh[1] = 1000;
     x->meter_wh[2] = 2000;
     x->now = 1000;
@@ -126,8 +125,8 @@ static inline fx_t *px_session(void)
 {
     csms_txid = 0;
     fx_t *x = power_on();
-    ocpp_cp_config_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
-    ocpp_cp_config_set(&x->cp, "MeterValueSampleInterval", "30");
+    ocpp_cp_key_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
+    ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "30");
     boot(x);
     ocpp_cp_plugged(&x->cp, 1, true);
     ocpp_cp_present_id(&x->cp, 1, "A");

@@ -10,11 +10,11 @@
 
 #include <cmocka.h>
 
-#include "ocpp/ocpp_config.h"
+#include "model/config.h"
 
-#define ACC  OCPP_CFG_ACCEPTED
-#define REJ  OCPP_CFG_REJECTED
-#define NSUP OCPP_CFG_NOT_SUPPORTED
+#define ACC  OCPP_KEY_ACCEPTED
+#define REJ  OCPP_KEY_REJECTED
+#define NSUP OCPP_KEY_NOT_SUPPORTED
 
 static ocpp_cfg_t fresh(void)
 {
@@ -140,7 +140,7 @@ static void test_profiles_follow_registration(void **state)
     assert_string_equal(buf, "Core,RemoteTrigger");
 #if OCPP_CONFIG_PROFILE_LOCAL_AUTH
     assert_false(ocpp_cfg_get(&c, "LocalAuthListEnabled", buf, sizeof buf, NULL));
-    assert_int_equal(ocpp_cfg_change(&c, "LocalAuthListEnabled", "false"), OCPP_CFG_NOT_SUPPORTED);
+    assert_int_equal(ocpp_cfg_change(&c, "LocalAuthListEnabled", "false"), OCPP_KEY_NOT_SUPPORTED);
 #endif
 #if OCPP_CONFIG_PROFILE_SMART_CHARGING
     assert_false(ocpp_cfg_get(&c, "ChargeProfileMaxStackLevel", buf, sizeof buf, NULL));
@@ -370,9 +370,9 @@ static void test_not_supported_and_names(void **state)
     /* a value that does not fit the caller's buffer */
     assert_false(ocpp_cfg_get(&c, "SupportedFeatureProfiles", buf, sizeof buf, NULL));
     assert_string_equal(buf, "");
-    assert_string_equal(ocpp_cfg_result_str(OCPP_CFG_REBOOT_REQUIRED), "RebootRequired");
-    assert_string_equal(ocpp_cfg_result_str(OCPP_CFG_NOT_SUPPORTED), "NotSupported");
-    assert_string_equal(ocpp_cfg_result_str((ocpp_cfg_result_t)9), "?");
+    assert_string_equal(ocpp_key_result_str(OCPP_KEY_REBOOT_REQUIRED), "RebootRequired");
+    assert_string_equal(ocpp_key_result_str(OCPP_KEY_NOT_SUPPORTED), "NotSupported");
+    assert_string_equal(ocpp_key_result_str((ocpp_key_result_t)9), "?");
 }
 
 static void test_dirty(void **state)
@@ -1038,10 +1038,10 @@ static void test_load_tolerant(void **state)
 typedef struct {
     int value;
     int sets;
-    ocpp_cfg_result_t answer;
+    ocpp_key_result_t answer;
 } vendor_ctx_t;
 
-static ocpp_cfg_result_t v_set(void *ctx, const char *value)
+static ocpp_key_result_t v_set(void *ctx, const char *value)
 {
     vendor_ctx_t *v = ctx;
     v->sets++;
@@ -1074,10 +1074,10 @@ static void test_vendor_keys(void **state)
     (void)state;
     ocpp_cfg_t c = fresh();
     vendor_ctx_t vc = {4, 0, ACC};
-    const ocpp_cfg_vendor_key_t k1 = {"AcmeLedBrightness", false, v_set, v_get, &vc};
-    const ocpp_cfg_vendor_key_t k_ro = {"AcmeSerial", true, NULL, v_get, &vc};
-    const ocpp_cfg_vendor_key_t k_ro_set = {"AcmeRoSettable", true, v_set, v_get, &vc};
-    const ocpp_cfg_vendor_key_t k_huge = {"AcmeHuge", true, NULL, v_get_huge, NULL};
+    const ocpp_vendor_key_t k1 = {"AcmeLedBrightness", false, v_set, v_get, &vc};
+    const ocpp_vendor_key_t k_ro = {"AcmeSerial", true, NULL, v_get, &vc};
+    const ocpp_vendor_key_t k_ro_set = {"AcmeRoSettable", true, v_set, v_get, &vc};
+    const ocpp_vendor_key_t k_huge = {"AcmeHuge", true, NULL, v_get_huge, NULL};
     assert_int_equal(ocpp_cfg_register(&c, &k1), OCPP_OK);
     assert_int_equal(ocpp_cfg_register(&c, &k_ro), OCPP_OK);
     assert_int_equal(ocpp_cfg_register(&c, &k_ro_set), OCPP_OK);
@@ -1087,8 +1087,8 @@ static void test_vendor_keys(void **state)
     assert_int_equal(ocpp_cfg_change(&c, "AcmeLedBrightness", "7"), ACC);
     assert_int_equal(vc.value, 7);
     assert_int_equal(ocpp_cfg_change(&c, "AcmeLedBrightness", "77"), REJ);
-    vc.answer = OCPP_CFG_REBOOT_REQUIRED;
-    assert_int_equal(ocpp_cfg_change(&c, "AcmeLedBrightness", "1"), OCPP_CFG_REBOOT_REQUIRED);
+    vc.answer = OCPP_KEY_REBOOT_REQUIRED;
+    assert_int_equal(ocpp_cfg_change(&c, "AcmeLedBrightness", "1"), OCPP_KEY_REBOOT_REQUIRED);
     vc.answer = ACC;
     assert_false(c.dirty); /* the application persists its own keys */
     /* read-only: Rejected remotely; locally only with a setter */
@@ -1109,14 +1109,14 @@ static void test_vendor_keys(void **state)
     assert_non_null(
         strstr(out, "{\"key\":\"AcmeLedBrightness\",\"readonly\":false,\"value\":\"2\"}"));
     /* bad registrations */
-    const ocpp_cfg_vendor_key_t dup = {"ACMESERIAL", true, NULL, v_get, &vc};
-    const ocpp_cfg_vendor_key_t std = {"HeartbeatInterval", true, NULL, v_get, &vc};
-    const ocpp_cfg_vendor_key_t no_get = {"AcmeX", true, NULL, NULL, &vc};
-    const ocpp_cfg_vendor_key_t rw_no_set = {"AcmeY", false, NULL, v_get, &vc};
-    const ocpp_cfg_vendor_key_t empty = {"", true, NULL, v_get, &vc};
-    const ocpp_cfg_vendor_key_t noname = {NULL, true, NULL, v_get, &vc};
-    const ocpp_cfg_vendor_key_t longname = {"A12345678901234567890123456789012345678901234567890",
-                                            true, NULL, v_get, &vc};
+    const ocpp_vendor_key_t dup = {"ACMESERIAL", true, NULL, v_get, &vc};
+    const ocpp_vendor_key_t std = {"HeartbeatInterval", true, NULL, v_get, &vc};
+    const ocpp_vendor_key_t no_get = {"AcmeX", true, NULL, NULL, &vc};
+    const ocpp_vendor_key_t rw_no_set = {"AcmeY", false, NULL, v_get, &vc};
+    const ocpp_vendor_key_t empty = {"", true, NULL, v_get, &vc};
+    const ocpp_vendor_key_t noname = {NULL, true, NULL, v_get, &vc};
+    const ocpp_vendor_key_t longname = {"A12345678901234567890123456789012345678901234567890", true,
+                                        NULL, v_get, &vc};
     assert_int_equal(ocpp_cfg_register(&c, &dup), OCPP_ERR_PARAM);
     assert_int_equal(ocpp_cfg_register(&c, &std), OCPP_ERR_PARAM);
     assert_int_equal(ocpp_cfg_register(&c, &no_get), OCPP_ERR_PARAM);
@@ -1127,12 +1127,12 @@ static void test_vendor_keys(void **state)
     assert_int_equal(ocpp_cfg_register(NULL, &k1), OCPP_ERR_PARAM);
     assert_int_equal(ocpp_cfg_register(&c, NULL), OCPP_ERR_PARAM);
     /* too many */
-    static ocpp_cfg_vendor_key_t more[OCPP_CONFIG_MAX_VENDOR_KEYS];
+    static ocpp_vendor_key_t more[OCPP_CONFIG_MAX_VENDOR_KEYS];
     static char names[OCPP_CONFIG_MAX_VENDOR_KEYS][16];
     int ok = 4;
     for (int i = 0; i < OCPP_CONFIG_MAX_VENDOR_KEYS; i++) {
         snprintf(names[i], sizeof names[i], "AcmeMore%d", i);
-        more[i] = (ocpp_cfg_vendor_key_t){names[i], true, NULL, v_get, &vc};
+        more[i] = (ocpp_vendor_key_t){names[i], true, NULL, v_get, &vc};
         ocpp_status_t s = ocpp_cfg_register(&c, &more[i]);
         if (ok < OCPP_CONFIG_MAX_VENDOR_KEYS) {
             assert_int_equal(s, OCPP_OK);

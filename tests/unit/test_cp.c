@@ -125,7 +125,7 @@ static fx_t *fx_new(void)
                           .model = "M",
                           .connectors = 2};
     ocpp_cp_ports_t p = {.msg = &x->port, .random = seq_random, .random_ctx = &x->rng};
-    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, x->tx, sizeof x->tx), OCPP_OK);
+    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, NULL, x->tx, sizeof x->tx), OCPP_OK);
     x->now = 1000;
     return x;
 }
@@ -300,7 +300,7 @@ static void test_reconnect_without_new_boot(void **s)
     x->f.recv_error = OCPP_ERR_CLOSED;
     step(x, 0);
     assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_OFFLINE);
-    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_GROUND_FAILURE, NULL, NULL), OCPP_OK);
+    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_GROUND_FAILURE, NULL, NULL), OCPP_OK);
     int n = x->f.n_sent;
     step(x, 1000); /* first back-off is at most 1 s */
     assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_ACCEPTED);
@@ -321,7 +321,7 @@ static void test_status_in_flight_resent_after_reconnect(void **s)
     fx_t *x = fx_new();
     boot_accepted(x);
     int n = x->f.n_sent;
-    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_GROUND_FAILURE, NULL, NULL), OCPP_OK);
+    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_GROUND_FAILURE, NULL, NULL), OCPP_OK);
     step(x, 0);
     assert_int_equal(x->f.n_sent, n + 1);
     assert_true(sent_action(last(x), "StatusNotification"));
@@ -369,7 +369,7 @@ static void test_minimum_status_duration(void **s)
     (void)s;
     fx_t *x = fx_new();
     boot_accepted(x);
-    assert_int_equal(ocpp_cp_config_set(&x->cp, "MinimumStatusDuration", "5"), OCPP_CFG_ACCEPTED);
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "MinimumStatusDuration", "5"), OCPP_KEY_ACCEPTED);
     int n = x->f.n_sent;
     ocpp_cp_plugged(&x->cp, 1, true); /* Preparing */
     step(x, 2000);
@@ -461,7 +461,16 @@ static void test_change_configuration(void **s)
                 "\"HeartbeatInterval\",\"value\":\"7\"}]");
     step(x, 0);
     assert_string_equal(last(x), "[3,\"c1\",{\"status\":\"Accepted\"}]");
-    assert_int_equal(ocpp_cp_cfg(&x->cp)->heartbeat_interval, 7);
+    char v[16];
+    assert_int_equal(ocpp_cp_key_get(&x->cp, "heartbeatinterval", v, sizeof v), OCPP_OK);
+    assert_string_equal(v, "7");
+    /* ocpp_cp_key_get(): unknown, write-only, too small, bad arguments */
+    assert_int_equal(ocpp_cp_key_get(&x->cp, "NoSuchKey", v, sizeof v), OCPP_ERR_NOT_FOUND);
+    assert_int_equal(ocpp_cp_key_get(&x->cp, "AuthorizationKey", v, sizeof v), OCPP_ERR_NOT_FOUND);
+    assert_int_equal(ocpp_cp_key_get(&x->cp, "HeartbeatInterval", v, 1), OCPP_ERR_NOMEM);
+    assert_string_equal(v, "");
+    assert_int_equal(ocpp_cp_key_get(&x->cp, NULL, v, sizeof v), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_key_get(NULL, "HeartbeatInterval", v, sizeof v), OCPP_ERR_PARAM);
     push(&x->f, "[2,\"c2\",\"ChangeConfiguration\",{\"key\":\"NoSuchKey\","
                 "\"value\":\"1\"}]");
     step(x, 0);
@@ -537,24 +546,24 @@ static void test_init_rejects_bad_config(void **s)
                               .vendor = "V",
                               .model = "M",
                               .connectors = 1};
-        assert_int_equal(ocpp_cp_init(&cp, &c, &p, tx, sizeof tx), OCPP_ERR_PARAM);
+        assert_int_equal(ocpp_cp_init(&cp, &c, &p, NULL, tx, sizeof tx), OCPP_ERR_PARAM);
     }
     ocpp_cp_config_t c = {.identity = "CP 1/é",
                           .csms_url = "wss://[::1]:8443/a/b",
                           .vendor = "V",
                           .model = "M",
                           .connectors = 1};
-    assert_int_equal(ocpp_cp_init(&cp, &c, &p, tx, sizeof tx), OCPP_OK);
+    assert_int_equal(ocpp_cp_init(&cp, &c, &p, NULL, tx, sizeof tx), OCPP_OK);
     assert_string_equal(cp.ss.open.ep.host, "::1");
     assert_int_equal(cp.ss.open.ep.port, 8443);
     assert_true(cp.ss.open.ep.tls);
     assert_string_equal(cp.ss.open.path, "/a/b/CP%201%2F%C3%A9");
     c.connectors = OCPP_CONFIG_MAX_CONNECTORS + 1;
-    assert_int_equal(ocpp_cp_init(&cp, &c, &p, tx, sizeof tx), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_init(&cp, &c, &p, NULL, tx, sizeof tx), OCPP_ERR_PARAM);
     c.connectors = 1;
-    assert_int_equal(ocpp_cp_init(&cp, &c, &p, tx, 100), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_init(&cp, &c, &p, NULL, tx, 100), OCPP_ERR_PARAM);
     c.vendor = NULL;
-    assert_int_equal(ocpp_cp_init(&cp, &c, &p, tx, sizeof tx), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_init(&cp, &c, &p, NULL, tx, sizeof tx), OCPP_ERR_PARAM);
 }
 
 /* No globals: 100 charge points in one process, each with its own context,
@@ -580,7 +589,7 @@ static void test_hundred_independent_charge_points(void **s)
                               .model = "M",
                               .connectors = 1};
         ocpp_cp_ports_t p = {.msg = &port[i], .random = seq_random, .random_ctx = &rng};
-        assert_int_equal(ocpp_cp_init(&cp[i], &c, &p, tx[i], sizeof tx[i]), OCPP_OK);
+        assert_int_equal(ocpp_cp_init(&cp[i], &c, &p, NULL, tx[i], sizeof tx[i]), OCPP_OK);
         ocpp_cp_poll(&cp[i], 0);
     }
     for (int i = 0; i < N; i += 2) { /* accept every other one */

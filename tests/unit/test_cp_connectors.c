@@ -278,9 +278,8 @@ static fx_t *power_on(void)
                           .connectors = N};
     ocpp_cp_ports_t p = {
         .msg = &x->port, .storage = &g_storage, .random = seq_random, .random_ctx = &x->rng};
-    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, x->tx, sizeof x->tx), OCPP_OK);
     ocpp_cp_callbacks_t cb = {.ctx = x, .permit = cb_permit, .read_meter = cb_read_meter};
-    ocpp_cp_set_callbacks(&x->cp, &cb);
+    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, &cb, x->tx, sizeof x->tx), OCPP_OK);
     for (int i = 1; i <= N; i++) {
         x->meter_wh[i] = 1000 * i;
     }
@@ -403,7 +402,7 @@ static void test_permit_callback_stops(void **state)
     assert_false(info.in_transaction);
     assert_false(info.permitted);
     assert_false(x->permit[N]);
-    assert_int_equal(ocpp_cp_status(&x->cp, N), OCPP_STATUS_FINISHING);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, N), OCPP_CONNECTOR_FINISHING);
     assert_int_equal(count(x, "StopTransaction", "\"reason\":\"EmergencyStop\""), 1);
     assert_int_equal(count(x, "StatusNotification", "\"status\":\"Charging\""), 0);
 }

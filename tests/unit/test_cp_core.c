@@ -62,7 +62,7 @@ static void test_a2_b3_c4_d3(void **s)
     (void)s;
     fx_t *x = fx_boot();
     ocpp_cp_plugged(&x->cp, 1, true);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_PREPARING);
     step(x, 0);
     assert_true(is_call(last(x), "StatusNotification"));
     assert_non_null(strstr(last(x), "\"status\":\"Preparing\""));
@@ -81,13 +81,13 @@ static void test_a2_b3_c4_d3(void **s)
                                     "\"timestamp\":\"2026-11-22T06:00:00.000Z\"}"));
     reply(x, "{\"transactionId\":5,\"idTagInfo\":{\"status\":\"Accepted\"}}");
     assert_int_equal(x->last_value[OCPP_CP_EV_TX_STARTED], 5);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EV);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_SUSPENDED_EV);
     ocpp_cp_ev_ready(&x->cp, 1, true);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_CHARGING);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_CHARGING);
     ocpp_cp_ev_ready(&x->cp, 1, false);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EV);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_SUSPENDED_EV);
     ocpp_cp_ev_ready(&x->cp, 1, true);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_CHARGING);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_CHARGING);
     ocpp_cp_connector_info_t info;
     assert_int_equal(ocpp_cp_connector_info(&x->cp, 1, &info), OCPP_OK);
     assert_true(info.in_transaction && info.permitted);
@@ -110,14 +110,14 @@ static void test_card_first_any_connector_follows_plug(void **s)
     assert_true(is_call(last(x), "Authorize"));
     reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
     ack_status(x);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_PREPARING);
     ocpp_cp_plugged(&x->cp, 2, true);
     ack_status(x);
     assert_true(is_call(last(x), "StartTransaction"));
     assert_non_null(strstr(last(x), "\"connectorId\":2,\"idTag\":\"ANY1\""));
     reply(x, "{\"transactionId\":7,\"idTagInfo\":{\"status\":\"Accepted\"}}");
     ack_status(x);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_AVAILABLE);
     assert_true(x->permit[2]);
     assert_false(x->permit[1]);
 
@@ -159,15 +159,15 @@ static void test_text_inputs_validated(void **s)
     assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "AB\xc3"), OCPP_ERR_PARAM); /* cut */
     assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "A\nB"), OCPP_ERR_PARAM);
     assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "123456789012345678901"), OCPP_ERR_PARAM);
-    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_OTHER_ERROR, "\xc0\xaf", NULL),
+    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_OTHER_ERROR, "\xc0\xaf", NULL),
                      OCPP_ERR_PARAM);
-    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_OTHER_ERROR, NULL, "\x01"),
+    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_OTHER_ERROR, NULL, "\x01"),
                      OCPP_ERR_PARAM);
-    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_OTHER_ERROR,
+    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_OTHER_ERROR,
                                    "123456789012345678901234567890123456789012345678901", NULL),
                      OCPP_ERR_PARAM);
     /* 19 ASCII + "é" (2 bytes) do not fit 20 bytes: the é goes whole. */
-    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_OTHER_ERROR, "1234567890123456789\xc3\xa9",
+    assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_OTHER_ERROR, "1234567890123456789\xc3\xa9",
                                    "V\xc3\xa9"),
                      OCPP_OK);
     step(x, 0);
@@ -189,7 +189,7 @@ static void test_c6_f1_stop_same_card(void **s)
     x->meter_wh[1] = 1500;
     int n = x->f.n_sent;
     assert_int_equal(ocpp_cp_present_id(&x->cp, 0, "tag1"), OCPP_OK); /* CiString: case */
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_FINISHING);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_FINISHING);
     assert_false(x->permit[1]);
     assert_int_equal(x->unlocks, 1);
     step(x, 0);
@@ -205,7 +205,7 @@ static void test_c6_f1_stop_same_card(void **s)
     assert_non_null(strstr(last(x), "\"status\":\"Finishing\""));
     reply(x, "{}");
     ocpp_cp_plugged(&x->cp, 1, false);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_AVAILABLE);
 }
 
 /* §4.9 A9 "A fault is detected that prevents further charging operations",
@@ -215,25 +215,25 @@ static void test_a9_i1_fault_and_warning(void **s)
 {
     (void)s;
     fx_t *x = fx_boot();
-    ocpp_cp_fault(&x->cp, 2, OCPP_ERROR_GROUND_FAILURE, "RCD", "E42");
-    assert_int_equal(ocpp_cp_status(&x->cp, 2), OCPP_STATUS_FAULTED);
+    ocpp_cp_fault(&x->cp, 2, OCPP_FAULT_GROUND_FAILURE, "RCD", "E42");
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 2), OCPP_CONNECTOR_FAULTED);
     step(x, 0);
     assert_non_null(strstr(last(x), "\"connectorId\":2,\"errorCode\":\"GroundFailure\","
                                     "\"status\":\"Faulted\",\"info\":\"RCD\","
                                     "\"vendorErrorCode\":\"E42\""));
     reply(x, "{}");
     assert_int_equal(ocpp_cp_present_id(&x->cp, 2, "T"), OCPP_ERR_STATE);
-    ocpp_cp_fault(&x->cp, 2, OCPP_ERROR_NO_ERROR, NULL, NULL);
-    assert_int_equal(ocpp_cp_status(&x->cp, 2), OCPP_STATUS_AVAILABLE);
+    ocpp_cp_fault(&x->cp, 2, OCPP_FAULT_NONE, NULL, NULL);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 2), OCPP_CONNECTOR_AVAILABLE);
     step(x, 0);
     assert_non_null(strstr(last(x), "\"errorCode\":\"NoError\",\"status\":\"Available\""));
     assert_null(strstr(last(x), "info"));
     reply(x, "{}");
-    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_WEAK_SIGNAL, NULL, NULL);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+    ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_WEAK_SIGNAL, NULL, NULL);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_AVAILABLE);
     step(x, 0);
     assert_non_null(strstr(last(x), "\"errorCode\":\"WeakSignal\",\"status\":\"Available\""));
-    assert_int_equal(ocpp_cp_fault(&x->cp, 9, OCPP_ERROR_NO_ERROR, NULL, NULL), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_fault(&x->cp, 9, OCPP_FAULT_NONE, NULL, NULL), OCPP_ERR_PARAM);
 }
 
 /* §4.10: "By setting StopTransactionOnEVSideDisconnect to true, the
@@ -246,7 +246,7 @@ static void test_c1_ev_disconnect_stops(void **s)
     fx_t *x = fx_boot();
     start_tx(x, 1, "TAG1", 8);
     ocpp_cp_plugged(&x->cp, 1, false);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_AVAILABLE);
     assert_int_equal(x->unlocks, 1);
     assert_int_equal(x->last_value[OCPP_CP_EV_TX_STOPPED], OCPP_STOP_EV_DISCONNECTED);
     step(x, 0);
@@ -263,13 +263,13 @@ static void test_ev_disconnect_suspends(void **s)
 {
     (void)s;
     fx_t *x = fx_boot();
-    ocpp_cp_config_set(&x->cp, "StopTransactionOnEVSideDisconnect", "false");
+    ocpp_cp_key_set(&x->cp, "StopTransactionOnEVSideDisconnect", "false");
     start_tx(x, 1, "TAG1", 9);
     ocpp_cp_ev_ready(&x->cp, 1, true);
     step(x, 0);
     ack_status(x);
     ocpp_cp_plugged(&x->cp, 1, false);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EV);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_SUSPENDED_EV);
     step(x, 0);
     assert_non_null(strstr(last(x), "\"errorCode\":\"NoError\",\"status\":\"SuspendedEV\","
                                     "\"info\":\"EV side disconnected\""));
@@ -286,16 +286,16 @@ static void test_a8_change_availability(void **s)
     push(x, "[2,\"a1\",\"ChangeAvailability\",{\"connectorId\":2,\"type\":\"Inoperative\"}]");
     step(x, 0);
     assert_string_equal(x->f.sent[x->f.n_sent - 2], "[3,\"a1\",{\"status\":\"Accepted\"}]");
-    assert_int_equal(ocpp_cp_status(&x->cp, 2), OCPP_STATUS_UNAVAILABLE);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 2), OCPP_CONNECTOR_UNAVAILABLE);
     ack_status(x);
     start_tx(x, 1, "TAG1", 10);
     push(x, "[2,\"a2\",\"ChangeAvailability\",{\"connectorId\":0,\"type\":\"Inoperative\"}]");
     step(x, 0);
     assert_string_equal(answer_to(x, "a2"), "[3,\"a2\",{\"status\":\"Scheduled\"}]");
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EV);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_SUSPENDED_EV);
     ack_status(x);
     ocpp_cp_stop(&x->cp, 1, OCPP_STOP_LOCAL);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_UNAVAILABLE);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_UNAVAILABLE);
     push(x, "[2,\"a3\",\"ChangeAvailability\",{\"connectorId\":1,\"type\":\"Off\"}]");
     push(x, "[2,\"a4\",\"ChangeAvailability\",{\"type\":\"Operative\"}]");
     push(x, "[2,\"a5\",\"ChangeAvailability\",{\"connectorId\":7,\"type\":\"Operative\"}]");
@@ -326,14 +326,14 @@ static void test_cache_offline_and_clear(void **s)
     reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\",\"expiryDate\":\"2030-01-01T00:00:00Z\"}}");
     ack_status(x);
     step(x, 61000); /* ConnectionTimeOut 60 s: back to Available */
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_AVAILABLE);
     ocpp_cp_set_network(&x->cp, false);
     assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "CARD"), OCPP_OK);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_PREPARING);
     assert_int_equal(ocpp_cp_last_auth(&x->cp), OCPP_AUTH_ACCEPTED);
     assert_int_equal(ocpp_cp_present_id(&x->cp, 2, "OTHER"), OCPP_OK);
     assert_int_equal(x->events[OCPP_CP_EV_AUTH_REJECTED], 1);
-    ocpp_cp_config_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
+    ocpp_cp_key_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
     assert_int_equal(ocpp_cp_present_id(&x->cp, 2, "OTHER"), OCPP_OK);
     assert_int_equal(ocpp_cp_last_auth(&x->cp), OCPP_AUTH_ACCEPTED);
     ocpp_cp_set_network(&x->cp, true);
@@ -360,7 +360,7 @@ static void test_local_pre_authorize_and_cache_from_tx_answers(void **s)
 {
     (void)s;
     fx_t *x = fx_boot();
-    ocpp_cp_config_set(&x->cp, "LocalPreAuthorize", "true");
+    ocpp_cp_key_set(&x->cp, "LocalPreAuthorize", "true");
     start_tx(x, 1, "CARD", 20); /* Authorize.conf Accepted: in the cache */
     const ocpp_auth_entry_t *e = ocpp_auth_cache_lookup(&x->cp.st.cache, "CARD", 0);
     assert_non_null(e);
@@ -393,7 +393,7 @@ static void test_local_pre_authorize_and_cache_from_tx_answers(void **s)
 
     /* A valid cached card starts at once: StartTransaction, no Authorize. */
     x = fx_boot();
-    ocpp_cp_config_set(&x->cp, "LocalPreAuthorize", "true");
+    ocpp_cp_key_set(&x->cp, "LocalPreAuthorize", "true");
     ocpp_cp_present_id(&x->cp, 1, "FAST");
     step(x, 0);
     ack_status(x);
@@ -404,7 +404,8 @@ static void test_local_pre_authorize_and_cache_from_tx_answers(void **s)
     ocpp_cp_plugged(&x->cp, 1, true);
     int n = x->f.n_sent;
     assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "FAST"), OCPP_OK);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EV); /* started */
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1),
+                     OCPP_CONNECTOR_SUSPENDED_EV); /* started */
     step(x, 0);
     ack_status(x);
     assert_true(is_call(last(x), "StartTransaction"));
@@ -425,7 +426,7 @@ static void test_local_pre_authorize_and_cache_from_tx_answers(void **s)
     ack_status(x);
     ocpp_cp_plugged(&x->cp, 1, true);
     ocpp_cp_present_id(&x->cp, 1, "SLOW");
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING); /* waiting */
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_PREPARING); /* waiting */
     step(x, 0);
     ack_status(x);
     assert_true(is_call(last(x), "Authorize"));
@@ -444,11 +445,11 @@ static void test_stop_by_parent_and_refused(void **s)
     reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\",\"parentIdTag\":\"Q\"}}");
     assert_int_equal(x->events[OCPP_CP_EV_AUTH_REJECTED], 1);
     assert_true(ocpp_cp_connector_info(&x->cp, 1, &(ocpp_cp_connector_info_t){0}) == OCPP_OK);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EV);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_SUSPENDED_EV);
     ocpp_cp_present_id(&x->cp, 1, "FRIEND");
     step(x, 0);
     reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\",\"parentIdTag\":\"P\"}}");
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_FINISHING);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_FINISHING);
     ack_status(x);
     assert_true(is_call(last(x), "StopTransaction"));
     assert_non_null(strstr(last(x), "\"idTag\":\"FRIEND\""));
@@ -462,7 +463,7 @@ static void test_start_conf_invalid(void **s)
     (void)s;
     for (int mode = 0; mode < 2; mode++) {
         fx_t *x = fx_boot();
-        ocpp_cp_config_set(&x->cp, "StopTransactionOnInvalidId", mode ? "false" : "true");
+        ocpp_cp_key_set(&x->cp, "StopTransactionOnInvalidId", mode ? "false" : "true");
         ocpp_cp_plugged(&x->cp, 1, true);
         ocpp_cp_present_id(&x->cp, 1, "BAD");
         step(x, 0);
@@ -477,7 +478,7 @@ static void test_start_conf_invalid(void **s)
             assert_non_null(strstr(last(x), "\"reason\":\"DeAuthorized\""));
             assert_int_equal(x->unlocks, 0); /* §3.5.4: keep the cable locked */
         } else {
-            assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EVSE);
+            assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_SUSPENDED_EVSE);
         }
     }
 }
@@ -491,10 +492,10 @@ static void test_stop_txn_aligned_data(void **s)
     (void)s;
     fx_t *x = fx_boot();
     assert_int_equal(OCPP_CONFIG_STOP_ALIGNED_READINGS, 2);
-    ocpp_cp_config_set(&x->cp, "ClockAlignedDataInterval", "900");
-    ocpp_cp_config_set(&x->cp, "MeterValuesAlignedData", "");
-    ocpp_cp_config_set(&x->cp, "StopTxnSampledData", "");
-    ocpp_cp_config_set(&x->cp, "StopTxnAlignedData", "Energy.Active.Import.Register");
+    ocpp_cp_key_set(&x->cp, "ClockAlignedDataInterval", "900");
+    ocpp_cp_key_set(&x->cp, "MeterValuesAlignedData", "");
+    ocpp_cp_key_set(&x->cp, "StopTxnSampledData", "");
+    ocpp_cp_key_set(&x->cp, "StopTxnAlignedData", "Energy.Active.Import.Register");
     step(x, 0);
     start_tx(x, 1, "TAG1", 40);
     for (int i = 0; i < 3; i++) {
@@ -541,8 +542,8 @@ static void test_clock_aligned_connector0_and_outside_tx(void **s)
     (void)s;
     fx_t *x = fx_boot();
     x->meter_wh[0] = 5000; /* the main meter */
-    ocpp_cp_config_set(&x->cp, "ClockAlignedDataInterval", "900");
-    ocpp_cp_config_set(&x->cp, "MeterValuesAlignedData", "Energy.Active.Import.Register");
+    ocpp_cp_key_set(&x->cp, "ClockAlignedDataInterval", "900");
+    ocpp_cp_key_set(&x->cp, "MeterValuesAlignedData", "Energy.Active.Import.Register");
     step(x, 0);
     start_tx(x, 1, "TAG1", 12);
     int n = x->f.n_sent;
@@ -580,7 +581,7 @@ static void test_clock_aligned_connector0_and_outside_tx(void **s)
     step(x, 0);
     assert_int_equal(x->f.n_sent, n + 5);
     /* A value of 0: "no clock-aligned data should be transmitted". */
-    ocpp_cp_config_set(&x->cp, "ClockAlignedDataInterval", "0");
+    ocpp_cp_key_set(&x->cp, "ClockAlignedDataInterval", "0");
     step(x, 900000);
     assert_int_equal(x->f.n_sent, n + 5);
 }
@@ -597,7 +598,7 @@ static void test_signed_data_passthrough(void **s)
         "\"value\":\"OCMF|{\\\"FV\\\":\\\"1.0\\\",\\\"RD\\\":[{\\\"RV\\\":1000.5}]}|"
         "{\\\"SD\\\":\\\"3045AB\\\"}\",\"format\":\"SignedData\",";
     fx_t *x = fx_boot();
-    ocpp_cp_config_set(&x->cp, "StopTxnSampledData", "Energy.Active.Import.Register");
+    ocpp_cp_key_set(&x->cp, "StopTxnSampledData", "Energy.Active.Import.Register");
     start_tx(x, 1, "TAG1", 13);
     x->signed_data[1] = ocmf;
     push(x, "[2,\"m1\",\"TriggerMessage\",{\"requestedMessage\":\"MeterValues\","
@@ -646,8 +647,8 @@ static void test_max_energy_transaction_end_frees_connector(void **s)
 {
     (void)s;
     fx_t *x = fx_boot();
-    ocpp_cp_config_set(&x->cp, "StopTransactionOnInvalidId", "false");
-    ocpp_cp_config_set(&x->cp, "MaxEnergyOnInvalidId", "100");
+    ocpp_cp_key_set(&x->cp, "StopTransactionOnInvalidId", "false");
+    ocpp_cp_key_set(&x->cp, "MaxEnergyOnInvalidId", "100");
     ocpp_cp_plugged(&x->cp, 1, true);
     ocpp_cp_present_id(&x->cp, 1, "LATE");
     step(x, 0);
@@ -666,7 +667,7 @@ static void test_max_energy_transaction_end_frees_connector(void **s)
     ocpp_cp_plugged(&x->cp, 1, false);
     step(x, 0);
     ack_status(x);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_AVAILABLE);
     int n = x->f.n_sent;
     ocpp_cp_plugged(&x->cp, 1, true);
     step(x, 0);
@@ -674,7 +675,7 @@ static void test_max_energy_transaction_end_frees_connector(void **s)
     for (int i = n; i < x->f.n_sent; i++) {
         assert_false(is_call(x->f.sent[i], "StartTransaction"));
     }
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_PREPARING);
 }
 
 /* §3.5.4 / §9.1.14 MaxEnergyOnInvalidId: "Maximum energy in Wh delivered
@@ -688,8 +689,8 @@ static void test_max_energy_on_invalid_id(void **s)
 {
     (void)s;
     fx_t *x = fx_boot();
-    ocpp_cp_config_set(&x->cp, "StopTransactionOnInvalidId", "false");
-    ocpp_cp_config_set(&x->cp, "MaxEnergyOnInvalidId", "100");
+    ocpp_cp_key_set(&x->cp, "StopTransactionOnInvalidId", "false");
+    ocpp_cp_key_set(&x->cp, "MaxEnergyOnInvalidId", "100");
     ocpp_cp_plugged(&x->cp, 1, true);
     ocpp_cp_ev_ready(&x->cp, 1, true);
     ocpp_cp_present_id(&x->cp, 1, "LATE");
@@ -701,14 +702,14 @@ static void test_max_energy_on_invalid_id(void **s)
     reply(x, "{\"transactionId\":14,\"idTagInfo\":{\"status\":\"Invalid\"}}");
     ack_status(x);
     assert_true(x->permit[1]); /* the free energy flows */
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_CHARGING);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_CHARGING);
     x->meter_wh[1] = 1099;
     step(x, 1000);
     assert_true(x->permit[1]);
     x->meter_wh[1] = 1100; /* meterStart 1000 + 100 Wh */
     step(x, 1000);
     assert_false(x->permit[1]);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EVSE);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_SUSPENDED_EVSE);
     assert_true(is_call(last(x), "StatusNotification"));
     assert_non_null(strstr(last(x), "\"status\":\"SuspendedEVSE\""));
     reply(x, "{}");
@@ -726,11 +727,11 @@ static void test_max_energy_on_invalid_id(void **s)
     ack_status(x);
     ocpp_cp_plugged(&x->cp, 1, false);
     ack_status(x);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_AVAILABLE);
 
     /* 0 (the default): energy stops at once. */
     x = fx_boot();
-    ocpp_cp_config_set(&x->cp, "StopTransactionOnInvalidId", "false");
+    ocpp_cp_key_set(&x->cp, "StopTransactionOnInvalidId", "false");
     ocpp_cp_plugged(&x->cp, 1, true);
     ocpp_cp_present_id(&x->cp, 1, "LATE");
     step(x, 0);
@@ -739,7 +740,7 @@ static void test_max_energy_on_invalid_id(void **s)
     ack_status(x);
     reply(x, "{\"transactionId\":15,\"idTagInfo\":{\"status\":\"Expired\"}}");
     assert_false(x->permit[1]);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_SUSPENDED_EVSE);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_SUSPENDED_EVSE);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -753,8 +754,8 @@ static void test_offline_queue_order_and_late_txid(void **s)
 {
     (void)s;
     fx_t *x = fx_boot();
-    ocpp_cp_config_set(&x->cp, "MeterValueSampleInterval", "30");
-    ocpp_cp_config_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
+    ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "30");
+    ocpp_cp_key_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
     ocpp_cp_set_network(&x->cp, false);
     ocpp_cp_plugged(&x->cp, 1, true);
     ocpp_cp_present_id(&x->cp, 1, "OFF");
@@ -829,10 +830,10 @@ static void test_stop_status_waits_for_stop(void **s)
 {
     (void)s;
     fx_t *x = fx_boot();
-    ocpp_cp_config_set(&x->cp, "TransactionMessageRetryInterval", "30");
+    ocpp_cp_key_set(&x->cp, "TransactionMessageRetryInterval", "30");
     start_tx(x, 1, "TAG1", 9);
     assert_int_equal(ocpp_cp_stop(&x->cp, 1, OCPP_STOP_LOCAL), OCPP_OK);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_FINISHING);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_FINISHING);
     step(x, 0);
     assert_true(is_call(last(x), "StopTransaction"));
     error_reply(x); /* a failure to process: resent after 30 s */
@@ -850,13 +851,13 @@ static void test_stop_status_waits_for_stop(void **s)
     assert_non_null(strstr(last(x), "\"status\":\"Preparing\""));
     reply(x, "{}");
     /* A fault of connector 1 is urgent: not held either. */
-    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_GROUND_FAILURE, NULL, NULL);
+    ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_GROUND_FAILURE, NULL, NULL);
     step(x, 0);
     assert_true(is_call(last(x), "StatusNotification"));
     assert_non_null(strstr(last(x), "\"connectorId\":1,\"errorCode\":\"GroundFailure\","
                                     "\"status\":\"Faulted\""));
     reply(x, "{}");
-    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_NO_ERROR, NULL, NULL);
+    ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_NONE, NULL, NULL);
     n = x->f.n_sent;
     step(x, 1000);
     assert_int_equal(x->f.n_sent, n); /* back to Finishing: held again */
@@ -946,7 +947,7 @@ static void test_pending_rejects_remote_start(void **s)
     ocpp_cp_config_t c = {
         .identity = "CP-1", .csms_url = "ws://h/o", .vendor = "V", .model = "M", .connectors = 1};
     ocpp_cp_ports_t p = {.msg = &x->port, .random = seq_random, .random_ctx = &x->rng};
-    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, x->tx, sizeof x->tx), OCPP_OK);
+    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, NULL, x->tx, sizeof x->tx), OCPP_OK);
     step(x, 0);
     reply(x, "{\"status\":\"Pending\",\"currentTime\":\"2026-11-22T06:00:00Z\",\"interval\":300}");
     push(x, "[2,\"p1\",\"RemoteStartTransaction\",{\"idTag\":\"APP\"}]");
@@ -972,7 +973,7 @@ static void test_pending_triggered_status(void **s)
     ocpp_cp_config_t c = {
         .identity = "CP-1", .csms_url = "ws://h/o", .vendor = "V", .model = "M", .connectors = 2};
     ocpp_cp_ports_t p = {.msg = &x->port, .random = seq_random, .random_ctx = &x->rng};
-    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, x->tx, sizeof x->tx), OCPP_OK);
+    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, NULL, x->tx, sizeof x->tx), OCPP_OK);
     step(x, 0);
     reply(x, "{\"status\":\"Pending\",\"currentTime\":\"2026-11-22T06:00:00Z\",\"interval\":300}");
     push(x, "[2,\"p1\",\"TriggerMessage\",{\"requestedMessage\":\"StatusNotification\","

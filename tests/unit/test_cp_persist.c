@@ -122,8 +122,8 @@ static void test_offline_session_survives_power_cut(void **s)
     (void)s;
     fresh_store();
     fx_t *x = power_on();
-    ocpp_cp_config_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
-    ocpp_cp_config_set(&x->cp, "MeterValueSampleInterval", "10");
+    ocpp_cp_key_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
+    ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "10");
     ocpp_cp_set_time(&x->cp, 1795000000);
     ocpp_cp_set_network(&x->cp, false);
     step(x, 0);
@@ -192,7 +192,7 @@ static void test_power_loss_stops_running_transaction(void **s)
     fresh_store();
     fx_t *x = power_on();
     boot(x);
-    ocpp_cp_config_set(&x->cp, "MeterValueSampleInterval", "60");
+    ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "60");
     ocpp_cp_plugged(&x->cp, 2, true);
     ocpp_cp_present_id(&x->cp, 2, "CARD-2");
     csms_txid = 6;
@@ -228,7 +228,7 @@ static void test_power_loss_reading_saved_periodically(void **s)
     fresh_store();
     fx_t *x = power_on();
     boot(x);
-    ocpp_cp_config_set(&x->cp, "MeterValueSampleInterval", "0");
+    ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "0");
     ocpp_cp_plugged(&x->cp, 1, true);
     ocpp_cp_present_id(&x->cp, 1, "CARD-1");
     answer_all(x);
@@ -384,7 +384,7 @@ static void test_bad_record_ignored(void **s)
     boot(x);
     ocpp_cp_set_network(&x->cp, false);
     step(x, 0);
-    ocpp_cp_config_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
+    ocpp_cp_key_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
     ocpp_cp_plugged(&x->cp, 1, true);
     ocpp_cp_present_id(&x->cp, 1, "CARD-1");
     rec_t *r = find(&st, OCPP_TXS_RECORD);
@@ -403,9 +403,9 @@ static void test_full_queue_thins_meter_values(void **s)
     (void)s;
     fresh_store();
     fx_t *x = power_on();
-    ocpp_cp_config_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
-    ocpp_cp_config_set(&x->cp, "MeterValueSampleInterval", "10");
-    ocpp_cp_config_set(&x->cp, "StopTxnSampledData", "Energy.Active.Import.Register");
+    ocpp_cp_key_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
+    ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "10");
+    ocpp_cp_key_set(&x->cp, "StopTxnSampledData", "Energy.Active.Import.Register");
     ocpp_cp_set_time(&x->cp, 1795000000);
     ocpp_cp_set_network(&x->cp, false);
     step(x, 0);
@@ -464,10 +464,10 @@ static void test_availability_and_cache_persist(void **s)
     ocpp_cp_present_id(&x->cp, 1, "CACHED");
     answer_all(x);
     x = power_on();
-    assert_int_equal(ocpp_cp_status(&x->cp, 2), OCPP_STATUS_UNAVAILABLE);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_AVAILABLE);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 2), OCPP_CONNECTOR_UNAVAILABLE);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_AVAILABLE);
     /* Offline with LocalAuthorizeOffline: the cached card starts. */
-    ocpp_cp_config_set(&x->cp, "LocalAuthorizeOffline", "true");
+    ocpp_cp_key_set(&x->cp, "LocalAuthorizeOffline", "true");
     ocpp_cp_set_network(&x->cp, false);
     step(x, 0);
     ocpp_cp_plugged(&x->cp, 1, true);

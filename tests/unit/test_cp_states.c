@@ -84,7 +84,7 @@ static void assert_transition(fx_t *x, uint8_t c, const char *from, const char *
     pump(x);
     assert_string_equal(x->prev[c], from);
     assert_string_equal(x->cur[c], to);
-    assert_string_equal(ocpp_cp_status_str(ocpp_cp_status(&x->cp, c)), to);
+    assert_string_equal(ocpp_connector_status_str(ocpp_cp_connector_status(&x->cp, c)), to);
 }
 
 /**
@@ -146,7 +146,7 @@ static fx_t *fx_in_tx(bool ev_ready)
 static fx_t *fx_suspended_evse(bool ev_ready)
 {
     fx_t *x = fx_in_tx(ev_ready);
-    ocpp_cp_fault(&x->cp, 0, OCPP_ERROR_POWER_SWITCH_FAILURE, NULL, NULL);
+    ocpp_cp_fault(&x->cp, 0, OCPP_FAULT_POWER_SWITCH_FAILURE, NULL, NULL);
     assert_transition(x, 1, ev_ready ? "Charging" : "SuspendedEV", "SuspendedEVSE");
     assert_false(x->permit[1]);
     return x;
@@ -234,10 +234,10 @@ static void test_b6_not_while_authorizing(void **s)
     assert_true(is_call(last(x), "Authorize"));
     x->seen = x->f.n_sent; /* left unanswered */
     step(x, 61000);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_PREPARING);
 
     x = fx_ready();
-    ocpp_cp_config_set(&x->cp, "ConnectionTimeOut", "0");
+    ocpp_cp_key_set(&x->cp, "ConnectionTimeOut", "0");
     ocpp_cp_plugged(&x->cp, 1, true);
     pump(x);
     step(x, 3600000);
@@ -252,7 +252,7 @@ static void test_b9(void **s)
     fx_t *x = fx_ready();
     ocpp_cp_plugged(&x->cp, 1, true);
     pump(x);
-    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_OVER_VOLTAGE, NULL, NULL);
+    ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_OVER_VOLTAGE, NULL, NULL);
     assert_transition(x, 1, "Preparing", "Faulted");
     assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "TAG1"), OCPP_ERR_STATE);
 }
@@ -279,7 +279,7 @@ static void test_c9(void **s)
 {
     (void)s;
     fx_t *x = fx_in_tx(true);
-    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_OVER_CURRENT_FAILURE, NULL, NULL);
+    ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_OVER_CURRENT_FAILURE, NULL, NULL);
     assert_transition(x, 1, "Charging", "Faulted");
     assert_false(x->permit[1]);
 }
@@ -333,7 +333,7 @@ static void test_d9(void **s)
 {
     (void)s;
     fx_t *x = fx_in_tx(false);
-    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_HIGH_TEMPERATURE, NULL, NULL);
+    ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_HIGH_TEMPERATURE, NULL, NULL);
     assert_transition(x, 1, "SuspendedEV", "Faulted");
 }
 
@@ -356,7 +356,7 @@ static void test_e3(void **s)
 {
     (void)s;
     fx_t *x = fx_suspended_evse(true);
-    ocpp_cp_fault(&x->cp, 0, OCPP_ERROR_NO_ERROR, NULL, NULL);
+    ocpp_cp_fault(&x->cp, 0, OCPP_FAULT_NONE, NULL, NULL);
     assert_transition(x, 1, "SuspendedEVSE", "Charging");
     assert_true(x->permit[1]);
 }
@@ -367,7 +367,7 @@ static void test_e4(void **s)
 {
     (void)s;
     fx_t *x = fx_suspended_evse(false);
-    ocpp_cp_fault(&x->cp, 0, OCPP_ERROR_NO_ERROR, NULL, NULL);
+    ocpp_cp_fault(&x->cp, 0, OCPP_FAULT_NONE, NULL, NULL);
     assert_transition(x, 1, "SuspendedEVSE", "SuspendedEV");
     assert_true(x->permit[1]);
 }
@@ -399,7 +399,7 @@ static void test_e9(void **s)
 {
     (void)s;
     fx_t *x = fx_suspended_evse(false);
-    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_GROUND_FAILURE, NULL, NULL);
+    ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_GROUND_FAILURE, NULL, NULL);
     assert_transition(x, 1, "SuspendedEVSE", "Faulted");
 }
 
@@ -423,7 +423,7 @@ static void test_f2(void **s)
     fx_t *x = fx_finishing();
     int32_t first = x->cp.st.conns[1].tx_id;
     assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "TAG2"), OCPP_OK);
-    assert_int_equal(ocpp_cp_status(&x->cp, 1), OCPP_STATUS_PREPARING);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_PREPARING);
     step(x, 0);
     assert_true(is_call(last(x), "StatusNotification"));
     assert_non_null(strstr(last(x), "\"status\":\"Preparing\""));
@@ -449,7 +449,7 @@ static void test_f9(void **s)
 {
     (void)s;
     fx_t *x = fx_finishing();
-    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_CONNECTOR_LOCK_FAILURE, NULL, NULL);
+    ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_CONNECTOR_LOCK_FAILURE, NULL, NULL);
     assert_transition(x, 1, "Finishing", "Faulted");
 }
 
@@ -493,7 +493,7 @@ static void test_h9(void **s)
 {
     (void)s;
     fx_t *x = fx_unavailable();
-    ocpp_cp_fault(&x->cp, 1, OCPP_ERROR_INTERNAL_ERROR, NULL, NULL);
+    ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_INTERNAL_ERROR, NULL, NULL);
     assert_transition(x, 1, "Unavailable", "Faulted");
 }
 
@@ -503,9 +503,9 @@ static void test_h9(void **s)
 
 static void fault_and_clear(fx_t *x, uint8_t c, const char *before)
 {
-    ocpp_cp_fault(&x->cp, c, OCPP_ERROR_OTHER_ERROR, NULL, NULL);
+    ocpp_cp_fault(&x->cp, c, OCPP_FAULT_OTHER_ERROR, NULL, NULL);
     assert_transition(x, c, before, "Faulted");
-    ocpp_cp_fault(&x->cp, c, OCPP_ERROR_NO_ERROR, NULL, NULL);
+    ocpp_cp_fault(&x->cp, c, OCPP_FAULT_NONE, NULL, NULL);
 }
 
 /* §4.9 I2..I8 "Fault is resolved and status returns to the pre-fault
@@ -581,15 +581,16 @@ static void test_connector0(void **s)
     csms_call(x, "[2,\"c0\",\"ChangeAvailability\",{\"connectorId\":0,\"type\":\"Inoperative\"}]");
     assert_transition(x, 0, "Available", "Unavailable");
     assert_string_equal(x->cur[1], "Unavailable");
-    ocpp_cp_fault(&x->cp, 0, OCPP_ERROR_POWER_METER_FAILURE, NULL, NULL);
+    ocpp_cp_fault(&x->cp, 0, OCPP_FAULT_POWER_METER_FAILURE, NULL, NULL);
     assert_transition(x, 0, "Unavailable", "Faulted");
-    ocpp_cp_fault(&x->cp, 0, OCPP_ERROR_NO_ERROR, NULL, NULL);
+    ocpp_cp_fault(&x->cp, 0, OCPP_FAULT_NONE, NULL, NULL);
     assert_transition(x, 0, "Faulted", "Unavailable");
     csms_call(x, "[2,\"c1\",\"ChangeAvailability\",{\"connectorId\":0,\"type\":\"Operative\"}]");
     assert_transition(x, 0, "Unavailable", "Available");
     ocpp_cp_plugged(&x->cp, 1, true);
     pump(x);
-    assert_string_equal(ocpp_cp_status_str(ocpp_cp_status(&x->cp, 0)), "Available");
+    assert_string_equal(ocpp_connector_status_str(ocpp_cp_connector_status(&x->cp, 0)),
+                        "Available");
 }
 
 /*

@@ -121,7 +121,7 @@ typedef struct {
     char tag[24];
     uint8_t tag_at;
     int stops;
-    ocpp_cp_error_t err[NC + 1];
+    ocpp_fault_t err[NC + 1];
     char info[64];
     int fault_calls;
     int dt_calls;
@@ -157,7 +157,7 @@ static ocpp_status_t c_stop(void *cp, uint8_t c, ocpp_stop_reason_t r)
     ((cp_t *)cp)->stops++;
     return OCPP_OK;
 }
-static ocpp_status_t c_fault(void *cp, uint8_t c, ocpp_cp_error_t e, const char *info,
+static ocpp_status_t c_fault(void *cp, uint8_t c, ocpp_fault_t e, const char *info,
                              const char *vendor)
 {
     cp_t *p = cp;
@@ -276,8 +276,8 @@ static void test_init_bad_input(void **state)
     assert_int_equal(evse_connector(&f->e, 0, &k), OCPP_ERR_PARAM);
     assert_int_equal(evse_connector(&f->e, NC + 1, &k), OCPP_ERR_PARAM);
     assert_int_equal(evse_set_limit(&f->e, 0, 1), OCPP_ERR_PARAM);
-    assert_int_equal(evse_fault(&f->e, 3, OCPP_ERROR_OTHER_ERROR, NULL, NULL), OCPP_ERR_PARAM);
-    assert_int_equal(evse_fault(&f->e, 1, (ocpp_cp_error_t)99, NULL, NULL), OCPP_ERR_PARAM);
+    assert_int_equal(evse_fault(&f->e, 3, OCPP_FAULT_OTHER_ERROR, NULL, NULL), OCPP_ERR_PARAM);
+    assert_int_equal(evse_fault(&f->e, 1, (ocpp_fault_t)99, NULL, NULL), OCPP_ERR_PARAM);
     evse_poll(NULL);
     f->cb.permit(f->cb.ctx, 9, true); /* ignored */
 }
@@ -382,10 +382,10 @@ static void test_external_fault(void **state)
     evse_poll(&f->e);
     permit(f, 1, true);
     assert_true(f->hw.relay[1]);
-    assert_int_equal(evse_fault(&f->e, 1, OCPP_ERROR_GROUND_FAILURE, "RCD tripped", "V1"), OCPP_OK);
+    assert_int_equal(evse_fault(&f->e, 1, OCPP_FAULT_GROUND_FAILURE, "RCD tripped", "V1"), OCPP_OK);
     assert_false(f->hw.relay[1]);
     assert_int_equal(f->hw.duty[1], EVSE_DUTY_OFF);
-    assert_int_equal(f->cp.err[1], OCPP_ERROR_GROUND_FAILURE);
+    assert_int_equal(f->cp.err[1], OCPP_FAULT_GROUND_FAILURE);
     assert_string_equal(f->cp.info, "RCD tripped");
     assert_int_equal(f->hw.led[1], EVSE_LED_FAULT);
     evse_poll(&f->e);
@@ -393,14 +393,14 @@ static void test_external_fault(void **state)
     int calls = f->cp.fault_calls;
     evse_poll(&f->e);
     assert_int_equal(f->cp.fault_calls, calls); /* reported once */
-    assert_int_equal(evse_fault(&f->e, 1, OCPP_ERROR_NO_ERROR, NULL, NULL), OCPP_OK);
-    assert_int_equal(f->cp.err[1], OCPP_ERROR_NO_ERROR);
+    assert_int_equal(evse_fault(&f->e, 1, OCPP_FAULT_NONE, NULL, NULL), OCPP_OK);
+    assert_int_equal(f->cp.err[1], OCPP_FAULT_NONE);
     assert_true(f->hw.relay[1]);
     /* An over-long info is cut to 50 characters (ocpp_cp_fault limit). */
     char longinfo[80];
     memset(longinfo, 'x', sizeof longinfo - 1);
     longinfo[79] = '\0';
-    evse_fault(&f->e, 2, OCPP_ERROR_OTHER_ERROR, longinfo, longinfo);
+    evse_fault(&f->e, 2, OCPP_FAULT_OTHER_ERROR, longinfo, longinfo);
     assert_int_equal(strlen(f->cp.info), 50);
 }
 
@@ -415,11 +415,11 @@ static void test_pilot_fault(void **state)
     f->hw.pilot[1] = EVSE_PILOT_E;
     evse_poll(&f->e);
     assert_false(f->hw.relay[1]);
-    assert_int_equal(f->cp.err[1], OCPP_ERROR_EV_COMMUNICATION_ERROR);
+    assert_int_equal(f->cp.err[1], OCPP_FAULT_EV_COMMUNICATION_ERROR);
     assert_int_equal(f->cp.plugged[1], 2); /* keeps the last plugged state */
     f->hw.pilot[1] = EVSE_PILOT_C;
     evse_poll(&f->e);
-    assert_int_equal(f->cp.err[1], OCPP_ERROR_NO_ERROR);
+    assert_int_equal(f->cp.err[1], OCPP_FAULT_NONE);
     assert_true(f->hw.relay[1]);
 }
 
@@ -434,20 +434,20 @@ static void test_temperature(void **state)
     f->hw.temp[1] = 801;
     evse_poll(&f->e);
     assert_false(f->hw.relay[1]);
-    assert_int_equal(f->cp.err[1], OCPP_ERROR_HIGH_TEMPERATURE);
-    assert_int_equal(f->cp.err[2], OCPP_ERROR_NO_ERROR);
+    assert_int_equal(f->cp.err[1], OCPP_FAULT_HIGH_TEMPERATURE);
+    assert_int_equal(f->cp.err[2], OCPP_FAULT_NONE);
     f->hw.temp[1] = 760;
     evse_poll(&f->e);
-    assert_int_equal(f->cp.err[1], OCPP_ERROR_HIGH_TEMPERATURE);
+    assert_int_equal(f->cp.err[1], OCPP_FAULT_HIGH_TEMPERATURE);
     f->hw.temp[1] = 749;
     evse_poll(&f->e);
-    assert_int_equal(f->cp.err[1], OCPP_ERROR_NO_ERROR);
+    assert_int_equal(f->cp.err[1], OCPP_FAULT_NONE);
     assert_true(f->hw.relay[1]);
     /* The enclosure sensor (0) affects every connector. */
     f->hw.temp[0] = 900;
     evse_poll(&f->e);
-    assert_int_equal(f->cp.err[1], OCPP_ERROR_HIGH_TEMPERATURE);
-    assert_int_equal(f->cp.err[2], OCPP_ERROR_HIGH_TEMPERATURE);
+    assert_int_equal(f->cp.err[1], OCPP_FAULT_HIGH_TEMPERATURE);
+    assert_int_equal(f->cp.err[2], OCPP_FAULT_HIGH_TEMPERATURE);
 }
 
 /* A welded relay (feedback closed while commanded open) -> PowerSwitchFailure, latched. */
@@ -457,10 +457,10 @@ static void test_welded_relay(void **state)
     fx_t *f = fx_new();
     f->hw.welded[2] = true;
     evse_poll(&f->e);
-    assert_int_equal(f->cp.err[2], OCPP_ERROR_POWER_SWITCH_FAILURE);
+    assert_int_equal(f->cp.err[2], OCPP_FAULT_POWER_SWITCH_FAILURE);
     f->hw.welded[2] = false;
     evse_poll(&f->e);
-    assert_int_equal(f->cp.err[2], OCPP_ERROR_POWER_SWITCH_FAILURE);
+    assert_int_equal(f->cp.err[2], OCPP_FAULT_POWER_SWITCH_FAILURE);
     f->hw.pilot[2] = EVSE_PILOT_C;
     permit(f, 2, true);
     evse_poll(&f->e);

@@ -210,10 +210,9 @@ static fx_t *start(uint8_t connectors)
                           .version = OCPP_VERSION_201};
     ocpp_cp_ports_t p = {
         .msg = &x->port, .storage = &x->store, .random = seq_random, .random_ctx = &x->rng};
-    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, x->tx, sizeof x->tx), OCPP_OK);
     ocpp_cp_callbacks_t cb = {
         .ctx = x, .on_event = on_event, .reset = x->no_reset_cb ? NULL : cb_reset};
-    ocpp_cp_set_callbacks(&x->cp, &cb);
+    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, &cb, x->tx, sizeof x->tx), OCPP_OK);
     x->now = 1000;
     step(x, 0);
     return x;
@@ -554,20 +553,20 @@ static void test_g01_status_projection(void **state)
     memset(&st, 0, sizeof st);
     st.n = 1;
     static const struct {
-        ocpp_cp_status_t s;
+        ocpp_connector_status_t s;
         bool plugged;
         uint8_t cs;
     } cases[] = {
-        {OCPP_STATUS_AVAILABLE, false, V201_CS_AVAILABLE},
-        {OCPP_STATUS_PREPARING, false, V201_CS_AVAILABLE}, /* authorized, no cable */
-        {OCPP_STATUS_PREPARING, true, V201_CS_OCCUPIED},   /* G01.FR.03 */
-        {OCPP_STATUS_CHARGING, true, V201_CS_OCCUPIED},
-        {OCPP_STATUS_SUSPENDED_EV, true, V201_CS_OCCUPIED},
-        {OCPP_STATUS_SUSPENDED_EVSE, true, V201_CS_OCCUPIED},
-        {OCPP_STATUS_FINISHING, true, V201_CS_OCCUPIED},
-        {OCPP_STATUS_RESERVED, false, V201_CS_RESERVED},
-        {OCPP_STATUS_UNAVAILABLE, false, V201_CS_UNAVAILABLE},
-        {OCPP_STATUS_FAULTED, false, V201_CS_FAULTED},
+        {OCPP_CONNECTOR_AVAILABLE, false, V201_CS_AVAILABLE},
+        {OCPP_CONNECTOR_PREPARING, false, V201_CS_AVAILABLE}, /* authorized, no cable */
+        {OCPP_CONNECTOR_PREPARING, true, V201_CS_OCCUPIED},   /* G01.FR.03 */
+        {OCPP_CONNECTOR_CHARGING, true, V201_CS_OCCUPIED},
+        {OCPP_CONNECTOR_SUSPENDED_EV, true, V201_CS_OCCUPIED},
+        {OCPP_CONNECTOR_SUSPENDED_EVSE, true, V201_CS_OCCUPIED},
+        {OCPP_CONNECTOR_FINISHING, true, V201_CS_OCCUPIED},
+        {OCPP_CONNECTOR_RESERVED, false, V201_CS_RESERVED},
+        {OCPP_CONNECTOR_UNAVAILABLE, false, V201_CS_UNAVAILABLE},
+        {OCPP_CONNECTOR_FAULTED, false, V201_CS_FAULTED},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         st.conns[1].status = cases[i].s;
@@ -575,8 +574,8 @@ static void test_g01_status_projection(void **state)
         assert_int_equal(ocpp_v201_connector_status(&st, 1), cases[i].cs);
     }
     /* A fault of the whole station faults every EVSE. */
-    st.conns[1].status = OCPP_STATUS_AVAILABLE;
-    st.conns[0].status = OCPP_STATUS_FAULTED;
+    st.conns[1].status = OCPP_CONNECTOR_AVAILABLE;
+    st.conns[0].status = OCPP_CONNECTOR_FAULTED;
     assert_int_equal(ocpp_v201_connector_status(&st, 1), V201_CS_FAULTED);
 }
 
@@ -600,23 +599,23 @@ static void test_g01_status_changes(void **state)
     assert_int_equal(x->n_sent, n + 2);
     /* Authorized without a cable: Preparing in the station, still Available. */
     ocpp_station_set_authorized(&x->cp.st, 2, "TAG", NULL);
-    assert_int_equal(ocpp_cp_status(&x->cp, 2), OCPP_STATUS_PREPARING);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 2), OCPP_CONNECTOR_PREPARING);
     step(x, 0);
     assert_int_equal(x->n_sent, n + 2);
     /* A fault of connector 2, then of the whole station (connector 0). */
-    assert_int_equal(ocpp_cp_fault(&x->cp, 2, OCPP_ERROR_GROUND_FAILURE, NULL, NULL), OCPP_OK);
+    assert_int_equal(ocpp_cp_fault(&x->cp, 2, OCPP_FAULT_GROUND_FAILURE, NULL, NULL), OCPP_OK);
     step(x, 0);
     assert_int_equal(ji(last(x), "[3].evseId"), 2);
     assert_string_equal(js(last(x), "[3].connectorStatus"), "Faulted");
     reply(x, "{}");
-    assert_int_equal(ocpp_cp_fault(&x->cp, 0, OCPP_ERROR_OTHER_ERROR, NULL, NULL), OCPP_OK);
+    assert_int_equal(ocpp_cp_fault(&x->cp, 0, OCPP_FAULT_OTHER_ERROR, NULL, NULL), OCPP_OK);
     step(x, 0);
     assert_int_equal(ji(last(x), "[3].evseId"), 1);
     assert_string_equal(js(last(x), "[3].connectorStatus"), "Faulted");
     reply(x, "{}");
     assert_int_equal(x->n_sent, n + 4); /* EVSE 2 was Faulted already */
     /* Unavailable (an inoperative EVSE). */
-    assert_int_equal(ocpp_cp_fault(&x->cp, 0, OCPP_ERROR_NO_ERROR, NULL, NULL), OCPP_OK);
+    assert_int_equal(ocpp_cp_fault(&x->cp, 0, OCPP_FAULT_NONE, NULL, NULL), OCPP_OK);
     step(x, 0);
     assert_string_equal(js(last(x), "[3].connectorStatus"), "Available");
     reply(x, "{}");
@@ -875,8 +874,8 @@ static void test_variables_persist(void **state)
     fx_t *x = accepted(1);
     (void)set_var(x, "{" HB ",\"attributeValue\":\"20\"}");
     (void)set_var(x, "{" PING ",\"attributeValue\":\"0\"}");
-    assert_int_equal(ocpp_cp_config_set(&x->cp, "OCPPCommCtrlr.MessageTimeout[Default]", "12"),
-                     OCPP_CFG_ACCEPTED);
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "OCPPCommCtrlr.MessageTimeout[Default]", "12"),
+                     OCPP_KEY_ACCEPTED);
     x = start(1); /* a restart on the same storage */
     assert_string_equal(js(last(x), "[3].reason"), "PowerUp");
     reply(x, "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-22T06:00:00Z\",\"interval\":0}");
@@ -889,25 +888,24 @@ static void test_variables_persist(void **state)
     assert_int_equal(x->keepalive, 0);
 }
 
-/* ocpp_cp_config_set() in 2.0.1 mode (ocpp_v201_set_local()). */
+/* ocpp_cp_key_set() in 2.0.1 mode (ocpp_v201_set_local()). */
 static void test_set_local(void **state)
 {
     (void)state;
     fx_t *x = power_up(1);
-    assert_int_equal(ocpp_cp_config_set(&x->cp, "OCPPCommCtrlr.HeartbeatInterval", "9"),
-                     OCPP_CFG_ACCEPTED);
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "OCPPCommCtrlr.HeartbeatInterval", "9"),
+                     OCPP_KEY_ACCEPTED);
     assert_string_equal(x->changed, "OCPPCommCtrlr.HeartbeatInterval");
-    assert_int_equal(ocpp_cp_config_set(&x->cp, "ocppcommctrlr.messagetimeout[default]", "12"),
-                     OCPP_CFG_ACCEPTED);
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "ocppcommctrlr.messagetimeout[default]", "12"),
+                     OCPP_KEY_ACCEPTED);
     assert_int_equal(x->cp.ss.call_timeout_ms, 12000);
-    assert_int_equal(ocpp_cp_config_set(&x->cp, "OCPPCommCtrlr.HeartbeatInterval", "x"),
-                     OCPP_CFG_REJECTED);
-    assert_int_equal(
-        ocpp_cp_config_set(&x->cp, "DeviceDataCtrlr.ItemsPerMessage[GetVariables]", "4"),
-        OCPP_CFG_REJECTED);
-    assert_int_equal(ocpp_cp_config_set(&x->cp, "OCPPCommCtrlr.MessageTimeout", "5"),
-                     OCPP_CFG_NOT_SUPPORTED);
-    assert_int_equal(ocpp_cp_config_set(&x->cp, "HeartbeatInterval", "5"), OCPP_CFG_NOT_SUPPORTED);
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "OCPPCommCtrlr.HeartbeatInterval", "x"),
+                     OCPP_KEY_REJECTED);
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "DeviceDataCtrlr.ItemsPerMessage[GetVariables]", "4"),
+                     OCPP_KEY_REJECTED);
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "OCPPCommCtrlr.MessageTimeout", "5"),
+                     OCPP_KEY_NOT_SUPPORTED);
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "HeartbeatInterval", "5"), OCPP_KEY_NOT_SUPPORTED);
     reply(x, "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-22T06:00:00Z\",\"interval\":0}");
     ack_status(x);
     const char *a = get_var(x, "{" HB "}");

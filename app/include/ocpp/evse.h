@@ -35,7 +35,7 @@
  * evse_init(&evse, &ec, &board, evse_cp_ops_library(), &cp, &my_callbacks);
  * ocpp_cp_callbacks_t cb;
  * evse_callbacks(&evse, &cb);
- * ocpp_cp_set_callbacks(&cp, &cb);
+ * ocpp_cp_init(&cp, &cp_config, &ports, &cb, send_buf, sizeof send_buf);
  * for (;;) { evse_poll(&evse); ocpp_cp_poll(&cp, now); ... }
  * @endcode
  */
@@ -82,7 +82,7 @@ typedef struct {
     ocpp_status_t (*ev_ready)(void *cp, uint8_t connector, bool ready);
     ocpp_status_t (*present_id)(void *cp, uint8_t connector, const char *id_tag);
     ocpp_status_t (*stop)(void *cp, uint8_t connector, ocpp_stop_reason_t reason);
-    ocpp_status_t (*fault)(void *cp, uint8_t connector, ocpp_cp_error_t error, const char *info,
+    ocpp_status_t (*fault)(void *cp, uint8_t connector, ocpp_fault_t error, const char *info,
                            const char *vendor_error_code);
     /** ocpp_cp_data_transfer(); NULL: evse_data_transfer() is not available. */
     ocpp_status_t (*data_transfer)(void *cp, const char *vendor_id, const char *message_id,
@@ -149,7 +149,7 @@ typedef struct {
     uint32_t offered_ma;    /**< Current offered by the PWM (0: none). */
     uint32_t limit_ma;      /**< evse_set_limit(), EVSE_NO_LIMIT if none. */
     uint32_t faults;        /**< EVSE_FAULT_* mask. */
-    ocpp_cp_error_t error;  /**< The error code reported for the faults. */
+    ocpp_fault_t error;     /**< The error code reported for the faults. */
     bool fixed_cable;       /**< The board's cable_fixed(): no cable lock. */
     bool locked;            /**< The cable lock is closed (as last commanded successfully). */
     bool in_transaction;    /**< A transaction runs (the charge point's TX events). */
@@ -164,7 +164,7 @@ typedef struct {
     ocpp_cp_callbacks_t user; /**< Forwarded callbacks (on_event, reset, data_transfer). */
     evse_connector_t conn[OCPP_CONFIG_MAX_CONNECTORS + 1];
     bool reported[OCPP_CONFIG_MAX_CONNECTORS + 1]; /**< Pilot inputs sent once. */
-    ocpp_cp_error_t ext_error[OCPP_CONFIG_MAX_CONNECTORS + 1];
+    ocpp_fault_t ext_error[OCPP_CONFIG_MAX_CONNECTORS + 1];
     char ext_info[OCPP_CONFIG_MAX_CONNECTORS + 1][51];
     char ext_vendor[OCPP_CONFIG_MAX_CONNECTORS + 1][51];
     /** idTag of the transaction whose cable stays locked after its end, "" if none. */
@@ -186,7 +186,8 @@ ocpp_status_t evse_init(evse_t *e, const evse_config_t *cfg, const evse_board_t 
                         const evse_cp_ops_t *ops, void *cp, const ocpp_cp_callbacks_t *user);
 
 /**
- * @brief The charge point callbacks to install with ocpp_cp_set_callbacks():
+ * @brief The charge point callbacks to give ocpp_cp_init() (evse_init() only
+ *        keeps the cp pointer, so it comes first):
  *        permit, read_meter and unlock are the application's; on_event
  *        (after the application has seen the transaction events it needs
  *        for the cable lock), reset and data_transfer forward to the user
@@ -210,11 +211,11 @@ ocpp_status_t evse_set_limit(evse_t *e, uint8_t connector, uint32_t limit_ma);
 
 /**
  * @brief Report an external fault (e.g. a residual-current monitor or a
- *        test button) or clear it with OCPP_ERROR_NO_ERROR. The relay opens
+ *        test button) or clear it with OCPP_FAULT_NONE. The relay opens
  *        at once while a fault is present. `info`/`vendor` (≤ 50) may be NULL.
  * @return OCPP_OK or OCPP_ERR_PARAM.
  */
-ocpp_status_t evse_fault(evse_t *e, uint8_t connector, ocpp_cp_error_t error, const char *info,
+ocpp_status_t evse_fault(evse_t *e, uint8_t connector, ocpp_fault_t error, const char *info,
                          const char *vendor);
 
 /** @brief Snapshot of a connector (1..connectors). @return OCPP_OK or OCPP_ERR_PARAM. */
