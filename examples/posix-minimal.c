@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 
     /* 4. The charge point, with a 4 KiB transmit buffer. */
     static ocpp_cp_t cp;
-    static char tx[4096];
+    static char send_buf[4096];
     ocpp_cp_config_t cfg = {.identity = argv[2],
                             .csms_url = argv[1],
                             .vendor = "Example",
@@ -84,7 +84,7 @@ int main(int argc, char **argv)
                              .random = ocpp_posix_random,
                              .log = ocpp_posix_log};
     ocpp_cp_callbacks_t cb = {.on_event = on_event};
-    if (ocpp_cp_init(&cp, &cfg, &ports, &cb, tx, sizeof tx) != OCPP_OK) {
+    if (ocpp_cp_init(&cp, &cfg, &ports, &cb, send_buf, sizeof send_buf) != OCPP_OK) {
         fprintf(stderr, "bad configuration\n");
         return 1;
     }
