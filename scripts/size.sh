@@ -178,22 +178,41 @@ for t in $targets; do
             $1 ~ /^src/ { l += $2 } $1 == "app" { a += $2 } $1 !~ /^src/ && $1 != "app" { r += $2 }
             { ram += $3 } END { print l + 0, a + 0, r + 0, ram + 0 }')
     fi
+    # A 1.6-only build (OCPP_OCPP201=OFF, the default of the cross builds)
+    # links no OCPP 2.0.1 code: no ocpp_v201_* symbol in the library or the
+    # firmware.
+    v201_syms="n/a"
+    if grep -q '^OCPP_OCPP201:BOOL=OFF$' "$dir/CMakeCache.txt" 2>/dev/null; then
+        v201_syms=$({ "$nm" "$lib" 2>/dev/null; "$nm" "$elf"; } | grep -c ' ocpp_v201_' || true)
+        if [ "$v201_syms" -ne 0 ]; then
+            echo "size: $t: OCPP 2.0.1 code in a 1.6-only build (OCPP_OCPP201=OFF):"
+            { "$nm" "$lib" 2>/dev/null; "$nm" "$elf"; } | grep ' ocpp_v201_' | sort -u | sed 's/^/  /'
+            failed=$((failed + 1))
+        fi
+    fi
     # Zero heap: no allocator referenced by any library object.
     heap_refs=$("$nm" -u "$lib" 2>/dev/null | grep -cE '^ +U (malloc|calloc|realloc|free|_malloc_r|_free_r)$' || true)
     # Worst-case stack (scripts/stack.sh over the .ci call graphs).
     st_poll="n/a" st_init="n/a" st_deep="n/a"
     ci=$(sed -n 's/^ci_dirs=//p' "$info")
     # shellcheck disable=SC2086
-    if [ -n "$ci" ] && "$root/scripts/stack.sh" --tsv $ci >"$tmp/$t.stack" 2>/dev/null; then
+    if [ -z "$ci" ]; then
+        echo "size: $t: no call graphs (ci_dirs) for the stack analysis"
+        failed=$((failed + 1))
+    elif ! "$root/scripts/stack.sh" --tsv $ci >"$tmp/$t.stack" 2>"$tmp/$t.stack.err"; then
+        echo "size: $t: stack analysis FAILED (scripts/stack.sh):"
+        sed 's/^/  /' "$tmp/$t.stack.err"
+        failed=$((failed + 1))
+    else
         st_poll=$(awk -F'\t' '$1 == "entry" && $2 == "ocpp_cp_poll" { print $3 " (" $4 ")" }' "$tmp/$t.stack")
         st_init=$(awk -F'\t' '$1 == "entry" && $2 == "ocpp_cp_init" { print $3 " (" $4 ")" }' "$tmp/$t.stack")
         st_deep=$(awk -F'\t' '$1 == "entry" && $2 ~ /^deepest/ { n = $2; sub(/^deepest: /, "", n); print $3 " " n }' "$tmp/$t.stack")
         [ -f "$tmp/stack-notes" ] || grep '^note' "$tmp/$t.stack" | cut -f2- >"$tmp/stack-notes"
         [ -f "$tmp/stack-paths" ] || grep '^entry' "$tmp/$t.stack" | awk -F'\t' -v t="$t" '{ print t ": " $2 ": " $5 }' >"$tmp/stack-paths"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cp_size" "$ws_size" "$conns" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cp_size" "$ws_size" "$conns" \
         "${st_poll:-n/a}" "${st_init:-n/a}" "${st_deep:-n/a}" "$cp1_size" "$evse_size" "$evse1_size" \
-        "$core_flash" "$app_lib" "$app_app" "$app_rest" "$app_ram" "$heap_refs" >"$tmp/$t.probe"
+        "$core_flash" "$app_lib" "$app_app" "$app_rest" "$app_ram" "$heap_refs" "$v201_syms" >"$tmp/$t.probe"
     ok_targets="$ok_targets $t"
 done
 
@@ -228,6 +247,7 @@ render() { # $1 = text | md
                 split(line, a, "\t"); cps[T[i]] = a[1]; wss[T[i]] = a[2]; nc[T[i]] = a[3]; sp[T[i]] = a[4]; si[T[i]] = a[5]; sd[T[i]] = a[6]
                 cp1[T[i]] = a[7]; ev2[T[i]] = a[8]; ev1[T[i]] = a[9]; core[T[i]] = a[10]
                 alib[T[i]] = a[11]; aapp[T[i]] = a[12]; arest[T[i]] = a[13]; aram[T[i]] = a[14]; heap[T[i]] = a[15]
+                v201[T[i]] = a[16]
                 # RAM of a charge point: library .data+.bss, its contexts, the 4 KiB
                 # receive (WebSocket) and 2 KiB send buffers.
                 ram2[T[i]] = (a[1] ~ /^[0-9]+$/ && a[2] ~ /^[0-9]+$/) ? a[1] + a[2] + 6144 : "n/a"
@@ -278,6 +298,7 @@ render() { # $1 = text | md
             mdrow("application firmware: EVSE application (`app/`)", aapp)
             mdrow("application firmware: the rest (libc, startup, board, loopback CSMS)", arest)
             mdrow("application firmware: RAM (`.data` + `.bss`, all of it: contexts, buffers, libc)", aram)
+            mdrow("`ocpp_v201_*` symbols in the library and firmware (OCPP 2.0.1 compiled out, `OCPP_OCPP201=OFF`)", v201)
             print ""
             l = "| worst-case stack, bytes (direct calls only) |"; s = "|---|"
             for (i = 1; i <= nt; i++) { l = l " " T[i] " |"; s = s "---:|" }
@@ -311,6 +332,7 @@ render() { # $1 = text | md
             for (i = 1; i <= nt; i++) printf " %17s", alib[T[i]] "/" aapp[T[i]] "/" arest[T[i]]
             printf "\n"
             txtrow("app fw: RAM", aram)
+            txtrow("ocpp_v201_* symbols", v201)
             txtrow("stack cp_poll (direct)", sp)
             txtrow("stack cp_init (direct)", si)
         }
@@ -333,7 +355,7 @@ targets_report() { # $1 = text | md
         row[++n] = "library flash, every 1.6 profile|<= 40 KiB (40960)|" fl "|" (fl <= 40960 ? "met" : "NOT met (+" fl - 40960 ")")
         row[++n] = "RAM of a 2-connector charge point, 4 KiB receive + 2 KiB send buffers included|<= 8 KiB (8192)|" ram2 "|" (ram2 != "n/a" && ram2 <= 8192 ? "met" : "NOT met (+" ram2 - 8192 ")")
         row[++n] = "heap|0|" (heap == 0 ? "0 (no allocator referenced)" : heap " allocator references") "|" (heap == 0 ? "met" : "NOT met")
-        row[++n] = "worst-case stack (ocpp_cp_poll, library code)|<= 2 KiB (2048)|" poll "|" (poll ~ /^[0-9]+$/ && poll <= 2048 ? "met" : "NOT met")
+        row[++n] = "worst-case stack (ocpp_cp_poll, library code)|<= 2 KiB (2048)|" poll "|" (poll ~ /^[0-9]+$/ && poll + 0 <= 2048 ? "met" : "NOT met")
         if (fmt == "md") {
             print "| target (" t ", -Os) | required | measured, bytes | |"
             print "|---|---:|---:|---|"
@@ -376,11 +398,14 @@ if [ -n "$ok_targets" ]; then
             if [ -f "$tmp/stack-notes" ]; then
                 echo
                 echo "Stack: computed by \`scripts/stack.sh\` from gcc's \`-fstack-usage -fcallgraph-info=su\`"
-                echo "call graphs of the size firmware. The first number assumes that every indirect call"
-                echo "(handler tables, callbacks) reaches the deepest function that has no direct caller (an"
-                echo "upper bound for the library's own code); the number in parentheses follows direct calls"
-                echo "only. Add the stack of your deepest port or application callback and of the interrupt"
-                echo "handlers. Notes of the analysis (first target):"
+                echo "call graphs of the size firmware. The first number follows the indirect calls through"
+                echo "the library's own tables (the session's protocol hooks, the session's and the station's"
+                echo "events to the facade, the hooks of the OCPP 1.6 modules, the CALL handlers, the message"
+                echo "builders): each call site costs the deepest of the functions that the source puts in"
+                echo "that table and field (an upper bound for the library's own code); the number in"
+                echo "parentheses follows direct calls only. Port and application callbacks count 0: add the"
+                echo "stack of your deepest one and of the interrupt handlers. Notes of the analysis (first"
+                echo "target):"
                 echo
                 sed 's/^/- /' "$tmp/stack-notes"
                 echo

@@ -422,12 +422,20 @@ ocpp_status_t ocpp_session_call_end(ocpp_session_t *s, ocpp_jw_t *w, uint8_t own
 /* Receiving                                                                 */
 /* ------------------------------------------------------------------------ */
 
+/** The adapter's OCPP-J dialect. A build without OCPP 2.0.1 speaks 1.6 only,
+ *  and links none of the 2.0.1 framing rules (ocpp_rpc_parse_d()). */
+#if OCPP_CONFIG_OCPP201
+#define DIALECT(s) ((ocpp_rpc_dialect_t)(s)->proto->dialect)
+#else
+#define DIALECT(s) ((void)(s), OCPP_RPC_DIALECT_16)
+#endif
+
 /** OCPP 1.6 §4.2: "While Rejected, the Charge Point SHALL NOT respond to
  *  any Central System initiated message." (2.0.1 answers them instead, with
  *  CALLERROR SecurityError, B03.FR.08: the adapter does.) */
 static bool silent(const ocpp_session_t *s)
 {
-    return s->conn == OCPP_CP_REJECTED && s->proto->dialect == (uint8_t)OCPP_RPC_DIALECT_16;
+    return s->conn == OCPP_CP_REJECTED && DIALECT(s) == OCPP_RPC_DIALECT_16;
 }
 
 static void answer_call(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
@@ -452,8 +460,7 @@ static void answer_bad_frame(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
     }
     ocpp_jw_t w;
     send_writer(s, &w);
-    ocpp_rpc_write_error_d(&w, f->id, f->id_len, f->error, f->error_desc,
-                           (ocpp_rpc_dialect_t)s->proto->dialect);
+    ocpp_rpc_write_error_d(&w, f->id, f->id_len, f->error, f->error_desc, DIALECT(s));
     (void)send_submit(s, &w);
 }
 
@@ -479,7 +486,12 @@ static void handle_message(ocpp_session_t *s, const char *msg, size_t len)
     ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_IN, .text = msg, .len = len};
     notify(s, &ev);
     ocpp_rpc_frame_t f;
-    if (ocpp_rpc_parse_d(msg, len, (ocpp_rpc_dialect_t)s->proto->dialect, &f) != OCPP_OK) {
+#if OCPP_CONFIG_OCPP201
+    ocpp_status_t st = ocpp_rpc_parse_d(msg, len, DIALECT(s), &f);
+#else
+    ocpp_status_t st = ocpp_rpc_parse(msg, len, &f);
+#endif
+    if (st != OCPP_OK) {
         answer_bad_frame(s, &f);
     } else if (f.type == OCPP_RPC_CALL) {
         answer_call(s, &f);

@@ -729,32 +729,45 @@ static void tick_connector(ocpp_station_t *st, uint8_t c)
 {
     ocpp_station_conn_t *k = &st->conns[c];
     uint32_t timeout = st->set.connection_timeout_s * 1000u;
-    if (k->authorized && !k->tx && timeout > 0u && st->now_ms - k->authorized_ms >= timeout) {
-        /* §9.1.6 ConnectionTimeOut (errata 3.77): "Interval from beginning of
-         * status: 'Preparing' until incipient session is automatically
-         * canceled ... The Charge Point SHALL go back to the original state". */
-        k->authorized = false;
-        k->tag[0] = '\0';
-        ocpp_station_update(st, c);
+    if (!k->tx) {
+        if (timeout == 0u || (!k->authorized && k->status != OCPP_CONNECTOR_PREPARING)) {
+            return; /* no timer runs */
+        }
+        if (k->authorized && st->now_ms - k->authorized_ms >= timeout) {
+            /* §9.1.6 ConnectionTimeOut (errata 3.77): "Interval from beginning
+             * of status: 'Preparing' until incipient session is automatically
+             * canceled ... The Charge Point SHALL go back to the original
+             * state". */
+            k->authorized = false;
+            k->tag[0] = '\0';
+            ocpp_station_update(st, c);
+        }
+        bool auth_here = st->auth != OCPP_STATION_AUTH_NONE && st->auth_connector == c;
+        if (k->status == OCPP_CONNECTOR_PREPARING && k->plugged && !k->authorized && !k->tx &&
+            !auth_here && st->now_ms - k->changed_ms >= timeout) {
+            /* §4.9 B6 (Preparing -> Finishing): "Timed out. Usage was
+             * initiated (e.g. insert plug ...), but idTag not presented
+             * within timeout." Finishing until the cable is removed (F1). */
+            k->finishing = true;
+            ocpp_station_update(st, c);
+        }
+        return;
     }
-    bool auth_here = st->auth != OCPP_STATION_AUTH_NONE && st->auth_connector == c;
-    if (k->status == OCPP_CONNECTOR_PREPARING && k->plugged && !k->authorized && !k->tx &&
-        !auth_here && timeout > 0u && st->now_ms - k->changed_ms >= timeout) {
-        /* §4.9 B6 (Preparing -> Finishing): "Timed out. Usage was initiated
-         * (e.g. insert plug ...), but idTag not presented within timeout."
-         * Finishing until the cable is removed (F1). */
-        k->finishing = true;
-        ocpp_station_update(st, c);
-    }
-    if (k->tx && k->authorized && k->tx_allowed &&
-        ocpp_station_meter_wh(st, c) - k->meter_start >= st->set.max_energy_on_invalid_id) {
-        k->tx_allowed = false; /* §3.5.4 MaxEnergyOnInvalidId reached */
-        ocpp_station_update(st, c);
+    /* A transaction: one meter reading serves both checks. */
+    int32_t wh = -1;
+    if (k->authorized && k->tx_allowed) {
+        wh = ocpp_station_meter_wh(st, c);
+        if (wh - k->meter_start >= st->set.max_energy_on_invalid_id) {
+            k->tx_allowed = false; /* §3.5.4 MaxEnergyOnInvalidId reached */
+            ocpp_station_update(st, c);
+        }
     }
     if (OCPP_CONFIG_TX_METER_SAVE_S > 0 && k->tx &&
         st->now_ms - k->meter_saved_ms >= (uint32_t)OCPP_CONFIG_TX_METER_SAVE_S * 1000u) {
         /* The reading a power loss would stop the transaction with (txstore.h). */
-        int32_t wh = ocpp_station_meter_wh(st, c);
+        if (wh < 0) {
+            wh = ocpp_station_meter_wh(st, c);
+        }
         k->meter_saved_ms = st->now_ms;
         if (wh != k->meter_last) {
             k->meter_last = wh;
@@ -773,6 +786,9 @@ void ocpp_station_tick(ocpp_station_t *st)
 
 void ocpp_station_persist(ocpp_station_t *st, char *scratch, size_t cap)
 {
+    if (!st->avail_dirty && !st->cache.dirty) {
+        return; /* the usual case, on every poll */
+    }
     if (st->avail_dirty) {
         save_availability(st);
     }

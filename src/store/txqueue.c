@@ -154,29 +154,14 @@ void ocpp_txq_pop(ocpp_txq_t *q)
     }
 }
 
-/** Format v into out (no NUL); @return its length. */
-static size_t fmt_i32(int32_t v, char out[12])
-{
-    char tmp[12];
-    size_t n = 0, k = 0;
-    uint32_t u = v < 0 ? (uint32_t)0 - (uint32_t)v : (uint32_t)v;
-    do {
-        tmp[n++] = (char)('0' + u % 10u);
-        u /= 10u;
-    } while (u != 0u);
-    if (v < 0) {
-        out[k++] = '-';
-    }
-    while (n > 0u) {
-        out[k++] = tmp[--n];
-    }
-    return k;
-}
-
 void ocpp_txq_set_txid(ocpp_txq_t *q, uint16_t ref, int32_t txid)
 {
-    char num[12];
-    size_t n = fmt_i32(txid, num);
+    char num[16];
+    size_t n = 0;
+    ocpp_jw_t t;
+    ocpp_jw_init(&t, num, sizeof num);
+    ocpp_jw_int(&t, txid);
+    (void)ocpp_jw_finish(&t, &n);
     size_t off = Q0;
     for (uint16_t i = 0; i < q->count; i++) {
         hdr_t h = hdr_at(q, off);
@@ -197,22 +182,26 @@ void ocpp_txq_set_txid(ocpp_txq_t *q, uint16_t ref, int32_t txid)
     }
 }
 
-/** Time of the entry of reference `ref` next to entry `i` (dir -1 / +1), or `none`. */
-static int64_t neighbour_time(const ocpp_txq_t *q, uint16_t i, uint16_t ref, int dir, int64_t none)
+/**
+ * The gap that removing entry i (of reference `ref`, time `t`) would leave
+ * between its neighbours of the same reference: the time of the first one
+ * after it (`now` if none) less that of the last one before it (`t` if none).
+ */
+static int64_t gap_without(const ocpp_txq_t *q, uint16_t i, uint16_t ref, int64_t t, int64_t now)
 {
-    int64_t t = none;
+    int64_t before = t;
     size_t off = Q0;
     for (uint16_t j = 0; j < q->count; j++) {
         hdr_t h = hdr_at(q, off);
-        if (h.ref == ref && ((dir < 0 && j < i) || (dir > 0 && j > i))) {
-            t = h.time;
-            if (dir > 0) {
-                return t; /* the first after i */
+        if (h.ref == ref && j != i) {
+            if (j > i) {
+                return (int64_t)h.time - before; /* the first after i */
             }
+            before = h.time; /* the last before i, so far */
         }
         off += HDR + h.len;
     }
-    return t; /* dir < 0: the last before i */
+    return now - before;
 }
 
 bool ocpp_txq_thin(ocpp_txq_t *q, bool keep_head, int64_t now, uint16_t *ref, int64_t *when)
@@ -223,9 +212,7 @@ bool ocpp_txq_thin(ocpp_txq_t *q, bool keep_head, int64_t now, uint16_t *ref, in
     for (uint16_t i = 0; i < q->count; i++) {
         hdr_t h = hdr_at(q, off);
         if ((h.flags & OCPP_TXQ_F_THIN) != 0u && !(keep_head && i == 0u)) {
-            /* The gap its removal would leave between its neighbours. */
-            int64_t gap = neighbour_time(q, i, h.ref, 1, now) -
-                          neighbour_time(q, i, h.ref, -1, (int64_t)h.time);
+            int64_t gap = gap_without(q, i, h.ref, (int64_t)h.time, now);
             if (gap < best_gap) {
                 best_gap = gap;
                 best_off = off;

@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "util/text.h"
 
 int ocpp_ascii_lower(char c)
@@ -32,10 +34,8 @@ const char *ocpp_text_nth(const char *packed, unsigned count, unsigned i, const 
     if (i >= count) {
         return none;
     }
-    while (i > 0u) {
-        if (*packed++ == '\0') {
-            i--;
-        }
+    for (; i > 0u; i--) {
+        packed += strlen(packed) + 1u;
     }
     return packed;
 }

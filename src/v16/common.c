@@ -72,8 +72,11 @@ void ocpp_v16_config_applied(ocpp_v16_t *a, const char *key)
 void ocpp_v16_save_config(ocpp_v16_t *a)
 {
     size_t cap = 0;
+    if (!a->cfg->dirty) {
+        return; /* the usual case, on every poll */
+    }
     char *scratch = ocpp_session_scratch(a->ss, &cap);
-    if (!a->cfg->dirty || scratch == NULL) {
+    if (scratch == NULL) {
         return;
     }
     if (a->storage == NULL) {

@@ -45,25 +45,101 @@ typedef enum { CTX_PERIODIC = 0, CTX_CLOCK, CTX_TRIGGER, CTX_BEGIN, CTX_END } me
 /* Samples                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/** Unit of each measurand's value (§7.45); NULL: no unit field. */
-static const char *const k_units[OCPP_MEASURAND_COUNT] = {
-    "Wh",  "Wh",  "varh", "varh", "Wh", "Wh", "varh", "varh", "W",       "W",       "W",
-    "var", "var", NULL,   "A",    "A",  "A",  "V",    NULL,   "Celsius", "Percent", NULL};
+/* The wire names of a sampled value's fields (ReadingContext §7.33, Phase
+ * §7.31, Location §7.30, UnitOfMeasure §7.45) as one packed string, each
+ * table holding where its names start: no pointer tables (4 bytes an entry),
+ * no walk. Offset 0 is "": the field is left out. */
+#define N_PERIODIC "Sample.Periodic"
+#define N_CLOCK    "Sample.Clock"
+#define N_TRIGGER  "Trigger"
+#define N_BEGIN    "Transaction.Begin"
+#define N_END      "Transaction.End"
+#define N_L1       "L1"
+#define N_L2       "L2"
+#define N_L3       "L3"
+#define N_N        "N"
+#define N_L1N      "L1-N"
+#define N_L2N      "L2-N"
+#define N_L3N      "L3-N"
+#define N_L1L2     "L1-L2"
+#define N_L2L3     "L2-L3"
+#define N_L3L1     "L3-L1"
+#define N_INLET    "Inlet"
+#define N_BODY     "Body"
+#define N_CABLE    "Cable"
+#define N_EV       "EV"
+#define N_WH       "Wh"
+#define N_VARH     "varh"
+#define N_W        "W"
+#define N_VAR      "var"
+#define N_A        "A"
+#define N_V        "V"
+#define N_CELSIUS  "Celsius"
+#define N_PERCENT  "Percent"
+static const char k_names[] =
+    "\0" N_PERIODIC "\0" N_CLOCK "\0" N_TRIGGER "\0" N_BEGIN "\0" N_END "\0" N_L1 "\0" N_L2
+    "\0" N_L3 "\0" N_N "\0" N_L1N "\0" N_L2N "\0" N_L3N "\0" N_L1L2 "\0" N_L2L3 "\0" N_L3L1
+    "\0" N_INLET "\0" N_BODY "\0" N_CABLE "\0" N_EV "\0" N_WH "\0" N_VARH "\0" N_W "\0" N_VAR
+    "\0" N_A "\0" N_V "\0" N_CELSIUS "\0" N_PERCENT;
+enum {
+    O_NONE = 0,
+    O_PERIODIC = 1,
+    O_CLOCK = O_PERIODIC + sizeof N_PERIODIC,
+    O_TRIGGER = O_CLOCK + sizeof N_CLOCK,
+    O_BEGIN = O_TRIGGER + sizeof N_TRIGGER,
+    O_END = O_BEGIN + sizeof N_BEGIN,
+    O_L1 = O_END + sizeof N_END,
+    O_L2 = O_L1 + sizeof N_L1,
+    O_L3 = O_L2 + sizeof N_L2,
+    O_N = O_L3 + sizeof N_L3,
+    O_L1N = O_N + sizeof N_N,
+    O_L2N = O_L1N + sizeof N_L1N,
+    O_L3N = O_L2N + sizeof N_L2N,
+    O_L1L2 = O_L3N + sizeof N_L3N,
+    O_L2L3 = O_L1L2 + sizeof N_L1L2,
+    O_L3L1 = O_L2L3 + sizeof N_L2L3,
+    O_INLET = O_L3L1 + sizeof N_L3L1,
+    O_BODY = O_INLET + sizeof N_INLET,
+    O_CABLE = O_BODY + sizeof N_BODY,
+    O_EV = O_CABLE + sizeof N_CABLE,
+    O_WH = O_EV + sizeof N_EV,
+    O_VARH = O_WH + sizeof N_WH,
+    O_W = O_VARH + sizeof N_VARH,
+    O_VAR = O_W + sizeof N_W,
+    O_A = O_VAR + sizeof N_VAR,
+    O_V = O_A + sizeof N_A,
+    O_CELSIUS = O_V + sizeof N_V,
+    O_PERCENT = O_CELSIUS + sizeof N_CELSIUS
+};
+_Static_assert(O_PERCENT + sizeof N_PERCENT == sizeof k_names, "k_names offsets");
+_Static_assert(sizeof k_names <= 256u, "k_names offsets are bytes");
 
-static const char *const k_contexts[] = {"Sample.Periodic", "Sample.Clock", "Trigger",
-                                         "Transaction.Begin", "Transaction.End"};
-
-static const char *const k_phases[] = {NULL,   "L1",   "L2",    "L3",    "N",    "L1-N",
-                                       "L2-N", "L3-N", "L1-L2", "L2-L3", "L3-L1"};
-
-static const char *const k_locations[] = {NULL, "Inlet", "Body", "Cable", "EV"};
+/** By meter_ctx_t. */
+static const uint8_t k_context_at[] = {O_PERIODIC, O_CLOCK, O_TRIGGER, O_BEGIN, O_END};
+/** By ocpp_phase_t. */
+static const uint8_t k_phase_at[] = {O_NONE, O_L1,  O_L2,   O_L3,   O_N,   O_L1N,
+                                     O_L2N,  O_L3N, O_L1L2, O_L2L3, O_L3L1};
+/** By ocpp_location_t. */
+static const uint8_t k_location_at[] = {O_NONE, O_INLET, O_BODY, O_CABLE, O_EV};
+/** The unit of each measurand's value, by ocpp_measurand_t. */
+static const uint8_t k_unit_at[OCPP_MEASURAND_COUNT] = {
+    O_WH,  O_WH,  O_VARH, O_VARH, O_WH, O_WH, O_VARH, O_VARH, O_W,       O_W,       O_W,
+    O_VAR, O_VAR, O_NONE, O_A,    O_A,  O_A,  O_V,    O_NONE, O_CELSIUS, O_PERCENT, O_NONE};
 
 static bool sample_ok(const ocpp_sample_t *s, uint32_t mask)
 {
     return (unsigned)s->measurand < OCPP_MEASURAND_COUNT &&
            (mask & OCPP_MEASURAND_BIT(s->measurand)) != 0u &&
-           (unsigned)s->phase < sizeof k_phases / sizeof k_phases[0] &&
-           (unsigned)s->location < sizeof k_locations / sizeof k_locations[0] && s->scale <= 9u;
+           (unsigned)s->phase < sizeof k_phase_at && (unsigned)s->location < sizeof k_location_at &&
+           s->scale <= 9u;
+}
+
+/** `"key":"<name at offset at>"`, left out for O_NONE. */
+static void kv_name(ocpp_jw_t *w, const char *key, uint8_t at)
+{
+    if (at != O_NONE) {
+        ocpp_jw_kv_str(w, key, &k_names[at]);
+    }
 }
 
 /** One SampledValue (§7.43); the value is a string on the wire. */
@@ -83,25 +159,12 @@ static void write_sample(ocpp_jw_t *w, const ocpp_sample_t *s, meter_ctx_t ctx)
         ocpp_jw_key(w, "value");
         ocpp_jw_strn(w, num, n);
     }
-    ocpp_jw_kv_str(w, "context", k_contexts[ctx]);
+    kv_name(w, "context", k_context_at[ctx]);
     ocpp_jw_kv_str(w, "measurand", ocpp_measurand_name(s->measurand));
-    if (k_phases[s->phase] != NULL) {
-        ocpp_jw_kv_str(w, "phase", k_phases[s->phase]);
-    }
-    if (k_locations[s->location] != NULL) {
-        ocpp_jw_kv_str(w, "location", k_locations[s->location]);
-    }
-    if (k_units[s->measurand] != NULL) {
-        ocpp_jw_kv_str(w, "unit", k_units[s->measurand]);
-    }
+    kv_name(w, "phase", k_phase_at[s->phase]);
+    kv_name(w, "location", k_location_at[s->location]);
+    kv_name(w, "unit", k_unit_at[s->measurand]);
     ocpp_jw_obj_close(w);
-}
-
-static void write_ts(ocpp_jw_t *w, const char *key, int64_t t)
-{
-    char buf[OCPP_RPC_DATETIME_LEN + 1];
-    ocpp_rpc_format_datetime(t > 0 ? t : 0, 0, buf);
-    ocpp_jw_kv_str(w, key, buf);
 }
 
 /** One MeterValue (§7.29) with the matching samples. @return how many. */
@@ -110,7 +173,7 @@ static size_t write_meter_value(ocpp_jw_t *w, int64_t ts, const ocpp_sample_t *s
 {
     size_t k = 0;
     ocpp_jw_obj_open(w);
-    write_ts(w, "timestamp", ts);
+    ocpp_v16_kv_time(w, "timestamp", ts);
     ocpp_jw_key(w, "sampledValue");
     ocpp_jw_arr_open(w);
     for (size_t i = 0; i < n; i++) {
@@ -347,34 +410,34 @@ static void build_meter(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
     ocpp_jw_obj_close(w);
 }
 
-/** Queue a MeterValues of connector c (measurands `mask`) as transaction-related. */
-static void queue_meter(ocpp_v16_t *a, uint8_t c, uint32_t mask, meter_ctx_t ctx)
+/**
+ * Take a reading of connector c (0..n) and send the measurands in `mask` as
+ * a MeterValues: a triggered one (CTX_TRIGGER, §5.17) at once, the others
+ * queued as transaction-related. A queued reading is what a power loss
+ * would stop the transaction with; a clock-aligned one (CTX_CLOCK) also
+ * keeps the StopTxnAlignedData values for the running transaction's
+ * StopTransaction.
+ */
+static void reading(ocpp_v16_t *a, uint8_t c, uint32_t mask, meter_ctx_t ctx)
 {
     ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
     build_arg_t b = {.c = c, .mask = mask, .ctx = ctx, .s = s, .ts = ocpp_station_time(a->st)};
     b.n = ocpp_station_read_meter(a->st, c, s);
-    ocpp_station_note_reading(a->st, c, s, b.n);
-    if (count_ok(s, b.n, mask) == 0u) {
-        return; /* nothing of the configured measurands on this connector */
+    if (ctx != CTX_TRIGGER) {
+        ocpp_station_note_reading(a->st, c, s, b.n);
     }
-    enqueue(a, OCPP_ACTION_METER_VALUES, a->st->conns[c].tx_ref, build_meter, &b);
-}
-
-/** A clock-aligned reading of connector c (0..n): MeterValues of
- *  MeterValuesAlignedData, and the StopTxnAlignedData values kept for the
- *  running transaction's StopTransaction. */
-static void queue_aligned(ocpp_v16_t *a, uint8_t c)
-{
-    ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
-    uint32_t mask = a->cfg->meter_values_aligned_data;
-    build_arg_t b = {
-        .c = c, .mask = mask, .ctx = CTX_CLOCK, .s = s, .ts = ocpp_station_time(a->st)};
-    b.n = ocpp_station_read_meter(a->st, c, s);
-    ocpp_station_note_reading(a->st, c, s, b.n);
-    if (c > 0u) {
+    if (ctx == CTX_CLOCK && c > 0u) {
         keep_aligned(a, c, s, b.n);
     }
-    if (count_ok(s, b.n, mask) > 0u) {
+    if (count_ok(s, b.n, mask) == 0u) {
+        return; /* none of the measurands on this connector */
+    }
+    if (ctx == CTX_TRIGGER) {
+        ocpp_jw_t w;
+        ocpp_v16_call_begin(a, &w, OCPP_ACTION_METER_VALUES);
+        build_meter(a, &w, &b);
+        (void)ocpp_v16_call_end(a, &w, &ocpp_v16_core_tx, K_METER);
+    } else {
         enqueue(a, OCPP_ACTION_METER_VALUES, a->st->conns[c].tx_ref, build_meter, &b);
     }
 }
@@ -383,52 +446,46 @@ static void queue_aligned(ocpp_v16_t *a, uint8_t c)
 /* Station events                                                            */
 /* ------------------------------------------------------------------------ */
 
-static void on_started(ocpp_v16_t *a, uint8_t c)
+/**
+ * The station's transaction events become queued messages: its start
+ * (StartTransaction), its end (StopTransaction with the final reading), and
+ * the end of one a power cut interrupted, whose last persisted reading
+ * stands for Transaction.End (errata v4.0, 3.14: "always provide the start
+ * ... and stop ... values").
+ */
+static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
 {
-    a->conns[c].sample_ms = a->ss->now_ms;
-    a->conns[c].n_aligned = 0;
-    build_arg_t b = {.c = c, .ts = a->st->conns[c].tx_start_unix};
-    enqueue(a, OCPP_ACTION_START_TRANSACTION, a->st->conns[c].tx_ref, build_start, &b);
-}
-
-static void on_stopped(ocpp_v16_t *a, const ocpp_station_event_t *ev)
-{
-    build_arg_t b = {.c = ev->connector,
+    uint8_t c = ev->connector;
+    ocpp_rpc_action_t action = OCPP_ACTION_STOP_TRANSACTION;
+    build_fn build = build_stop;
+    switch (ev->kind) {
+    case OCPP_STATION_EV_TX_STARTED:
+        a->conns[c].sample_ms = a->ss->now_ms;
+        action = OCPP_ACTION_START_TRANSACTION;
+        build = build_start;
+        break;
+    case OCPP_STATION_EV_TX_STOPPED:
+    case OCPP_STATION_EV_TX_INTERRUPTED: break;
+    case OCPP_STATION_EV_AUTH_NEEDED: a->tx.auth_sent = false; return;
+    default: return;
+    }
+    ocpp_sample_t last = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
+                          .value = ev->meter_wh};
+    build_arg_t b = {.c = c,
                      .reason = (ocpp_stop_reason_t)ev->value,
                      .tag = ev->text,
                      .meter = ev->meter_wh,
                      .s = ev->samples,
                      .n = ev->n_samples,
                      .ts = ev->unix_time};
-    enqueue(a, OCPP_ACTION_STOP_TRANSACTION, a->st->conns[ev->connector].tx_ref, build_stop, &b);
-}
-
-/** A transaction a power cut interrupted: its last persisted reading stands
- *  for Transaction.End (errata v4.0, 3.14: "always provide the start ...
- *  and stop ... values"). */
-static void on_interrupted(ocpp_v16_t *a, const ocpp_station_event_t *ev)
-{
-    ocpp_sample_t s = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
-                       .value = ev->meter_wh};
-    a->conns[ev->connector].n_aligned = 0;
-    build_arg_t b = {.c = ev->connector,
-                     .reason = OCPP_STOP_POWER_LOSS,
-                     .meter = ev->meter_wh,
-                     .s = &s,
-                     .n = 1u,
-                     .ts = ev->unix_time};
-    enqueue(a, OCPP_ACTION_STOP_TRANSACTION, a->st->conns[ev->connector].tx_ref, build_stop, &b);
-}
-
-static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
-{
-    switch (ev->kind) {
-    case OCPP_STATION_EV_TX_STARTED: on_started(a, ev->connector); break;
-    case OCPP_STATION_EV_TX_STOPPED: on_stopped(a, ev); break;
-    case OCPP_STATION_EV_TX_INTERRUPTED: on_interrupted(a, ev); break;
-    case OCPP_STATION_EV_AUTH_NEEDED: a->tx.auth_sent = false; break;
-    default: break;
+    if (ev->kind != OCPP_STATION_EV_TX_STOPPED) {
+        a->conns[c].n_aligned = 0; /* a new transaction, or one without its readings */
     }
+    if (ev->kind == OCPP_STATION_EV_TX_INTERRUPTED) {
+        b.s = &last;
+        b.n = 1u;
+    }
+    enqueue(a, action, a->st->conns[c].tx_ref, build, &b);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -457,7 +514,7 @@ static void tick_aligned(ocpp_v16_t *a)
         return;
     }
     for (uint8_t c = 0; c <= a->st->n; c++) {
-        queue_aligned(a, c);
+        reading(a, c, a->cfg->meter_values_aligned_data, CTX_CLOCK);
     }
 }
 
@@ -469,7 +526,7 @@ static void tx_tick(ocpp_v16_t *a)
         ocpp_v16_conn_t *r = &a->conns[c];
         if (a->st->conns[c].tx && iv > 0u && now - r->sample_ms >= iv) {
             r->sample_ms += iv;
-            queue_meter(a, c, a->cfg->meter_values_sampled_data, CTX_PERIODIC);
+            reading(a, c, a->cfg->meter_values_sampled_data, CTX_PERIODIC);
         }
     }
     tick_aligned(a);
@@ -478,77 +535,6 @@ static void tx_tick(ocpp_v16_t *a)
 /* ------------------------------------------------------------------------ */
 /* Sending                                                                   */
 /* ------------------------------------------------------------------------ */
-
-static void send_authorize(ocpp_v16_t *a)
-{
-    ocpp_jw_t w;
-    ocpp_v16_call_begin(a, &w, OCPP_ACTION_AUTHORIZE);
-    ocpp_jw_obj_open(&w);
-    ocpp_jw_kv_str(&w, "idTag", a->st->auth_tag);
-    ocpp_jw_obj_close(&w);
-    if (ocpp_v16_call_end(a, &w, &ocpp_v16_core_tx, K_AUTHORIZE) == OCPP_OK) {
-        a->tx.auth_sent = true;
-    } else {
-        ocpp_station_auth_offline(a->st);
-    }
-}
-
-/** A triggered MeterValues (§5.17): current values, context Trigger. */
-static void send_meter_trigger(ocpp_v16_t *a, uint8_t c)
-{
-    ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
-    build_arg_t b = {.c = c,
-                     .mask = a->cfg->meter_values_sampled_data,
-                     .ctx = CTX_TRIGGER,
-                     .s = s,
-                     .ts = ocpp_station_time(a->st)};
-    a->tx.trig_meter &= ~((uint64_t)1u << c);
-    b.n = ocpp_station_read_meter(a->st, c, s);
-    if (count_ok(s, b.n, b.mask) == 0u) {
-        return;
-    }
-    ocpp_jw_t w;
-    ocpp_v16_call_begin(a, &w, OCPP_ACTION_METER_VALUES);
-    build_meter(a, &w, &b);
-    (void)ocpp_v16_call_end(a, &w, &ocpp_v16_core_tx, K_METER);
-}
-
-static void send_data_transfer(ocpp_v16_t *a)
-{
-    ocpp_jw_t w;
-    ocpp_v16_call_begin(a, &w, OCPP_ACTION_DATA_TRANSFER);
-    ocpp_jw_obj_open(&w);
-    ocpp_jw_kv_str(&w, "vendorId", a->tx.dt_vendor);
-    if (a->tx.dt_message != NULL) {
-        ocpp_jw_kv_str(&w, "messageId", a->tx.dt_message);
-    }
-    if (a->tx.dt_data != NULL) {
-        ocpp_jw_kv_str(&w, "data", a->tx.dt_data);
-    }
-    ocpp_jw_obj_close(&w);
-    a->tx.dt_pending = false;
-    if (ocpp_v16_call_end(a, &w, &ocpp_v16_core_tx, K_DATA_TRANSFER) != OCPP_OK) {
-        ocpp_v16_emit(a, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL, 0u);
-    }
-}
-
-static void send_txq_head(ocpp_v16_t *a)
-{
-    ocpp_txq_entry_t e;
-    if (!ocpp_txq_peek(a->outbox, &e)) {
-        return;
-    }
-    ocpp_jw_t w;
-    ocpp_v16_call_begin(a, &w, (ocpp_rpc_action_t)e.kind);
-    ocpp_jw_raw(&w, e.payload, e.len);
-    if (ocpp_v16_call_end(a, &w, &ocpp_v16_core_tx, K_TXQ) != OCPP_OK) {
-        LOGE(&a->st->log, "%s: queued message does not fit the transmit buffer; dropped",
-             LOG_NAME(a));
-        ocpp_txq_pop(a->outbox);
-        a->outbox->lost++;
-        ocpp_station_save(a->st);
-    }
-}
 
 static int lowest_bit(uint64_t m)
 {
@@ -560,19 +546,69 @@ static int lowest_bit(uint64_t m)
     return -1;
 }
 
+/** Send a CALL of this module: Authorize, DataTransfer, or the head of
+ *  the outbox (K_TXQ: its action is the entry's). */
+static void send_call(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind)
+{
+    ocpp_txq_entry_t e = {0};
+    if (kind == K_TXQ) {
+        (void)ocpp_txq_peek(a->outbox, &e);
+        action = (ocpp_rpc_action_t)e.kind;
+    }
+    ocpp_jw_t w;
+    ocpp_v16_call_begin(a, &w, action);
+    if (kind == K_TXQ) {
+        ocpp_jw_raw(&w, e.payload, e.len);
+    } else {
+        ocpp_jw_obj_open(&w);
+        if (kind == K_AUTHORIZE) {
+            ocpp_jw_kv_str(&w, "idTag", a->st->auth_tag);
+        } else {
+            ocpp_jw_kv_str(&w, "vendorId", a->tx.dt_vendor);
+            if (a->tx.dt_message != NULL) {
+                ocpp_jw_kv_str(&w, "messageId", a->tx.dt_message);
+            }
+            if (a->tx.dt_data != NULL) {
+                ocpp_jw_kv_str(&w, "data", a->tx.dt_data);
+            }
+        }
+        ocpp_jw_obj_close(&w);
+    }
+    if (ocpp_v16_call_end(a, &w, &ocpp_v16_core_tx, kind) == OCPP_OK) {
+        if (kind == K_AUTHORIZE) {
+            a->tx.auth_sent = true;
+        }
+    } else if (kind == K_AUTHORIZE) {
+        ocpp_station_auth_offline(a->st);
+    } else if (kind == K_DATA_TRANSFER) {
+        ocpp_v16_emit(a, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL, 0u);
+    } else {
+        LOGE(&a->st->log, "%s: queued message does not fit the transmit buffer; dropped",
+             LOG_NAME(a));
+        ocpp_txq_pop(a->outbox);
+        a->outbox->lost++;
+        ocpp_station_save(a->st);
+    }
+}
+
+/** Send the module's next CALL, if one is due (§3.7: the queued transaction
+ *  messages after the others). */
 static bool tx_send_due(ocpp_v16_t *a, int pass)
 {
     if (pass != 0) {
         return false;
     }
     if (a->st->auth != OCPP_STATION_AUTH_NONE && !a->tx.auth_sent) {
-        send_authorize(a);
+        send_call(a, OCPP_ACTION_AUTHORIZE, K_AUTHORIZE);
     } else if (a->tx.trig_meter != 0u) {
-        send_meter_trigger(a, (uint8_t)lowest_bit(a->tx.trig_meter));
+        uint8_t c = (uint8_t)lowest_bit(a->tx.trig_meter);
+        a->tx.trig_meter &= ~((uint64_t)1u << c);
+        reading(a, c, a->cfg->meter_values_sampled_data, CTX_TRIGGER);
     } else if (a->tx.dt_pending) {
-        send_data_transfer(a);
+        a->tx.dt_pending = false;
+        send_call(a, OCPP_ACTION_DATA_TRANSFER, K_DATA_TRANSFER);
     } else if (ocpp_txq_count(a->outbox) > 0u && V16_DUE(a->ss->now_ms, a->tx.txq_retry_at_ms)) {
-        send_txq_head(a);
+        send_call(a, OCPP_ACTION_UNKNOWN, K_TXQ);
     } else {
         return false;
     }
