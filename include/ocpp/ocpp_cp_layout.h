@@ -314,6 +314,7 @@ typedef struct {
     uint64_t trig_status;                /**< TriggerMessage: bit c: StatusNotification of c. */
     uint32_t boot_at_ms;                 /**< Next BootNotification. */
     uint32_t call_fail_at_ms;            /**< After a failed CALL, do not send before this. */
+    uint32_t reset_at_ms;                /**< When the pending Reset was accepted. */
     ocpp_connector_status_t call_status; /**< StatusNotification in flight: status, */
     ocpp_fault_t call_error;             /**<   error code, */
     uint8_t call_connector;              /**<   connector. */

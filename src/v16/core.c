@@ -346,13 +346,23 @@ static void core_on_conn(ocpp_v16_t *a, ocpp_cp_conn_t conn)
 /* Reset (§5.14): once the StopTransactions are out                          */
 /* ------------------------------------------------------------------------ */
 
+/**
+ * §5.14: "After receipt of a Reset.req, The Charge Point SHALL send a
+ * StopTransaction.req for any ongoing transaction before performing the
+ * reset". Sent, not answered: the reset waits for the queue to drain while
+ * online, but not longer than one MessageTimeout after it was accepted (and
+ * never while a CALL is on the wire). A StopTransaction that keeps timing
+ * out no longer blocks the reset; it stays persisted in the outbox and goes
+ * out after the reboot.
+ */
 static void core_tick(ocpp_v16_t *a)
 {
     if (!a->core.reset_pending || ocpp_session_busy(a->ss)) {
         return;
     }
-    if (ocpp_txq_count(a->outbox) > 0u && ocpp_session_online(a->ss)) {
-        return; /* the StopTransactions go out first (§5.14) */
+    bool waited = a->ss->now_ms - a->core.reset_at_ms >= a->ss->call_timeout_ms;
+    if (ocpp_txq_count(a->outbox) > 0u && ocpp_session_online(a->ss) && !waited) {
+        return; /* the StopTransactions go out first */
     }
     a->core.reset_pending = false;
     if (a->cb->reset != NULL) {

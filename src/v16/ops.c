@@ -113,6 +113,7 @@ static ocpp_rpc_err_t on_reset(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t 
      * reset." The reset callback runs once they are sent (core.c). */
     a->core.reset_hard = t == 0u;
     a->core.reset_pending = true;
+    a->core.reset_at_ms = a->ss->now_ms;
     ocpp_station_close(a->st, t == 0u ? OCPP_STOP_HARD_RESET : OCPP_STOP_SOFT_RESET);
     return OCPP_RPC_OK;
 }

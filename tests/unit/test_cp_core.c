@@ -1043,6 +1043,34 @@ static void test_reset_hard(void **s)
     assert_true(x->reset_hard);
 }
 
+/* §5.14: the StopTransaction is sent before the reset, but its answer is not
+ * awaited forever: a Stop that keeps timing out no longer blocks the reset
+ * (issue 12, defect 7). After one MessageTimeout the reset goes ahead; the
+ * unanswered Stop stays queued (persisted) for after the reboot. */
+static void test_reset_stop_times_out(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_key_set(&x->cp, "MessageTimeout", "5");
+    start_tx(x, 1, "TAG1", 31);
+    push(x, "[2,\"t1\",\"Reset\",{\"type\":\"Hard\"}]");
+    step(x, 0);
+    assert_string_equal(answer_to(x, "t1"), "[3,\"t1\",{\"status\":\"Accepted\"}]");
+    step(x, 0);
+    assert_true(is_call(last(x), "StopTransaction"));
+    /* No answer: while the Stop is on the wire the reset waits... */
+    step(x, 4000);
+    assert_int_equal(x->resets, 0);
+    /* ...its MessageTimeout (5 s) ends the wait. */
+    step(x, 1500);
+    step(x, 0);
+    assert_int_equal(x->resets, 1);
+    assert_true(x->reset_hard);
+    ocpp_cp_queue_info_t q;
+    assert_int_equal(ocpp_cp_queue_info(&x->cp, &q), OCPP_OK);
+    assert_int_equal(q.entries, 1); /* the StopTransaction, for after the reboot */
+}
+
 /* §5.17: a triggered MeterValues carries context "Trigger" (§7.35). */
 static void test_trigger_meter_values_context(void **s)
 {
@@ -1195,6 +1223,7 @@ int main(void)
         cmocka_unit_test(test_pending_triggered_status),
         cmocka_unit_test(test_reset_soft),
         cmocka_unit_test(test_reset_hard),
+        cmocka_unit_test(test_reset_stop_times_out),
         cmocka_unit_test(test_trigger_meter_values_context),
         cmocka_unit_test(test_unlock_connector),
         cmocka_unit_test(test_trigger_and_data_transfer),
