@@ -92,11 +92,15 @@ parse_map() {
     ' "$1" | sort
 }
 
-# Public functions (declared in include/ocpp/*.h) defined in the library but
-# absent from the firmware.
+# Public functions (declared in include/ocpp/*.h; the private layouts,
+# *_layout.h, only name internals in their comments) defined in the library
+# but absent from the firmware.
 not_kept() {
-    local nm=$1 lib=$2 elf=$3
-    grep -ohE '\bocpp_[a-z0-9_]+[[:space:]]*\(' "$root"/include/ocpp/*.h | sed 's/[[:space:](]*$//' | sort -u >"$tmp/public"
+    local nm=$1 lib=$2 elf=$3 h headers=()
+    for h in "$root"/include/ocpp/*.h; do
+        case $h in *_layout.h) ;; *) headers+=("$h") ;; esac
+    done
+    grep -ohE '\bocpp_[a-z0-9_]+[[:space:]]*\(' "${headers[@]}" | sed 's/[[:space:](]*$//' | sort -u >"$tmp/public"
     "$nm" "$lib" 2>/dev/null | awk '$2 == "T" { print $3 }' | sort -u >"$tmp/defined"
     "$nm" "$elf" | awk '$2 ~ /^[Tt]$/ { print $3 }' | sort -u >"$tmp/kept"
     comm -12 "$tmp/public" "$tmp/defined" | comm -23 - "$tmp/kept"

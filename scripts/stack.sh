@@ -187,8 +187,7 @@ while IFS=';' read -r id _ re src; do
     done
 done <<<"$hooks" >"$tmp/targets"
 
-public=$(grep -ohE '\bocpp_[a-z0-9_]+[[:space:]]*\(' "$root"/include/ocpp/*.h | sed 's/[[:space:](]*$//' | sort -u | tr '\n' ' ')
-awk -v tsv="$tsv" -v public="$public" -v sites="$tmp/sites" -v targets="$tmp/targets" '
+awk -v tsv="$tsv" -v sites="$tmp/sites" -v targets="$tmp/targets" '
 function field(line, key,   p, rest) {
     p = index(line, key ": \"")
     if (p == 0) return ""
@@ -268,7 +267,6 @@ function report(label, f) {
     else printf "  %-28s %6d bytes (direct calls only: %d)  %s\n", label, memo[f], direct[f], path(f)
 }
 END {
-    np = split(public, pl, " "); for (i = 1; i <= np; i++) ispub[pl[i]] = 1
     # Targets, resolved to the nodes of this build (static: "file:name").
     while ((getline line < targets) > 0) {
         split(line, a, "\t")
