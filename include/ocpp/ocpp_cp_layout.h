@@ -297,17 +297,21 @@ typedef struct {
     uint8_t n;
 } ocpp_aligned_reading_t;
 
-/** Per connector: what the Core profile reported and metered. */
+/** Per connector (0..n): what the Core profile reported and metered. */
 typedef struct {
-    /** Clock-aligned readings of the transaction (StopTxnAlignedData), oldest first. */
-    ocpp_aligned_reading_t
-        aligned[OCPP_CONFIG_STOP_ALIGNED_READINGS > 0 ? OCPP_CONFIG_STOP_ALIGNED_READINGS : 1];
     ocpp_connector_status_t reported; /**< Last status the CSMS confirmed, */
     ocpp_fault_t reported_error;
     uint32_t sample_ms; /**< Last periodic sample. */
-    uint8_t n_aligned;
-    bool report; /**< Report even if unchanged (after boot). */
+    bool report;        /**< Report even if unchanged (after boot). */
 } ocpp_v16_conn_t;
+
+/** Per connector 1..n (connector 0 has no transactions): the clock-aligned
+ *  readings of its transaction (StopTxnAlignedData), oldest first. */
+typedef struct {
+    ocpp_aligned_reading_t
+        aligned[OCPP_CONFIG_STOP_ALIGNED_READINGS > 0 ? OCPP_CONFIG_STOP_ALIGNED_READINGS : 1];
+    uint8_t n_aligned;
+} ocpp_v16_kept_t;
 
 /** State of the Core profile: session messages (src/v16/core.c). */
 typedef struct {
@@ -331,6 +335,7 @@ typedef struct {
     uint8_t txq_attempts;                         /**< Failed attempts of the head. */
     bool auth_sent;
     bool dt_pending;
+    ocpp_v16_kept_t kept[OCPP_CONFIG_MAX_CONNECTORS]; /**< Connector c: kept[c - 1]. */
 } ocpp_v16_tx_t;
 
 struct ocpp_v16_profile; /* src/v16/v16.h */

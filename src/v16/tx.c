@@ -312,7 +312,7 @@ static void build_start(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
 }
 
 /** The clock-aligned readings kept for StopTxnAlignedData (Sample.Clock). */
-static void write_kept(ocpp_jw_t *w, const ocpp_v16_conn_t *r, uint32_t mask)
+static void write_kept(ocpp_jw_t *w, const ocpp_v16_kept_t *r, uint32_t mask)
 {
     for (uint8_t i = 0; i < r->n_aligned; i++) {
         const ocpp_aligned_reading_t *rd = &r->aligned[i];
@@ -333,7 +333,7 @@ static void write_kept(ocpp_jw_t *w, const ocpp_v16_conn_t *r, uint32_t mask)
 /** Keep the StopTxnAlignedData values of a clock-aligned reading of c. */
 static void keep_aligned(ocpp_v16_t *a, uint8_t c, const ocpp_sample_t *s, size_t n)
 {
-    ocpp_v16_conn_t *r = &a->conns[c];
+    ocpp_v16_kept_t *r = &a->tx.kept[c - 1u];
     uint32_t mask = a->cfg->stop_txn_aligned_data;
     if (OCPP_CONFIG_STOP_ALIGNED_READINGS == 0 || !a->st->conns[c].tx ||
         count_ok(s, n, mask) == 0u) {
@@ -374,7 +374,7 @@ static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
     }
     bool begin = (mask & OCPP_MEASURAND_BIT(OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER)) != 0u;
     if (!b->minimal &&
-        (begin || count_ok(b->s, b->n, mask) > 0u || a->conns[b->c].n_aligned > 0u)) {
+        (begin || count_ok(b->s, b->n, mask) > 0u || a->tx.kept[b->c - 1u].n_aligned > 0u)) {
         /* §3.16.5: with both StopTxn keys empty, no meter values at all. */
         ocpp_jw_key(w, "transactionData");
         ocpp_jw_arr_open(w);
@@ -383,7 +383,7 @@ static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
                                 .value = k->meter_start};
             (void)write_meter_value(w, k->tx_start_unix, &s0, 1u, mask, CTX_BEGIN);
         }
-        write_kept(w, &a->conns[b->c], a->cfg->stop_txn_aligned_data);
+        write_kept(w, &a->tx.kept[b->c - 1u], a->cfg->stop_txn_aligned_data);
         if (count_ok(b->s, b->n, mask) > 0u) {
             (void)write_meter_value(w, b->ts, b->s, b->n, mask, CTX_END);
         }
@@ -479,7 +479,7 @@ static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
                      .n = ev->n_samples,
                      .ts = ev->unix_time};
     if (ev->kind != OCPP_STATION_EV_TX_STOPPED) {
-        a->conns[c].n_aligned = 0; /* a new transaction, or one without its readings */
+        a->tx.kept[c - 1u].n_aligned = 0; /* a new transaction, or one without its readings */
     }
     if (ev->kind == OCPP_STATION_EV_TX_INTERRUPTED) {
         b.s = &last;
