@@ -328,7 +328,9 @@ typedef struct {
 
 /** State of the Core profile: transactions and metering (src/v16/tx.c). */
 typedef struct {
-    int64_t aligned_last; /**< Last clock-aligned boundary sampled (unix s). */
+    int64_t aligned_last; /**< Last clock-aligned boundary passed (unix s), */
+    int64_t aligned_next; /**<   the next one, */
+    int32_t aligned_iv;   /**<   for this ClockAlignedDataInterval. */
     uint64_t trig_meter;  /**< TriggerMessage: bit c: MeterValues of c. */
     const char *dt_vendor, *dt_message, *dt_data; /**< Outgoing DataTransfer. */
     uint32_t txq_retry_at_ms;                     /**< Outbox head not before this. */

@@ -331,7 +331,7 @@ static void write_kept(ocpp_jw_t *w, const ocpp_v16_kept_t *r, uint32_t mask)
 }
 
 /** Keep the StopTxnAlignedData values of a clock-aligned reading of c. */
-static void keep_aligned(ocpp_v16_t *a, uint8_t c, const ocpp_sample_t *s, size_t n)
+static void keep_aligned(ocpp_v16_t *a, uint8_t c, const ocpp_sample_t *s, size_t n, int64_t ts)
 {
     ocpp_v16_kept_t *r = &a->tx.kept[c - 1u];
     uint32_t mask = a->cfg->stop_txn_aligned_data;
@@ -345,7 +345,7 @@ static void keep_aligned(ocpp_v16_t *a, uint8_t c, const ocpp_sample_t *s, size_
         r->n_aligned--; /* the oldest goes (errata 3.91) */
     }
     ocpp_aligned_reading_t *rd = &r->aligned[r->n_aligned++];
-    rd->unix_time = ocpp_station_time(a->st);
+    rd->unix_time = ts;
     rd->n = 0;
     for (size_t i = 0; i < n && rd->n < (uint8_t)OCPP_CONFIG_STOP_ALIGNED_SAMPLES; i++) {
         if (sample_ok(&s[i], mask)) {
@@ -418,16 +418,16 @@ static void build_meter(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
  * keeps the StopTxnAlignedData values for the running transaction's
  * StopTransaction.
  */
-static void reading(ocpp_v16_t *a, uint8_t c, uint32_t mask, meter_ctx_t ctx)
+static void reading(ocpp_v16_t *a, uint8_t c, uint32_t mask, meter_ctx_t ctx, int64_t ts)
 {
     ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
-    build_arg_t b = {.c = c, .mask = mask, .ctx = ctx, .s = s, .ts = ocpp_station_time(a->st)};
+    build_arg_t b = {.c = c, .mask = mask, .ctx = ctx, .s = s, .ts = ts};
     b.n = ocpp_station_read_meter(a->st, c, s);
     if (ctx != CTX_TRIGGER) {
         ocpp_station_note_reading(a->st, c, s, b.n);
     }
     if (ctx == CTX_CLOCK && c > 0u) {
-        keep_aligned(a, c, s, b.n);
+        keep_aligned(a, c, s, b.n, ts);
     }
     if (count_ok(s, b.n, mask) == 0u) {
         return; /* none of the measurands on this connector */
@@ -492,29 +492,36 @@ static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
 /* Timers: sampled and clock-aligned meter values                            */
 /* ------------------------------------------------------------------------ */
 
+/**
+ * Clock-aligned readings (§3.16.2: "evenly spaced meter data aggregation
+ * intervals per day, starting at 00:00:00 (midnight)", UTC). Taken at the
+ * first poll after a boundary and stamped with the boundary itself. The
+ * next boundary is kept, so a poll in between costs one comparison; it is
+ * computed again when the interval or the clock moved. After a change of
+ * ClockAlignedDataInterval the first new boundary is waited for: a reading
+ * is never stamped with a time that is no boundary of the interval in force
+ * (issue 12, defect 6).
+ */
 static void tick_aligned(ocpp_v16_t *a)
 {
-    int64_t now = ocpp_station_time(a->st);
     int32_t iv = a->cfg->clock_aligned_data_interval;
-    if (now <= 0 || iv <= 0) {
+    int64_t now = ocpp_station_time(a->st);
+    ocpp_v16_tx_t *t = &a->tx;
+    if (now <= 0 || iv <= 0 ||
+        (iv == t->aligned_iv && now >= t->aligned_last && now < t->aligned_next)) {
         return;
     }
-    /* §3.16.2: "evenly spaced meter data aggregation intervals per day,
-     * starting at 00:00:00 (midnight)" (UTC). The second of the day in one
-     * 32-bit division, on every poll: 86400 = 128 * 675, and now / 128 fits
-     * in 32 bits until the year 19000. */
+    /* The second of the day in one 32-bit division: 86400 = 128 * 675, and
+     * now / 128 fits in 32 bits until the year 19000. */
     uint32_t sod = ((uint32_t)((uint64_t)now >> 7) % 675u << 7) | ((uint32_t)now & 127u);
-    int64_t boundary = now - sod + (int64_t)(sod / (uint32_t)iv * (uint32_t)iv);
-    if (boundary <= a->tx.aligned_last) {
-        return;
-    }
-    bool first = a->tx.aligned_last == 0;
-    a->tx.aligned_last = boundary;
-    if (first) {
-        return;
-    }
-    for (uint8_t c = 0; c <= a->st->n; c++) {
-        reading(a, c, a->cfg->meter_values_aligned_data, CTX_CLOCK);
+    int64_t midnight = now - sod;
+    int64_t boundary = midnight + (int64_t)(sod / (uint32_t)iv * (uint32_t)iv);
+    bool fire = t->aligned_last != 0 && iv == t->aligned_iv && boundary > t->aligned_last;
+    t->aligned_last = boundary;
+    t->aligned_iv = iv;
+    t->aligned_next = boundary + iv < midnight + 86400 ? boundary + iv : midnight + 86400;
+    for (uint8_t c = 0; fire && c <= a->st->n; c++) {
+        reading(a, c, a->cfg->meter_values_aligned_data, CTX_CLOCK, boundary);
     }
 }
 
@@ -522,11 +529,16 @@ static void tx_tick(ocpp_v16_t *a)
 {
     uint32_t iv = (uint32_t)a->cfg->meter_value_sample_interval * 1000u;
     uint32_t now = a->ss->now_ms;
-    for (uint8_t c = 1; c <= a->st->n; c++) {
+    for (uint8_t c = 1; iv > 0u && c <= a->st->n; c++) {
         ocpp_v16_conn_t *r = &a->conns[c];
-        if (a->st->conns[c].tx && iv > 0u && now - r->sample_ms >= iv) {
-            r->sample_ms += iv;
-            reading(a, c, a->cfg->meter_values_sampled_data, CTX_PERIODIC);
+        uint32_t late = now - r->sample_ms;
+        if (a->st->conns[c].tx && late >= iv) {
+            /* One sample, on the interval's grid: samples missed while the
+             * loop stalled (or the interval was 0) are skipped, not sent
+             * in a burst of equal readings (issue 12, defect 8). */
+            r->sample_ms += late - late % iv;
+            reading(a, c, a->cfg->meter_values_sampled_data, CTX_PERIODIC,
+                    ocpp_station_time(a->st));
         }
     }
     tick_aligned(a);
@@ -603,7 +615,7 @@ static bool tx_send_due(ocpp_v16_t *a, int pass)
     } else if (a->tx.trig_meter != 0u) {
         uint8_t c = (uint8_t)lowest_bit(a->tx.trig_meter);
         a->tx.trig_meter &= ~((uint64_t)1u << c);
-        reading(a, c, a->cfg->meter_values_sampled_data, CTX_TRIGGER);
+        reading(a, c, a->cfg->meter_values_sampled_data, CTX_TRIGGER, ocpp_station_time(a->st));
     } else if (a->tx.dt_pending) {
         a->tx.dt_pending = false;
         send_call(a, OCPP_ACTION_DATA_TRANSFER, K_DATA_TRANSFER);

@@ -530,6 +530,94 @@ static void test_stop_txn_aligned_data(void **s)
     assert_null(strstr(last(x), "transactionData"));
 }
 
+/** How many MeterValues CALLs went out since index `from`, and the last one. */
+static int meter_values_since(fx_t *x, int from, const char **lastmv)
+{
+    int n = 0;
+    for (int i = from; i < x->f.n_sent; i++) {
+        if (is_call(x->f.sent[i], "MeterValues")) {
+            n++;
+            *lastmv = x->f.sent[i];
+        }
+    }
+    return n;
+}
+
+/* §9.1.18 MeterValueSampleInterval: "Interval between sampling of metering
+ * (or other) data". A loop that stalled for 3.5 intervals takes one sample,
+ * not a burst of equal readings, and stays on its grid (issue 12, defect 8);
+ * so does a change of the interval from 0 to a value mid-transaction. */
+static void test_sampling_skips_missed(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "0");
+    start_tx(x, 1, "TAG1", 50);
+    step(x, 35000);
+    ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "10");
+    int from = x->f.n_sent;
+    const char *mv = NULL;
+    for (int i = 0; i < 6; i++) {
+        step(x, 0);
+        if (x->f.n_sent > 0 && is_call(last(x), "MeterValues")) {
+            reply(x, "{}");
+        }
+    }
+    assert_int_equal(meter_values_since(x, from, &mv), 1);
+    /* A stall of 35 s: one more sample, then one per interval. */
+    from = x->f.n_sent;
+    step(x, 35000);
+    for (int i = 0; i < 6; i++) {
+        step(x, 0);
+        if (is_call(last(x), "MeterValues")) {
+            reply(x, "{}");
+        }
+    }
+    assert_int_equal(meter_values_since(x, from, &mv), 1);
+    /* ...and one per interval after it. */
+    from = x->f.n_sent;
+    for (int i = 0; i < 10; i++) {
+        step(x, 1000);
+        if (is_call(last(x), "MeterValues")) {
+            reply(x, "{}");
+        }
+    }
+    assert_int_equal(meter_values_since(x, from, &mv), 1);
+}
+
+/* §3.16.2: clock-aligned data at "evenly spaced meter data aggregation
+ * intervals per day, starting at 00:00:00 (midnight)". With
+ * ClockAlignedDataInterval changed to 10 during a session, every Sample.Clock
+ * reading is stamped with a boundary of 10 s (issue 12, defect 6: one went
+ * out at once, stamped 06:00:25, which is none). */
+static void test_aligned_stamped_on_boundary(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot(); /* clock 2026-11-22T06:00:00Z at the boot */
+    ocpp_cp_key_set(&x->cp, "ClockAlignedDataInterval", "900");
+    start_tx(x, 1, "TAG1", 51);
+    step(x, 25000); /* 06:00:25 */
+    int from = x->f.n_sent;
+    ocpp_cp_key_set(&x->cp, "ClockAlignedDataInterval", "10");
+    const char *mv = NULL;
+    for (int i = 0; i < 15; i++) {
+        step(x, 500);
+        if (is_call(last(x), "MeterValues")) {
+            assert_non_null(strstr(last(x), "Sample.Clock"));
+            reply(x, "{}");
+        }
+    }
+    /* 06:00:25 .. 06:00:32: the boundary 06:00:30 only (the change waits
+     * for the first boundary of the new interval), one reading per
+     * connector with a meter (1 and 2), both stamped with it. */
+    assert_int_equal(meter_values_since(x, from, &mv), 2);
+    for (int i = from; i < x->f.n_sent; i++) {
+        if (is_call(x->f.sent[i], "MeterValues")) {
+            assert_non_null(strstr(x->f.sent[i], "\"timestamp\":\"2026-11-22T06:00:30.000Z\""));
+        }
+    }
+}
+
 /* §3.16.2 / §9.1.5 ClockAlignedDataInterval: readings at the boundaries of
  * "evenly spaced meter data aggregation intervals per day, starting at
  * 00:00:00 (midnight)", whether or not a transaction runs; §4.7: "If the
@@ -1224,6 +1312,8 @@ int main(void)
         cmocka_unit_test(test_reset_soft),
         cmocka_unit_test(test_reset_hard),
         cmocka_unit_test(test_reset_stop_times_out),
+        cmocka_unit_test(test_sampling_skips_missed),
+        cmocka_unit_test(test_aligned_stamped_on_boundary),
         cmocka_unit_test(test_trigger_meter_values_context),
         cmocka_unit_test(test_unlock_connector),
         cmocka_unit_test(test_trigger_and_data_transfer),
