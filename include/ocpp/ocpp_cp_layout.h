@@ -164,17 +164,18 @@ typedef struct {
 
 /** What the station tells the layers above (ocpp_station_event_t.kind). */
 typedef enum {
-    OCPP_STATION_EV_STATUS,        /**< Status or error changed (value: ocpp_connector_status_t). */
-    OCPP_STATION_EV_PERMIT,        /**< Energy may flow (value 1) or must stop (0). */
-    OCPP_STATION_EV_UNLOCK,        /**< Unlock the connector (a transaction ended). */
-    OCPP_STATION_EV_AUTHORIZED,    /**< tag accepted (value: ocpp_auth_status_t). */
-    OCPP_STATION_EV_AUTH_REJECTED, /**< tag refused (value: ocpp_auth_status_t). */
-    OCPP_STATION_EV_TX_STARTED,    /**< A transaction started; its record is in the outbox
-                                        head: queue its start message, then persist. */
-    OCPP_STATION_EV_TX_CONFIRMED,  /**< The CSMS gave its id (value). */
-    OCPP_STATION_EV_TX_STOPPED,    /**< It ended (value: ocpp_stop_reason_t; text: the tag
-                                        that stopped it or NULL; samples: the final
-                                        reading; meter_wh, unix_time). */
+    OCPP_STATION_EV_STATUS,         /**< Status changed (value: ocpp_connector_status_t). */
+    OCPP_STATION_EV_ERROR,          /**< The error code changed (value: ocpp_fault_t). */
+    OCPP_STATION_EV_PERMIT,         /**< Energy may flow (value 1) or must stop (0). */
+    OCPP_STATION_EV_UNLOCK,         /**< Unlock the connector (a transaction ended). */
+    OCPP_STATION_EV_AUTHORIZED,     /**< tag accepted (value: ocpp_auth_status_t). */
+    OCPP_STATION_EV_AUTH_REJECTED,  /**< tag refused (value: ocpp_auth_status_t). */
+    OCPP_STATION_EV_TX_STARTED,     /**< A transaction started; its record is in the outbox
+                                         head: queue its start message, then persist. */
+    OCPP_STATION_EV_TX_CONFIRMED,   /**< The CSMS gave its id (value). */
+    OCPP_STATION_EV_TX_STOPPED,     /**< It ended (value: ocpp_stop_reason_t; text: the tag
+                                         that stopped it or NULL; samples: the final
+                                         reading; meter_wh, unix_time). */
     OCPP_STATION_EV_TX_INTERRUPTED, /**< At init: it was cut by a power loss (meter_wh and
                                          unix_time: its last persisted reading). */
     OCPP_STATION_EV_AUTH_NEEDED     /**< An id tag waits for the CSMS (text: the tag). */
@@ -324,6 +325,7 @@ typedef struct {
     uint8_t call_connector;              /**<   connector. */
     bool trig_boot, trig_heartbeat;
     bool reset_pending, reset_hard;
+    bool status_quiet; /**< No status to report: nothing changed since a scan found none. */
 } ocpp_v16_core_t;
 
 /** State of the Core profile: transactions and metering (src/v16/tx.c). */

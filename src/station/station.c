@@ -717,6 +717,7 @@ void ocpp_station_fault(ocpp_station_t *st, uint8_t c, ocpp_fault_t error, const
         k->error = error;
         k->changed_ms = st->now_ms;
         k->changed_unix = ocpp_station_time(st);
+        emit(st, OCPP_STATION_EV_ERROR, c, (int32_t)error, NULL);
     }
     update_all(st);
 }

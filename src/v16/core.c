@@ -134,16 +134,26 @@ static bool status_held(const ocpp_v16_t *a, uint8_t i)
  * `trig_only`), -1 if none; *wait_ms: how long until the next one may be
  * due (at most V16_IDLE_MS).
  */
-static int status_scan(const ocpp_v16_t *a, uint32_t now_ms, bool trig_only, uint32_t *wait_ms)
+static int status_scan(const ocpp_v16_t *a, uint32_t now_ms, bool trig_only, uint32_t *wait_ms,
+                       bool *pending)
 {
     uint32_t min_ms = (uint32_t)a->cfg->minimum_status_duration * 1000u;
     *wait_ms = V16_IDLE_MS;
+    *pending = false;
+    if (a->core.status_quiet && !trig_only) {
+        return -1; /* nothing changed since a scan found nothing to report */
+    }
     for (uint8_t i = 0; i <= a->st->n; i++) {
         if (((a->core.trig_status >> i) & 1u) != 0u) {
             *wait_ms = 0u;
+            *pending = true;
             return i;
         }
-        if (trig_only || !report_needed(a, i) || status_held(a, i)) {
+        if (trig_only || !report_needed(a, i)) {
+            continue;
+        }
+        *pending = true;
+        if (status_held(a, i)) {
             continue; /* a held status follows its StopTransaction's answer */
         }
         uint32_t since = now_ms - a->st->conns[i].changed_ms;
@@ -168,8 +178,9 @@ static bool heartbeat_due(const ocpp_v16_t *a)
 static void send_triggered_pending(ocpp_v16_t *a)
 {
     uint32_t wait;
+    bool pending;
     uint32_t now = a->ss->now_ms;
-    int i = status_scan(a, now, true, &wait);
+    int i = status_scan(a, now, true, &wait, &pending);
     if (a->core.trig_boot || V16_DUE(now, a->core.boot_at_ms)) {
         a->core.trig_boot = false;
         send_boot(a);
@@ -181,20 +192,18 @@ static void send_triggered_pending(ocpp_v16_t *a)
     }
 }
 
-static bool core_send_due(ocpp_v16_t *a, int pass)
+static bool core_send_due(ocpp_v16_t *a)
 {
     ocpp_cp_conn_t conn = a->ss->conn;
     uint32_t now = a->ss->now_ms;
     if (conn == OCPP_CP_PENDING) {
-        if (pass == 0) {
-            send_triggered_pending(a);
-        }
+        send_triggered_pending(a);
         return true; /* nothing else may go out */
     }
     if (conn == OCPP_CP_BOOTING || conn == OCPP_CP_REJECTED) {
         /* §4.2: until Accepted, nothing but BootNotification, and only after
          * the interval of the last answer. */
-        if (pass == 0 && V16_DUE(now, a->core.boot_at_ms)) {
+        if (V16_DUE(now, a->core.boot_at_ms)) {
             send_boot(a);
         }
         return true; /* nothing else may go out */
@@ -202,15 +211,10 @@ static bool core_send_due(ocpp_v16_t *a, int pass)
     if (conn != OCPP_CP_ACCEPTED || !V16_DUE(now, a->core.call_fail_at_ms)) {
         return true;
     }
-    if (pass == 1) {
-        if (heartbeat_due(a)) {
-            send_heartbeat(a);
-            return true;
-        }
-        return false;
-    }
     uint32_t wait;
-    int i = status_scan(a, now, false, &wait);
+    bool pending;
+    int i = status_scan(a, now, false, &wait, &pending);
+    a->core.status_quiet = !pending;
     if (i >= 0) {
         send_status(a, (uint8_t)i);
     } else if (a->core.trig_heartbeat) {
@@ -220,6 +224,16 @@ static bool core_send_due(ocpp_v16_t *a, int pass)
         return false;
     }
     return true;
+}
+
+/** Background: the Heartbeat (§4.6), after everything else. */
+static bool core_send_idle(ocpp_v16_t *a)
+{
+    if (heartbeat_due(a)) {
+        send_heartbeat(a);
+        return true;
+    }
+    return false;
 }
 
 static uint32_t core_next_due(const ocpp_v16_t *a, uint32_t now_ms)
@@ -236,7 +250,8 @@ static uint32_t core_next_due(const ocpp_v16_t *a, uint32_t now_ms)
         wake = left < wake ? left : wake;
     }
     uint32_t st;
-    (void)status_scan(a, now_ms, false, &st);
+    bool pending;
+    (void)status_scan(a, now_ms, false, &st, &pending);
     wake = st < wake ? st : wake;
     if (a->core.trig_heartbeat || a->core.reset_pending) {
         return 0u;
@@ -286,6 +301,7 @@ static void on_boot_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
         for (uint8_t i = 0; i <= a->st->n; i++) {
             a->conns[i].report = true;
         }
+        a->core.status_quiet = false;
         ocpp_session_set_conn(a->ss, OCPP_CP_ACCEPTED);
         return;
     }
@@ -305,6 +321,7 @@ static void on_status_result(ocpp_v16_t *a)
     uint8_t i = a->core.call_connector;
     ocpp_v16_conn_t *r = &a->conns[i];
     a->core.trig_status &= ~((uint64_t)1u << i);
+    a->core.status_quiet = false;
     r->reported = a->core.call_status;
     r->reported_error = a->core.call_error;
     r->report = false;
@@ -370,6 +387,14 @@ static void core_tick(ocpp_v16_t *a)
     }
 }
 
+/** A status or an error code changed: scan again. */
+static void core_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
+{
+    if (ev->kind == OCPP_STATION_EV_STATUS || ev->kind == OCPP_STATION_EV_ERROR) {
+        a->core.status_quiet = false;
+    }
+}
+
 /* ------------------------------------------------------------------------ */
 /* TriggerMessage targets (§5.17)                                            */
 /* ------------------------------------------------------------------------ */
@@ -379,7 +404,10 @@ static bool core_trigger(ocpp_v16_t *a, ocpp_rpc_action_t action, uint64_t conne
     switch (action) {
     case OCPP_ACTION_BOOT_NOTIFICATION: a->core.trig_boot = true; return true;
     case OCPP_ACTION_HEARTBEAT: a->core.trig_heartbeat = true; return true;
-    case OCPP_ACTION_STATUS_NOTIFICATION: a->core.trig_status |= connectors; return true;
+    case OCPP_ACTION_STATUS_NOTIFICATION:
+        a->core.trig_status |= connectors;
+        a->core.status_quiet = false;
+        return true;
     default: return false;
     }
 }
@@ -476,8 +504,10 @@ const ocpp_v16_profile_t ocpp_v16_core = {
     .profile = OCPP_CFG_PROFILE_CORE,
     .handlers = k_handlers,
     .n_handlers = (uint8_t)(sizeof k_handlers / sizeof k_handlers[0]),
+    .on_event = core_on_event,
     .tick = core_tick,
     .send_due = core_send_due,
+    .send_idle = core_send_idle,
     .on_result = core_on_result,
     .on_failed = core_on_failed,
     .next_due = core_next_due,

@@ -605,11 +605,8 @@ static void send_call(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind)
 
 /** Send the module's next CALL, if one is due (§3.7: the queued transaction
  *  messages after the others). */
-static bool tx_send_due(ocpp_v16_t *a, int pass)
+static bool tx_send_due(ocpp_v16_t *a)
 {
-    if (pass != 0) {
-        return false;
-    }
     if (a->st->auth != OCPP_STATION_AUTH_NONE && !a->tx.auth_sent) {
         send_call(a, OCPP_ACTION_AUTHORIZE, K_AUTHORIZE);
     } else if (a->tx.trig_meter != 0u) {

@@ -49,12 +49,16 @@ static void answer(void *ctx, const ocpp_rpc_frame_t *f, ocpp_jw_t *w)
 static void send_due(void *ctx)
 {
     ocpp_v16_t *a = ctx;
-    for (int pass = 0; pass < 2; pass++) {
-        for (uint8_t i = 0; i < a->n_profiles; i++) {
-            const ocpp_v16_profile_t *p = a->profiles[i];
-            if (p->send_due != NULL && p->send_due(a, pass)) {
-                return;
-            }
+    for (uint8_t i = 0; i < a->n_profiles; i++) {
+        const ocpp_v16_profile_t *p = a->profiles[i];
+        if (p->send_due != NULL && p->send_due(a)) {
+            return;
+        }
+    }
+    for (uint8_t i = 0; i < a->n_profiles; i++) {
+        const ocpp_v16_profile_t *p = a->profiles[i];
+        if (p->send_idle != NULL && p->send_idle(a)) {
+            return;
         }
     }
 }

@@ -34,8 +34,12 @@ typedef struct ocpp_v16_profile {
     void (*on_event)(ocpp_v16_t *a, const ocpp_station_event_t *ev);
     /** Every poll, online or not. */
     void (*tick)(ocpp_v16_t *a);
-    /** Send one CALL if due; pass 0: urgent, pass 1: background. @return true if sent. */
-    bool (*send_due)(ocpp_v16_t *a, int pass);
+    /** Send one CALL if due. @return true if sent, or if nothing else may be
+     *  sent now (the modules after it are not asked). */
+    bool (*send_due)(ocpp_v16_t *a);
+    /** The same, for background messages (Heartbeat), asked after every
+     *  module's send_due. */
+    bool (*send_idle)(ocpp_v16_t *a);
     /** The answer to a CALL it sent with `kind`. */
     void (*on_result)(ocpp_v16_t *a, uint8_t kind, const ocpp_json_value_t *payload);
     /** Its CALL failed (OCPP_ERR_PROTOCOL: CALLERROR; timeout; connection lost). */
