@@ -396,7 +396,8 @@ static int str_field(const ocpp_json_value_t *root, const char *key, size_t max,
 
 static void reply_connector(sim_reply_t *out, sim_station_t *s, uint8_t c)
 {
-    evse_poll(&s->evse); /* the library learns of the change now */
+    evse_poll(&s->evse);                    /* the library learns of the change now */
+    sim_board_poll(s, ocpp_posix_now_ms()); /* a physical change is saved before the answer */
     sim_station_changed(s);
     char *buf = malloc(ANSWER_CAP);
     ocpp_jw_t w;
@@ -507,6 +508,7 @@ static void act_fault(sim_station_t *s, uint8_t c, const ocpp_json_value_t *root
         return;
     }
     (void)evse_fault(&s->evse, c, err, info, vendor);
+    sim_board_set_fault(s, c, err, info, vendor);
     reply_connector(out, s, c);
 }
 
@@ -683,6 +685,7 @@ static void route_connector(sim_station_t *s, const char *method, const char *re
             }
             if (strcmp(method, "DELETE") == 0) {
                 (void)evse_fault(&s->evse, k, OCPP_FAULT_NONE, NULL, NULL);
+                sim_board_set_fault(s, k, OCPP_FAULT_NONE, NULL, NULL);
                 reply_connector(out, s, k);
             } else {
                 act_fault(s, k, b, out);

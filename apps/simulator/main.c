@@ -15,8 +15,10 @@
  *
  * Persistence across a restart with the same --data-dir: the library's
  * records (configuration, availability, authorization cache, transaction
- * state) and the simulated meter registers (record "sim.meter"), so the
- * station comes back with its identity, its storage and its meters.
+ * state), the simulated meter registers (record "sim.meter") and the
+ * simulated board's physical state (record "sim.board", board.c: cable, EV,
+ * faults, temperature), so the station comes back with its identity, its
+ * storage, its meters and whatever was plugged in at the power cut.
  * Fault injection for the persistence tests: --crash-at (crash.h).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -427,6 +429,7 @@ static int station_evse(sim_station_t *s, const sim_opts_t *o)
     }
     evse_sim_set_speed(&s->board_sim, o->speed_milli);
     meter_restore(s);
+    sim_board_restore(s); /* before the application reads the board */
     evse_sim_board(&s->board_sim, &s->board);
     s->board_meter_read = s->board.meter_read;
     s->board.meter_read = station_meter_read;
@@ -460,6 +463,7 @@ static int station_init(sim_t *sim, sim_station_t *s, const sim_opts_t *o, unsig
     if (station_cp(s, o) != 0) {
         return -1;
     }
+    sim_board_apply_faults(s); /* a fault of the hardware is still there */
     return apply_config(s, o);
 }
 
@@ -493,7 +497,7 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
 /**
  * Reset (§5.14): the firmware restarts. The library and the EVSE application
  * start afresh (a new connection and BootNotification, §4.2 "each time it
- * boots or reboots"); the simulated hardware (EV, meter) carries on.
+ * boots or reboots"); the simulated hardware (EV, meter, faults) carries on.
  */
 static void station_reboot(sim_station_t *s)
 {
@@ -505,6 +509,7 @@ static void station_reboot(sim_station_t *s)
         apply_config(s, s->opts) != 0) {
         fprintf(stderr, "%s: reboot failed\n", s->id);
     }
+    sim_board_apply_faults(s); /* the hardware's faults outlive the firmware's restart */
     ocpp_cp_set_network(&s->cp, s->network_online);
     s->dirty = true;
 }
@@ -523,6 +528,7 @@ static uint32_t station_poll(sim_station_t *s, uint32_t now)
         flowing = flowing || s->board_sim.conn[c].current_ma > 0;
     }
     meter_poll(s, now, flowing);
+    sim_board_poll(s, now);
     if (s->dirty || (flowing && now - s->last_state_ms >= 1000u)) {
         sim_emit_state(s);
     }
@@ -616,6 +622,7 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < o.stations; i++) {
         evse_sim_step(&sim.st[i].board_sim, ocpp_posix_now_ms());
         meter_save(&sim.st[i], ocpp_posix_now_ms());
+        sim_board_save(&sim.st[i], ocpp_posix_now_ms());
         ocpp_ws_close(&sim.st[i].ws);
         ocpp_posix_net_free(&sim.st[i].net);
     }

@@ -37,6 +37,13 @@ typedef struct {
     char text[SIM_LOG_TEXT];
 } sim_log_entry_t;
 
+/** A fault set through the REST API (OCPP_FAULT_NONE: none), kept across a power cut. */
+typedef struct {
+    ocpp_fault_t error;
+    char info[51];
+    char vendor[51];
+} sim_fault_t;
+
 /** One simulated charge point. */
 struct sim_opts;
 
@@ -66,6 +73,13 @@ typedef struct sim_station {
     int64_t meter_saved_uj[EVSE_SIM_MAX_CONNECTORS + 1]; /**< Meter registers persisted. */
     uint32_t meter_saved_ms;                             /**< When, monotonic. */
     bool meter_save_failed;                              /**< Logged once. */
+    /** Faults set through the REST API (board.c gives them to the application). */
+    sim_fault_t faults[EVSE_SIM_MAX_CONNECTORS + 1];
+    /** What record "sim.board" holds (board.c): physical state and faults. */
+    evse_sim_physical_t board_saved[EVSE_SIM_MAX_CONNECTORS + 1];
+    sim_fault_t faults_saved[EVSE_SIM_MAX_CONNECTORS + 1];
+    uint32_t board_saved_ms; /**< When, monotonic. */
+    bool board_save_failed;  /**< Logged once. */
     bool network_online;
     bool dirty; /**< Something changed: send a state event. */
     uint32_t last_state_ms;
@@ -115,6 +129,14 @@ void sim_station_changed(sim_station_t *s);
 void sim_emit_state(sim_station_t *s);
 void sim_emit_message(sim_station_t *s, const sim_log_entry_t *e);
 void sim_log_message(sim_station_t *s, bool out, const char *text, size_t len);
+
+/* board.c: the simulated board's physical state survives a restart */
+void sim_board_restore(sim_station_t *s);
+void sim_board_apply_faults(sim_station_t *s);
+void sim_board_set_fault(sim_station_t *s, uint8_t connector, ocpp_fault_t error, const char *info,
+                         const char *vendor);
+void sim_board_poll(sim_station_t *s, uint32_t now_ms);
+void sim_board_save(sim_station_t *s, uint32_t now_ms);
 
 /* http.c */
 int sim_http_start(sim_t *sim, const char *hostport);

@@ -244,6 +244,60 @@ bool evse_sim_inject(evse_sim_t *s, uint8_t connector, bool welded, bool pilot_f
     return true;
 }
 
+bool evse_sim_physical(const evse_sim_t *s, uint8_t connector, evse_sim_physical_t *out)
+{
+    const evse_sim_conn_t *k = cconn_of(s, connector);
+    if (k == NULL || out == NULL) {
+        return false;
+    }
+    *out = (evse_sim_physical_t){.fixed_cable = k->fixed_cable,
+                                 .plugged = k->plugged,
+                                 .temp_dc = k->temp_dc,
+                                 .welded = k->welded,
+                                 .pilot_fault = k->pilot_fault};
+    if (k->plugged) {
+        out->wants_energy = k->wants;
+        out->ev = k->ev;
+        out->battery_uj = k->battery_uj;
+    }
+    return true;
+}
+
+/** The ranges of evse_sim_set_physical() (those of the REST API for the EV). */
+static bool physical_ok(const evse_sim_physical_t *p)
+{
+    if (p->temp_dc < -1000 || p->temp_dc > 2000) {
+        return false;
+    }
+    if (!p->plugged) {
+        return true;
+    }
+    const evse_sim_ev_t *e = &p->ev;
+    return e->phases >= 1u && e->phases <= 3u && e->max_current_ma >= 1000u &&
+           e->max_current_ma <= 80000u && e->battery_wh >= 1u && e->battery_wh <= 1000000u &&
+           p->battery_uj >= 0 && p->battery_uj <= (int64_t)e->battery_wh * UJ_PER_WH;
+}
+
+bool evse_sim_set_physical(evse_sim_t *s, uint8_t connector, const evse_sim_physical_t *in)
+{
+    evse_sim_conn_t *k = conn_of(s, connector);
+    if (k == NULL || in == NULL || !physical_ok(in)) {
+        return false;
+    }
+    (void)evse_sim_set_cable(s, connector, in->fixed_cable);
+    k->plugged = in->plugged;
+    k->wants = in->plugged && in->wants_energy;
+    k->ev = in->plugged ? in->ev : (evse_sim_ev_t){0};
+    k->battery_uj = in->plugged ? in->battery_uj : 0;
+    k->ev.soc_permille = in->plugged ? soc_permille(k) : 0;
+    k->ev.soc_set = in->plugged;
+    k->temp_dc = in->temp_dc;
+    k->welded = in->welded;
+    k->pilot_fault = in->pilot_fault;
+    k->current_ma = draw_ma(k);
+    return true;
+}
+
 void evse_sim_set_ambient(evse_sim_t *s, int32_t deci_celsius)
 {
     if (s != NULL) {

@@ -670,10 +670,11 @@ const RUNNING = new Set(['Charging', 'SuspendedEV', 'SuspendedEVSE']);
  * 2 connectors, fast intervals, runs charging sessions driven through REST (plug, card or
  * RemoteStartTransaction, charge, stop by card, unplug or RemoteStopTransaction) against ONE dev
  * CSMS that stays up, and is killed (SIGKILL) at moments a seeded PRNG picks, or dies at a crash
- * point (--crash-at); after each kill it is restarted with the same data dir (a fresh board:
- * nothing plugged) and the driver carries on. At the end it runs until every transaction-related
- * message is delivered, then checks the CSMS ledger (tools/csms/ledger.mjs) against what the
- * driver saw:
+ * point (--crash-at); after each kill it is restarted with the same data dir (the board as the
+ * power cut left it, docs/simulator.md: an EV may still be plugged in, its transaction stopped
+ * with PowerLoss by the library; the driver unplugs it first) and the driver carries on. At the
+ * end it runs until every transaction-related message is delivered, then checks the CSMS ledger
+ * (tools/csms/ledger.mjs) against what the driver saw:
  *   - every session the driver saw running has its StartTransaction at the CSMS, and every
  *     transaction exactly one StopTransaction (else LOST); identical payloads received again are
  *     DUPLICATED (the answer was lost in flight), not lost;
@@ -708,7 +709,7 @@ export async function killTorture(opts) {
     ];
     const sessions = new Map(); // idTag -> {round, connector, how, seenRunning}
     const driverStops = new Map(); // idTag -> {reason, meterWh}
-    const registers = []; // round -> [Wh per connector] after the restart (nothing plugged yet)
+    const registers = []; // round -> [Wh per connector] after the restart (nothing charging yet)
     const rep = { kills: 0, crashPoints: 0, rounds: 0, restarts: 0 };
     let sim = null;
 
@@ -801,6 +802,8 @@ export async function killTorture(opts) {
             const s = await state();
             registers[round] = s.connectors.map((k) => k.energyWh);
             if (final) return;
+            // The EVs the power cut left plugged in (sim.board): their drivers unplug them.
+            for (const k of s.connectors.filter((x) => x.plugged)) await post(`/api/connectors/${k.id}/unplug`);
             await Promise.all([1, 2].map((c) => driveConnector(round, c).catch(unlessDead)));
         } catch (err) {
             await unlessDead(err); // a driver error while the sim runs is a test failure

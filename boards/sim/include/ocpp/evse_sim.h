@@ -66,6 +66,24 @@ typedef struct {
     bool fixed_cable; /**< A cable fixed to the charger (no lock), else a socket outlet. */
 } evse_sim_connector_t;
 
+/**
+ * What of a connector outlives a power cut of the charger (evse_sim_physical(),
+ * evse_sim_set_physical()): the world around it, as real hardware finds it
+ * when the power comes back. Not the outputs the application drives (relay,
+ * pilot PWM, cable lock, LEDs: they start in their power-on state) nor the
+ * meter register (the caller persists that on its own schedule).
+ */
+typedef struct {
+    bool fixed_cable;   /**< The cable type (evse_sim_set_cable()). */
+    bool plugged;       /**< An EV is connected. */
+    bool wants_energy;  /**< The EV asks for energy (evse_sim_ev_charging()); plugged only. */
+    evse_sim_ev_t ev;   /**< The plugged EV's parameters; plugged only (else zero). */
+    int64_t battery_uj; /**< Energy in the EV's battery, 0..capacity; plugged only. */
+    int32_t temp_dc;    /**< Connector temperature, tenths of °C. */
+    bool welded;        /**< Injected: the relay contacts are welded (evse_sim_inject()). */
+    bool pilot_fault;   /**< Injected: the pilot reads E. */
+} evse_sim_physical_t;
+
 /** Private per-connector state. */
 typedef struct {
     bool plugged;
@@ -150,6 +168,23 @@ bool evse_sim_rfid(evse_sim_t *s, const char *uid, uint8_t connector);
 
 /** @brief Inject faults: a welded relay, a pilot reading E. @return false for a bad connector. */
 bool evse_sim_inject(evse_sim_t *s, uint8_t connector, bool welded, bool pilot_fault);
+
+/**
+ * @brief The physical state of a connector (see evse_sim_physical_t).
+ * @return false for a bad connector or NULL.
+ */
+bool evse_sim_physical(const evse_sim_t *s, uint8_t connector, evse_sim_physical_t *out);
+
+/**
+ * @brief Put a connector into a physical state, as after a power cut (call it
+ *        before the application starts). Checked first: when plugged, phases
+ *        1..3, max_current_ma 1000..80000, battery_wh 1..1000000, battery_uj
+ *        0..capacity; temp_dc -1000..2000. Nothing changes when a check fails.
+ *        The outputs (relay, PWM, lock) are left alone; a fixed cable opens
+ *        the lock, as evse_sim_set_cable().
+ * @return false for a bad connector, NULL or a value out of range.
+ */
+bool evse_sim_set_physical(evse_sim_t *s, uint8_t connector, const evse_sim_physical_t *in);
 
 /** @brief Ambient temperature in tenths of °C. */
 void evse_sim_set_ambient(evse_sim_t *s, int32_t deci_celsius);
