@@ -240,9 +240,11 @@ ocpp_status_t ocpp_cp_poll(ocpp_cp_t *cp, uint32_t now_ms)
         ocpp_v16_tick(&cp->proto.v16);
     }
     ocpp_session_poll(&cp->ss, now_ms);
-    size_t cap = 0;
-    char *scratch = ocpp_session_scratch(&cp->ss, &cap);
-    ocpp_station_persist(&cp->st, scratch, cap);
+    if (cp->st.avail_dirty || cp->st.cache.dirty) {
+        size_t cap = 0;
+        char *scratch = ocpp_session_scratch(&cp->ss, &cap);
+        ocpp_station_persist(&cp->st, scratch, cap);
+    }
     return OCPP_OK;
 }
 

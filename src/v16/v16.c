@@ -33,8 +33,8 @@ static const ocpp_v16_profile_t *const k_modules[] = {
 static void answer(void *ctx, const ocpp_rpc_frame_t *f, ocpp_jw_t *w)
 {
     ocpp_v16_t *a = ctx;
-    for (uint8_t i = 0; i < a->n_profiles; i++) {
-        const ocpp_v16_profile_t *p = a->profiles[i];
+    for (uint8_t i = 0; i < N_MODULES; i++) {
+        const ocpp_v16_profile_t *p = k_modules[i];
         for (uint8_t h = 0; h < p->n_handlers; h++) {
             if (p->handlers[h].action == f->action) {
                 (void)ocpp_rpc_dispatch(p->handlers, p->n_handlers, a, f, w);
@@ -49,14 +49,14 @@ static void answer(void *ctx, const ocpp_rpc_frame_t *f, ocpp_jw_t *w)
 static void send_due(void *ctx)
 {
     ocpp_v16_t *a = ctx;
-    for (uint8_t i = 0; i < a->n_profiles; i++) {
-        const ocpp_v16_profile_t *p = a->profiles[i];
+    for (uint8_t i = 0; i < N_MODULES; i++) {
+        const ocpp_v16_profile_t *p = k_modules[i];
         if (p->send_due != NULL && p->send_due(a)) {
             return;
         }
     }
-    for (uint8_t i = 0; i < a->n_profiles; i++) {
-        const ocpp_v16_profile_t *p = a->profiles[i];
+    for (uint8_t i = 0; i < N_MODULES; i++) {
+        const ocpp_v16_profile_t *p = k_modules[i];
         if (p->send_idle != NULL && p->send_idle(a)) {
             return;
         }
@@ -71,16 +71,16 @@ static void idle(void *ctx)
 static void on_result(void *ctx, uint8_t owner, uint8_t kind, const ocpp_json_value_t *payload)
 {
     ocpp_v16_t *a = ctx;
-    if (owner < a->n_profiles && a->profiles[owner]->on_result != NULL) {
-        a->profiles[owner]->on_result(a, kind, payload);
+    if (owner < N_MODULES && k_modules[owner]->on_result != NULL) {
+        k_modules[owner]->on_result(a, kind, payload);
     }
 }
 
 static void on_failed(void *ctx, uint8_t owner, uint8_t kind, ocpp_status_t why)
 {
     ocpp_v16_t *a = ctx;
-    if (owner < a->n_profiles && a->profiles[owner]->on_failed != NULL) {
-        a->profiles[owner]->on_failed(a, kind, why);
+    if (owner < N_MODULES && k_modules[owner]->on_failed != NULL) {
+        k_modules[owner]->on_failed(a, kind, why);
     }
 }
 
@@ -88,8 +88,8 @@ static uint32_t next_due(const void *ctx, uint32_t now_ms)
 {
     const ocpp_v16_t *a = ctx;
     uint32_t wake = V16_IDLE_MS;
-    for (uint8_t i = 0; i < a->n_profiles && wake > 0u; i++) {
-        const ocpp_v16_profile_t *p = a->profiles[i];
+    for (uint8_t i = 0; i < N_MODULES && wake > 0u; i++) {
+        const ocpp_v16_profile_t *p = k_modules[i];
         if (p->next_due != NULL) {
             uint32_t w = p->next_due(a, now_ms);
             wake = w < wake ? w : wake;
@@ -101,9 +101,9 @@ static uint32_t next_due(const void *ctx, uint32_t now_ms)
 static void on_conn(void *ctx, ocpp_cp_conn_t conn)
 {
     ocpp_v16_t *a = ctx;
-    for (uint8_t i = 0; i < a->n_profiles; i++) {
-        if (a->profiles[i]->on_conn != NULL) {
-            a->profiles[i]->on_conn(a, conn);
+    for (uint8_t i = 0; i < N_MODULES; i++) {
+        if (k_modules[i]->on_conn != NULL) {
+            k_modules[i]->on_conn(a, conn);
         }
     }
 }
@@ -171,18 +171,18 @@ void ocpp_v16_start(ocpp_v16_t *a, uint32_t now_ms)
 
 void ocpp_v16_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
 {
-    for (uint8_t i = 0; i < a->n_profiles; i++) {
-        if (a->profiles[i]->on_event != NULL) {
-            a->profiles[i]->on_event(a, ev);
+    for (uint8_t i = 0; i < N_MODULES; i++) {
+        if (k_modules[i]->on_event != NULL) {
+            k_modules[i]->on_event(a, ev);
         }
     }
 }
 
 void ocpp_v16_tick(ocpp_v16_t *a)
 {
-    for (uint8_t i = 0; i < a->n_profiles; i++) {
-        if (a->profiles[i]->tick != NULL) {
-            a->profiles[i]->tick(a);
+    for (uint8_t i = 0; i < N_MODULES; i++) {
+        if (k_modules[i]->tick != NULL) {
+            k_modules[i]->tick(a);
         }
     }
 }
