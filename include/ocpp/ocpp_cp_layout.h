@@ -244,6 +244,8 @@ typedef struct {
     bool tx;              /**< A transaction runs. */
     bool tx_allowed;      /**< Energy allowed (false after a refused start). */
     bool finishing;       /**< Stopped, waiting for the user (unplug). */
+    bool interrupted;     /**< Its transaction was stopped by a power loss: a cable
+                               found plugged in after the restart is Finishing. */
     bool permit_out;      /**< Last permission given. */
 } ocpp_station_conn_t;
 

@@ -327,6 +327,7 @@ static void tx_start(ocpp_station_t *st, uint8_t c)
     ocpp_station_conn_t *k = &st->conns[c];
     k->authorized = false;
     k->finishing = false;
+    k->interrupted = false;
     k->tx = true;
     k->tx_allowed = true;
     k->tx_id = -1;
@@ -674,6 +675,9 @@ void ocpp_station_plugged(ocpp_station_t *st, uint8_t c, bool plugged)
         return;
     }
     k->plugged = plugged;
+    if (!plugged || k->tx) {
+        k->interrupted = false;
+    }
     if (!plugged) {
         k->ev_ready = false;
         k->finishing = false;
@@ -691,6 +695,11 @@ void ocpp_station_plugged(ocpp_station_t *st, uint8_t c, bool plugged)
         }
     } else {
         k->ev_disconnected = false;
+        /* §7.7 Finishing: "When a Transaction has stopped at a Connector, but
+         * the Connector is not yet available for a new user, e.g. the cable
+         * has not been removed": the cable of a transaction a power loss
+         * stopped is still in after the restart. */
+        k->finishing = k->finishing || k->interrupted;
         take_floating(st, c);
         if (k->authorized && !k->tx && ocpp_station_can_start(st, c)) {
             tx_start(st, c);

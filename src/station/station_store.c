@@ -93,6 +93,7 @@ static void stop_lost(ocpp_station_t *st, uint8_t c)
          "stopped at %ld Wh",
          st->log.name, (unsigned)c, (unsigned)k->tx_ref, (long)k->tx_id, (long)k->meter_last);
     k->tx = false;
+    k->interrupted = true;
     ocpp_station_event_t ev = {.kind = OCPP_STATION_EV_TX_INTERRUPTED,
                                .connector = c,
                                .value = (int32_t)OCPP_STOP_POWER_LOSS,

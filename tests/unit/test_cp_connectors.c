@@ -366,6 +366,15 @@ static void test_power_cut_every_connector(void **state)
         snprintf(with, sizeof with, "\"transactionId\":%d,", id);
         assert_int_equal(count(x, "StopTransaction", with), 1);
     }
+    /* §7.7 Finishing: "the Connector is not yet available for a new user,
+     * e.g. the cable has not been removed": the board reports the cable of
+     * the last connector still in after the restart. */
+    ocpp_cp_plugged(&x->cp, N, true);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, N), OCPP_CONNECTOR_FINISHING);
+    ocpp_cp_plugged(&x->cp, N, false);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, N), OCPP_CONNECTOR_AVAILABLE);
+    ocpp_cp_plugged(&x->cp, N, true); /* a new user: Preparing */
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, N), OCPP_CONNECTOR_PREPARING);
 }
 
 /* The clock set from an RTC before the first poll, and the first poll at 10
