@@ -61,7 +61,7 @@ trap 'rm -rf "$tmp"' EXIT
 hooks='session_proto;src/session/;(->proto->)([a-z_]+);init:ocpp_session_proto_t
 session_notify;src/session/;->notify;init:ocpp_session_init_t.notify
 station_emit;src/station/;->emit;init:ocpp_station_init_t.emit
-v16_module;src/v16/;(^p|->profiles\[[^]]*\])->([a-z_]+);init:ocpp_v16_profile_t
+v16_module;src/v16/;(^p|->profiles\[[^]]*\]|k_modules\[[^]]*\])->([a-z_]+);init:ocpp_v16_profile_t
 rpc_handler;src/rpc/;^fn;table:ocpp_rpc_handler_entry_t,ocpp_rpc_named_handler_t
 v16_builder;src/v16/;^build;sig:void ([a-z0-9_]+)\(ocpp_v16_t \*[a-z]+, ocpp_jw_t \*[a-z]+, const build_arg_t \*[a-z]+\)
 outbox_classify;src/store/;^classify;args:ocpp_txs_load'
