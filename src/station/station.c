@@ -438,9 +438,22 @@ void ocpp_station_close(ocpp_station_t *st, ocpp_stop_reason_t reason)
 /* Authorization                                                             */
 /* ------------------------------------------------------------------------ */
 
+/** A cache entry is valid: Accepted and not expired. With the clock not
+ *  set, an entry with an expiryDate cannot be shown to be valid. */
 static bool entry_valid(const ocpp_auth_entry_t *e, int64_t now)
 {
-    return e->status == (uint8_t)OCPP_AUTH_ACCEPTED && !(e->expiry > 0 && now > e->expiry);
+    return e->status == (uint8_t)OCPP_AUTH_ACCEPTED &&
+           !(e->expiry > 0 && (now <= 0 || now > e->expiry));
+}
+
+/** The status a cache entry stands for now (Expired when its time passed). */
+static ocpp_auth_status_t entry_status(const ocpp_auth_entry_t *e, int64_t now)
+{
+    if (entry_valid(e, now)) {
+        return OCPP_AUTH_ACCEPTED;
+    }
+    return e->status == (uint8_t)OCPP_AUTH_ACCEPTED ? OCPP_AUTH_EXPIRED
+                                                    : (ocpp_auth_status_t)e->status;
 }
 
 static const ocpp_auth_entry_t *cache_find(ocpp_station_t *st, const char *tag)
@@ -515,12 +528,12 @@ void ocpp_station_auth_offline(ocpp_station_t *st)
      * that were valid but are apparently expired due to passage of time MUST
      * also be rejected". */
     const ocpp_auth_entry_t *e = cache_find(st, st->auth_tag);
-    if (e != NULL && st->set.local_authorize_offline) {
-        ocpp_station_auth_decided(st,
-                                  entry_valid(e, ocpp_station_time(st))
-                                      ? OCPP_AUTH_ACCEPTED
-                                      : (ocpp_auth_status_t)e->status,
-                                  e->parent);
+    int64_t now = ocpp_station_time(st);
+    if (e != NULL && (st->set.local_authorize_offline || !entry_valid(e, now))) {
+        /* A tag the cache knows as not valid (Blocked, Invalid, Expired, or
+         * past its expiryDate) is no "unknown" tag: refused whatever
+         * AllowOfflineTxForUnknownId says (issue 12 defect 9). */
+        ocpp_station_auth_decided(st, entry_status(e, now), e->parent);
     } else if (st->auth == OCPP_STATION_AUTH_START && st->set.allow_offline_unknown) {
         ocpp_station_auth_decided(st, OCPP_AUTH_ACCEPTED, "");
     } else {

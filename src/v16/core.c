@@ -374,6 +374,16 @@ static void core_on_conn(ocpp_v16_t *a, ocpp_cp_conn_t conn)
  */
 static void core_tick(ocpp_v16_t *a)
 {
+    /* A "not before" deadline that has passed is moved to now: deadlines
+     * are compared wrap-safely, so one left 2^31 ms (24.8 days) behind would
+     * read as being in the future again, and nothing would be sent. */
+    uint32_t now = a->ss->now_ms;
+    if (V16_DUE(now, a->core.call_fail_at_ms)) {
+        a->core.call_fail_at_ms = now;
+    }
+    if (V16_DUE(now, a->core.boot_at_ms)) {
+        a->core.boot_at_ms = now;
+    }
     if (!a->core.reset_pending || ocpp_session_busy(a->ss)) {
         return;
     }

@@ -529,6 +529,9 @@ static void tx_tick(ocpp_v16_t *a)
 {
     uint32_t iv = (uint32_t)a->cfg->meter_value_sample_interval * 1000u;
     uint32_t now = a->ss->now_ms;
+    if (V16_DUE(now, a->tx.txq_retry_at_ms)) {
+        a->tx.txq_retry_at_ms = now; /* never left 2^31 ms behind (see core_tick) */
+    }
     for (uint8_t c = 1; iv > 0u && c <= a->st->n; c++) {
         ocpp_v16_conn_t *r = &a->conns[c];
         uint32_t late = now - r->sample_ms;
@@ -803,8 +806,11 @@ static void on_txq_failed(ocpp_v16_t *a, ocpp_status_t why)
         a->tx.txq_retry_at_ms = now;
         return;
     }
-    a->tx.txq_retry_at_ms =
-        now + (uint32_t)a->cfg->transaction_message_retry_interval * 1000u * a->tx.txq_attempts;
+    /* Seconds first, capped where a wrap-safe uint32 deadline still works
+     * (2^31 ms, 24.8 days): 86,400 s x 25 attempts would wrap the product
+     * and read as past, resending at once (issue 12 defect 5). */
+    uint32_t wait_s = (uint32_t)a->cfg->transaction_message_retry_interval * a->tx.txq_attempts;
+    a->tx.txq_retry_at_ms = now + (wait_s < 2147483u ? wait_s * 1000u : 2147483000u);
 }
 
 static void tx_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why)

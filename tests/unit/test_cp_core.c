@@ -349,6 +349,99 @@ static void test_cache_offline_and_clear(void **s)
     assert_null(ocpp_auth_cache_lookup(&x->cp.st.cache, "CARD", 0));
 }
 
+/* §3.7.1 TransactionMessageRetryInterval: "the Charge Point SHALL wait ...
+ * multiplied by the number of preceding transmissions". With 86,400 s and a
+ * 25th attempt the wait (25 days) no longer wraps into "due now"
+ * (issue 12 defect 5): it is capped at 24.8 days, never resent at once.
+ * The run spans 300 days of uptime: no deadline left behind by more than
+ * 24.8 days may read as "in the future" again (it stopped every send). */
+static int count_calls_of(fx_t *x, const char *action)
+{
+    int n = 0;
+    for (int i = 0; i < x->f.n_sent; i++) {
+        n += is_call(x->f.sent[i], action) ? 1 : 0;
+    }
+    return n;
+}
+
+static void test_txq_retry_interval_no_wrap(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_key_set(&x->cp, "TransactionMessageAttempts", "30");
+    ocpp_cp_key_set(&x->cp, "TransactionMessageRetryInterval", "86400");
+    ocpp_cp_key_set(&x->cp, "HeartbeatInterval", "0"); /* only the queue talks */
+    ocpp_cp_plugged(&x->cp, 1, true);
+    ocpp_cp_present_id(&x->cp, 1, "TAG");
+    step(x, 0);
+    ack_status(x);
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    for (int attempt = 1; attempt <= 25; attempt++) {
+        assert_int_equal(count_calls_of(x, "StartTransaction"), attempt);
+        const char *m = NULL;
+        for (int i = x->f.n_sent - 1; i >= 0 && m == NULL; i--) {
+            m = is_call(x->f.sent[i], "StartTransaction") ? x->f.sent[i] : NULL;
+        }
+        char id[40], buf[160];
+        const char *p = strchr(m, '"');
+        const char *e = strchr(p + 1, '"');
+        memcpy(id, p + 1, (size_t)(e - p - 1));
+        id[e - p - 1] = '\0';
+        snprintf(buf, sizeof buf, "[4,\"%s\",\"InternalError\",\"\",{}]", id);
+        push(x, buf);
+        step(x, 0);
+        ack_status(x);
+        step(x, 1000);
+        assert_int_equal(count_calls_of(x, "StartTransaction"), attempt); /* not at once */
+        /* The wait: attempt x 86,400 s, at most 2^31 ms. */
+        uint64_t want = (uint64_t)attempt * 86400000u;
+        if (want > 2147483000u) {
+            want = 2147483000u;
+        }
+        x->now += (uint32_t)(want - 2000u);
+        step(x, 0);
+        ack_status(x);
+        assert_int_equal(count_calls_of(x, "StartTransaction"), attempt); /* 1 s early */
+        step(x, 2000);
+        ack_status(x);
+    }
+    assert_int_equal(count_calls_of(x, "StartTransaction"), 26);
+}
+
+/* §3.5.4: "Identifiers that were valid but are apparently expired due to
+ * passage of time MUST also be rejected" and AllowOfflineTxForUnknownId is
+ * for unknown identifiers only: offline with LocalAuthorizeOffline false, a
+ * tag the cache knows as Blocked, or past its expiryDate, is refused; a tag
+ * it does not know is accepted (issue 12 defect 9). With the clock not set,
+ * an expiryDate cannot be checked: such an entry is not valid offline. */
+static void test_offline_known_invalid_not_unknown(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot(); /* clock 2026-11-22T06:00:00Z */
+    ocpp_cp_key_set(&x->cp, "LocalAuthorizeOffline", "false");
+    ocpp_cp_key_set(&x->cp, "AllowOfflineTxForUnknownId", "true");
+    ocpp_cp_present_id(&x->cp, 1, "BLOCKED");
+    step(x, 0);
+    ack_status(x);
+    reply(x, "{\"idTagInfo\":{\"status\":\"Blocked\"}}");
+    ocpp_cp_present_id(&x->cp, 1, "GONE");
+    step(x, 0);
+    ack_status(x);
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\",\"expiryDate\":\"2026-11-22T06:00:30Z\"}}");
+    step(x, 61000); /* ConnectionTimeOut; GONE's expiryDate passed */
+    ack_status(x);
+    ocpp_cp_set_network(&x->cp, false);
+    step(x, 0);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "BLOCKED"), OCPP_OK);
+    assert_int_equal(ocpp_cp_last_auth(&x->cp), OCPP_AUTH_BLOCKED);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "GONE"), OCPP_OK);
+    assert_int_equal(ocpp_cp_last_auth(&x->cp), OCPP_AUTH_EXPIRED);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_AVAILABLE);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "NEWCARD"), OCPP_OK);
+    assert_int_equal(ocpp_cp_last_auth(&x->cp), OCPP_AUTH_ACCEPTED);
+}
+
 /* §3.5 / §9.1.13 LocalPreAuthorize: with true, a card valid in the cache
  * starts "without waiting for an authorization response from the Central
  * System" (no Authorize.req); with false, an Authorize.req goes out as
@@ -1312,6 +1405,8 @@ int main(void)
         cmocka_unit_test(test_reset_soft),
         cmocka_unit_test(test_reset_hard),
         cmocka_unit_test(test_reset_stop_times_out),
+        cmocka_unit_test(test_offline_known_invalid_not_unknown),
+        cmocka_unit_test(test_txq_retry_interval_no_wrap),
         cmocka_unit_test(test_sampling_skips_missed),
         cmocka_unit_test(test_aligned_stamped_on_boundary),
         cmocka_unit_test(test_trigger_meter_values_context),
