@@ -266,6 +266,7 @@ typedef struct {
     ocpp_logger_t log;
     uint32_t now_ms;
     uint32_t clock_ms;
+    uint32_t persist_failed_ms;   /**< When a write of availability/cache failed last. */
     ocpp_station_auth_t auth;     /**< Authorization in progress (one at a time). */
     ocpp_auth_status_t last_auth; /**< Outcome of the last authorization. */
     uint16_t next_ref;
@@ -277,6 +278,7 @@ typedef struct {
     bool online;            /**< The CSMS can be asked (registration Accepted). */
     bool closing;           /**< No new transaction (a reset is under way). */
     bool avail_dirty;       /**< Availability to persist. */
+    bool persist_failed;    /**< The last such write failed: the next waits 10 s. */
     char auth_tag[OCPP_ID_TAG_MAX + 1];
 } ocpp_station_t;
 
@@ -359,6 +361,8 @@ typedef struct {
     ocpp_v16_conn_t conns[OCPP_CONFIG_MAX_CONNECTORS + 1];
     ocpp_v16_core_t core;
     ocpp_v16_tx_t tx;
+    uint32_t save_failed_ms; /**< When a write of the configuration failed last, */
+    bool save_failed;        /**<   if it did: the next waits 10 s. */
     uint8_t n_profiles;
 } ocpp_v16_t;
 

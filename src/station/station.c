@@ -184,10 +184,14 @@ static void save_availability(ocpp_station_t *st)
     for (size_t i = 0; i < n; i++) {
         buf[i] = st->conns[i].operative ? (uint8_t)'1' : (uint8_t)'0';
     }
-    st->avail_dirty = false;
     if (st->storage->write(st->storage->ctx, AVAIL_RECORD, buf, n) != OCPP_OK) {
-        LOGE(&st->log, "%s: saving availability failed", st->log.name);
+        st->outbox->store_errors++;
+        st->persist_failed_ms = st->now_ms;
+        st->persist_failed = true;
+        LOGE(&st->log, "%s: saving availability failed: retried in 10 s", st->log.name);
+        return; /* still dirty: a change answered Accepted is not lost */
     }
+    st->avail_dirty = false;
 }
 
 bool ocpp_station_set_operative(ocpp_station_t *st, uint8_t c, bool operative)
@@ -812,6 +816,10 @@ void ocpp_station_persist(ocpp_station_t *st, char *scratch, size_t cap)
     if (!st->avail_dirty && !st->cache.dirty) {
         return; /* the usual case, on every poll */
     }
+    if (st->persist_failed && st->now_ms - st->persist_failed_ms < OCPP_STATION_SAVE_RETRY_MS) {
+        return; /* waiting after a failed write */
+    }
+    st->persist_failed = false;
     if (st->avail_dirty) {
         save_availability(st);
     }
@@ -819,8 +827,13 @@ void ocpp_station_persist(ocpp_station_t *st, char *scratch, size_t cap)
         if (st->storage == NULL) {
             st->cache.dirty = false;
         } else if (ocpp_auth_cache_save(&st->cache, st->storage, scratch, cap) != OCPP_OK) {
-            LOGE(&st->log, "%s: saving the authorization cache failed", st->log.name);
-            st->cache.dirty = false;
+            /* Kept dirty and retried (not on every poll): counted in
+             * ocpp_cp_queue_info().store_errors. */
+            st->outbox->store_errors++;
+            st->persist_failed_ms = st->now_ms;
+            st->persist_failed = true;
+            LOGE(&st->log, "%s: saving the authorization cache failed: retried in 10 s",
+                 st->log.name);
         }
     }
 }

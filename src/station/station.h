@@ -35,6 +35,10 @@
 
 #include "ocpp/ocpp_cp.h"
 
+/** Wait after a failed write of the availability or the cache before the
+ *  next attempt (the change stays pending, nothing is dropped). */
+#define OCPP_STATION_SAVE_RETRY_MS 10000u
+
 /** What the station starts with. */
 typedef struct {
     uint8_t connectors;

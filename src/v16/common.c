@@ -83,11 +83,20 @@ void ocpp_v16_save_config(ocpp_v16_t *a)
         a->cfg->dirty = false;
         return;
     }
+    if (a->save_failed && a->ss->now_ms - a->save_failed_ms < OCPP_STATION_SAVE_RETRY_MS) {
+        return; /* waiting after a failed write */
+    }
+    a->save_failed = false;
     ocpp_status_t st = ocpp_cfg_save(a->cfg, a->storage, scratch, cap);
     if (st != OCPP_OK) {
-        LOGE(&a->st->log, "%s: saving configuration failed: %s", a->st->log.name,
+        /* Kept dirty and retried in 10 s (not on every poll), so a change
+         * answered Accepted is not lost; counted in
+         * ocpp_cp_queue_info().store_errors (issue 12 defect 4). */
+        a->outbox->store_errors++;
+        a->save_failed_ms = a->ss->now_ms;
+        a->save_failed = true;
+        LOGE(&a->st->log, "%s: saving configuration failed: %s; retried in 10 s", a->st->log.name,
              ocpp_status_str(st));
-        a->cfg->dirty = false; /* do not retry on every poll */
     }
 }
 

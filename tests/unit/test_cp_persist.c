@@ -357,6 +357,42 @@ static void test_store_errors_counted(void **s)
     assert_int_equal(ocpp_cp_queue_info(&x->cp, NULL), OCPP_ERR_PARAM);
 }
 
+/* A failed write of the configuration or the authorization cache loses
+ * nothing: the change stays pending and is written again 10 s later (not on
+ * every poll), and the failure is counted (issue 12 defect 4: a
+ * ChangeConfiguration answered Accepted was lost without a trace). */
+static void test_failed_saves_retried(void **s)
+{
+    (void)s;
+    fresh_store();
+    fx_t *x = power_on();
+    boot(x);
+    st.fail = true;
+    push(x, "[2,\"cc1\",\"ChangeConfiguration\",{\"key\":\"MeterValueSampleInterval\","
+            "\"value\":\"42\"}]");
+    step(x, 0);
+    ocpp_cp_plugged(&x->cp, 1, true);
+    ocpp_cp_present_id(&x->cp, 1, "CACHED");
+    answer_all(x); /* Authorize.conf: into the cache; its write fails too */
+    ocpp_cp_queue_info_t qi;
+    ocpp_cp_queue_info(&x->cp, &qi);
+    uint32_t errors = qi.store_errors;
+    assert_true(errors >= 2);
+    step(x, 1000);
+    step(x, 1000);
+    ocpp_cp_queue_info(&x->cp, &qi);
+    assert_int_equal(qi.store_errors, errors); /* not retried on every poll */
+    st.fail = false;
+    step(x, 10000);
+    step(x, 0);
+    /* A restart finds both. */
+    x = power_on();
+    char v[16];
+    assert_int_equal(ocpp_cp_key_get(&x->cp, "MeterValueSampleInterval", v, sizeof v), OCPP_OK);
+    assert_string_equal(v, "42");
+    assert_non_null(ocpp_auth_cache_lookup(&x->cp.st.cache, "CACHED", 0));
+}
+
 /* A stored record that is not a transaction state this code wrote is not
  * used (logged), and nothing crashes. */
 static void test_bad_record_ignored(void **s)
@@ -485,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_power_cut_during_recovery),
         cmocka_unit_test(test_store_errors_counted),
         cmocka_unit_test(test_bad_record_ignored),
+        cmocka_unit_test(test_failed_saves_retried),
         cmocka_unit_test(test_full_queue_thins_meter_values),
         cmocka_unit_test(test_availability_and_cache_persist),
     };
