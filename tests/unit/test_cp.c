@@ -562,6 +562,13 @@ static void test_init_rejects_bad_config(void **s)
     assert_int_equal(ocpp_cp_init(&cp, &c, &p, NULL, tx, sizeof tx), OCPP_ERR_PARAM);
     c.connectors = 1;
     assert_int_equal(ocpp_cp_init(&cp, &c, &p, NULL, tx, 100), OCPP_ERR_PARAM);
+    /* An OCPP version that does not exist, or is not compiled in. */
+    c.version = (ocpp_version_t)7;
+    assert_int_equal(ocpp_cp_init(&cp, &c, &p, NULL, tx, sizeof tx), OCPP_ERR_PARAM);
+    c.version = OCPP_VERSION_201;
+    assert_int_equal(ocpp_cp_init(&cp, &c, &p, NULL, tx, sizeof tx),
+                     OCPP_CONFIG_OCPP201 ? OCPP_OK : OCPP_ERR_PARAM);
+    c.version = OCPP_VERSION_16;
     c.vendor = NULL;
     assert_int_equal(ocpp_cp_init(&cp, &c, &p, NULL, tx, sizeof tx), OCPP_ERR_PARAM);
 }

@@ -349,21 +349,25 @@ static void test_cache_offline_and_clear(void **s)
     assert_null(ocpp_auth_cache_lookup(&x->cp.st.cache, "CARD", 0));
 }
 
+/** How many CALLs of `action` went out from index `from` on; *last: the last one. */
+static int calls_since(fx_t *x, int from, const char *action, const char **last_call)
+{
+    int n = 0;
+    for (int i = from; i < x->f.n_sent; i++) {
+        if (is_call(x->f.sent[i], action)) {
+            n++;
+            *last_call = x->f.sent[i];
+        }
+    }
+    return n;
+}
+
 /* §3.7.1 TransactionMessageRetryInterval: "the Charge Point SHALL wait ...
  * multiplied by the number of preceding transmissions". With 86,400 s and a
  * 25th attempt the wait (25 days) no longer wraps into "due now"
  * (issue 12 defect 5): it is capped at 24.8 days, never resent at once.
  * The run spans 300 days of uptime: no deadline left behind by more than
  * 24.8 days may read as "in the future" again (it stopped every send). */
-static int count_calls_of(fx_t *x, const char *action)
-{
-    int n = 0;
-    for (int i = 0; i < x->f.n_sent; i++) {
-        n += is_call(x->f.sent[i], action) ? 1 : 0;
-    }
-    return n;
-}
-
 static void test_txq_retry_interval_no_wrap(void **s)
 {
     (void)s;
@@ -377,12 +381,9 @@ static void test_txq_retry_interval_no_wrap(void **s)
     ack_status(x);
     reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
     ack_status(x);
+    const char *m = NULL;
     for (int attempt = 1; attempt <= 25; attempt++) {
-        assert_int_equal(count_calls_of(x, "StartTransaction"), attempt);
-        const char *m = NULL;
-        for (int i = x->f.n_sent - 1; i >= 0 && m == NULL; i--) {
-            m = is_call(x->f.sent[i], "StartTransaction") ? x->f.sent[i] : NULL;
-        }
+        assert_int_equal(calls_since(x, 0, "StartTransaction", &m), attempt);
         char id[40], buf[160];
         const char *p = strchr(m, '"');
         const char *e = strchr(p + 1, '"');
@@ -393,7 +394,7 @@ static void test_txq_retry_interval_no_wrap(void **s)
         step(x, 0);
         ack_status(x);
         step(x, 1000);
-        assert_int_equal(count_calls_of(x, "StartTransaction"), attempt); /* not at once */
+        assert_int_equal(calls_since(x, 0, "StartTransaction", &m), attempt); /* not at once */
         /* The wait: attempt x 86,400 s, at most 2^31 ms. */
         uint64_t want = (uint64_t)attempt * 86400000u;
         if (want > 2147483000u) {
@@ -402,11 +403,11 @@ static void test_txq_retry_interval_no_wrap(void **s)
         x->now += (uint32_t)(want - 2000u);
         step(x, 0);
         ack_status(x);
-        assert_int_equal(count_calls_of(x, "StartTransaction"), attempt); /* 1 s early */
+        assert_int_equal(calls_since(x, 0, "StartTransaction", &m), attempt); /* 1 s early */
         step(x, 2000);
         ack_status(x);
     }
-    assert_int_equal(count_calls_of(x, "StartTransaction"), 26);
+    assert_int_equal(calls_since(x, 0, "StartTransaction", &m), 26);
 }
 
 /* §3.5.4: "Identifiers that were valid but are apparently expired due to
@@ -623,19 +624,6 @@ static void test_stop_txn_aligned_data(void **s)
     assert_null(strstr(last(x), "transactionData"));
 }
 
-/** How many MeterValues CALLs went out since index `from`, and the last one. */
-static int meter_values_since(fx_t *x, int from, const char **lastmv)
-{
-    int n = 0;
-    for (int i = from; i < x->f.n_sent; i++) {
-        if (is_call(x->f.sent[i], "MeterValues")) {
-            n++;
-            *lastmv = x->f.sent[i];
-        }
-    }
-    return n;
-}
-
 /* §9.1.18 MeterValueSampleInterval: "Interval between sampling of metering
  * (or other) data". A loop that stalled for 3.5 intervals takes one sample,
  * not a burst of equal readings, and stays on its grid (issue 12, defect 8);
@@ -656,7 +644,7 @@ static void test_sampling_skips_missed(void **s)
             reply(x, "{}");
         }
     }
-    assert_int_equal(meter_values_since(x, from, &mv), 1);
+    assert_int_equal(calls_since(x, from, "MeterValues", &mv), 1);
     /* A stall of 35 s: one more sample, then one per interval. */
     from = x->f.n_sent;
     step(x, 35000);
@@ -666,7 +654,7 @@ static void test_sampling_skips_missed(void **s)
             reply(x, "{}");
         }
     }
-    assert_int_equal(meter_values_since(x, from, &mv), 1);
+    assert_int_equal(calls_since(x, from, "MeterValues", &mv), 1);
     /* ...and one per interval after it. */
     from = x->f.n_sent;
     for (int i = 0; i < 10; i++) {
@@ -675,7 +663,7 @@ static void test_sampling_skips_missed(void **s)
             reply(x, "{}");
         }
     }
-    assert_int_equal(meter_values_since(x, from, &mv), 1);
+    assert_int_equal(calls_since(x, from, "MeterValues", &mv), 1);
 }
 
 /* §3.16.2: clock-aligned data at "evenly spaced meter data aggregation
@@ -703,7 +691,7 @@ static void test_aligned_stamped_on_boundary(void **s)
     /* 06:00:25 .. 06:00:32: the boundary 06:00:30 only (the change waits
      * for the first boundary of the new interval), one reading per
      * connector with a meter (1 and 2), both stamped with it. */
-    assert_int_equal(meter_values_since(x, from, &mv), 2);
+    assert_int_equal(calls_since(x, from, "MeterValues", &mv), 2);
     for (int i = from; i < x->f.n_sent; i++) {
         if (is_call(x->f.sent[i], "MeterValues")) {
             assert_non_null(strstr(x->f.sent[i], "\"timestamp\":\"2026-11-22T06:00:30.000Z\""));
