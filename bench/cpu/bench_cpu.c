@@ -154,10 +154,19 @@ static size_t meter(void *ctx, uint8_t connector, ocpp_sample_t *out, size_t cap
     (void)connector;
     size_t n = 0;
     static const ocpp_sample_t s[] = {
-        {OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER, OCPP_PHASE_NONE, OCPP_LOCATION_OUTLET,
-         1234567, 0, NULL},
-        {OCPP_MEASURAND_POWER_ACTIVE_IMPORT, OCPP_PHASE_NONE, OCPP_LOCATION_OUTLET, 11000, 0, NULL},
-        {OCPP_MEASURAND_CURRENT_IMPORT, OCPP_PHASE_L1, OCPP_LOCATION_OUTLET, 16000, 3, NULL},
+        {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
+         .phase = OCPP_PHASE_NONE,
+         .location = OCPP_LOCATION_OUTLET,
+         .value = 1234567},
+        {.measurand = OCPP_MEASURAND_POWER_ACTIVE_IMPORT,
+         .phase = OCPP_PHASE_NONE,
+         .location = OCPP_LOCATION_OUTLET,
+         .value = 11000},
+        {.measurand = OCPP_MEASURAND_CURRENT_IMPORT,
+         .phase = OCPP_PHASE_L1,
+         .location = OCPP_LOCATION_OUTLET,
+         .value = 16000,
+         .scale = 3},
     };
     for (; n < cap && n < sizeof s / sizeof s[0]; n++) {
         out[n] = s[n];

@@ -255,12 +255,11 @@ typedef struct {
     ocpp_auth_cache_t cache;
     int64_t clock_unix; /**< Unix time at clock_ms (0: not set). */
     ocpp_station_settings_t set;
-    /** Upward: every event goes to this hook (the facade). */
-    void (*emit)(void *ctx, const ocpp_station_event_t *ev);
-    void *emit_ctx;
-    /** The application's meter (ocpp_cp_callbacks_t.read_meter). */
-    size_t (*read_meter)(void *ctx, uint8_t connector, ocpp_sample_t *out, size_t cap);
-    void *meter_ctx;
+    /** Upward: every event goes first to the protocol adapter's hook, */
+    void (*adapter)(void *ctx, const ocpp_station_event_t *ev);
+    void *adapter_ctx;
+    /**   then to the application (outputs, meter, events; never NULL). */
+    const ocpp_cp_callbacks_t *cb;
     const ocpp_storage_port_t *storage;
     ocpp_txq_t *outbox;
     ocpp_logger_t log;
@@ -275,6 +274,7 @@ typedef struct {
     uint8_t floating;       /**< A card presented for any connector while none was
                                  plugged in: its authorization moves to the first
                                  connector plugged in (0: none). */
+    uint8_t conn;           /**< ocpp_cp_conn_t, from the session's events. */
     bool online;            /**< The CSMS can be asked (registration Accepted). */
     bool closing;           /**< No new transaction (a reset is under way). */
     bool avail_dirty;       /**< Availability to persist. */
@@ -338,6 +338,7 @@ typedef struct {
     int64_t aligned_next; /**<   the next one, */
     int32_t aligned_iv;   /**<   for this ClockAlignedDataInterval. */
     uint64_t trig_meter;  /**< TriggerMessage: bit c: MeterValues of c. */
+    uint64_t sampling;    /**< Bit c: a transaction runs on c (periodic samples). */
     const char *dt_vendor, *dt_message, *dt_data; /**< Outgoing DataTransfer. */
     uint32_t txq_retry_at_ms;                     /**< Outbox head not before this. */
     uint8_t txq_attempts;                         /**< Failed attempts of the head. */
@@ -362,8 +363,12 @@ typedef struct {
     ocpp_v16_core_t core;
     ocpp_v16_tx_t tx;
     uint32_t save_failed_ms; /**< When a write of the configuration failed last, */
-    bool save_failed;        /**<   if it did: the next waits 10 s. */
+    uint32_t quiet_until_ms; /**< A send pass found nothing due before this, */
+    bool kick;               /**<   unless something happened since (an event, a
+                                    message, a connection change, a local input). */
+    bool save_failed; /**< The last write of the configuration failed: the next waits 10 s. */
     uint8_t n_profiles;
+    uint8_t tick_mask; /**< Bit i: module i has a tick hook. */
 } ocpp_v16_t;
 
 #if OCPP_CONFIG_OCPP201

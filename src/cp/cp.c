@@ -2,9 +2,10 @@
  * @file cp.c
  * @brief The facade (layer "cp", the top): the public API of ocpp_cp.h. It
  *        wires the layers at init (station model, session, the protocol
- *        adapter of the configured OCPP version), turns the hardware inputs
- *        into station calls, the station's events into the application's
- *        callbacks, and runs one poll.
+ *        adapter of the configured OCPP version: the station's events go to
+ *        the adapter, then to the application's callbacks; the session's to
+ *        the station), turns the hardware inputs into station calls, and
+ *        runs one poll.
  */
 #include <string.h>
 
@@ -22,86 +23,6 @@
 static bool is_v201(const ocpp_cp_t *cp)
 {
     return OCPP_CONFIG_OCPP201 && cp->config.version == OCPP_VERSION_201;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Upward: events of the station and the session                             */
-/* ------------------------------------------------------------------------ */
-
-static void app_event(ocpp_cp_t *cp, ocpp_cp_event_kind_t kind, uint8_t c, int32_t value,
-                      const char *text)
-{
-    if (cp->cb.on_event == NULL) {
-        return;
-    }
-    ocpp_cp_event_t ev = {.kind = kind,
-                          .conn = cp->ss.conn,
-                          .connector = c,
-                          .value = value,
-                          .text = text,
-                          .len = text != NULL ? strlen(text) : 0u};
-    ev.unix_time = ocpp_station_time(&cp->st);
-    cp->cb.on_event(cp->cb.ctx, &ev);
-}
-
-/** A station event: first the protocol adapter (it queues and persists the
- *  messages), then the application. */
-static void on_station_event(void *ctx, const ocpp_station_event_t *ev)
-{
-    ocpp_cp_t *cp = ctx;
-    uint8_t c = ev->connector;
-    const char *tag = cp->st.conns[c].tag;
-#if OCPP_CONFIG_OCPP201
-    if (is_v201(cp)) {
-        ocpp_v201_on_event(&cp->proto.v201, ev);
-    } else
-#endif
-    {
-        ocpp_v16_on_event(&cp->proto.v16, ev);
-    }
-    switch (ev->kind) {
-    case OCPP_STATION_EV_STATUS:
-        app_event(cp, OCPP_CP_EV_STATUS, c, ev->value,
-                  ocpp_connector_status_str((ocpp_connector_status_t)ev->value));
-        break;
-    case OCPP_STATION_EV_PERMIT:
-        if (cp->cb.permit != NULL) {
-            cp->cb.permit(cp->cb.ctx, c, ev->value != 0);
-        }
-        break;
-    case OCPP_STATION_EV_UNLOCK:
-        if (cp->cb.unlock != NULL) {
-            (void)cp->cb.unlock(cp->cb.ctx, c);
-        }
-        break;
-    case OCPP_STATION_EV_AUTHORIZED:
-        app_event(cp, OCPP_CP_EV_AUTHORIZED, c, ev->value, ev->text);
-        break;
-    case OCPP_STATION_EV_AUTH_REJECTED:
-        app_event(cp, OCPP_CP_EV_AUTH_REJECTED, c, ev->value, ev->text);
-        break;
-    case OCPP_STATION_EV_TX_STARTED: app_event(cp, OCPP_CP_EV_TX_STARTED, c, -1, tag); break;
-    case OCPP_STATION_EV_TX_CONFIRMED:
-        app_event(cp, OCPP_CP_EV_TX_STARTED, c, ev->value, tag);
-        break;
-    case OCPP_STATION_EV_TX_STOPPED: app_event(cp, OCPP_CP_EV_TX_STOPPED, c, ev->value, tag); break;
-    default: break;
-    }
-}
-
-/** A session event (connection, messages): the station learns whether the
- *  CSMS can be asked; the application sees it. */
-static void on_session_event(void *ctx, const ocpp_cp_event_t *ev)
-{
-    ocpp_cp_t *cp = ctx;
-    if (ev->kind == OCPP_CP_EV_CONNECTION) {
-        ocpp_station_set_online(&cp->st, ocpp_session_online(&cp->ss));
-    }
-    if (cp->cb.on_event != NULL) {
-        ocpp_cp_event_t e = *ev;
-        e.unix_time = ocpp_station_time(&cp->st);
-        cp->cb.on_event(cp->cb.ctx, &e);
-    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -124,8 +45,8 @@ static ocpp_status_t init_session(ocpp_cp_t *cp,
 {
     ocpp_session_init_t in = {.proto = &ocpp_v16_session_proto,
                               .proto_ctx = &cp->proto.v16,
-                              .notify = on_session_event,
-                              .notify_ctx = cp,
+                              .notify = ocpp_station_session_event,
+                              .notify_ctx = &cp->st,
                               .msg = cp->ports.msg,
                               .random = cp->ports.random,
                               .random_ctx = cp->ports.random_ctx,
@@ -195,15 +116,21 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
         }
     }
     ocpp_station_init_t si = {.connectors = config->connectors,
-                              .emit = on_station_event,
-                              .emit_ctx = cp,
+                              .adapter = ocpp_v16_on_event,
+                              .adapter_ctx = &cp->proto.v16,
+                              .cb = &cp->cb,
                               .storage = ports->storage,
                               .outbox = &cp->outbox,
                               .log = log,
                               .scratch = send_buf,
                               .scratch_cap = send_cap};
+#if OCPP_CONFIG_OCPP201
+    if (is_v201(cp)) {
+        si.adapter = ocpp_v201_on_event;
+        si.adapter_ctx = &cp->proto.v201;
+    }
+#endif
     ocpp_station_init(&cp->st, &si);
-    ocpp_station_set_meter(&cp->st, cp->cb.read_meter, cp->cb.ctx);
     if (init_session(cp, send_buf, send_cap, log) != OCPP_OK) {
         return OCPP_ERR_PARAM;
     }

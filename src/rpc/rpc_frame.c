@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "json/json_internal.h"
+#include "ocpp/ocpp_config_defaults.h"
 #include "rpc/rpc.h"
 #include "util/text.h"
 
@@ -36,8 +37,8 @@ const char *ocpp_rpc_err_str(ocpp_rpc_err_t err)
 
 const char *ocpp_rpc_err_name(ocpp_rpc_err_t err, ocpp_rpc_dialect_t dialect)
 {
-    if (dialect != OCPP_RPC_DIALECT_201) {
-        return ocpp_rpc_err_str(err);
+    if (!OCPP_CONFIG_OCPP201 || dialect != OCPP_RPC_DIALECT_201) {
+        return ocpp_rpc_err_str(err); /* a build without 2.0.1 keeps none of it */
     }
     /* OCPP-J 2.0.1 §4.3 Table 8 fixed the two spellings that 1.6 keeps and
      * added two codes. */
@@ -283,7 +284,8 @@ ocpp_status_t ocpp_rpc_parse_d(const char *msg, size_t len, ocpp_rpc_dialect_t d
                                ocpp_rpc_frame_t *out)
 {
     ocpp_status_t st = ocpp_rpc_parse(msg, len, out);
-    if (dialect != OCPP_RPC_DIALECT_201 || st == OCPP_OK || st == OCPP_ERR_PARAM) {
+    if (!OCPP_CONFIG_OCPP201 || dialect != OCPP_RPC_DIALECT_201 || st == OCPP_OK ||
+        st == OCPP_ERR_PARAM) {
         return st;
     }
     if (st == OCPP_ERR_PROTOCOL) {

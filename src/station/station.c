@@ -18,12 +18,85 @@
 /* Events                                                                    */
 /* ------------------------------------------------------------------------ */
 
+void ocpp_station_app_event(const ocpp_station_t *st, ocpp_cp_event_kind_t kind, uint8_t c,
+                            int32_t value, const char *text, size_t len)
+{
+    if (st->cb->on_event == NULL) {
+        return;
+    }
+    ocpp_cp_event_t ev = {.kind = kind,
+                          .conn = (ocpp_cp_conn_t)st->conn,
+                          .connector = c,
+                          .value = value,
+                          .text = text,
+                          .len = len};
+    ev.unix_time = ocpp_station_time(st);
+    st->cb->on_event(st->cb->ctx, &ev);
+}
+
+void ocpp_station_session_event(void *ctx, const ocpp_cp_event_t *ev)
+{
+    ocpp_station_t *st = ctx;
+    st->conn = (uint8_t)ev->conn;
+    if (ev->kind == OCPP_CP_EV_CONNECTION) {
+        st->online = ev->conn == OCPP_CP_ACCEPTED;
+    }
+    if (st->cb->on_event != NULL) {
+        ocpp_cp_event_t e = *ev;
+        e.unix_time = ocpp_station_time(st);
+        st->cb->on_event(st->cb->ctx, &e);
+    }
+}
+
+/** The application's event for a station event (OCPP_CP_EV_ + 1: none). */
+static const uint8_t k_app_kind[] = {
+    [OCPP_STATION_EV_STATUS] = OCPP_CP_EV_STATUS + 1,
+    [OCPP_STATION_EV_AUTHORIZED] = OCPP_CP_EV_AUTHORIZED + 1,
+    [OCPP_STATION_EV_AUTH_REJECTED] = OCPP_CP_EV_AUTH_REJECTED + 1,
+    [OCPP_STATION_EV_TX_STARTED] = OCPP_CP_EV_TX_STARTED + 1,
+    [OCPP_STATION_EV_TX_CONFIRMED] = OCPP_CP_EV_TX_STARTED + 1,
+    [OCPP_STATION_EV_TX_STOPPED] = OCPP_CP_EV_TX_STOPPED + 1,
+    [OCPP_STATION_EV_AUTH_NEEDED] = 0,
+};
+
+void ocpp_station_emit(ocpp_station_t *st, const ocpp_station_event_t *ev)
+{
+    uint8_t c = ev->connector;
+    const ocpp_cp_callbacks_t *cb = st->cb;
+    st->adapter(st->adapter_ctx, ev);
+    if (ev->kind == OCPP_STATION_EV_PERMIT) {
+        if (cb->permit != NULL) {
+            cb->permit(cb->ctx, c, ev->value != 0);
+        }
+        return;
+    }
+    if (ev->kind == OCPP_STATION_EV_UNLOCK) {
+        if (cb->unlock != NULL) {
+            (void)cb->unlock(cb->ctx, c);
+        }
+        return;
+    }
+    if ((size_t)ev->kind >= sizeof k_app_kind || k_app_kind[ev->kind] == 0u) {
+        return;
+    }
+    const char *text = ev->text;
+    int32_t value = ev->value;
+    if (ev->kind == OCPP_STATION_EV_STATUS) {
+        text = ocpp_connector_status_str((ocpp_connector_status_t)value);
+    } else if (ev->kind >= OCPP_STATION_EV_TX_STARTED) {
+        text = st->conns[c].tag; /* the transaction's tag */
+        value = ev->kind == OCPP_STATION_EV_TX_STARTED ? -1 : value;
+    }
+    ocpp_station_app_event(st, (ocpp_cp_event_kind_t)(k_app_kind[ev->kind] - 1u), c, value, text,
+                           text != NULL ? strlen(text) : 0u);
+}
+
 static void emit(ocpp_station_t *st, ocpp_station_ev_kind_t kind, uint8_t c, int32_t value,
                  const char *text)
 {
     ocpp_station_event_t ev = {.kind = kind, .connector = c, .value = value, .text = text};
     ev.unix_time = ocpp_station_time(st);
-    st->emit(st->emit_ctx, &ev);
+    ocpp_station_emit(st, &ev);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -70,11 +143,6 @@ void ocpp_station_start(ocpp_station_t *st, uint32_t now_ms)
         k->meter_saved_ms += now_ms;
     }
     st->now_ms = now_ms;
-}
-
-void ocpp_station_set_online(ocpp_station_t *st, bool online)
-{
-    st->online = online;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -220,8 +288,9 @@ void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in)
 {
     memset(st, 0, sizeof *st);
     st->n = in->connectors;
-    st->emit = in->emit;
-    st->emit_ctx = in->emit_ctx;
+    st->adapter = in->adapter;
+    st->adapter_ctx = in->adapter_ctx;
+    st->cb = in->cb;
     st->storage = in->storage;
     st->outbox = in->outbox;
     st->log = in->log;
@@ -242,24 +311,16 @@ void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in)
     }
 }
 
-void ocpp_station_set_meter(ocpp_station_t *st,
-                            size_t (*read_meter)(void *, uint8_t, ocpp_sample_t *, size_t),
-                            void *ctx)
-{
-    st->read_meter = read_meter;
-    st->meter_ctx = ctx;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Meter                                                                     */
 /* ------------------------------------------------------------------------ */
 
 size_t ocpp_station_read_meter(const ocpp_station_t *st, uint8_t c, ocpp_sample_t *s)
 {
-    if (st->read_meter == NULL) {
+    if (st->cb->read_meter == NULL) {
         return 0u;
     }
-    size_t n = st->read_meter(st->meter_ctx, c, s, OCPP_CONFIG_METER_SAMPLES_MAX);
+    size_t n = st->cb->read_meter(st->cb->ctx, c, s, OCPP_CONFIG_METER_SAMPLES_MAX);
     return n > OCPP_CONFIG_METER_SAMPLES_MAX ? OCPP_CONFIG_METER_SAMPLES_MAX : n;
 }
 
@@ -372,7 +433,7 @@ void ocpp_station_tx_stop(ocpp_station_t *st, uint8_t c, ocpp_stop_reason_t reas
     k->tx_allowed = false;
     k->ev_disconnected = false;
     k->finishing = k->plugged;
-    st->emit(st->emit_ctx, &ev);
+    ocpp_station_emit(st, &ev);
     k->authorized = false; /* also the "limited by MaxEnergyOnInvalidId" mark */
     k->tag[0] = '\0';
     k->parent[0] = '\0';
@@ -807,7 +868,10 @@ static void tick_connector(ocpp_station_t *st, uint8_t c)
 void ocpp_station_tick(ocpp_station_t *st)
 {
     for (uint8_t c = 1; c <= st->n; c++) {
-        tick_connector(st, c);
+        const ocpp_station_conn_t *k = &st->conns[c];
+        if (k->tx || k->authorized || k->status == OCPP_CONNECTOR_PREPARING) {
+            tick_connector(st, c); /* a timer may run */
+        }
     }
 }
 

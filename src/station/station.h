@@ -42,8 +42,10 @@
 /** What the station starts with. */
 typedef struct {
     uint8_t connectors;
-    void (*emit)(void *ctx, const ocpp_station_event_t *ev);
-    void *emit_ctx;
+    /** The protocol adapter's hook: every event, before the application. */
+    void (*adapter)(void *ctx, const ocpp_station_event_t *ev);
+    void *adapter_ctx;
+    const ocpp_cp_callbacks_t *cb;      /**< The application (not NULL; members may be). */
     const ocpp_storage_port_t *storage; /**< NULL: nothing persisted. */
     ocpp_txq_t *outbox;
     ocpp_logger_t log;
@@ -54,11 +56,6 @@ typedef struct {
 /** Power-on state: every connector operative and Available; loads the
  *  availability and the authorization cache. */
 void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in);
-
-/** The application's meter callback (may be NULL). */
-void ocpp_station_set_meter(ocpp_station_t *st,
-                            size_t (*read_meter)(void *, uint8_t, ocpp_sample_t *, size_t),
-                            void *ctx);
 
 /** Take the outbox record loaded at init: transactions that were running
  *  become OCPP_STATION_EV_TX_INTERRUPTED events, one by one. */
@@ -78,8 +75,20 @@ void ocpp_station_tick(ocpp_station_t *st);
  *  scratch (NULL: not now) holds the cache's record while it is written. */
 void ocpp_station_persist(ocpp_station_t *st, char *scratch, size_t cap);
 
-/** The CSMS can (true) or cannot be asked now: decides authorizations. */
-void ocpp_station_set_online(ocpp_station_t *st, bool online);
+/* ---- events ---- */
+
+/** Hand a station event to the adapter, then to the application (its
+ *  outputs: permit, unlock; and on_event). */
+void ocpp_station_emit(ocpp_station_t *st, const ocpp_station_event_t *ev);
+
+/** Tell the application (ocpp_cp_callbacks_t.on_event), stamped with the
+ *  time and the connection state. The adapters' events go here too. */
+void ocpp_station_app_event(const ocpp_station_t *st, ocpp_cp_event_kind_t kind, uint8_t c,
+                            int32_t value, const char *text, size_t len);
+
+/** The session's notify hook (ctx: the station): the connection state
+ *  decides whether the CSMS can be asked; the application sees the event. */
+void ocpp_station_session_event(void *ctx, const ocpp_cp_event_t *ev);
 
 /* ---- clock ---- */
 

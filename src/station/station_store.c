@@ -99,7 +99,7 @@ static void stop_lost(ocpp_station_t *st, uint8_t c)
                                .value = (int32_t)OCPP_STOP_POWER_LOSS,
                                .meter_wh = k->meter_last,
                                .unix_time = k->meter_last_unix};
-    st->emit(st->emit_ctx, &ev);
+    st->adapter(st->adapter_ctx, &ev); /* the adapter's alone: no application event */
     k->tx_id = -1;
 }
 

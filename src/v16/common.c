@@ -11,22 +11,6 @@
 #include "util/text.h"
 #include "v16/v16.h"
 
-void ocpp_v16_emit(ocpp_v16_t *a, ocpp_cp_event_kind_t kind, uint8_t connector, int32_t value,
-                   const char *text, size_t len)
-{
-    if (a->cb->on_event == NULL) {
-        return;
-    }
-    ocpp_cp_event_t ev = {.kind = kind,
-                          .conn = a->ss->conn,
-                          .connector = connector,
-                          .value = value,
-                          .text = text,
-                          .len = len};
-    ev.unix_time = ocpp_station_time(a->st);
-    a->cb->on_event(a->cb->ctx, &ev);
-}
-
 static void apply_credentials(ocpp_v16_t *a)
 {
     const ocpp_cfg_t *cfg = a->cfg;
@@ -59,7 +43,7 @@ void ocpp_v16_sync(ocpp_v16_t *a)
 void ocpp_v16_config_applied(ocpp_v16_t *a, const char *key)
 {
     ocpp_v16_sync(a);
-    ocpp_v16_emit(a, OCPP_CP_EV_CONFIG_CHANGED, 0, 0, key, strlen(key));
+    ocpp_station_app_event(a->st, OCPP_CP_EV_CONFIG_CHANGED, 0, 0, key, strlen(key));
     if (ocpp_ascii_ieq(key, "WebSocketPingInterval")) {
         ocpp_session_set_keepalive(a->ss, (uint32_t)a->cfg->web_socket_ping_interval);
     } else if (ocpp_ascii_ieq(key, "AuthorizationKey") || ocpp_ascii_ieq(key, "SecurityProfile")) {

@@ -239,8 +239,12 @@ static bool core_send_idle(ocpp_v16_t *a)
 static uint32_t core_next_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
     uint32_t wake = V16_IDLE_MS;
-    if (a->ss->conn != OCPP_CP_ACCEPTED) {
-        int32_t d = (int32_t)(a->core.boot_at_ms - now_ms);
+    if (a->ss->conn != OCPP_CP_ACCEPTED || !V16_DUE(now_ms, a->core.call_fail_at_ms)) {
+        /* Before Accepted: the next BootNotification; after a failed CALL:
+         * the end of the wait (core_send_due sends nothing before). */
+        uint32_t at =
+            a->ss->conn != OCPP_CP_ACCEPTED ? a->core.boot_at_ms : a->core.call_fail_at_ms;
+        int32_t d = (int32_t)(at - now_ms);
         return d > 0 ? (uint32_t)d : 0u;
     }
     if (a->cfg->heartbeat_interval > 0) {
@@ -270,7 +274,7 @@ static void take_current_time(ocpp_v16_t *a, const ocpp_json_value_t *payload)
     if (ocpp_json_get(payload, "currentTime", &v) == OCPP_OK &&
         ocpp_rpc_parse_datetime(&v, &t) == OCPP_OK && t > 0) {
         ocpp_station_set_time(a->st, t);
-        ocpp_v16_emit(a, OCPP_CP_EV_TIME_SET, 0, 0, NULL, 0u);
+        ocpp_station_app_event(a->st, OCPP_CP_EV_TIME_SET, 0, 0, NULL, 0u);
     }
 }
 

@@ -461,10 +461,11 @@ static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
     switch (ev->kind) {
     case OCPP_STATION_EV_TX_STARTED:
         a->conns[c].sample_ms = a->ss->now_ms;
+        a->tx.sampling |= (uint64_t)1u << c;
         action = OCPP_ACTION_START_TRANSACTION;
         build = build_start;
         break;
-    case OCPP_STATION_EV_TX_STOPPED:
+    case OCPP_STATION_EV_TX_STOPPED: a->tx.sampling &= ~((uint64_t)1u << c); break;
     case OCPP_STATION_EV_TX_INTERRUPTED: break;
     case OCPP_STATION_EV_AUTH_NEEDED: a->tx.auth_sent = false; return;
     default: return;
@@ -505,10 +506,12 @@ static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
 static void tick_aligned(ocpp_v16_t *a)
 {
     int32_t iv = a->cfg->clock_aligned_data_interval;
+    if (iv <= 0) {
+        return;
+    }
     int64_t now = ocpp_station_time(a->st);
     ocpp_v16_tx_t *t = &a->tx;
-    if (now <= 0 || iv <= 0 ||
-        (iv == t->aligned_iv && now >= t->aligned_last && now < t->aligned_next)) {
+    if (now <= 0 || (iv == t->aligned_iv && now >= t->aligned_last && now < t->aligned_next)) {
         return;
     }
     /* The second of the day in one 32-bit division: 86400 = 128 * 675, and
@@ -532,10 +535,11 @@ static void tx_tick(ocpp_v16_t *a)
     if (V16_DUE(now, a->tx.txq_retry_at_ms)) {
         a->tx.txq_retry_at_ms = now; /* never left 2^31 ms behind (see core_tick) */
     }
-    for (uint8_t c = 1; iv > 0u && c <= a->st->n; c++) {
+    uint64_t m = iv > 0u ? a->tx.sampling : 0u;
+    for (uint8_t c = 1; m != 0u && c <= a->st->n; c++) {
         ocpp_v16_conn_t *r = &a->conns[c];
         uint32_t late = now - r->sample_ms;
-        if (a->st->conns[c].tx && late >= iv) {
+        if (((m >> c) & 1u) != 0u && late >= iv) {
             /* One sample, on the interval's grid: samples missed while the
              * loop stalled (or the interval was 0) are skipped, not sent
              * in a burst of equal readings (issue 12, defect 8). */
@@ -596,7 +600,7 @@ static void send_call(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind)
     } else if (kind == K_AUTHORIZE) {
         ocpp_station_auth_offline(a->st);
     } else if (kind == K_DATA_TRANSFER) {
-        ocpp_v16_emit(a, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL, 0u);
+        ocpp_station_app_event(a->st, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL, 0u);
     } else {
         LOGE(&a->st->log, "%s: queued message does not fit the transmit buffer; dropped",
              LOG_NAME(a));
@@ -655,6 +659,7 @@ ocpp_status_t ocpp_v16_data_transfer(ocpp_v16_t *a, const char *vendor_id, const
     a->tx.dt_message = message_id;
     a->tx.dt_data = data;
     a->tx.dt_pending = true;
+    a->kick = true;
     return OCPP_OK;
 }
 
@@ -770,8 +775,8 @@ static void on_data_transfer_result(ocpp_v16_t *a, const ocpp_json_value_t *payl
     ocpp_json_value_t data;
     bool ok = ocpp_rpc_get_enum(payload, "status", true, names, 4u, &idx, NULL) == OCPP_RPC_OK;
     bool has_data = ocpp_json_get(payload, "data", &data) == OCPP_OK;
-    ocpp_v16_emit(a, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, ok ? (int32_t)idx : -1,
-                  has_data ? data.ptr : NULL, has_data ? data.len : 0u);
+    ocpp_station_app_event(a->st, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, ok ? (int32_t)idx : -1,
+                           has_data ? data.ptr : NULL, has_data ? data.len : 0u);
 }
 
 static void tx_on_result(ocpp_v16_t *a, uint8_t kind, const ocpp_json_value_t *payload)
@@ -821,7 +826,9 @@ static void tx_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why)
         ocpp_station_auth_offline(a->st);
         break;
     case K_TXQ: on_txq_failed(a, why); break;
-    case K_DATA_TRANSFER: ocpp_v16_emit(a, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL, 0u); break;
+    case K_DATA_TRANSFER:
+        ocpp_station_app_event(a->st, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL, 0u);
+        break;
     default: break;
     }
 }

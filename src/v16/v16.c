@@ -33,6 +33,7 @@ static const ocpp_v16_profile_t *const k_modules[] = {
 static void answer(void *ctx, const ocpp_rpc_frame_t *f, ocpp_jw_t *w)
 {
     ocpp_v16_t *a = ctx;
+    a->kick = true;
     for (uint8_t i = 0; i < N_MODULES; i++) {
         const ocpp_v16_profile_t *p = k_modules[i];
         for (uint8_t h = 0; h < p->n_handlers; h++) {
@@ -46,20 +47,30 @@ static void answer(void *ctx, const ocpp_rpc_frame_t *f, ocpp_jw_t *w)
     (void)ocpp_rpc_dispatch(NULL, 0u, a, f, w);
 }
 
+static uint32_t next_due(const void *ctx, uint32_t now_ms);
+
+/** Ask the modules in priority order, then their background messages. A
+ *  pass that sends nothing knows when the next message is due (next_due):
+ *  until then, polls skip the pass unless something happened (a->kick: an
+ *  event, a message, a connection change, a local input), so an idle poll
+ *  costs one comparison here. */
 static void send_due(void *ctx)
 {
     ocpp_v16_t *a = ctx;
-    for (uint8_t i = 0; i < N_MODULES; i++) {
-        const ocpp_v16_profile_t *p = k_modules[i];
-        if (p->send_due != NULL && p->send_due(a)) {
-            return;
-        }
+    uint32_t now = a->ss->now_ms;
+    if (!a->kick && !V16_DUE(now, a->quiet_until_ms)) {
+        return;
     }
-    for (uint8_t i = 0; i < N_MODULES; i++) {
-        const ocpp_v16_profile_t *p = k_modules[i];
-        if (p->send_idle != NULL && p->send_idle(a)) {
-            return;
-        }
+    a->kick = false;
+    bool sent = false;
+    for (uint8_t i = 0; !sent && i < N_MODULES; i++) {
+        sent = k_modules[i]->send_due != NULL && k_modules[i]->send_due(a);
+    }
+    for (uint8_t i = 0; !sent && i < N_MODULES; i++) {
+        sent = k_modules[i]->send_idle != NULL && k_modules[i]->send_idle(a);
+    }
+    if (!ocpp_session_busy(a->ss)) {
+        a->quiet_until_ms = now + next_due(a, now);
     }
 }
 
@@ -71,6 +82,7 @@ static void idle(void *ctx)
 static void on_result(void *ctx, uint8_t owner, uint8_t kind, const ocpp_json_value_t *payload)
 {
     ocpp_v16_t *a = ctx;
+    a->kick = true;
     if (owner < N_MODULES && k_modules[owner]->on_result != NULL) {
         k_modules[owner]->on_result(a, kind, payload);
     }
@@ -79,6 +91,7 @@ static void on_result(void *ctx, uint8_t owner, uint8_t kind, const ocpp_json_va
 static void on_failed(void *ctx, uint8_t owner, uint8_t kind, ocpp_status_t why)
 {
     ocpp_v16_t *a = ctx;
+    a->kick = true;
     if (owner < N_MODULES && k_modules[owner]->on_failed != NULL) {
         k_modules[owner]->on_failed(a, kind, why);
     }
@@ -101,6 +114,7 @@ static uint32_t next_due(const void *ctx, uint32_t now_ms)
 static void on_conn(void *ctx, ocpp_cp_conn_t conn)
 {
     ocpp_v16_t *a = ctx;
+    a->kick = true;
     for (uint8_t i = 0; i < N_MODULES; i++) {
         if (k_modules[i]->on_conn != NULL) {
             k_modules[i]->on_conn(a, conn);
@@ -136,9 +150,13 @@ void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
     a->storage = s->storage;
     a->profiles = k_modules;
     a->n_profiles = N_MODULES;
+    a->kick = true;
     uint8_t registered = 0;
     for (uint8_t i = 0; i < N_MODULES; i++) {
         registered = (uint8_t)(registered | k_modules[i]->profile);
+        if (k_modules[i]->tick != NULL) {
+            a->tick_mask = (uint8_t)(a->tick_mask | (1u << i));
+        }
     }
     /* SupportedFeatureProfiles and the keys that exist follow what is
      * registered here (OCPP 1.6 §3.1, §9). */
@@ -169,8 +187,10 @@ void ocpp_v16_start(ocpp_v16_t *a, uint32_t now_ms)
     }
 }
 
-void ocpp_v16_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
+void ocpp_v16_on_event(void *ctx, const ocpp_station_event_t *ev)
 {
+    ocpp_v16_t *a = ctx;
+    a->kick = true;
     for (uint8_t i = 0; i < N_MODULES; i++) {
         if (k_modules[i]->on_event != NULL) {
             k_modules[i]->on_event(a, ev);
@@ -180,16 +200,22 @@ void ocpp_v16_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
 
 void ocpp_v16_tick(ocpp_v16_t *a)
 {
-    for (uint8_t i = 0; i < N_MODULES; i++) {
-        if (k_modules[i]->tick != NULL) {
+    size_t queued = ocpp_txq_count(a->outbox);
+    uint8_t i = 0;
+    for (uint8_t m = a->tick_mask; m != 0u; m = (uint8_t)(m >> 1), i++) {
+        if ((m & 1u) != 0u) {
             k_modules[i]->tick(a);
         }
+    }
+    if (ocpp_txq_count(a->outbox) != queued) {
+        a->kick = true; /* a module queued a message (a meter reading) */
     }
 }
 
 ocpp_key_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char *value)
 {
     ocpp_key_result_t r = ocpp_cfg_set_local(a->cfg, key, value);
+    a->kick = true;
     if (r == OCPP_KEY_ACCEPTED || r == OCPP_KEY_REBOOT_REQUIRED) {
         ocpp_v16_config_applied(a, key);
         ocpp_v16_save_config(a);

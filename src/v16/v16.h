@@ -77,8 +77,9 @@ void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s);
 /** The first poll: anchor the adapter's timers to its clock. */
 void ocpp_v16_start(ocpp_v16_t *a, uint32_t now_ms);
 
-/** A station event (the facade forwards every one, before the application). */
-void ocpp_v16_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev);
+/** The station's adapter hook (ctx: the ocpp_v16_t): every station event,
+ *  before the application sees it. */
+void ocpp_v16_on_event(void *ctx, const ocpp_station_event_t *ev);
 
 /** Every poll, online or not. */
 void ocpp_v16_tick(ocpp_v16_t *a);
@@ -101,10 +102,6 @@ ocpp_status_t ocpp_v16_data_transfer(ocpp_v16_t *a, const char *vendor_id, const
 uint8_t ocpp_v16_outbox_classify(uint8_t kind);
 
 /* ---- shared helpers (common.c) ---- */
-
-/** Tell the application (ocpp_cp_callbacks_t.on_event). */
-void ocpp_v16_emit(ocpp_v16_t *a, ocpp_cp_event_kind_t kind, uint8_t connector, int32_t value,
-                   const char *text, size_t len);
 
 /** A key changed (remotely or locally): settings of the station and the
  *  session follow, the application is told. */

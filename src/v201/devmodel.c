@@ -292,7 +292,8 @@ static void changed(ocpp_v201_t *a, unsigned id)
 {
     ocpp_v201_vars_apply(a);
     (void)ocpp_v201_vars_save(a, false);
-    ocpp_v201_emit(a, OCPP_CP_EV_CONFIG_CHANGED, 0, vars[id].name, 0);
+    ocpp_station_app_event(a->st, OCPP_CP_EV_CONFIG_CHANGED, 0, 0, vars[id].name,
+                           strlen(vars[id].name));
 }
 
 void ocpp_v201_set_heartbeat(ocpp_v201_t *a, int32_t interval_s)
@@ -667,7 +668,8 @@ ocpp_rpc_err_t ocpp_v201_set_variables(void *ctx, const ocpp_json_value_t *paylo
     }
     for (unsigned id = 0; id < VAR_COUNT; id++) {
         if ((set & (1u << id)) != 0u) {
-            ocpp_v201_emit(a, OCPP_CP_EV_CONFIG_CHANGED, 0, vars[id].name, 0);
+            ocpp_station_app_event(a->st, OCPP_CP_EV_CONFIG_CHANGED, 0, 0, vars[id].name,
+                                   strlen(vars[id].name));
         }
     }
     return OCPP_RPC_OK;

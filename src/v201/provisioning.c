@@ -255,7 +255,7 @@ static void take_time(ocpp_v201_t *a, const ocpp_json_value_t *payload)
     if (ocpp_json_get(payload, "currentTime", &v) == OCPP_OK &&
         ocpp_rpc_parse_datetime(&v, &t) == OCPP_OK && t > 0) {
         ocpp_station_set_time(a->st, t);
-        ocpp_v201_emit(a, OCPP_CP_EV_TIME_SET, 0, NULL, t);
+        ocpp_station_app_event(a->st, OCPP_CP_EV_TIME_SET, 0, 0, NULL, 0u);
     }
 }
 

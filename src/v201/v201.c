@@ -97,8 +97,9 @@ void ocpp_v201_init(ocpp_v201_t *a, const ocpp_v201_services_t *s)
     ocpp_v201_vars_init(a);
 }
 
-void ocpp_v201_on_event(ocpp_v201_t *a, const ocpp_station_event_t *ev)
+void ocpp_v201_on_event(void *ctx, const ocpp_station_event_t *ev)
 {
+    ocpp_v201_t *a = ctx;
     if (ev->kind == OCPP_STATION_EV_STATUS) {
         ocpp_v201_status_event(a, ev->connector);
     } else if (ev->kind == OCPP_STATION_EV_AUTH_NEEDED) {

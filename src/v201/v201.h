@@ -30,8 +30,9 @@ extern const ocpp_session_proto_t ocpp_v201_session_proto;
 /** Set up the adapter (before the session is initialised with its proto). */
 void ocpp_v201_init(ocpp_v201_t *a, const ocpp_v201_services_t *s);
 
-/** A station event (the facade forwards every one, before the application). */
-void ocpp_v201_on_event(ocpp_v201_t *a, const ocpp_station_event_t *ev);
+/** The station's adapter hook (ctx: the ocpp_v201_t): every station event,
+ *  before the application sees it. */
+void ocpp_v201_on_event(void *ctx, const ocpp_station_event_t *ev);
 
 /** Every poll, online or not (timers). */
 void ocpp_v201_tick(ocpp_v201_t *a);

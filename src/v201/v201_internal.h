@@ -65,12 +65,6 @@ enum {
 /** Longest wait next_due reports. */
 #define V201_IDLE_MS 60000u
 
-/* ---- common.c ---- */
-
-/** Tell the application (ocpp_cp_callbacks_t.on_event), if it listens. */
-void ocpp_v201_emit(ocpp_v201_t *a, ocpp_cp_event_kind_t kind, uint8_t connector, const char *text,
-                    int64_t unix_time);
-
 /* ---- devmodel.c ---- */
 
 /** Set the device model to its defaults and load the record "v201vars";
