@@ -140,11 +140,12 @@ static int status_scan(const ocpp_v16_t *a, uint32_t now_ms, bool trig_only, uin
     uint32_t min_ms = (uint32_t)a->cfg->minimum_status_duration * 1000u;
     *wait_ms = V16_IDLE_MS;
     *pending = false;
-    if (a->core.status_quiet && !trig_only) {
-        return -1; /* nothing changed since a scan found nothing to report */
+    uint64_t trig = a->core.trig_status;
+    if (trig_only ? trig == 0u : a->core.status_quiet) {
+        return -1; /* nothing triggered; nothing changed since a scan found nothing to report */
     }
     for (uint8_t i = 0; i <= a->st->n; i++) {
-        if (((a->core.trig_status >> i) & 1u) != 0u) {
+        if (trig != 0u && ((trig >> i) & 1u) != 0u) {
             *wait_ms = 0u;
             *pending = true;
             return i;

@@ -25,6 +25,7 @@ static const ocpp_v16_profile_t *const k_modules[] = {
 };
 
 #define N_MODULES ((uint8_t)(sizeof k_modules / sizeof k_modules[0]))
+_Static_assert(sizeof k_modules / sizeof k_modules[0] <= 8u, "hook masks are 8 bits");
 
 /* ------------------------------------------------------------------------ */
 /* Session hooks                                                             */
