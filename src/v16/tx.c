@@ -278,6 +278,7 @@ static void enqueue(ocpp_v16_t *a, ocpp_rpc_action_t action, uint16_t ref, build
                                            action == OCPP_ACTION_METER_VALUES ? reserve : 0u);
         if (st == OCPP_OK) {
             ocpp_station_save(a->st);
+            a->kick = true; /* something to send */
             return;
         }
         if (st == OCPP_ERR_NOMEM && thin(a, b->ts)) {

@@ -201,15 +201,11 @@ void ocpp_v16_on_event(void *ctx, const ocpp_station_event_t *ev)
 
 void ocpp_v16_tick(ocpp_v16_t *a)
 {
-    size_t queued = ocpp_txq_count(a->outbox);
     uint8_t i = 0;
     for (uint8_t m = a->tick_mask; m != 0u; m = (uint8_t)(m >> 1), i++) {
         if ((m & 1u) != 0u) {
-            k_modules[i]->tick(a);
+            k_modules[i]->tick(a); /* what it queues kicks the send pass */
         }
-    }
-    if (ocpp_txq_count(a->outbox) != queued) {
-        a->kick = true; /* a module queued a message (a meter reading) */
     }
 }
 

@@ -1363,12 +1363,90 @@ static void test_auth_cache_eviction_and_expiry(void **s)
     assert_string_equal(e->parent, "P");
 }
 
+/* ------------------------------------------------------------------------ */
+/* Idle polls skip the send pass until the next message is due               */
+/* ------------------------------------------------------------------------ */
+
+/* An idle poll does not look for something to send before the next message
+ * is due (the v16 host's quiet period); what becomes due by time alone goes
+ * out in the poll that reaches its time, not later, and what an input, a
+ * received message or a local change makes due goes out in the next poll.
+ * §4.6: "the Charge Point SHALL send a heartbeat.req PDU" every
+ * HeartbeatInterval after the last message; §4.7 / §9.1.9
+ * MeterValueSampleInterval; §6.17 DataTransfer. */
+static void test_quiet_polls_wake_on_time_and_input(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot(); /* interval 3600 s */
+    int n = x->f.n_sent;
+    for (int i = 0; i < 100; i++) {
+        step(x, 10); /* idle: nothing due */
+    }
+    assert_int_equal(x->f.n_sent, n);
+    /* 100 s without a message, then a local key: HeartbeatInterval 30 s.
+     * A heartbeat is due at once: the next poll sends it. */
+    for (int i = 0; i < 10; i++) {
+        step(x, 10000);
+    }
+    assert_int_equal(x->f.n_sent, n);
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "HeartbeatInterval", "30"), OCPP_KEY_ACCEPTED);
+    step(x, 0);
+    assert_int_equal(x->f.n_sent, n + 1);
+    assert_true(is_call(last(x), "Heartbeat"));
+    reply(x, "{\"currentTime\":\"2026-11-22T06:01:00Z\"}");
+    /* The next one by time alone: 30 s after it, in the poll that gets there. */
+    n = x->f.n_sent;
+    step(x, 29999);
+    assert_int_equal(x->f.n_sent, n);
+    step(x, 1);
+    assert_int_equal(x->f.n_sent, n + 1);
+    assert_true(is_call(last(x), "Heartbeat"));
+    reply(x, "{\"currentTime\":\"2026-11-22T06:01:30Z\"}");
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "HeartbeatInterval", "3600"), OCPP_KEY_ACCEPTED);
+    n = x->f.n_sent;
+    /* A DataTransfer from the application: the next poll. */
+    for (int i = 0; i < 10; i++) {
+        step(x, 10);
+    }
+    assert_int_equal(ocpp_cp_data_transfer(&x->cp, "acme", "m", "d"), OCPP_OK);
+    step(x, 0);
+    assert_int_equal(x->f.n_sent, n + 1);
+    assert_true(is_call(last(x), "DataTransfer"));
+    reply(x, "{\"status\":\"Accepted\"}");
+    n = x->f.n_sent;
+    /* A CALL from the CSMS that makes a message due: TriggerMessage. */
+    push(x, "[2,\"t1\",\"TriggerMessage\",{\"requestedMessage\":\"Heartbeat\"}]");
+    step(x, 10);
+    assert_true(is_call(last(x), "Heartbeat"));
+    reply(x, "{\"currentTime\":\"2026-11-22T06:01:01Z\"}");
+    /* A transaction with MeterValueSampleInterval 30 s: the sample is taken
+     * by a timer and goes out in the same poll. */
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "30"), OCPP_KEY_ACCEPTED);
+    assert_int_equal(ocpp_cp_plugged(&x->cp, 1, true), OCPP_OK);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "TAG1"), OCPP_OK);
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "Authorize"));
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    assert_true(is_call(last(x), "StartTransaction"));
+    reply(x, "{\"transactionId\":9,\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    n = x->f.n_sent;
+    step(x, 29999);
+    assert_int_equal(x->f.n_sent, n);
+    step(x, 1);
+    assert_int_equal(x->f.n_sent, n + 1);
+    assert_true(is_call(last(x), "MeterValues"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_card_first_any_connector_follows_plug),
         cmocka_unit_test(test_text_inputs_validated),
         cmocka_unit_test(test_a2_b3_c4_d3),
+        cmocka_unit_test(test_quiet_polls_wake_on_time_and_input),
         cmocka_unit_test(test_c6_f1_stop_same_card),
         cmocka_unit_test(test_a9_i1_fault_and_warning),
         cmocka_unit_test(test_c1_ev_disconnect_stops),
