@@ -79,10 +79,12 @@ int main(int argc, char **argv)
                             .vendor = "Example",
                             .model = "Minimal",
                             .connectors = 2};
+    ocpp_posix_log_t log = {.min_level = OCPP_LOG_INFO, .prefix = argv[2]};
     ocpp_cp_ports_t ports = {.msg = &msg_port,
                              .storage = &store_port,
                              .random = ocpp_posix_random,
-                             .log = ocpp_posix_log};
+                             .log = ocpp_posix_log,
+                             .log_ctx = &log};
     ocpp_cp_callbacks_t cb = {.on_event = on_event};
     if (ocpp_cp_init(&cp, &cfg, &ports, &cb, send_buf, sizeof send_buf) != OCPP_OK) {
         fprintf(stderr, "bad configuration\n");

@@ -285,7 +285,7 @@ static int apply_config(sim_station_t *s, const sim_opts_t *o)
 
 static int station_net(sim_station_t *s, const sim_opts_t *o)
 {
-    s->log = (ocpp_posix_log_t){.min_level = o->log_level, .prefix = NULL};
+    s->log = (ocpp_posix_log_t){.min_level = o->log_level, .prefix = s->id};
     ocpp_posix_net_config_t nc = {.ca_file = o->ca, .log = ocpp_posix_log, .log_ctx = &s->log};
     if (ocpp_posix_net_init(&s->net, &nc) != OCPP_OK) {
         fprintf(stderr, "ocpp-sim: network/TLS setup failed (CA file %s)\n", o->ca ? o->ca : "-");

@@ -91,8 +91,9 @@ typedef struct {
     const ocpp_storage_port_t *storage; /**< Persistence; NULL: nothing persisted. */
     ocpp_random_fn random;              /**< Required. */
     void *random_ctx;
-    ocpp_log_fn log; /**< Optional. */
-    void *log_ctx;
+    ocpp_log_fn log; /**< Optional. Lines do not name the charge point: */
+    void *log_ctx;   /**< give each one its own context that does (e.g. an
+                          ocpp_posix_log_t with .prefix = the identity). */
 } ocpp_cp_ports_t;
 
 /** State of the link to the central system, as shown to users. */

@@ -41,8 +41,7 @@ extern "C" {
 /** A log sink and its context (private). */
 typedef struct {
     ocpp_log_fn fn; /**< NULL: no logging. */
-    void *ctx;
-    const char *name; /**< Prefix of every line (the charge point id). */
+    void *ctx;      /**< Identifies the charge point (ocpp_cp_ports_t.log_ctx). */
 } ocpp_logger_t;
 
 /* ------------------------------------------------------------------------ */

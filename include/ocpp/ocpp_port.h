@@ -202,7 +202,10 @@ typedef enum {
 
 /**
  * Log sink, printf-style. The library never formats text itself, so a port
- * that does not log costs no printf. Optional (NULL: no logging).
+ * that does not log costs no printf. Optional (NULL: no logging). A line is
+ * the message alone ("connection lost: closed"): which charge point, which
+ * time, which level tag is the sink's to add; ctx tells the charge points
+ * apart.
  */
 typedef void (*ocpp_log_fn)(void *ctx, ocpp_log_level_t level, const char *fmt, va_list ap);
 

@@ -106,13 +106,12 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
     if (callbacks != NULL) {
         cp->cb = *callbacks;
     }
-    ocpp_logger_t log = {.fn = ports->log, .ctx = ports->log_ctx, .name = config->identity};
+    ocpp_logger_t log = {.fn = ports->log, .ctx = ports->log_ctx};
     ocpp_cfg_init(&cp->cfg, config->connectors);
     if (ports->storage != NULL) {
         ocpp_status_t st = ocpp_cfg_load(&cp->cfg, ports->storage, send_buf, send_cap);
         if (st != OCPP_OK && st != OCPP_ERR_NOT_FOUND) {
-            LOGW(&log, "%s: stored configuration unusable (%s), using defaults", log.name,
-                 ocpp_status_str(st));
+            LOGW(&log, "stored configuration unusable (%s), using defaults", ocpp_status_str(st));
         }
     }
     ocpp_station_init_t si = {.connectors = config->connectors,

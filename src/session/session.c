@@ -205,7 +205,7 @@ static void set_conn(ocpp_session_t *s, ocpp_cp_conn_t conn)
     }
     s->conn = conn;
     s->conn_since_ms = s->now_ms;
-    LOGI(&s->log, "%s: connection %s", s->log.name, ocpp_cp_conn_str(conn));
+    LOGI(&s->log, "connection %s", ocpp_cp_conn_str(conn));
     s->proto->on_conn(s->proto_ctx, conn);
     ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_CONNECTION};
     notify(s, &ev);
@@ -269,7 +269,7 @@ static void connection_lost(ocpp_session_t *s, ocpp_status_t why)
 
 static void connect_failed(ocpp_session_t *s, ocpp_status_t why)
 {
-    LOGW(&s->log, "%s: connect failed: %s", s->log.name, ocpp_status_str(why));
+    LOGW(&s->log, "connect failed: %s", ocpp_status_str(why));
     ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_CONNECT_FAILED, .status = why};
     notify(s, &ev);
     connection_lost(s, why);
@@ -407,7 +407,7 @@ ocpp_status_t ocpp_session_call_end(ocpp_session_t *s, ocpp_jw_t *w, uint8_t own
     ocpp_rpc_write_close(w);
     ocpp_status_t st = send_submit(s, w);
     if (st != OCPP_OK) {
-        LOGE(&s->log, "%s: outgoing CALL does not fit the transmit buffer", s->log.name);
+        LOGE(&s->log, "outgoing CALL does not fit the transmit buffer");
         return st;
     }
     s->call_active = true;
@@ -441,21 +441,21 @@ static bool silent(const ocpp_session_t *s)
 static void answer_call(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
 {
     if (silent(s)) {
-        LOGW(&s->log, "%s: ignoring a CALL while Rejected", s->log.name);
+        LOGW(&s->log, "ignoring a CALL while Rejected");
         return;
     }
     ocpp_jw_t w;
     send_writer(s, &w);
     s->proto->answer(s->proto_ctx, f, &w);
     if (send_submit(s, &w) != OCPP_OK) {
-        LOGE(&s->log, "%s: answer does not fit the transmit buffer", s->log.name);
+        LOGE(&s->log, "answer does not fit the transmit buffer");
     }
 }
 
 static void answer_bad_frame(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
 {
     if (!f->has_id || silent(s)) {
-        LOGW(&s->log, "%s: dropped a malformed message (no id to answer)", s->log.name);
+        LOGW(&s->log, "dropped a malformed message (no id to answer)");
         return;
     }
     ocpp_jw_t w;
@@ -469,14 +469,14 @@ static void on_reply(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
     if (!s->call_active || f->id_len != strlen(s->call_id) ||
         memcmp(f->id, s->call_id, f->id_len) != 0) {
         /* OCPP-J: a reply to no outstanding CALL is logged and ignored. */
-        LOGW(&s->log, "%s: ignoring a reply with unknown message id", s->log.name);
+        LOGW(&s->log, "ignoring a reply with unknown message id");
         return;
     }
     s->call_active = false;
     if (f->type == OCPP_RPC_CALLRESULT) {
         s->proto->on_result(s->proto_ctx, s->call_owner, s->call_kind, &f->payload);
     } else {
-        LOGW(&s->log, "%s: CALL answered with CALLERROR", s->log.name);
+        LOGW(&s->log, "CALL answered with CALLERROR");
         s->proto->on_failed(s->proto_ctx, s->call_owner, s->call_kind, OCPP_ERR_PROTOCOL);
     }
 }
@@ -503,7 +503,7 @@ static void handle_message(ocpp_session_t *s, const char *msg, size_t len)
 static void handle_too_large(ocpp_session_t *s, const char *prefix, size_t len)
 {
     ocpp_rpc_frame_t f;
-    LOGW(&s->log, "%s: refused a message larger than the receive buffer", s->log.name);
+    LOGW(&s->log, "refused a message larger than the receive buffer");
     if (ocpp_rpc_recover_id(prefix, len, &f) == OCPP_OK) {
         answer_bad_frame(s, &f);
     }
@@ -526,7 +526,7 @@ static void receive(ocpp_session_t *s)
         } else if (st == OCPP_ERR_TOO_LARGE) {
             handle_too_large(s, msg, len);
         } else {
-            LOGW(&s->log, "%s: connection lost: %s", s->log.name, ocpp_status_str(st));
+            LOGW(&s->log, "connection lost: %s", ocpp_status_str(st));
             connection_lost(s, st);
         }
     }
@@ -539,7 +539,7 @@ static void receive(ocpp_session_t *s)
 static void check_call_timeout(ocpp_session_t *s)
 {
     if (s->call_active && s->now_ms - s->call_sent_ms >= s->call_timeout_ms) {
-        LOGW(&s->log, "%s: CALL %s timed out", s->log.name, s->call_id);
+        LOGW(&s->log, "CALL %s timed out", s->call_id);
         call_failed(s, OCPP_ERR_TIMEOUT);
     }
 }
@@ -560,7 +560,7 @@ void ocpp_session_poll(ocpp_session_t *s, uint32_t now_ms)
     s->proto->idle(s->proto_ctx);
     if (s->reconnect_pending) {
         s->reconnect_pending = false;
-        LOGI(&s->log, "%s: reconnecting with the new credentials", s->log.name);
+        LOGI(&s->log, "reconnecting with the new credentials");
         connection_lost(s, OCPP_ERR_CLOSED);
         s->backoff_ms = s->backoff_min_ms;
         s->retry_at_ms = s->now_ms;

@@ -256,7 +256,7 @@ static void save_availability(ocpp_station_t *st)
         st->outbox->store_errors++;
         st->persist_failed_ms = st->now_ms;
         st->persist_failed = true;
-        LOGE(&st->log, "%s: saving availability failed: retried in 10 s", st->log.name);
+        LOGE(&st->log, "saving availability failed: retried in 10 s");
         return; /* still dirty: a change answered Accepted is not lost */
     }
     st->avail_dirty = false;
@@ -307,7 +307,7 @@ void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in)
     }
     if (st->storage != NULL && ocpp_auth_cache_load(&st->cache, st->storage, in->scratch,
                                                     in->scratch_cap) == OCPP_ERR_PARSE) {
-        LOGW(&st->log, "%s: stored authorization cache unusable", st->log.name);
+        LOGW(&st->log, "stored authorization cache unusable");
     }
 }
 
@@ -896,8 +896,7 @@ void ocpp_station_persist(ocpp_station_t *st, char *scratch, size_t cap)
             st->outbox->store_errors++;
             st->persist_failed_ms = st->now_ms;
             st->persist_failed = true;
-            LOGE(&st->log, "%s: saving the authorization cache failed: retried in 10 s",
-                 st->log.name);
+            LOGE(&st->log, "saving the authorization cache failed: retried in 10 s");
         }
     }
 }

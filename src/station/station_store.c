@@ -89,9 +89,9 @@ static void stop_lost(ocpp_station_t *st, uint8_t c)
 {
     ocpp_station_conn_t *k = &st->conns[c];
     LOGW(&st->log,
-         "%s: transaction on connector %u (ref %u, id %ld) interrupted by a power loss: "
+         "transaction on connector %u (ref %u, id %ld) interrupted by a power loss: "
          "stopped at %ld Wh",
-         st->log.name, (unsigned)c, (unsigned)k->tx_ref, (long)k->tx_id, (long)k->meter_last);
+         (unsigned)c, (unsigned)k->tx_ref, (long)k->tx_id, (long)k->meter_last);
     k->tx = false;
     k->interrupted = true;
     ocpp_station_event_t ev = {.kind = OCPP_STATION_EV_TX_INTERRUPTED,

@@ -24,8 +24,7 @@ void ocpp_txs_save(ocpp_txq_t *q, const ocpp_storage_port_t *st, const ocpp_logg
     size_t len = OCPP_TXS_HEAD_SIZE + ocpp_txq_used(q);
     if (st->write(st->ctx, OCPP_TXS_RECORD, b, len) != OCPP_OK) {
         q->store_errors++;
-        LOGE(log, "%s: writing the transaction state failed (%u queued)", log->name,
-             (unsigned)ocpp_txq_count(q));
+        LOGE(log, "writing the transaction state failed (%u queued)", (unsigned)ocpp_txq_count(q));
     }
 }
 
@@ -46,15 +45,15 @@ ocpp_status_t ocpp_txs_load(ocpp_txq_t *q, const ocpp_storage_port_t *st, const 
     size_t at = HEAD + slots * OCPP_TXS_SLOT_SIZE; /* where this record's queue begins */
     if (n < (int32_t)HEAD || b[0] != (uint8_t)'T' || b[1] != (uint8_t)'X' || b[2] != VERSION ||
         (size_t)n < at || (size_t)n - at > sizeof q->buf - OCPP_TXS_HEAD_SIZE) {
-        LOGE(log, "%s: stored transaction state unusable (%ld): not loaded", log->name, (long)n);
+        LOGE(log, "stored transaction state unusable (%ld): not loaded", (long)n);
         ocpp_txq_init(q);
         return OCPP_ERR_PARSE;
     }
     if (slots > (size_t)OCPP_CONFIG_MAX_CONNECTORS) {
         LOGE(log,
-             "%s: stored transaction state has %u connectors, this build %u: the others "
+             "stored transaction state has %u connectors, this build %u: the others "
              "are not restored",
-             log->name, (unsigned)slots, (unsigned)OCPP_CONFIG_MAX_CONNECTORS);
+             (unsigned)slots, (unsigned)OCPP_CONFIG_MAX_CONNECTORS);
     }
     /* The queue moves to where this build's head ends; slots this build has
      * and the record did not are empty. */
@@ -64,8 +63,8 @@ ocpp_status_t ocpp_txs_load(ocpp_txq_t *q, const ocpp_storage_port_t *st, const 
     }
     ocpp_status_t r = ocpp_txq_adopt(q, (size_t)n - at, classify);
     if (r != OCPP_OK) {
-        LOGE(log, "%s: stored transaction queue damaged: damaged entries dropped", log->name);
+        LOGE(log, "stored transaction queue damaged: damaged entries dropped");
     }
-    LOGI(log, "%s: %u transaction messages restored", log->name, (unsigned)ocpp_txq_count(q));
+    LOGI(log, "%u transaction messages restored", (unsigned)ocpp_txq_count(q));
     return r;
 }

@@ -10,8 +10,9 @@
 
 #include "ocpp/ocpp_cp.h"
 
-/** Forward a printf-style line to the logger (fn NULL: dropped). By
- *  convention every line starts with "%s: " and lg->name (the charge point id). */
+/** Forward a printf-style line to the logger (fn NULL: dropped). Lines do
+ *  not name the charge point: the port's log context does (ports.log_ctx,
+ *  e.g. ocpp_posix_log_t.prefix), one per charge point. */
 void ocpp_logf(const ocpp_logger_t *lg, ocpp_log_level_t level, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))

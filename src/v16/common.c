@@ -79,8 +79,7 @@ void ocpp_v16_save_config(ocpp_v16_t *a)
         a->outbox->store_errors++;
         a->save_failed_ms = a->ss->now_ms;
         a->save_failed = true;
-        LOGE(&a->st->log, "%s: saving configuration failed: %s; retried in 10 s", a->st->log.name,
-             ocpp_status_str(st));
+        LOGE(&a->st->log, "saving configuration failed: %s; retried in 10 s", ocpp_status_str(st));
     }
 }
 

@@ -39,8 +39,6 @@ enum { K_AUTHORIZE = 1, K_TXQ, K_DATA_TRANSFER, K_METER };
 /** Metering contexts used by the library (ReadingContext, OCPP 1.6 §7.33). */
 typedef enum { CTX_PERIODIC = 0, CTX_CLOCK, CTX_TRIGGER, CTX_BEGIN, CTX_END } meter_ctx_t;
 
-#define LOG_NAME(a) (a)->st->log.name
-
 /* ------------------------------------------------------------------------ */
 /* Samples                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -250,9 +248,9 @@ static bool thin(ocpp_v16_t *a, int64_t now)
     char ts[OCPP_RPC_DATETIME_LEN + 1];
     ocpp_rpc_format_datetime(when, 0, ts);
     LOGW(&a->st->log,
-         "%s: transaction queue full: thinned the MeterValues of %s (transaction ref %u; "
+         "transaction queue full: thinned the MeterValues of %s (transaction ref %u; "
          "%lu thinned so far)",
-         LOG_NAME(a), ts, (unsigned)ref, (unsigned long)a->outbox->thinned);
+         ts, (unsigned)ref, (unsigned long)a->outbox->thinned);
     return true;
 }
 
@@ -286,16 +284,15 @@ static void enqueue(ocpp_v16_t *a, ocpp_rpc_action_t action, uint16_t ref, build
         }
         if (st == OCPP_ERR_NOMEM && action == OCPP_ACTION_STOP_TRANSACTION && !b->minimal) {
             b->minimal = true;
-            LOGW(&a->st->log, "%s: transaction queue full: StopTransaction without transactionData",
-                 LOG_NAME(a));
+            LOGW(&a->st->log, "transaction queue full: StopTransaction without transactionData");
             continue;
         }
         if (action == OCPP_ACTION_METER_VALUES) {
             a->outbox->thinned++; /* the new one is the one that goes */
-            LOGW(&a->st->log, "%s: transaction queue full: MeterValues not queued", LOG_NAME(a));
+            LOGW(&a->st->log, "transaction queue full: MeterValues not queued");
         } else {
             a->outbox->lost++;
-            LOGE(&a->st->log, "%s: transaction message lost: queue full", LOG_NAME(a));
+            LOGE(&a->st->log, "transaction message lost: queue full");
         }
         return;
     }
@@ -603,8 +600,7 @@ static void send_call(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind)
     } else if (kind == K_DATA_TRANSFER) {
         ocpp_station_app_event(a->st, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL, 0u);
     } else {
-        LOGE(&a->st->log, "%s: queued message does not fit the transmit buffer; dropped",
-             LOG_NAME(a));
+        LOGE(&a->st->log, "queued message does not fit the transmit buffer; dropped");
         ocpp_txq_pop(a->outbox);
         a->outbox->lost++;
         ocpp_station_save(a->st);
@@ -717,7 +713,7 @@ static void on_authorize_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
     id_tag_info_t i;
     a->tx.auth_sent = false;
     if (!parse_id_tag_info(payload, &i)) {
-        LOGW(&a->st->log, "%s: Authorize.conf without a valid idTagInfo", LOG_NAME(a));
+        LOGW(&a->st->log, "Authorize.conf without a valid idTagInfo");
         ocpp_station_auth_decided(a->st, OCPP_AUTH_INVALID, "");
         return;
     }
@@ -757,7 +753,7 @@ static void on_txq_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
         int64_t id = -1;
         if (ocpp_rpc_get_int(payload, "transactionId", true, INT32_MIN, INT32_MAX, &id, NULL) !=
             OCPP_RPC_OK) {
-            LOGW(&a->st->log, "%s: StartTransaction.conf without transactionId", LOG_NAME(a));
+            LOGW(&a->st->log, "StartTransaction.conf without transactionId");
         }
         /* OCPP-J / §3.7: the later messages of this transaction carry its id. */
         ocpp_txq_set_txid(a->outbox, ref, (int32_t)id);
@@ -804,7 +800,7 @@ static void on_txq_failed(ocpp_v16_t *a, ocpp_status_t why)
     uint32_t attempts = (uint32_t)a->cfg->transaction_message_attempts;
     a->tx.txq_attempts++;
     if (a->tx.txq_attempts >= (attempts > 0u ? attempts : 1u)) {
-        LOGW(&a->st->log, "%s: transaction message discarded after %u failures", LOG_NAME(a),
+        LOGW(&a->st->log, "transaction message discarded after %u failures",
              (unsigned)a->tx.txq_attempts);
         ocpp_txq_pop(a->outbox);
         ocpp_station_save(a->st);

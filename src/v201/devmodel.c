@@ -240,7 +240,7 @@ ocpp_status_t ocpp_v201_vars_save(ocpp_v201_t *a, bool reset_next)
         st = a->storage->write(a->storage->ctx, VARS_RECORD, (const uint8_t *)buf, n);
     }
     if (st != OCPP_OK) {
-        LOGE(&a->log, "%s: saving %s failed: %s", a->log.name, VARS_RECORD, ocpp_status_str(st));
+        LOGE(&a->log, "saving %s failed: %s", VARS_RECORD, ocpp_status_str(st));
     }
     return st;
 }
@@ -272,7 +272,7 @@ void ocpp_v201_vars_init(ocpp_v201_t *a)
     if (ocpp_json_validate((const char *)buf, (size_t)n) != OCPP_OK ||
         ocpp_json_root((const char *)buf, (size_t)n, &root) != OCPP_OK ||
         root.type != OCPP_JSON_OBJECT) {
-        LOGW(&a->log, "%s: stored %s unusable", a->log.name, VARS_RECORD);
+        LOGW(&a->log, "stored %s unusable", VARS_RECORD);
         return;
     }
     load_int(&root, "HeartbeatInterval", 1, &a->heartbeat_interval);

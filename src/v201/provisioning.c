@@ -300,7 +300,7 @@ static void on_boot(ocpp_v201_t *a, const ocpp_json_value_t *payload)
     } else if (found && ocpp_json_string_eq(&v, "Rejected")) {
         ocpp_session_set_conn(a->ss, OCPP_CP_REJECTED);
     } else {
-        LOGW(&a->log, "%s: BootNotificationResponse without a valid status", a->log.name);
+        LOGW(&a->log, "BootNotificationResponse without a valid status");
     }
 }
 
@@ -325,7 +325,7 @@ void ocpp_v201_on_result(ocpp_v201_t *a, uint8_t kind, const ocpp_json_value_t *
 
 void ocpp_v201_on_failed(ocpp_v201_t *a, uint8_t kind, ocpp_status_t why)
 {
-    LOGW(&a->log, "%s: CALL failed: %s", a->log.name, ocpp_status_str(why));
+    LOGW(&a->log, "CALL failed: %s", ocpp_status_str(why));
     if (!a->ss->transport_open) {
         return; /* connection lost: a new connection starts over */
     }

@@ -79,7 +79,7 @@ void ocpp_v201_reset_run(ocpp_v201_t *a)
     }
     bool hard = a->reset == V201_RESET_HARD;
     a->reset = V201_RESET_NONE;
-    LOGI(&a->log, "%s: %s reset", a->log.name, hard ? "hard" : "soft");
+    LOGI(&a->log, "%s reset", hard ? "hard" : "soft");
     (void)ocpp_v201_vars_save(a, true); /* the next boot says RemoteReset */
     if (a->cb != NULL && a->cb->reset != NULL) {
         a->cb->reset(a->cb->ctx, hard);
