@@ -1251,6 +1251,160 @@ static void test_datetime_round_trip(void **state)
     }
 }
 
+/* Known vectors, computed apart (Python's datetime; year 0000 by hand). */
+static void test_datetime_vectors(void **state)
+{
+    int64_t t = 0;
+    uint16_t ms = 0;
+    char out[OCPP_RPC_DATETIME_LEN + 1];
+    (void)state;
+    /* OCPP 1.6 §3.14: "Message receivers must be able to handle fractional
+     * seconds and time zone offsets"; RFC 3339 §5.6: time-offset "Z" /
+     * time-numoffset, an offset across the day, year and range limits. */
+    static const struct {
+        const char *s;
+        int64_t t;
+        uint16_t ms;
+    } ok[] = {
+        {"1970-01-01T00:00:00+01:00", -3600, 0},
+        {"1969-12-31T19:00:00-05:00", 0, 0},
+        {"9999-12-31T23:59:59-23:59", INT64_C(253402387139), 0},
+        {"0000-01-01T00:00:00+23:59", INT64_C(-62167305540), 0},
+        {"0001-01-01T00:00:00Z", INT64_C(-62135596800), 0},
+        {"1600-02-29T12:00:00Z", INT64_C(-11670955200), 0},
+        {"2000-03-01T00:00:00.0005Z", 951868800, 0},
+        {"2000-03-01T00:00:00.001Z", 951868800, 1},
+        {"2000-03-01T00:00:00.05Z", 951868800, 50},
+        {"2000-03-01T00:00:00.9999999z", 951868800, 999},
+        {"2024-02-29T23:59:60.999+00:00", 1709251199, 999}, /* RFC 3339 §5.7 leap second */
+        {"2016-12-31T23:59:59+1400", 1483178399, 0},
+        {"2100-01-01T00:00:00Z", INT64_C(4102444800), 0},
+        {"2100-03-01T00:00:00-00", INT64_C(4107542400), 0},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        ms = 1000;
+        assert_int_equal(dt(ok[i].s, &t, &ms), OCPP_OK);
+        assert_int_equal(t, ok[i].t);
+        assert_int_equal(ms, ok[i].ms);
+    }
+    /* Malformed text is a parse error even where a field is also out of
+     * range; a range error only for well-formed text. */
+    assert_int_equal(dt("2013-13-01T00:00:00ZZ", &t, NULL), OCPP_ERR_PARSE);
+    assert_int_equal(dt("2013-02-30T24:00:00+24:00", &t, NULL), OCPP_ERR_PARSE);
+    assert_int_equal(dt("2013-02-30T24:00:00.Z", &t, NULL), OCPP_ERR_PARSE);
+    assert_int_equal(dt("2013-02-30T24:00:00+23:59", &t, NULL), OCPP_ERR_RANGE);
+    assert_int_equal(dt("2013-02-01T20:53:32+01:0", &t, NULL), OCPP_ERR_PARSE);
+    assert_int_equal(dt("2013-02-01T20:53:32+010", &t, NULL), OCPP_ERR_PARSE);
+    assert_int_equal(dt("2013-02-01T20:53:32+01-00", &t, NULL), OCPP_ERR_PARSE);
+    assert_int_equal(dt("2013-02-01T20:53:32Z+01", &t, NULL), OCPP_ERR_PARSE);
+    assert_int_equal(dt("2013-02-01T20:53:32-", &t, NULL), OCPP_ERR_PARSE);
+    assert_int_equal(dt("2013-02-01T20:53:32.5.5Z", &t, NULL), OCPP_ERR_PARSE);
+    assert_int_equal(dt("2013-02-01T20:53:32*01:00", &t, NULL), OCPP_ERR_PARSE);
+    assert_int_equal(dt("2013-02-01T20:53:32,5Z", &t, NULL), OCPP_ERR_PARSE);
+    assert_int_equal(dt("2013-02-01T20:53:32.5", &t, &ms), OCPP_OK); /* no offset: UTC */
+    assert_int_equal(ms, 500);
+    /* Only the given length is read. */
+    assert_int_equal(ocpp_rpc_parse_datetime_text("2013-02-01T20:53:32Zjunk", 20, &t, NULL),
+                     OCPP_OK);
+    assert_int_equal(t, 1359752012);
+    assert_int_equal(ocpp_rpc_parse_datetime_text("2013-02-01T20:53:32+01:00", 22, &t, NULL),
+                     OCPP_OK); /* "+01" */
+    assert_int_equal(t, 1359752012 - 3600);
+    /* Formatting: January and February belong to the year before in the
+     * day arithmetic; the century turns with them. */
+    ocpp_rpc_format_datetime(INT64_C(4102444799), 65535, out);
+    assert_string_equal(out, "2099-12-31T23:59:59.999Z");
+    ocpp_rpc_format_datetime(INT64_C(4102444800), 7, out);
+    assert_string_equal(out, "2100-01-01T00:00:00.007Z");
+    ocpp_rpc_format_datetime(INT64_C(253402300800), 0, out);
+    assert_string_equal(out, "9999-12-31T23:59:59.000Z");
+    ocpp_rpc_format_datetime(INT64_MIN, 0, out);
+    assert_string_equal(out, "1970-01-01T00:00:00.000Z");
+}
+
+/* The proleptic Gregorian calendar of RFC 3339 Appendix C, one day at a time:
+ * the independent oracle of test_datetime_every_day(). */
+static unsigned month_days(unsigned y, unsigned m)
+{
+    static const unsigned char days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4u == 0u && y % 100u != 0u) || y % 400u == 0u;
+    return m == 2u && leap ? 29u : days[m - 1u];
+}
+
+static void test_datetime_every_day(void **state)
+{
+    char out[OCPP_RPC_DATETIME_LEN + 1], text[48];
+    unsigned y = 0, m = 1, d = 1, checked = 0;
+    int64_t day = INT64_C(-719528); /* 0000-01-01, days before 1970-01-01 */
+    (void)state;
+    /* OCPP 1.6 §3.14: "Implementations MUST use ISO 8601 date time
+     * notation"; RFC 3339 §5.6 date-time, §5.7 (date-mday by month and
+     * leap year). Every day from 1900-01-01 to 2199-12-31, and from
+     * 0000-01-01 to 9999-12-31 every 97th day and the days around the end of
+     * February and of the year: the text of the walked calendar, at a time
+     * of day and with an offset that vary, parses to the walked day; from
+     * 1970 on, that instant formats to the same text in UTC. */
+    for (; y <= 9999u; day++) {
+        bool edge = (m == 2u && d >= 28u) || (m == 3u && d == 1u) || (m == 12u && d == 31u) ||
+                    (m == 1u && d == 1u);
+        if ((y >= 1900u && y < 2200u) || day % 97 == 0 || edge) {
+            unsigned sod = (unsigned)((day * 7919 % 86400 + 86400) % 86400);
+            unsigned ms = (unsigned)((day % 1000 + 1000) % 1000);
+            int64_t t = day * 86400 + sod, back = 0;
+            uint16_t ms_back = 0;
+            int n = snprintf(text, sizeof text, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", y, m, d,
+                             sod / 3600u, sod / 60u % 60u, sod % 60u, ms);
+            assert_int_equal(n, OCPP_RPC_DATETIME_LEN);
+            assert_int_equal(dt(text, &back, &ms_back), OCPP_OK);
+            assert_int_equal(back, t);
+            assert_int_equal(ms_back, ms);
+            if (day >= 0) {
+                ocpp_rpc_format_datetime(t, (uint16_t)ms, out);
+                assert_string_equal(out, text);
+            }
+            /* The same wall-clock text with an offset: "+hh:mm", "-hhmm", "+hh". */
+            static const char *const spell[] = {"+%02u:%02u", "-%02u%02u", "+%02u"};
+            unsigned k = (unsigned)((day % 3 + 3) % 3);
+            unsigned oh = (unsigned)((day % 24 + 24) % 24);
+            unsigned om = k == 2u ? 0u : (unsigned)((day % 60 + 60) % 60);
+            int64_t off = (int64_t)(oh * 3600u + om * 60u);
+            int sign = k == 1u ? -1 : 1;
+            snprintf(text + 19, sizeof text - 19, spell[k], oh, om);
+            assert_int_equal(dt(text, &back, NULL), OCPP_OK);
+            assert_int_equal(back, day * 86400 + sod - sign * off);
+            checked++;
+        }
+        if (++d > month_days(y, m)) {
+            d = 1;
+            if (++m > 12u) {
+                m = 1;
+                y++;
+            }
+        }
+    }
+    assert_int_equal(day, INT64_C(2932897)); /* 10000-01-01 */
+    assert_true(checked > 100000u);
+}
+
+/* Every day number 00..99 of every month number 00..99, in a common, a leap,
+ * a century and a 400th year: accepted exactly for the days of the calendar. */
+static void test_datetime_days_of_months(void **state)
+{
+    static const unsigned years[] = {0, 1900, 1970, 2000, 2023, 2024, 2100, 9999};
+    char text[32];
+    int64_t t = 0;
+    (void)state;
+    for (size_t i = 0; i < sizeof years / sizeof years[0]; i++) {
+        for (unsigned m = 0; m < 100u; m++) {
+            for (unsigned d = 0; d < 100u; d++) {
+                bool valid = m >= 1u && m <= 12u && d >= 1u && d <= month_days(years[i], m);
+                snprintf(text, sizeof text, "%04u-%02u-%02uT12:00:00Z", years[i], m, d);
+                assert_int_equal(dt(text, &t, NULL), valid ? OCPP_OK : OCPP_ERR_RANGE);
+            }
+        }
+    }
+}
+
 /* ------------------------------------------------------------------------ */
 /* OCPP-J 2.0.1 dialect                                                      */
 /* ------------------------------------------------------------------------ */
@@ -1566,6 +1720,9 @@ int main(void)
         cmocka_unit_test(test_datetime_invalid),
         cmocka_unit_test(test_datetime_format),
         cmocka_unit_test(test_datetime_round_trip),
+        cmocka_unit_test(test_datetime_vectors),
+        cmocka_unit_test(test_datetime_every_day),
+        cmocka_unit_test(test_datetime_days_of_months),
 #if OCPP_CONFIG_OCPP201
         cmocka_unit_test(test_err_names_201),
 #endif
