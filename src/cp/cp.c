@@ -100,7 +100,7 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
         ports->msg == NULL || ports->random == NULL || !config_valid(config)) {
         return OCPP_ERR_PARAM;
     }
-    memset(cp, 0, sizeof *cp);
+    memset(cp, 0, sizeof *cp); /* once: every layer's init takes zeroed memory */
     cp->config = *config;
     cp->ports = *ports;
     if (callbacks != NULL) {

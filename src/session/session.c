@@ -146,7 +146,6 @@ static ocpp_status_t parse_url(ocpp_session_t *s, const char *url, const char *i
 
 ocpp_status_t ocpp_session_init(ocpp_session_t *s, const ocpp_session_init_t *in)
 {
-    memset(s, 0, sizeof *s);
     s->proto = in->proto;
     s->proto_ctx = in->proto_ctx;
     s->notify = in->notify;

@@ -40,7 +40,8 @@ typedef struct {
     uint32_t backoff_max_ms;     /**< < min: 60000. */
 } ocpp_session_init_t;
 
-/** @return OCPP_OK, or OCPP_ERR_PARAM for a bad URL (or one too long with the identity). */
+/** @pre *s is zeroed (the facade zeroes the whole ocpp_cp_t once).
+ *  @return OCPP_OK, or OCPP_ERR_PARAM for a bad URL (or one too long with the identity). */
 ocpp_status_t ocpp_session_init(ocpp_session_t *s, const ocpp_session_init_t *in);
 
 /** The first poll: anchor the timers to its clock (deadlines are compared

@@ -286,7 +286,6 @@ bool ocpp_station_set_operative(ocpp_station_t *st, uint8_t c, bool operative)
 
 void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in)
 {
-    memset(st, 0, sizeof *st);
     st->n = in->connectors;
     st->adapter = in->adapter;
     st->adapter_ctx = in->adapter_ctx;

@@ -54,7 +54,8 @@ typedef struct {
 } ocpp_station_init_t;
 
 /** Power-on state: every connector operative and Available; loads the
- *  availability and the authorization cache. */
+ *  availability and the authorization cache. @pre *st is zeroed (the
+ *  facade zeroes the whole ocpp_cp_t once). */
 void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in);
 
 /** Take the outbox record loaded at init: transactions that were running

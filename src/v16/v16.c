@@ -141,7 +141,6 @@ const ocpp_session_proto_t ocpp_v16_session_proto = {
 
 void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
 {
-    memset(a, 0, sizeof *a);
     a->st = s->st;
     a->ss = s->ss;
     a->outbox = s->outbox;

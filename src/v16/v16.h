@@ -71,7 +71,8 @@ extern const ocpp_session_proto_t ocpp_v16_session_proto;
 
 /** Set up the adapter, load the outbox and hand the station the
  *  transactions a power cut interrupted (their stops are queued). The
- *  session must be initialised (with ocpp_v16_session_proto) before. */
+ *  session must be initialised (with ocpp_v16_session_proto) before.
+ *  @pre *a is zeroed (the facade zeroes the whole ocpp_cp_t once). */
 void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s);
 
 /** The first poll: anchor the adapter's timers to its clock. */

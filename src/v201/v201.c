@@ -87,7 +87,6 @@ const ocpp_session_proto_t ocpp_v201_session_proto = {
 
 void ocpp_v201_init(ocpp_v201_t *a, const ocpp_v201_services_t *s)
 {
-    memset(a, 0, sizeof *a);
     a->st = s->st;
     a->ss = s->ss;
     a->cb = s->cb;

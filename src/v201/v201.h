@@ -27,7 +27,8 @@ typedef struct {
 /** The session's hooks into the adapter (ctx: the ocpp_v201_t). */
 extern const ocpp_session_proto_t ocpp_v201_session_proto;
 
-/** Set up the adapter (before the session is initialised with its proto). */
+/** Set up the adapter (before the session is initialised with its proto).
+ *  @pre *a is zeroed (the facade zeroes the whole ocpp_cp_t once). */
 void ocpp_v201_init(ocpp_v201_t *a, const ocpp_v201_services_t *s);
 
 /** The station's adapter hook (ctx: the ocpp_v201_t): every station event,
