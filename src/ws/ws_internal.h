@@ -21,9 +21,8 @@
 /** Running SHA-1 computation. */
 typedef struct {
     uint32_t h[5];
-    uint64_t total; /**< Bytes hashed so far. */
+    uint64_t total; /**< Bytes hashed so far (total % 64 of them in block). */
     uint8_t block[64];
-    uint8_t used; /**< Bytes in block. */
 } ocpp_sha1_t;
 
 void ocpp_sha1_init(ocpp_sha1_t *s);
