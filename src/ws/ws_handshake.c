@@ -105,7 +105,7 @@ static void put_basic(hs_writer_t *w, const ocpp_msg_open_t *p)
         w->overflow = true;
         return;
     }
-    ocpp_b64_t b = {{0, 0, 0}, 0};
+    ocpp_b64_t b = {0, 0};
     char *out = (char *)(w->p + w->len);
     size_t n = ocpp_b64_update(&b, (const uint8_t *)p->basic_user, ulen, out);
     n += ocpp_b64_update(&b, (const uint8_t *)":", 1, out + n);
