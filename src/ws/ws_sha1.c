@@ -21,7 +21,7 @@ static void sha1_block(ocpp_sha1_t *s)
 {
     uint32_t x[21];
     for (unsigned i = 0; i < 16u; i++) {
-        const uint8_t *p = s->block + 4u * i;
+        const uint8_t *p = s->block + (size_t)4u * i;
         x[15u - i] = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
     }
     memcpy(x + 16, s->h, sizeof s->h);
