@@ -1,61 +1,60 @@
 /* Base64 encoding, RFC 4648 §4 (standard alphabet, '=' padding). */
 #include "ws/ws_internal.h"
 
-static const char b64_alphabet[64] = {
-    'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O', 'P',
-    'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z', 'a', 'b', 'c', 'd', 'e', 'f',
-    'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v',
-    'w', 'x', 'y', 'z', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '+', '/'};
-
-/* Encode n (1..3) bytes of in into 4 characters. */
-static void b64_group(const uint8_t *in, unsigned n, char *out)
+/* The character for the 6-bit value v (RFC 4648 Table 1), computed: smaller
+ * than the 64-byte alphabet. */
+static char b64_char(uint32_t v)
 {
-    uint32_t v = (uint32_t)in[0] << 16;
-    if (n > 1u) {
-        v |= (uint32_t)in[1] << 8;
+    v &= 63u;
+    uint32_t c = v + 'A'; /* 0..25: A-Z */
+    if (v > 25u) {
+        c += 'a' - 'A' - 26; /* 26..51: a-z */
     }
-    if (n > 2u) {
-        v |= in[2];
+    if (v > 51u) {
+        c -= 'a' - '0' + 26; /* 52..61: 0-9 */
     }
-    out[0] = b64_alphabet[(v >> 18) & 63u];
-    out[1] = b64_alphabet[(v >> 12) & 63u];
-    out[2] = '=';
-    out[3] = '=';
-    if (n > 1u) {
-        out[2] = b64_alphabet[(v >> 6) & 63u];
+    if (v > 61u) {
+        c += '+' - '0' - 10; /* 62: '+' */
     }
-    if (n > 2u) {
-        out[3] = b64_alphabet[v & 63u];
+    if (v > 62u) {
+        c += '/' - '+' - 1; /* 63: '/' */
     }
+    return (char)c;
 }
 
 size_t ocpp_b64_update(ocpp_b64_t *b, const uint8_t *in, size_t len, char *out)
 {
+    uint32_t acc = b->acc;
+    unsigned bits = b->bits;
     size_t w = 0;
     for (size_t i = 0; i < len; i++) {
-        b->part[b->n++] = in[i];
-        if (b->n == 3u) {
-            b64_group(b->part, 3, out + w);
-            w += 4;
-            b->n = 0;
+        acc = (acc << 8) | in[i];
+        for (bits += 8u; bits >= 6u;) {
+            bits -= 6u;
+            out[w++] = b64_char(acc >> bits);
+        }
+    }
+    b->acc = acc;
+    b->bits = bits;
+    return w;
+}
+
+size_t ocpp_b64_final(const ocpp_b64_t *b, char *out)
+{
+    size_t w = 0;
+    if (b->bits != 0u) { /* 2 or 4 bits left: 1 or 2 bytes in the last group */
+        out[w++] = b64_char(b->acc << (6u - b->bits));
+        out[w++] = '=';
+        if (b->bits == 2u) {
+            out[w++] = '=';
         }
     }
     return w;
 }
 
-size_t ocpp_b64_final(ocpp_b64_t *b, char *out)
-{
-    if (b->n == 0u) {
-        return 0;
-    }
-    b64_group(b->part, b->n, out);
-    b->n = 0;
-    return 4;
-}
-
 size_t ocpp_b64_encode(const uint8_t *in, size_t len, char *out)
 {
-    ocpp_b64_t b = {{0, 0, 0}, 0};
+    ocpp_b64_t b = {0, 0};
     size_t w = ocpp_b64_update(&b, in, len, out);
     w += ocpp_b64_final(&b, out + w);
     out[w] = '\0';

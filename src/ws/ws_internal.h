@@ -21,9 +21,8 @@
 /** Running SHA-1 computation. */
 typedef struct {
     uint32_t h[5];
-    uint64_t total; /**< Bytes hashed so far. */
+    uint64_t total; /**< Bytes hashed so far (total % 64 of them in block). */
     uint8_t block[64];
-    uint8_t used; /**< Bytes in block. */
 } ocpp_sha1_t;
 
 void ocpp_sha1_init(ocpp_sha1_t *s);
@@ -37,14 +36,14 @@ void ocpp_sha1_final(ocpp_sha1_t *s, uint8_t out[OCPP_SHA1_LEN]);
 
 /** Streaming base64 encoder: feed any number of pieces, then finish. */
 typedef struct {
-    uint8_t part[3];
-    uint8_t n;
+    uint32_t acc;  /**< Input bits not yet encoded, in the low `bits` bits. */
+    unsigned bits; /**< 0, 2 or 4 between calls. */
 } ocpp_b64_t;
 
-/** Encode more input; writes 4 characters per completed group, returns how many. */
+/** Encode more input; writes a character per 6 bits complete, returns how many. */
 size_t ocpp_b64_update(ocpp_b64_t *b, const uint8_t *in, size_t len, char *out);
-/** Flush the last group with padding; returns 0 or 4. */
-size_t ocpp_b64_final(ocpp_b64_t *b, char *out);
+/** The rest of the last group with its padding; returns 0, 2 or 3. */
+size_t ocpp_b64_final(const ocpp_b64_t *b, char *out);
 /** One-shot: out must hold OCPP_B64_LEN(len) + 1 bytes; NUL-terminated. Returns the length. */
 size_t ocpp_b64_encode(const uint8_t *in, size_t len, char *out);
 

@@ -1,5 +1,6 @@
 /* SHA-1 as specified in FIPS 180-4 §6.1 (also RFC 3174). Used only to check
- * Sec-WebSocket-Accept (RFC 6455 §4.1), where its weakness does not matter. */
+ * Sec-WebSocket-Accept (RFC 6455 §4.1), where its weakness does not matter.
+ * Written for flash size, not speed: one digest per connection. */
 #include <string.h>
 
 #include "ws/ws_internal.h"
@@ -9,59 +10,41 @@ static uint32_t rol32(uint32_t x, unsigned n)
     return (x << n) | (x >> (32u - n));
 }
 
-static uint32_t load_be32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
+/* K_t of FIPS 180-4 §4.2.1, one per 20 rounds. */
+static const uint32_t sha1_k[4] = {0x5A827999u, 0x6ED9EBA1u, 0x8F1BBCDCu, 0xCA62C1D6u};
 
-static void store_be32(uint8_t *p, uint32_t v)
+/* One 64-byte block (s->block). x[0..15] is the message schedule window
+ * W(t+15)..W(t), x[16..20] the working variables a..e: a round shifts the
+ * whole array up by one word, which moves W(t) into a's place, a into b's,
+ * ... and drops e; W(t) then becomes the new a by adding the rest of T. */
+static void sha1_block(ocpp_sha1_t *s)
 {
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-/* f_t and K_t of FIPS 180-4 §4.1.1 / §4.2.1. */
-static uint32_t round_fk(unsigned t, uint32_t b, uint32_t c, uint32_t d)
-{
-    if (t < 20u) {
-        return ((b & c) | (~b & d)) + 0x5A827999u;
-    }
-    if (t < 40u) {
-        return (b ^ c ^ d) + 0x6ED9EBA1u;
-    }
-    if (t < 60u) {
-        return ((b & c) | (b & d) | (c & d)) + 0x8F1BBCDCu;
-    }
-    return (b ^ c ^ d) + 0xCA62C1D6u;
-}
-
-/* One 64-byte block; the message schedule is kept as a 16-word ring. */
-static void sha1_block(uint32_t h[5], const uint8_t *blk)
-{
-    uint32_t w[16];
-    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+    uint32_t x[21];
     for (unsigned i = 0; i < 16u; i++) {
-        w[i] = load_be32(blk + (size_t)4u * i);
+        const uint8_t *p = s->block + (size_t)4u * i;
+        x[15u - i] = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
     }
+    memcpy(x + 16, s->h, sizeof s->h);
     for (unsigned t = 0; t < 80u; t++) {
-        unsigned s = t & 15u;
-        if (t >= 16u) {
-            w[s] = rol32(w[(t + 13u) & 15u] ^ w[(t + 8u) & 15u] ^ w[(t + 2u) & 15u] ^ w[s], 1);
+        uint32_t b = x[17], c = x[18], d = x[19];
+        /* f_t of FIPS 180-4 §4.1.1: Ch, Parity, Maj, Parity */
+        unsigned r = t / 20u;
+        uint32_t f = b ^ c ^ d;
+        if (r == 0u) {
+            f = d ^ (b & (c ^ d));
+        } else if (r == 2u) {
+            f = (b & c) | (d & (b | c));
         }
-        uint32_t tmp = rol32(a, 5) + round_fk(t, b, c, d) + e + w[s];
-        e = d;
-        d = c;
-        c = rol32(b, 30);
-        b = a;
-        a = tmp;
+        uint32_t tmp = rol32(x[16], 5) + f + x[20] + sha1_k[r];
+        uint32_t next = rol32(x[2] ^ x[7] ^ x[13] ^ x[15], 1); /* W(t+16), §6.1.2 */
+        memmove(x + 1, x, 20u * sizeof x[0]);
+        x[0] = next;
+        x[16] += tmp;
+        x[18] = rol32(x[18], 30);
     }
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
-    h[4] += e;
+    for (unsigned i = 0; i < 5u; i++) {
+        s->h[i] += x[16u + i];
+    }
 }
 
 void ocpp_sha1_init(ocpp_sha1_t *s)
@@ -72,24 +55,14 @@ void ocpp_sha1_init(ocpp_sha1_t *s)
     s->h[3] = 0x10325476u;
     s->h[4] = 0xC3D2E1F0u;
     s->total = 0;
-    s->used = 0;
 }
 
 void ocpp_sha1_update(ocpp_sha1_t *s, const uint8_t *data, size_t len)
 {
-    s->total += len;
-    while (len > 0) {
-        size_t n = 64u - s->used;
-        if (n > len) {
-            n = len;
-        }
-        memcpy(s->block + s->used, data, n);
-        s->used = (uint8_t)(s->used + n);
-        data += n;
-        len -= n;
-        if (s->used == 64u) {
-            sha1_block(s->h, s->block);
-            s->used = 0;
+    for (; len > 0u; len--) {
+        s->block[s->total++ & 63u] = *data++;
+        if ((s->total & 63u) == 0u) {
+            sha1_block(s);
         }
     }
 }
@@ -97,17 +70,17 @@ void ocpp_sha1_update(ocpp_sha1_t *s, const uint8_t *data, size_t len)
 void ocpp_sha1_final(ocpp_sha1_t *s, uint8_t out[OCPP_SHA1_LEN])
 {
     uint64_t bits = s->total * 8u;
-    s->block[s->used++] = 0x80u;
-    if (s->used > 56u) {
-        memset(s->block + s->used, 0, 64u - s->used);
-        sha1_block(s->h, s->block);
-        s->used = 0;
+    uint8_t c = 0x80u;
+    do { /* FIPS 180-4 §5.1.1: a 1 bit, zeros up to 448 mod 512 bits */
+        ocpp_sha1_update(s, &c, 1);
+        c = 0;
+    } while ((s->total & 63u) != 56u);
+    for (unsigned i = 0; i < 8u; i++) { /* then the length in bits, big-endian */
+        c = (uint8_t)(bits >> 56);
+        bits <<= 8;
+        ocpp_sha1_update(s, &c, 1);
     }
-    memset(s->block + s->used, 0, 56u - s->used);
-    store_be32(s->block + 56, (uint32_t)(bits >> 32));
-    store_be32(s->block + 60, (uint32_t)bits);
-    sha1_block(s->h, s->block);
-    for (unsigned i = 0; i < 5u; i++) {
-        store_be32(out + (size_t)4u * i, s->h[i]);
+    for (unsigned i = 0; i < OCPP_SHA1_LEN; i++) {
+        out[i] = (uint8_t)(s->h[i / 4u] >> (8u * (3u - i % 4u)));
     }
 }

@@ -909,6 +909,214 @@ static void test_handshake_request_too_large(void **state)
     fx_free(f);
 }
 
+/* The length of the request for p (rx_buf large enough). */
+static size_t request_len(const ocpp_msg_open_t *p)
+{
+    fx_t *f = fx_new(2048);
+    fx_start(f, p);
+    size_t n = f->net.out_len;
+    fx_free(f);
+    return n;
+}
+
+/* The request may fill rx_buf exactly; one byte more is OCPP_ERR_NOMEM, also
+ * when the overflow falls in the Authorization value (RFC 7617 §2). */
+static void test_handshake_request_fits_exactly(void **state)
+{
+    (void)state;
+    static const uint8_t key[20] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10,
+                                    11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+    for (int auth = 0; auth < 2; auth++) {
+        ocpp_msg_open_t p = OPEN_PARAMS;
+        if (auth) {
+            p.basic_user = "CP-1";
+            p.basic_pass = (const char *)key;
+            p.basic_pass_len = sizeof key;
+        }
+        size_t base = request_len(&p); /* with the path "/ocpp/CP-1" */
+        assert_true(base < 512);
+        for (size_t extra = 0; extra < 2; extra++) {
+            char path[600];
+            size_t plen = strlen(OPEN_PARAMS.path) + (512 - base) + extra;
+            memset(path, 'a', plen);
+            path[0] = '/';
+            path[plen] = '\0';
+            p.path = path;
+            fx_t *f = fx_new(512);
+            if (extra == 0) {
+                fx_start(f, &p);
+                assert_int_equal(f->net.out_len, 512);
+                assert_memory_equal(f->net.out + 508, "\r\n\r\n", 4);
+            } else {
+                assert_int_equal(ocpp_ws_open(&f->ws, &p), OCPP_ERR_NOMEM);
+                assert_int_equal(ocpp_ws_state(&f->ws), OCPP_WS_CLOSED);
+                assert_int_equal(f->net.out_len, 0);
+            }
+            fx_free(f);
+        }
+    }
+
+    /* the base64 of user:password alone does not fit */
+    static uint8_t big[400];
+    memset(big, 0xA5, sizeof big);
+    ocpp_msg_open_t p = OPEN_PARAMS;
+    p.basic_user = "CP-1";
+    p.basic_pass = (const char *)big;
+    p.basic_pass_len = sizeof big;
+    fx_t *f = fx_new(512);
+    assert_int_equal(ocpp_ws_open(&f->ws, &p), OCPP_ERR_NOMEM);
+    assert_int_equal(f->net.out_len, 0);
+    fx_free(f);
+
+    /* a password length that cannot fit is refused before the password is
+     * read (sanitizer builds: no read past the one byte) */
+    static const char one[1] = {'x'};
+    p.basic_pass = one;
+    p.basic_pass_len = SIZE_MAX;
+    f = fx_new(512);
+    assert_int_equal(ocpp_ws_open(&f->ws, &p), OCPP_ERR_NOMEM);
+    fx_free(f);
+}
+
+/* Open parameters that would make a malformed request are refused: an empty
+ * subprotocol (RFC 6455 §4.1 item 10: a non-empty token), an empty user-id or
+ * host, DEL and other control characters; an empty path means "/" (RFC 6455
+ * §3: the resource name is "/" when the path component is empty). */
+static void test_handshake_params_edges(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(1024);
+    ocpp_msg_open_t p = OPEN_PARAMS;
+    p.subprotocol = "";
+    assert_int_equal(ocpp_ws_open(&f->ws, &p), OCPP_ERR_PARAM);
+    p = OPEN_PARAMS;
+    p.basic_user = "";
+    assert_int_equal(ocpp_ws_open(&f->ws, &p), OCPP_ERR_PARAM);
+    p = OPEN_PARAMS;
+    p.ep.host = "example.com\x7f";
+    assert_int_equal(ocpp_ws_open(&f->ws, &p), OCPP_ERR_PARAM);
+    p = OPEN_PARAMS;
+    p.subprotocol = "ocpp1.6\t";
+    assert_int_equal(ocpp_ws_open(&f->ws, &p), OCPP_ERR_PARAM);
+    p = OPEN_PARAMS;
+    p.basic_user = "CP\x01";
+    assert_int_equal(ocpp_ws_open(&f->ws, &p), OCPP_ERR_PARAM);
+    assert_int_equal(f->net.connects, 0);
+    fx_free(f);
+
+    /* UTF-8 and ':' in the path and the host are fine; no subprotocol: no header */
+    f = fx_new(1024);
+    p = OPEN_PARAMS;
+    p.path = "";
+    p.subprotocol = NULL;
+    p.ep.host = "h\xc3\xa9.example";
+    p.basic_user = "CP-\xc3\xa9";
+    fx_start(f, &p);
+    assert_memory_equal(sent_text(f), "GET / HTTP/1.1\r\nHost: h\xc3\xa9.example:8080\r\n", 40);
+    assert_null(strstr(sent_text(f), "Sec-WebSocket-Protocol"));
+    assert_non_null(strstr(sent_text(f), "\r\nAuthorization: Basic Q1Atw6k6\r\n\r\n"));
+    fx_free(f);
+}
+
+/* Edges of the response checks of RFC 6455 §4.1 (client items 1-6) with the
+ * field syntax of RFC 7230 §3.2: OWS is SP or HTAB (§3.2.3) and is not part of
+ * a value; the field name is case-insensitive, the Upgrade value and the
+ * Connection tokens too (items 2, 3), Sec-WebSocket-Accept and the subprotocol
+ * are compared as they are (items 4, 6). */
+static void test_handshake_header_edges(void **state)
+{
+    (void)state;
+    struct {
+        const char *resp; /* %s: the accept value; the subprotocol offered: ocpp1.6 */
+        ocpp_status_t st;
+    } cases[] = {
+        {"HTTP/1.1 101 OK\r\nUpgrade:\twebsocket\t\r\nConnection: \t Upgrade \t\r\n"
+         "Sec-WebSocket-Accept:\t%s \r\nSec-WebSocket-Protocol:\tocpp1.6\t\r\n\r\n",
+         OCPP_OK},
+        {"HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: close,\t,upgrade\t,keep-alive\r\n"
+         "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n",
+         OCPP_OK}, /* empty list items (RFC 7230 §7) */
+        {"HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: ocpp1.6\r\nX-Empty:\r\n"
+         "Sec-WebSocket-Version: 13\r\n\r\n",
+         OCPP_OK}, /* other fields are ignored */
+        {"HTTP/1.1 101 OK\r\nUpgrade: websocket, h2c\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n",
+         OCPP_ERR_PROTOCOL}, /* item 2: the value is "websocket", not a list holding it */
+        {"HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n",
+         OCPP_ERR_PROTOCOL}, /* Upgrade twice */
+        {"HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: OCPP1.6\r\n\r\n",
+         OCPP_ERR_PROTOCOL}, /* item 6: not the subprotocol offered, byte for byte */
+        {"HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol:\r\n\r\n",
+         OCPP_ERR_PROTOCOL}, /* an empty subprotocol was not offered */
+        {"HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: ocpp1.6\r\n: no name\r\n\r\n",
+         OCPP_ERR_PROTOCOL}, /* RFC 7230 §3.2: field-name is a non-empty token */
+        {"HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: ocpp1.6\r\n"
+         "Sec-WebSocket-Extensions: x\r\n\r\n",
+         OCPP_ERR_PROTOCOL}, /* item 5, after all the other fields */
+        {"HTTP/1.1 101\tSwitching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n",
+         OCPP_ERR_PROTOCOL}, /* RFC 7230 §3.1.2: SP before the reason phrase */
+        {"HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: ocpp1.6\r\n"
+         "Upgrade: websocket\r\n\r\n",
+         OCPP_ERR_PROTOCOL}, /* a repeat after everything was seen */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fx_t *f = fx_new(1024);
+        fx_start(f, &OPEN_PARAMS);
+        char acc[29], resp[1024];
+        ocpp_ws_accept_for_key(f->key, 24, acc);
+        snprintf(resp, sizeof resp, cases[i].resp, acc);
+        push_str(&f->net, resp);
+        ocpp_status_t st = ocpp_ws_open(&f->ws, &OPEN_PARAMS);
+        if (st != cases[i].st) {
+            print_error("case %zu: %s\n", i, ocpp_status_str(st));
+        }
+        assert_int_equal(st, cases[i].st);
+        fx_free(f);
+    }
+
+    /* item 4: the accept value is base64, compared case-sensitively */
+    fx_t *f = fx_new(1024);
+    fx_start(f, &OPEN_PARAMS);
+    char acc[29], resp[512];
+    ocpp_ws_accept_for_key(f->key, 24, acc);
+    size_t k = 0;
+    while (!((acc[k] >= 'a' && acc[k] <= 'z') || (acc[k] >= 'A' && acc[k] <= 'Z'))) {
+        k++;
+    }
+    acc[k] ^= 0x20;
+    snprintf(resp, sizeof resp,
+             "HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+             "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n",
+             acc);
+    push_str(&f->net, resp);
+    assert_int_equal(ocpp_ws_open(&f->ws, &OPEN_PARAMS), OCPP_ERR_PROTOCOL);
+    fx_free(f);
+
+    /* no subprotocol offered: none may come back, and none has to */
+    ocpp_msg_open_t p = OPEN_PARAMS;
+    p.subprotocol = NULL;
+    for (int with = 0; with < 2; with++) {
+        f = fx_new(1024);
+        fx_start(f, &p);
+        ocpp_ws_accept_for_key(f->key, 24, acc);
+        snprintf(resp, sizeof resp,
+                 "HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Accept: %s\r\n%s\r\n",
+                 acc, with ? "Sec-WebSocket-Protocol: ocpp1.6\r\n" : "");
+        push_str(&f->net, resp);
+        assert_int_equal(ocpp_ws_open(&f->ws, &p), with ? OCPP_ERR_PROTOCOL : OCPP_OK);
+        fx_free(f);
+    }
+}
+
 /* RFC 6455 §4.1: frames may follow the 101 response in the same read; they are kept. */
 static void test_bytes_after_handshake_kept(void **state)
 {
@@ -1752,6 +1960,9 @@ int main(void)
         cmocka_unit_test(test_handshake_basic_auth),
         cmocka_unit_test(test_handshake_bad_params),
         cmocka_unit_test(test_handshake_request_too_large),
+        cmocka_unit_test(test_handshake_request_fits_exactly),
+        cmocka_unit_test(test_handshake_params_edges),
+        cmocka_unit_test(test_handshake_header_edges),
         cmocka_unit_test(test_bytes_after_handshake_kept),
         cmocka_unit_test(test_recv_frame_lengths),
         cmocka_unit_test(test_recv_non_minimal_length),
