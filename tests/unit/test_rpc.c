@@ -836,6 +836,87 @@ static void test_actions(void **state)
     assert_int_equal(ocpp_rpc_action_lookup("Reset", 0), OCPP_ACTION_UNKNOWN);
 }
 
+/* OCPP-J 1.6 §4.2.1 Table 4: Action is "The name of the remote procedure or
+ * action. This will be a case-sensitive string containing the same value as
+ * the Action-field in the request from the client." Exact match only. */
+static void test_action_names_exact(void **state)
+{
+    (void)state;
+    /* Every name, as OCPP 1.6 and the security whitepaper spell it. */
+    static const struct {
+        ocpp_rpc_action_t a;
+        const char *name;
+    } known[] = {
+        {OCPP_ACTION_AUTHORIZE, "Authorize"},
+        {OCPP_ACTION_BOOT_NOTIFICATION, "BootNotification"},
+        {OCPP_ACTION_CANCEL_RESERVATION, "CancelReservation"},
+        {OCPP_ACTION_CERTIFICATE_SIGNED, "CertificateSigned"},
+        {OCPP_ACTION_CHANGE_AVAILABILITY, "ChangeAvailability"},
+        {OCPP_ACTION_CHANGE_CONFIGURATION, "ChangeConfiguration"},
+        {OCPP_ACTION_CLEAR_CACHE, "ClearCache"},
+        {OCPP_ACTION_CLEAR_CHARGING_PROFILE, "ClearChargingProfile"},
+        {OCPP_ACTION_DATA_TRANSFER, "DataTransfer"},
+        {OCPP_ACTION_DELETE_CERTIFICATE, "DeleteCertificate"},
+        {OCPP_ACTION_DIAGNOSTICS_STATUS_NOTIFICATION, "DiagnosticsStatusNotification"},
+        {OCPP_ACTION_EXTENDED_TRIGGER_MESSAGE, "ExtendedTriggerMessage"},
+        {OCPP_ACTION_FIRMWARE_STATUS_NOTIFICATION, "FirmwareStatusNotification"},
+        {OCPP_ACTION_GET_COMPOSITE_SCHEDULE, "GetCompositeSchedule"},
+        {OCPP_ACTION_GET_CONFIGURATION, "GetConfiguration"},
+        {OCPP_ACTION_GET_DIAGNOSTICS, "GetDiagnostics"},
+        {OCPP_ACTION_GET_INSTALLED_CERTIFICATE_IDS, "GetInstalledCertificateIds"},
+        {OCPP_ACTION_GET_LOCAL_LIST_VERSION, "GetLocalListVersion"},
+        {OCPP_ACTION_GET_LOG, "GetLog"},
+        {OCPP_ACTION_HEARTBEAT, "Heartbeat"},
+        {OCPP_ACTION_INSTALL_CERTIFICATE, "InstallCertificate"},
+        {OCPP_ACTION_LOG_STATUS_NOTIFICATION, "LogStatusNotification"},
+        {OCPP_ACTION_METER_VALUES, "MeterValues"},
+        {OCPP_ACTION_REMOTE_START_TRANSACTION, "RemoteStartTransaction"},
+        {OCPP_ACTION_REMOTE_STOP_TRANSACTION, "RemoteStopTransaction"},
+        {OCPP_ACTION_RESERVE_NOW, "ReserveNow"},
+        {OCPP_ACTION_RESET, "Reset"},
+        {OCPP_ACTION_SECURITY_EVENT_NOTIFICATION, "SecurityEventNotification"},
+        {OCPP_ACTION_SEND_LOCAL_LIST, "SendLocalList"},
+        {OCPP_ACTION_SET_CHARGING_PROFILE, "SetChargingProfile"},
+        {OCPP_ACTION_SIGN_CERTIFICATE, "SignCertificate"},
+        {OCPP_ACTION_SIGNED_FIRMWARE_STATUS_NOTIFICATION, "SignedFirmwareStatusNotification"},
+        {OCPP_ACTION_SIGNED_UPDATE_FIRMWARE, "SignedUpdateFirmware"},
+        {OCPP_ACTION_START_TRANSACTION, "StartTransaction"},
+        {OCPP_ACTION_STATUS_NOTIFICATION, "StatusNotification"},
+        {OCPP_ACTION_STOP_TRANSACTION, "StopTransaction"},
+        {OCPP_ACTION_TRIGGER_MESSAGE, "TriggerMessage"},
+        {OCPP_ACTION_UNLOCK_CONNECTOR, "UnlockConnector"},
+        {OCPP_ACTION_UPDATE_FIRMWARE, "UpdateFirmware"},
+    };
+    assert_int_equal(sizeof known / sizeof known[0], OCPP_ACTION_COUNT_ - 1);
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        assert_string_equal(ocpp_rpc_action_name(known[i].a), known[i].name);
+        assert_int_equal(ocpp_rpc_action_lookup(known[i].name, strlen(known[i].name)), known[i].a);
+    }
+    for (int a = OCPP_ACTION_AUTHORIZE; a < OCPP_ACTION_COUNT_; a++) {
+        char buf[48];
+        const char *n = ocpp_rpc_action_name((ocpp_rpc_action_t)a);
+        size_t len = strlen(n);
+        assert_true(len < sizeof buf - 1u);
+        memcpy(buf, n, len + 1u);
+        /* The name with its last letter changed, or its first: same length. */
+        buf[len - 1u] = (char)(buf[len - 1u] ^ 0x20);
+        assert_int_equal(ocpp_rpc_action_lookup(buf, len), OCPP_ACTION_UNKNOWN);
+        buf[len - 1u] = n[len - 1u];
+        buf[0] = (char)(buf[0] ^ 0x20);
+        assert_int_equal(ocpp_rpc_action_lookup(buf, len), OCPP_ACTION_UNKNOWN);
+        buf[0] = n[0];
+        /* The name with its NUL, or one more letter, counted. */
+        assert_int_equal(ocpp_rpc_action_lookup(buf, len + 1u), OCPP_ACTION_UNKNOWN);
+        buf[len] = 'x';
+        buf[len + 1u] = '\0';
+        assert_int_equal(ocpp_rpc_action_lookup(buf, len + 1u), OCPP_ACTION_UNKNOWN);
+    }
+    assert_int_equal(ocpp_rpc_action_lookup("Reset\0", 6), OCPP_ACTION_UNKNOWN);
+    assert_int_equal(ocpp_rpc_action_lookup("Resetx", 5), OCPP_ACTION_RESET);
+    assert_string_equal(ocpp_rpc_action_name((ocpp_rpc_action_t)1000), "");
+    assert_string_equal(ocpp_rpc_action_name((ocpp_rpc_action_t)-1), "");
+}
+
 /* ------------------------------------------------------------------------ */
 /* Dispatch                                                                  */
 /* ------------------------------------------------------------------------ */
@@ -1077,6 +1158,126 @@ static void test_get_enum_bool_container(void **state)
     assert_true(ocpp_rpc_has(&p, "a"));
     assert_false(ocpp_rpc_has(&p, "zz"));
     assert_false(ocpp_rpc_has(NULL, "a"));
+}
+
+/* The common contract of the field helpers (rpc.h): each error's code and
+ * description; OCPP_RPC_OK leaves *desc alone, and an error leaves the
+ * output alone. OCPP-J 1.6 §4.2.3 Table 7: TypeConstraintViolation "at
+ * least one of the fields violates data type constraints (e.g.
+ * "somestring": 12)", OccurenceConstraintViolation "... violates
+ * occurrence constraints", PropertyConstraintViolation "Payload is
+ * syntactically correct but at least one field contains an invalid value",
+ * FormationViolation "Payload for Action is syntactically incorrect". */
+static void test_get_errors_and_outputs(void **state)
+{
+    ocpp_json_value_t p = obj("{\"i\":7,\"f\":1.5,\"s\":\"abc\",\"b\":false,\"n\":null,"
+                              "\"o\":{\"x\":1},\"a\":[],\"t\":\"2013-02-01T20:53:32Z\"}");
+    ocpp_json_value_t arr = obj("[1]");
+    int64_t x = 42;
+    size_t idx = 9;
+    bool b = true;
+    char buf[8] = "keep";
+    ocpp_json_value_t v = {NULL, 0, OCPP_JSON_NULL};
+    const char *d = "unset";
+    (void)state;
+    /* Success leaves *desc alone. */
+    assert_int_equal(ocpp_rpc_get_int(&p, "i", true, 0, 9, &x, &d), OCPP_RPC_OK);
+    assert_int_equal(x, 7);
+    assert_int_equal(ocpp_rpc_get_decimal(&p, "f", true, 2, 0, 999, &x, &d), OCPP_RPC_OK);
+    assert_int_equal(x, 150);
+    assert_int_equal(ocpp_rpc_get_string(&p, "s", true, 3, buf, sizeof buf, &d), OCPP_RPC_OK);
+    assert_string_equal(buf, "abc");
+    assert_int_equal(ocpp_rpc_get_enum(&p, "s", true, reset_types, 2, &idx, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_string_equal(d, "value not in enumeration");
+    assert_int_equal(idx, 9);
+    d = "unset";
+    assert_int_equal(ocpp_rpc_get_bool(&p, "b", true, &b, &d), OCPP_RPC_OK);
+    assert_false(b);
+    assert_int_equal(ocpp_rpc_get_container(&p, "o", true, OCPP_JSON_OBJECT, &v, &d), OCPP_RPC_OK);
+    assert_int_equal(v.type, OCPP_JSON_OBJECT);
+    assert_int_equal(v.len, 7);
+    assert_int_equal(ocpp_rpc_get_datetime(&p, "t", true, &x, &d), OCPP_RPC_OK);
+    assert_int_equal(x, 1359752012);
+    assert_string_equal(d, "unset");
+    /* Absent and optional: OK, output and *desc untouched, for every type. */
+    x = 42;
+    b = true;
+    assert_int_equal(ocpp_rpc_get_int(&p, "z", false, 0, 9, &x, &d), OCPP_RPC_OK);
+    assert_int_equal(ocpp_rpc_get_decimal(&p, "z", false, 1, 0, 9, &x, &d), OCPP_RPC_OK);
+    assert_int_equal(ocpp_rpc_get_datetime(&p, "z", false, &x, &d), OCPP_RPC_OK);
+    assert_int_equal(x, 42);
+    assert_int_equal(ocpp_rpc_get_string(&p, "z", false, 3, buf, sizeof buf, &d), OCPP_RPC_OK);
+    assert_string_equal(buf, "abc");
+    assert_int_equal(ocpp_rpc_get_enum(&p, "z", false, reset_types, 2, &idx, &d), OCPP_RPC_OK);
+    assert_int_equal(idx, 9);
+    assert_int_equal(ocpp_rpc_get_bool(&p, "z", false, &b, &d), OCPP_RPC_OK);
+    assert_true(b);
+    assert_int_equal(ocpp_rpc_get_container(&p, "z", false, OCPP_JSON_ARRAY, &v, &d), OCPP_RPC_OK);
+    assert_int_equal(v.type, OCPP_JSON_OBJECT);
+    assert_string_equal(d, "unset");
+    /* NULL outputs are allowed. */
+    assert_int_equal(ocpp_rpc_get_int(&p, "i", true, 0, 9, NULL, NULL), OCPP_RPC_OK);
+    assert_int_equal(ocpp_rpc_get_decimal(&p, "f", true, 1, 0, 99, NULL, NULL), OCPP_RPC_OK);
+    assert_int_equal(ocpp_rpc_get_enum(&p, "s", true, NULL, 2, NULL, NULL),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_int_equal(ocpp_rpc_get_bool(&p, "b", true, NULL, NULL), OCPP_RPC_OK);
+    assert_int_equal(ocpp_rpc_get_container(&p, "a", true, OCPP_JSON_ARRAY, NULL, NULL),
+                     OCPP_RPC_OK);
+    assert_int_equal(ocpp_rpc_get_datetime(&p, "t", true, NULL, NULL), OCPP_RPC_OK);
+    /* No payload object, or no key: FormationViolation. */
+    assert_int_equal(ocpp_rpc_get_string(&arr, "s", false, 3, buf, sizeof buf, &d),
+                     OCPP_RPC_ERR_FORMATION_VIOLATION);
+    assert_string_equal(d, "payload is no object");
+    d = NULL;
+    assert_int_equal(ocpp_rpc_get_bool(&p, NULL, false, &b, &d), OCPP_RPC_ERR_FORMATION_VIOLATION);
+    assert_string_equal(d, "payload is no object");
+    /* Missing, wrong type (null included), out of range: each description. */
+    assert_int_equal(ocpp_rpc_get_container(&p, "z", true, OCPP_JSON_OBJECT, &v, &d),
+                     OCPP_RPC_ERR_OCCURENCE_CONSTRAINT);
+    assert_string_equal(d, "required field missing");
+    assert_int_equal(ocpp_rpc_get_datetime(&p, "n", false, &x, &d), OCPP_RPC_ERR_TYPE_CONSTRAINT);
+    assert_string_equal(d, "field has the wrong type");
+    d = NULL;
+    assert_int_equal(ocpp_rpc_get_decimal(&p, "b", true, 1, 0, 9, &x, &d),
+                     OCPP_RPC_ERR_TYPE_CONSTRAINT);
+    assert_string_equal(d, "field has the wrong type");
+    assert_int_equal(ocpp_rpc_get_int(&p, "f", true, 0, 9, &x, &d), OCPP_RPC_ERR_TYPE_CONSTRAINT);
+    assert_string_equal(d, "field is no integer");
+    assert_int_equal(ocpp_rpc_get_int(&p, "i", true, 8, 9, &x, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_string_equal(d, "field value out of range");
+    d = NULL;
+    assert_int_equal(ocpp_rpc_get_decimal(&p, "f", true, 1, 16, 99, &x, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_string_equal(d, "field value out of range");
+    assert_int_equal(x, 42);
+    assert_int_equal(ocpp_rpc_get_decimal(&p, "f", true, 10, 0, 99, &x, &d), OCPP_RPC_ERR_INTERNAL);
+    assert_string_equal(d, "bad decimal scale");
+    d = NULL;
+    assert_int_equal(ocpp_rpc_get_decimal(&p, "f", true, (unsigned)-1, 0, 99, &x, &d),
+                     OCPP_RPC_ERR_INTERNAL);
+    assert_string_equal(d, "bad decimal scale");
+    /* A string too long: cleared buffer after decoding; one that does not
+     * fit the buffer (or no buffer) but is within maxlen: InternalError. */
+    assert_int_equal(ocpp_rpc_get_string(&p, "s", true, 2, buf, sizeof buf, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_string_equal(d, "string longer than allowed");
+    assert_string_equal(buf, "");
+    assert_int_equal(ocpp_rpc_get_string(&p, "s", true, 3, NULL, 8, &d), OCPP_RPC_ERR_INTERNAL);
+    assert_string_equal(d, "string buffer too small");
+    d = NULL;
+    assert_int_equal(ocpp_rpc_get_string(&p, "s", true, 2, NULL, 8, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_string_equal(d, "string longer than allowed");
+    assert_int_equal(ocpp_rpc_get_datetime(&p, "s", true, &x, &d),
+                     OCPP_RPC_ERR_PROPERTY_CONSTRAINT);
+    assert_string_equal(d, "invalid dateTime");
+    assert_int_equal(x, 42);
+    /* A NULL entry of an enumeration is skipped. */
+    static const char *const names[] = {NULL, "abc"};
+    assert_int_equal(ocpp_rpc_get_enum(&p, "s", true, names, 2, &idx, &d), OCPP_RPC_OK);
+    assert_int_equal(idx, 1);
 }
 
 static void test_get_datetime(void **state)
@@ -1706,6 +1907,7 @@ int main(void)
         cmocka_unit_test(test_pending),
         cmocka_unit_test(test_pending_timeout_wrap),
         cmocka_unit_test(test_actions),
+        cmocka_unit_test(test_action_names_exact),
         cmocka_unit_test(test_dispatch_handled),
         cmocka_unit_test(test_dispatch_overflow_every_cap),
         cmocka_unit_test(test_dispatch_bad_handler_output),
@@ -1715,6 +1917,7 @@ int main(void)
         cmocka_unit_test(test_get_string),
         cmocka_unit_test(test_get_enum_bool_container),
         cmocka_unit_test(test_get_datetime),
+        cmocka_unit_test(test_get_errors_and_outputs),
         cmocka_unit_test(test_datetime_parse),
         cmocka_unit_test(test_datetime_leap_years),
         cmocka_unit_test(test_datetime_invalid),
