@@ -6,12 +6,59 @@
 #include <string.h>
 
 #include "rpc/rpc.h"
+#include "util/text.h"
 
-static void set_desc(const char **desc, const char *text)
+/* Each way a field can be bad: its CALLERROR code (see rpc.h) and its
+ * description (packed, see ocpp_text_nth()), in the same order. */
+enum {
+    BAD_PAYLOAD,  /* FormationViolation */
+    BAD_MISSING,  /* OccurenceConstraintViolation: "at least one of the fields
+                   * violates occurrence constraints" (a required field occurs
+                   * 0 times) */
+    BAD_TYPE,     /* TypeConstraintViolation: "violates data type constraints
+                   * (e.g. "somestring": 12)". null is no value of any OCPP type. */
+    BAD_NO_INT,   /* TypeConstraintViolation */
+    BAD_RANGE,    /* PropertyConstraintViolation: "Payload is syntactically
+                   * correct but at least one field contains an invalid value" */
+    BAD_TOO_LONG, /* PropertyConstraintViolation */
+    BAD_ENUM,     /* PropertyConstraintViolation */
+    BAD_DATETIME, /* PropertyConstraintViolation */
+    BAD_SCALE,    /* InternalError */
+    BAD_BUFFER,   /* InternalError */
+    BAD_COUNT_
+};
+
+static const uint8_t bad_code[BAD_COUNT_] = {
+    OCPP_RPC_ERR_FORMATION_VIOLATION,
+    OCPP_RPC_ERR_OCCURENCE_CONSTRAINT,
+    OCPP_RPC_ERR_TYPE_CONSTRAINT,
+    OCPP_RPC_ERR_TYPE_CONSTRAINT,
+    OCPP_RPC_ERR_PROPERTY_CONSTRAINT,
+    OCPP_RPC_ERR_PROPERTY_CONSTRAINT,
+    OCPP_RPC_ERR_PROPERTY_CONSTRAINT,
+    OCPP_RPC_ERR_PROPERTY_CONSTRAINT,
+    OCPP_RPC_ERR_INTERNAL,
+    OCPP_RPC_ERR_INTERNAL,
+};
+
+static const char bad_desc[] = "payload is no object\0"
+                               "required field missing\0"
+                               "field has the wrong type\0"
+                               "field is no integer\0"
+                               "field value out of range\0"
+                               "string longer than allowed\0"
+                               "value not in enumeration\0"
+                               "invalid dateTime\0"
+                               "bad decimal scale\0"
+                               "string buffer too small";
+
+/** The error `bad` (a BAD_ value), its description into *desc. */
+static ocpp_rpc_err_t fail(const char **desc, unsigned bad)
 {
     if (desc != NULL) {
-        *desc = text;
+        *desc = ocpp_text_nth(bad_desc, BAD_COUNT_, bad, bad_desc);
     }
+    return (ocpp_rpc_err_t)bad_code[bad];
 }
 
 bool ocpp_rpc_has(const ocpp_json_value_t *payload, const char *key)
@@ -22,92 +69,63 @@ bool ocpp_rpc_has(const ocpp_json_value_t *payload, const char *key)
 
 /**
  * Find `key` and check its JSON type.
- * @return OCPP_RPC_OK with *found set; the error for a missing required field
- *         or a type mismatch.
+ * @return OCPP_RPC_OK with v->ptr NULL if the field is absent and not
+ *         required, else with *v the field; the error for a missing required
+ *         field or a type mismatch.
  */
 static ocpp_rpc_err_t lookup(const ocpp_json_value_t *payload, const char *key, bool required,
-                             ocpp_json_type_t type, ocpp_json_value_t *v, bool *found,
-                             const char **desc)
+                             ocpp_json_type_t type, ocpp_json_value_t *v, const char **desc)
 {
-    *found = false;
     if (payload == NULL || key == NULL || payload->type != OCPP_JSON_OBJECT) {
-        set_desc(desc, "payload is no object");
-        return OCPP_RPC_ERR_FORMATION_VIOLATION;
+        return fail(desc, BAD_PAYLOAD);
     }
     if (ocpp_json_get(payload, key, v) != OCPP_OK) {
-        if (!required) {
-            return OCPP_RPC_OK;
-        }
-        /* OccurenceConstraintViolation: "at least one of the fields violates
-         * occurrence constraints" (a required field occurs 0 times). */
-        set_desc(desc, "required field missing");
-        return OCPP_RPC_ERR_OCCURENCE_CONSTRAINT;
+        v->ptr = NULL;
+        return required ? fail(desc, BAD_MISSING) : OCPP_RPC_OK;
     }
-    if (v->type != type) {
-        /* TypeConstraintViolation: "violates data type constraints
-         * (e.g. "somestring": 12)". null is no value of any OCPP type. */
-        set_desc(desc, "field has the wrong type");
-        return OCPP_RPC_ERR_TYPE_CONSTRAINT;
-    }
-    *found = true;
-    return OCPP_RPC_OK;
+    return v->type != type ? fail(desc, BAD_TYPE) : OCPP_RPC_OK;
 }
 
-static ocpp_rpc_err_t out_of_range(const char **desc)
-{
-    /* PropertyConstraintViolation: "Payload is syntactically correct but at
-     * least one field contains an invalid value". */
-    set_desc(desc, "field value out of range");
-    return OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
-}
-
-ocpp_rpc_err_t ocpp_rpc_get_int(const ocpp_json_value_t *payload, const char *key, bool required,
-                                int64_t min, int64_t max, int64_t *out, const char **desc)
+/**
+ * A number field: an integer (scale < 0, ocpp_json_as_int()) or a decimal
+ * (ocpp_json_as_decimal()) in [min, max].
+ */
+static ocpp_rpc_err_t get_number(const ocpp_json_value_t *payload, const char *key, bool required,
+                                 int scale, int64_t min, int64_t max, int64_t *out,
+                                 const char **desc)
 {
     ocpp_json_value_t v;
-    bool found;
     int64_t x = 0;
-    ocpp_rpc_err_t e = lookup(payload, key, required, OCPP_JSON_NUMBER, &v, &found, desc);
-    if (e != OCPP_RPC_OK || !found) {
+    ocpp_rpc_err_t e = lookup(payload, key, required, OCPP_JSON_NUMBER, &v, desc);
+    if (e != OCPP_RPC_OK || v.ptr == NULL) {
         return e;
     }
-    ocpp_status_t st = ocpp_json_as_int(&v, &x);
-    if (st == OCPP_ERR_TYPE) {
-        set_desc(desc, "field is no integer");
-        return OCPP_RPC_ERR_TYPE_CONSTRAINT;
+    ocpp_status_t st =
+        scale < 0 ? ocpp_json_as_int(&v, &x) : ocpp_json_as_decimal(&v, (unsigned)scale, &x);
+    if (st == (scale < 0 ? OCPP_ERR_TYPE : OCPP_ERR_PARAM)) {
+        return fail(desc, scale < 0 ? BAD_NO_INT : BAD_SCALE);
     }
     if (st != OCPP_OK || x < min || x > max) {
-        return out_of_range(desc);
+        return fail(desc, BAD_RANGE);
     }
     if (out != NULL) {
         *out = x;
     }
     return OCPP_RPC_OK;
+}
+
+ocpp_rpc_err_t ocpp_rpc_get_int(const ocpp_json_value_t *payload, const char *key, bool required,
+                                int64_t min, int64_t max, int64_t *out, const char **desc)
+{
+    return get_number(payload, key, required, -1, min, max, out, desc);
 }
 
 ocpp_rpc_err_t ocpp_rpc_get_decimal(const ocpp_json_value_t *payload, const char *key,
                                     bool required, unsigned scale, int64_t min, int64_t max,
                                     int64_t *out, const char **desc)
 {
-    ocpp_json_value_t v;
-    bool found;
-    int64_t x = 0;
-    ocpp_rpc_err_t e = lookup(payload, key, required, OCPP_JSON_NUMBER, &v, &found, desc);
-    if (e != OCPP_RPC_OK || !found) {
-        return e;
-    }
-    ocpp_status_t st = ocpp_json_as_decimal(&v, scale, &x);
-    if (st == OCPP_ERR_PARAM) {
-        set_desc(desc, "bad decimal scale");
-        return OCPP_RPC_ERR_INTERNAL;
-    }
-    if (st != OCPP_OK || x < min || x > max) {
-        return out_of_range(desc);
-    }
-    if (out != NULL) {
-        *out = x;
-    }
-    return OCPP_RPC_OK;
+    /* Any scale above 9 is refused by ocpp_json_as_decimal(). */
+    return get_number(payload, key, required, scale > 255u ? 255 : (int)scale, min, max, out, desc);
 }
 
 /** Number of UTF-8 characters of a decoded string. */
@@ -154,26 +172,19 @@ ocpp_rpc_err_t ocpp_rpc_get_string(const ocpp_json_value_t *payload, const char 
                                    size_t maxlen, char *buf, size_t cap, const char **desc)
 {
     ocpp_json_value_t v;
-    bool found;
     size_t n = 0;
-    ocpp_rpc_err_t e = lookup(payload, key, required, OCPP_JSON_STRING, &v, &found, desc);
-    if (e != OCPP_RPC_OK || !found) {
+    ocpp_rpc_err_t e = lookup(payload, key, required, OCPP_JSON_STRING, &v, desc);
+    if (e != OCPP_RPC_OK || v.ptr == NULL) {
         return e;
     }
     if (buf == NULL || ocpp_json_as_string(&v, buf, cap, &n) != OCPP_OK) {
         /* Longer than the buffer: too long for maxlen, or a caller bug. */
-        if (json_chars(&v) > maxlen) {
-            set_desc(desc, "string longer than allowed");
-            return OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
-        }
-        set_desc(desc, "string buffer too small");
-        return OCPP_RPC_ERR_INTERNAL;
+        return fail(desc, json_chars(&v) > maxlen ? BAD_TOO_LONG : BAD_BUFFER);
     }
     /* CiStringNType: "case insensitive string of N characters" (OCPP 1.6 §7). */
     if (chars_of(buf, n) > maxlen) {
         buf[0] = '\0';
-        set_desc(desc, "string longer than allowed");
-        return OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
+        return fail(desc, BAD_TOO_LONG);
     }
     return OCPP_RPC_OK;
 }
@@ -183,9 +194,8 @@ ocpp_rpc_err_t ocpp_rpc_get_enum(const ocpp_json_value_t *payload, const char *k
                                  const char **desc)
 {
     ocpp_json_value_t v;
-    bool found;
-    ocpp_rpc_err_t e = lookup(payload, key, required, OCPP_JSON_STRING, &v, &found, desc);
-    if (e != OCPP_RPC_OK || !found) {
+    ocpp_rpc_err_t e = lookup(payload, key, required, OCPP_JSON_STRING, &v, desc);
+    if (e != OCPP_RPC_OK || v.ptr == NULL) {
         return e;
     }
     for (size_t i = 0; names != NULL && i < n; i++) {
@@ -198,18 +208,16 @@ ocpp_rpc_err_t ocpp_rpc_get_enum(const ocpp_json_value_t *payload, const char *k
     }
     /* OCPP 1.6 errata: an invalid enumeration value "SHALL respond with RPC
      * Framework CALLERROR: PropertyConstraintViolation (JSON)". */
-    set_desc(desc, "value not in enumeration");
-    return OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
+    return fail(desc, BAD_ENUM);
 }
 
 ocpp_rpc_err_t ocpp_rpc_get_bool(const ocpp_json_value_t *payload, const char *key, bool required,
                                  bool *out, const char **desc)
 {
     ocpp_json_value_t v;
-    bool found;
     bool b = false;
-    ocpp_rpc_err_t e = lookup(payload, key, required, OCPP_JSON_BOOL, &v, &found, desc);
-    if (e == OCPP_RPC_OK && found && ocpp_json_as_bool(&v, &b) == OCPP_OK && out != NULL) {
+    ocpp_rpc_err_t e = lookup(payload, key, required, OCPP_JSON_BOOL, &v, desc);
+    if (e == OCPP_RPC_OK && v.ptr != NULL && ocpp_json_as_bool(&v, &b) == OCPP_OK && out != NULL) {
         *out = b;
     }
     return e;
@@ -219,16 +227,14 @@ ocpp_rpc_err_t ocpp_rpc_get_datetime(const ocpp_json_value_t *payload, const cha
                                      bool required, int64_t *out, const char **desc)
 {
     ocpp_json_value_t v;
-    bool found;
     int64_t t = 0;
-    ocpp_rpc_err_t e = lookup(payload, key, required, OCPP_JSON_STRING, &v, &found, desc);
-    if (e != OCPP_RPC_OK || !found) {
+    ocpp_rpc_err_t e = lookup(payload, key, required, OCPP_JSON_STRING, &v, desc);
+    if (e != OCPP_RPC_OK || v.ptr == NULL) {
         return e;
     }
     if (ocpp_rpc_parse_datetime(&v, &t) != OCPP_OK) {
         /* The JSON type (string) is right; the value is no date-time. */
-        set_desc(desc, "invalid dateTime");
-        return OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
+        return fail(desc, BAD_DATETIME);
     }
     if (out != NULL) {
         *out = t;
@@ -241,9 +247,8 @@ ocpp_rpc_err_t ocpp_rpc_get_container(const ocpp_json_value_t *payload, const ch
                                       const char **desc)
 {
     ocpp_json_value_t v;
-    bool found;
-    ocpp_rpc_err_t e = lookup(payload, key, required, type, &v, &found, desc);
-    if (e == OCPP_RPC_OK && found && out != NULL) {
+    ocpp_rpc_err_t e = lookup(payload, key, required, type, &v, desc);
+    if (e == OCPP_RPC_OK && v.ptr != NULL && out != NULL) {
         *out = v;
     }
     return e;
