@@ -544,6 +544,17 @@ static void test_parse_unknown_type_ignored(void **state)
     expect_drop("[2.0,\"abc\",\"Heartbeat\",{}]", OCPP_ERR_PROTOCOL);
     expect_drop("[2e0,\"abc\",\"Heartbeat\",{}]", OCPP_ERR_PROTOCOL);
     expect_drop("[99999999999999999999999,\"abc\",{}]", OCPP_ERR_PROTOCOL);
+    /* Only the integers 2, 3 and 4 are MessageTypeNumbers (§4.1.3 Table 2). */
+    expect_drop("[3.0,\"abc\",{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[4E0,\"abc\",\"GenericError\",\"\",{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[40,\"abc\",\"GenericError\",\"\",{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[-0,\"abc\",{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[0,\"abc\",{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[true,\"abc\",{}]", OCPP_ERR_PROTOCOL);
+    expect_drop("[[2],\"abc\",\"Heartbeat\",{}]", OCPP_ERR_PROTOCOL);
+    ocpp_rpc_frame_t f;
+    assert_int_equal(parse(" [ 3 , \"abc\" , { } ] ", &f), OCPP_OK);
+    assert_int_equal(f.type, OCPP_RPC_CALLRESULT);
 }
 
 static void test_parse_bad_replies_not_answered(void **state)
