@@ -78,18 +78,6 @@ static size_t utf8_chars(const char *s, size_t n)
     return c;
 }
 
-static ocpp_status_t fail(ocpp_rpc_frame_t *out, ocpp_status_t st, const char *desc)
-{
-    out->error = OCPP_RPC_ERR_FORMATION_VIOLATION;
-    out->error_desc = desc;
-    if (st == OCPP_ERR_PROTOCOL) {
-        out->has_id = false; /* never answered */
-        out->id_len = 0;
-        out->id[0] = '\0';
-    }
-    return st;
-}
-
 /**
  * Decode the id value into out->id. @return false if it is no string or does
  * not fit the buffer (it cannot be echoed then).
@@ -132,70 +120,71 @@ static ocpp_rpc_action_t action_of(const ocpp_json_value_t *v)
     return ocpp_rpc_action_lookup(name, n);
 }
 
-static ocpp_status_t parse_call(ocpp_rpc_frame_t *out, const ocpp_json_value_t *el, size_t n)
+/* Each parse step returns NULL when it went well, else the description of
+ * what is wrong; ocpp_rpc_parse() makes it the answer (see fail()). */
+
+static const char *parse_call(ocpp_rpc_frame_t *out, const ocpp_json_value_t *el, size_t n)
 {
     /* §4.2.1: "A Call always consists of 4 elements" */
     if (n != 4u) {
-        return fail(out, OCPP_ERR_PARSE, "a CALL has 4 elements");
+        return "a CALL has 4 elements";
     }
     if (el[2].type != OCPP_JSON_STRING) {
-        return fail(out, OCPP_ERR_PARSE, "action is no string");
+        return "action is no string";
     }
     out->action_name = el[2];
     out->action = action_of(&el[2]);
-    if (!take_payload(&out->payload, &el[3])) {
-        return fail(out, OCPP_ERR_PARSE, desc_bad_payload);
-    }
-    return OCPP_OK;
+    return take_payload(&out->payload, &el[3]) ? NULL : desc_bad_payload;
 }
 
-static ocpp_status_t parse_reply(ocpp_rpc_frame_t *out, const ocpp_json_value_t *el, size_t n)
+static const char *parse_reply(ocpp_rpc_frame_t *out, const ocpp_json_value_t *el, size_t n)
 {
     if (out->type == OCPP_RPC_CALLRESULT) {
         /* §4.2.2: "A CallResult always consists of 3 elements" */
-        if (n != 3u || !take_payload(&out->payload, &el[2])) {
-            return fail(out, OCPP_ERR_PROTOCOL, "malformed CALLRESULT");
-        }
-        return OCPP_OK;
+        return (n == 3u && take_payload(&out->payload, &el[2])) ? NULL : "malformed CALLRESULT";
     }
     /* §4.2.3: "A CallError always consists of 5 elements" */
     if (n != 5u || el[2].type != OCPP_JSON_STRING || el[3].type != OCPP_JSON_STRING) {
-        return fail(out, OCPP_ERR_PROTOCOL, "malformed CALLERROR");
+        return "malformed CALLERROR";
     }
     out->error_code = el[2];
     out->error_description = el[3];
     out->payload = el[4];
     out->error = ocpp_rpc_err_from_json(&el[2]);
-    return OCPP_OK;
+    return NULL;
 }
 
-/** MessageTypeNumber of v, or 0 if it is none of 2, 3, 4. */
+/**
+ * MessageTypeNumber of v, or 0 if it is none of 2, 3, 4. A number value of
+ * a validated document is its exact token (no sign, fraction or exponent
+ * makes an integer 2..4 of more than one character: "2.0", "2e0" are no
+ * integers to ocpp_json_as_int() either, and "02" is no JSON).
+ */
 static int type_of(const ocpp_json_value_t *v)
 {
-    int64_t t = 0;
-    if (v->type != OCPP_JSON_NUMBER || ocpp_json_as_int(v, &t) != OCPP_OK) {
-        return 0;
-    }
-    return (t >= OCPP_RPC_CALL && t <= OCPP_RPC_CALLERROR) ? (int)t : 0;
+    int t = v->ptr[0] - '0';
+    return (v->type == OCPP_JSON_NUMBER && v->len == 1u && t >= OCPP_RPC_CALL &&
+            t <= OCPP_RPC_CALLERROR)
+               ? t
+               : 0;
 }
 
 /** Parse a validated document. el[] holds up to 5 elements; n is the count. */
-static ocpp_status_t parse_elements(ocpp_rpc_frame_t *out, const ocpp_json_value_t *el, size_t n)
+static const char *parse_elements(ocpp_rpc_frame_t *out, const ocpp_json_value_t *el, size_t n)
 {
     int t = type_of(&el[0]);
     if (t == 0) {
         /* §4.1.3: "it SHALL ignore the message payload" */
-        return fail(out, OCPP_ERR_PROTOCOL, desc_unknown_type);
+        return desc_unknown_type;
     }
     out->type = (ocpp_rpc_type_t)t;
     if (!take_id(out, &el[1])) {
-        return fail(out, t == OCPP_RPC_CALL ? OCPP_ERR_PARSE : OCPP_ERR_PROTOCOL,
-                    "message id is no string of at most 36 characters");
+        return "message id is no string of at most 36 characters";
     }
     if (utf8_chars(out->id, out->id_len) > OCPP_RPC_ID_MAX) {
         /* §4.1.4 Table 3 "Maximum of 36 characters"; §4.2.3 names
          * "unique identifier too long" as a case for a CallError. */
-        return fail(out, t == OCPP_RPC_CALL ? OCPP_ERR_PARSE : OCPP_ERR_PROTOCOL, desc_id_too_long);
+        return desc_id_too_long;
     }
     return t == OCPP_RPC_CALL ? parse_call(out, el, n) : parse_reply(out, el, n);
 }
@@ -213,6 +202,7 @@ ocpp_status_t ocpp_rpc_parse(const char *msg, size_t len, ocpp_rpc_frame_t *out)
     ocpp_json_value_t el[5];
     ocpp_json_iter_t it;
     size_t n = 0;
+    const char *desc;
     if (out == NULL) {
         return OCPP_ERR_PARAM;
     }
@@ -223,19 +213,30 @@ ocpp_status_t ocpp_rpc_parse(const char *msg, size_t len, ocpp_rpc_frame_t *out)
     if (ocpp_json_validate(msg, len) != OCPP_OK) {
         /* §4.1.2: "MUST be valid JSON". Answer if it starts like a CALL. */
         (void)ocpp_rpc_recover_id(msg, len, out);
-        return fail(out, OCPP_ERR_PARSE, "invalid JSON");
+        desc = "invalid JSON";
+    } else if (ocpp_json_root(msg, len, &root) != OCPP_OK || root.type != OCPP_JSON_ARRAY) {
+        desc = "message is no JSON array";
+    } else {
+        (void)ocpp_json_iter_init(&it, &root);
+        while (ocpp_json_iter_next(&it, NULL, n < 5u ? &el[n] : NULL)) {
+            n++;
+        }
+        desc = n < 2u ? "message has no id" : parse_elements(out, el, n);
+        if (desc == NULL) {
+            return OCPP_OK;
+        }
     }
-    if (ocpp_json_root(msg, len, &root) != OCPP_OK || root.type != OCPP_JSON_ARRAY) {
-        return fail(out, OCPP_ERR_PARSE, "message is no JSON array");
+    /* A CALL (or what is no frame yet) is answered; a reply, or an unknown
+     * MessageTypeId, never: then no id either. */
+    out->error = OCPP_RPC_ERR_FORMATION_VIOLATION;
+    out->error_desc = desc;
+    if (out->type != OCPP_RPC_CALL || desc == desc_unknown_type) {
+        out->has_id = false; /* never answered */
+        out->id_len = 0;
+        out->id[0] = '\0';
+        return OCPP_ERR_PROTOCOL;
     }
-    (void)ocpp_json_iter_init(&it, &root);
-    while (ocpp_json_iter_next(&it, NULL, n < 5u ? &el[n] : NULL)) {
-        n++;
-    }
-    if (n < 2u) {
-        return fail(out, OCPP_ERR_PARSE, "message has no id");
-    }
-    return parse_elements(out, el, n);
+    return OCPP_ERR_PARSE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -308,20 +309,17 @@ ocpp_status_t ocpp_rpc_parse_d(const char *msg, size_t len, ocpp_rpc_dialect_t d
 /** Offset of the id string in a CALL prefix `[2,"`, or 0 if none. */
 static size_t call_id_start(const char *p, size_t len)
 {
-    size_t i = ocpp_json_skip_ws_(p, len, 0);
-    if (i >= len || p[i] != '[') {
-        return 0;
+    static const char lead[] = "[2,\""; /* with JSON whitespace around each */
+    size_t i = 0;
+    for (unsigned k = 0;; k++, i++) {
+        i = ocpp_json_skip_ws_(p, len, i);
+        if (i >= len || p[i] != lead[k]) {
+            return 0; /* also rejects "20", "2.0", "2e0" */
+        }
+        if (k == sizeof lead - 2u) {
+            return i;
+        }
     }
-    i = ocpp_json_skip_ws_(p, len, i + 1);
-    if (i >= len || p[i] != '2') {
-        return 0;
-    }
-    i = ocpp_json_skip_ws_(p, len, i + 1);
-    if (i >= len || p[i] != ',') {
-        return 0; /* also rejects "20", "2.0", "2e0" */
-    }
-    i = ocpp_json_skip_ws_(p, len, i + 1);
-    return (i < len && p[i] == '"') ? i : 0;
 }
 
 ocpp_status_t ocpp_rpc_recover_id(const char *prefix, size_t len, ocpp_rpc_frame_t *out)
