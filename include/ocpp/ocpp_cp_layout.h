@@ -367,7 +367,7 @@ typedef struct {
                                     message, a connection change, a local input). */
     bool save_failed; /**< The last write of the configuration failed: the next waits 10 s. */
     uint8_t n_profiles;
-    uint8_t tick_mask; /**< Bit i: module i has a tick hook. */
+    uint8_t tick_mask, event_mask; /**< Bit i: module i has a tick / on_event hook. */
 } ocpp_v16_t;
 
 #if OCPP_CONFIG_OCPP201

@@ -154,9 +154,9 @@ void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
     uint8_t registered = 0;
     for (uint8_t i = 0; i < N_MODULES; i++) {
         registered = (uint8_t)(registered | k_modules[i]->profile);
-        if (k_modules[i]->tick != NULL) {
-            a->tick_mask = (uint8_t)(a->tick_mask | (1u << i));
-        }
+        uint8_t bit = (uint8_t)(1u << i);
+        a->tick_mask = (uint8_t)(a->tick_mask | (k_modules[i]->tick != NULL ? bit : 0u));
+        a->event_mask = (uint8_t)(a->event_mask | (k_modules[i]->on_event != NULL ? bit : 0u));
     }
     /* SupportedFeatureProfiles and the keys that exist follow what is
      * registered here (OCPP 1.6 §3.1, §9). */
@@ -191,8 +191,9 @@ void ocpp_v16_on_event(void *ctx, const ocpp_station_event_t *ev)
 {
     ocpp_v16_t *a = ctx;
     a->kick = true;
-    for (uint8_t i = 0; i < N_MODULES; i++) {
-        if (k_modules[i]->on_event != NULL) {
+    uint8_t i = 0;
+    for (uint8_t m = a->event_mask; m != 0u; m = (uint8_t)(m >> 1), i++) {
+        if ((m & 1u) != 0u) {
             k_modules[i]->on_event(a, ev);
         }
     }
