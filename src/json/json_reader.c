@@ -27,18 +27,17 @@ static bool is_plain(uint8_t c)
 }
 
 /*
- * A word at a time (4 bytes on 32-bit targets, 8 on 64-bit hosts: the
- * strings of OCPP messages are long runs of plain ASCII). A byte is not
- * plain if it is < 0x20 or >= 0x80 (w - 0x20 borrows, or its top bit is
- * set) or equals '"' or '\\' (w ^ c is zero: minus one borrows). Plain bytes
- * neither set a top bit nor borrow, so the lowest flagged byte is exactly
- * the first byte that is not plain; the flags above it may be false.
+ * Four bytes per step (the strings of OCPP messages are long runs of plain
+ * ASCII). A byte is not plain if it is < 0x20 or >= 0x80 (w - 0x20 borrows,
+ * or its top bit is set) or equals '"' or '\\' (w ^ c is zero: minus one
+ * borrows). Plain bytes neither set a top bit nor borrow, so the lowest
+ * flagged byte is exactly the first one that is not plain (the flags above
+ * it may be false).
  */
-typedef size_t word_t;
-#define ONES  ((word_t)-1 / 0xFFu)
-#define HIGHS (ONES * 0x80u)
+#define ONES  UINT32_C(0x01010101)
+#define HIGHS UINT32_C(0x80808080)
 
-static word_t word_bad(word_t w)
+static uint32_t word_bad(uint32_t w)
 {
     return ((w - ONES * 0x20u) | w | ((w ^ (ONES * '"')) - ONES) | ((w ^ (ONES * '\\')) - ONES)) &
            HIGHS;
@@ -47,25 +46,18 @@ static word_t word_bad(word_t w)
 #if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define PLAIN_LE 1
-#if SIZE_MAX > 0xFFFFFFFFu
-#define BYTE_INDEX ((word_t)0x0001020304050607u)
-#elif SIZE_MAX > 0xFFFFu
-#define BYTE_INDEX ((word_t)0x00010203u)
-#else
-#define BYTE_INDEX ((word_t)0x0001u)
-#endif
 /** Index of the lowest flagged byte of a non-zero word_bad() (little endian). */
-static size_t first_bad(word_t bad)
+static size_t first_bad(uint32_t bad)
 {
-    /* (bad & -bad) >> 7 is 1 << 8k for byte k; times BYTE_INDEX, k lands in the top byte. */
-    return (size_t)((((bad & (0u - bad)) >> 7) * BYTE_INDEX) >> (8u * (sizeof(word_t) - 1u)));
+    /* (bad & -bad) >> 7 is 1 << 8k for byte k; times 0x00010203, k lands in the top byte. */
+    return (((bad & (0u - bad)) >> 7) * UINT32_C(0x00010203)) >> 24;
 }
 #endif
 
 size_t ocpp_json_plain_len_(const char *s, size_t n)
 {
     size_t i = 0;
-    word_t w, bad;
+    uint32_t w, bad;
     for (; n - i >= sizeof w; i += sizeof w) {
         memcpy(&w, s + i, sizeof w);
         bad = word_bad(w);
@@ -109,30 +101,6 @@ static ocpp_status_t expect(const uint8_t *p, size_t len, size_t i, uint8_t c)
     return p[i] == c ? OCPP_OK : OCPP_ERR_PARSE;
 }
 
-/** Four hex digits at p[i..i+4): their value; PARSE if one is bad, PARTIAL if cut at end. */
-static int32_t hex4_at(const uint8_t *p, size_t end, size_t i)
-{
-    int32_t cp = 0;
-    for (size_t k = i; k < i + 4u; k++) {
-        uint8_t c;
-        if (k >= end) {
-            return OCPP_ERR_PARTIAL;
-        }
-        c = p[k];
-        if (ocpp_json_is_digit_(c)) {
-            c = (uint8_t)(c - '0');
-        } else {
-            c = (uint8_t)((c | 0x20u) - 'a');
-            if (c > 5u) {
-                return OCPP_ERR_PARSE;
-            }
-            c = (uint8_t)(c + 10u);
-        }
-        cp = (cp << 4) | c;
-    }
-    return cp;
-}
-
 /**
  * The \\u escape at p[*i] (its backslash; p[*i + 1] is 'u'), with the low
  * half of a surrogate pair: its code point, or PARSE (bad hex digit, lone
@@ -140,31 +108,48 @@ static int32_t hex4_at(const uint8_t *p, size_t end, size_t i)
  */
 static int32_t unicode_at(const uint8_t *p, size_t end, size_t *i)
 {
-    int32_t hi = hex4_at(p, end, *i + 2u), lo;
-    ocpp_status_t st;
-    *i += 6u;
-    if (hi < 0xD800 || hi > 0xDFFF) {
-        return hi; /* also a bad hex digit */
+    int32_t hi = 0;
+    for (;;) {
+        int32_t cp = 0;
+        for (size_t k = *i + 2u; k < *i + 6u; k++) {
+            uint8_t c;
+            if (k >= end) {
+                return OCPP_ERR_PARTIAL;
+            }
+            c = p[k];
+            if (ocpp_json_is_digit_(c)) {
+                c = (uint8_t)(c - '0');
+            } else {
+                c = (uint8_t)((c | 0x20u) - 'a');
+                if (c > 5u) {
+                    return OCPP_ERR_PARSE;
+                }
+                c = (uint8_t)(c + 10u);
+            }
+            cp = (cp << 4) | c;
+        }
+        *i += 6u;
+        if (hi != 0) { /* the low half of a pair */
+            if (cp < 0xDC00 || cp > 0xDFFF) {
+                return OCPP_ERR_PARSE;
+            }
+            return 0x10000 + ((hi - 0xD800) << 10) + (cp - 0xDC00);
+        }
+        if (cp < 0xD800 || cp > 0xDFFF) {
+            return cp;
+        }
+        if (cp > 0xDBFF) {
+            return OCPP_ERR_PARSE; /* lone low surrogate */
+        }
+        hi = cp; /* must be followed by a low one */
+        ocpp_status_t st = expect(p, end, *i, '\\');
+        if (st == OCPP_OK) {
+            st = expect(p, end, *i + 1u, 'u');
+        }
+        if (st != OCPP_OK) {
+            return st;
+        }
     }
-    if (hi > 0xDBFF) {
-        return OCPP_ERR_PARSE; /* lone low surrogate */
-    }
-    st = expect(p, end, *i, '\\');
-    if (st == OCPP_OK) {
-        st = expect(p, end, *i + 1u, 'u');
-    }
-    if (st != OCPP_OK) {
-        return st;
-    }
-    lo = hex4_at(p, end, *i + 2u);
-    *i += 6u;
-    if (lo < 0) {
-        return lo;
-    }
-    if (lo < 0xDC00 || lo > 0xDFFF) {
-        return OCPP_ERR_PARSE; /* high surrogate not followed by a low one */
-    }
-    return 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
 }
 
 /**
@@ -413,16 +398,18 @@ ocpp_status_t ocpp_json_validate(const char *buf, size_t len)
 /** Index after the closing quote of the string at p[i], or 0 if none. */
 size_t ocpp_json_string_end_(const char *p, size_t len, size_t i)
 {
-    for (i++; i < len; i++) {
-        i += ocpp_json_plain_len_(p + i, len - i);
-        if (i >= len) {
+    size_t start = i + 1u, k;
+    for (i = start; i < len; i++) {
+        const char *q = memchr(p + i, '"', len - i);
+        if (q == NULL) {
             break;
         }
-        if (p[i] == '"') {
-            return i + 1;
+        /* The quote is escaped if an odd run of backslashes precedes it. */
+        i = (size_t)(q - p);
+        for (k = i; k > start && p[k - 1u] == '\\'; k--) {
         }
-        if (p[i] == '\\') {
-            i++;
+        if ((i - k) % 2u == 0u) {
+            return i + 1u;
         }
     }
     return 0;
@@ -451,20 +438,12 @@ static size_t container_end(const char *p, size_t len, size_t i)
     return 0;
 }
 
-/** Index after a run of characters from `set` starting at p[i]. */
-static size_t span_of(const char *p, size_t len, size_t i, const char *set)
-{
-    while (i < len && p[i] != '\0' && strchr(set, p[i]) != NULL) {
-        i++;
-    }
-    return i;
-}
-
 /** The value starting at p[i] (no leading whitespace). False if none. */
 static bool value_at(const char *p, size_t len, size_t i, ocpp_json_value_t *v)
 {
-    size_t end = 0;
-    ocpp_json_type_t t;
+    size_t end = i;
+    ocpp_json_type_t t = OCPP_JSON_NUMBER;
+    const char *set = "0123456789+-.eE"; /* a scalar: the run of these bytes */
     char c;
     if (i >= len) {
         return false;
@@ -476,17 +455,19 @@ static bool value_at(const char *p, size_t len, size_t i, ocpp_json_value_t *v)
     } else if ((c | 0x20) == '{') {
         t = c == '{' ? OCPP_JSON_OBJECT : OCPP_JSON_ARRAY;
         end = container_end(p, len, i);
-    } else if (c == 't' || c == 'f') {
-        t = OCPP_JSON_BOOL;
-        end = span_of(p, len, i, "truefals");
-    } else if (c == 'n') {
-        t = OCPP_JSON_NULL;
-        end = span_of(p, len, i, "nul");
-    } else if (c == '-' || ocpp_json_is_digit_((uint8_t)c)) {
-        t = OCPP_JSON_NUMBER;
-        end = span_of(p, len, i, "0123456789+-.eE");
     } else {
-        return false;
+        if (c == 't' || c == 'f') {
+            t = OCPP_JSON_BOOL;
+            set = "truefals";
+        } else if (c == 'n') {
+            t = OCPP_JSON_NULL;
+            set = "nul";
+        } else if (c != '-' && !ocpp_json_is_digit_((uint8_t)c)) {
+            return false;
+        }
+        while (end < len && p[end] != '\0' && strchr(set, p[end]) != NULL) {
+            end++;
+        }
     }
     if (end <= i) {
         return false;
