@@ -809,7 +809,7 @@ static ocpp_status_t decimal(const ocpp_json_value_t *v, unsigned scale, bool in
     if (int_only && v->len != n.neg + n.n[0]) {
         return OCPP_ERR_TYPE;
     }
-    d = v->ptr + n.neg; /* digit k: d[k] in the integer part, d[k + 1] after the point */
+    d = v->ptr + n.neg; /* the next digit, or the point before it */
     lim = (uint64_t)INT64_MAX + n.neg;
     total = n.n[0] + n.n[1];
     /* whole: how many leading digits land left of the point (0 digits, and
@@ -823,7 +823,8 @@ static ocpp_status_t decimal(const ocpp_json_value_t *v, unsigned scale, bool in
     for (k = 0; k < whole; k++) {
         unsigned c = 0;
         if (k < total) {
-            c = (unsigned)(d[k < n.n[0] ? k : k + 1u] - '0');
+            d += *d == '.';
+            c = (unsigned)(*d++ - '0');
         } else if (acc == 0) {
             break; /* 0 * 10^x */
         }
@@ -832,7 +833,7 @@ static ocpp_status_t decimal(const ocpp_json_value_t *v, unsigned scale, bool in
         }
     }
     /* round half away from zero */
-    if (whole < total && d[whole < n.n[0] ? whole : whole + 1u] >= '5' && acc++ == lim) {
+    if (whole < total && d[*d == '.'] >= '5' && acc++ == lim) {
         return OCPP_ERR_RANGE;
     }
     if (n.neg) {
