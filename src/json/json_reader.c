@@ -2,10 +2,15 @@
  * @file json_reader.c
  * @brief Strict RFC 8259 validator, bounds-safe navigation and decoders.
  *
- * Nothing here recurses: the validator keeps one bit per nesting level
- * (object or array) in a local array, and navigation skips nested values by
- * counting brackets outside strings. Every access is checked against the
- * slice it belongs to, so garbage input cannot make us read out of bounds.
+ * Nothing here recurses: the validator is one loop over a small state
+ * machine that keeps one bit per nesting level (object or array) in a local
+ * array, and navigation skips nested values by counting brackets outside
+ * strings. Every access is checked against the slice it belongs to, so
+ * garbage input cannot make us read out of bounds.
+ *
+ * The validator and the decoders share their pieces: one \\u escape reader
+ * (surrogate pairs included), one table of the short escapes, one number
+ * scanner (the validator adds the no-leading-zero rule on top of it).
  */
 #include <string.h>
 
@@ -23,30 +28,46 @@ static bool is_plain(uint8_t c)
 
 /*
  * Four bytes per step (the strings of OCPP messages are long runs of plain
- * ASCII): a word has a byte that is not plain if a byte is < 0x20 or >= 0x80,
- * or equals '"' or '\\' (the classic "has a zero byte" test on w ^ c).
+ * ASCII). A byte is not plain if it is < 0x20 or >= 0x80 (w - 0x20 borrows,
+ * or its top bit is set) or equals '"' or '\\' (w ^ c is zero: minus one
+ * borrows). Plain bytes neither set a top bit nor borrow, so the lowest
+ * flagged byte is exactly the first one that is not plain (the flags above
+ * it may be false).
  */
 #define ONES  UINT32_C(0x01010101)
 #define HIGHS UINT32_C(0x80808080)
 
-static bool word_plain(uint32_t w)
+static uint32_t word_bad(uint32_t w)
 {
-    uint32_t q = w ^ (ONES * '"');
-    uint32_t b = w ^ (ONES * '\\');
-    uint32_t bad = ((w - ONES * 0x20u) | w | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS;
-    return bad == 0;
+    return ((w - ONES * 0x20u) | w | ((w ^ (ONES * '"')) - ONES) | ((w ^ (ONES * '\\')) - ONES)) &
+           HIGHS;
 }
+
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PLAIN_LE 1
+/** Index of the lowest flagged byte of a non-zero word_bad() (little endian). */
+static size_t first_bad(uint32_t bad)
+{
+    /* (bad & -bad) >> 7 is 1 << 8k for byte k; times 0x00010203, k lands in the top byte. */
+    return (((bad & (0u - bad)) >> 7) * UINT32_C(0x00010203)) >> 24;
+}
+#endif
 
 size_t ocpp_json_plain_len_(const char *s, size_t n)
 {
     size_t i = 0;
-    uint32_t w;
-    while (n - i >= sizeof w) {
+    uint32_t w, bad;
+    for (; n - i >= sizeof w; i += sizeof w) {
         memcpy(&w, s + i, sizeof w);
-        if (!word_plain(w)) {
+        bad = word_bad(w);
+        if (bad != 0) {
+#ifdef PLAIN_LE
+            return i + first_bad(bad);
+#else
             break;
+#endif
         }
-        i += sizeof w;
     }
     while (i < n && is_plain((uint8_t)s[i])) {
         i++;
@@ -55,363 +76,317 @@ size_t ocpp_json_plain_len_(const char *s, size_t n)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Validation                                                                */
+/* Pieces shared by the validator and the decoders                           */
 /* ------------------------------------------------------------------------ */
 
-/** Validator state: the input and the nesting bit stack (1 = object). */
-typedef struct {
-    const uint8_t *p;
-    size_t len;
-    size_t pos;
-    unsigned depth;
-    uint8_t stack[(OCPP_CONFIG_JSON_MAX_DEPTH + 7) / 8];
-} jv_t;
-
-static void jv_skip_ws(jv_t *r)
+static bool is_ws(uint8_t c)
 {
-    while (r->pos < r->len && ocpp_json_is_ws_(r->p[r->pos])) {
-        r->pos++;
-    }
+    return c <= ' ' && (c == ' ' || c == '\t' || c == '\n' || c == '\r');
 }
 
-/** OK if p[at] is `c`, PARTIAL if the input ends before, PARSE otherwise. */
-static ocpp_status_t jv_expect(const jv_t *r, size_t at, uint8_t c)
+size_t ocpp_json_skip_ws_(const char *p, size_t len, size_t i)
 {
-    if (at >= r->len) {
+    while (i < len && is_ws((uint8_t)p[i])) {
+        i++;
+    }
+    return i;
+}
+
+/** OK if p[i] is `c`, PARTIAL if p[0..len) ends before, PARSE otherwise. */
+static ocpp_status_t expect(const uint8_t *p, size_t len, size_t i, uint8_t c)
+{
+    if (i >= len) {
         return OCPP_ERR_PARTIAL;
     }
-    return r->p[at] == c ? OCPP_OK : OCPP_ERR_PARSE;
+    return p[i] == c ? OCPP_OK : OCPP_ERR_PARSE;
 }
 
-static bool jv_top_is_object(const jv_t *r)
+/**
+ * The \\u escape at p[*i] (its backslash; p[*i + 1] is 'u'), with the low
+ * half of a surrogate pair: its code point, or PARSE (bad hex digit, lone
+ * or unpaired surrogate) or PARTIAL (p[0..end) ends first). Advances *i.
+ */
+static int32_t unicode_at(const uint8_t *p, size_t end, size_t *i)
 {
-    unsigned d = r->depth - 1u;
-    return (r->stack[d / 8u] >> (d % 8u)) & 1u;
-}
-
-static int hex_val(uint8_t c)
-{
-    if (ocpp_json_is_digit_(c)) {
-        return c - '0';
-    }
-    c = (uint8_t)(c | 0x20u);
-    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-}
-
-/** Four hex digits at p[i..i+4) (bounded by end): the value, -1 if bad, -2 if cut short. */
-static int32_t hex4_at(const uint8_t *p, size_t end, size_t i)
-{
-    int32_t cp = 0;
-    for (size_t k = 0; k < 4; k++) {
-        if (i + k >= end) {
-            return -2;
+    int32_t hi = 0;
+    for (;;) {
+        int32_t cp = 0;
+        for (size_t k = *i + 2u; k < *i + 6u; k++) {
+            uint8_t c;
+            if (k >= end) {
+                return OCPP_ERR_PARTIAL;
+            }
+            c = p[k];
+            if (ocpp_json_is_digit_(c)) {
+                c = (uint8_t)(c - '0');
+            } else {
+                c = (uint8_t)((c | 0x20u) - 'a');
+                if (c > 5u) {
+                    return OCPP_ERR_PARSE;
+                }
+                c = (uint8_t)(c + 10u);
+            }
+            cp = (cp << 4) | c;
         }
-        int h = hex_val(p[i + k]);
-        if (h < 0) {
-            return -1;
+        *i += 6u;
+        if (hi != 0) { /* the low half of a pair */
+            if (cp < 0xDC00 || cp > 0xDFFF) {
+                return OCPP_ERR_PARSE;
+            }
+            return 0x10000 + ((hi - 0xD800) << 10) + (cp - 0xDC00);
         }
-        cp = (cp << 4) | h;
-    }
-    return cp;
-}
-
-/** Four hex digits at p[at..at+4) into *cp. */
-static ocpp_status_t jv_hex4(const jv_t *r, size_t at, int32_t *cp)
-{
-    *cp = hex4_at(r->p, r->len, at);
-    return *cp >= 0 ? OCPP_OK : *cp == -2 ? OCPP_ERR_PARTIAL : OCPP_ERR_PARSE;
-}
-
-/** A \\uXXXX escape at pos (after the backslash and 'u' check), incl. pairs. */
-static ocpp_status_t jv_unicode(jv_t *r)
-{
-    int32_t cp;
-    ocpp_status_t st = jv_hex4(r, r->pos + 2, &cp);
-    if (st != OCPP_OK) {
-        return st;
-    }
-    r->pos += 6;
-    if (cp >= 0xDC00 && cp <= 0xDFFF) {
-        return OCPP_ERR_PARSE; /* lone low surrogate */
-    }
-    if (cp < 0xD800 || cp > 0xDBFF) {
-        return OCPP_OK;
-    }
-    st = jv_expect(r, r->pos, '\\');
-    if (st == OCPP_OK) {
-        st = jv_expect(r, r->pos + 1, 'u');
-    }
-    if (st == OCPP_OK) {
-        st = jv_hex4(r, r->pos + 2, &cp);
-    }
-    if (st == OCPP_OK && (cp < 0xDC00 || cp > 0xDFFF)) {
-        st = OCPP_ERR_PARSE; /* high surrogate not followed by a low one */
-    }
-    r->pos += 6;
-    return st;
-}
-
-/** An escape sequence at pos (the backslash). */
-static ocpp_status_t jv_escape(jv_t *r)
-{
-    if (r->pos + 1 >= r->len) {
-        return OCPP_ERR_PARTIAL;
-    }
-    switch (r->p[r->pos + 1]) {
-    case '"':
-    case '\\':
-    case '/':
-    case 'b':
-    case 'f':
-    case 'n':
-    case 'r':
-    case 't': r->pos += 2; return OCPP_OK;
-    case 'u': return jv_unicode(r);
-    default: return OCPP_ERR_PARSE;
+        if (cp < 0xD800 || cp > 0xDFFF) {
+            return cp;
+        }
+        if (cp > 0xDBFF) {
+            return OCPP_ERR_PARSE; /* lone low surrogate */
+        }
+        hi = cp; /* must be followed by a low one */
+        ocpp_status_t st = expect(p, end, *i, '\\');
+        if (st == OCPP_OK) {
+            st = expect(p, end, *i + 1u, 'u');
+        }
+        if (st != OCPP_OK) {
+            return st;
+        }
     }
 }
 
 /**
- * A multi-byte UTF-8 sequence at pos, per Unicode Table 3-7 (no overlongs,
- * no surrogates, nothing above U+10FFFF).
+ * The escape at p[*i] (its backslash): the code point it stands for (one
+ * for a surrogate pair), or PARSE (bad escape) or PARTIAL (p[0..end) ends
+ * first). Advances *i past it.
  */
-static ocpp_status_t jv_utf8(jv_t *r)
+static int32_t escape_at(const uint8_t *p, size_t end, size_t *i)
 {
-    uint8_t c = r->p[r->pos];
-    uint8_t lo = 0x80, hi = 0xBF;
+    static const char map[] = "\"\"\\\\//b\bf\fn\nr\rt\t"; /* escape, character */
+    uint8_t c;
+    if (*i + 1u >= end) {
+        return OCPP_ERR_PARTIAL;
+    }
+    c = p[*i + 1u];
+    if (c == 'u') {
+        return unicode_at(p, end, i);
+    }
+    *i += 2u;
+    for (const char *m = map; *m != '\0'; m += 2) {
+        if ((uint8_t)*m == c) {
+            return (uint8_t)m[1];
+        }
+    }
+    return OCPP_ERR_PARSE;
+}
+
+/** A number token split into its parts. */
+typedef struct {
+    size_t n[3]; /**< Digits of the integer (from the start + neg), fraction, exponent. */
+    int32_t exp; /**< Saturated below +-1e9. */
+    bool neg;
+} num_t;
+
+/**
+ * RFC 8259 §6 number at p[*at]: [ minus ] int [ frac ] [ exp ], except that
+ * int may have leading zeros (the validator rejects them). *at ends after
+ * it. PARTIAL if p[0..len) ends where a digit is due, PARSE for another byte.
+ */
+static ocpp_status_t scan_number(const uint8_t *p, size_t len, size_t *at, num_t *n)
+{
+    size_t i = *at;
+    unsigned part = 0; /* 0: integer, 1: fraction, 2: exponent */
+    bool eneg = false;
+    n->n[0] = 0;
+    n->n[1] = 0;
+    n->exp = 0;
+    n->neg = i < len && p[i] == '-';
+    i += n->neg;
+    for (;;) {
+        size_t start = i;
+        while (i < len && ocpp_json_is_digit_(p[i])) {
+            if (part == 2u && n->exp < 100000000) { /* saturate below 1e9: far beyond int64 */
+                n->exp = n->exp * 10 + (p[i] - '0');
+            }
+            i++;
+        }
+        if (i == start) {
+            return i >= len ? OCPP_ERR_PARTIAL : OCPP_ERR_PARSE;
+        }
+        n->n[part] = i - start;
+        if (i < len && part == 0u && p[i] == '.') {
+            part = 1;
+            i++;
+        } else if (i < len && part < 2u && (p[i] | 0x20u) == 'e') {
+            part = 2;
+            if (++i < len && (p[i] == '+' || p[i] == '-')) {
+                eneg = p[i++] == '-';
+            }
+        } else {
+            break;
+        }
+    }
+    n->exp = eneg ? -n->exp : n->exp;
+    *at = i;
+    return OCPP_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Validation                                                                */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A multi-byte UTF-8 sequence at p[*i] (a byte >= 0x80), per Unicode Table
+ * 3-7 (no overlongs, no surrogates, nothing above U+10FFFF). Advances *i.
+ */
+static ocpp_status_t check_utf8(const uint8_t *p, size_t len, size_t *i)
+{
+    uint8_t c = p[*i], lo = 0x80, hi = 0xBF;
     size_t n;
-    if (c >= 0xC2 && c <= 0xDF) {
+    if (c < 0xC2 || c > 0xF4) {
+        return OCPP_ERR_PARSE;
+    }
+    if (c < 0xE0) {
         n = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
+    } else if (c < 0xF0) {
         n = 2;
         lo = c == 0xE0 ? 0xA0 : 0x80;
         hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
+    } else {
         n = 3;
         lo = c == 0xF0 ? 0x90 : 0x80;
         hi = c == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return OCPP_ERR_PARSE;
     }
-    for (size_t i = 1; i <= n; i++) {
-        if (r->pos + i >= r->len) {
+    for (size_t k = *i + 1u; k <= *i + n; k++) {
+        if (k >= len) {
             return OCPP_ERR_PARTIAL;
         }
-        c = r->p[r->pos + i];
+        c = p[k];
         if (c < lo || c > hi) {
             return OCPP_ERR_PARSE;
         }
         lo = 0x80;
         hi = 0xBF;
     }
-    r->pos += n + 1;
+    *i += n + 1u;
     return OCPP_OK;
 }
 
-/** A string starting at pos (the opening quote). */
-static ocpp_status_t jv_string(jv_t *r)
+/** The string at p[*i] (its opening quote), checked; *i ends after it. */
+static ocpp_status_t check_string(const uint8_t *p, size_t len, size_t *i)
 {
     ocpp_status_t st = OCPP_OK;
-    r->pos++;
+    (*i)++;
     while (st == OCPP_OK) {
         /* Fast path: a run of printable ASCII without quote or backslash. */
-        size_t i = r->pos + ocpp_json_plain_len_((const char *)r->p + r->pos, r->len - r->pos);
-        r->pos = i;
-        if (i >= r->len) {
+        *i += ocpp_json_plain_len_((const char *)p + *i, len - *i);
+        if (*i >= len) {
             return OCPP_ERR_PARTIAL;
         }
-        uint8_t c = r->p[i];
+        uint8_t c = p[*i];
         if (c == '"') {
-            r->pos++;
+            (*i)++;
             return OCPP_OK;
         }
         if (c < 0x20) {
             return OCPP_ERR_PARSE;
         }
-        st = (c == '\\') ? jv_escape(r) : jv_utf8(r);
-    }
-    return st;
-}
-
-/** One or more digits; PARTIAL at end of input, PARSE if none. */
-static ocpp_status_t jv_digits(jv_t *r)
-{
-    size_t start = r->pos;
-    while (r->pos < r->len && ocpp_json_is_digit_(r->p[r->pos])) {
-        r->pos++;
-    }
-    if (r->pos > start) {
-        return OCPP_OK;
-    }
-    return r->pos >= r->len ? OCPP_ERR_PARTIAL : OCPP_ERR_PARSE;
-}
-
-static bool jv_peek(const jv_t *r, uint8_t a, uint8_t b)
-{
-    return r->pos < r->len && (r->p[r->pos] == a || r->p[r->pos] == b);
-}
-
-/** RFC 8259 §6: [ minus ] int [ frac ] [ exp ]; int has no leading zero. */
-static ocpp_status_t jv_number(jv_t *r)
-{
-    ocpp_status_t st;
-    if (r->p[r->pos] == '-') {
-        r->pos++;
-    }
-    st = jv_expect(r, r->pos, '0');
-    if (st == OCPP_OK) {
-        r->pos++; /* a leading 0 stands alone; a following digit is trailing junk */
-    } else if (st == OCPP_ERR_PARSE) {
-        st = jv_digits(r);
-    }
-    if (st == OCPP_OK && jv_peek(r, '.', '.')) {
-        r->pos++;
-        st = jv_digits(r);
-    }
-    if (st == OCPP_OK && jv_peek(r, 'e', 'E')) {
-        r->pos++;
-        if (jv_peek(r, '+', '-')) {
-            r->pos++;
-        }
-        st = jv_digits(r);
-    }
-    return st;
-}
-
-static ocpp_status_t jv_literal(jv_t *r, const char *lit)
-{
-    for (; *lit != '\0'; lit++, r->pos++) {
-        ocpp_status_t st = jv_expect(r, r->pos, (uint8_t)*lit);
-        if (st != OCPP_OK) {
-            return st;
-        }
-    }
-    return OCPP_OK;
-}
-
-/**
- * The start of a value at pos (after whitespace). Scalars are consumed
- * entirely (OCPP_OK); an opened container returns OCPP_PENDING.
- */
-static ocpp_status_t jv_value(jv_t *r)
-{
-    jv_skip_ws(r);
-    if (r->pos >= r->len) {
-        return OCPP_ERR_PARTIAL;
-    }
-    uint8_t c = r->p[r->pos];
-    switch (c) {
-    case '{':
-    case '[':
-        if (r->depth >= OCPP_CONFIG_JSON_MAX_DEPTH) {
-            return OCPP_ERR_DEPTH;
-        }
-        if (c == '{') {
-            r->stack[r->depth / 8u] |= (uint8_t)(1u << (r->depth % 8u));
+        if (c != '\\') {
+            st = check_utf8(p, len, i);
         } else {
-            r->stack[r->depth / 8u] &= (uint8_t) ~(1u << (r->depth % 8u));
+            int32_t cp = escape_at(p, len, i);
+            st = cp < 0 ? (ocpp_status_t)cp : OCPP_OK;
         }
-        r->depth++;
-        r->pos++;
-        return OCPP_PENDING;
-    case '"': return jv_string(r);
-    case 't': return jv_literal(r, "true");
-    case 'f': return jv_literal(r, "false");
-    case 'n': return jv_literal(r, "null");
-    default:
-        if (c == '-' || ocpp_json_is_digit_(c)) {
-            return jv_number(r);
-        }
-        return OCPP_ERR_PARSE;
-    }
-}
-
-/** An object key and its colon. */
-static ocpp_status_t jv_key(jv_t *r)
-{
-    ocpp_status_t st;
-    jv_skip_ws(r);
-    st = jv_expect(r, r->pos, '"');
-    if (st == OCPP_OK) {
-        st = jv_string(r);
-    }
-    if (st == OCPP_OK) {
-        jv_skip_ws(r);
-        st = jv_expect(r, r->pos, ':');
-        r->pos++;
     }
     return st;
 }
 
-/**
- * What may follow a value: ',' (then a member), a closing bracket, or the end
- * of the input at depth 0 (OCPP_OK). OCPP_PENDING: go on.
- */
-static ocpp_status_t jv_after_value(jv_t *r, bool *want_value)
-{
-    jv_skip_ws(r);
-    if (r->depth == 0) {
-        return r->pos == r->len ? OCPP_OK : OCPP_ERR_PARSE;
-    }
-    if (r->pos >= r->len) {
-        return OCPP_ERR_PARTIAL;
-    }
-    uint8_t c = r->p[r->pos++];
-    bool obj = jv_top_is_object(r);
-    if (c == ',') {
-        ocpp_status_t st = obj ? jv_key(r) : OCPP_OK;
-        *want_value = true;
-        return st == OCPP_OK ? OCPP_PENDING : st;
-    }
-    if (c == (obj ? '}' : ']')) {
-        r->depth--;
-        return OCPP_PENDING;
-    }
-    return OCPP_ERR_PARSE;
-}
-
-/** Right after an opening bracket: an immediate close, or the first member. */
-static ocpp_status_t jv_after_open(jv_t *r, bool *want_value)
-{
-    bool obj = jv_top_is_object(r);
-    jv_skip_ws(r);
-    if (r->pos >= r->len) {
-        return OCPP_ERR_PARTIAL;
-    }
-    if (r->p[r->pos] == (obj ? '}' : ']')) {
-        r->pos++;
-        r->depth--;
-        *want_value = false;
-        return OCPP_OK;
-    }
-    return obj ? jv_key(r) : OCPP_OK;
-}
+/** Validator states: what the next token may be. */
+enum {
+    V_VALUE, /* a value */
+    V_KEY,   /* an object key (and its colon) */
+    V_FIRST, /* after '[' or '{': a closing bracket, or the first member */
+    V_AFTER  /* after a value: ',', a closing bracket, or the end at depth 0 */
+};
 
 ocpp_status_t ocpp_json_validate(const char *buf, size_t len)
 {
-    jv_t r;
+    const uint8_t *p = (const uint8_t *)buf;
+    uint8_t stack[(OCPP_CONFIG_JSON_MAX_DEPTH + 7) / 8] = {0}; /* bit per level: 1 = object */
+    unsigned depth = 0, obj = 0, state = V_VALUE;
+    size_t i = 0;
     ocpp_status_t st = OCPP_OK;
-    bool want_value = true;
+    uint8_t c;
     if (buf == NULL) {
         return OCPP_ERR_PARAM;
     }
-    memset(&r, 0, sizeof(r));
-    r.p = (const uint8_t *)buf;
-    r.len = len;
-    while (st >= OCPP_OK) {
-        if (!want_value) {
-            st = jv_after_value(&r, &want_value);
-            if (st == OCPP_OK) {
-                return OCPP_OK; /* depth 0 and nothing left */
+    while (st == OCPP_OK) {
+        i = ocpp_json_skip_ws_(buf, len, i);
+        if (state >= V_FIRST) {
+            if (state == V_AFTER && depth == 0) {
+                return i == len ? OCPP_OK : OCPP_ERR_PARSE;
             }
+            if (i >= len) {
+                return OCPP_ERR_PARTIAL;
+            }
+            c = p[i++];
+            if (c == (']' | (obj << 5))) { /* ']' or '}' */
+                if (--depth > 0) {
+                    unsigned d = depth - 1u;
+                    obj = (stack[d / 8u] >> (d % 8u)) & 1u;
+                }
+                state = V_AFTER;
+                continue;
+            }
+            if (state == V_AFTER) {
+                if (c != ',') {
+                    return OCPP_ERR_PARSE;
+                }
+                i = ocpp_json_skip_ws_(buf, len, i);
+            } else {
+                i--; /* the first member */
+            }
+            state = obj ? V_KEY : V_VALUE;
+        }
+        /* A value, or a key, at p[i]. */
+        if (i >= len) {
+            return OCPP_ERR_PARTIAL;
+        }
+        c = p[i];
+        if (c == '"') {
+            st = check_string(p, len, &i);
+            if (state == V_KEY && st == OCPP_OK) {
+                i = ocpp_json_skip_ws_(buf, len, i);
+                st = expect(p, len, i++, ':');
+                state = V_VALUE;
+                continue;
+            }
+        } else if (state == V_KEY) {
+            return OCPP_ERR_PARSE;
+        } else if ((c | 0x20u) == '{') { /* '[' or '{' */
+            if (depth >= OCPP_CONFIG_JSON_MAX_DEPTH) {
+                return OCPP_ERR_DEPTH;
+            }
+            obj = (c >> 5) & 1u;
+            stack[depth / 8u] =
+                (uint8_t)((stack[depth / 8u] & ~(1u << (depth % 8u))) | (obj << (depth % 8u)));
+            depth++;
+            i++;
+            state = V_FIRST;
             continue;
-        }
-        st = jv_value(&r);
-        if (st == OCPP_PENDING) {
-            st = jv_after_open(&r, &want_value);
+        } else if (c == 't' || c == 'f' || c == 'n') {
+            const char *lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
+            for (; st == OCPP_OK && *lit != '\0'; lit++, i++) {
+                st = expect(p, len, i, (uint8_t)*lit);
+            }
+        } else if (c == '-' || ocpp_json_is_digit_(c)) {
+            num_t n;
+            size_t first = i + (c == '-');
+            st = scan_number(p, len, &i, &n);
+            if (n.n[0] > 1u && p[first] == '0') {
+                st = OCPP_ERR_PARSE; /* a leading 0 stands alone */
+            }
         } else {
-            want_value = false;
+            st = OCPP_ERR_PARSE;
         }
+        state = V_AFTER;
     }
     return st;
 }
@@ -420,27 +395,21 @@ ocpp_status_t ocpp_json_validate(const char *buf, size_t len)
 /* Navigation: bounds-safe extents of values inside [p, p + len)             */
 /* ------------------------------------------------------------------------ */
 
-size_t ocpp_json_skip_ws_(const char *p, size_t len, size_t i)
-{
-    while (i < len && ocpp_json_is_ws_((uint8_t)p[i])) {
-        i++;
-    }
-    return i;
-}
-
 /** Index after the closing quote of the string at p[i], or 0 if none. */
 size_t ocpp_json_string_end_(const char *p, size_t len, size_t i)
 {
-    for (i++; i < len; i++) {
-        i += ocpp_json_plain_len_(p + i, len - i);
-        if (i >= len) {
+    size_t start = i + 1u, k;
+    for (i = start; i < len; i++) {
+        const char *q = memchr(p + i, '"', len - i);
+        if (q == NULL) {
             break;
         }
-        if (p[i] == '"') {
-            return i + 1;
+        /* The quote is escaped if an odd run of backslashes precedes it. */
+        i = (size_t)(q - p);
+        for (k = i; k > start && p[k - 1u] == '\\'; k--) {
         }
-        if (p[i] == '\\') {
-            i++;
+        if ((i - k) % 2u == 0u) {
+            return i + 1u;
         }
     }
     return 0;
@@ -459,9 +428,9 @@ static size_t container_end(const char *p, size_t len, size_t i)
             }
             continue;
         }
-        if (c == '[' || c == '{') {
+        if ((c | 0x20) == '{') {
             depth++;
-        } else if ((c == ']' || c == '}') && --depth == 0) {
+        } else if ((c | 0x20) == '}' && --depth == 0) {
             return i + 1;
         }
         i++;
@@ -469,51 +438,36 @@ static size_t container_end(const char *p, size_t len, size_t i)
     return 0;
 }
 
-/** Index after a run of characters from `set` starting at p[i]. */
-static size_t span_of(const char *p, size_t len, size_t i, const char *set)
-{
-    while (i < len && p[i] != '\0' && strchr(set, p[i]) != NULL) {
-        i++;
-    }
-    return i;
-}
-
 /** The value starting at p[i] (no leading whitespace). False if none. */
 static bool value_at(const char *p, size_t len, size_t i, ocpp_json_value_t *v)
 {
-    size_t end = 0;
-    ocpp_json_type_t t = OCPP_JSON_INVALID;
+    size_t end = i;
+    ocpp_json_type_t t = OCPP_JSON_NUMBER;
+    const char *set = "0123456789+-.eE"; /* a scalar: the run of these bytes */
+    char c;
     if (i >= len) {
         return false;
     }
-    switch (p[i]) {
-    case '"':
+    c = p[i];
+    if (c == '"') {
         t = OCPP_JSON_STRING;
         end = ocpp_json_string_end_(p, len, i);
-        break;
-    case '[':
-        t = OCPP_JSON_ARRAY;
+    } else if ((c | 0x20) == '{') {
+        t = c == '{' ? OCPP_JSON_OBJECT : OCPP_JSON_ARRAY;
         end = container_end(p, len, i);
-        break;
-    case '{':
-        t = OCPP_JSON_OBJECT;
-        end = container_end(p, len, i);
-        break;
-    case 't':
-    case 'f':
-        t = OCPP_JSON_BOOL;
-        end = span_of(p, len, i, "truefals");
-        break;
-    case 'n':
-        t = OCPP_JSON_NULL;
-        end = span_of(p, len, i, "nul");
-        break;
-    default:
-        if (p[i] == '-' || ocpp_json_is_digit_((uint8_t)p[i])) {
-            t = OCPP_JSON_NUMBER;
-            end = span_of(p, len, i, "0123456789+-.eE");
+    } else {
+        if (c == 't' || c == 'f') {
+            t = OCPP_JSON_BOOL;
+            set = "truefals";
+        } else if (c == 'n') {
+            t = OCPP_JSON_NULL;
+            set = "nul";
+        } else if (c != '-' && !ocpp_json_is_digit_((uint8_t)c)) {
+            return false;
         }
-        break;
+        while (end < len && p[end] != '\0' && strchr(set, p[end]) != NULL) {
+            end++;
+        }
     }
     if (end <= i) {
         return false;
@@ -551,35 +505,31 @@ ocpp_status_t ocpp_json_iter_init(ocpp_json_iter_t *it, const ocpp_json_value_t 
     return OCPP_OK;
 }
 
-/** The key and colon of an object member at it->pos. */
-static bool iter_key(ocpp_json_iter_t *it, ocpp_json_value_t *key)
-{
-    if (!value_at(it->ptr, it->len, it->pos, key) || key->type != OCPP_JSON_STRING) {
-        return false;
-    }
-    it->pos = ocpp_json_skip_ws_(it->ptr, it->len, it->pos + key->len);
-    if (it->pos >= it->len || it->ptr[it->pos] != ':') {
-        return false;
-    }
-    it->pos = ocpp_json_skip_ws_(it->ptr, it->len, it->pos + 1);
-    return true;
-}
-
 bool ocpp_json_iter_next(ocpp_json_iter_t *it, ocpp_json_value_t *key, ocpp_json_value_t *val)
 {
     ocpp_json_value_t k, v;
+    const char *p;
+    size_t len, i;
     if (it == NULL || it->ptr == NULL) {
         return false;
     }
-    it->pos = ocpp_json_skip_ws_(it->ptr, it->len, it->pos);
-    if ((it->is_object && !iter_key(it, &k)) || !value_at(it->ptr, it->len, it->pos, &v)) {
-        it->pos = it->len; /* end, or garbage: stop for good */
+    p = it->ptr;
+    len = it->len;
+    i = ocpp_json_skip_ws_(p, len, it->pos);
+    if (it->is_object) { /* the key and its colon */
+        if (!value_at(p, len, i, &k) || k.type != OCPP_JSON_STRING) {
+            i = len;
+        } else {
+            i = ocpp_json_skip_ws_(p, len, i + k.len);
+            i = (i < len && p[i] == ':') ? ocpp_json_skip_ws_(p, len, i + 1) : len;
+        }
+    }
+    if (!value_at(p, len, i, &v)) {
+        it->pos = len; /* end, or garbage: stop for good */
         return false;
     }
-    it->pos = ocpp_json_skip_ws_(it->ptr, it->len, it->pos + v.len);
-    if (it->pos < it->len && it->ptr[it->pos] == ',') {
-        it->pos++;
-    }
+    i = ocpp_json_skip_ws_(p, len, i + v.len);
+    it->pos = i + (i < len && p[i] == ',');
     if (key != NULL && it->is_object) {
         *key = k;
     }
@@ -608,75 +558,18 @@ size_t ocpp_json_count(const ocpp_json_value_t *container)
 
 static size_t utf8_encode(uint32_t cp, uint8_t *o)
 {
+    size_t n, k;
     if (cp < 0x80) {
         o[0] = (uint8_t)cp;
         return 1;
     }
-    if (cp < 0x800) {
-        o[0] = (uint8_t)(0xC0u | (cp >> 6));
-        o[1] = (uint8_t)(0x80u | (cp & 0x3Fu));
-        return 2;
+    n = cp < 0x800 ? 2u : cp < 0x10000 ? 3u : 4u;
+    for (k = n - 1u; k > 0u; k--) {
+        o[k] = (uint8_t)(0x80u | (cp & 0x3Fu));
+        cp >>= 6;
     }
-    if (cp < 0x10000) {
-        o[0] = (uint8_t)(0xE0u | (cp >> 12));
-        o[1] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
-        o[2] = (uint8_t)(0x80u | (cp & 0x3Fu));
-        return 3;
-    }
-    o[0] = (uint8_t)(0xF0u | (cp >> 18));
-    o[1] = (uint8_t)(0x80u | ((cp >> 12) & 0x3Fu));
-    o[2] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
-    o[3] = (uint8_t)(0x80u | (cp & 0x3Fu));
-    return 4;
-}
-
-/** The code point of a \\u escape (and its pair) at p[*i], advancing *i. */
-static int32_t decode_u(const char *p, size_t end, size_t *i)
-{
-    const uint8_t *u = (const uint8_t *)p;
-    int32_t cp = hex4_at(u, end, *i + 2), lo;
-    *i += 6;
-    if (cp < 0xD800 || cp > 0xDFFF) {
-        return cp;
-    }
-    if (cp > 0xDBFF || *i + 1 >= end || p[*i] != '\\' || p[*i + 1] != 'u') {
-        return -1;
-    }
-    lo = hex4_at(u, end, *i + 2);
-    *i += 6;
-    if (lo < 0xDC00 || lo > 0xDFFF) {
-        return -1;
-    }
-    return 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-}
-
-/**
- * Decode one character of string content at p[*i] (bounded by end) into
- * o[0..4). @return its number of bytes, 0 for a bad escape.
- */
-static size_t decode_char(const char *p, size_t end, size_t *i, uint8_t *o)
-{
-    static const char from[] = "\"\\/bfnrt";
-    static const char to[] = "\"\\/\b\f\n\r\t";
-    const char *e;
-    if (p[*i] != '\\') {
-        o[0] = (uint8_t)p[(*i)++];
-        return 1;
-    }
-    if (*i + 1 >= end) {
-        return 0;
-    }
-    if (p[*i + 1] == 'u') {
-        int32_t cp = decode_u(p, end, i);
-        return cp < 0 ? 0 : utf8_encode((uint32_t)cp, o);
-    }
-    e = p[*i + 1] == '\0' ? NULL : strchr(from, p[*i + 1]);
-    if (e == NULL) {
-        return 0;
-    }
-    o[0] = (uint8_t)to[e - from];
-    *i += 2;
-    return 1;
+    o[0] = (uint8_t)((0xF00u >> n) | cp); /* 0xC0, 0xE0 or 0xF0 */
+    return n;
 }
 
 /** Content bounds of a string value: [*b, *e). False if v is no string. */
@@ -691,28 +584,52 @@ static bool string_bounds(const ocpp_json_value_t *v, size_t *b, size_t *e)
     return true;
 }
 
-/** Decode into out (NULL: just count). @return length, or SIZE_MAX if bad. */
-static size_t decode_string(const ocpp_json_value_t *v, char *out, size_t cap)
+/**
+ * The decoded text of string v: copied into out[0..cap) (each character only
+ * if it fits whole; out may be NULL: just counted), or, with cmp != NULL,
+ * compared with cmp[0..cap). @return its length; SIZE_MAX for a bad escape
+ * or, comparing, a difference.
+ */
+static size_t decode(const ocpp_json_value_t *v, char *out, size_t cap, const char *cmp)
 {
+    const uint8_t *p;
     size_t i, end, n = 0;
     uint8_t o[4];
     if (!string_bounds(v, &i, &end)) {
         return SIZE_MAX;
     }
-    if (memchr(v->ptr + i, '\\', end - i) == NULL) {
-        n = end - i; /* no escape (the usual case): one copy */
+    p = (const uint8_t *)v->ptr;
+    if (memchr(p + i, '\\', end - i) == NULL) {
+        n = end - i; /* no escape (the usual case): the text as it is */
+        if (cmp != NULL) {
+            return n == cap && memcmp(p + i, cmp, n) == 0 ? n : SIZE_MAX;
+        }
         if (out != NULL && n <= cap) {
-            memcpy(out, v->ptr + i, n);
+            memcpy(out, p + i, n);
         }
         return n;
     }
     while (i < end) {
-        size_t k = decode_char(v->ptr, end, &i, o);
-        if (k == 0) {
-            return SIZE_MAX;
+        size_t k = 1;
+        o[0] = p[i];
+        if (o[0] != '\\') {
+            i++;
+        } else {
+            int32_t cp = escape_at(p, end, &i);
+            if (cp < 0) {
+                return SIZE_MAX;
+            }
+            k = utf8_encode((uint32_t)cp, o);
         }
-        if (out != NULL && k <= cap && n <= cap - k) {
-            memcpy(out + n, o, k);
+        if (n <= cap && k <= cap - n) {
+            if (cmp != NULL && memcmp(cmp + n, o, k) != 0) {
+                return SIZE_MAX;
+            }
+            if (cmp == NULL && out != NULL) {
+                memcpy(out + n, o, k);
+            }
+        } else if (cmp != NULL) {
+            return SIZE_MAX;
         }
         n += k;
     }
@@ -729,7 +646,7 @@ ocpp_status_t ocpp_json_as_string(const ocpp_json_value_t *v, char *out, size_t 
     if (v == NULL || v->type != OCPP_JSON_STRING) {
         return OCPP_ERR_TYPE;
     }
-    n = decode_string(v, out, cap);
+    n = decode(v, out, cap, NULL);
     if (n == SIZE_MAX || n >= cap) {
         if (cap > 0) {
             out[0] = '\0';
@@ -745,26 +662,14 @@ ocpp_status_t ocpp_json_as_string(const ocpp_json_value_t *v, char *out, size_t 
 
 size_t ocpp_json_string_len(const ocpp_json_value_t *v)
 {
-    size_t n = decode_string(v, NULL, 0);
+    size_t n = decode(v, NULL, 0, NULL);
     return n == SIZE_MAX ? 0 : n;
 }
 
 /** Decoded string equals s[0..n). */
 static bool string_eq_n(const ocpp_json_value_t *v, const char *s, size_t n)
 {
-    size_t i, end, pos = 0;
-    uint8_t o[4];
-    if (!string_bounds(v, &i, &end)) {
-        return false;
-    }
-    while (i < end) {
-        size_t k = decode_char(v->ptr, end, &i, o);
-        if (k == 0 || k > n - pos || memcmp(o, s + pos, k) != 0) {
-            return false;
-        }
-        pos += k;
-    }
-    return pos == n;
+    return decode(v, NULL, n, s) == n;
 }
 
 bool ocpp_json_string_eq(const ocpp_json_value_t *v, const char *s)
@@ -776,16 +681,21 @@ bool ocpp_json_string_eq(const ocpp_json_value_t *v, const char *s)
 /* Lookup                                                                    */
 /* ------------------------------------------------------------------------ */
 
-static ocpp_status_t get_n(const ocpp_json_value_t *obj, const char *key, size_t n,
-                           ocpp_json_value_t *out)
+/**
+ * Member `key` (n bytes) of an object, or (key == NULL) element n of an
+ * array. TYPE if c is not of that kind.
+ */
+static ocpp_status_t member(const ocpp_json_value_t *c, const char *key, size_t n,
+                            ocpp_json_value_t *out)
 {
     ocpp_json_iter_t it;
     ocpp_json_value_t k, v;
-    if (obj->type != OCPP_JSON_OBJECT || ocpp_json_iter_init(&it, obj) != OCPP_OK) {
+    if (c->type != (key != NULL ? OCPP_JSON_OBJECT : OCPP_JSON_ARRAY) ||
+        ocpp_json_iter_init(&it, c) != OCPP_OK) {
         return OCPP_ERR_TYPE;
     }
     while (ocpp_json_iter_next(&it, &k, &v)) {
-        if (string_eq_n(&k, key, n)) {
+        if (key != NULL ? string_eq_n(&k, key, n) : n-- == 0) {
             *out = v;
             return OCPP_OK;
         }
@@ -798,45 +708,25 @@ ocpp_status_t ocpp_json_get(const ocpp_json_value_t *obj, const char *key, ocpp_
     if (obj == NULL || key == NULL || out == NULL) {
         return OCPP_ERR_PARAM;
     }
-    return get_n(obj, key, strlen(key), out);
+    return member(obj, key, strlen(key), out);
 }
 
-static ocpp_status_t index_n(const ocpp_json_value_t *arr, size_t idx, ocpp_json_value_t *out)
-{
-    ocpp_json_iter_t it;
-    ocpp_json_value_t v;
-    if (arr->type != OCPP_JSON_ARRAY || ocpp_json_iter_init(&it, arr) != OCPP_OK) {
-        return OCPP_ERR_TYPE;
-    }
-    while (ocpp_json_iter_next(&it, NULL, &v)) {
-        if (idx-- == 0) {
-            *out = v;
-            return OCPP_OK;
-        }
-    }
-    return OCPP_ERR_NOT_FOUND;
-}
-
-/** One path segment: a key (key != NULL) or an index. */
-typedef struct {
-    const char *key;
-    size_t klen;
-    size_t idx;
-} path_seg_t;
-
-/** Parse the segment at path[*i] (non-empty), advancing *i. */
-static ocpp_status_t path_next(const char *path, size_t *i, path_seg_t *s)
+/**
+ * The segment at path[*i] (not at its end), advancing *i: a key (*key, *n
+ * bytes) or an index (*key = NULL, *n). PARAM if malformed.
+ */
+static ocpp_status_t path_next(const char *path, size_t *i, const char **key, size_t *n)
 {
     const char *p = path + *i;
-    s->key = NULL;
-    s->idx = 0;
+    *key = NULL;
+    *n = 0;
     if (*p == '[') {
         if (!ocpp_json_is_digit_((uint8_t) * ++p)) {
             return OCPP_ERR_PARAM;
         }
         for (; ocpp_json_is_digit_((uint8_t)*p); p++) {
             size_t d = (size_t)(*p - '0');
-            s->idx = s->idx > (SIZE_MAX - d) / 10 ? SIZE_MAX : s->idx * 10 + d;
+            *n = *n > (SIZE_MAX - d) / 10 ? SIZE_MAX : *n * 10 + d;
         }
         if (*p++ != ']') {
             return OCPP_ERR_PARAM;
@@ -845,12 +735,12 @@ static ocpp_status_t path_next(const char *path, size_t *i, path_seg_t *s)
         if (*i > 0 && *p++ != '.') {
             return OCPP_ERR_PARAM;
         }
-        s->key = p;
+        *key = p;
         while (*p != '\0' && *p != '.' && *p != '[' && *p != ']') {
             p++;
         }
-        s->klen = (size_t)(p - s->key);
-        if (s->klen == 0) {
+        *n = (size_t)(p - *key);
+        if (*n == 0) {
             return OCPP_ERR_PARAM;
         }
     }
@@ -861,20 +751,22 @@ static ocpp_status_t path_next(const char *path, size_t *i, path_seg_t *s)
 ocpp_status_t ocpp_json_find(const ocpp_json_value_t *root, const char *path,
                              ocpp_json_value_t *out)
 {
-    path_seg_t s;
     ocpp_json_value_t cur;
     ocpp_status_t st = OCPP_OK;
-    size_t i = 0;
+    const char *key;
+    size_t i, n;
     if (root == NULL || path == NULL || out == NULL) {
         return OCPP_ERR_PARAM;
     }
-    while (st == OCPP_OK && path[i] != '\0') { /* syntax first */
-        st = path_next(path, &i, &s);
-    }
     cur = *root;
-    for (i = 0; st == OCPP_OK && path[i] != '\0';) {
-        (void)path_next(path, &i, &s);
-        st = s.key != NULL ? get_n(&cur, s.key, s.klen, &cur) : index_n(&cur, s.idx, &cur);
+    /* Pass 0 checks the syntax of the whole path, pass 1 walks it. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (i = 0; st == OCPP_OK && path[i] != '\0';) {
+            st = path_next(path, &i, &key, &n);
+            if (pass > 0) {
+                st = member(&cur, key, n, &cur);
+            }
+        }
     }
     if (st == OCPP_OK) {
         *out = cur;
@@ -885,89 +777,6 @@ ocpp_status_t ocpp_json_find(const ocpp_json_value_t *root, const char *path,
 /* ------------------------------------------------------------------------ */
 /* Numbers and booleans                                                      */
 /* ------------------------------------------------------------------------ */
-
-/** A number token split into its parts. */
-typedef struct {
-    const char *digits; /**< Integer digits, then (after frac_at) fraction digits. */
-    size_t n_int;
-    size_t n_frac;
-    size_t frac_at; /**< Offset of the first fraction digit from `digits`. */
-    int32_t exp;    /**< Saturated to +-1e9. */
-    bool neg;
-    bool has_frac;
-    bool has_exp;
-} num_t;
-
-static size_t count_digits(const char *p, size_t len, size_t i)
-{
-    size_t n = 0;
-    while (i + n < len && ocpp_json_is_digit_((uint8_t)p[i + n])) {
-        n++;
-    }
-    return n;
-}
-
-/** The exponent part at p[i] ('e' or 'E'). @return index after it, or 0. */
-static size_t split_exp(const char *p, size_t len, size_t i, num_t *n)
-{
-    bool eneg = false;
-    size_t k;
-    n->has_exp = true;
-    if (++i < len && (p[i] == '+' || p[i] == '-')) {
-        eneg = p[i++] == '-';
-    }
-    k = count_digits(p, len, i);
-    if (k == 0) {
-        return 0;
-    }
-    for (; k > 0; k--, i++) {
-        if (n->exp < 100000000) { /* saturate below 1e9: far beyond int64 */
-            n->exp = n->exp * 10 + (p[i] - '0');
-        }
-    }
-    if (eneg) {
-        n->exp = -n->exp;
-    }
-    return i;
-}
-
-/** Split a number value. @return OK, TYPE (no number) or PARSE (garbage). */
-static ocpp_status_t split_number(const ocpp_json_value_t *v, num_t *n)
-{
-    const char *p;
-    size_t i = 0, len;
-    if (v == NULL || v->type != OCPP_JSON_NUMBER || v->ptr == NULL) {
-        return OCPP_ERR_TYPE;
-    }
-    p = v->ptr;
-    len = v->len;
-    memset(n, 0, sizeof(*n));
-    n->neg = len > 0 && p[0] == '-';
-    i = n->neg ? 1u : 0u;
-    n->digits = p + i;
-    n->n_int = count_digits(p, len, i);
-    i += n->n_int;
-    n->frac_at = n->n_int + 1;
-    if (i < len && p[i] == '.') {
-        n->has_frac = true;
-        n->n_frac = count_digits(p, len, ++i);
-        i = n->n_frac == 0 ? len + 1 : i + n->n_frac;
-    }
-    if (i < len && (p[i] == 'e' || p[i] == 'E')) {
-        i = split_exp(p, len, i, n);
-    }
-    return (n->n_int == 0 || i != len) ? OCPP_ERR_PARSE : OCPP_OK;
-}
-
-static ocpp_status_t to_signed(uint64_t mag, bool neg, int64_t *out)
-{
-    if (neg) {
-        *out = mag == (UINT64_C(1) << 63) ? INT64_MIN : -(int64_t)mag;
-    } else {
-        *out = (int64_t)mag;
-    }
-    return OCPP_OK;
-}
 
 /** acc = acc * 10 + d, bounded by lim. */
 static bool mul10_add(uint64_t *acc, unsigned d, uint64_t lim)
@@ -982,63 +791,73 @@ static bool mul10_add(uint64_t *acc, unsigned d, uint64_t lim)
     return true;
 }
 
-/** Digit k of the concatenated integer and fraction digits. */
-static unsigned num_digit(const num_t *n, size_t k)
+/** As ocpp_json_as_decimal(); int_only: TYPE for a fraction or an exponent. */
+static ocpp_status_t decimal(const ocpp_json_value_t *v, unsigned scale, bool int_only,
+                             int64_t *out)
 {
-    char c = n->digits[k < n->n_int ? k : k - n->n_int + n->frac_at];
-    return (unsigned)(c - '0');
+    num_t n;
+    const char *d;
+    uint64_t acc = 0, lim;
+    size_t i = 0, k, total, whole, n_int;
+    int32_t e;
+    if (v == NULL || v->type != OCPP_JSON_NUMBER || v->ptr == NULL) {
+        return OCPP_ERR_TYPE;
+    }
+    if (scan_number((const uint8_t *)v->ptr, v->len, &i, &n) != OCPP_OK || i != v->len) {
+        return OCPP_ERR_PARSE;
+    }
+    if (int_only && v->len != n.neg + n.n[0]) {
+        return OCPP_ERR_TYPE;
+    }
+    d = v->ptr + n.neg; /* the next digit, or the point before it */
+    lim = (uint64_t)INT64_MAX + n.neg;
+    total = n.n[0] + n.n[1];
+    /* whole: how many leading digits land left of the point (0 digits, and
+     * nothing to round, when that is negative) */
+    n_int = n.n[0] > INT32_MAX ? (size_t)INT32_MAX : n.n[0];
+    e = n.exp + (int32_t)scale;
+    whole = n_int + (size_t)e;    /* modulo: n_int - |e| for e < 0 */
+    if (e < 0 && whole > n_int) { /* wrapped: -e > n_int */
+        total = 0;
+    }
+    for (k = 0; k < whole; k++) {
+        unsigned c = 0;
+        if (k < total) {
+            d += *d == '.';
+            c = (unsigned)(*d++ - '0');
+        } else if (acc == 0) {
+            break; /* 0 * 10^x */
+        }
+        if (!mul10_add(&acc, c, lim)) {
+            return OCPP_ERR_RANGE;
+        }
+    }
+    /* round half away from zero */
+    if (whole < total && d[*d == '.'] >= '5' && acc++ == lim) {
+        return OCPP_ERR_RANGE;
+    }
+    if (n.neg) {
+        *out = acc > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)acc;
+    } else {
+        *out = (int64_t)acc;
+    }
+    return OCPP_OK;
 }
 
 ocpp_status_t ocpp_json_as_decimal(const ocpp_json_value_t *v, unsigned scale, int64_t *out)
 {
-    num_t n;
-    uint64_t acc = 0, lim;
-    int64_t n_whole; /* how many leading digits land left of the point */
-    size_t k, total;
-    bool up = false;
-    ocpp_status_t st;
     if (out == NULL || scale > 9) {
         return OCPP_ERR_PARAM;
     }
-    st = split_number(v, &n);
-    if (st != OCPP_OK) {
-        return st;
-    }
-    lim = n.neg ? (UINT64_C(1) << 63) : (uint64_t)INT64_MAX;
-    total = n.n_int + n.n_frac;
-    n_whole = (int64_t)(n.n_int > INT32_MAX ? INT32_MAX : n.n_int) + n.exp + (int64_t)scale;
-    for (k = 0; k < total; k++) {
-        unsigned d = num_digit(&n, k);
-        if ((int64_t)k >= n_whole) {
-            up = (int64_t)k == n_whole && d >= 5; /* round half away from zero */
-            break;
-        }
-        if (!mul10_add(&acc, d, lim)) {
-            return OCPP_ERR_RANGE;
-        }
-    }
-    for (; acc != 0 && n_whole > (int64_t)total; n_whole--) {
-        if (!mul10_add(&acc, 0, lim)) {
-            return OCPP_ERR_RANGE;
-        }
-    }
-    if (up) {
-        if (acc == lim) {
-            return OCPP_ERR_RANGE;
-        }
-        acc++;
-    }
-    return to_signed(acc, n.neg, out);
+    return decimal(v, scale, false, out);
 }
 
 ocpp_status_t ocpp_json_as_int(const ocpp_json_value_t *v, int64_t *out)
 {
-    num_t n;
-    ocpp_status_t st = out == NULL ? OCPP_ERR_PARAM : split_number(v, &n);
-    if (st == OCPP_OK && (n.has_frac || n.has_exp)) {
-        st = OCPP_ERR_TYPE;
+    if (out == NULL) {
+        return OCPP_ERR_PARAM;
     }
-    return st == OCPP_OK ? ocpp_json_as_decimal(v, 0, out) : st;
+    return decimal(v, 0, true, out);
 }
 
 ocpp_status_t ocpp_json_as_bool(const ocpp_json_value_t *v, bool *out)

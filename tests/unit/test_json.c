@@ -220,6 +220,12 @@ static void test_numbers_invalid(void **state)
         print_message("%s\n", bad[i]);
         assert_int_equal(validate(bad[i]), OCPP_ERR_PARSE);
     }
+    /* A leading zero followed by a digit is wrong whatever comes after it, even
+     * when the input then ends where a fraction or exponent digit is due. */
+    assert_int_equal(validate("01."), OCPP_ERR_PARSE);
+    assert_int_equal(validate("-01e"), OCPP_ERR_PARSE);
+    assert_int_equal(validate("[00"), OCPP_ERR_PARSE);
+    assert_int_equal(validate("-0."), OCPP_ERR_PARTIAL);
     /* At the very end of the input these could still become numbers. */
     assert_int_equal(validate("-"), OCPP_ERR_PARTIAL);
     assert_int_equal(validate("1."), OCPP_ERR_PARTIAL);
@@ -269,6 +275,17 @@ static void test_surrogate_escapes(void **state)
     assert_int_equal(validate("\"\\uD834\\uD834\""), OCPP_ERR_PARSE);
     assert_int_equal(validate("\"\\uDD1E\""), OCPP_ERR_PARSE);
     assert_int_equal(validate("\"\\uDD1E\\uD834\""), OCPP_ERR_PARSE);
+    /* A high surrogate needs "\\u" next: anything else is wrong at once, even
+     * where the input ends right after it. */
+    assert_int_equal(validate("\"\\uD834x"), OCPP_ERR_PARSE);
+    assert_int_equal(validate("\"\\uD834\\x"), OCPP_ERR_PARSE);
+    assert_int_equal(validate("\"\\uD834\\uDDxx\""), OCPP_ERR_PARSE);
+    /* RFC 8259 §4: a name is a string: the same rules. */
+    assert_int_equal(validate("{\"\\uD834\\uDD1E\":1}"), OCPP_OK);
+    assert_int_equal(validate("{\"\\uD834\":1}"), OCPP_ERR_PARSE);
+    assert_int_equal(validate("{\"\\uDD1E\":1}"), OCPP_ERR_PARSE);
+    assert_int_equal(validate("{\"\xed\xa0\x80\":1}"), OCPP_ERR_PARSE);
+    assert_int_equal(validate("{\"\\uD834"), OCPP_ERR_PARTIAL);
     assert_int_equal(validate("\"\\uD834"), OCPP_ERR_PARTIAL);
     assert_int_equal(validate("\"\\uD834\\"), OCPP_ERR_PARTIAL);
     assert_int_equal(validate("\"\\uD834\\u"), OCPP_ERR_PARTIAL);
@@ -519,6 +536,39 @@ static void test_iter(void **state)
     assert_int_equal(ocpp_json_count(NULL), 0);
 }
 
+/* RFC 8259 §7: inside a string, '"' and '\\' are escaped with a reverse solidus. A
+ * quote ends the string unless an odd run of backslashes precedes it. */
+static void test_navigation_escaped_quotes(void **state)
+{
+    (void)state;
+    static const char doc[] =
+        "[\"\\\\\",\"\\\"\",\"a\\\\\\\"b\",\"\\\\\\\\\",{\"k\\\\\":\"v\\\"\"},\"]\"]";
+    static const char *const want[] = {"\\", "\"", "a\\\"b", "\\\\"};
+    ocpp_json_value_t r = root_of(doc), v, k;
+    ocpp_json_iter_t it;
+    char out[16];
+    assert_int_equal(r.len, strlen(doc));
+    assert_int_equal(ocpp_json_count(&r), 6);
+    assert_int_equal(ocpp_json_iter_init(&it, &r), OCPP_OK);
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        assert_true(ocpp_json_iter_next(&it, NULL, &v));
+        assert_int_equal(v.type, OCPP_JSON_STRING);
+        assert_int_equal(ocpp_json_as_string(&v, out, sizeof(out), NULL), OCPP_OK);
+        assert_string_equal(out, want[i]);
+        assert_true(ocpp_json_string_eq(&v, want[i]));
+    }
+    assert_true(ocpp_json_iter_next(&it, NULL, &v));
+    assert_int_equal(v.type, OCPP_JSON_OBJECT);
+    assert_int_equal(ocpp_json_get(&v, "k\\", &k), OCPP_OK);
+    assert_true(ocpp_json_string_eq(&k, "v\""));
+    assert_true(ocpp_json_iter_next(&it, NULL, &v));
+    assert_true(ocpp_json_string_eq(&v, "]"));
+    assert_false(ocpp_json_iter_next(&it, NULL, &v));
+    /* Unterminated: the last quote is escaped. */
+    assert_int_equal(ocpp_json_root("\"ab\\\"", 5, &r), OCPP_ERR_PARSE);
+    assert_int_equal(ocpp_json_root("[\"\\\"]", 5, &r), OCPP_ERR_PARSE);
+}
+
 /* Navigation stays inside [ptr, ptr+len) and terminates on any input. */
 static void test_navigation_on_garbage(void **state)
 {
@@ -710,6 +760,21 @@ static void test_as_decimal(void **state)
     assert_true(dec("9223372036854775807.4", 0) == INT64_MAX);
     assert_true(dec("-9223372036854775807.5", 0) == INT64_MIN);
     assert_true(dec("9.223372036854775807e18", 0) == INT64_MAX);
+    /* Rounding looks at the first digit beyond the scale, wherever the point was. */
+    assert_int_equal(dec("0.05", 1), 1);
+    assert_int_equal(dec("-0.05", 1), -1);
+    assert_int_equal(dec("0.0499", 1), 0);
+    assert_int_equal(dec("4.5e-1", 0), 0);
+    assert_int_equal(dec("9.5", 0), 10);
+    assert_int_equal(dec("99.95", 1), 1000);
+    assert_int_equal(dec("0.0e5", 0), 0);
+    assert_int_equal(dec("-0", 3), 0);
+    /* Leading zeros of the fraction do not count against int64 (RFC 8259 §6
+     * lets an implementation limit range and precision; ours is int64). */
+    assert_true(dec("0.000000000000000000000000001e45", 0) == INT64_C(1000000000000000000));
+    assert_int_equal(dec_st("0.000000000000000000000000001e46", 0), OCPP_ERR_RANGE);
+    assert_true(dec("-9.223372036854775808e18", 0) == INT64_MIN);
+    assert_int_equal(dec_st("-9.223372036854775809e18", 0), OCPP_ERR_RANGE);
     assert_int_equal(dec_st("922337203685477580.8", 1), OCPP_ERR_RANGE);
     assert_int_equal(dec_st("9223372036854775807.5", 0), OCPP_ERR_RANGE);
     assert_int_equal(dec_st("-9223372036854775808.5", 0), OCPP_ERR_RANGE);
@@ -1140,6 +1205,7 @@ int main(void)
         cmocka_unit_test(test_get),
         cmocka_unit_test(test_find),
         cmocka_unit_test(test_iter),
+        cmocka_unit_test(test_navigation_escaped_quotes),
         cmocka_unit_test(test_navigation_on_garbage),
         cmocka_unit_test(test_as_string),
         cmocka_unit_test(test_string_eq),
