@@ -337,7 +337,7 @@ typedef struct {
     int64_t aligned_next; /**<   the next one, */
     int32_t aligned_iv;   /**<   for this ClockAlignedDataInterval. */
     uint64_t trig_meter;  /**< TriggerMessage: bit c: MeterValues of c. */
-    uint64_t sampling;    /**< Bit c: a transaction runs on c (periodic samples). */
+    uint32_t sampling;    /**< Bit c - 1: a transaction runs on c (periodic samples). */
     const char *dt_vendor, *dt_message, *dt_data; /**< Outgoing DataTransfer. */
     uint32_t txq_retry_at_ms;                     /**< Outbox head not before this. */
     uint8_t txq_attempts;                         /**< Failed attempts of the head. */

@@ -459,11 +459,11 @@ static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
     switch (ev->kind) {
     case OCPP_STATION_EV_TX_STARTED:
         a->conns[c].sample_ms = a->ss->now_ms;
-        a->tx.sampling |= (uint64_t)1u << c;
+        a->tx.sampling |= (uint32_t)1u << (c - 1u);
         action = OCPP_ACTION_START_TRANSACTION;
         build = build_start;
         break;
-    case OCPP_STATION_EV_TX_STOPPED: a->tx.sampling &= ~((uint64_t)1u << c); break;
+    case OCPP_STATION_EV_TX_STOPPED: a->tx.sampling &= ~((uint32_t)1u << (c - 1u)); break;
     case OCPP_STATION_EV_TX_INTERRUPTED: break;
     case OCPP_STATION_EV_AUTH_NEEDED: a->tx.auth_sent = false; return;
     default: return;
@@ -533,11 +533,11 @@ static void tx_tick(ocpp_v16_t *a)
     if (V16_DUE(now, a->tx.txq_retry_at_ms)) {
         a->tx.txq_retry_at_ms = now; /* never left 2^31 ms behind (see core_tick) */
     }
-    uint64_t m = iv > 0u ? a->tx.sampling : 0u;
+    uint32_t m = iv > 0u ? a->tx.sampling : 0u;
     for (uint8_t c = 1; m != 0u && c <= a->st->n; c++) {
         ocpp_v16_conn_t *r = &a->conns[c];
         uint32_t late = now - r->sample_ms;
-        if (((m >> c) & 1u) != 0u && late >= iv) {
+        if (((m >> (c - 1u)) & 1u) != 0u && late >= iv) {
             /* One sample, on the interval's grid: samples missed while the
              * loop stalled (or the interval was 0) are skipped, not sent
              * in a burst of equal readings (issue 12, defect 8). */
