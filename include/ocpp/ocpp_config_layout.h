@@ -135,8 +135,9 @@ typedef struct {
     uint8_t security_profile;      /**< SecurityProfile, RW, 0..3; ChangeConfiguration may
                                         only raise it. */
     uint8_t security_profile_max;  /**< Not a key: highest profile whose prerequisites are met
-                                        (whitepaper A05.FR.03/04), default 1; see
-                                        ocpp_cfg_set_security_profile_max(). */
+                                        (whitepaper A05.FR.03/04), default 1; the charge point
+                                        sets it from its URL (wss://: 2) and
+                                        ocpp_cp_config_t.client_certificate (3). */
     uint8_t authorization_key_len; /**< 0: no AuthorizationKey set. */
     uint8_t authorization_key[OCPP_CFG_AUTH_KEY_MAX]; /**< AuthorizationKey, W: the HTTP Basic
                                                            password bytes (already hex-decoded).

@@ -83,6 +83,13 @@ typedef struct {
     uint32_t backoff_min_ms;       /**< First reconnect delay; 0: 1000. Doubles up to: */
     uint32_t backoff_max_ms;       /**< Longest reconnect delay; 0: 60000. */
     ocpp_version_t version;        /**< Protocol; 0: OCPP 1.6. */
+    /** The transport presents a TLS client certificate (mutual TLS, e.g.
+     *  ocpp_posix_net_config_t.client_cert_file), so OCPP 1.6 SecurityProfile
+     *  3 may be set (security whitepaper A05.FR.04). The URL's scheme says
+     *  the rest: with wss:// (a CSMS root certificate to verify the server
+     *  with, A05.FR.03) 2 may be set, with ws:// only 0 and 1; a profile of
+     *  2 or 3 never connects over ws://. */
+    bool client_certificate;
 } ocpp_cp_config_t;
 
 /** The ports the charge point uses. Pointed-to structs must outlive the context. */
