@@ -103,16 +103,43 @@ static ocpp_unlock_result_t cb_unlock(void *ctx, uint8_t connector)
     return evse_lock_open(e, connector);
 }
 
+/** What cb_read_meter() supplies on this board (OCPP 1.6 §3.16.4: nothing else is
+ *  accepted in the measurand lists). */
+static uint8_t declare_meter(evse_t *e)
+{
+    const evse_board_t *b = e->board;
+    unsigned ph = b->meter_phases >= 1u && b->meter_phases <= 3u ? b->meter_phases : 3u;
+    uint16_t lines = (uint16_t)(((1u << ph) - 1u) << OCPP_PHASE_L1);
+    uint8_t n = 0;
+    ocpp_meter_supply_t *s = e->supply;
+    const uint16_t none = OCPP_PHASE_BIT(OCPP_PHASE_NONE);
+    s[n++] = (ocpp_meter_supply_t){none, OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER};
+    s[n++] = (ocpp_meter_supply_t){none, OCPP_MEASURAND_POWER_ACTIVE_IMPORT};
+    s[n++] = (ocpp_meter_supply_t){lines, OCPP_MEASURAND_CURRENT_IMPORT};
+    if (b->meter_voltage) {
+        s[n++] = (ocpp_meter_supply_t){(uint16_t)(lines << (OCPP_PHASE_L1_N - OCPP_PHASE_L1)),
+                                       OCPP_MEASURAND_VOLTAGE};
+    }
+    s[n++] = (ocpp_meter_supply_t){none, OCPP_MEASURAND_CURRENT_OFFERED};
+    if (b->temperature_read != NULL) {
+        s[n++] = (ocpp_meter_supply_t){none, OCPP_MEASURAND_TEMPERATURE};
+    }
+    return n;
+}
+
 void evse_callbacks(evse_t *e, ocpp_cp_callbacks_t *out)
 {
     if (out == NULL) {
         return;
     }
+    uint8_t n = declare_meter(e);
     *out = (ocpp_cp_callbacks_t){.ctx = e,
                                  .on_event = cb_event,
                                  .permit = cb_permit,
                                  .read_meter = cb_read_meter,
                                  .unlock = cb_unlock,
                                  .reset = cb_reset,
-                                 .data_transfer = cb_data_transfer};
+                                 .data_transfer = cb_data_transfer,
+                                 .meter_supply = e->supply,
+                                 .meter_supply_count = n};
 }

@@ -271,7 +271,8 @@ static int apply_config(sim_station_t *s, const sim_opts_t *o)
         *eq = '\0';
         ocpp_key_result_t r = ocpp_cp_key_set(&s->cp, kv, eq + 1);
         if (r != OCPP_KEY_ACCEPTED && r != OCPP_KEY_REBOOT_REQUIRED) {
-            fprintf(stderr, "ocpp-sim: --config %s refused\n", o->config[i]);
+            /* the key only: the value may be an AuthorizationKey (A01.FR.12) */
+            fprintf(stderr, "ocpp-sim: --config %s=... refused\n", kv);
             return -1;
         }
     }

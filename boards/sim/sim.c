@@ -479,7 +479,9 @@ void evse_sim_board(evse_sim_t *s, evse_board_t *out)
                           .temperature_read = b_temperature,
                           .led_set = b_led_set,
                           .display_text = b_display_text,
-                          .buttons_read = b_buttons};
+                          .buttons_read = b_buttons,
+                          .meter_phases = 3,
+                          .meter_voltage = true};
 }
 
 bool evse_sim_connector(const evse_sim_t *s, uint8_t connector, evse_sim_connector_t *out)

@@ -56,15 +56,29 @@ typedef enum {
  * Longest value text of any key, without NUL: a buffer of
  * OCPP_CFG_VALUE_MAX + 1 bytes holds any value ocpp_cfg_get() returns. Vendor
  * key getters are given this much room too. With the default sizing (2
- * connectors, 8 measurands) it is 256, below the 500 characters of
- * KeyValue.value (CiString500Type); ConnectorPhaseRotation of more than 28
- * connectors all "NotApplicable", or OCPP_CONFIG_MEASURANDS_MAX > 15, can
- * exceed 500.
+ * connectors, 8 measurands) it is 296 (8 list items of up to 36 characters,
+ * "Energy.Reactive.Import.Register.L1-N", and their commas), below the 500
+ * characters of KeyValue.value (CiString500Type); ConnectorPhaseRotation of
+ * more than 28 connectors all "NotApplicable", or OCPP_CONFIG_MEASURANDS_MAX
+ * > 13, can exceed 500.
  */
 #define OCPP_CFG_VALUE_MAX                                                          \
-    OCPP_CFG_MAX_(OCPP_CFG_MAX_(32u * OCPP_CONFIG_MEASURANDS_MAX,                   \
+    OCPP_CFG_MAX_(OCPP_CFG_MAX_(37u * OCPP_CONFIG_MEASURANDS_MAX,                   \
                                 17u * ((unsigned)OCPP_CONFIG_MAX_CONNECTORS + 1u)), \
                   OCPP_CFG_MAX_(100u, (unsigned)OCPP_CONFIG_CPO_NAME_MAX))
+
+/** Values of ocpp_phase_t (OCPP_PHASE_NONE..OCPP_PHASE_L3_L1). */
+#define OCPP_CFG_PHASES 11u
+/** An item of a measurand list: measurand m on phase p (OCPP_PHASE_NONE: on every phase). */
+#define OCPP_CFG_MEAS_ITEM(m, p) ((uint8_t)((unsigned)(m)*OCPP_CFG_PHASES + (unsigned)(p)))
+
+/** A measurand list (MeterValuesSampledData, ...): its items in ascending order
+ *  (measurand as in the enum, then phase), no item twice; the bytes after
+ *  item[n - 1] are 0. */
+typedef struct {
+    uint8_t n;
+    uint8_t item[OCPP_CONFIG_MEASURANDS_MAX]; /**< OCPP_CFG_MEAS_ITEM() */
+} ocpp_cfg_meas_t;
 
 /* ------------------------------------------------------------------------ */
 /* The configuration                                                         */
@@ -91,13 +105,16 @@ typedef struct {
     int32_t max_energy_on_invalid_id;           /**< MaxEnergyOnInvalidId, RW, Wh, >= 0. */
     int32_t get_configuration_max_keys;         /**< GetConfigurationMaxKeys, R. */
     int32_t message_timeout;                    /**< MessageTimeout (errata 3.83), RW, 1..3600. */
-    /* Measurand lists: masks of OCPP_MEASURAND_BIT(); at most
-       OCPP_CONFIG_MEASURANDS_MAX items. Reported in enum order. Items with a
-       phase ("Voltage.L1", §9.1.17) are not supported: Rejected. */
-    uint32_t meter_values_sampled_data; /**< MeterValuesSampledData, RW. */
-    uint32_t meter_values_aligned_data; /**< MeterValuesAlignedData, RW. */
-    uint32_t stop_txn_sampled_data;     /**< StopTxnSampledData, RW. */
-    uint32_t stop_txn_aligned_data;     /**< StopTxnAlignedData, RW. */
+    /** What the meter supplies (ocpp_cp_callbacks_t.meter_supply; NULL: not
+        declared), which the measurand lists are checked against. */
+    const ocpp_meter_supply_t *meter_supply;
+    /* Measurand lists: at most OCPP_CONFIG_MEASURANDS_MAX items, each a
+       measurand the meter supplies, alone or with one of its phases
+       ("Voltage.L1-N", §9.1.17); reported in enum order. */
+    ocpp_cfg_meas_t meter_values_sampled_data; /**< MeterValuesSampledData, RW. */
+    ocpp_cfg_meas_t meter_values_aligned_data; /**< MeterValuesAlignedData, RW. */
+    ocpp_cfg_meas_t stop_txn_sampled_data;     /**< StopTxnSampledData, RW. */
+    ocpp_cfg_meas_t stop_txn_aligned_data;     /**< StopTxnAlignedData, RW. */
     /** Vendor keys (private; see ocpp_cfg_register()). */
     const ocpp_vendor_key_t
         *vendor[OCPP_CONFIG_MAX_VENDOR_KEYS > 0 ? OCPP_CONFIG_MAX_VENDOR_KEYS : 1];
@@ -135,13 +152,15 @@ typedef struct {
     uint8_t security_profile;      /**< SecurityProfile, RW, 0..3; ChangeConfiguration may
                                         only raise it. */
     uint8_t security_profile_max;  /**< Not a key: highest profile whose prerequisites are met
-                                        (whitepaper A05.FR.03/04), default 1; see
-                                        ocpp_cfg_set_security_profile_max(). */
+                                        (whitepaper A05.FR.03/04), default 1; the charge point
+                                        sets it from its URL (wss://: 2) and
+                                        ocpp_cp_config_t.client_certificate (3). */
     uint8_t authorization_key_len; /**< 0: no AuthorizationKey set. */
     uint8_t authorization_key[OCPP_CFG_AUTH_KEY_MAX]; /**< AuthorizationKey, W: the HTTP Basic
                                                            password bytes (already hex-decoded).
                                                            Never reported, never logged. */
     uint8_t vendor_count;                             /**< (private) */
+    uint8_t meter_supply_count;                       /**< Entries of meter_supply. */
     /* --- Core profile, booleans ------------------------------------------ */
     bool allow_offline_tx_for_unknown_id;        /**< AllowOfflineTxForUnknownId, RW. */
     bool authorization_cache_enabled;            /**< AuthorizationCacheEnabled, RW. */

@@ -83,6 +83,13 @@ typedef struct {
     uint32_t backoff_min_ms;       /**< First reconnect delay; 0: 1000. Doubles up to: */
     uint32_t backoff_max_ms;       /**< Longest reconnect delay; 0: 60000. */
     ocpp_version_t version;        /**< Protocol; 0: OCPP 1.6. */
+    /** The transport presents a TLS client certificate (mutual TLS, e.g.
+     *  ocpp_posix_net_config_t.client_cert_file), so OCPP 1.6 SecurityProfile
+     *  3 may be set (security whitepaper A05.FR.04). The URL's scheme says
+     *  the rest: with wss:// (a CSMS root certificate to verify the server
+     *  with, A05.FR.03) 2 may be set, with ws:// only 0 and 1; a profile of
+     *  2 or 3 never connects over ws://. */
+    bool client_certificate;
 } ocpp_cp_config_t;
 
 /** The ports the charge point uses. Pointed-to structs must outlive the context. */
@@ -212,7 +219,7 @@ typedef enum {
     OCPP_MEASURAND_COUNT /**< Number of measurands (22), not a measurand. */
 } ocpp_measurand_t;
 
-/** Bit of measurand m in a measurand mask (ocpp_cfg_t.meter_values_sampled_data...). */
+/** Bit of measurand m in a measurand mask (for applications; the library keeps lists). */
 #define OCPP_MEASURAND_BIT(m) ((uint32_t)1u << (unsigned)(m))
 
 /**
@@ -278,6 +285,20 @@ typedef enum {
     OCPP_PHASE_L2_L3,
     OCPP_PHASE_L3_L1
 } ocpp_phase_t;
+
+/** Bit of phase p in a phase mask (ocpp_meter_supply_t.phases). */
+#define OCPP_PHASE_BIT(p) ((uint16_t)(1u << (unsigned)(p)))
+
+/**
+ * A measurand the application's meter supplies (read_meter()), and the
+ * phases it reads it on: see ocpp_cp_callbacks_t.meter_supply.
+ */
+typedef struct {
+    uint16_t phases;   /**< OCPP_PHASE_BIT() of every phase read_meter() gives it for;
+                            OCPP_PHASE_BIT(OCPP_PHASE_NONE) for a value without phase
+                            (a total). */
+    uint8_t measurand; /**< ocpp_measurand_t; each measurand once in a declaration. */
+} ocpp_meter_supply_t;
 
 /** Location of a sampled value (OCPP 1.6 §7.28). */
 typedef enum {
@@ -398,6 +419,26 @@ typedef struct {
      */
     ocpp_dt_status_t (*data_transfer)(void *ctx, const char *vendor_id, const char *message_id,
                                       const char *data, ocpp_jw_t *resp_data);
+
+    /**
+     * What read_meter() supplies: meter_supply[0..meter_supply_count), each
+     * measurand once, with its phases. The measurand lists
+     * (MeterValuesSampledData, MeterValuesAlignedData, StopTxnSampledData,
+     * StopTxnAlignedData) accept only these, anything else is Rejected (OCPP
+     * 1.6 §3.16.4): a measurand ("Current.Import": every phase it is read
+     * on, §3.16.3) or a measurand on one phase ("Current.Import.L2",
+     * "Voltage.L1-N"; §9.1.17 "Where applicable, the Measurand is combined
+     * with the optional phase; for instance: Voltage.L1"). A phase L1, L2 or
+     * L3 in a list also takes the value read between that line and N (the
+     * voltage "on L1" that a meter reports as L1-N). The values go out with
+     * their `phase` field. Stored lists are checked again at init: an item
+     * the meter no longer supplies drops the key back to its default.
+     * NULL (the default): not declared; every measurand without a phase is
+     * accepted, a phase-qualified one is Rejected. The array must outlive
+     * the context.
+     */
+    const ocpp_meter_supply_t *meter_supply;
+    uint8_t meter_supply_count;
 } ocpp_cp_callbacks_t;
 
 /** Longest idTag (IdToken is CiString20Type, OCPP 1.6 §7.28). */

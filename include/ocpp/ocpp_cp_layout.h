@@ -152,7 +152,8 @@ typedef struct {
     bool network_enabled;
     bool reconnect_pending; /**< Reconnect once the current answer is sent. */
     bool transport_open;
-    bool registered; /**< Accepted at least once since init (no new boot on reconnect). */
+    bool registered;   /**< Accepted at least once since init (no new boot on reconnect). */
+    bool tls_required; /**< Security profile 2 or 3: no connection over ws://. */
     char url[OCPP_CONFIG_URL_MAX]; /**< host NUL path NUL */
     char call_id[OCPP_MSG_ID_MAX + 1];
 } ocpp_session_t;
@@ -329,6 +330,8 @@ typedef struct {
     bool trig_boot, trig_heartbeat;
     bool reset_pending, reset_hard;
     bool status_quiet; /**< No status to report: nothing changed since a scan found none. */
+    uint8_t sp_state;  /**< A raised SecurityProfile on trial: raised, connecting, failed */
+    uint8_t sp_prev;   /**<   and the one before, restored if the first connection fails. */
 } ocpp_v16_core_t;
 
 /** State of the Core profile: transactions and metering (src/v16/tx.c). */

@@ -108,6 +108,7 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
     }
     ocpp_logger_t log = {.fn = ports->log, .ctx = ports->log_ctx};
     ocpp_cfg_init(&cp->cfg, config->connectors);
+    ocpp_cfg_set_meter(&cp->cfg, cp->cb.meter_supply, cp->cb.meter_supply_count);
     if (ports->storage != NULL) {
         ocpp_status_t st = ocpp_cfg_load(&cp->cfg, ports->storage, send_buf, send_cap);
         if (st != OCPP_OK && st != OCPP_ERR_NOT_FOUND) {

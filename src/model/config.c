@@ -58,7 +58,7 @@ enum {
     T_I32,      /**< int32_t field, range checked. */
     T_U16,      /**< uint16_t field, range checked. */
     T_BOOL,     /**< bool field. */
-    T_MEAS,     /**< uint32_t measurand mask. */
+    T_MEAS,     /**< ocpp_cfg_meas_t measurand list. */
     T_PHASE,    /**< ConnectorPhaseRotation nibbles. */
     T_AUTH_KEY, /**< AuthorizationKey bytes + length. */
     T_SEC_PROF, /**< SecurityProfile (uint8_t, may only be raised remotely). */
@@ -294,6 +294,15 @@ static const uint16_t k_measurand_at[OCPP_MEASURAND_COUNT] = {
     MO0,  MO1,  MO2,  MO3,  MO4,  MO5,  MO6,  MO7,  MO8,  MO9,  MO10,
     MO11, MO12, MO13, MO14, MO15, MO16, MO17, MO18, MO19, MO20, MO21};
 
+/** Phase names (OCPP 1.6 §7.30), by ocpp_phase_t - 1 (NONE has none). */
+static const char k_phases[] = "L1\0L2\0L3\0N\0L1-N\0L2-N\0L3-N\0L1-L2\0L2-L3\0L3-L1";
+_Static_assert(OCPP_PHASE_L3_L1 + 1 == OCPP_CFG_PHASES, "OCPP_CFG_PHASES");
+
+const char *ocpp_cfg_phase_name(ocpp_phase_t p)
+{
+    return ocpp_text_nth(k_phases, OCPP_CFG_PHASES - 1u, (unsigned)p - 1u, NULL);
+}
+
 /** Indexed by ocpp_phase_rotation_t (UNSET has no name). */
 static const char k_rotations[] = "\0NotApplicable\0Unknown\0RST\0RTS\0SRT\0STR\0TRS\0TSR";
 #define N_ROTATIONS 9u
@@ -446,26 +455,92 @@ static int hex_digit(char c)
 /* REJECTED or ACCEPTED and sets *changed when the stored value changed.     */
 /* ------------------------------------------------------------------------ */
 
-static ocpp_key_result_t set_meas(uint32_t *field, const char *s, size_t n, bool *changed)
+/** The meter supplies measurand m on phase p (p NONE: on any phase; L1..L3 also
+ *  means L1-N..L3-N). Not declared: any measurand, without phase. */
+static bool supplied(const ocpp_cfg_t *cfg, unsigned m, unsigned p)
+{
+    if (cfg->meter_supply == NULL) {
+        return p == OCPP_PHASE_NONE;
+    }
+    for (unsigned i = 0; i < cfg->meter_supply_count; i++) {
+        const ocpp_meter_supply_t *e = &cfg->meter_supply[i];
+        if (e->measurand == m) {
+            unsigned want = p == OCPP_PHASE_NONE ? 0xFFFFu : 1u << p;
+            if (p >= OCPP_PHASE_L1 && p <= OCPP_PHASE_L3) {
+                want |= 1u << (p + OCPP_PHASE_L1_N - OCPP_PHASE_L1);
+            }
+            return (e->phases & want) != 0u;
+        }
+    }
+    return false;
+}
+
+/** One item: "<Measurand>" or "<Measurand>.<Phase>" (§9.1.17). */
+static bool meas_item(const ocpp_cfg_t *cfg, const char *s, size_t n, uint8_t *out)
+{
+    ocpp_measurand_t m;
+    int p = 0;
+    if (!ocpp_measurand_parse(s, n, &m)) {
+        size_t d = n; /* after the last '.' */
+        while (d > 0u && s[d - 1u] != '.') {
+            d--;
+        }
+        p = d > 1u && ocpp_measurand_parse(s, d - 1u, &m)
+                ? find_name(k_phases, OCPP_CFG_PHASES - 1u, s + d, n - d, false) + 1
+                : 0;
+        if (p == 0) {
+            return false;
+        }
+    }
+    *out = OCPP_CFG_MEAS_ITEM(m, p);
+    return supplied(cfg, (unsigned)m, (unsigned)p);
+}
+
+static ocpp_key_result_t set_meas(const ocpp_cfg_t *cfg, ocpp_cfg_meas_t *field, const char *s,
+                                  size_t n, bool *changed)
 {
     csl_t c;
     const char *item;
     size_t len;
     unsigned count = 0;
-    uint32_t mask = 0;
+    ocpp_cfg_meas_t l;
+    memset(&l, 0, sizeof l);
     csl_init(&c, s, n);
     while (csl_next(&c, &item, &len)) {
-        ocpp_measurand_t m;
-        /* OCPP 1.6 §3.16.4: an unsupported measurand rejects the whole list.
-           Phase-qualified items ("Voltage.L1") are not supported. */
-        if (!ocpp_measurand_parse(item, len, &m) || ++count > OCPP_CONFIG_MEASURANDS_MAX) {
+        uint8_t it;
+        /* OCPP 1.6 §3.16.4: a measurand the meter does not supply rejects the
+           whole list ("No changes SHALL be made"). */
+        if (++count > OCPP_CONFIG_MEASURANDS_MAX || !meas_item(cfg, item, len, &it)) {
             return OCPP_KEY_REJECTED;
         }
-        mask |= (uint32_t)OCPP_MEASURAND_BIT(m);
+        size_t j = l.n; /* kept in order: measurand, then phase */
+        while (j > 0u && l.item[j - 1u] > it) {
+            j--;
+        }
+        if (j == 0u || l.item[j - 1u] != it) {
+            memmove(&l.item[j + 1u], &l.item[j], l.n - j);
+            l.item[j] = it;
+            l.n++;
+        }
     }
-    *changed = (*field != mask);
-    *field = mask;
+    *changed = (memcmp(field, &l, sizeof l) != 0);
+    *field = l;
     return OCPP_KEY_ACCEPTED;
+}
+
+bool ocpp_cfg_meas_selects(const ocpp_cfg_meas_t *l, ocpp_measurand_t m, ocpp_phase_t p)
+{
+    unsigned all = OCPP_CFG_MEAS_ITEM(m, OCPP_PHASE_NONE);
+    unsigned line = (p >= OCPP_PHASE_L1_N && p <= OCPP_PHASE_L3_N)
+                        ? all + (unsigned)p - (OCPP_PHASE_L1_N - OCPP_PHASE_L1)
+                        : all + (unsigned)p;
+    for (unsigned i = 0; i < l->n; i++) {
+        unsigned it = l->item[i];
+        if (it == all || it == all + (unsigned)p || it == line) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static void rot_put(uint8_t *nib, unsigned c, unsigned v)
@@ -634,7 +709,7 @@ static ocpp_key_result_t set_value(ocpp_cfg_t *cfg, const key_def_t *k, const ch
         *changed = (*(bool *)f != b);
         *(bool *)f = b;
         return OCPP_KEY_ACCEPTED;
-    case T_MEAS: return set_meas((uint32_t *)f, s, n, changed);
+    case T_MEAS: return set_meas(cfg, (ocpp_cfg_meas_t *)f, s, n, changed);
     case T_PHASE: return set_phase(cfg, s, n, changed);
     case T_AUTH_KEY: return set_auth_key(cfg, s, n, changed);
     case T_SEC_PROF: return set_sec_prof(cfg, s, n, local, changed);
@@ -724,6 +799,19 @@ static bool key_visible(const ocpp_cfg_t *cfg, const key_def_t *k)
     return ((cfg->profiles >> KPROFILE(k)) & 1u) != 0u;
 }
 
+/** A measurand list as text: "Voltage,Current.Import.L2". */
+static void fmt_meas(sink_t *o, const ocpp_cfg_meas_t *l)
+{
+    for (unsigned i = 0; i < l->n; i++) {
+        unsigned p = l->item[i] % OCPP_CFG_PHASES;
+        sink_item(o, ocpp_measurand_name((ocpp_measurand_t)(l->item[i] / OCPP_CFG_PHASES)));
+        if (p != OCPP_PHASE_NONE) {
+            sink_put(o, ".", 1);
+            sink_str(o, ocpp_cfg_phase_name((ocpp_phase_t)p));
+        }
+    }
+}
+
 /** The names (packed table) of the bits set in mask. */
 static void fmt_mask(sink_t *o, uint32_t mask, const char *names, unsigned count)
 {
@@ -753,7 +841,7 @@ static void fmt_value(const ocpp_cfg_t *cfg, const key_def_t *k, sink_t *o)
     case T_U8:
     case T_SEC_PROF: sink_int(o, *(const uint8_t *)f); break;
     case T_BOOL: sink_str(o, *(const bool *)f ? "true" : "false"); break;
-    case T_MEAS: fmt_mask(o, *(const uint32_t *)f, k_measurands, OCPP_MEASURAND_COUNT); break;
+    case T_MEAS: fmt_meas(o, (const ocpp_cfg_meas_t *)f); break;
     case T_PHASE: fmt_phase(cfg, o); break;
     case T_AUTH_KEY: fmt_hex(o, cfg->authorization_key, cfg->authorization_key_len); break;
     case T_STR: sink_str(o, (const char *)f); break;
@@ -845,10 +933,12 @@ static const ocpp_cfg_t k_defaults = {
     .reset_retries = 3,
     .max_energy_on_invalid_id = 0,
     .message_timeout = 30,
-    .meter_values_sampled_data = OCPP_MEASURAND_BIT(OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER),
-    .meter_values_aligned_data = OCPP_MEASURAND_BIT(OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER),
-    .stop_txn_sampled_data = 0,
-    .stop_txn_aligned_data = 0,
+    .meter_values_sampled_data = {1,
+                                  {OCPP_CFG_MEAS_ITEM(OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
+                                                      OCPP_PHASE_NONE)}},
+    .meter_values_aligned_data = {1,
+                                  {OCPP_CFG_MEAS_ITEM(OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
+                                                      OCPP_PHASE_NONE)}},
 #if OCPP_CONFIG_PROFILE_LOCAL_AUTH
     .local_auth_list_max_length = 32,
     .send_local_list_max_length = 32,
@@ -887,7 +977,7 @@ static size_t field_size(const key_def_t *k)
 {
     switch (KTYPE(k)) {
     case T_I32: return sizeof(int32_t);
-    case T_MEAS: return sizeof(uint32_t);
+    case T_MEAS: return sizeof(ocpp_cfg_meas_t);
     case T_BOOL: return sizeof(bool);
     case T_SEC_PROF: return sizeof(uint8_t);
     case T_PHASE: return sizeof k_defaults.connector_phase_rotation;
@@ -938,6 +1028,14 @@ void ocpp_cfg_set_profiles(ocpp_cfg_t *cfg, uint8_t profiles)
 {
     if (cfg != NULL) {
         cfg->profiles = (uint8_t)(profiles | OCPP_CFG_PROFILE_CORE);
+    }
+}
+
+void ocpp_cfg_set_meter(ocpp_cfg_t *cfg, const ocpp_meter_supply_t *supply, uint8_t count)
+{
+    if (cfg != NULL) {
+        cfg->meter_supply = supply;
+        cfg->meter_supply_count = supply != NULL ? count : 0u;
     }
 }
 

@@ -80,6 +80,24 @@ ocpp_key_result_t ocpp_cfg_change(ocpp_cfg_t *cfg, const char *key, const char *
 ocpp_key_result_t ocpp_cfg_set_local(ocpp_cfg_t *cfg, const char *key, const char *value);
 
 /**
+ * @brief What the meter supplies (ocpp_cp_callbacks_t.meter_supply; kept by
+ *        pointer): the measurand lists accept only these measurands and
+ *        phases (OCPP 1.6 §3.16.4). NULL: not declared, every measurand
+ *        without a phase. Call after ocpp_cfg_init(), before ocpp_cfg_load().
+ */
+void ocpp_cfg_set_meter(ocpp_cfg_t *cfg, const ocpp_meter_supply_t *supply, uint8_t count);
+
+/**
+ * @brief A measurand list selects a value of measurand m read on phase p: an
+ *        item of m without phase (every phase, §3.16.3), or of m on p; an item
+ *        on L1, L2 or L3 also selects the value on L1-N, L2-N or L3-N.
+ */
+bool ocpp_cfg_meas_selects(const ocpp_cfg_meas_t *l, ocpp_measurand_t m, ocpp_phase_t p);
+
+/** @brief The wire name of a phase ("L1", "L1-N"; §7.30), NULL for OCPP_PHASE_NONE. */
+const char *ocpp_cfg_phase_name(ocpp_phase_t p);
+
+/**
  * @brief Declare the highest security profile whose prerequisites are met
  *        (whitepaper A05.FR.03/04: 2 needs a Central System root
  *        certificate, 3 also a Charge Point certificate). Default 1.

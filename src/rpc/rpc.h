@@ -341,6 +341,25 @@ ocpp_status_t ocpp_rpc_parse_d(const char *msg, size_t len, ocpp_rpc_dialect_t d
  */
 ocpp_status_t ocpp_rpc_recover_id(const char *prefix, size_t len, ocpp_rpc_frame_t *out);
 
+/**
+ * @brief An incoming message as it may be shown (application events, logs):
+ *        security whitepaper ed. 3 A01.FR.12, "The Charge Point SHALL NOT
+ *        disclose the content of the AuthorizationKey in its logging".
+ *
+ * A CALL ChangeConfiguration whose key is AuthorizationKey (any case, after
+ * unescaping) is copied with its payload replaced by
+ * `{"key":"AuthorizationKey","value":"****"}` (the rest of the frame as
+ * received). A message that did not parse (f NULL) and names
+ * AuthorizationKey anywhere is shown as `****`. The message itself is not
+ * changed: it is handled as received.
+ * @param f the parsed frame (ocpp_rpc_parse() returned OCPP_OK), or NULL.
+ * @param out,cap where the masked copy goes (cut at cap; never a secret).
+ * @return 0: the message may be shown as it is; else the length of the
+ *         masked copy in out.
+ */
+size_t ocpp_rpc_mask_secret(const char *msg, size_t len, const ocpp_rpc_frame_t *f, char *out,
+                            size_t cap);
+
 /* ------------------------------------------------------------------------ */
 /* Writing                                                                   */
 /* ------------------------------------------------------------------------ */

@@ -315,7 +315,9 @@ static void drive_connect(ocpp_session_t *s)
         }
         set_conn(s, OCPP_CP_CONNECTING);
     }
-    ocpp_status_t st = s->msg->open(s->msg->ctx, &s->open);
+    /* Security profiles 2 and 3 (whitepaper §2.4, §2.5) use TLS: never ws://. */
+    ocpp_status_t st =
+        (s->tls_required && !s->open.ep.tls) ? OCPP_ERR_TLS : s->msg->open(s->msg->ctx, &s->open);
     if (st == OCPP_OK) {
         on_open(s);
     } else if (st == OCPP_PENDING) {
@@ -482,14 +484,21 @@ static void on_reply(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
 
 static void handle_message(ocpp_session_t *s, const char *msg, size_t len)
 {
-    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_IN, .text = msg, .len = len};
-    notify(s, &ev);
     ocpp_rpc_frame_t f;
 #if OCPP_CONFIG_OCPP201
     ocpp_status_t st = ocpp_rpc_parse_d(msg, len, DIALECT(s), &f);
 #else
     ocpp_status_t st = ocpp_rpc_parse(msg, len, &f);
 #endif
+    /* Shown with an AuthorizationKey masked (whitepaper A01.FR.12): the copy
+     * goes to the transmit buffer, free while receiving. */
+    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_IN, .text = msg, .len = len};
+    size_t n = ocpp_rpc_mask_secret(msg, len, st == OCPP_OK ? &f : NULL, s->send_buf, s->send_cap);
+    if (n > 0u) {
+        ev.text = s->send_buf;
+        ev.len = n;
+    }
+    notify(s, &ev);
     if (st != OCPP_OK) {
         answer_bad_frame(s, &f);
     } else if (f.type == OCPP_RPC_CALL) {

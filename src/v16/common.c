@@ -19,6 +19,24 @@ static void apply_credentials(ocpp_v16_t *a)
                                  (const char *)cfg->authorization_key, cfg->authorization_key_len);
 }
 
+/**
+ * SecurityProfile (whitepaper §2, A05): 2 and 3 need TLS, so a wss:// URL
+ * (whose server the port verifies with a CSMS root certificate: A05.FR.03),
+ * and 3 a client certificate (A05.FR.04, ocpp_cp_config_t.client_certificate):
+ * the highest profile ChangeConfiguration may set. A profile of 2 or 3 never
+ * connects over ws://, also one that was persisted with another URL.
+ */
+static void apply_security_profile(ocpp_v16_t *a)
+{
+    bool tls = a->ss->open.ep.tls;
+    ocpp_cfg_set_security_profile_max(a->cfg, tls ? (a->config->client_certificate ? 3u : 2u) : 1u);
+    a->ss->tls_required = a->cfg->security_profile >= 2u;
+    if (a->ss->tls_required && !tls) {
+        LOGE(&a->st->log, "%s: SecurityProfile 2 and 3 need a wss:// URL: not connecting",
+             a->st->log.name);
+    }
+}
+
 void ocpp_v16_sync(ocpp_v16_t *a)
 {
     const ocpp_cfg_t *cfg = a->cfg;
@@ -38,6 +56,7 @@ void ocpp_v16_sync(ocpp_v16_t *a)
                                  : (uint32_t)cfg->message_timeout * 1000u;
     a->ss->keepalive_s = (uint32_t)cfg->web_socket_ping_interval;
     apply_credentials(a);
+    apply_security_profile(a);
 }
 
 void ocpp_v16_config_applied(ocpp_v16_t *a, const char *key)

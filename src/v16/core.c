@@ -10,6 +10,7 @@
 #include "model/config.h"
 #include "session/session.h"
 #include "store/txqueue.h"
+#include "util/log.h"
 #include "v16/v16.h"
 
 /** Boot retry when the CSMS gives interval 0 or the CALL failed (§4.2: "the
@@ -352,8 +353,46 @@ static void core_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why)
     }
 }
 
+/** Where a raised SecurityProfile is (ocpp_v16_core_t.sp_state). */
+enum { SP_NONE = 0, SP_RAISED, SP_CONNECTING, SP_FAILED };
+
+/**
+ * A05.FR.07: "The Charge Point SHALL reconnect the Central System with the
+ * new Security Profile"; A05.FR.08: if it "was unable to connect ... The
+ * Charge Point SHOULD fallback to its previous security profile setting".
+ * The first connection attempt after the raise decides: open (TLS and HTTP
+ * authentication passed) keeps the new profile; a failure restores the
+ * previous one, at the next tick (persisted at once: a power cut keeps it).
+ */
+static void security_profile_trial(ocpp_v16_t *a, ocpp_cp_conn_t conn)
+{
+    uint8_t *st = &a->core.sp_state;
+    if (*st == SP_NONE || *st == SP_FAILED) {
+        return;
+    }
+    if (conn == OCPP_CP_CONNECTING) {
+        *st = SP_CONNECTING;
+    } else if (conn != OCPP_CP_OFFLINE) {
+        *st = SP_NONE; /* connected with it */
+    } else if (*st == SP_CONNECTING) {
+        *st = SP_FAILED; /* (not the disconnect before the attempt, A05.FR.06) */
+    }
+}
+
+static void security_profile_fallback(ocpp_v16_t *a)
+{
+    char prev[2] = {(char)('0' + a->core.sp_prev), '\0'};
+    a->core.sp_state = SP_NONE;
+    LOGW(&a->st->log, "%s: SecurityProfile %u failed to connect: back to %s (A05.FR.08)",
+         a->st->log.name, (unsigned)a->cfg->security_profile, prev);
+    (void)ocpp_cfg_set_local(a->cfg, "SecurityProfile", prev);
+    ocpp_v16_config_applied(a, "SecurityProfile");
+    ocpp_v16_save_config(a);
+}
+
 static void core_on_conn(ocpp_v16_t *a, ocpp_cp_conn_t conn)
 {
+    security_profile_trial(a, conn);
     if (conn == OCPP_CP_OFFLINE) {
         /* The wait after a failed CALL is for a peer that answered badly or
          * not at all; a new connection may send at once (it has its own
@@ -388,6 +427,9 @@ static void core_tick(ocpp_v16_t *a)
     }
     if (V16_DUE(now, a->core.boot_at_ms)) {
         a->core.boot_at_ms = now;
+    }
+    if (a->core.sp_state == SP_FAILED) {
+        security_profile_fallback(a);
     }
     if (!a->core.reset_pending || ocpp_session_busy(a->ss)) {
         return;
@@ -489,6 +531,7 @@ static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t
     char key[OCPP_CFG_KEY_MAX + 1];
     char value[OCPP_CFG_VALUE_MAX + 1];
     ocpp_key_result_t r = OCPP_KEY_REJECTED;
+    uint8_t profile = a->cfg->security_profile;
     ocpp_rpc_err_t ek = ocpp_rpc_get_string(payload, "key", true, 50u, key, sizeof key, desc);
     ocpp_rpc_err_t ev =
         ocpp_rpc_get_string(payload, "value", true, 500u, value, sizeof value, desc);
@@ -503,6 +546,10 @@ static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t
     } else if (ev == OCPP_RPC_OK) {
         r = ocpp_cfg_change(a->cfg, key, value);
     } /* else a value longer than any key accepts: Rejected */
+    if (a->cfg->security_profile != profile) {
+        a->core.sp_prev = profile; /* on trial (A05.FR.08) */
+        a->core.sp_state = SP_RAISED;
+    }
     if (r == OCPP_KEY_ACCEPTED || r == OCPP_KEY_REBOOT_REQUIRED) {
         ocpp_v16_config_applied(a, key);
     }

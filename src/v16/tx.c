@@ -8,10 +8,10 @@
  *        here, persisted in the same write as the station's record.
  *
  * Metering bounds: a MeterValues carries the samples read_meter() returns
- * (at most OCPP_CONFIG_METER_SAMPLES_MAX) whose measurand is in the key's
- * list. StopTransaction.transactionData holds at most two meterValues: the
- * Transaction.Begin register reading (meterStart, if
- * Energy.Active.Import.Register is in StopTxnSampledData) and the
+ * (at most OCPP_CONFIG_METER_SAMPLES_MAX) that the key's list takes: their
+ * measurand, or their measurand on their phase (ocpp_cfg_meas_selects()).
+ * StopTransaction.transactionData holds at most two meterValues: the Transaction.Begin register
+ * reading (meterStart, if Energy.Active.Import.Register is in StopTxnSampledData) and the
  * Transaction.End samples of StopTxnSampledData (errata v4.0, 3.14: "always
  * provide the start (Transaction.Begin) and stop (Transaction.End) values");
  * intermediate samples are not kept (errata 3.91 allows dropping them).
@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "model/authcache.h"
+#include "model/config.h"
 #include "session/session.h"
 #include "station/station.h"
 #include "store/txqueue.h"
@@ -52,16 +53,6 @@ typedef enum { CTX_PERIODIC = 0, CTX_CLOCK, CTX_TRIGGER, CTX_BEGIN, CTX_END } me
 #define N_TRIGGER  "Trigger"
 #define N_BEGIN    "Transaction.Begin"
 #define N_END      "Transaction.End"
-#define N_L1       "L1"
-#define N_L2       "L2"
-#define N_L3       "L3"
-#define N_N        "N"
-#define N_L1N      "L1-N"
-#define N_L2N      "L2-N"
-#define N_L3N      "L3-N"
-#define N_L1L2     "L1-L2"
-#define N_L2L3     "L2-L3"
-#define N_L3L1     "L3-L1"
 #define N_INLET    "Inlet"
 #define N_BODY     "Body"
 #define N_CABLE    "Cable"
@@ -74,11 +65,9 @@ typedef enum { CTX_PERIODIC = 0, CTX_CLOCK, CTX_TRIGGER, CTX_BEGIN, CTX_END } me
 #define N_V        "V"
 #define N_CELSIUS  "Celsius"
 #define N_PERCENT  "Percent"
-static const char k_names[] =
-    "\0" N_PERIODIC "\0" N_CLOCK "\0" N_TRIGGER "\0" N_BEGIN "\0" N_END "\0" N_L1 "\0" N_L2
-    "\0" N_L3 "\0" N_N "\0" N_L1N "\0" N_L2N "\0" N_L3N "\0" N_L1L2 "\0" N_L2L3 "\0" N_L3L1
-    "\0" N_INLET "\0" N_BODY "\0" N_CABLE "\0" N_EV "\0" N_WH "\0" N_VARH "\0" N_W "\0" N_VAR
-    "\0" N_A "\0" N_V "\0" N_CELSIUS "\0" N_PERCENT;
+static const char k_names[] = "\0" N_PERIODIC "\0" N_CLOCK "\0" N_TRIGGER "\0" N_BEGIN "\0" N_END
+                              "\0" N_INLET "\0" N_BODY "\0" N_CABLE "\0" N_EV "\0" N_WH "\0" N_VARH
+                              "\0" N_W "\0" N_VAR "\0" N_A "\0" N_V "\0" N_CELSIUS "\0" N_PERCENT;
 enum {
     O_NONE = 0,
     O_PERIODIC = 1,
@@ -86,17 +75,7 @@ enum {
     O_TRIGGER = O_CLOCK + sizeof N_CLOCK,
     O_BEGIN = O_TRIGGER + sizeof N_TRIGGER,
     O_END = O_BEGIN + sizeof N_BEGIN,
-    O_L1 = O_END + sizeof N_END,
-    O_L2 = O_L1 + sizeof N_L1,
-    O_L3 = O_L2 + sizeof N_L2,
-    O_N = O_L3 + sizeof N_L3,
-    O_L1N = O_N + sizeof N_N,
-    O_L2N = O_L1N + sizeof N_L1N,
-    O_L3N = O_L2N + sizeof N_L2N,
-    O_L1L2 = O_L3N + sizeof N_L3N,
-    O_L2L3 = O_L1L2 + sizeof N_L1L2,
-    O_L3L1 = O_L2L3 + sizeof N_L2L3,
-    O_INLET = O_L3L1 + sizeof N_L3L1,
+    O_INLET = O_END + sizeof N_END,
     O_BODY = O_INLET + sizeof N_INLET,
     O_CABLE = O_BODY + sizeof N_BODY,
     O_EV = O_CABLE + sizeof N_CABLE,
@@ -114,9 +93,6 @@ _Static_assert(sizeof k_names <= 256u, "k_names offsets are bytes");
 
 /** By meter_ctx_t. */
 static const uint8_t k_context_at[] = {O_PERIODIC, O_CLOCK, O_TRIGGER, O_BEGIN, O_END};
-/** By ocpp_phase_t. */
-static const uint8_t k_phase_at[] = {O_NONE, O_L1,  O_L2,   O_L3,   O_N,   O_L1N,
-                                     O_L2N,  O_L3N, O_L1L2, O_L2L3, O_L3L1};
 /** By ocpp_location_t. */
 static const uint8_t k_location_at[] = {O_NONE, O_INLET, O_BODY, O_CABLE, O_EV};
 /** The unit of each measurand's value, by ocpp_measurand_t. */
@@ -124,12 +100,13 @@ static const uint8_t k_unit_at[OCPP_MEASURAND_COUNT] = {
     O_WH,  O_WH,  O_VARH, O_VARH, O_WH, O_WH, O_VARH, O_VARH, O_W,       O_W,       O_W,
     O_VAR, O_VAR, O_NONE, O_A,    O_A,  O_A,  O_V,    O_NONE, O_CELSIUS, O_PERCENT, O_NONE};
 
-static bool sample_ok(const ocpp_sample_t *s, uint32_t mask)
+/** A value of the meter that the list `sel` takes (its measurand, on its phase). */
+static bool sample_ok(const ocpp_sample_t *s, const ocpp_cfg_meas_t *sel)
 {
     return (unsigned)s->measurand < OCPP_MEASURAND_COUNT &&
-           (mask & OCPP_MEASURAND_BIT(s->measurand)) != 0u &&
-           (unsigned)s->phase < sizeof k_phase_at && (unsigned)s->location < sizeof k_location_at &&
-           s->scale <= 9u;
+           (unsigned)s->phase <= (unsigned)OCPP_PHASE_L3_L1 &&
+           (unsigned)s->location < sizeof k_location_at && s->scale <= 9u &&
+           ocpp_cfg_meas_selects(sel, s->measurand, s->phase);
 }
 
 /** `"key":"<name at offset at>"`, left out for O_NONE. */
@@ -159,7 +136,9 @@ static void write_sample(ocpp_jw_t *w, const ocpp_sample_t *s, meter_ctx_t ctx)
     }
     kv_name(w, "context", k_context_at[ctx]);
     ocpp_jw_kv_str(w, "measurand", ocpp_measurand_name(s->measurand));
-    kv_name(w, "phase", k_phase_at[s->phase]);
+    if (s->phase != OCPP_PHASE_NONE) {
+        ocpp_jw_kv_str(w, "phase", ocpp_cfg_phase_name(s->phase));
+    }
     kv_name(w, "location", k_location_at[s->location]);
     kv_name(w, "unit", k_unit_at[s->measurand]);
     ocpp_jw_obj_close(w);
@@ -167,7 +146,7 @@ static void write_sample(ocpp_jw_t *w, const ocpp_sample_t *s, meter_ctx_t ctx)
 
 /** One MeterValue (§7.29) with the matching samples. @return how many. */
 static size_t write_meter_value(ocpp_jw_t *w, int64_t ts, const ocpp_sample_t *s, size_t n,
-                                uint32_t mask, meter_ctx_t ctx)
+                                const ocpp_cfg_meas_t *sel, meter_ctx_t ctx)
 {
     size_t k = 0;
     ocpp_jw_obj_open(w);
@@ -175,7 +154,7 @@ static size_t write_meter_value(ocpp_jw_t *w, int64_t ts, const ocpp_sample_t *s
     ocpp_jw_key(w, "sampledValue");
     ocpp_jw_arr_open(w);
     for (size_t i = 0; i < n; i++) {
-        if (sample_ok(&s[i], mask)) {
+        if (sample_ok(&s[i], sel)) {
             write_sample(w, &s[i], ctx);
             k++;
         }
@@ -185,11 +164,11 @@ static size_t write_meter_value(ocpp_jw_t *w, int64_t ts, const ocpp_sample_t *s
     return k;
 }
 
-static size_t count_ok(const ocpp_sample_t *s, size_t n, uint32_t mask)
+static size_t count_ok(const ocpp_sample_t *s, size_t n, const ocpp_cfg_meas_t *sel)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        k += sample_ok(&s[i], mask) ? 1u : 0u;
+        k += sample_ok(&s[i], sel) ? 1u : 0u;
     }
     return k;
 }
@@ -203,7 +182,7 @@ typedef struct {
     ocpp_stop_reason_t reason;
     const char *tag;
     int32_t meter;
-    uint32_t mask;
+    const ocpp_cfg_meas_t *sel;
     meter_ctx_t ctx;
     const ocpp_sample_t *s;
     size_t n;
@@ -310,7 +289,7 @@ static void build_start(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
 }
 
 /** The clock-aligned readings kept for StopTxnAlignedData (Sample.Clock). */
-static void write_kept(ocpp_jw_t *w, const ocpp_v16_kept_t *r, uint32_t mask)
+static void write_kept(ocpp_jw_t *w, const ocpp_v16_kept_t *r, const ocpp_cfg_meas_t *sel)
 {
     for (uint8_t i = 0; i < r->n_aligned; i++) {
         const ocpp_aligned_reading_t *rd = &r->aligned[i];
@@ -322,8 +301,8 @@ static void write_kept(ocpp_jw_t *w, const ocpp_v16_kept_t *r, uint32_t mask)
                                    .location = (ocpp_location_t)rd->s[j].location,
                                    .scale = rd->s[j].scale};
         }
-        if (count_ok(s, rd->n, mask) > 0u) {
-            (void)write_meter_value(w, rd->unix_time, s, rd->n, mask, CTX_CLOCK);
+        if (count_ok(s, rd->n, sel) > 0u) {
+            (void)write_meter_value(w, rd->unix_time, s, rd->n, sel, CTX_CLOCK);
         }
     }
 }
@@ -332,9 +311,9 @@ static void write_kept(ocpp_jw_t *w, const ocpp_v16_kept_t *r, uint32_t mask)
 static void keep_aligned(ocpp_v16_t *a, uint8_t c, const ocpp_sample_t *s, size_t n, int64_t ts)
 {
     ocpp_v16_kept_t *r = &a->tx.kept[c - 1u];
-    uint32_t mask = a->cfg->stop_txn_aligned_data;
+    const ocpp_cfg_meas_t *sel = &a->cfg->stop_txn_aligned_data;
     if (OCPP_CONFIG_STOP_ALIGNED_READINGS == 0 || !a->st->conns[c].tx ||
-        count_ok(s, n, mask) == 0u) {
+        count_ok(s, n, sel) == 0u) {
         return;
     }
     if (r->n_aligned >= (uint8_t)OCPP_CONFIG_STOP_ALIGNED_READINGS) {
@@ -346,7 +325,7 @@ static void keep_aligned(ocpp_v16_t *a, uint8_t c, const ocpp_sample_t *s, size_
     rd->unix_time = ts;
     rd->n = 0;
     for (size_t i = 0; i < n && rd->n < (uint8_t)OCPP_CONFIG_STOP_ALIGNED_SAMPLES; i++) {
-        if (sample_ok(&s[i], mask)) {
+        if (sample_ok(&s[i], sel)) {
             rd->s[rd->n++] = (ocpp_kept_sample_t){.value = s[i].value,
                                                   .measurand = (uint8_t)s[i].measurand,
                                                   .phase = (uint8_t)s[i].phase,
@@ -359,7 +338,7 @@ static void keep_aligned(ocpp_v16_t *a, uint8_t c, const ocpp_sample_t *s, size_
 static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
 {
     const ocpp_station_conn_t *k = &a->st->conns[b->c];
-    uint32_t mask = a->cfg->stop_txn_sampled_data;
+    const ocpp_cfg_meas_t *sel = &a->cfg->stop_txn_sampled_data;
     ocpp_jw_obj_open(w);
     write_txid(w, k);
     if (b->tag != NULL) {
@@ -370,20 +349,21 @@ static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
     if (b->reason != OCPP_STOP_LOCAL) {
         ocpp_jw_kv_str(w, "reason", ocpp_stop_reason_str(b->reason));
     }
-    bool begin = (mask & OCPP_MEASURAND_BIT(OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER)) != 0u;
+    bool begin =
+        ocpp_cfg_meas_selects(sel, OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER, OCPP_PHASE_NONE);
     if (!b->minimal &&
-        (begin || count_ok(b->s, b->n, mask) > 0u || a->tx.kept[b->c - 1u].n_aligned > 0u)) {
+        (begin || count_ok(b->s, b->n, sel) > 0u || a->tx.kept[b->c - 1u].n_aligned > 0u)) {
         /* §3.16.5: with both StopTxn keys empty, no meter values at all. */
         ocpp_jw_key(w, "transactionData");
         ocpp_jw_arr_open(w);
         if (begin) {
             ocpp_sample_t s0 = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
                                 .value = k->meter_start};
-            (void)write_meter_value(w, k->tx_start_unix, &s0, 1u, mask, CTX_BEGIN);
+            (void)write_meter_value(w, k->tx_start_unix, &s0, 1u, sel, CTX_BEGIN);
         }
-        write_kept(w, &a->tx.kept[b->c - 1u], a->cfg->stop_txn_aligned_data);
-        if (count_ok(b->s, b->n, mask) > 0u) {
-            (void)write_meter_value(w, b->ts, b->s, b->n, mask, CTX_END);
+        write_kept(w, &a->tx.kept[b->c - 1u], &a->cfg->stop_txn_aligned_data);
+        if (count_ok(b->s, b->n, sel) > 0u) {
+            (void)write_meter_value(w, b->ts, b->s, b->n, sel, CTX_END);
         }
         ocpp_jw_arr_close(w);
     }
@@ -403,23 +383,24 @@ static void build_meter(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
     }
     ocpp_jw_key(w, "meterValue");
     ocpp_jw_arr_open(w);
-    (void)write_meter_value(w, b->ts, b->s, b->n, b->mask, b->ctx);
+    (void)write_meter_value(w, b->ts, b->s, b->n, b->sel, b->ctx);
     ocpp_jw_arr_close(w);
     ocpp_jw_obj_close(w);
 }
 
 /**
- * Take a reading of connector c (0..n) and send the measurands in `mask` as
+ * Take a reading of connector c (0..n) and send the values list `sel` takes as
  * a MeterValues: a triggered one (CTX_TRIGGER, §5.17) at once, the others
  * queued as transaction-related. A queued reading is what a power loss
  * would stop the transaction with; a clock-aligned one (CTX_CLOCK) also
  * keeps the StopTxnAlignedData values for the running transaction's
  * StopTransaction.
  */
-static void reading(ocpp_v16_t *a, uint8_t c, uint32_t mask, meter_ctx_t ctx, int64_t ts)
+static void reading(ocpp_v16_t *a, uint8_t c, const ocpp_cfg_meas_t *sel, meter_ctx_t ctx,
+                    int64_t ts)
 {
     ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
-    build_arg_t b = {.c = c, .mask = mask, .ctx = ctx, .s = s, .ts = ts};
+    build_arg_t b = {.c = c, .sel = sel, .ctx = ctx, .s = s, .ts = ts};
     b.n = ocpp_station_read_meter(a->st, c, s);
     if (ctx != CTX_TRIGGER) {
         ocpp_station_note_reading(a->st, c, s, b.n);
@@ -427,7 +408,7 @@ static void reading(ocpp_v16_t *a, uint8_t c, uint32_t mask, meter_ctx_t ctx, in
     if (ctx == CTX_CLOCK && c > 0u) {
         keep_aligned(a, c, s, b.n, ts);
     }
-    if (count_ok(s, b.n, mask) == 0u) {
+    if (count_ok(s, b.n, sel) == 0u) {
         return; /* none of the measurands on this connector */
     }
     if (ctx == CTX_TRIGGER) {
@@ -522,7 +503,7 @@ static void tick_aligned(ocpp_v16_t *a)
     t->aligned_iv = iv;
     t->aligned_next = boundary + iv < midnight + 86400 ? boundary + iv : midnight + 86400;
     for (uint8_t c = 0; fire && c <= a->st->n; c++) {
-        reading(a, c, a->cfg->meter_values_aligned_data, CTX_CLOCK, boundary);
+        reading(a, c, &a->cfg->meter_values_aligned_data, CTX_CLOCK, boundary);
     }
 }
 
@@ -542,7 +523,7 @@ static void tx_tick(ocpp_v16_t *a)
              * loop stalled (or the interval was 0) are skipped, not sent
              * in a burst of equal readings (issue 12, defect 8). */
             r->sample_ms += late - late % iv;
-            reading(a, c, a->cfg->meter_values_sampled_data, CTX_PERIODIC,
+            reading(a, c, &a->cfg->meter_values_sampled_data, CTX_PERIODIC,
                     ocpp_station_time(a->st));
         }
     }
@@ -616,7 +597,7 @@ static bool tx_send_due(ocpp_v16_t *a)
     } else if (a->tx.trig_meter != 0u) {
         uint8_t c = (uint8_t)lowest_bit(a->tx.trig_meter);
         a->tx.trig_meter &= ~((uint64_t)1u << c);
-        reading(a, c, a->cfg->meter_values_sampled_data, CTX_TRIGGER, ocpp_station_time(a->st));
+        reading(a, c, &a->cfg->meter_values_sampled_data, CTX_TRIGGER, ocpp_station_time(a->st));
     } else if (a->tx.dt_pending) {
         a->tx.dt_pending = false;
         send_call(a, OCPP_ACTION_DATA_TRANSFER, K_DATA_TRANSFER);

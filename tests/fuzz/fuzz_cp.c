@@ -363,8 +363,12 @@ static void setup(void)
 {
     static const ocpp_msg_port_t port = {&g_port, fz_open,  fz_send,
                                          fz_recv, fz_close, fz_keepalive};
-    static const ocpp_cp_callbacks_t cb = {NULL,      cb_event, cb_permit,       cb_meter,
-                                           cb_unlock, cb_reset, cb_data_transfer};
+    static const ocpp_cp_callbacks_t cb = {.on_event = cb_event,
+                                           .permit = cb_permit,
+                                           .read_meter = cb_meter,
+                                           .unlock = cb_unlock,
+                                           .reset = cb_reset,
+                                           .data_transfer = cb_data_transfer};
     ocpp_cp_config_t c = {.identity = "FUZZ-1",
                           .csms_url = "ws://127.0.0.1:9000/ocpp",
                           .vendor = "Fuzz",

@@ -203,9 +203,8 @@ static void test_struct_defaults(void **state)
     assert_int_equal(c.max_energy_on_invalid_id, 0);
     assert_int_equal(c.message_timeout, 30);
     assert_true(c.get_configuration_max_keys >= (int32_t)N_SPEC);
-    assert_int_equal(c.meter_values_sampled_data,
-                     OCPP_MEASURAND_BIT(OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER));
-    assert_int_equal(c.stop_txn_sampled_data, 0);
+    assert_string_equal(val(&c, "MeterValuesSampledData"), "Energy.Active.Import.Register");
+    assert_string_equal(val(&c, "StopTxnSampledData"), "");
     assert_int_equal(c.authorization_cache_enabled, OCPP_CONFIG_AUTH_CACHE_SIZE > 0);
     assert_false(c.authorize_remote_tx_requests);
     assert_true(c.local_authorize_offline);
@@ -459,8 +458,7 @@ static void test_measurand_lists(void **state)
     ocpp_cfg_t c = fresh();
     assert_int_equal(ocpp_cfg_change(&c, "StopTxnAlignedData", "Energy.Active.Import.Interval"),
                      ACC);
-    assert_int_equal(c.stop_txn_aligned_data,
-                     OCPP_MEASURAND_BIT(OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_INTERVAL));
+    assert_string_equal(val(&c, "StopTxnAlignedData"), "Energy.Active.Import.Interval");
 }
 
 static void test_phase_rotation(void **state)
@@ -925,9 +923,8 @@ static void test_save_load_round_trip(void **state)
     assert_int_equal(b.heartbeat_interval, 77);
     assert_true(b.local_pre_authorize);
     assert_false(b.authorization_cache_enabled);
-    assert_int_equal(b.stop_txn_sampled_data, OCPP_MEASURAND_BIT(OCPP_MEASURAND_VOLTAGE) |
-                                                  OCPP_MEASURAND_BIT(OCPP_MEASURAND_SOC));
-    assert_int_equal(b.meter_values_aligned_data, 0);
+    assert_string_equal(val(&b, "StopTxnSampledData"), "Voltage,SoC");
+    assert_string_equal(val(&b, "MeterValuesAlignedData"), "");
     assert_string_equal(val(&b, "ConnectorPhaseRotation"), "0.RST,2.TSR");
     assert_int_equal(b.authorization_key_len, 16);
     assert_memory_equal(b.authorization_key, "plain:password!!", 16);
@@ -1010,11 +1007,8 @@ static void test_load_tolerant(void **state)
     assert_int_equal(c.message_timeout, 30);
     assert_false(c.local_pre_authorize);
     assert_false(c.stop_transaction_on_invalid_id);
-    assert_int_equal(c.meter_values_sampled_data,
-                     OCPP_MEASURAND_BIT(OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER));
-    assert_int_equal(c.stop_txn_aligned_data,
-                     OCPP_MEASURAND_BIT(OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_INTERVAL) |
-                         OCPP_MEASURAND_BIT(OCPP_MEASURAND_SOC));
+    assert_string_equal(val(&c, "MeterValuesSampledData"), "Energy.Active.Import.Register");
+    assert_string_equal(val(&c, "StopTxnAlignedData"), "Energy.Active.Import.Interval,SoC");
     assert_int_equal(c.number_of_connectors, 2);
     assert_int_equal(c.local_auth_list_max_length, 32);
     assert_int_equal(c.authorization_key_len, 0);
@@ -1022,9 +1016,9 @@ static void test_load_tolerant(void **state)
     /* an escaped string with no room left to decode it is skipped, not misread */
     put_record("{\"StopTxnSampledData\":\"So\\u0043\"}");
     assert_int_equal(ocpp_cfg_load(&c, &port, scratch, (size_t)store.len), OCPP_OK);
-    assert_int_equal(c.stop_txn_sampled_data, 0);
+    assert_string_equal(val(&c, "StopTxnSampledData"), "");
     assert_int_equal(ocpp_cfg_load(&c, &port, scratch, (size_t)store.len + 4u), OCPP_OK);
-    assert_int_equal(c.stop_txn_sampled_data, OCPP_MEASURAND_BIT(OCPP_MEASURAND_SOC));
+    assert_string_equal(val(&c, "StopTxnSampledData"), "SoC");
     /* an empty object changes nothing */
     put_record(" {} ");
     assert_int_equal(ocpp_cfg_load(&c, &port, scratch, sizeof scratch), OCPP_OK);
@@ -1144,6 +1138,70 @@ static void test_vendor_keys(void **state)
     assert_int_equal(c.vendor_count, OCPP_CONFIG_MAX_VENDOR_KEYS);
 }
 
+/* The measurand lists against a declared meter (ocpp_cfg_set_meter()): OCPP 1.6 §3.16.4 ("one
+ * or more measurands that are not supported by this Charge Point ... Rejected"), §9.1.17
+ * ("the Measurand is combined with the optional phase; for instance: Voltage.L1"). */
+static void test_measurands_declared(void **state)
+{
+    (void)state;
+    static const ocpp_meter_supply_t meter[] = {
+        {OCPP_PHASE_BIT(OCPP_PHASE_NONE), OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER},
+        {OCPP_PHASE_BIT(OCPP_PHASE_NONE) | OCPP_PHASE_BIT(OCPP_PHASE_L1) |
+             OCPP_PHASE_BIT(OCPP_PHASE_L2) | OCPP_PHASE_BIT(OCPP_PHASE_L3) |
+             OCPP_PHASE_BIT(OCPP_PHASE_N),
+         OCPP_MEASURAND_CURRENT_IMPORT},
+        {OCPP_PHASE_BIT(OCPP_PHASE_L1_N) | OCPP_PHASE_BIT(OCPP_PHASE_L2_N), OCPP_MEASURAND_VOLTAGE},
+        {0xFFFEu, OCPP_MEASURAND_ENERGY_REACTIVE_IMPORT_REGISTER}, /* every phase, no total */
+    };
+    ocpp_cfg_t c = fresh();
+    ocpp_cfg_set_meter(&c, meter, 4);
+    const char *k = "MeterValuesSampledData";
+    assert_int_equal(ocpp_cfg_change(&c, k, "Voltage.L1,Current.Import.N"), ACC);
+    assert_string_equal(val(&c, k), "Current.Import.N,Voltage.L1");
+    /* L1 is also the L1-N value; a list item on a phase takes that phase only */
+    assert_true(ocpp_cfg_meas_selects(&c.meter_values_sampled_data, OCPP_MEASURAND_VOLTAGE,
+                                      OCPP_PHASE_L1_N));
+    assert_true(
+        ocpp_cfg_meas_selects(&c.meter_values_sampled_data, OCPP_MEASURAND_VOLTAGE, OCPP_PHASE_L1));
+    assert_false(ocpp_cfg_meas_selects(&c.meter_values_sampled_data, OCPP_MEASURAND_VOLTAGE,
+                                       OCPP_PHASE_L2_N));
+    assert_false(ocpp_cfg_meas_selects(&c.meter_values_sampled_data, OCPP_MEASURAND_VOLTAGE,
+                                       OCPP_PHASE_NONE));
+    assert_false(ocpp_cfg_meas_selects(&c.meter_values_sampled_data, OCPP_MEASURAND_CURRENT_IMPORT,
+                                       OCPP_PHASE_L1));
+    static const char *const bad[] = {
+        "SoC",          "Voltage,SoC",       "Voltage.L3",
+        "Voltage.L3-N", "Voltage.N",         "Energy.Active.Import.Register.L1",
+        "Voltage.L1,",  "Voltage.L1 .L2",    "Bogus.L1",
+        "Voltage.L1-",  "Current.Import.l1", "Voltage..L1"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(ocpp_cfg_change(&c, k, bad[i]), REJ);
+    }
+    assert_string_equal(val(&c, k), "Current.Import.N,Voltage.L1");
+    /* a measurand alone: every phase (§3.16.3), also without a total */
+    assert_int_equal(ocpp_cfg_change(&c, k, "Energy.Reactive.Import.Register, Voltage"), ACC);
+    assert_true(ocpp_cfg_meas_selects(&c.meter_values_sampled_data, OCPP_MEASURAND_VOLTAGE,
+                                      OCPP_PHASE_L2_N));
+    /* the longest items fit (OCPP_CFG_VALUE_MAX): 8 of 36 characters */
+    const char *longest =
+        "Energy.Reactive.Import.Register.L1-N,Energy.Reactive.Import.Register.L2-N,"
+        "Energy.Reactive.Import.Register.L3-N,Energy.Reactive.Import.Register.L1-L2,"
+        "Energy.Reactive.Import.Register.L2-L3,Energy.Reactive.Import.Register.L3-L1,"
+        "Energy.Reactive.Import.Register.L1,Energy.Reactive.Import.Register.L2";
+    assert_int_equal(ocpp_cfg_change(&c, "StopTxnSampledData", longest), ACC);
+    assert_int_equal(strlen(val(&c, "StopTxnSampledData")), strlen(longest));
+    /* a stored list is checked against the meter again: an item it no longer supplies
+       leaves the key at its default */
+    put_record("{\"MeterValuesAlignedData\":\"Voltage.L2,SoC\","
+               "\"StopTxnAlignedData\":\"Current.Import.L3,Voltage.L2\"}");
+    ocpp_cfg_t d = fresh();
+    ocpp_cfg_set_meter(&d, meter, 4);
+    assert_int_equal(ocpp_cfg_load(&d, &port, scratch, sizeof scratch), OCPP_OK);
+    assert_string_equal(val(&d, "MeterValuesAlignedData"), "Energy.Active.Import.Register");
+    assert_string_equal(val(&d, "StopTxnAlignedData"), "Current.Import.L3,Voltage.L2");
+    ocpp_cfg_set_meter(NULL, meter, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1158,6 +1216,7 @@ int main(void)
         cmocka_unit_test(test_dirty),
         cmocka_unit_test(test_measurand_names),
         cmocka_unit_test(test_measurand_lists),
+        cmocka_unit_test(test_measurands_declared),
         cmocka_unit_test(test_phase_rotation),
         cmocka_unit_test(test_authorization_key),
         cmocka_unit_test(test_security_profile),

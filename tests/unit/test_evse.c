@@ -527,6 +527,48 @@ static void test_read_meter(void **state)
     assert_int_equal(f->cb.read_meter(f->cb.ctx, 1, s, 16), 0);
 }
 
+/* The callbacks declare what read_meter() supplies (OCPP 1.6 §3.16.4: the
+ * measurand lists take nothing else), from the board's meter: every value
+ * read_meter() gives is declared, with its phase. */
+static void test_meter_declared(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(); /* meter_phases 0 (3), no voltage, a temperature sensor */
+    const ocpp_meter_supply_t *d = f->cb.meter_supply;
+    assert_non_null(d);
+    assert_int_equal(f->cb.meter_supply_count, 5);
+    assert_int_equal(d[0].measurand, OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER);
+    assert_int_equal(d[0].phases, OCPP_PHASE_BIT(OCPP_PHASE_NONE));
+    assert_int_equal(d[1].measurand, OCPP_MEASURAND_POWER_ACTIVE_IMPORT);
+    assert_int_equal(d[2].measurand, OCPP_MEASURAND_CURRENT_IMPORT);
+    assert_int_equal(d[2].phases, OCPP_PHASE_BIT(OCPP_PHASE_L1) | OCPP_PHASE_BIT(OCPP_PHASE_L2) |
+                                      OCPP_PHASE_BIT(OCPP_PHASE_L3));
+    assert_int_equal(d[3].measurand, OCPP_MEASURAND_CURRENT_OFFERED);
+    assert_int_equal(d[4].measurand, OCPP_MEASURAND_TEMPERATURE);
+    /* one phase with its voltage, no temperature sensor */
+    f->b.meter_phases = 1;
+    f->b.meter_voltage = true;
+    f->b.temperature_read = NULL;
+    evse_callbacks(&f->e, &f->cb);
+    d = f->cb.meter_supply;
+    assert_int_equal(f->cb.meter_supply_count, 5);
+    assert_int_equal(d[2].phases, OCPP_PHASE_BIT(OCPP_PHASE_L1));
+    assert_int_equal(d[3].measurand, OCPP_MEASURAND_VOLTAGE);
+    assert_int_equal(d[3].phases, OCPP_PHASE_BIT(OCPP_PHASE_L1_N));
+    assert_int_equal(d[4].measurand, OCPP_MEASURAND_CURRENT_OFFERED);
+    /* what read_meter() gives is declared */
+    ocpp_sample_t s[16];
+    size_t n = f->cb.read_meter(f->cb.ctx, 1, s, 16);
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (j < f->cb.meter_supply_count && d[j].measurand != (uint8_t)s[i].measurand) {
+            j++;
+        }
+        assert_true(j < f->cb.meter_supply_count);
+        assert_true((d[j].phases & OCPP_PHASE_BIT(s[i].phase)) != 0u);
+    }
+}
+
 /* UnlockConnector (§5.18) through the board's lock; forwarding of events. */
 static void test_unlock_and_forwarding(void **state)
 {
@@ -805,6 +847,7 @@ int main(void)
         cmocka_unit_test(test_welded_relay),
         cmocka_unit_test(test_rfid_and_buttons),
         cmocka_unit_test(test_read_meter),
+        cmocka_unit_test(test_meter_declared),
         cmocka_unit_test(test_unlock_and_forwarding),
         cmocka_unit_test(test_lock_ev_side_disconnect_transaction_goes_on),
         cmocka_unit_test(test_lock_kept_for_owner),

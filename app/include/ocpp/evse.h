@@ -171,6 +171,8 @@ typedef struct {
     char lock_owner[OCPP_CONFIG_MAX_CONNECTORS + 1][OCPP_ID_TAG_MAX + 1];
     uint32_t buttons; /**< Last button mask (edges trigger). */
     evse_dt_t dt;     /**< The last evse_data_transfer() (its strings must outlive it). */
+    /** What the read_meter callback supplies (evse_callbacks()). */
+    ocpp_meter_supply_t supply[6];
 } evse_t;
 
 /**
@@ -191,7 +193,11 @@ ocpp_status_t evse_init(evse_t *e, const evse_config_t *cfg, const evse_board_t 
  *        permit, read_meter and unlock are the application's; on_event
  *        (after the application has seen the transaction events it needs
  *        for the cable lock), reset and data_transfer forward to the user
- *        callbacks.
+ *        callbacks. meter_supply declares what read_meter gives, from the
+ *        board: Energy.Active.Import.Register, Power.Active.Import,
+ *        Current.Import on L1..Ln (evse_board_t.meter_phases),
+ *        Voltage on L1-N..Ln-N (if evse_board_t.meter_voltage),
+ *        Current.Offered, Temperature (if the board reads temperatures).
  */
 void evse_callbacks(evse_t *e, ocpp_cp_callbacks_t *out);
 

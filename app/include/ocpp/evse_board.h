@@ -144,6 +144,11 @@ typedef struct {
 
     /** Buttons currently pressed (EVSE_BUTTON_* mask). */
     uint32_t (*buttons_read)(void *ctx);
+
+    /* What the meter measures besides energy and power (the application
+     * declares it to the charge point: ocpp_cp_callbacks_t.meter_supply). */
+    uint8_t meter_phases; /**< Phases it measures the current of, 1..3 (0: 3). */
+    bool meter_voltage;   /**< It measures the voltage of those phases to N. */
 } evse_board_t;
 
 #ifdef __cplusplus
