@@ -32,8 +32,7 @@ static void apply_security_profile(ocpp_v16_t *a)
     ocpp_cfg_set_security_profile_max(a->cfg, tls ? (a->config->client_certificate ? 3u : 2u) : 1u);
     a->ss->tls_required = a->cfg->security_profile >= 2u;
     if (a->ss->tls_required && !tls) {
-        LOGE(&a->st->log, "%s: SecurityProfile 2 and 3 need a wss:// URL: not connecting",
-             a->st->log.name);
+        LOGE(&a->st->log, "SecurityProfile 2 and 3 need a wss:// URL: not connecting");
     }
 }
 

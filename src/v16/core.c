@@ -383,8 +383,8 @@ static void security_profile_fallback(ocpp_v16_t *a)
 {
     char prev[2] = {(char)('0' + a->core.sp_prev), '\0'};
     a->core.sp_state = SP_NONE;
-    LOGW(&a->st->log, "%s: SecurityProfile %u failed to connect: back to %s (A05.FR.08)",
-         a->st->log.name, (unsigned)a->cfg->security_profile, prev);
+    LOGW(&a->st->log, "SecurityProfile %u failed to connect: back to %s (A05.FR.08)",
+         (unsigned)a->cfg->security_profile, prev);
     (void)ocpp_cfg_set_local(a->cfg, "SecurityProfile", prev);
     ocpp_v16_config_applied(a, "SecurityProfile");
     ocpp_v16_save_config(a);
