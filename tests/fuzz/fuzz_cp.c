@@ -361,8 +361,8 @@ static void auto_boot(void)
 
 static void setup(void)
 {
-    static const ocpp_msg_port_t port = {&g_port, fz_open,  fz_send,
-                                         fz_recv, fz_close, fz_keepalive};
+    static const ocpp_msg_port_t port = {&g_port,  fz_open,      fz_send, fz_recv,
+                                         fz_close, fz_keepalive, NULL};
     static const ocpp_cp_callbacks_t cb = {NULL,      cb_event, cb_permit,       cb_meter,
                                            cb_unlock, cb_reset, cb_data_transfer};
     ocpp_cp_config_t c = {.identity = "FUZZ-1",
