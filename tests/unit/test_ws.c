@@ -1501,7 +1501,7 @@ static void test_send_in_pieces(void **state)
 {
     (void)state;
     fx_t *f = fx_new(1024);
-    ocpp_msg_port_t mp;
+    ocpp_msg_port_t mp = {0};
     ocpp_ws_msg_port(&f->ws, &mp);
     assert_non_null(mp.send_part);
     fx_open(f);
