@@ -17,8 +17,9 @@
 #     hooks of the OCPP 1.6 modules (ocpp_v16_profile_t, called by the host
 #     src/v16/v16.c and by TriggerMessage), the CALL handlers
 #     (ocpp_rpc_handler_fn, called by src/rpc/rpc_dispatch.c), the queued-
-#     message builders (build_fn, src/v16/tx.c) and the outbox classifier
-#     (src/store). The targets of each are read from the source: the
+#     message builders (build_fn, src/v16/tx.c), the outbox classifier
+#     (src/store) and the JSON writer's flush sink (ocpp_jw_t.flush: the
+#     session's, which streams a message larger than the send buffer). The targets of each are read from the source: the
 #     functions named for that field in the initializers of its type
 #     (`.send_due = core_send_due`), the entries of the handler tables, the
 #     functions passed to the call that takes the pointer. A call site costs
@@ -64,7 +65,8 @@ station_adapter;src/station/;->adapter;init:ocpp_station_init_t.adapter
 v16_module;src/v16/;(^p|->profiles\[[^]]*\]|k_modules\[[^]]*\])->([a-z_]+);init:ocpp_v16_profile_t
 rpc_handler;src/rpc/;^fn;table:ocpp_rpc_handler_entry_t,ocpp_rpc_named_handler_t
 v16_builder;src/v16/;^build;sig:void ([a-z0-9_]+)\(ocpp_v16_t \*[a-z]+, ocpp_jw_t \*[a-z]+, const build_arg_t \*[a-z]+\)
-outbox_classify;src/store/;^classify;args:ocpp_txs_load'
+outbox_classify;src/store/;^classify;args:ocpp_txs_load
+jw_flush;src/json/;->flush;sig:bool ([a-z0-9_]+)\(ocpp_jw_t \*[a-z]+\)'
 # Ports and application callbacks (include/ocpp/ocpp_port.h, ocpp_cp.h,
 # ocpp_config.h), counted as 0.
 external='(^|->|\.)cb(->|\.)[a-z_]+$
@@ -79,7 +81,7 @@ vendor->(get|set)$'
 # Function-pointer members and typedefs of src/ and of the private layouts,
 # and whether the lists above know them.
 known_fp=" answer send_due idle on_result on_failed next_due on_conn notify adapter on_event tick trigger send_idle \
-ocpp_rpc_handler_fn build_fn classify read_meter "
+ocpp_rpc_handler_fn build_fn classify read_meter flush "
 
 fp=$(cat "$root"/src/*/*.[ch] "$root"/include/ocpp/ocpp_cp_layout.h "$root"/include/ocpp/ocpp_v201_layout.h 2>/dev/null |
     grep -oE '\(\*[[:space:]]*[A-Za-z0-9_]+\)[[:space:]]*\(' | sed -E 's/\(\*[[:space:]]*([A-Za-z0-9_]+)\).*/\1/' | sort -u)

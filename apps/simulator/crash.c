@@ -326,6 +326,8 @@ void sim_crash_wrap(sim_crash_ports_t *p, sim_crash_t *c, const char *station,
             .ctx = p, .read = st_read, .write = st_write, .remove = st_remove};
     }
     if (msg != NULL) {
+        /* Whole messages only (no send_part), so that a crash point sees a
+         * CALL whole: with --crash-at the send buffer holds every message. */
         p->inner_msg = *msg;
         *msg_out =
             (ocpp_msg_port_t){.ctx = p,

@@ -54,6 +54,7 @@ typedef struct sim_opts {
     unsigned n_config;
     const char *crash_at;   /**< --crash-at POINT, or NULL. */
     ocpp_version_t version; /**< --ocpp 1.6 (default) or 2.0.1. */
+    unsigned send_buffer;   /**< --send-buffer: bytes of the library's send buffer. */
 } sim_opts_t;
 
 static volatile sig_atomic_t g_stop;
@@ -88,9 +89,12 @@ static void usage(FILE *f)
             "; port 0: any free port; off: none)\n"
             "  --speed F           time-lapse factor of the EV physics and meters (default 1)\n"
             "  --max-current A     rating of every connector, 6..80 A (default 32)\n"
+            "  --send-buffer N     the library's send buffer, 512..%u bytes (default %u);\n"
+            "                      larger messages go out as WebSocket fragments (below\n"
+            "                      about 1 KiB the configuration can no longer be saved)\n"
             "%s",
             OCPP_CONFIG_OCPP201 ? "" : " (2.0.1 not in this build)", OCPP_CONFIG_MAX_CONNECTORS,
-            sim_crash_help);
+            SIM_TX_CAP, SIM_TX_CAP, sim_crash_help);
 }
 
 static int parse_level(const char *s, ocpp_log_level_t *out)
@@ -152,7 +156,8 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
                       .stations = 1,
                       .max_current_a = 32,
                       .speed_milli = 1000,
-                      .log_level = OCPP_LOG_INFO};
+                      .log_level = OCPP_LOG_INFO,
+                      .send_buffer = SIM_TX_CAP};
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -189,6 +194,8 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             bad = parse_speed(v, &o->speed_milli);
         } else if (strcmp(a, "--max-current") == 0) {
             bad = parse_uint(v, 6, 80, &o->max_current_a);
+        } else if (strcmp(a, "--send-buffer") == 0) {
+            bad = parse_uint(v, 512, SIM_TX_CAP, &o->send_buffer);
         } else if (strcmp(a, "--crash-at") == 0) {
             o->crash_at = v;
         } else if (strcmp(a, "--log-level") == 0) {
@@ -227,14 +234,38 @@ static const evse_cp_ops_t *cp_ops(void)
     return evse_cp_ops_library();
 }
 
+/** An outgoing message larger than the send buffer comes in pieces (value:
+ *  offset, status OCPP_PENDING while more follow): logged once it is whole. */
+static bool assemble_out(sim_station_t *s, const ocpp_cp_event_t *ev, const char **text,
+                         size_t *len)
+{
+    if (ev->value == 0 && ev->status != OCPP_PENDING) {
+        return true; /* a whole message */
+    }
+    if (ev->value == 0) {
+        s->out_len = 0;
+    }
+    size_t n = ev->len < sizeof s->out_msg - s->out_len ? ev->len : sizeof s->out_msg - s->out_len;
+    memcpy(s->out_msg + s->out_len, ev->text, n);
+    s->out_len += n;
+    *text = s->out_msg;
+    *len = s->out_len;
+    return ev->status != OCPP_PENDING;
+}
+
 static void on_event(void *ctx, const ocpp_cp_event_t *ev)
 {
     sim_station_t *s = ctx;
     if (ev->kind == OCPP_CP_EV_MSG_OUT || ev->kind == OCPP_CP_EV_MSG_IN) {
-        sim_log_message(s, ev->kind == OCPP_CP_EV_MSG_OUT, ev->text, ev->len);
+        bool out = ev->kind == OCPP_CP_EV_MSG_OUT;
+        const char *text = ev->text;
+        size_t len = ev->len;
+        if (out && !assemble_out(s, ev, &text, &len)) {
+            return;
+        }
+        sim_log_message(s, out, text, len);
         if (s->log.min_level >= OCPP_LOG_DEBUG) {
-            fprintf(stderr, "%s %s %.*s\n", s->id, ev->kind == OCPP_CP_EV_MSG_OUT ? "TX" : "RX",
-                    (int)ev->len, ev->text);
+            fprintf(stderr, "%s %s %.*s\n", s->id, out ? "TX" : "RX", (int)len, text);
         }
         return;
     }
@@ -488,7 +519,7 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
                              .log_ctx = &s->log};
     ocpp_cp_callbacks_t cb;
     evse_callbacks(&s->evse, &cb);
-    if (ocpp_cp_init(&s->cp, &cc, &ports, &cb, s->tx, sizeof s->tx) != OCPP_OK) {
+    if (ocpp_cp_init(&s->cp, &cc, &ports, &cb, s->tx, o->send_buffer) != OCPP_OK) {
         fprintf(stderr, "ocpp-sim: bad charge point configuration (URL %s)\n", o->csms);
         return -1;
     }

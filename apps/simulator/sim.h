@@ -87,6 +87,8 @@ typedef struct sim_station {
     sim_log_entry_t logs[SIM_LOG_ENTRIES];
     uint8_t rx[SIM_RX_CAP];
     char tx[SIM_TX_CAP];
+    char out_msg[SIM_RX_CAP]; /**< An outgoing message put together from its pieces. */
+    size_t out_len;
 } sim_station_t;
 
 /** One server-sent event in the shared ring. */

@@ -143,7 +143,7 @@ static void answer(port_t *f)
 /* ------------------------------------------------------------------------ */
 
 static port_t g_port;
-static ocpp_msg_port_t g_msg = {&g_port, p_open, p_send, p_recv, p_close, NULL};
+static ocpp_msg_port_t g_msg = {&g_port, p_open, p_send, p_recv, p_close, NULL, NULL};
 static ocpp_cp_t g_cp;
 static char g_tx[TX_CAP];
 static uint32_t g_now;

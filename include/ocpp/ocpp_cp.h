@@ -344,7 +344,12 @@ typedef enum {
 /** Kinds of event reported to the application. */
 typedef enum {
     OCPP_CP_EV_CONNECTION,          /**< conn changed (see ocpp_cp_event_t.conn). */
-    OCPP_CP_EV_MSG_OUT,             /**< A message is being sent (text, len). */
+    OCPP_CP_EV_MSG_OUT,             /**< A message is being sent (text, len). One
+                                         larger than the send buffer comes in pieces,
+                                         as it goes out: value = the offset of text
+                                         in the message (0: a new message), status =
+                                         OCPP_PENDING while more pieces follow,
+                                         OCPP_OK for the last (or only) one. */
     OCPP_CP_EV_MSG_IN,              /**< A message was received (text, len). */
     OCPP_CP_EV_TIME_SET,            /**< The clock was set from the CSMS (unix_time). */
     OCPP_CP_EV_CONFIG_CHANGED,      /**< A configuration key changed (text = key name). */
@@ -413,9 +418,13 @@ typedef struct {
 
     /**
      * A DataTransfer from the CSMS (§5.6). `data` is the "data" string (NULL
-     * if absent). The handler may write a response data string with
-     * ocpp_jw_str(resp_data, ...) (or nothing). NULL callback: every vendor
-     * id is unknown (UnknownVendorId).
+     * if absent), decoded into the send buffer: it must fit there beside
+     * vendor_id and message_id, else the CALL is answered InternalError.
+     * The handler may write one response data string with
+     * ocpp_jw_str(resp_data, ...) (or nothing): it goes straight into the
+     * answer, of any length (streamed out when it is larger than the send
+     * buffer); anything else written there is misuse (InternalError). NULL
+     * callback: every vendor id is unknown (UnknownVendorId).
      */
     ocpp_dt_status_t (*data_transfer)(void *ctx, const char *vendor_id, const char *message_id,
                                       const char *data, ocpp_jw_t *resp_data);
@@ -459,11 +468,21 @@ typedef struct {
  *        Events of that (the PowerLoss stops) already reach `callbacks`.
  * @param callbacks the outputs to the hardware (copied); NULL: none.
  * @param send_buf the send buffer, owned by the library until the context
- *            is dropped; outgoing messages (and their CALLRESULTs) must fit in
- *            send_cap - OCPP_MSG_HEADROOM bytes. 2048 is enough for the Core
- *            profile except a GetConfiguration of all keys, which needs about
- *            2.9 KB with every profile compiled in (a CALLERROR InternalError
- *            is answered when an answer does not fit).
+ *            is dropped. Messages are written into it behind
+ *            OCPP_MSG_HEADROOM bytes; one larger than send_cap -
+ *            OCPP_MSG_HEADROOM goes out in pieces as the buffer fills
+ *            (WebSocket fragments, RFC 6455 §5.4) when the message port
+ *            takes pieces (ocpp_msg_port_t.send_part: the built-in client
+ *            does), so 512 bytes carry every message, a GetConfiguration of
+ *            all keys (about 2.3 KB, 2.9 KB with every profile compiled in)
+ *            and DataTransfer of any length included. A port without
+ *            send_part needs the largest message to fit (a CALL that does not
+ *            is not sent, an answer that does not becomes a CALLERROR
+ *            InternalError). With a storage port the buffer is also where
+ *            the configuration record is built when it is saved: about 0.9 KB,
+ *            up to 1.6 KB with every measurand list at its longest; when it
+ *            does not fit, saving fails (logged, counted in
+ *            ocpp_cp_queue_info().store_errors). 2048 covers that.
  * @return OCPP_OK; OCPP_ERR_PARAM for a missing field, a bad URL, too many
  *         connectors, an OCPP version not compiled in, or send_cap < 512.
  */
@@ -566,7 +585,8 @@ ocpp_status_t ocpp_cp_fault(ocpp_cp_t *cp, uint8_t connector, ocpp_fault_t error
  *        comes as event OCPP_CP_EV_DATA_TRANSFER_RESULT.
  * @param vendor_id  1..255 characters, required.
  * @param message_id ≤ 50 characters, or NULL.
- * @param data       any UTF-8 text, or NULL.
+ * @param data       any UTF-8 text, or NULL; larger than the send buffer
+ *                   too, when the message port takes pieces (send_part).
  * vendor_id and message_id must be UTF-8 without control characters.
  * The strings are NOT copied: they must stay valid until the result event.
  * @return OCPP_OK (queued); OCPP_ERR_PARAM; OCPP_ERR_BUSY (one is already

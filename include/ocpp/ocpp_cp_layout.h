@@ -148,7 +148,8 @@ typedef struct {
     uint32_t id_prefix, id_counter;
     uint8_t call_owner, call_kind; /**< Who sent it, and what it is (theirs). */
     bool call_active;
-    bool send_busy; /**< send_buf holds a message being sent. */
+    bool send_busy;    /**< send_buf holds a message being sent. */
+    bool piece_failed; /**< The port did not take a piece of the message being written. */
     bool network_enabled;
     bool reconnect_pending; /**< Reconnect once the current answer is sent. */
     bool transport_open;

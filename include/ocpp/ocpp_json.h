@@ -176,7 +176,7 @@ ocpp_status_t ocpp_json_as_bool(const ocpp_json_value_t *v, bool *out);
 /* ------------------------------------------------------------------------ */
 
 /** JSON writer state. All fields are private. */
-typedef struct {
+typedef struct ocpp_jw {
     char *buf;
     size_t cap;
     size_t len;
@@ -187,6 +187,16 @@ typedef struct {
     bool overflow;   /**< Sticky: something did not fit. */
     bool error;      /**< Sticky: misuse (unbalanced, value without key...). */
     bool done;       /**< The top-level value is complete. */
+    /**
+     * Optional sink for output larger than the buffer (NULL: none, overflow
+     * as described above). Called when a write does not fit: buf[0..len) is
+     * full and must be taken away whole; true: it was, and the writer goes on
+     * at buf[0] (a token may be split across two calls); false: overflow.
+     * `flushed` counts the bytes handed over so far. Set by the library.
+     */
+    bool (*flush)(struct ocpp_jw *w);
+    void *flush_ctx;
+    size_t flushed;
 } ocpp_jw_t;
 
 /**

@@ -114,7 +114,8 @@ typedef struct {
     ocpp_status_t (*open)(void *ctx, const ocpp_msg_open_t *params);
 
     /**
-     * Send one text message. `msg` lies in the library's transmit buffer with
+     * Send one text message, or the last piece of one begun with
+     * send_part(). `msg` lies in the library's transmit buffer with
      * OCPP_MSG_HEADROOM writable bytes before it, and the transport may
      * modify the message bytes and the headroom (e.g. to mask in place).
      * @return OCPP_OK when the whole message was handed over (the buffer may
@@ -150,6 +151,24 @@ typedef struct {
      * open() succeeds and whenever the key changes.
      */
     void (*set_keepalive)(void *ctx, uint32_t seconds);
+
+    /**
+     * Optional (may be NULL): send a piece of a text message that is longer
+     * than the transmit buffer; later pieces follow with send_part(), the last
+     * one with send() (the built-in client sends each piece as one WebSocket
+     * frame: the first with opcode text, the others continuation, FIN only on
+     * the last, RFC 6455 §5.4). Same buffer rules as send(). The piece must
+     * be taken whole before the library goes on writing: on OCPP_PENDING it
+     * calls again at once, a few times, then gives the message up and closes
+     * the connection (a message cannot be withdrawn half sent).
+     * NULL: every message must fit the transmit buffer (send_cap -
+     * OCPP_MSG_HEADROOM); a CALL that does not fit is not sent, an answer that
+     * does not fit becomes a CALLERROR InternalError.
+     * @return OCPP_OK when the piece was handed over; OCPP_PENDING when only
+     *         part was (call again with the same arguments); a negative
+     *         status if the connection is gone.
+     */
+    ocpp_status_t (*send_part)(void *ctx, char *msg, size_t len);
 } ocpp_msg_port_t;
 
 /* ------------------------------------------------------------------------ */

@@ -5,10 +5,14 @@
  *        (ocpp_msg_port_t) the charge point uses.
  *
  * Memory: the caller owns the receive buffer. Its size is the largest
- * incoming message accepted; the HTTP upgrade request and response also pass
- * through it. Outgoing messages are framed in place in the charge point's
- * transmit buffer (see OCPP_MSG_HEADROOM); control frames (ping, pong, close)
- * use a small buffer inside ocpp_ws_t.
+ * incoming message accepted (a fragmented one is reassembled there); the HTTP
+ * upgrade request and response also pass through it. Outgoing messages are
+ * framed in place in the charge point's transmit buffer (see
+ * OCPP_MSG_HEADROOM); one larger than that buffer goes out in pieces, one
+ * frame each (ocpp_msg_port_t.send_part, RFC 6455 §5.4), so the transmit
+ * buffer bounds a fragment, not a message. Control frames (ping, pong, close)
+ * use a small buffer inside ocpp_ws_t; they may go out between two fragments
+ * (§5.4), never inside a frame.
  *
  * Use:
  * @code
@@ -106,6 +110,7 @@ typedef struct {
     uint8_t ctl_tx_off; /**< Bytes of it already sent. */
     /* Data frame being sent */
     bool tx_busy;
+    bool tx_frag;       /**< A message sent in pieces is open: the next frame continues it. */
     const char *tx_msg; /**< Arguments of the send in progress. */
     size_t tx_len;
     const uint8_t *tx_frame; /**< Start of the frame (header) in the caller's buffer. */
@@ -157,7 +162,10 @@ ocpp_status_t ocpp_ws_open(void *ctx, const ocpp_msg_open_t *params);
 /**
  * @brief Send one text message (see ocpp_msg_port_t.send) as one masked
  *        frame; the header goes into the OCPP_MSG_HEADROOM bytes before msg
- *        and the payload is masked in place (the buffer is modified).
+ *        and the payload is masked in place (the buffer is modified). After
+ *        pieces sent with the port's send_part (each a frame with FIN clear:
+ *        the first text, the others continuation), this is the last piece: a
+ *        continuation frame with FIN set. Every frame has a fresh mask.
  * @return OCPP_OK sent; OCPP_PENDING: call again with the same msg and len
  *         and an untouched buffer (a queued control frame may also hold the
  *         message back before its first byte); OCPP_ERR_PARAM if a pending

@@ -5,7 +5,10 @@
  * Every public call is atomic: it writes its whole output (separator, token,
  * colon) or, when that does not fit, nothing that counts. After the first
  * overflow nothing more is written, but the structure is still tracked so that
- * ocpp_jw_finish() can tell misuse (OCPP_ERR_STATE) from overflow.
+ * ocpp_jw_finish() can tell misuse (OCPP_ERR_STATE) from overflow. A writer
+ * with a flush sink (set by the library: the session streams a message larger
+ * than its transmit buffer as WebSocket fragments) does not overflow while the
+ * sink takes every full buffer.
  */
 #include <string.h>
 
@@ -13,18 +16,27 @@
 #include "json/json_internal.h"
 #include "util/text.h"
 
-/** Append n bytes, or set the sticky overflow flag. Never writes past cap. */
+/** Append n bytes. When the buffer is full: with a flush sink, hand it over
+ *  and go on at buf[0]; without one (or when it fails), set the sticky
+ *  overflow flag (what was copied past the call's start is dropped by
+ *  commit()). Never writes past cap. */
 static void put(ocpp_jw_t *w, const char *s, size_t n)
 {
-    if (w->overflow || n == 0) {
-        return;
+    while (n > 0u && !w->overflow) {
+        if (w->len == w->cap) {
+            if (w->flush == NULL || w->cap == 0u || !w->flush(w)) {
+                w->overflow = true;
+                return;
+            }
+            w->flushed += w->cap;
+            w->len = 0;
+        }
+        size_t k = w->cap - w->len < n ? w->cap - w->len : n;
+        memcpy(w->buf + w->len, s, k);
+        w->len += k;
+        s += k;
+        n -= k;
     }
-    if (n > w->cap - w->len) {
-        w->overflow = true;
-        return;
-    }
-    memcpy(w->buf + w->len, s, n);
-    w->len += n;
 }
 
 /** End of a public call: on overflow, drop the partial output of this call. */

@@ -488,9 +488,13 @@ typedef struct {
  *     InternalError (the writer is rewound, so the CALLERROR fits whenever
  *     the buffer holds OCPP_RPC_ERROR_MIN_CAP bytes).
  *
+ * With a writer that streams (a flush sink), a handler error after part of
+ * its answer went out cannot be turned into a CALLERROR: OCPP_ERR_STATE, the
+ * writer left in error. Handlers check their input before they write.
+ *
  * @return OCPP_OK when an answer was written; OCPP_ERR_NOMEM if not even a
- *         CALLERROR fits; OCPP_ERR_PARAM for NULL arguments or a frame that
- *         is no CALL.
+ *         CALLERROR fits; OCPP_ERR_STATE (above); OCPP_ERR_PARAM for NULL
+ *         arguments or a frame that is no CALL.
  */
 ocpp_status_t ocpp_rpc_dispatch(const ocpp_rpc_handler_entry_t *table, size_t n, void *ctx,
                                 const ocpp_rpc_frame_t *frame, ocpp_jw_t *jw);

@@ -22,14 +22,22 @@ static const ocpp_rpc_handler_entry_t *find(const ocpp_rpc_handler_entry_t *tabl
 /**
  * Check what a handler wrote after `[3,"<id>"` (from offset `from`): exactly
  * one JSON object, and nothing lost to overflow. The writer's fields are read
- * directly: this is library code and the writer has no query API.
+ * directly: this is library code and the writer has no query API. A payload
+ * that was partly streamed out already (the writer's flush sink) is no longer
+ * in the buffer: then the writer's own structure checks are all there is.
  */
-static const char *check_payload(const ocpp_jw_t *jw, size_t from)
+static const char *check_payload(const ocpp_jw_t *jw, size_t from, size_t flushed)
 {
     if (jw->overflow) {
         return "answer does not fit the transmit buffer";
     }
-    if (jw->error || jw->depth != 1u || jw->len <= from + 1u || jw->buf[from] != ',') {
+    if (jw->error || jw->depth != 1u) {
+        return "handler wrote no valid payload";
+    }
+    if (jw->flushed != flushed) {
+        return NULL;
+    }
+    if (jw->len <= from + 1u || jw->buf[from] != ',') {
         return "handler wrote no valid payload";
     }
     /* One valid JSON value (validate() accepts nothing after it) that starts
@@ -47,13 +55,13 @@ static ocpp_rpc_err_t run(ocpp_rpc_handler_fn fn, void *ctx, const ocpp_rpc_fram
                           ocpp_jw_t *jw, const char **desc)
 {
     ocpp_rpc_write_result_open(jw, f->id, f->id_len);
-    size_t from = jw->len;
+    size_t from = jw->len, flushed = jw->flushed;
     *desc = NULL;
     ocpp_rpc_err_t e = fn(ctx, &f->payload, jw, desc);
     if (e != OCPP_RPC_OK) {
         return e;
     }
-    *desc = check_payload(jw, from);
+    *desc = check_payload(jw, from, flushed);
     if (*desc == NULL) {
         ocpp_rpc_write_close(jw);
         if (!jw->overflow) {
@@ -62,6 +70,22 @@ static ocpp_rpc_err_t run(ocpp_rpc_handler_fn fn, void *ctx, const ocpp_rpc_fram
         *desc = "answer does not fit the transmit buffer";
     }
     return OCPP_RPC_ERR_INTERNAL;
+}
+
+/**
+ * Discard what the handler wrote, to answer with a CALLERROR instead. Output
+ * already streamed out (RFC 6455 §5.4 fragments of a message larger than the
+ * transmit buffer) cannot be taken back: the writer is then left in error, and
+ * the session gives the half-sent message up with the connection.
+ */
+static bool rewind_to(ocpp_jw_t *jw, const ocpp_jw_t *mark)
+{
+    if (jw->flushed != mark->flushed) {
+        jw->error = true;
+        return false;
+    }
+    *jw = *mark;
+    return true;
 }
 
 ocpp_status_t ocpp_rpc_dispatch(const ocpp_rpc_handler_entry_t *table, size_t n, void *ctx,
@@ -88,7 +112,9 @@ ocpp_status_t ocpp_rpc_dispatch(const ocpp_rpc_handler_entry_t *table, size_t n,
             return OCPP_OK;
         }
     }
-    *jw = mark; /* discard whatever was written */
+    if (!rewind_to(jw, &mark)) {
+        return OCPP_ERR_STATE;
+    }
     return ocpp_rpc_write_error(jw, frame->id, frame->id_len, e, desc);
 }
 
@@ -142,6 +168,8 @@ ocpp_status_t ocpp_rpc_dispatch_named(const ocpp_rpc_named_handler_t *table, siz
             return OCPP_OK;
         }
     }
-    *jw = mark; /* discard whatever was written */
+    if (!rewind_to(jw, &mark)) {
+        return OCPP_ERR_STATE;
+    }
     return ocpp_rpc_write_error_d(jw, frame->id, frame->id_len, e, desc, dialect);
 }

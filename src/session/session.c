@@ -13,6 +13,8 @@
 #define DEFAULT_BACKOFF_MAX_MS     60000u
 /** Messages handled per poll at most, so one poll stays short. */
 #define MAX_MSGS_PER_POLL 8
+/** Calls of the port's send_part for one piece that it takes only in part. */
+#define SEND_PART_TRIES 8u
 
 /* ------------------------------------------------------------------------ */
 /* URL                                                                       */
@@ -353,10 +355,48 @@ void ocpp_session_reconnect_later(ocpp_session_t *s)
 /* Sending                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/** Start a writer on the transmit buffer, behind the transport's headroom. */
+/** The application sees each piece (value: its offset in the message;
+ *  status OCPP_PENDING while more follow). */
+static void notify_out(ocpp_session_t *s, const ocpp_jw_t *w, size_t len, ocpp_status_t more)
+{
+    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_OUT,
+                          .status = more,
+                          .text = w->buf,
+                          .len = len,
+                          .value = (int32_t)w->flushed};
+    notify(s, &ev);
+}
+
+/**
+ * The writer's flush sink: the transmit buffer is full, so what it holds goes
+ * out as a piece of the message (RFC 6455 §5.4: a fragment; the message ends
+ * with send_submit()). It must be taken whole before the writer goes on, so
+ * the port is asked again a few times; if it still cannot, the message is cut
+ * (the writer overflows) and send_submit() gives it up with the connection.
+ */
+static bool send_piece(ocpp_jw_t *w)
+{
+    ocpp_session_t *s = w->flush_ctx;
+    ocpp_status_t st = OCPP_PENDING;
+    if (s->msg->send_part == NULL) {
+        return false; /* the port takes whole messages only: it must fit */
+    }
+    notify_out(s, w, w->len, OCPP_PENDING);
+    for (unsigned i = 0; i < SEND_PART_TRIES && st == OCPP_PENDING; i++) {
+        st = s->msg->send_part(s->msg->ctx, w->buf, w->len);
+    }
+    s->piece_failed = st != OCPP_OK;
+    return !s->piece_failed;
+}
+
+/** Start a writer on the transmit buffer, behind the transport's headroom;
+ *  with a port that takes pieces, a message may be larger than the buffer. */
 static void send_writer(ocpp_session_t *s, ocpp_jw_t *w)
 {
     ocpp_jw_init(w, s->send_buf + OCPP_MSG_HEADROOM, s->send_cap - OCPP_MSG_HEADROOM);
+    w->flush = send_piece;
+    w->flush_ctx = s;
+    s->piece_failed = false;
 }
 
 /** Push the pending message out. @return true when send_buf is free again. */
@@ -377,17 +417,23 @@ static bool send_flush(ocpp_session_t *s)
     return true;
 }
 
-/** Queue the finished message in `w` for sending. */
+/** Queue the finished message in `w` (or its last piece) for sending. */
 static ocpp_status_t send_submit(ocpp_session_t *s, ocpp_jw_t *w)
 {
     size_t len;
     ocpp_status_t st = ocpp_jw_finish(w, &len);
+    if (s->piece_failed || (st != OCPP_OK && w->flushed != 0u)) {
+        /* The port did not take a piece, or pieces are out and the rest
+         * cannot follow: a message cannot be withdrawn half sent. Like any
+         * failed send: reconnect (a CALL fails and is sent again). */
+        LOGW(&s->log, "message cut; reconnecting");
+        connection_lost(s, OCPP_ERR_IO);
+        return OCPP_OK;
+    }
     if (st != OCPP_OK) {
         return st;
     }
-    ocpp_cp_event_t ev = {
-        .kind = OCPP_CP_EV_MSG_OUT, .text = s->send_buf + OCPP_MSG_HEADROOM, .len = len};
-    notify(s, &ev);
+    notify_out(s, w, len, OCPP_OK);
     s->send_len = len;
     s->send_busy = true;
     (void)send_flush(s);

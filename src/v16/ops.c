@@ -199,52 +199,77 @@ static ocpp_rpc_err_t on_clear_cache(void *ctx, const ocpp_json_value_t *p, ocpp
 /* DataTransfer (§5.6)                                                       */
 /* ------------------------------------------------------------------------ */
 
+/** Bytes kept for the answer in front of the request's decoded strings: it
+ *  streams through them when the message port takes pieces. */
+#define DT_WINDOW 64u
+
+/**
+ * The request's strings, decoded one behind the other into the transmit
+ * buffer behind what is written and then moved to its end; the writer keeps
+ * the bytes in front of them (its cap shrinks; a CALLERROR rewinds it). The
+ * data field needs as many bytes: when it does not fit, InternalError.
+ */
+static ocpp_rpc_err_t dt_strings(const ocpp_json_value_t *p, ocpp_jw_t *w, char *str[3],
+                                 const char **desc)
+{
+    static const char *const keys[3] = {"vendorId", "messageId", "data"};
+    char *at = w->buf + w->len;
+    size_t room = w->cap - w->len;
+    if (room <= DT_WINDOW) {
+        *desc = "transmit buffer too small";
+        return OCPP_RPC_ERR_INTERNAL;
+    }
+    room -= DT_WINDOW;
+    for (unsigned i = 0; i < 3u; i++) {
+        size_t max = i == 0u ? 255u : (i == 1u ? 50u : SIZE_MAX); /* CiString255, 50; any */
+        ocpp_rpc_err_t e = ocpp_rpc_get_string(p, keys[i], i == 0u, max, at, room, desc);
+        if (e != OCPP_RPC_OK) {
+            return e;
+        }
+        str[i] = NULL;
+        if (ocpp_rpc_has(p, keys[i])) {
+            size_t n = strlen(at) + 1u; /* fits room: decoding checked it */
+            str[i] = at;
+            at += n;
+            room -= n;
+        }
+    }
+    size_t used = (size_t)(at - (w->buf + w->len));
+    char *to = w->buf + w->cap - used;
+    memmove(to, w->buf + w->len, used);
+    for (unsigned i = 0; i < 3u; i++) {
+        str[i] = str[i] != NULL ? to + (str[i] - (w->buf + w->len)) : NULL;
+    }
+    w->cap -= used;
+    return OCPP_RPC_OK;
+}
+
 static ocpp_rpc_err_t on_data_transfer(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
                                        const char **desc)
 {
     static const char *const names[] = {"Accepted", "Rejected", "UnknownMessageId",
                                         "UnknownVendorId"};
     const ocpp_v16_t *a = ctx;
-    /* The strings are decoded into the upper half of the transmit buffer;
-     * the answer is written into the lower half. */
-    size_t half = w->cap / 2u;
-    char *vendor = w->buf + half;
-    size_t room = w->cap - half;
-    if (room < 256u + 51u + 2u) {
-        *desc = "transmit buffer too small";
-        return OCPP_RPC_ERR_INTERNAL;
-    }
-    char *msg = vendor + 256;
-    char *data = msg + 51;
-    size_t data_cap = room - 256u - 51u;
-    bool has_msg = ocpp_rpc_has(p, "messageId"), has_data = ocpp_rpc_has(p, "data");
-    ocpp_rpc_err_t e = ocpp_rpc_get_string(p, "vendorId", true, 255u, vendor, 256u, desc);
-    if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_string(p, "messageId", false, 50u, msg, 51u, desc);
-    }
-    if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_string(p, "data", false, data_cap - 1u, data, data_cap, desc);
-    }
+    char *str[3]; /* vendorId, messageId, data */
+    ocpp_rpc_err_t e = dt_strings(p, w, str, desc);
     if (e != OCPP_RPC_OK) {
         return e;
     }
-    w->cap = half;
     ocpp_dt_status_t st = OCPP_DT_UNKNOWN_VENDOR_ID;
     ocpp_jw_obj_open(w);
     if (a->cb->data_transfer != NULL) {
-        /* The callback writes its "data" string behind the request's data. */
-        size_t used = has_data ? strlen(data) + 1u : 0u;
-        ocpp_jw_t resp;
-        size_t rlen = 0;
-        ocpp_jw_init(&resp, data + used, data_cap - used);
-        st = a->cb->data_transfer(a->cb->ctx, vendor, has_msg ? msg : NULL, has_data ? data : NULL,
-                                  &resp);
+        /* The callback writes its "data" string straight into the answer
+         * (streamed out when it is larger than the buffer); the key goes
+         * again when it writes nothing. */
+        const ocpp_jw_t mark = *w;
+        ocpp_jw_key(w, "data");
+        size_t at = w->len;
+        st = a->cb->data_transfer(a->cb->ctx, str[0], str[1], str[2], w);
         if ((unsigned)st > (unsigned)OCPP_DT_UNKNOWN_VENDOR_ID) {
             st = OCPP_DT_REJECTED;
         }
-        if (resp.len > 0u && ocpp_jw_finish(&resp, &rlen) == OCPP_OK) {
-            ocpp_jw_key(w, "data");
-            ocpp_jw_raw(w, data + used, rlen);
+        if (w->len == at && w->flushed == mark.flushed) {
+            *w = mark;
         }
     }
     ocpp_jw_kv_str(w, "status", names[st]);

@@ -25,6 +25,8 @@ static void ws_set_keepalive(void *ctx, uint32_t seconds)
     ocpp_ws_set_ping_interval((ocpp_ws_t *)ctx, seconds);
 }
 
+static ocpp_status_t ws_send_part(void *ctx, char *msg, size_t len);
+
 void ocpp_ws_msg_port(ocpp_ws_t *ws, ocpp_msg_port_t *out)
 {
     if (out == NULL) {
@@ -36,6 +38,7 @@ void ocpp_ws_msg_port(ocpp_ws_t *ws, ocpp_msg_port_t *out)
     out->recv = ocpp_ws_recv;
     out->close = ocpp_ws_close;
     out->set_keepalive = ws_set_keepalive;
+    out->send_part = ws_send_part;
 }
 
 void ocpp_ws_set_ping_interval(ocpp_ws_t *ws, uint32_t seconds)
@@ -172,13 +175,16 @@ ocpp_status_t ocpp_ws_open(void *ctx, const ocpp_msg_open_t *params)
 
 /* ---- Sending (RFC 6455 §5.2, §5.3) --------------------------------------- */
 
-/* Write the frame header into the headroom before msg and mask in place. */
-static void frame_start(ocpp_ws_t *ws, char *msg, size_t len)
+/* Write the frame header into the headroom before msg and mask in place.
+ * A message in pieces (§5.4): text FIN=0, continuation FIN=0 ..., then
+ * continuation FIN=1. */
+static void frame_start(ocpp_ws_t *ws, char *msg, size_t len, bool fin)
 {
     size_t hl = len < 126u ? 6u : (len <= 0xFFFFu ? 8u : 14u);
     uint8_t *f = (uint8_t *)msg - hl;
     uint8_t *payload = (uint8_t *)msg;
-    f[0] = (uint8_t)(0x80u | OCPP_WS_OP_TEXT);
+    f[0] = (uint8_t)((fin ? 0x80u : 0u) | (ws->tx_frag ? OCPP_WS_OP_CONT : OCPP_WS_OP_TEXT));
+    ws->tx_frag = !fin;
     if (hl == 6u) {
         f[1] = (uint8_t)(0x80u | len);
     } else if (hl == 8u) {
@@ -222,9 +228,8 @@ static ocpp_status_t frame_continue(ocpp_ws_t *ws)
     return OCPP_OK;
 }
 
-ocpp_status_t ocpp_ws_send(void *ctx, char *msg, size_t len)
+static ocpp_status_t send_frame(ocpp_ws_t *ws, char *msg, size_t len, bool fin)
 {
-    ocpp_ws_t *ws = ctx;
     if (ws == NULL || msg == NULL || len > SIZE_MAX - OCPP_MSG_HEADROOM) {
         return OCPP_ERR_PARAM;
     }
@@ -236,13 +241,24 @@ ocpp_status_t ocpp_ws_send(void *ctx, char *msg, size_t len)
         return (ws->state == OCPP_WS_CLOSED || ws->state == OCPP_WS_CLOSING) ? OCPP_ERR_CLOSED
                                                                              : OCPP_ERR_STATE;
     }
-    /* A queued control frame goes first; frames are never interleaved. */
+    /* A queued control frame goes first (also between two fragments of a
+     * message, §5.4); frames are never interleaved. */
     ocpp_status_t st = ocpp_ws_ctl_flush(ws);
     if (st != OCPP_OK) {
         return st < 0 ? ocpp_ws_fail(ws, 0, st) : st;
     }
-    frame_start(ws, msg, len);
+    frame_start(ws, msg, len, fin);
     return frame_continue(ws);
+}
+
+ocpp_status_t ocpp_ws_send(void *ctx, char *msg, size_t len)
+{
+    return send_frame(ctx, msg, len, true);
+}
+
+static ocpp_status_t ws_send_part(void *ctx, char *msg, size_t len)
+{
+    return send_frame(ctx, msg, len, false);
 }
 
 /* ---- Closing (RFC 6455 §5.5.1, §7.1.2) ----------------------------------- */

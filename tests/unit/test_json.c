@@ -1092,6 +1092,74 @@ static void test_writer_overflow_every_cap(void **state)
     assert_int_equal(ocpp_jw_finish(&w, NULL), OCPP_ERR_NOMEM);
 }
 
+/* A sink that collects what the writer hands over; fails from call `fail_at` on. */
+typedef struct {
+    char out[300];
+    size_t len;
+    int calls, fail_at;
+} sink_t;
+
+static bool sink_flush(ocpp_jw_t *w)
+{
+    sink_t *k = w->flush_ctx;
+    assert_int_equal(w->len, w->cap); /* only a full buffer goes */
+    assert_int_equal(w->flushed, k->len);
+    if (++k->calls >= k->fail_at) {
+        return false;
+    }
+    assert_true(k->len + w->len <= sizeof(k->out));
+    memcpy(k->out + k->len, w->buf, w->len);
+    k->len += w->len;
+    return true;
+}
+
+/* With a flush sink (the session streams a message larger than its send
+ * buffer as WebSocket fragments, RFC 6455 §5.4), a buffer of any size from 1
+ * byte carries the whole document: the pieces add up to the output of a
+ * large buffer, each a full buffer, tokens split where the buffer ends. A
+ * document that fills the buffer exactly is not flushed at all. A sink that
+ * fails turns into the usual sticky overflow. */
+static void test_writer_flush_every_cap(void **state)
+{
+    (void)state;
+    char full[256], buf[256 + 8];
+    size_t marks[32], full_len, n;
+    ocpp_jw_t w;
+    sink_t k;
+    ocpp_jw_init(&w, full, sizeof(full));
+    write_sample(&w, marks);
+    assert_int_equal(ocpp_jw_finish(&w, &full_len), OCPP_OK);
+    for (size_t cap = 1; cap <= full_len + 1; cap++) {
+        memset(&k, 0, sizeof(k));
+        k.fail_at = 1000;
+        memset(buf, '#', sizeof(buf));
+        ocpp_jw_init(&w, buf, cap);
+        w.flush = sink_flush;
+        w.flush_ctx = &k;
+        write_sample(&w, marks);
+        assert_int_equal(ocpp_jw_finish(&w, &n), OCPP_OK);
+        assert_true(n >= 1 && n <= cap);
+        assert_int_equal(w.flushed + n, full_len);
+        assert_int_equal(k.calls, (int)((full_len - 1) / cap));
+        memcpy(k.out + k.len, buf, n);
+        assert_memory_equal(k.out, full, full_len);
+        for (size_t i = cap; i < sizeof(buf); i++) {
+            assert_int_equal(buf[i], '#');
+        }
+    }
+    /* The sink fails at its second call: overflow, nothing more handed over. */
+    memset(&k, 0, sizeof(k));
+    k.fail_at = 2;
+    ocpp_jw_init(&w, buf, 16);
+    w.flush = sink_flush;
+    w.flush_ctx = &k;
+    write_sample(&w, marks);
+    assert_int_equal(ocpp_jw_finish(&w, &n), OCPP_ERR_NOMEM);
+    assert_int_equal(k.calls, 2);
+    assert_int_equal(w.flushed, 16);
+    assert_int_equal(ocpp_jw_status(&w), OCPP_ERR_NOMEM);
+}
+
 /* Writer -> validate -> reader returns what was written. */
 static void test_round_trip(void **state)
 {
@@ -1217,6 +1285,7 @@ int main(void)
         cmocka_unit_test(test_writer_numbers),
         cmocka_unit_test(test_writer_misuse),
         cmocka_unit_test(test_writer_overflow_every_cap),
+        cmocka_unit_test(test_writer_flush_every_cap),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_special_byte_every_position),
     };

@@ -156,6 +156,10 @@ static ocpp_rpc_err_t on_bad(void *vctx, const ocpp_json_value_t *payload, ocpp_
         ocpp_jw_arr_close(w);
     } else if (mode == 3) { /* unclosed */
         ocpp_jw_obj_open(w);
+    } else if (mode == 4) { /* an error after 40 bytes of answer */
+        ocpp_jw_obj_open(w);
+        ocpp_jw_kv_str(w, "k", "0123456789012345678901234567890123456789");
+        return OCPP_RPC_ERR_INTERNAL;
     }
     return OCPP_RPC_OK; /* mode 0: nothing written */
 }
@@ -993,6 +997,66 @@ static void test_dispatch_bad_handler_output(void **state)
                         "[4,\"b2\",\"InternalError\",\"handler wrote no valid payload\",{}]");
     assert_string_equal(dispatch("[2,\"b3\",\"ClearCache\",{\"mode\":3}]"),
                         "[4,\"b3\",\"InternalError\",\"handler wrote no valid payload\",{}]");
+}
+
+/* Collects what a streaming writer hands over. */
+static char g_streamed[1024];
+static size_t g_streamed_len;
+
+static bool collect(ocpp_jw_t *w)
+{
+    assert_true(g_streamed_len + w->len <= sizeof g_streamed);
+    memcpy(g_streamed + g_streamed_len, w->buf, w->len);
+    g_streamed_len += w->len;
+    return true;
+}
+
+/* A writer that streams through a small buffer (the session's, for messages
+ * larger than its send buffer: RFC 6455 §5.4 fragments): the answer is
+ * whole; a handler error before anything went out is still a CALLERROR; an
+ * error after part of the answer went out cannot be taken back:
+ * OCPP_ERR_STATE, the writer in error (the session then drops the message
+ * with the connection). */
+static void test_dispatch_streamed(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *msg;
+        ocpp_status_t st;
+        const char *want;
+    } cases[] = {
+        {"[2,\"s1\",\"GetConfiguration\",{}]", OCPP_OK, NULL},
+        {"[2,\"s2\",\"DataTransfer\",{\"code\":3}]", OCPP_OK,
+         "[4,\"s2\",\"InternalError\",\"handler says no\",{}]"},
+        {"[2,\"s3\",\"ClearCache\",{\"mode\":4}]", OCPP_ERR_STATE, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[16];
+        ctx_t ctx = {0, 100};
+        ocpp_rpc_frame_t f;
+        ocpp_jw_t w;
+        size_t n = 0;
+        g_streamed_len = 0;
+        assert_int_equal(parse(cases[i].msg, &f), OCPP_OK);
+        ocpp_jw_init(&w, buf, sizeof buf);
+        w.flush = collect;
+        assert_int_equal(ocpp_rpc_dispatch(table, TABLE_N, &ctx, &f, &w), cases[i].st);
+        if (cases[i].st != OCPP_OK) {
+            assert_true(w.flushed > 0u);
+            assert_int_equal(ocpp_jw_finish(&w, &n), OCPP_ERR_STATE);
+            continue;
+        }
+        assert_int_equal(ocpp_jw_finish(&w, &n), OCPP_OK);
+        assert_true(g_streamed_len > 0u);
+        memcpy(g_streamed + g_streamed_len, buf, n);
+        g_streamed[g_streamed_len + n] = '\0';
+        if (cases[i].want != NULL) {
+            assert_string_equal(g_streamed, cases[i].want);
+        } else {
+            assert_int_equal(ocpp_json_validate(g_streamed, g_streamed_len + n), OCPP_OK);
+            assert_int_equal(g_streamed_len + n, strlen("[3,\"s1\",{\"k\":\"\"}]") + 100u);
+        }
+    }
 }
 
 static void test_dispatch_params(void **state)
@@ -1922,6 +1986,7 @@ int main(void)
         cmocka_unit_test(test_dispatch_handled),
         cmocka_unit_test(test_dispatch_overflow_every_cap),
         cmocka_unit_test(test_dispatch_bad_handler_output),
+        cmocka_unit_test(test_dispatch_streamed),
         cmocka_unit_test(test_dispatch_params),
         cmocka_unit_test(test_get_int),
         cmocka_unit_test(test_get_decimal),

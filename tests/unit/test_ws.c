@@ -1697,6 +1697,77 @@ static void test_pong_not_interleaved(void **state)
     fx_free(f);
 }
 
+/* RFC 6455 §5.4: a message sent in pieces (the message port's send_part,
+ * then send) is "a single frame with the FIN bit clear and an opcode other
+ * than 0, followed by zero or more frames with the FIN bit clear and the
+ * opcode set to 0, and terminated by a single frame with the FIN bit set and
+ * an opcode of 0"; each frame masked with its own key (§5.3). Control frames
+ * "MAY be injected in the middle of a fragmented message": a pong queued
+ * while a piece was half sent goes after that frame, before the next piece;
+ * the next message starts with opcode text again. */
+static void test_send_in_pieces(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(1024);
+    ocpp_msg_port_t mp = {0};
+    ocpp_ws_msg_port(&f->ws, &mp);
+    assert_non_null(mp.send_part);
+    fx_open(f);
+    char buf[OCPP_MSG_HEADROOM + 200];
+    char *msg = buf + OCPP_MSG_HEADROOM;
+    uint8_t b0, pl[256], keys[4][4];
+    size_t n;
+    const char *m;
+    /* piece 1: text, FIN clear */
+    memset(msg, '1', 200);
+    assert_int_equal(mp.send_part(mp.ctx, msg, 200), OCPP_OK);
+    memcpy(keys[0], f->net.out + f->net.out_rd + 4, 4);
+    assert_true(next_sent(&f->net, &b0, pl, sizeof pl, &n));
+    assert_int_equal(b0, 0x01);
+    assert_int_equal(n, 200);
+    assert_int_equal(pl[199], '1');
+    /* piece 2, taken in part; a ping arrives meanwhile */
+    memset(msg, '2', 130);
+    f->net.send_budget = 10;
+    assert_int_equal(mp.send_part(mp.ctx, msg, 130), OCPP_PENDING);
+    push_frame(&f->net, 0x89, "P", 1);
+    f->net.send_budget = SIZE_MAX;
+    assert_int_equal(fx_recv(f, 0, &m, &n), OCPP_PENDING); /* no pong inside the frame */
+    assert_int_equal(f->net.out_len - f->net.out_rd, 10);
+    assert_int_equal(mp.send_part(mp.ctx, msg, 130), OCPP_OK);
+    memcpy(keys[1], f->net.out + f->net.out_rd + 4, 4);
+    assert_true(next_sent(&f->net, &b0, pl, sizeof pl, &n));
+    assert_int_equal(b0, 0x00); /* continuation, FIN clear */
+    assert_int_equal(n, 130);
+    assert_int_equal(pl[0], '2');
+    /* the pong waited for the frame, and goes at the next recv */
+    assert_false(next_sent(&f->net, &b0, pl, sizeof pl, &n));
+    assert_int_equal(fx_recv(f, 0, &m, &n), OCPP_PENDING);
+    assert_true(next_sent(&f->net, &b0, pl, sizeof pl, &n));
+    assert_int_equal(b0, 0x8A); /* between two fragments */
+    /* the last piece: continuation, FIN set */
+    memset(msg, '3', 5);
+    assert_int_equal(ocpp_ws_send(&f->ws, msg, 5), OCPP_OK);
+    memcpy(keys[2], f->net.out + f->net.out_rd + 2, 4);
+    assert_true(next_sent(&f->net, &b0, pl, sizeof pl, &n));
+    assert_int_equal(b0, 0x80);
+    assert_int_equal(n, 5);
+    assert_int_equal(pl[4], '3');
+    /* the next message is a text frame again */
+    memset(msg, '4', 3);
+    assert_int_equal(ocpp_ws_send(&f->ws, msg, 3), OCPP_OK);
+    memcpy(keys[3], f->net.out + f->net.out_rd + 2, 4);
+    assert_true(next_sent(&f->net, &b0, pl, sizeof pl, &n));
+    assert_int_equal(b0, 0x81);
+    for (int i = 1; i < 4; i++) {
+        assert_memory_not_equal(keys[i], keys[i - 1], 4);
+    }
+    /* a closed connection takes no piece */
+    ocpp_ws_close(&f->ws);
+    assert_int_equal(mp.send_part(mp.ctx, msg, 3), OCPP_ERR_CLOSED);
+    fx_free(f);
+}
+
 /* RFC 6455 §5.5.2: every ping gets its pong even under back-pressure; a pong
  * partly on the wire is finished first (frames never interleave), and our
  * keep-alive ping waits while a control frame is queued. */
@@ -1982,6 +2053,7 @@ int main(void)
         cmocka_unit_test(test_hard_cap_1009),
         cmocka_unit_test(test_partial_sends),
         cmocka_unit_test(test_pong_not_interleaved),
+        cmocka_unit_test(test_send_in_pieces),
         cmocka_unit_test(test_long_pong_dropped),
         cmocka_unit_test(test_control_backpressure),
         cmocka_unit_test(test_ping_timer_and_timeout),
