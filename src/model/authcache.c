@@ -47,8 +47,8 @@ const ocpp_auth_entry_t *ocpp_auth_cache_lookup(ocpp_auth_cache_t *c, const char
     for (size_t i = 0; i < N_ENTRIES; i++) {
         ocpp_auth_entry_t *e = &c->e[i];
         if (e->tag[0] != '\0' && ocpp_id_tag_eq(e->tag, tag)) {
-            if (e->status == (uint8_t)OCPP_AUTH_ACCEPTED && e->expiry > 0 && now_unix > 0 &&
-                now_unix > e->expiry) {
+            /* (now_unix > expiry > 0 implies now_unix > 0: 0, unknown, expires nothing) */
+            if (e->status == (uint8_t)OCPP_AUTH_ACCEPTED && e->expiry > 0 && now_unix > e->expiry) {
                 e->status = (uint8_t)OCPP_AUTH_EXPIRED;
                 c->dirty = true;
             }
@@ -165,15 +165,15 @@ ocpp_status_t ocpp_auth_cache_load(ocpp_auth_cache_t *c, const ocpp_storage_port
     }
     ocpp_json_value_t root, item;
     ocpp_json_iter_t it;
+    ocpp_status_t r = OCPP_ERR_PARSE;
     ocpp_auth_cache_clear(c);
-    if (ocpp_json_root(scratch, (size_t)n, &root) != OCPP_OK ||
-        ocpp_json_iter_init(&it, &root) != OCPP_OK || root.type != OCPP_JSON_ARRAY) {
-        c->dirty = false;
-        return OCPP_ERR_PARSE;
+    if (ocpp_json_root(scratch, (size_t)n, &root) == OCPP_OK &&
+        ocpp_json_iter_init(&it, &root) == OCPP_OK && root.type == OCPP_JSON_ARRAY) {
+        while (ocpp_json_iter_next(&it, NULL, &item)) {
+            load_item(c, &item);
+        }
+        r = OCPP_OK;
     }
-    while (ocpp_json_iter_next(&it, NULL, &item)) {
-        load_item(c, &item);
-    }
-    c->dirty = false;
-    return OCPP_OK;
+    c->dirty = false; /* what was loaded is what is stored */
+    return r;
 }

@@ -41,9 +41,23 @@ static ocpp_status_t pull_status(ocpp_ws_t *ws, int32_t r)
     return (ocpp_status_t)r;
 }
 
+/* Fail the connection for what the peer sent (§7.1.7), closing with `code`. */
+static ocpp_status_t fail_peer(ocpp_ws_t *ws, uint16_t code)
+{
+    return ocpp_ws_fail(ws, code, OCPP_ERR_PROTOCOL);
+}
+
+/* Send what is left of our control frame: OCPP_OK (all out), OCPP_PENDING,
+ * or a stream error, which has failed the connection. */
+static ocpp_status_t flush(ocpp_ws_t *ws)
+{
+    ocpp_status_t st = ocpp_ws_ctl_flush(ws);
+    return st < 0 ? ocpp_ws_fail(ws, 0, st) : st;
+}
+
 static ocpp_status_t protocol_error(ocpp_ws_t *ws)
 {
-    return ocpp_ws_fail(ws, WS_CLOSE_PROTOCOL, OCPP_ERR_PROTOCOL);
+    return fail_peer(ws, WS_CLOSE_PROTOCOL);
 }
 
 /* ---- Frame header ---------------------------------------------------------- */
@@ -67,16 +81,22 @@ static ocpp_status_t header_start(ocpp_ws_t *ws)
     return OCPP_WS_CONTINUE;
 }
 
+static uint32_t be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+/* The payload length (§5.2): 7 bits, or 16, or 64 (hi:lo) after the first two bytes. */
 static uint64_t header_length(const ocpp_ws_t *ws)
 {
-    uint64_t len = ws->hdr[1] & 0x7Fu;
-    if (len >= 126u) {
-        len = 0;
-        for (uint8_t i = 2; i < ws->hdr_need; i++) {
-            len = (len << 8) | ws->hdr[i];
-        }
+    uint32_t len7 = ws->hdr[1] & 0x7Fu;
+    if (len7 == 126u) {
+        return ((uint32_t)ws->hdr[2] << 8) | ws->hdr[3];
     }
-    return len;
+    if (len7 == 127u) {
+        return ((uint64_t)be32(ws->hdr + 2) << 32) | be32(ws->hdr + 6);
+    }
+    return len7;
 }
 
 /* A data frame begins: continuation rules (§5.4), message type, size cap. */
@@ -87,7 +107,7 @@ static ocpp_status_t data_frame_start(ocpp_ws_t *ws, uint64_t len)
     }
     if (ws->opcode == OCPP_WS_OP_BIN) {
         /* OCPP-J 1.6 §4.1.2: UTF-8 JSON text only */
-        return ocpp_ws_fail(ws, WS_CLOSE_DATA_TYPE, OCPP_ERR_PROTOCOL);
+        return fail_peer(ws, WS_CLOSE_DATA_TYPE);
     }
     if (ws->opcode == OCPP_WS_OP_TEXT) {
         ws->in_message = true;
@@ -97,7 +117,7 @@ static ocpp_status_t data_frame_start(ocpp_ws_t *ws, uint64_t len)
         ocpp_utf8_init(&ws->utf8);
     }
     if (ws->cfg.max_msg_len != 0u && ws->msg_total + len > ws->cfg.max_msg_len) {
-        return ocpp_ws_fail(ws, WS_CLOSE_TOO_BIG, OCPP_ERR_PROTOCOL);
+        return fail_peer(ws, WS_CLOSE_TOO_BIG);
     }
     return OCPP_WS_CONTINUE;
 }
@@ -141,67 +161,63 @@ static ocpp_status_t read_header(ocpp_ws_t *ws)
  * in place; so our own queued control frame must be out first (or be one
  * that the answer may replace, see ocpp_ws_ctl_can_queue). A pong's payload
  * is not needed (§5.5.3): it is read into hdr, free during the payload, and
- * dropped.
+ * dropped. Data goes to rx_buf after the message so far; once the message is
+ * too large, to the start of rx_buf, and dropped.
  */
-static ocpp_status_t read_control(ocpp_ws_t *ws)
+static ocpp_status_t read_payload(ocpp_ws_t *ws, const char **msg, size_t *len)
 {
-    uint8_t *dst = ws->hdr;
-    size_t want = (size_t)ws->frame_left;
-    if (ws->opcode != OCPP_WS_OP_PONG) {
+    uint8_t *dst;
+    size_t room;
+    bool control = (ws->opcode & 0x8u) != 0u;
+    if (!control) {
+        dst = ws->cfg.rx_buf;
+        room = ws->cfg.rx_cap;
+        if (!ws->discarding) {
+            room -= ws->msg_len;
+            if (room == 0u) {
+                /* Too large: hand out the prefix once, then drop the rest. */
+                ws->discarding = true;
+                ws->msg_ready = true;
+                *msg = (const char *)ws->cfg.rx_buf;
+                *len = ws->msg_len;
+                return OCPP_ERR_TOO_LARGE;
+            }
+            dst += ws->msg_len;
+        }
+    } else if (ws->opcode == OCPP_WS_OP_PONG) {
+        dst = ws->hdr;
+        room = sizeof ws->hdr;
+    } else {
         if (ws->ctl_tx_len != 0u) {
             if (ocpp_ws_ctl_can_queue(ws, ws->opcode == OCPP_WS_OP_CLOSE)) {
                 ws->ctl_tx_len = 0; /* replaced by the answer to this frame */
             } else {
-                ocpp_status_t st = ocpp_ws_ctl_flush(ws);
+                ocpp_status_t st = flush(ws);
                 if (st != OCPP_OK) {
-                    return st < 0 ? ocpp_ws_fail(ws, 0, st) : OCPP_PENDING;
+                    return st; /* OCPP_PENDING or failed */
                 }
             }
         }
         dst = ws->ctl + 6u + ws->ctl_rx_len;
-    } else if (want > sizeof ws->hdr) {
-        want = sizeof ws->hdr;
-    }
-    int32_t r = pull(ws, dst, want);
-    if (r <= 0) {
-        return pull_status(ws, r);
-    }
-    if (ws->opcode != OCPP_WS_OP_PONG) {
-        ws->ctl_rx_len = (uint8_t)(ws->ctl_rx_len + r);
-    }
-    ws->frame_left -= (uint64_t)r;
-    return OCPP_WS_CONTINUE;
-}
-
-static ocpp_status_t read_data(ocpp_ws_t *ws, const char **msg, size_t *len)
-{
-    uint8_t *dst = ws->cfg.rx_buf;
-    size_t room = ws->cfg.rx_cap;
-    if (!ws->discarding) {
-        room -= ws->msg_len;
-        if (room == 0u) {
-            /* Too large: hand out the prefix once, then drop the rest. */
-            ws->discarding = true;
-            ws->msg_ready = true;
-            *msg = (const char *)ws->cfg.rx_buf;
-            *len = ws->msg_len;
-            return OCPP_ERR_TOO_LARGE;
-        }
-        dst += ws->msg_len;
+        room = 125u; /* frame_left <= 125 - ctl_rx_len (§5.5) */
     }
     size_t want = ws->frame_left < room ? (size_t)ws->frame_left : room;
     int32_t r = pull(ws, dst, want);
     if (r <= 0) {
         return pull_status(ws, r);
     }
-    if (!ocpp_utf8_feed(&ws->utf8, dst, (size_t)r)) {
-        return ocpp_ws_fail(ws, WS_CLOSE_BAD_DATA, OCPP_ERR_PROTOCOL); /* §8.1 */
+    if (!control) {
+        if (!ocpp_utf8_feed(&ws->utf8, dst, (size_t)r)) {
+            return fail_peer(ws, WS_CLOSE_BAD_DATA); /* §8.1 */
+        }
+        ws->msg_total += (uint64_t)r;
+        if (!ws->discarding) {
+            ws->msg_len += (size_t)r;
+        }
+    } else if (ws->opcode != OCPP_WS_OP_PONG) {
+        ws->ctl_rx_len = (uint8_t)(ws->ctl_rx_len + r);
     }
     ws->frame_left -= (uint64_t)r;
-    ws->msg_total += (uint64_t)r;
-    if (!ws->discarding) {
-        ws->msg_len += (size_t)r;
-    }
     return OCPP_WS_CONTINUE;
 }
 
@@ -237,7 +253,7 @@ static ocpp_status_t handle_close(ocpp_ws_t *ws)
         }
         ocpp_utf8_init(&u);
         if (!ocpp_utf8_feed(&u, ws->ctl + 8, ws->ctl_rx_len - 2u) || !ocpp_utf8_complete(&u)) {
-            return ocpp_ws_fail(ws, WS_CLOSE_BAD_DATA, OCPP_ERR_PROTOCOL);
+            return fail_peer(ws, WS_CLOSE_BAD_DATA);
         }
     }
     if (!ocpp_ws_ctl_can_queue(ws, true)) {
@@ -256,8 +272,8 @@ static ocpp_status_t handle_control(ocpp_ws_t *ws)
         }
         /* §5.5.2: answer with a pong carrying the same application data */
         ocpp_ws_ctl_queue(ws, OCPP_WS_OP_PONG, ws->ctl + 6, ws->ctl_rx_len);
-        ocpp_status_t st = ocpp_ws_ctl_flush(ws);
-        return st < 0 ? ocpp_ws_fail(ws, 0, st) : OCPP_WS_CONTINUE;
+        ocpp_status_t st = flush(ws);
+        return st < 0 ? st : OCPP_WS_CONTINUE;
     }
     if (ws->opcode == OCPP_WS_OP_PONG) {
         ws->ping_outstanding = false; /* §5.5.3 */
@@ -284,7 +300,7 @@ static ocpp_status_t frame_done(ocpp_ws_t *ws, const char **msg, size_t *len)
     }
     ws->in_message = false;
     if (!ocpp_utf8_complete(&ws->utf8)) {
-        return ocpp_ws_fail(ws, WS_CLOSE_BAD_DATA, OCPP_ERR_PROTOCOL); /* §8.1 */
+        return fail_peer(ws, WS_CLOSE_BAD_DATA); /* §8.1 */
     }
     if (ws->discarding) {
         ws->discarding = false;
@@ -303,7 +319,7 @@ static ocpp_status_t read_step(ocpp_ws_t *ws, const char **msg, size_t *len)
         return read_header(ws);
     }
     if (ws->frame_left > 0u) {
-        return (ws->opcode & 0x8u) != 0u ? read_control(ws) : read_data(ws, msg, len);
+        return read_payload(ws, msg, len);
     }
     return frame_done(ws, msg, len);
 }
@@ -335,8 +351,8 @@ static ocpp_status_t ping_tick(ocpp_ws_t *ws, uint32_t now_ms)
     ocpp_ws_ctl_queue(ws, OCPP_WS_OP_PING, NULL, 0);
     ws->ping_outstanding = true;
     ws->last_ping_ms = now_ms;
-    ocpp_status_t st = ocpp_ws_ctl_flush(ws);
-    return st < 0 ? ocpp_ws_fail(ws, 0, st) : OCPP_OK;
+    ocpp_status_t st = flush(ws);
+    return st < 0 ? st : OCPP_OK;
 }
 
 /* ---- Entry ------------------------------------------------------------------ */
@@ -357,9 +373,9 @@ ocpp_status_t ocpp_ws_recv(void *ctx, uint32_t now_ms, const char **msg, size_t 
         ws->msg_ready = false; /* the caller is done with the last message */
         ws->msg_len = 0;
     }
-    ocpp_status_t st = ocpp_ws_ctl_flush(ws);
+    ocpp_status_t st = flush(ws);
     if (st < 0) {
-        return ocpp_ws_fail(ws, 0, st);
+        return st;
     }
     st = ping_tick(ws, now_ms);
     if (st != OCPP_OK) {

@@ -1363,6 +1363,33 @@ static void test_auth_cache_eviction_and_expiry(void **s)
     assert_string_equal(e->parent, "P");
 }
 
+/* §3.5.1: an entry "SHALL be changed to expired" when its validity expires:
+ * only once the time is past expiryDate (not at it), never at an unknown time
+ * (0) or one before the epoch, and never for an entry without expiryDate or
+ * one that is not Accepted; a status update makes it valid again. */
+static void test_auth_cache_expiry_edges(void **s)
+{
+    (void)s;
+    static ocpp_auth_cache_t c;
+    ocpp_auth_cache_clear(&c);
+    ocpp_auth_cache_update(&c, "EXP", OCPP_AUTH_ACCEPTED, NULL, 100);
+    ocpp_auth_cache_update(&c, "NONE", OCPP_AUTH_ACCEPTED, NULL, 0);
+    ocpp_auth_cache_update(&c, "BLK", OCPP_AUTH_BLOCKED, NULL, 100);
+    static const int64_t not_past[] = {0, -1, INT64_MIN, 1, 100};
+    for (size_t i = 0; i < sizeof not_past / sizeof not_past[0]; i++) {
+        assert_int_equal(ocpp_auth_cache_lookup(&c, "EXP", not_past[i])->status,
+                         OCPP_AUTH_ACCEPTED);
+    }
+    c.dirty = false;
+    assert_int_equal(ocpp_auth_cache_lookup(&c, "NONE", INT64_MAX)->status, OCPP_AUTH_ACCEPTED);
+    assert_int_equal(ocpp_auth_cache_lookup(&c, "BLK", 101)->status, OCPP_AUTH_BLOCKED);
+    assert_false(c.dirty);
+    assert_int_equal(ocpp_auth_cache_lookup(&c, "exp", 101)->status, OCPP_AUTH_EXPIRED);
+    assert_true(c.dirty);
+    ocpp_auth_cache_update(&c, "EXP", OCPP_AUTH_ACCEPTED, NULL, 200);
+    assert_int_equal(ocpp_auth_cache_lookup(&c, "EXP", 101)->status, OCPP_AUTH_ACCEPTED);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Idle polls skip the send pass until the next message is due               */
 /* ------------------------------------------------------------------------ */
@@ -1479,6 +1506,7 @@ int main(void)
         cmocka_unit_test(test_unlock_connector),
         cmocka_unit_test(test_trigger_and_data_transfer),
         cmocka_unit_test(test_auth_cache_eviction_and_expiry),
+        cmocka_unit_test(test_auth_cache_expiry_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1389,6 +1389,86 @@ static void test_fragmented_with_ping(void **state)
     fx_free(f);
 }
 
+/* RFC 6455 §5.2: "If 127, the following 8 bytes interpreted as a 64-bit
+ * unsigned integer (the most significant bit MUST be 0) are the payload
+ * length." Lengths of 2^32 and more are whole 64-bit values: against the hard
+ * cap they are refused with 1009 (§7.4.1) even when their low 32 bits are
+ * small; without a cap such a frame is read and discarded like any message
+ * larger than rx_cap, and the connection stays open. */
+static void test_64bit_lengths(void **state)
+{
+    (void)state;
+    static const uint8_t hi_small_lo[] = {0x81, 127, 0, 0, 0, 1, 0, 0, 0, 5, 'a'};
+    static const uint8_t two_pow_32[] = {0x81, 127, 0, 0, 0, 1, 0, 0, 0, 0, 'a'};
+    static const uint32_t caps[] = {1000u, 0xFFFFFFFFu};
+    const char *m;
+    size_t n;
+    for (size_t c = 0; c < 2; c++) {
+        for (size_t k = 0; k < 2; k++) {
+            fx_t *f = fx_new_cfg(512, 0, caps[c]);
+            fx_open(f);
+            push(&f->net, k == 0 ? hi_small_lo : two_pow_32, sizeof hi_small_lo);
+            assert_int_equal(fx_recv(f, 0, &m, &n), OCPP_ERR_PROTOCOL);
+            expect_close_sent(&f->net, 1009);
+            assert_int_equal(ocpp_ws_state(&f->ws), OCPP_WS_CLOSED);
+            fx_free(f);
+        }
+    }
+    /* a fragment of 2^32 - 1 bytes after one of 1: one past a cap of 2^32 - 1 */
+    fx_t *f = fx_new_cfg(512, 0, 0xFFFFFFFFu);
+    fx_open(f);
+    static const uint8_t frag[] = {0x01, 0x01, 'a', 0x80, 127, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF};
+    push(&f->net, frag, sizeof frag);
+    assert_int_equal(fx_recv(f, 0, &m, &n), OCPP_ERR_PROTOCOL);
+    expect_close_sent(&f->net, 1009);
+    fx_free(f);
+    /* no cap: 2^32 + 5 bytes announced, the prefix comes back, still open */
+    f = fx_new(512);
+    fx_open(f);
+    uint8_t body[600];
+    memset(body, 'z', sizeof body);
+    push(&f->net, hi_small_lo, 10);
+    push(&f->net, body, sizeof body);
+    assert_int_equal(fx_recv(f, 0, &m, &n), OCPP_ERR_TOO_LARGE);
+    assert_int_equal(n, 512);
+    assert_int_equal(fx_recv(f, 0, &m, &n), OCPP_PENDING);
+    assert_int_equal(f->net.in_pos, f->net.in_len);
+    assert_int_equal(ocpp_ws_state(&f->ws), OCPP_WS_OPEN);
+    fx_free(f);
+}
+
+/* RFC 6455 §5.5.1: a close body is a 2-byte code and a UTF-8 reason, the
+ * whole at most 125 bytes (§5.5); a 123-byte reason with multi-byte
+ * characters is accepted and the code echoed; a reason cut inside a
+ * character is invalid UTF-8 and fails with 1007 (§8.1). */
+static void test_close_reason_edges(void **state)
+{
+    (void)state;
+    uint8_t body[125];
+    body[0] = 0x0F; /* 4000 */
+    body[1] = 0xA0;
+    for (size_t i = 2; i < 125; i += 3) {
+        body[i] = 0xE2; /* U+20AC, 41 of them */
+        body[i + 1] = 0x82;
+        body[i + 2] = 0xAC;
+    }
+    fx_t *f = fx_new(1024);
+    fx_open(f);
+    f->net.chunk = 1;
+    push_frame(&f->net, 0x88, body, sizeof body);
+    const char *m;
+    size_t n;
+    ocpp_status_t st;
+    while ((st = fx_recv(f, 0, &m, &n)) == OCPP_PENDING) {
+    }
+    assert_int_equal(st, OCPP_ERR_CLOSED);
+    expect_close_sent(&f->net, 4000);
+    fx_free(f);
+
+    uint8_t cut[] = {0x88, 0x04, 0x0F, 0xA0, 0xE2, 0x82};
+    expect_refused(cut, sizeof cut, 1007);
+}
+
 /* RFC 6455 §5.5.2: a ping with the maximum 125-byte payload, and an empty one. */
 static void test_ping_payload_echoed(void **state)
 {
@@ -2043,6 +2123,8 @@ int main(void)
         cmocka_unit_test(test_binary_refused),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_fragmented_with_ping),
+        cmocka_unit_test(test_64bit_lengths),
+        cmocka_unit_test(test_close_reason_edges),
         cmocka_unit_test(test_ping_payload_echoed),
         cmocka_unit_test(test_close_mid_fragment),
         cmocka_unit_test(test_server_close_echoed),
