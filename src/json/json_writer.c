@@ -16,11 +16,11 @@
 #include "json/json_internal.h"
 #include "util/text.h"
 
-/** Append n bytes. When the buffer is full: with a flush sink, hand it over
- *  and go on at buf[0]; without one (or when it fails), set the sticky
- *  overflow flag (what was copied past the call's start is dropped by
+/** The part of put() past the buffer's end: with a flush sink, hand the full
+ *  buffer over and go on at buf[0]; without one (or when it fails), set the
+ *  sticky overflow flag (what was copied past the call's start is dropped by
  *  commit()). Never writes past cap. */
-static void put(ocpp_jw_t *w, const char *s, size_t n)
+static void put_flush(ocpp_jw_t *w, const char *s, size_t n)
 {
     while (n > 0u && !w->overflow) {
         if (w->len == w->cap) {
@@ -37,6 +37,17 @@ static void put(ocpp_jw_t *w, const char *s, size_t n)
         s += k;
         n -= k;
     }
+}
+
+/** Append n bytes (the usual case, what fits, inline; the rest put_flush()). */
+static inline void put(ocpp_jw_t *w, const char *s, size_t n)
+{
+    if (n <= w->cap - w->len && !w->overflow) {
+        memcpy(w->buf + w->len, s, n);
+        w->len += n;
+        return;
+    }
+    put_flush(w, s, n);
 }
 
 /** End of a public call: on overflow, drop the partial output of this call. */
