@@ -371,14 +371,9 @@ static bool parse_int(const char *s, size_t n, const range_t *r, int32_t *out)
 
 static bool parse_bool(const char *s, size_t n, bool *out)
 {
-    if (ocpp_ascii_ieqn(s, n, "true")) {
-        *out = true;
-    } else if (ocpp_ascii_ieqn(s, n, "false")) {
-        *out = false;
-    } else {
-        return false;
-    }
-    return true;
+    int i = find_name("false\0true", 2u, s, n, true);
+    *out = i > 0;
+    return i >= 0;
 }
 
 static bool is_blank(char c)
@@ -1248,9 +1243,8 @@ ocpp_status_t ocpp_cfg_save(ocpp_cfg_t *cfg, const ocpp_storage_port_t *st, char
         }
         fmt_value(cfg, k, &o);
         ocpp_jw_key(&jw, k->name);
-        if (KTYPE(k) == T_BOOL) {
-            ocpp_jw_bool(&jw, *(const bool *)((const uint8_t *)cfg + k->off));
-        } else if (KTYPE(k) == T_I32 || KTYPE(k) == T_SEC_PROF) {
+        /* numbers and booleans bare: their text is JSON already */
+        if (KTYPE(k) == T_BOOL || KTYPE(k) == T_I32 || KTYPE(k) == T_SEC_PROF) {
             ocpp_jw_raw(&jw, text, o.len);
         } else {
             ocpp_jw_strn(&jw, text, o.len);
