@@ -62,7 +62,7 @@ enum {
     T_PHASE,    /**< ConnectorPhaseRotation nibbles. */
     T_AUTH_KEY, /**< AuthorizationKey bytes + length. */
     T_SEC_PROF, /**< SecurityProfile (uint8_t, may only be raised remotely). */
-    T_STR,      /**< char array, NUL-terminated, range.max = longest. */
+    T_STR,      /**< CpoName: char array, NUL-terminated. */
     T_RATE,     /**< uint8_t mask of OCPP_CFG_RATE_UNIT_*. */
     T_U8,       /**< uint8_t, never settable (NumberOfConnectors). */
     T_PROFILES, /**< SupportedFeatureProfiles, computed. */
@@ -78,19 +78,7 @@ enum {
 #define ATTR(flags, range) ((uint8_t)((flags) | ((range) << 4)))
 
 /** Ranges of numeric keys (index in the high nibble of attr). */
-enum {
-    R_NONE,
-    R_SECONDS,
-    R_DAY,
-    R_COUNT,
-    R_NONNEG,
-    R_TIMEOUT,
-    R_KEYS,
-    R_U16,
-    R_CHAIN,
-    R_PROF,
-    R_CPO
-};
+enum { R_NONE, R_SECONDS, R_DAY, R_COUNT, R_NONNEG, R_TIMEOUT, R_KEYS, R_U16, R_CHAIN, R_PROF };
 
 typedef struct {
     int32_t min;
@@ -108,11 +96,6 @@ static const range_t k_ranges[] = {
     [R_U16] = {0, 65535},
     [R_CHAIN] = {0, 10000}, /* whitepaper §7.3: at most 10.000 characters */
     [R_PROF] = {0, 3},
-#if OCPP_CONFIG_SECURITY_CERTS
-    [R_CPO] = {0, OCPP_CONFIG_CPO_NAME_MAX},
-#else
-    [R_CPO] = {0, 0},
-#endif
 };
 
 /** One key. 8 bytes on 32-bit targets. */
@@ -211,12 +194,12 @@ static const key_def_t k_keys[] = {
     {"AdditionalRootCertificateCheck", OFF(additional_root_certificate_check), T_BOOL,
      ATTR(RO_L, 0)},
 #endif
-    {"AuthorizationKey", OFF(authorization_key), T_AUTH_KEY, ATTR(F_WO | F_PERSIST, 0)},
+    {"AuthorizationKey", OFF(authorization_key_len), T_AUTH_KEY, ATTR(F_WO | F_PERSIST, 0)},
 #if OCPP_CONFIG_SECURITY_CERTS
     {"CertificateSignedMaxChainSize", OFF(certificate_signed_max_chain_size), T_U16,
      ATTR(RO_L, R_CHAIN)},
     {"CertificateStoreMaxLength", OFF(certificate_store_max_length), T_U16, ATTR(RO_L, R_U16)},
-    {"CpoName", OFF(cpo_name), T_STR, ATTR(RW_P, R_CPO)},
+    {"CpoName", OFF(cpo_name), T_STR, ATTR(RW_P, 0)},
 #endif
     {"SecurityProfile", OFF(security_profile), T_SEC_PROF, ATTR(RW_P, R_PROF)},
 };
@@ -355,12 +338,17 @@ bool ocpp_measurand_parse(const char *s, size_t n, ocpp_measurand_t *out)
     return true;
 }
 
-/** Decimal integer: optional '-', 1..10 digits, nothing else, within r. */
+/**
+ * Decimal integer: optional '-', 1..10 digits, nothing else, within r. In 32
+ * bits (no 64-bit arithmetic on 32-bit targets): every range is within
+ * 0..INT32_MAX, so a value above INT32_MAX is out of range before it could
+ * overflow, and a negative one is too unless it is -0.
+ */
 static bool parse_int(const char *s, size_t n, const range_t *r, int32_t *out)
 {
     size_t i = 0;
     bool neg = (n > 0 && s[0] == '-');
-    int64_t v = 0;
+    uint32_t v = 0;
     if (neg) {
         i = 1;
     }
@@ -368,13 +356,13 @@ static bool parse_int(const char *s, size_t n, const range_t *r, int32_t *out)
         return false;
     }
     for (; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9u || v > (uint32_t)INT32_MAX / 10u) {
+            return false; /* not a digit, or v * 10 > INT32_MAX >= r->max */
         }
-        v = v * 10 + (s[i] - '0');
+        v = v * 10u + d;
     }
-    v = neg ? -v : v;
-    if (v < r->min || v > r->max) {
+    if ((neg && v != 0u) || v < (uint32_t)r->min || v > (uint32_t)r->max) {
         return false;
     }
     *out = (int32_t)v;
@@ -383,14 +371,9 @@ static bool parse_int(const char *s, size_t n, const range_t *r, int32_t *out)
 
 static bool parse_bool(const char *s, size_t n, bool *out)
 {
-    if (ocpp_ascii_ieqn(s, n, "true")) {
-        *out = true;
-    } else if (ocpp_ascii_ieqn(s, n, "false")) {
-        *out = false;
-    } else {
-        return false;
-    }
-    return true;
+    int i = find_name("false\0true", 2u, s, n, true);
+    *out = i > 0;
+    return i >= 0;
 }
 
 static bool is_blank(char c)
@@ -496,36 +479,31 @@ static bool meas_item(const ocpp_cfg_t *cfg, const char *s, size_t n, uint8_t *o
     return supplied(cfg, (unsigned)m, (unsigned)p);
 }
 
-static ocpp_key_result_t set_meas(const ocpp_cfg_t *cfg, ocpp_cfg_meas_t *field, const char *s,
-                                  size_t n, bool *changed)
+static bool parse_meas(const ocpp_cfg_t *cfg, const char *s, size_t n, ocpp_cfg_meas_t *l)
 {
     csl_t c;
     const char *item;
     size_t len;
     unsigned count = 0;
-    ocpp_cfg_meas_t l;
-    memset(&l, 0, sizeof l);
     csl_init(&c, s, n);
     while (csl_next(&c, &item, &len)) {
         uint8_t it;
         /* OCPP 1.6 §3.16.4: a measurand the meter does not supply rejects the
            whole list ("No changes SHALL be made"). */
         if (++count > OCPP_CONFIG_MEASURANDS_MAX || !meas_item(cfg, item, len, &it)) {
-            return OCPP_KEY_REJECTED;
+            return false;
         }
-        size_t j = l.n; /* kept in order: measurand, then phase */
-        while (j > 0u && l.item[j - 1u] > it) {
+        size_t j = l->n; /* kept in order: measurand, then phase */
+        while (j > 0u && l->item[j - 1u] > it) {
             j--;
         }
-        if (j == 0u || l.item[j - 1u] != it) {
-            memmove(&l.item[j + 1u], &l.item[j], l.n - j);
-            l.item[j] = it;
-            l.n++;
+        if (j == 0u || l->item[j - 1u] != it) {
+            memmove(&l->item[j + 1u], &l->item[j], l->n - j);
+            l->item[j] = it;
+            l->n++;
         }
     }
-    *changed = (memcmp(field, &l, sizeof l) != 0);
-    *field = l;
-    return OCPP_KEY_ACCEPTED;
+    return true;
 }
 
 bool ocpp_cfg_meas_selects(const ocpp_cfg_meas_t *l, ocpp_measurand_t m, ocpp_phase_t p)
@@ -576,9 +554,8 @@ static bool phase_item(uint8_t *nib, unsigned n_conn, const char *s, size_t len)
     return true;
 }
 
-static ocpp_key_result_t set_phase(ocpp_cfg_t *cfg, const char *s, size_t n, bool *changed)
+static bool parse_phase(const ocpp_cfg_t *cfg, const char *s, size_t n, uint8_t *nib)
 {
-    uint8_t nib[sizeof cfg->connector_phase_rotation] = {0};
     csl_t c;
     const char *item;
     size_t len;
@@ -588,12 +565,10 @@ static ocpp_key_result_t set_phase(ocpp_cfg_t *cfg, const char *s, size_t n, boo
         /* §9.1.8: at most ConnectorPhaseRotationMaxLength (= connectors + 1) items */
         if (++count > cfg->number_of_connectors + 1u ||
             !phase_item(nib, cfg->number_of_connectors, item, len)) {
-            return OCPP_KEY_REJECTED;
+            return false;
         }
     }
-    *changed = (memcmp(nib, cfg->connector_phase_rotation, sizeof nib) != 0);
-    memcpy(cfg->connector_phase_rotation, nib, sizeof nib);
-    return OCPP_KEY_ACCEPTED;
+    return true;
 }
 
 /**
@@ -603,9 +578,9 @@ static ocpp_key_result_t set_phase(ocpp_cfg_t *cfg, const char *s, size_t n, boo
  * password. Many Central Systems send the password itself: 16..20 characters
  * are taken as they are. Anything else is Rejected.
  */
-static ocpp_key_result_t set_auth_key(ocpp_cfg_t *cfg, const char *s, size_t n, bool *changed)
+static bool parse_auth_key(const char *s, size_t n, uint8_t *out)
 {
-    uint8_t key[OCPP_CFG_AUTH_KEY_MAX];
+    uint8_t *key = out + 1; /* out[0]: the length */
     size_t len = 0;
     bool hex = (n >= (size_t)2u * OCPP_CFG_AUTH_KEY_MIN &&
                 n <= (size_t)2u * OCPP_CFG_AUTH_KEY_MAX && n % 2u == 0);
@@ -619,36 +594,31 @@ static ocpp_key_result_t set_auth_key(ocpp_cfg_t *cfg, const char *s, size_t n, 
     }
     if (!hex) {
         if (n < OCPP_CFG_AUTH_KEY_MIN || n > OCPP_CFG_AUTH_KEY_MAX) {
-            return OCPP_KEY_REJECTED;
+            return false;
         }
         memcpy(key, s, n);
         len = n;
     }
-    *changed = (len != cfg->authorization_key_len || memcmp(key, cfg->authorization_key, len) != 0);
-    memcpy(cfg->authorization_key, key, len);
-    cfg->authorization_key_len = (uint8_t)len;
-    memset(key, 0, sizeof key);
-    return OCPP_KEY_ACCEPTED;
+    out[0] = (uint8_t)len;
+    return true;
 }
 
 /** Whitepaper §7.6 and A05.FR.01-04; `local` skips the rules (an installer's choice). */
-static ocpp_key_result_t set_sec_prof(ocpp_cfg_t *cfg, const char *s, size_t n, bool local,
-                                      bool *changed)
+static bool parse_sec_prof(const ocpp_cfg_t *cfg, const char *s, size_t n, bool local, uint8_t *out)
 {
     int32_t v;
     if (!parse_int(s, n, &k_ranges[R_PROF], &v)) {
-        return OCPP_KEY_REJECTED;
+        return false;
     }
     if (!local && (v <= cfg->security_profile || v > cfg->security_profile_max ||
                    ((v == 1 || v == 2) && cfg->authorization_key_len == 0))) {
-        return OCPP_KEY_REJECTED;
+        return false;
     }
-    *changed = (cfg->security_profile != (uint8_t)v);
-    cfg->security_profile = (uint8_t)v;
-    return OCPP_KEY_ACCEPTED;
+    *out = (uint8_t)v;
+    return true;
 }
 
-static ocpp_key_result_t set_rate(uint8_t *field, const char *s, size_t n, bool *changed)
+static bool parse_rate(const char *s, size_t n, uint8_t *out)
 {
     csl_t c;
     const char *item;
@@ -658,65 +628,93 @@ static ocpp_key_result_t set_rate(uint8_t *field, const char *s, size_t n, bool 
     while (csl_next(&c, &item, &len)) {
         int i = find_name(k_rate_units, 2u, item, len, true);
         if (i < 0) {
-            return OCPP_KEY_REJECTED;
+            return false;
         }
         mask = (uint8_t)(mask | (1u << (unsigned)i));
     }
-    if (mask == 0) {
-        return OCPP_KEY_REJECTED; /* §9.4.2: at least one unit */
-    }
-    *changed = (*field != mask);
-    *field = mask;
-    return OCPP_KEY_ACCEPTED;
+    *out = mask;
+    return mask != 0; /* §9.4.2: at least one unit */
 }
 
-static ocpp_key_result_t set_str(char *field, size_t max, const char *s, size_t n, bool *changed)
-{
-    if (n > max || memchr(s, '\0', n) != NULL) {
-        return OCPP_KEY_REJECTED;
-    }
-    *changed = !(strlen(field) == n && memcmp(field, s, n) == 0);
-    memcpy(field, s, n);
-    field[n] = '\0';
-    return OCPP_KEY_ACCEPTED;
-}
+/** Bytes of the field of each settable type (0: computed, never set). */
+static const uint8_t k_field_size[] = {
+    [T_I32] = sizeof(int32_t),
+    [T_U16] = sizeof(uint16_t),
+    [T_BOOL] = sizeof(bool),
+    [T_MEAS] = sizeof(ocpp_cfg_meas_t),
+    [T_PHASE] = sizeof((ocpp_cfg_t *)0)->connector_phase_rotation,
+    /* authorization_key_len, then authorization_key[] */
+    [T_AUTH_KEY] = 1u + OCPP_CFG_AUTH_KEY_MAX,
+    [T_SEC_PROF] = sizeof(uint8_t),
+#if OCPP_CONFIG_SECURITY_CERTS
+    [T_STR] = sizeof((ocpp_cfg_t *)0)->cpo_name,
+#endif
+    [T_RATE] = sizeof(uint8_t),
+    [T_PHASE_MAX] = 0,
+};
+_Static_assert(offsetof(ocpp_cfg_t, authorization_key) ==
+                   offsetof(ocpp_cfg_t, authorization_key_len) + 1u,
+               "AuthorizationKey is stored as its length, then its bytes");
+#if OCPP_CONFIG_SECURITY_CERTS
+_Static_assert(OCPP_CONFIG_CPO_NAME_MAX < 255, "k_field_size");
+#endif
 
-/** Parse s[0..n) as the type of k and store it into cfg. */
+/** A new value of any type, built whole before it replaces the field. */
+typedef union {
+    int32_t i32;
+    uint16_t u16;
+    uint8_t u8;
+    bool b;
+    ocpp_cfg_meas_t meas;
+    uint8_t bytes[1u + OCPP_CFG_AUTH_KEY_MAX];
+    uint8_t rot[sizeof((ocpp_cfg_t *)0)->connector_phase_rotation];
+#if OCPP_CONFIG_SECURITY_CERTS
+    char str[OCPP_CONFIG_CPO_NAME_MAX + 1];
+#endif
+} value_t;
+
+/**
+ * Parse s[0..n) as the type of k and store it into cfg: the value is built
+ * whole (zero-filled: a field's bytes past its value -- a shorter list, key
+ * or name -- are always 0), then compared with the field and copied over it.
+ */
 static ocpp_key_result_t set_value(ocpp_cfg_t *cfg, const key_def_t *k, const char *s, size_t n,
                                    bool local, bool *changed)
 {
-    void *f = (uint8_t *)cfg + k->off;
-    int32_t v;
-    bool b;
+    uint8_t *f = (uint8_t *)cfg + k->off;
+    value_t v;
+    int32_t i = 0;
+    bool ok;
+    memset(&v, 0, sizeof v);
     switch (KTYPE(k)) {
-    case T_I32:
+    case T_I32: ok = parse_int(s, n, key_range(k), &v.i32); break;
     case T_U16:
-        if (!parse_int(s, n, key_range(k), &v)) {
-            return OCPP_KEY_REJECTED;
+        ok = parse_int(s, n, key_range(k), &i);
+        v.u16 = (uint16_t)i;
+        break;
+    case T_BOOL: ok = parse_bool(s, n, &v.b); break;
+    case T_MEAS: ok = parse_meas(cfg, s, n, &v.meas); break;
+    case T_PHASE: ok = parse_phase(cfg, s, n, v.rot); break;
+    case T_AUTH_KEY: ok = parse_auth_key(s, n, v.bytes); break;
+    case T_SEC_PROF: ok = parse_sec_prof(cfg, s, n, local, &v.u8); break;
+    case T_RATE: ok = parse_rate(s, n, &v.u8); break;
+#if OCPP_CONFIG_SECURITY_CERTS
+    case T_STR:
+        ok = n <= OCPP_CONFIG_CPO_NAME_MAX && memchr(s, '\0', n) == NULL;
+        if (ok) {
+            memcpy(v.str, s, n);
         }
-        if (KTYPE(k) == T_I32) {
-            *changed = (*(int32_t *)f != v);
-            *(int32_t *)f = v;
-        } else {
-            *changed = (*(uint16_t *)f != (uint16_t)v);
-            *(uint16_t *)f = (uint16_t)v;
-        }
-        return OCPP_KEY_ACCEPTED;
-    case T_BOOL:
-        if (!parse_bool(s, n, &b)) {
-            return OCPP_KEY_REJECTED;
-        }
-        *changed = (*(bool *)f != b);
-        *(bool *)f = b;
-        return OCPP_KEY_ACCEPTED;
-    case T_MEAS: return set_meas(cfg, (ocpp_cfg_meas_t *)f, s, n, changed);
-    case T_PHASE: return set_phase(cfg, s, n, changed);
-    case T_AUTH_KEY: return set_auth_key(cfg, s, n, changed);
-    case T_SEC_PROF: return set_sec_prof(cfg, s, n, local, changed);
-    case T_RATE: return set_rate((uint8_t *)f, s, n, changed);
-    case T_STR: return set_str((char *)f, (size_t)key_range(k)->max, s, n, changed);
-    default: return OCPP_KEY_REJECTED; /* computed keys */
+        break;
+#endif
+    default: ok = false; break; /* computed keys */
     }
+    if (ok) {
+        size_t size = k_field_size[KTYPE(k)];
+        *changed = memcmp(f, &v, size) != 0;
+        memcpy(f, &v, size);
+    }
+    memset(&v, 0, sizeof v); /* it may hold the AuthorizationKey */
+    return ok ? OCPP_KEY_ACCEPTED : OCPP_KEY_REJECTED;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -972,31 +970,16 @@ static const ocpp_cfg_t k_defaults = {
 #endif
 };
 
-/** Bytes of the field of a persisted key. */
-static size_t field_size(const key_def_t *k)
-{
-    switch (KTYPE(k)) {
-    case T_I32: return sizeof(int32_t);
-    case T_MEAS: return sizeof(ocpp_cfg_meas_t);
-    case T_BOOL: return sizeof(bool);
-    case T_SEC_PROF: return sizeof(uint8_t);
-    case T_PHASE: return sizeof k_defaults.connector_phase_rotation;
-    case T_AUTH_KEY: return sizeof k_defaults.authorization_key;
-    case T_STR: return (size_t)key_range(k)->max + 1u;
-    default: return 0;
-    }
-}
-
 /** Reset the persisted (writable) keys to their defaults; keep the rest. */
 static void reset_persisted(ocpp_cfg_t *cfg)
 {
     for (size_t i = 0; i < N_KEYS; i++) {
         const key_def_t *k = &k_keys[i];
         if (key_flags(k) & F_PERSIST) {
-            memcpy((uint8_t *)cfg + k->off, (const uint8_t *)&k_defaults + k->off, field_size(k));
+            memcpy((uint8_t *)cfg + k->off, (const uint8_t *)&k_defaults + k->off,
+                   k_field_size[KTYPE(k)]);
         }
     }
-    cfg->authorization_key_len = 0;
     for (unsigned c = 1; c <= cfg->number_of_connectors; c++) {
         rot_put(cfg->connector_phase_rotation, c, OCPP_PHASE_ROT_UNKNOWN);
     }
@@ -1260,9 +1243,8 @@ ocpp_status_t ocpp_cfg_save(ocpp_cfg_t *cfg, const ocpp_storage_port_t *st, char
         }
         fmt_value(cfg, k, &o);
         ocpp_jw_key(&jw, k->name);
-        if (KTYPE(k) == T_BOOL) {
-            ocpp_jw_bool(&jw, *(const bool *)((const uint8_t *)cfg + k->off));
-        } else if (KTYPE(k) == T_I32 || KTYPE(k) == T_SEC_PROF) {
+        /* numbers and booleans bare: their text is JSON already */
+        if (KTYPE(k) == T_BOOL || KTYPE(k) == T_I32 || KTYPE(k) == T_SEC_PROF) {
             ocpp_jw_raw(&jw, text, o.len);
         } else {
             ocpp_jw_strn(&jw, text, o.len);

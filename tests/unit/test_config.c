@@ -390,6 +390,83 @@ static void test_dirty(void **state)
     assert_true(c.dirty);
 }
 
+/* §5.3: Rejected for "values that do not conform to an expected format" and
+ * "out-of-range values"; the edges of the integer parser (10 digits at most,
+ * no overflow into range). */
+static void test_int_edges(void **state)
+{
+    (void)state;
+    ocpp_cfg_t c = fresh();
+    assert_int_equal(ocpp_cfg_change(&c, "MaxEnergyOnInvalidId", "2147483647"), ACC);
+    assert_int_equal(c.max_energy_on_invalid_id, INT32_MAX);
+    assert_int_equal(ocpp_cfg_change(&c, "MaxEnergyOnInvalidId", "2147483648"), REJ);
+    assert_int_equal(ocpp_cfg_change(&c, "MaxEnergyOnInvalidId", "4294967295"), REJ);
+    assert_int_equal(ocpp_cfg_change(&c, "MaxEnergyOnInvalidId", "4294967296"), REJ);
+    assert_int_equal(ocpp_cfg_change(&c, "MaxEnergyOnInvalidId", "9999999999"), REJ);
+    assert_int_equal(ocpp_cfg_change(&c, "MaxEnergyOnInvalidId", "-2147483648"), REJ);
+    assert_int_equal(ocpp_cfg_change(&c, "MaxEnergyOnInvalidId", "0000000001"), ACC);
+    assert_int_equal(c.max_energy_on_invalid_id, 1);
+    assert_int_equal(ocpp_cfg_change(&c, "MaxEnergyOnInvalidId", "00000000001"), REJ);
+    assert_int_equal(ocpp_cfg_change(&c, "MaxEnergyOnInvalidId", "-0000000000"), ACC);
+    assert_int_equal(c.max_energy_on_invalid_id, 0);
+    /* MessageTimeout is 1..3600: "-0" is 0, out of range */
+    assert_int_equal(ocpp_cfg_change(&c, "MessageTimeout", "-0"), REJ);
+    assert_int_equal(ocpp_cfg_change(&c, "MessageTimeout", "-1"), REJ);
+    assert_int_equal(c.message_timeout, 30);
+    /* ConnectorPhaseRotation's connector numbers go through the same parser */
+    assert_int_equal(ocpp_cfg_change(&c, "ConnectorPhaseRotation", "-0.RST"), ACC);
+    assert_string_equal(val(&c, "ConnectorPhaseRotation"), "0.RST");
+    assert_int_equal(ocpp_cfg_change(&c, "ConnectorPhaseRotation", "-1.RST"), REJ);
+    assert_int_equal(ocpp_cfg_change(&c, "ConnectorPhaseRotation", "4294967297.RST"), REJ);
+}
+
+/* dirty (what ocpp_cfg_save() must persist) follows the stored value of every
+ * persisted type: the same value again leaves it clear. */
+static void test_dirty_per_type(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *key;
+        const char *a;
+        const char *b;
+    } cases[] = {
+        {"LocalPreAuthorize", "true", "TRUE"},
+        {"StopTxnSampledData", "Voltage,SoC", " SoC , Voltage,SoC"},
+        {"ConnectorPhaseRotation", "0.RST,1.RTS", "1.rts,0.rst"},
+        {"AuthorizationKey", "0123456789abcdef0123456789abcdef01234567",
+         "0123456789ABCDEF0123456789ABCDEF01234567"},
+        {"AuthorizationKey", "0123456789abcdef", "0123456789abcdef"},
+#if OCPP_CONFIG_SECURITY_CERTS
+        {"CpoName", "Operator-A", "Operator-A"},
+        {"CpoName", "Op", "Op"},
+        {"CpoName", "", ""},
+#endif
+        {"SecurityProfile", "2", "2"},
+    };
+    ocpp_cfg_t c = fresh();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        c.dirty = false;
+        assert_int_equal(ocpp_cfg_set_local(&c, cases[i].key, cases[i].a), ACC);
+        assert_true(c.dirty);
+        c.dirty = false;
+        assert_int_equal(ocpp_cfg_set_local(&c, cases[i].key, cases[i].b), ACC);
+        assert_false(c.dirty);
+    }
+    /* a shorter AuthorizationKey that is a prefix of the stored one is a change */
+    assert_int_equal(ocpp_cfg_set_local(&c, "AuthorizationKey", "0123456789abcdefXYZ"), ACC);
+    c.dirty = false;
+    assert_int_equal(ocpp_cfg_set_local(&c, "AuthorizationKey", "0123456789abcdefXY"), ACC);
+    assert_true(c.dirty);
+#if OCPP_CONFIG_PROFILE_SMART_CHARGING
+    /* capability keys are not persisted */
+    c.dirty = false;
+    assert_int_equal(ocpp_cfg_set_local(&c, "ChargingScheduleAllowedChargingRateUnit", "Power"),
+                     ACC);
+    assert_string_equal(val(&c, "ChargingScheduleAllowedChargingRateUnit"), "Power");
+    assert_false(c.dirty);
+#endif
+}
+
 /* ------------------------------------------------------------------------ */
 /* Lists                                                                     */
 /* ------------------------------------------------------------------------ */
@@ -1214,6 +1291,8 @@ int main(void)
         cmocka_unit_test(test_bool),
         cmocka_unit_test(test_not_supported_and_names),
         cmocka_unit_test(test_dirty),
+        cmocka_unit_test(test_int_edges),
+        cmocka_unit_test(test_dirty_per_type),
         cmocka_unit_test(test_measurand_names),
         cmocka_unit_test(test_measurand_lists),
         cmocka_unit_test(test_measurands_declared),
