@@ -1467,6 +1467,28 @@ static void test_quiet_polls_wake_on_time_and_input(void **s)
     assert_true(is_call(last(x), "MeterValues"));
 }
 
+/* A StatusNotification answered with CALLERROR is sent again after the
+ * retry wait (10 s), not before and not later; meanwhile the charge point
+ * tells the caller it may sleep until then (ocpp_cp_next_wakeup_ms), rather
+ * than 0 because a status is still to be reported. */
+static void test_failed_status_waits_then_resends(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_plugged(&x->cp, 1, true);
+    step(x, 0);
+    assert_true(is_call(last(x), "StatusNotification"));
+    error_reply(x);
+    int n = x->f.n_sent;
+    assert_int_equal(ocpp_cp_next_wakeup_ms(&x->cp, x->now) > 0u, 1);
+    step(x, 9999);
+    assert_int_equal(x->f.n_sent, n);
+    step(x, 1);
+    assert_int_equal(x->f.n_sent, n + 1);
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"status\":\"Preparing\""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1474,6 +1496,7 @@ int main(void)
         cmocka_unit_test(test_text_inputs_validated),
         cmocka_unit_test(test_a2_b3_c4_d3),
         cmocka_unit_test(test_quiet_polls_wake_on_time_and_input),
+        cmocka_unit_test(test_failed_status_waits_then_resends),
         cmocka_unit_test(test_c6_f1_stop_same_card),
         cmocka_unit_test(test_a9_i1_fault_and_warning),
         cmocka_unit_test(test_c1_ev_disconnect_stops),
