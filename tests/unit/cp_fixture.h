@@ -194,7 +194,9 @@ static inline void ack_status(fx_t *x)
     }
 }
 
-static inline fx_t *fx_boot(void)
+/** A booted charge point (2 connectors, Accepted, clock set); `adjust`
+ *  (may be NULL) changes the callbacks before init. */
+static inline fx_t *fx_boot_with(void (*adjust)(ocpp_cp_callbacks_t *cb))
 {
     fx_t *x = &fx_storage;
     memset(x, 0, sizeof *x);
@@ -213,6 +215,9 @@ static inline fx_t *fx_boot(void)
                               .unlock = cb_unlock,
                               .reset = cb_reset,
                               .data_transfer = cb_dt};
+    if (adjust != NULL) {
+        adjust(&cb);
+    }
     assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, &cb, x->tx, sizeof x->tx), OCPP_OK);
     ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "0");
     ocpp_cp_key_set(&x->cp, "ClockAlignedDataInterval", "0");
@@ -225,6 +230,11 @@ static inline fx_t *fx_boot(void)
     ack_status(x);
     assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_ACCEPTED);
     return x;
+}
+
+static inline fx_t *fx_boot(void)
+{
+    return fx_boot_with(NULL);
 }
 
 #endif /* OCPP_TEST_CP_FIXTURE_H */

@@ -39,36 +39,17 @@ static size_t meter3(void *ctx, uint8_t c, ocpp_sample_t *out, size_t cap)
     return 7;
 }
 
+static void three_phase(ocpp_cp_callbacks_t *cb)
+{
+    cb->read_meter = meter3;
+    cb->meter_supply = k_supply;
+    cb->meter_supply_count = 3;
+}
+
 /** fx_boot() with the three-phase meter, declared. */
 static fx_t *boot3(void)
 {
-    fx_t *x = &fx_storage;
-    memset(x, 0, sizeof *x);
-    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL};
-    x->rng = 42;
-    ocpp_cp_config_t c = {.identity = "CP-1",
-                          .csms_url = "ws://127.0.0.1:9000/ocpp",
-                          .vendor = "V",
-                          .model = "M",
-                          .connectors = 2};
-    ocpp_cp_ports_t p = {.msg = &x->port, .random = seq_random, .random_ctx = &x->rng};
-    ocpp_cp_callbacks_t cb = {.ctx = x,
-                              .on_event = on_event,
-                              .permit = cb_permit,
-                              .read_meter = meter3,
-                              .meter_supply = k_supply,
-                              .meter_supply_count = 3};
-    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, &cb, x->tx, sizeof x->tx), OCPP_OK);
-    ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "0");
-    ocpp_cp_key_set(&x->cp, "ClockAlignedDataInterval", "0");
-    x->meter_wh[1] = 1000;
-    x->now = 1000;
-    step(x, 0);
-    reply(x, "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-22T06:00:00Z\","
-             "\"interval\":3600}");
-    ack_status(x);
-    assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_ACCEPTED);
-    return x;
+    return fx_boot_with(three_phase);
 }
 
 /** ChangeConfiguration key=value from the CSMS: the status answered. */
