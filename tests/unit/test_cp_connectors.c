@@ -313,13 +313,15 @@ static void test_boot_reports_every_connector(void **state)
     }
 }
 
-/* §4.8, §4.10: a whole session on the last connector. */
+/* §4.8, §4.10: a whole session on the last connector, with a periodic
+ * MeterValues of it (§4.7, MeterValueSampleInterval). */
 static void test_session_on_last_connector(void **state)
 {
     (void)state;
     reset_all();
     fx_t *x = power_on();
     answer_all(x);
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "60"), OCPP_KEY_ACCEPTED);
     ocpp_cp_plugged(&x->cp, N, true);
     assert_int_equal(ocpp_cp_present_id(&x->cp, N, "LAST"), OCPP_OK);
     answer_all(x);
@@ -327,6 +329,12 @@ static void test_session_on_last_connector(void **state)
     snprintf(with, sizeof with, "\"connectorId\":%d,", N);
     assert_int_equal(count(x, "StartTransaction", with), 1);
     assert_true(x->permit[N]);
+    assert_int_equal(count(x, "MeterValues", NULL), 0);
+    step(x, 60000);
+    assert_true(is_call(last(x), "MeterValues"));
+    assert_int_equal(count(x, "MeterValues", with), 1);
+    assert_int_equal(count(x, "MeterValues", NULL), 1);
+    reply(x, "{}");
     x->meter_wh[N] += 250;
     ocpp_cp_plugged(&x->cp, N, false);
     answer_all(x);
