@@ -309,6 +309,7 @@ typedef struct {
     ocpp_fault_t reported_error;
     uint32_t sample_ms; /**< Last periodic sample. */
     bool report;        /**< Report even if unchanged (after boot). */
+    uint8_t trig;       /**< TriggerMessage requests for it: V16_TRIG_* bits (src/v16/v16.h). */
 } ocpp_v16_conn_t;
 
 /** Per connector 1..n (connector 0 has no transactions): the clock-aligned
@@ -321,7 +322,6 @@ typedef struct {
 
 /** State of the Core profile: session messages (src/v16/core.c). */
 typedef struct {
-    uint64_t trig_status;                /**< TriggerMessage: bit c: StatusNotification of c. */
     uint32_t boot_at_ms;                 /**< Next BootNotification. */
     uint32_t call_fail_at_ms;            /**< After a failed CALL, do not send before this. */
     uint32_t reset_at_ms;                /**< When the pending Reset was accepted. */
@@ -340,7 +340,6 @@ typedef struct {
     int64_t aligned_last; /**< Last clock-aligned boundary passed (unix s), */
     int64_t aligned_next; /**<   the next one, */
     int32_t aligned_iv;   /**<   for this ClockAlignedDataInterval. */
-    uint64_t trig_meter;  /**< TriggerMessage: bit c: MeterValues of c. */
     uint32_t sampling;    /**< Bit c - 1: a transaction runs on c (periodic samples). */
     const char *dt_vendor, *dt_message, *dt_data; /**< Outgoing DataTransfer. */
     uint32_t txq_retry_at_ms;                     /**< Outbox head not before this. */
@@ -356,11 +355,8 @@ struct ocpp_v16_profile; /* src/v16/v16.h */
 typedef struct {
     ocpp_station_t *st;
     ocpp_session_t *ss;
-    ocpp_txq_t *outbox;
     ocpp_cfg_t *cfg;
-    const ocpp_cp_callbacks_t *cb;
     const ocpp_cp_config_t *config;
-    const ocpp_storage_port_t *storage;
     const struct ocpp_v16_profile *const *profiles; /**< Registered (src/v16/v16.c). */
     ocpp_v16_conn_t conns[OCPP_CONFIG_MAX_CONNECTORS + 1];
     ocpp_v16_core_t core;
@@ -372,6 +368,7 @@ typedef struct {
     bool save_failed; /**< The last write of the configuration failed: the next waits 10 s. */
     uint8_t n_profiles;
     uint8_t tick_mask, event_mask; /**< Bit i: module i has a tick / on_event hook. */
+    uint8_t trig_any;              /**< V16_TRIG_* bits that may be set on some connector. */
 } ocpp_v16_t;
 
 #if OCPP_CONFIG_OCPP201

@@ -82,13 +82,7 @@ static void init_adapter(ocpp_cp_t *cp, ocpp_logger_t log)
     }
 #endif
     (void)log;
-    ocpp_v16_services_t s = {.st = &cp->st,
-                             .ss = &cp->ss,
-                             .outbox = &cp->outbox,
-                             .cfg = &cp->cfg,
-                             .cb = &cp->cb,
-                             .config = &cp->config,
-                             .storage = cp->ports.storage};
+    ocpp_v16_services_t s = {.st = &cp->st, .ss = &cp->ss, .cfg = &cp->cfg, .config = &cp->config};
     ocpp_v16_init(&cp->proto.v16, &s);
 }
 

@@ -81,7 +81,7 @@ void ocpp_v16_save_config(ocpp_v16_t *a)
     if (scratch == NULL) {
         return;
     }
-    if (a->storage == NULL) {
+    if (a->st->storage == NULL) {
         a->cfg->dirty = false;
         return;
     }
@@ -89,12 +89,12 @@ void ocpp_v16_save_config(ocpp_v16_t *a)
         return; /* waiting after a failed write */
     }
     a->save_failed = false;
-    ocpp_status_t st = ocpp_cfg_save(a->cfg, a->storage, scratch, cap);
+    ocpp_status_t st = ocpp_cfg_save(a->cfg, a->st->storage, scratch, cap);
     if (st != OCPP_OK) {
         /* Kept dirty and retried in 10 s (not on every poll), so a change
          * answered Accepted is not lost; counted in
          * ocpp_cp_queue_info().store_errors (issue 12 defect 4). */
-        a->outbox->store_errors++;
+        a->st->outbox->store_errors++;
         a->save_failed_ms = a->ss->now_ms;
         a->save_failed = true;
         LOGE(&a->st->log, "saving configuration failed: %s; retried in 10 s", ocpp_status_str(st));
@@ -128,4 +128,34 @@ ocpp_status_t ocpp_v16_call_end(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_v16_prof
         i++;
     }
     return ocpp_session_call_end(a->ss, w, i, kind);
+}
+
+void ocpp_v16_trig_mark(ocpp_v16_t *a, int connector, uint8_t bit)
+{
+    for (uint8_t c = 0; c <= a->st->n; c++) {
+        if (connector < 0 || connector == (int)c) {
+            a->conns[c].trig = (uint8_t)(a->conns[c].trig | bit);
+        }
+    }
+    a->trig_any = (uint8_t)(a->trig_any | bit);
+}
+
+int ocpp_v16_trig_first(const ocpp_v16_t *a, uint8_t bit)
+{
+    if ((a->trig_any & bit) != 0u) {
+        for (uint8_t c = 0; c <= a->st->n; c++) {
+            if ((a->conns[c].trig & bit) != 0u) {
+                return c;
+            }
+        }
+    }
+    return -1;
+}
+
+void ocpp_v16_trig_clear(ocpp_v16_t *a, uint8_t connector, uint8_t bit)
+{
+    a->conns[connector].trig = (uint8_t)(a->conns[connector].trig & ~bit);
+    if (ocpp_v16_trig_first(a, bit) < 0) {
+        a->trig_any = (uint8_t)(a->trig_any & ~bit);
+    }
 }

@@ -126,7 +126,7 @@ static bool status_held(const ocpp_v16_t *a, uint8_t i)
 {
     const ocpp_station_conn_t *c = &a->st->conns[i];
     return i > 0u && !c->tx && !ocpp_station_is_fault(c->error) && c->tx_ref != 0u &&
-           ocpp_txq_has_end(a->outbox, c->tx_ref);
+           ocpp_txq_has_end(a->st->outbox, c->tx_ref);
 }
 
 /**
@@ -141,17 +141,17 @@ static int status_scan(const ocpp_v16_t *a, uint32_t now_ms, bool trig_only, uin
     uint32_t min_ms = (uint32_t)a->cfg->minimum_status_duration * 1000u;
     *wait_ms = V16_IDLE_MS;
     *pending = false;
-    uint64_t trig = a->core.trig_status;
-    if (trig_only ? trig == 0u : a->core.status_quiet) {
+    int t = ocpp_v16_trig_first(a, V16_TRIG_STATUS);
+    if (t >= 0) {
+        *wait_ms = 0u;
+        *pending = true;
+        return t; /* triggered ones first */
+    }
+    if (trig_only || a->core.status_quiet) {
         return -1; /* nothing triggered; nothing changed since a scan found nothing to report */
     }
     for (uint8_t i = 0; i <= a->st->n; i++) {
-        if (trig != 0u && ((trig >> i) & 1u) != 0u) {
-            *wait_ms = 0u;
-            *pending = true;
-            return i;
-        }
-        if (trig_only || !report_needed(a, i)) {
+        if (!report_needed(a, i)) {
             continue;
         }
         *pending = true;
@@ -326,7 +326,7 @@ static void on_status_result(ocpp_v16_t *a)
 {
     uint8_t i = a->core.call_connector;
     ocpp_v16_conn_t *r = &a->conns[i];
-    a->core.trig_status &= ~((uint64_t)1u << i);
+    ocpp_v16_trig_clear(a, i, V16_TRIG_STATUS);
     a->core.status_quiet = false;
     r->reported = a->core.call_status;
     r->reported_error = a->core.call_error;
@@ -435,12 +435,12 @@ static void core_tick(ocpp_v16_t *a)
         return;
     }
     bool waited = a->ss->now_ms - a->core.reset_at_ms >= a->ss->call_timeout_ms;
-    if (ocpp_txq_count(a->outbox) > 0u && ocpp_session_online(a->ss) && !waited) {
+    if (ocpp_txq_count(a->st->outbox) > 0u && ocpp_session_online(a->ss) && !waited) {
         return; /* the StopTransactions go out first */
     }
     a->core.reset_pending = false;
-    if (a->cb->reset != NULL) {
-        a->cb->reset(a->cb->ctx, a->core.reset_hard);
+    if (a->st->cb->reset != NULL) {
+        a->st->cb->reset(a->st->cb->ctx, a->core.reset_hard);
     }
 }
 
@@ -456,13 +456,13 @@ static void core_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
 /* TriggerMessage targets (§5.17)                                            */
 /* ------------------------------------------------------------------------ */
 
-static bool core_trigger(ocpp_v16_t *a, ocpp_rpc_action_t action, uint64_t connectors)
+static bool core_trigger(ocpp_v16_t *a, ocpp_rpc_action_t action, int connector)
 {
     switch (action) {
     case OCPP_ACTION_BOOT_NOTIFICATION: a->core.trig_boot = true; return true;
     case OCPP_ACTION_HEARTBEAT: a->core.trig_heartbeat = true; return true;
     case OCPP_ACTION_STATUS_NOTIFICATION:
-        a->core.trig_status |= connectors;
+        ocpp_v16_trig_mark(a, connector, V16_TRIG_STATUS);
         a->core.status_quiet = false;
         return true;
     default: return false;

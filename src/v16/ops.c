@@ -103,7 +103,7 @@ static ocpp_rpc_err_t on_reset(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t 
     if (e != OCPP_RPC_OK) {
         return e;
     }
-    if (a->cb->reset == NULL) {
+    if (a->st->cb->reset == NULL) {
         answer_status(w, "Rejected");
         return OCPP_RPC_OK;
     }
@@ -131,11 +131,11 @@ static ocpp_rpc_err_t on_unlock(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t
     ocpp_unlock_result_t r = OCPP_UNLOCK_NOT_SUPPORTED;
     /* errata 3.87: NotSupported: "Charge Point has no connector lock, or
      * ConnectorId is unknown." */
-    if (c >= 1 && c <= (int64_t)a->st->n && a->cb->unlock != NULL) {
+    if (c >= 1 && c <= (int64_t)a->st->n && a->st->cb->unlock != NULL) {
         /* §5.18: "If there was a transaction in progress on the specific
          * connector, then Charge Point SHALL finish the transaction first" */
         ocpp_station_tx_stop(a->st, (uint8_t)c, OCPP_STOP_UNLOCK_COMMAND, NULL);
-        r = a->cb->unlock(a->cb->ctx, (uint8_t)c);
+        r = a->st->cb->unlock(a->st->cb->ctx, (uint8_t)c);
         if ((unsigned)r > (unsigned)OCPP_UNLOCK_NOT_SUPPORTED) {
             r = OCPP_UNLOCK_FAILED;
         }
@@ -257,14 +257,14 @@ static ocpp_rpc_err_t on_data_transfer(void *ctx, const ocpp_json_value_t *p, oc
     }
     ocpp_dt_status_t st = OCPP_DT_UNKNOWN_VENDOR_ID;
     ocpp_jw_obj_open(w);
-    if (a->cb->data_transfer != NULL) {
+    if (a->st->cb->data_transfer != NULL) {
         /* The callback writes its "data" string straight into the answer
          * (streamed out when it is larger than the buffer); the key goes
          * again when it writes nothing. */
         const ocpp_jw_t mark = *w;
         ocpp_jw_key(w, "data");
         size_t at = w->len;
-        st = a->cb->data_transfer(a->cb->ctx, str[0], str[1], str[2], w);
+        st = a->st->cb->data_transfer(a->st->cb->ctx, str[0], str[1], str[2], w);
         if ((unsigned)st > (unsigned)OCPP_DT_UNKNOWN_VENDOR_ID) {
             st = OCPP_DT_REJECTED;
         }

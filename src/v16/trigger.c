@@ -12,22 +12,12 @@
 
 #if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
 
-static uint64_t connector_bits(const ocpp_v16_t *a, bool has_c, int64_t c)
-{
-    /* §5.17: "if the connectorId is relevant but absent, this should be
-     * interpreted as "for all allowed connectorId values"." */
-    if (has_c) {
-        return (uint64_t)1u << c;
-    }
-    return ((uint64_t)1u << (a->st->n + 1u)) - 1u;
-}
-
 /** Ask the modules to send `action`. @return true if one took it. */
-static bool ask(ocpp_v16_t *a, ocpp_rpc_action_t action, uint64_t bits)
+static bool ask(ocpp_v16_t *a, ocpp_rpc_action_t action, int connector)
 {
     for (uint8_t i = 0; i < a->n_profiles; i++) {
         const ocpp_v16_profile_t *p = a->profiles[i];
-        if (p->trigger != NULL && p->trigger(a, action, bits)) {
+        if (p->trigger != NULL && p->trigger(a, action, connector)) {
             return true;
         }
     }
@@ -69,7 +59,9 @@ static ocpp_rpc_err_t on_trigger(void *ctx, const ocpp_json_value_t *p, ocpp_jw_
     bool boot_refused = action == OCPP_ACTION_BOOT_NOTIFICATION && a->ss->conn == OCPP_CP_ACCEPTED;
     if (c > (int64_t)a->st->n || boot_refused) {
         status = "Rejected";
-    } else if (!ask(a, action, connector_bits(a, ocpp_rpc_has(p, "connectorId"), c))) {
+    } else if (!ask(a, action, ocpp_rpc_has(p, "connectorId") ? (int)c : -1)) {
+        /* §5.17: "if the connectorId is relevant but absent, this should be
+         * interpreted as "for all allowed connectorId values"." */
         /* §5.17: "If the requested message is unknown or not implemented the
          * Charge Point SHALL return NOTIMPLEMENTED." */
         status = "NotImplemented";

@@ -221,7 +221,7 @@ static bool thin(ocpp_v16_t *a, int64_t now)
 {
     uint16_t ref = 0;
     int64_t when = 0;
-    if (!ocpp_txq_thin(a->outbox, head_on_wire(a), now, &ref, &when)) {
+    if (!ocpp_txq_thin(a->st->outbox, head_on_wire(a), now, &ref, &when)) {
         return false;
     }
     char ts[OCPP_RPC_DATETIME_LEN + 1];
@@ -229,7 +229,7 @@ static bool thin(ocpp_v16_t *a, int64_t now)
     LOGW(&a->st->log,
          "transaction queue full: thinned the MeterValues of %s (transaction ref %u; "
          "%lu thinned so far)",
-         ts, (unsigned)ref, (unsigned long)a->outbox->thinned);
+         ts, (unsigned)ref, (unsigned long)a->st->outbox->thinned);
     return true;
 }
 
@@ -248,10 +248,10 @@ static void enqueue(ocpp_v16_t *a, ocpp_rpc_action_t action, uint16_t ref, build
     uint8_t flags = ocpp_v16_outbox_classify((uint8_t)action);
     for (;;) {
         ocpp_jw_t w;
-        ocpp_txq_begin(a->outbox, &w);
+        ocpp_txq_begin(a->st->outbox, &w);
         build(a, &w, b);
         /* A MeterValues must not eat into the StopTransactions' room. */
-        ocpp_status_t st = ocpp_txq_commit(a->outbox, &w, (uint8_t)action, flags, ref, b->ts,
+        ocpp_status_t st = ocpp_txq_commit(a->st->outbox, &w, (uint8_t)action, flags, ref, b->ts,
                                            action == OCPP_ACTION_METER_VALUES ? reserve : 0u);
         if (st == OCPP_OK) {
             ocpp_station_save(a->st);
@@ -267,10 +267,10 @@ static void enqueue(ocpp_v16_t *a, ocpp_rpc_action_t action, uint16_t ref, build
             continue;
         }
         if (action == OCPP_ACTION_METER_VALUES) {
-            a->outbox->thinned++; /* the new one is the one that goes */
+            a->st->outbox->thinned++; /* the new one is the one that goes */
             LOGW(&a->st->log, "transaction queue full: MeterValues not queued");
         } else {
-            a->outbox->lost++;
+            a->st->outbox->lost++;
             LOGE(&a->st->log, "transaction message lost: queue full");
         }
         return;
@@ -534,23 +534,13 @@ static void tx_tick(ocpp_v16_t *a)
 /* Sending                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static int lowest_bit(uint64_t m)
-{
-    for (int i = 0; i < 64; i++) {
-        if ((m >> i) & 1u) {
-            return i;
-        }
-    }
-    return -1;
-}
-
 /** Send a CALL of this module: Authorize, DataTransfer, or the head of
  *  the outbox (K_TXQ: its action is the entry's). */
 static void send_call(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind)
 {
     ocpp_txq_entry_t e = {0};
     if (kind == K_TXQ) {
-        (void)ocpp_txq_peek(a->outbox, &e);
+        (void)ocpp_txq_peek(a->st->outbox, &e);
         action = (ocpp_rpc_action_t)e.kind;
     }
     ocpp_jw_t w;
@@ -582,8 +572,8 @@ static void send_call(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind)
         ocpp_station_app_event(a->st, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL, 0u);
     } else {
         LOGE(&a->st->log, "queued message does not fit the transmit buffer; dropped");
-        ocpp_txq_pop(a->outbox);
-        a->outbox->lost++;
+        ocpp_txq_pop(a->st->outbox);
+        a->st->outbox->lost++;
         ocpp_station_save(a->st);
     }
 }
@@ -592,16 +582,18 @@ static void send_call(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind)
  *  messages after the others). */
 static bool tx_send_due(ocpp_v16_t *a)
 {
+    int c;
     if (a->st->auth != OCPP_STATION_AUTH_NONE && !a->tx.auth_sent) {
         send_call(a, OCPP_ACTION_AUTHORIZE, K_AUTHORIZE);
-    } else if (a->tx.trig_meter != 0u) {
-        uint8_t c = (uint8_t)lowest_bit(a->tx.trig_meter);
-        a->tx.trig_meter &= ~((uint64_t)1u << c);
-        reading(a, c, &a->cfg->meter_values_sampled_data, CTX_TRIGGER, ocpp_station_time(a->st));
+    } else if ((c = ocpp_v16_trig_first(a, V16_TRIG_METER)) >= 0) {
+        ocpp_v16_trig_clear(a, (uint8_t)c, V16_TRIG_METER);
+        reading(a, (uint8_t)c, &a->cfg->meter_values_sampled_data, CTX_TRIGGER,
+                ocpp_station_time(a->st));
     } else if (a->tx.dt_pending) {
         a->tx.dt_pending = false;
         send_call(a, OCPP_ACTION_DATA_TRANSFER, K_DATA_TRANSFER);
-    } else if (ocpp_txq_count(a->outbox) > 0u && V16_DUE(a->ss->now_ms, a->tx.txq_retry_at_ms)) {
+    } else if (ocpp_txq_count(a->st->outbox) > 0u &&
+               V16_DUE(a->ss->now_ms, a->tx.txq_retry_at_ms)) {
         send_call(a, OCPP_ACTION_UNKNOWN, K_TXQ);
     } else {
         return false;
@@ -611,11 +603,11 @@ static bool tx_send_due(ocpp_v16_t *a)
 
 static uint32_t tx_next_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
-    if (a->tx.trig_meter != 0u || a->tx.dt_pending ||
+    if ((a->trig_any & V16_TRIG_METER) != 0u || a->tx.dt_pending ||
         (a->st->auth != OCPP_STATION_AUTH_NONE && !a->tx.auth_sent)) {
         return 0u;
     }
-    if (ocpp_txq_count(a->outbox) > 0u) {
+    if (ocpp_txq_count(a->st->outbox) > 0u) {
         int32_t d = (int32_t)(a->tx.txq_retry_at_ms - now_ms);
         return d > 0 ? (uint32_t)d : 0u;
     }
@@ -641,12 +633,12 @@ ocpp_status_t ocpp_v16_data_transfer(ocpp_v16_t *a, const char *vendor_id, const
     return OCPP_OK;
 }
 
-static bool tx_trigger(ocpp_v16_t *a, ocpp_rpc_action_t action, uint64_t connectors)
+static bool tx_trigger(ocpp_v16_t *a, ocpp_rpc_action_t action, int connector)
 {
     if (action != OCPP_ACTION_METER_VALUES) {
         return false;
     }
-    a->tx.trig_meter |= connectors;
+    ocpp_v16_trig_mark(a, connector, V16_TRIG_METER);
     return true;
 }
 
@@ -716,7 +708,7 @@ static void head_tag(const ocpp_txq_entry_t *e, char tag[OCPP_ID_TAG_MAX + 1])
 static void on_txq_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
 {
     ocpp_txq_entry_t e;
-    if (!ocpp_txq_peek(a->outbox, &e)) {
+    if (!ocpp_txq_peek(a->st->outbox, &e)) {
         return;
     }
     char tag[OCPP_ID_TAG_MAX + 1];
@@ -725,7 +717,7 @@ static void on_txq_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
     bool has_info = parse_id_tag_info(payload, &i);
     uint8_t kind = e.kind;
     uint16_t ref = e.ref;
-    ocpp_txq_pop(a->outbox);
+    ocpp_txq_pop(a->st->outbox);
     a->tx.txq_attempts = 0;
     if (has_info) {
         cache_update(a, tag, &i);
@@ -737,7 +729,7 @@ static void on_txq_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
             LOGW(&a->st->log, "StartTransaction.conf without transactionId");
         }
         /* OCPP-J / §3.7: the later messages of this transaction carry its id. */
-        ocpp_txq_set_txid(a->outbox, ref, (int32_t)id);
+        ocpp_txq_set_txid(a->st->outbox, ref, (int32_t)id);
         ocpp_station_tx_confirmed(a->st, ref, (int32_t)id, has_info ? i.status : OCPP_AUTH_INVALID,
                                   has_info ? i.parent : NULL);
     }
@@ -783,7 +775,7 @@ static void on_txq_failed(ocpp_v16_t *a, ocpp_status_t why)
     if (a->tx.txq_attempts >= (attempts > 0u ? attempts : 1u)) {
         LOGW(&a->st->log, "transaction message discarded after %u failures",
              (unsigned)a->tx.txq_attempts);
-        ocpp_txq_pop(a->outbox);
+        ocpp_txq_pop(a->st->outbox);
         ocpp_station_save(a->st);
         a->tx.txq_attempts = 0;
         a->tx.txq_retry_at_ms = now;

@@ -143,11 +143,8 @@ void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
 {
     a->st = s->st;
     a->ss = s->ss;
-    a->outbox = s->outbox;
     a->cfg = s->cfg;
-    a->cb = s->cb;
     a->config = s->config;
-    a->storage = s->storage;
     a->profiles = k_modules;
     a->n_profiles = N_MODULES;
     a->kick = true;
@@ -170,7 +167,7 @@ void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
     ocpp_v16_sync(a);
     /* The outbox, and the transactions a power cut interrupted: the station
      * hands them back as events (ocpp_v16_on_event queues their stops). */
-    (void)ocpp_txs_load(a->outbox, a->storage, &a->st->log, ocpp_v16_outbox_classify);
+    (void)ocpp_txs_load(a->st->outbox, a->st->storage, &a->st->log, ocpp_v16_outbox_classify);
     ocpp_station_restore(a->st);
 }
 

@@ -48,22 +48,24 @@ typedef struct ocpp_v16_profile {
     uint32_t (*next_due)(const ocpp_v16_t *a, uint32_t now_ms);
     /** The connection state changed. */
     void (*on_conn)(ocpp_v16_t *a, ocpp_cp_conn_t conn);
-    /** TriggerMessage (§5.17): `action` for the connectors in bit mask
-     *  `connectors` (bit c). @return true if this module sends it. */
-    bool (*trigger)(ocpp_v16_t *a, ocpp_rpc_action_t action, uint64_t connectors);
+    /** TriggerMessage (§5.17): `action` for `connector`, or for every
+     *  connector 0..n if it is negative (connectorId absent). A module that
+     *  sends it per connector marks it with ocpp_v16_trig_mark().
+     *  @return true if this module sends it. */
+    bool (*trigger)(ocpp_v16_t *a, ocpp_rpc_action_t action, int connector);
 } ocpp_v16_profile_t;
 
 /* ---- the host (v16.c): called by the facade ---- */
 
-/** The shared services (pointers into ocpp_cp_t). */
+/** The shared services (pointers into ocpp_cp_t). The station's own
+ *  services are reached through it: the outbox (a->st->outbox), the
+ *  application's callbacks (a->st->cb) and the storage port
+ *  (a->st->storage, NULL without storage). */
 typedef struct {
     ocpp_station_t *st;
     ocpp_session_t *ss;
-    ocpp_txq_t *outbox;
     ocpp_cfg_t *cfg;
-    const ocpp_cp_callbacks_t *cb;
     const ocpp_cp_config_t *config;
-    const ocpp_storage_port_t *storage;
 } ocpp_v16_services_t;
 
 /** The session's hooks into the adapter (ctx: the ocpp_v16_t). */
@@ -125,6 +127,19 @@ void ocpp_v16_call_begin(ocpp_v16_t *a, ocpp_jw_t *w, ocpp_rpc_action_t action);
 /** Send it; the answer goes to module `owner`'s hooks with `kind`. */
 ocpp_status_t ocpp_v16_call_end(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_v16_profile_t *owner,
                                 uint8_t kind);
+
+/** TriggerMessage requests per connector (ocpp_v16_conn_t.trig). */
+#define V16_TRIG_STATUS 0x01u /**< StatusNotification (core.c) */
+#define V16_TRIG_METER  0x02u /**< MeterValues (tx.c) */
+
+/** Mark `bit` on `connector`, or on every connector 0..n if it is negative. */
+void ocpp_v16_trig_mark(ocpp_v16_t *a, int connector, uint8_t bit);
+
+/** The lowest connector with `bit` marked, -1 if none. */
+int ocpp_v16_trig_first(const ocpp_v16_t *a, uint8_t bit);
+
+/** The request `bit` of `connector` was served. */
+void ocpp_v16_trig_clear(ocpp_v16_t *a, uint8_t connector, uint8_t bit);
 
 /** "a is at or after b" for uint32 ms stamps. */
 #define V16_DUE(now, at) ((int32_t)((now) - (at)) >= 0)
