@@ -7,6 +7,7 @@
  *        the station), turns the hardware inputs into station calls, and
  *        runs one poll.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "model/config.h"
@@ -94,7 +95,13 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
         ports->msg == NULL || ports->random == NULL || !config_valid(config)) {
         return OCPP_ERR_PARAM;
     }
-    memset(cp, 0, sizeof *cp); /* once: every layer's init takes zeroed memory */
+    /* Once: every layer's init takes zeroed memory. All but the outbox's
+     * queue bytes (OCPP_CONFIG_TXQ_SIZE): an entry is written before it is
+     * read, and only the bytes in use are persisted. */
+    size_t q0 = offsetof(ocpp_cp_t, outbox.buf) + OCPP_TXS_HEAD_SIZE;
+    size_t q1 = q0 + OCPP_CONFIG_TXQ_SIZE;
+    memset(cp, 0, q0);
+    memset((uint8_t *)cp + q1, 0, sizeof *cp - q1);
     cp->config = *config;
     cp->ports = *ports;
     if (callbacks != NULL) {
