@@ -40,18 +40,22 @@ parse_map() {
     function module(f,   p, m) {
         if ((p = index(f, "/ocpp.dir/")) > 0) {
             m = substr(f, p + 10)
-            if (m !~ /\//) return "src"
-            sub(/\/[^\/]*$/, "", m)
-            return "src/" m
+        } else if (f ~ /\/ocpp-size-core(-trigger)?\.dir\/__\/__\/src\//) {
+            m = f # a build of the library with profiles compiled out
+            sub(/.*\/ocpp-size-core(-trigger)?\.dir\/__\/__\/src\//, "", m)
+        } else {
+            m = ""
         }
-        if ((p = index(f, "/ocpp-size-core.dir/__/__/src/")) > 0) {
-            m = substr(f, p + 30) # the Core-only build of the library
+        if (m != "") {
+            if (m !~ /\//) return "src"
+            # The 1.6 adapter per file: each profile module is one (src/v16/<module>.c).
+            if (m ~ /^v16\//) { sub(/\.c\.(o|obj)$/, "", m); return "src/" m }
             sub(/\/[^\/]*$/, "", m)
             return "src/" m
         }
         if (f ~ /ocpp-size-app\.dir\/__\/__\/app\//) return "app"
         if (f ~ /xtensa-lx106-libgcc/) return "(runtime)"
-        if (f ~ /ocpp-size-(fw|fw-core|app)\.dir\//) return "(firmware)"
+        if (f ~ /ocpp-size-(fw|fw-core|fw-core-trigger|app)\.dir\//) return "(firmware)"
         if (f ~ /libgcc\.a/) return "(libgcc)"
         if (f ~ /lib(c|c_nano|g|g_nano|nosys|m)\.a/) return "(libc)"
         if (f ~ /crt[^\/]*\.o$/) return "(startup)"
@@ -177,6 +181,11 @@ for t in $targets; do
     if [ -f "$map_core" ]; then
         core_flash=$(parse_map "$map_core" | awk -F'\t' '$1 ~ /^src/ { f += $2 } END { print f + 0 }')
     fi
+    ct_flash="n/a"
+    map_ct=$(sed -n 's/^map_core_trigger=//p' "$info")
+    if [ -f "$map_ct" ]; then
+        ct_flash=$(parse_map "$map_ct" | awk -F'\t' '$1 ~ /^src/ { f += $2 } END { print f + 0 }')
+    fi
     if [ -f "$map_app" ]; then
         read -r app_lib app_app app_rest app_ram < <(parse_map "$map_app" | awk -F'\t' '
             $1 ~ /^src/ { l += $2 } $1 == "app" { a += $2 } $1 !~ /^src/ && $1 != "app" { r += $2 }
@@ -214,9 +223,10 @@ for t in $targets; do
         [ -f "$tmp/stack-notes" ] || grep '^note' "$tmp/$t.stack" | cut -f2- >"$tmp/stack-notes"
         [ -f "$tmp/stack-paths" ] || grep '^entry' "$tmp/$t.stack" | awk -F'\t' -v t="$t" '{ print t ": " $2 ": " $5 }' >"$tmp/stack-paths"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cp_size" "$ws_size" "$conns" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cp_size" "$ws_size" "$conns" \
         "${st_poll:-n/a}" "${st_init:-n/a}" "${st_deep:-n/a}" "$cp1_size" "$evse_size" "$evse1_size" \
-        "$core_flash" "$app_lib" "$app_app" "$app_rest" "$app_ram" "$heap_refs" "$v201_syms" >"$tmp/$t.probe"
+        "$core_flash" "$app_lib" "$app_app" "$app_rest" "$app_ram" "$heap_refs" "$v201_syms" \
+        "$ct_flash" >"$tmp/$t.probe"
     ok_targets="$ok_targets $t"
 done
 
@@ -251,7 +261,7 @@ render() { # $1 = text | md
                 split(line, a, "\t"); cps[T[i]] = a[1]; wss[T[i]] = a[2]; nc[T[i]] = a[3]; sp[T[i]] = a[4]; si[T[i]] = a[5]; sd[T[i]] = a[6]
                 cp1[T[i]] = a[7]; ev2[T[i]] = a[8]; ev1[T[i]] = a[9]; core[T[i]] = a[10]
                 alib[T[i]] = a[11]; aapp[T[i]] = a[12]; arest[T[i]] = a[13]; aram[T[i]] = a[14]; heap[T[i]] = a[15]
-                v201[T[i]] = a[16]
+                v201[T[i]] = a[16]; ctr[T[i]] = a[17]
                 # RAM of a charge point: library .data+.bss, its contexts, the 4 KiB
                 # receive (WebSocket) and 2 KiB send buffers.
                 ram2[T[i]] = (a[1] ~ /^[0-9]+$/ && a[2] ~ /^[0-9]+$/) ? a[1] + a[2] + 6144 : "n/a"
@@ -297,6 +307,7 @@ render() { # $1 = text | md
             l = "| library, every 1.6 profile compiled in (the table above) |"
             for (i = 1; i <= nt; i++) l = l " " (tf[T[i]] + 0) " |"
             print l
+            mdrow("library, Core + Remote Trigger (Firmware, Local List, Reservation, Smart Charging compiled out)", ctr)
             mdrow("library, Core only (`OCPP_CONFIG_PROFILE_*=0`)", core)
             mdrow("application firmware: library", alib)
             mdrow("application firmware: EVSE application (`app/`)", aapp)
@@ -331,6 +342,7 @@ render() { # $1 = text | md
             txtrow("sizeof evse_t, " nc[T[1]] " cn", ev2)
             txtrow("RAM of a CP, " nc[T[1]] " cn", ram2)
             txtrow("RAM of a CP, 1 cn", ram1)
+            txtrow("library, Core+Trigger", ctr)
             txtrow("library, Core only", core)
             printf "%-22s", "app fw: lib/app/rest"
             for (i = 1; i <= nt; i++) printf " %17s", alib[T[i]] "/" aapp[T[i]] "/" arest[T[i]]
