@@ -33,12 +33,18 @@ typedef struct {
     char card[24];
     uint8_t card_at;
     uint32_t buttons;
+    uint32_t now;
+    int led_writes;
+    uint32_t cable_ma[NC + 1];
 } board_t;
 
 static uint32_t f_now(void *ctx)
 {
-    (void)ctx;
-    return 42;
+    return ((board_t *)ctx)->now;
+}
+static uint32_t f_cable(void *ctx, uint8_t c)
+{
+    return ((board_t *)ctx)->cable_ma[c];
 }
 static evse_pilot_t f_pilot(void *ctx, uint8_t c)
 {
@@ -105,9 +111,10 @@ static bool f_temp(void *ctx, uint8_t s, int32_t *out)
     *out = ((board_t *)ctx)->temp[s];
     return true;
 }
-static void f_led(void *ctx, uint8_t c, evse_led_t p)
+static void f_led(void *ctx, uint8_t c, const evse_led_t *p)
 {
-    ((board_t *)ctx)->led[c] = p;
+    ((board_t *)ctx)->led[c] = *p;
+    ((board_t *)ctx)->led_writes++;
 }
 static uint32_t f_buttons(void *ctx)
 {
@@ -127,6 +134,10 @@ typedef struct {
     int dt_calls;
     const char *dt_vendor, *dt_msg, *dt_data; /* what the charge point keeps pointers to */
     ocpp_status_t dt_answer;
+    int suspended[NC + 1]; /* last value + 1 */
+    int suspended_calls;
+    const ocpp_vendor_key_t *keys[8];
+    int n_keys;
 } cp_t;
 
 static ocpp_status_t c_plugged(void *cp, uint8_t c, bool v)
@@ -176,7 +187,24 @@ static ocpp_status_t c_dt(void *cp, const char *vendor, const char *msg, const c
     p->dt_data = data;
     return p->dt_answer;
 }
-static const evse_cp_ops_t ops = {c_plugged, c_ready, c_present, c_stop, c_fault, c_dt};
+static ocpp_status_t c_suspended(void *cp, uint8_t c, bool v)
+{
+    cp_t *p = cp;
+    p->suspended[c] = v ? 2 : 1;
+    p->suspended_calls++;
+    return OCPP_OK;
+}
+static ocpp_status_t c_key_register(void *cp, const ocpp_vendor_key_t *k)
+{
+    cp_t *p = cp;
+    if (p->n_keys >= 8) {
+        return OCPP_ERR_NOMEM;
+    }
+    p->keys[p->n_keys++] = k;
+    return OCPP_OK;
+}
+static const evse_cp_ops_t ops = {c_plugged, c_ready, c_present,   c_stop,
+                                  c_fault,   c_dt,    c_suspended, c_key_register};
 
 typedef struct {
     board_t hw;
@@ -211,7 +239,8 @@ static fx_t *fx_new(void)
                           .meter_read = f_meter,
                           .temperature_read = f_temp,
                           .led_set = f_led,
-                          .buttons_read = f_buttons};
+                          .buttons_read = f_buttons,
+                          .cable_max_ma = f_cable};
     evse_config_t cfg = {.connectors = NC, .max_current_ma = 32000};
     ocpp_cp_callbacks_t user = {.ctx = &fx, .on_event = user_event};
     assert_int_equal(evse_init(&fx.e, &cfg, &fx.b, &ops, &fx.cp, &user), OCPP_OK);
@@ -297,7 +326,6 @@ static void test_pilot_to_inputs(void **state)
     evse_poll(&f->e);
     assert_int_equal(f->cp.plugged[1], 2);
     assert_int_equal(f->cp.plugged[2], 1);
-    assert_int_equal(f->hw.led[1], EVSE_LED_BUSY);
     f->hw.pilot[1] = EVSE_PILOT_C;
     evse_poll(&f->e);
     assert_int_equal(f->cp.ev_ready[1], 2);
@@ -329,7 +357,8 @@ static void test_relay_permit_and_c(void **state)
     f->hw.pilot[1] = EVSE_PILOT_C;
     evse_poll(&f->e);
     assert_true(f->hw.relay[1]);
-    assert_int_equal(f->hw.led[1], EVSE_LED_CHARGING);
+    assert_int_equal(f->hw.led[1].color, EVSE_LED_BLUE);
+    assert_int_equal(f->hw.led[1].pattern, EVSE_LED_PULSE);
     assert_false(f->hw.relay[2]);
     evse_connector_t k;
     assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
@@ -387,7 +416,8 @@ static void test_external_fault(void **state)
     assert_int_equal(f->hw.duty[1], EVSE_DUTY_OFF);
     assert_int_equal(f->cp.err[1], OCPP_FAULT_GROUND_FAILURE);
     assert_string_equal(f->cp.info, "RCD tripped");
-    assert_int_equal(f->hw.led[1], EVSE_LED_FAULT);
+    assert_int_equal(f->hw.led[1].color, EVSE_LED_RED);
+    assert_int_equal(f->hw.led[1].pattern, EVSE_LED_BLINK);
     evse_poll(&f->e);
     assert_false(f->hw.relay[1]); /* stays open while the fault lasts */
     int calls = f->cp.fault_calls;
@@ -423,7 +453,9 @@ static void test_pilot_fault(void **state)
     assert_true(f->hw.relay[1]);
 }
 
-/* Over temperature -> HighTemperature, cleared 5 °C below the limit (hysteresis). */
+/* Issue 15: "At the limit the relay opens and the connector is Faulted with
+ * HighTemperature: default 85 °C, with 10 °C of hysteresis before it
+ * recovers by itself." */
 static void test_temperature(void **state)
 {
     (void)state;
@@ -431,15 +463,21 @@ static void test_temperature(void **state)
     f->hw.pilot[1] = EVSE_PILOT_C;
     evse_poll(&f->e);
     permit(f, 1, true);
-    f->hw.temp[1] = 801;
+    f->hw.temp[1] = 849;
+    evse_poll(&f->e);
+    assert_true(f->hw.relay[1]); /* derated to 6 A, still charging */
+    assert_int_equal(f->hw.duty[1], 100);
+    f->hw.temp[1] = 850;
     evse_poll(&f->e);
     assert_false(f->hw.relay[1]);
+    assert_int_equal(f->hw.duty[1], EVSE_DUTY_OFF);
     assert_int_equal(f->cp.err[1], OCPP_FAULT_HIGH_TEMPERATURE);
     assert_int_equal(f->cp.err[2], OCPP_FAULT_NONE);
-    f->hw.temp[1] = 760;
+    f->hw.temp[1] = 751; /* inside the hysteresis: still faulted */
     evse_poll(&f->e);
     assert_int_equal(f->cp.err[1], OCPP_FAULT_HIGH_TEMPERATURE);
-    f->hw.temp[1] = 749;
+    assert_false(f->hw.relay[1]);
+    f->hw.temp[1] = 750; /* 10 °C below: recovers by itself */
     evse_poll(&f->e);
     assert_int_equal(f->cp.err[1], OCPP_FAULT_NONE);
     assert_true(f->hw.relay[1]);
@@ -480,15 +518,21 @@ static void test_rfid_and_buttons(void **state)
     f->hw.card_at = 9; /* the board names a connector that does not exist */
     evse_poll(&f->e);
     assert_int_equal(f->cp.tag_at, 0);
-    /* Stop button: an edge, for the connectors with permission. */
+    /* Stop button: an edge (debounced), for the connectors with permission. */
     permit(f, 1, true);
     f->hw.buttons = EVSE_BUTTON_STOP;
+    evse_poll(&f->e);
+    f->hw.now += EVSE_DEBOUNCE_MS;
     evse_poll(&f->e);
     evse_poll(&f->e);
     assert_int_equal(f->cp.stops, 1);
     f->hw.buttons = 0;
     evse_poll(&f->e);
+    f->hw.now += EVSE_DEBOUNCE_MS;
+    evse_poll(&f->e);
     f->hw.buttons = EVSE_BUTTON_STOP;
+    evse_poll(&f->e);
+    f->hw.now += EVSE_DEBOUNCE_MS;
     evse_poll(&f->e);
     assert_int_equal(f->cp.stops, 2);
 }
@@ -500,7 +544,7 @@ static void test_read_meter(void **state)
     fx_t *f = fx_new();
     ocpp_sample_t s[16];
     size_t n = f->cb.read_meter(f->cb.ctx, 1, s, 16);
-    assert_int_equal(n, 6);
+    assert_int_equal(n, 7);
     assert_int_equal(s[0].measurand, OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER);
     assert_int_equal(s[0].value, 1235);
     assert_int_equal(s[0].scale, 0);
@@ -514,10 +558,11 @@ static void test_read_meter(void **state)
     assert_int_equal(s[3].measurand, OCPP_MEASURAND_VOLTAGE);
     assert_int_equal(s[3].phase, OCPP_PHASE_L1_N);
     assert_int_equal(s[4].measurand, OCPP_MEASURAND_CURRENT_OFFERED);
-    assert_int_equal(s[5].measurand, OCPP_MEASURAND_TEMPERATURE);
-    assert_int_equal(s[5].location, OCPP_LOCATION_BODY);
-    assert_int_equal(s[5].value, 250);
-    assert_int_equal(s[5].scale, 1);
+    assert_int_equal(s[5].measurand, OCPP_MEASURAND_POWER_OFFERED);
+    assert_int_equal(s[6].measurand, OCPP_MEASURAND_TEMPERATURE);
+    assert_int_equal(s[6].location, OCPP_LOCATION_BODY);
+    assert_int_equal(s[6].value, 250);
+    assert_int_equal(s[6].scale, 1);
     /* Capacity respected; connector 0 (no grid meter) and bad ones give nothing. */
     assert_int_equal(f->cb.read_meter(f->cb.ctx, 1, s, 2), 2);
     assert_int_equal(f->cb.read_meter(f->cb.ctx, 1, s, 0), 0);
@@ -536,7 +581,7 @@ static void test_meter_declared(void **state)
     fx_t *f = fx_new(); /* meter_phases 0 (3), no voltage, a temperature sensor */
     const ocpp_meter_supply_t *d = f->cb.meter_supply;
     assert_non_null(d);
-    assert_int_equal(f->cb.meter_supply_count, 5);
+    assert_int_equal(f->cb.meter_supply_count, 6);
     assert_int_equal(d[0].measurand, OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER);
     assert_int_equal(d[0].phases, OCPP_PHASE_BIT(OCPP_PHASE_NONE));
     assert_int_equal(d[1].measurand, OCPP_MEASURAND_POWER_ACTIVE_IMPORT);
@@ -544,14 +589,15 @@ static void test_meter_declared(void **state)
     assert_int_equal(d[2].phases, OCPP_PHASE_BIT(OCPP_PHASE_L1) | OCPP_PHASE_BIT(OCPP_PHASE_L2) |
                                       OCPP_PHASE_BIT(OCPP_PHASE_L3));
     assert_int_equal(d[3].measurand, OCPP_MEASURAND_CURRENT_OFFERED);
-    assert_int_equal(d[4].measurand, OCPP_MEASURAND_TEMPERATURE);
+    assert_int_equal(d[4].measurand, OCPP_MEASURAND_POWER_OFFERED);
+    assert_int_equal(d[5].measurand, OCPP_MEASURAND_TEMPERATURE);
     /* one phase with its voltage, no temperature sensor */
     f->b.meter_phases = 1;
     f->b.meter_voltage = true;
     f->b.temperature_read = NULL;
     evse_callbacks(&f->e, &f->cb);
     d = f->cb.meter_supply;
-    assert_int_equal(f->cb.meter_supply_count, 5);
+    assert_int_equal(f->cb.meter_supply_count, 6);
     assert_int_equal(d[2].phases, OCPP_PHASE_BIT(OCPP_PHASE_L1));
     assert_int_equal(d[3].measurand, OCPP_MEASURAND_VOLTAGE);
     assert_int_equal(d[3].phases, OCPP_PHASE_BIT(OCPP_PHASE_L1_N));
