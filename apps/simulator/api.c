@@ -133,6 +133,7 @@ static void write_connector(ocpp_jw_t *w, const sim_station_t *s, uint8_t c)
     ocpp_jw_decimal(w, b.temp_dc, 1);
     ocpp_jw_kv_bool(w, "locked", b.locked);
     ocpp_jw_kv_str(w, "cable", b.fixed_cable ? "fixed" : "socket");
+    sim_power_write_connector(w, s, c); /* api_power.c: led, limitReason, ... */
     ocpp_jw_obj_close(w);
 }
 
@@ -743,6 +744,7 @@ static void route_station(sim_station_t *s, const char *method, const char *rest
         if (method_ok(method, "POST", out) && load(&rb, &root, &b, out)) {
             act_network(s, b, out);
         }
+    } else if (sim_api_power(s, method, rest, body, len, out)) { /* api_power.c */
     } else if (strncmp(rest, "connectors/", 11) == 0) {
         route_connector(s, method, rest + 11, &rb, out);
     } else {
