@@ -994,8 +994,9 @@ static void assert_led(const evse_led_t *l, evse_led_color_t color, evse_led_pat
 
 /* Issue 15 LEDs: "green steady when available, blue pulsing with power while
  * charging, yellow when suspended, red blinking when faulted"; intensity is
- * LightIntensity, a card's outcome blinks BlinkRepeat times (OCPP 1.6
- * §9.1 optional keys). Written on changes only. */
+ * LightIntensity (OCPP 1.6 §9.1.11 "Percentage of maximum intensity"), a
+ * card's outcome blinks BlinkRepeat times (§9.1.4 "Number of times to blink
+ * Charge Point lighting when signalling"). Written on changes only. */
 static void test_leds(void **state)
 {
     (void)state;

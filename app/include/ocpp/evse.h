@@ -9,6 +9,21 @@
  * AND the EV requests energy, opens it on any fault, and answers the charge
  * point's read_meter callback from the board's meter.
  *
+ * The current a connector offers is one pipeline: the minimum of its rating
+ * (evse_config_t.max_current_ma), the plugged cable's rating
+ * (evse_board_t.cable_max_ma), evse_set_limit() (smart charging, load
+ * management) and the temperature derating (evse_settings_t); the PWM duty
+ * follows (evse_duty_for_current()), and evse_connector_t.limit_reason says
+ * which one holds it down. Below 6 A the PWM offers nothing: the relay opens
+ * and the charge point is told (ocpp_cp_evse_suspended(): SuspendedEVSE
+ * during a transaction) until the limit rises again.
+ *
+ * The face: one status light per connector (evse_board_t.led_set: a colour
+ * and a pattern per status, see evse_power.c; LightIntensity, BlinkRepeat),
+ * the stop button (debounced, EVSE_DEBOUNCE_MS) ends the transactions as a
+ * card would (reason Local), DataTransfer DisplayMessage leaves a text for
+ * the display (evse_message()).
+ *
  * The cable lock (socket outlets; a fixed cable has none, see
  * evse_board_t.cable_fixed) closes when a transaction permits energy with the
  * EV plugged in (before any current is offered) and stays closed while the
@@ -109,12 +124,16 @@ const evse_cp_ops_t *evse_cp_ops_library(void);
  * HighTemperature, until the temperature is TemperatureHysteresis below it.
  */
 typedef struct {
-    int16_t derate_start_c;  /**< TemperatureDeratingStart, 0..150 [60]. */
-    int16_t derate_end_c;    /**< TemperatureDeratingEnd, above the start, ≤ 150 [80]. */
-    int16_t shutdown_c;      /**< TemperatureShutdown, ≥ the derating end, ≤ 150 [85]. */
-    int16_t hysteresis_c;    /**< TemperatureHysteresis, 1..50 [10]. */
-    uint8_t light_intensity; /**< LightIntensity (OCPP 1.6 §9.1.x optional key), % 0..100 [100]. */
-    uint8_t blink_repeat;    /**< BlinkRepeat (optional key): blinks of a signal, 1..20 [3]. */
+    int16_t derate_start_c; /**< TemperatureDeratingStart, 0..150 [60]. */
+    int16_t derate_end_c;   /**< TemperatureDeratingEnd, above the start, ≤ 150 [80]. */
+    int16_t shutdown_c;     /**< TemperatureShutdown, ≥ the derating end, ≤ 150 [85]. */
+    int16_t hysteresis_c;   /**< TemperatureHysteresis, 1..50 [10]. */
+    /** LightIntensity (OCPP 1.6 §9.1.11, optional: "Percentage of maximum intensity at
+     *  which to illuminate Charge Point lighting"), 0..100 [100]. */
+    uint8_t light_intensity;
+    /** BlinkRepeat (§9.1.4, optional: "Number of times to blink Charge Point lighting
+     *  when signalling"): a card accepted (green) or refused (red), 1..20 [3]. */
+    uint8_t blink_repeat;
 } evse_settings_t;
 
 /**
