@@ -131,4 +131,17 @@ test('issue 15 derating 60->80 °C to 6 A in Current.Offered/Power.Offered, High
     assert.equal(stop.payload.transactionId, txId);
     assert.equal(stop.payload.reason, undefined);
     await csms.waitFor(csmsResult('StopTransaction', ID), { since });
+
+    // A limit below 6 A before the transaction: it starts suspended by the EVSE, no energy.
+    await simPost(sim, '/api/connectors/1/unplug', {});
+    await sim.waitState((s) => connOf(1)(s).status === 'Available', { what: 'Available' });
+    await simPost(sim, '/api/connectors/1/limit', { amps: 0 });
+    since = csms.mark();
+    await simPost(sim, '/api/connectors/1/plug', {});
+    await simPost(sim, '/api/rfid', { idTag: 'HOT2', connector: 1 });
+    await csms.waitFor(cpCall('StartTransaction', ID), { since });
+    await csms.waitFor(statusCall(ID, 1, 'SuspendedEVSE'), { since });
+    st = await sim.waitState((s) => connOf(1)(s).status === 'SuspendedEVSE', { what: 'SuspendedEVSE' });
+    assert.equal(connOf(1)(st).powerW, 0);
+    assert.equal(connOf(1)(st).pilot, 'B'); // no PWM: the EV does not ask (IEC 61851-1)
 });
