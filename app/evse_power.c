@@ -119,11 +119,11 @@ static void settings_save(const evse_t *e)
     const ocpp_storage_port_t *st = e->config.storage;
     char buf[96];
     int32_t v[N_SETTINGS];
-    size_t n = strlen(SETTINGS_MAGIC);
+    size_t n = sizeof SETTINGS_MAGIC - 1u;
     if (st == NULL || st->write == NULL) {
         return;
     }
-    memcpy(buf, SETTINGS_MAGIC, n);
+    memcpy(buf, SETTINGS_MAGIC, sizeof SETTINGS_MAGIC);
     to_array(&e->settings, v);
     for (size_t i = 0; i < N_SETTINGS; i++) {
         buf[n++] = i == 0u ? '\n' : ' ';

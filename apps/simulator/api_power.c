@@ -59,13 +59,18 @@ static bool post_only(const char *method, sim_reply_t *out)
     return false;
 }
 
-/**
- * The body's only member `key`: a number as fixed point (`scale` decimals)
- * in [lo, hi], or null if `nullable`. @return 1 number, 0 null, -1 answered.
- */
-static int body_number(const char *body, size_t len, const char *key, unsigned scale, int64_t lo,
-                       int64_t hi, bool nullable, int64_t *v, sim_reply_t *out)
+/** A number member of a body: as fixed point with `scale` decimals, in [lo, hi], or null. */
+typedef struct {
+    const char *key;
+    unsigned scale;
+    int64_t lo, hi;
+} num_spec_t;
+
+/** The body's member sp->key: @return 1 a number in range (*v), 0 null, -1 answered 400. */
+static int body_number(const char *body, size_t len, const num_spec_t *sp, int64_t *v,
+                       sim_reply_t *out)
 {
+    const char *key = sp->key;
     ocpp_json_value_t root, m;
     if (len == 0u || ocpp_json_validate(body, len) != OCPP_OK ||
         ocpp_json_root(body, len, &root) != OCPP_OK || root.type != OCPP_JSON_OBJECT) {
@@ -76,14 +81,14 @@ static int body_number(const char *body, size_t len, const char *key, unsigned s
         fail(out, 400, "field \"%s\" is required", key);
         return -1;
     }
-    if (m.type == OCPP_JSON_NULL && nullable) {
+    if (m.type == OCPP_JSON_NULL) {
         return 0;
     }
     if (m.type != OCPP_JSON_NUMBER) {
-        fail(out, 400, "field \"%s\" must be a number%s", key, nullable ? " or null" : "");
+        fail(out, 400, "field \"%s\" must be a number or null", key);
         return -1;
     }
-    if (ocpp_json_as_decimal(&m, scale, v) != OCPP_OK || *v < lo || *v > hi) {
+    if (ocpp_json_as_decimal(&m, sp->scale, v) != OCPP_OK || *v < sp->lo || *v > sp->hi) {
         fail(out, 400, "field \"%s\" is out of range", key);
         return -1;
     }
@@ -155,7 +160,8 @@ static void act_temperature(sim_station_t *s, uint8_t c, const char *body, size_
                             sim_reply_t *out)
 {
     int64_t dc = 0;
-    int r = body_number(body, len, "celsius", 1, -1000, 2000, true, &dc, out);
+    static const num_spec_t spec = {"celsius", 1, -1000, 2000};
+    int r = body_number(body, len, &spec, &dc, out);
     if (r < 0) {
         return;
     }
@@ -166,7 +172,8 @@ static void act_temperature(sim_station_t *s, uint8_t c, const char *body, size_
 static void act_limit(sim_station_t *s, uint8_t c, const char *body, size_t len, sim_reply_t *out)
 {
     int64_t ma = 0;
-    int r = body_number(body, len, "amps", 3, 0, 80000, true, &ma, out);
+    static const num_spec_t spec = {"amps", 3, 0, 80000};
+    int r = body_number(body, len, &spec, &ma, out);
     if (r < 0) {
         return;
     }
