@@ -293,7 +293,14 @@ uint32_t evse_power_temperature(evse_t *e, uint8_t c, uint32_t faults)
         return faults & ~EVSE_FAULT_TEMP; /* no sensor: nothing to protect by it */
     }
     const evse_settings_t *s = &e->settings;
-    k->derate_ma = evse_derate_ma(s, e->config.max_current_ma, hot);
+    /* Down at once; back up only once 1 °C cooler than the step (a sensor's
+     * noise around a step does not make the PWM flap). */
+    uint32_t ma = evse_derate_ma(s, e->config.max_current_ma, hot);
+    if (ma > k->derate_ma) {
+        uint32_t held = evse_derate_ma(s, e->config.max_current_ma, hot + 10);
+        ma = held > k->derate_ma ? held : k->derate_ma;
+    }
+    k->derate_ma = ma;
     if (hot >= s->shutdown_c * 10) {
         return faults | EVSE_FAULT_TEMP;
     }

@@ -61,13 +61,14 @@ test('issue 15 derating 60->80 °C to 6 A in Current.Offered/Power.Offered, High
     assert.deepEqual(connOf(1)(st).led, { color: 'red', pattern: 'blink', intensityPercent: 60, blinks: 0 });
     r = await simPost(sim, '/api/connectors/1/temperature', { celsius: 76 });
     assert.equal(r.errorCode, 'HighTemperature');
-    // 75 °C: recovers by itself, derated to 32 - 26 x 15 / 20 = 12.5 -> 12 A (whole amperes, down).
+    // 75 °C: recovers by itself, derated; from 6 A the current goes back up only to what 1 °C
+    // hotter gives: 32 - 26 x 16 / 20 = 11.2 -> 11 A (whole amperes, down).
     since = csms.mark();
     r = await simPost(sim, '/api/connectors/1/temperature', { celsius: 75 });
     assert.equal(r.errorCode, 'NoError');
     await csms.waitFor(statusCall(ID, 1, 'Charging'), { since });
-    mv = await meterWhere(csms, txId, (v) => Number(v['Current.Offered']?.value) === 12, since);
-    assert.equal(Number(values(mv)['Power.Offered'].value), 12 * 3 * 230);
+    mv = await meterWhere(csms, txId, (v) => Number(v['Current.Offered']?.value) === 11, since);
+    assert.equal(Number(values(mv)['Power.Offered'].value), 11 * 3 * 230);
     await simPost(sim, '/api/connectors/1/temperature', { celsius: 25 });
 
     // A limit (as smart charging sets it): the EV follows the pilot, the meter sees the drop.

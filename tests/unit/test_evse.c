@@ -916,6 +916,33 @@ static void test_pipeline_reasons(void **state)
     assert_true(k.relay_closed);
     assert_string_equal(evse_limit_reason_str(k.limit_reason), "derating");
     assert_string_equal(evse_limit_reason_str((evse_limit_reason_t)9), "?");
+    /* Back up only 1 °C below a step: 73.9 °C would be 13.93 A, but 74.9 °C
+     * is 12.63 A: still 12; 73.7 °C (74.7: 12.89 A) too; 73.5 °C (74.5 °C:
+     * 13.15 A) gives 13 A. Down again at once. */
+    f->hw.temp[1] = 739;
+    evse_poll(&f->e);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.derate_ma, 12000);
+    f->hw.temp[1] = 737;
+    evse_poll(&f->e);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.derate_ma, 12000);
+    f->hw.temp[1] = 735;
+    evse_poll(&f->e);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.derate_ma, 13000);
+    f->hw.temp[1] = 741; /* 13.67 A: 13 */
+    evse_poll(&f->e);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.derate_ma, 13000);
+    f->hw.temp[1] = 750;
+    evse_poll(&f->e);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.derate_ma, 12000);
+    f->hw.temp[1] = 595; /* 1 °C above the start would still derate: 31.35 A -> 31 */
+    evse_poll(&f->e);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.derate_ma, 31000);
     /* A fixed cable has no proximity coding: the cable limit goes. */
     f->hw.temp[1] = 250;
     f->hw.fixed[1] = true;

@@ -119,7 +119,9 @@ const evse_cp_ops_t *evse_cp_ops_library(void);
  *
  * Derating (issue 15): above TemperatureDeratingStart the offered current
  * falls linearly from the rating (max_current_ma) to 6 A at
- * TemperatureDeratingEnd, in whole amperes, rounded down. From
+ * TemperatureDeratingEnd, in whole amperes, rounded down; it steps down at
+ * once and back up only when 1 °C cooler than the step (no flapping on a
+ * noisy sensor). From
  * TemperatureShutdown the relay opens and the connector is Faulted with
  * HighTemperature, until the temperature is TemperatureHysteresis below it.
  */
