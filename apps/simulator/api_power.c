@@ -2,8 +2,8 @@
  * @file api_power.c
  * @brief ocpp-sim's REST routes for power and the charger's face (see
  *        docs/simulator.md): a connector's temperature, a debug current
- *        limit, the stop button; and what /api/state shows of them (light,
- *        why the current is reduced).
+ *        limit; and what /api/state shows of the connector's power and face
+ *        (light, why the current is reduced). The buttons are api_face.c's.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -14,10 +14,6 @@
 
 #include "ocpp/ocpp_json.h"
 #include "sim.h"
-
-/** A press of a simulated button lasts this long: above EVSE_DEBOUNCE_MS, and
- *  long enough for two polls of the main loop (it sleeps up to 200 ms). */
-#define SIM_PRESS_MS 400u
 
 static void answer(sim_reply_t *out, unsigned status, const char *json)
 {
@@ -184,15 +180,6 @@ static void act_limit(sim_station_t *s, uint8_t c, const char *body, size_t len,
 bool sim_api_power(sim_station_t *s, const char *method, const char *rest, const char *body,
                    size_t len, sim_reply_t *out)
 {
-    if (strcmp(rest, "buttons/stop") == 0) {
-        if (post_only(method, out)) {
-            evse_sim_step(&s->board_sim, ocpp_posix_now_ms());
-            (void)evse_sim_press(&s->board_sim, EVSE_BUTTON_STOP, SIM_PRESS_MS);
-            sim_station_changed(s);
-            answer(out, 200, "{\"button\":\"stop\",\"pressMs\":400}");
-        }
-        return true;
-    }
     if (strncmp(rest, "connectors/", 11) != 0) {
         return false;
     }

@@ -308,17 +308,6 @@ void evse_sim_set_ambient(evse_sim_t *s, int32_t deci_celsius)
     }
 }
 
-bool evse_sim_press(evse_sim_t *s, uint32_t mask, uint32_t hold_ms)
-{
-    if (s == NULL || mask == 0u || hold_ms == 0u || hold_ms > 10000u) {
-        return false;
-    }
-    s->press_mask = mask;
-    s->press_ms = s->now_ms;
-    s->press_hold_ms = hold_ms;
-    return true;
-}
-
 bool evse_sim_set_temperature(evse_sim_t *s, uint8_t connector, bool held, int32_t deci_celsius)
 {
     evse_sim_conn_t *k = conn_of(s, connector);
@@ -485,9 +474,6 @@ static void b_display_text(void *ctx, uint8_t row, const char *text)
 static uint32_t b_buttons(void *ctx)
 {
     const evse_sim_t *s = ctx;
-    if (s->press_mask != 0u && s->now_ms - s->press_ms < s->press_hold_ms) {
-        return s->buttons | s->press_mask;
-    }
     return s->buttons;
 }
 

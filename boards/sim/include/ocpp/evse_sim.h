@@ -118,9 +118,6 @@ typedef struct {
     uint8_t rfid_head, rfid_count;
     char display[EVSE_SIM_DISPLAY_ROWS][EVSE_SIM_DISPLAY_COLS + 1];
     uint32_t buttons;
-    uint32_t press_mask;    /**< evse_sim_press(): held on top of buttons, */
-    uint32_t press_ms;      /**<   from this board time */
-    uint32_t press_hold_ms; /**<   for this long. */
     evse_led_t status_led;
 } evse_sim_t;
 
@@ -201,13 +198,6 @@ void evse_sim_set_ambient(evse_sim_t *s, int32_t deci_celsius);
  * @return false for a bad connector, or a held value outside -1000..2000.
  */
 bool evse_sim_set_temperature(evse_sim_t *s, uint8_t connector, bool held, int32_t deci_celsius);
-
-/**
- * @brief Press buttons (EVSE_BUTTON_* mask) and let go after hold_ms of
- *        board time (evse_sim_step()), as a finger does.
- * @return false for NULL, an empty mask or hold_ms outside 1..10000.
- */
-bool evse_sim_press(evse_sim_t *s, uint32_t mask, uint32_t hold_ms);
 
 /** @brief Buttons pressed (EVSE_BUTTON_* mask). */
 void evse_sim_set_buttons(evse_sim_t *s, uint32_t mask);
