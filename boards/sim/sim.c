@@ -301,13 +301,6 @@ bool evse_sim_set_physical(evse_sim_t *s, uint8_t connector, const evse_sim_phys
     return true;
 }
 
-void evse_sim_set_ambient(evse_sim_t *s, int32_t deci_celsius)
-{
-    if (s != NULL) {
-        s->ambient_dc = deci_celsius;
-    }
-}
-
 bool evse_sim_set_temperature(evse_sim_t *s, uint8_t connector, bool held, int32_t deci_celsius)
 {
     evse_sim_conn_t *k = conn_of(s, connector);
@@ -319,6 +312,13 @@ bool evse_sim_set_temperature(evse_sim_t *s, uint8_t connector, bool held, int32
         k->temp_dc = deci_celsius;
     }
     return true;
+}
+
+void evse_sim_set_ambient(evse_sim_t *s, int32_t deci_celsius)
+{
+    if (s != NULL) {
+        s->ambient_dc = deci_celsius;
+    }
 }
 
 void evse_sim_set_buttons(evse_sim_t *s, uint32_t mask)

@@ -188,9 +188,6 @@ bool evse_sim_physical(const evse_sim_t *s, uint8_t connector, evse_sim_physical
  */
 bool evse_sim_set_physical(evse_sim_t *s, uint8_t connector, const evse_sim_physical_t *in);
 
-/** @brief Ambient temperature in tenths of °C. */
-void evse_sim_set_ambient(evse_sim_t *s, int32_t deci_celsius);
-
 /**
  * @brief Hold a connector's temperature at `deci_celsius` (held true: as a
  *        heat gun on the sensor; the thermal model stops for it), or let the
@@ -198,6 +195,9 @@ void evse_sim_set_ambient(evse_sim_t *s, int32_t deci_celsius);
  * @return false for a bad connector, or a held value outside -1000..2000.
  */
 bool evse_sim_set_temperature(evse_sim_t *s, uint8_t connector, bool held, int32_t deci_celsius);
+
+/** @brief Ambient temperature in tenths of °C. */
+void evse_sim_set_ambient(evse_sim_t *s, int32_t deci_celsius);
 
 /** @brief Buttons pressed (EVSE_BUTTON_* mask). */
 void evse_sim_set_buttons(evse_sim_t *s, uint32_t mask);
