@@ -338,10 +338,10 @@ void evse_poll(evse_t *e)
     if (e == NULL || e->board == NULL) {
         return;
     }
+    evse_power_led(e, 0); /* the charger's light: signals only */
     for (uint8_t c = 1; c <= e->config.connectors; c++) {
         poll_connector(e, c);
     }
-    evse_power_led(e, 0); /* the charger's light: signals only */
     poll_rfid_buttons(e);
 }
 
