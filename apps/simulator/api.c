@@ -14,6 +14,7 @@
 
 #include "ocpp/ocpp_json.h"
 #include "sim.h"
+#include "api_power.h"
 
 #define ANSWER_CAP 32768u
 
@@ -696,6 +697,7 @@ static void route_connector(sim_station_t *s, const char *method, const char *re
         if (method_ok(method, "GET", out)) {
             reply_connector(out, s, k);
         }
+    } else if (sim_api_power(s, k, act, method, rb->body, rb->len, out)) { /* api_power.c */
     } else {
         reply_error(out, 404, "unknown path");
     }
@@ -744,7 +746,6 @@ static void route_station(sim_station_t *s, const char *method, const char *rest
         if (method_ok(method, "POST", out) && load(&rb, &root, &b, out)) {
             act_network(s, b, out);
         }
-    } else if (sim_api_power(s, method, rest, body, len, out)) { /* api_power.c */
     } else if (strncmp(rest, "connectors/", 11) == 0) {
         route_connector(s, method, rest + 11, &rb, out);
     } else {

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "ocpp/ocpp_json.h"
-#include "sim.h"
+#include "api_power.h"
 
 static void answer(sim_reply_t *out, unsigned status, const char *json)
 {
@@ -177,30 +177,19 @@ static void act_limit(sim_station_t *s, uint8_t c, const char *body, size_t len,
     reply_power(s, c, out);
 }
 
-bool sim_api_power(sim_station_t *s, const char *method, const char *rest, const char *body,
-                   size_t len, sim_reply_t *out)
+bool sim_api_power(sim_station_t *s, uint8_t c, const char *act, const char *method,
+                   const char *body, size_t len, sim_reply_t *out)
 {
-    if (strncmp(rest, "connectors/", 11) != 0) {
+    bool temperature = strcmp(act, "temperature") == 0;
+    if (!temperature && strcmp(act, "limit") != 0) {
         return false;
     }
-    char *end = NULL;
-    unsigned long c = strtoul(rest + 11, &end, 10);
-    const char *act = end;
-    if (rest[11] < '0' || rest[11] > '9' || *act != '/' ||
-        (strcmp(act, "/temperature") != 0 && strcmp(act, "/limit") != 0)) {
-        return false; /* not ours: the other connector routes */
-    }
-    if (c < 1u || c > s->evse.config.connectors) {
-        fail(out, 404, "no connector %lu (this station has %u)", c, s->evse.config.connectors);
-        return true;
-    }
-    if (!post_only(method, out)) {
-        return true;
-    }
-    if (strcmp(act, "/temperature") == 0) {
-        act_temperature(s, (uint8_t)c, body, len, out);
-    } else {
-        act_limit(s, (uint8_t)c, body, len, out);
+    if (post_only(method, out)) {
+        if (temperature) {
+            act_temperature(s, c, body, len, out);
+        } else {
+            act_limit(s, c, body, len, out);
+        }
     }
     return true;
 }

@@ -141,13 +141,6 @@ void sim_board_set_fault(sim_station_t *s, uint8_t connector, ocpp_fault_t error
 void sim_board_poll(sim_station_t *s, uint32_t now_ms);
 void sim_board_save(sim_station_t *s, uint32_t now_ms);
 
-/* api_power.c: temperature, debug limit; the connector's light */
-/** A route of api_power.c (rest: the path below /api/ or the station): true if answered. */
-bool sim_api_power(sim_station_t *s, const char *method, const char *rest, const char *body,
-                   size_t len, sim_reply_t *out);
-/** Members of a connector in /api/state: led, limitReason, deratingA, evseSuspended, ... */
-void sim_power_write_connector(ocpp_jw_t *w, const sim_station_t *s, uint8_t c);
-
 /* http.c */
 int sim_http_start(sim_t *sim, const char *hostport);
 void sim_http_run(sim_t *sim);
