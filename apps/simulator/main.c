@@ -352,6 +352,9 @@ static void on_reset(void *ctx, bool hard)
     s->reset_pending = hard ? 2u : 1u;
 }
 
+/** chargePointVendor, and the vendorId of the application's DataTransfer handlers. */
+#define SIM_VENDOR "ocpp-c"
+
 /** The EVSE application and the library on the (already initialised) board. */
 static int station_app(sim_station_t *s, const sim_opts_t *o)
 {

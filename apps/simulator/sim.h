@@ -19,7 +19,6 @@
 
 #include "crash.h"
 
-#define SIM_VENDOR      "ocpp-c" /**< chargePointVendor, and the application's vendorId. */
 #define SIM_RX_CAP      8192u
 #define SIM_TX_CAP      4096u
 #define SIM_LOG_ENTRIES 128u  /**< OCPP messages kept per station. */
