@@ -284,32 +284,6 @@ static void test_c9(void **s)
     assert_false(x->permit[1]);
 }
 
-/* §4.9 C5 "Charging is suspended by EVSE" through the application's input
- * (§7.7 SuspendedEVSE: "the EVSE is not offering energy to the EV, e.g. due
- * to a smart charging restriction"), then E3 "Charging resumes because the
- * EVSE restriction is lifted". Permission stays: the application suspends
- * and resumes on its own. Bad connector: nothing changes. */
-static void test_c5_e3_evse_suspended(void **s)
-{
-    (void)s;
-    fx_t *x = fx_in_tx(true);
-    assert_int_equal(ocpp_cp_evse_suspended(&x->cp, 0, true), OCPP_ERR_PARAM);
-    assert_int_equal(ocpp_cp_evse_suspended(&x->cp, 3, true), OCPP_ERR_PARAM);
-    assert_int_equal(ocpp_cp_evse_suspended(NULL, 1, true), OCPP_ERR_PARAM);
-    pump(x);
-    assert_string_equal(x->cur[1], "Charging");
-    assert_int_equal(ocpp_cp_evse_suspended(&x->cp, 1, true), OCPP_OK);
-    assert_transition(x, 1, "Charging", "SuspendedEVSE");
-    assert_true(x->permit[1]);
-    ocpp_cp_ev_ready(&x->cp, 1, false); /* §4.9: SuspendedEVSE has precedence */
-    pump(x);
-    assert_string_equal(x->cur[1], "SuspendedEVSE");
-    ocpp_cp_ev_ready(&x->cp, 1, true);
-    assert_int_equal(ocpp_cp_evse_suspended(&x->cp, 1, false), OCPP_OK);
-    assert_transition(x, 1, "SuspendedEVSE", "Charging");
-    assert_true(x->permit[1]);
-}
-
 /* ------------------------------------------------------------------------ */
 /* From SuspendedEV                                                          */
 /* ------------------------------------------------------------------------ */
@@ -636,22 +610,22 @@ static void test_connector0(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_a4), cmocka_unit_test(test_b4),
-        cmocka_unit_test(test_b6), cmocka_unit_test(test_b6_not_while_authorizing),
-        cmocka_unit_test(test_b9), cmocka_unit_test(test_c8),
-        cmocka_unit_test(test_c9), cmocka_unit_test(test_c5_e3_evse_suspended),
-        cmocka_unit_test(test_d1), cmocka_unit_test(test_d5),
-        cmocka_unit_test(test_d6), cmocka_unit_test(test_d8),
-        cmocka_unit_test(test_d9), cmocka_unit_test(test_e1),
-        cmocka_unit_test(test_e3), cmocka_unit_test(test_e4),
-        cmocka_unit_test(test_e6), cmocka_unit_test(test_e8),
-        cmocka_unit_test(test_e9), cmocka_unit_test(test_f2),
-        cmocka_unit_test(test_f8), cmocka_unit_test(test_f9),
-        cmocka_unit_test(test_h1), cmocka_unit_test(test_h2),
-        cmocka_unit_test(test_h9), cmocka_unit_test(test_i2),
-        cmocka_unit_test(test_i3), cmocka_unit_test(test_i4),
-        cmocka_unit_test(test_i5), cmocka_unit_test(test_i6),
-        cmocka_unit_test(test_i8), cmocka_unit_test(test_connector0),
+        cmocka_unit_test(test_a4),         cmocka_unit_test(test_b4),
+        cmocka_unit_test(test_b6),         cmocka_unit_test(test_b6_not_while_authorizing),
+        cmocka_unit_test(test_b9),         cmocka_unit_test(test_c8),
+        cmocka_unit_test(test_c9),         cmocka_unit_test(test_d1),
+        cmocka_unit_test(test_d5),         cmocka_unit_test(test_d6),
+        cmocka_unit_test(test_d8),         cmocka_unit_test(test_d9),
+        cmocka_unit_test(test_e1),         cmocka_unit_test(test_e3),
+        cmocka_unit_test(test_e4),         cmocka_unit_test(test_e6),
+        cmocka_unit_test(test_e8),         cmocka_unit_test(test_e9),
+        cmocka_unit_test(test_f2),         cmocka_unit_test(test_f8),
+        cmocka_unit_test(test_f9),         cmocka_unit_test(test_h1),
+        cmocka_unit_test(test_h2),         cmocka_unit_test(test_h9),
+        cmocka_unit_test(test_i2),         cmocka_unit_test(test_i3),
+        cmocka_unit_test(test_i4),         cmocka_unit_test(test_i5),
+        cmocka_unit_test(test_i6),         cmocka_unit_test(test_i8),
+        cmocka_unit_test(test_connector0),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
