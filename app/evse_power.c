@@ -164,7 +164,8 @@ static int key_index(const char *key)
     for (size_t i = 0; key != NULL && i < N_SETTINGS; i++) {
         const char *a = key;
         const char *b = k_names[i];
-        while (*a != '\0' && (*a | 0x20) == (*b | 0x20)) { /* CiString: ASCII case folding */
+        /* CiString: ASCII case folding (the names are letters only) */
+        while (*a != '\0' && *b != '\0' && (*a | 0x20) == (*b | 0x20)) {
             a++;
             b++;
         }
