@@ -18,8 +18,13 @@
  * and the charge point is told (ocpp_cp_evse_suspended(): SuspendedEVSE
  * during a transaction) until the limit rises again.
  *
- * The face: one status light per connector (evse_board_t.led_set: a colour
- * and a pattern per status, see evse_power.c; LightIntensity, BlinkRepeat),
+ * The face: one status light per connector (evse_board_t.led_set): Available
+ * green steady, Preparing blue steady, energy flowing blue pulse (faster
+ * with more current offered), SuspendedEV/EVSE yellow steady, Finishing
+ * green pulse, Reserved yellow pulse, Unavailable red steady, Faulted red
+ * blink; a card accepted / refused blinks green / red BlinkRepeat times;
+ * brightness LightIntensity. Light 0 (the charger's) shows those signals
+ * for cards without a connector.
  * the stop button (debounced, EVSE_DEBOUNCE_MS) ends the transactions as a
  * card would (reason Local), DataTransfer DisplayMessage leaves a text for
  * the display (evse_message()).
@@ -354,8 +359,11 @@ uint32_t evse_buttons_pressed(const evse_t *e);
 #define EVSE_DEBOUNCE_MS 50u
 
 /**
- * @brief Limit a connector's current (smart charging, load management).
- * @param limit_ma EVSE_NO_LIMIT for none; below 6000 stops offering energy.
+ * @brief Limit a connector's current (smart charging, load management): one
+ *        input of the offered current (see the top of this file); the PWM
+ *        changes at once.
+ * @param limit_ma EVSE_NO_LIMIT for none; below 6000 stops offering energy
+ *        (the relay opens; SuspendedEVSE while a transaction runs).
  * @return OCPP_OK or OCPP_ERR_PARAM.
  */
 ocpp_status_t evse_set_limit(evse_t *e, uint8_t connector, uint32_t limit_ma);
