@@ -7,9 +7,6 @@
 
 #include "evse_internal.h"
 
-#define EVSE_TEMP_DEFAULT_DC 800
-#define EVSE_TEMP_HYST_DC    50
-
 uint16_t evse_duty_for_current(uint32_t current_ma)
 {
     if (current_ma < EVSE_MIN_CURRENT_MA) {
@@ -50,17 +47,17 @@ ocpp_status_t evse_init(evse_t *e, const evse_config_t *cfg, const evse_board_t 
     }
     memset(e, 0, sizeof *e);
     e->config = *cfg;
-    if (e->config.max_temp_dc == 0) {
-        e->config.max_temp_dc = EVSE_TEMP_DEFAULT_DC;
-    }
     e->board = board;
     e->ops = ops;
     e->cp = cp;
     if (user != NULL) {
         e->user = *user;
     }
+    evse_power_init(e);
     for (uint8_t c = 1; c <= cfg->connectors; c++) {
         e->conn[c].limit_ma = EVSE_NO_LIMIT;
+        e->conn[c].derate_ma = EVSE_NO_LIMIT;
+        e->conn[c].cable_ma = EVSE_NO_LIMIT;
         e->conn[c].duty_permille = (uint16_t)EVSE_DUTY_OFF;
         board->relay_set(board->ctx, c, false);
         board->pilot_set_duty(board->ctx, c, (uint16_t)EVSE_DUTY_OFF);
@@ -97,22 +94,19 @@ static ocpp_fault_t fault_error(const evse_t *e, uint8_t c, uint32_t faults)
     return OCPP_FAULT_NONE;
 }
 
-static uint32_t offered_ma(const evse_t *e, const evse_connector_t *k)
-{
-    uint32_t ma = e->config.max_current_ma;
-    if (k->limit_ma < ma) {
-        ma = k->limit_ma;
-    }
-    return ma < EVSE_MIN_CURRENT_MA ? 0 : ma;
-}
-
 /** Apply relay, PWM, lock and LED for connector c from the current state. */
 static void apply_outputs(evse_t *e, uint8_t c)
 {
     const evse_board_t *b = e->board;
     evse_connector_t *k = &e->conn[c];
     bool healthy = k->faults == 0;
-    uint32_t ma = healthy && k->permitted ? offered_ma(e, k) : 0;
+    evse_limit_reason_t why = EVSE_LIMIT_NONE;
+    uint32_t ma = evse_power_offer(e, k, &why);
+    /* Below 6 A the PWM cannot offer anything (IEC 61851-1 Annex A): the
+     * EVSE suspends, and the charge point shows SuspendedEVSE. */
+    bool suspended = healthy && k->permitted && ma == 0u;
+    ma = healthy && k->permitted ? ma : 0u;
+    k->limit_reason = why;
     uint16_t duty = evse_duty_for_current(ma);
     bool relay = healthy && k->permitted && k->ev_ready && ma > 0;
     /* Open first, then change the PWM; close only after the PWM is set. */
@@ -128,19 +122,20 @@ static void apply_outputs(evse_t *e, uint8_t c)
     if (relay && !k->relay_closed) {
         b->relay_set(b->ctx, c, true);
         k->relay_closed = true;
+        k->relay_cycles++;
+    }
+    if (suspended != k->suspended) {
+        k->suspended = suspended;
+        if (e->ops->evse_suspended != NULL) {
+            (void)e->ops->evse_suspended(e->cp, c, suspended);
+        }
     }
     if (b->lock_set != NULL && !k->fixed_cable && !k->locked && k->plugged && k->permitted) {
         /* IEC 61851-1: the cable is locked before energy flows; it opens
          * only by evse_lock_open() / the transaction's end (evse.h). */
         k->locked = b->lock_set(b->ctx, c, true);
     }
-    if (b->led_set != NULL) {
-        evse_led_t led = !healthy          ? EVSE_LED_FAULT
-                         : k->relay_closed ? EVSE_LED_CHARGING
-                         : k->plugged      ? EVSE_LED_BUSY
-                                           : EVSE_LED_AVAILABLE;
-        b->led_set(b->ctx, c, led);
-    }
+    evse_power_led(e, c);
 }
 
 /** Report the fault state to the charge point if its error code changed. */
@@ -186,6 +181,9 @@ void evse_lock_event(evse_t *e, const ocpp_cp_event_t *ev)
     }
     evse_connector_t *k = &e->conn[c];
     if (ev->kind == OCPP_CP_EV_TX_STARTED) {
+        if (!k->in_transaction) {
+            k->sessions++;
+        }
         k->in_transaction = true;
         e->lock_owner[c][0] = '\0';
         return;
@@ -253,29 +251,6 @@ static bool owner_takes_cable(evse_t *e, uint8_t at, const char *uid)
 /* Inputs                                                                    */
 /* ------------------------------------------------------------------------ */
 
-static uint32_t read_temp_faults(const evse_t *e, uint8_t c, uint32_t faults)
-{
-    const evse_board_t *b = e->board;
-    int32_t t;
-    int32_t hot = INT32_MIN;
-    if (b->temperature_read == NULL) {
-        return faults;
-    }
-    if (b->temperature_read(b->ctx, 0, &t)) {
-        hot = t;
-    }
-    if (b->temperature_read(b->ctx, c, &t) && t > hot) {
-        hot = t;
-    }
-    if (hot > e->config.max_temp_dc) {
-        return faults | EVSE_FAULT_TEMP;
-    }
-    if (hot < e->config.max_temp_dc - EVSE_TEMP_HYST_DC) {
-        return faults & ~EVSE_FAULT_TEMP;
-    }
-    return faults;
-}
-
 static void poll_connector(evse_t *e, uint8_t c)
 {
     const evse_board_t *b = e->board;
@@ -308,7 +283,9 @@ static void poll_connector(evse_t *e, uint8_t c)
         }
         e->reported[c] = true;
     }
-    faults = read_temp_faults(e, c, faults);
+    faults = evse_power_temperature(e, c, faults);
+    uint32_t cable = b->cable_max_ma != NULL && !fixed ? b->cable_max_ma(b->ctx, c) : 0u;
+    k->cable_ma = cable != 0u ? cable : EVSE_NO_LIMIT;
     if (b->relay_read != NULL && !k->relay_closed && b->relay_read(b->ctx, c)) {
         faults |= EVSE_FAULT_WELDED; /* latched until reset */
     }
@@ -327,13 +304,23 @@ static void poll_rfid_buttons(evse_t *e)
             (void)e->ops->present_id(e->cp, at, uid);
         }
     }
+    e->buttons_pressed = 0;
     if (b->buttons_read != NULL) {
-        uint32_t now = b->buttons_read(b->ctx);
-        uint32_t pressed = now & ~e->buttons;
-        e->buttons = now;
-        if ((pressed & EVSE_BUTTON_STOP) && e->ops->stop != NULL) {
+        /* Debounced: a change of the raw mask counts once it held for
+         * EVSE_DEBOUNCE_MS (contact bounce lasts a few ms). */
+        uint32_t raw = b->buttons_read(b->ctx);
+        uint32_t now = b->now_ms(b->ctx);
+        if (raw != e->buttons_raw) {
+            e->buttons_raw = raw;
+            e->buttons_raw_ms = now;
+        } else if (raw != e->buttons && now - e->buttons_raw_ms >= EVSE_DEBOUNCE_MS) {
+            e->buttons_pressed = raw & ~e->buttons;
+            e->buttons = raw;
+        }
+        if ((e->buttons_pressed & EVSE_BUTTON_STOP) && e->ops->stop != NULL) {
+            /* Ends the local session as a card would (OCPP 1.6 §4.10 reason Local). */
             for (uint8_t c = 1; c <= e->config.connectors; c++) {
-                if (e->conn[c].permitted) {
+                if (e->conn[c].in_transaction || e->conn[c].permitted) {
                     (void)e->ops->stop(e->cp, c, OCPP_STOP_LOCAL);
                 }
             }
@@ -341,11 +328,17 @@ static void poll_rfid_buttons(evse_t *e)
     }
 }
 
+uint32_t evse_buttons_pressed(const evse_t *e)
+{
+    return e != NULL ? e->buttons_pressed : 0u;
+}
+
 void evse_poll(evse_t *e)
 {
     if (e == NULL || e->board == NULL) {
         return;
     }
+    evse_power_led(e, 0); /* the charger's light: signals only */
     for (uint8_t c = 1; c <= e->config.connectors; c++) {
         poll_connector(e, c);
     }

@@ -3,11 +3,14 @@
  * @brief The charge point callbacks of the EVSE application: permit, meter
  *        readings, unlock, and forwarding of the rest to the user.
  */
+#include <string.h>
+
 #include "evse_internal.h"
 
 static void cb_event(void *ctx, const ocpp_cp_event_t *ev)
 {
     evse_t *e = ctx;
+    evse_power_event(e, ev);
     evse_lock_event(e, ev);
     evse_dt_event(e, ev);
     if (e->user.on_event != NULL) {
@@ -26,7 +29,11 @@ static void cb_reset(void *ctx, bool hard)
 static ocpp_dt_status_t cb_data_transfer(void *ctx, const char *vendor_id, const char *message_id,
                                          const char *data, ocpp_jw_t *resp_data)
 {
-    const evse_t *e = ctx;
+    evse_t *e = ctx;
+    if (e->config.vendor_id != NULL && vendor_id != NULL &&
+        strcmp(vendor_id, e->config.vendor_id) == 0) {
+        return evse_dt_handle(e, message_id, data, resp_data);
+    }
     if (e->user.data_transfer == NULL) {
         return OCPP_DT_UNKNOWN_VENDOR_ID;
     }
@@ -53,6 +60,17 @@ static size_t put(ocpp_sample_t *out, size_t cap, size_t n, ocpp_measurand_t m, 
     }
     out[n] = (ocpp_sample_t){.measurand = m, .phase = ph, .value = value, .scale = scale};
     return n + 1;
+}
+
+static uint32_t supply_phases(const evse_t *e)
+{
+    uint8_t p = e->config.supply_phases != 0u ? e->config.supply_phases : e->board->meter_phases;
+    return p >= 1u && p <= 3u ? p : 3u;
+}
+
+static uint32_t supply_volts(const evse_t *e)
+{
+    return e->config.supply_voltage_v != 0u ? e->config.supply_voltage_v : 230u;
 }
 
 static size_t cb_read_meter(void *ctx, uint8_t connector, ocpp_sample_t *out, size_t cap)
@@ -86,6 +104,9 @@ static size_t cb_read_meter(void *ctx, uint8_t connector, ocpp_sample_t *out, si
     }
     n = put(out, cap, n, OCPP_MEASURAND_CURRENT_OFFERED, OCPP_PHASE_NONE,
             e->conn[connector].offered_ma, 3);
+    /* Power.Offered = offered A per phase x phases x nominal voltage. */
+    n = put(out, cap, n, OCPP_MEASURAND_POWER_OFFERED, OCPP_PHASE_NONE,
+            (int64_t)e->conn[connector].offered_ma * supply_phases(e) * supply_volts(e) / 1000, 0);
     int32_t t;
     if (b->temperature_read != NULL && b->temperature_read(b->ctx, connector, &t) && n < cap) {
         n = put(out, cap, n, OCPP_MEASURAND_TEMPERATURE, OCPP_PHASE_NONE, t, 1);
@@ -121,6 +142,7 @@ static uint8_t declare_meter(evse_t *e)
                                        OCPP_MEASURAND_VOLTAGE};
     }
     s[n++] = (ocpp_meter_supply_t){none, OCPP_MEASURAND_CURRENT_OFFERED};
+    s[n++] = (ocpp_meter_supply_t){none, OCPP_MEASURAND_POWER_OFFERED};
     if (b->temperature_read != NULL) {
         s[n++] = (ocpp_meter_supply_t){none, OCPP_MEASURAND_TEMPERATURE};
     }

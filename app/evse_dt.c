@@ -121,3 +121,124 @@ const char *evse_dt_status_str(ocpp_dt_status_t s)
                                         "UnknownVendorId"};
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
+
+/* ------------------------------------------------------------------------ */
+/* DataTransfer of the CSMS to the charger's vendorId (OCPP 1.6 §5.6)        */
+/* ------------------------------------------------------------------------ */
+
+/** "DisplayMessage": data is the text to show (≤ EVSE_MESSAGE_MAX, "" clears). */
+static ocpp_dt_status_t dt_display(evse_t *e, const char *data)
+{
+    if (data == NULL || !text_ok(data, EVSE_MESSAGE_MAX, false)) {
+        return OCPP_DT_REJECTED;
+    }
+    copy(e->message, data);
+    e->message_seq++;
+    return OCPP_DT_ACCEPTED;
+}
+
+/** "GetTemperatures": {"charger": °C|null, "connectors": [°C|null, ...]}. */
+static ocpp_dt_status_t dt_temperatures(const evse_t *e, ocpp_jw_t *resp)
+{
+    const evse_board_t *b = e->board;
+    char buf[48 + 10 * OCPP_CONFIG_MAX_CONNECTORS];
+    ocpp_jw_t w;
+    int32_t t;
+    ocpp_jw_init(&w, buf, sizeof buf);
+    ocpp_jw_obj_open(&w);
+    for (uint8_t c = 0; c <= e->config.connectors; c++) {
+        if (c <= 1u) {
+            ocpp_jw_key(&w, c == 0u ? "charger" : "connectors");
+        }
+        if (c == 1u) {
+            ocpp_jw_arr_open(&w);
+        }
+        if (b->temperature_read != NULL && b->temperature_read(b->ctx, c, &t)) {
+            ocpp_jw_decimal(&w, t, 1);
+        } else {
+            ocpp_jw_null(&w);
+        }
+    }
+    ocpp_jw_arr_close(&w);
+    ocpp_jw_obj_close(&w);
+    size_t n = 0;
+    if (ocpp_jw_finish(&w, &n) != OCPP_OK) {
+        return OCPP_DT_REJECTED;
+    }
+    ocpp_jw_strn(resp, buf, n);
+    return OCPP_DT_ACCEPTED;
+}
+
+/** A connector id as text ("1".."connectors", digits only). @return it, 0 if bad. */
+static uint8_t parse_connector(const evse_t *e, const char *data)
+{
+    unsigned c = 0;
+    const char *p = data;
+    for (; p != NULL && *p >= '0' && *p <= '9' && c <= 255u; p++) {
+        c = c * 10u + (unsigned)(*p - '0');
+    }
+    bool ok = p != NULL && p != data && *p == '\0' && c >= 1u && c <= e->config.connectors;
+    return ok ? (uint8_t)c : 0u;
+}
+
+/** "GetCounters", data = a connector id: its meter register and counters since start. */
+static void dt_counters_answer(const evse_t *e, uint8_t c, ocpp_jw_t *resp)
+{
+    const evse_board_t *b = e->board;
+    const evse_connector_t *k = &e->conn[c];
+    evse_meter_reading_t r = {0};
+    char buf[192];
+    ocpp_jw_t w;
+    size_t n = 0;
+    ocpp_jw_init(&w, buf, sizeof buf);
+    ocpp_jw_obj_open(&w);
+    ocpp_jw_kv_int(&w, "connectorId", c);
+    ocpp_jw_key(&w, "energyWh");
+    if (b->meter_read(b->ctx, c, &r)) {
+        ocpp_jw_int(&w, r.energy_wh);
+    } else {
+        ocpp_jw_null(&w);
+    }
+    ocpp_jw_kv_int(&w, "sessions", k->sessions);
+    ocpp_jw_kv_int(&w, "relayCycles", k->relay_cycles);
+    ocpp_jw_kv_int(&w, "offeredCurrentMa", k->offered_ma);
+    ocpp_jw_kv_str(&w, "limitReason", evse_limit_reason_str(k->limit_reason));
+    ocpp_jw_obj_close(&w);
+    if (ocpp_jw_finish(&w, &n) == OCPP_OK) {
+        ocpp_jw_strn(resp, buf, n);
+    }
+}
+
+ocpp_dt_status_t evse_dt_handle(evse_t *e, const char *message_id, const char *data,
+                                ocpp_jw_t *resp)
+{
+    if (message_id == NULL) {
+        return OCPP_DT_UNKNOWN_MESSAGE_ID;
+    }
+    if (strcmp(message_id, "DisplayMessage") == 0) {
+        return dt_display(e, data);
+    }
+    if (strcmp(message_id, "GetTemperatures") == 0) {
+        return dt_temperatures(e, resp);
+    }
+    if (strcmp(message_id, "GetCounters") == 0) {
+        uint8_t c = parse_connector(e, data);
+        if (c == 0u) {
+            return OCPP_DT_REJECTED;
+        }
+        dt_counters_answer(e, c, resp);
+        return OCPP_DT_ACCEPTED;
+    }
+    return OCPP_DT_UNKNOWN_MESSAGE_ID;
+}
+
+const char *evse_message(const evse_t *e, uint32_t *seq)
+{
+    if (e == NULL) {
+        return "";
+    }
+    if (seq != NULL) {
+        *seq = e->message_seq;
+    }
+    return e->message;
+}

@@ -19,4 +19,24 @@ ocpp_unlock_result_t evse_lock_open(evse_t *e, uint8_t c);
 /** The charge point reported the result of a DataTransfer (evse_data_transfer()). */
 void evse_dt_event(evse_t *e, const ocpp_cp_event_t *ev);
 
+/** A DataTransfer of the CSMS to the charger's vendorId (config.vendor_id). */
+ocpp_dt_status_t evse_dt_handle(evse_t *e, const char *message_id, const char *data,
+                                ocpp_jw_t *resp);
+
+/* evse_power.c */
+
+/** Settings: the defaults, or what config.storage holds. */
+void evse_power_init(evse_t *e);
+/** Read the temperatures of connector c: its derating and the
+ *  EVSE_FAULT_TEMP bit of `faults` (with the hysteresis). @return the faults. */
+uint32_t evse_power_temperature(evse_t *e, uint8_t c, uint32_t faults);
+/** The current connector k may offer now (0 below 6 A) and why it is below the rating. */
+uint32_t evse_power_offer(const evse_t *e, const evse_connector_t *k, evse_limit_reason_t *why);
+/** Show connector c's light (0: the charger's) if it changed. */
+void evse_power_led(evse_t *e, uint8_t c);
+/** The charge point's events: statuses (lights), authorizations (signals). */
+void evse_power_event(evse_t *e, const ocpp_cp_event_t *ev);
+/** Blink a card's outcome BlinkRepeat times on light c (0: the charger's). */
+void evse_power_signal(evse_t *e, uint8_t c, bool accepted);
+
 #endif /* EVSE_INTERNAL_H */

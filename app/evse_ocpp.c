@@ -36,12 +36,24 @@ static ocpp_status_t op_data_transfer(void *cp, const char *vendor_id, const cha
     return ocpp_cp_data_transfer(cp, vendor_id, message_id, data);
 }
 
+static ocpp_status_t op_evse_suspended(void *cp, uint8_t c, bool suspended)
+{
+    return ocpp_cp_evse_suspended(cp, c, suspended);
+}
+
+static ocpp_status_t op_key_register(void *cp, const ocpp_vendor_key_t *key)
+{
+    return ocpp_cp_key_register(cp, key);
+}
+
 static const evse_cp_ops_t g_library_ops = {.plugged = op_plugged,
                                             .ev_ready = op_ev_ready,
                                             .present_id = op_present_id,
                                             .stop = op_stop,
                                             .fault = op_fault,
-                                            .data_transfer = op_data_transfer};
+                                            .data_transfer = op_data_transfer,
+                                            .evse_suspended = op_evse_suspended,
+                                            .key_register = op_key_register};
 
 const evse_cp_ops_t *evse_cp_ops_library(void)
 {

@@ -14,6 +14,7 @@
 
 #include "ocpp/ocpp_json.h"
 #include "sim.h"
+#include "api_power.h"
 
 #define ANSWER_CAP 32768u
 
@@ -133,6 +134,7 @@ static void write_connector(ocpp_jw_t *w, const sim_station_t *s, uint8_t c)
     ocpp_jw_decimal(w, b.temp_dc, 1);
     ocpp_jw_kv_bool(w, "locked", b.locked);
     ocpp_jw_kv_str(w, "cable", b.fixed_cable ? "fixed" : "socket");
+    sim_power_write_connector(w, s, c); /* api_power.c: led, limitReason, ... */
     ocpp_jw_obj_close(w);
 }
 
@@ -695,6 +697,7 @@ static void route_connector(sim_station_t *s, const char *method, const char *re
         if (method_ok(method, "GET", out)) {
             reply_connector(out, s, k);
         }
+    } else if (sim_api_power(s, k, act, method, rb->body, rb->len, out)) { /* api_power.c */
     } else {
         reply_error(out, 404, "unknown path");
     }

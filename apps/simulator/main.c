@@ -352,11 +352,16 @@ static void on_reset(void *ctx, bool hard)
     s->reset_pending = hard ? 2u : 1u;
 }
 
+/** chargePointVendor, and the vendorId of the application's DataTransfer handlers. */
+#define SIM_VENDOR "ocpp-c"
+
 /** The EVSE application and the library on the (already initialised) board. */
 static int station_app(sim_station_t *s, const sim_opts_t *o)
 {
     evse_config_t ec = {.connectors = (uint8_t)o->connectors,
-                        .max_current_ma = o->max_current_a * 1000u};
+                        .max_current_ma = o->max_current_a * 1000u,
+                        .storage = &s->store_port,
+                        .vendor_id = SIM_VENDOR};
     ocpp_cp_callbacks_t user = {.ctx = s, .on_event = on_event, .reset = on_reset};
     if (evse_init(&s->evse, &ec, &s->board, cp_ops(), &s->cp, &user) != OCPP_OK) {
         return -1;
@@ -505,7 +510,7 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
 {
     ocpp_cp_config_t cc = {.identity = s->id,
                            .csms_url = o->csms,
-                           .vendor = "ocpp-c",
+                           .vendor = SIM_VENDOR,
                            .model = "ocpp-sim",
                            .firmware_version = "0.1.0",
                            .charge_box_serial = s->id,
@@ -521,6 +526,10 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
     evse_callbacks(&s->evse, &cb);
     if (ocpp_cp_init(&s->cp, &cc, &ports, &cb, s->tx, o->send_buffer) != OCPP_OK) {
         fprintf(stderr, "ocpp-sim: bad charge point configuration (URL %s)\n", o->csms);
+        return -1;
+    }
+    if (evse_keys_register(&s->evse) != OCPP_OK) { /* the application's configuration keys */
+        fprintf(stderr, "ocpp-sim: cannot register the application's keys\n");
         return -1;
     }
     return 0;

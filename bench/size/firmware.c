@@ -214,6 +214,7 @@ static void use_cp(void)
     sink((uintptr_t)ocpp_cp_key_set(&cp, "HeartbeatInterval", "60"));
     sink((uintptr_t)ocpp_cp_plugged(&cp, (uint8_t)fw_in, fw_in != 1u));
     sink((uintptr_t)ocpp_cp_ev_ready(&cp, (uint8_t)fw_in, fw_in != 2u));
+    sink((uintptr_t)ocpp_cp_evse_suspended(&cp, (uint8_t)fw_in, fw_in == 3u));
     sink((uintptr_t)ocpp_cp_present_id(&cp, (uint8_t)fw_in, fw_text));
     sink((uintptr_t)ocpp_cp_stop(&cp, (uint8_t)fw_in, (ocpp_stop_reason_t)fw_in));
     sink((uintptr_t)ocpp_cp_fault(&cp, (uint8_t)fw_in, (ocpp_fault_t)fw_in, fw_text, NULL));

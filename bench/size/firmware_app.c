@@ -129,10 +129,10 @@ static bool b_temperature_read(void *ctx, uint8_t sensor, int32_t *deci_celsius)
     return true;
 }
 
-static void b_led_set(void *ctx, uint8_t c, evse_led_t pattern)
+static void b_led_set(void *ctx, uint8_t c, const evse_led_t *led)
 {
     (void)ctx;
-    fw_leds[c % (FW_CONNECTORS + 1u)] = (uint8_t)pattern;
+    fw_leds[c % (FW_CONNECTORS + 1u)] = (uint8_t)(led->color * 4u + led->pattern);
 }
 
 static void b_display_text(void *ctx, uint8_t row, const char *text)

@@ -106,6 +106,9 @@ static void integrate(const evse_sim_t *s, evse_sim_conn_t *k, uint32_t ms)
             k->battery_uj = capacity_uj(k);
         }
     }
+    if (k->temp_held) {
+        return; /* a temperature set from outside (evse_sim_set_temperature()) */
+    }
     /* First-order thermal model: target = ambient + I² · 0.02 °C/A², tau 60 s. */
     int64_t i_da = ma / 100u;
     int32_t target = s->ambient_dc + (int32_t)(i_da * i_da / 500);
@@ -298,6 +301,19 @@ bool evse_sim_set_physical(evse_sim_t *s, uint8_t connector, const evse_sim_phys
     return true;
 }
 
+bool evse_sim_set_temperature(evse_sim_t *s, uint8_t connector, bool held, int32_t deci_celsius)
+{
+    evse_sim_conn_t *k = conn_of(s, connector);
+    if (k == NULL || (held && (deci_celsius < -1000 || deci_celsius > 2000))) {
+        return false;
+    }
+    k->temp_held = held;
+    if (held) {
+        k->temp_dc = deci_celsius;
+    }
+    return true;
+}
+
 void evse_sim_set_ambient(evse_sim_t *s, int32_t deci_celsius)
 {
     if (s != NULL) {
@@ -431,13 +447,13 @@ static bool b_temperature(void *ctx, uint8_t sensor, int32_t *out)
     return true;
 }
 
-static void b_led_set(void *ctx, uint8_t c, evse_led_t pattern)
+static void b_led_set(void *ctx, uint8_t c, const evse_led_t *led)
 {
     evse_sim_t *s = ctx;
     if (c == 0) {
-        s->status_led = pattern;
+        s->status_led = *led;
     } else if (c <= s->connectors) {
-        s->conn[c].led = pattern;
+        s->conn[c].led = *led;
     }
 }
 
@@ -503,6 +519,7 @@ bool evse_sim_connector(const evse_sim_t *s, uint8_t connector, evse_sim_connect
                                   .soc_permille = soc_permille(k),
                                   .ev = k->ev,
                                   .temp_dc = k->temp_dc,
+                                  .temp_held = k->temp_held,
                                   .led = k->led,
                                   .fixed_cable = k->fixed_cable};
     return true;

@@ -537,6 +537,21 @@ ocpp_status_t ocpp_cp_plugged(ocpp_cp_t *cp, uint8_t connector, bool plugged);
 ocpp_status_t ocpp_cp_ev_ready(ocpp_cp_t *cp, uint8_t connector, bool ready);
 
 /**
+ * @brief The EVSE offers no energy on `connector` (true) or offers it again
+ *        (false), for a reason of its own: a current limit below what the
+ *        pilot can offer (IEC 61851-1: 6 A; a smart charging limit, load
+ *        management), a derating. While a transaction runs the connector is
+ *        SuspendedEVSE (OCPP 1.6 §7.7: "the EVSE is not offering energy to
+ *        the EV, e.g. due to a smart charging restriction, local supply power
+ *        constraints"), with precedence over SuspendedEV (§4.9). Permission
+ *        (the permit callback) is not withdrawn: the application that
+ *        suspends resumes on its own. Kept until changed (also across
+ *        transactions); false after ocpp_cp_init().
+ * @return OCPP_OK or OCPP_ERR_PARAM (bad connector).
+ */
+ocpp_status_t ocpp_cp_evse_suspended(ocpp_cp_t *cp, uint8_t connector, bool suspended);
+
+/**
  * @brief An id tag was presented (RFID card, app): authorize it (cache,
  *        local list, Authorize.req) and start or stop a transaction.
  * @param connector the connector it is meant for; 0: the library chooses

@@ -244,6 +244,7 @@ typedef struct {
                                limited by MaxEnergyOnInvalidId. */
     bool tx;              /**< A transaction runs. */
     bool tx_allowed;      /**< Energy allowed (false after a refused start). */
+    bool evse_paused;     /**< The application offers no energy (ocpp_cp_evse_suspended()). */
     bool finishing;       /**< Stopped, waiting for the user (unplug). */
     bool interrupted;     /**< Its transaction was stopped by a power loss: a cable
                                found plugged in after the restart is Finishing. */

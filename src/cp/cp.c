@@ -220,6 +220,15 @@ ocpp_status_t ocpp_cp_ev_ready(ocpp_cp_t *cp, uint8_t connector, bool ready)
     return OCPP_OK;
 }
 
+ocpp_status_t ocpp_cp_evse_suspended(ocpp_cp_t *cp, uint8_t connector, bool suspended)
+{
+    if (bad_connector(cp, connector)) {
+        return OCPP_ERR_PARAM;
+    }
+    ocpp_station_evse_paused(&cp->st, connector, suspended);
+    return OCPP_OK;
+}
+
 static bool tag_ok(const char *tag)
 {
     size_t n = tag != NULL ? strlen(tag) : 0u;

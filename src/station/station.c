@@ -174,7 +174,7 @@ static ocpp_connector_status_t derive(const ocpp_station_t *st, uint8_t c)
     if (k->tx) {
         /* §4.9: "If charging is suspended both by the EV and the EVSE, status
          * SuspendedEVSE SHALL have precedence over status SuspendedEV." */
-        if (!k->tx_allowed || ocpp_station_is_fault(st->conns[0].error)) {
+        if (!k->tx_allowed || k->evse_paused || ocpp_station_is_fault(st->conns[0].error)) {
             return OCPP_CONNECTOR_SUSPENDED_EVSE;
         }
         return (k->plugged && k->ev_ready) ? OCPP_CONNECTOR_CHARGING : OCPP_CONNECTOR_SUSPENDED_EV;
@@ -789,6 +789,12 @@ void ocpp_station_plugged(ocpp_station_t *st, uint8_t c, bool plugged)
 void ocpp_station_ev_ready(ocpp_station_t *st, uint8_t c, bool ready)
 {
     st->conns[c].ev_ready = ready && st->conns[c].plugged;
+    ocpp_station_update(st, c);
+}
+
+void ocpp_station_evse_paused(ocpp_station_t *st, uint8_t c, bool paused)
+{
+    st->conns[c].evse_paused = paused;
     ocpp_station_update(st, c);
 }
 

@@ -109,6 +109,8 @@ bool ocpp_station_is_fault(ocpp_fault_t e);
 
 void ocpp_station_plugged(ocpp_station_t *st, uint8_t c, bool plugged);
 void ocpp_station_ev_ready(ocpp_station_t *st, uint8_t c, bool ready);
+/** The application offers no energy (SuspendedEVSE while a transaction runs). */
+void ocpp_station_evse_paused(ocpp_station_t *st, uint8_t c, bool paused);
 /** A fault or its end; c may be 0. info and vendor code are checked by the caller. */
 void ocpp_station_fault(ocpp_station_t *st, uint8_t c, ocpp_fault_t error, const char *info,
                         const char *vendor_error_code);

@@ -14,7 +14,7 @@ test('§3.16.4/§9.1.17 measurand lists: what the meter cannot supply is Rejecte
     for (const key of ['MeterValuesSampledData', 'MeterValuesAlignedData', 'StopTxnSampledData', 'StopTxnAlignedData']) {
         // §3.16.4: "If the comma separated list contains one or more measurands that are not supported
         // by this Charge Point, the Charge Point SHALL respond with: ... status = Rejected."
-        for (const v of ['SoC', 'Power.Offered', 'Voltage,SoC', 'Current.Import.N', 'Voltage.L1-L2', 'Energy.Active.Import.Register.L1', 'Voltage.L4']) {
+        for (const v of ['SoC', 'Power.Factor', 'Voltage,SoC', 'Current.Import.N', 'Voltage.L1-L2', 'Energy.Active.Import.Register.L1', 'Voltage.L4']) {
             assert.deepEqual(await set(key, v), { status: 'Rejected' }, `${key}=${v}`);
         }
         assert.deepEqual(await set(key, 'Voltage.L1,Current.Import.L2,Energy.Active.Import.Register'), { status: 'Accepted' }, key);

@@ -577,6 +577,45 @@ static void test_start_conf_invalid(void **s)
     }
 }
 
+/* §4.9 C5 "Charging is suspended by EVSE" through the application's input
+ * (§7.7 SuspendedEVSE: "the EVSE is not offering energy to the EV, e.g. due
+ * to a smart charging restriction"), with precedence over SuspendedEV
+ * (§4.9), then E3 "Charging resumes because the EVSE restriction is
+ * lifted". Permission stays: the application suspends and resumes on its
+ * own. A bad connector changes nothing. */
+static void test_c5_e3_evse_suspended(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    start_tx(x, 1, "TAG1", 41);
+    ocpp_cp_ev_ready(&x->cp, 1, true);
+    step(x, 0);
+    assert_non_null(strstr(last(x), "\"status\":\"Charging\""));
+    ack_status(x);
+    int n = x->f.n_sent;
+    assert_int_equal(ocpp_cp_evse_suspended(&x->cp, 0, true), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_evse_suspended(&x->cp, 3, true), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_evse_suspended(NULL, 1, true), OCPP_ERR_PARAM);
+    step(x, 0);
+    assert_int_equal(x->f.n_sent, n);
+    assert_int_equal(ocpp_cp_evse_suspended(&x->cp, 1, true), OCPP_OK);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_SUSPENDED_EVSE);
+    step(x, 0);
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"connectorId\":1,\"errorCode\":\"NoError\","
+                                    "\"status\":\"SuspendedEVSE\""));
+    ack_status(x);
+    assert_true(x->permit[1]);
+    ocpp_cp_ev_ready(&x->cp, 1, false);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_SUSPENDED_EVSE);
+    ocpp_cp_ev_ready(&x->cp, 1, true);
+    assert_int_equal(ocpp_cp_evse_suspended(&x->cp, 1, false), OCPP_OK);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_CHARGING);
+    step(x, 0);
+    assert_non_null(strstr(last(x), "\"status\":\"Charging\""));
+    assert_true(x->permit[1]);
+}
+
 /* §9.1.25 StopTxnAlignedData: "Clock-aligned periodic measurand(s) to be
  * included in the TransactionData element of StopTransaction.req ... for
  * every ClockAlignedDataInterval of the Transaction"; context Sample.Clock
@@ -1506,6 +1545,7 @@ int main(void)
         cmocka_unit_test(test_local_pre_authorize_and_cache_from_tx_answers),
         cmocka_unit_test(test_stop_by_parent_and_refused),
         cmocka_unit_test(test_start_conf_invalid),
+        cmocka_unit_test(test_c5_e3_evse_suspended),
         cmocka_unit_test(test_stop_txn_aligned_data),
         cmocka_unit_test(test_offline_queue_order_and_late_txid),
         cmocka_unit_test(test_clock_aligned_connector0_and_outside_tx),

@@ -33,12 +33,18 @@ typedef struct {
     char card[24];
     uint8_t card_at;
     uint32_t buttons;
+    uint32_t now;
+    int led_writes;
+    uint32_t cable_ma[NC + 1];
 } board_t;
 
 static uint32_t f_now(void *ctx)
 {
-    (void)ctx;
-    return 42;
+    return ((board_t *)ctx)->now;
+}
+static uint32_t f_cable(void *ctx, uint8_t c)
+{
+    return ((board_t *)ctx)->cable_ma[c];
 }
 static evse_pilot_t f_pilot(void *ctx, uint8_t c)
 {
@@ -105,9 +111,10 @@ static bool f_temp(void *ctx, uint8_t s, int32_t *out)
     *out = ((board_t *)ctx)->temp[s];
     return true;
 }
-static void f_led(void *ctx, uint8_t c, evse_led_t p)
+static void f_led(void *ctx, uint8_t c, const evse_led_t *p)
 {
-    ((board_t *)ctx)->led[c] = p;
+    ((board_t *)ctx)->led[c] = *p;
+    ((board_t *)ctx)->led_writes++;
 }
 static uint32_t f_buttons(void *ctx)
 {
@@ -127,6 +134,10 @@ typedef struct {
     int dt_calls;
     const char *dt_vendor, *dt_msg, *dt_data; /* what the charge point keeps pointers to */
     ocpp_status_t dt_answer;
+    int suspended[NC + 1]; /* last value + 1 */
+    int suspended_calls;
+    const ocpp_vendor_key_t *keys[8];
+    int n_keys;
 } cp_t;
 
 static ocpp_status_t c_plugged(void *cp, uint8_t c, bool v)
@@ -176,7 +187,24 @@ static ocpp_status_t c_dt(void *cp, const char *vendor, const char *msg, const c
     p->dt_data = data;
     return p->dt_answer;
 }
-static const evse_cp_ops_t ops = {c_plugged, c_ready, c_present, c_stop, c_fault, c_dt};
+static ocpp_status_t c_suspended(void *cp, uint8_t c, bool v)
+{
+    cp_t *p = cp;
+    p->suspended[c] = v ? 2 : 1;
+    p->suspended_calls++;
+    return OCPP_OK;
+}
+static ocpp_status_t c_key_register(void *cp, const ocpp_vendor_key_t *k)
+{
+    cp_t *p = cp;
+    if (p->n_keys >= 8) {
+        return OCPP_ERR_NOMEM;
+    }
+    p->keys[p->n_keys++] = k;
+    return OCPP_OK;
+}
+static const evse_cp_ops_t ops = {c_plugged, c_ready, c_present,   c_stop,
+                                  c_fault,   c_dt,    c_suspended, c_key_register};
 
 typedef struct {
     board_t hw;
@@ -211,7 +239,8 @@ static fx_t *fx_new(void)
                           .meter_read = f_meter,
                           .temperature_read = f_temp,
                           .led_set = f_led,
-                          .buttons_read = f_buttons};
+                          .buttons_read = f_buttons,
+                          .cable_max_ma = f_cable};
     evse_config_t cfg = {.connectors = NC, .max_current_ma = 32000};
     ocpp_cp_callbacks_t user = {.ctx = &fx, .on_event = user_event};
     assert_int_equal(evse_init(&fx.e, &cfg, &fx.b, &ops, &fx.cp, &user), OCPP_OK);
@@ -297,7 +326,6 @@ static void test_pilot_to_inputs(void **state)
     evse_poll(&f->e);
     assert_int_equal(f->cp.plugged[1], 2);
     assert_int_equal(f->cp.plugged[2], 1);
-    assert_int_equal(f->hw.led[1], EVSE_LED_BUSY);
     f->hw.pilot[1] = EVSE_PILOT_C;
     evse_poll(&f->e);
     assert_int_equal(f->cp.ev_ready[1], 2);
@@ -329,7 +357,8 @@ static void test_relay_permit_and_c(void **state)
     f->hw.pilot[1] = EVSE_PILOT_C;
     evse_poll(&f->e);
     assert_true(f->hw.relay[1]);
-    assert_int_equal(f->hw.led[1], EVSE_LED_CHARGING);
+    assert_int_equal(f->hw.led[1].color, EVSE_LED_BLUE);
+    assert_int_equal(f->hw.led[1].pattern, EVSE_LED_PULSE);
     assert_false(f->hw.relay[2]);
     evse_connector_t k;
     assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
@@ -387,7 +416,8 @@ static void test_external_fault(void **state)
     assert_int_equal(f->hw.duty[1], EVSE_DUTY_OFF);
     assert_int_equal(f->cp.err[1], OCPP_FAULT_GROUND_FAILURE);
     assert_string_equal(f->cp.info, "RCD tripped");
-    assert_int_equal(f->hw.led[1], EVSE_LED_FAULT);
+    assert_int_equal(f->hw.led[1].color, EVSE_LED_RED);
+    assert_int_equal(f->hw.led[1].pattern, EVSE_LED_BLINK);
     evse_poll(&f->e);
     assert_false(f->hw.relay[1]); /* stays open while the fault lasts */
     int calls = f->cp.fault_calls;
@@ -423,7 +453,9 @@ static void test_pilot_fault(void **state)
     assert_true(f->hw.relay[1]);
 }
 
-/* Over temperature -> HighTemperature, cleared 5 °C below the limit (hysteresis). */
+/* Issue 15: "At the limit the relay opens and the connector is Faulted with
+ * HighTemperature: default 85 °C, with 10 °C of hysteresis before it
+ * recovers by itself." */
 static void test_temperature(void **state)
 {
     (void)state;
@@ -431,15 +463,21 @@ static void test_temperature(void **state)
     f->hw.pilot[1] = EVSE_PILOT_C;
     evse_poll(&f->e);
     permit(f, 1, true);
-    f->hw.temp[1] = 801;
+    f->hw.temp[1] = 849;
+    evse_poll(&f->e);
+    assert_true(f->hw.relay[1]); /* derated to 6 A, still charging */
+    assert_int_equal(f->hw.duty[1], 100);
+    f->hw.temp[1] = 850;
     evse_poll(&f->e);
     assert_false(f->hw.relay[1]);
+    assert_int_equal(f->hw.duty[1], EVSE_DUTY_OFF);
     assert_int_equal(f->cp.err[1], OCPP_FAULT_HIGH_TEMPERATURE);
     assert_int_equal(f->cp.err[2], OCPP_FAULT_NONE);
-    f->hw.temp[1] = 760;
+    f->hw.temp[1] = 751; /* inside the hysteresis: still faulted */
     evse_poll(&f->e);
     assert_int_equal(f->cp.err[1], OCPP_FAULT_HIGH_TEMPERATURE);
-    f->hw.temp[1] = 749;
+    assert_false(f->hw.relay[1]);
+    f->hw.temp[1] = 750; /* 10 °C below: recovers by itself */
     evse_poll(&f->e);
     assert_int_equal(f->cp.err[1], OCPP_FAULT_NONE);
     assert_true(f->hw.relay[1]);
@@ -480,15 +518,21 @@ static void test_rfid_and_buttons(void **state)
     f->hw.card_at = 9; /* the board names a connector that does not exist */
     evse_poll(&f->e);
     assert_int_equal(f->cp.tag_at, 0);
-    /* Stop button: an edge, for the connectors with permission. */
+    /* Stop button: an edge (debounced), for the connectors with permission. */
     permit(f, 1, true);
     f->hw.buttons = EVSE_BUTTON_STOP;
+    evse_poll(&f->e);
+    f->hw.now += EVSE_DEBOUNCE_MS;
     evse_poll(&f->e);
     evse_poll(&f->e);
     assert_int_equal(f->cp.stops, 1);
     f->hw.buttons = 0;
     evse_poll(&f->e);
+    f->hw.now += EVSE_DEBOUNCE_MS;
+    evse_poll(&f->e);
     f->hw.buttons = EVSE_BUTTON_STOP;
+    evse_poll(&f->e);
+    f->hw.now += EVSE_DEBOUNCE_MS;
     evse_poll(&f->e);
     assert_int_equal(f->cp.stops, 2);
 }
@@ -500,7 +544,7 @@ static void test_read_meter(void **state)
     fx_t *f = fx_new();
     ocpp_sample_t s[16];
     size_t n = f->cb.read_meter(f->cb.ctx, 1, s, 16);
-    assert_int_equal(n, 6);
+    assert_int_equal(n, 7);
     assert_int_equal(s[0].measurand, OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER);
     assert_int_equal(s[0].value, 1235);
     assert_int_equal(s[0].scale, 0);
@@ -514,10 +558,11 @@ static void test_read_meter(void **state)
     assert_int_equal(s[3].measurand, OCPP_MEASURAND_VOLTAGE);
     assert_int_equal(s[3].phase, OCPP_PHASE_L1_N);
     assert_int_equal(s[4].measurand, OCPP_MEASURAND_CURRENT_OFFERED);
-    assert_int_equal(s[5].measurand, OCPP_MEASURAND_TEMPERATURE);
-    assert_int_equal(s[5].location, OCPP_LOCATION_BODY);
-    assert_int_equal(s[5].value, 250);
-    assert_int_equal(s[5].scale, 1);
+    assert_int_equal(s[5].measurand, OCPP_MEASURAND_POWER_OFFERED);
+    assert_int_equal(s[6].measurand, OCPP_MEASURAND_TEMPERATURE);
+    assert_int_equal(s[6].location, OCPP_LOCATION_BODY);
+    assert_int_equal(s[6].value, 250);
+    assert_int_equal(s[6].scale, 1);
     /* Capacity respected; connector 0 (no grid meter) and bad ones give nothing. */
     assert_int_equal(f->cb.read_meter(f->cb.ctx, 1, s, 2), 2);
     assert_int_equal(f->cb.read_meter(f->cb.ctx, 1, s, 0), 0);
@@ -536,7 +581,7 @@ static void test_meter_declared(void **state)
     fx_t *f = fx_new(); /* meter_phases 0 (3), no voltage, a temperature sensor */
     const ocpp_meter_supply_t *d = f->cb.meter_supply;
     assert_non_null(d);
-    assert_int_equal(f->cb.meter_supply_count, 5);
+    assert_int_equal(f->cb.meter_supply_count, 6);
     assert_int_equal(d[0].measurand, OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER);
     assert_int_equal(d[0].phases, OCPP_PHASE_BIT(OCPP_PHASE_NONE));
     assert_int_equal(d[1].measurand, OCPP_MEASURAND_POWER_ACTIVE_IMPORT);
@@ -544,14 +589,15 @@ static void test_meter_declared(void **state)
     assert_int_equal(d[2].phases, OCPP_PHASE_BIT(OCPP_PHASE_L1) | OCPP_PHASE_BIT(OCPP_PHASE_L2) |
                                       OCPP_PHASE_BIT(OCPP_PHASE_L3));
     assert_int_equal(d[3].measurand, OCPP_MEASURAND_CURRENT_OFFERED);
-    assert_int_equal(d[4].measurand, OCPP_MEASURAND_TEMPERATURE);
+    assert_int_equal(d[4].measurand, OCPP_MEASURAND_POWER_OFFERED);
+    assert_int_equal(d[5].measurand, OCPP_MEASURAND_TEMPERATURE);
     /* one phase with its voltage, no temperature sensor */
     f->b.meter_phases = 1;
     f->b.meter_voltage = true;
     f->b.temperature_read = NULL;
     evse_callbacks(&f->e, &f->cb);
     d = f->cb.meter_supply;
-    assert_int_equal(f->cb.meter_supply_count, 5);
+    assert_int_equal(f->cb.meter_supply_count, 6);
     assert_int_equal(d[2].phases, OCPP_PHASE_BIT(OCPP_PHASE_L1));
     assert_int_equal(d[3].measurand, OCPP_MEASURAND_VOLTAGE);
     assert_int_equal(d[3].phases, OCPP_PHASE_BIT(OCPP_PHASE_L1_N));
@@ -833,6 +879,510 @@ static void test_data_transfer(void **state)
     assert_null(evse_data_transfer_last(NULL));
 }
 
+/* ------------------------------------------------------------ power, face, settings */
+
+/* The offered current is min(rating, cable, evse_set_limit, derating), each
+ * named as the reason; the PWM duty follows IEC 61851-1 Annex A table A.8
+ * (duty % = A / 0.6 for 6..51 A). */
+static void test_pipeline_reasons(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    evse_connector_t k;
+    f->hw.pilot[1] = EVSE_PILOT_C;
+    evse_poll(&f->e);
+    permit(f, 1, true);
+    assert_int_equal(f->hw.duty[1], 533); /* 32 A: 53.3 % */
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.limit_reason, EVSE_LIMIT_NONE);
+    f->hw.cable_ma[1] = 20000; /* a 20 A cable (IEC 62196 coding) */
+    evse_poll(&f->e);
+    assert_int_equal(f->hw.duty[1], 333);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.limit_reason, EVSE_LIMIT_CABLE);
+    assert_int_equal(k.cable_ma, 20000);
+    assert_int_equal(evse_set_limit(&f->e, 1, 16000), OCPP_OK);
+    assert_int_equal(f->hw.duty[1], 266);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.limit_reason, EVSE_LIMIT_SMART);
+    f->hw.temp[1] = 750; /* 32 - 26 x 15 / 20 = 12.5 -> 12 A */
+    evse_poll(&f->e);
+    assert_int_equal(f->hw.duty[1], 200);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.limit_reason, EVSE_LIMIT_DERATING);
+    assert_int_equal(k.offered_ma, 12000);
+    assert_int_equal(k.derate_ma, 12000);
+    assert_int_equal(k.temp_dc, 750);
+    assert_true(k.relay_closed);
+    assert_string_equal(evse_limit_reason_str(k.limit_reason), "derating");
+    assert_string_equal(evse_limit_reason_str((evse_limit_reason_t)9), "?");
+    /* Back up only 1 °C below a step: 73.9 °C would be 13.93 A, but 74.9 °C
+     * is 12.63 A: still 12; 73.7 °C (74.7: 12.89 A) too; 73.5 °C (74.5 °C:
+     * 13.15 A) gives 13 A. Down again at once. */
+    f->hw.temp[1] = 739;
+    evse_poll(&f->e);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.derate_ma, 12000);
+    f->hw.temp[1] = 737;
+    evse_poll(&f->e);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.derate_ma, 12000);
+    f->hw.temp[1] = 735;
+    evse_poll(&f->e);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.derate_ma, 13000);
+    f->hw.temp[1] = 741; /* 13.67 A: 13 */
+    evse_poll(&f->e);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.derate_ma, 13000);
+    f->hw.temp[1] = 750;
+    evse_poll(&f->e);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.derate_ma, 12000);
+    f->hw.temp[1] = 595; /* 1 °C above the start would still derate: 31.35 A -> 31 */
+    evse_poll(&f->e);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.derate_ma, 31000);
+    /* A fixed cable has no proximity coding: the cable limit goes. */
+    f->hw.temp[1] = 250;
+    f->hw.fixed[1] = true;
+    evse_poll(&f->e);
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_int_equal(k.cable_ma, EVSE_NO_LIMIT);
+    assert_int_equal(k.offered_ma, 16000);
+}
+
+/* Issue 15: "Derating from a warning threshold: default 60 °C, falling
+ * linearly to 6 A at 80 °C" (whole amperes, rounded down). */
+static void test_derating_numbers(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    const evse_settings_t *s = evse_settings(&f->e);
+    assert_int_equal(s->derate_start_c, 60);
+    assert_int_equal(s->derate_end_c, 80);
+    assert_int_equal(s->shutdown_c, 85);
+    assert_int_equal(s->hysteresis_c, 10);
+    assert_int_equal(evse_derate_ma(s, 32000, 600), EVSE_NO_LIMIT);
+    assert_int_equal(evse_derate_ma(s, 32000, 601), 31000); /* 31.87 A */
+    assert_int_equal(evse_derate_ma(s, 32000, 650), 25000); /* 25.5 A */
+    assert_int_equal(evse_derate_ma(s, 32000, 700), 19000);
+    assert_int_equal(evse_derate_ma(s, 32000, 799), 6000); /* 6.13 A */
+    assert_int_equal(evse_derate_ma(s, 32000, 800), 6000);
+    assert_int_equal(evse_derate_ma(s, 32000, 1200), 6000);
+    assert_int_equal(evse_derate_ma(s, 16000, 700), 11000);
+    assert_int_equal(evse_derate_ma(s, 6000, 700), 6000);
+    assert_int_equal(evse_derate_ma(s, 32000, -400), EVSE_NO_LIMIT);
+}
+
+/* Below 6 A the PWM offers nothing (IEC 61851-1 Annex A): the EVSE suspends
+ * and tells the charge point (SuspendedEVSE, OCPP 1.6 §7.7), once per change. */
+static void test_suspended_below_6a(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    f->hw.pilot[1] = EVSE_PILOT_C;
+    evse_poll(&f->e);
+    assert_int_equal(evse_set_limit(&f->e, 1, 5999), OCPP_OK);
+    assert_int_equal(f->cp.suspended_calls, 0); /* not permitted: nothing to suspend */
+    permit(f, 1, true);
+    assert_int_equal(f->cp.suspended[1], 2);
+    assert_int_equal(f->hw.duty[1], EVSE_DUTY_OFF);
+    assert_false(f->hw.relay[1]);
+    evse_connector_t k;
+    assert_int_equal(evse_connector(&f->e, 1, &k), OCPP_OK);
+    assert_true(k.suspended);
+    assert_int_equal(k.offered_ma, 0);
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.suspended_calls, 1);
+    assert_int_equal(evse_set_limit(&f->e, 1, 6000), OCPP_OK);
+    assert_int_equal(f->cp.suspended[1], 1);
+    assert_int_equal(f->hw.duty[1], 100);
+    assert_true(f->hw.relay[1]);
+    assert_int_equal(evse_set_limit(&f->e, 1, 0), OCPP_OK);
+    assert_int_equal(f->cp.suspended[1], 2);
+    permit(f, 1, false); /* no permission: not suspended by the EVSE any more */
+    assert_int_equal(f->cp.suspended[1], 1);
+    assert_int_equal(evse_set_limit(&f->e, 0, 0), OCPP_ERR_PARAM);
+    assert_int_equal(evse_set_limit(&f->e, 3, 0), OCPP_ERR_PARAM);
+}
+
+static void status_event(fx_t *f, uint8_t c, ocpp_connector_status_t st)
+{
+    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_STATUS, .connector = c, .value = (int32_t)st};
+    f->cb.on_event(f->cb.ctx, &ev);
+}
+
+static void assert_led(const evse_led_t *l, evse_led_color_t color, evse_led_pattern_t pattern)
+{
+    assert_int_equal(l->color, color);
+    assert_int_equal(l->pattern, pattern);
+}
+
+/* Issue 15 LEDs: "green steady when available, blue pulsing with power while
+ * charging, yellow when suspended, red blinking when faulted"; intensity is
+ * LightIntensity (OCPP 1.6 §9.1.11 "Percentage of maximum intensity"), a
+ * card's outcome blinks BlinkRepeat times (§9.1.4 "Number of times to blink
+ * Charge Point lighting when signalling"). Written on changes only. */
+static void test_leds(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    evse_poll(&f->e);
+    assert_led(&f->hw.led[1], EVSE_LED_GREEN, EVSE_LED_STEADY);
+    assert_int_equal(f->hw.led[1].intensity_pct, 100);
+    int writes = f->hw.led_writes;
+    evse_poll(&f->e);
+    assert_int_equal(f->hw.led_writes, writes);
+    f->hw.pilot[1] = EVSE_PILOT_B;
+    status_event(f, 1, OCPP_CONNECTOR_PREPARING);
+    evse_poll(&f->e);
+    assert_led(&f->hw.led[1], EVSE_LED_BLUE, EVSE_LED_STEADY);
+    f->hw.pilot[1] = EVSE_PILOT_C;
+    evse_poll(&f->e);
+    permit(f, 1, true);
+    status_event(f, 1, OCPP_CONNECTOR_CHARGING);
+    assert_led(&f->hw.led[1], EVSE_LED_BLUE, EVSE_LED_PULSE);
+    assert_int_equal(f->hw.led[1].rate_pct, 100);
+    assert_int_equal(evse_set_limit(&f->e, 1, 16000), OCPP_OK);
+    assert_int_equal(f->hw.led[1].rate_pct, 50); /* pulses with the power offered */
+    f->hw.pilot[1] = EVSE_PILOT_B;
+    status_event(f, 1, OCPP_CONNECTOR_SUSPENDED_EV);
+    evse_poll(&f->e);
+    assert_led(&f->hw.led[1], EVSE_LED_YELLOW, EVSE_LED_STEADY);
+    status_event(f, 1, OCPP_CONNECTOR_FINISHING);
+    assert_led(&f->hw.led[1], EVSE_LED_GREEN, EVSE_LED_PULSE);
+    status_event(f, 1, OCPP_CONNECTOR_RESERVED);
+    assert_led(&f->hw.led[1], EVSE_LED_YELLOW, EVSE_LED_PULSE);
+    status_event(f, 1, OCPP_CONNECTOR_UNAVAILABLE);
+    assert_led(&f->hw.led[1], EVSE_LED_RED, EVSE_LED_STEADY);
+    status_event(f, 1, OCPP_CONNECTOR_FAULTED);
+    assert_led(&f->hw.led[1], EVSE_LED_RED, EVSE_LED_BLINK);
+    assert_int_equal(f->hw.led[1].blinks, 0); /* until it changes */
+    status_event(f, 1, OCPP_CONNECTOR_AVAILABLE);
+    assert_led(&f->hw.led[1], EVSE_LED_GREEN, EVSE_LED_STEADY);
+    /* LightIntensity */
+    assert_int_equal(evse_setting_set(&f->e, "LightIntensity", "30"), OCPP_KEY_ACCEPTED);
+    evse_poll(&f->e);
+    assert_int_equal(f->hw.led[1].intensity_pct, 30);
+    assert_int_equal(f->hw.led[2].intensity_pct, 30);
+    /* BlinkRepeat: a refused card blinks red twice, then the state comes back. */
+    assert_int_equal(evse_setting_set(&f->e, "BlinkRepeat", "2"), OCPP_KEY_ACCEPTED);
+    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_AUTH_REJECTED, .connector = 2, .text = "X", .len = 1};
+    f->cb.on_event(f->cb.ctx, &ev);
+    assert_led(&f->hw.led[2], EVSE_LED_RED, EVSE_LED_BLINK);
+    assert_int_equal(f->hw.led[2].blinks, 2);
+    f->hw.now += 2 * EVSE_LED_BLINK_MS - 1;
+    evse_poll(&f->e);
+    assert_led(&f->hw.led[2], EVSE_LED_RED, EVSE_LED_BLINK);
+    f->hw.now += 1;
+    evse_poll(&f->e);
+    assert_led(&f->hw.led[2], EVSE_LED_GREEN, EVSE_LED_STEADY);
+    /* Accepted without a connector: the charger's own light (0), dark after. */
+    ev = (ocpp_cp_event_t){.kind = OCPP_CP_EV_AUTHORIZED, .connector = 0, .text = "X", .len = 1};
+    f->cb.on_event(f->cb.ctx, &ev);
+    assert_led(&f->hw.led[0], EVSE_LED_GREEN, EVSE_LED_BLINK);
+    f->hw.now += 2 * EVSE_LED_BLINK_MS;
+    evse_poll(&f->e);
+    assert_int_equal(f->hw.led[0].color, EVSE_LED_OFF);
+    /* An application fault wins over the charge point's status. */
+    assert_int_equal(evse_fault(&f->e, 2, OCPP_FAULT_GROUND_FAILURE, NULL, NULL), OCPP_OK);
+    assert_led(&f->hw.led[2], EVSE_LED_RED, EVSE_LED_BLINK);
+    assert_string_equal(evse_led_color_str(EVSE_LED_YELLOW), "yellow");
+    assert_string_equal(evse_led_color_str((evse_led_color_t)9), "?");
+    assert_string_equal(evse_led_pattern_str(EVSE_LED_PULSE), "pulse");
+    assert_string_equal(evse_led_pattern_str((evse_led_pattern_t)9), "?");
+}
+
+/* Issue 15: "Debounced in the application": a bounce shorter than
+ * EVSE_DEBOUNCE_MS is not a press; a press held counts once. */
+static void test_stop_button_debounce(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    permit(f, 2, true);
+    for (int i = 0; i < 5; i++) { /* contact bounce: 10 ms on, 10 ms off */
+        f->hw.buttons = (i % 2 == 0) ? EVSE_BUTTON_STOP : 0u;
+        evse_poll(&f->e);
+        f->hw.now += 10;
+    }
+    f->hw.buttons = 0;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.stops, 0);
+    f->hw.buttons = EVSE_BUTTON_STOP;
+    evse_poll(&f->e);
+    f->hw.now += EVSE_DEBOUNCE_MS - 1;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.stops, 0);
+    f->hw.now += 1;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.stops, 1); /* reason Local: checked in c_stop */
+    assert_int_equal(evse_buttons_pressed(&f->e), EVSE_BUTTON_STOP);
+    f->hw.now += 5000; /* held: once */
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.stops, 1);
+    assert_int_equal(evse_buttons_pressed(&f->e), 0);
+    assert_int_equal(evse_buttons_pressed(NULL), 0);
+    /* SELECT is the display's: reported, no stop. */
+    f->hw.buttons = EVSE_BUTTON_STOP | EVSE_BUTTON_SELECT;
+    evse_poll(&f->e);
+    f->hw.now += EVSE_DEBOUNCE_MS;
+    evse_poll(&f->e);
+    assert_int_equal(evse_buttons_pressed(&f->e), EVSE_BUTTON_SELECT);
+    assert_int_equal(f->cp.stops, 1);
+}
+
+/* ------------------------------------------------ settings as keys, persisted */
+typedef struct {
+    char data[128];
+    int32_t len; /* -1: none */
+    int writes;
+} store_t;
+
+static int32_t s_read(void *ctx, const char *key, uint8_t *buf, size_t cap)
+{
+    store_t *s = ctx;
+    assert_string_equal(key, "evse.settings");
+    if (s->len < 0) {
+        return OCPP_ERR_NOT_FOUND;
+    }
+    if ((size_t)s->len > cap) {
+        return OCPP_ERR_NOMEM;
+    }
+    memcpy(buf, s->data, (size_t)s->len);
+    return s->len;
+}
+static ocpp_status_t s_write(void *ctx, const char *key, const uint8_t *d, size_t n)
+{
+    store_t *s = ctx;
+    assert_string_equal(key, "evse.settings");
+    assert_true(n <= sizeof s->data);
+    memcpy(s->data, d, n);
+    s->len = (int32_t)n;
+    s->writes++;
+    return OCPP_OK;
+}
+
+static const ocpp_vendor_key_t *key_of(fx_t *f, const char *name)
+{
+    for (int i = 0; i < f->cp.n_keys; i++) {
+        if (strcmp(f->cp.keys[i]->name, name) == 0) {
+            return f->cp.keys[i];
+        }
+    }
+    fail_msg("key %s not registered", name);
+    return NULL;
+}
+
+static const char *key_value(fx_t *f, const char *name)
+{
+    static char buf[16];
+    const ocpp_vendor_key_t *k = key_of(f, name);
+    assert_true(k->get(k->ctx, buf, sizeof buf) < sizeof buf);
+    return buf;
+}
+
+/* Issue 15: "Thresholds are vendor configuration keys: readable and
+ * changeable over OCPP, persisted, range-checked" (OCPP 1.6 §5.3: Rejected
+ * for a value that is not valid). */
+static void test_settings_keys(void **state)
+{
+    (void)state;
+    static store_t st;
+    st = (store_t){.len = -1};
+    ocpp_storage_port_t port = {.ctx = &st, .read = s_read, .write = s_write};
+    fx_t *f = fx_new();
+    evse_config_t cfg = {.connectors = NC, .max_current_ma = 32000, .storage = &port};
+    assert_int_equal(evse_init(&f->e, &cfg, &f->b, &ops, &f->cp, NULL), OCPP_OK);
+    assert_int_equal(evse_keys_register(NULL), OCPP_ERR_PARAM);
+    assert_int_equal(evse_keys_register(&f->e), OCPP_OK);
+    assert_int_equal(f->cp.n_keys, 6);
+    assert_string_equal(key_value(f, "TemperatureDeratingStart"), "60");
+    assert_string_equal(key_value(f, "TemperatureDeratingEnd"), "80");
+    assert_string_equal(key_value(f, "TemperatureShutdown"), "85");
+    assert_string_equal(key_value(f, "TemperatureHysteresis"), "10");
+    assert_string_equal(key_value(f, "LightIntensity"), "100");
+    assert_string_equal(key_value(f, "BlinkRepeat"), "3");
+    const ocpp_vendor_key_t *k = key_of(f, "TemperatureShutdown");
+    assert_false(k->readonly);
+    /* range and order */
+    static const char *const bad[][2] = {{"TemperatureShutdown", "79"},
+                                         {"TemperatureShutdown", "151"},
+                                         {"TemperatureShutdown", ""},
+                                         {"TemperatureShutdown", "85 "},
+                                         {"TemperatureShutdown", "+90"},
+                                         {"TemperatureShutdown", "8.5e1"},
+                                         {"TemperatureDeratingStart", "80"},
+                                         {"TemperatureDeratingStart", "-1"},
+                                         {"TemperatureDeratingEnd", "60"},
+                                         {"TemperatureHysteresis", "0"},
+                                         {"TemperatureHysteresis", "51"},
+                                         {"LightIntensity", "101"},
+                                         {"BlinkRepeat", "0"},
+                                         {"BlinkRepeat", "21"},
+                                         {"BlinkRepeat", "1234567"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        k = key_of(f, bad[i][0]);
+        assert_int_equal(k->set(k->ctx, bad[i][1]), OCPP_KEY_REJECTED);
+    }
+    assert_int_equal(st.writes, 0); /* nothing changed */
+    assert_string_equal(key_value(f, "TemperatureShutdown"), "85");
+    k = key_of(f, "TemperatureShutdown");
+    assert_int_equal(k->set(k->ctx, "80"), OCPP_KEY_ACCEPTED); /* = the derating end: allowed */
+    k = key_of(f, "TemperatureDeratingStart");
+    assert_int_equal(k->set(k->ctx, "40"), OCPP_KEY_ACCEPTED);
+    assert_int_equal(evse_setting_set(&f->e, "temperaturehysteresis", "5"), OCPP_KEY_ACCEPTED);
+    assert_int_equal(evse_setting_set(&f->e, "NoSuchKey", "5"), OCPP_KEY_NOT_SUPPORTED);
+    /* a name longer than a key by a blank: no read past the key (ASan build) */
+    assert_int_equal(evse_setting_set(&f->e, "BlinkRepeat ", "5"), OCPP_KEY_NOT_SUPPORTED);
+    assert_int_equal(evse_setting_set(&f->e, "BlinkRepea", "5"), OCPP_KEY_NOT_SUPPORTED);
+    assert_int_equal(evse_setting_set(&f->e, NULL, "5"), OCPP_KEY_NOT_SUPPORTED);
+    assert_int_equal(evse_setting_set(NULL, "BlinkRepeat", "5"), OCPP_KEY_NOT_SUPPORTED);
+    assert_int_equal(evse_setting_set(&f->e, "BlinkRepeat", NULL), OCPP_KEY_REJECTED);
+    assert_int_equal(st.writes, 3);
+    /* in force: 80 °C trips now, 75 °C recovers */
+    f->hw.temp[1] = 800;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.err[1], OCPP_FAULT_HIGH_TEMPERATURE);
+    f->hw.temp[1] = 751;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.err[1], OCPP_FAULT_HIGH_TEMPERATURE);
+    f->hw.temp[1] = 750;
+    evse_poll(&f->e);
+    assert_int_equal(f->cp.err[1], OCPP_FAULT_NONE);
+    /* persisted: a new start reads them back */
+    memset(&f->e, 0, sizeof f->e);
+    assert_int_equal(evse_init(&f->e, &cfg, &f->b, &ops, &f->cp, NULL), OCPP_OK);
+    assert_int_equal(evse_settings(&f->e)->derate_start_c, 40);
+    assert_int_equal(evse_settings(&f->e)->shutdown_c, 80);
+    assert_int_equal(evse_settings(&f->e)->hysteresis_c, 5);
+    /* a damaged or out-of-range record: the defaults */
+    static const char *const damaged[] = {
+        "evse settings v1\n60 80 85 10 100\n", "evse settings v1\n90 80 85 10 100 3\n",
+        "evse settings v2\n60 80 85 10 100 3\n", "evse settings v1\n60 80 85 10 100 3x\n", ""};
+    for (size_t i = 0; i < sizeof damaged / sizeof damaged[0]; i++) {
+        st.len = (int32_t)strlen(damaged[i]);
+        memcpy(st.data, damaged[i], (size_t)st.len);
+        assert_int_equal(evse_init(&f->e, &cfg, &f->b, &ops, &f->cp, NULL), OCPP_OK);
+        assert_int_equal(evse_settings(&f->e)->derate_start_c, 60);
+        assert_int_equal(evse_settings(&f->e)->blink_repeat, 3);
+    }
+    /* no registration without the op; the charge point's refusal is passed on */
+    static const evse_cp_ops_t no_keys = {c_plugged, c_ready, c_present, c_stop,
+                                          c_fault,   c_dt,    NULL,      NULL};
+    assert_int_equal(evse_init(&f->e, &cfg, &f->b, &no_keys, &f->cp, NULL), OCPP_OK);
+    assert_int_equal(evse_keys_register(&f->e), OCPP_ERR_STATE);
+    assert_int_equal(evse_init(&f->e, &cfg, &f->b, &ops, &f->cp, NULL), OCPP_OK);
+    assert_int_equal(evse_keys_register(&f->e), OCPP_ERR_NOMEM); /* 6 + 6 > 8 slots */
+}
+
+/* Issue 14: "MeterValues can report Current.Offered and Power.Offered":
+ * Power.Offered = offered A x supply phases x nominal voltage. */
+static void test_power_offered(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    ocpp_sample_t s[16];
+    f->hw.pilot[1] = EVSE_PILOT_C;
+    evse_poll(&f->e);
+    permit(f, 1, true);
+    assert_int_equal(evse_set_limit(&f->e, 1, 16000), OCPP_OK);
+    size_t n = f->cb.read_meter(f->cb.ctx, 1, s, 16);
+    assert_int_equal(n, 7);
+    assert_int_equal(s[4].measurand, OCPP_MEASURAND_CURRENT_OFFERED);
+    assert_int_equal(s[4].value, 16000);
+    assert_int_equal(s[4].scale, 3);
+    assert_int_equal(s[5].measurand, OCPP_MEASURAND_POWER_OFFERED);
+    assert_int_equal(s[5].value, 16 * 3 * 230); /* meter_phases 0: 3 phases, 230 V */
+    assert_int_equal(s[5].scale, 0);
+    evse_config_t cfg = {
+        .connectors = NC, .max_current_ma = 32000, .supply_phases = 1, .supply_voltage_v = 240};
+    assert_int_equal(evse_init(&f->e, &cfg, &f->b, &ops, &f->cp, NULL), OCPP_OK);
+    evse_callbacks(&f->e, &f->cb);
+    evse_poll(&f->e);
+    permit(f, 1, true);
+    n = f->cb.read_meter(f->cb.ctx, 1, s, 16);
+    assert_int_equal(s[5].value, 32 * 240);
+    permit(f, 1, false);
+    n = f->cb.read_meter(f->cb.ctx, 1, s, 16);
+    assert_int_equal(n, 7);
+    assert_int_equal(s[4].value, 0);
+    assert_int_equal(s[5].value, 0);
+}
+
+static ocpp_dt_status_t call_dt(fx_t *f, const char *vendor, const char *msg, const char *data,
+                                char *answer, size_t cap)
+{
+    ocpp_jw_t w;
+    size_t n = 0;
+    ocpp_jw_init(&w, answer, cap);
+    ocpp_dt_status_t st = f->cb.data_transfer(f->cb.ctx, vendor, msg, data, &w);
+    if (!w.done) { /* no answer data written: nothing to finish */
+        assert_false(w.error || w.overflow);
+        answer[0] = '\0';
+        return st;
+    }
+    assert_int_equal(ocpp_jw_finish(&w, &n), OCPP_OK);
+    answer[n] = '\0';
+    return st;
+}
+
+/* Issue 15: "DataTransfer handlers under the charger's vendorId, for example
+ * to show a message on the display or to read the temperatures and
+ * counters" (OCPP 1.6 §5.6: UnknownMessageId / Rejected / Accepted). */
+static void test_vendor_data_transfer(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    char a[512];
+    evse_config_t cfg = {.connectors = NC, .max_current_ma = 32000, .vendor_id = "Acme"};
+    assert_int_equal(evse_init(&f->e, &cfg, &f->b, &ops, &f->cp, NULL), OCPP_OK);
+    evse_callbacks(&f->e, &f->cb);
+    uint32_t seq = 7;
+    assert_string_equal(evse_message(&f->e, &seq), "");
+    assert_int_equal(seq, 0);
+    assert_int_equal(call_dt(f, "Acme", "DisplayMessage", "Hello \xc3\xa9", a, sizeof a),
+                     OCPP_DT_ACCEPTED);
+    assert_string_equal(a, "");
+    assert_string_equal(evse_message(&f->e, &seq), "Hello \xc3\xa9");
+    assert_int_equal(seq, 1);
+    char longer[EVSE_MESSAGE_MAX + 2];
+    memset(longer, 'x', sizeof longer);
+    longer[EVSE_MESSAGE_MAX + 1] = '\0';
+    assert_int_equal(call_dt(f, "Acme", "DisplayMessage", longer, a, sizeof a), OCPP_DT_REJECTED);
+    assert_int_equal(call_dt(f, "Acme", "DisplayMessage", "a\nb", a, sizeof a), OCPP_DT_REJECTED);
+    assert_int_equal(call_dt(f, "Acme", "DisplayMessage", NULL, a, sizeof a), OCPP_DT_REJECTED);
+    assert_string_equal(evse_message(&f->e, NULL), "Hello \xc3\xa9"); /* unchanged */
+    longer[EVSE_MESSAGE_MAX] = '\0';
+    assert_int_equal(call_dt(f, "Acme", "DisplayMessage", longer, a, sizeof a), OCPP_DT_ACCEPTED);
+    assert_int_equal(call_dt(f, "Acme", "DisplayMessage", "", a, sizeof a), OCPP_DT_ACCEPTED);
+    assert_string_equal(evse_message(&f->e, &seq), "");
+    assert_int_equal(seq, 3);
+    f->hw.temp[0] = 312;
+    f->hw.temp[2] = -55;
+    assert_int_equal(call_dt(f, "Acme", "GetTemperatures", NULL, a, sizeof a), OCPP_DT_ACCEPTED);
+    assert_string_equal(a, "\"{\\\"charger\\\":31.2,\\\"connectors\\\":[25.0,-5.5]}\"");
+    f->hw.pilot[2] = EVSE_PILOT_C;
+    evse_poll(&f->e);
+    permit(f, 2, true);
+    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_TX_STARTED, .connector = 2, .value = -1};
+    f->cb.on_event(f->cb.ctx, &ev);
+    assert_int_equal(call_dt(f, "Acme", "GetCounters", "2", a, sizeof a), OCPP_DT_ACCEPTED);
+    assert_string_equal(a, "\"{\\\"connectorId\\\":2,\\\"energyWh\\\":1236,\\\"sessions\\\":1,"
+                           "\\\"relayCycles\\\":1,\\\"offeredCurrentMa\\\":32000,"
+                           "\\\"limitReason\\\":\\\"none\\\"}\"");
+    static const char *const bad_ids[] = {"0", "3", "", "1x", "-1", "01a", "256", NULL};
+    for (size_t i = 0; i < sizeof bad_ids / sizeof bad_ids[0]; i++) {
+        assert_int_equal(call_dt(f, "Acme", "GetCounters", bad_ids[i], a, sizeof a),
+                         OCPP_DT_REJECTED);
+        assert_string_equal(a, "");
+    }
+    assert_int_equal(call_dt(f, "Acme", "Reboot", NULL, a, sizeof a), OCPP_DT_UNKNOWN_MESSAGE_ID);
+    assert_int_equal(call_dt(f, "Acme", NULL, NULL, a, sizeof a), OCPP_DT_UNKNOWN_MESSAGE_ID);
+    assert_int_equal(call_dt(f, "acme", "GetTemperatures", NULL, a, sizeof a),
+                     OCPP_DT_UNKNOWN_VENDOR_ID); /* another vendor, no user handler */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -853,6 +1403,14 @@ int main(void)
         cmocka_unit_test(test_lock_kept_for_owner),
         cmocka_unit_test(test_fixed_cable_no_lock),
         cmocka_unit_test(test_data_transfer),
+        cmocka_unit_test(test_pipeline_reasons),
+        cmocka_unit_test(test_derating_numbers),
+        cmocka_unit_test(test_suspended_below_6a),
+        cmocka_unit_test(test_leds),
+        cmocka_unit_test(test_stop_button_debounce),
+        cmocka_unit_test(test_settings_keys),
+        cmocka_unit_test(test_power_offered),
+        cmocka_unit_test(test_vendor_data_transfer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -216,6 +216,21 @@ static void test_thermal(void **state)
     assert_true(f->b.temperature_read(f->b.ctx, 1, &t));
     assert_in_range(t, 250, 260);
     assert_false(f->b.temperature_read(f->b.ctx, 2, &t));
+    /* Held from outside (the REST temperature): the model leaves it alone
+     * until released, then it cools from there. Bad input changes nothing. */
+    assert_true(evse_sim_set_temperature(&f->sim, 1, true, 900));
+    assert_false(evse_sim_set_temperature(&f->sim, 2, true, 300));
+    assert_false(evse_sim_set_temperature(&f->sim, 1, true, 2001));
+    assert_false(evse_sim_set_temperature(&f->sim, 1, true, -1001));
+    evse_sim_step(&f->sim, 1000 + 1800000u);
+    assert_true(f->b.temperature_read(f->b.ctx, 1, &t));
+    assert_int_equal(t, 900);
+    assert_true(snap(f, 1).temp_held);
+    assert_true(evse_sim_set_temperature(&f->sim, 1, false, 0));
+    assert_false(snap(f, 1).temp_held);
+    evse_sim_step(&f->sim, 1000 + 1860000u); /* one tau: 63 % of the way back */
+    assert_true(f->b.temperature_read(f->b.ctx, 1, &t));
+    assert_in_range(t, 250 + 200, 250 + 280);
 }
 
 static void test_rfid_queue(void **state)
@@ -297,8 +312,11 @@ static void test_injected_faults_and_outputs(void **state)
     assert_false(evse_sim_inject(&f->sim, 2, false, false));
     assert_true(f->b.lock_set(f->b.ctx, 1, true));
     assert_true(snap(f, 1).locked);
-    f->b.led_set(f->b.ctx, 1, EVSE_LED_CHARGING);
-    assert_int_equal(snap(f, 1).led, EVSE_LED_CHARGING);
+    evse_led_t led = {.color = EVSE_LED_BLUE, .pattern = EVSE_LED_PULSE, .intensity_pct = 40};
+    f->b.led_set(f->b.ctx, 1, &led);
+    assert_int_equal(snap(f, 1).led.color, EVSE_LED_BLUE);
+    assert_int_equal(snap(f, 1).led.pattern, EVSE_LED_PULSE);
+    assert_int_equal(snap(f, 1).led.intensity_pct, 40);
     f->b.display_text(f->b.ctx, 0, "a very long line that does not fit");
     assert_int_equal(strlen(evse_sim_display_row(&f->sim, 0)), EVSE_SIM_DISPLAY_COLS);
     evse_sim_set_buttons(&f->sim, EVSE_BUTTON_STOP);

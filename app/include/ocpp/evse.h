@@ -9,6 +9,26 @@
  * AND the EV requests energy, opens it on any fault, and answers the charge
  * point's read_meter callback from the board's meter.
  *
+ * The current a connector offers is one pipeline: the minimum of its rating
+ * (evse_config_t.max_current_ma), the plugged cable's rating
+ * (evse_board_t.cable_max_ma), evse_set_limit() (smart charging, load
+ * management) and the temperature derating (evse_settings_t); the PWM duty
+ * follows (evse_duty_for_current()), and evse_connector_t.limit_reason says
+ * which one holds it down. Below 6 A the PWM offers nothing: the relay opens
+ * and the charge point is told (ocpp_cp_evse_suspended(): SuspendedEVSE
+ * during a transaction) until the limit rises again.
+ *
+ * The face: one status light per connector (evse_board_t.led_set): Available
+ * green steady, Preparing blue steady, energy flowing blue pulse (faster
+ * with more current offered), SuspendedEV/EVSE yellow steady, Finishing
+ * green pulse, Reserved yellow pulse, Unavailable red steady, Faulted red
+ * blink; a card accepted / refused blinks green / red BlinkRepeat times;
+ * brightness LightIntensity. Light 0 (the charger's) shows those signals
+ * for cards without a connector.
+ * the stop button (debounced, EVSE_DEBOUNCE_MS) ends the transactions as a
+ * card would (reason Local), DataTransfer DisplayMessage leaves a text for
+ * the display (evse_message()).
+ *
  * The cable lock (socket outlets; a fixed cable has none, see
  * evse_board_t.cable_fixed) closes when a transaction permits energy with the
  * EV plugged in (before any current is offered) and stays closed while the
@@ -87,18 +107,82 @@ typedef struct {
     /** ocpp_cp_data_transfer(); NULL: evse_data_transfer() is not available. */
     ocpp_status_t (*data_transfer)(void *cp, const char *vendor_id, const char *message_id,
                                    const char *data);
+    /** ocpp_cp_evse_suspended(); NULL: the charge point is not told (status stays). */
+    ocpp_status_t (*evse_suspended)(void *cp, uint8_t connector, bool suspended);
+    /** ocpp_cp_key_register(); NULL: evse_keys_register() registers nothing. */
+    ocpp_status_t (*key_register)(void *cp, const ocpp_vendor_key_t *key);
 } evse_cp_ops_t;
 
 /** @brief The ops bound to the library (ocpp_cp_plugged() ...; `cp` is an ocpp_cp_t *). */
 const evse_cp_ops_t *evse_cp_ops_library(void);
 
+/**
+ * The application's settings, each an OCPP configuration key of the
+ * application (evse_keys_register(); integers as text, range-checked,
+ * persisted through evse_config_t.storage). Temperatures in whole °C, of
+ * the hottest of the charger's sensor (0) and the connector's.
+ *
+ * Derating (issue 15): above TemperatureDeratingStart the offered current
+ * falls linearly from the rating (max_current_ma) to 6 A at
+ * TemperatureDeratingEnd, in whole amperes, rounded down; it steps down at
+ * once and back up only when 1 °C cooler than the step (no flapping on a
+ * noisy sensor). From
+ * TemperatureShutdown the relay opens and the connector is Faulted with
+ * HighTemperature, until the temperature is TemperatureHysteresis below it.
+ */
+typedef struct {
+    int16_t derate_start_c; /**< TemperatureDeratingStart, 0..150 [60]. */
+    int16_t derate_end_c;   /**< TemperatureDeratingEnd, above the start, ≤ 150 [80]. */
+    int16_t shutdown_c;     /**< TemperatureShutdown, ≥ the derating end, ≤ 150 [85]. */
+    int16_t hysteresis_c;   /**< TemperatureHysteresis, 1..50 [10]. */
+    /** LightIntensity (OCPP 1.6 §9.1.11, optional: "Percentage of maximum intensity at
+     *  which to illuminate Charge Point lighting"), 0..100 [100]. */
+    uint8_t light_intensity;
+    /** BlinkRepeat (§9.1.4, optional: "Number of times to blink Charge Point lighting
+     *  when signalling"): a card accepted (green) or refused (red), 1..20 [3]. */
+    uint8_t blink_repeat;
+} evse_settings_t;
+
+/**
+ * @brief The derated current at a temperature (see evse_settings_t):
+ *        EVSE_NO_LIMIT up to derate_start_c; then linear from rating_ma down
+ *        to 6 A at derate_end_c, in whole amperes rounded down; 6 A from
+ *        there on.
+ */
+uint32_t evse_derate_ma(const evse_settings_t *s, uint32_t rating_ma, int32_t temp_dc);
+
+/** Longest text shown by the DataTransfer "DisplayMessage" (bytes). */
+#define EVSE_MESSAGE_MAX 64u
+
 /** Configuration. */
 typedef struct {
     uint8_t connectors;      /**< 1..OCPP_CONFIG_MAX_CONNECTORS. */
     uint32_t max_current_ma; /**< Rating of each connector (cable, contactor), ≥ 6000. */
-    int32_t max_temp_dc;     /**< Over this (tenths of °C) a HighTemperature fault opens the
-                                  relay, cleared 5 °C below; 0: 800 (80 °C). */
+    /** Where the settings persist (record "evse.settings"); NULL: not persisted. Must
+     *  outlive the context. */
+    const ocpp_storage_port_t *storage;
+    /** The charger's vendorId (its BootNotification chargePointVendor): DataTransfer
+     *  requests of the CSMS to it are the application's (evse_callbacks()); NULL: none.
+     *  Must outlive the context. */
+    const char *vendor_id;
+    uint16_t supply_voltage_v; /**< Nominal voltage per phase for Power.Offered; 0: 230. */
+    uint8_t supply_phases;     /**< Phases supplied, 1..3; 0: the board's meter_phases (or 3). */
 } evse_config_t;
+
+/** Why a connector offers less than its rating (evse_connector_t.limit_reason). */
+typedef enum {
+    EVSE_LIMIT_NONE = 0, /**< It offers its rating (or nothing: not permitted, a fault). */
+    EVSE_LIMIT_CABLE,    /**< The plugged cable's rating (evse_board_t.cable_max_ma). */
+    EVSE_LIMIT_SMART,    /**< evse_set_limit() (smart charging, load management). */
+    EVSE_LIMIT_DERATING  /**< Temperature derating (evse_settings_t). */
+} evse_limit_reason_t;
+
+/** @brief "none", "cable", "smart", "derating"; "?" else. */
+const char *evse_limit_reason_str(evse_limit_reason_t r);
+/** @brief "off", "green", "blue", "yellow", "red", "white"; "?" else. */
+const char *evse_led_color_str(evse_led_color_t c);
+/** @brief "steady", "pulse", "blink"; "?" else. */
+const char *evse_led_pattern_str(evse_led_pattern_t p);
 
 #ifndef EVSE_DT_DATA_MAX
 /** Longest "data" (bytes) of a DataTransfer the application sends, and of
@@ -140,19 +224,33 @@ typedef struct {
 
 /** What the application knows about a connector (a snapshot, evse_connector()). */
 typedef struct {
-    evse_pilot_t pilot;     /**< Last pilot state read. */
-    bool plugged;           /**< Pilot B, C or D. */
-    bool ev_ready;          /**< Pilot C or D. */
-    bool permitted;         /**< The charge point permits energy. */
-    bool relay_closed;      /**< Commanded relay state. */
-    uint16_t duty_permille; /**< Pilot duty set. */
-    uint32_t offered_ma;    /**< Current offered by the PWM (0: none). */
-    uint32_t limit_ma;      /**< evse_set_limit(), EVSE_NO_LIMIT if none. */
-    uint32_t faults;        /**< EVSE_FAULT_* mask. */
-    ocpp_fault_t error;     /**< The error code reported for the faults. */
-    bool fixed_cable;       /**< The board's cable_fixed(): no cable lock. */
-    bool locked;            /**< The cable lock is closed (as last commanded successfully). */
-    bool in_transaction;    /**< A transaction runs (the charge point's TX events). */
+    evse_pilot_t pilot;               /**< Last pilot state read. */
+    bool plugged;                     /**< Pilot B, C or D. */
+    bool ev_ready;                    /**< Pilot C or D. */
+    bool permitted;                   /**< The charge point permits energy. */
+    bool relay_closed;                /**< Commanded relay state. */
+    uint16_t duty_permille;           /**< Pilot duty set. */
+    uint32_t offered_ma;              /**< Current offered by the PWM (0: none). */
+    uint32_t limit_ma;                /**< evse_set_limit(), EVSE_NO_LIMIT if none. */
+    uint32_t derate_ma;               /**< Temperature derating, EVSE_NO_LIMIT if none. */
+    uint32_t cable_ma;                /**< The plugged cable's rating, EVSE_NO_LIMIT if unknown. */
+    evse_limit_reason_t limit_reason; /**< Why offered_ma is below the rating. */
+    bool suspended;                   /**< Permitted, healthy, but the limit is below 6 A: no energy
+                                           offered (the charge point shows SuspendedEVSE). */
+    bool temp_valid;                  /**< temp_dc was read. */
+    int32_t temp_dc;      /**< Hottest of sensor 0 and the connector's, tenths of °C. */
+    int32_t conn_temp_dc; /**< The connector's own sensor (valid if conn_temp_valid). */
+    bool conn_temp_valid;
+    ocpp_connector_status_t status; /**< The charge point's last status (its events). */
+    evse_led_t led;                 /**< What its light shows. */
+    uint32_t relay_cycles;          /**< Relay closings since evse_init(). */
+    uint32_t sessions;              /**< Transactions started since evse_init(). */
+    bool led_shown;                 /**< led was given to the board. */
+    uint32_t faults;                /**< EVSE_FAULT_* mask. */
+    ocpp_fault_t error;             /**< The error code reported for the faults. */
+    bool fixed_cable;               /**< The board's cable_fixed(): no cable lock. */
+    bool locked;         /**< The cable lock is closed (as last commanded successfully). */
+    bool in_transaction; /**< A transaction runs (the charge point's TX events). */
 } evse_connector_t;
 
 /** The application context. All fields are private. */
@@ -169,10 +267,20 @@ typedef struct {
     char ext_vendor[OCPP_CONFIG_MAX_CONNECTORS + 1][51];
     /** idTag of the transaction whose cable stays locked after its end, "" if none. */
     char lock_owner[OCPP_CONFIG_MAX_CONNECTORS + 1][OCPP_ID_TAG_MAX + 1];
-    uint32_t buttons; /**< Last button mask (edges trigger). */
-    evse_dt_t dt;     /**< The last evse_data_transfer() (its strings must outlive it). */
+    uint32_t buttons;         /**< Debounced button mask. */
+    uint32_t buttons_raw;     /**< Last raw mask read, */
+    uint32_t buttons_raw_ms;  /**<   since when (monotonic). */
+    uint32_t buttons_pressed; /**< Buttons pressed (debounced edges) in the last evse_poll(). */
+    evse_settings_t settings;
+    ocpp_vendor_key_t keys[6]; /**< The settings as keys (evse_keys_register()). */
+    /** A light signal (a card accepted or refused) until signal_until[c] (monotonic). */
+    evse_led_t signal[OCPP_CONFIG_MAX_CONNECTORS + 1];
+    uint32_t signal_until[OCPP_CONFIG_MAX_CONNECTORS + 1];
+    char message[EVSE_MESSAGE_MAX + 1]; /**< Text of the last DisplayMessage, "" if none. */
+    uint32_t message_seq;               /**< Counts DisplayMessage texts. */
+    evse_dt_t dt; /**< The last evse_data_transfer() (its strings must outlive it). */
     /** What the read_meter callback supplies (evse_callbacks()). */
-    ocpp_meter_supply_t supply[6];
+    ocpp_meter_supply_t supply[8];
 } evse_t;
 
 /**
@@ -197,7 +305,12 @@ ocpp_status_t evse_init(evse_t *e, const evse_config_t *cfg, const evse_board_t 
  *        board: Energy.Active.Import.Register, Power.Active.Import,
  *        Current.Import on L1..Ln (evse_board_t.meter_phases),
  *        Voltage on L1-N..Ln-N (if evse_board_t.meter_voltage),
- *        Current.Offered, Temperature (if the board reads temperatures).
+ *        Current.Offered, Power.Offered (offered A x supply phases x
+ *        supply voltage), Temperature (if the board reads temperatures: the
+ *        connector's sensor, location Body).
+ *        data_transfer answers the requests to config.vendor_id (see
+ *        evse_dt.c: DisplayMessage, GetTemperatures, GetCounters) and
+ *        forwards the others to the user.
  */
 void evse_callbacks(evse_t *e, ocpp_cp_callbacks_t *out);
 
@@ -209,8 +322,48 @@ void evse_callbacks(evse_t *e, ocpp_cp_callbacks_t *out);
 void evse_poll(evse_t *e);
 
 /**
- * @brief Limit a connector's current (smart charging, load management).
- * @param limit_ma EVSE_NO_LIMIT for none; below 6000 stops offering energy.
+ * @brief Register the settings (evse_settings_t) as configuration keys of
+ *        the charge point: TemperatureDeratingStart, TemperatureDeratingEnd,
+ *        TemperatureShutdown, TemperatureHysteresis, LightIntensity,
+ *        BlinkRepeat. Call it after ocpp_cp_init() (which forgets the keys
+ *        of an earlier run). A change (ChangeConfiguration, ocpp_cp_key_set())
+ *        is checked (Rejected out of range or out of order), applied at the
+ *        next evse_poll() and persisted (config.storage).
+ * @return OCPP_OK; OCPP_ERR_STATE without ops->key_register; an error of
+ *         the charge point (OCPP_ERR_NOMEM: OCPP_CONFIG_MAX_VENDOR_KEYS is
+ *         below 6 plus the keys registered by others).
+ */
+ocpp_status_t evse_keys_register(evse_t *e);
+
+/** @brief The settings in force. */
+const evse_settings_t *evse_settings(const evse_t *e);
+
+/**
+ * @brief Change a setting as its key would (name as the key, value as text).
+ * @return OCPP_KEY_ACCEPTED, _REJECTED (bad value, range or order),
+ *         _NOT_SUPPORTED (no such key).
+ */
+ocpp_key_result_t evse_setting_set(evse_t *e, const char *key, const char *value);
+
+/**
+ * @brief The text of the last DataTransfer DisplayMessage (for the display),
+ *        "" if none; *seq (if not NULL) counts them, so a display sees a new
+ *        one even with the same text.
+ */
+const char *evse_message(const evse_t *e, uint32_t *seq);
+
+/** @brief The buttons pressed in the last evse_poll() (debounced edges, EVSE_BUTTON_*). */
+uint32_t evse_buttons_pressed(const evse_t *e);
+
+/** Buttons are debounced: a change counts when stable this long (ms). */
+#define EVSE_DEBOUNCE_MS 50u
+
+/**
+ * @brief Limit a connector's current (smart charging, load management): one
+ *        input of the offered current (see the top of this file); the PWM
+ *        changes at once.
+ * @param limit_ma EVSE_NO_LIMIT for none; below 6000 stops offering energy
+ *        (the relay opens; SuspendedEVSE while a transaction runs).
  * @return OCPP_OK or OCPP_ERR_PARAM.
  */
 ocpp_status_t evse_set_limit(evse_t *e, uint8_t connector, uint32_t limit_ma);

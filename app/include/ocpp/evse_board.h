@@ -55,13 +55,35 @@ typedef struct {
                                   valid until the next meter_read of this connector. */
 } evse_meter_reading_t;
 
-/** LED patterns (a board maps them to its LEDs or one RGB LED). */
+/** LED colours (a board maps them to an RGB LED or to one LED per colour). */
 typedef enum {
     EVSE_LED_OFF = 0,
-    EVSE_LED_AVAILABLE, /**< Ready for a vehicle. */
-    EVSE_LED_BUSY,      /**< Plugged / authorizing / waiting. */
-    EVSE_LED_CHARGING,  /**< Energy flows. */
-    EVSE_LED_FAULT      /**< A fault. */
+    EVSE_LED_GREEN,
+    EVSE_LED_BLUE,
+    EVSE_LED_YELLOW,
+    EVSE_LED_RED,
+    EVSE_LED_WHITE
+} evse_led_color_t;
+
+/** How an LED lights. */
+typedef enum {
+    EVSE_LED_STEADY = 0, /**< On, at intensity_pct. */
+    EVSE_LED_PULSE,      /**< Breathing between dark and intensity_pct, faster with rate_pct. */
+    EVSE_LED_BLINK       /**< On/off, EVSE_LED_BLINK_MS per blink; see blinks. */
+} evse_led_pattern_t;
+
+/** One blink of EVSE_LED_BLINK: half of it on, half off. */
+#define EVSE_LED_BLINK_MS 500u
+
+/** What an LED shows (evse_board_t.led_set()). */
+typedef struct {
+    evse_led_color_t color;
+    evse_led_pattern_t pattern;
+    uint8_t intensity_pct; /**< Brightness at its brightest, 0..100 (OCPP LightIntensity). */
+    uint8_t blinks;        /**< EVSE_LED_BLINK: blink this many times, then stay dark until the
+                                next led_set() (OCPP BlinkRepeat); 0: blink until then. */
+    uint8_t rate_pct;      /**< EVSE_LED_PULSE: speed, 1..100 (the share of the connector's
+                                rated current offered); 0 otherwise. */
 } evse_led_t;
 
 /** Buttons, as a bit mask returned by buttons_read(). */
@@ -133,8 +155,20 @@ typedef struct {
      */
     bool (*temperature_read)(void *ctx, uint8_t sensor, int32_t *deci_celsius);
 
-    /** Show a pattern on a connector's LED (0: the charger's status LED). */
-    void (*led_set)(void *ctx, uint8_t connector, evse_led_t pattern);
+    /**
+     * Show a colour and pattern on a connector's status light (0: the
+     * charger's own). Called on changes only; the board animates the
+     * pattern by itself. `led` is valid during the call only.
+     */
+    void (*led_set)(void *ctx, uint8_t connector, const evse_led_t *led);
+
+    /**
+     * The current the cable plugged into a socket outlet is rated for (IEC
+     * 61851-1 Annex B proximity contact / IEC 62196 resistor coding: 13, 20,
+     * 32 or 63 A), in mA; 0: unknown or no cable. NULL: the board cannot
+     * tell (fixed cables are covered by the connector's rating).
+     */
+    uint32_t (*cable_max_ma)(void *ctx, uint8_t connector);
 
     /**
      * Show text on the display: `row` 0..rows-1, `text` NUL-terminated,

@@ -62,6 +62,7 @@ typedef struct {
     uint16_t soc_permille;
     evse_sim_ev_t ev; /**< The plugged EV's parameters. */
     int32_t temp_dc;  /**< Connector temperature, tenths of °C. */
+    bool temp_held;   /**< temp_dc is held (evse_sim_set_temperature()). */
     evse_led_t led;
     bool fixed_cable; /**< A cable fixed to the charger (no lock), else a socket outlet. */
 } evse_sim_connector_t;
@@ -99,6 +100,7 @@ typedef struct {
     int64_t meter_uj;   /**< Meter register. */
     uint32_t current_ma;
     int32_t temp_dc;
+    bool temp_held; /**< evse_sim_set_temperature(): the thermal model is off. */
     evse_led_t led;
 } evse_sim_conn_t;
 
@@ -185,6 +187,14 @@ bool evse_sim_physical(const evse_sim_t *s, uint8_t connector, evse_sim_physical
  * @return false for a bad connector, NULL or a value out of range.
  */
 bool evse_sim_set_physical(evse_sim_t *s, uint8_t connector, const evse_sim_physical_t *in);
+
+/**
+ * @brief Hold a connector's temperature at `deci_celsius` (held true: as a
+ *        heat gun on the sensor; the thermal model stops for it), or let the
+ *        thermal model run again from the present value (held false).
+ * @return false for a bad connector, or a held value outside -1000..2000.
+ */
+bool evse_sim_set_temperature(evse_sim_t *s, uint8_t connector, bool held, int32_t deci_celsius);
 
 /** @brief Ambient temperature in tenths of °C. */
 void evse_sim_set_ambient(evse_sim_t *s, int32_t deci_celsius);
