@@ -158,6 +158,30 @@ void ocpp_station_cache_update(ocpp_station_t *st, const char *tag, ocpp_auth_st
 /** Clear the cache. */
 void ocpp_station_cache_clear(ocpp_station_t *st);
 
+/** Register the Local Authorization List (OCPP 1.6 §3.5.2): asked before
+ *  the cache for every authorization (§3.5.3: "Local Authorization List
+ *  entries as having priority over Authorization Cache entries"), and a tag
+ *  it knows never goes into the cache. find may be NULL (no list). */
+void ocpp_station_set_list(ocpp_station_t *st,
+                           bool (*find)(void *ctx, const char *tag, ocpp_auth_entry_t *out),
+                           void *ctx);
+
+/* ---- reservations (OCPP 1.6 §5.13) ---- */
+
+/** Reserve c (0: any connector, one stays free for it) for `tag` (or a tag
+ *  with parentIdTag `parent`, may be NULL) until `expiry` (unix s). The
+ *  caller checked that c may be reserved. Sets resv_dirty. */
+void ocpp_station_reserve(ocpp_station_t *st, uint8_t c, int32_t id, int64_t expiry,
+                          const char *tag, const char *parent);
+/** End the reservation of c (expired, cancelled): a change of availability
+ *  that waited for it happens now (§4.9 G8). Sets resv_dirty. */
+void ocpp_station_unreserve(ocpp_station_t *st, uint8_t c);
+/** May `tag` (parentIdTag `parent`, may be NULL or "") start on c, given
+ *  the reservations: c's own, and one of connector 0 that needs a free
+ *  connector? */
+bool ocpp_station_resv_allows(const ocpp_station_t *st, uint8_t c, const char *tag,
+                              const char *parent);
+
 /* ---- meter ---- */
 
 /** Read the meter of c into s[0..OCPP_CONFIG_METER_SAMPLES_MAX). @return count. */

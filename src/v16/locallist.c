@@ -1,0 +1,484 @@
+/**
+ * @file locallist.c
+ * @brief OCPP 1.6 Local Auth List Management profile: SendLocalList (§5.15),
+ *        GetLocalListVersion (§5.10), and the list itself (§3.5.2), which
+ *        the station asks before its cache (ocpp_station_set_list()).
+ *
+ * The list is in the storage port, never in RAM (the context keeps its
+ * version, its length and which set of records is current):
+ *  - record "locallist", 8 bytes: 'L', the current set (0/1), the number of
+ *    entries (u16), listVersion (i32), little-endian;
+ *  - records "ll<set>.<page>": the entries sorted by idTag (ASCII case
+ *    folded: IdToken is a CiString), OCPP_CONFIG_LOCAL_LIST_PAGE to a
+ *    record, each 45 bytes: idTag (20, NUL-padded), parentIdTag (20),
+ *    status (u8, ocpp_auth_status_t), expiryDate (u32 unix s, 0: none).
+ * A lookup is a binary search over the entries, reading one record at a
+ * time into a stack buffer. An update writes the new list into the other set
+ * (merging the request into the current list for a Differential update) and
+ * becomes current with one atomic write of "locallist": a power cut before
+ * it leaves the old list, after it the new one. The request's entries are
+ * taken in tag order by scanning it again for each (n x n comparisons, no
+ * memory); the two page buffers of the merge are borrowed from the end of the
+ * send buffer, where the answer is written afterwards.
+ */
+#include <string.h>
+
+#include "model/config.h"
+#include "station/station.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "v16/v16.h"
+
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
+
+#define INDEX_RECORD "locallist"
+#define INDEX_LEN    8u
+#define ENTRY        45u
+#define PAGE         ((uint32_t)OCPP_CONFIG_LOCAL_LIST_PAGE)
+#define PAGE_BYTES   ((size_t)PAGE * ENTRY)
+#define ANSWER_ROOM  64u /**< Send-buffer bytes kept for the answer before the page buffers. */
+
+static const char *const k_status[] = {"Accepted", "Blocked", "Expired", "Invalid", "ConcurrentTx"};
+
+/* ------------------------------------------------------------------------ */
+/* Records                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (unsigned i = 0; i < 4u; i++) {
+        p[i] = (uint8_t)(v >> (8u * i));
+    }
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/** "ll<set>.<page>" */
+static void page_name(char name[16], uint8_t set, uint32_t page)
+{
+    char digits[10];
+    size_t n = 0, i = 0;
+    name[i++] = 'l';
+    name[i++] = 'l';
+    name[i++] = (char)('0' + set);
+    name[i++] = '.';
+    do {
+        digits[n++] = (char)('0' + page % 10u);
+        page /= 10u;
+    } while (page != 0u);
+    while (n > 0u) {
+        name[i++] = digits[--n];
+    }
+    name[i] = '\0';
+}
+
+static int fold(char c)
+{
+    return (c >= 'a' && c <= 'z') ? c - ('a' - 'A') : (int)(unsigned char)c;
+}
+
+/** Order of two idTags, ASCII case-insensitive. */
+static int tag_cmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = fold(*a), y = fold(*b);
+        if (x != y || x == 0) {
+            return x - y;
+        }
+    }
+}
+
+static void put_entry(uint8_t *p, const ocpp_auth_entry_t *e)
+{
+    memset(p, 0, ENTRY);
+    memcpy(p, e->tag, strlen(e->tag));
+    memcpy(p + 20, e->parent, strlen(e->parent));
+    p[40] = e->status;
+    int64_t x = e->expiry;
+    put32(p + 41, x <= 0 ? 0u : (x > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)x));
+}
+
+static void get_entry(const uint8_t *p, ocpp_auth_entry_t *e)
+{
+    memset(e, 0, sizeof *e);
+    memcpy(e->tag, p, 20);
+    memcpy(e->parent, p + 20, 20);
+    e->status = p[40];
+    e->expiry = (int64_t)get32(p + 41);
+}
+
+/** Read page `page` of set `set`. @return its entries, or -1. */
+static int32_t read_page(const ocpp_v16_t *a, uint8_t set, uint32_t page, uint8_t *buf)
+{
+    char name[16];
+    page_name(name, set, page);
+    int32_t n = a->storage->read(a->storage->ctx, name, buf, PAGE_BYTES);
+    if (n < 0 || (uint32_t)n % ENTRY != 0u) {
+        return -1;
+    }
+    return (int32_t)((uint32_t)n / ENTRY);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lookup (the station's hook)                                               */
+/* ------------------------------------------------------------------------ */
+
+/** §3.5.2: the entry of `tag`, if the list is enabled (LocalAuthListEnabled)
+ *  and has it. A binary search reading one record at a time. */
+static bool ll_find(void *ctx, const char *tag, ocpp_auth_entry_t *out)
+{
+    const ocpp_v16_t *a = ctx;
+    uint8_t page[PAGE_BYTES];
+    uint32_t lo = 0, hi = a->list.count, loaded = UINT32_MAX;
+    int32_t have = 0;
+    if (!a->cfg->local_auth_list_enabled || a->storage == NULL || tag == NULL) {
+        return false;
+    }
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2u;
+        uint32_t p = mid / PAGE, i = mid % PAGE;
+        if (p != loaded) {
+            have = read_page(a, a->list.gen, p, page);
+            loaded = p;
+        }
+        if (have <= (int32_t)i) {
+            LOGE(&a->st->log, "local authorization list: record %lu unreadable", (unsigned long)p);
+            return false;
+        }
+        get_entry(&page[i * ENTRY], out);
+        int d = tag_cmp(tag, out->tag);
+        if (d == 0) {
+            return true;
+        }
+        if (d < 0) {
+            hi = mid;
+        } else {
+            lo = mid + 1u;
+        }
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------------ */
+/* SendLocalList (§5.15)                                                     */
+/* ------------------------------------------------------------------------ */
+
+/** One AuthorizationData (§7.1), checked as the schema says; a Full update
+ *  needs its idTagInfo ("Required when UpdateType is Full"): *bad. */
+static ocpp_rpc_err_t check_entry(const ocpp_json_value_t *item, bool full, bool *bad,
+                                  const char **desc)
+{
+    char tag[OCPP_ID_TAG_MAX + 1];
+    ocpp_json_value_t info;
+    size_t idx = 0;
+    int64_t t = 0;
+    if (item->type != OCPP_JSON_OBJECT) {
+        *desc = "localAuthorizationList item is no object";
+        return OCPP_RPC_ERR_TYPE_CONSTRAINT;
+    }
+    ocpp_rpc_err_t e =
+        ocpp_rpc_get_string(item, "idTag", true, OCPP_ID_TAG_MAX, tag, sizeof tag, desc);
+    if (e == OCPP_RPC_OK) {
+        e = ocpp_rpc_get_container(item, "idTagInfo", false, OCPP_JSON_OBJECT, &info, desc);
+    }
+    if (e != OCPP_RPC_OK || !ocpp_rpc_has(item, "idTagInfo")) {
+        *bad = *bad || (e == OCPP_RPC_OK && full);
+        return e;
+    }
+    e = ocpp_rpc_get_enum(&info, "status", true, k_status, 5u, &idx, desc);
+    if (e == OCPP_RPC_OK) {
+        e = ocpp_rpc_get_string(&info, "parentIdTag", false, OCPP_ID_TAG_MAX, tag, sizeof tag,
+                                desc);
+    }
+    if (e == OCPP_RPC_OK) {
+        e = ocpp_rpc_get_datetime(&info, "expiryDate", false, &t, desc);
+    }
+    return e;
+}
+
+/** A request entry as a list entry. @return false without idTagInfo (a
+ *  removal). The entry was checked (check_entry()). */
+static bool req_entry(const ocpp_json_value_t *item, const char *tag, ocpp_auth_entry_t *e)
+{
+    ocpp_json_value_t info;
+    size_t idx = 0;
+    if (ocpp_json_get(item, "idTagInfo", &info) != OCPP_OK) {
+        return false;
+    }
+    memset(e, 0, sizeof *e);
+    ocpp_text_copy(e->tag, sizeof e->tag, tag);
+    (void)ocpp_rpc_get_enum(&info, "status", true, k_status, 5u, &idx, NULL);
+    (void)ocpp_rpc_get_string(&info, "parentIdTag", false, OCPP_ID_TAG_MAX, e->parent,
+                              sizeof e->parent, NULL);
+    (void)ocpp_rpc_get_datetime(&info, "expiryDate", false, &e->expiry, NULL);
+    if (ocpp_rpc_has(&info, "expiryDate") && e->expiry <= 0) {
+        e->expiry = 1; /* before 1970: expired, not "no expiry" */
+    }
+    e->status = (uint8_t)idx;
+    return true;
+}
+
+/** The merge of an update into the other set of records. */
+typedef struct {
+    ocpp_v16_t *a;
+    ocpp_json_value_t list; /**< The request's localAuthorizationList (type NULL: none). */
+    uint8_t *in, *out;     /**< Page buffers: a page of the current list, the page being written. */
+    uint32_t old_i, old_n; /**< Next entry of the current list, and its length (0: Full). */
+    uint32_t in_page;      /**< Page in `in` (UINT32_MAX: none). */
+    int32_t in_have;
+    uint32_t out_n, max; /**< Entries written; LocalAuthListMaxLength. */
+    uint8_t set;         /**< The set written. */
+    bool has_last;       /**< last: the request's entry taken last. */
+    char last[OCPP_ID_TAG_MAX + 1];
+} merge_t;
+
+/** The request's next entry in tag order. @return 1 (item, tag), 0 none
+ *  left, -1 a duplicate idTag ("All idTags in the localAuthorizationList MUST
+ *  be unique"). */
+static int req_next(const merge_t *m, ocpp_json_value_t *item, char tag[OCPP_ID_TAG_MAX + 1])
+{
+    ocpp_json_iter_t it;
+    ocpp_json_value_t v;
+    char t[OCPP_ID_TAG_MAX + 1];
+    bool found = false;
+    if (m->list.type != OCPP_JSON_ARRAY || ocpp_json_iter_init(&it, &m->list) != OCPP_OK) {
+        return 0;
+    }
+    while (ocpp_json_iter_next(&it, NULL, &v)) {
+        if (ocpp_rpc_get_string(&v, "idTag", true, OCPP_ID_TAG_MAX, t, sizeof t, NULL) !=
+                OCPP_RPC_OK ||
+            (m->has_last && tag_cmp(t, m->last) <= 0)) {
+            continue;
+        }
+        int d = found ? tag_cmp(t, tag) : -1;
+        if (d == 0) {
+            return -1;
+        }
+        if (d < 0) {
+            found = true;
+            memcpy(tag, t, sizeof t);
+            *item = v;
+        }
+    }
+    return found ? 1 : 0;
+}
+
+/** The current list's next entry. @return 1, 0 none left, -1 unreadable. */
+static int old_peek(merge_t *m, ocpp_auth_entry_t *e)
+{
+    if (m->old_i >= m->old_n) {
+        return 0;
+    }
+    uint32_t p = m->old_i / PAGE, i = m->old_i % PAGE;
+    if (p != m->in_page) {
+        m->in_have = read_page(m->a, m->a->list.gen, p, m->in);
+        m->in_page = p;
+    }
+    if (m->in_have <= (int32_t)i) {
+        return -1;
+    }
+    get_entry(&m->in[i * ENTRY], e);
+    return 1;
+}
+
+static bool write_page(const merge_t *m, uint32_t page, uint32_t n)
+{
+    char name[16];
+    page_name(name, m->set, page);
+    return m->a->storage->write(m->a->storage->ctx, name, m->out, (size_t)n * ENTRY) == OCPP_OK;
+}
+
+/** Append an entry to the new list. @return false: full, or a write failed. */
+static bool emit(merge_t *m, const ocpp_auth_entry_t *e)
+{
+    if (m->out_n >= m->max) {
+        LOGW(&m->a->st->log, "SendLocalList: more than LocalAuthListMaxLength (%lu) entries",
+             (unsigned long)m->max);
+        return false;
+    }
+    put_entry(&m->out[(m->out_n % PAGE) * ENTRY], e);
+    m->out_n++;
+    return m->out_n % PAGE != 0u || write_page(m, m->out_n / PAGE - 1u, PAGE);
+}
+
+/** Merge: request entries replace (or, without idTagInfo, remove) the
+ *  current ones of the same tag. @return false if the update failed. */
+static bool merge(merge_t *m)
+{
+    ocpp_json_value_t item;
+    ocpp_auth_entry_t o, r;
+    char rt[OCPP_ID_TAG_MAX + 1];
+    int rq = req_next(m, &item, rt);
+    int ol = old_peek(m, &o);
+    bool ok = true;
+    while (ok && rq >= 0 && ol >= 0 && (rq > 0 || ol > 0)) {
+        int d = rq == 0 ? 1 : (ol == 0 ? -1 : tag_cmp(rt, o.tag));
+        if (d > 0) {
+            ok = emit(m, &o);
+            m->old_i++;
+        } else {
+            m->old_i += d == 0 ? 1u : 0u;
+            ok = !req_entry(&item, rt, &r) || emit(m, &r);
+            memcpy(m->last, rt, sizeof rt);
+            m->has_last = true;
+            rq = req_next(m, &item, rt);
+        }
+        ol = old_peek(m, &o);
+    }
+    if (rq < 0) {
+        LOGW(&m->a->st->log, "SendLocalList: duplicate idTag");
+    } else if (ol < 0) {
+        LOGE(&m->a->st->log, "local authorization list: current records unreadable");
+    }
+    return ok && rq >= 0 && ol >= 0 &&
+           (m->out_n % PAGE == 0u || write_page(m, m->out_n / PAGE, m->out_n % PAGE));
+}
+
+static uint32_t pages(uint32_t n)
+{
+    return (n + PAGE - 1u) / PAGE;
+}
+
+/** Write the new list into the other set, then make it current. */
+static bool apply(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_json_value_t *list, bool full,
+                  int32_t version)
+{
+    if (a->storage == NULL || w->cap - w->len < 2u * PAGE_BYTES + ANSWER_ROOM) {
+        LOGW(&a->st->log, "SendLocalList: no storage port, or the send buffer lacks %u bytes",
+             (unsigned)(2u * PAGE_BYTES + ANSWER_ROOM));
+        return false;
+    }
+    uint32_t max = a->cfg->local_auth_list_max_length;
+    merge_t m = {.a = a,
+                 .list = *list,
+                 .in = (uint8_t *)w->buf + w->len + ANSWER_ROOM,
+                 .old_n = full ? 0u : a->list.count,
+                 .in_page = UINT32_MAX,
+                 .max = max < OCPP_CONFIG_LOCAL_LIST_MAX ? max : OCPP_CONFIG_LOCAL_LIST_MAX,
+                 .set = (uint8_t)(a->list.gen ^ 1u)};
+    m.out = m.in + PAGE_BYTES;
+    if (!merge(&m)) {
+        return false; /* the current list stays as it is */
+    }
+    uint8_t idx[INDEX_LEN] = {'L', m.set, (uint8_t)(m.out_n & 0xFFu), (uint8_t)(m.out_n >> 8)};
+    put32(&idx[4], (uint32_t)version);
+    if (a->storage->write(a->storage->ctx, INDEX_RECORD, idx, sizeof idx) != OCPP_OK) {
+        LOGE(&a->st->log, "SendLocalList: writing the list index failed");
+        return false;
+    }
+    /* The old set is garbage now. */
+    for (uint32_t p = 0; p < pages(a->list.count); p++) {
+        char name[16];
+        page_name(name, a->list.gen, p);
+        (void)a->storage->remove(a->storage->ctx, name);
+    }
+    a->list.gen = m.set;
+    a->list.count = (uint16_t)m.out_n;
+    a->list.version = version;
+    return true;
+}
+
+static ocpp_rpc_err_t on_send_local_list(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
+                                         const char **desc)
+{
+    static const char *const types[] = {"Differential", "Full"};
+    ocpp_v16_t *a = ctx;
+    int64_t version = 0;
+    size_t type = 0;
+    ocpp_json_value_t list = {0};
+    bool bad = false;
+    uint32_t n = 0;
+    ocpp_rpc_err_t e =
+        ocpp_rpc_get_int(p, "listVersion", true, INT32_MIN, INT32_MAX, &version, desc);
+    if (e == OCPP_RPC_OK) {
+        e = ocpp_rpc_get_enum(p, "updateType", true, types, 2u, &type, desc);
+    }
+    if (e == OCPP_RPC_OK) {
+        e = ocpp_rpc_get_container(p, "localAuthorizationList", false, OCPP_JSON_ARRAY, &list,
+                                   desc);
+    }
+    ocpp_json_iter_t it;
+    ocpp_json_value_t item;
+    if (e == OCPP_RPC_OK && list.type == OCPP_JSON_ARRAY &&
+        ocpp_json_iter_init(&it, &list) == OCPP_OK) {
+        while (e == OCPP_RPC_OK && ocpp_json_iter_next(&it, NULL, &item)) {
+            e = check_entry(&item, type == 1u, &bad, desc);
+            n++;
+        }
+    }
+    if (e != OCPP_RPC_OK) {
+        return e; /* bad input changes nothing */
+    }
+    const char *status = "Failed";
+    if (bad || version <= 0 || n > a->cfg->send_local_list_max_length) {
+        /* errata 3.52: listVersion "SHALL NOT be -1 or 0"; §6.41: at most
+         * SendLocalListMaxLength entries. */
+        LOGW(&a->st->log, "SendLocalList refused: %s",
+             bad ? "an entry of a Full list without idTagInfo"
+                 : (version <= 0 ? "listVersion <= 0" : "more than SendLocalListMaxLength"));
+    } else if (type == 0u && version <= a->list.version) {
+        /* §7.47 VersionMismatch: "Version number in the request for a
+         * differential update is less or equal then version number of
+         * current list." */
+        status = "VersionMismatch";
+    } else if (apply(a, w, &list, type == 1u, (int32_t)version)) {
+        status = "Accepted";
+    }
+    ocpp_v16_answer_status(w, status);
+    return OCPP_RPC_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* GetLocalListVersion (§5.10)                                               */
+/* ------------------------------------------------------------------------ */
+
+static ocpp_rpc_err_t on_get_local_list_version(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
+                                                const char **desc)
+{
+    const ocpp_v16_t *a = ctx;
+    (void)p;
+    (void)desc;
+    /* §5.10: "A version number of 0 (zero) SHALL be used to indicate that the
+     * local authorization list is empty" */
+    ocpp_jw_obj_open(w);
+    ocpp_jw_kv_int(w, "listVersion", a->list.count > 0u ? a->list.version : 0);
+    ocpp_jw_obj_close(w);
+    return OCPP_RPC_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Module                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static void ll_init(ocpp_v16_t *a)
+{
+    uint8_t b[INDEX_LEN];
+    /* §9.2.2, §9.2.3: what this build holds (read-only keys). */
+    a->cfg->local_auth_list_max_length = (uint16_t)OCPP_CONFIG_LOCAL_LIST_MAX;
+    a->cfg->send_local_list_max_length = (uint16_t)OCPP_CONFIG_SEND_LOCAL_LIST_MAX;
+    ocpp_station_set_list(a->st, ll_find, a);
+    if (a->storage != NULL &&
+        a->storage->read(a->storage->ctx, INDEX_RECORD, b, sizeof b) == (int32_t)INDEX_LEN &&
+        b[0] == (uint8_t)'L' && b[1] <= 1u) {
+        a->list.gen = b[1];
+        a->list.count = (uint16_t)(b[2] | (b[3] << 8));
+        a->list.version = (int32_t)get32(&b[4]);
+    }
+}
+
+static const ocpp_rpc_handler_entry_t k_handlers[] = {
+    {OCPP_ACTION_GET_LOCAL_LIST_VERSION, on_get_local_list_version},
+    {OCPP_ACTION_SEND_LOCAL_LIST, on_send_local_list},
+};
+
+const ocpp_v16_profile_t ocpp_v16_locallist = {
+    .profile = OCPP_CFG_PROFILE_LOCAL_AUTH,
+    .handlers = k_handlers,
+    .n_handlers = (uint8_t)(sizeof k_handlers / sizeof k_handlers[0]),
+    .init = ll_init,
+};
+
+#endif /* OCPP_CONFIG_PROFILE_LOCAL_AUTH */
