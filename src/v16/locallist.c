@@ -342,6 +342,16 @@ static uint32_t pages(uint32_t n)
     return (n + PAGE - 1u) / PAGE;
 }
 
+/** Remove the first n page records of set `set`. */
+static void drop(const ocpp_v16_t *a, uint8_t set, uint32_t n)
+{
+    for (uint32_t p = 0; p < n; p++) {
+        char name[16];
+        page_name(name, set, p);
+        (void)a->storage->remove(a->storage->ctx, name);
+    }
+}
+
 /** Write the new list into the other set, then make it current. */
 static bool apply(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_json_value_t *list, bool full,
                   int32_t version)
@@ -361,6 +371,7 @@ static bool apply(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_json_value_t *list, bo
                  .set = (uint8_t)(a->list.gen ^ 1u)};
     m.out = m.in + PAGE_BYTES;
     if (!merge(&m)) {
+        drop(a, m.set, pages(m.out_n + 1u));
         return false; /* the current list stays as it is */
     }
     uint8_t idx[INDEX_LEN] = {'L', m.set, (uint8_t)(m.out_n & 0xFFu), (uint8_t)(m.out_n >> 8)};
@@ -369,12 +380,7 @@ static bool apply(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_json_value_t *list, bo
         LOGE(&a->st->log, "SendLocalList: writing the list index failed");
         return false;
     }
-    /* The old set is garbage now. */
-    for (uint32_t p = 0; p < pages(a->list.count); p++) {
-        char name[16];
-        page_name(name, a->list.gen, p);
-        (void)a->storage->remove(a->storage->ctx, name);
-    }
+    drop(a, a->list.gen, pages(a->list.count)); /* the old set is garbage now */
     a->list.gen = m.set;
     a->list.count = (uint16_t)m.out_n;
     a->list.version = version;
