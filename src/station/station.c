@@ -616,10 +616,10 @@ static const ocpp_auth_entry_t *local_find(ocpp_station_t *st, const char *tag,
 }
 
 void ocpp_station_set_list(ocpp_station_t *st,
-                           bool (*find)(void *ctx, const char *tag, ocpp_auth_entry_t *out),
+                           bool (*list_find)(void *ctx, const char *tag, ocpp_auth_entry_t *out),
                            void *ctx)
 {
-    st->list_find = find;
+    st->list_find = list_find;
     st->list_ctx = ctx;
 }
 

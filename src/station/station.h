@@ -161,9 +161,9 @@ void ocpp_station_cache_clear(ocpp_station_t *st);
 /** Register the Local Authorization List (OCPP 1.6 §3.5.2): asked before
  *  the cache for every authorization (§3.5.3: "Local Authorization List
  *  entries as having priority over Authorization Cache entries"), and a tag
- *  it knows never goes into the cache. find may be NULL (no list). */
+ *  it knows never goes into the cache. list_find may be NULL (no list). */
 void ocpp_station_set_list(ocpp_station_t *st,
-                           bool (*find)(void *ctx, const char *tag, ocpp_auth_entry_t *out),
+                           bool (*list_find)(void *ctx, const char *tag, ocpp_auth_entry_t *out),
                            void *ctx);
 
 /* ---- reservations (OCPP 1.6 §5.13) ---- */
