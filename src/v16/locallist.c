@@ -148,7 +148,7 @@ static bool ll_find(void *ctx, const char *tag, ocpp_auth_entry_t *out)
             LOGE(&a->st->log, "local authorization list: record %lu unreadable", (unsigned long)p);
             return false;
         }
-        get_entry(&page[i * ENTRY], out);
+        get_entry(&page[(size_t)i * ENTRY], out);
         int d = tag_cmp(tag, out->tag);
         if (d == 0) {
             return true;
@@ -280,7 +280,7 @@ static int old_peek(merge_t *m, ocpp_auth_entry_t *e)
     if (m->in_have <= (int32_t)i) {
         return -1;
     }
-    get_entry(&m->in[i * ENTRY], e);
+    get_entry(&m->in[(size_t)i * ENTRY], e);
     return 1;
 }
 
@@ -299,7 +299,7 @@ static bool emit(merge_t *m, const ocpp_auth_entry_t *e)
              (unsigned long)m->max);
         return false;
     }
-    put_entry(&m->out[(m->out_n % PAGE) * ENTRY], e);
+    put_entry(&m->out[(size_t)(m->out_n % PAGE) * ENTRY], e);
     m->out_n++;
     return m->out_n % PAGE != 0u || write_page(m, m->out_n / PAGE - 1u, PAGE);
 }

@@ -5,11 +5,12 @@
  * of the storage port, crash-safe, never in RAM) and bad input.
  */
 #include "cp_fixture.h"
-#include "mem_storage.h"
 
 #include <stdlib.h>
 
 #if OCPP_CONFIG_PROFILE_LOCAL_AUTH
+
+#include "mem_storage.h"
 
 /** A booted charge point on the in-memory storage (fresh: emptied first). */
 static fx_t *boot_storage(bool fresh)

@@ -7,9 +7,10 @@
  * G8, G9 and I7 are in test_cp_states.c.
  */
 #include "cp_fixture.h"
-#include "mem_storage.h"
 
 #if OCPP_CONFIG_PROFILE_RESERVATION
+
+#include "mem_storage.h"
 
 /** A booted charge point on the in-memory storage (fresh: emptied first). */
 static fx_t *boot_storage(bool fresh)
