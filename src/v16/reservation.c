@@ -19,6 +19,11 @@
  * to become Unavailable" (G8). Here a fault does not end a reservation
  * (its expiryDate still does), and ChangeAvailability(Inoperative) of a
  * reserved connector answers Scheduled and takes effect when it ends.
+ *
+ * Bound: the reservation a transaction ends goes out of the record at the
+ * next poll after the start (the start message itself is persisted at once,
+ * with the outbox); a power cut in between brings the reservation back until
+ * its expiryDate or a CancelReservation.
  */
 #include <string.h>
 
