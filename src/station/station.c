@@ -627,10 +627,22 @@ void ocpp_station_cache_update(ocpp_station_t *st, const char *tag, ocpp_auth_st
                                const char *parent, int64_t expiry)
 {
     ocpp_auth_entry_t listed;
-    /* §3.5.3: "Identifiers known in the Local Authorization List SHALL NOT be
-     * added to the Authorization Cache." */
-    if (st->set.cache_enabled && tag != NULL && tag[0] != '\0' &&
-        !(st->list_find != NULL && st->list_find(st->list_ctx, tag, &listed))) {
+    if (tag == NULL || tag[0] == '\0') {
+        return;
+    }
+    if (st->list_find != NULL && st->list_find(st->list_ctx, tag, &listed)) {
+        /* §3.5.3: "Identifiers known in the Local Authorization List SHALL NOT
+         * be added to the Authorization Cache." §3.5.2: "Conflicts between the
+         * local authorization list and the validity reported in, for
+         * instance, a StartTransaction.conf ... the Charge Point SHALL inform
+         * the Central System by sending a StatusNotification with ConnectorId
+         * set to 0, and ErrorCode set to 'LocalListConflict'" (a warning:
+         * not over a fault of connector 0; the next list update clears it). */
+        if (entry_status(&listed, ocpp_station_time(st)) != status &&
+            st->conns[0].error == OCPP_FAULT_NONE) {
+            ocpp_station_fault(st, 0, OCPP_FAULT_LOCAL_LIST_CONFLICT, NULL, NULL);
+        }
+    } else if (st->set.cache_enabled) {
         ocpp_auth_cache_update(&st->cache, tag, status, parent, expiry);
     }
 }

@@ -152,7 +152,9 @@ ocpp_status_t ocpp_station_authorize_start(ocpp_station_t *st, uint8_t c, const 
 void ocpp_station_auth_decided(ocpp_station_t *st, ocpp_auth_status_t status, const char *parent);
 /** The CSMS could not be asked (no answer): decide as offline. */
 void ocpp_station_auth_offline(ocpp_station_t *st);
-/** Store an idTagInfo in the cache (if the cache is enabled). */
+/** An idTagInfo from the CSMS: into the cache (if enabled), unless the tag
+ *  is on the Local Authorization List; if it is and the statuses differ,
+ *  connector 0 gets the warning LocalListConflict (§3.5.2). */
 void ocpp_station_cache_update(ocpp_station_t *st, const char *tag, ocpp_auth_status_t status,
                                const char *parent, int64_t expiry);
 /** Clear the cache. */

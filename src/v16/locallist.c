@@ -381,6 +381,9 @@ static bool apply(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_json_value_t *list, bo
         return false;
     }
     drop(a, a->list.gen, pages(a->list.count)); /* the old set is garbage now */
+    if (a->st->conns[0].error == OCPP_FAULT_LOCAL_LIST_CONFLICT) {
+        ocpp_station_fault(a->st, 0, OCPP_FAULT_NONE, NULL, NULL); /* the list is new */
+    }
     a->list.gen = m.set;
     a->list.count = (uint16_t)m.out_n;
     a->list.version = version;

@@ -414,6 +414,48 @@ static void test_thousand_entries(void **s)
                      (1000 + OCPP_CONFIG_LOCAL_LIST_PAGE - 1) / OCPP_CONFIG_LOCAL_LIST_PAGE);
 }
 
+/* §3.5.2: "Conflicts between the local authorization list and the validity
+ * reported in, for instance, a StartTransaction.conf message might occur.
+ * When this happens the Charge Point SHALL inform the Central System by
+ * sending a StatusNotification with ConnectorId set to 0, and ErrorCode set
+ * to 'LocalListConflict'." Cleared by the next list update; the list entry
+ * itself is not changed (§3.5.2: "SHALL NOT modify the contents of the
+ * Authorization List by any other means than upon a the receipt of a
+ * SendLocalList PDU"). */
+static void test_local_list_conflict(void **s)
+{
+    (void)s;
+    fx_t *x = boot_storage(true);
+    send_list(x,
+              "{\"listVersion\":1,\"updateType\":\"Full\",\"localAuthorizationList\":["
+              "{\"idTag\":\"SAME\",\"idTagInfo\":" ACC "},{\"idTag\":\"DIFF\",\"idTagInfo\":" ACC
+              "}]}",
+              "Accepted");
+    ocpp_cp_present_id(&x->cp, 1, "SAME");
+    step(x, 0);
+    ack_status(x);
+    reply(x, "{\"idTagInfo\":" ACC "}"); /* agrees */
+    ack_status(x);
+    assert_int_equal(x->cp.st.conns[0].error, OCPP_FAULT_NONE);
+    ocpp_cp_present_id(&x->cp, 2, "DIFF");
+    step(x, 0);
+    ack_status(x);
+    assert_true(is_call(last(x), "Authorize"));
+    reply(x, "{\"idTagInfo\":{\"status\":\"Blocked\"}}");
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"connectorId\":0,\"errorCode\":\"LocalListConflict\","
+                                    "\"status\":\"Available\""));
+    ack_status(x);
+    assert_int_equal(listed(x, "DIFF")->status, OCPP_AUTH_ACCEPTED);
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 2), OCPP_CONNECTOR_AVAILABLE);
+    send_list(x,
+              "{\"listVersion\":2,\"updateType\":\"Differential\",\"localAuthorizationList\":["
+              "{\"idTag\":\"DIFF\",\"idTagInfo\":{\"status\":\"Blocked\"}}]}",
+              "Accepted");
+    step(x, 0);
+    assert_non_null(strstr(last(x), "\"connectorId\":0,\"errorCode\":\"NoError\""));
+}
+
 /* §3.1: "SupportedFeatureProfiles" lists what is compiled in. */
 static void test_supported_profiles(void **s)
 {
@@ -434,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_persisted_and_crash_safe),
         cmocka_unit_test(test_thousand_entries),
+        cmocka_unit_test(test_local_list_conflict),
         cmocka_unit_test(test_supported_profiles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
