@@ -145,7 +145,7 @@ static bool ll_find(void *ctx, const char *tag, ocpp_auth_entry_t *out)
             loaded = p;
         }
         if (have <= (int32_t)i) {
-            LOGE(&a->st->log, "local authorization list: record %lu unreadable", (unsigned long)p);
+            LOGE(&a->st->log, "local list unreadable");
             return false;
         }
         get_entry(&page[(size_t)i * ENTRY], out);
@@ -166,59 +166,43 @@ static bool ll_find(void *ctx, const char *tag, ocpp_auth_entry_t *out)
 /* SendLocalList (§5.15)                                                     */
 /* ------------------------------------------------------------------------ */
 
-/** One AuthorizationData (§7.1), checked as the schema says; a Full update
- *  needs its idTagInfo ("Required when UpdateType is Full"): *bad. */
-static ocpp_rpc_err_t check_entry(const ocpp_json_value_t *item, bool full, bool *bad,
+/** No idTagInfo: the entry removes its tag (ocpp_auth_entry_t.status). */
+#define NO_INFO 0xFFu
+
+/** One AuthorizationData (§7.1) into *e, checked as the schema says;
+ *  without idTagInfo e->status is NO_INFO. */
+static ocpp_rpc_err_t parse_entry(const ocpp_json_value_t *item, ocpp_auth_entry_t *e,
                                   const char **desc)
 {
-    char tag[OCPP_ID_TAG_MAX + 1];
     ocpp_json_value_t info;
     size_t idx = 0;
-    int64_t t = 0;
+    memset(e, 0, sizeof *e);
+    e->status = NO_INFO;
     if (item->type != OCPP_JSON_OBJECT) {
         *desc = "localAuthorizationList item is no object";
         return OCPP_RPC_ERR_TYPE_CONSTRAINT;
     }
-    ocpp_rpc_err_t e =
-        ocpp_rpc_get_string(item, "idTag", true, OCPP_ID_TAG_MAX, tag, sizeof tag, desc);
-    if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_container(item, "idTagInfo", false, OCPP_JSON_OBJECT, &info, desc);
+    ocpp_rpc_err_t r =
+        ocpp_rpc_get_string(item, "idTag", true, OCPP_ID_TAG_MAX, e->tag, sizeof e->tag, desc);
+    if (r == OCPP_RPC_OK) {
+        r = ocpp_rpc_get_container(item, "idTagInfo", false, OCPP_JSON_OBJECT, &info, desc);
     }
-    if (e != OCPP_RPC_OK || !ocpp_rpc_has(item, "idTagInfo")) {
-        *bad = *bad || (e == OCPP_RPC_OK && full);
-        return e;
+    if (r != OCPP_RPC_OK || !ocpp_rpc_has(item, "idTagInfo")) {
+        return r;
     }
-    e = ocpp_rpc_get_enum(&info, "status", true, k_status, 5u, &idx, desc);
-    if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_string(&info, "parentIdTag", false, OCPP_ID_TAG_MAX, tag, sizeof tag,
-                                desc);
+    r = ocpp_rpc_get_enum(&info, "status", true, k_status, 5u, &idx, desc);
+    if (r == OCPP_RPC_OK) {
+        r = ocpp_rpc_get_string(&info, "parentIdTag", false, OCPP_ID_TAG_MAX, e->parent,
+                                sizeof e->parent, desc);
     }
-    if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_datetime(&info, "expiryDate", false, &t, desc);
+    if (r == OCPP_RPC_OK) {
+        r = ocpp_rpc_get_datetime(&info, "expiryDate", false, &e->expiry, desc);
     }
-    return e;
-}
-
-/** A request entry as a list entry. @return false without idTagInfo (a
- *  removal). The entry was checked (check_entry()). */
-static bool req_entry(const ocpp_json_value_t *item, const char *tag, ocpp_auth_entry_t *e)
-{
-    ocpp_json_value_t info;
-    size_t idx = 0;
-    if (ocpp_json_get(item, "idTagInfo", &info) != OCPP_OK) {
-        return false;
-    }
-    memset(e, 0, sizeof *e);
-    ocpp_text_copy(e->tag, sizeof e->tag, tag);
-    (void)ocpp_rpc_get_enum(&info, "status", true, k_status, 5u, &idx, NULL);
-    (void)ocpp_rpc_get_string(&info, "parentIdTag", false, OCPP_ID_TAG_MAX, e->parent,
-                              sizeof e->parent, NULL);
-    (void)ocpp_rpc_get_datetime(&info, "expiryDate", false, &e->expiry, NULL);
     if (ocpp_rpc_has(&info, "expiryDate") && e->expiry <= 0) {
         e->expiry = 1; /* before 1970: expired, not "no expiry" */
     }
     e->status = (uint8_t)idx;
-    return true;
+    return r;
 }
 
 /** The merge of an update into the other set of records. */
@@ -295,9 +279,7 @@ static bool write_page(const merge_t *m, uint32_t page, uint32_t n)
 static bool emit(merge_t *m, const ocpp_auth_entry_t *e)
 {
     if (m->out_n >= m->max) {
-        LOGW(&m->a->st->log, "SendLocalList: more than LocalAuthListMaxLength (%lu) entries",
-             (unsigned long)m->max);
-        return false;
+        return false; /* over LocalAuthListMaxLength */
     }
     put_entry(&m->out[(size_t)(m->out_n % PAGE) * ENTRY], e);
     m->out_n++;
@@ -311,6 +293,7 @@ static bool merge(merge_t *m)
     ocpp_json_value_t item;
     ocpp_auth_entry_t o, r;
     char rt[OCPP_ID_TAG_MAX + 1];
+    const char *desc = NULL;
     int rq = req_next(m, &item, rt);
     int ol = old_peek(m, &o);
     bool ok = true;
@@ -321,17 +304,13 @@ static bool merge(merge_t *m)
             m->old_i++;
         } else {
             m->old_i += d == 0 ? 1u : 0u;
-            ok = !req_entry(&item, rt, &r) || emit(m, &r);
+            (void)parse_entry(&item, &r, &desc);
+            ok = r.status == NO_INFO || emit(m, &r);
             memcpy(m->last, rt, sizeof rt);
             m->has_last = true;
             rq = req_next(m, &item, rt);
         }
         ol = old_peek(m, &o);
-    }
-    if (rq < 0) {
-        LOGW(&m->a->st->log, "SendLocalList: duplicate idTag");
-    } else if (ol < 0) {
-        LOGE(&m->a->st->log, "local authorization list: current records unreadable");
     }
     return ok && rq >= 0 && ol >= 0 &&
            (m->out_n % PAGE == 0u || write_page(m, m->out_n / PAGE, m->out_n % PAGE));
@@ -357,9 +336,7 @@ static bool apply(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_json_value_t *list, bo
                   int32_t version)
 {
     if (a->storage == NULL || w->cap - w->len < 2u * PAGE_BYTES + ANSWER_ROOM) {
-        LOGW(&a->st->log, "SendLocalList: no storage port, or the send buffer lacks %u bytes",
-             (unsigned)(2u * PAGE_BYTES + ANSWER_ROOM));
-        return false;
+        return false; /* no storage, or a send buffer too small */
     }
     uint32_t max = a->cfg->local_auth_list_max_length;
     merge_t m = {.a = a,
@@ -377,7 +354,7 @@ static bool apply(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_json_value_t *list, bo
     uint8_t idx[INDEX_LEN] = {'L', m.set, (uint8_t)(m.out_n & 0xFFu), (uint8_t)(m.out_n >> 8)};
     put32(&idx[4], (uint32_t)version);
     if (a->storage->write(a->storage->ctx, INDEX_RECORD, idx, sizeof idx) != OCPP_OK) {
-        LOGE(&a->st->log, "SendLocalList: writing the list index failed");
+        drop(a, m.set, pages(m.out_n));
         return false;
     }
     drop(a, a->list.gen, pages(a->list.count)); /* the old set is garbage now */
@@ -413,28 +390,32 @@ static ocpp_rpc_err_t on_send_local_list(void *ctx, const ocpp_json_value_t *p, 
     ocpp_json_value_t item;
     if (e == OCPP_RPC_OK && list.type == OCPP_JSON_ARRAY &&
         ocpp_json_iter_init(&it, &list) == OCPP_OK) {
+        ocpp_auth_entry_t x;
         while (e == OCPP_RPC_OK && ocpp_json_iter_next(&it, NULL, &item)) {
-            e = check_entry(&item, type == 1u, &bad, desc);
+            e = parse_entry(&item, &x, desc);
+            /* §7.1 idTagInfo: "Required when UpdateType is Full" */
+            bad = bad || (type == 1u && x.status == NO_INFO);
             n++;
         }
     }
     if (e != OCPP_RPC_OK) {
         return e; /* bad input changes nothing */
     }
+    /* errata 3.52: listVersion "SHALL NOT be -1 or 0"; §6.41: at most
+     * SendLocalListMaxLength entries; §7.47 VersionMismatch: "Version number
+     * in the request for a differential update is less or equal then
+     * version number of current list." */
     const char *status = "Failed";
     if (bad || version <= 0 || n > a->cfg->send_local_list_max_length) {
-        /* errata 3.52: listVersion "SHALL NOT be -1 or 0"; §6.41: at most
-         * SendLocalListMaxLength entries. */
-        LOGW(&a->st->log, "SendLocalList refused: %s",
-             bad ? "an entry of a Full list without idTagInfo"
-                 : (version <= 0 ? "listVersion <= 0" : "more than SendLocalListMaxLength"));
+        LOGW(&a->st->log, "SendLocalList: bad list"); /* Failed, nothing changed */
     } else if (type == 0u && version <= a->list.version) {
-        /* §7.47 VersionMismatch: "Version number in the request for a
-         * differential update is less or equal then version number of
-         * current list." */
         status = "VersionMismatch";
     } else if (apply(a, w, &list, type == 1u, (int32_t)version)) {
         status = "Accepted";
+    } else {
+        /* a duplicate idTag, over LocalAuthListMaxLength, no storage (or a
+         * send buffer too small), a storage error: nothing changed */
+        LOGW(&a->st->log, "SendLocalList: not applied");
     }
     ocpp_v16_answer_status(w, status);
     return OCPP_RPC_OK;

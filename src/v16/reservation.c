@@ -92,7 +92,7 @@ static void resv_save(ocpp_v16_t *a)
     if (a->resv.save_failed) {
         a->outbox->store_errors++;
         a->resv.save_failed_ms = a->ss->now_ms;
-        LOGE(&st->log, "saving the reservations failed: retried in 10 s");
+        LOGE(&st->log, "saving reservations failed");
         return;
     }
     st->resv_dirty = false;
@@ -257,8 +257,7 @@ static void resv_tick(ocpp_v16_t *a)
         if (st->conns[c].reserved && now >= st->conns[c].resv_expiry) {
             /* §5.13: "When a reservation expires, the Charge Point SHALL
              * terminate the reservation and make the connector available." */
-            LOGI(&st->log, "reservation %ld on connector %u expired", (long)st->conns[c].resv_id,
-                 (unsigned)c);
+            LOGI(&st->log, "reservation %ld expired", (long)st->conns[c].resv_id);
             ocpp_station_unreserve(st, c);
         }
     }
@@ -267,24 +266,21 @@ static void resv_tick(ocpp_v16_t *a)
     }
 }
 
-/** Until the next expiry (the poll must come then), or a pending write. */
+/** While a reservation runs, a poll every second (its expiry is checked
+ *  then); a pending write now (or after the wait of a failed one). */
 static uint32_t resv_next_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
     const ocpp_station_t *st = a->st;
-    int64_t now = ocpp_station_time(st);
-    uint32_t wake = V16_IDLE_MS;
     (void)now_ms;
     if (st->resv_dirty) {
         return a->resv.save_failed ? OCPP_STATION_SAVE_RETRY_MS : 0u;
     }
-    for (uint8_t c = 0; now > 0 && c <= st->n; c++) {
-        int64_t left = st->conns[c].resv_expiry - now;
+    for (uint8_t c = 0; c <= st->n; c++) {
         if (st->conns[c].reserved) {
-            uint32_t ms = left <= 0 ? 0u : (left < 60 ? (uint32_t)left * 1000u : V16_IDLE_MS);
-            wake = ms < wake ? ms : wake;
+            return 1000u;
         }
     }
-    return wake;
+    return V16_IDLE_MS;
 }
 
 static const ocpp_rpc_handler_entry_t k_handlers[] = {
