@@ -700,14 +700,15 @@ void ocpp_station_auth_decided(ocpp_station_t *st, ocpp_auth_status_t status, co
     }
 }
 
-void ocpp_station_auth_offline(ocpp_station_t *st)
+/** Decide offline, with the list's or the cache's entry e of the tag (NULL: unknown). */
+static void decide_offline(ocpp_station_t *st, const ocpp_auth_entry_t *e)
 {
-    /* §3.5: LocalAuthorizeOffline lets the cache decide; §3.5.4: an unknown
-     * id may be allowed with AllowOfflineTxForUnknownId, but "Identifiers
-     * that were valid but are apparently expired due to passage of time MUST
-     * also be rejected". */
-    ocpp_auth_entry_t tmp;
-    const ocpp_auth_entry_t *e = local_find(st, st->auth_tag, &tmp);
+    /* §3.5: LocalAuthorizeOffline lets the list and the cache decide; §3.5.4:
+     * an unknown id may be allowed with AllowOfflineTxForUnknownId, but
+     * "Identifiers that are present in a Local Authorization List that have a
+     * status other than "Accepted" ... MUST be rejected. Identifiers that were
+     * valid but are apparently expired due to passage of time MUST also be
+     * rejected". */
     int64_t now = ocpp_station_time(st);
     if (e != NULL && (st->set.local_authorize_offline || !entry_valid(e, now))) {
         /* A tag the cache knows as not valid (Blocked, Invalid, Expired, or
@@ -719,6 +720,12 @@ void ocpp_station_auth_offline(ocpp_station_t *st)
     } else {
         ocpp_station_auth_decided(st, OCPP_AUTH_INVALID, "");
     }
+}
+
+void ocpp_station_auth_offline(ocpp_station_t *st)
+{
+    ocpp_auth_entry_t tmp;
+    decide_offline(st, local_find(st, st->auth_tag, &tmp));
 }
 
 static void auth_begin(ocpp_station_t *st, uint8_t c, const char *tag, ocpp_station_auth_t p)
@@ -743,7 +750,7 @@ ocpp_status_t ocpp_station_authorize_start(ocpp_station_t *st, uint8_t c, const 
     ocpp_auth_entry_t tmp;
     const ocpp_auth_entry_t *e = local_find(st, tag, &tmp);
     if (!st->online) {
-        ocpp_station_auth_offline(st);
+        decide_offline(st, e);
     } else if (e != NULL && st->set.local_pre_authorize && entry_valid(e, ocpp_station_time(st))) {
         /* §3.5: LocalPreAuthorize: start "without waiting for an
          * authorization response from the Central System". */
