@@ -252,9 +252,10 @@ static ocpp_rpc_err_t on_cancel_reservation(void *ctx, const ocpp_json_value_t *
 static void resv_tick(ocpp_v16_t *a)
 {
     ocpp_station_t *st = a->st;
-    int64_t now = ocpp_station_time(st);
-    for (uint8_t c = 0; now > 0 && c <= st->n; c++) {
-        if (st->conns[c].reserved && now >= st->conns[c].resv_expiry) {
+    for (uint8_t c = 0; c <= st->n; c++) {
+        /* (the clock only when a reservation runs: an idle poll stays cheap) */
+        int64_t now = st->conns[c].reserved ? ocpp_station_time(st) : 0;
+        if (now > 0 && now >= st->conns[c].resv_expiry) {
             /* §5.13: "When a reservation expires, the Charge Point SHALL
              * terminate the reservation and make the connector available." */
             LOGI(&st->log, "reservation %ld expired", (long)st->conns[c].resv_id);

@@ -58,6 +58,14 @@ test('§5.13 connector 1: use by a parentIdTag (another card refused), reservati
     assert.deepEqual(await csms.call(id, 'CancelReservation', { reservationId: 103 }), { status: 'Accepted' });
     await csms.waitFor(statusCall(id, 2, 'Available'), { since });
     assert.deepEqual(await csms.call(id, 'CancelReservation', { reservationId: 103 }), { status: 'Rejected' });
+
+    // Bad input changes nothing: §5.13 "The Charge Point SHALL return 'Faulted' if the Charge Point
+    // or the connector are in the Faulted state".
+    await simPost(sim, '/api/connectors/2/fault', { errorCode: 'GroundFailure' });
+    await sim.waitState((s) => connOf(2)(s).status === 'Faulted', { what: 'Faulted on 2' });
+    assert.deepEqual(await csms.call(id, 'ReserveNow', { connectorId: 2, expiryDate: inSeconds(600), idTag: 'RV-F', reservationId: 104 }),
+        { status: 'Faulted' });
+    assert.deepEqual(await csms.call(id, 'CancelReservation', { reservationId: 104 }), { status: 'Rejected' });
 });
 
 test('§5.13/§9.3.1 connector 0 with ReserveConnectorZeroSupported: the last free connector is kept for the reserved idTag, whose transaction carries the reservationId', { skip: needSim }, async (t) => {
