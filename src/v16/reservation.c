@@ -69,13 +69,13 @@ static void resv_save(ocpp_v16_t *a)
         return; /* waiting after a failed write */
     }
     uint8_t *b = (uint8_t *)ocpp_session_scratch(a->ss, &cap);
-    if (b == NULL || cap < SLOT * ((size_t)st->n + 1u)) {
+    if (b == NULL) {
         return;
     }
     for (uint8_t c = 0; c <= st->n; c++) {
         const ocpp_station_conn_t *k = &st->conns[c];
-        if (!k->reserved) {
-            continue;
+        if (!k->reserved || n + SLOT > cap) {
+            continue; /* the send buffer holds cap / 49 of them: 10 at its 512-byte minimum */
         }
         uint8_t *p = &b[n];
         memset(p, 0, SLOT);
