@@ -8,7 +8,7 @@
  * version, its length and which set of records is current):
  *  - record "locallist", 8 bytes: 'L', the current set (0/1), the number of
  *    entries (u16), listVersion (i32), little-endian;
- *  - records "ll<set>.<page>": the entries sorted by idTag (ASCII case
+ *  - records "ll<set>.<page, 4 hex digits>": the entries sorted by idTag (ASCII case
  *    folded: IdToken is a CiString), OCPP_CONFIG_LOCAL_LIST_PAGE to a
  *    record, each 45 bytes: idTag (20, NUL-padded), parentIdTag (20),
  *    status (u8, ocpp_auth_status_t), expiryDate (u32 unix s, 0: none).
@@ -56,23 +56,18 @@ static uint32_t get32(const uint8_t *p)
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-/** "ll<set>.<page>" */
+/** "ll<set>.<page, 4 hex digits>" */
 static void page_name(char name[16], uint8_t set, uint32_t page)
 {
-    char digits[10];
-    size_t n = 0, i = 0;
-    name[i++] = 'l';
-    name[i++] = 'l';
-    name[i++] = (char)('0' + set);
-    name[i++] = '.';
-    do {
-        digits[n++] = (char)('0' + page % 10u);
-        page /= 10u;
-    } while (page != 0u);
-    while (n > 0u) {
-        name[i++] = digits[--n];
+    static const char hex[] = "0123456789abcdef";
+    name[0] = 'l';
+    name[1] = 'l';
+    name[2] = (char)('0' + set);
+    name[3] = '.';
+    for (unsigned i = 0; i < 4u; i++) {
+        name[4u + i] = hex[(page >> (12u - 4u * i)) & 0xFu];
     }
-    name[i] = '\0';
+    name[8] = '\0';
 }
 
 static int fold(char c)
@@ -110,16 +105,31 @@ static void get_entry(const uint8_t *p, ocpp_auth_entry_t *e)
     e->expiry = (int64_t)get32(p + 41);
 }
 
-/** Read page `page` of set `set`. @return its entries, or -1. */
-static int32_t read_page(const ocpp_v16_t *a, uint8_t set, uint32_t page, uint8_t *buf)
+/** A record of the current list in a buffer. */
+typedef struct {
+    uint8_t *buf;  /**< PAGE_BYTES. */
+    uint32_t page; /**< The record in buf (UINT32_MAX: none), */
+    int32_t have;  /**<   its entries (-1: unreadable). */
+} cursor_t;
+
+/** Entry i of the current list into *e, reading its record if needed.
+ *  @return false if it cannot be read. */
+static bool entry_at(const ocpp_v16_t *a, cursor_t *k, uint32_t i, ocpp_auth_entry_t *e)
 {
-    char name[16];
-    page_name(name, set, page);
-    int32_t n = a->storage->read(a->storage->ctx, name, buf, PAGE_BYTES);
-    if (n < 0 || (uint32_t)n % ENTRY != 0u) {
-        return -1;
+    uint32_t p = i / PAGE;
+    if (p != k->page) {
+        char name[16];
+        page_name(name, a->list.gen, p);
+        int32_t n = a->storage->read(a->storage->ctx, name, k->buf, PAGE_BYTES);
+        k->have = (n < 0 || (uint32_t)n % ENTRY != 0u) ? -1 : (int32_t)((uint32_t)n / ENTRY);
+        k->page = p;
     }
-    return (int32_t)((uint32_t)n / ENTRY);
+    i %= PAGE;
+    if (k->have <= (int32_t)i) {
+        return false;
+    }
+    get_entry(&k->buf[(size_t)i * ENTRY], e);
+    return true;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -132,23 +142,17 @@ static bool ll_find(void *ctx, const char *tag, ocpp_auth_entry_t *out)
 {
     const ocpp_v16_t *a = ctx;
     uint8_t page[PAGE_BYTES];
-    uint32_t lo = 0, hi = a->list.count, loaded = UINT32_MAX;
-    int32_t have = 0;
+    cursor_t k = {page, UINT32_MAX, 0};
+    uint32_t lo = 0, hi = a->list.count;
     if (!a->cfg->local_auth_list_enabled || a->storage == NULL || tag == NULL) {
         return false;
     }
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2u;
-        uint32_t p = mid / PAGE, i = mid % PAGE;
-        if (p != loaded) {
-            have = read_page(a, a->list.gen, p, page);
-            loaded = p;
-        }
-        if (have <= (int32_t)i) {
+        if (!entry_at(a, &k, mid, out)) {
             LOGE(&a->st->log, "local list unreadable");
             return false;
         }
-        get_entry(&page[(size_t)i * ENTRY], out);
         int d = tag_cmp(tag, out->tag);
         if (d == 0) {
             return true;
@@ -209,13 +213,12 @@ static ocpp_rpc_err_t parse_entry(const ocpp_json_value_t *item, ocpp_auth_entry
 typedef struct {
     ocpp_v16_t *a;
     ocpp_json_value_t list; /**< The request's localAuthorizationList (type NULL: none). */
-    uint8_t *in, *out;     /**< Page buffers: a page of the current list, the page being written. */
-    uint32_t old_i, old_n; /**< Next entry of the current list, and its length (0: Full). */
-    uint32_t in_page;      /**< Page in `in` (UINT32_MAX: none). */
-    int32_t in_have;
-    uint32_t out_n, max; /**< Entries written; LocalAuthListMaxLength. */
-    uint8_t set;         /**< The set written. */
-    bool has_last;       /**< last: the request's entry taken last. */
+    cursor_t in;            /**< A record of the current list. */
+    uint8_t *out;           /**< The record being written. */
+    uint32_t old_i, old_n;  /**< Next entry of the current list, and its length (0: Full). */
+    uint32_t out_n, max;    /**< Entries written; LocalAuthListMaxLength. */
+    uint8_t set;            /**< The set written. */
+    bool has_last;          /**< last: the request's entry taken last. */
     char last[OCPP_ID_TAG_MAX + 1];
 } merge_t;
 
@@ -256,16 +259,7 @@ static int old_peek(merge_t *m, ocpp_auth_entry_t *e)
     if (m->old_i >= m->old_n) {
         return 0;
     }
-    uint32_t p = m->old_i / PAGE, i = m->old_i % PAGE;
-    if (p != m->in_page) {
-        m->in_have = read_page(m->a, m->a->list.gen, p, m->in);
-        m->in_page = p;
-    }
-    if (m->in_have <= (int32_t)i) {
-        return -1;
-    }
-    get_entry(&m->in[(size_t)i * ENTRY], e);
-    return 1;
+    return entry_at(m->a, &m->in, m->old_i, e) ? 1 : -1;
 }
 
 static bool write_page(const merge_t *m, uint32_t page, uint32_t n)
@@ -341,12 +335,11 @@ static bool apply(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_json_value_t *list, bo
     uint32_t max = a->cfg->local_auth_list_max_length;
     merge_t m = {.a = a,
                  .list = *list,
-                 .in = (uint8_t *)w->buf + w->len + ANSWER_ROOM,
+                 .in = {(uint8_t *)w->buf + w->len + ANSWER_ROOM, UINT32_MAX, 0},
                  .old_n = full ? 0u : a->list.count,
-                 .in_page = UINT32_MAX,
                  .max = max < OCPP_CONFIG_LOCAL_LIST_MAX ? max : OCPP_CONFIG_LOCAL_LIST_MAX,
                  .set = (uint8_t)(a->list.gen ^ 1u)};
-    m.out = m.in + PAGE_BYTES;
+    m.out = m.in.buf + PAGE_BYTES;
     if (!merge(&m)) {
         drop(a, m.set, pages(m.out_n + 1u));
         return false; /* the current list stays as it is */
