@@ -141,15 +141,18 @@ static bool entry_at(const ocpp_v16_t *a, cursor_t *k, uint32_t i, ocpp_auth_ent
 static bool ll_find(void *ctx, const char *tag, ocpp_auth_entry_t *out)
 {
     const ocpp_v16_t *a = ctx;
-    uint8_t page[PAGE_BYTES];
-    cursor_t k = {page, UINT32_MAX, 0};
+    struct {
+        uint8_t page[PAGE_BYTES]; /* one record at a time, on the stack */
+        cursor_t k;
+    } l;
+    l.k = (cursor_t){l.page, UINT32_MAX, 0};
     uint32_t lo = 0, hi = a->list.count;
     if (!a->cfg->local_auth_list_enabled || a->storage == NULL || tag == NULL) {
         return false;
     }
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2u;
-        if (!entry_at(a, &k, mid, out)) {
+        if (!entry_at(a, &l.k, mid, out)) {
             LOGE(&a->st->log, "local list unreadable");
             return false;
         }
