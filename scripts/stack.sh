@@ -62,6 +62,7 @@ trap 'rm -rf "$tmp"' EXIT
 hooks='session_proto;src/session/;(->proto->)([a-z_]+);init:ocpp_session_proto_t
 session_notify;src/session/;->notify;init:ocpp_session_init_t.notify
 station_adapter;src/station/;->adapter;init:ocpp_station_init_t.adapter
+station_list;src/station/;->list_find;args:ocpp_station_set_list
 v16_module;src/v16/;(^p|->profiles\[[^]]*\]|k_modules\[[^]]*\])->([a-z_]+);init:ocpp_v16_profile_t
 rpc_handler;src/rpc/;^fn;table:ocpp_rpc_handler_entry_t,ocpp_rpc_named_handler_t
 v16_builder;src/v16/;^build;sig:void ([a-z0-9_]+)\(ocpp_v16_t \*[a-z]+, ocpp_jw_t \*[a-z]+, const build_arg_t \*[a-z]+\)
@@ -81,7 +82,7 @@ vendor->(get|set)$'
 # Function-pointer members and typedefs of src/ and of the private layouts,
 # and whether the lists above know them.
 known_fp=" answer send_due idle on_result on_failed next_due on_conn notify adapter on_event tick trigger send_idle \
-ocpp_rpc_handler_fn build_fn classify read_meter flush "
+ocpp_rpc_handler_fn build_fn classify read_meter flush init list_find "
 
 fp=$(cat "$root"/src/*/*.[ch] "$root"/include/ocpp/ocpp_cp_layout.h "$root"/include/ocpp/ocpp_v201_layout.h 2>/dev/null |
     grep -oE '\(\*[[:space:]]*[A-Za-z0-9_]+\)[[:space:]]*\(' | sed -E 's/\(\*[[:space:]]*([A-Za-z0-9_]+)\).*/\1/' | sort -u)

@@ -129,6 +129,42 @@
 #endif
 
 /**
+ * Local Authorization List (OCPP 1.6 §3.5.2, profile LocalAuthListManagement):
+ * the most entries it holds, reported as LocalAuthListMaxLength. The list
+ * lives in the storage port, never in RAM: sorted fixed-size entries of 45
+ * bytes, OCPP_CONFIG_LOCAL_LIST_PAGE to a record, two sets of records (the
+ * current list and the one an update writes; the update becomes current in
+ * one atomic write of the index record). Storage: 2 x 45 bytes per entry
+ * plus the records' overhead. Possible values: 1..65535. Default: 1000.
+ */
+#ifndef OCPP_CONFIG_LOCAL_LIST_MAX
+#define OCPP_CONFIG_LOCAL_LIST_MAX 1000
+#endif
+
+/**
+ * Entries per storage record of the Local Authorization List. A lookup reads
+ * one record at a time into a stack buffer of 45 x this many bytes (about
+ * log2(entries) reads, fewer when they fall into one record); an update
+ * needs two such buffers at the end of the send buffer (else it answers
+ * Failed). Larger: fewer records (suits a flash store), more stack.
+ * Possible values: 1..64. Default: 8 (360 bytes).
+ */
+#ifndef OCPP_CONFIG_LOCAL_LIST_PAGE
+#define OCPP_CONFIG_LOCAL_LIST_PAGE 8
+#endif
+
+/**
+ * The most entries one SendLocalList.req may carry (SendLocalListMaxLength).
+ * An update of n entries costs n x n idTag comparisons (it sorts them
+ * without memory), and the message must fit the receive buffer: about 60
+ * bytes per entry with a status only, up to 150 with expiryDate and
+ * parentIdTag (docs/architecture.md). Possible values: 1..65535. Default: 100.
+ */
+#ifndef OCPP_CONFIG_SEND_LOCAL_LIST_MAX
+#define OCPP_CONFIG_SEND_LOCAL_LIST_MAX 100
+#endif
+
+/**
  * Entries of the Authorization Cache (OCPP 1.6 §3.5.1). Each costs about 52
  * bytes of context. When a new idTag must be stored and the cache is full,
  * the entry evicted is (1) the least recently updated NOT-valid entry (status

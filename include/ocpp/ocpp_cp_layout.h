@@ -220,6 +220,8 @@ typedef struct {
     int64_t changed_unix;    /**< Wall-clock time of the last status change (0: unknown). */
     int64_t tx_start_unix;   /**< Transaction: its start time, */
     int64_t meter_last_unix; /**<   time of meter_last. */
+    int64_t resv_expiry;     /**< Reservation (OCPP 1.6 §5.13, if `reserved`): expiryDate
+                                  (unix s), */
     ocpp_connector_status_t status;
     ocpp_fault_t error;
     uint32_t changed_ms;     /**< When status/error last changed. */
@@ -228,7 +230,12 @@ typedef struct {
     int32_t meter_start;     /**< Wh. */
     int32_t meter_last;      /**< Last meter register reading persisted (Wh), */
     uint32_t meter_saved_ms; /**<   and when it was persisted. */
+    int32_t resv_id;         /**< The reservation's id, */
+    int32_t tx_resv_id;      /**< The reservation the transaction ended (if tx_resv). */
     uint16_t tx_ref;         /**< Local reference of the (last) transaction. */
+    char resv_tag[OCPP_ID_TAG_MAX + 1];    /**< The reservation's idTag, */
+    char resv_parent[OCPP_ID_TAG_MAX + 1]; /**<   its parentIdTag ("" if none). */
+    bool tx_resv;                          /**< The transaction ended a reservation. */
     char info[OCPP_CONFIG_STATUS_INFO_MAX + 1];
     char vendor_error[OCPP_CONFIG_STATUS_INFO_MAX + 1];
     char tag[OCPP_ID_TAG_MAX + 1];    /**< idTag of the authorization / transaction. */
@@ -238,7 +245,8 @@ typedef struct {
     bool operative;       /**< Availability (persisted). */
     bool sched_change;    /**< A change of availability waits for the transaction's end, */
     bool sched_operative; /**<   to this value. */
-    bool reserved;        /**< Reservation hook. */
+    bool reserved;        /**< Reserved (ocpp_station_reserve()); on connector 0: for
+                               any connector, one must stay free for it. */
     bool ev_disconnected; /**< Unplugged during a transaction that goes on. */
     bool authorized;      /**< Authorized, waiting for the plug; during a transaction:
                                limited by MaxEnergyOnInvalidId. */
@@ -281,7 +289,14 @@ typedef struct {
     bool closing;           /**< No new transaction (a reset is under way). */
     bool avail_dirty;       /**< Availability to persist. */
     bool persist_failed;    /**< The last such write failed: the next waits 10 s. */
+    bool resv_dirty;        /**< A reservation began or ended (the adapter persists them). */
     char auth_tag[OCPP_ID_TAG_MAX + 1];
+    /** The Local Authorization List (OCPP 1.6 §3.5.2), asked before the cache:
+     *  copies the entry of `tag` into *out; false if not listed (or the list is
+     *  disabled). NULL: no list. Registered by the adapter
+     *  (ocpp_station_set_list()). */
+    bool (*list_find)(void *ctx, const char *tag, ocpp_auth_entry_t *out);
+    void *list_ctx;
 } ocpp_station_t;
 
 /* ------------------------------------------------------------------------ */
@@ -350,6 +365,21 @@ typedef struct {
     ocpp_v16_kept_t kept[OCPP_CONFIG_MAX_CONNECTORS]; /**< Connector c: kept[c - 1]. */
 } ocpp_v16_tx_t;
 
+/** State of the Local Auth List Management profile (src/v16/locallist.c):
+ *  the index of the list in storage (the entries stay there). */
+typedef struct {
+    int32_t version; /**< listVersion of the last update (0: none). */
+    uint16_t count;  /**< Entries. */
+    uint8_t gen;     /**< Which of the two sets of page records is current. */
+} ocpp_v16_list_t;
+
+/** State of the Reservation profile (src/v16/reservation.c); the
+ *  reservations themselves are the station's (ocpp_station_conn_t). */
+typedef struct {
+    uint32_t save_failed_ms; /**< When a write of the reservations failed last, */
+    bool save_failed;        /**<   the next waits 10 s. */
+} ocpp_v16_resv_t;
+
 struct ocpp_v16_profile; /* src/v16/v16.h */
 
 /** The OCPP 1.6 adapter: the shared services, then each profile's state. */
@@ -362,6 +392,12 @@ typedef struct {
     ocpp_v16_conn_t conns[OCPP_CONFIG_MAX_CONNECTORS + 1];
     ocpp_v16_core_t core;
     ocpp_v16_tx_t tx;
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
+    ocpp_v16_list_t list;
+#endif
+#if OCPP_CONFIG_PROFILE_RESERVATION
+    ocpp_v16_resv_t resv;
+#endif
     uint32_t save_failed_ms; /**< When a write of the configuration failed last, */
     uint32_t quiet_until_ms; /**< A send pass found nothing due before this, */
     bool kick;               /**<   unless something happened since (an event, a

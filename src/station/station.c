@@ -265,9 +265,10 @@ static void save_availability(ocpp_station_t *st)
 bool ocpp_station_set_operative(ocpp_station_t *st, uint8_t c, bool operative)
 {
     ocpp_station_conn_t *k = &st->conns[c];
-    if (k->tx && !operative) {
+    if ((k->tx || (k->reserved && c > 0u)) && !operative) {
         /* §5.2: "When a transaction is in progress Charge Point SHALL respond
-         * with availability status 'Scheduled'". */
+         * with availability status 'Scheduled'". A reserved connector too:
+         * it becomes Unavailable when the reservation ends (§4.9 G8). */
         k->sched_change = true;
         k->sched_operative = operative;
         return true;
@@ -366,6 +367,71 @@ void ocpp_station_note_reading(ocpp_station_t *st, uint8_t c, const ocpp_sample_
 }
 
 /* ------------------------------------------------------------------------ */
+/* Reservations (OCPP 1.6 §5.13)                                             */
+/* ------------------------------------------------------------------------ */
+
+static bool tag_is(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && a[0] != '\0' && b[0] != '\0' && ocpp_id_tag_eq(a, b);
+}
+
+/** §5.13: "the incoming idTag or the parent idTag match the idTag or parent
+ *  idTag of the reservation" (parent may be NULL: not known). */
+static bool resv_match(const ocpp_station_conn_t *r, const char *tag, const char *parent)
+{
+    return tag_is(tag, r->resv_tag) || tag_is(tag, r->resv_parent) || tag_is(parent, r->resv_tag) ||
+           tag_is(parent, r->resv_parent);
+}
+
+void ocpp_station_reserve(ocpp_station_t *st, uint8_t c, int32_t id, int64_t expiry,
+                          const char *tag, const char *parent)
+{
+    ocpp_station_conn_t *k = &st->conns[c];
+    k->reserved = true;
+    k->resv_id = id;
+    k->resv_expiry = expiry;
+    ocpp_text_copy(k->resv_tag, sizeof k->resv_tag, tag);
+    ocpp_text_copy(k->resv_parent, sizeof k->resv_parent, parent);
+    st->resv_dirty = true;
+    ocpp_station_update(st, c);
+}
+
+void ocpp_station_unreserve(ocpp_station_t *st, uint8_t c)
+{
+    ocpp_station_conn_t *k = &st->conns[c];
+    if (!k->reserved) {
+        return;
+    }
+    k->reserved = false;
+    st->resv_dirty = true;
+    if (k->sched_change && !k->tx) {
+        (void)ocpp_station_set_operative(st, c, k->sched_operative); /* §4.9 G8 */
+    }
+    ocpp_station_update(st, c);
+}
+
+bool ocpp_station_resv_allows(const ocpp_station_t *st, uint8_t c, const char *tag,
+                              const char *parent)
+{
+    const ocpp_station_conn_t *z = &st->conns[0];
+    if (st->conns[c].reserved) {
+        return resv_match(&st->conns[c], tag, parent);
+    }
+    if (!z->reserved || resv_match(z, tag, parent)) {
+        return true;
+    }
+    /* §5.13, connector 0: "make sure that at any time during the validity of
+     * the reservation, one connector remains available for the reserved
+     * idTag". */
+    for (uint8_t j = 1; j <= st->n; j++) {
+        if (j != c && st->conns[j].status == OCPP_CONNECTOR_AVAILABLE) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Transactions                                                              */
 /* ------------------------------------------------------------------------ */
 
@@ -399,6 +465,17 @@ static void tx_start(ocpp_station_t *st, uint8_t c)
         st->next_ref = 1u;
     }
     k->tx_ref = st->next_ref;
+    /* §5.13: "A reservation SHALL be terminated on the Charge Point when ...
+     * a transaction is started for the reserved idTag or parent idTag and on
+     * the reserved connector or any connector when the reserved connectorId
+     * is 0"; its id goes into StartTransaction.req. */
+    uint8_t r = k->reserved ? c : 0u;
+    k->tx_resv = r != 0u || (st->conns[0].reserved && resv_match(&st->conns[0], k->tag, k->parent));
+    if (k->tx_resv) {
+        k->tx_resv_id = st->conns[r].resv_id;
+        st->conns[r].reserved = false;
+        st->resv_dirty = true;
+    }
     k->meter_start = ocpp_station_meter_wh(st, c);
     k->tx_start_unix = ocpp_station_time(st);
     k->meter_last = k->meter_start;
@@ -528,10 +605,44 @@ static const ocpp_auth_entry_t *cache_find(ocpp_station_t *st, const char *tag)
     return ocpp_auth_cache_lookup(&st->cache, tag, ocpp_station_time(st));
 }
 
+/** The list's entry of tag (copied into *tmp), else the cache's; NULL if neither. */
+static const ocpp_auth_entry_t *local_find(ocpp_station_t *st, const char *tag,
+                                           ocpp_auth_entry_t *tmp)
+{
+    if (st->list_find != NULL && st->list_find(st->list_ctx, tag, tmp)) {
+        return tmp;
+    }
+    return cache_find(st, tag);
+}
+
+void ocpp_station_set_list(ocpp_station_t *st,
+                           bool (*list_find)(void *ctx, const char *tag, ocpp_auth_entry_t *out),
+                           void *ctx)
+{
+    st->list_find = list_find;
+    st->list_ctx = ctx;
+}
+
 void ocpp_station_cache_update(ocpp_station_t *st, const char *tag, ocpp_auth_status_t status,
                                const char *parent, int64_t expiry)
 {
-    if (st->set.cache_enabled && tag != NULL && tag[0] != '\0') {
+    ocpp_auth_entry_t listed;
+    if (tag == NULL || tag[0] == '\0') {
+        return;
+    }
+    if (st->list_find != NULL && st->list_find(st->list_ctx, tag, &listed)) {
+        /* §3.5.3: "Identifiers known in the Local Authorization List SHALL NOT
+         * be added to the Authorization Cache." §3.5.2: "Conflicts between the
+         * local authorization list and the validity reported in, for
+         * instance, a StartTransaction.conf ... the Charge Point SHALL inform
+         * the Central System by sending a StatusNotification with ConnectorId
+         * set to 0, and ErrorCode set to 'LocalListConflict'" (a warning:
+         * not over a fault of connector 0; the next list update clears it). */
+        if (entry_status(&listed, ocpp_station_time(st)) != status &&
+            st->conns[0].error == OCPP_FAULT_NONE) {
+            ocpp_station_fault(st, 0, OCPP_FAULT_LOCAL_LIST_CONFLICT, NULL, NULL);
+        }
+    } else if (st->set.cache_enabled) {
         ocpp_auth_cache_update(&st->cache, tag, status, parent, expiry);
     }
 }
@@ -569,7 +680,11 @@ void ocpp_station_auth_decided(ocpp_station_t *st, ocpp_auth_status_t status, co
         ok = ok && k->tx && parent != NULL && parent[0] != '\0' && k->parent[0] != '\0' &&
              ocpp_id_tag_eq(parent, k->parent);
     } else if (purpose == OCPP_STATION_AUTH_START) {
-        ok = ok && ocpp_station_can_start(st, c);
+        /* §5.13: "refuse charging for all incoming idTags on the reserved
+         * connector, except when the incoming idTag or the parent idTag match
+         * the idTag or parent idTag of the reservation." */
+        ok = ok && ocpp_station_can_start(st, c) &&
+             ocpp_station_resv_allows(st, c, st->auth_tag, parent);
     } else {
         return;
     }
@@ -585,13 +700,15 @@ void ocpp_station_auth_decided(ocpp_station_t *st, ocpp_auth_status_t status, co
     }
 }
 
-void ocpp_station_auth_offline(ocpp_station_t *st)
+/** Decide offline, with the list's or the cache's entry e of the tag (NULL: unknown). */
+static void decide_offline(ocpp_station_t *st, const ocpp_auth_entry_t *e)
 {
-    /* §3.5: LocalAuthorizeOffline lets the cache decide; §3.5.4: an unknown
-     * id may be allowed with AllowOfflineTxForUnknownId, but "Identifiers
-     * that were valid but are apparently expired due to passage of time MUST
-     * also be rejected". */
-    const ocpp_auth_entry_t *e = cache_find(st, st->auth_tag);
+    /* §3.5: LocalAuthorizeOffline lets the list and the cache decide; §3.5.4:
+     * an unknown id may be allowed with AllowOfflineTxForUnknownId, but
+     * "Identifiers that are present in a Local Authorization List that have a
+     * status other than "Accepted" ... MUST be rejected. Identifiers that were
+     * valid but are apparently expired due to passage of time MUST also be
+     * rejected". */
     int64_t now = ocpp_station_time(st);
     if (e != NULL && (st->set.local_authorize_offline || !entry_valid(e, now))) {
         /* A tag the cache knows as not valid (Blocked, Invalid, Expired, or
@@ -603,6 +720,12 @@ void ocpp_station_auth_offline(ocpp_station_t *st)
     } else {
         ocpp_station_auth_decided(st, OCPP_AUTH_INVALID, "");
     }
+}
+
+void ocpp_station_auth_offline(ocpp_station_t *st)
+{
+    ocpp_auth_entry_t tmp;
+    decide_offline(st, local_find(st, st->auth_tag, &tmp));
 }
 
 static void auth_begin(ocpp_station_t *st, uint8_t c, const char *tag, ocpp_station_auth_t p)
@@ -624,9 +747,10 @@ ocpp_status_t ocpp_station_authorize_start(ocpp_station_t *st, uint8_t c, const 
         return OCPP_ERR_BUSY;
     }
     auth_begin(st, c, tag, OCPP_STATION_AUTH_START);
-    const ocpp_auth_entry_t *e = cache_find(st, tag);
+    ocpp_auth_entry_t tmp;
+    const ocpp_auth_entry_t *e = local_find(st, tag, &tmp);
     if (!st->online) {
-        ocpp_station_auth_offline(st);
+        decide_offline(st, e);
     } else if (e != NULL && st->set.local_pre_authorize && entry_valid(e, ocpp_station_time(st))) {
         /* §3.5: LocalPreAuthorize: start "without waiting for an
          * authorization response from the Central System". */
@@ -653,7 +777,8 @@ static ocpp_status_t present_for_stop(ocpp_station_t *st, uint8_t c, const char 
         return OCPP_ERR_BUSY;
     }
     auth_begin(st, c, tag, OCPP_STATION_AUTH_STOP);
-    const ocpp_auth_entry_t *e = cache_find(st, tag);
+    ocpp_auth_entry_t tmp;
+    const ocpp_auth_entry_t *e = local_find(st, tag, &tmp);
     if (e != NULL && entry_valid(e, ocpp_station_time(st)) && e->parent[0] != '\0' &&
         ocpp_id_tag_eq(e->parent, k->parent)) {
         ocpp_station_auth_decided(st, OCPP_AUTH_ACCEPTED, e->parent);
@@ -673,6 +798,10 @@ uint8_t ocpp_station_pick_connector(const ocpp_station_t *st, const char *tag)
         const ocpp_station_conn_t *k = &st->conns[c];
         if (k->tx && tag != NULL && ocpp_id_tag_eq(tag, k->tag)) {
             return c;
+        }
+        if (k->reserved && tag != NULL && resv_match(k, tag, NULL) &&
+            ocpp_station_can_start(st, c)) {
+            return c; /* the connector reserved for this tag */
         }
         if (ocpp_station_can_start(st, c) && !k->finishing && !k->authorized) {
             if (k->plugged && plugged == 0u) {

@@ -154,11 +154,37 @@ ocpp_status_t ocpp_station_authorize_start(ocpp_station_t *st, uint8_t c, const 
 void ocpp_station_auth_decided(ocpp_station_t *st, ocpp_auth_status_t status, const char *parent);
 /** The CSMS could not be asked (no answer): decide as offline. */
 void ocpp_station_auth_offline(ocpp_station_t *st);
-/** Store an idTagInfo in the cache (if the cache is enabled). */
+/** An idTagInfo from the CSMS: into the cache (if enabled), unless the tag
+ *  is on the Local Authorization List; if it is and the statuses differ,
+ *  connector 0 gets the warning LocalListConflict (§3.5.2). */
 void ocpp_station_cache_update(ocpp_station_t *st, const char *tag, ocpp_auth_status_t status,
                                const char *parent, int64_t expiry);
 /** Clear the cache. */
 void ocpp_station_cache_clear(ocpp_station_t *st);
+
+/** Register the Local Authorization List (OCPP 1.6 §3.5.2): asked before
+ *  the cache for every authorization (§3.5.3: "Local Authorization List
+ *  entries as having priority over Authorization Cache entries"), and a tag
+ *  it knows never goes into the cache. list_find may be NULL (no list). */
+void ocpp_station_set_list(ocpp_station_t *st,
+                           bool (*list_find)(void *ctx, const char *tag, ocpp_auth_entry_t *out),
+                           void *ctx);
+
+/* ---- reservations (OCPP 1.6 §5.13) ---- */
+
+/** Reserve c (0: any connector, one stays free for it) for `tag` (or a tag
+ *  with parentIdTag `parent`, may be NULL) until `expiry` (unix s). The
+ *  caller checked that c may be reserved. Sets resv_dirty. */
+void ocpp_station_reserve(ocpp_station_t *st, uint8_t c, int32_t id, int64_t expiry,
+                          const char *tag, const char *parent);
+/** End the reservation of c (expired, cancelled): a change of availability
+ *  that waited for it happens now (§4.9 G8). Sets resv_dirty. */
+void ocpp_station_unreserve(ocpp_station_t *st, uint8_t c);
+/** May `tag` (parentIdTag `parent`, may be NULL or "") start on c, given
+ *  the reservations: c's own, and one of connector 0 that needs a free
+ *  connector? */
+bool ocpp_station_resv_allows(const ocpp_station_t *st, uint8_t c, const char *tag,
+                              const char *parent);
 
 /* ---- meter ---- */
 

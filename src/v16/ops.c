@@ -31,7 +31,7 @@ static bool remote_start(ocpp_v16_t *a, int64_t connector, const char *tag)
     }
     uint8_t c = connector > 0 ? (uint8_t)connector : ocpp_station_pick_connector(st, NULL);
     if (c == 0u || connector > (int64_t)st->n || !ocpp_station_can_start(st, c) ||
-        st->conns[c].finishing) {
+        st->conns[c].finishing || !ocpp_station_resv_allows(st, c, tag, NULL)) {
         return false;
     }
     if (a->cfg->authorize_remote_tx_requests) {

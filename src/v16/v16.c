@@ -16,11 +16,15 @@
 
 /** The registered modules, in send priority order. One line per module. */
 static const ocpp_v16_profile_t *const k_modules[] = {
-    &ocpp_v16_core,
-    &ocpp_v16_core_tx,
-    &ocpp_v16_core_ops,
+    &ocpp_v16_core,        &ocpp_v16_core_tx, &ocpp_v16_core_ops,
 #if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
     &ocpp_v16_trigger,
+#endif
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
+    &ocpp_v16_locallist,
+#endif
+#if OCPP_CONFIG_PROFILE_RESERVATION
+    &ocpp_v16_reservation,
 #endif
 };
 
@@ -165,6 +169,11 @@ void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
         a->cfg->authorization_cache_enabled = false;
     }
     ocpp_v16_sync(a);
+    for (uint8_t i = 0; i < N_MODULES; i++) {
+        if (k_modules[i]->init != NULL) {
+            k_modules[i]->init(a);
+        }
+    }
     /* The outbox, and the transactions a power cut interrupted: the station
      * hands them back as events (ocpp_v16_on_event queues their stops). */
     (void)ocpp_txs_load(a->st->outbox, a->st->storage, &a->st->log, ocpp_v16_outbox_classify);

@@ -30,6 +30,9 @@ typedef struct ocpp_v16_profile {
                           SupportedFeatureProfiles lists and whose keys exist. */
     const ocpp_rpc_handler_entry_t *handlers; /**< CS-initiated CALLs it answers. */
     uint8_t n_handlers;
+    /** At init, after the configuration is loaded: load what it persisted,
+     *  register with the station. */
+    void (*init)(ocpp_v16_t *a);
     /** A station event (before the application sees it). */
     void (*on_event)(ocpp_v16_t *a, const ocpp_station_event_t *ev);
     /** Every poll, online or not. */
@@ -92,10 +95,12 @@ ocpp_key_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char 
 
 /* ---- modules (each file's descriptor) ---- */
 
-extern const ocpp_v16_profile_t ocpp_v16_core;     /**< core.c: boot, heartbeat, status, config */
-extern const ocpp_v16_profile_t ocpp_v16_core_tx;  /**< tx.c: authorize, transactions, meter */
-extern const ocpp_v16_profile_t ocpp_v16_core_ops; /**< ops.c: remote operations */
-extern const ocpp_v16_profile_t ocpp_v16_trigger;  /**< trigger.c: Remote Trigger */
+extern const ocpp_v16_profile_t ocpp_v16_core;      /**< core.c: boot, heartbeat, status, config */
+extern const ocpp_v16_profile_t ocpp_v16_core_tx;   /**< tx.c: authorize, transactions, meter */
+extern const ocpp_v16_profile_t ocpp_v16_core_ops;  /**< ops.c: remote operations */
+extern const ocpp_v16_profile_t ocpp_v16_trigger;   /**< trigger.c: Remote Trigger */
+extern const ocpp_v16_profile_t ocpp_v16_locallist; /**< locallist.c: Local Auth List */
+extern const ocpp_v16_profile_t ocpp_v16_reservation; /**< reservation.c: Reservation */
 
 /** tx.c: CP-initiated DataTransfer (ocpp_cp_data_transfer()). */
 ocpp_status_t ocpp_v16_data_transfer(ocpp_v16_t *a, const char *vendor_id, const char *message_id,

@@ -7,9 +7,9 @@
  *
  * B6 and F2 are in this file too.
  * Covered in test_cp_core.c: A2, B1, B3, C1, C4, C5, C6, D3, F1, A8, A9, I1.
- * Not applicable (no way to make a connector Reserved before the Reservation
- * profile: A7, G1, G2, G8, G9, I7). Not reachable by design, see the comment
- * at the end of this file: A3, A5, B5, H3, H4, H5.
+ * The Reserved cells (A7, G1, G2, G8, G9, I7) need the Reservation profile
+ * (src/v16/reservation.c). Not reachable by design, see the comment at the
+ * end of this file: A3, A5, B5, H3, H4, H5.
  */
 #include "cp_fixture.h"
 /** The id of a CALL or CALLRESULT. */
@@ -593,6 +593,78 @@ static void test_connector0(void **s)
                         "Available");
 }
 
+/* ------------------------------------------------------------------------ */
+/* Reserved (Reservation profile)                                            */
+/* ------------------------------------------------------------------------ */
+
+#if OCPP_CONFIG_PROFILE_RESERVATION
+/* §4.9 A7 "A Reserve Now message is received that reserves the connector". */
+static fx_t *fx_reserved(void)
+{
+    fx_t *x = fx_ready();
+    csms_call(x, "[2,\"rn\",\"ReserveNow\",{\"connectorId\":1,\"expiryDate\":"
+                 "\"2026-11-22T07:00:00Z\",\"idTag\":\"TAG1\",\"reservationId\":7}]");
+    assert_transition(x, 1, "Available", "Reserved");
+    return x;
+}
+
+static void test_a7(void **s)
+{
+    (void)s;
+    fx_t *x = fx_reserved();
+    assert_string_equal(x->cur[2], "Available");
+}
+
+/* §4.9 G1 "Reservation expires or a Cancel Reservation message is received". */
+static void test_g1(void **s)
+{
+    (void)s;
+    fx_t *x = fx_reserved();
+    csms_call(x, "[2,\"cr\",\"CancelReservation\",{\"reservationId\":7}]");
+    assert_transition(x, 1, "Reserved", "Available");
+    x = fx_reserved();
+    step(x, 3599000); /* 06:59:59 plus the boot's second */
+    pump(x);
+    assert_string_equal(x->cur[1], "Reserved");
+    step(x, 2000);
+    assert_transition(x, 1, "Reserved", "Available");
+}
+
+/* §4.9 G2 "Reservation identity is presented". */
+static void test_g2(void **s)
+{
+    (void)s;
+    fx_t *x = fx_reserved();
+    ocpp_cp_present_id(&x->cp, 1, "TAG1");
+    assert_transition(x, 1, "Reserved", "Preparing");
+}
+
+/* §4.9 G8 "Reservation expires or a Cancel Reservation message is received
+ * and the connector is scheduled to become Unavailable". */
+static void test_g8(void **s)
+{
+    (void)s;
+    fx_t *x = fx_reserved();
+    schedule_inoperative(x);
+    assert_string_equal(x->cur[1], "Reserved");
+    csms_call(x, "[2,\"cr\",\"CancelReservation\",{\"reservationId\":7}]");
+    assert_transition(x, 1, "Reserved", "Unavailable");
+}
+
+/* §4.9 G9 "A fault is detected that prevents further charging operations";
+ * I7 "Fault is resolved and status returns to the pre-fault state":
+ * Reserved (the reservation outlives the fault, see reservation.c). */
+static void test_g9_i7(void **s)
+{
+    (void)s;
+    fx_t *x = fx_reserved();
+    ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_GROUND_FAILURE, NULL, NULL);
+    assert_transition(x, 1, "Reserved", "Faulted");
+    ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_NONE, NULL, NULL);
+    assert_transition(x, 1, "Faulted", "Reserved");
+}
+#endif
+
 /*
  * Not reachable by design:
  * - A3/A5 (Available -> Charging / SuspendedEVSE): every transaction needs an
@@ -610,22 +682,44 @@ static void test_connector0(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_a4),         cmocka_unit_test(test_b4),
-        cmocka_unit_test(test_b6),         cmocka_unit_test(test_b6_not_while_authorizing),
-        cmocka_unit_test(test_b9),         cmocka_unit_test(test_c8),
-        cmocka_unit_test(test_c9),         cmocka_unit_test(test_d1),
-        cmocka_unit_test(test_d5),         cmocka_unit_test(test_d6),
-        cmocka_unit_test(test_d8),         cmocka_unit_test(test_d9),
-        cmocka_unit_test(test_e1),         cmocka_unit_test(test_e3),
-        cmocka_unit_test(test_e4),         cmocka_unit_test(test_e6),
-        cmocka_unit_test(test_e8),         cmocka_unit_test(test_e9),
-        cmocka_unit_test(test_f2),         cmocka_unit_test(test_f8),
-        cmocka_unit_test(test_f9),         cmocka_unit_test(test_h1),
-        cmocka_unit_test(test_h2),         cmocka_unit_test(test_h9),
-        cmocka_unit_test(test_i2),         cmocka_unit_test(test_i3),
-        cmocka_unit_test(test_i4),         cmocka_unit_test(test_i5),
-        cmocka_unit_test(test_i6),         cmocka_unit_test(test_i8),
+        cmocka_unit_test(test_a4),
+        cmocka_unit_test(test_b4),
+        cmocka_unit_test(test_b6),
+        cmocka_unit_test(test_b6_not_while_authorizing),
+        cmocka_unit_test(test_b9),
+        cmocka_unit_test(test_c8),
+        cmocka_unit_test(test_c9),
+        cmocka_unit_test(test_d1),
+        cmocka_unit_test(test_d5),
+        cmocka_unit_test(test_d6),
+        cmocka_unit_test(test_d8),
+        cmocka_unit_test(test_d9),
+        cmocka_unit_test(test_e1),
+        cmocka_unit_test(test_e3),
+        cmocka_unit_test(test_e4),
+        cmocka_unit_test(test_e6),
+        cmocka_unit_test(test_e8),
+        cmocka_unit_test(test_e9),
+        cmocka_unit_test(test_f2),
+        cmocka_unit_test(test_f8),
+        cmocka_unit_test(test_f9),
+        cmocka_unit_test(test_h1),
+        cmocka_unit_test(test_h2),
+        cmocka_unit_test(test_h9),
+        cmocka_unit_test(test_i2),
+        cmocka_unit_test(test_i3),
+        cmocka_unit_test(test_i4),
+        cmocka_unit_test(test_i5),
+        cmocka_unit_test(test_i6),
+        cmocka_unit_test(test_i8),
         cmocka_unit_test(test_connector0),
+#if OCPP_CONFIG_PROFILE_RESERVATION
+        cmocka_unit_test(test_a7),
+        cmocka_unit_test(test_g1),
+        cmocka_unit_test(test_g2),
+        cmocka_unit_test(test_g8),
+        cmocka_unit_test(test_g9_i7),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,301 @@
+/**
+ * @file reservation.c
+ * @brief OCPP 1.6 Reservation profile: ReserveNow (§5.13), CancelReservation
+ *        (§5.1), expiry, and the reservations persisted across a power cut.
+ *
+ * A reservation is the station's (ocpp_station_reserve(): the Reserved
+ * status, the idTags it lets through, its end when a transaction starts for
+ * it, with its id in StartTransaction.req); this module decides whether one
+ * may be made, ends it at expiryDate or on CancelReservation, and persists
+ * the station's reservations in record "reservation" (49 bytes per reserved
+ * connector: connector u8, reservationId i32, expiryDate u32 unix s, idTag
+ * 20, parentIdTag 20) whenever they change (ocpp_station_t.resv_dirty).
+ *
+ * Two choices where §5.13 and the §4.9 table disagree. §5.13 ends a
+ * reservation "when the Charge Point or connector are set to Faulted or
+ * Unavailable", while the table has Faulted -> Reserved (I7: "Fault is
+ * resolved and status returns to the pre-fault state") and Reserved ->
+ * Unavailable only when the reservation ends with the connector "scheduled
+ * to become Unavailable" (G8). Here a fault does not end a reservation
+ * (its expiryDate still does), and ChangeAvailability(Inoperative) of a
+ * reserved connector answers Scheduled and takes effect when it ends.
+ *
+ * Bound: the reservation a transaction ends goes out of the record at the
+ * next poll after the start (the start message itself is persisted at once,
+ * with the outbox); a power cut in between brings the reservation back until
+ * its expiryDate or a CancelReservation.
+ */
+#include <string.h>
+
+#include "model/config.h"
+#include "session/session.h"
+#include "station/station.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "v16/v16.h"
+
+#if OCPP_CONFIG_PROFILE_RESERVATION
+
+#define RECORD "reservation"
+#define SLOT   49u
+
+/* ------------------------------------------------------------------------ */
+/* Persistence                                                               */
+/* ------------------------------------------------------------------------ */
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (unsigned i = 0; i < 4u; i++) {
+        p[i] = (uint8_t)(v >> (8u * i));
+    }
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/** Write the reservations (in the transmit buffer; not now if it is busy). */
+static void resv_save(ocpp_v16_t *a)
+{
+    ocpp_station_t *st = a->st;
+    size_t cap = 0, n = 0;
+    if (a->storage == NULL) {
+        st->resv_dirty = false;
+        return;
+    }
+    if (a->resv.save_failed &&
+        a->ss->now_ms - a->resv.save_failed_ms < OCPP_STATION_SAVE_RETRY_MS) {
+        return; /* waiting after a failed write */
+    }
+    uint8_t *b = (uint8_t *)ocpp_session_scratch(a->ss, &cap);
+    if (b == NULL) {
+        return;
+    }
+    for (uint8_t c = 0; c <= st->n; c++) {
+        const ocpp_station_conn_t *k = &st->conns[c];
+        if (!k->reserved || n + SLOT > cap) {
+            continue; /* the send buffer holds cap / 49 of them: 10 at its 512-byte minimum */
+        }
+        uint8_t *p = &b[n];
+        memset(p, 0, SLOT);
+        p[0] = c;
+        put32(p + 1, (uint32_t)k->resv_id);
+        put32(p + 5, k->resv_expiry > 0 && k->resv_expiry <= (int64_t)UINT32_MAX
+                         ? (uint32_t)k->resv_expiry
+                         : 0u);
+        memcpy(p + 9, k->resv_tag, strlen(k->resv_tag));
+        memcpy(p + 29, k->resv_parent, strlen(k->resv_parent));
+        n += SLOT;
+    }
+    a->resv.save_failed = a->storage->write(a->storage->ctx, RECORD, b, n) != OCPP_OK;
+    if (a->resv.save_failed) {
+        a->outbox->store_errors++;
+        a->resv.save_failed_ms = a->ss->now_ms;
+        LOGE(&st->log, "saving reservations failed");
+        return;
+    }
+    st->resv_dirty = false;
+}
+
+static void resv_init(ocpp_v16_t *a)
+{
+    ocpp_station_t *st = a->st;
+    size_t cap = 0;
+    uint8_t *b = (uint8_t *)ocpp_session_scratch(a->ss, &cap);
+    if (a->storage == NULL || b == NULL) {
+        return;
+    }
+    int32_t n = a->storage->read(a->storage->ctx, RECORD, b, cap);
+    for (int32_t at = 0; n > 0 && at + (int32_t)SLOT <= n; at += (int32_t)SLOT) {
+        const uint8_t *p = &b[at];
+        char tag[OCPP_ID_TAG_MAX + 1] = {0}, parent[OCPP_ID_TAG_MAX + 1] = {0};
+        memcpy(tag, p + 9, OCPP_ID_TAG_MAX);
+        memcpy(parent, p + 29, OCPP_ID_TAG_MAX);
+        if (p[0] <= st->n && tag[0] != '\0') {
+            ocpp_station_reserve(st, p[0], (int32_t)get32(p + 1), (int64_t)get32(p + 5), tag,
+                                 parent);
+        }
+    }
+    st->resv_dirty = false; /* what was loaded is what is stored */
+}
+
+/* ------------------------------------------------------------------------ */
+/* ReserveNow (§5.13), CancelReservation (§5.1)                              */
+/* ------------------------------------------------------------------------ */
+
+/** Why connector c > 0 cannot be reserved now (NULL: it can); `ignore`: a
+ *  connector whose reservation the new one replaces. */
+static const char *refusal(const ocpp_station_t *st, uint8_t c, uint8_t ignore)
+{
+    const ocpp_station_conn_t *k = &st->conns[c], *z = &st->conns[0];
+    /* §5.13: "'Faulted' if the Charge Point or the connector are in the
+     * Faulted state ... 'Unavailable' if the Charge Point or connector are in
+     * the Unavailable state ... 'Occupied' if the Charge Point or the
+     * specified connector are occupied ... also ... when the Charge Point or
+     * connector has been reserved for the same or another idTag." */
+    if (ocpp_station_is_fault(k->error) || ocpp_station_is_fault(z->error)) {
+        return "Faulted";
+    }
+    if (!k->operative || !z->operative || (k->sched_change && !k->sched_operative)) {
+        return "Unavailable";
+    }
+    if (k->tx || k->plugged || k->authorized || k->finishing || (k->reserved && c != ignore) ||
+        (st->auth != OCPP_STATION_AUTH_NONE && st->auth_connector == c)) {
+        return "Occupied";
+    }
+    return NULL;
+}
+
+/** The same for connector 0: a connector must be free (else the refusal
+ *  of the others: Occupied before Unavailable before Faulted). */
+static const char *refusal0(const ocpp_v16_t *a, uint8_t ignore)
+{
+    const ocpp_station_t *st = a->st;
+    bool occupied = st->conns[0].reserved && ignore != 0u, unavailable = false;
+    if (!a->cfg->reserve_connector_zero_supported) {
+        /* §5.13: "If the configuration key: ReserveConnectorZeroSupported is
+         * not set or set to false, the Charge Point SHALL return 'Rejected'" */
+        return "Rejected";
+    }
+    for (uint8_t c = 1; !occupied && c <= st->n; c++) {
+        const char *r = refusal(st, c, 0xFFu);
+        if (r == NULL) {
+            return NULL;
+        }
+        occupied = r[0] == 'O';
+        unavailable = unavailable || r[0] == 'U';
+    }
+    return occupied ? "Occupied" : (unavailable ? "Unavailable" : "Faulted");
+}
+
+/** The connector holding reservation `id`, or 0xFF. */
+static uint8_t find(const ocpp_station_t *st, int64_t id)
+{
+    for (uint8_t c = 0; c <= st->n; c++) {
+        if (st->conns[c].reserved && st->conns[c].resv_id == id) {
+            return c;
+        }
+    }
+    return 0xFFu;
+}
+
+static ocpp_rpc_err_t on_reserve_now(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
+                                     const char **desc)
+{
+    ocpp_v16_t *a = ctx;
+    ocpp_station_t *st = a->st;
+    int64_t c = 0, id = 0, expiry = 0;
+    char tag[OCPP_ID_TAG_MAX + 1], parent[OCPP_ID_TAG_MAX + 1] = "";
+    ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "connectorId", true, 0, INT32_MAX, &c, desc);
+    if (e == OCPP_RPC_OK) {
+        e = ocpp_rpc_get_datetime(p, "expiryDate", true, &expiry, desc);
+    }
+    if (e == OCPP_RPC_OK) {
+        e = ocpp_rpc_get_string(p, "idTag", true, OCPP_ID_TAG_MAX, tag, sizeof tag, desc);
+    }
+    if (e == OCPP_RPC_OK) {
+        e = ocpp_rpc_get_string(p, "parentIdTag", false, OCPP_ID_TAG_MAX, parent, sizeof parent,
+                                desc);
+    }
+    if (e == OCPP_RPC_OK) {
+        e = ocpp_rpc_get_int(p, "reservationId", true, INT32_MIN, INT32_MAX, &id, desc);
+    }
+    if (e != OCPP_RPC_OK) {
+        return e; /* bad input changes nothing */
+    }
+    int64_t now = ocpp_station_time(st);
+    /* §5.13: "If the reservationId in the request matches a reservation in
+     * the Charge Point, then the Charge Point SHALL replace that reservation
+     * with the new reservation in the request." */
+    uint8_t old = find(st, id);
+    const char *why = "Rejected"; /* an unknown connector, or an expiryDate passed */
+    if (c <= (int64_t)st->n && !(now > 0 && expiry <= now)) {
+        why = c == 0 ? refusal0(a, old) : refusal(st, (uint8_t)c, old);
+    }
+    if (why != NULL) {
+        ocpp_v16_answer_status(w, why);
+        return OCPP_RPC_OK;
+    }
+    if (old != 0xFFu && old != (uint8_t)c) {
+        ocpp_station_unreserve(st, old);
+    }
+    ocpp_station_reserve(st, (uint8_t)c, (int32_t)id, expiry, tag, parent);
+    ocpp_v16_answer_status(w, "Accepted");
+    return OCPP_RPC_OK;
+}
+
+static ocpp_rpc_err_t on_cancel_reservation(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
+                                            const char **desc)
+{
+    ocpp_v16_t *a = ctx;
+    int64_t id = 0;
+    ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "reservationId", true, INT32_MIN, INT32_MAX, &id, desc);
+    if (e != OCPP_RPC_OK) {
+        return e;
+    }
+    /* §5.1: "If the Charge Point has a reservation matching the
+     * reservationId in the request PDU, it SHALL return status 'Accepted'.
+     * Otherwise it SHALL return 'Rejected'." */
+    uint8_t c = find(a->st, id);
+    if (c != 0xFFu) {
+        ocpp_station_unreserve(a->st, c); /* §4.9 G1 / G8 */
+    }
+    ocpp_v16_answer_status(w, c != 0xFFu ? "Accepted" : "Rejected");
+    return OCPP_RPC_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Expiry                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static void resv_tick(ocpp_v16_t *a)
+{
+    ocpp_station_t *st = a->st;
+    for (uint8_t c = 0; c <= st->n; c++) {
+        /* (the clock only when a reservation runs: an idle poll stays cheap) */
+        int64_t now = st->conns[c].reserved ? ocpp_station_time(st) : 0;
+        if (now > 0 && now >= st->conns[c].resv_expiry) {
+            /* §5.13: "When a reservation expires, the Charge Point SHALL
+             * terminate the reservation and make the connector available." */
+            LOGI(&st->log, "reservation %ld expired", (long)st->conns[c].resv_id);
+            ocpp_station_unreserve(st, c);
+        }
+    }
+    if (st->resv_dirty) {
+        resv_save(a);
+    }
+}
+
+/** While a reservation runs, a poll every second (its expiry is checked
+ *  then); a pending write now (or after the wait of a failed one). */
+static uint32_t resv_next_due(const ocpp_v16_t *a, uint32_t now_ms)
+{
+    const ocpp_station_t *st = a->st;
+    (void)now_ms;
+    if (st->resv_dirty) {
+        return a->resv.save_failed ? OCPP_STATION_SAVE_RETRY_MS : 0u;
+    }
+    for (uint8_t c = 0; c <= st->n; c++) {
+        if (st->conns[c].reserved) {
+            return 1000u;
+        }
+    }
+    return V16_IDLE_MS;
+}
+
+static const ocpp_rpc_handler_entry_t k_handlers[] = {
+    {OCPP_ACTION_CANCEL_RESERVATION, on_cancel_reservation},
+    {OCPP_ACTION_RESERVE_NOW, on_reserve_now},
+};
+
+const ocpp_v16_profile_t ocpp_v16_reservation = {
+    .profile = OCPP_CFG_PROFILE_RESERVATION,
+    .handlers = k_handlers,
+    .n_handlers = (uint8_t)(sizeof k_handlers / sizeof k_handlers[0]),
+    .init = resv_init,
+    .tick = resv_tick,
+    .next_due = resv_next_due,
+};
+
+#endif /* OCPP_CONFIG_PROFILE_RESERVATION */
