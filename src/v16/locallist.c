@@ -120,7 +120,7 @@ static bool entry_at(const ocpp_v16_t *a, cursor_t *k, uint32_t i, ocpp_auth_ent
     if (p != k->page) {
         char name[16];
         page_name(name, a->list.gen, p);
-        int32_t n = a->storage->read(a->storage->ctx, name, k->buf, PAGE_BYTES);
+        int32_t n = a->st->storage->read(a->st->storage->ctx, name, k->buf, PAGE_BYTES);
         k->have = (n < 0 || (uint32_t)n % ENTRY != 0u) ? -1 : (int32_t)((uint32_t)n / ENTRY);
         k->page = p;
     }
@@ -147,7 +147,7 @@ static bool ll_find(void *ctx, const char *tag, ocpp_auth_entry_t *out)
     } l;
     l.k = (cursor_t){l.page, UINT32_MAX, 0};
     uint32_t lo = 0, hi = a->list.count;
-    if (!a->cfg->local_auth_list_enabled || a->storage == NULL || tag == NULL) {
+    if (!a->cfg->local_auth_list_enabled || a->st->storage == NULL || tag == NULL) {
         return false;
     }
     while (lo < hi) {
@@ -269,7 +269,8 @@ static bool write_page(const merge_t *m, uint32_t page, uint32_t n)
 {
     char name[16];
     page_name(name, m->set, page);
-    return m->a->storage->write(m->a->storage->ctx, name, m->out, (size_t)n * ENTRY) == OCPP_OK;
+    return m->a->st->storage->write(m->a->st->storage->ctx, name, m->out, (size_t)n * ENTRY) ==
+           OCPP_OK;
 }
 
 /** Append an entry to the new list. @return false: full, or a write failed. */
@@ -324,7 +325,7 @@ static void drop(const ocpp_v16_t *a, uint8_t set, uint32_t n)
     for (uint32_t p = 0; p < n; p++) {
         char name[16];
         page_name(name, set, p);
-        (void)a->storage->remove(a->storage->ctx, name);
+        (void)a->st->storage->remove(a->st->storage->ctx, name);
     }
 }
 
@@ -332,7 +333,7 @@ static void drop(const ocpp_v16_t *a, uint8_t set, uint32_t n)
 static bool apply(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_json_value_t *list, bool full,
                   int32_t version)
 {
-    if (a->storage == NULL || w->cap - w->len < 2u * PAGE_BYTES + ANSWER_ROOM) {
+    if (a->st->storage == NULL || w->cap - w->len < 2u * PAGE_BYTES + ANSWER_ROOM) {
         return false; /* no storage, or a send buffer too small */
     }
     uint32_t max = a->cfg->local_auth_list_max_length;
@@ -349,7 +350,7 @@ static bool apply(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_json_value_t *list, bo
     }
     uint8_t idx[INDEX_LEN] = {'L', m.set, (uint8_t)(m.out_n & 0xFFu), (uint8_t)(m.out_n >> 8)};
     put32(&idx[4], (uint32_t)version);
-    if (a->storage->write(a->storage->ctx, INDEX_RECORD, idx, sizeof idx) != OCPP_OK) {
+    if (a->st->storage->write(a->st->storage->ctx, INDEX_RECORD, idx, sizeof idx) != OCPP_OK) {
         drop(a, m.set, pages(m.out_n));
         return false;
     }
@@ -446,8 +447,9 @@ static void ll_init(ocpp_v16_t *a)
     a->cfg->local_auth_list_max_length = (uint16_t)OCPP_CONFIG_LOCAL_LIST_MAX;
     a->cfg->send_local_list_max_length = (uint16_t)OCPP_CONFIG_SEND_LOCAL_LIST_MAX;
     ocpp_station_set_list(a->st, ll_find, a);
-    if (a->storage != NULL &&
-        a->storage->read(a->storage->ctx, INDEX_RECORD, b, sizeof b) == (int32_t)INDEX_LEN &&
+    if (a->st->storage != NULL &&
+        a->st->storage->read(a->st->storage->ctx, INDEX_RECORD, b, sizeof b) ==
+            (int32_t)INDEX_LEN &&
         b[0] == (uint8_t)'L' && b[1] <= 1u) {
         a->list.gen = b[1];
         a->list.count = (uint16_t)(b[2] | (b[3] << 8));

@@ -60,7 +60,7 @@ static void resv_save(ocpp_v16_t *a)
 {
     ocpp_station_t *st = a->st;
     size_t cap = 0, n = 0;
-    if (a->storage == NULL) {
+    if (a->st->storage == NULL) {
         st->resv_dirty = false;
         return;
     }
@@ -88,9 +88,9 @@ static void resv_save(ocpp_v16_t *a)
         memcpy(p + 29, k->resv_parent, strlen(k->resv_parent));
         n += SLOT;
     }
-    a->resv.save_failed = a->storage->write(a->storage->ctx, RECORD, b, n) != OCPP_OK;
+    a->resv.save_failed = a->st->storage->write(a->st->storage->ctx, RECORD, b, n) != OCPP_OK;
     if (a->resv.save_failed) {
-        a->outbox->store_errors++;
+        a->st->outbox->store_errors++;
         a->resv.save_failed_ms = a->ss->now_ms;
         LOGE(&st->log, "saving reservations failed");
         return;
@@ -103,10 +103,10 @@ static void resv_init(ocpp_v16_t *a)
     ocpp_station_t *st = a->st;
     size_t cap = 0;
     uint8_t *b = (uint8_t *)ocpp_session_scratch(a->ss, &cap);
-    if (a->storage == NULL || b == NULL) {
+    if (a->st->storage == NULL || b == NULL) {
         return;
     }
-    int32_t n = a->storage->read(a->storage->ctx, RECORD, b, cap);
+    int32_t n = a->st->storage->read(a->st->storage->ctx, RECORD, b, cap);
     for (int32_t at = 0; n > 0 && at + (int32_t)SLOT <= n; at += (int32_t)SLOT) {
         const uint8_t *p = &b[at];
         char tag[OCPP_ID_TAG_MAX + 1] = {0}, parent[OCPP_ID_TAG_MAX + 1] = {0};
