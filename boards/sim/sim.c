@@ -312,6 +312,22 @@ void evse_sim_set_buttons(evse_sim_t *s, uint32_t mask)
     }
 }
 
+bool evse_sim_press(evse_sim_t *s, uint32_t mask, uint32_t hold_ms)
+{
+    if (s == NULL || mask == 0u || hold_ms < 1u || hold_ms > 60000u) {
+        return false;
+    }
+    s->press_mask = mask;
+    s->press_at = s->now_ms;
+    s->press_ms = hold_ms;
+    return true;
+}
+
+const evse_ssd1306_emu_t *evse_sim_oled(const evse_sim_t *s)
+{
+    return s != NULL ? &s->oled : NULL;
+}
+
 /* ------------------------------------------------------------------------ */
 /* The board interface                                                      */
 /* ------------------------------------------------------------------------ */
@@ -458,7 +474,26 @@ static void b_display_text(void *ctx, uint8_t row, const char *text)
 static uint32_t b_buttons(void *ctx)
 {
     const evse_sim_t *s = ctx;
-    return s->buttons;
+    bool held = s->press_mask != 0u && s->now_ms - s->press_at < s->press_ms;
+    return s->buttons | (held ? s->press_mask : 0u);
+}
+
+/** The I2C bus: the OLED answers at 0x3C, nothing else. */
+static bool b_i2c_write(void *ctx, uint8_t addr, const uint8_t *data, size_t len)
+{
+    evse_sim_t *s = ctx;
+    return addr == EVSE_SSD1306_ADDR && evse_ssd1306_emu_write(&s->oled, data, len);
+}
+
+/** The EV tells its state of charge (as over ISO 15118). */
+static bool b_ev_soc(void *ctx, uint8_t c, uint16_t *permille)
+{
+    const evse_sim_conn_t *k = cconn_of(ctx, c);
+    if (k == NULL || !k->plugged || permille == NULL) {
+        return false;
+    }
+    *permille = soc_permille(k);
+    return true;
 }
 
 void evse_sim_board(evse_sim_t *s, evse_board_t *out)
@@ -480,6 +515,8 @@ void evse_sim_board(evse_sim_t *s, evse_board_t *out)
                           .led_set = b_led_set,
                           .display_text = b_display_text,
                           .buttons_read = b_buttons,
+                          .i2c_write = b_i2c_write,
+                          .ev_soc_read = b_ev_soc,
                           .meter_phases = 3,
                           .meter_voltage = true};
 }
