@@ -45,7 +45,6 @@ void evse_ui_init(evse_t *e)
     u->present = b->i2c_write != NULL;
     u->focus = 1;
     u->fw_percent = 255;
-    u->init_ms = now_of(e);
     evse_ssd1306_init(&u->oled, i2c_write, (void *)b, b->display_addr);
 }
 
@@ -439,6 +438,10 @@ void evse_ui_poll(evse_t *e)
     evse_ui_t *u = &e->ui;
     uint32_t now = now_of(e);
     evse_ui_view_t v;
+    if (!u->started) { /* the board's clock may start only with the main loop */
+        u->started = true;
+        u->init_ms = now;
+    }
     poll_button(e, now);
     if (!u->present) {
         return;

@@ -317,8 +317,13 @@ bool evse_sim_press(evse_sim_t *s, uint32_t mask, uint32_t hold_ms)
     if (s == NULL || mask == 0u || hold_ms < 1u || hold_ms > 60000u) {
         return false;
     }
+    uint32_t start = s->now_ms;
+    int32_t left = (int32_t)(s->press_at + s->press_ms - s->now_ms);
+    if (s->press_mask != 0u && left > -(int32_t)EVSE_SIM_PRESS_GAP_MS) {
+        start = s->press_at + s->press_ms + EVSE_SIM_PRESS_GAP_MS; /* after the one held */
+    }
     s->press_mask = mask;
-    s->press_at = s->now_ms;
+    s->press_at = start;
     s->press_ms = hold_ms;
     return true;
 }
@@ -474,7 +479,7 @@ static void b_display_text(void *ctx, uint8_t row, const char *text)
 static uint32_t b_buttons(void *ctx)
 {
     const evse_sim_t *s = ctx;
-    bool held = s->press_mask != 0u && s->now_ms - s->press_at < s->press_ms;
+    bool held = s->press_mask != 0u && s->now_ms - s->press_at < s->press_ms; /* also not yet */
     return s->buttons | (held ? s->press_mask : 0u);
 }
 

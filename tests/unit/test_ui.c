@@ -954,6 +954,13 @@ static void test_menu_button_debounced(void **state)
     assert_int_equal(screen(a), EVSE_SCREEN_INFO_NETWORK);
     run(a, EVSE_UI_MENU_MS);
     assert_int_equal(screen(a), EVSE_SCREEN_AVAILABLE);
+    /* Two presses given at once (the second while the first is held) are two presses. */
+    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 60));
+    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 60));
+    for (int i = 0; i < 40; i++) {
+        run(a, 10);
+    }
+    assert_int_equal(screen(a), EVSE_SCREEN_INFO_IDS);
     assert_false(evse_sim_press(&a->sim, 0, 100));
     assert_false(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 0));
     assert_false(evse_sim_press(NULL, EVSE_BUTTON_MENU, 10));

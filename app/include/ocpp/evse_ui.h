@@ -185,6 +185,7 @@ typedef struct {
     uint8_t conn;         /**< ocpp_cp_conn_t */
     bool accepted_once;   /**< The CSMS accepted the charge point since init. */
     bool active;          /**< A vehicle or a card was seen (the boot screen gives way). */
+    bool started;         /**< init_ms is set (the first evse_poll()). */
     uint32_t init_ms;
     uint8_t focus;   /**< Connector on display. */
     int64_t unix_at; /**< Wall clock (unix s) seen at board time unix_ms; 0: unknown. */

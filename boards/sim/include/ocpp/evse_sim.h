@@ -198,11 +198,17 @@ void evse_sim_set_ambient(evse_sim_t *s, int32_t deci_celsius);
 /** @brief Buttons pressed (EVSE_BUTTON_* mask). */
 void evse_sim_set_buttons(evse_sim_t *s, uint32_t mask);
 
+/** Pause between two presses of evse_sim_press() given while the first is held. */
+#define EVSE_SIM_PRESS_GAP_MS 100u
+
 /**
  * @brief Press buttons (EVSE_BUTTON_* mask) for `hold_ms` of board time
  *        (1..60000), then release them, as a finger does; they read pressed
- *        together with those of evse_sim_set_buttons(). A new press
- *        replaces one still held. @return false for a bad mask or time.
+ *        together with those of evse_sim_set_buttons(). A press given while
+ *        the last one is still held (or released less than
+ *        EVSE_SIM_PRESS_GAP_MS ago) starts EVSE_SIM_PRESS_GAP_MS after that
+ *        one ends: two presses, not one long one (it replaces a press still
+ *        waiting for its turn). @return false for a bad mask or time.
  */
 bool evse_sim_press(evse_sim_t *s, uint32_t mask, uint32_t hold_ms);
 
