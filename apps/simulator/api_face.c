@@ -224,8 +224,7 @@ uint32_t sim_face_poll(sim_station_t *s)
         s->face_rev = rev;
         sim_station_changed(s); /* a state event tells the dashboard to fetch the picture */
     }
-    const evse_sim_t *b = &s->board_sim;
-    int32_t left = (int32_t)(b->press_at + b->press_ms - b->now_ms); /* until released */
-    bool held = b->press_mask != 0u && left > -(int32_t)(2u * FACE_POLL_MS + EVSE_UI_DEBOUNCE_MS);
+    int32_t left = evse_sim_press_left(&s->board_sim); /* until released */
+    bool held = left > -(int32_t)(2u * FACE_POLL_MS + EVSE_UI_DEBOUNCE_MS);
     return held ? FACE_POLL_MS : UINT32_MAX; /* the application samples the level often */
 }

@@ -317,15 +317,35 @@ bool evse_sim_press(evse_sim_t *s, uint32_t mask, uint32_t hold_ms)
     if (s == NULL || mask == 0u || hold_ms < 1u || hold_ms > 60000u) {
         return false;
     }
-    uint32_t start = s->now_ms;
-    int32_t left = (int32_t)(s->press_at + s->press_ms - s->now_ms);
-    if (s->press_mask != 0u && left > -(int32_t)EVSE_SIM_PRESS_GAP_MS) {
-        start = s->press_at + s->press_ms + EVSE_SIM_PRESS_GAP_MS; /* after the one held */
+    int32_t left = (int32_t)(s->press_at[0] + s->press_ms[0] - s->now_ms);
+    if (left <= 0 && s->press_mask[1] != 0u) { /* the first is over: the next is first */
+        s->press_mask[0] = s->press_mask[1];
+        s->press_at[0] = s->press_at[1];
+        s->press_ms[0] = s->press_ms[1];
+        s->press_mask[1] = 0;
+        left = (int32_t)(s->press_at[0] + s->press_ms[0] - s->now_ms);
     }
-    s->press_mask = mask;
-    s->press_at = start;
-    s->press_ms = hold_ms;
+    unsigned k = 0;
+    uint32_t start = s->now_ms;
+    if (s->press_mask[0] != 0u && left > -(int32_t)EVSE_SIM_PRESS_GAP_MS) {
+        k = 1; /* the next one, after the one held */
+        start = s->press_at[0] + s->press_ms[0] + EVSE_SIM_PRESS_GAP_MS;
+    } else {
+        s->press_mask[1] = 0;
+    }
+    s->press_mask[k] = mask;
+    s->press_at[k] = start;
+    s->press_ms[k] = hold_ms;
     return true;
+}
+
+int32_t evse_sim_press_left(const evse_sim_t *s)
+{
+    unsigned k = s->press_mask[1] != 0u ? 1u : 0u;
+    if (s->press_mask[k] == 0u) {
+        return INT32_MIN;
+    }
+    return (int32_t)(s->press_at[k] + s->press_ms[k] - s->now_ms);
 }
 
 const evse_ssd1306_emu_t *evse_sim_oled(const evse_sim_t *s)
@@ -479,8 +499,13 @@ static void b_display_text(void *ctx, uint8_t row, const char *text)
 static uint32_t b_buttons(void *ctx)
 {
     const evse_sim_t *s = ctx;
-    bool held = s->press_mask != 0u && s->now_ms - s->press_at < s->press_ms; /* also not yet */
-    return s->buttons | (held ? s->press_mask : 0u);
+    uint32_t mask = s->buttons;
+    for (unsigned k = 0; k < 2u; k++) {
+        if (s->now_ms - s->press_at[k] < s->press_ms[k]) { /* not yet: wraps to a large value */
+            mask |= s->press_mask[k];
+        }
+    }
+    return mask;
 }
 
 /** The I2C bus: the OLED answers at 0x3C, nothing else. */

@@ -961,6 +961,20 @@ static void test_menu_button_debounced(void **state)
         run(a, 10);
     }
     assert_int_equal(screen(a), EVSE_SCREEN_INFO_IDS);
+    /* A third while the second still waits for its turn: three presses (ids -> firmware ->
+     * meter -> back to the normal screen). */
+    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 60));
+    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 60));
+    for (int i = 0; i < 10; i++) {
+        run(a, 10);
+    }
+    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 60));
+    assert_true(evse_sim_press_left(&a->sim) > 200);
+    for (int i = 0; i < 50; i++) {
+        run(a, 10);
+    }
+    assert_int_equal(screen(a), EVSE_SCREEN_AVAILABLE);
+    assert_true(evse_sim_press_left(&a->sim) < 0);
     assert_false(evse_sim_press(&a->sim, 0, 100));
     assert_false(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 0));
     assert_false(evse_sim_press(NULL, EVSE_BUTTON_MENU, 10));

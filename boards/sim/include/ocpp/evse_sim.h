@@ -119,9 +119,9 @@ typedef struct {
     char display[EVSE_SIM_DISPLAY_ROWS][EVSE_SIM_DISPLAY_COLS + 1];
     uint32_t buttons;
     evse_led_t status_led;
-    uint32_t press_mask;     /**< evse_sim_press(): buttons held ... */
-    uint32_t press_at;       /**< ... since this board time ... */
-    uint32_t press_ms;       /**< ... for this long. */
+    uint32_t press_mask[2];  /**< evse_sim_press(): buttons held (the press, the next) ... */
+    uint32_t press_at[2];    /**< ... from this board time ... */
+    uint32_t press_ms[2];    /**< ... for this long. */
     evse_ssd1306_emu_t oled; /**< The OLED on the I2C bus. */
 } evse_sim_t;
 
@@ -211,6 +211,10 @@ void evse_sim_set_buttons(evse_sim_t *s, uint32_t mask);
  *        waiting for its turn). @return false for a bad mask or time.
  */
 bool evse_sim_press(evse_sim_t *s, uint32_t mask, uint32_t hold_ms);
+
+/** @brief Board ms until the presses of evse_sim_press() are over (negative: since;
+ *         INT32_MIN: none). */
+int32_t evse_sim_press_left(const evse_sim_t *s);
 
 /** @brief The OLED on the board's I2C bus (what the application drew). */
 const evse_ssd1306_emu_t *evse_sim_oled(const evse_sim_t *s);
