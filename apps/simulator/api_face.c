@@ -18,7 +18,7 @@
 /** How long a button press lasts by default (board time, ms). */
 #define FACE_HOLD_MS 300u
 /** Shortest press: longer than the application's debounce (EVSE_UI_DEBOUNCE_MS). */
-#define FACE_HOLD_MIN_MS 50u
+#define FACE_HOLD_MIN_MS 80u
 /** The station is polled this often while a button is held, so its debounce sees the press. */
 #define FACE_POLL_MS 10u
 
@@ -127,7 +127,7 @@ static void get_display(sim_station_t *s, sim_reply_t *out)
     reply(out, 200, NULL, buf, n);
 }
 
-/** The body's optional "holdMs" (50..10000): 1 found, 0 absent, -1 answered 400. */
+/** The body's optional "holdMs" (80..10000): 1 found, 0 absent, -1 answered 400. */
 static int hold_of(const char *body, size_t len, uint32_t *hold, sim_reply_t *out)
 {
     ocpp_json_value_t root, v;

@@ -314,7 +314,7 @@ void evse_sim_set_buttons(evse_sim_t *s, uint32_t mask)
 
 bool evse_sim_press(evse_sim_t *s, uint32_t mask, uint32_t hold_ms)
 {
-    if (s == NULL || mask == 0u || hold_ms < 1u || hold_ms > 60000u) {
+    if (s == NULL || mask == 0u || hold_ms < 1u || hold_ms > 10000u) {
         return false;
     }
     int32_t left = (int32_t)(s->press_at[0] + s->press_ms[0] - s->now_ms);

@@ -104,7 +104,7 @@ test('issue 15: GET /api/display is a 128x64 PNG of the OLED that changes when a
     const stop = await stopped;
     assert.equal(stop.payload.reason, undefined);
     for (const page of ['info-firmware', 'info-meter', 'finished']) {
-        await sim.api('POST', '/api/buttons/menu', { holdMs: 60 });
+        await sim.api('POST', '/api/buttons/menu', { holdMs: 100 });
         await sim.waitState(screenIs(page), { what: page });
     }
 
@@ -112,7 +112,7 @@ test('issue 15: GET /api/display is a 128x64 PNG of the OLED that changes when a
     const nb = await sim.api('POST', '/api/buttons/nope');
     assert.equal(nb.status, 404);
     assert.match(nb.json.error, /menu, stop/);
-    for (const body of [{ holdMs: 49 }, { holdMs: 10001 }, { holdMs: 1.5 }, { holdMs: 'x' }, '[1]', '{"holdMs":']) {
+    for (const body of [{ holdMs: 79 }, { holdMs: 10001 }, { holdMs: 1.5 }, { holdMs: 'x' }, '[1]', '{"holdMs":']) {
         const r = await sim.api('POST', '/api/buttons/menu', body);
         assert.equal(r.status, 400, `${JSON.stringify(body)}: ${r.text}`);
     }

@@ -948,27 +948,27 @@ static void test_menu_button_debounced(void **state)
     }
     /* The pages go back to the normal screen by themselves. */
     assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 100));
-    for (int i = 0; i < 5; i++) {
-        run(a, 40);
+    for (int i = 0; i < 20; i++) {
+        run(a, 10);
     }
     assert_int_equal(screen(a), EVSE_SCREEN_INFO_NETWORK);
     run(a, EVSE_UI_MENU_MS);
     assert_int_equal(screen(a), EVSE_SCREEN_AVAILABLE);
     /* Two presses given at once (the second while the first is held) are two presses. */
-    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 60));
-    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 60));
+    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 80));
+    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 80));
     for (int i = 0; i < 40; i++) {
         run(a, 10);
     }
     assert_int_equal(screen(a), EVSE_SCREEN_INFO_IDS);
     /* A third while the second still waits for its turn: three presses (ids -> firmware ->
      * meter -> back to the normal screen). */
-    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 60));
-    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 60));
+    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 80));
+    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 80));
     for (int i = 0; i < 10; i++) {
         run(a, 10);
     }
-    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 60));
+    assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 80));
     assert_true(evse_sim_press_left(&a->sim) > 200);
     for (int i = 0; i < 50; i++) {
         run(a, 10);

@@ -44,7 +44,7 @@ extern "C" {
 
 #ifndef EVSE_UI_DEBOUNCE_MS
 /** A button level must be stable this long to count. */
-#define EVSE_UI_DEBOUNCE_MS 30u
+#define EVSE_UI_DEBOUNCE_MS 50u
 #endif
 /** The information pages go back to the normal screen this long after the last press. */
 #define EVSE_UI_MENU_MS 30000u

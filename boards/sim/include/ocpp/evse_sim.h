@@ -203,7 +203,7 @@ void evse_sim_set_buttons(evse_sim_t *s, uint32_t mask);
 
 /**
  * @brief Press buttons (EVSE_BUTTON_* mask) for `hold_ms` of board time
- *        (1..60000), then release them, as a finger does; they read pressed
+ *        (1..10000), then release them, as a finger does; they read pressed
  *        together with those of evse_sim_set_buttons(). A press given while
  *        the last one is still held (or released less than
  *        EVSE_SIM_PRESS_GAP_MS ago) starts EVSE_SIM_PRESS_GAP_MS after that
