@@ -99,7 +99,7 @@ int evse_ssd1306_flush(evse_ssd1306_t *d, const evse_gfx_t *fb)
     }
     int sent = 0;
     for (unsigned p = 0; p < EVSE_GFX_PAGES; p++) {
-        const uint8_t *data = &fb->buf[p * EVSE_GFX_W];
+        const uint8_t *data = &fb->buf[(size_t)p * EVSE_GFX_W];
         uint32_t h = page_hash(data);
         if ((d->valid & (1u << p)) != 0u && d->page_hash[p] == h) {
             continue;

@@ -8,6 +8,11 @@
 
 #include "evse_internal.h"
 
+/* Views compare with memcmp: the struct has no padding (its members add up to its size). */
+_Static_assert(sizeof(evse_ui_view_t) == 4u * 6u + 2u + 15u + (OCPP_ID_TAG_MAX + 1u) +
+                                             EVSE_UI_LINES * (EVSE_UI_LINE + 1u) + 2u,
+               "evse_ui_view_t has padding");
+
 #define CARD_NONE        0u
 #define CARD_AUTHORIZING 1u
 #define CARD_ACCEPTED    2u
@@ -381,11 +386,11 @@ static void session_values(evse_t *e, uint8_t c, evse_ui_view_t *v, uint32_t now
     if (k->tx) {
         read_meter(e, c, now, false);
         v->power_w = k->power_w;
-        v->energy_wh = k->meter_wh - k->start_wh;
+        v->energy_wh = (int32_t)(k->meter_wh - k->start_wh);
         v->duration_s = (now - k->tx_ms) / 1000u;
         copy_cut(v->id_tag, sizeof v->id_tag, k->id_tag, strlen(k->id_tag));
     } else if (v->screen == EVSE_SCREEN_FINISHED) {
-        v->energy_wh = k->sum_wh;
+        v->energy_wh = (int32_t)k->sum_wh;
         v->duration_s = k->sum_s;
         v->stop_reason = k->stop_reason;
     }
@@ -450,7 +455,7 @@ void evse_ui_poll(evse_t *e)
     bool changed = !u->drawn || memcmp(&v, &u->shown, sizeof v) != 0;
     if (changed) {
         evse_ui_render(&v, &u->fb);
-        u->shown = v;
+        memcpy(&u->shown, &v, sizeof v);
         u->drawn = true;
     }
     /* Send what changed; after a failed transfer try again once a second. */
@@ -489,7 +494,7 @@ static void wrap(char out[EVSE_UI_LINES][EVSE_UI_LINE + 1], const char *text)
 {
     unsigned l = 0;
     size_t n = 0;
-    memset(out, 0, EVSE_UI_LINES * (EVSE_UI_LINE + 1u));
+    memset(out, 0, (size_t)EVSE_UI_LINES * (EVSE_UI_LINE + 1u));
     const char *p = text;
     while (*p != '\0' && l < EVSE_UI_LINES) {
         if (*p == '\n' || *p == ' ') {
@@ -510,7 +515,11 @@ static void wrap(char out[EVSE_UI_LINES][EVSE_UI_LINE + 1], const char *text)
             out[l][n++] = ' ';
         }
         for (; word > 0u && n < EVSE_UI_LINE; word--, p++) {
-            out[l][n++] = *p >= 32 && *p < 127 ? *p : '?';
+            char ch = *p;
+            if (ch < ' ' || ch > '~') {
+                ch = '?';
+            }
+            out[l][n++] = ch;
         }
         if (word > 0u) { /* cut: the rest on the next line */
             l++;

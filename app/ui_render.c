@@ -454,8 +454,9 @@ static void s_lines(evse_gfx_t *g, const evse_ui_view_t *v, const char *title, b
     }
 }
 
-void evse_ui_render(const evse_ui_view_t *v, evse_gfx_t *g)
+void evse_ui_render(const evse_ui_view_t *v, evse_gfx_t *fb)
 {
+    evse_gfx_t *g = fb;
     static const char *const info[] = {"NETWORK 1/4", "IDS 2/4", "FIRMWARE 3/4", "METER 4/4"};
     evse_gfx_clear(g);
     switch ((evse_screen_t)v->screen) {

@@ -109,8 +109,8 @@ static void get_display(sim_station_t *s, sim_reply_t *out)
     ocpp_jw_kv_int(&w, "revision", e->data_bytes);
     ocpp_jw_key(&w, "rows");
     ocpp_jw_arr_open(&w);
-    for (unsigned y = 0; y < EVSE_OLED_H; y++) {
-        for (unsigned i = 0; i < EVSE_OLED_W / 8; i++) {
+    for (size_t y = 0; y < EVSE_OLED_H; y++) {
+        for (size_t i = 0; i < EVSE_OLED_W / 8; i++) {
             uint8_t b = rows[y * (EVSE_OLED_W / 8) + i];
             line[2 * i] = hex[b >> 4];
             line[2 * i + 1] = hex[b & 15u];

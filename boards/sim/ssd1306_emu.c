@@ -304,25 +304,29 @@ size_t evse_ssd1306_emu_png(const evse_ssd1306_emu_t *e, unsigned scale, uint8_t
     n += sizeof sig;
     put32(out + n + 8, w);
     put32(out + n + 12, h);
-    memcpy(out + n + 16, "\x01\x03\x00\x00\x00",
-           5); /* 1 bit, palette, deflate, no filter, no interlace */
+    out[n + 16] = 1; /* bit depth */
+    out[n + 17] = 3; /* colour type: palette */
+    out[n + 18] = 0; /* deflate */
+    out[n + 19] = 0; /* no filter method beyond the standard one */
+    out[n + 20] = 0; /* no interlace */
     n += chunk(out + n, "IHDR", 13);
     memcpy(out + n + 8, palette, sizeof palette);
     n += chunk(out + n, "PLTE", sizeof palette);
     /* IDAT: zlib header, stored blocks of at most 65535 bytes, Adler-32. */
-    size_t d = n + 8, total = (size_t)stride * h, done = 0;
+    size_t d = n + 8;
+    size_t total = (size_t)stride * h;
     uint32_t a = 1, b = 0;
     out[d++] = 0x78;
     out[d++] = 0x01;
-    while (done < total) {
-        size_t len = total - done > 65535u ? 65535u : total - done;
-        out[d++] = done + len == total ? 1u : 0u; /* BFINAL, BTYPE 00 */
+    for (size_t off = 0; off < total; off += 65535u) {
+        size_t len = total - off < 65535u ? total - off : 65535u;
+        out[d++] = off + len == total ? 1u : 0u; /* BFINAL, BTYPE 00 */
         out[d++] = (uint8_t)len;
         out[d++] = (uint8_t)(len >> 8);
         out[d++] = (uint8_t)~len;
         out[d++] = (uint8_t)(~len >> 8);
-        for (size_t i = 0; i < len; i++, done++) {
-            uint8_t v = raw_byte(rows, scale, (unsigned)(done / stride), (unsigned)(done % stride));
+        for (size_t k = off; k < off + len; k++) {
+            uint8_t v = raw_byte(rows, scale, (unsigned)(k / stride), (unsigned)(k % stride));
             out[d++] = v;
             a = (a + v) % 65521u;
             b = (b + a) % 65521u;

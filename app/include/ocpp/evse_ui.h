@@ -108,11 +108,18 @@ typedef enum {
 #define EVSE_UI_LINES 4u
 
 /**
- * What one screen shows. Plain values only, so that two views compare with
- * memcmp (build it on a zeroed struct). Units: W, Wh, s, mA, permille,
+ * What one screen shows. Plain values only and no padding, so that two
+ * views compare with memcmp (build it on a zeroed struct). Units: W, Wh, s, mA, permille,
  * tenths of °C.
  */
 typedef struct {
+    uint32_t duration_s; /**< Length of the session. */
+    uint32_t offered_ma; /**< Current offered now (0: none). */
+    uint32_t max_ma;     /**< The connector's rating. */
+    int32_t energy_wh;   /**< Energy of the session (so far, or in total when finished). */
+    int32_t power_w;
+    int32_t temp_dc;    /**< The hottest connector sensor (derating). */
+    int16_t soc;        /**< State of charge in permille, -1: unknown. */
     uint8_t screen;     /**< evse_screen_t */
     uint8_t connector;  /**< The connector shown, 1..connectors. */
     uint8_t connectors; /**< How many the charger has (> 1: the number is shown). */
@@ -127,15 +134,9 @@ typedef struct {
     uint8_t fault;       /**< ocpp_fault_t */
     uint8_t fw;          /**< evse_fw_state_t */
     uint8_t fw_percent;  /**< 0..100, or 255: unknown. */
-    int16_t soc;         /**< State of charge in permille, -1: unknown. */
-    int32_t power_w;
-    int32_t temp_dc;     /**< The hottest connector sensor (derating). */
-    int64_t energy_wh;   /**< Energy of the session (so far, or in total when finished). */
-    uint32_t duration_s; /**< Length of the session. */
-    uint32_t offered_ma; /**< Current offered now (0: none). */
-    uint32_t max_ma;     /**< The connector's rating. */
     char id_tag[OCPP_ID_TAG_MAX + 1];
     char lines[EVSE_UI_LINES][EVSE_UI_LINE + 1]; /**< Information / message text. */
+    uint8_t spare[2]; /**< Zero: no padding anywhere (views compare with memcmp). */
 } evse_ui_view_t;
 
 /**
