@@ -200,8 +200,13 @@ static void line(char *dst, const char *a, const char *b)
 /** "host:port" of a ws:// URL. */
 static void url_host(char *dst, const char *url)
 {
-    const char *p = url != NULL ? strstr(url, "://") : NULL;
-    p = p != NULL ? p + 3 : (url != NULL ? url : "-");
+    const char *p = url != NULL ? url : "-";
+    for (const char *q = p; *q != '\0' && *q != '/'; q++) {
+        if (q[0] == ':' && q[1] == '/' && q[2] == '/') {
+            p = q + 3; /* after the scheme */
+            break;
+        }
+    }
     size_t n = strcspn(p, "/");
     copy_cut(dst, EVSE_UI_LINE + 1u, p, n);
 }
@@ -215,7 +220,7 @@ static void append(char *dst, const char *s)
     dst[n] = '\0';
 }
 
-static void append_uint(char *dst, uint64_t v, unsigned min)
+static void append_uint(char *dst, uint32_t v, unsigned min)
 {
     char d[21];
     char b[22];
@@ -251,7 +256,9 @@ static void meter_lines(evse_t *e, evse_ui_view_t *v, uint32_t now)
             append(l, "no reading");
             continue;
         }
-        uint64_t wh = k->meter_wh < 0 ? 0u : (uint64_t)k->meter_wh;
+        uint32_t wh = k->meter_wh < 0                     ? 0u
+                      : k->meter_wh > (int64_t)UINT32_MAX ? UINT32_MAX
+                                                          : (uint32_t)k->meter_wh;
         append_uint(l, wh / 1000u, 1);
         append(l, ".");
         append_uint(l, wh % 1000u / 10u, 2);
@@ -358,10 +365,11 @@ static void clock_of(const evse_ui_t *u, evse_ui_view_t *v, uint32_t now)
     if (u->unix_at <= 0) {
         return;
     }
-    int64_t t = u->unix_at + (int64_t)((now - u->unix_ms) / 1000u);
+    /* Unix time fits 32 bits until 2106: no 64-bit division on small targets. */
+    uint32_t t = (uint32_t)u->unix_at + (now - u->unix_ms) / 1000u;
     v->has_clock = true;
-    v->hour = (uint8_t)(t / 3600 % 24);
-    v->minute = (uint8_t)(t / 60 % 60);
+    v->hour = (uint8_t)(t / 3600u % 24u);
+    v->minute = (uint8_t)(t / 60u % 60u);
 }
 
 static int32_t hottest(const evse_t *e, uint8_t c)

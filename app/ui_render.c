@@ -38,7 +38,7 @@ static void t_str(txt_t *t, const char *s)
 }
 
 /** An unsigned number with at least `width` digits (zero-padded). */
-static void t_uint(txt_t *t, uint64_t v, unsigned width)
+static void t_uint(txt_t *t, uint32_t v, unsigned width)
 {
     char d[21];
     unsigned n = 0;
@@ -56,27 +56,27 @@ static void t_uint(txt_t *t, uint64_t v, unsigned width)
 }
 
 /** A fixed-point value v / 10^dec with `dec` decimals (negative values get a '-'). */
-static void t_fixed(txt_t *t, int64_t v, unsigned dec)
+static void t_fixed(txt_t *t, int32_t v, unsigned dec)
 {
-    uint64_t p = 1;
+    uint32_t p = 1;
     for (unsigned i = 0; i < dec; i++) {
         p *= 10u;
     }
+    uint32_t m = v < 0 ? 0u - (uint32_t)v : (uint32_t)v; /* INT32_MIN too */
     if (v < 0) {
         t_str(t, "-");
-        v = -v;
     }
-    t_uint(t, (uint64_t)v / p, 1);
+    t_uint(t, m / p, 1);
     if (dec > 0u) {
         t_str(t, ".");
-        t_uint(t, (uint64_t)v % p, dec);
+        t_uint(t, m % p, dec);
     }
 }
 
 /** Power in kW: one decimal below 100 kW. */
 static void t_kw(txt_t *t, int32_t w)
 {
-    int64_t v = w < 0 ? 0 : w;
+    int32_t v = w < 0 ? 0 : w;
     if (v < 99950) {
         t_fixed(t, (v + 50) / 100, 1);
     } else {
@@ -85,9 +85,9 @@ static void t_kw(txt_t *t, int32_t w)
 }
 
 /** Energy in kWh: two decimals below 1000 kWh, one above. */
-static void t_kwh(txt_t *t, int64_t wh)
+static void t_kwh(txt_t *t, int32_t wh)
 {
-    int64_t v = wh < 0 ? 0 : wh;
+    int32_t v = wh < 0 ? 0 : wh;
     if (v < 999995) {
         t_fixed(t, (v + 5) / 10, 2);
     } else {
@@ -326,7 +326,7 @@ static void s_charging(evse_gfx_t *g, const evse_ui_view_t *v)
     (void)evse_gfx_text(g, x, 21, SMALL, "kW", SET);
     if (v->soc >= 0) {
         t_reset(&t);
-        t_uint(&t, (uint64_t)(v->soc + 5) / 10u, 1);
+        t_uint(&t, (uint32_t)(v->soc + 5) / 10u, 1);
         t_str(&t, "%");
         evse_gfx_text_right(g, 127, 13, BIG, t.b, SET);
     }
@@ -399,7 +399,9 @@ static void s_faulted(evse_gfx_t *g, const evse_ui_view_t *v)
     header(g, v, "OUT OF ORDER");
     icon_lines(g, EVSE_BIG_WARNING, "Charger fault", "Error code:", NULL);
     evse_gfx_round_rect(g, 0, 39, EVSE_GFX_W, 13, SET);
-    evse_gfx_text_center(g, 0, EVSE_GFX_W, 42, SMALL, ocpp_fault_str((ocpp_fault_t)v->fault), SET);
+    evse_gfx_text_center(
+        g, 0, EVSE_GFX_W, 42, SMALL,
+        v->fault != OCPP_FAULT_NONE ? ocpp_fault_str((ocpp_fault_t)v->fault) : "not reported", SET);
     if (v->fault == OCPP_FAULT_HIGH_TEMPERATURE) {
         txt_t t;
         t_reset(&t);
