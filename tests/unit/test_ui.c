@@ -635,7 +635,11 @@ static ocpp_status_t c_fault(void *cp, uint8_t c, ocpp_fault_t e, const char *i,
     (void)cp, (void)c, (void)e, (void)i, (void)v;
     return OCPP_OK;
 }
-static const evse_cp_ops_t k_ops = {c_plugged, c_ready, c_present, c_stop, c_fault, NULL};
+static const evse_cp_ops_t k_ops = {.plugged = c_plugged,
+                                    .ev_ready = c_ready,
+                                    .present_id = c_present,
+                                    .stop = c_stop,
+                                    .fault = c_fault};
 
 typedef struct {
     evse_sim_t sim;
