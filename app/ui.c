@@ -169,7 +169,7 @@ static void poll_button(evse_t *e, uint32_t now)
     if (raw != u->btn_raw) {
         u->btn_raw = raw;
         u->btn_ms = now;
-    } else if (raw != u->btn_stable && now - u->btn_ms >= EVSE_UI_DEBOUNCE_MS) {
+    } else if (raw != u->btn_stable && now - u->btn_ms >= EVSE_DEBOUNCE_MS) {
         u->btn_stable = raw;
         if (raw != 0u) {
             u->menu = (uint8_t)((u->menu + 1u) % (INFO_PAGES + 1u));

@@ -17,7 +17,7 @@
 
 /** How long a button press lasts by default (board time, ms). */
 #define FACE_HOLD_MS 300u
-/** Shortest press: longer than the application's debounce (EVSE_UI_DEBOUNCE_MS). */
+/** Shortest press: longer than the application's debounce (EVSE_DEBOUNCE_MS). */
 #define FACE_HOLD_MIN_MS 80u
 /** The station is polled this often while a button is held, so its debounce sees the press. */
 #define FACE_POLL_MS 10u
@@ -225,6 +225,6 @@ uint32_t sim_face_poll(sim_station_t *s)
         sim_station_changed(s); /* a state event tells the dashboard to fetch the picture */
     }
     int32_t left = evse_sim_press_left(&s->board_sim); /* until released */
-    bool held = left > -(int32_t)(2u * FACE_POLL_MS + EVSE_UI_DEBOUNCE_MS);
+    bool held = left > -(int32_t)(2u * FACE_POLL_MS + EVSE_DEBOUNCE_MS);
     return held ? FACE_POLL_MS : UINT32_MAX; /* the application samples the level often */
 }

@@ -912,14 +912,14 @@ static void test_menu_button_debounced(void **state)
     assert_int_equal(screen(a), EVSE_SCREEN_AVAILABLE);
     /* A bounce shorter than the debounce time does nothing. */
     evse_sim_set_buttons(&a->sim, EVSE_BUTTON_MENU);
-    run(a, EVSE_UI_DEBOUNCE_MS / 3);
+    run(a, EVSE_DEBOUNCE_MS / 3);
     evse_sim_set_buttons(&a->sim, 0);
-    run(a, EVSE_UI_DEBOUNCE_MS / 3);
+    run(a, EVSE_DEBOUNCE_MS / 3);
     evse_sim_set_buttons(&a->sim, EVSE_BUTTON_MENU);
-    run(a, EVSE_UI_DEBOUNCE_MS / 3);
+    run(a, EVSE_DEBOUNCE_MS / 3);
     evse_sim_set_buttons(&a->sim, 0);
-    run(a, EVSE_UI_DEBOUNCE_MS * 2);
-    run(a, EVSE_UI_DEBOUNCE_MS * 2);
+    run(a, EVSE_DEBOUNCE_MS * 2);
+    run(a, EVSE_DEBOUNCE_MS * 2);
     assert_int_equal(screen(a), EVSE_SCREEN_AVAILABLE);
     /* Real presses: network, ids, firmware, meter, back. */
     static const evse_screen_t order[] = {EVSE_SCREEN_INFO_NETWORK, EVSE_SCREEN_INFO_IDS,
@@ -928,10 +928,10 @@ static void test_menu_button_debounced(void **state)
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         assert_true(evse_sim_press(&a->sim, EVSE_BUTTON_MENU, 200));
         run(a, 1);
-        run(a, EVSE_UI_DEBOUNCE_MS);
+        run(a, EVSE_DEBOUNCE_MS);
         run(a, 50); /* held: still one press */
         run(a, 200);
-        run(a, EVSE_UI_DEBOUNCE_MS); /* released */
+        run(a, EVSE_DEBOUNCE_MS); /* released */
         assert_int_equal(screen(a), order[i]);
         if (order[i] != EVSE_SCREEN_AVAILABLE) {
             assert_glass_is_view(a);

@@ -18,7 +18,7 @@
  *   (evse_board.h; NULL: no display, nothing is drawn).
  *
  * The menu button (EVSE_BUTTON_MENU) is debounced here: a level must hold
- * EVSE_UI_DEBOUNCE_MS before it counts. Each press shows the next
+ * EVSE_DEBOUNCE_MS before it counts. Each press shows the next
  * information page (network, ids, firmware, meter totals), then the normal
  * screen again; EVSE_UI_MENU_MS after the last press the normal screen
  * comes back by itself.
@@ -42,9 +42,10 @@ extern "C" {
 /** The menu button (the board's EVSE_BUTTON_SELECT bit). */
 #define EVSE_BUTTON_MENU EVSE_BUTTON_SELECT
 
-#ifndef EVSE_UI_DEBOUNCE_MS
-/** A button level must be stable this long to count. */
-#define EVSE_UI_DEBOUNCE_MS 50u
+#ifndef EVSE_DEBOUNCE_MS
+/** A button level must be stable this long to count (the same value as the
+ *  stop button's, spelled identically so that both definitions may meet). */
+#define EVSE_DEBOUNCE_MS 50u
 #endif
 /** The information pages go back to the normal screen this long after the last press. */
 #define EVSE_UI_MENU_MS 30000u
