@@ -144,6 +144,10 @@ void evse_ui_event(evse_t *e, const ocpp_cp_event_t *ev)
         tx_event(e, ev, now);
         u->focus = c;
         u->active = true;
+        if (ev->kind == OCPP_CP_EV_TX_STOPPED && u->card == CARD_ACCEPTED &&
+            (u->card_conn == 0u || u->card_conn == c)) {
+            u->card = CARD_NONE; /* the card ended the session: its summary, not "accepted" */
+        }
     }
 }
 
@@ -407,10 +411,27 @@ static void session_values(evse_t *e, uint8_t c, evse_ui_view_t *v, uint32_t now
     }
 }
 
+/** The connector on display: the last one something happened at, unless it is idle
+ *  while another one charges. */
+static uint8_t focus_of(const evse_t *e, uint32_t now)
+{
+    const evse_ui_t *u = &e->ui;
+    uint8_t c = u->focus >= 1u && u->focus <= e->config.connectors ? u->focus : 1u;
+    const evse_ui_conn_t *k = &u->c[c];
+    bool idle = !k->tx && !k->summary && !k->authorized && !e->conn[c].plugged &&
+                e->conn[c].faults == 0u && card_screen(u, c, now) == EVSE_SCREEN_COUNT;
+    for (uint8_t o = 1; idle && o <= e->config.connectors; o++) {
+        if (u->c[o].tx) {
+            return o;
+        }
+    }
+    return c;
+}
+
 static void build_view(evse_t *e, evse_ui_view_t *v, uint32_t now)
 {
     evse_ui_t *u = &e->ui;
-    uint8_t c = u->focus >= 1u && u->focus <= e->config.connectors ? u->focus : 1u;
+    uint8_t c = focus_of(e, now);
     const evse_connector_t *a = &e->conn[c];
     memset(v, 0, sizeof *v);
     v->screen = (uint8_t)pick_screen(e, c, now);

@@ -834,6 +834,23 @@ static void test_app_other_screens(void **state)
     assert_int_equal(screen(a), EVSE_SCREEN_AUTHORIZING);
     run(a, EVSE_UI_AUTH_MS);
     assert_int_equal(screen(a), EVSE_SCREEN_AVAILABLE);
+    /* A session on connector 1 while 2 is idle: the display shows 1. A card that
+     * stops it goes straight to the summary. */
+    event(a, OCPP_CP_EV_TX_STARTED, 1, -1, "ONE");
+    event(a, OCPP_CP_EV_STATUS, 1, OCPP_CONNECTOR_CHARGING, "Charging");
+    event(a, OCPP_CP_EV_STATUS, 2, OCPP_CONNECTOR_AVAILABLE, "Available");
+    run(a, 10);
+    v = evse_display_view(&a->evse);
+    assert_int_equal(v->screen, EVSE_SCREEN_CHARGING);
+    assert_int_equal(v->connector, 1);
+    event(a, OCPP_CP_EV_AUTHORIZED, 1, 0, "ONE");
+    event(a, OCPP_CP_EV_TX_STOPPED, 1, OCPP_STOP_LOCAL, "ONE");
+    event(a, OCPP_CP_EV_STATUS, 1, OCPP_CONNECTOR_AVAILABLE, "Available");
+    run(a, 10);
+    v = evse_display_view(&a->evse);
+    assert_int_equal(v->screen, EVSE_SCREEN_FINISHED);
+    assert_int_equal(v->connector, 1);
+    run(a, EVSE_UI_SUMMARY_MS);
     event(a, OCPP_CP_EV_STATUS, 2, OCPP_CONNECTOR_SUSPENDED_EV, "SuspendedEV");
     run(a, 10);
     assert_int_equal(screen(a), EVSE_SCREEN_SUSPENDED_EV);
