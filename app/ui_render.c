@@ -111,7 +111,10 @@ static void t_amps(txt_t *t, uint32_t ma)
     if (ma % 1000u == 0u) {
         t_uint(t, ma / 1000u, 1);
     } else {
-        t_fixed(t, (ma + 50u) / 100u, 1);
+        uint32_t da = (ma + 50u) / 100u; /* tenths of an ampere */
+        t_uint(t, da / 10u, 1);
+        t_str(t, ".");
+        t_uint(t, da % 10u, 1);
     }
     t_str(t, " A");
 }
