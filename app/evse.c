@@ -66,6 +66,7 @@ ocpp_status_t evse_init(evse_t *e, const evse_config_t *cfg, const evse_board_t 
             (void)board->lock_set(board->ctx, c, false); /* a known state */
         }
     }
+    evse_ui_init(e);
     return OCPP_OK;
 }
 
@@ -301,6 +302,7 @@ static void poll_rfid_buttons(evse_t *e)
         uid[sizeof uid - 1u] = '\0';
         at = at <= e->config.connectors ? at : 0u;
         if (!owner_takes_cable(e, at, uid)) {
+            evse_ui_card(e, at, uid);
             (void)e->ops->present_id(e->cp, at, uid);
         }
     }
@@ -343,6 +345,7 @@ void evse_poll(evse_t *e)
         poll_connector(e, c);
     }
     poll_rfid_buttons(e);
+    evse_ui_poll(e);
 }
 
 ocpp_status_t evse_set_limit(evse_t *e, uint8_t connector, uint32_t limit_ma)

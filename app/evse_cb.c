@@ -13,6 +13,7 @@ static void cb_event(void *ctx, const ocpp_cp_event_t *ev)
     evse_power_event(e, ev);
     evse_lock_event(e, ev);
     evse_dt_event(e, ev);
+    evse_ui_event(e, ev);
     if (e->user.on_event != NULL) {
         e->user.on_event(e->user.ctx, ev);
     }

@@ -8,6 +8,7 @@
 #define EVSE_INTERNAL_H
 
 #include "ocpp/evse.h"
+#include "ui_internal.h"
 
 /** The charge point reported a transaction event (started / stopped): keep
  *  the lock state of its connector (see evse.h). */

@@ -196,6 +196,7 @@ static void write_station(ocpp_jw_t *w, const sim_station_t *s)
         ocpp_jw_kv_int(w, "storeErrors", (int64_t)q.store_errors);
         ocpp_jw_obj_close(w);
     }
+    sim_face_state(w, s);
     const evse_dt_t *dt = evse_data_transfer_last(&s->evse);
     if (dt->state != EVSE_DT_IDLE) {
         ocpp_jw_key(w, "dataTransfer");
@@ -748,6 +749,7 @@ static void route_station(sim_station_t *s, const char *method, const char *rest
         }
     } else if (strncmp(rest, "connectors/", 11) == 0) {
         route_connector(s, method, rest + 11, &rb, out);
+    } else if (sim_face_route(s, method, rest, body, len, out)) { /* display, buttons */
     } else {
         reply_error(out, 404, "unknown path");
     }

@@ -176,6 +176,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     const char *since = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
     sim_reply_t r = {0};
+    sim->accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
     sim_api(sim, method, url, since, rq->body, rq->len, rq->too_large, &r);
     enum MHD_Result ret = queue(conn, sim, &r);
     free(r.body);

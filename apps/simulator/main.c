@@ -561,6 +561,7 @@ static uint32_t station_poll(sim_station_t *s, uint32_t now)
     evse_sim_step(&s->board_sim, now);
     evse_poll(&s->evse);
     ocpp_cp_poll(&s->cp, now);
+    uint32_t face_wait = sim_face_poll(s); /* short while a button is held (its debounce) */
     if (s->reset_pending != 0u) {
         station_reboot(s);
     }
@@ -574,6 +575,7 @@ static uint32_t station_poll(sim_station_t *s, uint32_t now)
         sim_emit_state(s);
     }
     uint32_t w = ocpp_cp_next_wakeup_ms(&s->cp, now);
+    w = face_wait < w ? face_wait : w;
     return ocpp_posix_net_pending(&s->net) ? 0 : w; /* TLS holds decrypted bytes */
 }
 

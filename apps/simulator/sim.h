@@ -89,6 +89,8 @@ typedef struct sim_station {
     char tx[SIM_TX_CAP];
     char out_msg[SIM_RX_CAP]; /**< An outgoing message put together from its pieces. */
     size_t out_len;
+    evse_ui_info_t face_info; /**< What the display's information pages show (api_face.c). */
+    uint32_t face_rev;        /**< The OLED's revision last announced in a state event. */
 } sim_station_t;
 
 /** One server-sent event in the shared ring. */
@@ -110,7 +112,8 @@ typedef struct sim {
     uint64_t sse_seq; /**< Next event sequence number. */
     sim_sse_t *sse;   /**< SIM_SSE_ENTRIES */
     uint32_t now_ms;
-    sim_crash_t crash; /**< --crash-at / OCPP_SIM_CRASH_AT (kind NONE: off). */
+    sim_crash_t crash;  /**< --crash-at / OCPP_SIM_CRASH_AT (kind NONE: off). */
+    const char *accept; /**< The request's Accept header during sim_api() (http.c), or NULL. */
 } sim_t;
 
 /* api.c */
@@ -139,6 +142,14 @@ void sim_board_set_fault(sim_station_t *s, uint8_t connector, ocpp_fault_t error
                          const char *vendor);
 void sim_board_poll(sim_station_t *s, uint32_t now_ms);
 void sim_board_save(sim_station_t *s, uint32_t now_ms);
+
+/* api_face.c: the display and the buttons */
+bool sim_face_route(sim_station_t *s, const char *method, const char *rest, const char *body,
+                    size_t len, sim_reply_t *out);
+void sim_face_state(ocpp_jw_t *w, const sim_station_t *s);
+/** After the station's poll: keeps the display's information up to date, announces a new
+ *  picture; @return how soon to poll again (ms): short while a button is held. */
+uint32_t sim_face_poll(sim_station_t *s);
 
 /* http.c */
 int sim_http_start(sim_t *sim, const char *hostport);

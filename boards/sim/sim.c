@@ -328,6 +328,47 @@ void evse_sim_set_buttons(evse_sim_t *s, uint32_t mask)
     }
 }
 
+bool evse_sim_press(evse_sim_t *s, uint32_t mask, uint32_t hold_ms)
+{
+    if (s == NULL || mask == 0u || hold_ms < 1u || hold_ms > 10000u) {
+        return false;
+    }
+    int32_t left = (int32_t)(s->press_at[0] + s->press_ms[0] - s->now_ms);
+    if (left <= 0 && s->press_mask[1] != 0u) { /* the first is over: the next is first */
+        s->press_mask[0] = s->press_mask[1];
+        s->press_at[0] = s->press_at[1];
+        s->press_ms[0] = s->press_ms[1];
+        s->press_mask[1] = 0;
+        left = (int32_t)(s->press_at[0] + s->press_ms[0] - s->now_ms);
+    }
+    unsigned k = 0;
+    uint32_t start = s->now_ms;
+    if (s->press_mask[0] != 0u && left > -(int32_t)EVSE_SIM_PRESS_GAP_MS) {
+        k = 1; /* the next one, after the one held */
+        start = s->press_at[0] + s->press_ms[0] + EVSE_SIM_PRESS_GAP_MS;
+    } else {
+        s->press_mask[1] = 0;
+    }
+    s->press_mask[k] = mask;
+    s->press_at[k] = start;
+    s->press_ms[k] = hold_ms;
+    return true;
+}
+
+int32_t evse_sim_press_left(const evse_sim_t *s)
+{
+    unsigned k = s->press_mask[1] != 0u ? 1u : 0u;
+    if (s->press_mask[k] == 0u) {
+        return INT32_MIN;
+    }
+    return (int32_t)(s->press_at[k] + s->press_ms[k] - s->now_ms);
+}
+
+const evse_ssd1306_emu_t *evse_sim_oled(const evse_sim_t *s)
+{
+    return s != NULL ? &s->oled : NULL;
+}
+
 /* ------------------------------------------------------------------------ */
 /* The board interface                                                      */
 /* ------------------------------------------------------------------------ */
@@ -474,7 +515,31 @@ static void b_display_text(void *ctx, uint8_t row, const char *text)
 static uint32_t b_buttons(void *ctx)
 {
     const evse_sim_t *s = ctx;
-    return s->buttons;
+    uint32_t mask = s->buttons;
+    for (unsigned k = 0; k < 2u; k++) {
+        if (s->now_ms - s->press_at[k] < s->press_ms[k]) { /* not yet: wraps to a large value */
+            mask |= s->press_mask[k];
+        }
+    }
+    return mask;
+}
+
+/** The I2C bus: the OLED answers at 0x3C, nothing else. */
+static bool b_i2c_write(void *ctx, uint8_t addr, const uint8_t *data, size_t len)
+{
+    evse_sim_t *s = ctx;
+    return addr == EVSE_SSD1306_ADDR && evse_ssd1306_emu_write(&s->oled, data, len);
+}
+
+/** The EV tells its state of charge (as over ISO 15118). */
+static bool b_ev_soc(void *ctx, uint8_t c, uint16_t *permille)
+{
+    const evse_sim_conn_t *k = cconn_of(ctx, c);
+    if (k == NULL || !k->plugged || permille == NULL) {
+        return false;
+    }
+    *permille = soc_permille(k);
+    return true;
 }
 
 void evse_sim_board(evse_sim_t *s, evse_board_t *out)
@@ -496,6 +561,8 @@ void evse_sim_board(evse_sim_t *s, evse_board_t *out)
                           .led_set = b_led_set,
                           .display_text = b_display_text,
                           .buttons_read = b_buttons,
+                          .i2c_write = b_i2c_write,
+                          .ev_soc_read = b_ev_soc,
                           .meter_phases = 3,
                           .meter_voltage = true};
 }

@@ -65,7 +65,7 @@ test('REST API: bad requests get 400/404/405/409/413 and the simulator keeps wor
     assert.equal(p.json.plugged, true);
     assert.equal(p.json.socPercent, 0);
     const s = await sim.api('GET', '/api/state');
-    assert.deepEqual(Object.keys(s.json), ['id', 'csms', 'connection', 'networkOnline', 'connectors', 'queue']);
+    assert.deepEqual(Object.keys(s.json), ['id', 'csms', 'connection', 'networkOnline', 'connectors', 'queue', 'display']);
     assert.equal(s.json.connectors.length, 2);
     const log = await sim.api('GET', '/api/log?since=0');
     assert.equal(log.status, 200);

@@ -67,6 +67,7 @@
 #include <stdint.h>
 
 #include "ocpp/evse_board.h"
+#include "ocpp/evse_ui.h"
 #include "ocpp/ocpp_cp.h"
 
 #ifdef __cplusplus
@@ -254,7 +255,7 @@ typedef struct {
 } evse_connector_t;
 
 /** The application context. All fields are private. */
-typedef struct {
+typedef struct evse_s {
     evse_config_t config;
     const evse_board_t *board;
     const evse_cp_ops_t *ops;
@@ -281,6 +282,7 @@ typedef struct {
     evse_dt_t dt; /**< The last evse_data_transfer() (its strings must outlive it). */
     /** What the read_meter callback supplies (evse_callbacks()). */
     ocpp_meter_supply_t supply[8];
+    evse_ui_t ui; /**< The display (evse_ui.h). */
 } evse_t;
 
 /**

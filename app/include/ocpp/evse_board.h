@@ -179,10 +179,27 @@ typedef struct {
     /** Buttons currently pressed (EVSE_BUTTON_* mask). */
     uint32_t (*buttons_read)(void *ctx);
 
+    /**
+     * One I2C write transfer (start, 7-bit `addr`, `len` bytes, stop) on the
+     * bus of the graphic display, an SSD1306 128x64 OLED at display_addr
+     * (evse_ui.h draws on it). May take the bus time of the transfer
+     * (~3 ms for a page at 400 kHz). NULL: no graphic display.
+     * @return false on a NACK or a bus error.
+     */
+    bool (*i2c_write)(void *ctx, uint8_t addr, const uint8_t *data, size_t len);
+
+    /**
+     * The plugged vehicle's state of charge in permille, when the EV tells
+     * it (ISO 15118, or a DC charger's EV communication). NULL or false:
+     * unknown (IEC 61851-1 PWM alone does not carry it).
+     */
+    bool (*ev_soc_read)(void *ctx, uint8_t connector, uint16_t *permille);
+
     /* What the meter measures besides energy and power (the application
      * declares it to the charge point: ocpp_cp_callbacks_t.meter_supply). */
     uint8_t meter_phases; /**< Phases it measures the current of, 1..3 (0: 3). */
     bool meter_voltage;   /**< It measures the voltage of those phases to N. */
+    uint8_t display_addr; /**< 7-bit I2C address of the display; 0: 0x3C. */
 } evse_board_t;
 
 #ifdef __cplusplus

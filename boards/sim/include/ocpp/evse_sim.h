@@ -7,7 +7,8 @@
  *        relay and a control pilot that behave as on hardware, a
  *        meter that integrates the power actually delivered, a first-order
  *        thermal model; one RFID reader (a small queue of cards), LEDs, a
- *        text display and buttons.
+ *        text display, an SSD1306 OLED on its I2C bus (address 0x3C,
+ *        evse_ssd1306_emu.h) and buttons.
  *
  * Time is explicit and deterministic: evse_sim_step() advances the physics
  * from the previous call's monotonic time, multiplied by a speed factor.
@@ -21,6 +22,7 @@
 #include <stdint.h>
 
 #include "ocpp/evse_board.h"
+#include "ocpp/evse_ssd1306_emu.h"
 #include "ocpp/ocpp_config_defaults.h"
 
 #ifdef __cplusplus
@@ -119,6 +121,10 @@ typedef struct {
     char display[EVSE_SIM_DISPLAY_ROWS][EVSE_SIM_DISPLAY_COLS + 1];
     uint32_t buttons;
     evse_led_t status_led;
+    uint32_t press_mask[2];  /**< evse_sim_press(): buttons held (the press, the next) ... */
+    uint32_t press_at[2];    /**< ... from this board time ... */
+    uint32_t press_ms[2];    /**< ... for this long. */
+    evse_ssd1306_emu_t oled; /**< The OLED on the I2C bus. */
 } evse_sim_t;
 
 /**
@@ -201,6 +207,27 @@ void evse_sim_set_ambient(evse_sim_t *s, int32_t deci_celsius);
 
 /** @brief Buttons pressed (EVSE_BUTTON_* mask). */
 void evse_sim_set_buttons(evse_sim_t *s, uint32_t mask);
+
+/** Pause between two presses of evse_sim_press() given while the first is held. */
+#define EVSE_SIM_PRESS_GAP_MS 100u
+
+/**
+ * @brief Press buttons (EVSE_BUTTON_* mask) for `hold_ms` of board time
+ *        (1..10000), then release them, as a finger does; they read pressed
+ *        together with those of evse_sim_set_buttons(). A press given while
+ *        the last one is still held (or released less than
+ *        EVSE_SIM_PRESS_GAP_MS ago) starts EVSE_SIM_PRESS_GAP_MS after that
+ *        one ends: two presses, not one long one (it replaces a press still
+ *        waiting for its turn). @return false for a bad mask or time.
+ */
+bool evse_sim_press(evse_sim_t *s, uint32_t mask, uint32_t hold_ms);
+
+/** @brief Board ms until the presses of evse_sim_press() are over (negative: since;
+ *         INT32_MIN: none). */
+int32_t evse_sim_press_left(const evse_sim_t *s);
+
+/** @brief The OLED on the board's I2C bus (what the application drew). */
+const evse_ssd1306_emu_t *evse_sim_oled(const evse_sim_t *s);
 
 /** @brief Snapshot of a connector. @return false for a bad connector. */
 bool evse_sim_connector(const evse_sim_t *s, uint8_t connector, evse_sim_connector_t *out);
