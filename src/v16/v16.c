@@ -22,6 +22,9 @@ static const ocpp_v16_profile_t *const k_modules[] = {
 #if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
     &ocpp_v16_trigger,
 #endif
+#if OCPP_CONFIG_PROFILE_SMART_CHARGING
+    &ocpp_v16_smart,
+#endif
 };
 
 #define N_MODULES ((uint8_t)(sizeof k_modules / sizeof k_modules[0]))
