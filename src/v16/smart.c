@@ -489,7 +489,7 @@ static ocpp_rpc_err_t parse(const ocpp_v16_t *a, const ocpp_json_value_t *j, uin
         /* §3.13.1: "ChargePointMaxProfile can only be set at Charge Point
          * ConnectorId 0"; "TxProfile SHALL only be set at Charge Point
          * ConnectorId >0" */
-        (p->purpose != P_MAX || c == 0u) && (p->purpose != P_TX || c != 0u) &&
+        (p->purpose != P_MAX || c == 0u) && (p->purpose != P_TX || c != 0u || remote) &&
         /* "If there is no transaction active on the connector specified in a
          * charging profile of type TxProfile, then the Charge Point SHALL
          * discard it and return an error status"; §7.8 transactionId "Only
