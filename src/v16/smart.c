@@ -507,34 +507,37 @@ static ocpp_rpc_err_t parse(const ocpp_v16_t *a, const ocpp_json_value_t *j, uin
     return OCPP_RPC_OK;
 }
 
-/**
- * Install *np: it replaces a profile of the same id, and one of the same
- * stackLevel and purpose on the same connector (§3.13.2, §5.16.3, errata
- * 3.42). @return false if there is no room (MaxChargingProfilesInstalled).
- */
+/** *np replaces p: the same id, or the same stackLevel and purpose on the
+ *  same connector (§3.13.2, §5.16.3, errata 3.42). */
+static bool replaces(const ocpp_sc_profile_t *p, const ocpp_sc_profile_t *np)
+{
+    return p->purpose != 0u &&
+           (p->id == np->id ||
+            (p->stack == np->stack && p->purpose == np->purpose && p->connector == np->connector));
+}
+
+/** Install *np in place of those it replaces. @return false if there is no
+ *  room (MaxChargingProfilesInstalled): nothing changed. */
 static bool install(ocpp_v16_t *a, const ocpp_sc_profile_t *np)
 {
-    ocpp_v16_smart_t *sm = &a->smart;
+    ocpp_sc_profile_t *prof = a->smart.prof;
     size_t max = a->cfg->max_charging_profiles_installed, used = 0;
-    max = max < OCPP_CONFIG_CHARGING_PROFILES_MAX ? max : OCPP_CONFIG_CHARGING_PROFILES_MAX;
-    int free_slot = -1;
-    for (uint8_t pass = 0; pass < 2u; pass++) {
-        for (uint8_t i = 0; i < OCPP_CONFIG_CHARGING_PROFILES_MAX; i++) {
-            ocpp_sc_profile_t *p = &sm->prof[i];
-            bool same = p->purpose != 0u &&
-                        (p->id == np->id || (p->stack == np->stack && p->purpose == np->purpose &&
-                                             p->connector == np->connector));
-            if (pass == 1u && same) {
-                memset(p, 0, sizeof *p);
-            }
-            used += pass == 0u && p->purpose != 0u && !same ? 1u : 0u;
-            free_slot = pass == 1u && p->purpose == 0u && free_slot < 0 ? i : free_slot;
-        }
-        if (pass == 0u && used >= max) {
-            return false; /* checked before anything is removed */
+    for (uint8_t i = 0; i < OCPP_CONFIG_CHARGING_PROFILES_MAX; i++) {
+        used += prof[i].purpose != 0u && !replaces(&prof[i], np) ? 1u : 0u;
+    }
+    if (used >= max || used >= OCPP_CONFIG_CHARGING_PROFILES_MAX) {
+        return false; /* §9.4.5 MaxChargingProfilesInstalled */
+    }
+    for (uint8_t i = 0; i < OCPP_CONFIG_CHARGING_PROFILES_MAX; i++) {
+        if (replaces(&prof[i], np)) {
+            memset(&prof[i], 0, sizeof prof[i]);
         }
     }
-    sm->prof[free_slot] = *np;
+    uint8_t slot = 0;
+    while (prof[slot].purpose != 0u) {
+        slot++; /* there is one: used < OCPP_CONFIG_CHARGING_PROFILES_MAX */
+    }
+    prof[slot] = *np;
     return true;
 }
 

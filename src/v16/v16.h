@@ -55,8 +55,8 @@ typedef struct ocpp_v16_profile {
      *  `profile`: with connector 0 only checked, else installed for the
      *  transaction about to start there. @return a CALLERROR code for a
      *  malformed profile, else OCPP_RPC_OK and *ok (false: Rejected). */
-    ocpp_rpc_err_t (*tx_profile)(ocpp_v16_t *a, uint8_t connector,
-                                 const ocpp_json_value_t *profile, bool *ok, const char **desc);
+    ocpp_rpc_err_t (*tx_profile)(ocpp_v16_t *a, uint8_t connector, const ocpp_json_value_t *profile,
+                                 bool *ok, const char **desc);
 } ocpp_v16_profile_t;
 
 /* ---- the host (v16.c): called by the facade ---- */
