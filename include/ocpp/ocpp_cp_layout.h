@@ -353,21 +353,21 @@ typedef struct {
 #if OCPP_CONFIG_PROFILE_SMART_CHARGING
 /** A period of a charging schedule (OCPP 1.6 §7.14). */
 typedef struct {
-    int32_t start;  /**< startPeriod, s from the start of the schedule. */
+    uint32_t start; /**< startPeriod, s from the start of the schedule. */
     uint32_t limit; /**< limit x 10 (A or W) << 2 | numberPhases (0: absent). */
 } ocpp_sc_period_t;
 
 /** An installed charging profile (§7.8, §7.13); purpose 0: a free slot.
  *  Persisted as it is (the record "smartcharging"). */
 typedef struct {
-    int64_t valid_from; /**< unix s; 0: none. */
-    int64_t valid_to;   /**< unix s; 0: none. */
-    int64_t start;      /**< startSchedule, unix s (Absolute without it: when received). */
-    int32_t id;         /**< chargingProfileId. */
-    int32_t tx_id;      /**< transactionId (has_tx). */
-    int32_t duration;   /**< s; -1: none. */
-    int32_t min_rate;   /**< minChargingRate x 10; -1: none. */
-    int32_t stack;      /**< stackLevel. */
+    uint32_t valid_from; /**< unix s; 0: none. */
+    uint32_t valid_to;   /**< unix s; 0: none. */
+    uint32_t start;      /**< startSchedule, unix s (Absolute without it: when received). */
+    int32_t id;          /**< chargingProfileId. */
+    int32_t tx_id;       /**< transactionId (has_tx). */
+    int32_t duration;    /**< s; -1: none. */
+    int32_t min_rate;    /**< minChargingRate x 10; -1: none. */
+    int32_t stack;       /**< stackLevel. */
     uint8_t connector;
     uint8_t purpose; /**< 1 ChargePointMaxProfile, 2 TxDefaultProfile, 3 TxProfile. */
     uint8_t kind;    /**< 0 Absolute, 1 Recurring, 2 Relative. */
@@ -383,8 +383,8 @@ typedef struct {
 typedef struct {
     ocpp_sc_profile_t prof[OCPP_CONFIG_CHARGING_PROFILES_MAX];
     ocpp_limit_t out[OCPP_CONFIG_MAX_CONNECTORS + 1]; /**< Last limit given, connector c. */
-    int64_t next;            /**< Next time (unix s) a limit may change; 0: none. */
-    int64_t clock_unix;      /**< The station's clock at the last evaluation */
+    uint32_t next;           /**< Next time (unix s) a limit may change; 0: none. */
+    uint32_t clock_unix;     /**< The station's clock at the last evaluation */
     uint32_t clock_ms;       /**<   (a new time evaluates again). */
     uint32_t save_failed_ms; /**< When a write of the record failed last. */
     bool loaded;             /**< The record was read (first tick). */

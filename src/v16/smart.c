@@ -38,14 +38,15 @@
 
 #define answer_status ocpp_v16_answer_status
 
-#define P_MAX   1u /* ChargePointMaxProfile */
-#define P_DEF   2u /* TxDefaultProfile */
-#define P_TX    3u /* TxProfile */
-#define K_REC   1u /* Recurring */
-#define K_REL   2u /* Relative */
-#define U_W     1u /* unit W (0: A) */
-#define NONE    INT64_MAX
-#define FLOAT_T INT64_MIN /* a Relative schedule without a transaction: it starts now */
+#define P_MAX   1u         /* ChargePointMaxProfile */
+#define P_DEF   2u         /* TxDefaultProfile */
+#define P_TX    3u         /* TxProfile */
+#define K_REC   1u         /* Recurring */
+#define K_REL   2u         /* Relative */
+#define U_W     1u         /* unit W (0: A) */
+#define NEVER   UINT32_MAX /* times: unix s as uint32 (until 2106) */
+#define NONE    UINT32_MAX /* no limit */
+#define FLOAT_T 0u         /* a Relative schedule without a transaction: it starts now */
 
 static const char k_record[] = "smartcharging";
 static const char *const k_purposes[] = {"ChargePointMaxProfile", "TxDefaultProfile", "TxProfile"};
@@ -55,11 +56,23 @@ static const char *const k_units[] = {"A", "W"};
 
 /** A limit in one unit: value x 10 (NONE: no limit) and its phases. */
 typedef struct {
-    int64_t v;
+    uint32_t v;
     uint8_t ph;
 } lim_t;
 
-static void lower(int64_t *next, int64_t t)
+/** Unix seconds as uint32: before 1970 0, after 2106 the last second. */
+static uint32_t u32time(int64_t t)
+{
+    return t <= 0 ? 0u : (t >= (int64_t)NEVER ? NEVER - 1u : (uint32_t)t);
+}
+
+/** a + b, saturated at NEVER. */
+static uint32_t add(uint32_t a, uint32_t b)
+{
+    return a + b >= a ? a + b : NEVER;
+}
+
+static void lower(uint32_t *next, uint32_t t)
 {
     *next = t < *next ? t : *next;
 }
@@ -80,6 +93,27 @@ static uint32_t rated_ma(const ocpp_v16_t *a)
     return a->config->max_current_ma != 0u ? a->config->max_current_ma : 32000u;
 }
 
+/** v x m, saturated below NONE. */
+static uint32_t mul(uint32_t v, uint32_t m)
+{
+    uint64_t r = (uint64_t)v * m;
+    return r < NONE ? (uint32_t)r : NONE - 1u;
+}
+
+#define REQ 1u /* get_i32: required */
+#define POS 2u /* get_i32: >= 0 */
+
+/** An integer field in int32 range (ocpp_rpc_get_int()), unless e is an
+ *  error already: then e. */
+static ocpp_rpc_err_t get_i32(ocpp_rpc_err_t e, const ocpp_json_value_t *j, const char *key,
+                              unsigned how, int64_t *out, const char **desc)
+{
+    return e != OCPP_RPC_OK
+               ? e
+               : ocpp_rpc_get_int(j, key, (how & REQ) != 0u, (how & POS) != 0u ? 0 : INT32_MIN,
+                                  INT32_MAX, out, desc);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Evaluation                                                                */
 /* ------------------------------------------------------------------------ */
@@ -87,37 +121,33 @@ static uint32_t rated_ma(const ocpp_v16_t *a)
 /**
  * Profile p at time t (origin: the start of a Relative schedule): true and
  * its period's raw limit if one applies. Lowers *next to the next time at
- * which that may change (§3.13.2, errata 3.43/3.44: a recurring schedule
- * ends at its duration or at the recurrence, whichever comes first).
+ * which that may change (§3.13.2; errata 3.43/3.44: a recurring schedule
+ * ends at its duration or at the recurrence, whichever comes first; it
+ * begins at its startSchedule).
  */
-static bool prof_at(const ocpp_sc_profile_t *p, int64_t t, int64_t origin, uint32_t *raw,
-                    int64_t *next)
+static bool prof_at(const ocpp_sc_profile_t *p, uint32_t t, uint32_t origin, uint32_t *raw,
+                    uint32_t *next)
 {
+    bool floating = p->kind == K_REL && origin == FLOAT_T;
+    uint32_t s0 = p->kind == K_REL ? (floating ? t : origin) : p->start;
     if (p->valid_to != 0 && t >= p->valid_to) {
         return false;
     }
     if (p->valid_to != 0) {
         lower(next, p->valid_to);
     }
-    if (t < p->valid_from) {
-        lower(next, p->valid_from);
+    if (t < p->valid_from || t < s0) {
+        lower(next, t < p->valid_from ? p->valid_from : s0);
         return false;
     }
-    bool floating = p->kind == K_REL && origin == FLOAT_T;
-    int64_t s0 = p->kind == K_REL ? (floating ? t : origin) : p->start;
-    int64_t end = p->duration >= 0 ? p->duration : NONE;
+    uint32_t off = t - s0;
+    uint32_t end = p->duration >= 0 ? (uint32_t)p->duration : NONE;
     if (p->kind == K_REC) {
-        int64_t r = p->recur == 2u ? 7 * 86400 : 86400;
-        int64_t k = (t - s0) / r;
-        k -= (t - s0) % r < 0 ? 1 : 0;
-        s0 += k * r;
-        lower(next, s0 + r);
+        uint32_t r = p->recur == 2u ? 7u * 86400u : 86400u;
+        off %= r;
+        s0 = t - off;
+        lower(next, add(s0, r));
         end = end < r ? end : r;
-    }
-    int64_t off = t - s0;
-    if (off < 0) {
-        lower(next, s0);
-        return false;
     }
     if (off >= end) {
         return false;
@@ -126,25 +156,12 @@ static bool prof_at(const ocpp_sc_profile_t *p, int64_t t, int64_t origin, uint3
     while (i + 1u < p->n && p->p[i + 1u].start <= off) {
         i++;
     }
-    int64_t pend = i + 1u < p->n && p->p[i + 1u].start < end ? p->p[i + 1u].start : end;
+    uint32_t pend = i + 1u < p->n && p->p[i + 1u].start < end ? p->p[i + 1u].start : end;
     if (pend != NONE && !floating) {
-        lower(next, s0 + pend);
+        lower(next, add(s0, pend));
     }
     *raw = p->p[i].limit;
     return true;
-}
-
-/** A raw period limit of unit `from` in unit u. */
-static lim_t convert(const ocpp_v16_t *a, uint32_t raw, uint8_t from, uint8_t u)
-{
-    uint8_t sp = supply_phases(a);
-    uint8_t ph = (uint8_t)(raw & 3u);
-    lim_t l = {(int64_t)(raw >> 2), ph == 0u || ph > sp ? sp : ph};
-    uint32_t vp = volts(a) * l.ph;
-    if (from != u) {
-        l.v = u == U_W ? l.v * vp : l.v / vp;
-    }
-    return l;
 }
 
 /** Does profile p of purpose `pur` apply to connector c (and how closely)? */
@@ -166,16 +183,15 @@ static int applies(const ocpp_v16_t *a, const ocpp_sc_profile_t *p, uint8_t c, u
 /** The limit of purpose `pur` on connector c at t in unit u (§3.13.2: "the
  *  prevailing charging profile SHALL be the charging profile with the
  *  highest stackLevel among the profiles that are valid at that point"). */
-static lim_t purpose_at(const ocpp_v16_t *a, uint8_t c, uint8_t pur, int64_t t, int64_t origin,
-                        uint8_t u, int64_t *next)
+static lim_t purpose_at(const ocpp_v16_t *a, uint8_t c, uint8_t pur, uint32_t t, uint32_t origin,
+                        uint8_t u, uint32_t *next)
 {
     const ocpp_sc_profile_t *best = NULL;
-    uint32_t best_raw = 0;
+    uint32_t raw = 0, best_raw = 0;
     int best_fit = 0;
     for (uint8_t i = 0; i < OCPP_CONFIG_CHARGING_PROFILES_MAX; i++) {
         const ocpp_sc_profile_t *p = &a->smart.prof[i];
         int fit = applies(a, p, c, pur);
-        uint32_t raw = 0;
         if (fit != 0 && prof_at(p, t, origin, &raw, next) &&
             (best == NULL || p->stack > best->stack ||
              (p->stack == best->stack && fit > best_fit))) {
@@ -184,25 +200,16 @@ static lim_t purpose_at(const ocpp_v16_t *a, uint8_t c, uint8_t pur, int64_t t, 
             best_fit = fit;
         }
     }
+    uint8_t sp = supply_phases(a);
+    uint8_t ph = (uint8_t)(best_raw & 3u);
+    lim_t l = {best_raw >> 2, ph == 0u || ph > sp ? sp : ph};
+    uint32_t vp = volts(a) * l.ph;
     if (best == NULL) {
-        return (lim_t){NONE, supply_phases(a)};
+        l.v = NONE;
+    } else if (best->unit != u) {
+        l.v = u == U_W ? mul(l.v, vp) : l.v / vp;
     }
-    return convert(a, best_raw, best->unit, u);
-}
-
-static lim_t lmin(lim_t x, lim_t y)
-{
-    return y.v < x.v ? y : x;
-}
-
-/** Connectors in a transaction: they share the ChargePointMaxProfile. */
-static int64_t sharing(const ocpp_v16_t *a)
-{
-    int64_t n = 0;
-    for (uint8_t c = 1; c <= a->st->n; c++) {
-        n += a->st->conns[c].tx ? 1 : 0;
-    }
-    return n > 0 ? n : 1;
+    return l;
 }
 
 /**
@@ -212,23 +219,25 @@ static int64_t sharing(const ocpp_v16_t *a)
  * of ChargePointMaxProfile is the limit for all connectors combined": each
  * connector in a transaction gets an equal share of it).
  */
-static lim_t limit_at(const ocpp_v16_t *a, uint8_t c, int64_t t, int64_t origin, uint8_t u,
-                      int64_t *next)
+static lim_t limit_at(const ocpp_v16_t *a, uint8_t c, uint32_t t, uint32_t origin, uint8_t u,
+                      uint32_t *next)
 {
     lim_t cp = purpose_at(a, 0, P_MAX, t, origin, u, next);
     if (c == 0u) {
         return cp;
     }
     const ocpp_station_conn_t *k = &a->st->conns[c];
-    int64_t o = k->tx ? k->tx_start_unix : origin;
+    uint32_t o = k->tx ? u32time(k->tx_start_unix) : origin;
     lim_t tx = purpose_at(a, c, P_TX, t, o, u, next);
     if (tx.v == NONE) {
         tx = purpose_at(a, c, P_DEF, t, o, u, next);
     }
-    if (cp.v != NONE) {
-        cp.v /= sharing(a);
+    uint32_t n = 0;
+    for (uint8_t i = 1; i <= a->st->n; i++) {
+        n += a->st->conns[i].tx ? 1u : 0u;
     }
-    return lmin(tx, cp);
+    cp.v = cp.v != NONE && n > 1u ? cp.v / n : cp.v;
+    return cp.v < tx.v ? cp : tx;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -239,30 +248,30 @@ static lim_t limit_at(const ocpp_v16_t *a, uint8_t c, int64_t t, int64_t origin,
 static void update(ocpp_v16_t *a)
 {
     ocpp_v16_smart_t *sm = &a->smart;
-    int64_t now = ocpp_station_time(a->st);
-    sm->clock_unix = a->st->clock_unix;
+    uint32_t now = u32time(ocpp_station_time(a->st));
+    sm->clock_unix = (uint32_t)a->st->clock_unix;
     sm->clock_ms = a->st->clock_ms;
     sm->next = 0;
     if (now == 0) {
         return; /* profiles need the time */
     }
-    int64_t next = NONE;
+    uint32_t next = NEVER;
     for (uint8_t c = 1; c <= a->st->n; c++) {
         lim_t l = limit_at(a, c, now, FLOAT_T, 0u, &next);
-        ocpp_limit_t o = {.limited = l.v != NONE, .phases = l.ph};
-        o.current_ma =
-            o.limited ? (uint32_t)(l.v > 10000000 ? 1000000000 : l.v * 100) : rated_ma(a);
+        ocpp_limit_t o;
+        memset(&o, 0, sizeof o); /* compared with memcmp */
+        o.limited = l.v != NONE;
+        o.phases = l.ph;
+        o.current_ma = o.limited ? mul(l.v, 100u) : rated_ma(a);
         o.power_w = (uint32_t)((uint64_t)o.current_ma * volts(a) * o.phases / 1000u);
-        ocpp_limit_t *was = &sm->out[c];
-        if (o.limited != was->limited || o.current_ma != was->current_ma ||
-            o.phases != was->phases || o.power_w != was->power_w) {
-            *was = o;
+        if (memcmp(&o, &sm->out[c], sizeof o) != 0) {
+            sm->out[c] = o;
             if (a->cb->set_limit != NULL) {
                 a->cb->set_limit(a->cb->ctx, c, &o);
             }
         }
     }
-    sm->next = next != NONE ? next : 0;
+    sm->next = next != NEVER ? next : 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -282,8 +291,7 @@ static void save(ocpp_v16_t *a)
         sm->dirty = true;
         sm->save_failed_ms = a->ss->now_ms;
         a->outbox->store_errors++;
-        LOGE(&a->st->log, "saving charging profiles failed: %s; retried in 10 s",
-             ocpp_status_str(r));
+        LOGE(&a->st->log, "saving charging profiles: %s", ocpp_status_str(r));
     }
 }
 
@@ -311,10 +319,9 @@ static void load(ocpp_v16_t *a)
     int32_t n = a->storage->read(a->storage->ctx, k_record, (uint8_t *)sm->prof, sizeof sm->prof);
     for (uint8_t i = 0; i < OCPP_CONFIG_CHARGING_PROFILES_MAX; i++) {
         ocpp_sc_profile_t *p = &sm->prof[i];
-        if (n != (int32_t)sizeof sm->prof || p->purpose > P_TX || p->kind > K_REL ||
-            p->recur > 2u || p->unit > U_W || p->n > OCPP_CONFIG_CHARGING_PERIODS_MAX ||
-            (p->purpose != 0u && p->n == 0u) || p->connector > a->st->n) {
-            memset(p, 0, sizeof *p); /* another layout, or no record */
+        if (n != (int32_t)sizeof sm->prof || p->purpose > P_TX || p->n == 0u ||
+            p->n > OCPP_CONFIG_CHARGING_PERIODS_MAX) {
+            memset(p, 0, sizeof *p); /* no record, another layout, a free slot */
         }
     }
     /* The transactions of TxProfiles were stopped by the power cut. */
@@ -346,7 +353,7 @@ static ocpp_rpc_err_t parse_periods(const ocpp_v16_t *a, const ocpp_json_value_t
     }
     size_t n = ocpp_json_count(&arr);
     if (n == 0u) {
-        *desc = "chargingSchedulePeriod is empty"; /* §7.13: 1..* */
+        *desc = "no period"; /* §7.13: 1..* */
         return OCPP_RPC_ERR_OCCURENCE_CONSTRAINT;
     }
     /* §9.4.3 ChargingScheduleMaxPeriods: "Maximum number of periods that may
@@ -359,18 +366,15 @@ static ocpp_rpc_err_t parse_periods(const ocpp_v16_t *a, const ocpp_json_value_t
     for (size_t i = 0; ocpp_json_iter_next(&it, NULL, &el); i++) {
         int64_t start = 0, lim = 0, ph = 0;
         if (el.type != OCPP_JSON_OBJECT) {
-            *desc = "chargingSchedulePeriod: no object";
+            *desc = "period: no object";
             return OCPP_RPC_ERR_TYPE_CONSTRAINT;
         }
         /* A negative startPeriod, limit or numberPhases is no valid value;
-         * "limit ... Accepts at most one digit fraction" (§7.14). */
-        e = ocpp_rpc_get_int(&el, "startPeriod", true, 0, INT32_MAX, &start, desc);
+         * "limit ... Accepts at most one digit fraction" (§7.14): more
+         * digits are rounded. */
+        e = get_i32(OCPP_RPC_OK, &el, "startPeriod", REQ | POS, &start, desc);
         if (e == OCPP_RPC_OK) {
-            e = ocpp_rpc_get_decimal(&el, "limit", true, 2u, 0, 1000000000, &lim, desc);
-        }
-        if (e == OCPP_RPC_OK && lim % 10 != 0) {
-            *desc = "limit: more than one digit fraction";
-            e = OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
+            e = ocpp_rpc_get_decimal(&el, "limit", true, 1u, 0, 100000000, &lim, desc);
         }
         if (e == OCPP_RPC_OK) {
             e = ocpp_rpc_get_int(&el, "numberPhases", false, 1, 3, &ph, desc);
@@ -388,8 +392,8 @@ static ocpp_rpc_err_t parse_periods(const ocpp_v16_t *a, const ocpp_json_value_t
         *ok = *ok && (i == 0u || a->cfg->connector_switch_3to1_phase_supported ||
                       (int64_t)(p->p[0].limit & 3u) == ph);
         if (i < max && *ok) {
-            p->p[i].start = (int32_t)start;
-            p->p[i].limit = (uint32_t)(lim / 10) << 2 | (uint32_t)ph;
+            p->p[i].start = (uint32_t)start;
+            p->p[i].limit = (uint32_t)lim << 2 | (uint32_t)ph;
             p->n = (uint8_t)(i + 1u);
         }
     }
@@ -398,13 +402,14 @@ static ocpp_rpc_err_t parse_periods(const ocpp_v16_t *a, const ocpp_json_value_t
 
 /** chargingSchedule (§7.13). */
 static ocpp_rpc_err_t parse_schedule(const ocpp_v16_t *a, const ocpp_json_value_t *s,
-                                     ocpp_sc_profile_t *p, bool *ok, const char **desc)
+                                     ocpp_sc_profile_t *p, int64_t *start, bool *ok,
+                                     const char **desc)
 {
     int64_t dur = -1, rate = -1;
     size_t unit = 0;
-    ocpp_rpc_err_t e = ocpp_rpc_get_int(s, "duration", false, 0, INT32_MAX, &dur, desc);
+    ocpp_rpc_err_t e = get_i32(OCPP_RPC_OK, s, "duration", POS, &dur, desc);
     if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_datetime(s, "startSchedule", false, &p->start, desc);
+        e = ocpp_rpc_get_datetime(s, "startSchedule", false, start, desc);
     }
     if (e == OCPP_RPC_OK) {
         e = ocpp_rpc_get_enum(s, "chargingRateUnit", true, k_units, 2u, &unit, desc);
@@ -431,19 +436,16 @@ static ocpp_rpc_err_t parse_schedule(const ocpp_v16_t *a, const ocpp_json_value_
 static ocpp_rpc_err_t parse(const ocpp_v16_t *a, const ocpp_json_value_t *j, uint8_t c, bool remote,
                             ocpp_sc_profile_t *p, bool *ok, const char **desc)
 {
-    int64_t id = 0, tx = 0, stack = 0;
-    size_t pur = 0, kind = 0, rec = 0;
+    int64_t id = 0, tx = INT64_MIN, stack = 0;
+    int64_t tm[4] = {0, 0, 0,
+                     ocpp_station_time(a->st)}; /* validFrom, validTo, startSchedule, now */
+    size_t pur = 0, kind = 0, rec = 2;          /* 2: absent */
     ocpp_json_value_t s;
     memset(p, 0, sizeof *p);
     *ok = true;
-    ocpp_rpc_err_t e =
-        ocpp_rpc_get_int(j, "chargingProfileId", true, INT32_MIN, INT32_MAX, &id, desc);
-    if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_int(j, "transactionId", false, INT32_MIN, INT32_MAX, &tx, desc);
-    }
-    if (e == OCPP_RPC_OK) { /* §7.8: "stackLevel integer >= 0" */
-        e = ocpp_rpc_get_int(j, "stackLevel", true, 0, INT32_MAX, &stack, desc);
-    }
+    ocpp_rpc_err_t e = get_i32(OCPP_RPC_OK, j, "chargingProfileId", REQ, &id, desc);
+    e = get_i32(e, j, "transactionId", 0u, &tx, desc);
+    e = get_i32(e, j, "stackLevel", REQ | POS, &stack, desc); /* §7.8: "integer >= 0" */
     if (e == OCPP_RPC_OK) { /* errata 3.38: an invalid enumeration value is a
                                PropertyConstraintViolation (ocpp_rpc_get_enum) */
         e = ocpp_rpc_get_enum(j, "chargingProfilePurpose", true, k_purposes, 3u, &pur, desc);
@@ -452,57 +454,65 @@ static ocpp_rpc_err_t parse(const ocpp_v16_t *a, const ocpp_json_value_t *j, uin
         e = ocpp_rpc_get_enum(j, "chargingProfileKind", true, k_kinds, 3u, &kind, desc);
     }
     if (e == OCPP_RPC_OK) {
-        rec = ocpp_rpc_has(j, "recurrencyKind") ? 0u : 2u;
         e = ocpp_rpc_get_enum(j, "recurrencyKind", false, k_recur, 2u, &rec, desc);
     }
     if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_datetime(j, "validFrom", false, &p->valid_from, desc);
+        e = ocpp_rpc_get_datetime(j, "validFrom", false, &tm[0], desc);
     }
     if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_datetime(j, "validTo", false, &p->valid_to, desc);
+        e = ocpp_rpc_get_datetime(j, "validTo", false, &tm[1], desc);
     }
     if (e == OCPP_RPC_OK) {
         e = ocpp_rpc_get_container(j, "chargingSchedule", true, OCPP_JSON_OBJECT, &s, desc);
     }
     if (e == OCPP_RPC_OK) {
-        e = parse_schedule(a, &s, p, ok, desc);
+        e = parse_schedule(a, &s, p, &tm[2], ok, desc);
     }
     if (e != OCPP_RPC_OK) {
         return e;
     }
+    uint32_t v[4];
+    for (uint8_t i = 0; i < 4u; i++) {
+        v[i] = u32time(tm[i]);
+    }
+    p->valid_from = v[0];
+    p->valid_to = v[1];
     p->id = (int32_t)id;
     p->tx_id = (int32_t)tx;
-    p->has_tx = ocpp_rpc_has(j, "transactionId");
+    p->has_tx = tx != INT64_MIN;
     p->stack = (int32_t)stack;
     p->connector = c;
     p->purpose = (uint8_t)(pur + 1u);
     p->kind = (uint8_t)kind;
     p->recur = (uint8_t)(rec + 1u) % 3u; /* absent: 2 + 1 -> 0 */
     const ocpp_station_conn_t *k = &a->st->conns[c];
-    int64_t now = ocpp_station_time(a->st);
-    if (p->kind == 0u && !ocpp_rpc_has(&s, "startSchedule")) {
-        p->start = now; /* Absolute without a start: from its receipt */
-    }
-    bool good =
-        /* §9.4.1 ChargeProfileMaxStackLevel */
-        stack <= (int64_t)a->cfg->charge_profile_max_stack_level &&
-        /* §3.13.1: "ChargePointMaxProfile can only be set at Charge Point
-         * ConnectorId 0"; "TxProfile SHALL only be set at Charge Point
-         * ConnectorId >0" */
-        (p->purpose != P_MAX || c == 0u) && (p->purpose != P_TX || c != 0u || remote) &&
-        /* "If there is no transaction active on the connector specified in a
-         * charging profile of type TxProfile, then the Charge Point SHALL
-         * discard it and return an error status"; §7.8 transactionId "Only
-         * valid if ChargingProfilePurpose is set to TxProfile"; §5.16.2: in
-         * RemoteStartTransaction "the transactionId SHALL NOT be set" */
-        (p->purpose != P_TX || remote || k->tx) && (!p->has_tx || p->purpose == P_TX) &&
-        (!p->has_tx || (!remote && p->tx_id == k->tx_id)) && (!remote || p->purpose == P_TX) &&
-        /* errata 3.56: recurrencyKind "SHALL only be used when" Recurring;
-         * a recurrence needs its start (§7.8 "the start point of a
-         * recurrence") */
-        ((p->kind == K_REC) == (p->recur != 0u)) &&
-        (p->kind != K_REC || ocpp_rpc_has(&s, "startSchedule")) &&
-        (p->valid_to == 0 || p->valid_to > p->valid_from) && (p->kind == K_REL || p->start != 0);
+    /* Absolute without startSchedule: from its receipt. */
+    p->start = v[2] == 0u && p->kind == 0u ? v[3] : v[2];
+    bool tx_ok =
+        p->purpose == P_TX
+            /* §3.13.1 TxProfile: "If there is no transaction active on the
+             * connector specified in a charging profile of type TxProfile,
+             * then the Charge Point SHALL discard it and return an error
+             * status"; "TxProfile SHALL only be set at Charge Point
+             * ConnectorId >0"; §5.16.2: in RemoteStartTransaction "the
+             * transactionId SHALL NOT be set" */
+            ? (remote ? !p->has_tx : c != 0u && k->tx && (!p->has_tx || p->tx_id == k->tx_id))
+            /* §5.16.2: there "the ChargingProfilePurpose MUST be set to
+             * TxProfile"; §7.8 transactionId "Only valid if
+             * ChargingProfilePurpose is set to TxProfile"; §3.13.1
+             * "ChargePointMaxProfile can only be set at Charge Point
+             * ConnectorId 0" */
+            : !remote && !p->has_tx && (p->purpose != P_MAX || c == 0u);
+    bool good = tx_ok &&
+                /* §9.4.1 ChargeProfileMaxStackLevel */
+                p->stack <= (int32_t)a->cfg->charge_profile_max_stack_level &&
+                /* errata 3.56: recurrencyKind "SHALL only be used when"
+                 * Recurring; a recurrence needs its startSchedule (§7.8 "the
+                 * start point of a recurrence"), so does an Absolute one
+                 * without a clock */
+                (p->kind == K_REC) == (p->recur != 0u) &&
+                (p->valid_to == 0u || p->valid_to > p->valid_from) &&
+                (p->kind == K_REL || p->start != 0u);
     *ok = *ok && good;
     return OCPP_RPC_OK;
 }
@@ -549,7 +559,7 @@ static ocpp_rpc_err_t on_set_profile(void *ctx, const ocpp_json_value_t *j, ocpp
     ocpp_json_value_t prof;
     ocpp_sc_profile_t np;
     bool ok = false;
-    ocpp_rpc_err_t e = ocpp_rpc_get_int(j, "connectorId", true, 0, INT32_MAX, &c, desc);
+    ocpp_rpc_err_t e = get_i32(OCPP_RPC_OK, j, "connectorId", REQ | POS, &c, desc);
     if (e == OCPP_RPC_OK && c > (int64_t)a->st->n) {
         /* errata 3.39: "If an invalid value for connectorId is used in
          * SetChargingProfile.req, then the Charge Point SHALL respond with
@@ -598,32 +608,28 @@ static ocpp_rpc_err_t on_clear_profile(void *ctx, const ocpp_json_value_t *j, oc
                                        const char **desc)
 {
     ocpp_v16_t *a = ctx;
-    int64_t id = 0, c = 0, stack = 0;
-    size_t pur = 0;
-    ocpp_rpc_err_t e = ocpp_rpc_get_int(j, "id", false, INT32_MIN, INT32_MAX, &id, desc);
-    if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_int(j, "connectorId", false, 0, INT32_MAX, &c, desc);
-    }
+    const int64_t ANY = INT64_MIN; /* a field that is absent matches any */
+    int64_t id = ANY, c = ANY, stack = ANY;
+    size_t pur = 3;
+    ocpp_rpc_err_t e = get_i32(OCPP_RPC_OK, j, "id", 0u, &id, desc);
+    e = get_i32(e, j, "connectorId", POS, &c, desc);
+    e = get_i32(e, j, "stackLevel", 0u, &stack, desc);
     if (e == OCPP_RPC_OK) {
         e = ocpp_rpc_get_enum(j, "chargingProfilePurpose", false, k_purposes, 3u, &pur, desc);
-    }
-    if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_int(j, "stackLevel", false, INT32_MIN, INT32_MAX, &stack, desc);
     }
     if (e != OCPP_RPC_OK) {
         return e;
     }
-    bool has_id = ocpp_rpc_has(j, "id"), has_c = ocpp_rpc_has(j, "connectorId");
-    bool has_p = ocpp_rpc_has(j, "chargingProfilePurpose"), has_s = ocpp_rpc_has(j, "stackLevel");
-    bool any = false;
+    bool any = false, all_id = id == ANY, all_c = c == ANY, all_s = stack == ANY;
     /* errata 3.25: "If no fields are specified in the ClearChargingProfile.req
      * message, then Charge Point SHALL clear all ChargingProfiles. If one or
      * more fields are specified ..., then Charge Point SHALL clear all
      * ChargingProfiles that match (logical AND) all of the provided fields." */
     for (uint8_t i = 0; i < OCPP_CONFIG_CHARGING_PROFILES_MAX; i++) {
         ocpp_sc_profile_t *p = &a->smart.prof[i];
-        if (p->purpose != 0u && (!has_id || p->id == id) && (!has_c || p->connector == c) &&
-            (!has_p || p->purpose == pur + 1u) && (!has_s || p->stack == stack)) {
+        if (p->purpose != 0u && (all_id || p->id == (int32_t)id) &&
+            (all_c || p->connector == (int32_t)c) && (pur == 3u || p->purpose == pur + 1u) &&
+            (all_s || p->stack == (int32_t)stack)) {
             memset(p, 0, sizeof *p);
             any = true;
         }
@@ -647,17 +653,15 @@ static ocpp_rpc_err_t on_get_composite(void *ctx, const ocpp_json_value_t *j, oc
     int64_t c = 0, d = 0;
     /* Without chargingRateUnit: A, unless only Power is allowed (§9.4.2). */
     size_t u = a->cfg->charging_schedule_allowed_charging_rate_unit == OCPP_CFG_RATE_UNIT_POWER;
-    ocpp_rpc_err_t e = ocpp_rpc_get_int(j, "connectorId", true, 0, INT32_MAX, &c, desc);
-    if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_int(j, "duration", true, 0, INT32_MAX, &d, desc);
-    }
+    ocpp_rpc_err_t e = get_i32(OCPP_RPC_OK, j, "connectorId", REQ | POS, &c, desc);
+    e = get_i32(e, j, "duration", REQ | POS, &d, desc);
     if (e == OCPP_RPC_OK) { /* errata 3.24: another unit: PropertyConstraintViolation */
         e = ocpp_rpc_get_enum(j, "chargingRateUnit", false, k_units, 2u, &u, desc);
     }
     if (e != OCPP_RPC_OK) {
         return e;
     }
-    int64_t x = ocpp_station_time(a->st);
+    uint32_t x = u32time(ocpp_station_time(a->st));
     /* §5.7: "If the Charge Point is not able to report the requested
      * schedule, for instance if the connectorId is unknown, it SHALL respond
      * with a status Rejected." (Also without a clock.) */
@@ -666,9 +670,8 @@ static ocpp_rpc_err_t on_get_composite(void *ctx, const ocpp_json_value_t *j, oc
         return OCPP_RPC_OK;
     }
     /* No limit: the rating (of every connector, for connector 0). */
-    uint8_t sp = supply_phases(a);
-    int64_t none = (int64_t)rated_ma(a) / 100 * (c == 0 ? a->st->n : 1);
-    none = u == U_W ? none * volts(a) * sp : none;
+    uint32_t none = rated_ma(a) / 100u * (c == 0 ? a->st->n : 1u);
+    none = mul(none, u == U_W ? volts(a) * supply_phases(a) : 1u);
     ocpp_jw_obj_open(w);
     ocpp_jw_kv_str(w, "status", "Accepted");
     ocpp_jw_kv_int(w, "connectorId", c);
@@ -682,10 +685,10 @@ static ocpp_rpc_err_t on_get_composite(void *ctx, const ocpp_json_value_t *j, oc
     ocpp_jw_key(w, "chargingSchedulePeriod");
     ocpp_jw_arr_open(w);
     /* One period per change of the limit: equal neighbours are merged. */
-    lim_t prev = {-1, 0};
-    int64_t t = x;
+    lim_t prev = {NONE, 0};
+    uint32_t t = x, end = add(x, (uint32_t)d);
     do {
-        int64_t next = x + d;
+        uint32_t next = end;
         lim_t l = limit_at(a, (uint8_t)c, t, x, (uint8_t)u, &next);
         l.v = l.v == NONE ? none : l.v;
         if (l.v != prev.v || l.ph != prev.ph) {
@@ -698,7 +701,7 @@ static ocpp_rpc_err_t on_get_composite(void *ctx, const ocpp_json_value_t *j, oc
             prev = l;
         }
         t = next;
-    } while (t < x + d);
+    } while (t < end);
     ocpp_jw_arr_close(w);
     ocpp_jw_obj_close(w);
     ocpp_jw_obj_close(w);
@@ -746,25 +749,22 @@ static void smart_tick(ocpp_v16_t *a)
     if (sm->dirty && a->ss->now_ms - sm->save_failed_ms >= OCPP_STATION_SAVE_RETRY_MS) {
         save(a);
     }
-    if (a->st->clock_unix != sm->clock_unix || a->st->clock_ms != sm->clock_ms ||
+    if ((uint32_t)a->st->clock_unix != sm->clock_unix || a->st->clock_ms != sm->clock_ms ||
         (sm->next != 0 && ocpp_station_time(a->st) >= sm->next)) {
         update(a);
     }
 }
 
 /** When the next limit is due (the tick evaluates it; this wakes the
- *  application in time, ocpp_cp_next_wakeup_ms()). */
+ *  application in time, ocpp_cp_next_wakeup_ms()). A failed write is
+ *  retried by the tick of a later poll. */
 static uint32_t smart_next_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
-    const ocpp_v16_smart_t *sm = &a->smart;
-    if (sm->dirty) {
-        uint32_t since = now_ms - sm->save_failed_ms;
-        return since < OCPP_STATION_SAVE_RETRY_MS ? OCPP_STATION_SAVE_RETRY_MS - since : 0u;
+    if (a->smart.next == 0u) {
+        return UINT32_MAX; /* no boundary ahead, or no clock */
     }
-    if (sm->next == 0 || a->st->clock_unix == 0) {
-        return UINT32_MAX;
-    }
-    int64_t left = (sm->next - a->st->clock_unix) * 1000 - (int64_t)(now_ms - a->st->clock_ms);
+    int64_t left =
+        ((int64_t)a->smart.next - a->st->clock_unix) * 1000 - (int64_t)(now_ms - a->st->clock_ms);
     return left <= 0 ? 0u : (left >= (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)left);
 }
 
