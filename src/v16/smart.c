@@ -727,9 +727,10 @@ static void smart_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
          * transaction terminates". One given with a RemoteStartTransaction
          * goes when its transaction does not come (refused, or the
          * connector is Available again). */
-        if (ev->connector == 0u || (ev->kind == OCPP_STATION_EV_STATUS &&
-                                    (k->tx || ev->value != OCPP_CONNECTOR_AVAILABLE))) {
-            break;
+        if (ev->connector == 0u || (ev->kind != OCPP_STATION_EV_TX_STOPPED &&
+                                    (k->tx || (ev->kind == OCPP_STATION_EV_STATUS &&
+                                               ev->value != OCPP_CONNECTOR_AVAILABLE)))) {
+            break; /* a refused card during a transaction: its TxProfile stays */
         }
         if (drop_tx(a, ev->connector)) {
             save(a);

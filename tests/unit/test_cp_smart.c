@@ -986,6 +986,54 @@ static void test_remote_start_with_profile(void **s)
         "Unknown");
 }
 
+/* §7.10 TxProfile: "A profile with this purpose SHALL cease to be valid when
+ * the transaction terminates" - not before: a card refused during the
+ * transaction leaves it. One given with a RemoteStartTransaction whose start
+ * is refused (AuthorizeRemoteTxRequests, Authorize Invalid) never applies to
+ * a later transaction. */
+static void test_tx_profile_lifetime(void **s)
+{
+    (void)s;
+    fx_t *x = boot();
+    start_tx(x, 1, "TAG1", 7);
+    assert_string_equal(
+        set_profile(x, 1,
+                    prof(1, 0, "TxProfile", "Relative", "\"transactionId\":7,", "", "A", P(0, 6))),
+        "Accepted");
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "OTHER"), OCPP_OK);
+    step(x, 0);
+    assert_true(is_call(last(x), "Authorize"));
+    reply(x, "{\"idTagInfo\":{\"status\":\"Invalid\"}}");
+    assert_int_equal(x->events[OCPP_CP_EV_AUTH_REJECTED], 1);
+    assert_string_equal(composite(x, 1, 60, "A"), "[" R(0, 6.0, 3) "]");
+    assert_int_equal(last_limit(1)->l.current_ma, 6000);
+    /* A refused remote start with a profile on connector 2. */
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "AuthorizeRemoteTxRequests", "true"),
+                     OCPP_KEY_ACCEPTED);
+    assert_string_equal(
+        status_of(csms(x, "RemoteStartTransaction",
+                       "{\"idTag\":\"BAD\",\"connectorId\":2,\"chargingProfile\":{"
+                       "\"chargingProfileId\":9,\"stackLevel\":0,\"chargingProfilePurpose\":"
+                       "\"TxProfile\",\"chargingProfileKind\":\"Relative\",\"chargingSchedule\":{"
+                       "\"chargingRateUnit\":\"A\",\"chargingSchedulePeriod\":[{\"startPeriod\":0,"
+                       "\"limit\":9}]}}}")),
+        "Accepted");
+    ack_status(x);
+    assert_true(is_call(last(x), "Authorize"));
+    reply(x, "{\"idTagInfo\":{\"status\":\"Invalid\"}}");
+    ack_status(x);
+    assert_int_equal(x->events[OCPP_CP_EV_AUTH_REJECTED], 2);
+    assert_string_equal(status_of(csms(x, "ClearChargingProfile", "{\"id\":9}")), "Unknown");
+    start_tx(x, 2, "TAG2", 8);
+    assert_string_equal(composite(x, 2, 60, "A"), "[" R(0, 32.0, 3) "]");
+    /* The transaction of connector 1 ends: its TxProfile with it. */
+    push(x, "[2,\"rs\",\"RemoteStopTransaction\",{\"transactionId\":7}]");
+    step(x, 0);
+    ack_status(x);
+    assert_string_equal(status_of(csms(x, "ClearChargingProfile", "{\"id\":1}")), "Unknown");
+    assert_false(last_limit(1)->l.limited);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1004,6 +1052,7 @@ int main(void)
         cmocka_unit_test(test_failed_write_is_retried),
         cmocka_unit_test(test_set_limit_at_boundaries),
         cmocka_unit_test(test_remote_start_with_profile),
+        cmocka_unit_test(test_tx_profile_lifetime),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
