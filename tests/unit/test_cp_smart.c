@@ -865,6 +865,8 @@ static void test_set_limit_at_boundaries(void **s)
     x->now += 59999 - (uint32_t)(x->now - 1000) % 1000u;
     step(x, 0);
     assert_int_equal(g_n_calls, 4);
+    /* The module's next_due is exact: the application is woken for it. */
+    assert_int_equal(ocpp_cp_next_wakeup_ms(&x->cp, x->now), 1);
     step(x, 1);
     assert_int_equal(g_n_calls, 5);
     assert_int_equal(last_limit(1)->l.current_ma, 10000);
