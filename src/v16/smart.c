@@ -258,14 +258,13 @@ static void update(ocpp_v16_t *a)
     uint32_t next = NEVER;
     for (uint8_t c = 1; c <= a->st->n; c++) {
         lim_t l = limit_at(a, c, now, FLOAT_T, 0u, &next);
-        ocpp_limit_t o;
-        memset(&o, 0, sizeof o); /* compared with memcmp */
-        o.limited = l.v != NONE;
-        o.phases = l.ph;
+        ocpp_limit_t o = {.limited = l.v != NONE, .phases = l.ph};
         o.current_ma = o.limited ? mul(l.v, 100u) : rated_ma(a);
         o.power_w = (uint32_t)((uint64_t)o.current_ma * volts(a) * o.phases / 1000u);
-        if (memcmp(&o, &sm->out[c], sizeof o) != 0) {
-            sm->out[c] = o;
+        ocpp_limit_t *was = &sm->out[c]; /* power_w follows from the others */
+        if (o.limited != was->limited || o.current_ma != was->current_ma ||
+            o.phases != was->phases) {
+            *was = o;
             if (a->cb->set_limit != NULL) {
                 a->cb->set_limit(a->cb->ctx, c, &o);
             }
