@@ -478,8 +478,8 @@ typedef struct {
     uint8_t meter_supply_count;
 
     /**
-     * The effective limit of `connector` (1..n) changed (Smart Charging,
-     * OCPP_CONFIG_PROFILE_SMART_CHARGING): a profile was set or cleared, a
+     * The effective limit of `connector` (1..n) changed (OCPP 1.6 Smart
+     * Charging, OCPP_CONFIG_PROFILE_SMART_CHARGING): a profile was set or cleared, a
      * period or a profile began or ended (validFrom, validTo), a transaction
      * started or stopped, the clock was set. Called once per connector after
      * the first poll that knows the time, then only on a change, before the
