@@ -743,13 +743,14 @@ static void smart_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
 static void smart_tick(ocpp_v16_t *a)
 {
     ocpp_v16_smart_t *sm = &a->smart;
-    if (!sm->loaded) {
-        load(a);
+    bool first = !sm->loaded;
+    if (first) {
+        load(a); /* then evaluated, also if an event before did with none */
     }
     if (sm->dirty && a->ss->now_ms - sm->save_failed_ms >= OCPP_STATION_SAVE_RETRY_MS) {
         save(a);
     }
-    if ((uint32_t)a->st->clock_unix != sm->clock_unix || a->st->clock_ms != sm->clock_ms ||
+    if (first || (uint32_t)a->st->clock_unix != sm->clock_unix || a->st->clock_ms != sm->clock_ms ||
         (sm->next != 0 && ocpp_station_time(a->st) >= sm->next)) {
         update(a);
     }

@@ -129,21 +129,21 @@ static fx_t *boot(void)
     return fx_boot_with(with_limit);
 }
 
-static fx_t *boot_on(bool fresh);
+static fx_t *boot_on(bool fresh, bool boot);
 
 /** fx_boot_with() on g_storage (a restart keeps what it holds). */
 static fx_t *boot_stored(void)
 {
-    return boot_on(false);
+    return boot_on(false, true);
 }
 
 /** A charge point on an empty storage. */
 static fx_t *boot_fresh(void)
 {
-    return boot_on(true);
+    return boot_on(true, true);
 }
 
-static fx_t *boot_on(bool fresh)
+static fx_t *boot_on(bool fresh, bool boot)
 {
     if (fresh) {
         memset(g_recs, 0, sizeof g_recs);
@@ -169,10 +169,12 @@ static fx_t *boot_on(bool fresh)
     x->meter_wh[1] = 1000;
     x->meter_wh[2] = 2000;
     x->now = 1000;
-    step(x, 0);
-    reply(x, "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-22T06:00:00Z\","
-             "\"interval\":3600}");
-    ack_status(x);
+    if (boot) {
+        step(x, 0);
+        reply(x, "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-22T06:00:00Z\","
+                 "\"interval\":3600}");
+        ack_status(x);
+    }
     return x;
 }
 
@@ -791,6 +793,38 @@ static void test_profiles_survive_restart(void **s)
     assert_string_equal(composite(x, 2, 60, "W"), "[" R(0, 6900.0, 3) "]");
 }
 
+static const call_t *last_limit(uint8_t c)
+{
+    for (int i = g_n_calls - 1; i >= 0; i--) {
+        if (!g_calls[i].permit && g_calls[i].c == c) {
+            return &g_calls[i];
+        }
+    }
+    return NULL;
+}
+
+/* The profiles read at the first poll apply at once, also when the clock was
+ * set and a connector became Available before it (such an event evaluates
+ * the limits before they are loaded). */
+static void test_restored_profiles_apply_at_first_poll(void **s)
+{
+    (void)s;
+    fx_t *x = boot_fresh();
+    assert_string_equal(
+        set_profile(
+            x, 0, prof(1, 0, "ChargePointMaxProfile", "Absolute", "", start_at(0), "A", P(0, 10))),
+        "Accepted");
+    x = boot_on(false, false);
+    ocpp_cp_set_time(&x->cp, T0 + 10);
+    assert_int_equal(ocpp_cp_plugged(&x->cp, 1, true), OCPP_OK);
+    assert_int_equal(ocpp_cp_plugged(&x->cp, 1, false), OCPP_OK);
+    step(x, 0);
+    assert_non_null(last_limit(1));
+    assert_true(last_limit(1)->l.limited);
+    assert_int_equal(last_limit(1)->l.current_ma, 10000);
+    assert_int_equal(last_limit(2)->l.current_ma, 10000);
+}
+
 /* A failed write keeps the profile in force and is retried every 10 s. */
 static void test_failed_write_is_retried(void **s)
 {
@@ -815,16 +849,6 @@ static void test_failed_write_is_retried(void **s)
 /* ------------------------------------------------------------------------ */
 /* The limit output                                                          */
 /* ------------------------------------------------------------------------ */
-
-static const call_t *last_limit(uint8_t c)
-{
-    for (int i = g_n_calls - 1; i >= 0; i--) {
-        if (!g_calls[i].permit && g_calls[i].c == c) {
-            return &g_calls[i];
-        }
-    }
-    return NULL;
-}
 
 /* §3.13.4 Central Smart Charging: "While charging is in progress the
  * connector will continuously adapt the maximum current or power according to
@@ -1051,6 +1075,7 @@ int main(void)
         cmocka_unit_test(test_key_limits),
         cmocka_unit_test(test_clear_combinations),
         cmocka_unit_test(test_profiles_survive_restart),
+        cmocka_unit_test(test_restored_profiles_apply_at_first_poll),
         cmocka_unit_test(test_failed_write_is_retried),
         cmocka_unit_test(test_set_limit_at_boundaries),
         cmocka_unit_test(test_remote_start_with_profile),
