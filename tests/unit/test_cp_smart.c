@@ -803,28 +803,6 @@ static const call_t *last_limit(uint8_t c)
     return NULL;
 }
 
-/* The profiles read at the first poll apply at once, also when the clock was
- * set and a connector became Available before it (such an event evaluates
- * the limits before they are loaded). */
-static void test_restored_profiles_apply_at_first_poll(void **s)
-{
-    (void)s;
-    fx_t *x = boot_fresh();
-    assert_string_equal(
-        set_profile(
-            x, 0, prof(1, 0, "ChargePointMaxProfile", "Absolute", "", start_at(0), "A", P(0, 10))),
-        "Accepted");
-    x = boot_on(false, false);
-    ocpp_cp_set_time(&x->cp, T0 + 10);
-    assert_int_equal(ocpp_cp_plugged(&x->cp, 1, true), OCPP_OK);
-    assert_int_equal(ocpp_cp_plugged(&x->cp, 1, false), OCPP_OK);
-    step(x, 0);
-    assert_non_null(last_limit(1));
-    assert_true(last_limit(1)->l.limited);
-    assert_int_equal(last_limit(1)->l.current_ma, 10000);
-    assert_int_equal(last_limit(2)->l.current_ma, 10000);
-}
-
 /* A failed write keeps the profile in force and is retried every 10 s. */
 static void test_failed_write_is_retried(void **s)
 {
@@ -1075,7 +1053,6 @@ int main(void)
         cmocka_unit_test(test_key_limits),
         cmocka_unit_test(test_clear_combinations),
         cmocka_unit_test(test_profiles_survive_restart),
-        cmocka_unit_test(test_restored_profiles_apply_at_first_poll),
         cmocka_unit_test(test_failed_write_is_retried),
         cmocka_unit_test(test_set_limit_at_boundaries),
         cmocka_unit_test(test_remote_start_with_profile),
