@@ -53,6 +53,13 @@ static void cb_permit(void *ctx, uint8_t connector, bool permitted)
     (void)evse_set_limit(e, connector, e->conn[connector].limit_ma);
 }
 
+/* Library -> pilot: the Smart Charging limit (per phase) caps the offered
+ * current; evse_set_limit() maps it to the PWM duty (below 6 A: no energy). */
+static void cb_set_limit(void *ctx, uint8_t connector, const ocpp_limit_t *limit)
+{
+    (void)evse_set_limit(ctx, connector, limit->limited ? limit->current_ma : EVSE_NO_LIMIT);
+}
+
 static size_t put(ocpp_sample_t *out, size_t cap, size_t n, ocpp_measurand_t m, ocpp_phase_t ph,
                   int64_t value, uint8_t scale)
 {
@@ -161,6 +168,7 @@ void evse_callbacks(evse_t *e, ocpp_cp_callbacks_t *out)
                                  .permit = cb_permit,
                                  .read_meter = cb_read_meter,
                                  .unlock = cb_unlock,
+                                 .set_limit = cb_set_limit,
                                  .reset = cb_reset,
                                  .data_transfer = cb_data_transfer,
                                  .meter_supply = e->supply,

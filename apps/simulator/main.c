@@ -516,6 +516,7 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
                            .charge_box_serial = s->id,
                            .meter_type = "ocpp-sim meter",
                            .connectors = (uint8_t)o->connectors,
+                           .max_current_ma = o->max_current_a * 1000u,
                            .version = o->version};
     ocpp_cp_ports_t ports = {.msg = &s->lib_msg,
                              .storage = &s->lib_store,

@@ -249,6 +249,26 @@
 #define OCPP_CONFIG_STATUS_INFO_MAX 20
 #endif
 
+/**
+ * Charging profiles the Smart Charging profile keeps (MaxChargingProfilesInstalled,
+ * OCPP 1.6 §9.4.5). Each takes about 56 + 8 * OCPP_CONFIG_CHARGING_PERIODS_MAX
+ * bytes of context, and all of them are persisted as one record
+ * ("smartcharging") on every change. Possible values: 1..32. Default: 4 (a
+ * ChargePointMaxProfile, two TxDefaultProfiles, a TxProfile).
+ */
+#ifndef OCPP_CONFIG_CHARGING_PROFILES_MAX
+#define OCPP_CONFIG_CHARGING_PROFILES_MAX 4
+#endif
+
+/**
+ * Periods per charging schedule (ChargingScheduleMaxPeriods, OCPP 1.6
+ * §9.4.3), 8 bytes each. Possible values: 1..255. Default: 24 (one per hour
+ * of a day).
+ */
+#ifndef OCPP_CONFIG_CHARGING_PERIODS_MAX
+#define OCPP_CONFIG_CHARGING_PERIODS_MAX 24
+#endif
+
 /* ------------------------------------------------------------------------ */
 /* Logging                                                                   */
 /* ------------------------------------------------------------------------ */

@@ -90,6 +90,20 @@ typedef struct {
      *  with, A05.FR.03) 2 may be set, with ws:// only 0 and 1; a profile of
      *  2 or 3 never connects over ws://. */
     bool client_certificate;
+    /* Smart Charging (OCPP 1.6 §3.13): what the connectors are wired for. */
+    /** Nominal voltage per phase (line to neutral), V: converts limits between
+     *  A and W (§7.12: "the set voltage for the area (hence, 230 of 110
+     *  volt)"). 0: 230. */
+    uint16_t supply_voltage;
+    /** Phases each connector can use, 1..3; 0: 3. A period without
+     *  numberPhases uses this many (§7.12 assumes 3), one with more is capped
+     *  to it (errata 3.34: "use the limit as is given, for the amount of
+     *  phases that are/can be used"). */
+    uint8_t supply_phases;
+    /** Rating of each connector per phase, mA: the limit of a time no
+     *  charging profile limits (composite schedules, ocpp_limit_t with
+     *  limited false). 0: 32000. */
+    uint32_t max_current_ma;
 } ocpp_cp_config_t;
 
 /** The ports the charge point uses. Pointed-to structs must outlive the context. */
@@ -381,6 +395,20 @@ typedef struct {
 } ocpp_cp_event_t;
 
 /**
+ * The effective charging limit of a connector (Smart Charging, OCPP 1.6
+ * §3.13.3: the minimum of the ChargePointMaxProfile, shared by the connectors
+ * in a transaction, and the TxProfile, else the TxDefaultProfile, at this
+ * moment), given by ocpp_cp_callbacks_t.set_limit.
+ */
+typedef struct {
+    bool limited;        /**< false: no profile limits it (the values are the rating,
+                              ocpp_cp_config_t.max_current_ma). */
+    uint32_t current_ma; /**< Per phase, mA (a limit in W divided by voltage and phases). */
+    uint32_t power_w;    /**< In total, W: current_ma x supply_voltage x phases. */
+    uint8_t phases;      /**< Phases it may use, 1..3. */
+} ocpp_limit_t;
+
+/**
  * Application callbacks: the outputs of the charge point to its hardware.
  * All optional unless stated. Called from within ocpp_cp_poll() or the input
  * functions, never from another thread.
@@ -448,6 +476,18 @@ typedef struct {
      */
     const ocpp_meter_supply_t *meter_supply;
     uint8_t meter_supply_count;
+
+    /**
+     * The effective limit of `connector` (1..n) changed (OCPP 1.6 Smart
+     * Charging, OCPP_CONFIG_PROFILE_SMART_CHARGING): a profile was set or cleared, a
+     * period or a profile began or ended (validFrom, validTo), a transaction
+     * started or stopped, the clock was set. Called once per connector after
+     * the first poll that knows the time, then only on a change, before the
+     * permission of a transaction that starts. Set the pilot's PWM duty from
+     * current_ma (IEC 61851-1; below 6 A pause: SuspendedEVSE). `limit` is
+     * valid during the call. NULL: the limit is not used.
+     */
+    void (*set_limit)(void *ctx, uint8_t connector, const ocpp_limit_t *limit);
 } ocpp_cp_callbacks_t;
 
 /** Longest idTag (IdToken is CiString20Type, OCPP 1.6 §7.28). */

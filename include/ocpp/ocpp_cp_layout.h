@@ -380,6 +380,48 @@ typedef struct {
     bool save_failed;        /**<   the next waits 10 s. */
 } ocpp_v16_resv_t;
 
+#if OCPP_CONFIG_PROFILE_SMART_CHARGING
+/** A period of a charging schedule (OCPP 1.6 §7.14). */
+typedef struct {
+    uint32_t start; /**< startPeriod, s from the start of the schedule. */
+    uint32_t limit; /**< limit x 10 (A or W) << 2 | numberPhases (0: absent). */
+} ocpp_sc_period_t;
+
+/** An installed charging profile (§7.8, §7.13); purpose 0: a free slot.
+ *  Persisted as it is (the record "smartcharging"). */
+typedef struct {
+    uint32_t valid_from; /**< unix s; 0: none. */
+    uint32_t valid_to;   /**< unix s; 0: none. */
+    uint32_t start;      /**< startSchedule, unix s (Absolute without it: when received). */
+    int32_t id;          /**< chargingProfileId. */
+    int32_t tx_id;       /**< transactionId (has_tx). */
+    int32_t duration;    /**< s; -1: none. */
+    int32_t min_rate;    /**< minChargingRate x 10; -1: none. */
+    int32_t stack;       /**< stackLevel. */
+    uint8_t connector;
+    uint8_t purpose; /**< 1 ChargePointMaxProfile, 2 TxDefaultProfile, 3 TxProfile. */
+    uint8_t kind;    /**< 0 Absolute, 1 Recurring, 2 Relative. */
+    uint8_t recur;   /**< 0 none, 1 Daily, 2 Weekly. */
+    uint8_t unit;    /**< 0 A, 1 W. */
+    uint8_t n;       /**< Periods. */
+    bool has_tx;
+    uint8_t pad_;
+    ocpp_sc_period_t p[OCPP_CONFIG_CHARGING_PERIODS_MAX];
+} ocpp_sc_profile_t;
+
+/** State of the Smart Charging profile (src/v16/smart.c). */
+typedef struct {
+    ocpp_sc_profile_t prof[OCPP_CONFIG_CHARGING_PROFILES_MAX];
+    ocpp_limit_t out[OCPP_CONFIG_MAX_CONNECTORS + 1]; /**< Last limit given, connector c. */
+    uint32_t next;           /**< Next time (unix s) a limit may change; 0: none. */
+    uint32_t clock_unix;     /**< The station's clock at the last evaluation */
+    uint32_t clock_ms;       /**<   (a new time evaluates again). */
+    uint32_t save_failed_ms; /**< When a write of the record failed last. */
+    bool loaded;             /**< The record was read (first tick). */
+    bool dirty;              /**< To persist: a write failed, retried every 10 s. */
+} ocpp_v16_smart_t;
+#endif
+
 struct ocpp_v16_profile; /* src/v16/v16.h */
 
 /** The OCPP 1.6 adapter: the shared services, then each profile's state. */
@@ -397,6 +439,9 @@ typedef struct {
 #endif
 #if OCPP_CONFIG_PROFILE_RESERVATION
     ocpp_v16_resv_t resv;
+#endif
+#if OCPP_CONFIG_PROFILE_SMART_CHARGING
+    ocpp_v16_smart_t smart;
 #endif
     uint32_t save_failed_ms; /**< When a write of the configuration failed last, */
     uint32_t quiet_until_ms; /**< A send pass found nothing due before this, */

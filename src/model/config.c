@@ -37,10 +37,12 @@
  *   keeps it small; the meter start/stop values carry the energy).
  * - ConnectorPhaseRotation: "Unknown" for every connector.
  * - LocalAuthListEnabled true; LocalAuthListMaxLength, SendLocalListMaxLength
- *   32; ChargeProfileMaxStackLevel 8, ChargingScheduleMaxPeriods 24 (one per
- *   hour of a day), MaxChargingProfilesInstalled 8, rate units Current and
- *   Power: placeholders until the modules that own that storage set their
- *   real capacities with ocpp_cfg_set_local().
+ *   32: placeholders until the module that owns that storage sets its real
+ *   capacity with ocpp_cfg_set_local(). ChargeProfileMaxStackLevel 8, rate
+ *   units Current and Power; ChargingScheduleMaxPeriods and
+ *   MaxChargingProfilesInstalled are the room of the Smart Charging module
+ *   (OCPP_CONFIG_CHARGING_PERIODS_MAX, OCPP_CONFIG_CHARGING_PROFILES_MAX;
+ *   set lower locally, they are enforced as set).
  * - SecurityProfile 0 (whitepaper §7.6: "Default, when no security profile
  *   is yet configured: 0"), no AuthorizationKey.
  */
@@ -944,8 +946,8 @@ static const ocpp_cfg_t k_defaults = {
 #endif
 #if OCPP_CONFIG_PROFILE_SMART_CHARGING
     .charge_profile_max_stack_level = 8,
-    .charging_schedule_max_periods = 24,
-    .max_charging_profiles_installed = 8,
+    .charging_schedule_max_periods = OCPP_CONFIG_CHARGING_PERIODS_MAX,
+    .max_charging_profiles_installed = OCPP_CONFIG_CHARGING_PROFILES_MAX,
     .charging_schedule_allowed_charging_rate_unit =
         OCPP_CFG_RATE_UNIT_CURRENT | OCPP_CFG_RATE_UNIT_POWER,
     .connector_switch_3to1_phase_supported = false,

@@ -20,29 +20,43 @@
 /* Remote start / stop (§5.11, §5.12)                                        */
 /* ------------------------------------------------------------------------ */
 
-static bool remote_start(ocpp_v16_t *a, int64_t connector, const char *tag)
+/** @return the connector the transaction will start on, 0: Rejected. */
+static uint8_t remote_start(ocpp_v16_t *a, int64_t connector, const char *tag)
 {
     ocpp_station_t *st = a->st;
     /* §4.2: "While in pending state, the following Central System initiated
      * messages are not allowed: RemoteStartTransaction.req and
      * RemoteStopTransaction.req" */
     if (a->ss->conn != OCPP_CP_ACCEPTED) {
-        return false;
+        return 0u;
     }
     uint8_t c = connector > 0 ? (uint8_t)connector : ocpp_station_pick_connector(st, NULL);
     if (c == 0u || connector > (int64_t)st->n || !ocpp_station_can_start(st, c) ||
         st->conns[c].finishing || !ocpp_station_resv_allows(st, c, tag, NULL)) {
-        return false;
+        return 0u;
     }
     if (a->cfg->authorize_remote_tx_requests) {
         /* §5.11: "the Charge Point SHALL behave as if in response to a local
          * action at the Charge Point to start a transaction" */
-        return ocpp_station_authorize_start(st, c, tag) == OCPP_OK;
+        return ocpp_station_authorize_start(st, c, tag) == OCPP_OK ? c : 0u;
     }
     /* §5.11: "If the value of AuthorizeRemoteTxRequests is false, the Charge
      * Point SHALL immediately try to start a transaction" */
     ocpp_station_set_authorized(st, c, tag, "");
-    return true;
+    return c;
+}
+
+/** A RemoteStartTransaction's chargingProfile to the module that takes it
+ *  (Smart Charging): checked (connector 0), or installed for connector c. */
+static ocpp_rpc_err_t tx_profile(ocpp_v16_t *a, uint8_t c, const ocpp_json_value_t *prof, bool *ok,
+                                 const char **desc)
+{
+    for (uint8_t i = 0; i < a->n_profiles; i++) {
+        if (a->profiles[i]->tx_profile != NULL) {
+            return a->profiles[i]->tx_profile(a, c, prof, ok, desc);
+        }
+    }
+    return OCPP_RPC_OK;
 }
 
 static ocpp_rpc_err_t on_remote_start(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
@@ -60,13 +74,22 @@ static ocpp_rpc_err_t on_remote_start(void *ctx, const ocpp_json_value_t *p, ocp
     if (e == OCPP_RPC_OK) {
         /* §5.11: "If a Charge Point without support for Smart Charging
          * receives a RemoteStartTransaction.req with a Charging Profile, this
-         * parameter SHOULD be ignored." (type-checked, then ignored) */
+         * parameter SHOULD be ignored." (type-checked; without a module
+         * that takes it, ignored) */
         e = ocpp_rpc_get_container(p, "chargingProfile", false, OCPP_JSON_OBJECT, &profile, desc);
+    }
+    bool has_profile = e == OCPP_RPC_OK && ocpp_rpc_has(p, "chargingProfile"), ok = true;
+    if (has_profile) {
+        e = tx_profile(a, 0u, &profile, &ok, desc);
     }
     if (e != OCPP_RPC_OK) {
         return e;
     }
-    answer_status(w, remote_start(a, connector, tag) ? "Accepted" : "Rejected");
+    uint8_t c = ok ? remote_start(a, connector, tag) : 0u;
+    if (c != 0u && has_profile) {
+        (void)tx_profile(a, c, &profile, &ok, desc);
+    }
+    answer_status(w, c != 0u ? "Accepted" : "Rejected");
     return OCPP_RPC_OK;
 }
 

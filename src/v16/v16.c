@@ -15,6 +15,7 @@
 #include "v16/v16.h"
 
 /** The registered modules, in send priority order. One line per module. */
+/* clang-format off */
 static const ocpp_v16_profile_t *const k_modules[] = {
     &ocpp_v16_core,        &ocpp_v16_core_tx, &ocpp_v16_core_ops,
 #if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
@@ -26,7 +27,11 @@ static const ocpp_v16_profile_t *const k_modules[] = {
 #if OCPP_CONFIG_PROFILE_RESERVATION
     &ocpp_v16_reservation,
 #endif
+#if OCPP_CONFIG_PROFILE_SMART_CHARGING
+    &ocpp_v16_smart,
+#endif
 };
+/* clang-format on */
 
 #define N_MODULES ((uint8_t)(sizeof k_modules / sizeof k_modules[0]))
 _Static_assert(sizeof k_modules / sizeof k_modules[0] <= 8u, "hook masks are 8 bits");

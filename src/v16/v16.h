@@ -56,6 +56,12 @@ typedef struct ocpp_v16_profile {
      *  sends it per connector marks it with ocpp_v16_trig_mark().
      *  @return true if this module sends it. */
     bool (*trigger)(ocpp_v16_t *a, ocpp_rpc_action_t action, int connector);
+    /** RemoteStartTransaction's chargingProfile (§5.16.2), the JSON object
+     *  `profile`: with connector 0 only checked, else installed for the
+     *  transaction about to start there. @return a CALLERROR code for a
+     *  malformed profile, else OCPP_RPC_OK and *ok (false: Rejected). */
+    ocpp_rpc_err_t (*tx_profile)(ocpp_v16_t *a, uint8_t connector, const ocpp_json_value_t *profile,
+                                 bool *ok, const char **desc);
 } ocpp_v16_profile_t;
 
 /* ---- the host (v16.c): called by the facade ---- */
@@ -101,6 +107,7 @@ extern const ocpp_v16_profile_t ocpp_v16_core_ops;  /**< ops.c: remote operation
 extern const ocpp_v16_profile_t ocpp_v16_trigger;   /**< trigger.c: Remote Trigger */
 extern const ocpp_v16_profile_t ocpp_v16_locallist; /**< locallist.c: Local Auth List */
 extern const ocpp_v16_profile_t ocpp_v16_reservation; /**< reservation.c: Reservation */
+extern const ocpp_v16_profile_t ocpp_v16_smart;       /**< smart.c: Smart Charging */
 
 /** tx.c: CP-initiated DataTransfer (ocpp_cp_data_transfer()). */
 ocpp_status_t ocpp_v16_data_transfer(ocpp_v16_t *a, const char *vendor_id, const char *message_id,

@@ -119,7 +119,7 @@ static const spec_key_t spec_keys[] = {
     {"ChargingScheduleAllowedChargingRateUnit", true, "Current,Power"},
     {"ChargingScheduleMaxPeriods", true, "24"},
     {"ConnectorSwitch3to1PhaseSupported", true, "false"},
-    {"MaxChargingProfilesInstalled", true, "8"},
+    {"MaxChargingProfilesInstalled", true, "4"}, /* OCPP_CONFIG_CHARGING_PROFILES_MAX */
     /* Whitepaper §7.6 SecurityProfile "optional RW integer ... Default ...: 0" */
     {"SecurityProfile", false, "0"},
 };
