@@ -159,6 +159,13 @@ static void test_text_inputs_validated(void **s)
     assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "AB\xc3"), OCPP_ERR_PARAM); /* cut */
     assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "A\nB"), OCPP_ERR_PARAM);
     assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "123456789012345678901"), OCPP_ERR_PARAM);
+    /* IdToken is a CiString20Type (§7.28); §2: "CiString: Case Insensitive
+     * String. Only printable ASCII allowed." Valid UTF-8 that is not ASCII,
+     * a tab, ESC and DEL are refused too (issue 18: 11 "ü" were taken). */
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "\xc3\xbc\xc3\xbc"), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "A\tB"), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "A\x1b"), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "A\x7f"), OCPP_ERR_PARAM);
     assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_OTHER_ERROR, "\xc0\xaf", NULL),
                      OCPP_ERR_PARAM);
     assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_OTHER_ERROR, NULL, "\x01"),
@@ -175,7 +182,10 @@ static void test_text_inputs_validated(void **s)
     assert_non_null(strstr(last(x), "\"info\":\"1234567890123456789\""));
     assert_non_null(strstr(last(x), "\"vendorErrorCode\":\"V\xc3\xa9\""));
     assert_int_equal(ocpp_json_validate(last(x), strlen(last(x))), OCPP_OK);
-    assert_int_equal(ocpp_cp_present_id(&x->cp, 2, "K\xc3\xa4se"), OCPP_OK); /* UTF-8 is fine */
+    /* Until issue 18 any UTF-8 was taken here; a CiString is printable ASCII
+     * (§2), so "Käse" is refused and "Kaese~ !" (0x20..0x7E) taken. */
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 2, "K\xc3\xa4se"), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 2, "Kaese~ !"), OCPP_OK);
 }
 
 /* §4.9 C6 "Transaction is stopped by user ... and further user action is
