@@ -228,3 +228,41 @@ test('issue 18 findings 4 and 11: HEAD, /api, %00 in a path, a 100 MB body annou
     assert.doesNotMatch(cab.json.error, /at most/);
     assert.equal((await sim.api('GET', '/api/state')).status, 200);
 });
+
+test('issue 18 findings 1, 4 and 12: a long --id registers (no chargeBoxSerialNumber that cannot fit its CiString25Type, OCPP 1.6 §6.2); clear command-line errors; --connectors up to 8', { skip: needSim }, async (t) => {
+    const h = scenario(t);
+    const csms = await h.csms({ interval: 300 });
+    const longId = 'CP-WITH-A-VERY-LONG-NAME-0001'; // 29 characters
+    const sim = h.sim(simArgs(csms.url, longId, '--connectors', '3'));
+    await sim.waitState((s) => s.connection === 'accepted', { what: 'a long id accepted', timeout: 15000 });
+    const boot = await csms.waitFor(cpCall('BootNotification', longId));
+    assert.equal(boot.payload.chargeBoxSerialNumber, undefined);
+    // --connectors 3: three connectors, the third one usable
+    const s3 = await sim.api('POST', '/api/connectors/3/plug', {});
+    assert.equal(s3.status, 200, s3.text);
+    await csms.waitFor((m) => cpCall('StatusNotification', longId)(m) && m.payload.connectorId === 3 && m.payload.status === 'Preparing');
+    assert.equal((await sim.api('GET', '/api/state')).json.connectors.length, 3);
+    const short = h.sim(simArgs(csms.url, 'CP-SHORT'));
+    await short.waitState((s) => s.connection === 'accepted');
+    assert.equal((await csms.waitFor(cpCall('BootNotification', 'CP-SHORT'))).payload.chargeBoxSerialNumber, 'CP-SHORT');
+
+    // Errors that name the real cause, exit status 2.
+    const busy = await sim.http(); // a port that is taken
+    const busyPort = new URL(busy).port;
+    const cases = [
+        [['--id', ''], /--id must not be empty/, /bad charge point configuration \(URL/],
+        [['--config', 'Nope=1'], /--config Nope=\.\.\.: no such key \(NotSupported\)/, /refused$/],
+        [['--config', 'HeartbeatInterval=abc'], /--config HeartbeatInterval=\.\.\.: the value was Rejected/, /refused$/],
+        [['--http', `127.0.0.1:${busyPort}`], new RegExp(`cannot listen on 127\\.0\\.0\\.1:${busyPort}: Address already in use`), /port 0/],
+        [['--connectors', '9'], /--connectors must be 1\.\.8/, /^$/],
+    ];
+    for (const [extra, want, never] of cases) {
+        const args = extra.includes('--id') ? ['--csms', csms.url, ...extra] : simArgs(csms.url, 'CP-BAD', ...extra);
+        const bad = h.sim(args, { expectExit: false, name: `bad ${extra.join(' ')}` });
+        const ex = await within(bad.exited, 10000, `exit of ${extra.join(' ')}`);
+        assert.equal(ex.code, 2, `${extra.join(' ')}: exit status\n${bad.tail()}`);
+        const err = bad.lines.filter((l) => l.stream === 'stderr').map((l) => l.text);
+        assert.ok(err.some((l) => want.test(l)), `${extra.join(' ')}: ${want} in\n${err.join('\n')}`);
+        assert.ok(!err.some((l) => never.source !== '^$' && never.test(l)), `${extra.join(' ')}: not ${never} in\n${err.join('\n')}`);
+    }
+});
