@@ -284,7 +284,8 @@ static void iso_time(int64_t unix_ms, char *out, size_t cap)
     snprintf(out + n, cap - n, ".%03dZ", (int)(unix_ms % 1000));
 }
 
-static void write_log_entry(ocpp_jw_t *w, const sim_station_t *s, const sim_log_entry_t *e)
+static void write_log_entry(ocpp_jw_t *w, const sim_station_t *s, const sim_log_entry_t *e,
+                            bool with_text)
 {
     char t[40];
     iso_time(e->unix_ms, t, sizeof t);
@@ -311,8 +312,10 @@ static void write_log_entry(ocpp_jw_t *w, const sim_station_t *s, const sim_log_
         ocpp_jw_key(w, "frame");
         ocpp_jw_raw(w, e->text, e->len);
     }
-    ocpp_jw_key(w, "text");
-    ocpp_jw_strn(w, e->text, e->len);
+    if (with_text || !e->frame_ok) {
+        ocpp_jw_key(w, "text");
+        ocpp_jw_strn(w, e->text, e->len);
+    }
     if (e->truncated) {
         ocpp_jw_kv_bool(w, "truncated", true);
     }
@@ -324,7 +327,11 @@ void sim_emit_message(sim_station_t *s, const sim_log_entry_t *e)
     sim_sse_t *ev = sse_next(s->sim, s->index);
     ocpp_jw_t w;
     ocpp_jw_init(&w, ev->text, sizeof ev->text - 64);
-    write_log_entry(&w, s, e);
+    write_log_entry(&w, s, e, true);
+    if (ocpp_jw_status(&w) != OCPP_OK) { /* escapes made it too long: the frame alone */
+        ocpp_jw_init(&w, ev->text, sizeof ev->text - 64);
+        write_log_entry(&w, s, e, false);
+    }
     sse_commit(s->sim, ev, "message", &w);
 }
 
@@ -1026,7 +1033,7 @@ static void put_config(sim_station_t *s, const char *key, const ocpp_json_value_
         bool readable = ocpp_cp_key_get(&s->cp, name, now, sizeof now) == OCPP_OK;
         fprintf(stderr, "%s: configuration %s set through the REST API: %s\n", s->id, name, rs);
         reply_key(out, 200, name, rs, readable ? now : NULL, NULL);
-    } else if (res == OCPP_KEY_NOT_SUPPORTED || !found) {
+    } else if (res == OCPP_KEY_NOT_SUPPORTED) {
         reply_key(out, 404, name, "NotSupported", NULL, "no such configuration key");
     } else {
         reply_key(out, 400, name, rs, NULL,
@@ -1085,7 +1092,8 @@ static void get_log(sim_station_t *s, const char *since_s, sim_reply_t *out)
         }
         since = (uint32_t)v;
     }
-    size_t cap = SIM_LOG_ENTRIES * (SIM_LOG_TEXT * 2 + 200) + 256;
+    /* per entry: the frame, the text escaped (\u00XX: 6 bytes a byte at worst), the fields */
+    size_t cap = SIM_LOG_ENTRIES * (SIM_LOG_TEXT * 7 + 400) + 256;
     char *buf = malloc(cap);
     ocpp_jw_t w;
     ocpp_jw_init(&w, buf, buf != NULL ? cap : 0);
@@ -1096,7 +1104,7 @@ static void get_log(sim_station_t *s, const char *since_s, sim_reply_t *out)
     ocpp_jw_key(&w, "entries");
     ocpp_jw_arr_open(&w);
     for (uint32_t q = since > first ? since : first; q < s->log_seq; q++) {
-        write_log_entry(&w, s, &s->logs[q % SIM_LOG_ENTRIES]);
+        write_log_entry(&w, s, &s->logs[q % SIM_LOG_ENTRIES], true);
     }
     ocpp_jw_arr_close(&w);
     ocpp_jw_obj_close(&w);
