@@ -402,8 +402,8 @@ int sim_http_start(sim_t *sim, const char *hostport)
         flags |= MHD_USE_IPv6;
     }
     sim->httpd = MHD_start_daemon(
-        flags, (uint16_t)port, NULL, NULL, on_request, sim, MHD_OPTION_LISTEN_SOCKET, fd,
-        MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        flags, (uint16_t)port, NULL, NULL, on_request, sim, MHD_OPTION_EXTERNAL_LOGGER, http_log,
+        NULL, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, sim, MHD_OPTION_CONNECTION_LIMIT, 256u,
         MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_END);
     if (sim->httpd == NULL) {

@@ -401,6 +401,13 @@ static void reading(ocpp_v16_t *a, uint8_t c, const ocpp_cfg_meas_t *sel, meter_
                     int64_t ts, uint16_t ms)
 {
     ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
+    const ocpp_station_conn_t *k = &a->st->conns[c];
+    if (ctx == CTX_CLOCK && c > 0u && k->tx && k->tx_start_unix == ts && k->tx_start_frac > ms) {
+        /* A transaction that began after the boundary, within its second (the
+         * boundary is noticed at the next poll): its aligned value is not
+         * stamped before its start. */
+        ms = k->tx_start_frac;
+    }
     build_arg_t b = {.c = c, .sel = sel, .ctx = ctx, .s = s, .ts = ts, .ms = ms};
     b.n = ocpp_station_read_meter(a->st, c, s);
     if (ctx != CTX_TRIGGER) {
