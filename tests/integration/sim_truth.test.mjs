@@ -178,6 +178,14 @@ test('issue 18: GET /api/config lists every key, PUT /api/config/{key} is handle
     // nothing else changed
     const again = await csms.call(id, 'GetConfiguration', { key: ['HeartbeatInterval', 'NumberOfConnectors'] });
     assert.deepEqual(again.configurationKey.map((k) => k.value), ['120', '2']);
+    // OCPP 2.0.1: no key list (the device model is not listed): 409 with the reason.
+    const h = scenario(t);
+    const v201 = h.sim(simArgs(csms.url, 'CP-CFG-201', '--ocpp', '2.0.1'));
+    for (const [method, path, body] of [['GET', '/api/config'], ['PUT', '/api/config/HeartbeatInterval', { value: '60' }]]) {
+        const x = await v201.api(method, path, body);
+        assert.equal(x.status, 409, x.text);
+        assert.match(x.json.error, /OCPP 2\.0\.1/);
+    }
 });
 
 /** A raw HTTP request; resolves {head, ms, closed} when the server closes the connection. */
