@@ -104,7 +104,7 @@ static void stop_lost(ocpp_station_t *st, uint8_t c)
                                 * the stop is never stamped before the start or
                                 * a reading of the same second (the power went
                                 * after the last saved reading anyway). */
-                               .unix_ms = k->meter_last_unix > 0 ? 999u : 0u};
+                               .unix_ms = (uint16_t)(k->meter_last_unix > 0 ? 999u : 0u)};
     st->adapter(st->adapter_ctx, &ev); /* the adapter's alone: no application event */
     k->tx_id = -1;
 }
