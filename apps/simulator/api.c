@@ -202,6 +202,28 @@ static void write_station(ocpp_jw_t *w, const sim_station_t *s)
         ocpp_jw_kv_int(w, "storeErrors", (int64_t)q.store_errors);
         ocpp_jw_obj_close(w);
     }
+    if (s->last_card.set) {
+        ocpp_jw_key(w, "lastCard");
+        ocpp_jw_obj_open(w);
+        ocpp_jw_kv_str(w, "idTag", s->last_card.tag);
+        ocpp_jw_key(w, "connector");
+        if (s->last_card.connector != 0u) {
+            ocpp_jw_int(w, s->last_card.connector);
+        } else {
+            ocpp_jw_null(w);
+        }
+        ocpp_jw_kv_str(w, "result", s->last_card.result);
+        if (s->last_card.status[0] != '\0') {
+            ocpp_jw_kv_str(w, "status", s->last_card.status);
+        }
+        if (s->last_card.reason[0] != '\0') {
+            ocpp_jw_kv_str(w, "reason", s->last_card.reason);
+        }
+        if (s->last_card.by[0] != '\0') {
+            ocpp_jw_kv_str(w, "by", s->last_card.by);
+        }
+        ocpp_jw_obj_close(w);
+    }
     const evse_dt_t *dt = evse_data_transfer_last(&s->evse);
     if (dt->state != EVSE_DT_IDLE) {
         ocpp_jw_key(w, "dataTransfer");
@@ -403,6 +425,14 @@ void sim_log_message(sim_station_t *s, bool out, const char *text, size_t len)
 void sim_emit_card(sim_station_t *s, const char *tag, uint8_t connector, const char *result,
                    const char *status, const char *reason, const char *by)
 {
+    s->last_card.set = true;
+    s->last_card.connector = connector;
+    snprintf(s->last_card.tag, sizeof s->last_card.tag, "%s", tag);
+    snprintf(s->last_card.result, sizeof s->last_card.result, "%s", result);
+    snprintf(s->last_card.status, sizeof s->last_card.status, "%s", status != NULL ? status : "");
+    snprintf(s->last_card.by, sizeof s->last_card.by, "%s", by != NULL ? by : "");
+    snprintf(s->last_card.reason, sizeof s->last_card.reason, "%s", reason != NULL ? reason : "");
+    s->dirty = true;
     sim_sse_t *ev = sse_next(s->sim, s->index);
     ocpp_jw_t w;
     ocpp_jw_init(&w, ev->text, sizeof ev->text - 64);

@@ -81,7 +81,8 @@ static size_t put_event(char *buf, size_t max, int64_t id, const char *type, con
     }
     memcpy(buf, head, (size_t)h);
     memcpy(buf + h, data, len);
-    memcpy(buf + (size_t)h + len, "\n\n", 2);
+    buf[(size_t)h + len] = '\n';
+    buf[(size_t)h + len + 1u] = '\n';
     return (size_t)h + len + 2u;
 }
 

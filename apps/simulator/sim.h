@@ -111,7 +111,17 @@ typedef struct sim_station {
     int held_fd;              /**< Blackhole: a socket the station let go of, kept open. */
     sim_card_watch_t card;    /**< The card being presented now. */
     char card_pending[OCPP_ID_TAG_MAX + 1]; /**< A card waiting for the CSMS's answer. */
-    bool dirty;                             /**< Something changed: send a state event. */
+    /** The last card's outcome (the `card` event), for the station object ("lastCard"). */
+    struct {
+        bool set;
+        uint8_t connector;
+        char tag[OCPP_ID_TAG_MAX + 1];
+        char result[16];
+        char status[16];
+        char by[8];
+        char reason[256];
+    } last_card;
+    bool dirty; /**< Something changed: send a state event. */
     uint32_t last_state_ms;
     uint32_t log_seq; /**< Next sequence number. */
     sim_log_entry_t logs[SIM_LOG_ENTRIES];

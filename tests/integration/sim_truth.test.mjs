@@ -111,6 +111,8 @@ test('issue 18 findings 2-4: POST /api/rfid says what became of the card (OCPP 1
     const c = await ev.wait((x) => x.idTag === 'CARD-C', n0);
     assert.equal(c.result, 'ignored');
     await sim.waitForLine(/CP-CARDS: card CARD-C at any connector: ignored: no connector can take it/);
+    const last = (await sim.api('GET', '/api/state')).json.lastCard; // for a page opened later
+    assert.deepEqual(last, { idTag: 'CARD-C', connector: null, result: 'ignored', reason: r.json.reason });
 
     // §4.1: the card that started the transaction stops it, without an Authorize.req.
     since = csms.mark();
