@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <microhttpd.h>
@@ -40,6 +41,10 @@ typedef struct sse_client {
     bool active; /**< Sent something since the last keep-alive round. */
     bool ka_due; /**< A keep-alive comment is to go. */
 } sse_client_t;
+
+/** A body announced larger than SIM_BODY_MAX but up to this is read and dropped
+ *  before the 413; a larger one is answered at once. */
+#define SIM_BODY_DRAIN_MAX (16u << 20)
 
 #define SSE_BLOCK (2u * SIM_SSE_TEXT + 64u) /**< Any one event fits a read. */
 
@@ -250,14 +255,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         *con_cls = rq;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl != NULL && strtoull(cl, NULL, 10) > SIM_BODY_MAX) {
-            /* 413 at once, without reading the body; libmicrohttpd closes the
-             * connection after it (the body was not read). */
-            sim_reply_t r = {0};
-            sim_api(sim, method, url, NULL, NULL, 0, true, &r);
-            enum MHD_Result ret = queue(conn, sim, &r);
-            free(r.body);
-            return ret;
+        const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+        unsigned long long announced = cl != NULL ? strtoull(cl, NULL, 10) : 0u;
+        if (announced > SIM_BODY_MAX) {
+            rq->too_large = true;
+            /* A client waiting for "100 Continue", or one announcing more than we
+             * would read to drop it: 413 at once, without the body, and the
+             * connection closes. Smaller bodies are read and dropped first, so
+             * that a client busy sending sees the answer (no reset under it). */
+            if (announced > SIM_BODY_DRAIN_MAX ||
+                (expect != NULL && strcasecmp(expect, "100-continue") == 0)) {
+                sim_reply_t r = {0};
+                sim_api(sim, method, url, NULL, NULL, 0, true, &r);
+                enum MHD_Result ret = queue(conn, sim, &r);
+                free(r.body);
+                return ret;
+            }
         }
         return MHD_YES;
     }
