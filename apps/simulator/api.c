@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "ocpp/ocpp_json.h"
@@ -171,6 +172,12 @@ static void write_data_transfer(ocpp_jw_t *w, const evse_dt_t *d)
     ocpp_jw_obj_close(w);
 }
 
+static const char *net_mode_name(sim_net_mode_t m)
+{
+    static const char *const names[] = {"online", "close", "drop", "blackhole"};
+    return (unsigned)m < sizeof names / sizeof names[0] ? names[m] : "?";
+}
+
 static void write_station(ocpp_jw_t *w, const sim_station_t *s)
 {
     ocpp_jw_obj_open(w);
@@ -178,6 +185,7 @@ static void write_station(ocpp_jw_t *w, const sim_station_t *s)
     ocpp_jw_kv_str(w, "csms", s->cp.config.csms_url);
     ocpp_jw_kv_str(w, "connection", conn_name(ocpp_cp_connection(&s->cp)));
     ocpp_jw_kv_bool(w, "networkOnline", s->network_online);
+    ocpp_jw_kv_str(w, "networkMode", net_mode_name(s->net_mode));
     ocpp_jw_key(w, "connectors");
     ocpp_jw_arr_open(w);
     for (uint8_t c = 1; c <= s->evse.config.connectors; c++) {
@@ -197,12 +205,49 @@ static void write_station(ocpp_jw_t *w, const sim_station_t *s)
         ocpp_jw_obj_close(w);
     }
     sim_face_state(w, s);
+    if (s->last_card.set) {
+        ocpp_jw_key(w, "lastCard");
+        ocpp_jw_obj_open(w);
+        ocpp_jw_kv_str(w, "idTag", s->last_card.tag);
+        ocpp_jw_key(w, "connector");
+        if (s->last_card.connector != 0u) {
+            ocpp_jw_int(w, s->last_card.connector);
+        } else {
+            ocpp_jw_null(w);
+        }
+        ocpp_jw_kv_str(w, "result", s->last_card.result);
+        if (s->last_card.status[0] != '\0') {
+            ocpp_jw_kv_str(w, "status", s->last_card.status);
+        }
+        if (s->last_card.reason[0] != '\0') {
+            ocpp_jw_kv_str(w, "reason", s->last_card.reason);
+        }
+        if (s->last_card.by[0] != '\0') {
+            ocpp_jw_kv_str(w, "by", s->last_card.by);
+        }
+        ocpp_jw_obj_close(w);
+    }
     const evse_dt_t *dt = evse_data_transfer_last(&s->evse);
     if (dt->state != EVSE_DT_IDLE) {
         ocpp_jw_key(w, "dataTransfer");
         write_data_transfer(w, dt);
     }
     ocpp_jw_obj_close(w);
+}
+
+void sim_write_station_json(char *buf, size_t cap, const sim_station_t *s, size_t *len)
+{
+    ocpp_jw_t w;
+    *len = 0;
+    ocpp_jw_init(&w, buf, cap);
+    write_station(&w, s);
+    if (ocpp_jw_finish(&w, len) != OCPP_OK) {
+        ocpp_jw_init(&w, buf, cap); /* too many connectors for one event: say which station */
+        ocpp_jw_obj_open(&w);
+        ocpp_jw_kv_str(&w, "id", s->id);
+        ocpp_jw_obj_close(&w);
+        (void)ocpp_jw_finish(&w, len);
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -264,7 +309,8 @@ static void iso_time(int64_t unix_ms, char *out, size_t cap)
     snprintf(out + n, cap - n, ".%03dZ", (int)(unix_ms % 1000));
 }
 
-static void write_log_entry(ocpp_jw_t *w, const sim_station_t *s, const sim_log_entry_t *e)
+static void write_log_entry(ocpp_jw_t *w, const sim_station_t *s, const sim_log_entry_t *e,
+                            bool with_text)
 {
     char t[40];
     iso_time(e->unix_ms, t, sizeof t);
@@ -273,8 +319,28 @@ static void write_log_entry(ocpp_jw_t *w, const sim_station_t *s, const sim_log_
     ocpp_jw_kv_int(w, "seq", e->seq);
     ocpp_jw_kv_str(w, "time", t);
     ocpp_jw_kv_str(w, "dir", e->out ? "out" : "in");
-    ocpp_jw_key(w, "text");
-    ocpp_jw_strn(w, e->text, e->len);
+    if (e->type >= 2u && e->type <= 4u) {
+        static const char *const types[] = {"CALL", "CALLRESULT", "CALLERROR"};
+        ocpp_jw_kv_str(w, "type", types[e->type - 2u]);
+        ocpp_jw_kv_str(w, "messageId", e->msg_id);
+        if (e->action[0] != '\0') {
+            ocpp_jw_kv_str(w, "action", e->action);
+        }
+        if (e->answer_to >= 0) {
+            ocpp_jw_kv_int(w, "answerTo", e->answer_to);
+        }
+        if (e->type == 4u) {
+            ocpp_jw_kv_str(w, "errorCode", e->error_code);
+        }
+    }
+    if (e->frame_ok) {
+        ocpp_jw_key(w, "frame");
+        ocpp_jw_raw(w, e->text, e->len);
+    }
+    if (with_text || !e->frame_ok) {
+        ocpp_jw_key(w, "text");
+        ocpp_jw_strn(w, e->text, e->len);
+    }
     if (e->truncated) {
         ocpp_jw_kv_bool(w, "truncated", true);
     }
@@ -286,20 +352,114 @@ void sim_emit_message(sim_station_t *s, const sim_log_entry_t *e)
     sim_sse_t *ev = sse_next(s->sim, s->index);
     ocpp_jw_t w;
     ocpp_jw_init(&w, ev->text, sizeof ev->text - 64);
-    write_log_entry(&w, s, e);
+    write_log_entry(&w, s, e, true);
+    if (ocpp_jw_status(&w) != OCPP_OK) { /* escapes made it too long: the frame alone */
+        ocpp_jw_init(&w, ev->text, sizeof ev->text - 64);
+        write_log_entry(&w, s, e, false);
+    }
     sse_commit(s->sim, ev, "message", &w);
+}
+
+/** String element `v` into out[cap] (cut; "" if not a string). */
+static void elem_str(const ocpp_json_value_t *v, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    if (v->type != OCPP_JSON_STRING || ocpp_json_as_string(v, out, cap, &n) != OCPP_OK) {
+        out[0] = '\0';
+    }
+}
+
+/** Type, id, action (for a result: the CALL it answers, in the log) of an OCPP-J frame. */
+static void parse_frame(const sim_station_t *s, sim_log_entry_t *e)
+{
+    ocpp_json_value_t root, v;
+    ocpp_json_iter_t it;
+    int64_t type = 0;
+    e->type = 0;
+    e->answer_to = -1;
+    e->msg_id[0] = e->action[0] = e->error_code[0] = '\0';
+    e->frame_ok = !e->truncated && ocpp_json_validate(e->text, e->len) == OCPP_OK;
+    if (!e->frame_ok || ocpp_json_root(e->text, e->len, &root) != OCPP_OK ||
+        root.type != OCPP_JSON_ARRAY || ocpp_json_iter_init(&it, &root) != OCPP_OK ||
+        !ocpp_json_iter_next(&it, NULL, &v) || v.type != OCPP_JSON_NUMBER ||
+        ocpp_json_as_int(&v, &type) != OCPP_OK || type < 2 || type > 4 ||
+        !ocpp_json_iter_next(&it, NULL, &v) || v.type != OCPP_JSON_STRING) {
+        return;
+    }
+    e->type = (uint8_t)type;
+    elem_str(&v, e->msg_id, sizeof e->msg_id);
+    if (type == 2) {
+        if (ocpp_json_iter_next(&it, NULL, &v)) {
+            elem_str(&v, e->action, sizeof e->action);
+        }
+        return;
+    }
+    if (type == 4 && ocpp_json_iter_next(&it, NULL, &v)) {
+        elem_str(&v, e->error_code, sizeof e->error_code);
+    }
+    /* The CALL it answers: the latest one from the other side with this id. */
+    uint32_t first = s->log_seq > SIM_LOG_ENTRIES ? s->log_seq - SIM_LOG_ENTRIES : 0;
+    for (uint32_t q = e->seq; q-- > first;) {
+        const sim_log_entry_t *c = &s->logs[q % SIM_LOG_ENTRIES];
+        if (c->type == 2u && c->out != e->out && strcmp(c->msg_id, e->msg_id) == 0) {
+            memcpy(e->action, c->action, sizeof e->action);
+            e->answer_to = c->seq;
+            return;
+        }
+    }
 }
 
 void sim_log_message(sim_station_t *s, bool out, const char *text, size_t len)
 {
     sim_log_entry_t *e = &s->logs[s->log_seq % SIM_LOG_ENTRIES];
-    e->seq = s->log_seq++;
+    e->seq = s->log_seq;
     e->unix_ms = ocpp_posix_unix_time() * 1000 + (int64_t)(ocpp_posix_now_ms() % 1000u);
     e->out = out;
     e->truncated = len > sizeof e->text;
     e->len = (uint16_t)(e->truncated ? sizeof e->text : len);
     memcpy(e->text, text, e->len);
+    e->type = 0; /* not yet a CALL for parse_frame's search */
+    parse_frame(s, e);
+    s->log_seq++;
     sim_emit_message(s, e);
+}
+
+void sim_emit_card(sim_station_t *s, const char *tag, uint8_t connector, const char *result,
+                   const char *status, const char *reason, const char *by)
+{
+    s->last_card.set = true;
+    s->last_card.connector = connector;
+    snprintf(s->last_card.tag, sizeof s->last_card.tag, "%s", tag);
+    snprintf(s->last_card.result, sizeof s->last_card.result, "%s", result);
+    snprintf(s->last_card.status, sizeof s->last_card.status, "%s", status != NULL ? status : "");
+    snprintf(s->last_card.by, sizeof s->last_card.by, "%s", by != NULL ? by : "");
+    snprintf(s->last_card.reason, sizeof s->last_card.reason, "%s", reason != NULL ? reason : "");
+    s->dirty = true;
+    sim_sse_t *ev = sse_next(s->sim, s->index);
+    ocpp_jw_t w;
+    ocpp_jw_init(&w, ev->text, sizeof ev->text - 64);
+    ocpp_jw_obj_open(&w);
+    ocpp_jw_kv_str(&w, "station", s->id);
+    ocpp_jw_kv_str(&w, "idTag", tag);
+    ocpp_jw_key(&w, "connector");
+    if (connector != 0u) {
+        ocpp_jw_int(&w, connector);
+    } else {
+        ocpp_jw_null(&w);
+    }
+    ocpp_jw_kv_str(&w, "result", result);
+    if (status != NULL) {
+        ocpp_jw_kv_str(&w, "status", status);
+    }
+    if (reason != NULL) {
+        ocpp_jw_kv_str(&w, "reason", reason);
+    }
+    if (by != NULL) {
+        ocpp_jw_kv_str(&w, "by", by);
+    }
+    ocpp_jw_obj_close(&w);
+    sse_commit(s->sim, ev, "card", &w);
 }
 
 void sim_station_changed(sim_station_t *s)
@@ -377,6 +537,27 @@ static int num_field(const ocpp_json_value_t *root, const char *key, unsigned sc
     return 1;
 }
 
+/** An integer field in [lo, hi] (1.5 or 1e0.5 are not integers): 1, 0 absent, -1 answered 400. */
+static int int_field(const ocpp_json_value_t *root, const char *key, int64_t lo, int64_t hi,
+                     int64_t *out_v, sim_reply_t *out)
+{
+    ocpp_json_value_t v;
+    int r = field(root, key, OCPP_JSON_NUMBER, "a number", &v, out);
+    if (r != 1) {
+        return r;
+    }
+    if (ocpp_json_as_int(&v, out_v) != OCPP_OK) {
+        reply_error(out, 400, "field \"%s\" must be an integer", key);
+        return -1;
+    }
+    if (*out_v < lo || *out_v > hi) {
+        reply_error(out, 400, "field \"%s\" is out of range (%lld..%lld)", key, (long long)lo,
+                    (long long)hi);
+        return -1;
+    }
+    return 1;
+}
+
 static int str_field(const ocpp_json_value_t *root, const char *key, size_t max, char *buf,
                      sim_reply_t *out)
 {
@@ -415,7 +596,7 @@ static void act_plug(sim_station_t *s, uint8_t c, const ocpp_json_value_t *root,
     int64_t amps = 0, wh = 0, soc = 0;
     evse_sim_ev_t ev = {0};
     int r1 = num_field(root, "evMaxCurrentA", 3, 1000, 80000, &amps, out);
-    int r2 = r1 < 0 ? -1 : num_field(root, "batteryWh", 0, 1, 1000000, &wh, out);
+    int r2 = r1 < 0 ? -1 : int_field(root, "batteryWh", 1, 1000000, &wh, out);
     int r3 = r2 < 0 ? -1 : num_field(root, "socPercent", 1, 0, 1000, &soc, out);
     if (r3 < 0) {
         return;
@@ -425,7 +606,7 @@ static void act_plug(sim_station_t *s, uint8_t c, const ocpp_json_value_t *root,
     ev.soc_permille = (uint16_t)soc;
     ev.soc_set = r3 == 1;
     int64_t phases = 0;
-    if (num_field(root, "phases", 0, 1, 3, &phases, out) < 0) {
+    if (int_field(root, "phases", 1, 3, &phases, out) < 0) {
         return;
     }
     ev.phases = (uint8_t)phases;
@@ -458,17 +639,19 @@ static void act_ev(sim_station_t *s, uint8_t c, const ocpp_json_value_t *root, s
 /** POST .../cable {"type": "socket" | "fixed"}: the connector's cable type. */
 static void act_cable(sim_station_t *s, uint8_t c, const ocpp_json_value_t *root, sim_reply_t *out)
 {
-    char type[8] = "";
-    int r = str_field(root, "type", sizeof type - 1, type, out);
+    ocpp_json_value_t v;
+    int r = field(root, "type", OCPP_JSON_STRING, "a string, \"socket\" or \"fixed\"", &v, out);
     if (r == 0) {
         reply_error(out, 400, "field \"type\" (\"socket\" or \"fixed\") is required");
     }
     if (r != 1) {
         return;
     }
-    bool fixed = strcmp(type, "fixed") == 0;
-    if (!fixed && strcmp(type, "socket") != 0) {
-        reply_error(out, 400, "field \"type\" must be \"socket\" or \"fixed\"");
+    bool fixed = ocpp_json_string_eq(&v, "fixed");
+    if (!fixed && !ocpp_json_string_eq(&v, "socket")) {
+        reply_error(out, 400,
+                    "field \"type\" must be \"socket\" (the driver brings the cable) or "
+                    "\"fixed\" (a tethered cable)");
         return;
     }
     evse_sim_connector_t b;
@@ -515,16 +698,121 @@ static void act_fault(sim_station_t *s, uint8_t c, const ocpp_json_value_t *root
     reply_connector(out, s, c);
 }
 
+/** Why no connector takes a card (ocpp_cp_present_id() said OCPP_ERR_STATE). */
+static void card_refused_reason(const sim_station_t *s, uint8_t only, char *out, size_t cap)
+{
+    uint8_t lo = only != 0u ? only : 1u;
+    uint8_t hi = only != 0u ? only : s->evse.config.connectors;
+    size_t n = only != 0u ? (size_t)snprintf(out, cap, "connector %u cannot take it: ", only)
+                          : (size_t)snprintf(out, cap, "no connector can take it (");
+    for (uint8_t c = lo; c <= hi && n < cap; c++) {
+        ocpp_cp_connector_info_t k;
+        char buf[96] = "it cannot start a transaction now";
+        if (ocpp_cp_connector_info(&s->cp, c, &k) != OCPP_OK) {
+            continue;
+        }
+        if (k.status == OCPP_CONNECTOR_UNAVAILABLE) {
+            snprintf(buf, sizeof buf, "Unavailable");
+        } else if (k.status == OCPP_CONNECTOR_FAULTED) {
+            snprintf(buf, sizeof buf, "Faulted (%s)", ocpp_fault_str(k.error));
+        } else if (k.in_transaction) {
+            snprintf(buf, sizeof buf, "in a transaction");
+        } else if (k.id_tag[0] != '\0') {
+            snprintf(buf, sizeof buf, "authorized for %s, waiting for the EV", k.id_tag);
+        } else if (k.status == OCPP_CONNECTOR_FINISHING) {
+            snprintf(buf, sizeof buf, "Finishing: unplug first");
+        }
+        if (only != 0u) {
+            n += (size_t)snprintf(out + n, cap - n, "%s", buf);
+        } else {
+            n += (size_t)snprintf(out + n, cap - n, "%s%u: %s", c > lo ? "; " : "", c, buf);
+        }
+    }
+    if (only == 0u && n < cap) {
+        snprintf(out + n, cap - n, ")");
+    }
+}
+
+static void reply_card(sim_reply_t *out, unsigned status, const char *tag, uint8_t connector,
+                       const char *result, const char *auth, const char *reason, const char *by)
+{
+    char buf[1024];
+    ocpp_jw_t w;
+    ocpp_jw_init(&w, buf, sizeof buf);
+    ocpp_jw_obj_open(&w);
+    if (reason != NULL && status >= 400u) {
+        ocpp_jw_kv_str(&w, "error", reason);
+    }
+    ocpp_jw_kv_str(&w, "idTag", tag);
+    ocpp_jw_key(&w, "connector");
+    if (connector != 0u) {
+        ocpp_jw_int(&w, connector);
+    } else {
+        ocpp_jw_null(&w);
+    }
+    ocpp_jw_kv_str(&w, "result", result);
+    if (auth != NULL) {
+        ocpp_jw_kv_str(&w, "status", auth);
+    }
+    if (reason != NULL) {
+        ocpp_jw_kv_str(&w, "reason", reason);
+    }
+    if (by != NULL) {
+        ocpp_jw_kv_str(&w, "by", by);
+    }
+    ocpp_jw_obj_close(&w);
+    reply_jw(out, status, &w, buf);
+}
+
+/** The idTag of a card: OCPP 1.6 §7.28 IdToken is a CiString20Type, and §2
+ *  "CiString: Case Insensitive String. Only printable ASCII allowed." */
+static int tag_field(const ocpp_json_value_t *root, char *tag, size_t cap, sim_reply_t *out)
+{
+    char raw[128];
+    ocpp_json_value_t v;
+    size_t n = 0;
+    int r = field(root, "idTag", OCPP_JSON_STRING, "a string", &v, out);
+    if (r == 0) {
+        reply_error(out, 400, "field \"idTag\" (1..20 printable ASCII characters) is required");
+    }
+    if (r != 1) {
+        return -1;
+    }
+    bool ok = ocpp_json_as_string(&v, raw, sizeof raw, &n) == OCPP_OK && n >= 1u &&
+              n <= OCPP_ID_TAG_MAX && strlen(raw) == n;
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = (unsigned char)raw[i] >= 0x20u && (unsigned char)raw[i] <= 0x7Eu;
+    }
+    if (!ok) {
+        reply_error(out, 400,
+                    "field \"idTag\" must be 1..20 printable ASCII characters (OCPP 1.6 "
+                    "IdToken is a CiString20Type: \"Only printable ASCII allowed\"; no "
+                    "control characters, nothing beyond ASCII)");
+        return -1;
+    }
+    memcpy(tag, raw, n + 1u < cap ? n + 1u : cap);
+    return 1;
+}
+
+static void card_done(sim_station_t *s, const char *tag, uint8_t c, const char *result,
+                      const char *auth, const char *reason)
+{
+    char where[24] = "any connector";
+    if (c != 0u) {
+        snprintf(where, sizeof where, "connector %u", (unsigned)c);
+    }
+    fprintf(stderr, "%s: card %s at %s: %s%s%s%s%s%s\n", s->id, tag, where, result,
+            auth != NULL ? " (" : "", auth != NULL ? auth : "", auth != NULL ? ")" : "",
+            reason != NULL ? ": " : "", reason != NULL ? reason : "");
+    sim_emit_card(s, tag, c, result, auth, reason, auth != NULL ? "local" : NULL);
+}
+
 static void act_rfid(sim_station_t *s, const ocpp_json_value_t *root, sim_reply_t *out)
 {
-    char tag[21] = "";
+    char tag[OCPP_ID_TAG_MAX + 1] = "";
     int64_t c = 0;
-    int r = str_field(root, "idTag", 20, tag, out);
-    if (r == 0 || (r == 1 && tag[0] == '\0')) {
-        reply_error(out, 400, "field \"idTag\" (1..20 characters) is required");
-        return;
-    }
-    if (r < 0 || num_field(root, "connector", 0, 0, 255, &c, out) < 0) {
+    if (tag_field(root, tag, sizeof tag, out) < 0 ||
+        int_field(root, "connector", 0, 255, &c, out) < 0) {
         return;
     }
     if (c > s->evse.config.connectors) {
@@ -532,18 +820,52 @@ static void act_rfid(sim_station_t *s, const ocpp_json_value_t *root, sim_reply_
                     s->evse.config.connectors);
         return;
     }
+    evse_poll(&s->evse); /* the card comes after what happened before it */
     if (!evse_sim_rfid(&s->board_sim, tag, (uint8_t)c)) {
         reply_error(out, 409, "the card reader is busy (queue full)");
         return;
     }
+    s->card = (sim_card_watch_t){.watching = true, .auth = -1};
     evse_poll(&s->evse);
+    sim_card_watch_t w = s->card;
+    s->card.watching = false;
     sim_station_changed(s);
-    reply_raw(out, 200, "{\"ok\":true}", 11);
+    uint8_t k = w.connector != 0u ? w.connector : (uint8_t)c;
+    const char *auth = w.auth >= 0 ? ocpp_auth_status_str((ocpp_auth_status_t)w.auth) : NULL;
+    char reason[512];
+    if (!w.presented) {
+        card_done(s, tag, k, "released", NULL, NULL);
+        reply_card(out, 200, tag, k, "released", NULL, NULL, NULL);
+    } else if (w.status == OCPP_OK && w.stopped) {
+        card_done(s, tag, k, "stopping", auth, NULL);
+        reply_card(out, 200, tag, k, "stopping", auth, NULL, auth != NULL ? "local" : NULL);
+    } else if (w.status == OCPP_OK && w.auth >= 0) {
+        const char *result = w.authorized ? "accepted" : "rejected";
+        card_done(s, tag, k, result, auth, NULL);
+        reply_card(out, 200, tag, k, result, auth, NULL, "local");
+    } else if (w.status == OCPP_OK) {
+        snprintf(s->card_pending, sizeof s->card_pending, "%s", tag);
+        card_done(s, tag, k, "authorizing", NULL, NULL);
+        reply_card(out, 200, tag, k, "authorizing", NULL, NULL, NULL);
+    } else {
+        if (w.status == OCPP_ERR_BUSY) {
+            snprintf(reason, sizeof reason,
+                     "an authorization is already under way (the card before waits for the "
+                     "CSMS's answer)");
+        } else if (w.status == OCPP_ERR_STATE) {
+            card_refused_reason(s, (uint8_t)c, reason, sizeof reason);
+        } else {
+            snprintf(reason, sizeof reason, "the charge point refused the card (%s)",
+                     ocpp_status_str(w.status));
+        }
+        card_done(s, tag, k, "ignored", NULL, reason);
+        reply_card(out, 409, tag, k, "ignored", NULL, reason, NULL);
+    }
 }
 
 static void act_network(sim_station_t *s, const ocpp_json_value_t *root, sim_reply_t *out)
 {
-    ocpp_json_value_t v;
+    ocpp_json_value_t v, m;
     bool on = false;
     int r = field(root, "online", OCPP_JSON_BOOL, "true or false", &v, out);
     if (r == 0) {
@@ -553,10 +875,204 @@ static void act_network(sim_station_t *s, const ocpp_json_value_t *root, sim_rep
         return;
     }
     (void)ocpp_json_as_bool(&v, &on);
-    s->network_online = on;
-    ocpp_cp_set_network(&s->cp, on);
+    sim_net_mode_t mode = SIM_NET_CLOSE;
+    int rm = field(root, "mode", OCPP_JSON_STRING, "a string", &m, out);
+    if (rm < 0) {
+        return;
+    }
+    if (rm == 1) {
+        static const char *const names[] = {"close", "drop", "blackhole"};
+        unsigned i = 0;
+        while (i < 3u && !ocpp_json_string_eq(&m, names[i])) {
+            i++;
+        }
+        if (i == 3u) {
+            reply_error(out, 400,
+                        "field \"mode\" must be \"close\" (a clean WebSocket close), \"drop\" "
+                        "(a TCP reset) or \"blackhole\" (a silent half-open link)");
+            return;
+        }
+        if (on) {
+            reply_error(out, 400, "field \"mode\" goes with \"online\": false only");
+            return;
+        }
+        mode = (sim_net_mode_t)(SIM_NET_CLOSE + i);
+    }
+    sim_net_set(s, on, mode);
     sim_station_changed(s);
-    reply_raw(out, 200, on ? "{\"online\":true}" : "{\"online\":false}", on ? 15 : 16);
+    char buf[64];
+    int n = snprintf(buf, sizeof buf, "{\"online\":%s,\"mode\":\"%s\"}", on ? "true" : "false",
+                     net_mode_name(s->net_mode));
+    reply_raw(out, 200, buf, (size_t)n);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Configuration (OCPP 1.6 keys)                                             */
+/* ------------------------------------------------------------------------ */
+
+#define CONFIG_LIST_CAP 16384u
+
+/** GetConfiguration's list of every key (ocpp_cp_key_list) into buf: its root, or 409. */
+static bool config_list(sim_station_t *s, char *buf, ocpp_json_value_t *keys, sim_reply_t *out)
+{
+    ocpp_jw_t w;
+    size_t n = 0;
+    ocpp_json_value_t root;
+    ocpp_jw_init(&w, buf, CONFIG_LIST_CAP);
+    ocpp_status_t st = ocpp_cp_key_list(&s->cp, &w);
+    if (st == OCPP_ERR_STATE) {
+        reply_error(out, 409,
+                    "OCPP 2.0.1: the device model is not listed here (use --config "
+                    "Component.Variable=VALUE)");
+        return false;
+    }
+    if (st != OCPP_OK || ocpp_jw_finish(&w, &n) != OCPP_OK ||
+        ocpp_json_root(buf, n, &root) != OCPP_OK ||
+        ocpp_json_get(&root, "configurationKey", keys) != OCPP_OK) {
+        reply_error(out, 500, "the configuration does not fit the answer");
+        return false;
+    }
+    return true;
+}
+
+/** GET .../config: {"keys": [{"key", "value", "readonly"}]}. */
+static void get_config(sim_station_t *s, sim_reply_t *out)
+{
+    char *list = malloc(CONFIG_LIST_CAP);
+    char *buf = malloc(CONFIG_LIST_CAP + 256u);
+    ocpp_json_value_t keys, k;
+    ocpp_json_iter_t it;
+    if (list == NULL || buf == NULL) {
+        reply_error(out, 500, "out of memory");
+    } else if (config_list(s, list, &keys, out)) {
+        ocpp_jw_t w;
+        ocpp_jw_init(&w, buf, CONFIG_LIST_CAP + 256u);
+        ocpp_jw_obj_open(&w);
+        ocpp_jw_key(&w, "keys");
+        ocpp_jw_arr_open(&w);
+        (void)ocpp_json_iter_init(&it, &keys);
+        while (ocpp_json_iter_next(&it, NULL, &k)) {
+            ocpp_json_value_t name, value, ro;
+            char text[512];
+            size_t n = 0;
+            bool readonly = false;
+            if (ocpp_json_get(&k, "key", &name) != OCPP_OK ||
+                ocpp_json_as_string(&name, text, sizeof text, &n) != OCPP_OK) {
+                continue;
+            }
+            ocpp_jw_obj_open(&w);
+            ocpp_jw_kv_str(&w, "key", text);
+            if (ocpp_json_get(&k, "value", &value) == OCPP_OK &&
+                ocpp_json_as_string(&value, text, sizeof text, &n) == OCPP_OK) {
+                ocpp_jw_key(&w, "value");
+                ocpp_jw_strn(&w, text, n);
+            }
+            (void)(ocpp_json_get(&k, "readonly", &ro) == OCPP_OK &&
+                   ocpp_json_as_bool(&ro, &readonly));
+            ocpp_jw_kv_bool(&w, "readonly", readonly);
+            ocpp_jw_obj_close(&w);
+        }
+        ocpp_jw_arr_close(&w);
+        ocpp_jw_obj_close(&w);
+        reply_jw(out, 200, &w, buf);
+    }
+    free(list);
+    free(buf);
+}
+
+static void reply_key(sim_reply_t *out, unsigned status, const char *key, const char *result,
+                      const char *value, const char *error)
+{
+    char buf[1400];
+    ocpp_jw_t w;
+    ocpp_jw_init(&w, buf, sizeof buf);
+    ocpp_jw_obj_open(&w);
+    if (error != NULL) {
+        ocpp_jw_kv_str(&w, "error", error);
+    }
+    ocpp_jw_kv_str(&w, "key", key);
+    ocpp_jw_kv_str(&w, "status", result);
+    if (value != NULL) {
+        ocpp_jw_kv_str(&w, "value", value);
+    }
+    ocpp_jw_obj_close(&w);
+    reply_jw(out, status, &w, buf);
+}
+
+/**
+ * PUT .../config/{key} {"value"}: as a ChangeConfiguration.req (OCPP 1.6
+ * §5.3: Accepted, RebootRequired, NotSupported "If "key" does not correspond
+ * to a configuration setting supported by Charge Point", Rejected "If the
+ * Charge Point did not set the configuration"). A read-only key (GetConfiguration's
+ * readonly) is Rejected, as the library answers a ChangeConfiguration of it;
+ * anything else takes the charge point's own path, ocpp_cp_key_set()
+ * (validated, applied and persisted as from the CSMS).
+ */
+static void put_config(sim_station_t *s, const char *key, const ocpp_json_value_t *root,
+                       sim_reply_t *out)
+{
+    char value[501] = "";
+    char name[64] = "";
+    size_t kn = strlen(key);
+    if (kn == 0u || kn > 50u) {
+        reply_error(out, 404, "no configuration key \"%.60s\" (a key is 1..50 characters)", key);
+        return;
+    }
+    memcpy(name, key, kn + 1u);
+    int r = str_field(root, "value", 500, value, out);
+    if (r == 0) {
+        reply_error(out, 400, "field \"value\" (a string, ≤ 500 characters) is required");
+    }
+    if (r != 1) {
+        return;
+    }
+    char *list = malloc(CONFIG_LIST_CAP);
+    ocpp_json_value_t keys, k;
+    ocpp_json_iter_t it;
+    bool found = false, readonly = false;
+    if (list == NULL) {
+        reply_error(out, 500, "out of memory");
+        return;
+    }
+    if (!config_list(s, list, &keys, out)) {
+        free(list);
+        return;
+    }
+    (void)ocpp_json_iter_init(&it, &keys);
+    while (!found && ocpp_json_iter_next(&it, NULL, &k)) {
+        ocpp_json_value_t n, ro;
+        char text[64];
+        size_t len = 0;
+        if (ocpp_json_get(&k, "key", &n) == OCPP_OK &&
+            ocpp_json_as_string(&n, text, sizeof text, &len) == OCPP_OK &&
+            strcasecmp(text, name) == 0) {
+            found = true;
+            memcpy(name, text, len + 1u); /* the key's own spelling */
+            (void)(ocpp_json_get(&k, "readonly", &ro) == OCPP_OK &&
+                   ocpp_json_as_bool(&ro, &readonly));
+        }
+    }
+    free(list);
+    if (readonly) {
+        reply_key(out, 400, name, "Rejected", NULL,
+                  "the key is read-only: a ChangeConfiguration is Rejected");
+        return;
+    }
+    ocpp_key_result_t res = ocpp_cp_key_set(&s->cp, name, value);
+    const char *rs = ocpp_key_result_str(res);
+    sim_station_changed(s);
+    if (res == OCPP_KEY_ACCEPTED || res == OCPP_KEY_REBOOT_REQUIRED) {
+        char now[512];
+        bool readable = ocpp_cp_key_get(&s->cp, name, now, sizeof now) == OCPP_OK;
+        fprintf(stderr, "%s: configuration %s set through the REST API: %s\n", s->id, name, rs);
+        reply_key(out, 200, name, rs, readable ? now : NULL, NULL);
+    } else if (res == OCPP_KEY_NOT_SUPPORTED) {
+        reply_key(out, 404, name, "NotSupported", NULL, "no such configuration key");
+    } else {
+        reply_key(out, 400, name, rs, NULL,
+                  "the charge point rejected the value (not of the key's type, out of its "
+                  "range, or not allowed now)");
+    }
 }
 
 static void reply_data_transfer(sim_station_t *s, unsigned status, sim_reply_t *out)
@@ -609,7 +1125,8 @@ static void get_log(sim_station_t *s, const char *since_s, sim_reply_t *out)
         }
         since = (uint32_t)v;
     }
-    size_t cap = SIM_LOG_ENTRIES * (SIM_LOG_TEXT * 2 + 200) + 256;
+    /* per entry: the frame, the text escaped (\u00XX: 6 bytes a byte at worst), the fields */
+    size_t cap = SIM_LOG_ENTRIES * (SIM_LOG_TEXT * 7 + 400) + 256;
     char *buf = malloc(cap);
     ocpp_jw_t w;
     ocpp_jw_init(&w, buf, buf != NULL ? cap : 0);
@@ -620,7 +1137,7 @@ static void get_log(sim_station_t *s, const char *since_s, sim_reply_t *out)
     ocpp_jw_key(&w, "entries");
     ocpp_jw_arr_open(&w);
     for (uint32_t q = since > first ? since : first; q < s->log_seq; q++) {
-        write_log_entry(&w, s, &s->logs[q % SIM_LOG_ENTRIES]);
+        write_log_entry(&w, s, &s->logs[q % SIM_LOG_ENTRIES], true);
     }
     ocpp_jw_arr_close(&w);
     ocpp_jw_obj_close(&w);
@@ -710,8 +1227,11 @@ static void route_station(sim_station_t *s, const char *method, const char *rest
     ocpp_json_value_t root;
     const ocpp_json_value_t *b = NULL;
     const req_body_t rb = {body, len};
-    /* Bring the physics up to now: energy up to this instant is metered before a change. */
-    evse_sim_step(&s->board_sim, ocpp_posix_now_ms());
+    /* Bring the physics up to now: energy up to this instant is metered before a change;
+     * and the library's clock, so that what the request causes is stamped with its time. */
+    uint32_t now = ocpp_posix_now_ms();
+    evse_sim_step(&s->board_sim, now);
+    (void)ocpp_cp_poll(&s->cp, now);
     if (strcmp(rest, "state") == 0 || rest[0] == '\0') {
         if (method_ok(method, "GET", out)) {
             char *buf = malloc(ANSWER_CAP);
@@ -746,6 +1266,14 @@ static void route_station(sim_station_t *s, const char *method, const char *rest
     } else if (strcmp(rest, "network") == 0) {
         if (method_ok(method, "POST", out) && load(&rb, &root, &b, out)) {
             act_network(s, b, out);
+        }
+    } else if (strcmp(rest, "config") == 0) {
+        if (method_ok(method, "GET", out)) {
+            get_config(s, out);
+        }
+    } else if (strncmp(rest, "config/", 7) == 0) {
+        if (method_ok(method, "PUT", out) && load(&rb, &root, &b, out)) {
+            put_config(s, rest + 7, b, out);
         }
     } else if (strncmp(rest, "connectors/", 11) == 0) {
         route_connector(s, method, rest + 11, &rb, out);
@@ -814,6 +1342,9 @@ static void route(sim_t *sim, const char *method, const char *url, const char *s
         }
         return;
     }
+    if (strcmp(url, "/api") == 0) {
+        url = "/api/"; /* the station, as /api/ */
+    }
     if (strncmp(url, "/api/", 5) == 0) {
         if (sim->n != 1) {
             reply_error(out, 404, "%u stations: use /api/stations/{id}%s", sim->n, url + 4);
@@ -833,5 +1364,12 @@ void sim_api(sim_t *sim, const char *method, const char *url, const char *since,
         reply_error(out, 413, "request body over %u bytes", SIM_BODY_MAX);
         return;
     }
-    route(sim, method, url, since, body, len, out);
+    /* HEAD: GET's status and headers; libmicrohttpd leaves the body out. */
+    bool head = strcmp(method, "HEAD") == 0;
+    route(sim, head ? "GET" : method, url, since, body, len, out);
+    if (head && out->sse) {
+        out->sse = false; /* no stream for HEAD: the headers only */
+        reply_raw(out, 200, "", 0);
+        out->content_type = "text/event-stream";
+    }
 }

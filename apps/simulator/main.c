@@ -31,7 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim.h"
 
@@ -55,6 +57,7 @@ typedef struct sim_opts {
     const char *crash_at;   /**< --crash-at POINT, or NULL. */
     ocpp_version_t version; /**< --ocpp 1.6 (default) or 2.0.1. */
     unsigned send_buffer;   /**< --send-buffer: bytes of the library's send buffer. */
+    unsigned sse_keepalive; /**< --sse-keepalive: seconds. */
 } sim_opts_t;
 
 static volatile sig_atomic_t g_stop;
@@ -92,6 +95,8 @@ static void usage(FILE *f)
             "  --send-buffer N     the library's send buffer, 512..%u bytes (default %u);\n"
             "                      larger messages go out as WebSocket fragments (below\n"
             "                      about 1 KiB the configuration can no longer be saved)\n"
+            "  --sse-keepalive S   seconds between keep-alive comments on idle event\n"
+            "                      streams (default 15)\n"
             "%s",
             OCPP_CONFIG_OCPP201 ? "" : " (2.0.1 not in this build)", OCPP_CONFIG_MAX_CONNECTORS,
             SIM_TX_CAP, SIM_TX_CAP, sim_crash_help);
@@ -157,7 +162,8 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
                       .max_current_a = 32,
                       .speed_milli = 1000,
                       .log_level = OCPP_LOG_INFO,
-                      .send_buffer = SIM_TX_CAP};
+                      .send_buffer = SIM_TX_CAP,
+                      .sse_keepalive = 15};
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -177,6 +183,11 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
                 return -1;
             }
         } else if (strcmp(a, "--id") == 0) {
+            if (v[0] == '\0') {
+                fprintf(stderr, "ocpp-sim: --id must not be empty (the charge point id is "
+                                "appended to the CSMS URL)\n");
+                return -1;
+            }
             o->id = v;
         } else if (strcmp(a, "--password") == 0) {
             o->password = v;
@@ -185,7 +196,15 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
         } else if (strcmp(a, "--data-dir") == 0) {
             o->data_dir = v;
         } else if (strcmp(a, "--connectors") == 0) {
-            bad = parse_uint(v, 1, OCPP_CONFIG_MAX_CONNECTORS, &o->connectors);
+            if (parse_uint(v, 1, OCPP_CONFIG_MAX_CONNECTORS, &o->connectors) != 0) {
+                fprintf(stderr,
+                        "ocpp-sim: --connectors must be 1..%d (this build's "
+                        "OCPP_CONFIG_MAX_CONNECTORS), got %s\n",
+                        OCPP_CONFIG_MAX_CONNECTORS, v);
+                return -1;
+            }
+        } else if (strcmp(a, "--sse-keepalive") == 0) {
+            bad = parse_uint(v, 1, 3600, &o->sse_keepalive);
         } else if (strcmp(a, "--stations") == 0) {
             bad = parse_uint(v, 1, 10000, &o->stations);
         } else if (strcmp(a, "--http") == 0) {
@@ -200,8 +219,15 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             o->crash_at = v;
         } else if (strcmp(a, "--log-level") == 0) {
             bad = parse_level(v, &o->log_level);
-        } else if (strcmp(a, "--config") == 0 && o->n_config < SIM_MAX_CONFIG &&
-                   strchr(v, '=') != NULL) {
+        } else if (strcmp(a, "--config") == 0) {
+            if (strchr(v, '=') == NULL || v[0] == '=') {
+                fprintf(stderr, "ocpp-sim: --config needs KEY=VALUE, got %s\n", v);
+                return -1;
+            }
+            if (o->n_config >= SIM_MAX_CONFIG) {
+                fprintf(stderr, "ocpp-sim: at most %d --config options\n", SIM_MAX_CONFIG);
+                return -1;
+            }
             o->config[o->n_config++] = v;
         } else {
             fprintf(stderr, "ocpp-sim: bad option %s %s\n", a, v);
@@ -229,9 +255,55 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
 /* Charge point inputs                                                       */
 /* ------------------------------------------------------------------------ */
 
-static const evse_cp_ops_t *cp_ops(void)
+/* ------------------------------------------------------------------------ */
+/* Cards: what became of them                                                */
+/* ------------------------------------------------------------------------ */
+
+static sim_station_t *station_of_cp(void *cp)
 {
-    return evse_cp_ops_library();
+    return (sim_station_t *)(void *)((char *)cp - offsetof(sim_station_t, cp));
+}
+
+/** The application's present_id, watched: the REST API reports the outcome. */
+static ocpp_status_t watched_present_id(void *cp, uint8_t connector, const char *id_tag)
+{
+    sim_station_t *s = station_of_cp(cp);
+    ocpp_status_t st = evse_cp_ops_library()->present_id(cp, connector, id_tag);
+    if (s->card.watching) {
+        s->card.presented = true;
+        s->card.status = st;
+    }
+    return st;
+}
+
+/** The library's decisions about a card: during POST /api/rfid (s->card), or
+ *  later, the CSMS's answer to the Authorize.req of a card (card_pending). */
+static void card_event(sim_station_t *s, const ocpp_cp_event_t *ev)
+{
+    bool decided = ev->kind == OCPP_CP_EV_AUTHORIZED || ev->kind == OCPP_CP_EV_AUTH_REJECTED;
+    if (s->card.watching) {
+        if (decided) {
+            s->card.auth =
+                ev->kind == OCPP_CP_EV_AUTHORIZED ? (int)OCPP_AUTH_ACCEPTED : (int)ev->value;
+            s->card.authorized = ev->kind == OCPP_CP_EV_AUTHORIZED;
+            s->card.connector = ev->connector;
+        } else if (ev->kind == OCPP_CP_EV_TX_STOPPED) {
+            s->card.stopped = true;
+            s->card.connector = ev->connector;
+        }
+        return;
+    }
+    if (decided && s->card_pending[0] != '\0' && ev->text != NULL &&
+        strncmp(ev->text, s->card_pending, sizeof s->card_pending) == 0) {
+        ocpp_auth_status_t a =
+            ev->kind == OCPP_CP_EV_AUTHORIZED ? OCPP_AUTH_ACCEPTED : (ocpp_auth_status_t)ev->value;
+        const char *result = ev->kind == OCPP_CP_EV_AUTHORIZED ? "accepted" : "rejected";
+        fprintf(stderr, "%s: card %s at connector %u: %s (%s, by the CSMS)\n", s->id,
+                s->card_pending, ev->connector, result, ocpp_auth_status_str(a));
+        sim_emit_card(s, s->card_pending, ev->connector, result, ocpp_auth_status_str(a), NULL,
+                      "csms");
+        s->card_pending[0] = '\0';
+    }
 }
 
 /** An outgoing message larger than the send buffer comes in pieces (value:
@@ -269,6 +341,7 @@ static void on_event(void *ctx, const ocpp_cp_event_t *ev)
         }
         return;
     }
+    card_event(s, ev);
     sim_station_changed(s);
 }
 
@@ -301,9 +374,19 @@ static int apply_config(sim_station_t *s, const sim_opts_t *o)
         char *eq = strchr(kv, '=');
         *eq = '\0';
         ocpp_key_result_t r = ocpp_cp_key_set(&s->cp, kv, eq + 1);
+        if (r == OCPP_KEY_NOT_SUPPORTED) {
+            fprintf(stderr, "ocpp-sim: --config %s=...: no such key (NotSupported)%s\n", kv,
+                    s->opts->version == OCPP_VERSION_201
+                        ? "; with --ocpp 2.0.1 a key is Component.Variable[Instance]"
+                        : "");
+            return -1;
+        }
         if (r != OCPP_KEY_ACCEPTED && r != OCPP_KEY_REBOOT_REQUIRED) {
             /* the key only: the value may be an AuthorizationKey (A01.FR.12) */
-            fprintf(stderr, "ocpp-sim: --config %s=... refused\n", kv);
+            fprintf(stderr,
+                    "ocpp-sim: --config %s=...: the value was Rejected (not of the key's "
+                    "type, out of its range, or not allowed now)\n",
+                    kv);
             return -1;
         }
     }
@@ -315,6 +398,97 @@ static int apply_config(sim_station_t *s, const sim_opts_t *o)
     return 0;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Network modes (POST /api/network): the net port the WebSocket uses wraps  */
+/* the POSIX one                                                             */
+/* ------------------------------------------------------------------------ */
+
+/** Replace the socket behind fd by an unconnected one: whatever the port
+ *  still writes there fails, and closing it sends nothing. With `reset`,
+ *  the real socket goes with SO_LINGER 0 (a TCP RST); without, it is kept
+ *  open in *held (blackhole). */
+static void detach_socket(int fd, bool reset, int *held)
+{
+    if (fd < 0) {
+        return;
+    }
+    if (!reset && *held < 0) {
+        *held = dup(fd);
+    }
+    if (reset) {
+        struct linger l = {.l_onoff = 1, .l_linger = 0};
+        (void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    }
+    int dead = socket(AF_INET, SOCK_STREAM, 0);
+    if (dead >= 0) {
+        (void)dup2(dead, fd); /* the last reference to a reset socket: RST */
+        (void)close(dead);
+    }
+}
+
+static void release_held(sim_station_t *s)
+{
+    if (s->held_fd >= 0) {
+        struct linger l = {.l_onoff = 1, .l_linger = 0};
+        (void)setsockopt(s->held_fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+        (void)close(s->held_fd);
+        s->held_fd = -1;
+    }
+}
+
+static ocpp_status_t net_connect(void *ctx, const ocpp_endpoint_t *ep)
+{
+    sim_station_t *s = ctx;
+    if (s->net_mode == SIM_NET_BLACKHOLE) {
+        return OCPP_PENDING; /* the SYN goes nowhere: the library's connect timeout ends it */
+    }
+    return s->real_net.connect(s->real_net.ctx, ep);
+}
+
+static int32_t net_send(void *ctx, const uint8_t *data, size_t len)
+{
+    sim_station_t *s = ctx;
+    return s->net_mode == SIM_NET_BLACKHOLE ? 0 : s->real_net.send(s->real_net.ctx, data, len);
+}
+
+static int32_t net_recv(void *ctx, uint8_t *buf, size_t cap)
+{
+    sim_station_t *s = ctx;
+    return s->net_mode == SIM_NET_BLACKHOLE ? 0 : s->real_net.recv(s->real_net.ctx, buf, cap);
+}
+
+static void net_close(void *ctx)
+{
+    sim_station_t *s = ctx;
+    if (s->net_mode == SIM_NET_BLACKHOLE) {
+        detach_socket(ocpp_posix_net_fd(&s->net), false, &s->held_fd);
+    }
+    s->real_net.close(s->real_net.ctx);
+}
+
+void sim_net_set(sim_station_t *s, bool online, sim_net_mode_t mode)
+{
+    sim_net_mode_t was = s->net_mode;
+    if (online) {
+        s->net_mode = SIM_NET_ONLINE;
+        release_held(s); /* a connection given up while blackholed: reset now */
+        s->network_online = true;
+        ocpp_cp_set_network(&s->cp, true);
+        return;
+    }
+    if (was == SIM_NET_BLACKHOLE && mode != SIM_NET_BLACKHOLE) {
+        release_held(s);
+    }
+    s->net_mode = mode;
+    s->network_online = false;
+    if (mode == SIM_NET_DROP) {
+        detach_socket(ocpp_posix_net_fd(&s->net), true, &s->held_fd);
+    }
+    /* close: the library closes cleanly (1000); drop: its close frame goes to
+     * the dead socket; blackhole: the station does not know (network on). */
+    ocpp_cp_set_network(&s->cp, mode == SIM_NET_BLACKHOLE);
+}
+
 static int station_net(sim_station_t *s, const sim_opts_t *o)
 {
     s->log = (ocpp_posix_log_t){.min_level = o->log_level, .prefix = s->id};
@@ -323,7 +497,10 @@ static int station_net(sim_station_t *s, const sim_opts_t *o)
         fprintf(stderr, "ocpp-sim: network/TLS setup failed (CA file %s)\n", o->ca ? o->ca : "-");
         return -1;
     }
-    ocpp_posix_net_port(&s->net, &s->net_port);
+    ocpp_posix_net_port(&s->net, &s->real_net);
+    s->net_port = (ocpp_net_port_t){
+        .ctx = s, .connect = net_connect, .send = net_send, .recv = net_recv, .close = net_close};
+    s->held_fd = -1;
     ocpp_ws_config_t wc = {
         .net = &s->net_port, .rx_buf = s->rx, .rx_cap = sizeof s->rx, .random = ocpp_posix_random};
     if (ocpp_ws_init(&s->ws, &wc) != OCPP_OK) {
@@ -363,7 +540,7 @@ static int station_app(sim_station_t *s, const sim_opts_t *o)
                         .storage = &s->store_port,
                         .vendor_id = SIM_VENDOR};
     ocpp_cp_callbacks_t user = {.ctx = s, .on_event = on_event, .reset = on_reset};
-    if (evse_init(&s->evse, &ec, &s->board, cp_ops(), &s->cp, &user) != OCPP_OK) {
+    if (evse_init(&s->evse, &ec, &s->board, &s->sim->cp_ops, &s->cp, &user) != OCPP_OK) {
         return -1;
     }
     return 0;
@@ -504,6 +681,18 @@ static int station_init(sim_t *sim, sim_station_t *s, const sim_opts_t *o, unsig
     return apply_config(s, o);
 }
 
+/** The id as chargeBoxSerialNumber: 1..25 printable ASCII (CiString25Type). */
+static bool serial_fits(const char *id)
+{
+    size_t n = 0;
+    for (; id[n] != '\0'; n++) {
+        if ((unsigned char)id[n] < 0x20u || (unsigned char)id[n] > 0x7Eu) {
+            return false;
+        }
+    }
+    return n >= 1u && n <= 25u;
+}
+
 /** The library instance of a station (a fresh boot: BootNotification), with
  *  the EVSE application's callbacks (station_app() before). */
 static int station_cp(sim_station_t *s, const sim_opts_t *o)
@@ -513,7 +702,9 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
                            .vendor = SIM_VENDOR,
                            .model = "ocpp-sim",
                            .firmware_version = "0.1.0",
-                           .charge_box_serial = s->id,
+                           /* chargeBoxSerialNumber is a CiString25Type (§6.2):
+                              the id when it is one, else none (optional) */
+                           .charge_box_serial = serial_fits(s->id) ? s->id : NULL,
                            .meter_type = "ocpp-sim meter",
                            .connectors = (uint8_t)o->connectors,
                            .max_current_ma = o->max_current_a * 1000u,
@@ -525,8 +716,13 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
                              .log_ctx = &s->log};
     ocpp_cp_callbacks_t cb;
     evse_callbacks(&s->evse, &cb);
-    if (ocpp_cp_init(&s->cp, &cc, &ports, &cb, s->tx, o->send_buffer) != OCPP_OK) {
-        fprintf(stderr, "ocpp-sim: bad charge point configuration (URL %s)\n", o->csms);
+    ocpp_status_t st = ocpp_cp_init(&s->cp, &cc, &ports, &cb, s->tx, o->send_buffer);
+    if (st != OCPP_OK) {
+        fprintf(stderr,
+                "ocpp-sim: the library refused the charge point configuration (%s): check "
+                "the lines above, the --csms URL (%s: ws:// or wss://, host, port) and --id "
+                "(%zu characters, at most %u)\n",
+                ocpp_status_str(st), o->csms, strlen(s->id), OCPP_CP_IDENTITY_MAX);
         return -1;
     }
     if (evse_keys_register(&s->evse) != OCPP_OK) { /* the application's configuration keys */
@@ -577,7 +773,8 @@ static uint32_t station_poll(sim_station_t *s, uint32_t now)
     }
     uint32_t w = ocpp_cp_next_wakeup_ms(&s->cp, now);
     w = face_wait < w ? face_wait : w;
-    return ocpp_posix_net_pending(&s->net) ? 0 : w; /* TLS holds decrypted bytes */
+    bool pending = s->net_mode != SIM_NET_BLACKHOLE && ocpp_posix_net_pending(&s->net);
+    return pending ? 0 : w; /* TLS holds decrypted bytes */
 }
 
 static void run(sim_t *sim)
@@ -595,15 +792,23 @@ static void run(sim_t *sim)
         sim_http_run(sim);
         for (unsigned i = 0; i < n; i++) {
             sim_station_t *s = &sim->st[i];
-            uint32_t w = station_poll(s, now);
+            /* a fresh time: a REST request above may have polled the library already */
+            uint32_t w = station_poll(s, ocpp_posix_now_ms());
             wait = w < wait ? w : wait;
-            fds[i].fd = ocpp_posix_net_fd(&s->net);
+            /* blackhole: what arrives stays in the kernel's buffer, unread */
+            fds[i].fd = s->net_mode == SIM_NET_BLACKHOLE ? -1 : ocpp_posix_net_fd(&s->net);
             fds[i].events = ocpp_posix_net_events(&s->net);
         }
         if (sim->sse_seq != events) {
             sim_http_wake(sim);
             sim_http_run(sim); /* deliver the new events now */
         }
+        if (now - sim->keepalive_at >= sim->keepalive_ms) {
+            sim->keepalive_at = now;
+            sim_http_keepalive(sim);
+        }
+        uint32_t ka = sim->keepalive_ms - (now - sim->keepalive_at);
+        wait = ka < wait ? ka : wait;
         fds[n].fd = sim_http_fd(sim);
         fds[n].events = POLLIN;
         wait = sim_http_timeout(sim, wait);
@@ -621,7 +826,12 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    sim_t sim = {.n = o.stations, .connectors = o.connectors};
+    sim_t sim = {.n = o.stations,
+                 .connectors = o.connectors,
+                 .keepalive_ms = o.sse_keepalive * 1000u,
+                 .keepalive_at = ocpp_posix_now_ms(),
+                 .cp_ops = *evse_cp_ops_library()};
+    sim.cp_ops.present_id = watched_present_id;
     const char *crash_at = o.crash_at != NULL ? o.crash_at : getenv("OCPP_SIM_CRASH_AT");
     if (crash_at != NULL && crash_at[0] != '\0') {
         char err[160];
@@ -668,6 +878,7 @@ int main(int argc, char **argv)
         meter_save(&sim.st[i], ocpp_posix_now_ms());
         sim_board_save(&sim.st[i], ocpp_posix_now_ms());
         ocpp_ws_close(&sim.st[i].ws);
+        release_held(&sim.st[i]);
         ocpp_posix_net_free(&sim.st[i].net);
     }
     free(sim.st);

@@ -21,10 +21,10 @@
 
 #define SIM_RX_CAP      8192u
 #define SIM_TX_CAP      4096u
-#define SIM_LOG_ENTRIES 128u  /**< OCPP messages kept per station. */
-#define SIM_LOG_TEXT    1536u /**< Longer messages are cut (flagged "truncated"). */
-#define SIM_SSE_ENTRIES 512u  /**< Server-sent events kept for slow clients. */
-#define SIM_SSE_TEXT    4096u
+#define SIM_LOG_ENTRIES 128u   /**< OCPP messages kept per station. */
+#define SIM_LOG_TEXT    1536u  /**< Longer messages are cut (flagged "truncated"). */
+#define SIM_SSE_ENTRIES 512u   /**< Server-sent events kept for slow clients. */
+#define SIM_SSE_TEXT    8192u  /**< A station with 8 connectors is ~4.5 KB of JSON. */
 #define SIM_BODY_MAX    65536u /**< Request bodies above this get 413. */
 
 /** One OCPP message in a station's log ring. */
@@ -33,9 +33,34 @@ typedef struct {
     int64_t unix_ms;
     bool out; /**< true: sent by the charge point. */
     bool truncated;
+    bool frame_ok;       /**< Whole, valid JSON: written as "frame". */
+    uint8_t type;        /**< 2 CALL, 3 CALLRESULT, 4 CALLERROR, 0 not an OCPP-J frame. */
+    int64_t answer_to;   /**< seq of the CALL a result answers, -1 if unknown. */
+    char msg_id[37];     /**< OCPP-J message id (≤ 36). */
+    char action[48];     /**< The CALL's action (a result: of the CALL it answers). */
+    char error_code[32]; /**< CALLERROR: its errorCode. */
     uint16_t len;
     char text[SIM_LOG_TEXT];
 } sim_log_entry_t;
+
+/** POST /api/network modes (what the CSMS sees). */
+typedef enum {
+    SIM_NET_ONLINE = 0,
+    SIM_NET_CLOSE,    /**< Clean WebSocket close (1000). */
+    SIM_NET_DROP,     /**< TCP reset. */
+    SIM_NET_BLACKHOLE /**< Nothing read or written, the socket kept open. */
+} sim_net_mode_t;
+
+/** What became of a card presented through the REST API (main.c watches the library). */
+typedef struct {
+    bool watching;
+    bool presented;       /**< The application called present_id. */
+    ocpp_status_t status; /**< Its return. */
+    uint8_t connector;    /**< From the library's events (0: unknown). */
+    int auth;             /**< -1: no decision yet, else ocpp_auth_status_t. */
+    bool authorized;      /**< The decision event was AUTHORIZED. */
+    bool stopped;         /**< A transaction stopped during the call. */
+} sim_card_watch_t;
 
 /** A fault set through the REST API (OCPP_FAULT_NONE: none), kept across a power cut. */
 typedef struct {
@@ -81,6 +106,21 @@ typedef struct sim_station {
     uint32_t board_saved_ms; /**< When, monotonic. */
     bool board_save_failed;  /**< Logged once. */
     bool network_online;
+    sim_net_mode_t net_mode;  /**< POST /api/network. */
+    ocpp_net_port_t real_net; /**< The POSIX port; net_port wraps it for the modes. */
+    int held_fd;              /**< Blackhole: a socket the station let go of, kept open. */
+    sim_card_watch_t card;    /**< The card being presented now. */
+    char card_pending[OCPP_ID_TAG_MAX + 1]; /**< A card waiting for the CSMS's answer. */
+    /** The last card's outcome (the `card` event), for the station object ("lastCard"). */
+    struct {
+        bool set;
+        uint8_t connector;
+        char tag[OCPP_ID_TAG_MAX + 1];
+        char result[16];
+        char status[16];
+        char by[8];
+        char reason[256];
+    } last_card;
     bool dirty; /**< Something changed: send a state event. */
     uint32_t last_state_ms;
     uint32_t log_seq; /**< Next sequence number. */
@@ -112,8 +152,11 @@ typedef struct sim {
     uint64_t sse_seq; /**< Next event sequence number. */
     sim_sse_t *sse;   /**< SIM_SSE_ENTRIES */
     uint32_t now_ms;
-    sim_crash_t crash;  /**< --crash-at / OCPP_SIM_CRASH_AT (kind NONE: off). */
-    const char *accept; /**< The request's Accept header during sim_api() (http.c), or NULL. */
+    uint32_t keepalive_ms; /**< --sse-keepalive, in ms. */
+    uint32_t keepalive_at; /**< When the last keep-alive round went. */
+    evse_cp_ops_t cp_ops;  /**< The library's ops, present_id watched (main.c). */
+    sim_crash_t crash;     /**< --crash-at / OCPP_SIM_CRASH_AT (kind NONE: off). */
+    const char *accept;    /**< The request's Accept header during sim_api() (http.c), or NULL. */
 } sim_t;
 
 /* api.c */
@@ -134,6 +177,15 @@ void sim_station_changed(sim_station_t *s);
 void sim_emit_state(sim_station_t *s);
 void sim_emit_message(sim_station_t *s, const sim_log_entry_t *e);
 void sim_log_message(sim_station_t *s, bool out, const char *text, size_t len);
+/** A card's outcome as an `event: card` (api.c); `result` "accepted"..., status/reason/by or NULL.
+ */
+void sim_emit_card(sim_station_t *s, const char *tag, uint8_t connector, const char *result,
+                   const char *status, const char *reason, const char *by);
+/** The station object (api.c) into w: for the SSE snapshot (http.c). */
+void sim_write_station_json(char *buf, size_t cap, const sim_station_t *s, size_t *len);
+
+/* main.c: network modes */
+void sim_net_set(sim_station_t *s, bool online, sim_net_mode_t mode);
 
 /* board.c: the simulated board's physical state survives a restart */
 void sim_board_restore(sim_station_t *s);
@@ -158,6 +210,7 @@ void sim_http_wake(sim_t *sim);
 int sim_http_fd(const sim_t *sim);
 uint32_t sim_http_timeout(const sim_t *sim, uint32_t max_ms);
 void sim_http_stop(sim_t *sim);
+void sim_http_keepalive(sim_t *sim);
 
 /* dashboard.c */
 extern const char sim_dashboard_html[];

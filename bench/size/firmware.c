@@ -226,6 +226,11 @@ static void use_cp(void)
         sink((uintptr_t)ocpp_cp_queue_info(&cp, &qi) + qi.entries);
     }
     sink((uintptr_t)ocpp_cp_key_register(&cp, NULL));
+    {
+        ocpp_jw_t kw;
+        ocpp_jw_init(&kw, fw_text, sizeof fw_text);
+        sink((uintptr_t)ocpp_cp_key_list(&cp, &kw));
+    }
     for (;;) {
         sink((uintptr_t)ocpp_cp_poll(&cp, fw_in));
         sink(ocpp_cp_next_wakeup_ms(&cp, fw_in));

@@ -524,7 +524,11 @@ typedef struct {
  *            does not fit, saving fails (logged, counted in
  *            ocpp_cp_queue_info().store_errors). 2048 covers that.
  * @return OCPP_OK; OCPP_ERR_PARAM for a missing field, a bad URL, too many
- *         connectors, an OCPP version not compiled in, or send_cap < 512.
+ *         connectors, an OCPP version not compiled in, send_cap < 512, or a
+ *         BootNotification field that is not what its OCPP type allows
+ *         (empty, too long or not printable ASCII: the vendor and model
+ *         CiString20, serial numbers CiString25, ...; see the fields
+ *         above); that one is also logged (error level) by its name.
  */
 ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
                            const ocpp_cp_ports_t *ports, const ocpp_cp_callbacks_t *callbacks,
@@ -598,8 +602,10 @@ ocpp_status_t ocpp_cp_evse_suspended(ocpp_cp_t *cp, uint8_t connector, bool susp
  *        (the one with a transaction of this tag, else the one plugged in
  *        without a transaction, else the first free one).
  * @return OCPP_OK (processing; the outcome is reported by events),
- *         OCPP_ERR_PARAM (bad connector, empty tag, longer than 20 bytes,
- *         not valid UTF-8 or with control characters),
+ *         OCPP_ERR_PARAM (bad connector, empty tag, or not 1..20 printable
+ *         ASCII characters: IdToken is a CiString20Type, OCPP 1.6 §7.28,
+ *         and §2 "CiString: Case Insensitive String. Only printable ASCII
+ *         allowed."),
  *         OCPP_ERR_BUSY (an authorization is already in progress),
  *         OCPP_ERR_STATE (no connector can take it).
  */
@@ -726,6 +732,18 @@ ocpp_status_t ocpp_cp_key_get(const ocpp_cp_t *cp, const char *key, char *out, s
  *         read-only), _NOT_SUPPORTED (no such key).
  */
 ocpp_key_result_t ocpp_cp_key_set(ocpp_cp_t *cp, const char *key, const char *value);
+
+/**
+ * @brief Every configuration key as GetConfiguration.conf lists it (OCPP 1.6
+ *        §5.8 with no key given): writes the JSON object
+ *        {"configurationKey": [{"key", "readonly", "value"}, ...]} into `w`
+ *        (write-only keys are left out; a value that does not fit the
+ *        library's value buffer has no "value"). For tools and displays.
+ * @return OCPP_OK; the writer's status when it ran out of room
+ *         (OCPP_ERR_NOMEM); OCPP_ERR_STATE with OCPP 2.0.1 (no list);
+ *         OCPP_ERR_PARAM.
+ */
+ocpp_status_t ocpp_cp_key_list(const ocpp_cp_t *cp, ocpp_jw_t *w);
 
 /**
  * @brief Register an application (vendor) configuration key (OCPP 1.6): it

@@ -189,6 +189,7 @@ typedef struct {
     int32_t value;
     int32_t meter_wh;
     int64_t unix_time;
+    uint16_t unix_ms; /**< Milliseconds within unix_time's second. */
     const char *text;
     const ocpp_sample_t *samples;
     size_t n_samples;
@@ -225,6 +226,8 @@ typedef struct {
     ocpp_connector_status_t status;
     ocpp_fault_t error;
     uint32_t changed_ms;     /**< When status/error last changed. */
+    uint16_t changed_frac;   /**< Milliseconds within changed_unix's second. */
+    uint16_t tx_start_frac;  /**< Milliseconds within tx_start_unix's second. */
     uint32_t authorized_ms;  /**< Authorization waiting for the plug (ConnectionTimeOut). */
     int32_t tx_id;           /**< The CSMS's id of the transaction, -1 until known. */
     int32_t meter_start;     /**< Wh. */

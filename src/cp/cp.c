@@ -40,6 +40,50 @@ static bool config_valid(const ocpp_cp_config_t *c)
             (OCPP_CONFIG_OCPP201 && c->version == OCPP_VERSION_201));
 }
 
+/**
+ * The BootNotification fields against their OCPP types (OCPP 1.6 §6.2: the
+ * vendor and model CiString20Type, serial numbers CiString25Type, firmware
+ * version CiString50Type, ...; §2: "CiString: Case Insensitive String. Only
+ * printable ASCII allowed."). A field that breaks them would make every
+ * BootNotification a schema violation and the charge point would never be
+ * accepted, so init refuses it and says which (2.0.1: vendorName
+ * string[50], UTF-8; the others as in 1.6).
+ */
+static bool boot_fields_ok(const ocpp_cp_config_t *c, const ocpp_logger_t *log)
+{
+    bool v201 = c->version == OCPP_VERSION_201;
+    const struct {
+        const char *name;
+        const char *value;
+        uint8_t max;
+    } f[] = {
+        {"chargePointVendor", c->vendor, v201 ? 50u : 20u},
+        {"chargePointModel", c->model, 20u},
+        {"chargePointSerialNumber", c->serial_number, 25u},
+        {"chargeBoxSerialNumber", c->charge_box_serial, 25u},
+        {"firmwareVersion", c->firmware_version, 50u},
+        {"iccid", c->iccid, 20u},
+        {"imsi", c->imsi, 20u},
+        {"meterType", c->meter_type, 25u},
+        {"meterSerialNumber", c->meter_serial, 25u},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        if (f[i].value == NULL) {
+            continue;
+        }
+        bool ok = v201 && i == 0u ? ocpp_text_ok(f[i].value, f[i].max)
+                                  : ocpp_cistring_ok(f[i].value, f[i].max);
+        if (!ok || f[i].value[0] == '\0') {
+            LOGE(log,
+                 "init: BootNotification %s \"%.60s\" is not 1..%u printable ASCII "
+                 "characters (OCPP 1.6 CiString%uType): refused",
+                 f[i].name, f[i].value, (unsigned)f[i].max, (unsigned)f[i].max);
+            return false;
+        }
+    }
+    return true;
+}
+
 static ocpp_status_t init_session(ocpp_cp_t *cp,
                                   char *send_buf, // NOLINT(readability-non-const-parameter)
                                   size_t send_cap, ocpp_logger_t log)
@@ -93,6 +137,10 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
 {
     if (cp == NULL || config == NULL || ports == NULL || send_buf == NULL || send_cap < 512u ||
         ports->msg == NULL || ports->random == NULL || !config_valid(config)) {
+        return OCPP_ERR_PARAM;
+    }
+    ocpp_logger_t init_log = {.fn = ports->log, .ctx = ports->log_ctx};
+    if (!boot_fields_ok(config, &init_log)) {
         return OCPP_ERR_PARAM;
     }
     /* Once: every layer's init takes zeroed memory. All but the outbox's
@@ -232,7 +280,9 @@ ocpp_status_t ocpp_cp_evse_suspended(ocpp_cp_t *cp, uint8_t connector, bool susp
 static bool tag_ok(const char *tag)
 {
     size_t n = tag != NULL ? strlen(tag) : 0u;
-    return n >= 1u && n <= OCPP_ID_TAG_MAX && ocpp_text_ok(tag, OCPP_ID_TAG_MAX);
+    /* IdToken is a CiString20Type (OCPP 1.6 §7.28); §2: "CiString: Case
+     * Insensitive String. Only printable ASCII allowed." */
+    return n >= 1u && ocpp_cistring_ok(tag, OCPP_ID_TAG_MAX);
 }
 
 ocpp_status_t ocpp_cp_present_id(ocpp_cp_t *cp, uint8_t connector, const char *id_tag)
@@ -382,6 +432,17 @@ ocpp_key_result_t ocpp_cp_key_set(ocpp_cp_t *cp, const char *key, const char *va
     }
 #endif
     return ocpp_v16_set_local(&cp->proto.v16, key, value);
+}
+
+ocpp_status_t ocpp_cp_key_list(const ocpp_cp_t *cp, ocpp_jw_t *w)
+{
+    if (cp == NULL || w == NULL) {
+        return OCPP_ERR_PARAM;
+    }
+    if (is_v201(cp)) {
+        return OCPP_ERR_STATE;
+    }
+    return ocpp_cfg_write_get_configuration(&cp->cfg, NULL, w);
 }
 
 ocpp_status_t ocpp_cp_key_register(ocpp_cp_t *cp, const ocpp_vendor_key_t *key)

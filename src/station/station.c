@@ -111,12 +111,34 @@ int64_t ocpp_station_time(const ocpp_station_t *st)
     return st->clock_unix + (int64_t)((st->now_ms - st->clock_ms) / 1000u);
 }
 
-void ocpp_station_set_time(ocpp_station_t *st, int64_t unix_s)
+int64_t ocpp_station_time_ms(const ocpp_station_t *st)
+{
+    if (st->clock_unix == 0) {
+        return 0;
+    }
+    return st->clock_unix * 1000 + (int64_t)(st->now_ms - st->clock_ms);
+}
+
+void ocpp_station_set_time_ms(ocpp_station_t *st, int64_t unix_s, uint16_t ms)
 {
     if (unix_s > 0) {
+        /* clock_unix is the second that began ms ago: the fraction is kept */
         st->clock_unix = unix_s;
-        st->clock_ms = st->now_ms;
+        st->clock_ms = st->now_ms - (ms > 999u ? 999u : ms);
     }
+}
+
+void ocpp_station_set_time(ocpp_station_t *st, int64_t unix_s)
+{
+    ocpp_station_set_time_ms(st, unix_s, 0);
+}
+
+/** Now as unix seconds and their milliseconds (0, 0: clock not set). */
+static void time_parts(const ocpp_station_t *st, int64_t *unix_s, uint16_t *ms)
+{
+    int64_t t = ocpp_station_time_ms(st);
+    *unix_s = t / 1000;
+    *ms = (uint16_t)(t % 1000);
 }
 
 void ocpp_station_set_now(ocpp_station_t *st, uint32_t now_ms)
@@ -213,7 +235,7 @@ void ocpp_station_update(ocpp_station_t *st, uint8_t c)
     if (s != k->status) {
         k->status = s;
         k->changed_ms = st->now_ms;
-        k->changed_unix = ocpp_station_time(st);
+        time_parts(st, &k->changed_unix, &k->changed_frac);
         emit(st, OCPP_STATION_EV_STATUS, c, (int32_t)s, NULL);
     }
 }
@@ -477,7 +499,7 @@ static void tx_start(ocpp_station_t *st, uint8_t c)
         st->resv_dirty = true;
     }
     k->meter_start = ocpp_station_meter_wh(st, c);
-    k->tx_start_unix = ocpp_station_time(st);
+    time_parts(st, &k->tx_start_unix, &k->tx_start_frac);
     k->meter_last = k->meter_start;
     k->meter_last_unix = k->tx_start_unix;
     k->meter_saved_ms = st->now_ms;
@@ -502,7 +524,7 @@ void ocpp_station_tx_stop(ocpp_station_t *st, uint8_t c, ocpp_stop_reason_t reas
     ev.n_samples = ocpp_station_read_meter(st, c, s);
     ev.meter_wh = ocpp_station_samples_wh(s, ev.n_samples);
     ev.meter_wh = ev.meter_wh >= 0 ? ev.meter_wh : 0;
-    ev.unix_time = ocpp_station_time(st);
+    time_parts(st, &ev.unix_time, &ev.unix_ms);
     /* Not running any more in the same persisted write that queues the end
      * message (the adapter's, on this event). */
     k->tx = false;
@@ -937,7 +959,7 @@ void ocpp_station_fault(ocpp_station_t *st, uint8_t c, ocpp_fault_t error, const
     if (k->error != error) {
         k->error = error;
         k->changed_ms = st->now_ms;
-        k->changed_unix = ocpp_station_time(st);
+        time_parts(st, &k->changed_unix, &k->changed_frac);
         emit(st, OCPP_STATION_EV_ERROR, c, (int32_t)error, NULL);
     }
     update_all(st);

@@ -62,6 +62,13 @@ void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in);
  *  become OCPP_STATION_EV_TX_INTERRUPTED events, one by one. */
 void ocpp_station_restore(ocpp_station_t *st);
 
+/** Wall-clock time in unix milliseconds (0: the clock is not set). */
+int64_t ocpp_station_time_ms(const ocpp_station_t *st);
+
+/** Set the wall clock to unix_s + ms / 1000 (the CSMS's currentTime with its
+ *  fraction, RFC 3339 time-secfrac). */
+void ocpp_station_set_time_ms(ocpp_station_t *st, int64_t unix_s, uint16_t ms);
+
 /** The time (monotonic ms) of the current poll or input. */
 void ocpp_station_set_now(ocpp_station_t *st, uint32_t now_ms);
 

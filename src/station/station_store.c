@@ -98,7 +98,13 @@ static void stop_lost(ocpp_station_t *st, uint8_t c)
                                .connector = c,
                                .value = (int32_t)OCPP_STOP_POWER_LOSS,
                                .meter_wh = k->meter_last,
-                               .unix_time = k->meter_last_unix};
+                               .unix_time = k->meter_last_unix,
+                               /* The record keeps whole seconds, the messages
+                                * milliseconds: the end of that second, so that
+                                * the stop is never stamped before the start or
+                                * a reading of the same second (the power went
+                                * after the last saved reading anyway). */
+                               .unix_ms = (uint16_t)(k->meter_last_unix > 0 ? 999u : 0u)};
     st->adapter(st->adapter_ctx, &ev); /* the adapter's alone: no application event */
     k->tx_id = -1;
 }

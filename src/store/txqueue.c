@@ -257,6 +257,19 @@ bool ocpp_txq_has_end(const ocpp_txq_t *q, uint16_t ref)
     return false;
 }
 
+bool ocpp_txq_has_kind(const ocpp_txq_t *q, uint16_t ref, uint8_t kind)
+{
+    size_t off = Q0;
+    for (uint16_t i = 0; i < q->count; i++) {
+        hdr_t h = hdr_at(q, off);
+        if (h.ref == ref && h.kind == kind) {
+            return true;
+        }
+        off += HDR + h.len;
+    }
+    return false;
+}
+
 bool ocpp_txq_tx_room(const ocpp_txq_t *q, size_t running)
 {
     return ocpp_txq_room(q) + ocpp_txq_thin_bytes(q) >=

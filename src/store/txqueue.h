@@ -131,6 +131,9 @@ size_t ocpp_txq_thin_bytes(const ocpp_txq_t *q);
 /** @brief True if an entry that ends transaction `ref` is queued. */
 bool ocpp_txq_has_end(const ocpp_txq_t *q, uint16_t ref);
 
+/** @brief True if an entry of `kind` for transaction `ref` is queued. */
+bool ocpp_txq_has_kind(const ocpp_txq_t *q, uint16_t ref, uint8_t kind);
+
 /**
  * @brief True if the queue can take the start and end messages of one more
  *        transaction, with the end of each of the `running` ones kept

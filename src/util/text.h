@@ -50,6 +50,10 @@ bool ocpp_utf8_ok(const char *s);
  *  characters, at most max_chars characters. */
 bool ocpp_text_ok(const char *s, size_t max_chars);
 
+/** OCPP 1.6 §2 (Terminology): "CiString: Case Insensitive String. Only
+ *  printable ASCII allowed." 0x20..0x7E, at most max_chars of them. */
+bool ocpp_cistring_ok(const char *s, size_t max_chars);
+
 /** Copy src (NULL: "") into dst[0..cap), cut (if it must be) at a UTF-8
  *  character boundary so that the result stays valid UTF-8. */
 void ocpp_text_copy(char *dst, size_t cap, const char *src);

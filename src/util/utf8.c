@@ -77,6 +77,18 @@ bool ocpp_text_ok(const char *s, size_t max_chars)
     return chars <= max_chars && ocpp_utf8_ok(s);
 }
 
+bool ocpp_cistring_ok(const char *s, size_t max_chars)
+{
+    size_t n = 0;
+    for (; s[n] != '\0'; n++) {
+        uint8_t c = (uint8_t)s[n];
+        if (c < 0x20u || c > 0x7Eu || n >= max_chars) {
+            return false;
+        }
+    }
+    return true;
+}
+
 void ocpp_text_copy(char *dst, size_t cap, const char *src)
 {
     size_t n = 0;

@@ -108,10 +108,10 @@ void ocpp_v16_answer_status(ocpp_jw_t *w, const char *status)
     ocpp_jw_obj_close(w);
 }
 
-void ocpp_v16_kv_time(ocpp_jw_t *w, const char *key, int64_t t)
+void ocpp_v16_kv_time(ocpp_jw_t *w, const char *key, int64_t t, uint16_t ms)
 {
     char buf[OCPP_RPC_DATETIME_LEN + 1];
-    ocpp_rpc_format_datetime(t > 0 ? t : 0, 0, buf);
+    ocpp_rpc_format_datetime(t > 0 ? t : 0, (uint16_t)(t > 0 ? ms : 0u), buf);
     ocpp_jw_kv_str(w, key, buf);
 }
 

@@ -81,9 +81,13 @@ static void send_status(ocpp_v16_t *a, uint8_t i)
         ocpp_jw_kv_str(&w, "info", "EV side disconnected");
     }
     kv_opt(&w, "vendorErrorCode", c->vendor_error);
-    int64_t ts = c->changed_unix != 0 ? c->changed_unix : ocpp_station_time(a->st);
+    /* The time of the change, to the millisecond (§4.9 "MUST be sent in the
+     * order in which the events that they describe occurred"). */
+    int64_t now = ocpp_station_time_ms(a->st);
+    int64_t ts = c->changed_unix != 0 ? c->changed_unix : now / 1000;
+    uint16_t ms = (uint16_t)(c->changed_unix != 0 ? c->changed_frac : now % 1000);
     if (ts > 0) {
-        ocpp_v16_kv_time(&w, "timestamp", ts);
+        ocpp_v16_kv_time(&w, "timestamp", ts, ms);
     }
     ocpp_jw_obj_close(&w);
     if (ocpp_v16_call_end(a, &w, &ocpp_v16_core, K_STATUS) == OCPP_OK) {
@@ -121,12 +125,22 @@ static bool report_needed(const ocpp_v16_t *a, uint8_t i)
  * "When a transaction is stopped, the Charge Point SHALL send a
  * StopTransaction.req"). A fault is not held (an urgent notification,
  * §3.7), nor is a status the Central System asked for (TriggerMessage).
+ *
+ * The same holds at the start: the status the start of a transaction brought
+ * about (Charging, SuspendedEV, SuspendedEVSE) describes an event after the
+ * StartTransaction, and sent first it shows the Central System a charging
+ * connector without a transaction (issue 18). So while the connector's
+ * StartTransaction is queued (until its answer), its status waits too.
  */
 static bool status_held(const ocpp_v16_t *a, uint8_t i)
 {
     const ocpp_station_conn_t *c = &a->st->conns[i];
-    return i > 0u && !c->tx && !ocpp_station_is_fault(c->error) && c->tx_ref != 0u &&
-           ocpp_txq_has_end(a->st->outbox, c->tx_ref);
+    if (i == 0u || ocpp_station_is_fault(c->error) || c->tx_ref == 0u) {
+        return false;
+    }
+    return c->tx
+               ? ocpp_txq_has_kind(a->st->outbox, c->tx_ref, (uint8_t)OCPP_ACTION_START_TRANSACTION)
+               : ocpp_txq_has_end(a->st->outbox, c->tx_ref);
 }
 
 /**
@@ -273,9 +287,16 @@ static void take_current_time(ocpp_v16_t *a, const ocpp_json_value_t *payload)
 {
     ocpp_json_value_t v;
     int64_t t;
-    if (ocpp_json_get(payload, "currentTime", &v) == OCPP_OK &&
-        ocpp_rpc_parse_datetime(&v, &t) == OCPP_OK && t > 0) {
-        ocpp_station_set_time(a->st, t);
+    uint16_t ms = 0;
+    char text[40];
+    size_t n = 0;
+    /* With its milliseconds (§3.14: "Message receivers must be able to
+     * handle fractional seconds"): whole seconds put the clock up to 1 s
+     * behind the Central System's. */
+    if (ocpp_json_get(payload, "currentTime", &v) == OCPP_OK && v.type == OCPP_JSON_STRING &&
+        ocpp_json_as_string(&v, text, sizeof text, &n) == OCPP_OK &&
+        ocpp_rpc_parse_datetime_text(text, n, &t, &ms) == OCPP_OK && t > 0) {
+        ocpp_station_set_time_ms(a->st, t, ms);
         ocpp_station_app_event(a->st, OCPP_CP_EV_TIME_SET, 0, 0, NULL, 0u);
     }
 }

@@ -677,7 +677,7 @@ static ocpp_rpc_err_t on_get_composite(void *ctx, const ocpp_json_value_t *j, oc
     ocpp_jw_kv_int(w, "connectorId", c);
     /* §5.7: "from the moment the request PDU is received: Time X, up to X +
      * Duration"; errata 3.57: the schedule's startSchedule "must be omitted". */
-    ocpp_v16_kv_time(w, "scheduleStart", x);
+    ocpp_v16_kv_time(w, "scheduleStart", x, 0u);
     ocpp_jw_key(w, "chargingSchedule");
     ocpp_jw_obj_open(w);
     ocpp_jw_kv_int(w, "duration", d);

@@ -145,12 +145,12 @@ static void write_sample(ocpp_jw_t *w, const ocpp_sample_t *s, meter_ctx_t ctx)
 }
 
 /** One MeterValue (§7.29) with the matching samples. @return how many. */
-static size_t write_meter_value(ocpp_jw_t *w, int64_t ts, const ocpp_sample_t *s, size_t n,
-                                const ocpp_cfg_meas_t *sel, meter_ctx_t ctx)
+static size_t write_meter_value(ocpp_jw_t *w, int64_t ts, uint16_t ms, const ocpp_sample_t *s,
+                                size_t n, const ocpp_cfg_meas_t *sel, meter_ctx_t ctx)
 {
     size_t k = 0;
     ocpp_jw_obj_open(w);
-    ocpp_v16_kv_time(w, "timestamp", ts);
+    ocpp_v16_kv_time(w, "timestamp", ts, ms);
     ocpp_jw_key(w, "sampledValue");
     ocpp_jw_arr_open(w);
     for (size_t i = 0; i < n; i++) {
@@ -186,7 +186,8 @@ typedef struct {
     meter_ctx_t ctx;
     const ocpp_sample_t *s;
     size_t n;
-    int64_t ts;   /**< Time of the message (unix s). */
+    int64_t ts;   /**< Time of the message (unix s), */
+    uint16_t ms;  /**<   and its milliseconds. */
     bool minimal; /**< StopTransaction without transactionData (no room). */
 } build_arg_t;
 
@@ -290,7 +291,7 @@ static void build_start(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
          * StartTransaction.req" */
         ocpp_jw_kv_int(w, "reservationId", k->tx_resv_id);
     }
-    ocpp_v16_kv_time(w, "timestamp", k->tx_start_unix);
+    ocpp_v16_kv_time(w, "timestamp", k->tx_start_unix, k->tx_start_frac);
     ocpp_jw_obj_close(w);
 }
 
@@ -308,7 +309,7 @@ static void write_kept(ocpp_jw_t *w, const ocpp_v16_kept_t *r, const ocpp_cfg_me
                                    .scale = rd->s[j].scale};
         }
         if (count_ok(s, rd->n, sel) > 0u) {
-            (void)write_meter_value(w, rd->unix_time, s, rd->n, sel, CTX_CLOCK);
+            (void)write_meter_value(w, rd->unix_time, 0u, s, rd->n, sel, CTX_CLOCK);
         }
     }
 }
@@ -351,7 +352,7 @@ static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
         ocpp_jw_kv_str(w, "idTag", b->tag);
     }
     ocpp_jw_kv_int(w, "meterStop", b->meter);
-    ocpp_v16_kv_time(w, "timestamp", b->ts);
+    ocpp_v16_kv_time(w, "timestamp", b->ts, b->ms);
     if (b->reason != OCPP_STOP_LOCAL) {
         ocpp_jw_kv_str(w, "reason", ocpp_stop_reason_str(b->reason));
     }
@@ -365,11 +366,11 @@ static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
         if (begin) {
             ocpp_sample_t s0 = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
                                 .value = k->meter_start};
-            (void)write_meter_value(w, k->tx_start_unix, &s0, 1u, sel, CTX_BEGIN);
+            (void)write_meter_value(w, k->tx_start_unix, k->tx_start_frac, &s0, 1u, sel, CTX_BEGIN);
         }
         write_kept(w, &a->tx.kept[b->c - 1u], &a->cfg->stop_txn_aligned_data);
         if (count_ok(b->s, b->n, sel) > 0u) {
-            (void)write_meter_value(w, b->ts, b->s, b->n, sel, CTX_END);
+            (void)write_meter_value(w, b->ts, b->ms, b->s, b->n, sel, CTX_END);
         }
         ocpp_jw_arr_close(w);
     }
@@ -389,7 +390,7 @@ static void build_meter(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
     }
     ocpp_jw_key(w, "meterValue");
     ocpp_jw_arr_open(w);
-    (void)write_meter_value(w, b->ts, b->s, b->n, b->sel, b->ctx);
+    (void)write_meter_value(w, b->ts, b->ms, b->s, b->n, b->sel, b->ctx);
     ocpp_jw_arr_close(w);
     ocpp_jw_obj_close(w);
 }
@@ -403,10 +404,17 @@ static void build_meter(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
  * StopTransaction.
  */
 static void reading(ocpp_v16_t *a, uint8_t c, const ocpp_cfg_meas_t *sel, meter_ctx_t ctx,
-                    int64_t ts)
+                    int64_t ts, uint16_t ms)
 {
     ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
-    build_arg_t b = {.c = c, .sel = sel, .ctx = ctx, .s = s, .ts = ts};
+    const ocpp_station_conn_t *k = &a->st->conns[c];
+    if (ctx == CTX_CLOCK && c > 0u && k->tx && k->tx_start_unix == ts && k->tx_start_frac > ms) {
+        /* A transaction that began after the boundary, within its second (the
+         * boundary is noticed at the next poll): its aligned value is not
+         * stamped before its start. */
+        ms = k->tx_start_frac;
+    }
+    build_arg_t b = {.c = c, .sel = sel, .ctx = ctx, .s = s, .ts = ts, .ms = ms};
     b.n = ocpp_station_read_meter(a->st, c, s);
     if (ctx != CTX_TRIGGER) {
         ocpp_station_note_reading(a->st, c, s, b.n);
@@ -463,7 +471,8 @@ static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
                      .meter = ev->meter_wh,
                      .s = ev->samples,
                      .n = ev->n_samples,
-                     .ts = ev->unix_time};
+                     .ts = ev->unix_time,
+                     .ms = ev->unix_ms};
     if (ev->kind != OCPP_STATION_EV_TX_STOPPED) {
         a->tx.kept[c - 1u].n_aligned = 0; /* a new transaction, or one without its readings */
     }
@@ -509,7 +518,7 @@ static void tick_aligned(ocpp_v16_t *a)
     t->aligned_iv = iv;
     t->aligned_next = boundary + iv < midnight + 86400 ? boundary + iv : midnight + 86400;
     for (uint8_t c = 0; fire && c <= a->st->n; c++) {
-        reading(a, c, &a->cfg->meter_values_aligned_data, CTX_CLOCK, boundary);
+        reading(a, c, &a->cfg->meter_values_aligned_data, CTX_CLOCK, boundary, 0u);
     }
 }
 
@@ -529,8 +538,9 @@ static void tx_tick(ocpp_v16_t *a)
              * loop stalled (or the interval was 0) are skipped, not sent
              * in a burst of equal readings (issue 12, defect 8). */
             r->sample_ms += late - late % iv;
-            reading(a, c, &a->cfg->meter_values_sampled_data, CTX_PERIODIC,
-                    ocpp_station_time(a->st));
+            int64_t t = ocpp_station_time_ms(a->st);
+            reading(a, c, &a->cfg->meter_values_sampled_data, CTX_PERIODIC, t / 1000,
+                    (uint16_t)(t % 1000));
         }
     }
     tick_aligned(a);
@@ -593,8 +603,9 @@ static bool tx_send_due(ocpp_v16_t *a)
         send_call(a, OCPP_ACTION_AUTHORIZE, K_AUTHORIZE);
     } else if ((c = ocpp_v16_trig_first(a, V16_TRIG_METER)) >= 0) {
         ocpp_v16_trig_clear(a, (uint8_t)c, V16_TRIG_METER);
-        reading(a, (uint8_t)c, &a->cfg->meter_values_sampled_data, CTX_TRIGGER,
-                ocpp_station_time(a->st));
+        int64_t t = ocpp_station_time_ms(a->st);
+        reading(a, (uint8_t)c, &a->cfg->meter_values_sampled_data, CTX_TRIGGER, t / 1000,
+                (uint16_t)(t % 1000));
     } else if (a->tx.dt_pending) {
         a->tx.dt_pending = false;
         send_call(a, OCPP_ACTION_DATA_TRANSFER, K_DATA_TRANSFER);

@@ -132,7 +132,7 @@ void ocpp_v16_save_config(ocpp_v16_t *a);
 void ocpp_v16_answer_status(ocpp_jw_t *w, const char *status);
 
 /** `"<key>":"<date-time>"` (1970 if unset). */
-void ocpp_v16_kv_time(ocpp_jw_t *w, const char *key, int64_t t);
+void ocpp_v16_kv_time(ocpp_jw_t *w, const char *key, int64_t t, uint16_t ms);
 
 /** Start a CALL of `action`; finish with ocpp_v16_call_end(). */
 void ocpp_v16_call_begin(ocpp_v16_t *a, ocpp_jw_t *w, ocpp_rpc_action_t action);

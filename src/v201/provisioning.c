@@ -121,14 +121,20 @@ static void send_heartbeat(ocpp_v201_t *a)
     (void)ocpp_session_call_end(a->ss, &w, 0, V201_CALL_HEARTBEAT);
 }
 
+/** A connector's last change in unix ms (0: the clock was not set then). */
+static int64_t changed_ms(const ocpp_station_conn_t *k)
+{
+    return k->changed_unix != 0 ? k->changed_unix * 1000 + (int64_t)k->changed_frac : 0;
+}
+
 /** When EVSE c got its current status (the later of its own change and the
- *  station's), or now if the clock was not set then. */
+ *  station's), in unix ms, or now if the clock was not set then. */
 static int64_t status_time(const ocpp_v201_t *a, uint8_t c)
 {
-    int64_t t = a->st->conns[c].changed_unix;
-    int64_t t0 = a->st->conns[0].changed_unix;
+    int64_t t = changed_ms(&a->st->conns[c]);
+    int64_t t0 = changed_ms(&a->st->conns[0]);
     t = t0 > t ? t0 : t;
-    return t > 0 ? t : ocpp_station_time(a->st);
+    return t > 0 ? t : ocpp_station_time_ms(a->st);
 }
 
 /** G01: StatusNotificationRequest {timestamp, connectorStatus, evseId, connectorId}. */
@@ -136,7 +142,8 @@ static void send_status(ocpp_v201_t *a, uint8_t c, uint8_t cs)
 {
     char ts[OCPP_RPC_DATETIME_LEN + 1];
     ocpp_jw_t w;
-    ocpp_rpc_format_datetime(status_time(a, c), 0, ts);
+    int64_t t = status_time(a, c);
+    ocpp_rpc_format_datetime(t / 1000, (uint16_t)(t % 1000), ts);
     ocpp_session_call_begin(a->ss, &w, "StatusNotification");
     ocpp_jw_obj_open(&w);
     ocpp_jw_kv_str(&w, "timestamp", ts);
@@ -252,9 +259,14 @@ static void take_time(ocpp_v201_t *a, const ocpp_json_value_t *payload)
 {
     ocpp_json_value_t v;
     int64_t t;
-    if (ocpp_json_get(payload, "currentTime", &v) == OCPP_OK &&
-        ocpp_rpc_parse_datetime(&v, &t) == OCPP_OK && t > 0) {
-        ocpp_station_set_time(a->st, t);
+    uint16_t ms = 0;
+    char text[40];
+    size_t n = 0;
+    /* with its milliseconds: the status timestamps carry them */
+    if (ocpp_json_get(payload, "currentTime", &v) == OCPP_OK && v.type == OCPP_JSON_STRING &&
+        ocpp_json_as_string(&v, text, sizeof text, &n) == OCPP_OK &&
+        ocpp_rpc_parse_datetime_text(text, n, &t, &ms) == OCPP_OK && t > 0) {
+        ocpp_station_set_time_ms(a->st, t, ms);
         ocpp_station_app_event(a->st, OCPP_CP_EV_TIME_SET, 0, 0, NULL, 0u);
     }
 }

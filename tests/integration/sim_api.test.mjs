@@ -33,7 +33,7 @@ test('REST API: bad requests get 400/404/405/409/413 and the simulator keeps wor
         ['POST', '/api/connectors/1/fault', '{"errorCode":42}', 400, 'must be a string'],
         ['POST', '/api/rfid', '{}', 400, '"idTag"'],
         ['POST', '/api/rfid', '{"idTag":""}', 400, '"idTag"'],
-        ['POST', '/api/rfid', `{"idTag":"${'A'.repeat(21)}"}`, 400, 'at most 20'],
+        ['POST', '/api/rfid', `{"idTag":"${'A'.repeat(21)}"}`, 400, '1..20 printable ASCII'],
         ['POST', '/api/rfid', '{"idTag":"A","connector":7}', 404, 'no connector 7'],
         ['POST', '/api/rfid', '{"idTag":"A","connector":"1"}', 400, 'must be a number'],
         ['POST', '/api/network', '{"online":1}', 400, 'true or false'],
@@ -65,7 +65,8 @@ test('REST API: bad requests get 400/404/405/409/413 and the simulator keeps wor
     assert.equal(p.json.plugged, true);
     assert.equal(p.json.socPercent, 0);
     const s = await sim.api('GET', '/api/state');
-    assert.deepEqual(Object.keys(s.json), ['id', 'csms', 'connection', 'networkOnline', 'connectors', 'queue', 'display']);
+    assert.deepEqual(Object.keys(s.json),
+        ['id', 'csms', 'connection', 'networkOnline', 'networkMode', 'connectors', 'queue', 'display']);
     assert.equal(s.json.connectors.length, 2);
     const log = await sim.api('GET', '/api/log?since=0');
     assert.equal(log.status, 200);

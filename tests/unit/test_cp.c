@@ -573,6 +573,123 @@ static void test_init_rejects_bad_config(void **s)
     assert_int_equal(ocpp_cp_init(&cp, &c, &p, NULL, tx, sizeof tx), OCPP_ERR_PARAM);
 }
 
+/* The log of init, for the test below. */
+typedef struct {
+    char line[256];
+    ocpp_log_level_t level;
+} init_log_t;
+
+static void capture_log(void *ctx, ocpp_log_level_t level, const char *fmt, va_list ap)
+{
+    init_log_t *l = ctx;
+    l->level = level;
+    vsnprintf(l->line, sizeof l->line, fmt, ap);
+}
+
+/* OCPP 1.6 §6.2 BootNotification.req: chargePointVendor and chargePointModel
+ * are CiString20Type, the serial numbers and meterType CiString25Type,
+ * firmwareVersion CiString50Type, iccid and imsi CiString20Type; §2: "CiString:
+ * Case Insensitive String. Only printable ASCII allowed." A field that breaks
+ * that would make every BootNotification a schema violation (issue 18: a
+ * 26-character serial looped in "connecting"), so init refuses it and names
+ * it in an error line; the limits themselves are accepted. */
+static void test_init_checks_boot_fields(void **s)
+{
+    (void)s;
+    static ocpp_cp_t cp;
+    static char tx[1024];
+    fake_t f = {0};
+    uint32_t rng = 1;
+    init_log_t lg = {0};
+    ocpp_msg_port_t port = {&f, f_open, f_send, f_recv, f_close, NULL, NULL};
+    ocpp_cp_ports_t p = {
+        .msg = &port, .random = seq_random, .random_ctx = &rng, .log = capture_log, .log_ctx = &lg};
+    const char *s20 = "12345678901234567890";
+    const char *s25 = "1234567890123456789012345";
+    const char *s50 = "12345678901234567890123456789012345678901234567890";
+    ocpp_cp_config_t ok = {.identity = "CP",
+                           .csms_url = "ws://h/",
+                           .vendor = s20,
+                           .model = s20,
+                           .serial_number = s25,
+                           .charge_box_serial = s25,
+                           .firmware_version = s50,
+                           .iccid = s20,
+                           .imsi = s20,
+                           .meter_type = s25,
+                           .meter_serial = s25,
+                           .connectors = 1};
+    assert_int_equal(ocpp_cp_init(&cp, &ok, &p, NULL, tx, sizeof tx), OCPP_OK);
+    assert_string_equal(lg.line, "");
+    const struct {
+        const char **field;
+        const char *value;
+        const char *name;
+    } bad[] = {
+        {&ok.vendor, "123456789012345678901", "chargePointVendor"},
+        {&ok.model, "123456789012345678901", "chargePointModel"},
+        {&ok.serial_number, "12345678901234567890123456", "chargePointSerialNumber"},
+        {&ok.charge_box_serial, "CP-WITH-A-VERY-LONG-NAME-1", "chargeBoxSerialNumber"},
+        {&ok.firmware_version, "123456789012345678901234567890123456789012345678901",
+         "firmwareVersion"},
+        {&ok.iccid, "123456789012345678901", "iccid"},
+        {&ok.imsi, "123456789012345678901", "imsi"},
+        {&ok.meter_type, "12345678901234567890123456", "meterType"},
+        {&ok.meter_serial, "12345678901234567890123456", "meterSerialNumber"},
+        {&ok.model, "M\xc3\xbc", "chargePointModel"},       /* not ASCII */
+        {&ok.firmware_version, "1.0\t", "firmwareVersion"}, /* a control character */
+        {&ok.charge_box_serial, "", "chargeBoxSerialNumber"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *saved = *bad[i].field;
+        *bad[i].field = bad[i].value;
+        ocpp_cp_config_t c = ok;
+        *bad[i].field = saved;
+        lg.line[0] = '\0';
+        assert_int_equal(ocpp_cp_init(&cp, &c, &p, NULL, tx, sizeof tx), OCPP_ERR_PARAM);
+        assert_int_equal(lg.level, OCPP_LOG_ERROR);
+        assert_non_null(strstr(lg.line, bad[i].name));
+        assert_non_null(strstr(lg.line, "printable ASCII"));
+    }
+}
+
+/* ocpp_cp_key_list(): every key as GetConfiguration.conf lists it (§5.8),
+ * write-only AuthorizationKey left out; a writer too small says so. */
+static void test_key_list(void **s)
+{
+    (void)s;
+    static ocpp_cp_t cp;
+    static char tx[1024];
+    static char out[8192];
+    fake_t f = {0};
+    uint32_t rng = 1;
+    ocpp_msg_port_t port = {&f, f_open, f_send, f_recv, f_close, NULL, NULL};
+    ocpp_cp_ports_t p = {.msg = &port, .random = seq_random, .random_ctx = &rng};
+    ocpp_cp_config_t c = {
+        .identity = "CP", .csms_url = "ws://h/", .vendor = "V", .model = "M", .connectors = 1};
+    assert_int_equal(ocpp_cp_init(&cp, &c, &p, NULL, tx, sizeof tx), OCPP_OK);
+    assert_int_equal(ocpp_cp_key_set(&cp, "HeartbeatInterval", "77"), OCPP_KEY_ACCEPTED);
+    ocpp_jw_t w;
+    size_t n = 0;
+    ocpp_jw_init(&w, out, sizeof out);
+    assert_int_equal(ocpp_cp_key_list(&cp, &w), OCPP_OK);
+    assert_int_equal(ocpp_jw_finish(&w, &n), OCPP_OK);
+    assert_non_null(strstr(out, "{\"configurationKey\":[{\"key\":"));
+    assert_non_null(
+        strstr(out, "{\"key\":\"HeartbeatInterval\",\"readonly\":false,\"value\":\"77\"}"));
+    assert_non_null(strstr(out, "\"key\":\"NumberOfConnectors\",\"readonly\":true"));
+    assert_null(strstr(out, "AuthorizationKey"));
+    ocpp_jw_init(&w, out, 40);
+    assert_int_not_equal(ocpp_cp_key_list(&cp, &w), OCPP_OK);
+    assert_int_equal(ocpp_cp_key_list(NULL, &w), OCPP_ERR_PARAM);
+#if OCPP_CONFIG_OCPP201
+    c.version = OCPP_VERSION_201;
+    assert_int_equal(ocpp_cp_init(&cp, &c, &p, NULL, tx, sizeof tx), OCPP_OK);
+    ocpp_jw_init(&w, out, sizeof out);
+    assert_int_equal(ocpp_cp_key_list(&cp, &w), OCPP_ERR_STATE);
+#endif
+}
+
 /* No globals: 100 charge points in one process, each with its own context,
  * boot and report independently. */
 static void test_hundred_independent_charge_points(void **s)
@@ -634,6 +751,8 @@ int main(void)
         cmocka_unit_test(test_change_configuration),
         cmocka_unit_test(test_init_late_in_the_clock),
         cmocka_unit_test(test_init_rejects_bad_config),
+        cmocka_unit_test(test_init_checks_boot_fields),
+        cmocka_unit_test(test_key_list),
         cmocka_unit_test(test_hundred_independent_charge_points),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -159,6 +159,13 @@ static void test_text_inputs_validated(void **s)
     assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "AB\xc3"), OCPP_ERR_PARAM); /* cut */
     assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "A\nB"), OCPP_ERR_PARAM);
     assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "123456789012345678901"), OCPP_ERR_PARAM);
+    /* IdToken is a CiString20Type (§7.28); §2: "CiString: Case Insensitive
+     * String. Only printable ASCII allowed." Valid UTF-8 that is not ASCII,
+     * a tab, ESC and DEL are refused too (issue 18: 11 "ü" were taken). */
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "\xc3\xbc\xc3\xbc"), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "A\tB"), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "A\x1b"), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "A\x7f"), OCPP_ERR_PARAM);
     assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_OTHER_ERROR, "\xc0\xaf", NULL),
                      OCPP_ERR_PARAM);
     assert_int_equal(ocpp_cp_fault(&x->cp, 1, OCPP_FAULT_OTHER_ERROR, NULL, "\x01"),
@@ -175,7 +182,99 @@ static void test_text_inputs_validated(void **s)
     assert_non_null(strstr(last(x), "\"info\":\"1234567890123456789\""));
     assert_non_null(strstr(last(x), "\"vendorErrorCode\":\"V\xc3\xa9\""));
     assert_int_equal(ocpp_json_validate(last(x), strlen(last(x))), OCPP_OK);
-    assert_int_equal(ocpp_cp_present_id(&x->cp, 2, "K\xc3\xa4se"), OCPP_OK); /* UTF-8 is fine */
+    /* Until issue 18 any UTF-8 was taken here; a CiString is printable ASCII
+     * (§2), so "Käse" is refused and "Kaese~ !" (0x20..0x7E) taken. */
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 2, "K\xc3\xa4se"), OCPP_ERR_PARAM);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 2, "Kaese~ !"), OCPP_OK);
+}
+
+/** The n-th message sent from `from` that is a CALL of `action` (NULL: none). */
+static const char *sent_call(fx_t *x, int from, const char *action)
+{
+    for (int i = from; i < x->f.n_sent; i++) {
+        if (is_call(x->f.sent[i], action)) {
+            return x->f.sent[i];
+        }
+    }
+    return NULL;
+}
+
+/* §4.9: StatusNotifications "MUST be sent in the order in which the events
+ * that they describe occurred". The Charging status is brought about by the
+ * start of the transaction, so it goes after the StartTransaction (until
+ * issue 18 it went first, and the CSMS saw a charging connector without a
+ * transaction); its timestamp stays the time of the change. */
+static void test_charging_status_after_start_transaction(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    assert_int_equal(ocpp_cp_plugged(&x->cp, 1, true), OCPP_OK);
+    assert_int_equal(ocpp_cp_ev_ready(&x->cp, 1, true), OCPP_OK);
+    step(x, 0);
+    ack_status(x); /* Preparing */
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "TAG1"), OCPP_OK);
+    step(x, 0);
+    assert_true(is_call(last(x), "Authorize"));
+    int mark = x->f.n_sent;
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    assert_int_equal(ocpp_cp_connector_status(&x->cp, 1), OCPP_CONNECTOR_CHARGING);
+    assert_int_equal(x->f.n_sent, mark + 1);
+    assert_true(is_call(last(x), "StartTransaction"));
+    step(x, 700); /* the answer takes a while: the status still waits */
+    assert_int_equal(x->f.n_sent, mark + 1);
+    reply(x, "{\"transactionId\":5,\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    assert_int_equal(x->f.n_sent, mark + 2);
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_non_null(strstr(last(x), "\"status\":\"Charging\""));
+    /* stamped when it became Charging (with the StartTransaction), not when sent */
+    const char *start = x->f.sent[mark];
+    const char *ts = strstr(start, "\"timestamp\":");
+    assert_non_null(ts);
+    char want[64];
+    snprintf(want, sizeof want, "%.38s", ts);
+    assert_non_null(strstr(last(x), want));
+}
+
+/* Timestamps to the millisecond, of the time of the event (issue 18: a stop
+ * was stamped "...36.000" for an unplug at "...37.103"). §3.14: "Message
+ * receivers must be able to handle fractional seconds": the clock takes the
+ * CSMS's currentTime with its fraction, and StatusNotification,
+ * StartTransaction and StopTransaction carry milliseconds. */
+static void test_timestamps_in_milliseconds(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    push(x, "[2,\"tr-1\",\"TriggerMessage\",{\"requestedMessage\":\"Heartbeat\"}]");
+    step(x, 0);
+    const char *hb = sent_call(x, 0, "Heartbeat");
+    assert_non_null(hb);
+    assert_true(is_call(last(x), "Heartbeat"));
+    reply(x, "{\"currentTime\":\"2026-11-22T06:00:10.250Z\"}");
+    assert_int_equal(ocpp_cp_time(&x->cp), INT64_C(1795327210));
+    step(x, 1853);
+    int mark = x->f.n_sent;
+    assert_int_equal(ocpp_cp_plugged(&x->cp, 1, true), OCPP_OK);
+    step(x, 0);
+    const char *st = sent_call(x, mark, "StatusNotification");
+    assert_non_null(st);
+    assert_non_null(strstr(st, "\"timestamp\":\"2026-11-22T06:00:12.103Z\""));
+    ack_status(x);
+    assert_int_equal(ocpp_cp_present_id(&x->cp, 1, "TAG1"), OCPP_OK);
+    step(x, 0);
+    reply(x, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    const char *start = sent_call(x, mark, "StartTransaction");
+    assert_non_null(start);
+    assert_non_null(strstr(start, "\"timestamp\":\"2026-11-22T06:00:12.103Z\""));
+    reply(x, "{\"transactionId\":9,\"idTagInfo\":{\"status\":\"Accepted\"}}");
+    ack_status(x);
+    step(x, 2500);
+    mark = x->f.n_sent;
+    assert_int_equal(ocpp_cp_stop(&x->cp, 1, OCPP_STOP_LOCAL), OCPP_OK);
+    step(x, 0);
+    ack_status(x);
+    const char *stop = sent_call(x, mark, "StopTransaction");
+    assert_non_null(stop);
+    assert_non_null(strstr(stop, "\"timestamp\":\"2026-11-22T06:00:14.603Z\""));
 }
 
 /* §4.9 C6 "Transaction is stopped by user ... and further user action is
@@ -1533,6 +1632,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_card_first_any_connector_follows_plug),
         cmocka_unit_test(test_text_inputs_validated),
+        cmocka_unit_test(test_charging_status_after_start_transaction),
+        cmocka_unit_test(test_timestamps_in_milliseconds),
         cmocka_unit_test(test_a2_b3_c4_d3),
         cmocka_unit_test(test_quiet_polls_wake_on_time_and_input),
         cmocka_unit_test(test_failed_status_waits_then_resends),

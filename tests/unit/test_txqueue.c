@@ -78,6 +78,10 @@ static void test_patch_txid(void **s)
     assert_memory_equal(e.payload, "{\"transactionId\":-1,\"n\":2}", e.len);
     assert_true(ocpp_txq_has_end(&q, 6));
     assert_false(ocpp_txq_has_end(&q, 5));
+    /* ocpp_txq_has_kind (Core holds a status while its StartTransaction is queued) */
+    assert_true(ocpp_txq_has_kind(&q, 6, (uint8_t)OCPP_ACTION_STOP_TRANSACTION));
+    assert_false(ocpp_txq_has_kind(&q, 6, (uint8_t)OCPP_ACTION_START_TRANSACTION));
+    assert_false(ocpp_txq_has_kind(&q, 5, (uint8_t)OCPP_ACTION_METER_VALUES)); /* popped */
     ocpp_txq_pop(&q);
     assert_int_equal(ocpp_txq_count(&q), 0);
     assert_int_equal(ocpp_txq_used(&q), 0);

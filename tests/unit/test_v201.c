@@ -427,6 +427,25 @@ static void test_b01_accepted(void **state)
     assert_int_equal(x->events[OCPP_CP_EV_TIME_SET], 2);
 }
 
+/* G01 StatusNotificationRequest.timestamp to the millisecond, the time of the
+ * change (issue 18): the clock keeps the fraction of currentTime (B01.FR.06). */
+static void test_g01_status_time_in_milliseconds(void **state)
+{
+    (void)state;
+    fx_t *x = power_up(1);
+    reply(
+        x,
+        "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-22T06:00:00.250Z\",\"interval\":3600}");
+    assert_string_equal(js(last(x), "[3].timestamp"), "2026-11-22T06:00:00.250Z");
+    reply(x, "{}");
+    step(x, 1853);
+    assert_int_equal(ocpp_cp_plugged(&x->cp, 1, true), OCPP_OK);
+    step(x, 0);
+    assert_true(is_call(last(x), "StatusNotification"));
+    assert_string_equal(js(last(x), "[3].connectorStatus"), "Occupied");
+    assert_string_equal(js(last(x), "[3].timestamp"), "2026-11-22T06:00:02.103Z");
+}
+
 /* G02.FR.05: every CALL sent restarts the heartbeat interval. */
 static void test_g02_heartbeat_timer_restarts(void **state)
 {
@@ -1060,6 +1079,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_b01_boot_notification_first),
         cmocka_unit_test(test_b01_accepted),
+        cmocka_unit_test(test_g01_status_time_in_milliseconds),
         cmocka_unit_test(test_g02_heartbeat_timer_restarts),
         cmocka_unit_test(test_b02_pending),
         cmocka_unit_test(test_b02_fr07_interval_zero),
