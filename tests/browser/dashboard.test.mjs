@@ -54,14 +54,18 @@ async function openPage(t, base, { width = 1440, height = 1000 } = {}) {
     const ctx = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
     const page = await ctx.newPage();
     const problems = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    const note = (p) => {
+        problems.push(p);
+        step(p);
+    };
+    page.on('pageerror', (e) => note(`page error: ${e.message}`));
     page.on('dialog', (d) => {
-        problems.push(`dialog (${d.type()}): ${d.message()}`); // an injected script would show one
+        note(`dialog (${d.type()}): ${d.message()}`); // an injected script would show one
         d.dismiss().catch(() => {});
     });
     page.on('console', (m) => {
         // A 404 of an endpoint this ocpp-sim lacks is shown on the page as "not available".
-        if (m.type() === 'error' && !/status of 404/.test(m.text())) problems.push(`console: ${m.text()}`);
+        if (m.type() === 'error' && !/status of 404/.test(m.text())) note(`console: ${m.text()}`);
     });
     let closed = false;
     page.done = async () => { // before the simulator stops: its end would cut the event stream
@@ -75,6 +79,8 @@ async function openPage(t, base, { width = 1440, height = 1000 } = {}) {
     return page;
 }
 
+const T0 = Date.now();
+const step = (what) => process.env.OCPP_TEST_VERBOSE && console.log(`${((Date.now() - T0) / 1000).toFixed(1)} s: ${what}`);
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, name), fullPage: true });
 const conn = (page, n) => page.locator(`section.conn[data-connector="${n}"]`);
 const statusOf = (page, n) => conn(page, n).locator('.hd .pill');
@@ -86,7 +92,10 @@ async function waitText(loc, re, timeout = 20000) {
     for (;;) {
         const s = (await loc.first().textContent()) || '';
         if (re.test(s)) return s;
-        if (Date.now() - t0 > timeout) assert.fail(`"${s}" does not match ${re} after ${timeout} ms`);
+        if (Date.now() - t0 > timeout) {
+            const live = await loc.page().locator('#live').textContent();
+            assert.fail(`"${s}" does not match ${re} after ${timeout} ms (event stream: ${live})`);
+        }
         await new Promise((r) => setTimeout(r, 50)); // polling the page for a condition
     }
 }
@@ -94,6 +103,7 @@ async function waitText(loc, re, timeout = 20000) {
 test('one station driven from the dashboard: session, cards, log, configuration, network modes (issue 18)', async (t) => {
     const h = scenario(t);
     // "An id or CSMS-supplied text that reaches the page must never become markup or script" (finding 5).
+    step('"An id or CSMS-supplied text that reaches the page');
     const id = `CP'<b>"&1`;
     const csms = await h.csms({ interval: 300, idTags: { 'BAD-1': { status: 'Invalid' } } });
     const sim = h.sim(simArgs(csms.url, id, '--speed', '60', '--connectors', '2'));
@@ -102,6 +112,7 @@ test('one station driven from the dashboard: session, cards, log, configuration,
     const page = await openPage(t, base);
 
     // The id is text: the heading holds exactly the id and no element.
+    step('The id is text: the heading holds exactly the id a');
     await waitText(page.locator('h1.sid'), /CP/);
     assert.equal(await page.locator('h1.sid').textContent(), id);
     assert.equal(await page.locator('h1.sid *').count(), 0, 'the id became markup');
@@ -109,6 +120,7 @@ test('one station driven from the dashboard: session, cards, log, configuration,
     await waitText(page.locator('.shead .title .pill'), /^accepted$/);
 
     // Plug in with EV parameters, present a card: the session starts (buttons work with ' in the id).
+    step('Plug in with EV parameters, present a card: the se');
     await conn(page, 1).locator('input[aria-label="state of charge %"]').fill('40');
     await conn(page, 1).locator('input[aria-label="battery kWh"]').fill('50');
     await conn(page, 1).locator('[data-act=plug]').click();
@@ -126,6 +138,7 @@ test('one station driven from the dashboard: session, cards, log, configuration,
     assert.equal(start.payload.connectorId, 1);
 
     // A card the CSMS refuses: its answer shows on connector 2 and in the Cards tab.
+    step('A card the CSMS refuses: its answer shows on conne');
     await conn(page, 2).locator('[data-act=plug]').click();
     await waitText(statusOf(page, 2), /^Preparing$/);
     await conn(page, 2).locator('input[aria-label="idTag"]').fill('BAD-1');
@@ -133,6 +146,7 @@ test('one station driven from the dashboard: session, cards, log, configuration,
     await waitText(conn(page, 2).locator('.answer'), /BAD-1 → .*Invalid/);
 
     // The message log: loaded on open, then live; request and answer linked; pretty JSON; filters.
+    step('The message log: loaded on open, then live; reques');
     const startRow = page.locator('.lrow[data-action=StartTransaction][data-type=CALL]');
     await startRow.first().waitFor();
     await startRow.first().click();
@@ -152,16 +166,19 @@ test('one station driven from the dashboard: session, cards, log, configuration,
     assert.ok(c1.length > 0 && c1.every((c) => c === '#1'), `connector filter: ${c1}`);
     await page.locator('select[aria-label=connector]').selectOption('');
     // The history comes from GET log: a fresh page shows the BootNotification sent before it opened.
+    step('The history comes from GET log: a fresh page shows');
     const page2 = await openPage(t, base);
     await page2.locator('.lrow[data-action=BootNotification]').first().waitFor({ timeout: 10000 });
     await page2.done();
 
     // The charts need a few seconds of session for the README screenshot.
+    step('The charts need a few seconds of session for the R');
     await waitText(conn(page, 1).locator('.metric .sub').nth(1), /register .* · 0:0[3-9]|· 0:[1-5]\d/, 15000);
     await page.locator('.lrow').first().click(); // the newest message opened, as a person would
     await shot(page, 'dashboard-station.png');
 
     // EV pause and resume, only where they apply.
+    step('EV pause and resume, only where they apply.');
     await conn(page, 1).locator('[data-act=ev]').click();
     await waitText(statusOf(page, 1), /^SuspendedEV$/);
     await waitText(conn(page, 1).locator('[data-act=ev]'), /^Resume EV$/);
@@ -169,6 +186,7 @@ test('one station driven from the dashboard: session, cards, log, configuration,
     await waitText(statusOf(page, 1), /^Charging$/);
 
     // The configuration: every key, edited through the charge point's own path.
+    step('The configuration: every key, edited through the c');
     await page.locator('.tab[data-tab=config]').click();
     const cfgProbe = await sim.api('GET', `/api/stations/${encodeURIComponent(id)}/config`);
     if (cfgProbe.status === 404) {
@@ -190,6 +208,7 @@ test('one station driven from the dashboard: session, cards, log, configuration,
     await page.locator('.tab[data-tab=messages]').click();
 
     // Unplug: the transaction ends, StopTransaction shows in the log.
+    step('Unplug: the transaction ends, StopTransaction show');
     const sinceStop = csms.mark();
     await conn(page, 1).locator('[data-act=unplug]').click();
     await csms.waitFor(cpCall('StopTransaction', id), { since: sinceStop, timeout: 20000 });
@@ -197,8 +216,11 @@ test('one station driven from the dashboard: session, cards, log, configuration,
     await page.locator('.lrow[data-action=StopTransaction]').first().waitFor();
 
     // The network off in each mode, and on again. The mode shows in the header, highlighted.
+    step('The network off in each mode, and on again. The mo');
     // Each mode as the simulator reports it: a simulator without the modes closes cleanly, and the
+    step('Each mode as the simulator reports it: a simulator');
     // page says so instead of pretending.
+    step('page says so instead of pretending.');
     for (const [mode, label] of [['close', 'clean close'], ['drop', 'abrupt drop'], ['blackhole', 'black hole']]) {
         const m0 = csms.mark();
         await page.locator('select[aria-label="how the network goes off"]').selectOption(mode);
@@ -216,10 +238,13 @@ test('one station driven from the dashboard: session, cards, log, configuration,
             await csms.waitFor(event('disconnect', id), { since: m0, timeout: 20000 });
             await waitText(page.locator('.shead .title .pill'), /^(offline|connecting)$/);
         }
+        step(`${mode}: offline`);
         if (mode === 'drop') await shot(page, 'dashboard-offline.png');
         await page.locator('.shead .netstate + select + button').click();
         await waitText(page.locator('.shead .netstate'), /^online$/);
+        step(`${mode}: online`);
         await waitText(page.locator('.shead .title .pill'), /^accepted$/, 30000);
+        step(`${mode}: accepted`);
     }
     await page.done();
 });
@@ -231,15 +256,17 @@ test('a fleet of 60 stations: counts, search, paging, a click opens one (issue 1
     const base = await sim.http();
     const last = `F'<i>-0060`;
     await sim.waitState((s) => s.connection === 'accepted', { station: last, what: 'the last station accepted' });
+    step('60 stations accepted');
     const page = await openPage(t, base, { height: 900 });
 
-    await waitText(page.locator('.fleet-head .note'), /^60 stations$/);
+    await waitText(page.locator('.fleet-head .note'), /^60 stations · 0 transactions · 0.00 kW$/);
     await waitText(page.locator('.chip[data-filter="status:Available"] b'), /^120$/, 30000);
     await waitText(page.locator('.pageinfo'), /^1–20 of 60 · page 1 of 3$/);
     assert.equal(await page.locator('table.fleet tbody tr').count(), 20);
     const ids = await page.locator('table.fleet a.sid').allTextContents();
     assert.equal(ids[0], `F'<i>-0001`);
     assert.equal(await page.locator('table.fleet a.sid *').count(), 0, 'an id became markup');
+    step('fleet counted');
     await shot(page, 'dashboard-fleet.png');
 
     await page.getByRole('button', { name: 'Next ›' }).click();
@@ -255,6 +282,7 @@ test('a fleet of 60 stations: counts, search, paging, a click opens one (issue 1
     assert.equal(await page.locator('h1.sid *').count(), 0);
     await waitText(page.locator('.shead .title .pill'), /^accepted$/);
     // The station view of a fleet member works as for one station.
+    step('The station view of a fleet member works as for on');
     await conn(page, 2).locator('[data-act=plug]').click();
     await waitText(statusOf(page, 2), /^Preparing$/);
     const st = await sim.api('GET', `/api/stations/${encodeURIComponent(`F'<i>-0042`)}/state`);

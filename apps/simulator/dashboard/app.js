@@ -126,6 +126,7 @@
     series: new Map(), // 'id|c' -> {key, t0, pts: [[t, powerW, energyWh, soc]], e0}
     netMode: new Map(), // id -> the mode of the last network switch from this page
     fetching: new Set(),
+    events: new Map(), // id -> how many state events came (see fetchState)
   };
   const listeners = new Set(); // views: {onState(id), onLog(id, entry), onList()}
   const emit = (fn, ...a) => {
@@ -160,9 +161,12 @@
   async function fetchState(id) {
     if (store.fetching.has(id)) return;
     store.fetching.add(id);
+    const before = store.events.get(id) || 0;
     const r = await api('GET', sbase(id) + '/state');
     store.fetching.delete(id);
-    if (r.ok && r.json) putState(r.json);
+    // An event that came meanwhile may be newer than this answer (they travel on two connections);
+    // the event stream brings every later change, so it wins.
+    if (r.ok && r.json && (store.events.get(id) || 0) === before) putState(r.json);
   }
 
   /** One chart point per connector per state; a new session (plug or transaction) starts anew. */
@@ -173,11 +177,14 @@
       let ser = store.series.get(k);
       const session = c.transactionId !== null && c.transactionId !== undefined ? 'tx' + c.transactionId
         : c.plugged ? 'plug' : null;
-      if (!session) {
-        if (ser && ser.session !== null) store.series.set(k, { session: null, pts: [], e0: 0, t0: now });
+      if (!session) { // the last session's charts stay until the next one
+        if (ser && ser.session !== null) {
+          ser.session = null;
+          ser.ended = now;
+        }
         continue;
       }
-      if (!ser || (ser.session !== session && !(ser.session === 'plug' && session.startsWith('tx')))) {
+      if (!ser || ser.session === null || (ser.session !== session && !(ser.session === 'plug' && session.startsWith('tx')))) {
         ser = { session, pts: [], e0: c.energyWh, t0: now };
         store.series.set(k, ser);
       } else if (ser.session !== session) {
@@ -194,7 +201,7 @@
   function logOf(id) {
     let L = store.logs.get(id);
     if (!L) {
-      L = { entries: [], seqs: new Set(), calls: new Map(), txConn: new Map(), actions: new Set(), loaded: false };
+      L = { entries: [], seqs: new Map(), calls: new Map(), txConn: new Map(), actions: new Set(), loaded: false };
       store.logs.set(id, L);
     }
     return L;
@@ -216,7 +223,15 @@
       station: m.station, seq: m.seq, time: m.time, dir: m.dir === 'in' ? 'in' : 'out', text, frame,
       truncated: !!m.truncated, type: 0, msgId: null, action: typeof m.action === 'string' ? m.action : null,
       payload: null, connector: null, req: null, res: null,
+      answerTo: typeof m.answerTo === 'number' ? m.answerTo : null,
     };
+    // Without a frame (cut by the simulator's log), what the simulator says about the message.
+    const TYPES = { CALL: 2, CALLRESULT: 3, CALLERROR: 4 };
+    if (!frame && TYPES[m.type]) {
+      e.type = TYPES[m.type];
+      e.msgId = m.messageId ?? null;
+      e.errorCode = m.errorCode;
+    }
     if (frame) {
       e.type = frame[0];
       e.msgId = frame[1];
@@ -242,7 +257,7 @@
       else if (typeof p.evseId === 'number') e.connector = p.evseId;
       else if (e.action === 'StopTransaction' && L.txConn.has(p.transactionId)) e.connector = L.txConn.get(p.transactionId);
     } else if (e.type === 3 || e.type === 4) {
-      const req = L.calls.get((e.dir === 'in' ? 'out' : 'in') + '|' + e.msgId);
+      const req = (e.answerTo !== null && L.seqs.get(e.answerTo)) || L.calls.get((e.dir === 'in' ? 'out' : 'in') + '|' + e.msgId);
       if (req) {
         e.req = req;
         req.res = e;
@@ -262,7 +277,8 @@
     const L = logOf(m.station);
     if (L.seqs.has(m.seq)) return null;
     const e = parseEntry(m);
-    L.seqs.add(e.seq);
+    e.raw = m;
+    L.seqs.set(e.seq, e);
     L.entries.push(e);
     linkEntry(L, e);
     if (L.entries.length > 1000) {
@@ -281,16 +297,31 @@
     const r = await api('GET', sbase(id) + '/log');
     if (!r.ok || !r.json || !Array.isArray(r.json.entries)) return false;
     const live = L.entries;
-    const fresh = { entries: [], seqs: new Set(), calls: new Map(), txConn: new Map(), actions: new Set(), loaded: true };
+    const fresh = { entries: [], seqs: new Map(), calls: new Map(), txConn: new Map(), actions: new Set(), loaded: true };
     store.logs.set(id, fresh);
     const all = [...r.json.entries.map((m) => ({ ...m, station: id }))];
     const known = new Set(all.map((m) => m.seq));
-    for (const e of live) if (!known.has(e.seq)) all.push({ station: id, seq: e.seq, time: e.time, dir: e.dir, text: e.text, truncated: e.truncated, action: e.action });
+    for (const e of live) if (!known.has(e.seq)) all.push(e.raw);
     all.sort((a, b) => a.seq - b.seq);
     const cards = store.cards.get(id) || [];
-    store.cards.set(id, cards.filter((c) => c.local)); // the log rebuilds the others
+    store.cards.set(id, cards.filter((c) => c.src !== 'log')); // the log rebuilds the others
+    for (const c of store.cards.get(id)) c.authCall = c.startCall = null;
     for (const m of all) addLog(m);
     return true;
+  }
+
+  /** Messages logged since the last one this page has (after the event stream was down). */
+  async function syncLog(id) {
+    const L = logOf(id);
+    if (!L.loaded) return;
+    let next = 0;
+    for (const e of L.entries) next = Math.max(next, e.seq + 1);
+    const r = await api('GET', sbase(id) + '/log?since=' + next);
+    if (!r.ok || !r.json || !Array.isArray(r.json.entries)) return;
+    for (const m of r.json.entries) {
+      const e = addLog({ ...m, station: id });
+      if (e) emit('onLog', id, e);
+    }
   }
 
   /** What a log entry says in one line. */
@@ -333,53 +364,90 @@
   }
 
   // ------------------------------------------------------------------ the answer to every card
+  // A card: {at, time, idTag, connector, outcome: {text, cls}, verdict: {text, cls}, pending, src}.
+  // From this page (POST rfid and its answer), from the simulator's `card` events, and from the
+  // log (the CSMS's idTagInfo in the answers to Authorize and StartTransaction).
   function cardsOf(id) {
     let c = store.cards.get(id);
     if (!c) store.cards.set(id, (c = []));
     return c;
   }
-  /** The answer of POST rfid, as words: what the reader and the library did with the card. */
-  function rfidAnswer(r) {
-    if (!r.ok) return { text: 'refused: ' + r.error, cls: 'bad' };
-    const j = r.json && typeof r.json === 'object' ? r.json : {};
-    const keys = Object.keys(j).filter((k) => k !== 'ok');
-    if (keys.length === 0) return { text: 'given to the reader', cls: '' };
-    const first = j.result ?? j.outcome ?? j.action ?? j.status ?? j.decision;
-    const why = j.reason ?? j.why ?? j.detail ?? j.message;
-    const parts = [];
-    if (first !== undefined) parts.push(String(first));
-    if (why !== undefined) parts.push(String(why));
-    if (!parts.length) for (const k of keys) parts.push(k + ' ' + (typeof j[k] === 'object' ? JSON.stringify(j[k]) : j[k]));
-    const t = parts.join(': ');
-    const cls = /ignor|refus|invalid|block|expired|reject|busy|not /i.test(t) ? 'meh' : /accept|cache|list|sent|author/i.test(t) ? 'good' : '';
-    return { text: t, cls };
+  /** What became of a card, in words: a POST rfid answer or a `card` event. */
+  function outcomeOf(j, ok, error) {
+    const o = j && typeof j === 'object' ? j : {};
+    const why = o.reason ? ': ' + o.reason : '';
+    switch (o.result) {
+      case 'authorizing': return { text: 'Authorize sent to the CSMS', cls: '' };
+      case 'accepted': return { text: `${o.status || 'Accepted'} ${o.by === 'csms' ? 'by the CSMS' : 'locally'}${why}`, cls: 'good' };
+      case 'rejected': return { text: `${o.status || 'Rejected'} ${o.by === 'csms' ? 'by the CSMS' : 'locally'}${why}`, cls: 'bad' };
+      case 'stopping': return { text: 'ends its transaction', cls: 'good' };
+      case 'released': return { text: 'unlocks the cable', cls: 'good' };
+      case 'ignored': return { text: 'ignored' + why, cls: 'meh' };
+      default: break;
+    }
+    if (!ok) return { text: 'refused: ' + (error || '?'), cls: 'bad' };
+    return { text: 'given to the reader', cls: '' };
   }
   const verdictClass = (s) => (s === 'Accepted' ? 'good' : s === 'ConcurrentTx' ? 'meh' : 'bad');
+  /** The newest card of `idTag` that `pred` accepts, presented in the last two minutes. */
+  function findCard(list, idTag, pred) {
+    for (let i = list.length - 1; i >= 0; i--) {
+      const c = list[i];
+      if (Date.now() - c.seen > 120000) break;
+      if (c.idTag === idTag && pred(c)) return c;
+    }
+    return null;
+  }
+  function newCard(id, fields) {
+    const c = { at: Date.now(), seen: Date.now(), time: new Date().toISOString(), outcome: null, verdict: null, pending: null, ...fields };
+    const list = cardsOf(id);
+    list.push(c);
+    if (list.length > 200) list.splice(0, list.length - 200);
+    return c;
+  }
+  /** A `card` event: {station, idTag, connector, result, status?, reason?, by?}. */
+  function onCardEvent(m) {
+    const id = m.station;
+    if (typeof id !== 'string' || typeof m.idTag !== 'string') return;
+    store.cardEvents = true;
+    const list = cardsOf(id);
+    if (m.by === 'csms') {
+      const c = findCard(list, m.idTag, (x) => !x.verdict || x.verdict.auto);
+      if (c) {
+        c.verdict = { text: `${m.status || m.result} (Authorize)`, cls: verdictClass(m.status) };
+        c.pending = null;
+      }
+    } else {
+      let c = findCard(list, m.idTag, (x) => x.src === 'page' && !x.evented && (!m.connector || x.connector === m.connector || !x.connector));
+      if (!c) c = newCard(id, { idTag: m.idTag, connector: m.connector || null, src: 'event' });
+      c.evented = true;
+      c.outcome = outcomeOf(m, m.result !== 'ignored');
+      if (m.connector) c.connector = m.connector;
+      if (m.result === 'authorizing') c.pending = 'Authorize';
+    }
+    emit('onCards', id);
+  }
+  /** What the log says about cards: the Authorize and StartTransaction requests and answers. */
   function noteCard(id, e) {
     const p = e.payload && typeof e.payload === 'object' ? e.payload : {};
     const list = cardsOf(id);
-    if (e.type === 2 && e.dir === 'out' && (e.action === 'Authorize' || e.action === 'StartTransaction') && p.idTag) {
-      // The card behind it: the newest one presented here with that tag and no verdict yet.
-      let c = null;
-      for (let i = list.length - 1; i >= 0 && !c; i--) {
-        if (list[i].idTag === p.idTag && !list[i].verdict && Date.parse(e.time) - list[i].at < 120000) c = list[i];
-      }
-      if (!c) {
-        c = { at: Date.parse(e.time), time: e.time, idTag: p.idTag, connector: e.connector, answer: null, verdict: null, local: false };
-        list.push(c);
-      }
+    if (e.type === 2 && e.dir === 'out' && (e.action === 'Authorize' || e.action === 'StartTransaction') && typeof p.idTag === 'string') {
+      let c = findCard(list, p.idTag, (x) => (e.action === 'Authorize' ? !x.authCall : !x.startCall));
+      if (!c && e.action === 'StartTransaction') return; // a remote start: no card
+      if (!c && !store.cardEvents) c = newCard(id, { idTag: p.idTag, connector: e.connector, src: 'log', time: e.time });
+      if (!c) return;
+      c[e.action === 'Authorize' ? 'authCall' : 'startCall'] = e;
+      c.seen = Date.now();
       c.pending = e.action;
-      c.call = e;
       emit('onCards', id);
     } else if ((e.type === 3 || e.type === 4) && e.req && e.req.dir === 'out') {
-      const c = list.find((x) => x.call === e.req);
+      const c = list.find((x) => x.authCall === e.req || x.startCall === e.req);
       if (!c) return;
-      c.verdict = e.type === 4 ? 'CALLERROR ' + (e.errorCode || '') : `${(p.idTagInfo && p.idTagInfo.status) || '?'} (${e.req.action})`;
-      c.verdictCls = e.type === 4 ? 'bad' : verdictClass(p.idTagInfo && p.idTagInfo.status);
+      const st = p.idTagInfo && p.idTagInfo.status;
+      c.verdict = e.type === 4 ? { text: 'CALLERROR ' + (e.errorCode || ''), cls: 'bad' } : { text: `${st || '?'} (${e.req.action})`, cls: verdictClass(st) };
       c.pending = null;
       emit('onCards', id);
     }
-    if (list.length > 200) list.splice(0, list.length - 200);
   }
 
   // ------------------------------------------------------------------ server-sent events
@@ -387,18 +455,26 @@
   function connectEvents() {
     events = new EventSource('/api/events');
     const live = $('#live');
+    let opened = false;
     events.onopen = () => {
       setText(live, 'live');
       setClass(live, 'live');
+      if (opened) resync(); // events may have been missed while the stream was down
+      opened = true;
     };
     events.onerror = () => {
       setText(live, 'reconnecting');
       setClass(live, 'live off');
     };
     events.addEventListener('state', (ev) => {
+      let s;
       try {
-        putState(JSON.parse(ev.data));
-      } catch (e) { /* not JSON: ignored */ }
+        s = JSON.parse(ev.data);
+      } catch (e) {
+        return; // not JSON: ignored
+      }
+      if (s && typeof s.id === 'string') store.events.set(s.id, (store.events.get(s.id) || 0) + 1);
+      putState(s);
     });
     events.addEventListener('message', (ev) => {
       let m;
@@ -410,6 +486,11 @@
       const e = addLog(m);
       if (e) emit('onLog', m.station, e);
     });
+    events.addEventListener('card', (ev) => {
+      try {
+        onCardEvent(JSON.parse(ev.data));
+      } catch (e) { /* ignored */ }
+    });
     events.addEventListener('display', (ev) => {
       try {
         const d = JSON.parse(ev.data);
@@ -418,13 +499,23 @@
     });
   }
 
+  /** After the event stream came back: the states and messages it may have missed. */
+  async function resync() {
+    await new Promise((r) => setTimeout(r, 400)); // a snapshot, where the simulator sends one
+    if (current && current.stationId) {
+      await fetchState(current.stationId);
+      await syncLog(current.stationId);
+    }
+    await fillStates(true);
+  }
+
   /** States of stations no event has told about yet, a few requests at a time. */
-  async function fillStates() {
-    const todo = store.ids.filter((id) => !store.states.has(id));
+  async function fillStates(all) {
+    const todo = store.ids.filter((id) => all || !store.states.has(id));
     const worker = async () => {
       while (todo.length) {
         const id = todo.shift();
-        if (!store.states.has(id)) await fetchState(id);
+        if (all || !store.states.has(id)) await fetchState(id);
       }
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
@@ -530,7 +621,13 @@
         setText(el, n[k] || 0);
         setClass(c, 'chip' + (v.filter === k ? ' on' : '') + (n[k] ? '' : ' zero'));
       }
-      setText(total, `${store.ids.length} station${store.ids.length === 1 ? '' : 's'}`);
+      let w = 0;
+      let tx = 0;
+      for (const s of store.states.values()) for (const k of s.connectors) {
+        w += k.powerW || 0;
+        if (k.transactionId !== null && k.transactionId !== undefined) tx++;
+      }
+      setText(total, `${store.ids.length} station${store.ids.length === 1 ? '' : 's'} · ${tx} transaction${tx === 1 ? '' : 's'} · ${kW(w)} kW`);
     }
     function row(id) {
       const conn = h('span', { class: 'pill' });
@@ -697,7 +794,6 @@
         store.netMode.set(id, r.json && typeof r.json.mode === 'string' ? r.json.mode : 'close');
         setText(netNote, r.json && r.json.mode === undefined && mode !== 'close' ? `mode "${mode}" not available in this ocpp-sim: it closed the connection cleanly` : '');
       } else setText(netNote, '');
-      fetchState(id);
     }
     async function press(name) {
       const r = await api('POST', base + '/buttons/' + name);
@@ -782,6 +878,7 @@
     }
 
     const listener = {
+      stationId: id,
       onState(sid) {
         if (sid === id) render();
       },
@@ -873,9 +970,10 @@
     const vendor = h('input', { type: 'text', placeholder: 'vendor code', maxlength: 50, size: 10, 'aria-label': 'vendor error code' });
     const faultBtn = h('button', { class: 'btn danger', 'data-act': 'fault', onclick: () => simple('POST', base + '/fault', { errorCode: fault.value, info: info.value || undefined, vendorErrorCode: vendor.value || undefined }, 'fault') }, 'Inject');
     const clearBtn = h('button', { class: 'btn', 'data-act': 'clear', onclick: () => simple('DELETE', base + '/fault', undefined, 'clear fault') }, 'Clear');
-    const temp = h('input', { type: 'number', min: -40, max: 150, step: 1, value: 25, 'aria-label': 'temperature °C', onkeydown: (e) => { if (e.key === 'Enter') setTemp(); } });
-    const tempBtn = h('button', { class: 'btn', 'data-act': 'temperature', onclick: () => setTemp() }, 'Set');
+    const temp = h('input', { type: 'number', min: -40, max: 150, step: 1, value: 25, 'aria-label': 'temperature °C', onkeydown: (e) => { if (e.key === 'Enter') setTemp(0); } });
+    const tempBtn = h('button', { class: 'btn', 'data-act': 'temperature', onclick: () => setTemp(0) }, 'Set');
     const tempNote = h('span', { class: 'note' });
+    const relBtn = h('button', { class: 'btn', 'data-act': 'release', hidden: true, title: 'let the sensor follow the physics again', onclick: () => setTemp(null) }, 'Release');
     const el = h('section', { class: 'card conn', 'data-connector': n },
       h('div', { class: 'hd' }, led, h('h2', null, 'Connector ' + n), status, tx),
       err,
@@ -885,18 +983,13 @@
         plugRow, pluggedRow,
         h('div', { class: 'row' }, h('span', { class: 'rl' }, 'Card'), tag, cardBtn, answer),
         h('div', { class: 'row' }, h('span', { class: 'rl' }, 'Fault'), fault, info, vendor, faultBtn, clearBtn),
-        h('div', { class: 'row' }, h('span', { class: 'rl' }, 'Sensor'), h('label', { class: 'f' }, 'temperature', temp, '°C'), tempBtn, tempNote)));
+        h('div', { class: 'row' }, h('span', { class: 'rl' }, 'Sensor'), h('label', { class: 'f' }, 'temperature', temp, '°C'), tempBtn, relBtn, tempNote)));
     let last = null;
     let tempTouched = false;
     temp.addEventListener('input', () => { tempTouched = true; });
 
-    async function simple(method, path, body, what) {
-      const r = await act(method, path, body, what);
-      if (r.ok && r.json && r.json.id === n) {
-        const s = store.states.get(id);
-        if (s) putState({ ...s, connectors: s.connectors.map((c) => (c.id === n ? { ...c, ...r.json } : c)) });
-      }
-      return r;
+    function simple(method, path, body, what) {
+      return act(method, path, body, what); // the change comes back as a state event
     }
     function plug() {
       simple('POST', base + '/plug', { batteryWh: Math.round(Number(battery.value) * 1000), socPercent: Number(soc.value), evMaxCurrentA: Number(amps.value), phases: Number(phases.value) }, 'plug');
@@ -909,29 +1002,31 @@
     }
     async function present() {
       const idTag = tag.value;
-      const c = { at: Date.now(), time: new Date().toISOString(), idTag, connector: n, answer: null, verdict: null, local: true };
-      cardsOf(id).push(c);
+      const c = newCard(id, { idTag, connector: n, src: 'page' });
+      emit('onCards', id);
       const r = await api('POST', sbase(id) + '/rfid', { idTag, connector: n });
-      c.answer = rfidAnswer(r);
+      c.outcome = outcomeOf(r.json, r.ok, r.error);
+      if (r.json && r.json.result === 'authorizing' && !c.verdict) c.pending = 'Authorize';
+      if (r.json && typeof r.json.connector === 'number' && r.json.connector > 0) c.connector = r.json.connector;
       emit('onCards', id);
     }
-    async function setTemp() {
-      const r = await api('POST', base + '/temperature', { celsius: Number(temp.value) });
+    async function setTemp(v) {
+      const r = await api('POST', base + '/temperature', { celsius: v === null ? null : Number(temp.value) });
       if (missing(r)) setText(tempNote, 'not available in this ocpp-sim');
       else if (!r.ok) toast('temperature: ' + r.error, 'bad');
       else {
         setText(tempNote, '');
         tempTouched = false;
-        fetchState(id);
       }
     }
     function cards() {
-      const list = cardsOf(id).filter((c) => c.connector === n || (c.local && c.connector === n));
-      const c = list[list.length - 1];
+      const list = cardsOf(id);
+      let c = null;
+      for (let i = list.length - 1; i >= 0 && !c; i--) if (list[i].connector === n) c = list[i];
       if (!c) return;
-      const text = c.idTag + ' → ' + [c.answer && c.answer.text, c.verdict || (c.pending ? c.pending + ' sent…' : '')].filter(Boolean).join(' · ');
-      setText(answer, text);
-      setClass(answer, 'answer ' + (c.verdict ? c.verdictCls : c.answer ? c.answer.cls : ''));
+      const what = c.verdict ? c.verdict.text : c.pending ? c.pending + ' sent…' : '';
+      setText(answer, c.idTag + ' → ' + [c.outcome ? c.outcome.text : 'sending…', what].filter(Boolean).join(' · '));
+      setClass(answer, 'answer ' + (c.verdict ? c.verdict.cls : c.outcome ? c.outcome.cls : ''));
       show(answer, true);
     }
     function update(s, c) {
@@ -951,6 +1046,7 @@
         const pat = String(c.led.pattern || 'steady').toLowerCase().replace(/[^a-z]/g, '');
         const css = LED_COLORS[col] || (/^#[0-9a-f]{3,8}$/.test(col) ? col : null);
         led.style.background = css || '#c7ced8';
+        led.style.opacity = typeof c.led.intensityPercent === 'number' && css ? String(0.35 + 0.65 * Math.min(100, c.led.intensityPercent) / 100) : '';
         led.style.setProperty('--glow', css ? css + '99' : '#0000');
         setClass(led, 'led' + (css ? ' lit' : '') + (css ? ' p-' + pat : ''));
         led.title = `status light: ${col} ${pat}`;
@@ -961,8 +1057,9 @@
       setText(mP.v, kW(c.powerW));
       setText(mP.sub, c.currentA ? `${num(c.currentA, 1)} A per phase` : '');
       const inSession = !!ser && ser.session !== null;
-      setText(mE.v, inSession ? kWh(c.energyWh - ser.e0) : kWh(0));
-      setText(mE.sub, `register ${kWh(c.energyWh)} kWh` + (inSession && pts.length ? ` · ${duration(Date.now() - ser.t0)}` : ''));
+      const lastE = ser && pts.length ? pts[pts.length - 1][2] : 0;
+      setText(mE.v, inSession ? kWh(c.energyWh - ser.e0) : kWh(lastE));
+      setText(mE.sub, `register ${kWh(c.energyWh)} kWh` + (ser && pts.length ? ` · ${inSession ? '' : 'last session '}${duration((inSession ? Date.now() : ser.ended) - ser.t0)}` : ''));
       setText(mS.v, typeof c.socPercent === 'number' ? num(c.socPercent, 1) : '–');
       setText(mS.sub, c.plugged ? (c.evCharging ? 'EV asks for energy' : 'EV does not ask') : 'no EV');
       for (const m of [mP, mE, mS]) {
@@ -977,7 +1074,12 @@
       setText(fLock.b, c.cable === 'fixed' ? 'n/a' : c.locked ? 'locked' : 'open');
       setText(fCable.b, c.cable === 'fixed' ? 'fixed' : 'socket');
       setText(fOffer.b, num(c.offeredCurrentA, 1) + ' A');
-      setText(fLimit.b, c.limitA === null || c.limitA === undefined ? 'none' : num(c.limitA, 1) + ' A');
+      const reason = c.limitReason && c.limitReason !== 'none' ? c.limitReason : '';
+      setText(fLimit.b, (c.limitA === null || c.limitA === undefined ? (reason ? '' : 'none') : num(c.limitA, 1) + ' A') +
+        (typeof c.deratingA === 'number' ? `${c.limitA === null || c.limitA === undefined ? '' : ' · '}derated to ${num(c.deratingA, 1)} A` : '') +
+        (reason ? ` (${reason})` : '') + (c.evseSuspended ? ' · EVSE suspended' : ''));
+      setClass(fLimit.b, reason === 'derating' ? 'hot' : '');
+      show(relBtn, !!c.temperatureHeld);
       setText(fCur.b, num(c.currentA, 1) + ' A');
       setText(fTemp.b, num(c.temperatureC, 1) + ' °C');
       setClass(fTemp.b, c.temperatureC >= 60 ? 'hot' : '');
@@ -1156,23 +1258,27 @@
       r.btn.disabled = true;
       const res = await api('PUT', sbase(id) + '/config/' + encodeURIComponent(r.key), { value: r.input.value });
       r.btn.disabled = false;
-      const st = res.json && (res.json.status || res.json.result);
-      if (res.ok && st) {
+      const st = res.json && typeof res.json.status === 'string' ? res.json.status : null;
+      if (st) { // Accepted, RebootRequired (200); Rejected (400), NotSupported (404), with the reason
         setText(r.res, st);
         setClass(r.res, 'answer ' + (st === 'Accepted' ? 'good' : st === 'RebootRequired' ? 'meh' : 'bad'));
-        if (st === 'Accepted' || st === 'RebootRequired') r.value = r.input.value;
+        r.res.title = res.json.error || '';
+        if (res.ok) r.value = typeof res.json.value === 'string' ? res.json.value : r.input.value;
+        if (res.ok) r.input.value = r.value;
+        if (!res.ok) toast(`${r.key}: ${st}${res.json.error ? ' (' + res.json.error + ')' : ''}`, 'bad');
       } else {
-        setText(r.res, missing(res) && res.status !== 404 ? 'not available' : res.error || 'failed');
+        setText(r.res, res.error || 'failed');
         setClass(r.res, 'answer bad');
-        if (res.error) toast(r.key + ': ' + res.error, 'bad');
+        toast(r.key + ': ' + (res.error || 'failed'), 'bad');
       }
       show(r.res, true);
       r.tr.classList.toggle('changed', r.input.value !== r.value);
     }
     async function load() {
       const r = await api('GET', sbase(id) + '/config');
-      if (missing(r) && r.status !== 0 && !(r.json && Array.isArray(r.json.keys))) {
-        tbody.replaceChildren(h('tr', null, h('td', { colspan: 4, class: 'na' }, 'not available: this ocpp-sim has no GET /api/config')));
+      if (!r.ok && r.status !== 0) {
+        const why = r.status === 404 || r.status === 405 ? 'this ocpp-sim has no GET /api/config' : r.error;
+        tbody.replaceChildren(h('tr', null, h('td', { colspan: 4, class: 'na' }, 'not available: ' + why)));
         setText(note, '');
         return;
       }
@@ -1212,8 +1318,8 @@
   function CardsPane(id) {
     const tbody = h('tbody');
     const el = h('div', null,
-      h('p', { class: 'note' }, 'Every card seen at this station: what the simulator did with it, and the CSMS\'s answer (idTagInfo.status of Authorize or StartTransaction).'),
-      h('table', { class: 'kv' }, h('thead', null, h('tr', null, h('th', null, 'Time'), h('th', null, 'idTag'), h('th', null, 'Conn.'), h('th', null, 'Reader / library'), h('th', null, 'CSMS'))), tbody));
+      h('p', { class: 'note' }, 'Every card seen at this station: what the reader and the charge point did with it, and the CSMS\'s answer (idTagInfo.status of Authorize or StartTransaction).'),
+      h('table', { class: 'kv' }, h('thead', null, h('tr', null, h('th', null, 'Time'), h('th', null, 'idTag'), h('th', null, 'Conn.'), h('th', null, 'Charge point'), h('th', null, 'CSMS'))), tbody));
     const badge = h('span', { class: 'n' }, '0');
     const rows = new Map();
     function refresh() {
@@ -1222,14 +1328,16 @@
         let r = rows.get(c);
         if (!r) {
           r = { ans: h('span', { class: 'answer' }), ver: h('span', { class: 'answer' }) };
-          r.tr = h('tr', null, h('td', { class: 'val' }, clock(c.time)), h('td', { class: 'key' }, c.idTag), h('td', null, c.connector ? '#' + c.connector : ''), h('td', null, r.ans), h('td', null, r.ver));
+          r.conn = h('td');
+          r.tr = h('tr', null, h('td', { class: 'val' }, clock(c.time)), h('td', { class: 'key' }, c.idTag), r.conn, h('td', null, r.ans), h('td', null, r.ver));
           rows.set(c, r);
           tbody.prepend(r.tr);
         }
-        setText(r.ans, c.answer ? c.answer.text : c.local ? 'sending…' : '—');
-        setClass(r.ans, 'answer ' + (c.answer ? c.answer.cls : ''));
-        setText(r.ver, c.verdict || (c.pending ? c.pending + ' sent…' : 'no request to the CSMS'));
-        setClass(r.ver, 'answer ' + (c.verdict ? c.verdictCls : ''));
+        setText(r.ans, c.outcome ? c.outcome.text : 'sending…');
+        setClass(r.ans, 'answer ' + (c.outcome ? c.outcome.cls : ''));
+        setText(r.ver, c.verdict ? c.verdict.text : c.pending ? c.pending + ' sent…' : 'no request to the CSMS');
+        setClass(r.ver, 'answer ' + (c.verdict ? c.verdict.cls : ''));
+        setText(r.conn, c.connector ? '#' + c.connector : '');
       }
       for (const [c, r] of rows) if (!list.includes(c)) { r.tr.remove(); rows.delete(c); }
       setText(badge, list.length);
@@ -1273,6 +1381,12 @@
       c.append(h('span', { class: 'here' }, id));
     }
   }
+  /** The CSMS in the top bar, in the fleet view (a station shows its own). */
+  function csmsLabel(id) {
+    const onStation = id !== undefined ? id !== null : /^#\/s\//.test(location.hash) || store.ids.length === 1;
+    const s0 = store.states.get(store.ids[0]);
+    setText($('#csms'), !onStation && s0 && s0.csms ? 'CSMS ' + s0.csms : '');
+  }
   function route() {
     if (current) {
       if (current.close) current.close();
@@ -1290,6 +1404,7 @@
     const main = $('#main');
     current = id !== null ? StationView(main, id) : FleetView(main);
     crumbs(id);
+    csmsLabel(id);
     listeners.add(current);
     window.scrollTo(0, 0);
   }
@@ -1305,11 +1420,9 @@
     connectEvents();
     window.addEventListener('hashchange', route);
     route();
-    const first = store.states.get(store.ids[0]);
-    setText($('#csms'), first && first.csms ? first.csms : '');
+    await new Promise((r) => setTimeout(r, 400)); // the event stream's snapshot first
     await fillStates();
-    const s0 = store.states.get(store.ids[0]);
-    if (s0) setText($('#csms'), s0.csms || '');
+    csmsLabel();
   }
   boot();
 })();
