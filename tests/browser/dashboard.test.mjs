@@ -81,7 +81,10 @@ async function openPage(t, base, { width = 1440, height = 1000 } = {}) {
 
 const T0 = Date.now();
 const step = (what) => process.env.OCPP_TEST_VERBOSE && console.log(`${((Date.now() - T0) / 1000).toFixed(1)} s: ${what}`);
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, name), fullPage: true });
+async function shot(page, name) {
+    await page.evaluate(() => window.scrollTo(0, 0)); // the sticky top bar at the top
+    await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+}
 const conn = (page, n) => page.locator(`section.conn[data-connector="${n}"]`);
 const statusOf = (page, n) => conn(page, n).locator('.hd .pill');
 
@@ -289,5 +292,85 @@ test('a fleet of 60 stations: counts, search, paging, a click opens one (issue 1
     assert.equal(st.json.connectors[1].plugged, true);
     await page.locator('#crumbs a').click();
     await waitText(page.locator('.chip[data-filter="status:Preparing"] b'), /^1$/);
+    await page.done();
+});
+
+// Issue 15's dashboard part, for each piece the simulator offers (status light: `led` in the state;
+// temperature sensor: POST connectors/{n}/temperature; stop button: POST buttons/stop; display:
+// GET display). A piece this ocpp-sim lacks must show as "not available" on the page, and is
+// reported as a diagnostic.
+test('the charger\'s face on the dashboard: status light, temperature and derating, stop button, display (issue 15)', async (t) => {
+    const h = scenario(t);
+    const csms = await h.csms({ interval: 300 });
+    const id = 'CP-FACE';
+    const sim = h.sim(simArgs(csms.url, id, '--speed', '60', '--connectors', '1'));
+    const st0 = await sim.waitState((s) => s.connection === 'accepted', { what: 'accepted' });
+    const base = await sim.http();
+    const page = await openPage(t, base);
+    await waitText(page.locator('h1.sid'), /^CP-FACE$/);
+    const hasLed = !!st0.connectors[0].led;
+
+    step('a session, from the page');
+    await conn(page, 1).locator('[data-act=plug]').click();
+    await waitText(statusOf(page, 1), /^Preparing$/);
+    await conn(page, 1).locator('[data-act=card]').click();
+    await waitText(statusOf(page, 1), /^Charging$/);
+
+    step('the status light');
+    if (hasLed) {
+        const led = conn(page, 1).locator('.led');
+        await led.waitFor();
+        const want = (await sim.api('GET', '/api/state')).json.connectors[0].led;
+        const title = await led.getAttribute('title');
+        assert.ok(title.includes(want.color), `the light shows ${want.color}: ${title}`);
+    } else {
+        assert.equal(await conn(page, 1).locator('.led:visible').count(), 0, 'no light without `led` in the state');
+        t.diagnostic('this ocpp-sim reports no `led`: no status light shown');
+    }
+
+    step('the temperature: derating shows');
+    await conn(page, 1).locator('input[aria-label="temperature °C"]').fill('70');
+    await conn(page, 1).locator('[data-act=temperature]').click();
+    const tempAnswer = await Promise.race([
+        waitText(conn(page, 1).locator('.facts b.hot'), /derat/, 15000).then(() => 'derating'),
+        waitText(conn(page, 1).locator('.controls .note').last(), /not available/, 15000).then(() => 'missing'),
+    ]);
+    if (tempAnswer === 'derating') {
+        const c = (await sim.api('GET', '/api/state')).json.connectors[0];
+        assert.equal(c.limitReason, 'derating');
+        await waitText(conn(page, 1).locator('.facts b').filter({ hasText: '°C' }), /^70\.0 °C$/);
+        await shot(page, 'dashboard-derating.png');
+        await conn(page, 1).locator('[data-act=release]').click();
+        await conn(page, 1).locator('[data-act=release]').waitFor({ state: 'hidden' });
+    } else {
+        t.diagnostic('POST connectors/1/temperature is not in this ocpp-sim: the page says "not available"');
+    }
+
+    step('the display');
+    const disp = await sim.api('GET', '/api/display');
+    if (disp.status === 200) {
+        const img = page.locator('.oled img');
+        await img.waitFor();
+        const w = await img.evaluate((el) => el.naturalWidth);
+        assert.equal(w, 128, 'the display is the 128x64 picture');
+    } else {
+        await waitText(page.locator('.oled .na'), /no display/);
+        t.diagnostic(`GET /api/display answered ${disp.status}: the page says "no display"`);
+    }
+
+    step('the stop button ends the session as a card would (reason Local)');
+    const since = csms.mark();
+    await page.getByRole('button', { name: '■ Stop' }).click();
+    const stopped = await Promise.race([
+        csms.waitFor(cpCall('StopTransaction', id), { since, timeout: 15000 }).then((m) => m),
+        waitText(page.locator('.face .note'), /not available/, 15000).then(() => null),
+    ]);
+    if (stopped) {
+        assert.equal(stopped.payload.reason ?? 'Local', 'Local');
+        await waitText(statusOf(page, 1), /^Finishing$/);
+        await shot(page, 'dashboard-stopped.png');
+    } else {
+        t.diagnostic('POST buttons/stop is not in this ocpp-sim: the page says "buttons not available"');
+    }
     await page.done();
 });
