@@ -181,7 +181,6 @@ test('one station driven from the dashboard: session, cards, log, configuration,
     // The charts need a few seconds of session for the README screenshot.
     step('The charts need a few seconds of session for the R');
     await waitText(conn(page, 1).locator('.metric .sub').nth(1), /register .* · 0:0[3-9]|· 0:[1-5]\d/, 15000);
-    await page.locator('.lrow').first().click(); // the newest message opened, as a person would
     await shot(page, 'dashboard-station.png');
 
     // EV pause and resume, only where they apply.
@@ -264,10 +263,19 @@ test('a fleet of 60 stations: counts, search, paging, a click opens one (issue 1
     const last = `F'<i>-0060`;
     await sim.waitState((s) => s.connection === 'accepted', { station: last, what: 'the last station accepted' });
     step('60 stations accepted');
+    // Some life in the fleet: two sessions and a fault, through the REST API.
+    const at = (n) => `/api/stations/${encodeURIComponent(`F'<i>-${String(n).padStart(4, '0')}`)}`;
+    for (const [n, c] of [[3, 1], [7, 2]]) {
+        assert.equal((await sim.api('POST', `${at(n)}/connectors/${c}/plug`, {})).status, 200);
+        assert.equal((await sim.api('POST', `${at(n)}/rfid`, { idTag: `FLEET-${n}`, connector: c })).status, 200);
+    }
+    assert.equal((await sim.api('POST', `${at(5)}/connectors/1/fault`, { errorCode: 'GroundFailure' })).status, 200);
     const page = await openPage(t, base, { height: 900 });
 
-    await waitText(page.locator('.fleet-head .note'), /^60 stations · 0 transactions · 0.00 kW$/);
-    await waitText(page.locator('.chip[data-filter="status:Available"] b'), /^120$/, 30000);
+    await waitText(page.locator('.chip[data-filter="status:Charging"] b'), /^2$/, 30000);
+    await waitText(page.locator('.chip[data-filter="status:Faulted"] b'), /^1$/);
+    await waitText(page.locator('.chip[data-filter="status:Available"] b'), /^117$/);
+    await waitText(page.locator('.fleet-head .note'), /^60 stations · 2 transactions · \d+\.\d\d kW$/);
     await waitText(page.locator('.pageinfo'), /^1–20 of 60 · page 1 of 3$/);
     assert.equal(await page.locator('table.fleet tbody tr').count(), 20);
     const ids = await page.locator('table.fleet a.sid').allTextContents();
@@ -275,6 +283,13 @@ test('a fleet of 60 stations: counts, search, paging, a click opens one (issue 1
     assert.equal(await page.locator('table.fleet a.sid *').count(), 0, 'an id became markup');
     step('fleet counted');
     await shot(page, 'dashboard-fleet.png');
+
+    // A count filters: the faulted station alone.
+    await page.locator('.chip[data-filter="status:Faulted"]').click();
+    await waitText(page.locator('.pageinfo'), /^1–1 of 1 · page 1 of 1$/);
+    assert.equal(await page.locator('table.fleet a.sid').first().textContent(), `F'<i>-0005`);
+    await page.locator('.chip[data-filter="status:Faulted"]').click();
+    await waitText(page.locator('.pageinfo'), /^1–20 of 60 · page 1 of 3$/);
 
     await page.getByRole('button', { name: 'Next ›' }).click();
     await page.getByRole('button', { name: 'Next ›' }).click();

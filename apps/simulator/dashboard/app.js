@@ -797,7 +797,7 @@
     }
     async function press(name) {
       const r = await api('POST', base + '/buttons/' + name);
-      if (missing(r)) setText(btnNote, 'buttons not available in this ocpp-sim');
+      if (missing(r)) setText(btnNote, `the ${name} button is not available in this ocpp-sim`);
       else if (!r.ok) toast(name + ': ' + r.error, 'bad');
       else setText(btnNote, '');
     }
@@ -1273,6 +1273,7 @@
       }
       show(r.res, true);
       r.tr.classList.toggle('changed', r.input.value !== r.value);
+      show(r.btn, r.input.value !== r.value);
     }
     async function load() {
       const r = await api('GET', sbase(id) + '/config');
@@ -1299,9 +1300,19 @@
         if (ro) {
           row.tr = h('tr', { 'data-key': key }, h('td', { class: 'key' }, key), h('td', { class: 'val' }, value), h('td', { class: 'acc' }, 'read-only'), h('td'));
         } else {
-          row.input = h('input', { type: 'text', value, 'aria-label': key, onkeydown: (e) => { if (e.key === 'Enter') save(row); } });
-          row.input.addEventListener('input', () => row.tr.classList.toggle('changed', row.input.value !== row.value));
-          row.btn = h('button', { class: 'btn small', onclick: () => save(row) }, 'Save');
+          const bool = value === 'true' || value === 'false';
+          row.input = bool
+            ? h('select', { 'aria-label': key }, h('option', { value: 'true' }, 'true'), h('option', { value: 'false' }, 'false'))
+            : h('input', { type: 'text', value, 'aria-label': key, onkeydown: (e) => { if (e.key === 'Enter') save(row); } });
+          if (bool) row.input.value = value;
+          const changed = () => {
+            const ch = row.input.value !== row.value;
+            row.tr.classList.toggle('changed', ch);
+            show(row.btn, ch);
+          };
+          row.input.addEventListener('input', changed);
+          row.input.addEventListener('change', changed);
+          row.btn = h('button', { class: 'btn small primary', hidden: true, onclick: () => save(row) }, 'Save');
           row.res = h('span', { class: 'answer', hidden: true });
           row.tr = h('tr', { 'data-key': key }, h('td', { class: 'key' }, key), h('td', { class: 'val' }, row.input), h('td', { class: 'acc' }, 'read-write'), h('td', null, row.btn, ' ', row.res));
         }
