@@ -154,6 +154,13 @@
     }
     if (!store.index.has(s.id)) addIds([{ id: s.id, connection: s.connection, connectors: s.connectors.length }]);
     store.states.set(s.id, s);
+    if (s.lastCard && typeof s.lastCard === 'object' && !store.cards.has(s.id)) {
+      // A page opened after the card: the simulator keeps the last one.
+      const m = s.lastCard;
+      const c = newCard(s.id, { idTag: String(m.idTag), connector: m.connector || null, src: 'event', evented: true });
+      if (m.by === 'csms') c.verdict = { text: `${m.status || m.result} (Authorize)`, cls: verdictClass(m.status) };
+      else c.outcome = outcomeOf(m, m.result !== 'ignored');
+    }
     sample(s);
     emit('onState', s.id);
   }
@@ -324,8 +331,15 @@
     }
   }
 
-  /** What a log entry says in one line. */
+  /** What a log entry says in one line (whatever the payload holds: it may come from any CSMS). */
   function summary(e) {
+    try {
+      return String(summaryOf(e));
+    } catch (err) {
+      return e.text.slice(0, 160);
+    }
+  }
+  function summaryOf(e) {
     const p = e.payload && typeof e.payload === 'object' ? e.payload : {};
     if (e.type === 4) return (e.errorCode || 'CALLERROR') + (e.errorDesc ? ': ' + e.errorDesc : '');
     if (!e.frame) return e.text.slice(0, 160) + (e.truncated ? ' … (truncated)' : '');
@@ -803,7 +817,7 @@
     }
 
     // The display: a PNG fetched when the station changes, at most twice a second.
-    const disp = { busy: false, again: false, last: 0, url: null, gone: false, timer: 0 };
+    const disp = { busy: false, again: false, last: 0, url: null, gone: false, timer: 0, rev: undefined };
     async function refreshDisplay() {
       if (disp.gone || view.disposed) return;
       if (disp.busy) {
@@ -874,7 +888,12 @@
       }
       s.connectors.forEach((c, i) => view.conns[i].update(s, c));
       dtPane.update(s);
-      refreshDisplay();
+      // The picture changes with the display's revision, where the state has one.
+      const rev = s.display && typeof s.display.revision === 'number' ? s.display.revision : null;
+      if (rev === null || rev !== disp.rev) {
+        disp.rev = rev;
+        refreshDisplay();
+      }
     }
 
     const listener = {
