@@ -176,27 +176,32 @@
     if (r.ok && r.json && (store.events.get(id) || 0) === before) putState(r.json);
   }
 
-  /** One chart point per connector per state; a new session (plug or transaction) starts anew. */
+  /**
+   * One chart point per connector per state, over a session: from the plug-in (or the
+   * transaction's start) to the transaction's end or the unplug. The charts of the last session
+   * stay until the next one begins.
+   */
   function sample(s) {
     const now = Date.now();
     for (const c of s.connectors) {
       const k = s.id + '|' + c.id;
       let ser = store.series.get(k);
-      const session = c.transactionId !== null && c.transactionId !== undefined ? 'tx' + c.transactionId
-        : c.plugged ? 'plug' : null;
-      if (!session) { // the last session's charts stay until the next one
-        if (ser && ser.session !== null) {
-          ser.session = null;
+      const tx = c.transactionId !== null && c.transactionId !== undefined;
+      const key = tx ? 'tx' + c.transactionId : c.plugged ? 'plug' : null;
+      if (ser && !ser.ended) {
+        if (key === null || (ser.session.startsWith('tx') && key !== ser.session)) {
+          ser.pts.push([now, c.powerW, c.energyWh - ser.e0, typeof c.socPercent === 'number' ? c.socPercent : null]);
           ser.ended = now;
+          ser.lastKey = key; // a new session begins when this changes
         }
-        continue;
+        else if (key !== ser.session) ser.session = key; // plugged in, then the transaction
       }
-      if (!ser || ser.session === null || (ser.session !== session && !(ser.session === 'plug' && session.startsWith('tx')))) {
-        ser = { session, pts: [], e0: c.energyWh, t0: now };
+      if ((!ser || ser.ended) && key !== null && (!ser || key !== ser.lastKey)) {
+        ser = { session: key, pts: [], e0: c.energyWh, t0: now, ended: 0 };
         store.series.set(k, ser);
-      } else if (ser.session !== session) {
-        ser.session = session; // the plug-in became a transaction: the same charging session
       }
+      if (ser) ser.lastKey = key;
+      if (!ser || ser.ended) continue;
       const last = ser.pts[ser.pts.length - 1];
       if (last && now - last[0] < 250) continue;
       ser.pts.push([now, c.powerW, c.energyWh - ser.e0, typeof c.socPercent === 'number' ? c.socPercent : null]);
@@ -1075,7 +1080,7 @@
       const pts = ser ? ser.pts : [];
       setText(mP.v, kW(c.powerW));
       setText(mP.sub, c.currentA ? `${num(c.currentA, 1)} A per phase` : '');
-      const inSession = !!ser && ser.session !== null;
+      const inSession = !!ser && !ser.ended;
       const lastE = ser && pts.length ? pts[pts.length - 1][2] : 0;
       setText(mE.v, inSession ? kWh(c.energyWh - ser.e0) : kWh(lastE));
       setText(mE.sub, `register ${kWh(c.energyWh)} kWh` + (ser && pts.length ? ` · ${inSession ? '' : 'last session '}${duration((inSession ? Date.now() : ser.ended) - ser.t0)}` : ''));
@@ -1191,7 +1196,7 @@
         if (r.e.frame) pretty = JSON.stringify(r.e.frame, null, 2);
         const links = h('div', { class: 'links' });
         const e = r.e;
-        if (e.res) links.append(h('button', { class: 'btn small', onclick: (ev) => { ev.stopPropagation(); jump(e.res); } }, `answer ↓ ${e.res.type === 4 ? 'CALLERROR' : 'CALLRESULT'}${typeof e.res.latency === 'number' ? ' after ' + e.res.latency + ' ms' : ''}`));
+        if (e.res) links.append(h('button', { class: 'btn small', onclick: (ev) => { ev.stopPropagation(); jump(e.res); } }, `answer ↓ ${e.res.type === 4 ? 'CALLERROR' : 'CALLRESULT'}${typeof e.res.latency === 'number' && e.res.latency >= 0 ? ' after ' + e.res.latency + ' ms' : ''}`));
         else if (e.type === 2) links.append(h('span', { class: 'note' }, 'no answer yet'));
         if (e.req) links.append(h('button', { class: 'btn small', onclick: (ev) => { ev.stopPropagation(); jump(e.req); } }, `request ↑ ${e.req.action}`));
         if (e.truncated) links.append(h('span', { class: 'note' }, 'truncated by the simulator log'));
@@ -1212,7 +1217,7 @@
       },
       h('span', { class: 't' }, clock(e.time)), h('span', { class: 'd' }, e.dir === 'out' ? '→' : '←'),
       h('span', { class: 'k' }, kind), a, c, h('span', { class: 's' }, summary(e)), lat);
-      if (typeof e.latency === 'number') setText(lat, e.latency + ' ms');
+      if (typeof e.latency === 'number' && e.latency >= 0) setText(lat, e.latency + ' ms'); // (log times from the simulator)
       const r = { e, row, pre: null, open: false, a, c, lat };
       row.addEventListener('click', () => toggle(r));
       row.addEventListener('mouseenter', () => highlight(r, true));
