@@ -152,6 +152,21 @@ test('one station driven from the dashboard: session, cards, log, configuration,
     await conn(page, 2).locator('[data-act=card]').click();
     await waitText(conn(page, 2).locator('.answer'), /BAD-1 → .*Invalid/);
 
+    // A fault picked from the OCPP error codes, with its info and vendor code (OCPP 1.6 §6.47
+    // StatusNotification.req: errorCode, info, vendorErrorCode), then cleared.
+    const sinceFault = csms.mark();
+    await conn(page, 2).locator('select[aria-label="error code"]').selectOption('GroundFailure');
+    await conn(page, 2).locator('input[aria-label=info]').fill('RCD tripped');
+    await conn(page, 2).locator('input[aria-label="vendor error code"]').fill('RCD-30mA');
+    await conn(page, 2).locator('[data-act=fault]').click();
+    const faulted = await csms.waitFor((m) => cpCall('StatusNotification', id)(m) && m.payload.connectorId === 2 && m.payload.status === 'Faulted', { since: sinceFault, timeout: 20000 });
+    assert.equal(faulted.payload.errorCode, 'GroundFailure');
+    await waitText(statusOf(page, 2), /^Faulted$/);
+    await waitText(conn(page, 2).locator('.err'), /^GroundFailure · RCD tripped · vendor code RCD-30mA$/);
+    await conn(page, 2).locator('[data-act=clear]').click();
+    await waitText(statusOf(page, 2), /^Preparing$/);
+    await conn(page, 2).locator('.err').waitFor({ state: 'hidden' });
+
     // The message log: loaded on open, then live; request and answer linked; pretty JSON; filters.
     step('The message log: loaded on open, then live; reques');
     const startRow = page.locator('.lrow[data-action=StartTransaction][data-type=CALL]');

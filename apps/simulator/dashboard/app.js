@@ -127,6 +127,7 @@
     netMode: new Map(), // id -> the mode of the last network switch from this page
     fetching: new Set(),
     events: new Map(), // id -> how many state events came (see fetchState)
+    reported: new Map(), // 'id|c' -> the last StatusNotification's {errorCode, info, vendorErrorCode}
   };
   const listeners = new Set(); // views: {onState(id), onLog(id, entry), onList()}
   const emit = (fn, ...a) => {
@@ -299,6 +300,10 @@
       if (old.type === 2) L.calls.delete(old.dir + '|' + old.msgId);
     }
     noteCard(m.station, e);
+    if (e.type === 2 && e.dir === 'out' && e.action === 'StatusNotification' && e.payload && typeof e.payload.connectorId === 'number') {
+      const p = e.payload;
+      store.reported.set(m.station + '|' + p.connectorId, { errorCode: p.errorCode, info: p.info, vendorErrorCode: p.vendorErrorCode });
+    }
     return e;
   }
 
@@ -910,6 +915,7 @@
         if (sid === id) {
           logPane.add(e);
           cardPane.refresh();
+          if (e.action === 'StatusNotification' && e.type === 2) render();
         }
       },
       onCards(sid) {
@@ -1062,8 +1068,12 @@
         tx.append('transaction ', h('b', null, String(c.transactionId)), ' · ', h('b', null, c.idTag || ''));
       } else if (c.idTag) tx.append('card ', h('b', null, c.idTag));
       const e = c.errorCode && c.errorCode !== 'NoError';
-      show(err, e || !!c.info || !!c.vendorErrorCode);
-      if (e || c.info || c.vendorErrorCode) setText(err, [c.errorCode, c.info, c.vendorErrorCode && 'vendor ' + c.vendorErrorCode].filter(Boolean).join(' · '));
+      // info and vendorErrorCode: the state's, else what the last StatusNotification reported.
+      const rep = store.reported.get(id + '|' + n);
+      const info = c.info ?? (rep && rep.errorCode === c.errorCode ? rep.info : undefined);
+      const vendorCode = c.vendorErrorCode ?? (rep && rep.errorCode === c.errorCode ? rep.vendorErrorCode : undefined);
+      show(err, e || !!info || !!vendorCode);
+      if (e || info || vendorCode) setText(err, [c.errorCode, info, vendorCode && 'vendor code ' + vendorCode].filter(Boolean).join(' · '));
       // LED (issue 15): {color, pattern} when the simulator reports it.
       if (c.led && typeof c.led === 'object') {
         const col = String(c.led.color || 'off').toLowerCase();
