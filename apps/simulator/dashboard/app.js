@@ -651,7 +651,9 @@
         w += k.powerW || 0;
         if (k.transactionId !== null && k.transactionId !== undefined) tx++;
       }
-      setText(total, `${store.ids.length} station${store.ids.length === 1 ? '' : 's'} · ${tx} transaction${tx === 1 ? '' : 's'} · ${kW(w)} kW`);
+      const unknown = store.ids.length - store.states.size;
+      setText(total, `${store.ids.length} station${store.ids.length === 1 ? '' : 's'} · ${tx} transaction${tx === 1 ? '' : 's'} · ${kW(w)} kW` +
+        (unknown > 0 ? ` · ${unknown} still loading` : ''));
     }
     function row(id) {
       const conn = h('span', { class: 'pill' });
