@@ -9,8 +9,9 @@
 #   architecture; optional: failure only skips the 32-bit unit tests);
 #   qemu-user (qemu-i386: the -m32 tests where the kernel cannot execute
 #   32-bit binaries) and qemu-system-arm (the unit tests on an emulated
-#   Cortex-M4 board); optional too: without them those tests are reported as
-#   skipped.
+#   Cortex-M4 board), and chromium (the dashboard's browser test, through
+#   npm playwright-core); optional too: without them those tests are reported
+#   as skipped.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-test}
@@ -102,6 +103,12 @@ if [ "$mode" = test ]; then
         echo "deps: installing$qemu_missing (emulators for the 32-bit and Cortex-M4 tests)"
         apt_install $qemu_missing ||
             echo "deps:$qemu_missing not installable; the tests that need it are skipped"
+    fi
+    # Optional: Debian's chromium, driven by npm playwright-core in the dashboard's browser test
+    # (browser.dashboard is reported as skipped without it).
+    if ! installed chromium; then
+        echo "deps: installing chromium (the dashboard's browser test)"
+        apt_install chromium || echo "deps: chromium not installable; browser.dashboard is skipped"
     fi
 fi
 

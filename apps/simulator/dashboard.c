@@ -1,62 +1,13 @@
 /**
  * @file dashboard.c
- * @brief The minimal dashboard page served at / (plain HTML/CSS/JS, no build
- *        step): connector states from /api/state(s), live through
- *        /api/events, buttons for the REST actions.
+ * @brief The dashboard served at /: one page of plain HTML/CSS/JS (no build
+ *        step, no CDN) that uses only the public REST API and the server-sent
+ *        events. Its source is apps/simulator/dashboard/ (index.html, app.css,
+ *        app.js); dashboard/embed.cmake puts the three together at build time
+ *        as the string literals included here.
  */
 #include "sim.h"
 
 const char sim_dashboard_html[] =
-    "<!doctype html><html lang=en><head><meta charset=utf-8><title>ocpp-sim</title>\n"
-    "<meta name=viewport content='width=device-width,initial-scale=1'>\n"
-    "<style>body{font:14px system-ui,sans-serif;margin:1em;background:#f4f5f7}"
-    ".st{background:#fff;border-radius:8px;padding:.6em 1em;margin:.6em 0;box-shadow:0 1px 3px "
-    "#0002}"
-    ".cn{display:inline-block;vertical-align:top;border:1px solid #ddd;border-radius:6px;"
-    "padding:.5em;margin:.3em;min-width:15em}.k{color:#666}.Charging{color:#080}"
-    ".Faulted{color:#c00}.SuspendedEV,.SuspendedEVSE{color:#a60}button{margin:2px}"
-    "#log{font:12px monospace;white-space:pre-wrap;max-height:20em;overflow:auto;"
-    "background:#fff;padding:.5em}</style></head><body>\n"
-    "<h1>ocpp-sim</h1><div id=stations></div><h2>OCPP messages</h2><div id=log></div>\n"
-    "<script>\n"
-    "const $=s=>document.querySelector(s);let S={};\n"
-    "async function api(m,p,b){const r=await fetch(p,{method:m,headers:{'Content-Type':"
-    "'application/json'},body:b?JSON.stringify(b):undefined});const j=await r.json();"
-    "if(!r.ok)alert(j.error||r.status);return j}\n"
-    "function base(id){return '/api/stations/'+encodeURIComponent(id)}\n"
-    "function act(id,c,a,b){return api('POST',base(id)+'/connectors/'+c+'/'+a,b)}\n"
-    "function card(id,c){const t=prompt('idTag','TAG-1');if(t)api('POST',base(id)+'/rfid',"
-    "{idTag:t,connector:c})}\n"
-    "function fault(id,c){const e=prompt('errorCode','GroundFailure');if(e)act(id,c,'fault',"
-    "{errorCode:e,info:'from the dashboard'})}\n"
-    "function clr(id,c){api('DELETE',base(id)+'/connectors/'+c+'/fault')}\n"
-    "function net(id,on){api('POST',base(id)+'/network',{online:on})}\n"
-    "function esc(s){return String(s).replace(/[&<>]/g,c=>({'&':'&amp;','<':'&lt;','>':"
-    "'&gt;'})[c])}\n"
-    "function render(){let h='';for(const s of Object.values(S)){const q=JSON.stringify(s.id);"
-    "h+=`<div class=st><b>${esc(s.id)}</b> <span class=k>${esc(s.csms)}</span> — "
-    "${s.connection} <button onclick='net(${q},${!s.networkOnline})'>network "
-    "${s.networkOnline?'off':'on'}</button><br>`;for(const c of s.connectors){"
-    "h+=`<div class=cn><b>#${c.id}</b> <span class=${c.status}>${c.status}</span>"
-    "${c.errorCode!='NoError'?' '+c.errorCode:''}<br><span class=k>pilot</span> ${c.pilot}"
-    " <span class=k>relay</span> ${c.relayClosed?'closed':'open'} <span class=k>tx</span> "
-    "${c.transactionId?\?'-'} ${esc(c.idTag?\?'')}<br><span class=k>power</span> ${c.powerW} W "
-    "<span class=k>energy</span> ${c.energyWh} Wh <span class=k>SoC</span> "
-    "${c.socPercent?\?'-'} % <span class=k>offer</span> ${c.offeredCurrentA} A"
-    " <span class=k>limit</span> ${c.limitA?\?'-'} A<br>"
-    "<button onclick='act(${q},${c.id},\"${c.plugged?'unplug':'plug'}\")'>"
-    "${c.plugged?'unplug':'plug'}</button><button onclick='act(${q},${c.id},\"ev\","
-    "{charging:${!c.evCharging}})'>EV ${c.evCharging?'pause':'resume'}</button>"
-    "<button onclick='card(${q},${c.id})'>card</button><button onclick='fault(${q},${c.id})'>"
-    "fault</button><button onclick='clr(${q},${c.id})'>clear</button></div>`}h+='</div>'}"
-    "$('#stations').innerHTML=h}\n"
-    "async function load(){const l=await (await fetch('/api/stations')).json();"
-    "for(const s of l.stations.slice(0,20))S[s.id]=await (await fetch(base(s.id)+'/state'))"
-    ".json();render()}\n"
-    "load();const es=new EventSource('/api/events');\n"
-    "es.addEventListener('state',e=>{const s=JSON.parse(e.data);if(s.connectors&&"
-    "(S[s.id]||Object.keys(S).length<20)){S[s.id]=s;render()}});\n"
-    "es.addEventListener('message',e=>{const m=JSON.parse(e.data);const d=$('#log');"
-    "d.textContent=(m.station+' '+(m.dir=='out'?'>>':'<<')+' '+m.text+'\\n'+d.textContent)"
-    ".slice(0,20000)});\n"
-    "</script></body></html>\n";
+#include "dashboard_html.inc"
+    ;
