@@ -88,7 +88,8 @@ static void init_adapter(ocpp_cp_t *cp, ocpp_logger_t log)
                              .cfg = &cp->cfg,
                              .cb = &cp->cb,
                              .config = &cp->config,
-                             .storage = cp->ports.storage};
+                             .storage = cp->ports.storage,
+                             .transfer = cp->ports.transfer};
     ocpp_v16_init(&cp->proto.v16, &s);
 }
 

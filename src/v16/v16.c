@@ -16,11 +16,12 @@
 
 /** The registered modules, in send priority order. One line per module. */
 static const ocpp_v16_profile_t *const k_modules[] = {
-    &ocpp_v16_core,
-    &ocpp_v16_core_tx,
-    &ocpp_v16_core_ops,
+    &ocpp_v16_core,     &ocpp_v16_core_tx, &ocpp_v16_core_ops,
 #if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
     &ocpp_v16_trigger,
+#endif
+#if OCPP_CONFIG_PROFILE_FIRMWARE
+    &ocpp_v16_firmware,
 #endif
 };
 
@@ -148,6 +149,10 @@ void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
     a->cb = s->cb;
     a->config = s->config;
     a->storage = s->storage;
+#if OCPP_CONFIG_PROFILE_FIRMWARE
+    a->transfer = s->transfer;
+    a->cfg->file_transfer_protocols = s->transfer != NULL ? s->transfer->protocols : NULL;
+#endif
     a->profiles = k_modules;
     a->n_profiles = N_MODULES;
     a->kick = true;

@@ -64,6 +64,7 @@ typedef struct {
     const ocpp_cp_callbacks_t *cb;
     const ocpp_cp_config_t *config;
     const ocpp_storage_port_t *storage;
+    const ocpp_transfer_port_t *transfer; /**< Firmware Management; may be NULL. */
 } ocpp_v16_services_t;
 
 /** The session's hooks into the adapter (ctx: the ocpp_v16_t). */
@@ -94,6 +95,7 @@ extern const ocpp_v16_profile_t ocpp_v16_core;     /**< core.c: boot, heartbeat,
 extern const ocpp_v16_profile_t ocpp_v16_core_tx;  /**< tx.c: authorize, transactions, meter */
 extern const ocpp_v16_profile_t ocpp_v16_core_ops; /**< ops.c: remote operations */
 extern const ocpp_v16_profile_t ocpp_v16_trigger;  /**< trigger.c: Remote Trigger */
+extern const ocpp_v16_profile_t ocpp_v16_firmware; /**< firmware.c: Firmware Management */
 
 /** tx.c: CP-initiated DataTransfer (ocpp_cp_data_transfer()). */
 ocpp_status_t ocpp_v16_data_transfer(ocpp_v16_t *a, const char *vendor_id, const char *message_id,

@@ -1,0 +1,619 @@
+/**
+ * @file firmware.c
+ * @brief OCPP 1.6 Firmware Management profile: UpdateFirmware (§5.19) with
+ *        FirmwareStatusNotification (§4.5), GetDiagnostics (§5.9) with
+ *        DiagnosticsStatusNotification (§4.4), and both notifications as
+ *        TriggerMessage targets (§5.17), over the transfer port
+ *        (ocpp_transfer_port_t) and the application's firmware_install,
+ *        reset and diagnostics callbacks.
+ *
+ * The firmware update is a state machine driven by the tick: waiting for
+ * retrieveDate (or for the end of a retry interval), downloading,
+ * downloaded (waiting until no transaction runs), installing, rebooting.
+ * Its state and request are persisted (record "firmware") at every step,
+ * so a power cut resumes it and the status after the reboot (Installed) is
+ * reported by the new firmware. The diagnostics upload is not persisted.
+ * The transfer port runs one transfer at a time: each waits for the other.
+ * Status notifications are queued in order (a few; the oldest not yet sent
+ * goes when the queue is full) and sent after the transaction messages.
+ */
+#include <string.h>
+
+#include "session/session.h"
+#include "station/station.h"
+#include "store/txqueue.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "v16/v16.h"
+
+#if OCPP_CONFIG_PROFILE_FIRMWARE
+
+#define FW_RECORD      "firmware"
+#define FW_REC_VERSION 1u
+/** retries / retryInterval absent: "it is left to Charge Point to decide". */
+#define DEFAULT_TRIES      3
+#define DEFAULT_INTERVAL_S 60
+/** While a transfer or an installation runs, poll at least this often. */
+#define BUSY_POLL_MS 100u
+/** The port was busy: try again after. */
+#define BUSY_RETRY_MS 1000u
+
+/** The firmware update (rec.state). */
+enum { FW_IDLE = 0, FW_WAITING, FW_DOWNLOADING, FW_DOWNLOADED, FW_INSTALLING, FW_REBOOTING };
+/** The diagnostics upload (diag_state). */
+enum { DG_IDLE = 0, DG_WAITING, DG_UPLOADING };
+
+/** FirmwareStatus (§7.25) and DiagnosticsStatus (§7.24), queued as codes:
+ *  a diagnostics status has Q_DIAG set. */
+static const char k_fw_status[] =
+    "Idle\0Downloading\0Downloaded\0DownloadFailed\0Installing\0Installed\0InstallationFailed";
+enum {
+    FS_IDLE,
+    FS_DOWNLOADING,
+    FS_DOWNLOADED,
+    FS_DL_FAILED,
+    FS_INSTALLING,
+    FS_INSTALLED,
+    FS_INST_FAILED
+};
+static const char k_dg_status[] = "Idle\0Uploading\0Uploaded\0UploadFailed";
+enum { DS_IDLE, DS_UPLOADING, DS_UPLOADED, DS_UL_FAILED };
+#define Q_DIAG 0x80u
+
+/** What a CALL of this module is (session kind). */
+enum { K_STATUS = 1 };
+
+/* ------------------------------------------------------------------------ */
+/* Status notifications (§4.4, §4.5)                                         */
+/* ------------------------------------------------------------------------ */
+
+static void push(ocpp_v16_t *a, unsigned code)
+{
+    ocpp_v16_fw_t *f = &a->fw;
+    if (f->n_queue == sizeof f->queue) {
+        unsigned from = f->inflight ? 1u : 0u; /* the one on the wire stays */
+        memmove(&f->queue[from], &f->queue[from + 1u], sizeof f->queue - from - 1u);
+        f->n_queue--;
+    }
+    f->queue[f->n_queue++] = (uint8_t)code;
+    a->kick = true;
+}
+
+static bool fw_send_due(ocpp_v16_t *a)
+{
+    ocpp_v16_fw_t *f = &a->fw;
+    if (f->n_queue == 0u || f->inflight) {
+        return false;
+    }
+    unsigned code = f->queue[0];
+    bool diag = (code & Q_DIAG) != 0u;
+    ocpp_jw_t w;
+    ocpp_v16_call_begin(a, &w,
+                        diag ? OCPP_ACTION_DIAGNOSTICS_STATUS_NOTIFICATION
+                             : OCPP_ACTION_FIRMWARE_STATUS_NOTIFICATION);
+    ocpp_jw_obj_open(&w);
+    ocpp_jw_kv_str(
+        &w, "status",
+        ocpp_text_nth(diag ? k_dg_status : k_fw_status, diag ? 4u : 7u, code & ~Q_DIAG, ""));
+    ocpp_jw_obj_close(&w);
+    f->inflight = ocpp_v16_call_end(a, &w, &ocpp_v16_firmware, K_STATUS) == OCPP_OK;
+    return true;
+}
+
+static void pop(ocpp_v16_fw_t *f)
+{
+    f->inflight = false;
+    f->n_queue--;
+    memmove(&f->queue[0], &f->queue[1], f->n_queue);
+}
+
+static void fw_on_result(ocpp_v16_t *a, uint8_t kind, const ocpp_json_value_t *payload)
+{
+    (void)kind;
+    (void)payload;
+    pop(&a->fw);
+}
+
+/** A CALLERROR drops the notification (the CSMS refused it); a timeout or a
+ *  lost connection sends it again. */
+static void fw_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why)
+{
+    (void)kind;
+    if (why == OCPP_ERR_PROTOCOL) {
+        pop(&a->fw);
+    }
+    a->fw.inflight = false;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Persistence                                                               */
+/* ------------------------------------------------------------------------ */
+
+static void save(ocpp_v16_t *a)
+{
+    const ocpp_storage_port_t *s = a->storage;
+    if (s == NULL) {
+        return;
+    }
+    a->fw.rec.version = FW_REC_VERSION;
+    ocpp_status_t r =
+        a->fw.rec.state == FW_IDLE && a->fw.rec.report == 0u
+            ? s->remove(s->ctx, FW_RECORD)
+            : s->write(s->ctx, FW_RECORD, (const uint8_t *)&a->fw.rec, sizeof a->fw.rec);
+    if (r != OCPP_OK) {
+        a->outbox->store_errors++;
+        LOGE(&a->st->log, "saving the firmware update failed: %s", ocpp_status_str(r));
+    }
+}
+
+/** The first tick: a persisted update goes on (a download starts again; an
+ *  image downloaded or being installed is installed again), and the status
+ *  the reboot into the new firmware completes is reported (Installed). */
+static void load(ocpp_v16_t *a)
+{
+    ocpp_v16_fw_t *f = &a->fw;
+    f->loaded = true;
+    if (a->storage == NULL) {
+        return;
+    }
+    int32_t n = a->storage->read(a->storage->ctx, FW_RECORD, (uint8_t *)&f->rec, sizeof f->rec);
+    if (n != (int32_t)sizeof f->rec || f->rec.version != FW_REC_VERSION ||
+        f->rec.state > FW_REBOOTING || f->rec.report > FS_INST_FAILED) {
+        memset(&f->rec, 0, sizeof f->rec);
+        return;
+    }
+    f->rec.url[sizeof f->rec.url - 1u] = '\0';
+    if (f->rec.report != 0u) {
+        push(a, f->rec.report);
+        f->rec.report = 0u;
+    }
+    static const uint8_t k_resume[] = {FW_IDLE,       FW_WAITING,    FW_WAITING,
+                                       FW_DOWNLOADED, FW_DOWNLOADED, FW_IDLE};
+    f->rec.state = k_resume[f->rec.state];
+    f->fw_at_ms = a->ss->now_ms;
+    save(a);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Locations                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/** Length of the scheme of "scheme://rest" (RFC 3986 §3.1), 0 if url is not
+ *  of that form or has nothing after "//". */
+static size_t scheme_len(const char *url)
+{
+    size_t i = 0;
+    while (ocpp_ascii_lower(url[i]) >= 'a' && ocpp_ascii_lower(url[i]) <= 'z') {
+        i++;
+    }
+    return i > 0u && strncmp(url + i, "://", 3) == 0 && url[i + 3u] != '\0' ? i : 0u;
+}
+
+/** The port handles the scheme of url (SupportedFileTransferProtocols). */
+static bool supported(const ocpp_v16_t *a, const char *url)
+{
+    size_t n = scheme_len(url);
+    const char *p = a->transfer != NULL ? a->transfer->protocols : NULL;
+    while (p != NULL && n > 0u && *p != '\0') {
+        const char *e = strchr(p, ',');
+        size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
+        size_t i = 0;
+        while (i < n && len == n && ocpp_ascii_lower(url[i]) == ocpp_ascii_lower(p[i])) {
+            i++;
+        }
+        if (i == n) {
+            return true;
+        }
+        p = e != NULL ? e + 1 : NULL;
+    }
+    return false;
+}
+
+/**
+ * Decode `location` into the free part of the answer's buffer (the answer is
+ * written after it has been copied out). *url: the text, or NULL when it is
+ * longer than the buffer (not an error of the request: the caller refuses
+ * it its own way).
+ */
+static ocpp_rpc_err_t get_location(const ocpp_json_value_t *p, ocpp_jw_t *w, char **url,
+                                   const char **desc)
+{
+    char *at = w->buf + w->len;
+    ocpp_rpc_err_t e =
+        ocpp_rpc_get_string(p, "location", true, SIZE_MAX, at, w->cap - w->len, desc);
+    *url = at;
+    if (e == OCPP_RPC_ERR_INTERNAL ||
+        (e == OCPP_RPC_OK && strlen(at) >= OCPP_CONFIG_TRANSFER_URL_MAX)) {
+        *url = NULL;
+        return OCPP_RPC_OK;
+    }
+    if (e == OCPP_RPC_OK && scheme_len(at) == 0u) {
+        /* anyURI (§6.25, §6.55), a location to transfer from or to:
+         * "scheme://host..." (§8: "The URL also contains the protocol") */
+        *desc = "location is not a URL";
+        return OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
+    }
+    return e;
+}
+
+/** retries / retryInterval (absent: DEFAULT_*), each in 0..INT32_MAX. */
+static ocpp_rpc_err_t get_retries(const ocpp_json_value_t *p, int64_t *retries, int64_t *interval,
+                                  const char **desc)
+{
+    *retries = DEFAULT_TRIES;
+    *interval = DEFAULT_INTERVAL_S;
+    ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "retries", false, 0, INT32_MAX, retries, desc);
+    if (e == OCPP_RPC_OK) {
+        e = ocpp_rpc_get_int(p, "retryInterval", false, 0, INT32_MAX, interval, desc);
+    }
+    *retries = *retries > 254 ? 254 : *retries;
+    *interval = *interval > 86400 * 7 ? 86400 * 7 : *interval;
+    return e;
+}
+
+/* ------------------------------------------------------------------------ */
+/* UpdateFirmware (§5.19)                                                    */
+/* ------------------------------------------------------------------------ */
+
+/** The update ends with `status` (DownloadFailed, Installed, InstallationFailed). */
+static void fw_finish(ocpp_v16_t *a, unsigned status)
+{
+    push(a, status);
+    a->fw.rec.state = FW_IDLE;
+    save(a);
+}
+
+static void fw_failed(ocpp_v16_t *a, ocpp_status_t why)
+{
+    ocpp_v16_fw_t *f = &a->fw;
+    LOGW(&a->st->log, "firmware download failed: %s (%u tries left)", ocpp_status_str(why),
+         (unsigned)(f->rec.tries_left > 0u ? f->rec.tries_left - 1u : 0u));
+    f->rec.tries_left = (uint8_t)(f->rec.tries_left > 0u ? f->rec.tries_left - 1u : 0u);
+    /* §6.55 retries: "how many times Charge Point must try to download the
+     * firmware before giving up"; retryInterval: "The interval in seconds
+     * after which a retry may be attempted." */
+    if (f->rec.tries_left == 0u || why == OCPP_ERR_PARAM) {
+        fw_finish(a, FS_DL_FAILED);
+        return;
+    }
+    f->rec.state = FW_WAITING;
+    f->fw_at_ms = a->ss->now_ms + f->rec.interval_s * 1000u;
+    save(a);
+}
+
+static ocpp_rpc_err_t on_update_firmware(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
+                                         const char **desc)
+{
+    ocpp_v16_t *a = ctx;
+    ocpp_v16_fw_t *f = &a->fw;
+    int64_t retrieve = 0, retries = 0, interval = 0;
+    char *url = NULL;
+    ocpp_rpc_err_t e = ocpp_rpc_get_datetime(p, "retrieveDate", true, &retrieve, desc);
+    if (e == OCPP_RPC_OK) {
+        e = get_retries(p, &retries, &interval, desc);
+    }
+    if (e == OCPP_RPC_OK) {
+        e = get_location(p, w, &url, desc);
+    }
+    if (e != OCPP_RPC_OK) {
+        return e;
+    }
+    if (url == NULL || !supported(a, url)) {
+        /* A location this charge point cannot download from (too long, a
+         * protocol not in SupportedFileTransferProtocols): the update fails
+         * at once; one in progress goes on. */
+        LOGW(&a->st->log, "UpdateFirmware: location not supported");
+        push(a, FS_DL_FAILED);
+    } else if (f->rec.state >= FW_DOWNLOADED) {
+        LOGW(&a->st->log, "UpdateFirmware: an image is being installed; request ignored");
+    } else {
+        if (f->rec.state == FW_DOWNLOADING) {
+            a->transfer->cancel(a->transfer->ctx); /* the new request replaces it */
+        }
+        memcpy(f->rec.url, url, strlen(url) + 1u);
+        f->rec.retrieve_unix = retrieve;
+        f->rec.interval_s = (uint32_t)interval;
+        f->rec.tries_left = (uint8_t)(retries > 0 ? retries : 1);
+        f->rec.state = FW_WAITING;
+        f->fw_at_ms = a->ss->now_ms;
+        save(a);
+    }
+    /* §6.56: "No fields are defined." */
+    ocpp_jw_obj_open(w);
+    ocpp_jw_obj_close(w);
+    return OCPP_RPC_OK;
+}
+
+/** §6.55 retrieveDate: "the date and time after which the Charge Point is
+ *  allowed to retrieve the (new) firmware" (errata 3.63). Without a clock,
+ *  at once. */
+static bool retrieve_due(const ocpp_v16_t *a)
+{
+    int64_t now = ocpp_station_time(a->st);
+    return now == 0 || now >= a->fw.rec.retrieve_unix;
+}
+
+static void fw_start(ocpp_v16_t *a)
+{
+    ocpp_v16_fw_t *f = &a->fw;
+    ocpp_status_t r = a->transfer->download(a->transfer->ctx, f->rec.url);
+    if (r == OCPP_ERR_BUSY) {
+        f->fw_at_ms = a->ss->now_ms + BUSY_RETRY_MS;
+    } else if (r != OCPP_OK) {
+        fw_failed(a, r);
+    } else {
+        f->rec.state = FW_DOWNLOADING;
+        push(a, FS_DOWNLOADING);
+    }
+}
+
+static void fw_install(ocpp_v16_t *a)
+{
+    ocpp_status_t r = a->cb->firmware_install != NULL ? a->cb->firmware_install(a->cb->ctx)
+                                                      : OCPP_ERR_UNSUPPORTED;
+    if (r == OCPP_PENDING) {
+        return;
+    }
+    if (r != OCPP_OK || a->cb->reset == NULL) {
+        /* Without a reboot hook the application runs the new firmware itself. */
+        fw_finish(a, r == OCPP_OK ? FS_INSTALLED : FS_INST_FAILED);
+        return;
+    }
+    /* errata 3.47: "It is good practice to first reboot the Charge Point to
+     * check the new firmware is booting and able to connect to the Central
+     * System, before sending the status: Installed." */
+    a->fw.rec.state = FW_REBOOTING;
+    a->fw.rec.report = FS_INSTALLED;
+    a->fw.reboot_at_ms = a->ss->now_ms;
+    save(a);
+    ocpp_station_close(a->st, OCPP_STOP_REBOOT); /* one started while installing */
+}
+
+/** Reboot once the StopTransactions of a session that started during the
+ *  installation are out (at most one MessageTimeout), as a Reset does. */
+static void fw_reboot(ocpp_v16_t *a)
+{
+    ocpp_v16_fw_t *f = &a->fw;
+    bool waited = a->ss->now_ms - f->reboot_at_ms >= a->ss->call_timeout_ms;
+    if (f->rebooted || ocpp_session_busy(a->ss) ||
+        (ocpp_txq_count(a->outbox) > 0u && ocpp_session_online(a->ss) && !waited)) {
+        return;
+    }
+    f->rebooted = true;
+    a->cb->reset(a->cb->ctx, true);
+}
+
+static void fw_step(ocpp_v16_t *a)
+{
+    ocpp_v16_fw_t *f = &a->fw;
+    ocpp_status_t r;
+    switch (f->rec.state) {
+    case FW_WAITING:
+        if (retrieve_due(a) && V16_DUE(a->ss->now_ms, f->fw_at_ms) &&
+            f->diag_state != DG_UPLOADING) {
+            fw_start(a);
+        }
+        break;
+    case FW_DOWNLOADING:
+        r = a->transfer->poll(a->transfer->ctx);
+        if (r == OCPP_OK) {
+            f->rec.state = FW_DOWNLOADED;
+            save(a);
+            push(a, FS_DOWNLOADED);
+        } else if (r != OCPP_PENDING) {
+            fw_failed(a, r);
+        }
+        break;
+    case FW_DOWNLOADED:
+        /* §5.19: "it is RECOMMENDED to wait until Charging Session has ended
+         * (Charge Point idle) before commencing installation" */
+        if (ocpp_station_running(a->st) == 0u) {
+            f->rec.state = FW_INSTALLING;
+            save(a);
+            push(a, FS_INSTALLING);
+        }
+        break;
+    case FW_INSTALLING:
+        /* Installing is told before the installation begins (when online). */
+        if (f->n_queue == 0u || !ocpp_session_online(a->ss)) {
+            fw_install(a);
+        }
+        break;
+    case FW_REBOOTING: fw_reboot(a); break;
+    default: break;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* GetDiagnostics (§5.9)                                                     */
+/* ------------------------------------------------------------------------ */
+
+/** The application's file for [start, stop]: its name, appended to a
+ *  location that is a directory (ends in '/'). @return false: none. */
+static bool diag_collect(ocpp_v16_t *a, int64_t start, int64_t stop, const char *url,
+                         char name[OCPP_CONFIG_DIAG_NAME_MAX + 1])
+{
+    ocpp_v16_fw_t *f = &a->fw;
+    size_t n = strlen(url);
+    name[0] = '\0';
+    if (a->cb->diagnostics == NULL || f->diag_state != DG_IDLE || !supported(a, url) ||
+        !a->cb->diagnostics(a->cb->ctx, start, stop, name, OCPP_CONFIG_DIAG_NAME_MAX + 1u)) {
+        return false;
+    }
+    name[OCPP_CONFIG_DIAG_NAME_MAX] = '\0';
+    size_t k = strlen(name);
+    bool dir = url[n - 1u] == '/';
+    if (k == 0u || strchr(name, '/') != NULL || n + (dir ? k : 0u) >= sizeof f->diag_url) {
+        return false;
+    }
+    memcpy(f->diag_url, url, n + 1u);
+    if (dir) {
+        memcpy(f->diag_url + n, name, k + 1u);
+    }
+    return true;
+}
+
+static ocpp_rpc_err_t on_get_diagnostics(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
+                                         const char **desc)
+{
+    ocpp_v16_t *a = ctx;
+    ocpp_v16_fw_t *f = &a->fw;
+    int64_t retries = 0, interval = 0, start = 0, stop = 0;
+    char *url = NULL;
+    char name[OCPP_CONFIG_DIAG_NAME_MAX + 1];
+    ocpp_rpc_err_t e = get_retries(p, &retries, &interval, desc);
+    if (e == OCPP_RPC_OK) {
+        e = ocpp_rpc_get_datetime(p, "startTime", false, &start, desc);
+    }
+    if (e == OCPP_RPC_OK) {
+        e = ocpp_rpc_get_datetime(p, "stopTime", false, &stop, desc);
+    }
+    if (e == OCPP_RPC_OK) {
+        e = get_location(p, w, &url, desc);
+    }
+    if (e != OCPP_RPC_OK) {
+        return e;
+    }
+    /* §5.9: "If no diagnostics file is available, then GetDiagnostics.conf
+     * SHALL NOT contain a file name." (also while one is being uploaded, and
+     * for a location this charge point cannot upload to) */
+    bool ok = url != NULL && diag_collect(a, start, stop, url, name);
+    ocpp_jw_obj_open(w);
+    if (ok) {
+        ocpp_jw_kv_str(w, "fileName", name);
+        f->diag_state = DG_WAITING;
+        /* errata 3.50, §6.25 retries: "how many times Charge Point must retry
+         * to upload the diagnostics before giving up" */
+        f->diag_tries_left = (uint8_t)(retries + 1);
+        f->diag_interval_s = (uint32_t)interval;
+        f->diag_at_ms = a->ss->now_ms;
+    }
+    ocpp_jw_obj_close(w);
+    return OCPP_RPC_OK;
+}
+
+static void diag_done(ocpp_v16_t *a, ocpp_status_t r)
+{
+    ocpp_v16_fw_t *f = &a->fw;
+    if (r == OCPP_OK) {
+        f->diag_state = DG_IDLE;
+        push(a, Q_DIAG | DS_UPLOADED);
+        return;
+    }
+    f->diag_tries_left--;
+    LOGW(&a->st->log, "diagnostics upload failed: %s (%u tries left)", ocpp_status_str(r),
+         (unsigned)f->diag_tries_left);
+    if (f->diag_tries_left == 0u || r == OCPP_ERR_PARAM) {
+        f->diag_state = DG_IDLE;
+        push(a, Q_DIAG | DS_UL_FAILED);
+        return;
+    }
+    f->diag_state = DG_WAITING;
+    f->diag_at_ms = a->ss->now_ms + f->diag_interval_s * 1000u;
+}
+
+static void diag_step(ocpp_v16_t *a)
+{
+    ocpp_v16_fw_t *f = &a->fw;
+    ocpp_status_t r;
+    if (f->diag_state == DG_WAITING && V16_DUE(a->ss->now_ms, f->diag_at_ms) &&
+        f->rec.state != FW_DOWNLOADING) {
+        r = a->transfer->upload(a->transfer->ctx, f->diag_url);
+        if (r == OCPP_OK) {
+            f->diag_state = DG_UPLOADING;
+            push(a, Q_DIAG | DS_UPLOADING);
+        } else if (r == OCPP_ERR_BUSY) {
+            f->diag_at_ms = a->ss->now_ms + BUSY_RETRY_MS;
+        } else {
+            diag_done(a, r);
+        }
+    } else if (f->diag_state == DG_UPLOADING) {
+        r = a->transfer->poll(a->transfer->ctx);
+        if (r != OCPP_PENDING) {
+            diag_done(a, r);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Hooks                                                                     */
+/* ------------------------------------------------------------------------ */
+
+static void fw_tick(ocpp_v16_t *a)
+{
+    if (!a->fw.loaded) {
+        load(a);
+    }
+    if (a->transfer == NULL && a->fw.rec.state == FW_WAITING) {
+        fw_failed(a, OCPP_ERR_PARAM); /* persisted, but no port any more */
+    }
+    fw_step(a);
+    diag_step(a);
+}
+
+static uint32_t until(uint32_t at, uint32_t now_ms)
+{
+    int32_t d = (int32_t)(at - now_ms);
+    return d > 0 ? (uint32_t)d : 0u;
+}
+
+static uint32_t fw_next_due(const ocpp_v16_t *a, uint32_t now_ms)
+{
+    const ocpp_v16_fw_t *f = &a->fw;
+    uint32_t wake = V16_IDLE_MS;
+    if (f->n_queue > 0u && !f->inflight) {
+        return 0u;
+    }
+    if (f->rec.state == FW_WAITING) {
+        int64_t t = ocpp_station_time(a->st);
+        int64_t s = t != 0 && t < f->rec.retrieve_unix ? f->rec.retrieve_unix - t : 0;
+        uint32_t ms = s >= V16_IDLE_MS / 1000u ? V16_IDLE_MS : (uint32_t)s * 1000u;
+        uint32_t at = until(f->fw_at_ms, now_ms);
+        wake = ms > at ? ms : at;
+    }
+    if (f->diag_state == DG_WAITING) {
+        uint32_t at = until(f->diag_at_ms, now_ms);
+        wake = at < wake ? at : wake;
+    }
+    bool busy = f->rec.state >= FW_DOWNLOADING && f->rec.state != FW_DOWNLOADED;
+    if (busy || f->diag_state == DG_UPLOADING) {
+        wake = BUSY_POLL_MS < wake ? BUSY_POLL_MS : wake;
+    }
+    return wake;
+}
+
+/** §5.17 with §4.4, §4.5: the current status; Idle "when it is not busy". */
+static bool fw_trigger(ocpp_v16_t *a, ocpp_rpc_action_t action, uint64_t connectors)
+{
+    static const uint8_t k_now[] = {FS_IDLE,       FS_IDLE,       FS_DOWNLOADING,
+                                    FS_DOWNLOADED, FS_INSTALLING, FS_INSTALLING};
+    (void)connectors;
+    if (action == OCPP_ACTION_FIRMWARE_STATUS_NOTIFICATION) {
+        push(a, k_now[a->fw.rec.state]);
+        return true;
+    }
+    if (action == OCPP_ACTION_DIAGNOSTICS_STATUS_NOTIFICATION) {
+        push(a, Q_DIAG | (a->fw.diag_state != DG_IDLE ? DS_UPLOADING : DS_IDLE));
+        return true;
+    }
+    return false;
+}
+
+static const ocpp_rpc_handler_entry_t k_handlers[] = {
+    {OCPP_ACTION_GET_DIAGNOSTICS, on_get_diagnostics},
+    {OCPP_ACTION_UPDATE_FIRMWARE, on_update_firmware},
+};
+
+const ocpp_v16_profile_t ocpp_v16_firmware = {
+    .profile = OCPP_CFG_PROFILE_FIRMWARE,
+    .handlers = k_handlers,
+    .n_handlers = (uint8_t)(sizeof k_handlers / sizeof k_handlers[0]),
+    .tick = fw_tick,
+    .send_due = fw_send_due,
+    .on_result = fw_on_result,
+    .on_failed = fw_on_failed,
+    .next_due = fw_next_due,
+    .trigger = fw_trigger,
+};
+
+#endif /* OCPP_CONFIG_PROFILE_FIRMWARE */
