@@ -489,6 +489,7 @@ static int station_init(sim_t *sim, sim_station_t *s, const sim_opts_t *o, unsig
         return -1;
     }
     s->opts = o;
+    sim_firmware_init(s, o->ca);
     if (station_evse(s, o) != 0) {
         return -1;
     }
@@ -507,7 +508,7 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
                            .csms_url = o->csms,
                            .vendor = "ocpp-c",
                            .model = "ocpp-sim",
-                           .firmware_version = "0.1.0",
+                           .firmware_version = s->fw_version,
                            .charge_box_serial = s->id,
                            .meter_type = "ocpp-sim meter",
                            .connectors = (uint8_t)o->connectors,
@@ -519,6 +520,7 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
                              .log_ctx = &s->log};
     ocpp_cp_callbacks_t cb;
     evse_callbacks(&s->evse, &cb);
+    sim_firmware_attach(s, &ports, &cb);
     if (ocpp_cp_init(&s->cp, &cc, &ports, &cb, s->tx, o->send_buffer) != OCPP_OK) {
         fprintf(stderr, "ocpp-sim: bad charge point configuration (URL %s)\n", o->csms);
         return -1;
@@ -657,6 +659,7 @@ int main(int argc, char **argv)
         sim_board_save(&sim.st[i], ocpp_posix_now_ms());
         ocpp_ws_close(&sim.st[i].ws);
         ocpp_posix_net_free(&sim.st[i].net);
+        sim_firmware_free(&sim.st[i]);
     }
     free(sim.st);
     free(sim.sse);

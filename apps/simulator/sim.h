@@ -19,6 +19,12 @@
 
 #include "crash.h"
 
+#if OCPP_POSIX_HAVE_TRANSFER
+#include "ocpp/ocpp_posix_transfer.h"
+#endif
+/** The firmware version of a station that never installed one (firmware.c). */
+#define SIM_FIRMWARE_VERSION "0.1.0"
+
 #define SIM_RX_CAP      8192u
 #define SIM_TX_CAP      4096u
 #define SIM_LOG_ENTRIES 128u  /**< OCPP messages kept per station. */
@@ -89,6 +95,15 @@ typedef struct sim_station {
     char tx[SIM_TX_CAP];
     char out_msg[SIM_RX_CAP]; /**< An outgoing message put together from its pieces. */
     size_t out_len;
+    /* firmware.c: Firmware Management (transfers, installation, diagnostics) */
+#if OCPP_POSIX_HAVE_TRANSFER
+    ocpp_posix_transfer_t transfer;
+#endif
+    ocpp_transfer_port_t transfer_port;
+    bool has_transfer;   /**< The transfer port is built and set up. */
+    char fw_version[51]; /**< Installed firmware (record "sim.firmware"). */
+    char fw_image[600];  /**< The firmware slot. */
+    char diag_file[600]; /**< The diagnostics slot. */
 } sim_station_t;
 
 /** One server-sent event in the shared ring. */
@@ -139,6 +154,11 @@ void sim_board_set_fault(sim_station_t *s, uint8_t connector, ocpp_fault_t error
                          const char *vendor);
 void sim_board_poll(sim_station_t *s, uint32_t now_ms);
 void sim_board_save(sim_station_t *s, uint32_t now_ms);
+
+/* firmware.c: the application of the Firmware Management profile */
+void sim_firmware_init(sim_station_t *s, const char *ca_file);
+void sim_firmware_attach(sim_station_t *s, ocpp_cp_ports_t *ports, ocpp_cp_callbacks_t *cb);
+void sim_firmware_free(sim_station_t *s);
 
 /* http.c */
 int sim_http_start(sim_t *sim, const char *hostport);
