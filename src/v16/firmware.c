@@ -114,12 +114,13 @@ static void fw_on_result(ocpp_v16_t *a, uint8_t kind, const ocpp_json_value_t *p
     pop(&a->fw);
 }
 
-/** A CALLERROR drops the notification (the CSMS refused it); a timeout or a
- *  lost connection sends it again. */
+/** A CALLERROR or no answer drops the notification (an installation waits
+ *  for Installing to be sent: a CSMS that never answers must not hold it);
+ *  one cut by a lost connection goes again. */
 static void fw_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why)
 {
     (void)kind;
-    if (why == OCPP_ERR_PROTOCOL) {
+    if (why == OCPP_ERR_PROTOCOL || why == OCPP_ERR_TIMEOUT) {
         pop(&a->fw);
     }
     a->fw.inflight = false;

@@ -583,6 +583,22 @@ static void test_bad_locations_change_nothing(void **s)
     assert_int_equal(g_ft.downloads, 1);
     assert_int_equal(g_ft.cancels, 0);
     assert_string_equal(g_fw[g_n_fw - 1], "DownloadFailed");
+    /* longer than OCPP_CONFIG_TRANSFER_URL_MAX: the same */
+    char big[MSG_CAP];
+    int n = snprintf(big, sizeof big,
+                     "{\"retrieveDate\":\"2026-11-22T05:00:00Z\",\"location\":\"http://h/");
+    memset(big + n, 'a', OCPP_CONFIG_TRANSFER_URL_MAX);
+    snprintf(big + n + OCPP_CONFIG_TRANSFER_URL_MAX,
+             sizeof big - (size_t)n - OCPP_CONFIG_TRANSFER_URL_MAX, "\"}");
+    int failed = g_n_fw;
+    assert_string_equal(call(x, "u5", "UpdateFirmware", big), "[3,\"u5\",{}]");
+    run(x, 0);
+    assert_int_equal(g_n_fw, failed + 1);
+    assert_string_equal(g_fw[g_n_fw - 1], "DownloadFailed");
+    assert_int_equal(g_ft.downloads, 1);
+    big[2] = 'x'; /* "xetrieveDate": GetDiagnostics ignores it; no fileName */
+    assert_string_equal(call(x, "d4", "GetDiagnostics", big), "[3,\"d4\",{}]");
+    assert_int_equal(g_ft.uploads, 0);
     /* the update in progress goes on */
     g_ft.poll_result = OCPP_OK;
     run(x, 1000);
