@@ -132,18 +132,20 @@ static void fw_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why)
 
 static void save(ocpp_v16_t *a)
 {
-    const ocpp_storage_port_t *s = a->storage;
-    if (s == NULL) {
+    if (a->storage == NULL) {
         return;
     }
     a->fw.rec.version = FW_REC_VERSION;
-    ocpp_status_t r =
-        a->fw.rec.state == FW_IDLE && a->fw.rec.report == 0u
-            ? s->remove(s->ctx, FW_RECORD)
-            : s->write(s->ctx, FW_RECORD, (const uint8_t *)&a->fw.rec, sizeof a->fw.rec);
+    ocpp_status_t r;
+    if (a->fw.rec.state == FW_IDLE && a->fw.rec.report == 0u) {
+        r = a->storage->remove(a->storage->ctx, FW_RECORD);
+    } else {
+        r = a->storage->write(a->storage->ctx, FW_RECORD, (const uint8_t *)&a->fw.rec,
+                              sizeof a->fw.rec);
+    }
     if (r != OCPP_OK) {
         a->outbox->store_errors++;
-        LOGE(&a->st->log, "saving the firmware update failed: %s", ocpp_status_str(r));
+        LOGE(&a->st->log, "firmware: save failed: %s", ocpp_status_str(r));
     }
 }
 
@@ -190,22 +192,22 @@ static size_t scheme_len(const char *url)
     return i > 0u && strncmp(url + i, "://", 3) == 0 && url[i + 3u] != '\0' ? i : 0u;
 }
 
-/** The port handles the scheme of url (SupportedFileTransferProtocols). */
+/** The port handles the scheme of url: it is an item of the port's
+ *  SupportedFileTransferProtocols list (case-insensitive). */
 static bool supported(const ocpp_v16_t *a, const char *url)
 {
     size_t n = scheme_len(url);
-    const char *p = a->transfer != NULL ? a->transfer->protocols : NULL;
-    while (p != NULL && n > 0u && *p != '\0') {
-        const char *e = strchr(p, ',');
-        size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
-        size_t i = 0;
-        while (i < n && len == n && ocpp_ascii_lower(url[i]) == ocpp_ascii_lower(p[i])) {
-            i++;
+    size_t i = 0; /* characters of the item matched so far; n + 1: no match */
+    const char *p = a->transfer != NULL ? a->transfer->protocols : "";
+    for (; n > 0u; p++) {
+        if (*p == ',' || *p == '\0') {
+            if (i == n || *p == '\0') {
+                return i == n;
+            }
+            i = 0;
+        } else {
+            i = i < n && ocpp_ascii_lower(*p) == ocpp_ascii_lower(url[i]) ? i + 1u : n + 1u;
         }
-        if (i == n) {
-            return true;
-        }
-        p = e != NULL ? e + 1 : NULL;
     }
     return false;
 }
@@ -237,24 +239,37 @@ static ocpp_rpc_err_t get_location(const ocpp_json_value_t *p, ocpp_jw_t *w, cha
     return e;
 }
 
-/** retries / retryInterval (absent: DEFAULT_*), each in 0..INT32_MAX. */
-static ocpp_rpc_err_t get_retries(const ocpp_json_value_t *p, int64_t *retries, int64_t *interval,
-                                  const char **desc)
+/** v[0] retries, v[1] retryInterval: absent, DEFAULT_*; each 0..INT32_MAX,
+ *  kept at most 254 and 7 days. */
+static ocpp_rpc_err_t get_retries(const ocpp_json_value_t *p, uint32_t v[2], const char **desc)
 {
-    *retries = DEFAULT_TRIES;
-    *interval = DEFAULT_INTERVAL_S;
-    ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "retries", false, 0, INT32_MAX, retries, desc);
-    if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_int(p, "retryInterval", false, 0, INT32_MAX, interval, desc);
+    static const char *const k_keys[2] = {"retries", "retryInterval"};
+    static const uint32_t k_max[2] = {254u, 604800u};
+    static const uint8_t k_def[2] = {DEFAULT_TRIES, DEFAULT_INTERVAL_S};
+    ocpp_rpc_err_t e = OCPP_RPC_OK;
+    for (unsigned i = 0; i < 2u && e == OCPP_RPC_OK; i++) {
+        int64_t x = k_def[i];
+        e = ocpp_rpc_get_int(p, k_keys[i], false, 0, INT32_MAX, &x, desc);
+        v[i] = x > (int64_t)k_max[i] ? k_max[i] : (uint32_t)x;
     }
-    *retries = *retries > 254 ? 254 : *retries;
-    *interval = *interval > 86400 * 7 ? 86400 * 7 : *interval;
     return e;
 }
 
 /* ------------------------------------------------------------------------ */
 /* UpdateFirmware (§5.19)                                                    */
 /* ------------------------------------------------------------------------ */
+
+/** A transfer failed: one try fewer; @return true if another is due at
+ *  *at_ms (after interval_s), false when none is left or none can succeed
+ *  (OCPP_ERR_PARAM: the location cannot be used). */
+static bool retry(ocpp_v16_t *a, ocpp_status_t why, uint8_t *tries, uint32_t *at_ms,
+                  uint32_t interval_s)
+{
+    LOGW(&a->st->log, "transfer failed: %s", ocpp_status_str(why));
+    *tries = (uint8_t)(*tries > 0u ? *tries - 1u : 0u);
+    *at_ms = a->ss->now_ms + interval_s * 1000u;
+    return *tries > 0u && why != OCPP_ERR_PARAM;
+}
 
 /** The update ends with `status` (DownloadFailed, Installed, InstallationFailed). */
 static void fw_finish(ocpp_v16_t *a, unsigned status)
@@ -267,18 +282,14 @@ static void fw_finish(ocpp_v16_t *a, unsigned status)
 static void fw_failed(ocpp_v16_t *a, ocpp_status_t why)
 {
     ocpp_v16_fw_t *f = &a->fw;
-    LOGW(&a->st->log, "firmware download failed: %s (%u tries left)", ocpp_status_str(why),
-         (unsigned)(f->rec.tries_left > 0u ? f->rec.tries_left - 1u : 0u));
-    f->rec.tries_left = (uint8_t)(f->rec.tries_left > 0u ? f->rec.tries_left - 1u : 0u);
     /* §6.55 retries: "how many times Charge Point must try to download the
      * firmware before giving up"; retryInterval: "The interval in seconds
      * after which a retry may be attempted." */
-    if (f->rec.tries_left == 0u || why == OCPP_ERR_PARAM) {
+    if (!retry(a, why, &f->rec.tries_left, &f->fw_at_ms, f->rec.interval_s)) {
         fw_finish(a, FS_DL_FAILED);
         return;
     }
     f->rec.state = FW_WAITING;
-    f->fw_at_ms = a->ss->now_ms + f->rec.interval_s * 1000u;
     save(a);
 }
 
@@ -287,11 +298,12 @@ static ocpp_rpc_err_t on_update_firmware(void *ctx, const ocpp_json_value_t *p, 
 {
     ocpp_v16_t *a = ctx;
     ocpp_v16_fw_t *f = &a->fw;
-    int64_t retrieve = 0, retries = 0, interval = 0;
+    int64_t retrieve = 0;
+    uint32_t v[2];
     char *url = NULL;
     ocpp_rpc_err_t e = ocpp_rpc_get_datetime(p, "retrieveDate", true, &retrieve, desc);
     if (e == OCPP_RPC_OK) {
-        e = get_retries(p, &retries, &interval, desc);
+        e = get_retries(p, v, desc);
     }
     if (e == OCPP_RPC_OK) {
         e = get_location(p, w, &url, desc);
@@ -303,18 +315,15 @@ static ocpp_rpc_err_t on_update_firmware(void *ctx, const ocpp_json_value_t *p, 
         /* A location this charge point cannot download from (too long, a
          * protocol not in SupportedFileTransferProtocols): the update fails
          * at once; one in progress goes on. */
-        LOGW(&a->st->log, "UpdateFirmware: location not supported");
         push(a, FS_DL_FAILED);
-    } else if (f->rec.state >= FW_DOWNLOADED) {
-        LOGW(&a->st->log, "UpdateFirmware: an image is being installed; request ignored");
-    } else {
+    } else if (f->rec.state < FW_DOWNLOADED) { /* (an image being installed stays) */
         if (f->rec.state == FW_DOWNLOADING) {
             a->transfer->cancel(a->transfer->ctx); /* the new request replaces it */
         }
         memcpy(f->rec.url, url, strlen(url) + 1u);
         f->rec.retrieve_unix = retrieve;
-        f->rec.interval_s = (uint32_t)interval;
-        f->rec.tries_left = (uint8_t)(retries > 0 ? retries : 1);
+        f->rec.interval_s = v[1];
+        f->rec.tries_left = (uint8_t)(v[0] > 0u ? v[0] : 1u);
         f->rec.state = FW_WAITING;
         f->fw_at_ms = a->ss->now_ms;
         save(a);
@@ -459,10 +468,11 @@ static ocpp_rpc_err_t on_get_diagnostics(void *ctx, const ocpp_json_value_t *p, 
 {
     ocpp_v16_t *a = ctx;
     ocpp_v16_fw_t *f = &a->fw;
-    int64_t retries = 0, interval = 0, start = 0, stop = 0;
+    int64_t start = 0, stop = 0;
+    uint32_t v[2];
     char *url = NULL;
     char name[OCPP_CONFIG_DIAG_NAME_MAX + 1];
-    ocpp_rpc_err_t e = get_retries(p, &retries, &interval, desc);
+    ocpp_rpc_err_t e = get_retries(p, v, desc);
     if (e == OCPP_RPC_OK) {
         e = ocpp_rpc_get_datetime(p, "startTime", false, &start, desc);
     }
@@ -485,8 +495,8 @@ static ocpp_rpc_err_t on_get_diagnostics(void *ctx, const ocpp_json_value_t *p, 
         f->diag_state = DG_WAITING;
         /* errata 3.50, §6.25 retries: "how many times Charge Point must retry
          * to upload the diagnostics before giving up" */
-        f->diag_tries_left = (uint8_t)(retries + 1);
-        f->diag_interval_s = (uint32_t)interval;
+        f->diag_tries_left = (uint8_t)(v[0] + 1u);
+        f->diag_interval_s = v[1];
         f->diag_at_ms = a->ss->now_ms;
     }
     ocpp_jw_obj_close(w);
@@ -501,16 +511,11 @@ static void diag_done(ocpp_v16_t *a, ocpp_status_t r)
         push(a, Q_DIAG | DS_UPLOADED);
         return;
     }
-    f->diag_tries_left--;
-    LOGW(&a->st->log, "diagnostics upload failed: %s (%u tries left)", ocpp_status_str(r),
-         (unsigned)f->diag_tries_left);
-    if (f->diag_tries_left == 0u || r == OCPP_ERR_PARAM) {
+    f->diag_state = DG_WAITING;
+    if (!retry(a, r, &f->diag_tries_left, &f->diag_at_ms, f->diag_interval_s)) {
         f->diag_state = DG_IDLE;
         push(a, Q_DIAG | DS_UL_FAILED);
-        return;
     }
-    f->diag_state = DG_WAITING;
-    f->diag_at_ms = a->ss->now_ms + f->diag_interval_s * 1000u;
 }
 
 static void diag_step(ocpp_v16_t *a)
