@@ -550,8 +550,13 @@ static void fw_tick(ocpp_v16_t *a)
     if (!a->fw.loaded) {
         load(a);
     }
-    if (a->transfer == NULL && a->fw.rec.state == FW_WAITING) {
-        fw_failed(a, OCPP_ERR_PARAM); /* persisted, but no port any more */
+    if (a->transfer == NULL) {
+        /* No port (an update persisted by a firmware that had one): nothing
+         * can be transferred, nor was a diagnostics upload accepted. */
+        if (a->fw.rec.state == FW_WAITING) {
+            fw_finish(a, FS_DL_FAILED);
+        }
+        return;
     }
     fw_step(a);
     diag_step(a);
