@@ -181,13 +181,14 @@ static ocpp_status_t t_poll(void *ctx)
             continue;
         }
         long response = 0;
+        CURLcode code = m->data.result; /* m is freed with the handle */
         curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &response);
-        ocpp_status_t st = status_of(m->data.result, response);
+        ocpp_status_t st = status_of(code, response);
         bool upload = t->upload;
         finish(t);
         if (st != OCPP_OK) {
             tlog(t, OCPP_LOG_WARN, "transfer: %s failed: %s (response %ld)",
-                 upload ? "upload" : "download", curl_easy_strerror(m->data.result), response);
+                 upload ? "upload" : "download", curl_easy_strerror(code), response);
             if (!upload) {
                 (void)remove(t->part);
             }

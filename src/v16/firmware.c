@@ -572,8 +572,8 @@ static uint32_t fw_next_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
     const ocpp_v16_fw_t *f = &a->fw;
     uint32_t wake = V16_IDLE_MS;
-    if (f->n_queue > 0u && !f->inflight) {
-        return 0u;
+    if (f->n_queue > 0u && !f->inflight && a->ss->conn == OCPP_CP_ACCEPTED) {
+        return 0u; /* (before Accepted nothing of it may be sent, §4.2) */
     }
     if (f->rec.state == FW_WAITING) {
         int64_t t = ocpp_station_time(a->st);

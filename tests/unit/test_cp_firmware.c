@@ -363,6 +363,14 @@ static void test_update_download_install_reboot_installed(void **s)
     step(x, 0);
     assert_true(is_call(last(x), "BootNotification"));
     assert_non_null(strstr(last(x), "\"firmwareVersion\":\"2.0\""));
+    /* §4.2 Pending: nothing else is sent; Installed waits without a busy loop */
+    reply(x, "{\"status\":\"Pending\",\"currentTime\":\"2026-11-22T06:00:00Z\",\"interval\":5}");
+    g_answered = x->f.n_sent;
+    assert_int_equal(ocpp_cp_next_wakeup_ms(&x->cp, x->now), 1000u); /* the transport's cap */
+    step(x, 3000);
+    assert_int_equal(g_answered, x->f.n_sent);
+    step(x, 2000);
+    assert_true(is_call(last(x), "BootNotification"));
     csms(x);
     run(x, 1000);
     static const char *const after[] = {"Downloading", "Downloaded", "Installing", "Installed"};
