@@ -43,7 +43,7 @@ test('§5.8/§9.1 GetConfiguration without keys: every required Core key is pres
     // OCPP 1.6 §9.1.29: SupportedFeatureProfiles lists what the charge point implements (the
     // modules its 1.6 adapter registers), and the keys of other profiles do not exist (§5.3
     // NotSupported, §5.8 unknownKey).
-    assert.equal(keys.get('SupportedFeatureProfiles').value, 'Core,RemoteTrigger');
+    assert.equal(keys.get('SupportedFeatureProfiles').value, 'Core,FirmwareManagement,RemoteTrigger');
     assert.ok(!keys.has('LocalAuthListEnabled') && !keys.has('ChargeProfileMaxStackLevel'));
     const la = await csms.call(id, 'ChangeConfiguration', { key: 'LocalAuthListEnabled', value: 'false' });
     assert.equal(la.status, 'NotSupported');
