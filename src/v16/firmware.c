@@ -186,7 +186,7 @@ static void load(ocpp_v16_t *a)
 static size_t scheme_len(const char *url)
 {
     size_t i = 0;
-    while (ocpp_ascii_lower(url[i]) >= 'a' && ocpp_ascii_lower(url[i]) <= 'z') {
+    while ((unsigned)((url[i] | 0x20) - 'a') < 26u) { /* a letter */
         i++;
     }
     return i > 0u && strncmp(url + i, "://", 3) == 0 && url[i + 3u] != '\0' ? i : 0u;
@@ -206,7 +206,8 @@ static bool supported(const ocpp_v16_t *a, const char *url)
             }
             i = 0;
         } else {
-            i = i < n && ocpp_ascii_lower(*p) == ocpp_ascii_lower(url[i]) ? i + 1u : n + 1u;
+            /* (both letters: | 0x20 compares them case-insensitively) */
+            i = i < n && (*p | 0x20) == (url[i] | 0x20) ? i + 1u : n + 1u;
         }
     }
     return false;
