@@ -681,8 +681,32 @@ static void test_supported_protocols_and_profile(void **s)
     assert_string_equal(a, "[3,\"c1\",{\"status\":\"Rejected\"}]");
 }
 
+/* Compiled out (OCPP_CONFIG_PROFILE_FIRMWARE 0): §3.1 the profile is not listed, its CALLs are
+ * NotSupported (OCPP-J §4.2.3: "Requested Action is recognized but not supported by the
+ * receiver"), its key does not exist, and §5.17: "If the requested message is unknown or not
+ * implemented the Charge Point SHALL return NOTIMPLEMENTED". */
+static void test_compiled_out(void **s)
+{
+    (void)s;
+    fx_t *x = fw_power_on("1.0", true);
+    char v[128];
+    assert_int_equal(ocpp_cp_key_get(&x->cp, "SupportedFeatureProfiles", v, sizeof v), OCPP_OK);
+    assert_null(strstr(v, "FirmwareManagement"));
+    assert_int_equal(ocpp_cp_key_get(&x->cp, "SupportedFileTransferProtocols", v, sizeof v),
+                     OCPP_ERR_NOT_FOUND);
+    assert_non_null(strstr(call(x, "u1", "UpdateFirmware", UPDATE("")), "\"NotSupported\""));
+    assert_non_null(
+        strstr(call(x, "d1", "GetDiagnostics", "{\"location\":\"ftp://h/\"}"), "\"NotSupported\""));
+    assert_string_equal(
+        call(x, "t1", "TriggerMessage", "{\"requestedMessage\":\"FirmwareStatusNotification\"}"),
+        "[3,\"t1\",{\"status\":\"NotImplemented\"}]");
+    run(x, 2000);
+    assert_int_equal(g_ft.downloads + g_ft.uploads + g_n_fw + g_n_dg, 0);
+}
+
 int main(void)
 {
+    const struct CMUnitTest off[] = {cmocka_unit_test_setup(test_compiled_out, setup)};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_update_download_install_reboot_installed, setup),
         cmocka_unit_test_setup(test_retrieve_date_is_waited_for, setup),
@@ -698,5 +722,8 @@ int main(void)
         cmocka_unit_test_setup(test_trigger_reports_current_status, setup),
         cmocka_unit_test_setup(test_supported_protocols_and_profile, setup),
     };
+    if (!OCPP_CONFIG_PROFILE_FIRMWARE) {
+        return cmocka_run_group_tests(off, NULL, NULL);
+    }
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
