@@ -472,9 +472,10 @@ typedef struct {
     /**
      * GetDiagnostics (OCPP 1.6 §5.9): write the diagnostics file for the
      * period [start_unix, stop_unix] (0: open end) into the transfer port's
-     * diagnostics slot and its name (1..OCPP_CONFIG_DIAG_NAME_MAX characters,
-     * no '/', NUL-terminated) into name[0..cap). Called while the request is
-     * answered: it must not block for long.
+     * diagnostics slot and its name (at least 1 character, no '/',
+     * NUL-terminated; cap is at most OCPP_CONFIG_DIAG_NAME_MAX + 1, less when
+     * the location is long: a longer name is cut) into name[0..cap). Called
+     * while the request is answered: it must not block for long.
      * @return true: the file is ready (the answer carries its fileName and
      *         it is uploaded); false: no diagnostics available (no fileName).
      * NULL: no diagnostics are ever available.

@@ -370,7 +370,6 @@ typedef struct {
     uint32_t fw_at_ms;                           /**< Download (re)try not before this. */
     uint32_t diag_at_ms;                         /**< Upload (re)try not before this. */
     uint32_t diag_interval_s;                    /**< retryInterval of the upload. */
-    uint32_t reboot_at_ms;                       /**< When the installation ended. */
     uint8_t queue[6];                            /**< Status notifications to send, oldest first. */
     uint8_t n_queue;
     uint8_t diag_state; /**< DG_*; 0: idle. */

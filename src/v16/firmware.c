@@ -21,7 +21,6 @@
 
 #include "session/session.h"
 #include "station/station.h"
-#include "store/txqueue.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "v16/v16.h"
@@ -43,10 +42,10 @@ enum { FW_IDLE = 0, FW_WAITING, FW_DOWNLOADING, FW_DOWNLOADED, FW_INSTALLING, FW
 /** The diagnostics upload (diag_state). */
 enum { DG_IDLE = 0, DG_WAITING, DG_UPLOADING };
 
-/** FirmwareStatus (§7.25) and DiagnosticsStatus (§7.24), queued as codes:
- *  a diagnostics status has Q_DIAG set. */
-static const char k_fw_status[] =
-    "Idle\0Downloading\0Downloaded\0DownloadFailed\0Installing\0Installed\0InstallationFailed";
+/** FirmwareStatus (§7.25), then DiagnosticsStatus (§7.24): the codes queued. */
+static const char k_status[] = "Idle\0Downloading\0Downloaded\0DownloadFailed\0Installing\0"
+                               "Installed\0InstallationFailed\0"
+                               "Idle\0Uploading\0Uploaded\0UploadFailed";
 enum {
     FS_IDLE,
     FS_DOWNLOADING,
@@ -54,11 +53,12 @@ enum {
     FS_DL_FAILED,
     FS_INSTALLING,
     FS_INSTALLED,
-    FS_INST_FAILED
+    FS_INST_FAILED,
+    DS_IDLE, /* the first diagnostics status */
+    DS_UPLOADING,
+    DS_UPLOADED,
+    DS_UL_FAILED
 };
-static const char k_dg_status[] = "Idle\0Uploading\0Uploaded\0UploadFailed";
-enum { DS_IDLE, DS_UPLOADING, DS_UPLOADED, DS_UL_FAILED };
-#define Q_DIAG 0x80u
 
 /** What a CALL of this module is (session kind). */
 enum { K_STATUS = 1 };
@@ -86,15 +86,12 @@ static bool fw_send_due(ocpp_v16_t *a)
         return false;
     }
     unsigned code = f->queue[0];
-    bool diag = (code & Q_DIAG) != 0u;
     ocpp_jw_t w;
     ocpp_v16_call_begin(a, &w,
-                        diag ? OCPP_ACTION_DIAGNOSTICS_STATUS_NOTIFICATION
-                             : OCPP_ACTION_FIRMWARE_STATUS_NOTIFICATION);
+                        code >= DS_IDLE ? OCPP_ACTION_DIAGNOSTICS_STATUS_NOTIFICATION
+                                        : OCPP_ACTION_FIRMWARE_STATUS_NOTIFICATION);
     ocpp_jw_obj_open(&w);
-    ocpp_jw_kv_str(
-        &w, "status",
-        ocpp_text_nth(diag ? k_dg_status : k_fw_status, diag ? 4u : 7u, code & ~Q_DIAG, ""));
+    ocpp_jw_kv_str(&w, "status", ocpp_text_nth(k_status, DS_UL_FAILED + 1u, code, ""));
     ocpp_jw_obj_close(&w);
     f->inflight = ocpp_v16_call_end(a, &w, &ocpp_v16_firmware, K_STATUS) == OCPP_OK;
     return true;
@@ -272,12 +269,18 @@ static bool retry(ocpp_v16_t *a, ocpp_status_t why, uint8_t *tries, uint32_t *at
     return *tries > 0u && why != OCPP_ERR_PARAM;
 }
 
+/** The update goes to `state` (persisted) and reports `status`. */
+static void advance(ocpp_v16_t *a, uint8_t state, unsigned status)
+{
+    a->fw.rec.state = state;
+    save(a);
+    push(a, status);
+}
+
 /** The update ends with `status` (DownloadFailed, Installed, InstallationFailed). */
 static void fw_finish(ocpp_v16_t *a, unsigned status)
 {
-    push(a, status);
-    a->fw.rec.state = FW_IDLE;
-    save(a);
+    advance(a, FW_IDLE, status);
 }
 
 static void fw_failed(ocpp_v16_t *a, ocpp_status_t why)
@@ -353,8 +356,7 @@ static void fw_start(ocpp_v16_t *a)
     } else if (r != OCPP_OK) {
         fw_failed(a, r);
     } else {
-        f->rec.state = FW_DOWNLOADING;
-        push(a, FS_DOWNLOADING);
+        advance(a, FW_DOWNLOADING, FS_DOWNLOADING);
     }
 }
 
@@ -375,23 +377,20 @@ static void fw_install(ocpp_v16_t *a)
      * System, before sending the status: Installed." */
     a->fw.rec.state = FW_REBOOTING;
     a->fw.rec.report = FS_INSTALLED;
-    a->fw.reboot_at_ms = a->ss->now_ms;
     save(a);
-    ocpp_station_close(a->st, OCPP_STOP_REBOOT); /* one started while installing */
+    /* A session that started while installing is stopped (reason Reboot);
+     * its StopTransaction is persisted in the outbox and goes out after the
+     * reboot if not before. */
+    ocpp_station_close(a->st, OCPP_STOP_REBOOT);
 }
 
-/** Reboot once the StopTransactions of a session that started during the
- *  installation are out (at most one MessageTimeout), as a Reset does. */
+/** Reboot (once) when no CALL is on the wire. */
 static void fw_reboot(ocpp_v16_t *a)
 {
-    ocpp_v16_fw_t *f = &a->fw;
-    bool waited = a->ss->now_ms - f->reboot_at_ms >= a->ss->call_timeout_ms;
-    if (f->rebooted || ocpp_session_busy(a->ss) ||
-        (ocpp_txq_count(a->outbox) > 0u && ocpp_session_online(a->ss) && !waited)) {
-        return;
+    if (!a->fw.rebooted && !ocpp_session_busy(a->ss)) {
+        a->fw.rebooted = true;
+        a->cb->reset(a->cb->ctx, true);
     }
-    f->rebooted = true;
-    a->cb->reset(a->cb->ctx, true);
 }
 
 static void fw_step(ocpp_v16_t *a)
@@ -408,9 +407,7 @@ static void fw_step(ocpp_v16_t *a)
     case FW_DOWNLOADING:
         r = a->transfer->poll(a->transfer->ctx);
         if (r == OCPP_OK) {
-            f->rec.state = FW_DOWNLOADED;
-            save(a);
-            push(a, FS_DOWNLOADED);
+            advance(a, FW_DOWNLOADED, FS_DOWNLOADED);
         } else if (r != OCPP_PENDING) {
             fw_failed(a, r);
         }
@@ -419,9 +416,7 @@ static void fw_step(ocpp_v16_t *a)
         /* §5.19: "it is RECOMMENDED to wait until Charging Session has ended
          * (Charge Point idle) before commencing installation" */
         if (ocpp_station_running(a->st) == 0u) {
-            f->rec.state = FW_INSTALLING;
-            save(a);
-            push(a, FS_INSTALLING);
+            advance(a, FW_INSTALLING, FS_INSTALLING);
         }
         break;
     case FW_INSTALLING:
@@ -439,29 +434,29 @@ static void fw_step(ocpp_v16_t *a)
 /* GetDiagnostics (§5.9)                                                     */
 /* ------------------------------------------------------------------------ */
 
-/** The application's file for [start, stop]: its name, appended to a
- *  location that is a directory (ends in '/'). @return false: none. */
-static bool diag_collect(ocpp_v16_t *a, int64_t start, int64_t stop, const char *url,
-                         char name[OCPP_CONFIG_DIAG_NAME_MAX + 1])
+/**
+ * The application's file for [start, stop]: its name is written behind the
+ * location in diag_url, so that a directory location (ending in '/') is the
+ * upload target with it, and another one keeps its name behind its NUL.
+ * @return the name, or NULL: none (no callback, an upload under way, a
+ *         protocol the port has not, the application has none).
+ */
+static const char *diag_collect(ocpp_v16_t *a, int64_t start, int64_t stop, const char *url)
 {
     ocpp_v16_fw_t *f = &a->fw;
-    size_t n = strlen(url);
-    name[0] = '\0';
-    if (a->cb->diagnostics == NULL || f->diag_state != DG_IDLE || !supported(a, url) ||
-        !a->cb->diagnostics(a->cb->ctx, start, stop, name, OCPP_CONFIG_DIAG_NAME_MAX + 1u)) {
-        return false;
+    if (a->cb->diagnostics == NULL || f->diag_state != DG_IDLE || !supported(a, url)) {
+        return NULL;
     }
-    name[OCPP_CONFIG_DIAG_NAME_MAX] = '\0';
-    size_t k = strlen(name);
-    bool dir = url[n - 1u] == '/';
-    if (k == 0u || strchr(name, '/') != NULL || n + (dir ? k : 0u) >= sizeof f->diag_url) {
-        return false;
-    }
+    size_t n = strlen(url); /* < OCPP_CONFIG_TRANSFER_URL_MAX (get_location) */
     memcpy(f->diag_url, url, n + 1u);
-    if (dir) {
-        memcpy(f->diag_url + n, name, k + 1u);
+    char *name = f->diag_url + n + (url[n - 1u] == '/' ? 0u : 1u);
+    size_t cap = (size_t)(f->diag_url + sizeof f->diag_url - name);
+    cap = cap > OCPP_CONFIG_DIAG_NAME_MAX + 1u ? OCPP_CONFIG_DIAG_NAME_MAX + 1u : cap;
+    if (cap < 2u || !a->cb->diagnostics(a->cb->ctx, start, stop, name, cap)) {
+        return NULL;
     }
-    return true;
+    name[cap - 1u] = '\0';
+    return name[0] != '\0' && strchr(name, '/') == NULL ? name : NULL;
 }
 
 static ocpp_rpc_err_t on_get_diagnostics(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
@@ -472,7 +467,6 @@ static ocpp_rpc_err_t on_get_diagnostics(void *ctx, const ocpp_json_value_t *p, 
     int64_t start = 0, stop = 0;
     uint32_t v[2];
     char *url = NULL;
-    char name[OCPP_CONFIG_DIAG_NAME_MAX + 1];
     ocpp_rpc_err_t e = get_retries(p, v, desc);
     if (e == OCPP_RPC_OK) {
         e = ocpp_rpc_get_datetime(p, "startTime", false, &start, desc);
@@ -489,9 +483,9 @@ static ocpp_rpc_err_t on_get_diagnostics(void *ctx, const ocpp_json_value_t *p, 
     /* §5.9: "If no diagnostics file is available, then GetDiagnostics.conf
      * SHALL NOT contain a file name." (also while one is being uploaded, and
      * for a location this charge point cannot upload to) */
-    bool ok = url != NULL && diag_collect(a, start, stop, url, name);
+    const char *name = url != NULL ? diag_collect(a, start, stop, url) : NULL;
     ocpp_jw_obj_open(w);
-    if (ok) {
+    if (name != NULL) {
         ocpp_jw_kv_str(w, "fileName", name);
         f->diag_state = DG_WAITING;
         /* errata 3.50, §6.25 retries: "how many times Charge Point must retry
@@ -509,13 +503,13 @@ static void diag_done(ocpp_v16_t *a, ocpp_status_t r)
     ocpp_v16_fw_t *f = &a->fw;
     if (r == OCPP_OK) {
         f->diag_state = DG_IDLE;
-        push(a, Q_DIAG | DS_UPLOADED);
+        push(a, DS_UPLOADED);
         return;
     }
     f->diag_state = DG_WAITING;
     if (!retry(a, r, &f->diag_tries_left, &f->diag_at_ms, f->diag_interval_s)) {
         f->diag_state = DG_IDLE;
-        push(a, Q_DIAG | DS_UL_FAILED);
+        push(a, DS_UL_FAILED);
     }
 }
 
@@ -528,7 +522,7 @@ static void diag_step(ocpp_v16_t *a)
         r = a->transfer->upload(a->transfer->ctx, f->diag_url);
         if (r == OCPP_OK) {
             f->diag_state = DG_UPLOADING;
-            push(a, Q_DIAG | DS_UPLOADING);
+            push(a, DS_UPLOADING);
         } else if (r == OCPP_ERR_BUSY) {
             f->diag_at_ms = a->ss->now_ms + BUSY_RETRY_MS;
         } else {
@@ -605,7 +599,7 @@ static bool fw_trigger(ocpp_v16_t *a, ocpp_rpc_action_t action, uint64_t connect
         return true;
     }
     if (action == OCPP_ACTION_DIAGNOSTICS_STATUS_NOTIFICATION) {
-        push(a, Q_DIAG | (a->fw.diag_state != DG_IDLE ? DS_UPLOADING : DS_IDLE));
+        push(a, a->fw.diag_state != DG_IDLE ? DS_UPLOADING : DS_IDLE);
         return true;
     }
     return false;
