@@ -63,7 +63,7 @@ static ocpp_status_t finish(void)
         if (r != OCPP_PENDING) {
             return r;
         }
-        struct timespec ts = {0, 10 * 1000 * 1000};
+        struct timespec ts = {0, 10000000L}; /* 10 ms */
         nanosleep(&ts, NULL);
     }
     fail_msg("transfer did not end");
