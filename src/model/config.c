@@ -55,20 +55,20 @@
 
 /** Value types. */
 enum {
-    T_I32,       /**< int32_t field, range checked. */
-    T_U16,       /**< uint16_t field, range checked. */
-    T_BOOL,      /**< bool field. */
-    T_MEAS,      /**< ocpp_cfg_meas_t measurand list. */
-    T_PHASE,     /**< ConnectorPhaseRotation nibbles. */
-    T_AUTH_KEY,  /**< AuthorizationKey bytes + length. */
-    T_SEC_PROF,  /**< SecurityProfile (uint8_t, may only be raised remotely). */
-    T_STR,       /**< CpoName: char array, NUL-terminated. */
-    T_RATE,      /**< uint8_t mask of OCPP_CFG_RATE_UNIT_*. */
-    T_U8,        /**< uint8_t, never settable (NumberOfConnectors). */
-    T_PROFILES,  /**< SupportedFeatureProfiles, computed. */
-    T_MEAS_MAX,  /**< *MaxLength of a measurand list, computed. */
-    T_PHASE_MAX, /**< ConnectorPhaseRotationMaxLength, computed. */
-    T_FTP        /**< SupportedFileTransferProtocols: the transfer port's list. */
+    T_I32,      /**< int32_t field, range checked. */
+    T_U16,      /**< uint16_t field, range checked. */
+    T_BOOL,     /**< bool field. */
+    T_MEAS,     /**< ocpp_cfg_meas_t measurand list. */
+    T_PHASE,    /**< ConnectorPhaseRotation nibbles. */
+    T_AUTH_KEY, /**< AuthorizationKey bytes + length. */
+    T_SEC_PROF, /**< SecurityProfile (uint8_t, may only be raised remotely). */
+    T_STR,      /**< CpoName: char array, NUL-terminated. */
+    T_RATE,     /**< uint8_t mask of OCPP_CFG_RATE_UNIT_*. */
+    T_U8,       /**< uint8_t, never settable (NumberOfConnectors). */
+    T_PROFILES, /**< SupportedFeatureProfiles, computed. */
+    T_MEAS_MAX, /**< *MaxLength of a measurand list, computed. */
+    T_FTP,      /**< SupportedFileTransferProtocols: the transfer port's list. */
+    T_PHASE_MAX /**< ConnectorPhaseRotationMaxLength, computed. */
 };
 
 /** Access flags (low nibble of key_def_t.attr); the range index is the high nibble. */
