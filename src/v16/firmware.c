@@ -449,9 +449,12 @@ static const char *diag_collect(ocpp_v16_t *a, int64_t start, int64_t stop, cons
     }
     size_t n = strlen(url); /* < OCPP_CONFIG_TRANSFER_URL_MAX (get_location) */
     memcpy(f->diag_url, url, n + 1u);
-    char *name = f->diag_url + n + (url[n - 1u] == '/' ? 0u : 1u);
-    size_t cap = (size_t)(f->diag_url + sizeof f->diag_url - name);
-    cap = cap > OCPP_CONFIG_DIAG_NAME_MAX + 1u ? OCPP_CONFIG_DIAG_NAME_MAX + 1u : cap;
+    size_t at = n + (url[n - 1u] == '/' ? 0u : 1u); /* <= sizeof diag_url */
+    size_t cap = OCPP_CONFIG_DIAG_NAME_MAX + 1u;
+    if (at + cap > sizeof f->diag_url) {
+        cap = sizeof f->diag_url - at; /* what the location leaves */
+    }
+    char *name = f->diag_url + at;
     if (cap < 2u || !a->cb->diagnostics(a->cb->ctx, start, stop, name, cap)) {
         return NULL;
     }
