@@ -21,14 +21,14 @@ common="build-essential cmake pkg-config"
 case "$mode" in
 test)
     pkgs="$common clang clang-format clang-tidy cppcheck valgrind libcmocka-dev libmbedtls-dev
-          libmicrohttpd-dev gcc-multilib gcc-arm-none-eabi libnewlib-arm-none-eabi
+          libmicrohttpd-dev libcurl4-openssl-dev gcc-multilib gcc-arm-none-eabi libnewlib-arm-none-eabi
           gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf gcc-xtensa-lx106
           picolibc-xtensa-lx106-elf libclang-rt-14-dev openssl"
     ;;
 demo)
-    # The library, the POSIX port (mbedTLS) and ocpp-sim (libmicrohttpd for its
-    # dashboard); no test tools.
-    pkgs="$common libmbedtls-dev libmicrohttpd-dev"
+    # The library, the POSIX port (mbedTLS; libcurl for firmware and diagnostics
+    # transfers) and ocpp-sim (libmicrohttpd for its dashboard); no test tools.
+    pkgs="$common libmbedtls-dev libmicrohttpd-dev libcurl4-openssl-dev"
     ;;
 *)
     echo "usage: $0 {test|demo}" >&2

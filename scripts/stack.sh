@@ -74,6 +74,7 @@ external='(^|->|\.)cb(->|\.)[a-z_]+$
 ->msg->[a-z_]+$
 (->|\.)net->[a-z_]+$
 ->storage->[a-z_]+$
+->transfer->[a-z_]+$
 ^st->(read|write)$
 (->|\.)random$
 ->read_meter$

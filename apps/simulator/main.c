@@ -671,6 +671,7 @@ static int station_init(sim_t *sim, sim_station_t *s, const sim_opts_t *o, unsig
         return -1;
     }
     s->opts = o;
+    sim_firmware_init(s, o->ca);
     if (station_evse(s, o) != 0) {
         return -1;
     }
@@ -701,7 +702,7 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
                            .csms_url = o->csms,
                            .vendor = SIM_VENDOR,
                            .model = "ocpp-sim",
-                           .firmware_version = "0.1.0",
+                           .firmware_version = s->fw_version,
                            /* chargeBoxSerialNumber is a CiString25Type (§6.2):
                               the id when it is one, else none (optional) */
                            .charge_box_serial = serial_fits(s->id) ? s->id : NULL,
@@ -716,6 +717,7 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
                              .log_ctx = &s->log};
     ocpp_cp_callbacks_t cb;
     evse_callbacks(&s->evse, &cb);
+    sim_firmware_attach(s, &ports, &cb);
     ocpp_status_t st = ocpp_cp_init(&s->cp, &cc, &ports, &cb, s->tx, o->send_buffer);
     if (st != OCPP_OK) {
         fprintf(stderr,
@@ -880,6 +882,7 @@ int main(int argc, char **argv)
         ocpp_ws_close(&sim.st[i].ws);
         release_held(&sim.st[i]);
         ocpp_posix_net_free(&sim.st[i].net);
+        sim_firmware_free(&sim.st[i]);
     }
     free(sim.st);
     free(sim.sse);

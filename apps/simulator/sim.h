@@ -19,6 +19,12 @@
 
 #include "crash.h"
 
+#if OCPP_POSIX_HAVE_TRANSFER
+#include "ocpp/ocpp_posix_transfer.h"
+#endif
+/** The firmware version of a station that never installed one (firmware.c). */
+#define SIM_FIRMWARE_VERSION "0.1.0"
+
 #define SIM_RX_CAP      8192u
 #define SIM_TX_CAP      4096u
 #define SIM_LOG_ENTRIES 128u   /**< OCPP messages kept per station. */
@@ -131,6 +137,15 @@ typedef struct sim_station {
     size_t out_len;
     evse_ui_info_t face_info; /**< What the display's information pages show (api_face.c). */
     uint32_t face_rev;        /**< The OLED's revision last announced in a state event. */
+    /* firmware.c: Firmware Management (transfers, installation, diagnostics) */
+#if OCPP_POSIX_HAVE_TRANSFER
+    ocpp_posix_transfer_t transfer;
+#endif
+    ocpp_transfer_port_t transfer_port;
+    bool has_transfer;   /**< The transfer port is built and set up. */
+    char fw_version[51]; /**< Installed firmware (record "sim.firmware"). */
+    char fw_image[600];  /**< The firmware slot. */
+    char diag_file[600]; /**< The diagnostics slot. */
 } sim_station_t;
 
 /** One server-sent event in the shared ring. */
@@ -202,6 +217,10 @@ void sim_face_state(ocpp_jw_t *w, const sim_station_t *s);
 /** After the station's poll: keeps the display's information up to date, announces a new
  *  picture; @return how soon to poll again (ms): short while a button is held. */
 uint32_t sim_face_poll(sim_station_t *s);
+/* firmware.c: the application of the Firmware Management profile */
+void sim_firmware_init(sim_station_t *s, const char *ca_file);
+void sim_firmware_attach(sim_station_t *s, ocpp_cp_ports_t *ports, ocpp_cp_callbacks_t *cb);
+void sim_firmware_free(sim_station_t *s);
 
 /* http.c */
 int sim_http_start(sim_t *sim, const char *hostport);

@@ -26,6 +26,21 @@
 #define OCPP_CONFIG_PROFILE_FIRMWARE 1
 #endif
 
+/**
+ * Firmware Management: the longest location (URL) of an UpdateFirmware or a
+ * GetDiagnostics, in bytes with the file name appended to a directory
+ * location. ocpp_cp_t holds two such buffers. A longer location is refused
+ * (UpdateFirmware: DownloadFailed; GetDiagnostics: no fileName). Default: 256.
+ */
+#ifndef OCPP_CONFIG_TRANSFER_URL_MAX
+#define OCPP_CONFIG_TRANSFER_URL_MAX 256
+#endif
+
+/** Firmware Management: the longest diagnostics file name (bytes). Default: 64. */
+#ifndef OCPP_CONFIG_DIAG_NAME_MAX
+#define OCPP_CONFIG_DIAG_NAME_MAX 64
+#endif
+
 /** Local Auth List Management profile. Possible values: 0, 1. Default: 1. */
 #ifndef OCPP_CONFIG_PROFILE_LOCAL_AUTH
 #define OCPP_CONFIG_PROFILE_LOCAL_AUTH 1

@@ -130,6 +130,11 @@ typedef struct {
     uint8_t charging_schedule_allowed_charging_rate_unit;
     bool connector_switch_3to1_phase_supported; /**< ConnectorSwitch3to1PhaseSupported, R. */
 #endif
+#if OCPP_CONFIG_PROFILE_FIRMWARE
+    /** SupportedFileTransferProtocols (errata 3.90, §9.5.1), R: the transfer
+     *  port's `protocols` (NULL: none, the key reads ""). */
+    const char *file_transfer_protocols;
+#endif
 #if OCPP_CONFIG_SECURITY_CERTS
     uint16_t certificate_store_max_length;       /**< CertificateStoreMaxLength (wp §7.4), R. */
     uint16_t certificate_signed_max_chain_size;  /**< CertificateSignedMaxChainSize (§7.3), R,

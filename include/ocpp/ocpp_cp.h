@@ -115,6 +115,10 @@ typedef struct {
     ocpp_log_fn log; /**< Optional. Lines do not name the charge point: */
     void *log_ctx;   /**< give each one its own context that does (e.g. an
                           ocpp_posix_log_t with .prefix = the identity). */
+    /** File transfer for Firmware Management (UpdateFirmware, GetDiagnostics);
+     *  NULL: every download and upload fails (DownloadFailed, no diagnostics
+     *  file). Unused when OCPP_CONFIG_PROFILE_FIRMWARE is 0. */
+    const ocpp_transfer_port_t *transfer;
 } ocpp_cp_ports_t;
 
 /** State of the link to the central system, as shown to users. */
@@ -488,6 +492,35 @@ typedef struct {
      * valid during the call. NULL: the limit is not used.
      */
     void (*set_limit)(void *ctx, uint8_t connector, const ocpp_limit_t *limit);
+
+    /**
+     * Firmware Management (OCPP 1.6 §5.19): install the image that the
+     * transfer port downloaded into its firmware slot. Called once the image
+     * is Downloaded and no transaction runs (the FirmwareStatusNotification
+     * Installing sent first when online), then again on every poll while it
+     * returns OCPP_PENDING: it must not block for long.
+     * @return OCPP_OK installed: the library persists that, reboots through
+     *         reset(ctx, true) (the reboot hook; without one it reports
+     *         Installed at once) and, after the new firmware's
+     *         BootNotification (with its ocpp_cp_config_t.firmware_version),
+     *         reports Installed; OCPP_PENDING still installing; anything
+     *         else: the image is refused, InstallationFailed.
+     * NULL: every image is InstallationFailed.
+     */
+    ocpp_status_t (*firmware_install)(void *ctx);
+
+    /**
+     * GetDiagnostics (OCPP 1.6 §5.9): write the diagnostics file for the
+     * period [start_unix, stop_unix] (0: open end) into the transfer port's
+     * diagnostics slot and its name (at least 1 character, no '/',
+     * NUL-terminated; cap is at most OCPP_CONFIG_DIAG_NAME_MAX + 1, less when
+     * the location is long: a longer name is cut) into name[0..cap). Called
+     * while the request is answered: it must not block for long.
+     * @return true: the file is ready (the answer carries its fileName and
+     *         it is uploaded); false: no diagnostics available (no fileName).
+     * NULL: no diagnostics are ever available.
+     */
+    bool (*diagnostics)(void *ctx, int64_t start_unix, int64_t stop_unix, char *name, size_t cap);
 } ocpp_cp_callbacks_t;
 
 /** Longest idTag (IdToken is CiString20Type, OCPP 1.6 §7.28). */

@@ -425,6 +425,36 @@ typedef struct {
 } ocpp_v16_smart_t;
 #endif
 
+#if OCPP_CONFIG_PROFILE_FIRMWARE
+/** The persisted part of a firmware update (record "firmware", written as
+ *  is: the same firmware reads it back, or it is dropped by its size). */
+typedef struct {
+    int64_t retrieve_unix; /**< retrieveDate, unix s. */
+    uint32_t interval_s;   /**< retryInterval. */
+    uint8_t state;         /**< src/v16/firmware.c FW_*; 0: idle. */
+    uint8_t tries_left;    /**< Download attempts left. */
+    uint8_t report;        /**< After a reboot: the status to report (Installed). */
+    uint8_t version;       /**< Record format. */
+    char url[OCPP_CONFIG_TRANSFER_URL_MAX]; /**< location. */
+} ocpp_v16_fw_rec_t;
+
+/** State of the Firmware Management profile (src/v16/firmware.c). */
+typedef struct {
+    ocpp_v16_fw_rec_t rec;                       /**< The update (persisted). */
+    char diag_url[OCPP_CONFIG_TRANSFER_URL_MAX]; /**< Upload target (location + fileName). */
+    uint32_t fw_at_ms;                           /**< Download (re)try not before this. */
+    uint32_t diag_at_ms;                         /**< Upload (re)try not before this. */
+    uint32_t diag_interval_s;                    /**< retryInterval of the upload. */
+    uint8_t queue[6];                            /**< Status notifications to send, oldest first. */
+    uint8_t n_queue;
+    uint8_t diag_state; /**< DG_*; 0: idle. */
+    uint8_t diag_tries_left;
+    bool inflight; /**< queue[0] is on the wire. */
+    bool loaded;   /**< The record was read (first tick). */
+    bool rebooted; /**< The reboot hook was called. */
+} ocpp_v16_fw_t;
+#endif
+
 struct ocpp_v16_profile; /* src/v16/v16.h */
 
 /** The OCPP 1.6 adapter: the shared services, then each profile's state. */
@@ -445,6 +475,10 @@ typedef struct {
 #endif
 #if OCPP_CONFIG_PROFILE_SMART_CHARGING
     ocpp_v16_smart_t smart;
+#endif
+#if OCPP_CONFIG_PROFILE_FIRMWARE
+    const ocpp_transfer_port_t *transfer; /**< NULL: no file transfer. */
+    ocpp_v16_fw_t fw;
 #endif
     uint32_t save_failed_ms; /**< When a write of the configuration failed last, */
     uint32_t quiet_until_ms; /**< A send pass found nothing due before this, */

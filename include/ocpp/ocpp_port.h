@@ -2,7 +2,7 @@
  * @file ocpp_port.h
  * @brief The platform interfaces the library calls: a byte-stream network
  *        transport (or, instead, a whole message transport), storage,
- *        randomness and logging.
+ *        file transfer, randomness and logging.
  *
  * Each port is a struct of function pointers plus an opaque context pointer
  * that the library passes back unchanged. None of these functions may block
@@ -199,6 +199,69 @@ typedef struct {
     /** Remove record `key`. @return OCPP_OK (also if it did not exist) or OCPP_ERR_IO. */
     ocpp_status_t (*remove)(void *ctx, const char *key);
 } ocpp_storage_port_t;
+
+/* ------------------------------------------------------------------------ */
+/* File transfer (Firmware Management: firmware download, diagnostics)       */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Non-blocking file transfer for the Firmware Management profile (OCPP 1.6
+ * §5.9 GetDiagnostics, §5.19 UpdateFirmware, §8): one transfer at a time,
+ * begun by download() or upload() and driven by poll(), which the library
+ * calls on every ocpp_cp_poll() while the transfer runs. Where the files
+ * live is the platform's: the port has two slots, the firmware slot
+ * (written by download(), read by the application's firmware_install
+ * callback) and the diagnostics slot (written by the application's
+ * diagnostics callback, read by upload()). The POSIX port
+ * (ocpp_posix_transfer_t, libcurl) keeps them as two files.
+ *
+ * URLs are NUL-terminated, kept by the library (they stay valid until the
+ * transfer ended or was cancelled), and always have a scheme listed in
+ * `protocols`: the library checks that before it calls the port.
+ */
+typedef struct {
+    void *ctx; /**< Passed back to every call. */
+
+    /**
+     * The URL schemes the port handles: SupportedFileTransferProtocols
+     * (OCPP 1.6 errata 3.90), a comma-separated list of "FTP", "FTPS",
+     * "HTTP", "HTTPS", e.g. "HTTP,HTTPS,FTP". Required (may be "": none).
+     */
+    const char *protocols;
+
+    /**
+     * Begin downloading `url` into the firmware slot, replacing what it held.
+     * Returns at once: the transfer goes on in poll().
+     * @return OCPP_OK begun; OCPP_ERR_PARAM the URL cannot be used (no host,
+     *         bad syntax); OCPP_ERR_BUSY a transfer runs; OCPP_ERR_IO the
+     *         slot cannot be written.
+     */
+    ocpp_status_t (*download)(void *ctx, const char *url);
+
+    /**
+     * Begin uploading the diagnostics slot to `url`, the whole target (the
+     * library has appended the file name to a location ending in '/'):
+     * HTTP(S) with PUT, FTP(S) with STOR. Returns at once.
+     * @return as download(); OCPP_ERR_IO also when the slot cannot be read.
+     */
+    ocpp_status_t (*upload)(void *ctx, const char *url);
+
+    /**
+     * Progress of the transfer. The port gives up a transfer that makes no
+     * progress for a while (its choice, e.g. 30 s); a server's error answer
+     * (HTTP 4xx/5xx, an FTP error reply) is a failure.
+     * @return OCPP_PENDING running; OCPP_OK done (a download: the slot holds
+     *         the whole file); a negative status when it failed (OCPP_ERR_DNS,
+     *         OCPP_ERR_IO, OCPP_ERR_TIMEOUT, OCPP_ERR_AUTH, OCPP_ERR_TLS,
+     *         OCPP_ERR_NOT_FOUND, OCPP_ERR_PROTOCOL). After anything but
+     *         OCPP_PENDING the port is free for the next transfer; called
+     *         with no transfer: OCPP_ERR_STATE.
+     */
+    ocpp_status_t (*poll)(void *ctx);
+
+    /** Abort the transfer, if one runs, and free the port. Idempotent. */
+    void (*cancel)(void *ctx);
+} ocpp_transfer_port_t;
 
 /* ------------------------------------------------------------------------ */
 /* Randomness and logging                                                    */

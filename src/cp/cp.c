@@ -127,7 +127,11 @@ static void init_adapter(ocpp_cp_t *cp, ocpp_logger_t log)
     }
 #endif
     (void)log;
-    ocpp_v16_services_t s = {.st = &cp->st, .ss = &cp->ss, .cfg = &cp->cfg, .config = &cp->config};
+    ocpp_v16_services_t s = {.st = &cp->st,
+                             .ss = &cp->ss,
+                             .cfg = &cp->cfg,
+                             .config = &cp->config,
+                             .transfer = cp->ports.transfer};
     ocpp_v16_init(&cp->proto.v16, &s);
 }
 

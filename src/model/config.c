@@ -69,6 +69,7 @@ enum {
     T_U8,       /**< uint8_t, never settable (NumberOfConnectors). */
     T_PROFILES, /**< SupportedFeatureProfiles, computed. */
     T_MEAS_MAX, /**< *MaxLength of a measurand list, computed. */
+    T_FTP,      /**< SupportedFileTransferProtocols: the transfer port's list. */
     T_PHASE_MAX /**< ConnectorPhaseRotationMaxLength, computed. */
 };
 
@@ -112,6 +113,7 @@ typedef struct {
 #define KTYPE(k)          ((uint8_t)((k)->type & 0x0Fu))
 #define KPROFILE(k)       ((unsigned)((k)->type >> 4))
 #define PROF_TYPE(t, bit) ((uint8_t)((t) | ((bit) << 4)))
+#define P_FW              1u /* OCPP_CFG_PROFILE_FIRMWARE */
 #define P_LA              2u /* OCPP_CFG_PROFILE_LOCAL_AUTH */
 #define P_RES             3u /* OCPP_CFG_PROFILE_RESERVATION */
 #define P_SC              4u /* OCPP_CFG_PROFILE_SMART_CHARGING */
@@ -190,6 +192,10 @@ static const key_def_t k_keys[] = {
      PROF_TYPE(T_BOOL, P_SC), ATTR(RO_L, 0)},
     {"MaxChargingProfilesInstalled", OFF(max_charging_profiles_installed), PROF_TYPE(T_U16, P_SC),
      ATTR(RO_L, R_U16)},
+#endif
+#if OCPP_CONFIG_PROFILE_FIRMWARE
+    /* §9.5 Firmware Management profile (errata 3.90) */
+    {"SupportedFileTransferProtocols", 0, PROF_TYPE(T_FTP, P_FW), ATTR(F_RO, 0)},
 #endif
 /* Security whitepaper ed. 3 §7 */
 #if OCPP_CONFIG_SECURITY_CERTS
@@ -849,6 +855,11 @@ static void fmt_value(const ocpp_cfg_t *cfg, const key_def_t *k, sink_t *o)
     case T_PROFILES: fmt_mask(o, cfg->profiles, k_profiles, N_PROFILES); break;
     case T_MEAS_MAX: sink_int(o, OCPP_CONFIG_MEASURANDS_MAX); break;
     case T_PHASE_MAX: sink_int(o, (int32_t)cfg->number_of_connectors + 1); break;
+#if OCPP_CONFIG_PROFILE_FIRMWARE
+    case T_FTP:
+        sink_str(o, cfg->file_transfer_protocols != NULL ? cfg->file_transfer_protocols : "");
+        break;
+#endif
     default: o->over = true; break;
     }
 }

@@ -25,8 +25,10 @@
  *
  * Not supported (an application may register them as vendor keys, see
  * ocpp_cfg_register()): BlinkRepeat, LightIntensity (optional, need lights),
- * SupportedFileTransferProtocols (errata 3.90, optional; the firmware
- * updater knows), StopTransactionMaxMeterValues (errata 3.91, optional).
+ * StopTransactionMaxMeterValues (errata 3.91, optional).
+ * SupportedFileTransferProtocols (errata 3.90) reads the transfer port's
+ * list (ocpp_cfg_t.file_transfer_protocols, set by the Firmware Management
+ * module).
  */
 #ifndef OCPP_MODEL_CONFIG_H
 #define OCPP_MODEL_CONFIG_H

@@ -17,7 +17,9 @@
 /** The registered modules, in send priority order. One line per module. */
 /* clang-format off */
 static const ocpp_v16_profile_t *const k_modules[] = {
-    &ocpp_v16_core,        &ocpp_v16_core_tx, &ocpp_v16_core_ops,
+    &ocpp_v16_core,
+    &ocpp_v16_core_tx,
+    &ocpp_v16_core_ops,
 #if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
     &ocpp_v16_trigger,
 #endif
@@ -29,6 +31,9 @@ static const ocpp_v16_profile_t *const k_modules[] = {
 #endif
 #if OCPP_CONFIG_PROFILE_SMART_CHARGING
     &ocpp_v16_smart,
+#endif
+#if OCPP_CONFIG_PROFILE_FIRMWARE
+    &ocpp_v16_firmware,
 #endif
 };
 /* clang-format on */
@@ -154,6 +159,10 @@ void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
     a->ss = s->ss;
     a->cfg = s->cfg;
     a->config = s->config;
+#if OCPP_CONFIG_PROFILE_FIRMWARE
+    a->transfer = s->transfer;
+    a->cfg->file_transfer_protocols = s->transfer != NULL ? s->transfer->protocols : NULL;
+#endif
     a->profiles = k_modules;
     a->n_profiles = N_MODULES;
     a->kick = true;

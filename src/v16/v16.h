@@ -75,6 +75,7 @@ typedef struct {
     ocpp_session_t *ss;
     ocpp_cfg_t *cfg;
     const ocpp_cp_config_t *config;
+    const ocpp_transfer_port_t *transfer; /**< Firmware Management; may be NULL. */
 } ocpp_v16_services_t;
 
 /** The session's hooks into the adapter (ctx: the ocpp_v16_t). */
@@ -108,6 +109,7 @@ extern const ocpp_v16_profile_t ocpp_v16_trigger;   /**< trigger.c: Remote Trigg
 extern const ocpp_v16_profile_t ocpp_v16_locallist; /**< locallist.c: Local Auth List */
 extern const ocpp_v16_profile_t ocpp_v16_reservation; /**< reservation.c: Reservation */
 extern const ocpp_v16_profile_t ocpp_v16_smart;       /**< smart.c: Smart Charging */
+extern const ocpp_v16_profile_t ocpp_v16_firmware;    /**< firmware.c: Firmware Management */
 
 /** tx.c: CP-initiated DataTransfer (ocpp_cp_data_transfer()). */
 ocpp_status_t ocpp_v16_data_transfer(ocpp_v16_t *a, const char *vendor_id, const char *message_id,

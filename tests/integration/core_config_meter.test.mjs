@@ -44,7 +44,7 @@ test('§5.8/§9.1 GetConfiguration without keys: every required Core key is pres
     // modules its 1.6 adapter registers), and the keys of other profiles do not exist (§5.3
     // NotSupported, §5.8 unknownKey).
     assert.equal(keys.get('SupportedFeatureProfiles').value,
-        'Core,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger');
+        'Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger');
     assert.ok(keys.has('LocalAuthListEnabled') && keys.has('ReserveConnectorZeroSupported'));
     assert.ok(keys.has('ChargeProfileMaxStackLevel'));
     // The keys of a profile that is compiled out do not exist: unit test_config

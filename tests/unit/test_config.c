@@ -120,6 +120,11 @@ static const spec_key_t spec_keys[] = {
     {"ChargingScheduleMaxPeriods", true, "24"},
     {"ConnectorSwitch3to1PhaseSupported", true, "false"},
     {"MaxChargingProfilesInstalled", true, "4"}, /* OCPP_CONFIG_CHARGING_PROFILES_MAX */
+#if OCPP_CONFIG_PROFILE_FIRMWARE
+    /* errata 3.90 §9.5.1 SupportedFileTransferProtocols "optional R CSL": the transfer
+       port's list (none here: no port) */
+    {"SupportedFileTransferProtocols", true, ""},
+#endif
     /* Whitepaper §7.6 SecurityProfile "optional RW integer ... Default ...: 0" */
     {"SecurityProfile", false, "0"},
 };

@@ -1448,7 +1448,10 @@ static void test_trigger_and_data_transfer(void **s)
     step(x, 0);
     assert_string_equal(answer_to(x, "t1"), "[3,\"t1\",{\"status\":\"Accepted\"}]");
     assert_string_equal(answer_to(x, "t2"), "[3,\"t2\",{\"status\":\"Rejected\"}]");
-    assert_string_equal(answer_to(x, "t3"), "[3,\"t3\",{\"status\":\"NotImplemented\"}]");
+    /* DiagnosticsStatusNotification: sent by the Firmware Management module */
+    assert_string_equal(answer_to(x, "t3"), OCPP_CONFIG_PROFILE_FIRMWARE
+                                                ? "[3,\"t3\",{\"status\":\"Accepted\"}]"
+                                                : "[3,\"t3\",{\"status\":\"NotImplemented\"}]");
     assert_non_null(strstr(answer_to(x, "t4"), "PropertyConstraintViolation"));
     assert_string_equal(answer_to(x, "d1"),
                         "[3,\"d1\",{\"data\":\"ping\",\"status\":\"Accepted\"}]");
@@ -1457,6 +1460,12 @@ static void test_trigger_and_data_transfer(void **s)
     assert_true(is_call(last(x), "StatusNotification"));
     assert_non_null(strstr(last(x), "\"connectorId\":2"));
     reply(x, "{}");
+#if OCPP_CONFIG_PROFILE_FIRMWARE
+    /* §4.4: Idle "after receipt of a TriggerMessage ..., when it is not busy" */
+    assert_true(is_call(last(x), "DiagnosticsStatusNotification"));
+    assert_non_null(strstr(last(x), "{\"status\":\"Idle\"}"));
+    reply(x, "{}");
+#endif
     /* §6.17: vendorId CiString255, messageId CiString50, data text: all must
      * become valid JSON (UTF-8, RFC 8259 §8.1). */
     assert_int_equal(ocpp_cp_data_transfer(&x->cp, "ac\xffme", NULL, NULL), OCPP_ERR_PARAM);
