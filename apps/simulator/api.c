@@ -414,7 +414,9 @@ void sim_log_message(sim_station_t *s, bool out, const char *text, size_t len)
 {
     sim_log_entry_t *e = &s->logs[s->log_seq % SIM_LOG_ENTRIES];
     e->seq = s->log_seq;
-    e->unix_ms = ocpp_posix_unix_time() * 1000 + (int64_t)(ocpp_posix_now_ms() % 1000u);
+    struct timespec now;
+    (void)clock_gettime(CLOCK_REALTIME, &now);
+    e->unix_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
     e->out = out;
     e->truncated = len > sizeof e->text;
     e->len = (uint16_t)(e->truncated ? sizeof e->text : len);
@@ -1221,6 +1223,27 @@ static void route_connector(sim_station_t *s, const char *method, const char *re
     }
 }
 
+/** POST reboot: {"result":"rebooting","stopped":[connectors whose transaction was stopped]}. */
+static void act_reboot(sim_station_t *s, sim_reply_t *out)
+{
+    uint32_t stopped = sim_reboot(s);
+    char buf[160];
+    ocpp_jw_t w;
+    ocpp_jw_init(&w, buf, sizeof buf);
+    ocpp_jw_obj_open(&w);
+    ocpp_jw_kv_str(&w, "result", "rebooting");
+    ocpp_jw_key(&w, "stopped");
+    ocpp_jw_arr_open(&w);
+    for (unsigned c = 1; c < 32u; c++) {
+        if ((stopped >> c) & 1u) {
+            ocpp_jw_int(&w, c);
+        }
+    }
+    ocpp_jw_arr_close(&w);
+    ocpp_jw_obj_close(&w);
+    reply_jw(out, 200, &w, buf);
+}
+
 static void route_station(sim_station_t *s, const char *method, const char *rest, const char *since,
                           const char *body, size_t len, sim_reply_t *out)
 {
@@ -1266,6 +1289,16 @@ static void route_station(sim_station_t *s, const char *method, const char *rest
     } else if (strcmp(rest, "network") == 0) {
         if (method_ok(method, "POST", out) && load(&rb, &root, &b, out)) {
             act_network(s, b, out);
+        }
+    } else if (strcmp(rest, "reboot") == 0) {
+        if (method_ok(method, "POST", out)) {
+            act_reboot(s, out);
+        }
+    } else if (strcmp(rest, "power-cut") == 0) {
+        if (method_ok(method, "POST", out)) {
+            static const char k_restarted[] = "{\"result\":\"restarted\"}";
+            sim_power_cut(s);
+            reply_raw(out, 200, k_restarted, sizeof k_restarted - 1u);
         }
     } else if (strcmp(rest, "config") == 0) {
         if (method_ok(method, "GET", out)) {

@@ -754,6 +754,49 @@ static void station_reboot(sim_station_t *s)
     s->dirty = true;
 }
 
+/**
+ * POST /api/reboot: a local reboot (the charger's own reset, not the
+ * CSMS's): every running transaction is stopped with reason Reboot (OCPP 1.6
+ * §7.38: "Local reset/reboot"), its StopTransaction queued and persisted,
+ * then the firmware restarts as after a hard Reset. @return the connectors
+ * whose transaction was stopped (bit c).
+ */
+uint32_t sim_reboot(sim_station_t *s)
+{
+    uint32_t stopped = 0;
+    for (uint8_t c = 1; c <= s->evse.config.connectors; c++) {
+        if (ocpp_cp_stop(&s->cp, c, OCPP_STOP_REBOOT) == OCPP_OK) {
+            stopped |= 1u << c;
+        }
+    }
+    s->reset_pending = 2u; /* the next station_poll() reboots */
+    return stopped;
+}
+
+/**
+ * POST /api/power-cut: the station's electronics lose power and it comes
+ * back at once. Nothing is sent any more (the TCP connection is reset, no
+ * close frame), everything in RAM is lost: the library and the EVSE
+ * application start again from what they had persisted, as after a kill -9
+ * of a one-station ocpp-sim; a transaction that ran is stopped with reason
+ * PowerLoss after the restart (§4.10). The simulated hardware (EV, cable,
+ * meter) carries on.
+ */
+void sim_power_cut(sim_station_t *s)
+{
+    fprintf(stderr, "%s: power cut: restarting from storage\n", s->id);
+    detach_socket(ocpp_posix_net_fd(&s->net), true, &s->held_fd); /* RST */
+    release_held(s);
+    ocpp_ws_close(&s->ws); /* what it still writes goes to the dead socket */
+    if (station_app(s, s->opts) != 0 || station_cp(s, s->opts) != 0 ||
+        apply_config(s, s->opts) != 0) {
+        fprintf(stderr, "%s: restart after the power cut failed\n", s->id);
+    }
+    sim_board_apply_faults(s);
+    ocpp_cp_set_network(&s->cp, s->network_online);
+    s->dirty = true;
+}
+
 /** Physics, application and library of one station; state events. */
 static uint32_t station_poll(sim_station_t *s, uint32_t now)
 {

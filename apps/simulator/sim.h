@@ -201,6 +201,10 @@ void sim_write_station_json(char *buf, size_t cap, const sim_station_t *s, size_
 
 /* main.c: network modes */
 void sim_net_set(sim_station_t *s, bool online, sim_net_mode_t mode);
+/** POST /api/reboot (main.c). @return the connectors whose transaction was stopped (bit c). */
+uint32_t sim_reboot(sim_station_t *s);
+/** POST /api/power-cut (main.c). */
+void sim_power_cut(sim_station_t *s);
 
 /* board.c: the simulated board's physical state survives a restart */
 void sim_board_restore(sim_station_t *s);

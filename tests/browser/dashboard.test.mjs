@@ -267,6 +267,16 @@ test('one station driven from the dashboard: session, cards, log, configuration,
         await waitText(page.locator('.shead .title .pill'), /^accepted$/, 30000);
         step(`${mode}: accepted`);
     }
+
+    // Power: a local reboot and a power cut, each a new BootNotification at the CSMS.
+    for (const [act, note] of [['reboot', /^rebooting/], ['power-cut', /^power cut: restarted/]]) {
+        const m1 = csms.mark();
+        await page.locator(`.shead [data-act=${act}]`).click();
+        await waitText(page.locator('.shead .group:has([data-act=reboot]) .note'), note);
+        await csms.waitFor(cpCall('BootNotification', id), { since: m1, timeout: 30000 });
+        await waitText(page.locator('.shead .title .pill'), /^accepted$/, 30000);
+        step(`${act}: booted again`);
+    }
     await page.done();
 });
 

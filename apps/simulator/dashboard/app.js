@@ -753,6 +753,7 @@
       NET_MODES.map(([v, t, d]) => h('option', { value: v, title: d }, t)));
     const netBtn = h('button', { class: 'btn', onclick: () => toggleNet() });
     const netNote = h('span', { class: 'note' });
+    const powerNote = h('span', { class: 'note' });
     const qbar = h('div', { class: 'qbar', title: 'transaction messages not yet confirmed by the CSMS (OCPP 1.6 §3.7)' }, h('i'));
     const qtext = h('span', { class: 'note' });
     const csms = h('div', { class: 'meta' });
@@ -774,7 +775,12 @@
           h('div', { class: 'group' }, h('span', { class: 'gl' }, 'Network'),
             h('div', { class: 'row' }, netState, netMode, netBtn), netNote),
           h('div', { class: 'group' }, h('span', { class: 'gl' }, 'Transaction queue'),
-            h('div', { class: 'row' }, qbar), qtext))),
+            h('div', { class: 'row' }, qbar), qtext),
+          h('div', { class: 'group' }, h('span', { class: 'gl' }, 'Power'),
+            h('div', { class: 'row' },
+              h('button', { class: 'btn', 'data-act': 'reboot', title: 'POST reboot: the charger reboots; running transactions stop with reason Reboot', onclick: () => power('reboot') }, '↻ Reboot'),
+              h('button', { class: 'btn danger', 'data-act': 'power-cut', title: 'POST power-cut: power lost and back at once; nothing more is sent, transactions stop with PowerLoss after the restart', onclick: () => power('power-cut') }, 'Power cut')),
+            powerNote))),
       face);
 
     // Connectors on the left, the tabs on the right.
@@ -820,6 +826,14 @@
         store.netMode.set(id, r.json && typeof r.json.mode === 'string' ? r.json.mode : 'close');
         setText(netNote, r.json && r.json.mode === undefined && mode !== 'close' ? `mode "${mode}" not available in this ocpp-sim: it closed the connection cleanly` : '');
       } else setText(netNote, '');
+    }
+    async function power(what) {
+      const r = await api('POST', base + '/' + what);
+      if (missing(r)) setText(powerNote, `${what} is not available in this ocpp-sim`);
+      else if (!r.ok) toast(what + ': ' + r.error, 'bad');
+      else setText(powerNote, what === 'reboot'
+        ? `rebooting${r.json && r.json.stopped && r.json.stopped.length ? ', stopped on ' + r.json.stopped.join(', ') : ''}`
+        : 'power cut: restarted from storage');
     }
     async function press(name) {
       const r = await api('POST', base + '/buttons/' + name);
