@@ -106,6 +106,11 @@ void evse_ui_event(evse_t *e, const ocpp_cp_event_t *ev)
         u->unix_at = ev->unix_time;
         u->unix_ms = now;
     }
+    if (ev->kind == OCPP_CP_EV_FIRMWARE_STATUS) { /* the library's Firmware Management */
+        (void)evse_display_firmware(e, (evse_fw_state_t)ev->value, 255u);
+        u->fw_ms = now;
+        return;
+    }
     if (ev->kind == OCPP_CP_EV_CONNECTION) {
         u->conn = (uint8_t)ev->conn;
         u->accepted_once = u->accepted_once || ev->conn == OCPP_CP_ACCEPTED;
@@ -175,6 +180,11 @@ static void poll_inputs(evse_t *e, uint32_t now)
     if (seq != u->msg_seq) {
         u->msg_seq = seq;
         (void)evse_display_message(e, text, EVSE_UI_MESSAGE_S);
+    }
+    bool fw_final = u->fw == EVSE_FW_DOWNLOAD_FAILED || u->fw == EVSE_FW_INSTALLED ||
+                    u->fw == EVSE_FW_INSTALLATION_FAILED;
+    if (fw_final && now - u->fw_ms >= EVSE_UI_FIRMWARE_S * 1000u) {
+        u->fw = EVSE_FW_IDLE; /* the outcome was shown long enough */
     }
     if ((evse_buttons_pressed(e) & EVSE_BUTTON_MENU) != 0u) {
         u->menu = (uint8_t)((u->menu + 1u) % (INFO_PAGES + 1u));

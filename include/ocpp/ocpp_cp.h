@@ -361,30 +361,44 @@ typedef enum {
 
 /** Kinds of event reported to the application. */
 typedef enum {
-    OCPP_CP_EV_CONNECTION,          /**< conn changed (see ocpp_cp_event_t.conn). */
-    OCPP_CP_EV_MSG_OUT,             /**< A message is being sent (text, len). One
-                                         larger than the send buffer comes in pieces,
-                                         as it goes out: value = the offset of text
-                                         in the message (0: a new message), status =
-                                         OCPP_PENDING while more pieces follow,
-                                         OCPP_OK for the last (or only) one. */
-    OCPP_CP_EV_MSG_IN,              /**< A message was received (text, len). */
-    OCPP_CP_EV_TIME_SET,            /**< The clock was set from the CSMS (unix_time). */
-    OCPP_CP_EV_CONFIG_CHANGED,      /**< A configuration key changed (text = key name). */
-    OCPP_CP_EV_CONNECT_FAILED,      /**< A connection attempt failed (status). */
-    OCPP_CP_EV_STATUS,              /**< A connector's status changed (connector). */
-    OCPP_CP_EV_AUTHORIZED,          /**< An id tag was accepted (connector, text = idTag). */
-    OCPP_CP_EV_AUTH_REJECTED,       /**< An id tag was refused (connector, text = idTag,
-                                         value = the idTagInfo status as ocpp_auth_status_t). */
-    OCPP_CP_EV_TX_STARTED,          /**< A transaction started (connector, value = transactionId
-                                         or -1 while the CSMS has not answered). */
-    OCPP_CP_EV_TX_STOPPED,          /**< A transaction ended (connector, value = reason as
-                                         ocpp_stop_reason_t). */
-    OCPP_CP_EV_DATA_TRANSFER_RESULT /**< The answer to ocpp_cp_data_transfer() (value =
+    OCPP_CP_EV_CONNECTION,           /**< conn changed (see ocpp_cp_event_t.conn). */
+    OCPP_CP_EV_MSG_OUT,              /**< A message is being sent (text, len). One
+                                          larger than the send buffer comes in pieces,
+                                          as it goes out: value = the offset of text
+                                          in the message (0: a new message), status =
+                                          OCPP_PENDING while more pieces follow,
+                                          OCPP_OK for the last (or only) one. */
+    OCPP_CP_EV_MSG_IN,               /**< A message was received (text, len). */
+    OCPP_CP_EV_TIME_SET,             /**< The clock was set from the CSMS (unix_time). */
+    OCPP_CP_EV_CONFIG_CHANGED,       /**< A configuration key changed (text = key name). */
+    OCPP_CP_EV_CONNECT_FAILED,       /**< A connection attempt failed (status). */
+    OCPP_CP_EV_STATUS,               /**< A connector's status changed (connector). */
+    OCPP_CP_EV_AUTHORIZED,           /**< An id tag was accepted (connector, text = idTag). */
+    OCPP_CP_EV_AUTH_REJECTED,        /**< An id tag was refused (connector, text = idTag,
+                                          value = the idTagInfo status as ocpp_auth_status_t). */
+    OCPP_CP_EV_TX_STARTED,           /**< A transaction started (connector, value = transactionId
+                                          or -1 while the CSMS has not answered). */
+    OCPP_CP_EV_TX_STOPPED,           /**< A transaction ended (connector, value = reason as
+                                          ocpp_stop_reason_t). */
+    OCPP_CP_EV_DATA_TRANSFER_RESULT, /**< The answer to ocpp_cp_data_transfer() (value =
                                          ocpp_dt_status_t, or -1 when the CALL failed:
                                          CALLERROR, timeout, connection lost; text/len =
                                          the answer's "data" string, raw JSON, or NULL). */
+    OCPP_CP_EV_FIRMWARE_STATUS       /**< Firmware Management: the update's status changed
+                                         (value = ocpp_fw_status_t), as it is reported in a
+                                         FirmwareStatusNotification; e.g. for a display. */
 } ocpp_cp_event_kind_t;
+
+/** A firmware update's status (OCPP 1.6 §7.25 FirmwareStatus), OCPP_CP_EV_FIRMWARE_STATUS. */
+typedef enum {
+    OCPP_FW_IDLE = 0,
+    OCPP_FW_DOWNLOADING,
+    OCPP_FW_DOWNLOADED,
+    OCPP_FW_DOWNLOAD_FAILED,
+    OCPP_FW_INSTALLING,
+    OCPP_FW_INSTALLED,
+    OCPP_FW_INSTALLATION_FAILED
+} ocpp_fw_status_t;
 
 /** An event. Pointers are valid only during the callback. */
 typedef struct {

@@ -67,9 +67,16 @@ enum { K_STATUS = 1 };
 /* Status notifications (§4.4, §4.5)                                         */
 /* ------------------------------------------------------------------------ */
 
+_Static_assert((int)FS_DOWNLOADING == (int)OCPP_FW_DOWNLOADING &&
+                   (int)FS_INST_FAILED == (int)OCPP_FW_INSTALLATION_FAILED,
+               "FS_* are the ocpp_fw_status_t values");
+
 static void push(ocpp_v16_t *a, unsigned code)
 {
     ocpp_v16_fw_t *f = &a->fw;
+    if (code < DS_IDLE) { /* the application sees the update's status as it is reported */
+        ocpp_station_app_event(a->st, OCPP_CP_EV_FIRMWARE_STATUS, 0u, (int32_t)code, NULL, 0u);
+    }
     if (f->n_queue == sizeof f->queue) {
         unsigned from = f->inflight ? 1u : 0u; /* the one on the wire stays */
         memmove(&f->queue[from], &f->queue[from + 1u], sizeof f->queue - from - 1u);

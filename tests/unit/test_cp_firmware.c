@@ -355,6 +355,9 @@ static void test_update_download_install_reboot_installed(void **s)
     assert_true(x->reset_hard);
     static const char *const before[] = {"Downloading", "Downloaded", "Installing"};
     assert_fw(3, before);
+    /* ...and the application sees each status as it is reported (OCPP_CP_EV_FIRMWARE_STATUS) */
+    assert_int_equal(x->events[OCPP_CP_EV_FIRMWARE_STATUS], 3);
+    assert_int_equal(x->last_value[OCPP_CP_EV_FIRMWARE_STATUS], OCPP_FW_INSTALLING);
     run(x, 5000);
     assert_int_equal(x->resets, 1); /* once */
 
@@ -375,6 +378,7 @@ static void test_update_download_install_reboot_installed(void **s)
     run(x, 1000);
     static const char *const after[] = {"Downloading", "Downloaded", "Installing", "Installed"};
     assert_fw(4, after);
+    assert_int_equal(x->last_value[OCPP_CP_EV_FIRMWARE_STATUS], OCPP_FW_INSTALLED);
     /* done: the next power-up reports nothing */
     x = fw_power_on("2.0", true);
     run(x, 2000);

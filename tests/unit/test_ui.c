@@ -1034,6 +1034,34 @@ static void test_datatransfer_message(void **state)
     assert_int_equal(screen(a), EVSE_SCREEN_AVAILABLE);
 }
 
+/* Issue 15: a screen for "firmware update progress", driven by the library's Firmware
+ * Management (OCPP_CP_EV_FIRMWARE_STATUS, the FirmwareStatus of OCPP 1.6 §7.25 as it is
+ * reported): Downloading and Installing show the firmware screen, a final status stays for
+ * EVSE_UI_FIRMWARE_S, then the normal screen returns. */
+static void test_firmware_status_events(void **state)
+{
+    (void)state;
+    app_t *a = app_new(1);
+    connection(a, OCPP_CP_ACCEPTED);
+    run(a, 10);
+    assert_int_equal(screen(a), EVSE_SCREEN_AVAILABLE);
+    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_FIRMWARE_STATUS, .value = OCPP_FW_DOWNLOADING};
+    a->cb.on_event(a->cb.ctx, &ev);
+    run(a, 10);
+    assert_int_equal(screen(a), EVSE_SCREEN_FIRMWARE);
+    assert_glass_is_view(a);
+    ev.value = OCPP_FW_INSTALLING;
+    a->cb.on_event(a->cb.ctx, &ev);
+    run(a, EVSE_UI_FIRMWARE_S * 1000u + 100u);
+    assert_int_equal(screen(a), EVSE_SCREEN_FIRMWARE); /* installing: no time limit */
+    ev.value = OCPP_FW_INSTALLED;
+    a->cb.on_event(a->cb.ctx, &ev);
+    run(a, 10);
+    assert_int_equal(screen(a), EVSE_SCREEN_FIRMWARE);
+    run(a, EVSE_UI_FIRMWARE_S * 1000u);
+    assert_int_equal(screen(a), EVSE_SCREEN_AVAILABLE);
+}
+
 /* A board without a display (i2c_write NULL): the application runs, draws nothing. */
 static void test_no_display(void **state)
 {
@@ -1060,6 +1088,7 @@ int main(void)
         cmocka_unit_test(test_app_other_screens),
         cmocka_unit_test(test_menu_button_debounced),
         cmocka_unit_test(test_datatransfer_message),
+        cmocka_unit_test(test_firmware_status_events),
         cmocka_unit_test(test_no_display),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

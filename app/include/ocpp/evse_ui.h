@@ -42,6 +42,9 @@ extern "C" {
 /** The menu button (the board's EVSE_BUTTON_SELECT bit). */
 #define EVSE_BUTTON_MENU EVSE_BUTTON_SELECT
 
+/** A final firmware status (OCPP_CP_EV_FIRMWARE_STATUS: DownloadFailed, Installed,
+ *  InstallationFailed) stays on screen this long (s), then the screen goes back. */
+#define EVSE_UI_FIRMWARE_S 30u
 /** A DataTransfer DisplayMessage (evse_message()) stays on screen this long (s). */
 #define EVSE_UI_MESSAGE_S 30u
 /** The information pages go back to the normal screen this long after the last press. */
@@ -197,6 +200,7 @@ typedef struct {
     uint8_t menu; /**< 0: normal screens, 1..4: information page. */
     uint32_t menu_ms;
     uint32_t msg_seq; /**< evse_message()'s count shown. */
+    uint32_t fw_ms;   /**< When a final firmware status (failed, installed) came. */
     uint8_t fw;
     uint8_t fw_percent;
     bool msg_on;
