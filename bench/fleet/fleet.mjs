@@ -37,7 +37,7 @@ try {
             sim: { type: 'string' },
             stations: { type: 'string', default: '1000' },
             interval: { type: 'string', default: '15' },
-            duration: { type: 'string', default: '30' },
+            duration: { type: 'string', default: '20' },
             settle: { type: 'string', default: '5' },
             connectors: { type: 'string', default: '2' },
             csms: { type: 'string', default: 'sink,dev' },
@@ -214,8 +214,7 @@ async function until(csms, fleet, pred, timeoutMs) {
 // ------------------------------------------------------------------ phases
 
 /** Resident memory of a program with (almost) no stations: ocpp-sim with 1, the Node fleet with 0. */
-async function baseline(kind) {
-    const csms = await startCsms('sink');
+async function baseline(kind, csms) {
     const n = kind === 'sim' ? 1 : 0;
     const fleet = startFleet(kind, csms.url, n, 'base');
     try {
@@ -225,7 +224,6 @@ async function baseline(kind) {
         return { stations: n, ...memKb(fleet.pid) };
     } finally {
         await fleet.stop();
-        await csms.stop();
     }
 }
 
@@ -381,10 +379,12 @@ const rows = [];
 const base = [];
 let status = 0;
 try {
+    const sink = await startCsms('sink');
     for (const k of fleetKinds) {
         log(`baseline of ${k === 'sim' ? 'ocpp-sim (1 station)' : 'the Node fleet (0 stations)'}`);
-        base.push({ kind: k, ...(await baseline(k)) });
+        base.push({ kind: k, ...(await baseline(k, sink)) });
     }
+    await sink.stop();
     for (const k of fleetKinds) {
         for (const c of csmsKinds) {
             log(`${k === 'sim' ? 'ocpp-sim' : 'Node fleet'} x ${N} against the ${c === 'sink' ? 'sink' : 'dev CSMS'}`);
