@@ -78,13 +78,16 @@ function stats() {
             p99Us: quantileUs(s, 0.99),
         };
     }
-    const connected = [...csms.stations.values()].filter((s) => s.client).length;
+    const all = [...csms.stations.values()];
+    const connected = all.filter((s) => s.client).length;
+    const connections = all.reduce((n, s) => n + (s.connections || 0), 0);
     return {
         since,
         now: Date.now(),
         calls,
         answers,
         connected,
+        connections,
         booted: booted.size,
         violations: csms.violations.length,
         firstViolations: csms.violations.slice(0, 3).map((v) => `${v.identity || ''}: ${v.message || v.kind || JSON.stringify(v).slice(0, 200)}`),

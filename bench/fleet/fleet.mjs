@@ -13,7 +13,10 @@
 //
 //   node bench/fleet/fleet.mjs --sim build-bench-fleet/ocpp-sim [--stations 1000] [--interval 15]
 //       [--duration 30] [--settle 5] [--connectors 2] [--csms sink,dev] [--fleets sim,node]
-//       [--markdown | --write-docs] [--json FILE]
+//       [--sessions IDLE:LENGTH[:METER]] [--seed S] [--markdown | --write-docs] [--json FILE]
+// --sessions: the Node fleet runs charging sessions (bench/fleet/nodefleet.mjs); ocpp-sim has no
+// session generator yet (issue 16), so its fleet is left out of such a run.
+//   node bench/fleet/fleet.mjs --from-json FILE [--markdown | --write-docs]   (tables of a saved run)
 // bench/fleet/run.sh builds ocpp-sim (Release), raises the open-files limit and runs this.
 
 import { spawn } from 'node:child_process';
@@ -27,8 +30,9 @@ import { execFileSync } from 'node:child_process';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const usage = `usage: fleet.mjs --sim PATH [--stations N] [--interval S] [--duration S] [--settle S]
-                 [--connectors N] [--csms sink,dev] [--fleets sim,node] [--markdown | --write-docs]
-                 [--json FILE]`;
+                 [--connectors N] [--csms sink,dev] [--fleets sim,node] [--sessions IDLE:LENGTH[:METER]]
+                 [--seed S] [--markdown | --write-docs] [--json FILE]
+       fleet.mjs --from-json FILE [--markdown | --write-docs]`;
 
 let args;
 try {
@@ -44,7 +48,10 @@ try {
             fleets: { type: 'string', default: 'sim,node' },
             markdown: { type: 'boolean', default: false },
             'write-docs': { type: 'boolean', default: false },
+            sessions: { type: 'string' },
+            seed: { type: 'string', default: '1' },
             json: { type: 'string' },
+            'from-json': { type: 'string' },
             help: { type: 'boolean', short: 'h', default: false },
         },
     }).values;
@@ -56,24 +63,32 @@ if (args.help) {
     process.stdout.write(`${usage}\n`);
     process.exit(0);
 }
-const N = Number(args.stations);
-const interval = Number(args.interval);
-const duration = Number(args.duration);
+const from = args['from-json'] ? JSON.parse(readFileSync(args['from-json'], 'utf8')) : null;
+const N = from ? from.stations : Number(args.stations);
+const interval = from ? from.interval : Number(args.interval);
+const duration = from ? from.duration : Number(args.duration);
 const settle = Number(args.settle);
-const connectors = Number(args.connectors);
-const csmsKinds = args.csms.split(',').filter(Boolean);
-const fleetKinds = args.fleets.split(',').filter(Boolean);
-const bad =
+const connectors = from ? from.connectors : Number(args.connectors);
+const csmsKinds = from ? [...new Set(from.rows.map((r) => r.csms))] : args.csms.split(',').filter(Boolean);
+const sessions = from ? from.sessions : args.sessions;
+const seed = Number(args.seed);
+let fleetKinds = from ? [...new Set(from.rows.map((r) => r.fleetKind))] : args.fleets.split(',').filter(Boolean);
+if (!from && sessions && fleetKinds.includes('sim')) {
+    process.stderr.write('fleet: ocpp-sim has no session generator yet (issue 16): its fleet is left out of a --sessions run\n');
+    fleetKinds = fleetKinds.filter((k) => k !== 'sim');
+}
+const bad = !from && (
     !Number.isInteger(N) || N < 2 || !Number.isInteger(interval) || interval < 1 || !(duration > 0) || !(settle >= 0) ||
-    !Number.isInteger(connectors) || connectors < 1 ||
+    !Number.isInteger(connectors) || connectors < 1 || !Number.isInteger(seed) ||
+    (sessions && !/^\d+(\.\d+)?:\d+(\.\d+)?(:\d+(\.\d+)?)?$/.test(sessions)) ||
     !csmsKinds.length || csmsKinds.some((k) => !['sink', 'dev'].includes(k)) ||
     !fleetKinds.length || fleetKinds.some((k) => !['sim', 'node'].includes(k)) ||
-    (fleetKinds.includes('sim') && !args.sim);
+    (fleetKinds.includes('sim') && !args.sim));
 if (bad) {
     process.stderr.write(`fleet: bad arguments (--stations >= 2; --sim PATH for the sim fleet)\n${usage}\n`);
     process.exit(2);
 }
-if (args.sim && !existsSync(args.sim)) {
+if (!from && args.sim && !existsSync(args.sim)) {
     process.stderr.write(`fleet: ${args.sim} not found (bench/fleet/run.sh builds it)\n`);
     process.exit(2);
 }
@@ -194,8 +209,9 @@ function startFleet(kind, url, n, tag) {
         return track(child('ocpp-sim', args.sim, ['--csms', url, '--stations', String(n), '--id', 'CP', '--http', 'off',
             '--data-dir', dir, '--log-level', 'error', '--connectors', String(connectors)], null));
     }
+    const gen = sessions && n > 0 ? ['--sessions', sessions, '--seed', String(seed)] : [];
     return track(child('node fleet', process.execPath, [join(here, 'nodefleet.mjs'), '--url', url, '--stations', String(n),
-        '--id', 'CP', '--connectors', String(connectors)], /^fleet: ready/));
+        '--id', 'CP', '--connectors', String(connectors), ...gen], /^fleet: ready/));
 }
 
 /** Poll the CSMS until pred(stats) or the fleet died or the time is up. */
@@ -254,6 +270,7 @@ async function phase(fleetKind, csmsKind, base) {
         const wall = (performance.now() - w0) / 1000;
         const mem = memKb(fleet.pid);
         row.connected = s1.connected;
+        row.connections = s1.connections; // accepted WebSocket connections: more than N if stations reconnected
         row.rssKb = mem.rss;
         row.hwmKb = mem.hwm;
         row.kbPerStation = (mem.rss - base.rss) / (N - base.stations);
@@ -270,7 +287,11 @@ async function phase(fleetKind, csmsKind, base) {
         row.csmsActions = s1.actions;
         row.violations = s1.violations ?? null;
         if (s1.violations) log(`${row.fleet} vs dev CSMS: ${s1.violations} violation(s): ${s1.firstViolations.join(' | ')}`);
-        if (fleetKind === 'node') row.clientActions = (await fleet.ask()).actions;
+        if (fleetKind === 'node') {
+            const fs = await fleet.ask();
+            row.clientActions = fs.actions;
+            row.sessionsStarted = fs.sessions;
+        }
         return row;
     } finally {
         await fleet.stop();
@@ -282,9 +303,9 @@ async function phase(fleetKind, csmsKind, base) {
 
 const f = (v, d = 0) => (v === null || v === undefined || Number.isNaN(v) ? 'n/a' : v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
 const mb = (kb) => f(kb / 1024, 1);
-const HEAD = ['fleet', 'CSMS', 'stations', 'booted', 'boot s', 'RSS MB', 'HWM MB', 'KB/station', 'HWM KB/station',
+const HEAD = ['fleet', 'CSMS', 'stations', 'booted', 'connections', 'boot s', 'RSS MB', 'HWM MB', 'KB/station', 'HWM KB/station',
     'msgs in window', 'fleet CPU µs/msg', 'fleet CPU % core', 'CSMS CPU µs/msg', 'CSMS CPU % core', 'violations'];
-const cells = (r) => [r.fleet, r.csms === 'sink' ? 'sink' : 'dev (strict)', f(r.stations), f(r.booted), f(r.bootS, 1),
+const cells = (r) => [r.fleet, r.csms === 'sink' ? 'sink' : 'dev (strict)', f(r.stations), f(r.booted), f(r.connections), f(r.bootS, 1),
     mb(r.rssKb), mb(r.hwmKb), f(r.kbPerStation, 1), f(r.hwmKbPerStation, 1), f(r.messages), f(r.fleetUsPerMsg, 0),
     f(r.fleetCpuPct, 1), f(r.csmsUsPerMsg, 0), f(r.csmsCpuPct, 1), r.violations === null ? '-' : String(r.violations)];
 
@@ -314,8 +335,9 @@ function markdown(rows, rat, base, lim, meta) {
         L.push('');
     }
     L.push(`Baselines subtracted: ${base.map((b) => `${b.kind === 'sim' ? 'ocpp-sim, 1 station' : 'Node fleet, 0 stations'} ${mb(b.rss)} MB (HWM ${mb(b.hwm)} MB)`).join('; ')}.`);
-    L.push(`Heartbeat interval ${interval} s, steady window ${duration} s, ${connectors} connectors per station; `
-        + `${meta.cpu} (${meta.cores} cores shared by the CSMS and the fleet), node ${process.version}; `
+    L.push(`Heartbeat interval ${interval} s, steady window ${duration} s, ${connectors} connectors per station, `
+        + `${sessions ? `sessions ${sessions} (mean idle s : length s : meter values every s)` : 'no sessions (heartbeats only)'}; `
+        + `${meta.cpu} (${meta.cores} cores shared by the CSMS and the fleet), node ${meta.node || process.version}; `
         + `open files ${lim.nofileSoft} (hard ${lim.nofileHard}), ephemeral ports ${lim.portRange} (${f(lim.ports)} per source address).`);
     return L.join('\n');
 }
@@ -365,48 +387,55 @@ function writeDocs(md) {
 
 // ------------------------------------------------------------------ main
 
-const lim = limits();
-const meta = { cpu: (cpus()[0] || {}).model || 'unknown CPU', cores: cpus().length };
-const nofile = Number(lim.nofileSoft);
-if (Number.isFinite(nofile) && nofile < N + 64) {
-    log(`warning: open files limit ${lim.nofileSoft} < ${N + 64}: each fleet and each CSMS needs a descriptor per station (bench/fleet/run.sh raises the soft limit up to the hard limit ${lim.nofileHard})`);
-}
-if (N > lim.ports) {
-    log(`warning: ${N} stations > ${lim.ports} ephemeral ports (${lim.portRange}) towards one CSMS address and port: connections will fail beyond that (several source addresses, --bind in issue 16, are needed)`);
-}
-dataRoot = mkdtempSync(join(tmpdir(), 'ocpp-fleet-'));
-const rows = [];
-const base = [];
+const lim = from ? from.limits : limits();
+const meta = from && from.meta ? from.meta : { cpu: (cpus()[0] || {}).model || 'unknown CPU', cores: cpus().length, node: process.version };
+let rows = [];
+let base = [];
 let status = 0;
-try {
-    const sink = await startCsms('sink');
-    for (const k of fleetKinds) {
-        log(`baseline of ${k === 'sim' ? 'ocpp-sim (1 station)' : 'the Node fleet (0 stations)'}`);
-        base.push({ kind: k, ...(await baseline(k, sink)) });
+if (from) {
+    rows = from.rows;
+    base = from.baselines;
+} else {
+    const nofile = Number(lim.nofileSoft);
+    if (Number.isFinite(nofile) && nofile < N + 64) {
+        log(`warning: open files limit ${lim.nofileSoft} < ${N + 64}: each fleet and each CSMS needs a descriptor per station (bench/fleet/run.sh raises the soft limit up to the hard limit ${lim.nofileHard})`);
     }
-    await sink.stop();
-    for (const k of fleetKinds) {
-        for (const c of csmsKinds) {
-            log(`${k === 'sim' ? 'ocpp-sim' : 'Node fleet'} x ${N} against the ${c === 'sink' ? 'sink' : 'dev CSMS'}`);
-            try {
-                const r = await phase(k, c, base.find((b) => b.kind === k));
-                rows.push(r);
-                log(`  booted ${r.booted}/${N} in ${f(r.bootS, 1)} s, ${mb(r.rssKb)} MB, ${f(r.kbPerStation, 1)} KB/station, `
-                    + `${f(r.messages)} msgs, ${f(r.fleetUsPerMsg)} µs/msg, ${f(r.fleetCpuPct, 1)} % (CSMS ${f(r.csmsCpuPct, 1)} %)`);
-                if (r.booted < N) status = 1;
-            } catch (err) {
-                status = 1;
-                log(`  failed: ${err.message}`);
-                rows.push({ fleet: k === 'sim' ? 'ocpp-sim' : 'ocpp-rpc (Node)', fleetKind: k, csms: c, stations: N, booted: 0, error: err.message, violations: null });
+    if (N > lim.ports) {
+        log(`warning: ${N} stations > ${lim.ports} ephemeral ports (${lim.portRange}) towards one CSMS address and port: connections will fail beyond that (several source addresses, --bind in issue 16, are needed)`);
+    }
+    dataRoot = mkdtempSync(join(tmpdir(), 'ocpp-fleet-'));
+    try {
+        const sink = await startCsms('sink');
+        for (const k of fleetKinds) {
+            log(`baseline of ${k === 'sim' ? 'ocpp-sim (1 station)' : 'the Node fleet (0 stations)'}`);
+            base.push({ kind: k, ...(await baseline(k, sink)) });
+        }
+        await sink.stop();
+        for (const k of fleetKinds) {
+            for (const c of csmsKinds) {
+                log(`${k === 'sim' ? 'ocpp-sim' : 'Node fleet'} x ${N} against the ${c === 'sink' ? 'sink' : 'dev CSMS'}`);
+                try {
+                    const r = await phase(k, c, base.find((b) => b.kind === k));
+                    rows.push(r);
+                    log(`  booted ${r.booted}/${N} in ${f(r.bootS, 1)} s, ${mb(r.rssKb)} MB, ${f(r.kbPerStation, 1)} KB/station, `
+                        + `${f(r.messages)} msgs, ${f(r.fleetUsPerMsg)} µs/msg, ${f(r.fleetCpuPct, 1)} % (CSMS ${f(r.csmsCpuPct, 1)} %)`);
+                    if (r.booted < N) status = 1;
+                } catch (err) {
+                    status = 1;
+                    log(`  failed: ${err.message}`);
+                    rows.push({ fleet: k === 'sim' ? 'ocpp-sim' : 'ocpp-rpc (Node)', fleetKind: k, csms: c, stations: N, booted: 0, error: err.message, violations: null });
+                }
             }
         }
+    } finally {
+        rmSync(dataRoot, { recursive: true, force: true });
     }
-} finally {
-    rmSync(dataRoot, { recursive: true, force: true });
 }
 const rat = ratios(rows.filter((r) => !r.error));
 const md = markdown(rows, rat, base, lim, meta);
 process.stdout.write(`${args.markdown || args['write-docs'] ? md : text(rows, rat, base, lim)}\n`);
 if (args['write-docs']) writeDocs(md);
-if (args.json) writeFileSync(args.json, `${JSON.stringify({ stations: N, interval, duration, connectors, limits: lim, baselines: base, rows, ratios: rat }, null, 1)}\n`);
+if (args.json) {
+    writeFileSync(args.json, `${JSON.stringify({ stations: N, interval, duration, connectors, sessions: sessions || null, limits: lim, meta, baselines: base, rows, ratios: rat }, null, 1)}\n`);
+}
 process.exit(status);

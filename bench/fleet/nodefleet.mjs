@@ -8,6 +8,12 @@
 //   node bench/fleet/nodefleet.mjs --url ws://127.0.0.1:PORT/ocpp --stations N [--id CP]
 //                                  [--connectors 2]
 //
+// --sessions IDLE:LENGTH[:METER] (seconds) adds a session generator: on connector 1 each station waits
+// an exponentially distributed idle time (mean IDLE), then Authorize, StatusNotification Preparing,
+// StartTransaction, Charging, MeterValues (Energy.Active.Import.Register) every METER seconds (default
+// 60), after LENGTH seconds StopTransaction, Finishing, Available, and again. --seed S (1) fixes the
+// random idle times (station i draws from seed + i).
+//
 // Prints "fleet: ready" once ocpp-rpc is loaded and every client is created (with --stations 0:
 // the baseline of the process), then starts them all at once. A line "stats" on stdin prints one
 // JSON line: booted, connected, CALLs sent and answered, and per action the client-side response
@@ -26,12 +32,17 @@ const args = parseArgs({
         stations: { type: 'string', default: '1' },
         id: { type: 'string', default: 'CP' },
         connectors: { type: 'string', default: '2' },
+        sessions: { type: 'string' },
+        seed: { type: 'string', default: '1' },
     },
 }).values;
 const n = Number(args.stations);
 const connectors = Number(args.connectors);
-if (!args.url || !Number.isInteger(n) || n < 0 || !Number.isInteger(connectors) || connectors < 1) {
-    process.stderr.write('usage: nodefleet.mjs --url URL --stations N [--id CP] [--connectors 2]\n');
+const gen = args.sessions ? args.sessions.split(':').map(Number) : null;
+const seed = Number(args.seed);
+if (!args.url || !Number.isInteger(n) || n < 0 || !Number.isInteger(connectors) || connectors < 1 || !Number.isInteger(seed) ||
+    (gen && (gen.length < 2 || gen.length > 3 || gen.some((v) => !(v > 0))))) {
+    process.stderr.write('usage: nodefleet.mjs --url URL --stations N [--id CP] [--connectors 2] [--sessions IDLE:LENGTH[:METER]] [--seed S]\n');
     process.exit(2);
 }
 
@@ -58,7 +69,55 @@ async function call(cli, action, payload) {
     }
 }
 
-async function station(cli) {
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let sessions = 0;
+
+/** mulberry32: a small seeded generator, one per station. */
+function rng(a) {
+    return () => {
+        a = (a + 0x6d2b79f5) | 0;
+        let t = Math.imul(a ^ (a >>> 15), 1 | a);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+async function generator(cli, index) {
+    const [idle, length, meterEvery = 60] = gen;
+    const rand = rng(seed + index);
+    const idTag = `T${String(index + 1).padStart(6, '0')}`;
+    let wh = 0;
+    const now = () => new Date().toISOString();
+    const status = (s) => call(cli, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: s });
+    for (;;) {
+        await sleep(-Math.log(1 - rand()) * idle * 1000);
+        const auth = await call(cli, 'Authorize', { idTag });
+        if (!auth || auth.idTagInfo.status !== 'Accepted') continue;
+        await status('Preparing');
+        const start = await call(cli, 'StartTransaction', { connectorId: 1, idTag, meterStart: wh, timestamp: now() });
+        if (!start) {
+            await status('Available');
+            continue;
+        }
+        sessions++;
+        await status('Charging');
+        const end = Date.now() + length * 1000;
+        while (Date.now() < end) {
+            await sleep(Math.min(meterEvery * 1000, end - Date.now()));
+            wh += Math.round(11000 * Math.min(meterEvery, length) / 3600);
+            await call(cli, 'MeterValues', {
+                connectorId: 1,
+                transactionId: start.transactionId,
+                meterValue: [{ timestamp: now(), sampledValue: [{ value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
+            });
+        }
+        await call(cli, 'StopTransaction', { transactionId: start.transactionId, idTag, meterStop: wh, timestamp: now(), reason: 'Local' });
+        await status('Finishing');
+        await status('Available');
+    }
+}
+
+async function station(cli, index) {
     cli.on('open', () => connected++);
     cli.on('close', () => connected--);
     await cli.connect();
@@ -71,6 +130,7 @@ async function station(cli) {
             }
             const every = Math.max(1, Number(boot.interval) || 60) * 1000;
             setInterval(() => call(cli, 'Heartbeat', {}), every);
+            if (gen) await generator(cli, index);
             return;
         }
         await new Promise((r) => setTimeout(r, Math.max(1, Number(boot && boot.interval) || 10) * 1000));
@@ -93,7 +153,7 @@ serveStdio(() => {
         const s = [...a].sort((x, y) => x - y);
         actions[name] = { count: s.length, p50Us: q(s, 0.5), p95Us: q(s, 0.95), p99Us: q(s, 0.99) };
     }
-    return { booted, connected, sent, answered, failed, actions };
+    return { booted, connected, sent, answered, failed, sessions, actions };
 }, () => latency.clear(), () => process.exit(0));
 process.stdout.write('fleet: ready\n');
-for (const cli of clients) station(cli).catch(() => failed++);
+clients.forEach((cli, i) => station(cli, i).catch(() => failed++));

@@ -145,6 +145,7 @@ test('fleet bench: 20 stations of ocpp-sim and of ocpp-rpc against the sink', { 
         for (const row of rep.rows) {
             assert.equal(row.booted, 20, `${row.fleet}: the sink counted every BootNotification`);
             assert.equal(row.connected, 20, row.fleet);
+            assert.ok(row.connections >= 20, `${row.fleet}: ${row.connections} connections`);
             assert.ok(row.heartbeats >= 20, `${row.fleet}: ${row.heartbeats} heartbeats in 2 s at 1 s`);
             for (const k of ['bootS', 'rssKb', 'hwmKb', 'kbPerStation', 'fleetCpuS', 'csmsCpuS', 'fleetCpuPct', 'fleetUsPerMsg']) {
                 assert.ok(Number.isFinite(row[k]), `${row.fleet}: ${k} = ${row[k]}`);
