@@ -1,6 +1,6 @@
 // The dev CSMS (tools/csms, ocpp-rpc strictMode) as a process of the fleet bench: the same
 // command-line and stdin/stdout protocol as tools/csms/sink.mjs ("csms: URL" once listening; a line
-// "stats" on stdin prints one JSON line; "reset" zeroes the counters), so bench/fleet/fleet.mjs
+// "stats" on stdin prints one JSON line, "count" the counters only; "reset" zeroes the counters), so bench/fleet/fleet.mjs
 // measures both CSMSes alike. The counts come from the dev CSMS's own records (a CALL received from
 // a charge point, its answer, the time between them in milliseconds) and its violations.
 //
@@ -64,6 +64,18 @@ function quantileUs(sorted, q) {
     return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] * 1000;
 }
 
+function counts() {
+    scan();
+    const all = [...csms.stations.values()];
+    return {
+        calls,
+        answers,
+        connected: all.filter((s) => s.client).length,
+        connections: all.reduce((n, s) => n + (s.connections || 0), 0),
+        booted: booted.size,
+    };
+}
+
 function stats() {
     scan();
     const out = {};
@@ -110,4 +122,4 @@ serveStdio(stats, reset, async () => {
     stopping = true;
     await csms.stop({ force: true });
     process.exit(0);
-});
+}, counts);

@@ -165,10 +165,10 @@ function child(name, cmd, argv, readyRe) {
         exited,
         alive: () => proc.exitCode === null && proc.signalCode === null,
         ready: () => (readyRe ? readyP : Promise.resolve([])),
-        ask: () => new Promise((res, rej) => {
+        ask: (what = 'stats') => new Promise((res, rej) => {
             if (proc.exitCode !== null || proc.signalCode !== null) return rej(new Error(`${name} is not running: ${tail.slice(-5).join(' | ')}`));
             waiters.push(res);
-            proc.stdin.write('stats\n');
+            proc.stdin.write(`${what}\n`);
         }),
         async stop() {
             if (proc.exitCode === null && proc.signalCode === null) {
@@ -217,12 +217,12 @@ function startFleet(kind, url, n, tag) {
 /** Poll the CSMS until pred(stats) or the fleet died or the time is up. */
 async function until(csms, fleet, pred, timeoutMs) {
     const end = Date.now() + timeoutMs;
-    let st = await csms.ask();
+    let st = await csms.ask('count');
     while (!pred(st)) {
         if (!fleet.alive()) throw new Error(`${fleet.name} exited: ${fleet.tail.slice(-5).join(' | ')}`);
         if (Date.now() > end) return { st, timedOut: true };
         await sleep(200);
-        st = await csms.ask();
+        st = await csms.ask('count');
     }
     return { st, timedOut: false };
 }
@@ -264,10 +264,11 @@ async function phase(fleetKind, csmsKind, base) {
         const w0 = performance.now();
         await sleep(duration * 1000);
         if (!fleet.alive()) throw new Error(`${fleet.name} exited during the window: ${fleet.tail.slice(-5).join(' | ')}`);
-        const s1 = await csms.ask();
+        // CPU first: the CSMS's answer to "stats" (its quantiles) is not part of the window.
         const f1 = cpuSeconds(fleet.pid);
         const c1 = cpuSeconds(csms.pid);
         const wall = (performance.now() - w0) / 1000;
+        const s1 = await csms.ask();
         const mem = memKb(fleet.pid);
         row.connected = s1.connected;
         row.connections = s1.connections; // accepted WebSocket connections: more than N if stations reconnected

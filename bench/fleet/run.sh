@@ -64,12 +64,13 @@ if [ -z "$sim" ]; then
     sim=$build/ocpp-sim
     if [ ! -x "$sim" ] || [ -n "${REBUILD:-}" ]; then
         echo "bench-fleet: building ocpp-sim (Release) in ${build#"$root"/}" >&2
-        cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DOCPP_BUILD_TESTS=OFF \
-            -DOCPP_INSTALL=OFF ${CMAKE_ARGS:-} >"$build.log" 2>&1 &&
-            cmake --build "$build" --target ocpp-sim -j2 >>"$build.log" 2>&1 || {
+        # shellcheck disable=SC2086 # CMAKE_ARGS: several arguments
+        if ! cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DOCPP_BUILD_TESTS=OFF \
+            -DOCPP_INSTALL=OFF ${CMAKE_ARGS:-} >"$build.log" 2>&1 ||
+            ! cmake --build "$build" --target ocpp-sim -j2 >>"$build.log" 2>&1; then
             tail -20 "$build.log"
             exit 1
-        }
+        fi
     fi
 fi
 [ -d "$root/node_modules/ocpp-rpc" ] || {

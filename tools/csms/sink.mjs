@@ -234,8 +234,12 @@ export async function startSink(opts = {}) {
     return new Sink(opts).listen();
 }
 
-/** The stdin/stdout protocol of the command line (shared with bench/fleet/devcsms.mjs). */
-export function serveStdio(statsFn, resetFn, stop) {
+/**
+ * The stdin/stdout protocol of the command line (shared with bench/fleet): a line "stats" prints
+ * statsFn() as one JSON line, "count" countFn() (cheap counters, for polling; statsFn() without
+ * it), "reset" calls resetFn().
+ */
+export function serveStdio(statsFn, resetFn, stop, countFn = statsFn) {
     process.stdin.on('error', () => {});
     let buf = '';
     process.stdin.setEncoding('utf8');
@@ -246,6 +250,7 @@ export function serveStdio(statsFn, resetFn, stop) {
             const line = buf.slice(0, i).trim();
             buf = buf.slice(i + 1);
             if (line === 'stats') process.stdout.write(`${JSON.stringify(statsFn())}\n`);
+            else if (line === 'count') process.stdout.write(`${JSON.stringify(countFn())}\n`);
             else if (line === 'reset') {
                 resetFn();
                 process.stdout.write('{"reset":true}\n');
