@@ -7,11 +7,12 @@
 # Usage: bench/fleet/run.sh [--markdown | --write-docs] [fleet.mjs options...]
 #   --stations N (1000)  --interval S (heartbeat, 15)  --duration S (steady window, 20)
 #   --settle S (5)  --connectors N (2)  --csms sink,dev  --fleets sim,node  --json FILE
+#   --sessions IDLE:LENGTH[:METER] --seed S   sessions in the Node fleet (ocpp-sim: none yet)
 #   --markdown     print the tables as Markdown
 #   --write-docs   also replace the fleet section of docs/performance.md (`make bench-fleet-docs`)
 # Env: BUILD_DIR (default build-bench-fleet), CMAKE_ARGS (extra configure args), REBUILD=1,
 #      OCPP_SIM (use this ocpp-sim binary instead of building one).
-# Larger fleets: --stations 10000 --interval 60 --duration 120 (about 6 min here); see
+# Larger fleets: --stations 10000 --interval 60 --duration 120 (about 15 min here); see
 # bench/fleet/README.md for 50,000 (open files, ephemeral ports, ocpp-sim's --stations limit).
 # Needs node >= 20 and `npm ci` at the repository root.
 set -euo pipefail

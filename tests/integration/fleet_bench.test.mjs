@@ -157,7 +157,7 @@ test('fleet bench: 20 stations of ocpp-sim and of ocpp-rpc against the sink', { 
         // The printed table: a row per fleet, numbers in the boot and memory columns.
         assert.match(r.stdout, /^ocpp-sim\s+sink\s+20\s+20\s+[\d.]+\s+[\d.]+/m);
         assert.match(r.stdout, /^ocpp-rpc \(Node\)\s+sink\s+20\s+20\s+[\d.]+\s+[\d.]+/m);
-        assert.match(r.stdout, /ratio Node fleet \/ ocpp-sim against sink: memory per station -?[\d.]+, CPU per message/);
+        assert.match(r.stdout, /ratio Node fleet \/ ocpp-sim against sink: memory per station -?[\d.]+ \(HWM -?[\d.]+\), CPU per message/);
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }
