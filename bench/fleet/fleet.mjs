@@ -150,23 +150,29 @@ function child(name, cmd, argv, readyRe) {
         }
     });
     proc.stderr.setEncoding('utf8');
+    const notes = []; // "ocpp-sim: ..." lines: the reason it stopped, before a usage text
     proc.stderr.on('data', (chunk) => {
-        tail.push(...chunk.split('\n').filter(Boolean));
+        const lines = chunk.split('\n').filter(Boolean);
+        tail.push(...lines);
         tail.splice(0, Math.max(0, tail.length - 20));
+        notes.push(...lines.filter((l) => /^ocpp-sim: /.test(l)));
+        notes.splice(0, Math.max(0, notes.length - 3));
     });
+    const why = () => (notes.length ? notes : tail.slice(-5)).join(' | ');
     proc.stdin.on('error', () => {});
     const exited = new Promise((r) => proc.once('exit', (code, sig) => r({ code, sig })));
-    exited.then(({ code, sig }) => ready.rej(new Error(`${name} exited (${sig || code}) before it was ready: ${tail.slice(-5).join(' | ')}`)));
+    exited.then(({ code, sig }) => ready.rej(new Error(`${name} exited (${sig || code}) before it was ready: ${why()}`)));
     return {
         name,
         proc,
         pid: proc.pid,
         tail,
+        why,
         exited,
         alive: () => proc.exitCode === null && proc.signalCode === null,
         ready: () => (readyRe ? readyP : Promise.resolve([])),
         ask: (what = 'stats') => new Promise((res, rej) => {
-            if (proc.exitCode !== null || proc.signalCode !== null) return rej(new Error(`${name} is not running: ${tail.slice(-5).join(' | ')}`));
+            if (proc.exitCode !== null || proc.signalCode !== null) return rej(new Error(`${name} is not running: ${why()}`));
             waiters.push(res);
             proc.stdin.write(`${what}\n`);
         }),
@@ -219,7 +225,7 @@ async function until(csms, fleet, pred, timeoutMs) {
     const end = Date.now() + timeoutMs;
     let st = await csms.ask('count');
     while (!pred(st)) {
-        if (!fleet.alive()) throw new Error(`${fleet.name} exited: ${fleet.tail.slice(-5).join(' | ')}`);
+        if (!fleet.alive()) throw new Error(`${fleet.name} exited: ${fleet.why()}`);
         if (Date.now() > end) return { st, timedOut: true };
         await sleep(200);
         st = await csms.ask('count');
@@ -263,7 +269,7 @@ async function phase(fleetKind, csmsKind, base) {
         const c0 = cpuSeconds(csms.pid);
         const w0 = performance.now();
         await sleep(duration * 1000);
-        if (!fleet.alive()) throw new Error(`${fleet.name} exited during the window: ${fleet.tail.slice(-5).join(' | ')}`);
+        if (!fleet.alive()) throw new Error(`${fleet.name} exited during the window: ${fleet.why()}`);
         // CPU first: the CSMS's answer to "stats" (its quantiles) is not part of the window.
         const f1 = cpuSeconds(fleet.pid);
         const c1 = cpuSeconds(csms.pid);
