@@ -10,8 +10,10 @@
 //   - idle CPU share: the fleet's (and the CSMS's) CPU time over the window's wall time.
 // The steady window starts once the fleet booted and sent its StatusNotifications (or after
 // --settle seconds more); during it the stations only send Heartbeats (every --interval seconds).
+// A window that is a whole number of intervals holds the same number of heartbeats per station
+// whatever their phase (otherwise the count, and the CPU per message, depend on where it falls).
 //
-//   node bench/fleet/fleet.mjs --sim build-bench-fleet/ocpp-sim [--stations 1000] [--interval 15]
+//   node bench/fleet/fleet.mjs --sim build-bench-fleet/ocpp-sim [--stations 1000] [--interval 10]
 //       [--duration 30] [--settle 5] [--connectors 2] [--csms sink,dev] [--fleets sim,node]
 //       [--sessions IDLE:LENGTH[:METER]] [--seed S] [--markdown | --write-docs] [--json FILE]
 // --sessions: the Node fleet runs charging sessions (bench/fleet/nodefleet.mjs); ocpp-sim has no
@@ -40,7 +42,7 @@ try {
         options: {
             sim: { type: 'string' },
             stations: { type: 'string', default: '1000' },
-            interval: { type: 'string', default: '15' },
+            interval: { type: 'string', default: '10' },
             duration: { type: 'string', default: '20' },
             settle: { type: 'string', default: '5' },
             connectors: { type: 'string', default: '2' },
@@ -87,6 +89,9 @@ const bad = !from && (
 if (bad) {
     process.stderr.write(`fleet: bad arguments (--stations >= 2; --sim PATH for the sim fleet)\n${usage}\n`);
     process.exit(2);
+}
+if (!from && duration % interval !== 0) {
+    process.stderr.write(`fleet: note: --duration ${duration} is not a multiple of --interval ${interval}: the heartbeats counted depend on their phase\n`);
 }
 if (!from && args.sim && !existsSync(args.sim)) {
     process.stderr.write(`fleet: ${args.sim} not found (bench/fleet/run.sh builds it)\n`);

@@ -5,7 +5,7 @@
 # per message, CPU share, and the ratios Node fleet / ocpp-sim (bench/fleet/fleet.mjs).
 #
 # Usage: bench/fleet/run.sh [--markdown | --write-docs] [fleet.mjs options...]
-#   --stations N (1000)  --interval S (heartbeat, 15)  --duration S (steady window, 20)
+#   --stations N (1000)  --interval S (heartbeat, 10)  --duration S (steady window, 20)
 #   --settle S (5)  --connectors N (2)  --csms sink,dev  --fleets sim,node  --json FILE
 #   --sessions IDLE:LENGTH[:METER] --seed S   sessions in the Node fleet (ocpp-sim: none yet)
 #   --markdown     print the tables as Markdown
