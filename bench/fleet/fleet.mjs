@@ -247,7 +247,7 @@ async function baseline(kind, csms) {
     try {
         await fleet.ready();
         if (n) await until(csms, fleet, (s) => s.booted >= n, 20000);
-        await sleep(1000);
+        await sleep(500); // let it settle
         return { stations: n, ...memKb(fleet.pid) };
     } finally {
         await fleet.stop();
