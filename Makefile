@@ -1,6 +1,6 @@
 # The two commands of the README, and helpers. All work is in scripts/.
 .PHONY: test demo size size-docs format check-format fuzz fuzz-long bench bench-docs clean
-.PHONY: bench-torture
+.PHONY: bench-torture bench-fleet bench-fleet-docs
 
 # Every build and test (deps, gcc + ctest, ASan/UBSan, clang, -m32, cross
 # builds, size table); ends with "N passed, N failed".
@@ -51,6 +51,16 @@ bench-docs:
 # the ledger checked; table in build-bench-torture/torture-report.md.
 bench-torture:
 	@bench/torture/run.sh $${KILLS:-1000} $${SEED:-1}
+
+# Fleet bench (issue 16): ocpp-sim --stations N and an ocpp-rpc fleet against the sink and the dev
+# CSMS; memory per station, CPU per message, ratios (STATIONS default 1000; BENCH_ARGS: more options
+# of bench/fleet/run.sh, e.g. "--interval 60 --duration 120").
+bench-fleet:
+	@bench/fleet/run.sh --stations $${STATIONS:-1000} $${BENCH_ARGS:-}
+
+# Same, and replace the fleet section of docs/performance.md.
+bench-fleet-docs:
+	@bench/fleet/run.sh --write-docs --stations $${STATIONS:-1000} $${BENCH_ARGS:-}
 
 clean:
 	rm -rf build build-asan build-clang build-m32 build-cross-* build-fuzz build-bench

@@ -82,6 +82,8 @@ render() {
 }
 if [ "$md" -eq 1 ]; then render md; else render text; fi
 if [ "$docs" -eq 1 ]; then
+    # The fleet section (bench/fleet/run.sh --write-docs) is kept as it is.
+    fleet=$(sed -n '/^<!-- fleet-bench:begin/,/^<!-- fleet-bench:end -->/p' "$root/docs/performance.md" 2>/dev/null || true)
     {
         echo "# Performance"
         echo
@@ -109,6 +111,7 @@ if [ "$docs" -eq 1 ]; then
         echo "scanned four bytes at a time and the check stopped scanning the answer twice."
         echo
         echo "Throughput is wall-clock time on a shared machine: an indication, never asserted."
+        if [ -n "$fleet" ]; then printf '\n%s\n' "$fleet"; fi
     } >"$root/docs/performance.md"
     echo "bench: wrote docs/performance.md"
 fi
