@@ -897,6 +897,9 @@ int main(int argc, char **argv)
     }
     for (unsigned i = 0; i < o.stations; i++) {
         if (station_init(&sim, &sim.st[i], &o, i) != 0) {
+            for (unsigned j = 0; j <= i; j++) { /* what the stations set up so far */
+                sim_firmware_free(&sim.st[j]);
+            }
             free(sim.st);
             free(sim.sse);
             return 2;
