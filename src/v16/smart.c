@@ -685,8 +685,10 @@ static ocpp_rpc_err_t on_get_composite(void *ctx, const ocpp_json_value_t *j, oc
     ocpp_jw_arr_open(w);
     /* One period per change of the limit: equal neighbours are merged.
      * Connector 0 (§5.7: "If the ConnectorId in the request is set to '0',
-     * the Charge Point SHALL report the total expected consumption for the
-     * grid connection"): the sum of the limits of the connectors in a
+     * the Charge Point SHALL report the total expected power or current the
+     * Charge Point expects to consume from the grid during the requested
+     * time period"; §6.21: "the expected consumption for the grid
+     * connection"): the sum of the limits of the connectors in a
      * transaction (one without a transaction consumes nothing), each its
      * own as above, so the sum stays within the ChargePointMaxProfile: each
      * has its share of it. Phases: the most of them; none: the supply's. */

@@ -522,7 +522,9 @@ static void test_composite_rejected_and_empty(void **s)
 }
 
 /* §5.7: "If the ConnectorId in the request is set to '0', the Charge Point
- * SHALL report the total expected consumption for the grid connection." Per
+ * SHALL report the total expected power or current the Charge Point expects
+ * to consume from the grid during the requested time period" (§6.21: "the
+ * expected consumption for the grid connection"). Per
  * time slot the sum of the connectors' limits (each one's share of the
  * ChargePointMaxProfile, §3.13.3 "the limit for all connectors combined"),
  * a connector without a transaction taking nothing, in the unit asked,
