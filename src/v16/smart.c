@@ -669,9 +669,8 @@ static ocpp_rpc_err_t on_get_composite(void *ctx, const ocpp_json_value_t *j, oc
         answer_status(w, "Rejected");
         return OCPP_RPC_OK;
     }
-    /* No limit: the rating (of every connector, for connector 0). */
-    uint32_t none = rated_ma(a) / 100u * (c == 0 ? a->st->n : 1u);
-    none = mul(none, u == U_W ? volts(a) * supply_phases(a) : 1u);
+    /* No limit: the connector's rating. */
+    uint32_t none = mul(rated_ma(a) / 100u, u == U_W ? volts(a) * supply_phases(a) : 1u);
     ocpp_jw_obj_open(w);
     ocpp_jw_kv_str(w, "status", "Accepted");
     ocpp_jw_kv_int(w, "connectorId", c);
@@ -684,13 +683,29 @@ static ocpp_rpc_err_t on_get_composite(void *ctx, const ocpp_json_value_t *j, oc
     ocpp_jw_kv_str(w, "chargingRateUnit", k_units[u]);
     ocpp_jw_key(w, "chargingSchedulePeriod");
     ocpp_jw_arr_open(w);
-    /* One period per change of the limit: equal neighbours are merged. */
+    /* One period per change of the limit: equal neighbours are merged.
+     * Connector 0 (§5.7: "If the ConnectorId in the request is set to '0',
+     * the Charge Point SHALL report the total expected power or current the
+     * Charge Point expects to consume from the grid during the requested
+     * time period"; §6.21: "the expected consumption for the grid
+     * connection"): the sum of the limits of the connectors in a
+     * transaction (one without a transaction consumes nothing), each its
+     * own as above, so the sum stays within the ChargePointMaxProfile: each
+     * has its share of it. Phases: the most of them; none: the supply's. */
     lim_t prev = {NONE, 0};
     uint32_t t = x, end = add(x, (uint32_t)d);
+    uint8_t lo = c == 0 ? 1u : (uint8_t)c, hi = c == 0 ? a->st->n : (uint8_t)c;
     do {
         uint32_t next = end;
-        lim_t l = limit_at(a, (uint8_t)c, t, x, (uint8_t)u, &next);
-        l.v = l.v == NONE ? none : l.v;
+        lim_t l = {0, 0};
+        for (uint8_t k = lo; k <= hi; k++) {
+            if (c != 0 || a->st->conns[k].tx) {
+                lim_t m = limit_at(a, k, t, x, (uint8_t)u, &next);
+                l.v = add(l.v, m.v == NONE ? none : m.v);
+                l.ph = m.ph > l.ph ? m.ph : l.ph;
+            }
+        }
+        l.ph = l.ph != 0u ? l.ph : supply_phases(a);
         if (l.v != prev.v || l.ph != prev.ph) {
             ocpp_jw_obj_open(w);
             ocpp_jw_kv_int(w, "startPeriod", t - x);

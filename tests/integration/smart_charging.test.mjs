@@ -136,8 +136,9 @@ test('errata 3.37: charging profiles survive a restart of ocpp-sim on the same d
     await s2.waitState((s) => connOf(1)(s).limitA === 12 && connOf(2)(s).limitA === 12, { what: 'limitA 12 after the restart' });
     const c1 = await csms.call(id, 'GetCompositeSchedule', { connectorId: 1, duration: 60, chargingRateUnit: 'W' });
     assert.deepEqual(c1.chargingSchedule.chargingSchedulePeriod, [{ startPeriod: 0, limit: 8280, numberPhases: 3 }]);
+    // §5.7 connector 0: the total expected consumption, nothing without a transaction.
     const c0 = await csms.call(id, 'GetCompositeSchedule', { connectorId: 0, duration: 60 });
-    assert.deepEqual(c0.chargingSchedule.chargingSchedulePeriod, [{ startPeriod: 0, limit: 20, numberPhases: 3 }]);
+    assert.deepEqual(c0.chargingSchedule.chargingSchedulePeriod, [{ startPeriod: 0, limit: 0, numberPhases: 3 }]);
     // A clear is persisted as well.
     assert.equal((await csms.call(id, 'ClearChargingProfile', {})).status, 'Accepted');
     await s2.waitState((s) => connOf(1)(s).limitA === null, { what: 'no limit' });

@@ -389,12 +389,14 @@ static void test_tx_over_default_under_cp_max(void **s)
                         "Accepted");
     assert_string_equal(composite(x, 1, 3600, "A"),
                         "[" R(0, 20.0, 3) "," R(1800, 12.0, 3) "," R(2700, 6.0, 3) "]");
-    /* Connector 0: the ChargePointMaxProfile, what the charge point takes from the grid. */
-    assert_string_equal(composite(x, 0, 3600, "A"), "[" R(0, 32.0, 3) "," R(1800, 12.0, 3) "]");
+    /* Connector 0: what the charge point takes from the grid, connector 1's. */
+    assert_string_equal(composite(x, 0, 3600, "A"),
+                        "[" R(0, 20.0, 3) "," R(1800, 12.0, 3) "," R(2700, 6.0, 3) "]");
     /* Two transactions share the ChargePointMaxProfile ("the limit for all
      * connectors combined"): 12 A becomes 6 A each. */
     start_tx(x, 2, "TAG2", 8);
     assert_string_equal(composite(x, 1, 3600, "A"), "[" R(0, 16.0, 3) "," R(1800, 6.0, 3) "]");
+    assert_string_equal(composite(x, 0, 3600, "A"), "[" R(0, 32.0, 3) "," R(1800, 12.0, 3) "]");
 }
 
 /* §7.9 Recurring: "The schedule restarts periodically at the first schedule
@@ -515,8 +517,64 @@ static void test_composite_rejected_and_empty(void **s)
     assert_string_equal(status_of(csms(x, "GetCompositeSchedule", "{\"connectorId\":1}")),
                         "OccurenceConstraintViolation");
     assert_string_equal(composite(x, 1, 600, NULL), "[" R(0, 32.0, 3) "]");
-    assert_string_equal(composite(x, 0, 600, "A"), "[" R(0, 64.0, 3) "]");
+    assert_string_equal(composite(x, 0, 600, "A"), "[" R(0, 0.0, 3) "]");
     assert_string_equal(composite(x, 1, 0, "W"), "[" R(0, 22080.0, 3) "]");
+}
+
+/* §5.7: "If the ConnectorId in the request is set to '0', the Charge Point
+ * SHALL report the total expected power or current the Charge Point expects
+ * to consume from the grid during the requested time period" (§6.21: "the
+ * expected consumption for the grid connection"). Per
+ * time slot the sum of the connectors' limits (each one's share of the
+ * ChargePointMaxProfile, §3.13.3 "the limit for all connectors combined"),
+ * a connector without a transaction taking nothing, in the unit asked,
+ * merged. ChargePointMaxProfile 40 A, from 1200 s 20 A. */
+static void test_composite_connector0_total(void **s)
+{
+    (void)s;
+    fx_t *x = boot();
+    /* Bad input for connector 0 as for any other. */
+    assert_string_equal(
+        status_of(csms(x, "GetCompositeSchedule", "{\"connectorId\":0,\"duration\":-1}")),
+        "PropertyConstraintViolation");
+    assert_string_equal(status_of(csms(x, "GetCompositeSchedule",
+                                       "{\"connectorId\":0,\"duration\":60,"
+                                       "\"chargingRateUnit\":\"kW\"}")),
+                        "PropertyConstraintViolation");
+    /* No transaction at all: 0, in A and in W, with or without a profile. */
+    assert_string_equal(composite(x, 0, 600, "A"), "[" R(0, 0.0, 3) "]");
+    assert_string_equal(set_profile(x, 0,
+                                    prof(1, 0, "ChargePointMaxProfile", "Absolute", "", start_at(0),
+                                         "A", P(0, 40) "," P(1200, 20))),
+                        "Accepted");
+    assert_string_equal(composite(x, 0, 1800, "A"), "[" R(0, 0.0, 3) "]");
+    assert_string_equal(composite(x, 0, 1800, "W"), "[" R(0, 0.0, 3) "]");
+    /* Connector 1 in a transaction (10 A, from 600 s 20 A), connector 2 idle:
+     * 0 from connector 2, although its own limit is 40 A then 20 A. */
+    start_tx(x, 1, "TAG1", 7);
+    assert_string_equal(set_profile(x, 1,
+                                    prof(2, 0, "TxProfile", "Absolute", "", start_at(0), "A",
+                                         P(0, 10) "," P(600, 20))),
+                        "Accepted");
+    assert_string_equal(composite(x, 2, 1800, "A"), "[" R(0, 40.0, 3) "," R(1200, 20.0, 3) "]");
+    assert_string_equal(composite(x, 0, 1800, "A"), "[" R(0, 10.0, 3) "," R(600, 20.0, 3) "]");
+    /* Both in a transaction, connector 2 with 16 A, 6 A from 600 s, 18 A
+     * from 900 s: 10 + 16, 20 + 6 (the same 26 A: merged), 20 + 18, then
+     * from 1200 s each its share of 20 A: the sum is the cap, 20 A. */
+    start_tx(x, 2, "TAG2", 8);
+    assert_string_equal(set_profile(x, 2,
+                                    prof(3, 0, "TxProfile", "Absolute", "", start_at(0), "A",
+                                         P(0, 16) "," P(600, 6) "," P(900, 18))),
+                        "Accepted");
+    assert_string_equal(composite(x, 0, 1800, "A"),
+                        "[" R(0, 26.0, 3) "," R(900, 38.0, 3) "," R(1200, 20.0, 3) "]");
+    /* In W: 230 V x 3 phases x A. */
+    assert_string_equal(composite(x, 0, 1800, "W"),
+                        "[" R(0, 17940.0, 3) "," R(900, 26220.0, 3) "," R(1200, 13800.0, 3) "]");
+    /* Connectors in a transaction without any limit: each its rating, 32 A. */
+    assert_string_equal(status_of(csms(x, "ClearChargingProfile", "{}")), "Accepted");
+    assert_string_equal(composite(x, 0, 600, "A"), "[" R(0, 64.0, 3) "]");
+    assert_string_equal(composite(x, 0, 600, "W"), "[" R(0, 44160.0, 3) "]");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -679,10 +737,11 @@ static void test_key_limits(void **s)
     bad(x, 1, prof(5, 3, "TxDefaultProfile", "Absolute", "", start_at(0), "A", P(0, 8)),
         "Rejected");
     assert_string_equal(
-        set_profile(
-            x, 0, prof(4, 0, "ChargePointMaxProfile", "Absolute", "", start_at(0), "A", P(0, 30))),
+        set_profile(x, 0,
+                    prof(4, 0, "ChargePointMaxProfile", "Absolute", "", start_at(0), "A", P(0, 8))),
         "Accepted");
-    assert_string_equal(composite(x, 0, 60, "A"), "[" R(0, 30.0, 3) "]");
+    assert_string_equal(composite(x, 2, 60, "A"), "[" R(0, 8.0, 3) "]");
+    assert_string_equal(status_of(csms(x, "ClearChargingProfile", "{\"id\":4}")), "Accepted");
     /* §9.4.2 ChargingScheduleAllowedChargingRateUnit "Current" only: W is Rejected. */
     assert_int_equal(ocpp_cp_key_set(&x->cp, "ChargingScheduleAllowedChargingRateUnit", "Current"),
                      OCPP_KEY_ACCEPTED);
@@ -743,7 +802,7 @@ static void test_clear_combinations(void **s)
     assert_string_equal(composite(x, 2, 60, "A"), "[" R(0, 30.0, 3) "]");
     /* All. */
     assert_string_equal(status_of(csms(x, "ClearChargingProfile", "{}")), "Accepted");
-    assert_string_equal(composite(x, 0, 60, "A"), "[" R(0, 64.0, 3) "]");
+    assert_string_equal(composite(x, 1, 60, "A"), "[" R(0, 32.0, 3) "]");
     assert_string_equal(status_of(csms(x, "ClearChargingProfile", "{}")), "Unknown");
     /* An unknown purpose: PropertyConstraintViolation. */
     assert_string_equal(
@@ -765,7 +824,7 @@ static void test_profiles_survive_restart(void **s)
     fx_t *x = boot_fresh();
     assert_string_equal(set_profile(x, 0,
                                     prof(1, 0, "ChargePointMaxProfile", "Absolute", "", start_at(0),
-                                         "A", P(0, 30) "," P(600, 20))),
+                                         "A", P(0, 30) "," P(600, 12))),
                         "Accepted");
     assert_string_equal(
         set_profile(x, 2,
@@ -781,7 +840,7 @@ static void test_profiles_survive_restart(void **s)
     assert_string_equal(composite(x, 1, 60, "A"), "[" R(0, 6.0, 3) "]");
     /* Power cut, restart on the same storage. */
     x = boot_stored();
-    assert_string_equal(composite(x, 0, 1200, "A"), "[" R(0, 30.0, 3) "," R(600, 20.0, 3) "]");
+    assert_string_equal(composite(x, 1, 1200, "A"), "[" R(0, 16.0, 3) "," R(600, 12.0, 3) "]");
     assert_string_equal(composite(x, 2, 60, "W"), "[" R(0, 6900.0, 3) "]");
     assert_string_equal(composite(x, 1, 60, "A"), "[" R(0, 16.0, 3) "]");
     /* The TxProfile went with its transaction: id 4 is unknown. */
@@ -789,7 +848,7 @@ static void test_profiles_survive_restart(void **s)
     /* A clear is persisted too. */
     assert_string_equal(status_of(csms(x, "ClearChargingProfile", "{\"id\":1}")), "Accepted");
     x = boot_stored();
-    assert_string_equal(composite(x, 0, 1200, "A"), "[" R(0, 64.0, 3) "]");
+    assert_string_equal(composite(x, 1, 1200, "A"), "[" R(0, 16.0, 3) "]");
     assert_string_equal(composite(x, 2, 60, "W"), "[" R(0, 6900.0, 3) "]");
 }
 
@@ -821,7 +880,7 @@ static void test_failed_write_is_retried(void **s)
     wait_s(x, 1);
     assert_non_null(rec_find("smartcharging"));
     x = boot_stored();
-    assert_string_equal(composite(x, 0, 60, "A"), "[" R(0, 30.0, 3) "]");
+    assert_string_equal(composite(x, 1, 60, "A"), "[" R(0, 30.0, 3) "]");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1048,6 +1107,7 @@ int main(void)
         cmocka_unit_test(test_w_read_in_a_and_reverse),
         cmocka_unit_test(test_valid_from_to_cut),
         cmocka_unit_test(test_composite_rejected_and_empty),
+        cmocka_unit_test(test_composite_connector0_total),
         cmocka_unit_test(test_replace_by_id_and_by_level),
         cmocka_unit_test(test_set_profile_bad_input),
         cmocka_unit_test(test_key_limits),
