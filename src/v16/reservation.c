@@ -37,7 +37,7 @@
 #if OCPP_CONFIG_PROFILE_RESERVATION
 
 #define RECORD "reservation"
-#define SLOT   49u
+#define SLOT   51u
 
 /* ------------------------------------------------------------------------ */
 /* Persistence                                                               */
@@ -75,17 +75,15 @@ static void resv_save(ocpp_v16_t *a)
     for (uint8_t c = 0; c <= st->n; c++) {
         const ocpp_station_conn_t *k = &st->conns[c];
         if (!k->reserved || n + SLOT > cap) {
-            continue; /* the send buffer holds cap / 49 of them: 10 at its 512-byte minimum */
+            continue; /* the send buffer holds cap / 51 of them: 10 at its 512-byte minimum */
         }
         uint8_t *p = &b[n];
-        memset(p, 0, SLOT);
         p[0] = c;
         put32(p + 1, (uint32_t)k->resv_id);
-        put32(p + 5, k->resv_expiry > 0 && k->resv_expiry <= (int64_t)UINT32_MAX
-                         ? (uint32_t)k->resv_expiry
-                         : 0u);
-        memcpy(p + 9, k->resv_tag, strlen(k->resv_tag));
-        memcpy(p + 29, k->resv_parent, strlen(k->resv_parent));
+        /* (beyond 2106 or before 1970: 0, expired) */
+        put32(p + 5, (uint64_t)k->resv_expiry <= UINT32_MAX ? (uint32_t)k->resv_expiry : 0u);
+        memcpy(p + 9, k->resv_tag, sizeof k->resv_tag); /* (zero-padded: ocpp_station_reserve()) */
+        memcpy(p + 30, k->resv_parent, sizeof k->resv_parent);
         n += SLOT;
     }
     a->resv.save_failed = a->st->storage->write(a->st->storage->ctx, RECORD, b, n) != OCPP_OK;
@@ -107,14 +105,13 @@ static void resv_init(ocpp_v16_t *a)
         return;
     }
     int32_t n = a->st->storage->read(a->st->storage->ctx, RECORD, b, cap);
-    for (int32_t at = 0; n > 0 && at + (int32_t)SLOT <= n; at += (int32_t)SLOT) {
-        const uint8_t *p = &b[at];
-        char tag[OCPP_ID_TAG_MAX + 1] = {0}, parent[OCPP_ID_TAG_MAX + 1] = {0};
-        memcpy(tag, p + 9, OCPP_ID_TAG_MAX);
-        memcpy(parent, p + 29, OCPP_ID_TAG_MAX);
-        if (p[0] <= st->n && tag[0] != '\0') {
-            ocpp_station_reserve(st, p[0], (int32_t)get32(p + 1), (int64_t)get32(p + 5), tag,
-                                 parent);
+    for (int32_t at = 0; at + (int32_t)SLOT <= n; at += (int32_t)SLOT) {
+        uint8_t *p = &b[at];
+        p[29] = 0; /* the idTag and the parentIdTag end there, whatever was read */
+        p[50] = 0;
+        if (p[0] <= st->n && p[9] != 0u) {
+            ocpp_station_reserve(st, p[0], (int32_t)get32(p + 1), (int64_t)get32(p + 5),
+                                 (const char *)p + 9, (const char *)p + 30);
         }
     }
     st->resv_dirty = false; /* what was loaded is what is stored */
@@ -170,7 +167,7 @@ static const char *refusal0(const ocpp_v16_t *a, uint8_t ignore)
 }
 
 /** The connector holding reservation `id`, or 0xFF. */
-static uint8_t find(const ocpp_station_t *st, int64_t id)
+static uint8_t find(const ocpp_station_t *st, int32_t id)
 {
     for (uint8_t c = 0; c <= st->n; c++) {
         if (st->conns[c].reserved && st->conns[c].resv_id == id) {
@@ -208,20 +205,20 @@ static ocpp_rpc_err_t on_reserve_now(void *ctx, const ocpp_json_value_t *p, ocpp
     /* §5.13: "If the reservationId in the request matches a reservation in
      * the Charge Point, then the Charge Point SHALL replace that reservation
      * with the new reservation in the request." */
-    uint8_t old = find(st, id);
+    uint8_t old = find(st, (int32_t)id);
+    uint32_t cn = (uint32_t)c;    /* 0..INT32_MAX */
     const char *why = "Rejected"; /* an unknown connector, or an expiryDate passed */
-    if (c <= (int64_t)st->n && !(now > 0 && expiry <= now)) {
-        why = c == 0 ? refusal0(a, old) : refusal(st, (uint8_t)c, old);
+    if (cn <= st->n && !(now > 0 && expiry <= now)) {
+        why = cn == 0u ? refusal0(a, old) : refusal(st, (uint8_t)cn, old);
     }
-    if (why != NULL) {
-        ocpp_v16_answer_status(w, why);
-        return OCPP_RPC_OK;
+    if (why == NULL) {
+        if (old != 0xFFu && old != cn) {
+            ocpp_station_unreserve(st, old);
+        }
+        ocpp_station_reserve(st, (uint8_t)cn, (int32_t)id, expiry, tag, parent);
+        why = "Accepted";
     }
-    if (old != 0xFFu && old != (uint8_t)c) {
-        ocpp_station_unreserve(st, old);
-    }
-    ocpp_station_reserve(st, (uint8_t)c, (int32_t)id, expiry, tag, parent);
-    ocpp_v16_answer_status(w, "Accepted");
+    ocpp_v16_answer_status(w, why);
     return OCPP_RPC_OK;
 }
 
@@ -237,7 +234,7 @@ static ocpp_rpc_err_t on_cancel_reservation(void *ctx, const ocpp_json_value_t *
     /* §5.1: "If the Charge Point has a reservation matching the
      * reservationId in the request PDU, it SHALL return status 'Accepted'.
      * Otherwise it SHALL return 'Rejected'." */
-    uint8_t c = find(a->st, id);
+    uint8_t c = find(a->st, (int32_t)id);
     if (c != 0xFFu) {
         ocpp_station_unreserve(a->st, c); /* §4.9 G1 / G8 */
     }
