@@ -69,17 +69,18 @@ typedef enum { IO_READ, IO_WRITE, IO_REMOVE } io_t;
 static int32_t page_io(const ocpp_v16_t *a, io_t op, uint32_t set, uint32_t page, uint8_t *buf,
                        size_t len)
 {
-    const ocpp_storage_port_t *s = a->st->storage;
     char name[9] = "ll0.";
+    void *ctx = a->st->storage->ctx;
     name[2] = (char)('0' + set);
     for (unsigned i = 0; i < 4u; i++) {
         unsigned d = (page >> (12u - 4u * i)) & 0xFu;
         name[4u + i] = (char)(d < 10u ? '0' + d : 'a' - 10u + d);
     }
     if (op == IO_READ) {
-        return s->read(s->ctx, name, buf, len);
+        return a->st->storage->read(ctx, name, buf, len);
     }
-    return op == IO_WRITE ? s->write(s->ctx, name, buf, len) : s->remove(s->ctx, name);
+    return op == IO_WRITE ? a->st->storage->write(ctx, name, buf, len)
+                          : a->st->storage->remove(ctx, name);
 }
 
 static int fold(char c)

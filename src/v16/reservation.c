@@ -121,9 +121,15 @@ static void resv_init(ocpp_v16_t *a)
 /* ReserveNow (§5.13), CancelReservation (§5.1)                              */
 /* ------------------------------------------------------------------------ */
 
-/** Why connector c > 0 cannot be reserved now (NULL: it can); `ignore`: a
- *  connector whose reservation the new one replaces. */
-static const char *refusal(const ocpp_station_t *st, uint8_t c, uint8_t ignore)
+/** ReserveNow's answers; the refusals in the order connector 0 takes them
+ *  (refusal0()). */
+enum { R_ACCEPTED, R_FAULTED, R_UNAVAILABLE, R_OCCUPIED, R_REJECTED };
+static const char *const k_answer[] = {"Accepted", "Faulted", "Unavailable", "Occupied",
+                                       "Rejected"};
+
+/** Why connector c > 0 cannot be reserved now (R_ACCEPTED: it can);
+ *  `ignore`: a connector whose reservation the new one replaces. */
+static unsigned refusal(const ocpp_station_t *st, uint8_t c, uint8_t ignore)
 {
     const ocpp_station_conn_t *k = &st->conns[c], *z = &st->conns[0];
     /* §5.13: "'Faulted' if the Charge Point or the connector are in the
@@ -132,49 +138,60 @@ static const char *refusal(const ocpp_station_t *st, uint8_t c, uint8_t ignore)
      * specified connector are occupied ... also ... when the Charge Point or
      * connector has been reserved for the same or another idTag." */
     if (ocpp_station_is_fault(k->error) || ocpp_station_is_fault(z->error)) {
-        return "Faulted";
+        return R_FAULTED;
     }
     if (!k->operative || !z->operative || (k->sched_change && !k->sched_operative)) {
-        return "Unavailable";
+        return R_UNAVAILABLE;
     }
     if (k->tx || k->plugged || k->authorized || k->finishing || (k->reserved && c != ignore) ||
         (st->auth != OCPP_STATION_AUTH_NONE && st->auth_connector == c)) {
-        return "Occupied";
+        return R_OCCUPIED;
     }
-    return NULL;
+    return R_ACCEPTED;
 }
 
-/** The same for connector 0: a connector must be free (else the refusal
- *  of the others: Occupied before Unavailable before Faulted). */
-static const char *refusal0(const ocpp_v16_t *a, uint8_t ignore)
+/** The same for connector 0: §5.13 "the Charge Point SHALL NOT reserve a
+ *  specific connector, but SHALL make sure that at any time during the
+ *  validity of the reservation, one connector remains available": a free
+ *  connector, else the refusal of the others (Occupied before Unavailable
+ *  before Faulted). */
+static unsigned refusal0(const ocpp_v16_t *a, uint8_t ignore)
 {
     const ocpp_station_t *st = a->st;
-    bool occupied = st->conns[0].reserved && ignore != 0u, unavailable = false;
+    unsigned why = R_FAULTED;
     if (!a->cfg->reserve_connector_zero_supported) {
         /* §5.13: "If the configuration key: ReserveConnectorZeroSupported is
          * not set or set to false, the Charge Point SHALL return 'Rejected'" */
-        return "Rejected";
+        return R_REJECTED;
     }
-    for (uint8_t c = 1; !occupied && c <= st->n; c++) {
-        const char *r = refusal(st, c, 0xFFu);
-        if (r == NULL) {
-            return NULL;
+    if (st->conns[0].reserved && ignore != 0u) {
+        return R_OCCUPIED;
+    }
+    for (uint8_t c = 1; c <= st->n; c++) {
+        unsigned r = refusal(st, c, 0xFFu);
+        if (r == R_ACCEPTED) {
+            return r;
         }
-        occupied = r[0] == 'O';
-        unavailable = unavailable || r[0] == 'U';
+        why = r > why ? r : why;
     }
-    return occupied ? "Occupied" : (unavailable ? "Unavailable" : "Faulted");
+    return why;
 }
 
-/** The connector holding reservation `id`, or 0xFF. */
-static uint8_t find(const ocpp_station_t *st, int32_t id)
+/** The request's reservationId into *id, and the connector holding that
+ *  reservation into *c (0xFF: none). */
+static ocpp_rpc_err_t get_id(const ocpp_station_t *st, const ocpp_json_value_t *p, int32_t *id,
+                             uint8_t *c, const char **desc)
 {
-    for (uint8_t c = 0; c <= st->n; c++) {
-        if (st->conns[c].reserved && st->conns[c].resv_id == id) {
-            return c;
+    int64_t v = 0;
+    ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "reservationId", true, INT32_MIN, INT32_MAX, &v, desc);
+    *id = (int32_t)v;
+    *c = 0xFFu;
+    for (uint8_t k = 0; k <= st->n; k++) {
+        if (st->conns[k].reserved && st->conns[k].resv_id == *id) {
+            *c = k;
         }
     }
-    return 0xFFu;
+    return e;
 }
 
 static ocpp_rpc_err_t on_reserve_now(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
@@ -182,7 +199,9 @@ static ocpp_rpc_err_t on_reserve_now(void *ctx, const ocpp_json_value_t *p, ocpp
 {
     ocpp_v16_t *a = ctx;
     ocpp_station_t *st = a->st;
-    int64_t c = 0, id = 0, expiry = 0;
+    int64_t c = 0, expiry = 0;
+    int32_t id = 0;
+    uint8_t old = 0xFFu;
     char tag[OCPP_ID_TAG_MAX + 1], parent[OCPP_ID_TAG_MAX + 1] = "";
     ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "connectorId", true, 0, INT32_MAX, &c, desc);
     if (e == OCPP_RPC_OK) {
@@ -195,30 +214,28 @@ static ocpp_rpc_err_t on_reserve_now(void *ctx, const ocpp_json_value_t *p, ocpp
         e = ocpp_rpc_get_string(p, "parentIdTag", false, OCPP_ID_TAG_MAX, parent, sizeof parent,
                                 desc);
     }
+    /* §5.13: "If the reservationId in the request matches a reservation in
+     * the Charge Point, then the Charge Point SHALL replace that reservation
+     * with the new reservation in the request." */
     if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_int(p, "reservationId", true, INT32_MIN, INT32_MAX, &id, desc);
+        e = get_id(st, p, &id, &old, desc);
     }
     if (e != OCPP_RPC_OK) {
         return e; /* bad input changes nothing */
     }
     int64_t now = ocpp_station_time(st);
-    /* §5.13: "If the reservationId in the request matches a reservation in
-     * the Charge Point, then the Charge Point SHALL replace that reservation
-     * with the new reservation in the request." */
-    uint8_t old = find(st, (int32_t)id);
-    uint32_t cn = (uint32_t)c;    /* 0..INT32_MAX */
-    const char *why = "Rejected"; /* an unknown connector, or an expiryDate passed */
+    uint32_t cn = (uint32_t)c; /* 0..INT32_MAX */
+    unsigned why = R_REJECTED; /* an unknown connector, or an expiryDate passed */
     if (cn <= st->n && !(now > 0 && expiry <= now)) {
         why = cn == 0u ? refusal0(a, old) : refusal(st, (uint8_t)cn, old);
     }
-    if (why == NULL) {
+    if (why == R_ACCEPTED) {
         if (old != 0xFFu && old != cn) {
             ocpp_station_unreserve(st, old);
         }
-        ocpp_station_reserve(st, (uint8_t)cn, (int32_t)id, expiry, tag, parent);
-        why = "Accepted";
+        ocpp_station_reserve(st, (uint8_t)cn, id, expiry, tag, parent);
     }
-    ocpp_v16_answer_status(w, why);
+    ocpp_v16_answer_status(w, k_answer[why]);
     return OCPP_RPC_OK;
 }
 
@@ -226,20 +243,19 @@ static ocpp_rpc_err_t on_cancel_reservation(void *ctx, const ocpp_json_value_t *
                                             const char **desc)
 {
     ocpp_v16_t *a = ctx;
-    int64_t id = 0;
-    ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "reservationId", true, INT32_MIN, INT32_MAX, &id, desc);
-    if (e != OCPP_RPC_OK) {
-        return e;
+    int32_t id = 0;
+    uint8_t c = 0xFFu;
+    ocpp_rpc_err_t e = get_id(a->st, p, &id, &c, desc);
+    if (e == OCPP_RPC_OK) {
+        /* §5.1: "If the Charge Point has a reservation matching the
+         * reservationId in the request PDU, it SHALL return status
+         * 'Accepted'. Otherwise it SHALL return 'Rejected'." */
+        if (c != 0xFFu) {
+            ocpp_station_unreserve(a->st, c); /* §4.9 G1 / G8 */
+        }
+        ocpp_v16_answer_status(w, k_answer[c != 0xFFu ? R_ACCEPTED : R_REJECTED]);
     }
-    /* §5.1: "If the Charge Point has a reservation matching the
-     * reservationId in the request PDU, it SHALL return status 'Accepted'.
-     * Otherwise it SHALL return 'Rejected'." */
-    uint8_t c = find(a->st, (int32_t)id);
-    if (c != 0xFFu) {
-        ocpp_station_unreserve(a->st, c); /* §4.9 G1 / G8 */
-    }
-    ocpp_v16_answer_status(w, c != 0xFFu ? "Accepted" : "Rejected");
-    return OCPP_RPC_OK;
+    return e;
 }
 
 /* ------------------------------------------------------------------------ */
