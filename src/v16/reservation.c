@@ -59,39 +59,38 @@ static uint32_t get32(const uint8_t *p)
 static void resv_save(ocpp_v16_t *a)
 {
     ocpp_station_t *st = a->st;
-    size_t cap = 0, n = 0;
-    if (a->st->storage == NULL) {
-        st->resv_dirty = false;
-        return;
-    }
+    size_t cap = 0;
     if (a->resv.save_failed &&
         a->ss->now_ms - a->resv.save_failed_ms < OCPP_STATION_SAVE_RETRY_MS) {
         return; /* waiting after a failed write */
     }
-    uint8_t *b = (uint8_t *)ocpp_session_scratch(a->ss, &cap);
-    if (b == NULL) {
-        return;
-    }
-    for (uint8_t c = 0; c <= st->n; c++) {
-        const ocpp_station_conn_t *k = &st->conns[c];
-        if (!k->reserved || n + SLOT > cap) {
-            continue; /* the send buffer holds cap / 51 of them: 10 at its 512-byte minimum */
+    if (st->storage != NULL) {
+        uint8_t *b = (uint8_t *)ocpp_session_scratch(a->ss, &cap), *p = b;
+        if (b == NULL) {
+            return;
         }
-        uint8_t *p = &b[n];
-        p[0] = c;
-        put32(p + 1, (uint32_t)k->resv_id);
-        /* (beyond 2106 or before 1970: 0, expired) */
-        put32(p + 5, (uint64_t)k->resv_expiry <= UINT32_MAX ? (uint32_t)k->resv_expiry : 0u);
-        memcpy(p + 9, k->resv_tag, sizeof k->resv_tag); /* (zero-padded: ocpp_station_reserve()) */
-        memcpy(p + 30, k->resv_parent, sizeof k->resv_parent);
-        n += SLOT;
-    }
-    a->resv.save_failed = a->st->storage->write(a->st->storage->ctx, RECORD, b, n) != OCPP_OK;
-    if (a->resv.save_failed) {
-        a->st->outbox->store_errors++;
-        a->resv.save_failed_ms = a->ss->now_ms;
-        LOGE(&st->log, "saving reservations failed");
-        return;
+        for (uint8_t c = 0; c <= st->n; c++) {
+            const ocpp_station_conn_t *k = &st->conns[c];
+            if (!k->reserved || (size_t)(p - b) + SLOT > cap) {
+                continue; /* the send buffer holds cap / 51 of them: 10 at its 512-byte minimum */
+            }
+            p[0] = c;
+            put32(p + 1, (uint32_t)k->resv_id);
+            /* (beyond 2106 or before 1970: 0, expired) */
+            put32(p + 5, (uint64_t)k->resv_expiry <= UINT32_MAX ? (uint32_t)k->resv_expiry : 0u);
+            memcpy(p + 9, k->resv_tag,
+                   sizeof k->resv_tag); /* (zero-padded: ocpp_station_reserve()) */
+            memcpy(p + 30, k->resv_parent, sizeof k->resv_parent);
+            p += SLOT;
+        }
+        a->resv.save_failed =
+            st->storage->write(st->storage->ctx, RECORD, b, (size_t)(p - b)) != OCPP_OK;
+        if (a->resv.save_failed) {
+            st->outbox->store_errors++;
+            a->resv.save_failed_ms = a->ss->now_ms;
+            LOGE(&st->log, "reservations not saved");
+            return;
+        }
     }
     st->resv_dirty = false;
 }
@@ -202,7 +201,8 @@ static ocpp_rpc_err_t on_reserve_now(void *ctx, const ocpp_json_value_t *p, ocpp
     int64_t c = 0, expiry = 0;
     int32_t id = 0;
     uint8_t old = 0xFFu;
-    char tag[OCPP_ID_TAG_MAX + 1], parent[OCPP_ID_TAG_MAX + 1] = "";
+    char tag[OCPP_ID_TAG_MAX + 1], parent[OCPP_ID_TAG_MAX + 1];
+    parent[0] = '\0'; /* (absent: stays empty) */
     ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "connectorId", true, 0, INT32_MAX, &c, desc);
     if (e == OCPP_RPC_OK) {
         e = ocpp_rpc_get_datetime(p, "expiryDate", true, &expiry, desc);
