@@ -69,12 +69,12 @@ static void resv_save(ocpp_v16_t *a)
         if (b == NULL) {
             return;
         }
-        for (uint8_t c = 0; c <= st->n; c++) {
+        for (unsigned c = 0; c <= st->n; c++) {
             const ocpp_station_conn_t *k = &st->conns[c];
             if (!k->reserved || (size_t)(p - b) + SLOT > cap) {
                 continue; /* the send buffer holds cap / 51 of them: 10 at its 512-byte minimum */
             }
-            p[0] = c;
+            p[0] = (uint8_t)c;
             put32(p + 1, (uint32_t)k->resv_id);
             /* (beyond 2106 or before 1970: 0, expired) */
             put32(p + 5, (uint64_t)k->resv_expiry <= UINT32_MAX ? (uint32_t)k->resv_expiry : 0u);
@@ -166,8 +166,8 @@ static unsigned refusal0(const ocpp_v16_t *a, uint8_t ignore)
     if (st->conns[0].reserved && ignore != 0u) {
         return R_OCCUPIED;
     }
-    for (uint8_t c = 1; c <= st->n; c++) {
-        unsigned r = refusal(st, c, 0xFFu);
+    for (unsigned c = 1; c <= st->n; c++) {
+        unsigned r = refusal(st, (uint8_t)c, 0xFFu);
         if (r == R_ACCEPTED) {
             return r;
         }
@@ -183,11 +183,12 @@ static ocpp_rpc_err_t get_id(const ocpp_station_t *st, const ocpp_json_value_t *
 {
     int64_t v = 0;
     ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "reservationId", true, INT32_MIN, INT32_MAX, &v, desc);
-    *id = (int32_t)v;
+    int32_t i = (int32_t)v;
+    *id = i;
     *c = 0xFFu;
-    for (uint8_t k = 0; k <= st->n; k++) {
-        if (st->conns[k].reserved && st->conns[k].resv_id == *id) {
-            *c = k;
+    for (unsigned k = 0; k <= st->n; k++) {
+        if (st->conns[k].reserved && st->conns[k].resv_id == i) {
+            *c = (uint8_t)k;
         }
     }
     return e;
@@ -265,14 +266,14 @@ static ocpp_rpc_err_t on_cancel_reservation(void *ctx, const ocpp_json_value_t *
 static void resv_tick(ocpp_v16_t *a)
 {
     ocpp_station_t *st = a->st;
-    for (uint8_t c = 0; c <= st->n; c++) {
+    for (unsigned c = 0; c <= st->n; c++) {
         /* (the clock only when a reservation runs: an idle poll stays cheap) */
         int64_t now = st->conns[c].reserved ? ocpp_station_time(st) : 0;
         if (now > 0 && now >= st->conns[c].resv_expiry) {
             /* §5.13: "When a reservation expires, the Charge Point SHALL
              * terminate the reservation and make the connector available." */
             LOGI(&st->log, "reservation %ld expired", (long)st->conns[c].resv_id);
-            ocpp_station_unreserve(st, c);
+            ocpp_station_unreserve(st, (uint8_t)c);
         }
     }
     if (st->resv_dirty) {
@@ -289,7 +290,7 @@ static uint32_t resv_next_due(const ocpp_v16_t *a, uint32_t now_ms)
     if (st->resv_dirty) {
         return a->resv.save_failed ? OCPP_STATION_SAVE_RETRY_MS : 0u;
     }
-    for (uint8_t c = 0; c <= st->n; c++) {
+    for (unsigned c = 0; c <= st->n; c++) {
         if (st->conns[c].reserved) {
             return 1000u;
         }
