@@ -18,8 +18,14 @@
  * becomes current with one atomic write of "locallist": a power cut before
  * it leaves the old list, after it the new one. The request's entries are
  * taken in tag order by scanning it again for each (n x n comparisons, no
- * memory); the two page buffers of the merge are borrowed from the end of the
- * send buffer, where the answer is written afterwards.
+ * memory; the first scan also checks every entry); the two page buffers of
+ * the merge are borrowed from the end of the send buffer, where the answer
+ * is written afterwards. Entries stay in their stored form throughout: a
+ * request's entry is parsed into it, the current list's are copied as they
+ * are, and only a lookup's result is unpacked.
+ *
+ * Compiled out (OCPP_CONFIG_PROFILE_LOCAL_AUTH 0), the module keeps
+ * GetLocalListVersion, which then answers -1 (§5.10).
  */
 #include <string.h>
 

@@ -7,9 +7,10 @@
  * status, the idTags it lets through, its end when a transaction starts for
  * it, with its id in StartTransaction.req); this module decides whether one
  * may be made, ends it at expiryDate or on CancelReservation, and persists
- * the station's reservations in record "reservation" (49 bytes per reserved
- * connector: connector u8, reservationId i32, expiryDate u32 unix s, idTag
- * 20, parentIdTag 20) whenever they change (ocpp_station_t.resv_dirty).
+ * the station's reservations in record "reservation" (51 bytes per reserved
+ * connector: connector u8, reservationId i32, expiryDate u32 unix s,
+ * little-endian; idTag 21 and parentIdTag 21, NUL-padded, so that they are
+ * used where they were read) whenever they change (ocpp_station_t.resv_dirty).
  *
  * Two choices where §5.13 and the §4.9 table disagree. §5.13 ends a
  * reservation "when the Charge Point or connector are set to Faulted or
