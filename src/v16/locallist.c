@@ -126,7 +126,7 @@ static const uint8_t *entry_at(const ocpp_v16_t *a, cursor_t *k, uint32_t i)
         k->page = p;
     }
     i %= PAGE;
-    return k->have > (int32_t)i ? &k->buf[i * ENTRY] : NULL;
+    return k->have > (int32_t)i ? &k->buf[(size_t)i * ENTRY] : NULL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -138,15 +138,18 @@ static const uint8_t *entry_at(const ocpp_v16_t *a, cursor_t *k, uint32_t i)
 static bool ll_find(void *ctx, const char *tag, ocpp_auth_entry_t *out)
 {
     const ocpp_v16_t *a = ctx;
-    uint8_t page[PAGE_BYTES]; /* one record at a time, on the stack */
-    cursor_t k = {page, UINT32_MAX, 0};
+    struct {
+        uint8_t page[PAGE_BYTES]; /* one record at a time, on the stack */
+        cursor_t k;
+    } l;
+    l.k = (cursor_t){l.page, UINT32_MAX, 0};
     uint32_t lo = 0, hi = a->list.count;
     if (!a->cfg->local_auth_list_enabled || a->st->storage == NULL || tag == NULL) {
         return false;
     }
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2u;
-        const uint8_t *e = entry_at(a, &k, mid);
+        const uint8_t *e = entry_at(a, &l.k, mid);
         if (e == NULL) {
             LOGE(&a->st->log, "local list unreadable");
             return false;
@@ -279,7 +282,7 @@ static bool emit(merge_t *m, const uint8_t *e)
     if (m->out_n >= m->max) {
         return false; /* over LocalAuthListMaxLength */
     }
-    memcpy(&m->out[(m->out_n % PAGE) * ENTRY], e, ENTRY);
+    memcpy(&m->out[(size_t)(m->out_n % PAGE) * ENTRY], e, ENTRY);
     m->out_n++;
     return m->out_n % PAGE != 0u || flush(m);
 }
