@@ -183,7 +183,7 @@ static ocpp_rpc_err_t parse_entry(const ocpp_json_value_t *item, uint8_t e[ENTRY
 {
     ocpp_json_value_t info = {0};
     size_t idx = NO_INFO;
-    int64_t t = 0;
+    int64_t t = INT64_MIN; /* (no expiryDate: no datetime gives this) */
     memset(e, 0, ENTRY);
     if (item->type != OCPP_JSON_OBJECT) {
         *desc = "list entry is no object";
@@ -204,12 +204,12 @@ static ocpp_rpc_err_t parse_entry(const ocpp_json_value_t *item, uint8_t e[ENTRY
         if (r == OCPP_RPC_OK) {
             r = ocpp_rpc_get_datetime(&info, "expiryDate", false, &t, desc);
         }
-        if (ocpp_rpc_has(&info, "expiryDate") && t <= 0) {
-            t = 1; /* before 1970: expired, not "no expiry" */
-        }
     }
     e[E_STATUS] = (uint8_t)idx;
-    put32(e + E_EXPIRY, t > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)t);
+    /* 0: none; before 1970: 1, expired, not "no expiry"; after 2106: the last second */
+    put32(e + E_EXPIRY, t == INT64_MIN ? 0u
+                        : t <= 0       ? 1u
+                                       : (t > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)t));
     return r;
 }
 
