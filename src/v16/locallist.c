@@ -100,9 +100,9 @@ static int tag_cmp(const char *a, const void *b)
 {
     const char *c = b;
     for (unsigned i = 0; i < OCPP_ID_TAG_MAX; i++) {
-        int x = fold(a[i]), y = fold(c[i]);
-        if (x != y || x == 0) {
-            return x - y;
+        int d = fold(a[i]) - fold(c[i]);
+        if (d != 0 || a[i] == '\0') {
+            return d;
         }
     }
     return 0;
