@@ -148,7 +148,7 @@ static bool ll_find(void *ctx, const char *tag, ocpp_auth_entry_t *out)
         return false;
     }
     while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2u;
+        uint32_t mid = (lo + hi) / 2u; /* (hi <= 65535) */
         const uint8_t *e = entry_at(a, &l.k, mid);
         if (e == NULL) {
             LOGE(&a->st->log, "local list unreadable");
@@ -295,9 +295,12 @@ static bool merge(merge_t *m)
     const char *desc = NULL;
     bool ok = true;
     while (ok && m->rq >= 0) {
-        const uint8_t *o = m->old_i < m->old_n ? entry_at(m->a, &m->in, m->old_i) : NULL;
-        if (o == NULL && m->old_i < m->old_n) {
-            return false; /* unreadable */
+        const uint8_t *o = NULL;
+        if (m->old_i < m->old_n) {
+            o = entry_at(m->a, &m->in, m->old_i);
+            if (o == NULL) {
+                return false; /* unreadable */
+            }
         }
         if (o == NULL && m->rq == 0) {
             break;
