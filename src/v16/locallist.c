@@ -250,21 +250,26 @@ static ocpp_rpc_err_t scan(merge_t *m, const void *last, const char **desc)
         if (last == NULL) {
             r = parse_entry(&v, e, desc);
             m->n++;
-            m->bad = m->bad || (m->full && e[E_STATUS] == NO_INFO);
+            if (m->full && e[E_STATUS] == NO_INFO) {
+                m->bad = true;
+            }
         } else if (ocpp_rpc_get_string(&v, "idTag", true, OCPP_ID_TAG_MAX, (char *)e,
                                        OCPP_ID_TAG_MAX + 1u, NULL) != OCPP_RPC_OK ||
                    tag_cmp((const char *)e, last) <= 0) {
             continue;
         }
         int d = m->rq != 0 ? tag_cmp((const char *)e, m->tag) : -1;
-        dup = dup || d == 0;
-        if (d < 0) {
+        if (d == 0) {
+            dup = true;
+        } else if (d < 0) {
             m->rq = 1;
             memcpy(m->tag, e, sizeof m->tag);
             m->item = v;
         }
     }
-    m->rq = dup ? -1 : m->rq;
+    if (dup) {
+        m->rq = -1;
+    }
     return r;
 }
 
