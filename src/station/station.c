@@ -412,6 +412,8 @@ void ocpp_station_reserve(ocpp_station_t *st, uint8_t c, int32_t id, int64_t exp
     k->reserved = true;
     k->resv_id = id;
     k->resv_expiry = expiry;
+    memset(k->resv_tag, 0, sizeof k->resv_tag); /* zero-padded: stored as they are */
+    memset(k->resv_parent, 0, sizeof k->resv_parent);
     ocpp_text_copy(k->resv_tag, sizeof k->resv_tag, tag);
     ocpp_text_copy(k->resv_parent, sizeof k->resv_parent, parent);
     st->resv_dirty = true;

@@ -18,8 +18,14 @@
  * becomes current with one atomic write of "locallist": a power cut before
  * it leaves the old list, after it the new one. The request's entries are
  * taken in tag order by scanning it again for each (n x n comparisons, no
- * memory); the two page buffers of the merge are borrowed from the end of the
- * send buffer, where the answer is written afterwards.
+ * memory; the first scan also checks every entry); the two page buffers of
+ * the merge are borrowed from the end of the send buffer, where the answer
+ * is written afterwards. Entries stay in their stored form throughout: a
+ * request's entry is parsed into it, the current list's are copied as they
+ * are, and only a lookup's result is unpacked.
+ *
+ * Compiled out (OCPP_CONFIG_PROFILE_LOCAL_AUTH 0), the module keeps
+ * GetLocalListVersion, which then answers -1 (§5.10).
  */
 #include <string.h>
 
@@ -33,10 +39,15 @@
 
 #define INDEX_RECORD "locallist"
 #define INDEX_LEN    8u
-#define ENTRY        45u
-#define PAGE         ((uint32_t)OCPP_CONFIG_LOCAL_LIST_PAGE)
-#define PAGE_BYTES   ((size_t)PAGE * ENTRY)
-#define ANSWER_ROOM  64u /**< Send-buffer bytes kept for the answer before the page buffers. */
+#define ENTRY \
+    45u /**< A stored entry (file header); also the form a request's entry is parsed into. */
+#define E_PARENT    20u /**<   offsets of parentIdTag, */
+#define E_STATUS    40u /**<   status, */
+#define E_EXPIRY    41u /**<   expiryDate. */
+#define PAGE        ((uint32_t)OCPP_CONFIG_LOCAL_LIST_PAGE)
+#define PAGE_BYTES  ((size_t)PAGE * ENTRY)
+#define ANSWER_ROOM 64u   /**< Send-buffer bytes kept for the answer before the page buffers. */
+#define NO_INFO     0xFFu /**< Status of a request's entry without idTagInfo: it removes its tag. */
 
 static const char *const k_status[] = {"Accepted", "Blocked", "Expired", "Invalid", "ConcurrentTx"};
 
@@ -56,18 +67,26 @@ static uint32_t get32(const uint8_t *p)
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-/** "ll<set>.<page, 4 hex digits>" */
-static void page_name(char name[16], uint8_t set, uint32_t page)
+/** What page_io() does with a record. */
+typedef enum { IO_READ, IO_WRITE, IO_REMOVE } io_t;
+
+/** Read (into buf[0..len)), write (buf[0..len)) or remove record
+ *  "ll<set>.<page, 4 hex digits>". @return the storage port's answer. */
+static int32_t page_io(const ocpp_v16_t *a, io_t op, uint32_t set, uint32_t page, uint8_t *buf,
+                       size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
-    name[0] = 'l';
-    name[1] = 'l';
+    char name[9] = "ll0.";
+    void *ctx = a->st->storage->ctx;
     name[2] = (char)('0' + set);
-    name[3] = '.';
     for (unsigned i = 0; i < 4u; i++) {
-        name[4u + i] = hex[(page >> (12u - 4u * i)) & 0xFu];
+        unsigned d = (page >> (12u - 4u * i)) & 0xFu;
+        name[4u + i] = (char)(d < 10u ? '0' + d : 'a' - 10u + d);
     }
-    name[8] = '\0';
+    if (op == IO_READ) {
+        return a->st->storage->read(ctx, name, buf, len);
+    }
+    return op == IO_WRITE ? a->st->storage->write(ctx, name, buf, len)
+                          : a->st->storage->remove(ctx, name);
 }
 
 static int fold(char c)
@@ -75,34 +94,18 @@ static int fold(char c)
     return (c >= 'a' && c <= 'z') ? c - ('a' - 'A') : (int)(unsigned char)c;
 }
 
-/** Order of two idTags, ASCII case-insensitive. */
-static int tag_cmp(const char *a, const char *b)
+/** Order of two idTags, ASCII case-insensitive; each ends at a NUL or after
+ *  OCPP_ID_TAG_MAX characters (a stored one is not terminated). */
+static int tag_cmp(const char *a, const void *b)
 {
-    for (;; a++, b++) {
-        int x = fold(*a), y = fold(*b);
-        if (x != y || x == 0) {
-            return x - y;
+    const char *c = b;
+    for (unsigned i = 0; i < OCPP_ID_TAG_MAX; i++) {
+        int d = fold(a[i]) - fold(c[i]);
+        if (d != 0 || a[i] == '\0') {
+            return d;
         }
     }
-}
-
-static void put_entry(uint8_t *p, const ocpp_auth_entry_t *e)
-{
-    memset(p, 0, ENTRY);
-    memcpy(p, e->tag, strlen(e->tag));
-    memcpy(p + 20, e->parent, strlen(e->parent));
-    p[40] = e->status;
-    int64_t x = e->expiry;
-    put32(p + 41, x <= 0 ? 0u : (x > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)x));
-}
-
-static void get_entry(const uint8_t *p, ocpp_auth_entry_t *e)
-{
-    memset(e, 0, sizeof *e);
-    memcpy(e->tag, p, 20);
-    memcpy(e->parent, p + 20, 20);
-    e->status = p[40];
-    e->expiry = (int64_t)get32(p + 41);
+    return 0;
 }
 
 /** A record of the current list in a buffer. */
@@ -112,24 +115,18 @@ typedef struct {
     int32_t have;  /**<   its entries (-1: unreadable). */
 } cursor_t;
 
-/** Entry i of the current list into *e, reading its record if needed.
- *  @return false if it cannot be read. */
-static bool entry_at(const ocpp_v16_t *a, cursor_t *k, uint32_t i, ocpp_auth_entry_t *e)
+/** Entry i of the current list, reading its record if needed. @return NULL
+ *  if it cannot be read. */
+static const uint8_t *entry_at(const ocpp_v16_t *a, cursor_t *k, uint32_t i)
 {
     uint32_t p = i / PAGE;
     if (p != k->page) {
-        char name[16];
-        page_name(name, a->list.gen, p);
-        int32_t n = a->st->storage->read(a->st->storage->ctx, name, k->buf, PAGE_BYTES);
+        int32_t n = page_io(a, IO_READ, a->list.gen, p, k->buf, PAGE_BYTES);
         k->have = (n < 0 || (uint32_t)n % ENTRY != 0u) ? -1 : (int32_t)((uint32_t)n / ENTRY);
         k->page = p;
     }
     i %= PAGE;
-    if (k->have <= (int32_t)i) {
-        return false;
-    }
-    get_entry(&k->buf[(size_t)i * ENTRY], e);
-    return true;
+    return k->have > (int32_t)i ? &k->buf[(size_t)i * ENTRY] : NULL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -151,13 +148,19 @@ static bool ll_find(void *ctx, const char *tag, ocpp_auth_entry_t *out)
         return false;
     }
     while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2u;
-        if (!entry_at(a, &l.k, mid, out)) {
+        uint32_t mid = (lo + hi) / 2u; /* (hi <= 65535) */
+        const uint8_t *e = entry_at(a, &l.k, mid);
+        if (e == NULL) {
             LOGE(&a->st->log, "local list unreadable");
             return false;
         }
-        int d = tag_cmp(tag, out->tag);
+        int d = tag_cmp(tag, e);
         if (d == 0) {
+            memset(out, 0, sizeof *out);
+            memcpy(out->tag, e, OCPP_ID_TAG_MAX);
+            memcpy(out->parent, e + E_PARENT, OCPP_ID_TAG_MAX);
+            out->status = e[E_STATUS];
+            out->expiry = (int64_t)get32(e + E_EXPIRY);
             return true;
         }
         if (d < 0) {
@@ -173,195 +176,192 @@ static bool ll_find(void *ctx, const char *tag, ocpp_auth_entry_t *out)
 /* SendLocalList (§5.15)                                                     */
 /* ------------------------------------------------------------------------ */
 
-/** No idTagInfo: the entry removes its tag (ocpp_auth_entry_t.status). */
-#define NO_INFO 0xFFu
-
-/** One AuthorizationData (§7.1) into *e, checked as the schema says;
- *  without idTagInfo e->status is NO_INFO. */
-static ocpp_rpc_err_t parse_entry(const ocpp_json_value_t *item, ocpp_auth_entry_t *e,
+/** One AuthorizationData (§7.1), checked as the schema says, into a stored
+ *  entry e (status NO_INFO without idTagInfo). */
+static ocpp_rpc_err_t parse_entry(const ocpp_json_value_t *item, uint8_t e[ENTRY],
                                   const char **desc)
 {
-    ocpp_json_value_t info;
-    size_t idx = 0;
-    memset(e, 0, sizeof *e);
-    e->status = NO_INFO;
+    ocpp_json_value_t info = {0};
+    size_t idx = NO_INFO;
+    int64_t t = INT64_MIN; /* (no expiryDate: no datetime gives this) */
+    memset(e, 0, ENTRY);
     if (item->type != OCPP_JSON_OBJECT) {
-        *desc = "localAuthorizationList item is no object";
+        *desc = "list entry is no object";
         return OCPP_RPC_ERR_TYPE_CONSTRAINT;
     }
-    ocpp_rpc_err_t r =
-        ocpp_rpc_get_string(item, "idTag", true, OCPP_ID_TAG_MAX, e->tag, sizeof e->tag, desc);
+    /* (idTag, then parentIdTag: each NUL lands on the next field) */
+    ocpp_rpc_err_t r = ocpp_rpc_get_string(item, "idTag", true, OCPP_ID_TAG_MAX, (char *)e,
+                                           OCPP_ID_TAG_MAX + 1u, desc);
     if (r == OCPP_RPC_OK) {
         r = ocpp_rpc_get_container(item, "idTagInfo", false, OCPP_JSON_OBJECT, &info, desc);
     }
-    if (r != OCPP_RPC_OK || !ocpp_rpc_has(item, "idTagInfo")) {
-        return r;
+    if (r == OCPP_RPC_OK && info.type == OCPP_JSON_OBJECT) {
+        r = ocpp_rpc_get_enum(&info, "status", true, k_status, 5u, &idx, desc);
+        if (r == OCPP_RPC_OK) {
+            r = ocpp_rpc_get_string(&info, "parentIdTag", false, OCPP_ID_TAG_MAX,
+                                    (char *)e + E_PARENT, OCPP_ID_TAG_MAX + 1u, desc);
+        }
+        if (r == OCPP_RPC_OK) {
+            r = ocpp_rpc_get_datetime(&info, "expiryDate", false, &t, desc);
+        }
     }
-    r = ocpp_rpc_get_enum(&info, "status", true, k_status, 5u, &idx, desc);
-    if (r == OCPP_RPC_OK) {
-        r = ocpp_rpc_get_string(&info, "parentIdTag", false, OCPP_ID_TAG_MAX, e->parent,
-                                sizeof e->parent, desc);
-    }
-    if (r == OCPP_RPC_OK) {
-        r = ocpp_rpc_get_datetime(&info, "expiryDate", false, &e->expiry, desc);
-    }
-    if (ocpp_rpc_has(&info, "expiryDate") && e->expiry <= 0) {
-        e->expiry = 1; /* before 1970: expired, not "no expiry" */
-    }
-    e->status = (uint8_t)idx;
+    e[E_STATUS] = (uint8_t)idx;
+    /* 0: none; before 1970: 1, expired, not "no expiry"; after 2106: the last second */
+    put32(e + E_EXPIRY, t == INT64_MIN ? 0u
+                        : t <= 0       ? 1u
+                                       : (t > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)t));
     return r;
 }
 
-/** The merge of an update into the other set of records. */
+/** A SendLocalList request and its merge into the other set of records. */
 typedef struct {
     ocpp_v16_t *a;
-    ocpp_json_value_t list; /**< The request's localAuthorizationList (type NULL: none). */
-    cursor_t in;            /**< A record of the current list. */
-    uint8_t *out;           /**< The record being written. */
-    uint32_t old_i, old_n;  /**< Next entry of the current list, and its length (0: Full). */
-    uint32_t out_n, max;    /**< Entries written; LocalAuthListMaxLength. */
-    uint8_t set;            /**< The set written. */
-    bool has_last;          /**< last: the request's entry taken last. */
-    char last[OCPP_ID_TAG_MAX + 1];
+    ocpp_json_value_t list;    /**< The request's localAuthorizationList (type 0: none). */
+    ocpp_json_value_t item;    /**< Its entry to take next (scan()), */
+    char tag[OCPP_ID_TAG_MAX]; /**<   that entry's idTag; */
+    int rq;                    /**<   1: there is one, 0: none left, -1: a duplicate idTag. */
+    uint32_t n;                /**< The request's entries, */
+    bool bad;                  /**<   one without idTagInfo in a Full update. */
+    bool full;                 /**< updateType Full. */
+    uint8_t set;               /**< The set written. */
+    cursor_t in;               /**< A record of the current list. */
+    uint8_t *out;              /**< The record being written. */
+    uint32_t old_i, old_n;     /**< Next entry of the current list, and its length (0: Full). */
+    uint32_t out_n, max;       /**< Entries written; LocalAuthListMaxLength. */
 } merge_t;
 
-/** The request's next entry in tag order. @return 1 (item, tag), 0 none
- *  left, -1 a duplicate idTag ("All idTags in the localAuthorizationList MUST
- *  be unique"). */
-static int req_next(const merge_t *m, ocpp_json_value_t *item, char tag[OCPP_ID_TAG_MAX + 1])
+/** The request's entry with the least idTag after `last` into m->item,
+ *  m->tag and m->rq ("All idTags in the localAuthorizationList MUST be
+ *  unique": -1 if two are equal). The first scan (last NULL) also checks
+ *  every entry, counts them and finds an entry of a Full update without
+ *  idTagInfo. @return the first malformed entry's error. */
+static ocpp_rpc_err_t scan(merge_t *m, const void *last, const char **desc)
 {
     ocpp_json_iter_t it;
     ocpp_json_value_t v;
-    char t[OCPP_ID_TAG_MAX + 1];
-    bool found = false;
-    if (m->list.type != OCPP_JSON_ARRAY || ocpp_json_iter_init(&it, &m->list) != OCPP_OK) {
-        return 0;
+    uint8_t e[ENTRY];
+    ocpp_rpc_err_t r = OCPP_RPC_OK;
+    bool dup = false;
+    m->rq = 0;
+    if (ocpp_json_iter_init(&it, &m->list) != OCPP_OK) {
+        return r; /* no list */
     }
-    while (ocpp_json_iter_next(&it, NULL, &v)) {
-        if (ocpp_rpc_get_string(&v, "idTag", true, OCPP_ID_TAG_MAX, t, sizeof t, NULL) !=
-                OCPP_RPC_OK ||
-            (m->has_last && tag_cmp(t, m->last) <= 0)) {
+    while (r == OCPP_RPC_OK && ocpp_json_iter_next(&it, NULL, &v)) {
+        if (last == NULL) {
+            r = parse_entry(&v, e, desc);
+            m->n++;
+            if (m->full && e[E_STATUS] == NO_INFO) {
+                m->bad = true;
+            }
+        } else if (ocpp_rpc_get_string(&v, "idTag", true, OCPP_ID_TAG_MAX, (char *)e,
+                                       OCPP_ID_TAG_MAX + 1u, NULL) != OCPP_RPC_OK ||
+                   tag_cmp((const char *)e, last) <= 0) {
             continue;
         }
-        int d = found ? tag_cmp(t, tag) : -1;
+        int d = m->rq != 0 ? tag_cmp((const char *)e, m->tag) : -1;
         if (d == 0) {
-            return -1;
-        }
-        if (d < 0) {
-            found = true;
-            memcpy(tag, t, sizeof t);
-            *item = v;
+            dup = true;
+        } else if (d < 0) {
+            m->rq = 1;
+            memcpy(m->tag, e, sizeof m->tag);
+            m->item = v;
         }
     }
-    return found ? 1 : 0;
-}
-
-/** The current list's next entry. @return 1, 0 none left, -1 unreadable. */
-static int old_peek(merge_t *m, ocpp_auth_entry_t *e)
-{
-    if (m->old_i >= m->old_n) {
-        return 0;
+    if (dup) {
+        m->rq = -1;
     }
-    return entry_at(m->a, &m->in, m->old_i, e) ? 1 : -1;
+    return r;
 }
 
-static bool write_page(const merge_t *m, uint32_t page, uint32_t n)
+/** Write the record of the new list that holds its last entry. */
+static bool flush(const merge_t *m)
 {
-    char name[16];
-    page_name(name, m->set, page);
-    return m->a->st->storage->write(m->a->st->storage->ctx, name, m->out, (size_t)n * ENTRY) ==
-           OCPP_OK;
+    uint32_t last = m->out_n - 1u;
+    return page_io(m->a, IO_WRITE, m->set, last / PAGE, m->out,
+                   (size_t)(last % PAGE + 1u) * ENTRY) == OCPP_OK;
 }
 
 /** Append an entry to the new list. @return false: full, or a write failed. */
-static bool emit(merge_t *m, const ocpp_auth_entry_t *e)
+static bool emit(merge_t *m, const uint8_t *e)
 {
     if (m->out_n >= m->max) {
         return false; /* over LocalAuthListMaxLength */
     }
-    put_entry(&m->out[(size_t)(m->out_n % PAGE) * ENTRY], e);
+    memcpy(&m->out[(size_t)(m->out_n % PAGE) * ENTRY], e, ENTRY);
     m->out_n++;
-    return m->out_n % PAGE != 0u || write_page(m, m->out_n / PAGE - 1u, PAGE);
+    return m->out_n % PAGE != 0u || flush(m);
 }
 
 /** Merge: request entries replace (or, without idTagInfo, remove) the
  *  current ones of the same tag. @return false if the update failed. */
 static bool merge(merge_t *m)
 {
-    ocpp_json_value_t item;
-    ocpp_auth_entry_t o, r;
-    char rt[OCPP_ID_TAG_MAX + 1];
+    uint8_t r[ENTRY];
     const char *desc = NULL;
-    int rq = req_next(m, &item, rt);
-    int ol = old_peek(m, &o);
     bool ok = true;
-    while (ok && rq >= 0 && ol >= 0 && (rq > 0 || ol > 0)) {
-        int d = rq == 0 ? 1 : (ol == 0 ? -1 : tag_cmp(rt, o.tag));
-        if (d > 0) {
-            ok = emit(m, &o);
-            m->old_i++;
-        } else {
-            m->old_i += d == 0 ? 1u : 0u;
-            (void)parse_entry(&item, &r, &desc);
-            ok = r.status == NO_INFO || emit(m, &r);
-            memcpy(m->last, rt, sizeof rt);
-            m->has_last = true;
-            rq = req_next(m, &item, rt);
+    while (ok && m->rq >= 0) {
+        const uint8_t *o = NULL;
+        if (m->old_i < m->old_n) {
+            o = entry_at(m->a, &m->in, m->old_i);
+            if (o == NULL) {
+                return false; /* unreadable */
+            }
         }
-        ol = old_peek(m, &o);
+        if (o == NULL && m->rq == 0) {
+            break;
+        }
+        int d = m->rq == 0 ? 1 : (o == NULL ? -1 : tag_cmp(m->tag, o));
+        if (d >= 0) {
+            m->old_i++; /* taken, or replaced by the request's entry */
+        }
+        if (d > 0) {
+            ok = emit(m, o);
+        } else {
+            (void)parse_entry(&m->item, r, &desc);
+            ok = r[E_STATUS] == NO_INFO || emit(m, r);
+            (void)scan(m, r, &desc);
+        }
     }
-    return ok && rq >= 0 && ol >= 0 &&
-           (m->out_n % PAGE == 0u || write_page(m, m->out_n / PAGE, m->out_n % PAGE));
+    return ok && m->rq >= 0 && (m->out_n % PAGE == 0u || flush(m));
 }
 
-static uint32_t pages(uint32_t n)
+/** Remove the records of set `set` that hold entries 0..n (one more than
+ *  needed when n is a multiple of the page: removing none is no error). */
+static void drop(const ocpp_v16_t *a, uint32_t set, uint32_t n)
 {
-    return (n + PAGE - 1u) / PAGE;
-}
-
-/** Remove the first n page records of set `set`. */
-static void drop(const ocpp_v16_t *a, uint8_t set, uint32_t n)
-{
-    for (uint32_t p = 0; p < n; p++) {
-        char name[16];
-        page_name(name, set, p);
-        (void)a->st->storage->remove(a->st->storage->ctx, name);
+    for (uint32_t p = 0; p <= n / PAGE; p++) {
+        (void)page_io(a, IO_REMOVE, set, p, NULL, 0u);
     }
 }
 
 /** Write the new list into the other set, then make it current. */
-static bool apply(ocpp_v16_t *a, ocpp_jw_t *w, const ocpp_json_value_t *list, bool full,
-                  int32_t version)
+static bool apply(merge_t *m, ocpp_jw_t *w, int32_t version)
 {
+    ocpp_v16_t *a = m->a;
     if (a->st->storage == NULL || w->cap - w->len < 2u * PAGE_BYTES + ANSWER_ROOM) {
         return false; /* no storage, or a send buffer too small */
     }
     uint32_t max = a->cfg->local_auth_list_max_length;
-    merge_t m = {.a = a,
-                 .list = *list,
-                 .in = {(uint8_t *)w->buf + w->len + ANSWER_ROOM, UINT32_MAX, 0},
-                 .old_n = full ? 0u : a->list.count,
-                 .max = max < OCPP_CONFIG_LOCAL_LIST_MAX ? max : OCPP_CONFIG_LOCAL_LIST_MAX,
-                 .set = (uint8_t)(a->list.gen ^ 1u)};
-    m.out = m.in.buf + PAGE_BYTES;
-    if (!merge(&m)) {
-        drop(a, m.set, pages(m.out_n + 1u));
-        return false; /* the current list stays as it is */
-    }
-    uint8_t idx[INDEX_LEN] = {'L', m.set, (uint8_t)(m.out_n & 0xFFu), (uint8_t)(m.out_n >> 8)};
+    m->in = (cursor_t){(uint8_t *)w->buf + w->len + ANSWER_ROOM, UINT32_MAX, 0};
+    m->out = m->in.buf + PAGE_BYTES;
+    m->old_n = m->full ? 0u : a->list.count;
+    m->max = max < OCPP_CONFIG_LOCAL_LIST_MAX ? max : OCPP_CONFIG_LOCAL_LIST_MAX;
+    m->set = (uint8_t)(a->list.gen ^ 1u);
+    bool ok = merge(m);
+    uint8_t idx[INDEX_LEN] = {'L', m->set, (uint8_t)m->out_n, (uint8_t)(m->out_n >> 8)};
     put32(&idx[4], (uint32_t)version);
-    if (a->st->storage->write(a->st->storage->ctx, INDEX_RECORD, idx, sizeof idx) != OCPP_OK) {
-        drop(a, m.set, pages(m.out_n));
-        return false;
+    ok = ok && a->st->storage->write(a->st->storage->ctx, INDEX_RECORD, idx, sizeof idx) == OCPP_OK;
+    /* failed: the current list stays as it is; else the old set is garbage */
+    drop(a, ok ? a->list.gen : m->set, ok ? a->list.count : m->out_n);
+    if (ok) {
+        if (a->st->conns[0].error == OCPP_FAULT_LOCAL_LIST_CONFLICT) {
+            ocpp_station_fault(a->st, 0, OCPP_FAULT_NONE, NULL, NULL); /* the list is new */
+        }
+        a->list.gen = m->set;
+        a->list.count = (uint16_t)m->out_n;
+        a->list.version = version;
     }
-    drop(a, a->list.gen, pages(a->list.count)); /* the old set is garbage now */
-    if (a->st->conns[0].error == OCPP_FAULT_LOCAL_LIST_CONFLICT) {
-        ocpp_station_fault(a->st, 0, OCPP_FAULT_NONE, NULL, NULL); /* the list is new */
-    }
-    a->list.gen = m.set;
-    a->list.count = (uint16_t)m.out_n;
-    a->list.version = version;
-    return true;
+    return ok;
 }
 
 static ocpp_rpc_err_t on_send_local_list(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
@@ -371,43 +371,35 @@ static ocpp_rpc_err_t on_send_local_list(void *ctx, const ocpp_json_value_t *p, 
     ocpp_v16_t *a = ctx;
     int64_t version = 0;
     size_t type = 0;
-    ocpp_json_value_t list = {0};
-    bool bad = false;
-    uint32_t n = 0;
+    merge_t m = {.a = a};
     ocpp_rpc_err_t e =
         ocpp_rpc_get_int(p, "listVersion", true, INT32_MIN, INT32_MAX, &version, desc);
     if (e == OCPP_RPC_OK) {
         e = ocpp_rpc_get_enum(p, "updateType", true, types, 2u, &type, desc);
     }
     if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_container(p, "localAuthorizationList", false, OCPP_JSON_ARRAY, &list,
+        e = ocpp_rpc_get_container(p, "localAuthorizationList", false, OCPP_JSON_ARRAY, &m.list,
                                    desc);
     }
-    ocpp_json_iter_t it;
-    ocpp_json_value_t item;
-    if (e == OCPP_RPC_OK && list.type == OCPP_JSON_ARRAY &&
-        ocpp_json_iter_init(&it, &list) == OCPP_OK) {
-        ocpp_auth_entry_t x;
-        while (e == OCPP_RPC_OK && ocpp_json_iter_next(&it, NULL, &item)) {
-            e = parse_entry(&item, &x, desc);
-            /* §7.1 idTagInfo: "Required when UpdateType is Full" */
-            bad = bad || (type == 1u && x.status == NO_INFO);
-            n++;
-        }
+    m.full = type == 1u;
+    if (e == OCPP_RPC_OK) {
+        e = scan(&m, NULL, desc); /* every entry checked, and the first one found */
     }
     if (e != OCPP_RPC_OK) {
         return e; /* bad input changes nothing */
     }
-    /* errata 3.52: listVersion "SHALL NOT be -1 or 0"; §6.41: at most
+    /* §7.1 idTagInfo: "Required when UpdateType is Full"; errata 3.52:
+     * listVersion "SHALL NOT be -1 or 0"; §6.41: at most
      * SendLocalListMaxLength entries; §7.47 VersionMismatch: "Version number
      * in the request for a differential update is less or equal then
      * version number of current list." */
+    int32_t v = (int32_t)version;
     const char *status = "Failed";
-    if (bad || version <= 0 || n > a->cfg->send_local_list_max_length) {
+    if (m.bad || v <= 0 || m.n > a->cfg->send_local_list_max_length) {
         LOGW(&a->st->log, "SendLocalList: bad list"); /* Failed, nothing changed */
-    } else if (type == 0u && version <= a->list.version) {
+    } else if (!m.full && v <= a->list.version) {
         status = "VersionMismatch";
-    } else if (apply(a, w, &list, type == 1u, (int32_t)version)) {
+    } else if (apply(&m, w, v)) {
         status = "Accepted";
     } else {
         /* a duplicate idTag, over LocalAuthListMaxLength, no storage (or a
@@ -415,24 +407,6 @@ static ocpp_rpc_err_t on_send_local_list(void *ctx, const ocpp_json_value_t *p, 
         LOGW(&a->st->log, "SendLocalList: not applied");
     }
     ocpp_v16_answer_status(w, status);
-    return OCPP_RPC_OK;
-}
-
-/* ------------------------------------------------------------------------ */
-/* GetLocalListVersion (§5.10)                                               */
-/* ------------------------------------------------------------------------ */
-
-static ocpp_rpc_err_t on_get_local_list_version(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
-                                                const char **desc)
-{
-    const ocpp_v16_t *a = ctx;
-    (void)p;
-    (void)desc;
-    /* §5.10: "A version number of 0 (zero) SHALL be used to indicate that the
-     * local authorization list is empty" */
-    ocpp_jw_obj_open(w);
-    ocpp_jw_kv_int(w, "listVersion", a->list.count > 0u ? a->list.version : 0);
-    ocpp_jw_obj_close(w);
     return OCPP_RPC_OK;
 }
 
@@ -457,16 +431,46 @@ static void ll_init(ocpp_v16_t *a)
     }
 }
 
+#endif /* OCPP_CONFIG_PROFILE_LOCAL_AUTH */
+
+/* ------------------------------------------------------------------------ */
+/* GetLocalListVersion (§5.10), also where the profile is compiled out       */
+/* ------------------------------------------------------------------------ */
+
+static ocpp_rpc_err_t on_get_local_list_version(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
+                                                const char **desc)
+{
+    (void)p;
+    (void)desc;
+    /* §5.10: "A version number of 0 (zero) SHALL be used to indicate that the
+     * local authorization list is empty, and a version number of -1 SHALL be
+     * used to indicate that the Charge Point does not support Local
+     * Authorization Lists." */
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
+    const ocpp_v16_t *a = ctx;
+    int32_t version = a->list.count > 0u ? a->list.version : 0;
+#else
+    (void)ctx;
+    int32_t version = -1;
+#endif
+    ocpp_jw_obj_open(w);
+    ocpp_jw_kv_int(w, "listVersion", version);
+    ocpp_jw_obj_close(w);
+    return OCPP_RPC_OK;
+}
+
 static const ocpp_rpc_handler_entry_t k_handlers[] = {
     {OCPP_ACTION_GET_LOCAL_LIST_VERSION, on_get_local_list_version},
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
     {OCPP_ACTION_SEND_LOCAL_LIST, on_send_local_list},
+#endif
 };
 
 const ocpp_v16_profile_t ocpp_v16_locallist = {
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
     .profile = OCPP_CFG_PROFILE_LOCAL_AUTH,
+    .init = ll_init,
+#endif
     .handlers = k_handlers,
     .n_handlers = (uint8_t)(sizeof k_handlers / sizeof k_handlers[0]),
-    .init = ll_init,
 };
-
-#endif /* OCPP_CONFIG_PROFILE_LOCAL_AUTH */

@@ -7,9 +7,10 @@
  * status, the idTags it lets through, its end when a transaction starts for
  * it, with its id in StartTransaction.req); this module decides whether one
  * may be made, ends it at expiryDate or on CancelReservation, and persists
- * the station's reservations in record "reservation" (49 bytes per reserved
- * connector: connector u8, reservationId i32, expiryDate u32 unix s, idTag
- * 20, parentIdTag 20) whenever they change (ocpp_station_t.resv_dirty).
+ * the station's reservations in record "reservation" (51 bytes per reserved
+ * connector: connector u8, reservationId i32, expiryDate u32 unix s,
+ * little-endian; idTag 21 and parentIdTag 21, NUL-padded, so that they are
+ * used where they were read) whenever they change (ocpp_station_t.resv_dirty).
  *
  * Two choices where §5.13 and the §4.9 table disagree. §5.13 ends a
  * reservation "when the Charge Point or connector are set to Faulted or
@@ -37,7 +38,7 @@
 #if OCPP_CONFIG_PROFILE_RESERVATION
 
 #define RECORD "reservation"
-#define SLOT   49u
+#define SLOT   51u
 
 /* ------------------------------------------------------------------------ */
 /* Persistence                                                               */
@@ -59,41 +60,38 @@ static uint32_t get32(const uint8_t *p)
 static void resv_save(ocpp_v16_t *a)
 {
     ocpp_station_t *st = a->st;
-    size_t cap = 0, n = 0;
-    if (a->st->storage == NULL) {
-        st->resv_dirty = false;
-        return;
-    }
+    size_t cap = 0;
     if (a->resv.save_failed &&
         a->ss->now_ms - a->resv.save_failed_ms < OCPP_STATION_SAVE_RETRY_MS) {
         return; /* waiting after a failed write */
     }
-    uint8_t *b = (uint8_t *)ocpp_session_scratch(a->ss, &cap);
-    if (b == NULL) {
-        return;
-    }
-    for (uint8_t c = 0; c <= st->n; c++) {
-        const ocpp_station_conn_t *k = &st->conns[c];
-        if (!k->reserved || n + SLOT > cap) {
-            continue; /* the send buffer holds cap / 49 of them: 10 at its 512-byte minimum */
+    if (st->storage != NULL) {
+        uint8_t *b = (uint8_t *)ocpp_session_scratch(a->ss, &cap), *p = b;
+        if (b == NULL) {
+            return;
         }
-        uint8_t *p = &b[n];
-        memset(p, 0, SLOT);
-        p[0] = c;
-        put32(p + 1, (uint32_t)k->resv_id);
-        put32(p + 5, k->resv_expiry > 0 && k->resv_expiry <= (int64_t)UINT32_MAX
-                         ? (uint32_t)k->resv_expiry
-                         : 0u);
-        memcpy(p + 9, k->resv_tag, strlen(k->resv_tag));
-        memcpy(p + 29, k->resv_parent, strlen(k->resv_parent));
-        n += SLOT;
-    }
-    a->resv.save_failed = a->st->storage->write(a->st->storage->ctx, RECORD, b, n) != OCPP_OK;
-    if (a->resv.save_failed) {
-        a->st->outbox->store_errors++;
-        a->resv.save_failed_ms = a->ss->now_ms;
-        LOGE(&st->log, "saving reservations failed");
-        return;
+        for (unsigned c = 0; c <= st->n; c++) {
+            const ocpp_station_conn_t *k = &st->conns[c];
+            if (!k->reserved || (size_t)(p - b) + SLOT > cap) {
+                continue; /* the send buffer holds cap / 51 of them: 10 at its 512-byte minimum */
+            }
+            p[0] = (uint8_t)c;
+            put32(p + 1, (uint32_t)k->resv_id);
+            /* (beyond 2106 or before 1970: 0, expired) */
+            put32(p + 5, (uint64_t)k->resv_expiry <= UINT32_MAX ? (uint32_t)k->resv_expiry : 0u);
+            memcpy(p + 9, k->resv_tag,
+                   sizeof k->resv_tag); /* (zero-padded: ocpp_station_reserve()) */
+            memcpy(p + 30, k->resv_parent, sizeof k->resv_parent);
+            p += SLOT;
+        }
+        a->resv.save_failed =
+            st->storage->write(st->storage->ctx, RECORD, b, (size_t)(p - b)) != OCPP_OK;
+        if (a->resv.save_failed) {
+            st->outbox->store_errors++;
+            a->resv.save_failed_ms = a->ss->now_ms;
+            LOGE(&st->log, "reservations not saved");
+            return;
+        }
     }
     st->resv_dirty = false;
 }
@@ -107,14 +105,13 @@ static void resv_init(ocpp_v16_t *a)
         return;
     }
     int32_t n = a->st->storage->read(a->st->storage->ctx, RECORD, b, cap);
-    for (int32_t at = 0; n > 0 && at + (int32_t)SLOT <= n; at += (int32_t)SLOT) {
-        const uint8_t *p = &b[at];
-        char tag[OCPP_ID_TAG_MAX + 1] = {0}, parent[OCPP_ID_TAG_MAX + 1] = {0};
-        memcpy(tag, p + 9, OCPP_ID_TAG_MAX);
-        memcpy(parent, p + 29, OCPP_ID_TAG_MAX);
-        if (p[0] <= st->n && tag[0] != '\0') {
-            ocpp_station_reserve(st, p[0], (int32_t)get32(p + 1), (int64_t)get32(p + 5), tag,
-                                 parent);
+    for (int32_t at = 0; at + (int32_t)SLOT <= n; at += (int32_t)SLOT) {
+        uint8_t *p = &b[at];
+        p[29] = 0; /* the idTag and the parentIdTag end there, whatever was read */
+        p[50] = 0;
+        if (p[0] <= st->n && p[9] != 0u) {
+            ocpp_station_reserve(st, p[0], (int32_t)get32(p + 1), (int64_t)get32(p + 5),
+                                 (const char *)p + 9, (const char *)p + 30);
         }
     }
     st->resv_dirty = false; /* what was loaded is what is stored */
@@ -124,9 +121,15 @@ static void resv_init(ocpp_v16_t *a)
 /* ReserveNow (§5.13), CancelReservation (§5.1)                              */
 /* ------------------------------------------------------------------------ */
 
-/** Why connector c > 0 cannot be reserved now (NULL: it can); `ignore`: a
- *  connector whose reservation the new one replaces. */
-static const char *refusal(const ocpp_station_t *st, uint8_t c, uint8_t ignore)
+/** ReserveNow's answers; the refusals in the order connector 0 takes them
+ *  (refusal0()). */
+enum { R_ACCEPTED, R_FAULTED, R_UNAVAILABLE, R_OCCUPIED, R_REJECTED };
+static const char *const k_answer[] = {"Accepted", "Faulted", "Unavailable", "Occupied",
+                                       "Rejected"};
+
+/** Why connector c > 0 cannot be reserved now (R_ACCEPTED: it can);
+ *  `ignore`: a connector whose reservation the new one replaces. */
+static unsigned refusal(const ocpp_station_t *st, uint8_t c, uint8_t ignore)
 {
     const ocpp_station_conn_t *k = &st->conns[c], *z = &st->conns[0];
     /* §5.13: "'Faulted' if the Charge Point or the connector are in the
@@ -135,49 +138,61 @@ static const char *refusal(const ocpp_station_t *st, uint8_t c, uint8_t ignore)
      * specified connector are occupied ... also ... when the Charge Point or
      * connector has been reserved for the same or another idTag." */
     if (ocpp_station_is_fault(k->error) || ocpp_station_is_fault(z->error)) {
-        return "Faulted";
+        return R_FAULTED;
     }
     if (!k->operative || !z->operative || (k->sched_change && !k->sched_operative)) {
-        return "Unavailable";
+        return R_UNAVAILABLE;
     }
     if (k->tx || k->plugged || k->authorized || k->finishing || (k->reserved && c != ignore) ||
         (st->auth != OCPP_STATION_AUTH_NONE && st->auth_connector == c)) {
-        return "Occupied";
+        return R_OCCUPIED;
     }
-    return NULL;
+    return R_ACCEPTED;
 }
 
-/** The same for connector 0: a connector must be free (else the refusal
- *  of the others: Occupied before Unavailable before Faulted). */
-static const char *refusal0(const ocpp_v16_t *a, uint8_t ignore)
+/** The same for connector 0: §5.13 "the Charge Point SHALL NOT reserve a
+ *  specific connector, but SHALL make sure that at any time during the
+ *  validity of the reservation, one connector remains available": a free
+ *  connector, else the refusal of the others (Occupied before Unavailable
+ *  before Faulted). */
+static unsigned refusal0(const ocpp_v16_t *a, uint8_t ignore)
 {
     const ocpp_station_t *st = a->st;
-    bool occupied = st->conns[0].reserved && ignore != 0u, unavailable = false;
+    unsigned why = R_FAULTED;
     if (!a->cfg->reserve_connector_zero_supported) {
         /* §5.13: "If the configuration key: ReserveConnectorZeroSupported is
          * not set or set to false, the Charge Point SHALL return 'Rejected'" */
-        return "Rejected";
+        return R_REJECTED;
     }
-    for (uint8_t c = 1; !occupied && c <= st->n; c++) {
-        const char *r = refusal(st, c, 0xFFu);
-        if (r == NULL) {
-            return NULL;
+    if (st->conns[0].reserved && ignore != 0u) {
+        return R_OCCUPIED;
+    }
+    for (unsigned c = 1; c <= st->n; c++) {
+        unsigned r = refusal(st, (uint8_t)c, 0xFFu);
+        if (r == R_ACCEPTED) {
+            return r;
         }
-        occupied = r[0] == 'O';
-        unavailable = unavailable || r[0] == 'U';
+        why = r > why ? r : why;
     }
-    return occupied ? "Occupied" : (unavailable ? "Unavailable" : "Faulted");
+    return why;
 }
 
-/** The connector holding reservation `id`, or 0xFF. */
-static uint8_t find(const ocpp_station_t *st, int64_t id)
+/** The request's reservationId into *id, and the connector holding that
+ *  reservation into *c (0xFF: none). */
+static ocpp_rpc_err_t get_id(const ocpp_station_t *st, const ocpp_json_value_t *p, int32_t *id,
+                             uint8_t *c, const char **desc)
 {
-    for (uint8_t c = 0; c <= st->n; c++) {
-        if (st->conns[c].reserved && st->conns[c].resv_id == id) {
-            return c;
+    int64_t v = 0;
+    ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "reservationId", true, INT32_MIN, INT32_MAX, &v, desc);
+    int32_t i = (int32_t)v;
+    *id = i;
+    *c = 0xFFu;
+    for (unsigned k = 0; k <= st->n; k++) {
+        if (st->conns[k].reserved && st->conns[k].resv_id == i) {
+            *c = (uint8_t)k;
         }
     }
-    return 0xFFu;
+    return e;
 }
 
 static ocpp_rpc_err_t on_reserve_now(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
@@ -185,8 +200,11 @@ static ocpp_rpc_err_t on_reserve_now(void *ctx, const ocpp_json_value_t *p, ocpp
 {
     ocpp_v16_t *a = ctx;
     ocpp_station_t *st = a->st;
-    int64_t c = 0, id = 0, expiry = 0;
-    char tag[OCPP_ID_TAG_MAX + 1], parent[OCPP_ID_TAG_MAX + 1] = "";
+    int64_t c = 0, expiry = 0;
+    int32_t id = 0;
+    uint8_t old = 0xFFu;
+    char tag[OCPP_ID_TAG_MAX + 1], parent[OCPP_ID_TAG_MAX + 1];
+    parent[0] = '\0'; /* (absent: stays empty) */
     ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "connectorId", true, 0, INT32_MAX, &c, desc);
     if (e == OCPP_RPC_OK) {
         e = ocpp_rpc_get_datetime(p, "expiryDate", true, &expiry, desc);
@@ -198,30 +216,28 @@ static ocpp_rpc_err_t on_reserve_now(void *ctx, const ocpp_json_value_t *p, ocpp
         e = ocpp_rpc_get_string(p, "parentIdTag", false, OCPP_ID_TAG_MAX, parent, sizeof parent,
                                 desc);
     }
+    /* §5.13: "If the reservationId in the request matches a reservation in
+     * the Charge Point, then the Charge Point SHALL replace that reservation
+     * with the new reservation in the request." */
     if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_int(p, "reservationId", true, INT32_MIN, INT32_MAX, &id, desc);
+        e = get_id(st, p, &id, &old, desc);
     }
     if (e != OCPP_RPC_OK) {
         return e; /* bad input changes nothing */
     }
     int64_t now = ocpp_station_time(st);
-    /* §5.13: "If the reservationId in the request matches a reservation in
-     * the Charge Point, then the Charge Point SHALL replace that reservation
-     * with the new reservation in the request." */
-    uint8_t old = find(st, id);
-    const char *why = "Rejected"; /* an unknown connector, or an expiryDate passed */
-    if (c <= (int64_t)st->n && !(now > 0 && expiry <= now)) {
-        why = c == 0 ? refusal0(a, old) : refusal(st, (uint8_t)c, old);
+    uint32_t cn = (uint32_t)c; /* 0..INT32_MAX */
+    unsigned why = R_REJECTED; /* an unknown connector, or an expiryDate passed */
+    if (cn <= st->n && !(now > 0 && expiry <= now)) {
+        why = cn == 0u ? refusal0(a, old) : refusal(st, (uint8_t)cn, old);
     }
-    if (why != NULL) {
-        ocpp_v16_answer_status(w, why);
-        return OCPP_RPC_OK;
+    if (why == R_ACCEPTED) {
+        if (old != 0xFFu && old != cn) {
+            ocpp_station_unreserve(st, old);
+        }
+        ocpp_station_reserve(st, (uint8_t)cn, id, expiry, tag, parent);
     }
-    if (old != 0xFFu && old != (uint8_t)c) {
-        ocpp_station_unreserve(st, old);
-    }
-    ocpp_station_reserve(st, (uint8_t)c, (int32_t)id, expiry, tag, parent);
-    ocpp_v16_answer_status(w, "Accepted");
+    ocpp_v16_answer_status(w, k_answer[why]);
     return OCPP_RPC_OK;
 }
 
@@ -229,20 +245,19 @@ static ocpp_rpc_err_t on_cancel_reservation(void *ctx, const ocpp_json_value_t *
                                             const char **desc)
 {
     ocpp_v16_t *a = ctx;
-    int64_t id = 0;
-    ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "reservationId", true, INT32_MIN, INT32_MAX, &id, desc);
-    if (e != OCPP_RPC_OK) {
-        return e;
+    int32_t id = 0;
+    uint8_t c = 0xFFu;
+    ocpp_rpc_err_t e = get_id(a->st, p, &id, &c, desc);
+    if (e == OCPP_RPC_OK) {
+        /* §5.1: "If the Charge Point has a reservation matching the
+         * reservationId in the request PDU, it SHALL return status
+         * 'Accepted'. Otherwise it SHALL return 'Rejected'." */
+        if (c != 0xFFu) {
+            ocpp_station_unreserve(a->st, c); /* §4.9 G1 / G8 */
+        }
+        ocpp_v16_answer_status(w, k_answer[c != 0xFFu ? R_ACCEPTED : R_REJECTED]);
     }
-    /* §5.1: "If the Charge Point has a reservation matching the
-     * reservationId in the request PDU, it SHALL return status 'Accepted'.
-     * Otherwise it SHALL return 'Rejected'." */
-    uint8_t c = find(a->st, id);
-    if (c != 0xFFu) {
-        ocpp_station_unreserve(a->st, c); /* §4.9 G1 / G8 */
-    }
-    ocpp_v16_answer_status(w, c != 0xFFu ? "Accepted" : "Rejected");
-    return OCPP_RPC_OK;
+    return e;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -252,14 +267,14 @@ static ocpp_rpc_err_t on_cancel_reservation(void *ctx, const ocpp_json_value_t *
 static void resv_tick(ocpp_v16_t *a)
 {
     ocpp_station_t *st = a->st;
-    for (uint8_t c = 0; c <= st->n; c++) {
+    for (unsigned c = 0; c <= st->n; c++) {
         /* (the clock only when a reservation runs: an idle poll stays cheap) */
         int64_t now = st->conns[c].reserved ? ocpp_station_time(st) : 0;
         if (now > 0 && now >= st->conns[c].resv_expiry) {
             /* §5.13: "When a reservation expires, the Charge Point SHALL
              * terminate the reservation and make the connector available." */
             LOGI(&st->log, "reservation %ld expired", (long)st->conns[c].resv_id);
-            ocpp_station_unreserve(st, c);
+            ocpp_station_unreserve(st, (uint8_t)c);
         }
     }
     if (st->resv_dirty) {
@@ -276,7 +291,7 @@ static uint32_t resv_next_due(const ocpp_v16_t *a, uint32_t now_ms)
     if (st->resv_dirty) {
         return a->resv.save_failed ? OCPP_STATION_SAVE_RETRY_MS : 0u;
     }
-    for (uint8_t c = 0; c <= st->n; c++) {
+    for (unsigned c = 0; c <= st->n; c++) {
         if (st->conns[c].reserved) {
             return 1000u;
         }

@@ -8,8 +8,6 @@
 
 #include <stdlib.h>
 
-#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
-
 #include "mem_storage.h"
 
 /** A booted charge point on the in-memory storage (fresh: emptied first). */
@@ -63,6 +61,8 @@ static const char *csms(fx_t *x, const char *id, const char *action, const char 
     fail_msg("no answer to %s", id);
     return NULL;
 }
+
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
 
 static void send_list(fx_t *x, const char *payload, const char *status)
 {
@@ -483,8 +483,35 @@ int main(void)
 }
 
 #else
+/* Built with the profile compiled out (test_cp_locallist_off, and any build
+ * with OCPP_PROFILE_LOCAL_AUTH=OFF). §5.10: "Upon receipt of a
+ * GetLocalListVersion.req PDU Charge Point SHALL respond with a
+ * GetLocalListVersion.conf PDU ... a version number of -1 SHALL be used to
+ * indicate that the Charge Point does not support Local Authorization
+ * Lists." The rest of the profile is not there: SendLocalList is a CALLERROR
+ * NotSupported, and SupportedFeatureProfiles (§3.1) does not list it. */
+static void test_compiled_out(void **s)
+{
+    (void)s;
+    fx_t *x = boot_storage(true);
+    char v[128];
+    assert_string_equal(csms(x, "gv", "GetLocalListVersion", "{}"),
+                        "[3,\"gv\",{\"listVersion\":-1}]");
+    assert_non_null(
+        strstr(csms(x, "sl", "SendLocalList", "{\"listVersion\":1,\"updateType\":\"Full\"}"),
+               "\"NotSupported\""));
+    ocpp_cp_key_get(&x->cp, "SupportedFeatureProfiles", v, sizeof v);
+    assert_null(strstr(v, "LocalAuthListManagement"));
+    assert_int_equal(ocpp_cp_key_get(&x->cp, "LocalAuthListEnabled", v, sizeof v),
+                     OCPP_ERR_NOT_FOUND);
+    assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_ACCEPTED);
+}
+
 int main(void)
 {
-    return 0;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_compiled_out),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }
 #endif

@@ -287,6 +287,36 @@ static void test_connector_zero(void **s)
     cancel(x, 40, "Rejected");
 }
 
+/* §5.13: "If connectorId in the reservation request is 0, then the Charge
+ * Point SHALL NOT reserve a specific connector, but SHALL make sure that at
+ * any time during the validity of the reservation, one connector remains
+ * available for the reserved idTag": a busy connector 1 does not stop it
+ * while connector 2 is free. With none free, the answer is the others'
+ * refusal, "Occupied" before "Unavailable" before "Faulted". */
+static void test_connector_zero_one_free(void **s)
+{
+    (void)s;
+    fx_t *x = boot_storage(true);
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "ReserveConnectorZeroSupported", "true"),
+                     OCPP_KEY_ACCEPTED);
+    ocpp_cp_plugged(&x->cp, 1, true);
+    step(x, 0);
+    ack_status(x);
+    reserve(x, 0, "ZERO", NULL, 50, UNTIL, "Accepted");
+    cancel(x, 50, "Accepted");
+    ocpp_cp_fault(&x->cp, 2, OCPP_FAULT_GROUND_FAILURE, NULL, NULL);
+    step(x, 0);
+    ack_status(x);
+    reserve(x, 0, "ZERO", NULL, 51, UNTIL, "Occupied");
+    ocpp_cp_plugged(&x->cp, 1, false);
+    step(x, 0);
+    ack_status(x);
+    csms(x, "ca", "ChangeAvailability", "{\"connectorId\":1,\"type\":\"Inoperative\"}");
+    ack_status(x);
+    reserve(x, 0, "ZERO", NULL, 52, UNTIL, "Unavailable");
+    assert_false(x->cp.st.conns[0].reserved);
+}
+
 /* §5.13 (persisted across a power cut, like §5.2's "Persistent states"): a
  * reservation outlives a restart, with its expiry; the record follows every
  * change. */
@@ -347,8 +377,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_use_by_idtag),      cmocka_unit_test(test_use_by_parent),
         cmocka_unit_test(test_expiry_and_cancel), cmocka_unit_test(test_answers_and_replace),
-        cmocka_unit_test(test_connector_zero),    cmocka_unit_test(test_persisted),
-        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_connector_zero),    cmocka_unit_test(test_connector_zero_one_free),
+        cmocka_unit_test(test_persisted),         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
