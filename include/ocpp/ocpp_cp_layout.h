@@ -405,6 +405,7 @@ typedef struct {
     bool save_failed; /**< The last write of the configuration failed: the next waits 10 s. */
     uint8_t n_profiles;
     uint8_t tick_mask, event_mask; /**< Bit i: module i has a tick / on_event hook. */
+    uint8_t conn_mask;             /**< Bit i: module i has an on_conn hook. */
     uint8_t trig_any;              /**< V16_TRIG_* bits that may be set on some connector. */
 } ocpp_v16_t;
 
