@@ -155,6 +155,7 @@ typedef struct {
     bool transport_open;
     bool registered;   /**< Accepted at least once since init (no new boot on reconnect). */
     bool tls_required; /**< Security profile 2 or 3: no connection over ws://. */
+    bool msg_events;   /**< Someone takes OCPP_CP_EV_MSG_IN/OUT (else they are not built). */
     char url[OCPP_CONFIG_URL_MAX]; /**< host NUL path NUL */
     char call_id[OCPP_MSG_ID_MAX + 1];
 } ocpp_session_t;

@@ -59,6 +59,8 @@ static ocpp_status_t init_session(ocpp_cp_t *cp,
                               .proto_ctx = &cp->proto.v16,
                               .notify = ocpp_station_session_event,
                               .notify_ctx = &cp->st,
+                              /* (the station only forwards them to the application) */
+                              .msg_events = cp->cb.on_event != NULL,
                               .msg = cp->ports.msg,
                               .random = cp->ports.random,
                               .random_ctx = cp->ports.random_ctx,

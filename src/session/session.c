@@ -153,6 +153,7 @@ ocpp_status_t ocpp_session_init(ocpp_session_t *s, const ocpp_session_init_t *in
     s->proto_ctx = in->proto_ctx;
     s->notify = in->notify;
     s->notify_ctx = in->notify_ctx;
+    s->msg_events = in->msg_events && in->notify != NULL;
     s->msg = in->msg;
     s->random = in->random;
     s->random_ctx = in->random_ctx;
@@ -362,6 +363,9 @@ void ocpp_session_reconnect_later(ocpp_session_t *s)
  *  status OCPP_PENDING while more follow). */
 static void notify_out(ocpp_session_t *s, const ocpp_jw_t *w, size_t len, ocpp_status_t more)
 {
+    if (!s->msg_events) {
+        return;
+    }
     ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_OUT,
                           .status = more,
                           .text = w->buf,
@@ -541,13 +545,16 @@ static void handle_message(ocpp_session_t *s, const char *msg, size_t len)
 #endif
     /* Shown with an AuthorizationKey masked (whitepaper A01.FR.12): the copy
      * goes to the transmit buffer, free while receiving. */
-    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_IN, .text = msg, .len = len};
-    size_t n = ocpp_rpc_mask_secret(msg, len, st == OCPP_OK ? &f : NULL, s->send_buf, s->send_cap);
-    if (n > 0u) {
-        ev.text = s->send_buf;
-        ev.len = n;
+    if (s->msg_events) {
+        ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_IN, .text = msg, .len = len};
+        size_t n =
+            ocpp_rpc_mask_secret(msg, len, st == OCPP_OK ? &f : NULL, s->send_buf, s->send_cap);
+        if (n > 0u) {
+            ev.text = s->send_buf;
+            ev.len = n;
+        }
+        notify(s, &ev);
     }
-    notify(s, &ev);
     if (st != OCPP_OK) {
         answer_bad_frame(s, &f);
     } else if (f.type == OCPP_RPC_CALL) {
