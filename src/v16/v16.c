@@ -31,6 +31,22 @@ static const ocpp_v16_profile_t *const k_modules[] = {
 #define N_MODULES ((uint8_t)(sizeof k_modules / sizeof k_modules[0]))
 _Static_assert(sizeof k_modules / sizeof k_modules[0] <= 8u, "hook masks are 8 bits");
 
+/** The module of the lowest bit set in a hook mask m != 0. With a
+ *  count-trailing-zeros instruction (x86 TZCNT/BSF, RBIT + CLZ from Armv7-M
+ *  on) a walk visits only the modules that have the hook. */
+static inline const ocpp_v16_profile_t *low_module(unsigned m)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__) || defined(__ARM_FEATURE_CLZ))
+    return k_modules[__builtin_ctz(m)];
+#else
+    uint8_t i = 0;
+    for (; (m & 1u) == 0u; m >>= 1) {
+        i++;
+    }
+    return k_modules[i];
+#endif
+}
+
 /* ------------------------------------------------------------------------ */
 /* Session hooks                                                             */
 /* ------------------------------------------------------------------------ */
@@ -120,11 +136,8 @@ static void on_conn(void *ctx, ocpp_cp_conn_t conn)
 {
     ocpp_v16_t *a = ctx;
     a->kick = true;
-    uint8_t i = 0;
-    for (unsigned m = a->conn_mask; m != 0u; m >>= 1, i++) {
-        if ((m & 1u) != 0u) {
-            k_modules[i]->on_conn(a, conn);
-        }
+    for (unsigned m = a->conn_mask; m != 0u; m &= m - 1u) {
+        low_module(m)->on_conn(a, conn);
     }
 }
 
@@ -209,21 +222,15 @@ void ocpp_v16_on_event(void *ctx, const ocpp_station_event_t *ev)
 {
     ocpp_v16_t *a = ctx;
     a->kick = true;
-    uint8_t i = 0;
-    for (uint8_t m = a->event_mask; m != 0u; m = (uint8_t)(m >> 1), i++) {
-        if ((m & 1u) != 0u) {
-            k_modules[i]->on_event(a, ev);
-        }
+    for (unsigned m = a->event_mask; m != 0u; m &= m - 1u) {
+        low_module(m)->on_event(a, ev);
     }
 }
 
 void ocpp_v16_tick(ocpp_v16_t *a)
 {
-    uint8_t i = 0;
-    for (unsigned m = a->tick_mask; m != 0u; m >>= 1, i++) {
-        if ((m & 1u) != 0u) {
-            k_modules[i]->tick(a); /* what it queues kicks the send pass */
-        }
+    for (unsigned m = a->tick_mask; m != 0u; m &= m - 1u) {
+        low_module(m)->tick(a); /* what it queues kicks the send pass */
     }
 }
 
