@@ -32,11 +32,10 @@ ocpp_status_t ocpp_txs_load(ocpp_txq_t *q, const ocpp_storage_port_t *st, const 
                             uint8_t (*classify)(uint8_t kind))
 {
     uint8_t *b = q->buf;
+    ocpp_txq_init(q);
     if (st == NULL) {
-        ocpp_txq_init(q); /* (first: the usual case of a board without storage stays short) */
         return OCPP_OK;
     }
-    ocpp_txq_init(q);
     int32_t n = st->read(st->ctx, OCPP_TXS_RECORD, b, sizeof q->buf);
     if (n == (int32_t)OCPP_ERR_NOT_FOUND) {
         ocpp_txq_init(q);

@@ -137,7 +137,8 @@ static void on_conn(void *ctx, ocpp_cp_conn_t conn)
     ocpp_v16_t *a = ctx;
     a->kick = true;
     for (unsigned m = a->conn_mask; m != 0u; m &= m - 1u) {
-        low_module(m)->on_conn(a, conn);
+        const ocpp_v16_profile_t *p = low_module(m);
+        p->on_conn(a, conn);
     }
 }
 
@@ -194,9 +195,10 @@ void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
         a->cfg->authorization_cache_enabled = false;
     }
     ocpp_v16_sync(a);
-    for (const ocpp_v16_profile_t *const *p = k_modules; p < &k_modules[N_MODULES]; p++) {
-        if ((*p)->init != NULL) {
-            (*p)->init(a);
+    for (const ocpp_v16_profile_t *const *e = k_modules; e < &k_modules[N_MODULES]; e++) {
+        const ocpp_v16_profile_t *p = *e;
+        if (p->init != NULL) {
+            p->init(a);
         }
     }
     /* The outbox, and the transactions a power cut interrupted: the station
@@ -223,14 +225,16 @@ void ocpp_v16_on_event(void *ctx, const ocpp_station_event_t *ev)
     ocpp_v16_t *a = ctx;
     a->kick = true;
     for (unsigned m = a->event_mask; m != 0u; m &= m - 1u) {
-        low_module(m)->on_event(a, ev);
+        const ocpp_v16_profile_t *p = low_module(m);
+        p->on_event(a, ev);
     }
 }
 
 void ocpp_v16_tick(ocpp_v16_t *a)
 {
     for (unsigned m = a->tick_mask; m != 0u; m &= m - 1u) {
-        low_module(m)->tick(a); /* what it queues kicks the send pass */
+        const ocpp_v16_profile_t *p = low_module(m);
+        p->tick(a); /* what it queues kicks the send pass */
     }
 }
 
