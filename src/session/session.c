@@ -153,7 +153,7 @@ ocpp_status_t ocpp_session_init(ocpp_session_t *s, const ocpp_session_init_t *in
     s->proto_ctx = in->proto_ctx;
     s->notify = in->notify;
     s->notify_ctx = in->notify_ctx;
-    s->msg_events = in->msg_events && in->notify != NULL;
+    s->msg_events = in->msg_events; /* (notify() checks for a notify) */
     s->msg = in->msg;
     s->random = in->random;
     s->random_ctx = in->random_ctx;
