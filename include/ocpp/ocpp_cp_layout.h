@@ -155,6 +155,7 @@ typedef struct {
     bool transport_open;
     bool registered;   /**< Accepted at least once since init (no new boot on reconnect). */
     bool tls_required; /**< Security profile 2 or 3: no connection over ws://. */
+    bool msg_events;   /**< Someone takes OCPP_CP_EV_MSG_IN/OUT (else they are not built). */
     char url[OCPP_CONFIG_URL_MAX]; /**< host NUL path NUL */
     char call_id[OCPP_MSG_ID_MAX + 1];
 } ocpp_session_t;
@@ -487,6 +488,7 @@ typedef struct {
     bool save_failed; /**< The last write of the configuration failed: the next waits 10 s. */
     uint8_t n_profiles;
     uint8_t tick_mask, event_mask; /**< Bit i: module i has a tick / on_event hook. */
+    uint8_t conn_mask;             /**< Bit i: module i has an on_conn hook. */
     uint8_t trig_any;              /**< V16_TRIG_* bits that may be set on some connector. */
 } ocpp_v16_t;
 

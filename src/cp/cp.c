@@ -30,6 +30,17 @@ static bool is_v201(const ocpp_cp_t *cp)
 /* Init                                                                      */
 /* ------------------------------------------------------------------------ */
 
+/* ocpp_cp_init zeroes the context by ranges (see there): the members in
+ * this order, a new one inside a zeroed range (not in a gap left here). */
+#define CP_OFF(m)     offsetof(ocpp_cp_t, m)
+#define CP_END(m)     (offsetof(ocpp_cp_t, m) + sizeof(((ocpp_cp_t *)0)->m))
+#define CP_NEXT(a, b) (CP_END(a) <= CP_OFF(b) && CP_OFF(b) - CP_END(a) < _Alignof(ocpp_cp_t))
+_Static_assert(CP_OFF(outbox) == 0u && CP_NEXT(outbox, st) && CP_NEXT(st, cfg) &&
+                   CP_NEXT(cfg, proto) && CP_NEXT(proto, ss) && CP_NEXT(ss, config) &&
+                   CP_NEXT(config, ports) && CP_NEXT(ports, cb) && CP_NEXT(cb, started) &&
+                   sizeof(ocpp_cp_t) - CP_END(started) < _Alignof(ocpp_cp_t),
+               "ocpp_cp_t: members as ocpp_cp_init zeroes them");
+
 static bool config_valid(const ocpp_cp_config_t *c)
 {
     return c->identity != NULL && c->identity[0] != '\0' &&
@@ -92,6 +103,8 @@ static ocpp_status_t init_session(ocpp_cp_t *cp,
                               .proto_ctx = &cp->proto.v16,
                               .notify = ocpp_station_session_event,
                               .notify_ctx = &cp->st,
+                              /* (the station only forwards them to the application) */
+                              .msg_events = cp->cb.on_event != NULL,
                               .msg = cp->ports.msg,
                               .random = cp->ports.random,
                               .random_ctx = cp->ports.random_ctx,
@@ -147,17 +160,28 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
     if (!boot_fields_ok(config, &init_log)) {
         return OCPP_ERR_PARAM;
     }
-    /* Once: every layer's init takes zeroed memory. All but the outbox's
-     * queue bytes (OCPP_CONFIG_TXQ_SIZE): an entry is written before it is
-     * read, and only the bytes in use are persisted. */
+    /* Once: every layer's init takes zeroed memory. All but what is written
+     * whole before it is read: the outbox's queue bytes (OCPP_CONFIG_TXQ_SIZE:
+     * an entry is written before it is read, and only the bytes in use are
+     * persisted), the configuration keys (ocpp_cfg_init copies the
+     * defaults), the session's URL (parse_url writes it or init fails) and
+     * the copies of the caller's config, ports and callbacks. */
+    uint8_t *b = (uint8_t *)cp;
     size_t q0 = offsetof(ocpp_cp_t, outbox.buf) + OCPP_TXS_HEAD_SIZE;
     size_t q1 = q0 + OCPP_CONFIG_TXQ_SIZE;
-    memset(cp, 0, q0);
-    memset((uint8_t *)cp + q1, 0, sizeof *cp - q1);
+    size_t u0 = offsetof(ocpp_cp_t, ss.url);
+    size_t u1 = u0 + sizeof cp->ss.url;
+    memset(b, 0, q0);
+    memset(b + q1, 0, offsetof(ocpp_cp_t, cfg) - q1);
+    memset(&cp->proto, 0, u0 - offsetof(ocpp_cp_t, proto));
+    memset(b + u1, 0, offsetof(ocpp_cp_t, config) - u1);
+    cp->started = false;
     cp->config = *config;
     cp->ports = *ports;
     if (callbacks != NULL) {
         cp->cb = *callbacks;
+    } else {
+        memset(&cp->cb, 0, sizeof cp->cb);
     }
     ocpp_logger_t log = {.fn = ports->log, .ctx = ports->log_ctx};
     ocpp_cfg_init(&cp->cfg, config->connectors);

@@ -30,20 +30,22 @@ static bool is_unreserved(char c)
 static bool put_encoded(char *out, size_t cap, size_t *n, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
+    size_t k = *n; /* (a local: a store to out[] could change *n) */
     for (; *s != '\0'; s++) {
         unsigned char c = (unsigned char)*s;
         size_t need = is_unreserved(*s) ? 1u : 3u;
-        if (*n + need >= cap) {
+        if (k + need >= cap) {
             return false;
         }
         if (need == 1u) {
-            out[(*n)++] = *s;
+            out[k++] = *s;
         } else {
-            out[(*n)++] = '%';
-            out[(*n)++] = hex[c >> 4];
-            out[(*n)++] = hex[c & 0x0Fu];
+            out[k++] = '%';
+            out[k++] = hex[c >> 4];
+            out[k++] = hex[c & 0x0Fu];
         }
     }
+    *n = k;
     return true;
 }
 
@@ -73,16 +75,15 @@ static bool parse_port(const char *p, const char *end, uint16_t *port)
 static ocpp_status_t parse_url(ocpp_session_t *s, const char *url, const char *identity)
 {
     const char *p = url;
-    bool tls;
-    if (strncmp(p, "ws://", 5) == 0) {
-        tls = false;
-        p += 5;
-    } else if (strncmp(p, "wss://", 6) == 0) {
-        tls = true;
-        p += 6;
-    } else {
+    if (p[0] != 'w' || p[1] != 's') {
         return OCPP_ERR_PARAM;
     }
+    bool tls = p[2] == 's';
+    p += tls ? 3 : 2;
+    if (p[0] != ':' || p[1] != '/' || p[2] != '/') {
+        return OCPP_ERR_PARAM;
+    }
+    p += 3;
     const char *host = p;
     const char *host_end;
     if (*p == '[') {
@@ -152,6 +153,7 @@ ocpp_status_t ocpp_session_init(ocpp_session_t *s, const ocpp_session_init_t *in
     s->proto_ctx = in->proto_ctx;
     s->notify = in->notify;
     s->notify_ctx = in->notify_ctx;
+    s->msg_events = in->msg_events; /* (notify() checks for a notify) */
     s->msg = in->msg;
     s->random = in->random;
     s->random_ctx = in->random_ctx;
@@ -206,7 +208,9 @@ static void set_conn(ocpp_session_t *s, ocpp_cp_conn_t conn)
     }
     s->conn = conn;
     s->conn_since_ms = s->now_ms;
-    LOGI(&s->log, "connection %s", ocpp_cp_conn_str(conn));
+    if (s->log.fn != NULL) { /* (the name is not looked up for no logger) */
+        LOGI(&s->log, "connection %s", ocpp_cp_conn_str(conn));
+    }
     s->proto->on_conn(s->proto_ctx, conn);
     ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_CONNECTION};
     notify(s, &ev);
@@ -359,6 +363,9 @@ void ocpp_session_reconnect_later(ocpp_session_t *s)
  *  status OCPP_PENDING while more follow). */
 static void notify_out(ocpp_session_t *s, const ocpp_jw_t *w, size_t len, ocpp_status_t more)
 {
+    if (!s->msg_events) {
+        return;
+    }
     ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_OUT,
                           .status = more,
                           .text = w->buf,
@@ -538,13 +545,16 @@ static void handle_message(ocpp_session_t *s, const char *msg, size_t len)
 #endif
     /* Shown with an AuthorizationKey masked (whitepaper A01.FR.12): the copy
      * goes to the transmit buffer, free while receiving. */
-    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_IN, .text = msg, .len = len};
-    size_t n = ocpp_rpc_mask_secret(msg, len, st == OCPP_OK ? &f : NULL, s->send_buf, s->send_cap);
-    if (n > 0u) {
-        ev.text = s->send_buf;
-        ev.len = n;
+    if (s->msg_events) {
+        ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_IN, .text = msg, .len = len};
+        size_t n =
+            ocpp_rpc_mask_secret(msg, len, st == OCPP_OK ? &f : NULL, s->send_buf, s->send_cap);
+        if (n > 0u) {
+            ev.text = s->send_buf;
+            ev.len = n;
+        }
+        notify(s, &ev);
     }
-    notify(s, &ev);
     if (st != OCPP_OK) {
         answer_bad_frame(s, &f);
     } else if (f.type == OCPP_RPC_CALL) {

@@ -27,6 +27,9 @@ typedef struct {
     void *proto_ctx;
     void (*notify)(void *ctx, const ocpp_cp_event_t *ev); /**< May be NULL. */
     void *notify_ctx;
+    /** Notify OCPP_CP_EV_MSG_IN / MSG_OUT too. False (nobody takes them):
+     *  they are neither built nor masked, only the other events go out. */
+    bool msg_events;
     const ocpp_msg_port_t *msg;
     ocpp_random_fn random;
     void *random_ctx;

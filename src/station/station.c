@@ -158,8 +158,7 @@ void ocpp_station_start(ocpp_station_t *st, uint32_t now_ms)
     /* Before the first poll the time was 0: what was stamped then happened
      * at the first poll's time (a first poll may come after days of uptime). */
     st->clock_ms += now_ms;
-    for (uint8_t c = 0; c <= st->n; c++) {
-        ocpp_station_conn_t *k = &st->conns[c];
+    for (ocpp_station_conn_t *k = st->conns, *end = &st->conns[st->n]; k <= end; k++) {
         k->changed_ms += now_ms;
         k->authorized_ms += now_ms;
         k->meter_saved_ms += now_ms;
@@ -261,6 +260,10 @@ static void load_availability(ocpp_station_t *st)
     for (int32_t i = 0; i < n && i <= (int32_t)st->n; i++) {
         st->conns[i].operative = buf[i] != (uint8_t)'0';
     }
+    /* Only what was loaded can make a status other than Available. */
+    for (uint8_t c = 0; c <= st->n; c++) {
+        st->conns[c].status = derive(st, c);
+    }
 }
 
 static void save_availability(ocpp_station_t *st)
@@ -317,16 +320,13 @@ void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in)
     st->outbox = in->outbox;
     st->log = in->log;
     st->last_auth = OCPP_AUTH_INVALID;
+    _Static_assert(OCPP_CONNECTOR_AVAILABLE == 0, "zeroed connectors are Available");
     for (uint8_t c = 0; c <= st->n; c++) {
         ocpp_station_conn_t *k = &st->conns[c];
-        k->status = OCPP_CONNECTOR_AVAILABLE;
         k->operative = true;
         k->tx_id = -1;
     }
     load_availability(st);
-    for (uint8_t c = 0; c <= st->n; c++) {
-        st->conns[c].status = derive(st, c);
-    }
     if (st->storage != NULL && ocpp_auth_cache_load(&st->cache, st->storage, in->scratch,
                                                     in->scratch_cap) == OCPP_ERR_PARSE) {
         LOGW(&st->log, "stored authorization cache unusable");
@@ -1025,8 +1025,8 @@ static void tick_connector(ocpp_station_t *st, uint8_t c)
 
 void ocpp_station_tick(ocpp_station_t *st)
 {
-    for (uint8_t c = 1; c <= st->n; c++) {
-        const ocpp_station_conn_t *k = &st->conns[c];
+    const ocpp_station_conn_t *k = &st->conns[1];
+    for (uint8_t c = 1, n = st->n; c <= n; c++, k++) {
         if (k->tx || k->authorized || k->status == OCPP_CONNECTOR_PREPARING) {
             tick_connector(st, c); /* a timer may run */
         }

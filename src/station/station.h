@@ -59,7 +59,8 @@ typedef struct {
 void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in);
 
 /** Take the outbox record loaded at init: transactions that were running
- *  become OCPP_STATION_EV_TX_INTERRUPTED events, one by one. */
+ *  become OCPP_STATION_EV_TX_INTERRUPTED events, one by one. Without a
+ *  storage port nothing was loaded and nothing is done. */
 void ocpp_station_restore(ocpp_station_t *st);
 
 /** Wall-clock time in unix milliseconds (0: the clock is not set). */

@@ -111,6 +111,9 @@ static void stop_lost(ocpp_station_t *st, uint8_t c)
 
 void ocpp_station_restore(ocpp_station_t *st)
 {
+    if (st->storage == NULL) {
+        return; /* nothing was loaded: the head is as init zeroed it */
+    }
     const uint8_t *b = st->outbox->buf;
     st->next_ref = (uint16_t)(b[OCPP_TXS_USER] | (b[OCPP_TXS_USER + 1u] << 8));
     bool any = false;

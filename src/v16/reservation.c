@@ -99,9 +99,12 @@ static void resv_save(ocpp_v16_t *a)
 static void resv_init(ocpp_v16_t *a)
 {
     ocpp_station_t *st = a->st;
+    if (st->storage == NULL) {
+        return;
+    }
     size_t cap = 0;
     uint8_t *b = (uint8_t *)ocpp_session_scratch(a->ss, &cap);
-    if (a->st->storage == NULL || b == NULL) {
+    if (b == NULL) {
         return;
     }
     int32_t n = a->st->storage->read(a->st->storage->ctx, RECORD, b, cap);
@@ -267,10 +270,13 @@ static ocpp_rpc_err_t on_cancel_reservation(void *ctx, const ocpp_json_value_t *
 static void resv_tick(ocpp_v16_t *a)
 {
     ocpp_station_t *st = a->st;
-    for (unsigned c = 0; c <= st->n; c++) {
-        /* (the clock only when a reservation runs: an idle poll stays cheap) */
-        int64_t now = st->conns[c].reserved ? ocpp_station_time(st) : 0;
-        if (now > 0 && now >= st->conns[c].resv_expiry) {
+    const ocpp_station_conn_t *k = st->conns;
+    for (uint8_t c = 0, n = st->n; c <= n; c++, k++) {
+        if (!k->reserved) {
+            continue; /* (the clock only when a reservation runs: an idle poll stays cheap) */
+        }
+        int64_t now = ocpp_station_time(st);
+        if (now > 0 && now >= k->resv_expiry) {
             /* §5.13: "When a reservation expires, the Charge Point SHALL
              * terminate the reservation and make the connector available." */
             LOGI(&st->log, "reservation %ld expired", (long)st->conns[c].resv_id);

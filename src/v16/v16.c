@@ -39,6 +39,22 @@ static const ocpp_v16_profile_t *const k_modules[] = {
 #define N_MODULES ((uint8_t)(sizeof k_modules / sizeof k_modules[0]))
 _Static_assert(sizeof k_modules / sizeof k_modules[0] <= 8u, "hook masks are 8 bits");
 
+/** The module of the lowest bit set in a hook mask m != 0. With a
+ *  count-trailing-zeros instruction (x86 TZCNT/BSF, RBIT + CLZ from Armv7-M
+ *  on) a walk visits only the modules that have the hook. */
+static inline const ocpp_v16_profile_t *low_module(unsigned m)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__) || defined(__ARM_FEATURE_CLZ))
+    return k_modules[__builtin_ctz(m)];
+#else
+    uint8_t i = 0;
+    for (; (m & 1u) == 0u; m >>= 1) {
+        i++;
+    }
+    return k_modules[i];
+#endif
+}
+
 /* ------------------------------------------------------------------------ */
 /* Session hooks                                                             */
 /* ------------------------------------------------------------------------ */
@@ -128,10 +144,9 @@ static void on_conn(void *ctx, ocpp_cp_conn_t conn)
 {
     ocpp_v16_t *a = ctx;
     a->kick = true;
-    for (uint8_t i = 0; i < N_MODULES; i++) {
-        if (k_modules[i]->on_conn != NULL) {
-            k_modules[i]->on_conn(a, conn);
-        }
+    for (unsigned m = a->conn_mask; m != 0u; m &= m - 1u) {
+        const ocpp_v16_profile_t *p = low_module(m);
+        p->on_conn(a, conn);
     }
 }
 
@@ -164,26 +179,38 @@ void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
     a->profiles = k_modules;
     a->n_profiles = N_MODULES;
     a->kick = true;
-    uint8_t registered = 0;
-    for (uint8_t i = 0; i < N_MODULES; i++) {
-        registered = (uint8_t)(registered | k_modules[i]->profile);
-        uint8_t bit = (uint8_t)(1u << i);
-        a->tick_mask = (uint8_t)(a->tick_mask | (k_modules[i]->tick != NULL ? bit : 0u));
-        a->event_mask = (uint8_t)(a->event_mask | (k_modules[i]->on_event != NULL ? bit : 0u));
+    /* (in locals: a byte store through a would reload the table each turn) */
+    unsigned registered = 0u, tick = 0u, event = 0u, conn = 0u;
+    unsigned bit = 1u;
+    for (const ocpp_v16_profile_t *const *m = k_modules; m < &k_modules[N_MODULES];
+         m++, bit <<= 1) {
+        const ocpp_v16_profile_t *p = *m;
+        registered |= p->profile;
+        tick |= p->tick != NULL ? bit : 0u;
+        event |= p->on_event != NULL ? bit : 0u;
+        conn |= p->on_conn != NULL ? bit : 0u;
     }
+    a->tick_mask = (uint8_t)tick;
+    a->event_mask = (uint8_t)event;
+    a->conn_mask = (uint8_t)conn;
     /* SupportedFeatureProfiles and the keys that exist follow what is
      * registered here (OCPP 1.6 §3.1, §9). */
-    ocpp_cfg_set_profiles(a->cfg, registered);
-    for (uint8_t c = 0; c <= a->st->n; c++) {
-        a->conns[c].reported = a->st->conns[c].status;
+    ocpp_cfg_set_profiles(a->cfg, (uint8_t)registered);
+    /* Without storage nothing was loaded: every status is Available, as
+     * zeroed (OCPP_CONNECTOR_AVAILABLE is 0). */
+    const ocpp_station_conn_t *k = a->st->conns;
+    for (ocpp_v16_conn_t *r = a->conns, *end = &a->conns[a->st->n];
+         a->st->storage != NULL && r <= end; r++, k++) {
+        r->reported = k->status;
     }
     if (OCPP_CONFIG_AUTH_CACHE_SIZE == 0) {
         a->cfg->authorization_cache_enabled = false;
     }
     ocpp_v16_sync(a);
-    for (uint8_t i = 0; i < N_MODULES; i++) {
-        if (k_modules[i]->init != NULL) {
-            k_modules[i]->init(a);
+    for (const ocpp_v16_profile_t *const *e = k_modules; e < &k_modules[N_MODULES]; e++) {
+        const ocpp_v16_profile_t *p = *e;
+        if (p->init != NULL) {
+            p->init(a);
         }
     }
     /* The outbox, and the transactions a power cut interrupted: the station
@@ -200,8 +227,8 @@ void ocpp_v16_start(ocpp_v16_t *a, uint32_t now_ms)
     a->core.boot_at_ms = now_ms;
     a->core.call_fail_at_ms = now_ms;
     a->tx.txq_retry_at_ms = now_ms;
-    for (uint8_t c = 0; c <= a->st->n; c++) {
-        a->conns[c].sample_ms += now_ms;
+    for (ocpp_v16_conn_t *r = a->conns, *end = &a->conns[a->st->n]; r <= end; r++) {
+        r->sample_ms += now_ms;
     }
 }
 
@@ -209,21 +236,17 @@ void ocpp_v16_on_event(void *ctx, const ocpp_station_event_t *ev)
 {
     ocpp_v16_t *a = ctx;
     a->kick = true;
-    uint8_t i = 0;
-    for (uint8_t m = a->event_mask; m != 0u; m = (uint8_t)(m >> 1), i++) {
-        if ((m & 1u) != 0u) {
-            k_modules[i]->on_event(a, ev);
-        }
+    for (unsigned m = a->event_mask; m != 0u; m &= m - 1u) {
+        const ocpp_v16_profile_t *p = low_module(m);
+        p->on_event(a, ev);
     }
 }
 
 void ocpp_v16_tick(ocpp_v16_t *a)
 {
-    uint8_t i = 0;
-    for (uint8_t m = a->tick_mask; m != 0u; m = (uint8_t)(m >> 1), i++) {
-        if ((m & 1u) != 0u) {
-            k_modules[i]->tick(a); /* what it queues kicks the send pass */
-        }
+    for (unsigned m = a->tick_mask; m != 0u; m &= m - 1u) {
+        const ocpp_v16_profile_t *p = low_module(m);
+        p->tick(a); /* what it queues kicks the send pass */
     }
 }
 
