@@ -864,6 +864,17 @@ static void run(sim_t *sim)
     free(fds);
 }
 
+/** An exit before the loop: release what the first n stations set up (their transfer
+ *  ports hold libcurl handles), then the arrays. */
+static void abandon(sim_t *sim, unsigned n)
+{
+    for (unsigned j = 0; j < n; j++) {
+        sim_firmware_free(&sim->st[j]);
+    }
+    free(sim->st);
+    free(sim->sse);
+}
+
 int main(int argc, char **argv)
 {
     sim_opts_t o;
@@ -897,11 +908,7 @@ int main(int argc, char **argv)
     }
     for (unsigned i = 0; i < o.stations; i++) {
         if (station_init(&sim, &sim.st[i], &o, i) != 0) {
-            for (unsigned j = 0; j <= i; j++) { /* what the stations set up so far */
-                sim_firmware_free(&sim.st[j]);
-            }
-            free(sim.st);
-            free(sim.sse);
+            abandon(&sim, i + 1u);
             return 2;
         }
     }
@@ -910,8 +917,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "ocpp-sim: running without the REST API (use --http HOST:PORT)\n");
         }
     } else if (strcmp(o.http, "off") != 0 && sim_http_start(&sim, o.http) != 0) {
-        free(sim.st);
-        free(sim.sse);
+        abandon(&sim, o.stations);
         return 2;
     }
     struct sigaction sa = {.sa_handler = on_signal};
