@@ -93,6 +93,47 @@ const conn = (page, n) => page.locator(`section.conn[data-connector="${n}"]`);
 const statusOf = (page, n) => conn(page, n).locator('.hd .pill');
 
 /** Wait until the text of `loc` matches `re`. */
+/** The OLED picture the page shows, as GET display's JSON rows: 64 rows of 32 hex digits, the
+ *  leftmost pixel in bit 7, a lit pixel 1. */
+async function pageGlass(page) {
+    return page.locator('.oled img').evaluate(async (img) => {
+        if (!img.complete) await new Promise((r) => img.addEventListener('load', r, { once: true }));
+        const c = document.createElement('canvas');
+        c.width = 128;
+        c.height = 64;
+        const g = c.getContext('2d');
+        g.drawImage(img, 0, 0, 128, 64);
+        const d = g.getImageData(0, 0, 128, 64).data;
+        const rows = [];
+        for (let y = 0; y < 64; y++) {
+            let row = '';
+            for (let x = 0; x < 128; x += 4) {
+                let n = 0;
+                for (let b = 0; b < 4; b++) {
+                    const i = (y * 128 + x + b) * 4;
+                    n = (n << 1) | (Math.max(d[i], d[i + 1], d[i + 2]) > 127 ? 1 : 0);
+                }
+                row += n.toString(16);
+            }
+            rows.push(row);
+        }
+        return rows;
+    });
+}
+
+/** Wait until the page's OLED picture is the simulator's glass showing screen `want`. */
+async function seesScreen(page, sim, want, timeout = 20000) {
+    const end = Date.now() + timeout;
+    let last = '';
+    while (Date.now() < end) {
+        const j = (await sim.api('GET', '/api/display', undefined, { headers: { Accept: 'application/json' } })).json;
+        last = j && j.screen;
+        if (last === want && JSON.stringify(await pageGlass(page)) === JSON.stringify(j.rows.map((r) => r.toLowerCase()))) return;
+        await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.fail(`the page's OLED picture never showed the ${want} screen (the glass shows ${last})`);
+}
+
 async function waitText(loc, re, timeout = 20000) {
     await loc.first().waitFor({ timeout });
     const t0 = Date.now();
@@ -359,6 +400,8 @@ test('the charger\'s face on the dashboard: status light, temperature and derati
     await waitText(statusOf(page, 1), /^Preparing$/);
     await conn(page, 1).locator('[data-act=card]').click();
     await waitText(statusOf(page, 1), /^Charging$/);
+    // Issue 15: "sees Charging on the OLED picture and in the status"
+    if ((await sim.api('GET', '/api/display')).status === 200) await seesScreen(page, sim, 'charging');
 
     step('the status light');
     if (hasLed) {
@@ -414,6 +457,8 @@ test('the charger\'s face on the dashboard: status light, temperature and derati
         // OCPP 1.6 §6.49 StopTransaction.req: reason "may only be omitted when the Reason is Local".
         assert.equal(stopped.payload.reason ?? 'Local', 'Local');
         await waitText(statusOf(page, 1), /^Finishing$/);
+        // Issue 15: "sees the session summary" on the OLED picture
+        if (disp.status === 200) await seesScreen(page, sim, 'finished');
         await shot(page, 'dashboard-stopped.png');
     } else {
         t.diagnostic('POST buttons/stop is not in this ocpp-sim: the page says "buttons not available"');
