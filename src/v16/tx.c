@@ -529,6 +529,10 @@ static void tx_tick(ocpp_v16_t *a)
     if (V16_DUE(now, a->tx.txq_retry_at_ms)) {
         a->tx.txq_retry_at_ms = now; /* never left 2^31 ms behind (see core_tick) */
     }
+    /* The clock-aligned reading first: it is stamped at its boundary, so a
+     * sample taken in the same poll (stamped now, in ms) goes after it and
+     * the CSMS sees the values of a transaction in time order. */
+    tick_aligned(a);
     uint32_t m = iv > 0u ? a->tx.sampling : 0u;
     for (uint8_t c = 1; m != 0u && c <= a->st->n; c++) {
         ocpp_v16_conn_t *r = &a->conns[c];
@@ -543,7 +547,6 @@ static void tx_tick(ocpp_v16_t *a)
                     (uint16_t)(t % 1000));
         }
     }
-    tick_aligned(a);
 }
 
 /* ------------------------------------------------------------------------ */

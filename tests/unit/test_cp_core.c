@@ -837,6 +837,46 @@ static void test_aligned_stamped_on_boundary(void **s)
     }
 }
 
+/* Time order: a clock-aligned reading is stamped with its boundary (§3.16.2,
+ * "evenly spaced meter data aggregation intervals per day"), a periodic sample
+ * with the time it is taken (§3.16.1, millisecond precision). When both fall
+ * due in the same poll the aligned one must be queued first, or the CSMS sees a
+ * transaction's values go back in time (found by the kill torture's ledger:
+ * "MeterValues out of time order"). */
+static void test_aligned_before_sample_same_poll(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot(); /* 06:00:00Z */
+    start_tx(x, 1, "TAG1", 51);
+    step(x, 250);
+    int from = x->f.n_sent;
+    ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "10");
+    ocpp_cp_key_set(&x->cp, "ClockAlignedDataInterval", "10");
+    for (int i = 0; i < 120; i++) {
+        step(x, 500);
+        if (is_call(last(x), "MeterValues")) {
+            reply(x, "{}");
+        }
+    }
+    char prev[32] = "";
+    int clock = 0, periodic = 0;
+    for (int i = from; i < x->f.n_sent; i++) {
+        const char *m = x->f.sent[i];
+        if (!is_call(m, "MeterValues") || strstr(m, "\"connectorId\":1") == NULL) {
+            continue;
+        }
+        clock += strstr(m, "Sample.Clock") != NULL;
+        periodic += strstr(m, "Sample.Periodic") != NULL;
+        const char *ts = strstr(m, "\"timestamp\":\"");
+        assert_non_null(ts);
+        char t[32] = "";
+        memcpy(t, ts + 13, 24); /* 2026-11-22T06:00:30.000Z */
+        assert_true(strcmp(prev, t) <= 0);
+        memcpy(prev, t, sizeof t);
+    }
+    assert_true(clock >= 3 && periodic >= 3);
+}
+
 /* §3.16.2 / §9.1.5 ClockAlignedDataInterval: readings at the boundaries of
  * "evenly spaced meter data aggregation intervals per day, starting at
  * 00:00:00 (midnight)", whether or not a transaction runs; §4.7: "If the
@@ -1675,6 +1715,7 @@ int main(void)
         cmocka_unit_test(test_txq_retry_interval_no_wrap),
         cmocka_unit_test(test_sampling_skips_missed),
         cmocka_unit_test(test_aligned_stamped_on_boundary),
+        cmocka_unit_test(test_aligned_before_sample_same_poll),
         cmocka_unit_test(test_trigger_meter_values_context),
         cmocka_unit_test(test_unlock_connector),
         cmocka_unit_test(test_trigger_and_data_transfer),
