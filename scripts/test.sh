@@ -6,7 +6,7 @@
 # Build dirs (at the repo root): build/ (gcc Debug, full ctest), build-asan/,
 # build-clang/ (also the libFuzzer binaries), build-m32/, build-cross-<target>/,
 # build-target-m4/ (unit tests for Cortex-M4F, run under qemu-system-arm).
-# FUZZ_SECONDS (default 20): how long each libFuzzer target runs.
+# FUZZ_SECONDS (default 10): how long each libFuzzer target runs (long runs: make fuzz-long).
 #
 # Usage: scripts/test.sh [STEP...]: only the named steps, in the usual order
 # (deps gcc asan clang fuzz m32 cross target size); no argument: all of them.
@@ -168,9 +168,9 @@ if want clang; then
 fi
 
 if want fuzz; then
-    header "libFuzzer: every target ${FUZZ_SECONDS:-20}s, seed 1, temporary corpus copy (build-clang/)"
+    header "libFuzzer: every target ${FUZZ_SECONDS:-10}s, seed 1, temporary corpus copy (build-clang/)"
     if [ -f "$root/build-clang/tests/fuzz/fuzzers.txt" ]; then
-        "$root/scripts/fuzz.sh" --build-dir "$root/build-clang" --no-build --seconds "${FUZZ_SECONDS:-20}" \
+        "$root/scripts/fuzz.sh" --build-dir "$root/build-clang" --no-build --seconds "${FUZZ_SECONDS:-10}" \
             --jobs "$JOBS" >"$root/build-clang/logs/fuzz.log" 2>&1
         while IFS= read -r line; do
             case "$line" in
