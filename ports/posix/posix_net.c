@@ -188,6 +188,18 @@ ocpp_status_t ocpp_posix_net_init(ocpp_posix_net_t *n, const ocpp_posix_net_conf
     }
     n->log = cfg->log;
     n->log_ctx = cfg->log_ctx;
+    if (cfg->bind_addr != NULL) {
+        if (inet_pton(AF_INET, cfg->bind_addr, n->bind_ip) == 1) {
+            n->bind_family = AF_INET;
+        } else if (inet_pton(AF_INET6, cfg->bind_addr, n->bind_ip) == 1) {
+            n->bind_family = AF_INET6;
+        } else {
+            net_log(n, OCPP_LOG_ERROR,
+                    "net: source address \"%s\" is no numeric IPv4 or IPv6 address",
+                    cfg->bind_addr);
+            return OCPP_ERR_PARAM;
+        }
+    }
     if ((cfg->client_cert_file == NULL) != (cfg->client_key_file == NULL)) {
         net_log(n, OCPP_LOG_ERROR, "tls: a client certificate needs its key and vice versa");
         return OCPP_ERR_PARAM;
@@ -330,6 +342,59 @@ static void log_addr_error(const ocpp_posix_net_t *n, uint8_t idx, int err)
     net_log(n, OCPP_LOG_WARN, "net: connect to %s failed: %s", host, strerror(err));
 }
 
+#if defined(__linux__) && !defined(IP_BIND_ADDRESS_NO_PORT)
+#define IP_BIND_ADDRESS_NO_PORT 24 /* linux/in.h, Linux 4.2 */
+#endif
+
+/**
+ * Bind the new socket n->fd (of `family`) to the configured source address,
+ * if any. @return 0, or -1 with errno set (logged): EAFNOSUPPORT when the
+ * source address is of the other family, else bind()'s errno.
+ */
+static int bind_source(ocpp_posix_net_t *n, int family)
+{
+    if (n->bind_family == 0u) {
+        return 0;
+    }
+    char text[INET6_ADDRSTRLEN] = "?";
+    (void)inet_ntop(n->bind_family, n->bind_ip, text, sizeof text);
+    if (family != n->bind_family) {
+        net_log(n, OCPP_LOG_WARN, "net: source address %s is IPv%c, the server address IPv%c", text,
+                n->bind_family == AF_INET ? '4' : '6', family == AF_INET ? '4' : '6');
+        errno = EAFNOSUPPORT;
+        return -1;
+    }
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    socklen_t len;
+    if (family == AF_INET) {
+        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+        a->sin_family = AF_INET;
+        memcpy(&a->sin_addr, n->bind_ip, 4);
+        len = (socklen_t)sizeof *a;
+    } else {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+        a->sin6_family = AF_INET6;
+        memcpy(&a->sin6_addr, n->bind_ip, 16);
+        len = (socklen_t)sizeof *a;
+    }
+#if defined(IP_BIND_ADDRESS_NO_PORT)
+    /* The port is chosen at connect(), unique per destination only: without
+       this a bound socket takes a port of its own for good, and one source
+       address runs out after ip_local_port_range connections in all. */
+    int one = 1;
+    (void)setsockopt(n->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+#endif
+    if (bind(n->fd, (const struct sockaddr *)&ss, len) != 0) {
+        int err = errno;
+        net_log(n, OCPP_LOG_ERROR, "net: cannot bind to source address %s: %s", text,
+                strerror(err));
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
 static ocpp_status_t tcp_done(ocpp_posix_net_t *n, const ocpp_endpoint_t *ep);
 
 /** Try the remaining addresses in order. */
@@ -342,6 +407,12 @@ static ocpp_status_t try_next(ocpp_posix_net_t *n, const ocpp_endpoint_t *ep)
         if (n->fd < 0) {
             n->last_error = errno;
             log_addr_error(n, idx, errno);
+            continue;
+        }
+        if (bind_source(n, sa->sa_family) != 0) {
+            n->last_error = errno;
+            (void)close(n->fd);
+            n->fd = -1;
             continue;
         }
         if (connect(n->fd, sa, n->addr_lens[idx]) == 0) {

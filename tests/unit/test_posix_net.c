@@ -244,7 +244,7 @@ static client_t *client_new(pki_t *P, const char *ca_file)
     client_t *c = calloc(1, sizeof *c);
     assert_non_null(c);
     P->log[0] = '\0';
-    ocpp_posix_net_config_t cfg = {ca_file, NULL, NULL, NULL, test_log, P};
+    ocpp_posix_net_config_t cfg = {ca_file, NULL, NULL, NULL, test_log, P, NULL};
     assert_int_equal(ocpp_posix_net_init(&c->net, &cfg), OCPP_OK);
     ocpp_posix_net_port(&c->net, &c->port);
     return c;
@@ -576,6 +576,98 @@ static void test_tcp_connect_refused(void **state)
     assert_non_null(strstr(P->log, "127.0.0.1"));
     assert_int_equal(c->port.send(c->port.ctx, (const uint8_t *)"x", 1), OCPP_ERR_CLOSED);
     client_free(c);
+}
+
+/** A client whose connections go out from source address `bind_addr`. */
+static client_t *client_bound(pki_t *P, const char *bind_addr)
+{
+    client_t *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    P->log[0] = '\0';
+    ocpp_posix_net_config_t cfg = {.log = test_log, .log_ctx = P, .bind_addr = bind_addr};
+    assert_int_equal(ocpp_posix_net_init(&c->net, &cfg), OCPP_OK);
+    ocpp_posix_net_port(&c->net, &c->port);
+    return c;
+}
+
+/** The address the server sees for the connection accepted as `sfd`. */
+static void peer_text(int sfd, char *out, size_t cap)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    assert_int_equal(getpeername(sfd, (struct sockaddr *)&ss, &len), 0);
+    const void *a = ss.ss_family == AF_INET
+                        ? (const void *)&((struct sockaddr_in *)&ss)->sin_addr
+                        : (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr;
+    assert_non_null(inet_ntop(ss.ss_family, a, out, (socklen_t)cap));
+}
+
+/* bind_addr (ocpp_posix.h): "Local source address every connection's socket
+   is bound to before connect()". On Linux all of 127.0.0.0/8 is the loopback
+   interface's, so 127.0.0.2 and 127.0.0.3 are local addresses. */
+static void test_tcp_bind_source(void **state)
+{
+    pki_t *P = *state;
+    uint16_t port = 0;
+    int lfd = listener_open(AF_INET, &port);
+    assert_true(lfd >= 0);
+    const char *const sources[] = {"127.0.0.2", "127.0.0.3"};
+    for (size_t k = 0; k < 2u; k++) {
+        client_t *c = client_bound(P, sources[k]);
+        ocpp_endpoint_t ep = {"127.0.0.1", port, false};
+        for (int round = 0; round < 2; round++) { /* and again after a close */
+            assert_int_equal(connect_plain(c, &ep), OCPP_OK);
+            int sfd = accept_wait(lfd);
+            char peer[INET6_ADDRSTRLEN];
+            peer_text(sfd, peer, sizeof peer);
+            assert_string_equal(peer, sources[k]);
+            assert_int_equal(c->port.send(c->port.ctx, (const uint8_t *)"x", 1), 1);
+            uint8_t b;
+            raw_recv_all(sfd, &b, 1);
+            c->port.close(c->port.ctx);
+            close(sfd);
+        }
+        client_free(c);
+    }
+    close(lfd);
+}
+
+/* "a bind() that fails (EADDRNOTAVAIL: not an address of this host) fails
+   that address like a refused connect ... connect() ends with OCPP_ERR_IO";
+   "A server address of the other family is skipped"; "anything but a
+   numeric address is OCPP_ERR_PARAM". */
+static void test_tcp_bind_bad_source(void **state)
+{
+    pki_t *P = *state;
+    uint16_t port = 0;
+    int lfd = listener_open(AF_INET, &port);
+    assert_true(lfd >= 0);
+    ocpp_endpoint_t ep = {"127.0.0.1", port, false};
+    /* RFC 5737 TEST-NET-1: no address of this host */
+    client_t *c = client_bound(P, "192.0.2.1");
+    assert_int_equal(connect_plain(c, &ep), OCPP_ERR_IO);
+    assert_int_equal(ocpp_posix_net_fd(&c->net), -1);
+    assert_int_equal(ocpp_posix_net_last_error(&c->net), EADDRNOTAVAIL);
+    assert_non_null(strstr(P->log, "cannot bind to source address 192.0.2.1"));
+    assert_non_null(strstr(P->log, "cannot connect to 127.0.0.1"));
+    client_free(c);
+    /* an IPv6 source cannot reach an IPv4 server */
+    c = client_bound(P, "::1");
+    assert_int_equal(connect_plain(c, &ep), OCPP_ERR_IO);
+    assert_int_equal(ocpp_posix_net_last_error(&c->net), EAFNOSUPPORT);
+    assert_non_null(strstr(P->log, "source address ::1 is IPv6"));
+    client_free(c);
+    /* not numeric: refused by init */
+    const char *const bad[] = {"localhost", "127.0.0.256", "", "127.0.0.2:80", " 127.0.0.2"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        ocpp_posix_net_t n;
+        P->log[0] = '\0';
+        ocpp_posix_net_config_t cfg = {.log = test_log, .log_ctx = P, .bind_addr = bad[k]};
+        assert_int_equal(ocpp_posix_net_init(&n, &cfg), OCPP_ERR_PARAM);
+        assert_non_null(strstr(P->log, "no numeric IPv4 or IPv6 address"));
+        ocpp_posix_net_free(&n);
+    }
+    close(lfd);
 }
 
 static void test_dns_failure(void **state)
@@ -1041,7 +1133,7 @@ static void test_tls_init_bad_files(void **state)
     pki_t *P = *state;
     ocpp_posix_net_t *n = calloc(1, sizeof *n);
     assert_non_null(n);
-    ocpp_posix_net_config_t cfg = {"/nonexistent/ca.pem", NULL, NULL, NULL, test_log, P};
+    ocpp_posix_net_config_t cfg = {"/nonexistent/ca.pem", NULL, NULL, NULL, test_log, P, NULL};
     assert_int_equal(ocpp_posix_net_init(n, &cfg), OCPP_ERR_TLS);
     ocpp_posix_net_free(n); /* harmless after a failed init */
     cfg.ca_file = P->garbage_file;
@@ -1067,8 +1159,8 @@ static void test_tls_client_certificate(void **state)
     server_t *s = server_new(P, &o);
     client_t *c = calloc(1, sizeof *c);
     assert_non_null(c);
-    ocpp_posix_net_config_t cfg = {P->ca_file, P->client_crt_file, P->client_key_file,
-                                   NULL,       test_log,           P};
+    ocpp_posix_net_config_t cfg = {
+        P->ca_file, P->client_crt_file, P->client_key_file, NULL, test_log, P, NULL};
     assert_int_equal(ocpp_posix_net_init(&c->net, &cfg), OCPP_OK);
     ocpp_posix_net_port(&c->net, &c->port);
     assert_int_equal(tls_connect(c, s, "localhost"), OCPP_OK);
@@ -1114,6 +1206,8 @@ int main(void)
         cmocka_unit_test(test_tcp_reconnect_after_close),
         cmocka_unit_test(test_tcp_send_until_would_block),
         cmocka_unit_test(test_tcp_connect_refused),
+        cmocka_unit_test(test_tcp_bind_source),
+        cmocka_unit_test(test_tcp_bind_bad_source),
         cmocka_unit_test(test_dns_failure),
         cmocka_unit_test(test_bad_params),
         cmocka_unit_test(test_tls_handshake_and_roundtrip),

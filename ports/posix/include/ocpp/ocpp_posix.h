@@ -63,6 +63,19 @@ typedef struct {
     ocpp_log_fn log;
     /** Passed to `log` unchanged. */
     void *log_ctx;
+    /** Local source address every connection's socket is bound to before
+        connect(): a numeric IPv4 or IPv6 address ("127.0.0.2", "::1"), the
+        port left to the kernel (chosen at connect(), per destination, with
+        IP_BIND_ADDRESS_NO_PORT where the system has it). A program holding
+        many connections to one server can so spread them over several source
+        addresses, each with its own range of ephemeral ports. NULL: no bind,
+        the system picks. Parsed by init (not kept): anything but a numeric
+        address is OCPP_ERR_PARAM. A server address of the other family is
+        skipped, and a bind() that fails (EADDRNOTAVAIL: not an address of
+        this host) fails that address like a refused connect: both are
+        logged, and connect() ends with OCPP_ERR_IO when no address is left
+        (ocpp_posix_net_last_error(): the errno). */
+    const char *bind_addr;
 } ocpp_posix_net_config_t;
 
 /**
@@ -87,6 +100,8 @@ typedef struct {
     size_t tx_pending; /* bytes of a TLS record still being flushed */
     int last_error;    /* errno, EAI_* or mbedTLS code of the last failure */
     uint32_t verify_flags;
+    uint8_t bind_family; /* 0: no bind; AF_INET or AF_INET6 (config bind_addr) */
+    uint8_t bind_ip[16]; /* the source address, network order (4 bytes for IPv4) */
     struct sockaddr_storage addrs[OCPP_POSIX_NET_MAX_ADDRS];
     socklen_t addr_lens[OCPP_POSIX_NET_MAX_ADDRS];
     mbedtls_ctr_drbg_context drbg;
