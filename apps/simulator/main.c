@@ -4,10 +4,13 @@
  *        charge points in one process, on the POSIX port, driven by a single
  *        poll() loop.
  *
- * Usage: ocpp-sim --csms URL [--ocpp 1.6|2.0.1] [--id ID] [--password KEY] [--ca FILE]
- *                 [--connectors N] [--data-dir DIR] [--log-level LEVEL]
- *                 [--stations N] [--config KEY=VALUE]... [--http HOST:PORT|off]
+ * Usage: ocpp-sim --csms URL[,URL...] [--ocpp 1.6|2.0.1] [--id ID|PATTERN]
+ *                 [--id-start N] [--password KEY] [--credentials FILE] [--ca FILE]
+ *                 [--connectors N|LIST|SHARES] [--data-dir DIR] [--log-level LEVEL]
+ *                 [--stations N] [--bind ADDR[,ADDR...]] [--ramp R]
+ *                 [--config KEY=VALUE]... [--http HOST:PORT|off]
  *                 [--speed F] [--max-current A] [--crash-at POINT]
+ * (the fleet options: fleet_opts.h)
  *
  * Every station is the EVSE application (app/) on the simulated board
  * (boards/sim/) around one library instance; the REST API and the dashboard
@@ -31,23 +34,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fleet_opts.h"
 #include "sim.h"
 
 #define SIM_MAX_CONFIG   32
 #define SIM_HTTP_DEFAULT "127.0.0.1:8080"
 
 typedef struct sim_opts {
-    const char *csms;
-    const char *id;
+    const char *csms; /**< The --csms text; csms_list: its URLs. */
+    const char *id;   /**< The --id text: an id or a pattern (ids). */
     const char *password;
     const char *ca;
     const char *data_dir;
     const char *http; /**< NULL: the default (not fatal if taken); "off": none. */
-    unsigned connectors;
     unsigned stations;
     unsigned max_current_a;
     uint32_t speed_milli;
@@ -55,9 +59,19 @@ typedef struct sim_opts {
     const char *config[SIM_MAX_CONFIG];
     unsigned n_config;
     const char *crash_at;   /**< --crash-at POINT, or NULL. */
+    const char *bind_text;  /**< --bind as given (bind: its addresses). */
     ocpp_version_t version; /**< --ocpp 1.6 (default) or 2.0.1. */
     unsigned send_buffer;   /**< --send-buffer: bytes of the library's send buffer. */
     unsigned sse_keepalive; /**< --sse-keepalive: seconds. */
+    /* the fleet options (fleet_opts.h) */
+    unsigned id_start;          /**< --id-start: the first station's number. */
+    sim_fleet_ids_t ids;        /**< --id as a pattern, checked for --stations. */
+    sim_conn_mix_t conn_mix;    /**< --connectors: per station by index. */
+    sim_fleet_list_t csms_list; /**< --csms URL,URL...: round-robin. */
+    sim_fleet_list_t bind;      /**< --bind ADDR,ADDR...: round-robin (empty: none). */
+    const char *credentials;    /**< --credentials FILE, or NULL. */
+    sim_creds_t creds;          /**< Its lines. */
+    uint32_t ramp_milli;        /**< --ramp: stations per second x 1000 (0: all at once). */
 } sim_opts_t;
 
 static volatile sig_atomic_t g_stop;
@@ -72,19 +86,31 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: ocpp-sim --csms URL [options]\n"
-            "  --csms URL          ws://host:port/path or wss://...; the id is "
-            "appended\n"
+            "  --csms URL[,URL...] ws://host:port/path or wss://...; the id is "
+            "appended;\n"
+            "                      several: given to the stations round-robin\n"
             "  --ocpp VERSION      protocol: 1.6 (default) or 2.0.1%s\n"
-            "  --id ID             charge point id (default CP-1)\n"
+            "  --id ID|PATTERN     charge point id (default CP-1); a pattern numbers the\n"
+            "                      stations: {n} the number, {n:05} zero-padded, {{ }} braces\n"
+            "                      (SITE{n:05}: SITE00001, ...); without {n}, --stations N\n"
+            "                      gives ID-0001, ID-0002, ...\n"
+            "  --id-start N        the first station's number (default 1)\n"
             "  --password KEY      AuthorizationKey: HTTP Basic auth (security "
             "profile 1/2)\n"
+            "  --credentials FILE  CSV of id,password lines: each station's AuthorizationKey\n"
+            "                      (--password: the default for ids not in the file)\n"
             "  --ca FILE           CA bundle to verify a wss:// server\n"
-            "  --connectors N      connectors per charge point (default 2, max %d)\n"
+            "  --connectors N      connectors per charge point (default 2, max %d); or a\n"
+            "                      cyclic list by station (1,2,2,4), or shares summing to\n"
+            "                      100 (1:20%%,2:70%%,4:10%%)\n"
             "  --data-dir DIR      persistent state (default ./ocpp-data)\n"
             "  --log-level LEVEL   error|warn|info|debug (debug prints OCPP "
             "traffic)\n"
-            "  --stations N        N charge points in this process: ID-0001, "
-            "ID-0002, ...\n"
+            "  --stations N        N charge points in this process (1..%u)\n"
+            "  --bind ADDR[,ADDR]  local source addresses, round-robin (past the ephemeral\n"
+            "                      ports of one address: 127.0.0.2,127.0.0.3)\n"
+            "  --ramp R            boot ramp: R stations start per second, in order\n"
+            "                      (0.1..100000; default: all at once)\n"
             "  --config KEY=VALUE  set a configuration key at startup (repeatable); with\n"
             "                      --ocpp 2.0.1 a device-model variable:\n"
             "                      Component.Variable[Instance]=VALUE\n"
@@ -99,7 +125,7 @@ static void usage(FILE *f)
             "                      streams (default 15)\n"
             "%s",
             OCPP_CONFIG_OCPP201 ? "" : " (2.0.1 not in this build)", OCPP_CONFIG_MAX_CONNECTORS,
-            SIM_TX_CAP, SIM_TX_CAP, sim_crash_help);
+            SIM_FLEET_MAX_STATIONS, SIM_TX_CAP, SIM_TX_CAP, sim_crash_help);
 }
 
 static int parse_level(const char *s, ocpp_log_level_t *out)
@@ -153,17 +179,69 @@ static int parse_speed(const char *s, uint32_t *out)
     return 0;
 }
 
+/** The fleet options that depend on others (--id on --stations), and the
+ *  lists and files: after the command line was read. */
+static int fleet_args(sim_opts_t *o)
+{
+    char err[300];
+    int bad = sim_fleet_ids_parse(&o->ids, o->id, o->id_start, o->stations, OCPP_CP_IDENTITY_MAX,
+                                  err, sizeof err);
+    if (bad == 0) {
+        bad = sim_fleet_list_parse(&o->csms_list, o->csms, SIM_LIST_URL, "--csms", err, sizeof err);
+    }
+    if (bad == 0 && o->bind_text != NULL) {
+        bad =
+            sim_fleet_list_parse(&o->bind, o->bind_text, SIM_LIST_ADDR, "--bind", err, sizeof err);
+    }
+    if (bad == 0 && o->credentials != NULL) {
+        bad = sim_creds_load(&o->creds, o->credentials, OCPP_CP_IDENTITY_MAX, err, sizeof err);
+    }
+    if (bad != 0) {
+        fprintf(stderr, "ocpp-sim: %s\n", err);
+        return -1;
+    }
+    if (o->credentials == NULL || o->password != NULL) {
+        return 0;
+    }
+    /* every station needs its line (--password would be the default) */
+    unsigned missing = 0;
+    char first[OCPP_CP_IDENTITY_MAX + 1] = "";
+    for (unsigned i = 0; i < o->stations; i++) {
+        char id[OCPP_CP_IDENTITY_MAX + 1];
+        (void)sim_fleet_id(&o->ids, i, id, sizeof id);
+        if (sim_creds_find(&o->creds, id) == NULL && missing++ == 0u) {
+            memcpy(first, id, sizeof first);
+        }
+    }
+    if (missing > 0u) {
+        fprintf(stderr,
+                "ocpp-sim: --credentials %s has no line for %u of the %u stations (the first: "
+                "%s); add them, or give --password as the default for the others\n",
+                o->credentials, missing, o->stations, first);
+        return -1;
+    }
+    return 0;
+}
+
+static void opts_free(sim_opts_t *o)
+{
+    sim_fleet_list_free(&o->csms_list);
+    sim_fleet_list_free(&o->bind);
+    sim_creds_free(&o->creds);
+}
+
 static int parse_args(int argc, char **argv, sim_opts_t *o)
 {
     *o = (sim_opts_t){.id = "CP-1",
                       .data_dir = "./ocpp-data",
-                      .connectors = 2,
                       .stations = 1,
                       .max_current_a = 32,
                       .speed_milli = 1000,
                       .log_level = OCPP_LOG_INFO,
                       .send_buffer = SIM_TX_CAP,
-                      .sse_keepalive = 15};
+                      .sse_keepalive = 15,
+                      .id_start = 1};
+    (void)sim_conn_mix_parse(&o->conn_mix, "2", OCPP_CONFIG_MAX_CONNECTORS, NULL, 0);
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -196,17 +274,28 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
         } else if (strcmp(a, "--data-dir") == 0) {
             o->data_dir = v;
         } else if (strcmp(a, "--connectors") == 0) {
-            if (parse_uint(v, 1, OCPP_CONFIG_MAX_CONNECTORS, &o->connectors) != 0) {
-                fprintf(stderr,
-                        "ocpp-sim: --connectors must be 1..%d (this build's "
-                        "OCPP_CONFIG_MAX_CONNECTORS), got %s\n",
-                        OCPP_CONFIG_MAX_CONNECTORS, v);
+            char err[300];
+            if (sim_conn_mix_parse(&o->conn_mix, v, OCPP_CONFIG_MAX_CONNECTORS, err, sizeof err) !=
+                0) {
+                fprintf(stderr, "ocpp-sim: %s\n", err);
+                return -1;
+            }
+        } else if (strcmp(a, "--id-start") == 0) {
+            bad = parse_uint(v, 0, 999999999u, &o->id_start);
+        } else if (strcmp(a, "--credentials") == 0) {
+            o->credentials = v;
+        } else if (strcmp(a, "--bind") == 0) {
+            o->bind_text = v;
+        } else if (strcmp(a, "--ramp") == 0) {
+            char err[200];
+            if (sim_fleet_ramp_parse(v, &o->ramp_milli, err, sizeof err) != 0) {
+                fprintf(stderr, "ocpp-sim: %s\n", err);
                 return -1;
             }
         } else if (strcmp(a, "--sse-keepalive") == 0) {
             bad = parse_uint(v, 1, 3600, &o->sse_keepalive);
         } else if (strcmp(a, "--stations") == 0) {
-            bad = parse_uint(v, 1, 10000, &o->stations);
+            bad = parse_uint(v, 1, SIM_FLEET_MAX_STATIONS, &o->stations);
         } else if (strcmp(a, "--http") == 0) {
             o->http = v;
         } else if (strcmp(a, "--speed") == 0) {
@@ -242,11 +331,12 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
         fprintf(stderr, "ocpp-sim: --csms URL is required\n");
         return -1;
     }
-    if (o->version == OCPP_VERSION_201 && o->password != NULL) {
-        fprintf(stderr, "ocpp-sim: --password is not supported with --ocpp 2.0.1\n");
+    if (o->version == OCPP_VERSION_201 && (o->password != NULL || o->credentials != NULL)) {
+        fprintf(stderr, "ocpp-sim: --%s is not supported with --ocpp 2.0.1\n",
+                o->password != NULL ? "password" : "credentials");
         return -1;
     }
-    return 0;
+    return fleet_args(o);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -390,9 +480,18 @@ static int apply_config(sim_station_t *s, const sim_opts_t *o)
             return -1;
         }
     }
-    if (o->password != NULL &&
-        ocpp_cp_key_set(&s->cp, "AuthorizationKey", o->password) != OCPP_KEY_ACCEPTED) {
-        fprintf(stderr, "ocpp-sim: --password refused (see AuthorizationKey rules)\n");
+    const sim_cred_t *cred = sim_creds_find(&o->creds, s->id);
+    const char *password = cred != NULL ? cred->password : o->password;
+    if (password != NULL &&
+        ocpp_cp_key_set(&s->cp, "AuthorizationKey", password) != OCPP_KEY_ACCEPTED) {
+        if (cred != NULL) {
+            fprintf(stderr,
+                    "ocpp-sim: --credentials %s line %u: the password of %s refused (see "
+                    "AuthorizationKey rules)\n",
+                    o->credentials, cred->line, s->id);
+        } else {
+            fprintf(stderr, "ocpp-sim: --password refused (see AuthorizationKey rules)\n");
+        }
         return -1;
     }
     return 0;
@@ -492,7 +591,10 @@ void sim_net_set(sim_station_t *s, bool online, sim_net_mode_t mode)
 static int station_net(sim_station_t *s, const sim_opts_t *o)
 {
     s->log = (ocpp_posix_log_t){.min_level = o->log_level, .prefix = s->id};
-    ocpp_posix_net_config_t nc = {.ca_file = o->ca, .log = ocpp_posix_log, .log_ctx = &s->log};
+    ocpp_posix_net_config_t nc = {.ca_file = o->ca,
+                                  .log = ocpp_posix_log,
+                                  .log_ctx = &s->log,
+                                  .bind_addr = sim_fleet_list_at(&o->bind, s->index)};
     if (ocpp_posix_net_init(&s->net, &nc) != OCPP_OK) {
         fprintf(stderr, "ocpp-sim: network/TLS setup failed (CA file %s)\n", o->ca ? o->ca : "-");
         return -1;
@@ -535,7 +637,7 @@ static void on_reset(void *ctx, bool hard)
 /** The EVSE application and the library on the (already initialised) board. */
 static int station_app(sim_station_t *s, const sim_opts_t *o)
 {
-    evse_config_t ec = {.connectors = (uint8_t)o->connectors,
+    evse_config_t ec = {.connectors = s->board_sim.connectors, /* --connectors, by station */
                         .max_current_ma = o->max_current_a * 1000u,
                         .storage = &s->store_port,
                         .vendor_id = SIM_VENDOR};
@@ -638,7 +740,7 @@ static bool station_meter_read(void *ctx, uint8_t connector, evse_meter_reading_
 
 static int station_evse(sim_station_t *s, const sim_opts_t *o)
 {
-    if (!evse_sim_init(&s->board_sim, (uint8_t)o->connectors)) {
+    if (!evse_sim_init(&s->board_sim, sim_conn_mix_of(&o->conn_mix, s->index))) {
         return -1;
     }
     evse_sim_set_speed(&s->board_sim, o->speed_milli);
@@ -657,11 +759,7 @@ static int station_init(sim_t *sim, sim_station_t *s, const sim_opts_t *o, unsig
     s->sim = sim;
     s->index = index;
     s->network_online = true;
-    if (o->stations > 1) {
-        snprintf(s->id, sizeof s->id, "%s-%04u", o->id, index + 1);
-    } else {
-        snprintf(s->id, sizeof s->id, "%s", o->id);
-    }
+    (void)sim_fleet_id(&o->ids, index, s->id, sizeof s->id); /* checked by fleet_args() */
     snprintf(s->dir, sizeof s->dir, "%s/%s", o->data_dir, s->id);
     if (mkdirs(s->dir) != 0) {
         fprintf(stderr, "ocpp-sim: cannot create %s: %s\n", s->dir, strerror(errno));
@@ -679,7 +777,39 @@ static int station_init(sim_t *sim, sim_station_t *s, const sim_opts_t *o, unsig
         return -1;
     }
     sim_board_apply_faults(s); /* a fault of the hardware is still there */
+    if (o->ramp_milli != 0u && index > 0u) {
+        s->ramp.waiting = true; /* no connection before its turn (station_ramp()) */
+        ocpp_cp_set_network(&s->cp, false);
+    }
     return apply_config(s, o);
+}
+
+/** --ramp: the waiting stations' turns, from now (just before the loop). */
+static void ramp_start(sim_t *sim, const sim_opts_t *o)
+{
+    uint32_t now = ocpp_posix_now_ms();
+    for (unsigned i = 0; o->ramp_milli != 0u && i < sim->n; i++) {
+        sim->st[i].ramp.at = now + sim_fleet_ramp_offset_ms(o->ramp_milli, i);
+    }
+}
+
+/**
+ * --ramp: a station waiting for its turn is not polled at all. @return the ms
+ * until its turn, or 0 once it may run: then its network comes on (as the
+ * REST API left it: POST /api/network may have switched it meanwhile).
+ */
+static uint32_t station_ramp(sim_station_t *s, uint32_t now)
+{
+    if (!s->ramp.waiting) {
+        return 0;
+    }
+    int32_t left = (int32_t)(s->ramp.at - now);
+    if (left > 0) {
+        return (uint32_t)left;
+    }
+    s->ramp.waiting = false;
+    ocpp_cp_set_network(&s->cp, s->network_online || s->net_mode == SIM_NET_BLACKHOLE);
+    return 0;
 }
 
 /** The id as chargeBoxSerialNumber: 1..25 printable ASCII (CiString25Type). */
@@ -699,7 +829,7 @@ static bool serial_fits(const char *id)
 static int station_cp(sim_station_t *s, const sim_opts_t *o)
 {
     ocpp_cp_config_t cc = {.identity = s->id,
-                           .csms_url = o->csms,
+                           .csms_url = sim_fleet_list_at(&o->csms_list, s->index),
                            .vendor = SIM_VENDOR,
                            .model = "ocpp-sim",
                            .firmware_version = s->fw_version,
@@ -707,7 +837,7 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
                               the id when it is one, else none (optional) */
                            .charge_box_serial = serial_fits(s->id) ? s->id : NULL,
                            .meter_type = "ocpp-sim meter",
-                           .connectors = (uint8_t)o->connectors,
+                           .connectors = s->board_sim.connectors,
                            .max_current_ma = o->max_current_a * 1000u,
                            .version = o->version};
     ocpp_cp_ports_t ports = {.msg = &s->lib_msg,
@@ -724,7 +854,7 @@ static int station_cp(sim_station_t *s, const sim_opts_t *o)
                 "ocpp-sim: the library refused the charge point configuration (%s): check "
                 "the lines above, the --csms URL (%s: ws:// or wss://, host, port) and --id "
                 "(%zu characters, at most %u)\n",
-                ocpp_status_str(st), o->csms, strlen(s->id), OCPP_CP_IDENTITY_MAX);
+                ocpp_status_str(st), cc.csms_url, strlen(s->id), OCPP_CP_IDENTITY_MAX);
         return -1;
     }
     if (evse_keys_register(&s->evse) != OCPP_OK) { /* the application's configuration keys */
@@ -800,6 +930,10 @@ void sim_power_cut(sim_station_t *s)
 /** Physics, application and library of one station; state events. */
 static uint32_t station_poll(sim_station_t *s, uint32_t now)
 {
+    uint32_t ramp = station_ramp(s, now); /* --ramp: not its turn yet */
+    if (ramp != 0u) {
+        return ramp;
+    }
     evse_sim_step(&s->board_sim, now);
     evse_poll(&s->evse);
     ocpp_cp_poll(&s->cp, now);
@@ -875,15 +1009,49 @@ static void abandon(sim_t *sim, unsigned n)
     free(sim->sse);
 }
 
+/**
+ * A socket per station: raise the soft open-files limit towards the hard one
+ * (an unprivileged process may), and say in one line when even the hard limit
+ * leaves some stations without a socket (they fail to connect and retry).
+ */
+static void raise_nofile(unsigned stations)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        return;
+    }
+    uint64_t hard = rl.rlim_max == RLIM_INFINITY ? UINT64_MAX : (uint64_t)rl.rlim_max;
+    uint64_t soft = rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX : (uint64_t)rl.rlim_cur;
+    uint64_t want = soft;
+    unsigned fit = sim_fleet_nofile_plan(soft, hard, stations, &want);
+    if (want > soft) {
+        rl.rlim_cur = (rlim_t)want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+            fit = soft > SIM_FLEET_FD_RESERVE ? (unsigned)(soft - SIM_FLEET_FD_RESERVE) : 0u;
+            fit = fit < stations ? fit : stations;
+        }
+    }
+    if (fit < stations) {
+        fprintf(stderr,
+                "ocpp-sim: open files limited to %llu (hard limit %llu): only %u of the %u "
+                "stations can hold a connection; raise the hard limit (ulimit -Hn as root, "
+                "LimitNOFILE=, /etc/security/limits.conf)\n",
+                (unsigned long long)(want < soft ? soft : want), (unsigned long long)hard, fit,
+                stations);
+    }
+}
+
 int main(int argc, char **argv)
 {
     sim_opts_t o;
     if (parse_args(argc, argv, &o) != 0) {
         usage(stderr);
+        opts_free(&o);
         return 2;
     }
+    raise_nofile(o.stations);
     sim_t sim = {.n = o.stations,
-                 .connectors = o.connectors,
+                 .connectors = o.conn_mix.max, /* the most of any station */
                  .keepalive_ms = o.sse_keepalive * 1000u,
                  .keepalive_at = ocpp_posix_now_ms(),
                  .cp_ops = *evse_cp_ops_library()};
@@ -894,6 +1062,7 @@ int main(int argc, char **argv)
         if (sim_crash_parse(crash_at, &sim.crash, err, sizeof err) != 0) {
             fprintf(stderr, "ocpp-sim: %s%s\n", err,
                     o.crash_at != NULL ? "" : " (from OCPP_SIM_CRASH_AT)");
+            opts_free(&o);
             return 2;
         }
         fprintf(stderr, "ocpp-sim: crash point %s\n", sim.crash.text);
@@ -904,11 +1073,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "ocpp-sim: out of memory\n");
         free(sim.st);
         free(sim.sse);
+        opts_free(&o);
         return 1;
     }
     for (unsigned i = 0; i < o.stations; i++) {
         if (station_init(&sim, &sim.st[i], &o, i) != 0) {
             abandon(&sim, i + 1u);
+            opts_free(&o);
             return 2;
         }
     }
@@ -918,6 +1089,7 @@ int main(int argc, char **argv)
         }
     } else if (strcmp(o.http, "off") != 0 && sim_http_start(&sim, o.http) != 0) {
         abandon(&sim, o.stations);
+        opts_free(&o);
         return 2;
     }
     struct sigaction sa = {.sa_handler = on_signal};
@@ -925,6 +1097,7 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     fprintf(stderr, "ocpp-sim: %u charge point(s), CSMS %s\n", o.stations, o.csms);
+    ramp_start(&sim, &o);
     run(&sim);
     sim_http_stop(&sim);
     for (unsigned i = 0; i < o.stations; i++) {
@@ -938,6 +1111,7 @@ int main(int argc, char **argv)
     }
     free(sim.st);
     free(sim.sse);
+    opts_free(&o);
     fprintf(stderr, "ocpp-sim: stopped\n");
     return 0;
 }

@@ -146,6 +146,10 @@ typedef struct sim_station {
     char fw_version[51]; /**< Installed firmware (record "sim.firmware"). */
     char fw_image[600];  /**< The firmware slot. */
     char diag_file[600]; /**< The diagnostics slot. */
+    struct {
+        uint32_t at;  /**< Monotonic ms of its turn. */
+        bool waiting; /**< Not polled, network off, until then. */
+    } ramp;           /**< --ramp (main.c station_ramp()). */
 } sim_station_t;
 
 /** One server-sent event in the shared ring. */
@@ -160,7 +164,7 @@ typedef struct {
 typedef struct sim {
     sim_station_t *st;
     unsigned n;
-    unsigned connectors;
+    unsigned connectors; /**< The most connectors of any station (--connectors). */
     struct MHD_Daemon *httpd;
     struct sse_client *sse_clients;
     bool httpd_stopping;
