@@ -59,6 +59,10 @@ test('fleet options: id pattern, connector mix, two CSMS, credentials, --bind, -
     for (const s of await Promise.all(ids.map((id) => sim.waitState((x) => x.connection === 'accepted', { station: id, what: `${id} accepted` })))) {
         assert.equal(s.connectors.length, conns[ids.indexOf(s.id)]);
     }
+    // the REST API knows each station's own count
+    assert.equal((await sim.api('POST', `/api/stations/${ids[0]}/connectors/2/plug`)).status, 404);
+    assert.equal((await sim.api('POST', `/api/stations/${ids[2]}/connectors/3/plug`)).status, 200);
+    await csms[0].waitFor((m) => cpCall('StatusNotification', ids[2])(m) && m.payload.connectorId === 3 && m.payload.status === 'Preparing');
 
     // Errors: exit status 2 and the reason on one line.
     writeFileSync(join(dir, 'bad.csv'), `${ids[0]},${key(ids[0])}\n${ids[1]};${key(ids[1])}\n`);
