@@ -52,77 +52,87 @@ static int placeholder(const char *p, size_t *len)
     return -1;
 }
 
+/** An id being written: what fits `cap` is kept, n counts it all. */
+typedef struct {
+    char *out;
+    size_t cap;
+    size_t n;
+} idbuf_t;
+
+static void put(idbuf_t *b, const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++, b->n++) {
+        if (b->n + 1u < b->cap) {
+            b->out[b->n] = text[i];
+        }
+    }
+}
+
+static void put_number(idbuf_t *b, const char *fmt, int width, unsigned num)
+{
+    char text[16];
+    int k = snprintf(text, sizeof text, fmt, width, num);
+    put(b, text, k > 0 ? (size_t)k : 0u);
+}
+
+/** One element of the pattern at p into b: @return the characters it took,
+ *  or -1 if it is malformed (err says why, when given). */
+static int element(const char *pattern, const char *p, unsigned num, idbuf_t *b, char *err,
+                   size_t err_cap)
+{
+    unsigned char c = (unsigned char)*p;
+    size_t at = (size_t)(p - pattern) + 1u;
+    if (c < 0x20u || c == 0x7Fu) {
+        return fail(err, err_cap, "--id: control character at position %zu", at);
+    }
+    if (c == '/') {
+        return fail(err, err_cap, "--id: '/' at position %zu (an id is also a directory name)", at);
+    }
+    if ((c == '{' && p[1] == '{') || (c == '}' && p[1] == '}')) {
+        put(b, p, 1);
+        return 2;
+    }
+    if (c == '}') {
+        return fail(err, err_cap, "--id: '}' at position %zu without '{' (a literal brace is }})",
+                    at);
+    }
+    if (c == '{') {
+        size_t len = 0;
+        int width = placeholder(p, &len);
+        if (width < 0) {
+            return fail(err, err_cap,
+                        "--id: bad placeholder at position %zu: use {n} (the station number) "
+                        "or {n:0W} (zero-padded to W digits, 1..9); {{ is a literal brace",
+                        at);
+        }
+        put_number(b, "%0*u", width, num);
+        return (int)len;
+    }
+    put(b, p, 1);
+    return 1;
+}
+
 /** Expand the pattern for number `num` into out (cap with the NUL); returns
  *  the length it needs (like snprintf), or -1 if the pattern is malformed
  *  (err says why, when given). */
 static int expand(const char *pattern, unsigned num, bool append, char *out, size_t cap, char *err,
                   size_t err_cap)
 {
-    size_t n = 0;
-#define PUT(c)              \
-    do {                    \
-        if (n + 1u < cap) { \
-            out[n] = (c);   \
-        }                   \
-        n++;                \
-    } while (0)
+    idbuf_t b = {out, cap, 0};
     for (const char *p = pattern; *p != '\0';) {
-        unsigned char c = (unsigned char)*p;
-        size_t at = (size_t)(p - pattern) + 1u;
-        if (c < 0x20u || c == 0x7Fu) {
-            return fail(err, err_cap, "--id: control character at position %zu", at);
+        int k = element(pattern, p, num, &b, err, err_cap);
+        if (k < 0) {
+            return -1;
         }
-        if (c == '/') {
-            return fail(err, err_cap, "--id: '/' at position %zu (an id is also a directory name)",
-                        at);
-        }
-        if (c == '{' && p[1] == '{') {
-            PUT('{');
-            p += 2;
-            continue;
-        }
-        if (c == '}') {
-            if (p[1] != '}') {
-                return fail(err, err_cap,
-                            "--id: '}' at position %zu without '{' (a literal brace is }})", at);
-            }
-            PUT('}');
-            p += 2;
-            continue;
-        }
-        if (c == '{') {
-            size_t len = 0;
-            int width = placeholder(p, &len);
-            if (width < 0) {
-                return fail(err, err_cap,
-                            "--id: bad placeholder at position %zu: use {n} (the station "
-                            "number) or {n:0W} (zero-padded to W digits, 1..9); {{ is a "
-                            "literal brace",
-                            at);
-            }
-            char num_text[16];
-            int k = snprintf(num_text, sizeof num_text, "%0*u", width, num);
-            for (int i = 0; i < k; i++) {
-                PUT(num_text[i]);
-            }
-            p += len;
-            continue;
-        }
-        PUT((char)c);
-        p++;
+        p += k;
     }
     if (append) {
-        char num_text[16];
-        int k = snprintf(num_text, sizeof num_text, "-%04u", num);
-        for (int i = 0; i < k; i++) {
-            PUT(num_text[i]);
-        }
+        put_number(&b, "-%0*u", 4, num);
     }
-#undef PUT
     if (cap > 0u) {
-        out[n < cap ? n : cap - 1u] = '\0';
+        out[b.n < cap ? b.n : cap - 1u] = '\0';
     }
-    return (int)n;
+    return (int)b.n;
 }
 
 int sim_fleet_ids_parse(sim_fleet_ids_t *ids, const char *pattern, unsigned start,
@@ -315,7 +325,7 @@ int sim_creds_load(sim_creds_t *c, const char *path, size_t max_id, char *err, s
         rc = fail(err, err_cap, "--credentials %s: read error", path);
     }
     (void)fclose(f);
-    if (rc == 0) {
+    if (rc == 0 && buf != NULL) {
         char why[200];
         if (sim_creds_parse(c, buf, len, max_id, why, sizeof why) != 0) {
             rc = fail(err, err_cap, "--credentials %s: %s", path, why);
