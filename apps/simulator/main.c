@@ -58,6 +58,7 @@ typedef struct sim_opts {
     ocpp_version_t version; /**< --ocpp 1.6 (default) or 2.0.1. */
     unsigned send_buffer;   /**< --send-buffer: bytes of the library's send buffer. */
     unsigned sse_keepalive; /**< --sse-keepalive: seconds. */
+    sim_stats_opts_t stats; /**< --status-line, --report (report.c). */
 } sim_opts_t;
 
 static volatile sig_atomic_t g_stop;
@@ -97,9 +98,9 @@ static void usage(FILE *f)
             "                      about 1 KiB the configuration can no longer be saved)\n"
             "  --sse-keepalive S   seconds between keep-alive comments on idle event\n"
             "                      streams (default 15)\n"
-            "%s",
+            "%s%s",
             OCPP_CONFIG_OCPP201 ? "" : " (2.0.1 not in this build)", OCPP_CONFIG_MAX_CONNECTORS,
-            SIM_TX_CAP, SIM_TX_CAP, sim_crash_help);
+            SIM_TX_CAP, SIM_TX_CAP, sim_crash_help, sim_stats_help);
 }
 
 static int parse_level(const char *s, ocpp_log_level_t *out)
@@ -163,7 +164,8 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
                       .speed_milli = 1000,
                       .log_level = OCPP_LOG_INFO,
                       .send_buffer = SIM_TX_CAP,
-                      .sse_keepalive = 15};
+                      .sse_keepalive = 15,
+                      .stats = {.status_period_s = -1}};
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -174,6 +176,11 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
         } else if (v == NULL) {
             fprintf(stderr, "ocpp-sim: %s needs a value\n", a);
             return -1;
+        } else if ((bad = sim_stats_option(&o->stats, a, v)) != 0) {
+            if (bad < 0) {
+                return -1; /* (printed) */
+            }
+            bad = 0;
         } else if (strcmp(a, "--csms") == 0) {
             o->csms = v;
         } else if (strcmp(a, "--ocpp") == 0) {
@@ -341,6 +348,7 @@ static void on_event(void *ctx, const ocpp_cp_event_t *ev)
         }
         return;
     }
+    sim_stats_event(s, ev); /* connected, booted, charging; timeouts */
     card_event(s, ev);
     sim_station_changed(s);
 }
@@ -833,6 +841,8 @@ static void run(sim_t *sim)
         uint32_t now = ocpp_posix_now_ms();
         uint32_t wait = 200;
         sim->now_ms = now;
+        uint32_t stats_wait = sim_stats_tick(sim, now); /* the series, the status line */
+        wait = stats_wait < wait ? stats_wait : wait;
         uint64_t events = sim->sse_seq;
         sim_http_run(sim);
         for (unsigned i = 0; i < n; i++) {
@@ -873,6 +883,7 @@ static void abandon(sim_t *sim, unsigned n)
     }
     free(sim->st);
     free(sim->sse);
+    sim_stats_free(sim);
 }
 
 int main(int argc, char **argv)
@@ -906,6 +917,10 @@ int main(int argc, char **argv)
         free(sim.sse);
         return 1;
     }
+    if (sim_stats_start(&sim, &o.stats) != 0) { /* before the stations: their first events */
+        abandon(&sim, 0);
+        return 1;
+    }
     for (unsigned i = 0; i < o.stations; i++) {
         if (station_init(&sim, &sim.st[i], &o, i) != 0) {
             abandon(&sim, i + 1u);
@@ -926,6 +941,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     fprintf(stderr, "ocpp-sim: %u charge point(s), CSMS %s\n", o.stations, o.csms);
     run(&sim);
+    sim_stats_finish(&sim); /* the last figures, --report */
     sim_http_stop(&sim);
     for (unsigned i = 0; i < o.stations; i++) {
         evse_sim_step(&sim.st[i].board_sim, ocpp_posix_now_ms());
@@ -938,6 +954,7 @@ int main(int argc, char **argv)
     }
     free(sim.st);
     free(sim.sse);
+    sim_stats_free(&sim);
     fprintf(stderr, "ocpp-sim: stopped\n");
     return 0;
 }

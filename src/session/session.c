@@ -604,6 +604,9 @@ static void check_call_timeout(ocpp_session_t *s)
 {
     if (s->call_active && s->now_ms - s->call_sent_ms >= s->call_timeout_ms) {
         LOGW(&s->log, "CALL %s timed out", s->call_id);
+        ocpp_cp_event_t ev = {
+            .kind = OCPP_CP_EV_CALL_TIMEOUT, .text = s->call_id, .len = strlen(s->call_id)};
+        notify(s, &ev);
         call_failed(s, OCPP_ERR_TIMEOUT);
     }
 }
