@@ -143,11 +143,12 @@ typedef struct sim_station {
     ocpp_posix_transfer_t transfer;
 #endif
     ocpp_transfer_port_t transfer_port;
-    bool has_transfer;         /**< The transfer port is built and set up. */
-    char fw_version[51];       /**< Installed firmware (record "sim.firmware"). */
-    char fw_image[600];        /**< The firmware slot. */
-    char diag_file[600];       /**< The diagnostics slot. */
-    sim_stats_station_t stats; /**< report.c: its outstanding CALL, what it counts for. */
+    bool has_transfer;   /**< The transfer port is built and set up. */
+    char fw_version[51]; /**< Installed firmware (record "sim.firmware"). */
+    char fw_image[600];  /**< The firmware slot. */
+    char diag_file[600]; /**< The diagnostics slot. */
+    /** report.c: its outstanding CALL, what it counts for in the fleet's figures. */
+    sim_stats_station_t stats;
 } sim_station_t;
 
 /** One server-sent event in the shared ring. */
