@@ -433,8 +433,9 @@ static char *report_html(const char *json, size_t jlen, size_t *len)
     size_t n = head;
     for (size_t i = 0; i < jlen; i++) {
         if (json[i] == '<') {
-            memcpy(out + n, "\\u003c", 6);
-            n += 6;
+            static const char esc[6] = {'\\', 'u', '0', '0', '3', 'c'};
+            memcpy(out + n, esc, sizeof esc);
+            n += sizeof esc;
         } else {
             out[n++] = json[i];
         }

@@ -131,8 +131,8 @@ void sim_point_merge(sim_point_t *a, const sim_point_t *b)
 /** A full series: every two neighbours become one, the resolution doubles. */
 static void series_halve(sim_series_t *s)
 {
-    uint32_t half = s->n / 2u;
-    for (uint32_t i = 0; i < half; i++) {
+    size_t half = s->n / 2u;
+    for (size_t i = 0; i < half; i++) {
         sim_point_t p = s->points[2u * i];
         sim_point_merge(&p, &s->points[2u * i + 1u]);
         s->points[i] = p;
@@ -141,7 +141,7 @@ static void series_halve(sim_series_t *s)
         s->points[half] = s->points[s->n - 1u];
         half++;
     }
-    s->n = half;
+    s->n = (uint32_t)half;
     s->res_s *= 2u;
 }
 
