@@ -367,18 +367,23 @@ test('a fleet of 60 stations: counts, search, paging, a click opens one (issue 1
     await shot(page, 'dashboard-fleet.png');
     // The HTML report of the same fleet: self-contained (no request but the page), its plots drawn.
     {
-        const rp = await openPage(t, base, { height: 1000 });
+        const ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
+        const rp = await ctx.newPage();
         const requests = [];
+        const errors = [];
         rp.on('request', (r) => requests.push(r.url()));
+        rp.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+        rp.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
         await rp.goto(`${base}/api/fleet/report.html`);
-        await rp.locator('.plot svg path').first().waitFor();
+        await rp.locator('.plot svg path').first().waitFor({ state: 'attached' }); // (a flat line has no height)
         assert.equal(await rp.locator('.plot').count(), 4);
         assert.ok(await rp.locator('.plot svg path').count() >= 4);
         assert.equal(await rp.locator('#actions tr:has-text("BootNotification") td').nth(1).textContent(), '60');
         assert.match(await rp.locator('#head').textContent(), /^60 stations · started /);
         assert.deepEqual(requests, [`${base}/api/fleet/report.html`], 'the report loads nothing else');
         await shot(rp, 'fleet-report.png');
-        await rp.done();
+        await ctx.close();
+        assert.deepEqual(errors, [], 'the report page reported errors');
         step('HTML report drawn');
     }
 
