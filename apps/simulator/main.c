@@ -917,9 +917,10 @@ int main(int argc, char **argv)
         free(sim.sse);
         return 1;
     }
-    if (sim_stats_start(&sim, &o.stats) != 0) { /* before the stations: their first events */
+    int stats_rc = sim_stats_start(&sim, &o.stats); /* before the stations: their first events */
+    if (stats_rc != 0) {
         abandon(&sim, 0);
-        return 1;
+        return stats_rc;
     }
     for (unsigned i = 0; i < o.stations; i++) {
         if (station_init(&sim, &sim.st[i], &o, i) != 0) {

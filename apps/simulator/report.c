@@ -67,12 +67,46 @@ static int64_t unix_ms_now(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int report_paths(const char *path, char *json, char *html, size_t cap);
+
+/** --report at startup, not after an hour's run: its folder (PATH/ is created) can be written. */
+static int report_check(const char *path)
+{
+    char json[1024];
+    char html[1024];
+    size_t n = strlen(path);
+    if (path[n - 1u] == '/') {
+        (void)mkdir(path, 0755); /* one level; an error shows below */
+    }
+    if (report_paths(path, json, html, sizeof json) != 0) {
+        fprintf(stderr, "ocpp-sim: --report %s: path too long\n", path);
+        return -1;
+    }
+    char *slash = strrchr(json, '/');
+    const char *dir = ".";
+    if (slash == json) {
+        dir = "/";
+    } else if (slash != NULL) {
+        *slash = '\0';
+        dir = json;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        fprintf(stderr, "ocpp-sim: --report %s: cannot write in %s: %s\n", path, dir,
+                strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int sim_stats_start(sim_t *sim, const sim_stats_opts_t *o)
 {
+    if (o->report != NULL && report_check(o->report) != 0) {
+        return 2;
+    }
     sim->stats = calloc(1, sizeof *sim->stats);
     if (sim->stats == NULL) {
         fprintf(stderr, "ocpp-sim: out of memory\n");
-        return -1;
+        return 1;
     }
     sim_stats_t *st = sim->stats;
     sim_stats_init(st, sim->n, ocpp_posix_now_ms(), unix_ms_now());

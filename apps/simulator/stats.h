@@ -227,7 +227,9 @@ typedef struct {
 int sim_stats_option(sim_stats_opts_t *o, const char *a, const char *v);
 /** Its usage lines. */
 extern const char sim_stats_help[];
-/** Allocate sim->stats for sim->n stations; @return 0, or -1 out of memory (printed). */
+/** Allocate sim->stats for sim->n stations and check that --report can be written (a
+ *  directory PATH/ is created). @return 0, or the exit status (printed why): 2 for a
+ *  --report nowhere to write, 1 out of memory. */
 int sim_stats_start(struct sim *sim, const sim_stats_opts_t *o);
 /** Free sim->stats (after sim_stats_finish). */
 void sim_stats_free(struct sim *sim);

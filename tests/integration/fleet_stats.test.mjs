@@ -155,4 +155,14 @@ test('fleet figures: one station is quiet by default; POST /api/fleet/report nee
     await sim.stop();
     assert.equal(sim.grep(/^fleet /).length, 0, 'no status line for one station');
     assert.equal(sim.grep(/report written/).length, 0);
+    // A --report nowhere to write is refused at the start, not after the run.
+    const bad = h.sim(simArgs(csms.url, 'BAD', '--report', '/nonexistent-ocpp-dir/x/'), { expectExit: false });
+    const ex = await bad.exited;
+    assert.equal(ex.code, 2, bad.tail());
+    assert.equal(bad.grep(/^ocpp-sim: --report \/nonexistent-ocpp-dir\/x\/: cannot write in /).length, 1, bad.tail());
+    for (const [v, re] of [['abc', /--status-line must be 0\.\.3600/], ['', /--report needs a path/]]) {
+        const o = h.sim(simArgs(csms.url, 'BAD', v === '' ? '--report' : '--status-line', v), { expectExit: false });
+        assert.equal((await o.exited).code, 2);
+        assert.equal(o.grep(re).length, 1, o.tail());
+    }
 });
