@@ -423,6 +423,7 @@ void sim_log_message(sim_station_t *s, bool out, const char *text, size_t len)
     memcpy(e->text, text, e->len);
     e->type = 0; /* not yet a CALL for parse_frame's search */
     parse_frame(s, e);
+    sim_stats_message(s, out, e->type, e->msg_id, e->action, e->error_code, ocpp_posix_now_ms());
     s->log_seq++;
     sim_emit_message(s, e);
 }
@@ -1366,6 +1367,10 @@ static void route(sim_t *sim, const char *method, const char *url, const char *s
         }
         reply_error(out, 404, "no station %.*s", (int)(n > 60 ? 60 : n), id);
         return;
+    }
+    if (strncmp(url, "/api/fleet/", 11) == 0 &&
+        sim_stats_route(sim, method, url + 11, since, body, len, out)) {
+        return; /* the fleet's figures and reports (report.c) */
     }
     if (strcmp(url, "/api/events") == 0) {
         if (method_ok(method, "GET", out)) {

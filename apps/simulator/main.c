@@ -72,6 +72,7 @@ typedef struct sim_opts {
     const char *credentials;    /**< --credentials FILE, or NULL. */
     sim_creds_t creds;          /**< Its lines. */
     uint32_t ramp_milli;        /**< --ramp: stations per second x 1000 (0: all at once). */
+    sim_stats_opts_t stats; /**< --status-line, --report (report.c). */
 } sim_opts_t;
 
 static volatile sig_atomic_t g_stop;
@@ -123,9 +124,9 @@ static void usage(FILE *f)
             "                      about 1 KiB the configuration can no longer be saved)\n"
             "  --sse-keepalive S   seconds between keep-alive comments on idle event\n"
             "                      streams (default 15)\n"
-            "%s",
+            "%s%s",
             OCPP_CONFIG_OCPP201 ? "" : " (2.0.1 not in this build)", OCPP_CONFIG_MAX_CONNECTORS,
-            SIM_FLEET_MAX_STATIONS, SIM_TX_CAP, SIM_TX_CAP, sim_crash_help);
+            SIM_FLEET_MAX_STATIONS, SIM_TX_CAP, SIM_TX_CAP, sim_crash_help, sim_stats_help);
 }
 
 static int parse_level(const char *s, ocpp_log_level_t *out)
@@ -240,7 +241,8 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
                       .log_level = OCPP_LOG_INFO,
                       .send_buffer = SIM_TX_CAP,
                       .sse_keepalive = 15,
-                      .id_start = 1};
+                      .id_start = 1,
+                      .stats = {.status_period_s = -1}};
     (void)sim_conn_mix_parse(&o->conn_mix, "2", OCPP_CONFIG_MAX_CONNECTORS, NULL, 0);
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i];
@@ -252,6 +254,11 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
         } else if (v == NULL) {
             fprintf(stderr, "ocpp-sim: %s needs a value\n", a);
             return -1;
+        } else if ((bad = sim_stats_option(&o->stats, a, v)) != 0) {
+            if (bad < 0) {
+                return -1; /* (printed) */
+            }
+            bad = 0;
         } else if (strcmp(a, "--csms") == 0) {
             o->csms = v;
         } else if (strcmp(a, "--ocpp") == 0) {
@@ -431,6 +438,7 @@ static void on_event(void *ctx, const ocpp_cp_event_t *ev)
         }
         return;
     }
+    sim_stats_event(s, ev); /* connected, booted, charging; timeouts */
     card_event(s, ev);
     sim_station_changed(s);
 }
@@ -967,6 +975,8 @@ static void run(sim_t *sim)
         uint32_t now = ocpp_posix_now_ms();
         uint32_t wait = 200;
         sim->now_ms = now;
+        uint32_t stats_wait = sim_stats_tick(sim, now); /* the series, the status line */
+        wait = stats_wait < wait ? stats_wait : wait;
         uint64_t events = sim->sse_seq;
         sim_http_run(sim);
         for (unsigned i = 0; i < n; i++) {
@@ -1007,6 +1017,7 @@ static void abandon(sim_t *sim, unsigned n)
     }
     free(sim->st);
     free(sim->sse);
+    sim_stats_free(sim);
 }
 
 /**
@@ -1076,6 +1087,11 @@ int main(int argc, char **argv)
         opts_free(&o);
         return 1;
     }
+    int stats_rc = sim_stats_start(&sim, &o.stats); /* before the stations: their first events */
+    if (stats_rc != 0) {
+        abandon(&sim, 0);
+        return stats_rc;
+    }
     for (unsigned i = 0; i < o.stations; i++) {
         if (station_init(&sim, &sim.st[i], &o, i) != 0) {
             abandon(&sim, i + 1u);
@@ -1099,6 +1115,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "ocpp-sim: %u charge point(s), CSMS %s\n", o.stations, o.csms);
     ramp_start(&sim, &o);
     run(&sim);
+    sim_stats_finish(&sim); /* the last figures, --report */
     sim_http_stop(&sim);
     for (unsigned i = 0; i < o.stations; i++) {
         evse_sim_step(&sim.st[i].board_sim, ocpp_posix_now_ms());
@@ -1112,6 +1129,7 @@ int main(int argc, char **argv)
     free(sim.st);
     free(sim.sse);
     opts_free(&o);
+    sim_stats_free(&sim);
     fprintf(stderr, "ocpp-sim: stopped\n");
     return 0;
 }

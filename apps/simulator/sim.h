@@ -18,6 +18,7 @@
 #include "ocpp/ocpp_ws.h"
 
 #include "crash.h"
+#include "stats.h"
 
 #if OCPP_POSIX_HAVE_TRANSFER
 #include "ocpp/ocpp_posix_transfer.h"
@@ -150,6 +151,8 @@ typedef struct sim_station {
         uint32_t at;  /**< Monotonic ms of its turn. */
         bool waiting; /**< Not polled, network off, until then. */
     } ramp;           /**< --ramp (main.c station_ramp()). */
+    /** report.c: its outstanding CALL, what it counts for in the fleet's figures. */
+    sim_stats_station_t stats;
 } sim_station_t;
 
 /** One server-sent event in the shared ring. */
@@ -176,6 +179,7 @@ typedef struct sim {
     evse_cp_ops_t cp_ops;  /**< The library's ops, present_id watched (main.c). */
     sim_crash_t crash;     /**< --crash-at / OCPP_SIM_CRASH_AT (kind NONE: off). */
     const char *accept;    /**< The request's Accept header during sim_api() (http.c), or NULL. */
+    sim_stats_t *stats;    /**< report.c: the fleet's live figures (NULL: not started). */
 } sim_t;
 
 /* api.c */
@@ -238,6 +242,14 @@ int sim_http_fd(const sim_t *sim);
 uint32_t sim_http_timeout(const sim_t *sim, uint32_t max_ms);
 void sim_http_stop(sim_t *sim);
 void sim_http_keepalive(sim_t *sim);
+
+/* report.c: the fleet's figures (stats.h) */
+/** The library's events of a station (on_event in main.c), messages aside. */
+void sim_stats_event(sim_station_t *s, const ocpp_cp_event_t *ev);
+/** REST /api/fleet/{stats,stats/series,report,report.html} (`rest`: after /api/fleet/);
+ *  false: not one of these. */
+bool sim_stats_route(sim_t *sim, const char *method, const char *rest, const char *since,
+                     const char *body, size_t len, sim_reply_t *out);
 
 /* dashboard.c */
 extern const char sim_dashboard_html[];

@@ -384,9 +384,13 @@ typedef enum {
                                          ocpp_dt_status_t, or -1 when the CALL failed:
                                          CALLERROR, timeout, connection lost; text/len =
                                          the answer's "data" string, raw JSON, or NULL). */
-    OCPP_CP_EV_FIRMWARE_STATUS       /**< Firmware Management: the update's status changed
+    OCPP_CP_EV_FIRMWARE_STATUS,      /**< Firmware Management: the update's status changed
                                          (value = ocpp_fw_status_t), as it is reported in a
                                          FirmwareStatusNotification; e.g. for a display. */
+    OCPP_CP_EV_CALL_TIMEOUT          /**< Our outstanding CALL got no answer within the call
+                                         timeout (call_timeout_ms / MessageTimeout) and is
+                                         given up (text/len = its message id); an answer
+                                         that comes later is ignored. */
 } ocpp_cp_event_kind_t;
 
 /** A firmware update's status (OCPP 1.6 §7.25 FirmwareStatus), OCPP_CP_EV_FIRMWARE_STATUS. */

@@ -600,10 +600,21 @@ static void receive(ocpp_session_t *s)
 /* Poll                                                                      */
 /* ------------------------------------------------------------------------ */
 
-static void check_call_timeout(ocpp_session_t *s)
+/* Not inlined: its event stays off ocpp_session_poll()'s frame, which is on the
+ * deepest stack path (receive). */
+#if defined(__GNUC__)
+#define SESSION_NOINLINE __attribute__((noinline))
+#else
+#define SESSION_NOINLINE
+#endif
+
+static SESSION_NOINLINE void check_call_timeout(ocpp_session_t *s)
 {
     if (s->call_active && s->now_ms - s->call_sent_ms >= s->call_timeout_ms) {
         LOGW(&s->log, "CALL %s timed out", s->call_id);
+        ocpp_cp_event_t ev = {
+            .kind = OCPP_CP_EV_CALL_TIMEOUT, .text = s->call_id, .len = strlen(s->call_id)};
+        notify(s, &ev);
         call_failed(s, OCPP_ERR_TIMEOUT);
     }
 }

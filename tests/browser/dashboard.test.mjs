@@ -348,7 +348,44 @@ test('a fleet of 60 stations: counts, search, paging, a click opens one (issue 1
     assert.equal(ids[0], `F'<i>-0001`);
     assert.equal(await page.locator('table.fleet a.sid *').count(), 0, 'an id became markup');
     step('fleet counted');
+    // Issue 16's live figures (GET /api/fleet/stats, refreshed every second): the whole fleet
+    // connected and booted, the two sessions charging, a response time per action.
+    await waitText(page.locator('[data-fig=connected] b'), /^60\/60$/);
+    await waitText(page.locator('[data-fig=booted] b'), /^60$/);
+    await waitText(page.locator('[data-fig=charging] b'), /^2$/);
+    await waitText(page.locator('[data-fig=callErrors] b'), /^0$/);
+    await waitText(page.locator('[data-fig=timeouts] b'), /^0$/);
+    await waitText(page.locator('[data-fig=p50] b'), /^\d+$/);
+    await waitText(page.locator('[data-fig=inPerS] b'), /^\d+\.\d$/);
+    const boot = page.locator('table.fleet-rt tr[data-action=BootNotification] td');
+    await waitText(boot.nth(1), /^60$/); // calls
+    await waitText(boot.nth(2), /^60$/); // answered
+    const [p50, p95, p99, max] = await Promise.all([5, 6, 7, 8].map((i) => boot.nth(i).textContent().then(Number)));
+    assert.ok(p50 >= 0 && p50 <= p95 && p95 <= p99 && p99 <= max, `BootNotification ${p50} ${p95} ${p99} ${max}`);
+    await waitText(page.locator('table.fleet-rt tr[data-action=StartTransaction] td').nth(2), /^2$/); // answered
+    step('live figures shown');
     await shot(page, 'dashboard-fleet.png');
+    // The HTML report of the same fleet: self-contained (no request but the page), its plots drawn.
+    {
+        const ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
+        const rp = await ctx.newPage();
+        const requests = [];
+        const errors = [];
+        rp.on('request', (r) => requests.push(r.url()));
+        rp.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+        rp.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
+        await rp.goto(`${base}/api/fleet/report.html`);
+        await rp.locator('.plot svg path').first().waitFor({ state: 'attached' }); // (a flat line has no height)
+        assert.equal(await rp.locator('.plot').count(), 4);
+        assert.ok(await rp.locator('.plot svg path').count() >= 4);
+        assert.equal(await rp.locator('#actions tr:has-text("BootNotification") td').nth(1).textContent(), '60');
+        assert.match(await rp.locator('#head').textContent(), /^60 stations · started /);
+        assert.deepEqual(requests, [`${base}/api/fleet/report.html`], 'the report loads nothing else');
+        await shot(rp, 'fleet-report.png');
+        await ctx.close();
+        assert.deepEqual(errors, [], 'the report page reported errors');
+        step('HTML report drawn');
+    }
 
     // A count filters: the faulted station alone.
     await page.locator('.chip[data-filter="status:Faulted"]').click();

@@ -1418,6 +1418,29 @@ static void test_reset_stop_times_out(void **s)
     assert_int_equal(q.entries, 1); /* the StopTransaction, for after the reboot */
 }
 
+/* OCPP-J 1.6 §4.1.1 and errata 3.83 (MessageTimeout): a CALL with no answer
+ * within the timeout is given up, and the application is told
+ * (OCPP_CP_EV_CALL_TIMEOUT), e.g. for a load tester's count of timeouts; an
+ * answer that comes later changes nothing. */
+static void test_call_timeout_event(void **s)
+{
+    (void)s;
+    fx_t *x = fx_boot();
+    ocpp_cp_key_set(&x->cp, "MessageTimeout", "5");
+    ocpp_cp_key_set(&x->cp, "HeartbeatInterval", "10");
+    int sent = x->f.n_sent;
+    for (int i = 0; i < 20 && x->f.n_sent == sent; i++) {
+        step(x, 1000);
+    }
+    assert_true(is_call(last(x), "Heartbeat"));
+    step(x, 4999);
+    assert_int_equal(x->events[OCPP_CP_EV_CALL_TIMEOUT], 0);
+    step(x, 1);
+    assert_int_equal(x->events[OCPP_CP_EV_CALL_TIMEOUT], 1);
+    reply(x, "{\"currentTime\":\"2026-11-22T07:00:00Z\"}");
+    assert_int_equal(x->events[OCPP_CP_EV_CALL_TIMEOUT], 1);
+}
+
 /* §5.17: a triggered MeterValues carries context "Trigger" (§7.35). */
 static void test_trigger_meter_values_context(void **s)
 {
@@ -1711,6 +1734,7 @@ int main(void)
         cmocka_unit_test(test_reset_soft),
         cmocka_unit_test(test_reset_hard),
         cmocka_unit_test(test_reset_stop_times_out),
+        cmocka_unit_test(test_call_timeout_event),
         cmocka_unit_test(test_offline_known_invalid_not_unknown),
         cmocka_unit_test(test_txq_retry_interval_no_wrap),
         cmocka_unit_test(test_sampling_skips_missed),

@@ -587,6 +587,87 @@
     g.fill();
   }
 
+  // ------------------------------------------------------------------ fleet figures
+  /** The fleet's live figures (GET /api/fleet/stats, every second): a card; hidden if this
+   *  ocpp-sim lacks the endpoint. close() stops the refresh. */
+  function FleetFigures() {
+    const FIGS = [
+      ['connected', 'connected'], ['booted', 'booted'], ['charging', 'charging'],
+      ['inPerS', 'msg/s in'], ['outPerS', 'msg/s out'], ['callErrors', 'CALLERRORs'], ['timeouts', 'timeouts'],
+      ['p50', 'response p50 ms'], ['p95', 'response p95 ms'], ['p99', 'response p99 ms'],
+    ];
+    const tiles = new Map();
+    const row = h('div', { class: 'figs' });
+    for (const [k, label] of FIGS) {
+      const b = h('b', null, '–');
+      const t = h('div', { class: 'fig', 'data-fig': k }, b, h('span', null, label));
+      tiles.set(k, { t, b });
+      row.append(t);
+    }
+    const codes = h('span', { class: 'note figcodes' });
+    const tbody = h('tbody');
+    const COLS = ['calls', 'answered', 'callErrors', 'timeouts', 'p50', 'p95', 'p99', 'max', 'mean'];
+    const table = h('table', { class: 'fleet-rt' },
+      h('thead', null, h('tr', null, h('th', null, 'CSMS response time (ms) per action'),
+        ...['calls', 'answered', 'CALLERRORs', 'timeouts', 'p50', 'p95', 'p99', 'max', 'mean'].map((c) => h('th', { class: 'num' }, c)))),
+      tbody);
+    const note = h('span', { class: 'note' });
+    const el = h('div', { class: 'card fleet-figs', hidden: true },
+      h('div', { class: 'figs-head' }, h('span', { class: 'lbl' }, 'Live figures'), note,
+        h('a', { class: 'btn small', href: '/api/fleet/report.html', target: '_blank', rel: 'noopener' }, 'report'),
+        h('a', { class: 'btn small', href: '/api/fleet/report', target: '_blank', rel: 'noopener' }, 'JSON')),
+      row, codes, table);
+    const rows = new Map();
+    const show1 = (x) => (x === null || x === undefined ? '–' : String(x));
+    function fill(st) {
+      const v = {
+        connected: `${st.connected}/${st.stations}`, booted: st.booted, charging: st.charging,
+        inPerS: num(st.messages.inPerS, 1), outPerS: num(st.messages.outPerS, 1),
+        callErrors: st.callErrors.received, timeouts: st.timeouts,
+        p50: show1(st.responseTimeMs.p50), p95: show1(st.responseTimeMs.p95), p99: show1(st.responseTimeMs.p99),
+      };
+      for (const [k, { t, b }] of tiles) {
+        setText(b, v[k]);
+        setClass(t, 'fig' + ((k === 'callErrors' || k === 'timeouts') && v[k] > 0 ? ' bad' : ''));
+      }
+      setText(note, `${st.messages.in} in · ${st.messages.out} out · up ${duration(st.uptimeS * 1000)}`);
+      const cs = Object.entries(st.callErrors.byCode);
+      setText(codes, cs.length ? 'CALLERRORs by errorCode: ' + cs.map(([c, n]) => `${c} ${n}`).join(' · ') : '');
+      for (const [name, a] of Object.entries(st.actions)) {
+        let r = rows.get(name);
+        if (!r) {
+          const cells = COLS.map(() => h('td', { class: 'num' }));
+          r = { tr: h('tr', { 'data-action': name }, h('td', null, name), ...cells), cells };
+          rows.set(name, r);
+          tbody.append(r.tr);
+        }
+        COLS.forEach((c, i) => setText(r.cells[i], show1(a[c])));
+      }
+    }
+    let timer = 0;
+    let closed = false;
+    async function refresh() {
+      const r = await api('GET', '/api/fleet/stats');
+      if (closed) return;
+      if (r.ok && r.json && r.json.messages) {
+        fill(r.json);
+        show(el, true);
+      } else if (missing(r)) {
+        show(el, false);
+        return; // this ocpp-sim has no fleet figures: stop asking
+      }
+      timer = setTimeout(refresh, 1000);
+    }
+    refresh();
+    return {
+      el,
+      close() {
+        closed = true;
+        clearTimeout(timer);
+      },
+    };
+  }
+
   // ------------------------------------------------------------------ fleet view
   function FleetView(main) {
     const PAGE = 20;
@@ -611,8 +692,10 @@
     };
     for (const c of CONNECTIONS) mkChip('conn', c, connChips);
     for (const s of STATUSES) mkChip('status', s, statChips);
+    const figures = FleetFigures();
     main.replaceChildren(
       h('div', { class: 'fleet-head' }, title, total),
+      figures.el,
       h('div', { class: 'card fleet-bar' },
         h('div', { class: 'row' }, h('span', { class: 'lbl' }, 'Connection'), connChips),
         h('div', { class: 'row' }, h('span', { class: 'lbl' }, 'Connectors'), statChips),
@@ -737,6 +820,7 @@
       },
       close() {
         cancelAnimationFrame(v.raf);
+        figures.close();
       },
     };
   }
