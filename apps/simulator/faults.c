@@ -21,7 +21,7 @@
 #include "ocpp/ocpp_json.h"
 #include "sim.h"
 
-/** The OCPP 1.6 key of the periodic samples during a transaction (§9.1.18, seconds). */
+/** The OCPP 1.6 key of the periodic samples during a transaction (§9.1.19, seconds). */
 #define INTERVAL_KEY "MeterValueSampleInterval"
 /** Station ids listed per fault in GET /api/fleet/faults (the count is always there). */
 #define LIST_IDS 20u
@@ -110,8 +110,11 @@ static void act_start(sim_fleet_fault_t *f, sim_station_t *s)
     case SIM_FAULT_BOOT_STORM:
     case SIM_FAULT_POWER_CUT:
         /* A restart: BootNotification on the new connection (OCPP 1.6 §4.2 "each time it
-         * boots or reboots"), a running transaction stopped with PowerLoss (§7.38). */
+         * boots or reboots"), a running transaction stopped with PowerLoss (§7.36). */
         sim_power_cut(s);
+        if (s->net_mode == SIM_NET_REFUSE) {
+            ocpp_cp_set_network(&s->cp, true); /* in an outage with back-off: it keeps trying */
+        }
         if (f->spec.duration_ms != 0u) {
             outage_begin(s, f->spec.backoff);
         }

@@ -146,7 +146,7 @@ static int parse_arg(const char *s, size_t n, sim_fault_spec_t *f, bool *has_sha
         }
         f->has_seed = true;
         f->seed = (uint32_t)v;
-    } else if (n > 0u && s[0] >= '0' && s[0] <= '9') {
+    } else if (s[0] >= '0' && s[0] <= '9') {
         if (*has_time) {
             return fail(err, cap, "two durations (%s takes one)", kind);
         }
@@ -281,10 +281,10 @@ void sim_fault_format(const sim_fault_spec_t *f, char *buf, size_t cap)
         return;
     }
     size_t n = (size_t)snprintf(buf, cap, "%s", sim_fault_kind_name(f->kind));
-    char tmp[32];
     bool default_share = f->share_bp == SIM_FAULT_SHARE_ALL &&
                          (f->kind == SIM_FAULT_BOOT_STORM || f->kind == SIM_FAULT_METER_BURST);
     if (!default_share && n < cap) {
+        char tmp[32];
         unsigned whole = f->share_bp / 100u;
         unsigned frac = f->share_bp % 100u;
         if (frac == 0u) {

@@ -5,11 +5,11 @@
 //   OCPP 1.6 §4.2: "The Charge Point SHALL send a BootNotification.req PDU each time it boots or
 //   reboots", so the CSMS gets one BootNotification per station;
 // - power cut of a share: a transaction the cut interrupted is stopped with reason PowerLoss
-//   after the restart (§7.38 "PowerLoss: Complete loss of power");
+//   after the restart (§7.36 "PowerLoss: Complete loss of power");
 // - network flap of a share: exactly that many stations disconnect and come back; a reconnect is
 //   no reboot, so no BootNotification (§4.2); with `backoff` the stations' connections are
 //   refused during the outage and none reaches the CSMS before it ends;
-// - meter burst: MeterValues every second (MeterValueSampleInterval, §9.1.18, set to 1 s) for
+// - meter burst: MeterValues every second (MeterValueSampleInterval, §9.1.19, set to 1 s) for
 //   its duration, then the interval the station had.
 // The stations a fault takes are drawn from its seed (the unit test test_sim_faults checks the
 // draw); here the CSMS must see exactly the stations GET /api/fleet/faults names.
