@@ -155,8 +155,14 @@ test('fleet faults: boot storm, power cut, flap with and without back-off, meter
     const lost = await csms.waitForCount(cpCall('StopTransaction'), charging, { since: mark, timeout: 10000 });
     assert.ok(lost.every((m) => m.payload.reason === 'PowerLoss'));
 
+    // Later through REST: scheduled, nothing done yet.
+    const later = await post('power-cut:10%@1h');
+    assert.equal(later.state, 'scheduled');
+    assert.equal(later.stations, 0);
+    assert.ok(later.startsInMs > 3500000 && later.startsInMs <= 3600000, JSON.stringify(later));
     list = (await api('GET')).json;
-    assert.deepEqual(list.faults.map((f) => [f.id, f.state]), [[1, 'done'], [2, 'scheduled'], [3, 'done'], [4, 'done'], [5, 'done'], [6, 'done'], [7, 'done']]);
+    assert.deepEqual(list.faults.map((f) => [f.id, f.state]),
+        [[1, 'done'], [2, 'scheduled'], [3, 'done'], [4, 'done'], [5, 'done'], [6, 'done'], [7, 'done'], [8, 'scheduled']]);
 });
 
 test('--fault: bad forms are refused with a reason and exit status 2', { skip: needSim }, () => {
