@@ -93,14 +93,14 @@ test('fleet faults: boot storm, power cut, flap with and without back-off, meter
     // Meter burst: MeterValues every second on every station, then the interval back (60 s).
     const before = csms.messages(cpCall('MeterValues'), mark).length;
     mark = csms.mark();
-    const b = await post('meter-burst:2s');
+    const b = await post('meter-burst:3s');
     assert.equal(b.stations, N);
     assert.equal(b.transactions, N);
     assert.equal(b.refused, 0);
     const mv = await csms.waitForCount(cpCall('MeterValues'), 2 * N, { since: mark, timeout: 10000, what: 'the burst' });
     assert.deepEqual(sorted(new Set(mv.map((m) => m.identity))), ids, 'every station sends');
     assert.ok(mv.length > before, `more MeterValues in the burst (${mv.length}) than before (${before})`);
-    await sim.waitForLine(`fault ${b.id} meter-burst:2s: over`, { timeout: 10000 });
+    await sim.waitForLine(`fault ${b.id} meter-burst:3s: over`, { timeout: 10000 });
     const cfg = (await sim.api('GET', `/api/stations/${ids[0]}/config`)).json.keys;
     assert.equal(cfg.find((k) => k.key === 'MeterValueSampleInterval').value, '60');
 
