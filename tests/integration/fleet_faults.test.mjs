@@ -27,7 +27,7 @@ test('fleet faults: boot storm, power cut, flap with and without back-off, meter
     const h = scenario(t);
     const csms = await h.csms({ interval: 300 });
     const sim = h.sim(simArgs(csms.url, 'FLT', '--stations', String(N), '--connectors', '1', '--speed', '60',
-        '--log-level', 'info', '--fault-seed', '7', '--fault', 'boot-storm:20%:1s:backoff@3s', '--fault', 'meter-burst:10s@1h'));
+        '--log-level', 'info', '--fault-seed', '7', '--fault', 'boot-storm:20%:1s:backoff@2s', '--fault', 'meter-burst:10s@1h'));
     await csms.waitForCount(cpCall('BootNotification'), N, { timeout: 20000, what: '10 boots' });
     let mark = csms.mark();
     const api = async (method, body) => sim.api(method, '/api/fleet/faults', body);
@@ -39,7 +39,7 @@ test('fleet faults: boot storm, power cut, flap with and without back-off, meter
         return r.json;
     };
 
-    // The timer: 3 s after the start, the power of 20% of the fleet (2 stations) comes back
+    // The timer: 2 s after the start, the power of 20% of the fleet (2 stations) comes back
     // after an outage, the CSMS refusing their connections for 1 s: they restart, back off,
     // come back after the outage and boot.
     let list = (await api('GET')).json;
@@ -52,7 +52,7 @@ test('fleet faults: boot storm, power cut, flap with and without back-off, meter
     const timed = await csms.waitForCount(event('disconnect'), 2, { since: mark, timeout: 10000, what: 'the timer boot storm' });
     const reboots = await csms.waitForCount(cpCall('BootNotification'), 2, { since: mark, timeout: 10000, what: 'boots after the outage' });
     const f1 = await fault(1);
-    assert.equal(f1.fault, 'boot-storm:20%:1s:backoff@3s');
+    assert.equal(f1.fault, 'boot-storm:20%:1s:backoff@2s');
     assert.equal(f1.source, 'option');
     assert.equal(f1.state, 'done');
     assert.equal(f1.stations, 2);
