@@ -239,7 +239,7 @@ static void fail(sim_reply_t *out, unsigned status, const char *fmt, ...)
     va_start(ap, fmt);
     (void)vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    size_t cap = sizeof msg * 2u + 32u;
+    size_t cap = sizeof msg * 6u + 32u; /* every byte escaped as \u00XX at worst */
     char *buf = malloc(cap);
     ocpp_jw_t w;
     size_t n = 0;
@@ -313,7 +313,8 @@ static void reply_faults(sim_t *sim, unsigned status, const sim_fleet_fault_t *o
 {
     const sim_faults_t *fl = &sim->faults;
     uint32_t now = ocpp_posix_now_ms();
-    size_t cap = 1024u + (size_t)(one != NULL ? 1u : fl->count) * (768u + LIST_IDS * 48u);
+    size_t cap = 1024u + (size_t)(one != NULL ? 1u : fl->count) *
+                             (768u + LIST_IDS * (OCPP_CP_IDENTITY_MAX + 4u));
     char *buf = malloc(cap);
     ocpp_jw_t w;
     size_t n = 0;
@@ -367,8 +368,13 @@ static void post_fault(sim_t *sim, const char *body, size_t len, sim_reply_t *ou
         fail(out, 400, "field \"fault\" must be a string such as \"flap:25%%:30s\"");
         return;
     }
-    if (ocpp_json_as_string(&v, text, sizeof text, NULL) != OCPP_OK) {
+    size_t text_len = 0;
+    if (ocpp_json_as_string(&v, text, sizeof text, &text_len) != OCPP_OK) {
         fail(out, 400, "field \"fault\" is longer than %u characters", SIM_FAULT_TEXT - 1u);
+        return;
+    }
+    if (strlen(text) != text_len) {
+        fail(out, 400, "field \"fault\" must not contain a NUL character");
         return;
     }
     sim_fault_spec_t spec;

@@ -71,6 +71,9 @@ test('fleet faults: boot storm, power cut, flap with and without back-off, meter
         [{ fault: 'flap:50%' }, /flap needs a share and how long/],
         [{ fault: 'power-cut:150%' }, /bad share 150%/],
         [{ fault: 'flap:50%:1s', share: 5 }, /unknown field "share"/],
+        [{ fault: 'flap:50%:1s\u0000x' }, /must not contain a NUL/],
+        [{ fault: `boot-storm:${'9'.repeat(60)}s` }, /longer than 63 characters/],
+        [{ '\u0001\u0002': 1 }, /unknown field/],
     ]) {
         const r = await api('POST', body);
         assert.equal(r.status, 400, `${JSON.stringify(body)}: ${r.text}`);
