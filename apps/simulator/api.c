@@ -174,7 +174,7 @@ static void write_data_transfer(ocpp_jw_t *w, const evse_dt_t *d)
 
 static const char *net_mode_name(sim_net_mode_t m)
 {
-    static const char *const names[] = {"online", "close", "drop", "blackhole"};
+    static const char *const names[] = {"online", "close", "drop", "blackhole", "refuse"};
     return (unsigned)m < sizeof names / sizeof names[0] ? names[m] : "?";
 }
 
@@ -1366,6 +1366,10 @@ static void route(sim_t *sim, const char *method, const char *url, const char *s
             }
         }
         reply_error(out, 404, "no station %.*s", (int)(n > 60 ? 60 : n), id);
+        return;
+    }
+    if (strcmp(url, "/api/fleet/faults") == 0) {
+        sim_faults_api(sim, method, body, len, out); /* faults.c */
         return;
     }
     if (strncmp(url, "/api/fleet/", 11) == 0 &&

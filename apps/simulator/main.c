@@ -73,6 +73,7 @@ typedef struct sim_opts {
     sim_creds_t creds;          /**< Its lines. */
     uint32_t ramp_milli;        /**< --ramp: stations per second x 1000 (0: all at once). */
     sim_stats_opts_t stats; /**< --status-line, --report (report.c). */
+    sim_faults_t faults;    /**< --fault, --fault-seed (faults.c). */
 } sim_opts_t;
 
 static volatile sig_atomic_t g_stop;
@@ -124,6 +125,11 @@ static void usage(FILE *f)
             "                      about 1 KiB the configuration can no longer be saved)\n"
             "  --sse-keepalive S   seconds between keep-alive comments on idle event\n"
             "                      streams (default 15)\n"
+            "  --fault SPEC@TIME   a fleet fault TIME after the start (repeatable), SPEC one of\n"
+            "                      boot-storm[:P%%][:OUTAGE][:backoff], power-cut:P%%[:OUTAGE]\n"
+            "                      [:backoff], flap:P%%:OUTAGE[:backoff], meter-burst:DURATION\n"
+            "                      [:P%%]; times 500ms, 30s, 2m, 1h (docs/simulator.md)\n"
+            "  --fault-seed N      which stations the faults take (default 0)\n"
             "%s%s",
             OCPP_CONFIG_OCPP201 ? "" : " (2.0.1 not in this build)", OCPP_CONFIG_MAX_CONNECTORS,
             SIM_FLEET_MAX_STATIONS, SIM_TX_CAP, SIM_TX_CAP, sim_crash_help, sim_stats_help);
@@ -311,6 +317,10 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             bad = parse_uint(v, 6, 80, &o->max_current_a);
         } else if (strcmp(a, "--send-buffer") == 0) {
             bad = parse_uint(v, 512, SIM_TX_CAP, &o->send_buffer);
+        } else if (strncmp(a, "--fault", 7) == 0) {
+            if (sim_faults_option(&o->faults, a, v) != 0) {
+                return -1;
+            }
         } else if (strcmp(a, "--crash-at") == 0) {
             o->crash_at = v;
         } else if (strcmp(a, "--log-level") == 0) {
@@ -549,6 +559,9 @@ static ocpp_status_t net_connect(void *ctx, const ocpp_endpoint_t *ep)
     if (s->net_mode == SIM_NET_BLACKHOLE) {
         return OCPP_PENDING; /* the SYN goes nowhere: the library's connect timeout ends it */
     }
+    if (s->net_mode == SIM_NET_REFUSE) {
+        return OCPP_ERR_IO; /* connection refused: the library backs off */
+    }
     return s->real_net.connect(s->real_net.ctx, ep);
 }
 
@@ -588,12 +601,13 @@ void sim_net_set(sim_station_t *s, bool online, sim_net_mode_t mode)
     }
     s->net_mode = mode;
     s->network_online = false;
-    if (mode == SIM_NET_DROP) {
+    if (mode == SIM_NET_DROP || mode == SIM_NET_REFUSE) {
         detach_socket(ocpp_posix_net_fd(&s->net), true, &s->held_fd);
     }
     /* close: the library closes cleanly (1000); drop: its close frame goes to
-     * the dead socket; blackhole: the station does not know (network on). */
-    ocpp_cp_set_network(&s->cp, mode == SIM_NET_BLACKHOLE);
+     * the dead socket; blackhole: the station does not know (network on);
+     * refuse: the library finds its socket dead and reconnects with back-off. */
+    ocpp_cp_set_network(&s->cp, mode == SIM_NET_BLACKHOLE || mode == SIM_NET_REFUSE);
 }
 
 static int station_net(sim_station_t *s, const sim_opts_t *o)
@@ -996,6 +1010,8 @@ static void run(sim_t *sim)
             sim->keepalive_at = now;
             sim_http_keepalive(sim);
         }
+        uint32_t fw = sim_faults_poll(sim, now); /* faults.c: O(1) unless one is due */
+        wait = fw < wait ? fw : wait;
         uint32_t ka = sim->keepalive_ms - (now - sim->keepalive_at);
         wait = ka < wait ? ka : wait;
         fds[n].fd = sim_http_fd(sim);
@@ -1065,7 +1081,8 @@ int main(int argc, char **argv)
                  .connectors = o.conn_mix.max, /* the most of any station */
                  .keepalive_ms = o.sse_keepalive * 1000u,
                  .keepalive_at = ocpp_posix_now_ms(),
-                 .cp_ops = *evse_cp_ops_library()};
+                 .cp_ops = *evse_cp_ops_library(),
+                 .faults = o.faults};
     sim.cp_ops.present_id = watched_present_id;
     const char *crash_at = o.crash_at != NULL ? o.crash_at : getenv("OCPP_SIM_CRASH_AT");
     if (crash_at != NULL && crash_at[0] != '\0') {
@@ -1117,6 +1134,7 @@ int main(int argc, char **argv)
     run(&sim);
     sim_stats_finish(&sim); /* the last figures, --report */
     sim_http_stop(&sim);
+    sim_faults_stop(&sim); /* a meter burst's interval back */
     for (unsigned i = 0; i < o.stations; i++) {
         evse_sim_step(&sim.st[i].board_sim, ocpp_posix_now_ms());
         meter_save(&sim.st[i], ocpp_posix_now_ms());

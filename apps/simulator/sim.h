@@ -19,6 +19,7 @@
 
 #include "crash.h"
 #include "stats.h"
+#include "faults.h"
 
 #if OCPP_POSIX_HAVE_TRANSFER
 #include "ocpp/ocpp_posix_transfer.h"
@@ -53,9 +54,10 @@ typedef struct {
 /** POST /api/network modes (what the CSMS sees). */
 typedef enum {
     SIM_NET_ONLINE = 0,
-    SIM_NET_CLOSE,    /**< Clean WebSocket close (1000). */
-    SIM_NET_DROP,     /**< TCP reset. */
-    SIM_NET_BLACKHOLE /**< Nothing read or written, the socket kept open. */
+    SIM_NET_CLOSE,     /**< Clean WebSocket close (1000). */
+    SIM_NET_DROP,      /**< TCP reset. */
+    SIM_NET_BLACKHOLE, /**< Nothing read or written, the socket kept open. */
+    SIM_NET_REFUSE     /**< Reset, new connections refused: the library backs off (faults.c). */
 } sim_net_mode_t;
 
 /** What became of a card presented through the REST API (main.c watches the library). */
@@ -153,6 +155,8 @@ typedef struct sim_station {
     } ramp;           /**< --ramp (main.c station_ramp()). */
     /** report.c: its outstanding CALL, what it counts for in the fleet's figures. */
     sim_stats_station_t stats;
+    /** Fleet faults running on it (faults.c). */
+    sim_fault_station_t fleet_fault;
 } sim_station_t;
 
 /** One server-sent event in the shared ring. */
@@ -180,6 +184,8 @@ typedef struct sim {
     sim_crash_t crash;     /**< --crash-at / OCPP_SIM_CRASH_AT (kind NONE: off). */
     const char *accept;    /**< The request's Accept header during sim_api() (http.c), or NULL. */
     sim_stats_t *stats;    /**< report.c: the fleet's live figures (NULL: not started). */
+    /** Fleet faults: --fault, /api/fleet/faults (faults.c). */
+    sim_faults_t faults;
 } sim_t;
 
 /* api.c */
@@ -233,6 +239,9 @@ uint32_t sim_face_poll(sim_station_t *s);
 void sim_firmware_init(sim_station_t *s, const char *ca_file);
 void sim_firmware_attach(sim_station_t *s, ocpp_cp_ports_t *ports, ocpp_cp_callbacks_t *cb);
 void sim_firmware_free(sim_station_t *s);
+
+/* faults.c: GET and POST /api/fleet/faults */
+void sim_faults_api(sim_t *sim, const char *method, const char *body, size_t len, sim_reply_t *out);
 
 /* http.c */
 int sim_http_start(sim_t *sim, const char *hostport);
