@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "sim.h"
+#include "gen_fleet.h"
 
 #define SIM_MAX_CONFIG   32
 #define SIM_HTTP_DEFAULT "127.0.0.1:8080"
@@ -58,6 +59,7 @@ typedef struct sim_opts {
     ocpp_version_t version; /**< --ocpp 1.6 (default) or 2.0.1. */
     unsigned send_buffer;   /**< --send-buffer: bytes of the library's send buffer. */
     unsigned sse_keepalive; /**< --sse-keepalive: seconds. */
+    sim_gen_profile_t gen;  /**< --gen PROFILE, --seed N (gen.c). */
 } sim_opts_t;
 
 static volatile sig_atomic_t g_stop;
@@ -97,6 +99,9 @@ static void usage(FILE *f)
             "                      about 1 KiB the configuration can no longer be saved)\n"
             "  --sse-keepalive S   seconds between keep-alive comments on idle event\n"
             "                      streams (default 15)\n"
+            "  --gen PROFILE       transaction generator: key=value,... (idle, rate, length,\n"
+            "                      cards, prefix, remote, timeout, soc, ev; docs/simulator.md)\n"
+            "  --seed N            the generator's seed (default 1): same seed, same sessions\n"
             "%s",
             OCPP_CONFIG_OCPP201 ? "" : " (2.0.1 not in this build)", OCPP_CONFIG_MAX_CONNECTORS,
             SIM_TX_CAP, SIM_TX_CAP, sim_crash_help);
@@ -164,6 +169,7 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
                       .log_level = OCPP_LOG_INFO,
                       .send_buffer = SIM_TX_CAP,
                       .sse_keepalive = 15};
+    sim_gen_defaults(&o->gen);
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -219,6 +225,12 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             o->crash_at = v;
         } else if (strcmp(a, "--log-level") == 0) {
             bad = parse_level(v, &o->log_level);
+        } else if (strcmp(a, "--gen") == 0 || strcmp(a, "--seed") == 0) {
+            char err[200];
+            if (sim_gen_option(&o->gen, a, v, err, sizeof err) != 0) {
+                fprintf(stderr, "ocpp-sim: %s: %s\n", a, err);
+                return -1;
+            }
         } else if (strcmp(a, "--config") == 0) {
             if (strchr(v, '=') == NULL || v[0] == '=') {
                 fprintf(stderr, "ocpp-sim: --config needs KEY=VALUE, got %s\n", v);
@@ -801,6 +813,7 @@ void sim_power_cut(sim_station_t *s)
 static uint32_t station_poll(sim_station_t *s, uint32_t now)
 {
     evse_sim_step(&s->board_sim, now);
+    uint32_t gen_wait = sim_gen_poll(s, now); /* the generator's driver acts on the board */
     evse_poll(&s->evse);
     ocpp_cp_poll(&s->cp, now);
     uint32_t face_wait = sim_face_poll(s); /* short while a button is held (its debounce) */
@@ -818,6 +831,7 @@ static uint32_t station_poll(sim_station_t *s, uint32_t now)
     }
     uint32_t w = ocpp_cp_next_wakeup_ms(&s->cp, now);
     w = face_wait < w ? face_wait : w;
+    w = gen_wait < w ? gen_wait : w;
     bool pending = s->net_mode != SIM_NET_BLACKHOLE && ocpp_posix_net_pending(&s->net);
     return pending ? 0 : w; /* TLS holds decrypted bytes */
 }
@@ -920,6 +934,7 @@ int main(int argc, char **argv)
         abandon(&sim, o.stations);
         return 2;
     }
+    sim_gen_init(&sim, &o.gen);
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
