@@ -109,9 +109,10 @@ void sim_gen_draw_session(const sim_gen_profile_t *p, uint64_t *state, uint8_t c
 /** @brief The idTag of card `n` (1..cards) into out (>= 21 bytes). */
 void sim_gen_card_tag(const sim_gen_profile_t *p, uint32_t n, char *out, size_t cap);
 
-/** A station's generator (sim_station_t.gen): 24 bytes. */
+/** A station's generator (sim_station_t.gen): 32 bytes. */
 typedef struct {
     uint64_t rng;      /**< splitmix64 state. */
+    uint32_t tx_sig;   /**< The session's transaction: a hash of its idTag and meterStart. */
     uint32_t due;      /**< Station ms clock: the next thing to do, or a wait's deadline. */
     uint32_t len_ms;   /**< The session's length, until it starts. */
     uint32_t meter_wh; /**< Meter register at the start (the energy counter). */

@@ -21,7 +21,10 @@
  *               timeout the EV is unplugged anyway (LEAVING: an EV-side
  *               disconnect ends it when StopTransactionOnEVSideDisconnect).
  * A transaction that ends while CHARGING (RemoteStop, a reset, a power cut)
- * is counted as stopped and the EV leaves.
+ * is counted as stopped and the EV leaves. Every transaction seen at the
+ * session's connector counts, also a second one that starts as the first
+ * ends (a card still being authorized when a remote start won the race): it is
+ * ended the same way, so every transaction started is stopped.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -56,11 +59,6 @@ static uint32_t until(uint32_t due, uint32_t now, uint32_t cap)
         return 0;
     }
     return (uint32_t)d < cap ? (uint32_t)d : cap;
-}
-
-static bool in_transaction(const sim_station_t *s, uint8_t c, ocpp_cp_connector_info_t *info)
-{
-    return ocpp_cp_connector_info(&s->cp, c, info) == OCPP_OK && info->in_transaction;
 }
 
 static int64_t meter_wh(const sim_station_t *s, uint8_t c)
@@ -131,21 +129,40 @@ static void arrive(sim_station_t *s, uint32_t now)
     st->phase = GEN_WAIT_START;
 }
 
-static void started(sim_station_t *s, uint32_t now)
+/** A transaction's signature: its idTag and meterStart (a transaction id may not be known yet). */
+static uint32_t tx_sig(const ocpp_cp_connector_info_t *info)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const char *p = info->id_tag; *p != '\0'; p++) {
+        h = (h ^ (uint8_t)*p) * 16777619u;
+    }
+    return h ^ (uint32_t)info->meter_start_wh;
+}
+
+enum { TX_NONE, TX_SAME, TX_OTHER };
+
+/** What runs at the session's connector: nothing, its transaction, or another one. */
+static int observe(const sim_station_t *s, ocpp_cp_connector_info_t *info)
+{
+    if (ocpp_cp_connector_info(&s->cp, s->gen.connector, info) != OCPP_OK ||
+        !info->in_transaction) {
+        return TX_NONE;
+    }
+    return tx_sig(info) == s->gen.tx_sig ? TX_SAME : TX_OTHER;
+}
+
+static void started(sim_station_t *s, const ocpp_cp_connector_info_t *info)
 {
     sim_gen_t *g = &s->sim->gen;
     sim_gen_station_t *st = &s->gen;
     g->started++;
     g->charging++;
-    if (st->remote != 0u) {
-        g->remote_received++;
-    }
+    st->tx_sig = tx_sig(info);
     st->meter_wh = (uint32_t)meter_wh(s, st->connector);
-    st->phase = GEN_CHARGING;
-    st->due = now + st->len_ms;
 }
 
-static void ended(sim_station_t *s, uint32_t now)
+/** The session's transaction ended (the EV still plugged). */
+static void ended(sim_station_t *s)
 {
     sim_gen_t *g = &s->sim->gen;
     sim_gen_station_t *st = &s->gen;
@@ -155,7 +172,14 @@ static void ended(sim_station_t *s, uint32_t now)
     if (g->charging > 0u) {
         g->charging--;
     }
-    leave(s, now);
+}
+
+/** End the transaction as its driver would: the card that started it, again (a Local stop). */
+static void present_again(sim_station_t *s, const ocpp_cp_connector_info_t *info, uint32_t now)
+{
+    (void)evse_sim_rfid(&s->board_sim, info->id_tag, s->gen.connector);
+    s->gen.phase = GEN_STOPPING;
+    s->gen.due = now + s->sim->gen.profile.timeout_ms;
 }
 
 /** A waiting session (card presented, or for the CSMS). */
@@ -164,8 +188,13 @@ static uint32_t poll_wait(sim_station_t *s, uint32_t now)
     sim_gen_t *g = &s->sim->gen;
     sim_gen_station_t *st = &s->gen;
     ocpp_cp_connector_info_t info;
-    if (in_transaction(s, st->connector, &info)) {
-        started(s, now);
+    if (observe(s, &info) != TX_NONE) {
+        started(s, &info);
+        if (st->remote != 0u) {
+            g->remote_received++;
+        }
+        st->phase = GEN_CHARGING;
+        st->due = now + st->len_ms;
         return g->draining ? 0u : until(st->due, now, UINT32_MAX);
     }
     if (g->draining || due_now(st->due, now)) {
@@ -182,44 +211,50 @@ static uint32_t poll_wait(sim_station_t *s, uint32_t now)
     return until(st->due, now, GEN_CHECK_MS);
 }
 
-static uint32_t poll_session(sim_station_t *s, uint32_t now)
+/**
+ * A session with a transaction. Another transaction at the connector (one that
+ * started as the session's ended: e.g. the driver's card was still being
+ * authorized when the CSMS's remote start won the race, and its authorization
+ * started a second one with the EV still plugged) is counted as well and ended
+ * the same way.
+ */
+static uint32_t poll_tx(sim_station_t *s, uint32_t now)
 {
     sim_gen_t *g = &s->sim->gen;
     sim_gen_station_t *st = &s->gen;
     ocpp_cp_connector_info_t info;
-    bool tx = in_transaction(s, st->connector, &info);
-    switch (st->phase) {
-    case GEN_WAIT_START:
-    case GEN_WAIT_REMOTE: return poll_wait(s, now);
-    case GEN_CHARGING:
-        if (!tx) {
-            ended(s, now); /* ended by someone else (RemoteStop, reset, ...) */
-            return UINT32_MAX;
-        }
+    int tx = observe(s, &info);
+    if (tx == TX_NONE) {
+        ended(s); /* by the card, or by someone else (RemoteStop, a reset, ...) */
+        leave(s, now);
+        return UINT32_MAX;
+    }
+    if (tx == TX_OTHER) {
+        ended(s);
+        started(s, &info);
+        present_again(s, &info, now);
+        return GEN_CHECK_MS;
+    }
+    if (st->phase == GEN_CHARGING) {
         if (g->draining || due_now(st->due, now)) {
-            (void)evse_sim_rfid(&s->board_sim, info.id_tag, st->connector); /* Local stop */
-            st->phase = GEN_STOPPING;
-            st->due = now + g->profile.timeout_ms;
+            present_again(s, &info, now);
             return GEN_CHECK_MS;
         }
         return until(st->due, now, UINT32_MAX);
-    case GEN_STOPPING:
-        if (!tx) {
-            ended(s, now);
-            return UINT32_MAX;
-        }
-        if (due_now(st->due, now)) {
-            (void)evse_sim_unplug(&s->board_sim, st->connector); /* the driver leaves anyway */
-            st->phase = GEN_LEAVING;
-        }
-        return GEN_CHECK_MS;
-    default: /* GEN_LEAVING */
-        if (!tx) {
-            ended(s, now);
-            return UINT32_MAX;
-        }
-        return GEN_CHECK_MS;
     }
+    if (st->phase == GEN_STOPPING && due_now(st->due, now)) {
+        (void)evse_sim_unplug(&s->board_sim, st->connector); /* the driver leaves anyway */
+        st->phase = GEN_LEAVING;
+    }
+    return GEN_CHECK_MS;
+}
+
+static uint32_t poll_session(sim_station_t *s, uint32_t now)
+{
+    if (s->gen.phase == GEN_WAIT_START || s->gen.phase == GEN_WAIT_REMOTE) {
+        return poll_wait(s, now);
+    }
+    return poll_tx(s, now);
 }
 
 uint32_t sim_gen_poll(sim_station_t *s, uint32_t now)

@@ -143,11 +143,13 @@ typedef struct sim_station {
     ocpp_posix_transfer_t transfer;
 #endif
     ocpp_transfer_port_t transfer_port;
-    bool has_transfer;     /**< The transfer port is built and set up. */
-    char fw_version[51];   /**< Installed firmware (record "sim.firmware"). */
-    char fw_image[600];    /**< The firmware slot. */
-    char diag_file[600];   /**< The diagnostics slot. */
-    sim_gen_station_t gen; /**< The transaction generator's session (gen_fleet.c). */
+    bool has_transfer;   /**< The transfer port is built and set up. */
+    char fw_version[51]; /**< Installed firmware (record "sim.firmware"). */
+    char fw_image[600];  /**< The firmware slot. */
+    char diag_file[600]; /**< The diagnostics slot. */
+
+    /** The transaction generator's session (gen_fleet.c). */
+    sim_gen_station_t gen;
 } sim_station_t;
 
 /** One server-sent event in the shared ring. */
@@ -174,7 +176,9 @@ typedef struct sim {
     evse_cp_ops_t cp_ops;  /**< The library's ops, present_id watched (main.c). */
     sim_crash_t crash;     /**< --crash-at / OCPP_SIM_CRASH_AT (kind NONE: off). */
     const char *accept;    /**< The request's Accept header during sim_api() (http.c), or NULL. */
-    sim_gen_t gen;         /**< The transaction generator (gen_fleet.c). */
+
+    /** The transaction generator (gen_fleet.c). */
+    sim_gen_t gen;
 } sim_t;
 
 /* api.c */
