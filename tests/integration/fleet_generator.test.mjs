@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import test from 'node:test';
 import { ledger } from '../../tools/csms/ledger.mjs';
 import { spawnSync } from 'node:child_process';
-import { SIM, needSim, scenario, simArgs, sleep } from './lib/harness.mjs';
+import { SIM, needSim, scenario, simArgs, sleep, startCsms } from './lib/harness.mjs';
 
 const N = Number(process.env.OCPP_GEN_STATIONS || 500); // smaller while debugging
 const RUN_MS = Number(process.env.OCPP_GEN_MS || 60000);
@@ -175,5 +175,24 @@ test('generator: REST control and bad input', { skip: needSim }, async (t) => {
         const p = spawnSync(SIM, ['--csms', csms.url, '--http', 'off', ...args], { encoding: 'utf8', timeout: 20000 });
         assert.equal(p.status, 2, `${args.join(' ')}: ${p.stderr}`);
         assert.match(p.stderr, re, args.join(' '));
+    }
+});
+
+test('dev CSMS remoteStart: bad values', async () => {
+    for (const bad of [{ idTag: '' }, { idTag: 'X'.repeat(21) }, { idTag: 'caf\u00e9' }, { delayMs: -1 }, { delayMs: 1.5 }, { delayMs: 3600001 }]) {
+        await assert.rejects(startCsms({ port: 0, remoteStart: bad }), /remoteStart\./, JSON.stringify(bad));
+    }
+    const csms = await startCsms({ port: 0, remoteStart: { idTag: 'APP' } });
+    try {
+        assert.deepEqual(csms.remoteStart, { idTag: 'APP', delayMs: 1000 });
+        csms.setRemoteStart(null);
+        assert.equal(csms.remoteStart, null);
+    } finally {
+        await csms.stop();
+    }
+    for (const v of ['A:B:C', 'APP:9999999']) { // the rest as the library's (a node start each: keep it short)
+        const p = spawnSync(process.execPath, ['tools/csms/server.mjs', '--remote-start', v], { encoding: 'utf8', timeout: 20000 });
+        assert.equal(p.status, 2, `--remote-start ${v}: ${p.stderr}`);
+        assert.match(p.stderr, /--remote-start IDTAG\[:DELAY_MS\]/);
     }
 });

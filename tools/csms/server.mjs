@@ -48,8 +48,8 @@ if (!!args['tls-cert'] !== !!args['tls-key']) {
 let remoteStart;
 if (args['remote-start'] !== undefined) {
     const m = /^([\x20-\x7e]{1,20}?)(?::(\d{1,7}))?$/.exec(args['remote-start']);
-    if (!m || m[1].includes(':')) {
-        process.stderr.write(`--remote-start IDTAG[:DELAY_MS]: idTag 1..20 printable ASCII characters without ':', delay in ms\n${usage}\n`);
+    if (!m || m[1].includes(':') || (m[2] !== undefined && Number(m[2]) > 3600000)) {
+        process.stderr.write(`--remote-start IDTAG[:DELAY_MS]: idTag 1..20 printable ASCII characters without ':', delay 0..3600000 ms\n${usage}\n`);
         process.exit(2);
     }
     remoteStart = { idTag: m[1], delayMs: m[2] === undefined ? 1000 : Number(m[2]) };
