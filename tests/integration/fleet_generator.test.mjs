@@ -1,8 +1,8 @@
 // Issue 16, "Done when": 500 stations of one ocpp-sim run the transaction generator for a minute
 // against the dev CSMS in strict mode, then drain. Zero schema and protocol violations, no
 // CALLERROR either way, and every transaction started is stopped (OCPP 1.6 §4.8 StartTransaction,
-// §4.10 StopTransaction: "the Charge Point SHALL send a StopTransaction.req"), checked with the
-// transaction ledger (tools/csms/ledger.mjs). A share of the sessions wait for the CSMS's
+// §4.10: "When a transaction is stopped, the Charge Point SHALL send a StopTransaction.req PDU"),
+// checked with the transaction ledger (tools/csms/ledger.mjs). A share of the sessions wait for the CSMS's
 // RemoteStartTransaction (§5.11; the dev CSMS's remoteStart option answers a Preparing connector).
 //
 // Allowed ~75 s of wall time (the lead keeps it out of the ASan step). Everything waited for is an
