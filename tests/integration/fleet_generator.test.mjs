@@ -196,3 +196,26 @@ test('dev CSMS remoteStart: bad values', async () => {
         assert.match(p.stderr, /--remote-start IDTAG\[:DELAY_MS\]/);
     }
 });
+
+// Issue 16: "A fixed --seed replays the same fleet behaviour exactly." Three fleets side by side,
+// two with the same seed: station i of both makes the same decisions (connector, card) in the
+// same order, whatever the timing; the third, with another seed, others.
+test('generator: the same seed, the same sessions', { skip: needSim }, async (t) => {
+    const h = scenario(t);
+    const csms = await h.csms({ interval: 300 });
+    const K = 3; // sessions per station compared
+    const gen = ['--stations', '4', '--connectors', '2', '--log-level', 'warn', '--gen', 'idle=0.3,length=0.3:0.3:0.3,cards=100000'];
+    const fleets = [['A', '5'], ['B', '5'], ['C', '6']];
+    for (const [id, seed] of fleets) h.sim(simArgs(csms.url, id, ...gen, '--seed', seed));
+    const sessions = async (id, i) => {
+        const who = `${id}-000${i}`;
+        const starts = await csms.waitForCount((m) => m.type === 'CALL' && m.action === 'StartTransaction' && m.identity === who, K,
+            { timeout: 60000, what: `${K} sessions of ${who}` });
+        return starts.map((m) => `${m.payload.connectorId}:${m.payload.idTag}`).join(' ');
+    };
+    const seqs = {};
+    for (const [id] of fleets) seqs[id] = await Promise.all([1, 2, 3, 4].map((i) => sessions(id, i)));
+    assert.deepEqual(seqs.A, seqs.B, 'the same seed: the same connectors and cards, in the same order');
+    for (let i = 0; i < 4; i++) assert.notEqual(seqs.A[i], seqs.C[i], `another seed, station ${i + 1}`);
+    assert.equal(new Set(seqs.A).size, 4, 'every station its own decisions');
+});
