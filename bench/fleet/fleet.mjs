@@ -431,7 +431,9 @@ if (from) {
     if (N > lim.ports) {
         log(`warning: ${N} stations > ${lim.ports} ephemeral ports (${lim.portRange}) towards one CSMS address and port: connections will fail beyond that (several source addresses, --bind in issue 16, are needed)`);
     }
-    dataRoot = mkdtempSync(join(tmpdir(), 'ocpp-fleet-'));
+    // tmpfs when there is one: with --sessions every charging station persists its meter about
+    // once a second (fsync); on a disk that measures the disk, not the fleet.
+    dataRoot = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'ocpp-fleet-'));
     try {
         const sink = await startCsms('sink');
         for (const k of fleetKinds) {
