@@ -65,12 +65,13 @@ function fleetLedger(records) {
 }
 
 test(`${N} stations run the generator for a minute against the strict dev CSMS, then drain`, { skip: needSim, timeout: 240000 }, async (t) => {
-    const h = scenario(t);
-    const csms = await h.csms({ interval: 300, remoteStart: { idTag: 'REMOTE-APP', delayMs: 1000 } });
     // The stations persist their meters about once a second while energy flows (main.c): on a
     // disk, hundreds of fsyncs a second would measure the disk, not the fleet. tmpfs if there is one.
+    // (Removed by the first after hook: it also runs when the scenario's check fails.)
     const data = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'ocpp-gen-'));
     t.after(() => rmSync(data, { recursive: true, force: true }));
+    const h = scenario(t);
+    const csms = await h.csms({ interval: 300, remoteStart: { idTag: 'REMOTE-APP', delayMs: 1000 } });
     const t0 = Date.now();
     const sim = h.sim(simArgs(csms.url, 'GEN', '--stations', String(N), '--data-dir', data, '--connectors', '2', '--speed', '60',
         '--log-level', 'warn', '--config', 'MeterValueSampleInterval=5',
