@@ -16,6 +16,7 @@
 #include "ocpp/ocpp_json.h"
 #include "sim.h"
 #include "api_power.h"
+#include "gen_fleet.h"
 
 #define ANSWER_CAP 32768u
 
@@ -1382,6 +1383,9 @@ static void route(sim_t *sim, const char *method, const char *url, const char *s
             out->sse_station = -1;
             out->status = 200;
         }
+        return;
+    }
+    if (sim_gen_route(sim, method, url, out)) { /* /api/fleet/generator (gen_fleet.c) */
         return;
     }
     if (strcmp(url, "/api") == 0) {

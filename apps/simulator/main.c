@@ -41,6 +41,7 @@
 
 #include "fleet_opts.h"
 #include "sim.h"
+#include "gen_fleet.h"
 
 #define SIM_MAX_CONFIG   32
 #define SIM_HTTP_DEFAULT "127.0.0.1:8080"
@@ -74,6 +75,7 @@ typedef struct sim_opts {
     uint32_t ramp_milli;        /**< --ramp: stations per second x 1000 (0: all at once). */
     sim_stats_opts_t stats; /**< --status-line, --report (report.c). */
     sim_faults_t faults;    /**< --fault, --fault-seed (faults.c). */
+    sim_gen_profile_t gen;  /**< --gen PROFILE, --seed N (gen.c). */
 } sim_opts_t;
 
 static volatile sig_atomic_t g_stop;
@@ -130,6 +132,9 @@ static void usage(FILE *f)
             "                      [:backoff], flap:P%%:OUTAGE[:backoff], meter-burst:DURATION\n"
             "                      [:P%%]; times 500ms, 30s, 2m, 1h (docs/simulator.md)\n"
             "  --fault-seed N      which stations the faults take (default 0)\n"
+            "  --gen PROFILE       transaction generator: key=value,... (idle, rate, length,\n"
+            "                      cards, prefix, remote, timeout, soc, ev; docs/simulator.md)\n"
+            "  --seed N            the generator's seed (default 1): same seed, same sessions\n"
             "%s%s",
             OCPP_CONFIG_OCPP201 ? "" : " (2.0.1 not in this build)", OCPP_CONFIG_MAX_CONNECTORS,
             SIM_FLEET_MAX_STATIONS, SIM_TX_CAP, SIM_TX_CAP, sim_crash_help, sim_stats_help);
@@ -250,6 +255,7 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
                       .id_start = 1,
                       .stats = {.status_period_s = -1}};
     (void)sim_conn_mix_parse(&o->conn_mix, "2", OCPP_CONFIG_MAX_CONNECTORS, NULL, 0);
+    sim_gen_defaults(&o->gen);
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -325,6 +331,12 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             o->crash_at = v;
         } else if (strcmp(a, "--log-level") == 0) {
             bad = parse_level(v, &o->log_level);
+        } else if (strcmp(a, "--gen") == 0 || strcmp(a, "--seed") == 0) {
+            char err[200];
+            if (sim_gen_option(&o->gen, a, v, err, sizeof err) != 0) {
+                fprintf(stderr, "ocpp-sim: %s: %s\n", a, err);
+                return -1;
+            }
         } else if (strcmp(a, "--config") == 0) {
             if (strchr(v, '=') == NULL || v[0] == '=') {
                 fprintf(stderr, "ocpp-sim: --config needs KEY=VALUE, got %s\n", v);
@@ -957,6 +969,7 @@ static uint32_t station_poll(sim_station_t *s, uint32_t now)
         return ramp;
     }
     evse_sim_step(&s->board_sim, now);
+    uint32_t gen_wait = sim_gen_poll(s, now); /* the generator's driver acts on the board */
     evse_poll(&s->evse);
     ocpp_cp_poll(&s->cp, now);
     uint32_t face_wait = sim_face_poll(s); /* short while a button is held (its debounce) */
@@ -974,6 +987,7 @@ static uint32_t station_poll(sim_station_t *s, uint32_t now)
     }
     uint32_t w = ocpp_cp_next_wakeup_ms(&s->cp, now);
     w = face_wait < w ? face_wait : w;
+    w = gen_wait < w ? gen_wait : w;
     bool pending = s->net_mode != SIM_NET_BLACKHOLE && ocpp_posix_net_pending(&s->net);
     return pending ? 0 : w; /* TLS holds decrypted bytes */
 }
@@ -1125,6 +1139,7 @@ int main(int argc, char **argv)
         opts_free(&o);
         return 2;
     }
+    sim_gen_init(&sim, &o.gen);
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);

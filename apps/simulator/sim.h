@@ -20,6 +20,7 @@
 #include "crash.h"
 #include "stats.h"
 #include "faults.h"
+#include "gen.h"
 
 #if OCPP_POSIX_HAVE_TRANSFER
 #include "ocpp/ocpp_posix_transfer.h"
@@ -157,6 +158,9 @@ typedef struct sim_station {
     sim_stats_station_t stats;
     /** Fleet faults running on it (faults.c). */
     sim_fault_station_t fleet_fault;
+
+    /** The transaction generator's session (gen_fleet.c). */
+    sim_gen_station_t gen;
 } sim_station_t;
 
 /** One server-sent event in the shared ring. */
@@ -186,6 +190,9 @@ typedef struct sim {
     sim_stats_t *stats;    /**< report.c: the fleet's live figures (NULL: not started). */
     /** Fleet faults: --fault, /api/fleet/faults (faults.c). */
     sim_faults_t faults;
+
+    /** The transaction generator (gen_fleet.c). */
+    sim_gen_t gen;
 } sim_t;
 
 /* api.c */

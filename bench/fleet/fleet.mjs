@@ -16,8 +16,10 @@
 //   node bench/fleet/fleet.mjs --sim build-bench-fleet/ocpp-sim [--stations 1000] [--interval 10]
 //       [--duration 30] [--settle 5] [--connectors 2] [--csms sink,dev] [--fleets sim,node]
 //       [--sessions IDLE:LENGTH[:METER]] [--seed S] [--markdown | --write-docs] [--json FILE]
-// --sessions: the Node fleet runs charging sessions (bench/fleet/nodefleet.mjs); ocpp-sim has no
-// session generator yet (issue 16), so its fleet is left out of such a run.
+// --sessions: both fleets run charging sessions: the Node fleet its own (bench/fleet/nodefleet.mjs),
+// ocpp-sim its transaction generator with the same settings (simGen() below); with the same --seed,
+// station i of both fleets waits the same idle times (both draw them from splitmix64 seeded with
+// the seed and i, in the same order).
 //   node bench/fleet/fleet.mjs --from-json FILE [--markdown | --write-docs]   (tables of a saved run)
 // bench/fleet/run.sh builds ocpp-sim (Release), raises the open-files limit and runs this.
 
@@ -74,11 +76,7 @@ const connectors = from ? from.connectors : Number(args.connectors);
 const csmsKinds = from ? [...new Set(from.rows.map((r) => r.csms))] : args.csms.split(',').filter(Boolean);
 const sessions = from ? from.sessions : args.sessions;
 const seed = Number(args.seed);
-let fleetKinds = from ? [...new Set(from.rows.map((r) => r.fleetKind))] : args.fleets.split(',').filter(Boolean);
-if (!from && sessions && fleetKinds.includes('sim')) {
-    process.stderr.write('fleet: ocpp-sim has no session generator yet (issue 16): its fleet is left out of a --sessions run\n');
-    fleetKinds = fleetKinds.filter((k) => k !== 'sim');
-}
+const fleetKinds = from ? [...new Set(from.rows.map((r) => r.fleetKind))] : args.fleets.split(',').filter(Boolean);
 const bad = !from && (
     !Number.isInteger(N) || N < 2 || !Number.isInteger(interval) || interval < 1 || !(duration > 0) || !(settle >= 0) ||
     !Number.isInteger(connectors) || connectors < 1 || !Number.isInteger(seed) ||
@@ -213,12 +211,25 @@ async function startCsms(kind) {
     return c;
 }
 
+/**
+ * ocpp-sim's generator options for --sessions IDLE:LENGTH[:METER], the Node fleet's settings:
+ * exponential idle times of mean IDLE s, sessions of exactly LENGTH s, MeterValues with the
+ * energy register every METER s (60), local starts with a card (one per station), no remote starts.
+ */
+function simGen(n) {
+    if (!sessions || n < 2) return [];
+    const [idle, length, meter = '60'] = sessions.split(':');
+    return ['--gen', `idle=${idle},length=${length}:${length}:${length},cards=${n},remote=0`, '--seed', String(seed),
+        '--config', `MeterValueSampleInterval=${Math.max(1, Math.round(Number(meter)))}`,
+        '--config', 'MeterValuesSampledData=Energy.Active.Import.Register'];
+}
+
 let dataRoot;
 function startFleet(kind, url, n, tag) {
     if (kind === 'sim') {
         const dir = join(dataRoot, tag);
         return track(child('ocpp-sim', args.sim, ['--csms', url, '--stations', String(n), '--id', 'CP', '--http', 'off',
-            '--data-dir', dir, '--log-level', 'error', '--connectors', String(connectors)], null));
+            '--data-dir', dir, '--log-level', 'error', '--connectors', String(connectors), ...simGen(n)], null));
     }
     const gen = sessions && n > 0 ? ['--sessions', sessions, '--seed', String(seed)] : [];
     return track(child('node fleet', process.execPath, [join(here, 'nodefleet.mjs'), '--url', url, '--stations', String(n),
@@ -303,6 +314,8 @@ async function phase(fleetKind, csmsKind, base) {
             const fs = await fleet.ask();
             row.clientActions = fs.actions;
             row.sessionsStarted = fs.sessions;
+        } else if (sessions) {
+            row.sessionsStarted = (s1.actions.StartTransaction || {}).count || 0; // since the fleet started
         }
         return row;
     } finally {
@@ -418,7 +431,9 @@ if (from) {
     if (N > lim.ports) {
         log(`warning: ${N} stations > ${lim.ports} ephemeral ports (${lim.portRange}) towards one CSMS address and port: connections will fail beyond that (several source addresses, --bind in issue 16, are needed)`);
     }
-    dataRoot = mkdtempSync(join(tmpdir(), 'ocpp-fleet-'));
+    // tmpfs when there is one: with --sessions every charging station persists its meter about
+    // once a second (fsync); on a disk that measures the disk, not the fleet.
+    dataRoot = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'ocpp-fleet-'));
     try {
         const sink = await startCsms('sink');
         for (const k of fleetKinds) {

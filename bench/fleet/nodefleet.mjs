@@ -12,7 +12,10 @@
 // an exponentially distributed idle time (mean IDLE), then Authorize, StatusNotification Preparing,
 // StartTransaction, Charging, MeterValues (Energy.Active.Import.Register) every METER seconds (default
 // 60), after LENGTH seconds StopTransaction, Finishing, Available, and again. --seed S (1) fixes the
-// random idle times (station i draws from seed + i).
+// random idle times: station i draws them from splitmix64 seeded with (S, i) exactly as ocpp-sim's
+// transaction generator does (apps/simulator/gen.c: the idle time, then the six draws of a
+// session's decisions, used or not), so with the same seed station i of both fleets waits the same
+// idle times, to the millisecond (up to the floating-point rounding of log1p).
 //
 // Prints "fleet: ready" once ocpp-rpc is loaded and every client is created (with --stations 0:
 // the baseline of the process), then starts them all at once. A line "stats" on stdin prints one
@@ -72,25 +75,46 @@ async function call(cli, action, payload) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let sessions = 0;
 
-/** mulberry32: a small seeded generator, one per station. */
-function rng(a) {
-    return () => {
-        a = (a + 0x6d2b79f5) | 0;
-        let t = Math.imul(a ^ (a >>> 15), 1 | a);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/** splitmix64, as sim_gen_seed_station() / sim_gen_next() / sim_gen_unit() in apps/simulator/gen.c. */
+const M64 = (1n << 64n) - 1n;
+const GOLDEN = 0x9e3779b97f4a7c15n;
+function mix64(z) {
+    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & M64;
+    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M64;
+    return z ^ (z >> 31n);
+}
+function rng(seedValue, index) {
+    let st = mix64((mix64(BigInt.asUintN(64, BigInt(seedValue))) + BigInt(index + 1) * GOLDEN) & M64);
+    const next = () => {
+        st = (st + GOLDEN) & M64;
+        return mix64(st);
     };
+    return { next, unit: () => Number(next() >> 11n) / 9007199254740992 };
+}
+
+/** The idle time (ms) and the session draws of ocpp-sim's generator (sim_gen_draw_idle, _session). */
+function drawIdle(r, meanMs) {
+    const x = -meanMs * Math.log1p(-r.unit());
+    const ms = Math.floor(Math.min(x, meanMs * 20));
+    r.next(); // connector
+    r.unit(); // remote or not
+    r.next(); // card
+    r.next(); // EV
+    r.next(); // initial SoC
+    r.unit(); // length
+    return ms;
 }
 
 async function generator(cli, index) {
     const [idle, length, meterEvery = 60] = gen;
-    const rand = rng(seed + index);
+    const rand = rng(seed, index);
+    const idleMs = Math.max(1, Math.round(idle * 1000));
     const idTag = `T${String(index + 1).padStart(6, '0')}`;
     let wh = 0;
     const now = () => new Date().toISOString();
     const status = (s) => call(cli, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: s });
     for (;;) {
-        await sleep(-Math.log(1 - rand()) * idle * 1000);
+        await sleep(drawIdle(rand, idleMs));
         const auth = await call(cli, 'Authorize', { idTag });
         if (!auth || auth.idTagInfo.status !== 'Accepted') continue;
         await status('Preparing');

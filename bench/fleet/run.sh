@@ -7,7 +7,7 @@
 # Usage: bench/fleet/run.sh [--markdown | --write-docs] [fleet.mjs options...]
 #   --stations N (1000)  --interval S (heartbeat, 10)  --duration S (steady window, 20)
 #   --settle S (5)  --connectors N (2)  --csms sink,dev  --fleets sim,node  --json FILE
-#   --sessions IDLE:LENGTH[:METER] --seed S   sessions in the Node fleet (ocpp-sim: none yet)
+#   --sessions IDLE:LENGTH[:METER] --seed S   charging sessions in both fleets (ocpp-sim: --gen)
 #   --markdown     print the tables as Markdown
 #   --write-docs   also replace the fleet section of docs/performance.md (`make bench-fleet-docs`)
 # Env: BUILD_DIR (default build-bench-fleet), CMAKE_ARGS (extra configure args), REBUILD=1,

@@ -186,6 +186,9 @@ class Csms {
         this.bootDefault = Array.isArray(this.opts.boot) ? [...this.opts.boot] : [{ status: 'Accepted' }];
         this.idTagsDefault = { ...(this.opts.idTags || {}) };
         this.auth = { ...(this.opts.auth || {}) };
+        this.remoteStart = null; // {idTag, delayMs}: answer a Preparing connector (setRemoteStart)
+        this.remoteTimers = new Set();
+        if (this.opts.remoteStart) this.setRemoteStart(this.opts.remoteStart);
         this.running = false;
         this.http = null;
         this.rpc = null;
@@ -263,6 +266,8 @@ class Csms {
     async stop({ force = false, code = 1001, reason = '' } = {}) {
         if (!this.running) return;
         this.running = false;
+        for (const t of this.remoteTimers) clearTimeout(t);
+        this.remoteTimers.clear();
         const rpc = this.rpc;
         const http = this.http;
         const clients = [...this.stations.values()].map((s) => s.client).filter(Boolean);
@@ -314,6 +319,53 @@ class Csms {
     setIdTags(identity, map) {
         if (identity === '*' || identity == null) Object.assign(this.idTagsDefault, map);
         else this.station(identity).idTags = { ...(this.station(identity).idTags || {}), ...map };
+    }
+
+    /**
+     * Remote starts (OCPP 1.6 §5.11), as a driver's app would ask for them: when a connector
+     * reports Preparing (StatusNotification, connectorId > 0) and, `delayMs` later, it still is,
+     * and the station sent no Authorize or StartTransaction since `delayMs` before that report
+     * (a card being presented there: a local start under way), the CSMS sends
+     * RemoteStartTransaction {connectorId, idTag}. OCPP 1.6 connections only. cfg:
+     * {idTag = 'REMOTE', delayMs = 1000}, or null: off. Strict mode validates these CALLs and
+     * their answers like any other message.
+     */
+    setRemoteStart(cfg) {
+        if (cfg == null || cfg === false) {
+            this.remoteStart = null;
+            return;
+        }
+        const idTag = cfg.idTag ?? 'REMOTE';
+        const delayMs = cfg.delayMs ?? 1000;
+        if (typeof idTag !== 'string' || idTag.length < 1 || idTag.length > 20 || !/^[\x20-\x7e]+$/.test(idTag)) {
+            throw new Error('remoteStart.idTag: 1..20 printable ASCII characters (CiString20Type)');
+        }
+        if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > 3600000) {
+            throw new Error('remoteStart.delayMs: an integer 0..3600000');
+        }
+        this.remoteStart = { idTag, delayMs };
+    }
+
+    _watchRemoteStart(st, method, p) {
+        if (method === 'Authorize' || method === 'StartTransaction') {
+            st.rsLocalAt = Date.now();
+            return;
+        }
+        if (method !== 'StatusNotification' || !p || !(p.connectorId > 0)) return;
+        if (!st.rsStatus) st.rsStatus = new Map();
+        st.rsStatus.set(p.connectorId, p.status);
+        if (p.status !== 'Preparing') return;
+        const { idTag, delayMs } = this.remoteStart;
+        const t0 = Date.now();
+        const timer = setTimeout(() => {
+            this.remoteTimers.delete(timer);
+            if (!this.running || st.rsStatus.get(p.connectorId) !== 'Preparing'
+                || (st.rsLocalAt !== undefined && st.rsLocalAt >= t0 - delayMs)
+                || st.registration !== 'Accepted' || !st.client) return;
+            this.callSettled(st.identity, 'RemoteStartTransaction', { connectorId: p.connectorId, idTag });
+        }, delayMs);
+        timer.unref?.();
+        this.remoteTimers.add(timer);
     }
 
     /** Password(s) for security profile 1/2: {'CP-1': 'key', '*': 'key'}; null deletes. */
@@ -773,6 +825,7 @@ class Csms {
             identity: st.identity, action: method, params, messageId, station: st, csms: this, protocol,
             fallback: () => def(st, method, params),
         };
+        if (this.remoteStart && protocol !== 'ocpp2.0.1') this._watchRemoteStart(st, method, params);
         for (let i = this.overrides.length - 1; i >= 0; i--) {
             const o = this.overrides[i];
             if (o.action !== method || (o.identity !== '*' && o.identity !== st.identity) || o.times <= 0) continue;
@@ -949,7 +1002,8 @@ class Csms {
  * tls {cert, key} (PEM text or file paths), auth {'CP-1': 'key', '*': 'key'},
  * interval (boot interval, 300), boot ([answers] for all CPs), idTags ({idTag: idTagInfo}),
  * log (JSON Lines file), verbose (readable lines on stderr), callTimeoutMs, pingIntervalMs,
- * protocols (subprotocols to agree to, default ['ocpp1.6', 'ocpp2.0.1']).
+ * protocols (subprotocols to agree to, default ['ocpp1.6', 'ocpp2.0.1']),
+ * remoteStart ({idTag, delayMs}: RemoteStartTransaction for a Preparing connector, setRemoteStart()).
  */
 export async function startCsms(opts = {}) {
     const csms = new Csms(opts);

@@ -9,7 +9,8 @@ import { parseAuthList, startCsms } from './csms.mjs';
 
 const usage = `usage: server.mjs [--port N] [--host 127.0.0.1] [--path /ocpp] [--tls-cert F --tls-key F]
                   [--auth ID:KEY,ID2:KEY2,*:KEY] [--interval S] [--boot JSON] [--id-tags JSON]
-                  [--protocols ocpp1.6,ocpp2.0.1] [--log FILE.jsonl] [--quiet]`;
+                  [--protocols ocpp1.6,ocpp2.0.1] [--remote-start IDTAG[:DELAY_MS]]
+                  [--log FILE.jsonl] [--quiet]`;
 
 let args;
 try {
@@ -25,6 +26,7 @@ try {
             boot: { type: 'string' },
             'id-tags': { type: 'string' },
             protocols: { type: 'string', default: 'ocpp1.6,ocpp2.0.1' },
+            'remote-start': { type: 'string' },
             log: { type: 'string' },
             quiet: { type: 'boolean', default: false },
             help: { type: 'boolean', short: 'h', default: false },
@@ -43,6 +45,16 @@ if (!!args['tls-cert'] !== !!args['tls-key']) {
     process.exit(2);
 }
 
+let remoteStart;
+if (args['remote-start'] !== undefined) {
+    const m = /^([\x20-\x7e]{1,20}?)(?::(\d{1,7}))?$/.exec(args['remote-start']);
+    if (!m || m[1].includes(':') || (m[2] !== undefined && Number(m[2]) > 3600000)) {
+        process.stderr.write(`--remote-start IDTAG[:DELAY_MS]: idTag 1..20 printable ASCII characters without ':', delay 0..3600000 ms\n${usage}\n`);
+        process.exit(2);
+    }
+    remoteStart = { idTag: m[1], delayMs: m[2] === undefined ? 1000 : Number(m[2]) };
+}
+
 const csms = await startCsms({
     port: Number(args.port),
     host: args.host,
@@ -54,6 +66,7 @@ const csms = await startCsms({
     idTags: args['id-tags'] ? JSON.parse(args['id-tags']) : undefined,
     protocols: args.protocols.split(',').map((p) => p.trim()).filter(Boolean),
     log: args.log,
+    remoteStart,
     verbose: !args.quiet,
 });
 process.stdout.write(`csms: ${csms.url}\n`);
