@@ -228,7 +228,7 @@ for t in $targets; do
         [ -f "$tmp/stack-notes" ] || grep '^note' "$tmp/$t.stack" | cut -f2- >"$tmp/stack-notes"
         [ -f "$tmp/stack-paths" ] || grep '^entry' "$tmp/$t.stack" | awk -F'\t' -v t="$t" '{ print t ": " $2 ": " $5 }' >"$tmp/stack-paths"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cp_size" "$ws_size" "$conns" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cp_size" "$ws_size" "$conns" \
         "${st_poll:-n/a}" "${st_init:-n/a}" "${st_deep:-n/a}" "$cp1_size" "$evse_size" "$evse1_size" \
         "$core_flash" "$app_lib" "$app_app" "$app_rest" "$app_ram" "$heap_refs" "$v201_syms" \
         "$ct_flash" "$cpct_size" >"$tmp/$t.probe"
