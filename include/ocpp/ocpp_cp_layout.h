@@ -222,8 +222,10 @@ typedef struct {
     int64_t changed_unix;    /**< Wall-clock time of the last status change (0: unknown). */
     int64_t tx_start_unix;   /**< Transaction: its start time, */
     int64_t meter_last_unix; /**<   time of meter_last. */
-    int64_t resv_expiry;     /**< Reservation (OCPP 1.6 §5.13, if `reserved`): expiryDate
-                                  (unix s), */
+    /* The reservation members: only with the Reservation profile. */
+#if OCPP_CONFIG_PROFILE_RESERVATION
+    int64_t resv_expiry; /**< Reservation (OCPP 1.6 §5.13, if `reserved`): expiryDate (unix s), */
+#endif
     ocpp_connector_status_t status;
     ocpp_fault_t error;
     uint32_t changed_ms;     /**< When status/error last changed. */
@@ -234,12 +236,16 @@ typedef struct {
     int32_t meter_start;     /**< Wh. */
     int32_t meter_last;      /**< Last meter register reading persisted (Wh), */
     uint32_t meter_saved_ms; /**<   and when it was persisted. */
-    int32_t resv_id;         /**< The reservation's id, */
-    int32_t tx_resv_id;      /**< The reservation the transaction ended (if tx_resv). */
-    uint16_t tx_ref;         /**< Local reference of the (last) transaction. */
+#if OCPP_CONFIG_PROFILE_RESERVATION
+    int32_t resv_id;    /**< The reservation's id, */
+    int32_t tx_resv_id; /**< The reservation the transaction ended (if tx_resv). */
+#endif
+    uint16_t tx_ref; /**< Local reference of the (last) transaction. */
+#if OCPP_CONFIG_PROFILE_RESERVATION
     char resv_tag[OCPP_ID_TAG_MAX + 1];    /**< The reservation's idTag, */
     char resv_parent[OCPP_ID_TAG_MAX + 1]; /**<   its parentIdTag ("" if none). */
     bool tx_resv;                          /**< The transaction ended a reservation. */
+#endif
     char info[OCPP_CONFIG_STATUS_INFO_MAX + 1];
     char vendor_error[OCPP_CONFIG_STATUS_INFO_MAX + 1];
     char tag[OCPP_ID_TAG_MAX + 1];    /**< idTag of the authorization / transaction. */

@@ -51,6 +51,27 @@ static bool config_valid(const ocpp_cp_config_t *c)
             (OCPP_CONFIG_OCPP201 && c->version == OCPP_VERSION_201));
 }
 
+/* The fields, in one table (read-only data, nothing built per call). */
+static const struct {
+    uint8_t off;
+    uint8_t max;
+} k_boot_fields[] = {
+    {offsetof(ocpp_cp_config_t, vendor), 20u},
+    {offsetof(ocpp_cp_config_t, model), 20u},
+    {offsetof(ocpp_cp_config_t, serial_number), 25u},
+    {offsetof(ocpp_cp_config_t, charge_box_serial), 25u},
+    {offsetof(ocpp_cp_config_t, firmware_version), 50u},
+    {offsetof(ocpp_cp_config_t, iccid), 20u},
+    {offsetof(ocpp_cp_config_t, imsi), 20u},
+    {offsetof(ocpp_cp_config_t, meter_type), 25u},
+    {offsetof(ocpp_cp_config_t, meter_serial), 25u},
+};
+_Static_assert(offsetof(ocpp_cp_config_t, meter_serial) <= 255u, "uint8_t offsets");
+/* Their names for the log, in the same order. */
+static const char k_boot_names[] = "chargePointVendor\0chargePointModel\0chargePointSerialNumber\0"
+                                   "chargeBoxSerialNumber\0firmwareVersion\0iccid\0imsi\0"
+                                   "meterType\0meterSerialNumber";
+
 /**
  * The BootNotification fields against their OCPP types (OCPP 1.6 §6.2: the
  * vendor and model CiString20Type, serial numbers CiString25Type, firmware
@@ -63,32 +84,28 @@ static bool config_valid(const ocpp_cp_config_t *c)
 static bool boot_fields_ok(const ocpp_cp_config_t *c, const ocpp_logger_t *log)
 {
     bool v201 = c->version == OCPP_VERSION_201;
-    const struct {
-        const char *name;
-        const char *value;
-        uint8_t max;
-    } f[] = {
-        {"chargePointVendor", c->vendor, v201 ? 50u : 20u},
-        {"chargePointModel", c->model, 20u},
-        {"chargePointSerialNumber", c->serial_number, 25u},
-        {"chargeBoxSerialNumber", c->charge_box_serial, 25u},
-        {"firmwareVersion", c->firmware_version, 50u},
-        {"iccid", c->iccid, 20u},
-        {"imsi", c->imsi, 20u},
-        {"meterType", c->meter_type, 25u},
-        {"meterSerialNumber", c->meter_serial, 25u},
-    };
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
-        if (f[i].value == NULL) {
+    for (size_t i = 0; i < sizeof k_boot_fields / sizeof k_boot_fields[0]; i++) {
+        const char *value = *(const char *const *)((const char *)c + k_boot_fields[i].off);
+        if (value == NULL) {
             continue;
         }
-        bool ok = v201 && i == 0u ? ocpp_text_ok(f[i].value, f[i].max)
-                                  : ocpp_cistring_ok(f[i].value, f[i].max);
-        if (!ok || f[i].value[0] == '\0') {
+        unsigned max = k_boot_fields[i].max;
+        bool ok;
+        if (v201 && i == 0u) {
+            max = 50u; /* 2.0.1 vendorName: string[50], UTF-8 */
+            ok = ocpp_text_ok(value, max);
+        } else {
+            ok = ocpp_cistring_ok(value, max);
+        }
+        if (!ok || value[0] == '\0') {
+            const char *name = k_boot_names;
+            for (size_t k = 0; k < i; k++) {
+                name += strlen(name) + 1u;
+            }
             LOGE(log,
                  "init: BootNotification %s \"%.60s\" is not 1..%u printable ASCII "
                  "characters (OCPP 1.6 CiString%uType): refused",
-                 f[i].name, f[i].value, (unsigned)f[i].max, (unsigned)f[i].max);
+                 name, value, max, max);
             return false;
         }
     }

@@ -14,6 +14,15 @@
 
 #define AVAIL_RECORD "availability"
 
+/* Reservations (OCPP 1.6 §5.13) and the Local Authorization List (§3.5.2)
+ * are made only by the 1.6 modules of those profiles (ocpp_station_reserve(),
+ * ocpp_station_set_list()). A build without a profile can have no reservation
+ * or list, so its checks fold away at compile time (flash of the Core +
+ * Remote Trigger build); a build with it is unchanged. */
+#define HAVE_RESV   OCPP_CONFIG_PROFILE_RESERVATION
+#define HAVE_LIST   OCPP_CONFIG_PROFILE_LOCAL_AUTH
+#define RESERVED(k) (HAVE_RESV && (k)->reserved)
+
 /* ------------------------------------------------------------------------ */
 /* Events                                                                    */
 /* ------------------------------------------------------------------------ */
@@ -206,7 +215,7 @@ static ocpp_connector_status_t derive(const ocpp_station_t *st, uint8_t c)
     if (k->finishing) {
         return OCPP_CONNECTOR_FINISHING;
     }
-    if (k->reserved && !k->plugged && !k->authorized) {
+    if (RESERVED(k) && !k->plugged && !k->authorized) {
         return OCPP_CONNECTOR_RESERVED;
     }
     return (k->plugged || k->authorized) ? OCPP_CONNECTOR_PREPARING : OCPP_CONNECTOR_AVAILABLE;
@@ -290,7 +299,7 @@ static void save_availability(ocpp_station_t *st)
 bool ocpp_station_set_operative(ocpp_station_t *st, uint8_t c, bool operative)
 {
     ocpp_station_conn_t *k = &st->conns[c];
-    if ((k->tx || (k->reserved && c > 0u)) && !operative) {
+    if ((k->tx || (RESERVED(k) && c > 0u)) && !operative) {
         /* §5.2: "When a transaction is in progress Charge Point SHALL respond
          * with availability status 'Scheduled'". A reserved connector too:
          * it becomes Unavailable when the reservation ends (§4.9 G8). */
@@ -392,22 +401,32 @@ void ocpp_station_note_reading(ocpp_station_t *st, uint8_t c, const ocpp_sample_
 /* Reservations (OCPP 1.6 §5.13)                                             */
 /* ------------------------------------------------------------------------ */
 
+#if HAVE_RESV
 static bool tag_is(const char *a, const char *b)
 {
     return a != NULL && b != NULL && a[0] != '\0' && b[0] != '\0' && ocpp_id_tag_eq(a, b);
 }
+#endif
 
 /** §5.13: "the incoming idTag or the parent idTag match the idTag or parent
  *  idTag of the reservation" (parent may be NULL: not known). */
 static bool resv_match(const ocpp_station_conn_t *r, const char *tag, const char *parent)
 {
+#if HAVE_RESV
     return tag_is(tag, r->resv_tag) || tag_is(tag, r->resv_parent) || tag_is(parent, r->resv_tag) ||
            tag_is(parent, r->resv_parent);
+#else
+    (void)r;
+    (void)tag;
+    (void)parent;
+    return false;
+#endif
 }
 
 void ocpp_station_reserve(ocpp_station_t *st, uint8_t c, int32_t id, int64_t expiry,
                           const char *tag, const char *parent)
 {
+#if HAVE_RESV
     ocpp_station_conn_t *k = &st->conns[c];
     k->reserved = true;
     k->resv_id = id;
@@ -418,6 +437,14 @@ void ocpp_station_reserve(ocpp_station_t *st, uint8_t c, int32_t id, int64_t exp
     ocpp_text_copy(k->resv_parent, sizeof k->resv_parent, parent);
     st->resv_dirty = true;
     ocpp_station_update(st, c);
+#else
+    (void)st;
+    (void)c;
+    (void)id;
+    (void)expiry;
+    (void)tag;
+    (void)parent;
+#endif
 }
 
 void ocpp_station_unreserve(ocpp_station_t *st, uint8_t c)
@@ -438,6 +465,9 @@ bool ocpp_station_resv_allows(const ocpp_station_t *st, uint8_t c, const char *t
                               const char *parent)
 {
     const ocpp_station_conn_t *z = &st->conns[0];
+    if (!HAVE_RESV) {
+        return true; /* nothing can be reserved */
+    }
     if (st->conns[c].reserved) {
         return resv_match(&st->conns[c], tag, parent);
     }
@@ -493,6 +523,7 @@ static void tx_start(ocpp_station_t *st, uint8_t c)
      * a transaction is started for the reserved idTag or parent idTag and on
      * the reserved connector or any connector when the reserved connectorId
      * is 0"; its id goes into StartTransaction.req. */
+#if HAVE_RESV
     uint8_t r = k->reserved ? c : 0u;
     k->tx_resv = r != 0u || (st->conns[0].reserved && resv_match(&st->conns[0], k->tag, k->parent));
     if (k->tx_resv) {
@@ -500,6 +531,7 @@ static void tx_start(ocpp_station_t *st, uint8_t c)
         st->conns[r].reserved = false;
         st->resv_dirty = true;
     }
+#endif
     k->meter_start = ocpp_station_meter_wh(st, c);
     time_parts(st, &k->tx_start_unix, &k->tx_start_frac);
     k->meter_last = k->meter_start;
@@ -633,7 +665,7 @@ static const ocpp_auth_entry_t *cache_find(ocpp_station_t *st, const char *tag)
 static const ocpp_auth_entry_t *local_find(ocpp_station_t *st, const char *tag,
                                            ocpp_auth_entry_t *tmp)
 {
-    if (st->list_find != NULL && st->list_find(st->list_ctx, tag, tmp)) {
+    if (HAVE_LIST && st->list_find != NULL && st->list_find(st->list_ctx, tag, tmp)) {
         return tmp;
     }
     return cache_find(st, tag);
@@ -643,7 +675,7 @@ void ocpp_station_set_list(ocpp_station_t *st,
                            bool (*list_find)(void *ctx, const char *tag, ocpp_auth_entry_t *out),
                            void *ctx)
 {
-    st->list_find = list_find;
+    st->list_find = HAVE_LIST ? list_find : NULL;
     st->list_ctx = ctx;
 }
 
@@ -654,7 +686,7 @@ void ocpp_station_cache_update(ocpp_station_t *st, const char *tag, ocpp_auth_st
     if (tag == NULL || tag[0] == '\0') {
         return;
     }
-    if (st->list_find != NULL && st->list_find(st->list_ctx, tag, &listed)) {
+    if (HAVE_LIST && st->list_find != NULL && st->list_find(st->list_ctx, tag, &listed)) {
         /* §3.5.3: "Identifiers known in the Local Authorization List SHALL NOT
          * be added to the Authorization Cache." §3.5.2: "Conflicts between the
          * local authorization list and the validity reported in, for
@@ -823,14 +855,14 @@ uint8_t ocpp_station_pick_connector(const ocpp_station_t *st, const char *tag)
         if (k->tx && tag != NULL && ocpp_id_tag_eq(tag, k->tag)) {
             return c;
         }
-        if (k->reserved && tag != NULL && resv_match(k, tag, NULL) &&
+        if (RESERVED(k) && tag != NULL && resv_match(k, tag, NULL) &&
             ocpp_station_can_start(st, c)) {
             return c; /* the connector reserved for this tag */
         }
         if (ocpp_station_can_start(st, c) && !k->finishing && !k->authorized) {
             if (k->plugged && plugged == 0u) {
                 plugged = c;
-            } else if (!k->plugged && !k->reserved && free_c == 0u) {
+            } else if (!k->plugged && !RESERVED(k) && free_c == 0u) {
                 free_c = c;
             }
         }

@@ -178,7 +178,11 @@ void ocpp_station_set_list(ocpp_station_t *st,
                            bool (*list_find)(void *ctx, const char *tag, ocpp_auth_entry_t *out),
                            void *ctx);
 
-/* ---- reservations (OCPP 1.6 §5.13) ---- */
+/* ---- reservations (OCPP 1.6 §5.13) ----
+ * Compiled in with OCPP_CONFIG_PROFILE_RESERVATION (the module that makes
+ * them); without it nothing is reserved (ocpp_station_reserve() does
+ * nothing, ocpp_station_resv_allows() allows). Likewise the list of
+ * ocpp_station_set_list() with OCPP_CONFIG_PROFILE_LOCAL_AUTH. */
 
 /** Reserve c (0: any connector, one stays free for it) for `tag` (or a tag
  *  with parentIdTag `parent`, may be NULL) until `expiry` (unix s). The

@@ -79,14 +79,13 @@ bool ocpp_text_ok(const char *s, size_t max_chars)
 
 bool ocpp_cistring_ok(const char *s, size_t max_chars)
 {
-    size_t n = 0;
-    for (; s[n] != '\0'; n++) {
-        uint8_t c = (uint8_t)s[n];
-        if (c < 0x20u || c > 0x7Eu || n >= max_chars) {
-            return false;
-        }
+    /* One comparison a byte: 0x20..0x7E (NUL included in the wrap-around,
+     * so the loop ends at the terminator or the first bad byte). */
+    const char *p = s;
+    while ((uint8_t)((uint8_t)*p - 0x20u) < 0x5Fu) {
+        p++;
     }
-    return true;
+    return *p == '\0' && (size_t)(p - s) <= max_chars;
 }
 
 void ocpp_text_copy(char *dst, size_t cap, const char *src)

@@ -78,7 +78,10 @@ static ocpp_rpc_err_t on_remote_start(void *ctx, const ocpp_json_value_t *p, ocp
          * that takes it, ignored) */
         e = ocpp_rpc_get_container(p, "chargingProfile", false, OCPP_JSON_OBJECT, &profile, desc);
     }
-    bool has_profile = e == OCPP_RPC_OK && ocpp_rpc_has(p, "chargingProfile"), ok = true;
+    /* (only Smart Charging takes one: without it, nothing to hand over) */
+    bool has_profile = OCPP_CONFIG_PROFILE_SMART_CHARGING && e == OCPP_RPC_OK &&
+                       ocpp_rpc_has(p, "chargingProfile");
+    bool ok = true;
     if (has_profile) {
         e = tx_profile(a, 0u, &profile, &ok, desc);
     }

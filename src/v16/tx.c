@@ -285,12 +285,14 @@ static void build_start(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
     ocpp_jw_kv_int(w, "connectorId", b->c);
     ocpp_jw_kv_str(w, "idTag", k->tag);
     ocpp_jw_kv_int(w, "meterStart", k->meter_start);
+#if OCPP_CONFIG_PROFILE_RESERVATION
     if (k->tx_resv) {
         /* §5.13: "If a transaction for the reserved idTag is started, then
          * Charge Point SHALL send the reservationId in the
          * StartTransaction.req" */
         ocpp_jw_kv_int(w, "reservationId", k->tx_resv_id);
     }
+#endif
     ocpp_v16_kv_time(w, "timestamp", k->tx_start_unix, k->tx_start_frac);
     ocpp_jw_obj_close(w);
 }

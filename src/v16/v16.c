@@ -180,7 +180,7 @@ void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
     a->n_profiles = N_MODULES;
     a->kick = true;
     /* (in locals: a byte store through a would reload the table each turn) */
-    unsigned registered = 0u, tick = 0u, event = 0u, conn = 0u;
+    unsigned registered = 0u, tick = 0u, event = 0u, conn = 0u, init = 0u;
     unsigned bit = 1u;
     for (const ocpp_v16_profile_t *const *m = k_modules; m < &k_modules[N_MODULES];
          m++, bit <<= 1) {
@@ -189,6 +189,7 @@ void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
         tick |= p->tick != NULL ? bit : 0u;
         event |= p->on_event != NULL ? bit : 0u;
         conn |= p->on_conn != NULL ? bit : 0u;
+        init |= p->init != NULL ? bit : 0u;
     }
     a->tick_mask = (uint8_t)tick;
     a->event_mask = (uint8_t)event;
@@ -207,11 +208,9 @@ void ocpp_v16_init(ocpp_v16_t *a, const ocpp_v16_services_t *s)
         a->cfg->authorization_cache_enabled = false;
     }
     ocpp_v16_sync(a);
-    for (const ocpp_v16_profile_t *const *e = k_modules; e < &k_modules[N_MODULES]; e++) {
-        const ocpp_v16_profile_t *p = *e;
-        if (p->init != NULL) {
-            p->init(a);
-        }
+    for (unsigned m = init; m != 0u; m &= m - 1u) {
+        const ocpp_v16_profile_t *p = low_module(m);
+        p->init(a);
     }
     /* The outbox, and the transactions a power cut interrupted: the station
      * hands them back as events (ocpp_v16_on_event queues their stops). */
