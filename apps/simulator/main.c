@@ -2,7 +2,7 @@
  * @file main.c
  * @brief ocpp-sim: one or many OCPP 1.6-J (or, with --ocpp 2.0.1, OCPP 2.0.1)
  *        charge points in one process, on the POSIX port, driven by a single
- *        poll() loop.
+ *        event loop (loop.c: epoll and a timer heap).
  *
  * Usage: ocpp-sim --csms URL [--ocpp 1.6|2.0.1] [--id ID] [--password KEY] [--ca FILE]
  *                 [--connectors N] [--data-dir DIR] [--log-level LEVEL]
@@ -11,7 +11,7 @@
  *
  * Every station is the EVSE application (app/) on the simulated board
  * (boards/sim/) around one library instance; the REST API and the dashboard
- * are served by libmicrohttpd from the same poll() loop.
+ * are served by libmicrohttpd from the same event loop.
  *
  * Persistence across a restart with the same --data-dir: the library's
  * records (configuration, availability, authorization cache, transaction
@@ -24,7 +24,6 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -407,13 +406,15 @@ static int apply_config(sim_station_t *s, const sim_opts_t *o)
  *  still writes there fails, and closing it sends nothing. With `reset`,
  *  the real socket goes with SO_LINGER 0 (a TCP RST); without, it is kept
  *  open in *held (blackhole). */
-static void detach_socket(int fd, bool reset, int *held)
+static void detach_socket(sim_station_t *s, bool reset)
 {
+    int fd = ocpp_posix_net_fd(&s->net);
     if (fd < 0) {
         return;
     }
-    if (!reset && *held < 0) {
-        *held = dup(fd);
+    sim_loop_forget(s); /* the registration is of the socket going away */
+    if (!reset && s->held_fd < 0) {
+        s->held_fd = dup(fd);
     }
     if (reset) {
         struct linger l = {.l_onoff = 1, .l_linger = 0};
@@ -442,6 +443,7 @@ static ocpp_status_t net_connect(void *ctx, const ocpp_endpoint_t *ep)
     if (s->net_mode == SIM_NET_BLACKHOLE) {
         return OCPP_PENDING; /* the SYN goes nowhere: the library's connect timeout ends it */
     }
+    sim_loop_forget(s); /* a failed attempt closes the socket, the next may get its number */
     return s->real_net.connect(s->real_net.ctx, ep);
 }
 
@@ -454,15 +456,23 @@ static int32_t net_send(void *ctx, const uint8_t *data, size_t len)
 static int32_t net_recv(void *ctx, uint8_t *buf, size_t cap)
 {
     sim_station_t *s = ctx;
-    return s->net_mode == SIM_NET_BLACKHOLE ? 0 : s->real_net.recv(s->real_net.ctx, buf, cap);
+    if (s->net_mode == SIM_NET_BLACKHOLE || !sim_loop_may_read(s)) {
+        return 0; /* no event since the last recv() found nothing: no system call */
+    }
+    int32_t r = s->real_net.recv(s->real_net.ctx, buf, cap);
+    if (r == 0) {
+        sim_loop_read_empty(s);
+    }
+    return r;
 }
 
 static void net_close(void *ctx)
 {
     sim_station_t *s = ctx;
     if (s->net_mode == SIM_NET_BLACKHOLE) {
-        detach_socket(ocpp_posix_net_fd(&s->net), false, &s->held_fd);
+        detach_socket(s, false);
     }
+    sim_loop_forget(s);
     s->real_net.close(s->real_net.ctx);
 }
 
@@ -482,7 +492,7 @@ void sim_net_set(sim_station_t *s, bool online, sim_net_mode_t mode)
     s->net_mode = mode;
     s->network_online = false;
     if (mode == SIM_NET_DROP) {
-        detach_socket(ocpp_posix_net_fd(&s->net), true, &s->held_fd);
+        detach_socket(s, true);
     }
     /* close: the library closes cleanly (1000); drop: its close frame goes to
      * the dead socket; blackhole: the station does not know (network on). */
@@ -770,6 +780,7 @@ uint32_t sim_reboot(sim_station_t *s)
         }
     }
     s->reset_pending = 2u; /* the next station_poll() reboots */
+    sim_loop_wake(s);
     return stopped;
 }
 
@@ -785,7 +796,7 @@ uint32_t sim_reboot(sim_station_t *s)
 void sim_power_cut(sim_station_t *s)
 {
     fprintf(stderr, "%s: power cut: restarting from storage\n", s->id);
-    detach_socket(ocpp_posix_net_fd(&s->net), true, &s->held_fd); /* RST */
+    detach_socket(s, true); /* RST */
     release_held(s);
     ocpp_ws_close(&s->ws); /* what it still writes goes to the dead socket */
     if (station_app(s, s->opts) != 0 || station_cp(s, s->opts) != 0 ||
@@ -794,11 +805,35 @@ void sim_power_cut(sim_station_t *s)
     }
     sim_board_apply_faults(s);
     ocpp_cp_set_network(&s->cp, s->network_online);
-    s->dirty = true;
+    sim_station_changed(s);
 }
 
-/** Physics, application and library of one station; state events. */
-static uint32_t station_poll(sim_station_t *s, uint32_t now)
+/** A station whose physics or lights move on their own (an EV plugged, current, a
+ *  connector cooling down, a card at the reader, a light signal) is polled at least
+ *  this often; an idle one when the library asks (at least every second while
+ *  connected) or when something happens. */
+#define SIM_BUSY_MS 200u
+
+static bool station_busy(const sim_station_t *s)
+{
+    const evse_sim_t *b = &s->board_sim;
+    if (b->rfid_count != 0u || b->buttons != 0u) {
+        return true;
+    }
+    for (uint8_t c = 1; c <= b->connectors; c++) {
+        const evse_sim_conn_t *k = &b->conn[c];
+        if (k->plugged || k->relay || k->current_ma > 0u ||
+            (!k->temp_held && k->temp_dc != b->ambient_dc) ||
+            s->evse.signal[c].pattern == EVSE_LED_BLINK) {
+            return true;
+        }
+    }
+    return s->evse.signal[0].pattern == EVSE_LED_BLINK;
+}
+
+/** Physics, application and library of one station; state events. @return the ms until
+ *  it is due again (0: at once), if nothing arrives on its socket before. */
+uint32_t sim_station_poll(sim_station_t *s, uint32_t now)
 {
     evse_sim_step(&s->board_sim, now);
     evse_poll(&s->evse);
@@ -818,50 +853,13 @@ static uint32_t station_poll(sim_station_t *s, uint32_t now)
     }
     uint32_t w = ocpp_cp_next_wakeup_ms(&s->cp, now);
     w = face_wait < w ? face_wait : w;
+    if (station_busy(s)) {
+        w = SIM_BUSY_MS < w ? SIM_BUSY_MS : w;
+    }
     bool pending = s->net_mode != SIM_NET_BLACKHOLE && ocpp_posix_net_pending(&s->net);
-    return pending ? 0 : w; /* TLS holds decrypted bytes */
-}
-
-static void run(sim_t *sim)
-{
-    unsigned n = sim->n;
-    struct pollfd *fds = calloc(n + 1u, sizeof *fds);
-    if (fds == NULL) {
-        return;
-    }
-    while (!g_stop) {
-        uint32_t now = ocpp_posix_now_ms();
-        uint32_t wait = 200;
-        sim->now_ms = now;
-        uint64_t events = sim->sse_seq;
-        sim_http_run(sim);
-        for (unsigned i = 0; i < n; i++) {
-            sim_station_t *s = &sim->st[i];
-            /* a fresh time: a REST request above may have polled the library already */
-            uint32_t w = station_poll(s, ocpp_posix_now_ms());
-            wait = w < wait ? w : wait;
-            /* blackhole: what arrives stays in the kernel's buffer, unread */
-            fds[i].fd = s->net_mode == SIM_NET_BLACKHOLE ? -1 : ocpp_posix_net_fd(&s->net);
-            fds[i].events = ocpp_posix_net_events(&s->net);
-        }
-        if (sim->sse_seq != events) {
-            sim_http_wake(sim);
-            sim_http_run(sim); /* deliver the new events now */
-        }
-        if (now - sim->keepalive_at >= sim->keepalive_ms) {
-            sim->keepalive_at = now;
-            sim_http_keepalive(sim);
-        }
-        uint32_t ka = sim->keepalive_ms - (now - sim->keepalive_at);
-        wait = ka < wait ? ka : wait;
-        fds[n].fd = sim_http_fd(sim);
-        fds[n].events = POLLIN;
-        wait = sim_http_timeout(sim, wait);
-        if (wait > 0) {
-            (void)poll(fds, n + 1u, (int)wait);
-        }
-    }
-    free(fds);
+    /* TLS holds decrypted bytes; a reset asked for during the poll; a change after the
+     * state event: again at once */
+    return pending || s->reset_pending != 0u || s->dirty ? 0 : w;
 }
 
 /** An exit before the loop: release what the first n stations set up (their transfer
@@ -925,7 +923,7 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     fprintf(stderr, "ocpp-sim: %u charge point(s), CSMS %s\n", o.stations, o.csms);
-    run(&sim);
+    sim_loop_run(&sim, &g_stop);
     sim_http_stop(&sim);
     for (unsigned i = 0; i < o.stations; i++) {
         evse_sim_step(&sim.st[i].board_sim, ocpp_posix_now_ms());
