@@ -39,6 +39,11 @@
 #define LOOP_EVENTS  256u       /**< epoll events taken per wait. */
 #define LOOP_HTTP_ID UINT32_MAX /**< epoll data of the HTTP server's fd. */
 #define LOOP_IDLE_MS 1000u      /**< The longest sleep when nothing at all is due. */
+/** Wake-ups this far away or more are rounded up to a multiple of LOOP_SLACK_MS, so that a
+ *  fleet's one-second timers come due together, a few turns a second rather than one per
+ *  millisecond. */
+#define LOOP_SLACK_FROM 250u
+#define LOOP_SLACK_MS   16u
 
 /** The loop's state (sim_t.loop while run() runs). */
 struct sim_loop {
@@ -182,19 +187,39 @@ static void poll_due(sim_t *sim, sim_loop_t *l, uint32_t now)
         uint32_t t = ocpp_posix_now_ms();
         uint32_t w = sim_station_poll(s, t);
         l->polls++;
-        sim_heap_set(&l->heap, s->index, t + (w < SIM_HEAP_MAX_WAIT ? w : SIM_HEAP_MAX_WAIT));
+        uint32_t at = t + (w < SIM_HEAP_MAX_WAIT ? w : SIM_HEAP_MAX_WAIT);
+        if (w >= LOOP_SLACK_FROM) {
+            at = (at + LOOP_SLACK_MS - 1u) & ~(LOOP_SLACK_MS - 1u);
+        }
+        sim_heap_set(&l->heap, s->index, at);
         sync_station(l, s);
+    }
+}
+
+int sim_loop_init(sim_t *sim)
+{
+    sim->loop = loop_new(sim->n);
+    if (sim->loop == NULL) {
+        fprintf(stderr, "ocpp-sim: cannot set up the event loop: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void sim_loop_free(sim_t *sim)
+{
+    if (sim->loop != NULL) {
+        loop_free(sim->loop);
+        sim->loop = NULL;
     }
 }
 
 void sim_loop_run(sim_t *sim, volatile sig_atomic_t *stop)
 {
-    sim_loop_t *l = loop_new(sim->n);
+    sim_loop_t *l = sim->loop;
     if (l == NULL) {
-        fprintf(stderr, "ocpp-sim: cannot set up the event loop: %s\n", strerror(errno));
         return;
     }
-    sim->loop = l;
     uint32_t start = ocpp_posix_now_ms();
     sim->now_ms = start;
     for (unsigned i = 0; i < sim->n; i++) {
@@ -248,8 +273,7 @@ void sim_loop_run(sim_t *sim, volatile sig_atomic_t *stop)
             }
         }
     }
-    sim->loop = NULL;
     fprintf(stderr, "ocpp-sim: %llu loop turns, %llu station polls\n", (unsigned long long)l->turns,
             (unsigned long long)l->polls);
-    loop_free(l);
+    sim_loop_free(sim);
 }

@@ -813,6 +813,10 @@ void sim_power_cut(sim_station_t *s)
  *  this often; an idle one when the library asks (at least every second while
  *  connected) or when something happens. */
 #define SIM_BUSY_MS 200u
+/** While connecting the library asks for a poll at once, every time; but only the socket
+ *  moves the connection on (connect, TLS, upgrade), or the library's connect timeout:
+ *  with a socket to wait on (or none to come: blackhole), wait for it, this long at most. */
+#define SIM_CONNECT_MS 100u
 
 static bool station_busy(const sim_station_t *s)
 {
@@ -856,6 +860,10 @@ uint32_t sim_station_poll(sim_station_t *s, uint32_t now)
     if (station_busy(s)) {
         w = SIM_BUSY_MS < w ? SIM_BUSY_MS : w;
     }
+    if (w == 0u && ocpp_cp_connection(&s->cp) == OCPP_CP_CONNECTING &&
+        (s->net_mode == SIM_NET_BLACKHOLE || ocpp_posix_net_events(&s->net) != 0)) {
+        w = SIM_CONNECT_MS;
+    }
     bool pending = s->net_mode != SIM_NET_BLACKHOLE && ocpp_posix_net_pending(&s->net);
     /* TLS holds decrypted bytes; a reset asked for during the poll; a change after the
      * state event: again at once */
@@ -869,6 +877,7 @@ static void abandon(sim_t *sim, unsigned n)
     for (unsigned j = 0; j < n; j++) {
         sim_firmware_free(&sim->st[j]);
     }
+    sim_loop_free(sim);
     free(sim->st);
     free(sim->sse);
 }
@@ -902,6 +911,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "ocpp-sim: out of memory\n");
         free(sim.st);
         free(sim.sse);
+        return 1;
+    }
+    if (sim_loop_init(&sim) != 0) {
+        abandon(&sim, 0);
         return 1;
     }
     for (unsigned i = 0; i < o.stations; i++) {

@@ -205,8 +205,14 @@ void sim_emit_card(sim_station_t *s, const char *tag, uint8_t connector, const c
 void sim_write_station_json(char *buf, size_t cap, const sim_station_t *s, size_t *len);
 
 /* loop.c: the event loop (epoll + a timer heap of the stations' wake-ups) */
-/** Run until *stop: poll the stations when due or when their socket has I/O, serve HTTP. */
+/** Set up the loop (sim->loop) before the stations: its epoll descriptor comes first.
+ *  @return 0, or -1 (said on stderr). */
+int sim_loop_init(sim_t *sim);
+/** Run until *stop: poll the stations when due or when their socket has I/O, serve HTTP;
+ *  then release the loop. */
 void sim_loop_run(sim_t *sim, volatile sig_atomic_t *stop);
+/** Release the loop without running it (an exit before the loop; idempotent). */
+void sim_loop_free(sim_t *sim);
 /** Poll this station in the current turn (something changed it from outside its poll). */
 void sim_loop_wake(sim_station_t *s);
 /** Drop the station's socket registration: call before its socket is closed or replaced. */
