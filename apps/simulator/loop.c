@@ -214,7 +214,7 @@ void sim_loop_free(sim_t *sim)
     }
 }
 
-void sim_loop_run(sim_t *sim, volatile sig_atomic_t *stop)
+void sim_loop_run(sim_t *sim, const volatile sig_atomic_t *stop)
 {
     sim_loop_t *l = sim->loop;
     if (l == NULL) {

@@ -210,7 +210,7 @@ void sim_write_station_json(char *buf, size_t cap, const sim_station_t *s, size_
 int sim_loop_init(sim_t *sim);
 /** Run until *stop: poll the stations when due or when their socket has I/O, serve HTTP;
  *  then release the loop. */
-void sim_loop_run(sim_t *sim, volatile sig_atomic_t *stop);
+void sim_loop_run(sim_t *sim, const volatile sig_atomic_t *stop);
 /** Release the loop without running it (an exit before the loop; idempotent). */
 void sim_loop_free(sim_t *sim);
 /** Poll this station in the current turn (something changed it from outside its poll). */

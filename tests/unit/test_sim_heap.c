@@ -42,7 +42,7 @@ static void test_order_and_due(void **state)
     assert_true(sim_heap_first(&h, &at));
     assert_int_equal(at, 100);
     assert_false(sim_heap_pop_due(&h, 99, &id)); /* nothing due before 100 */
-    uint32_t out[8];
+    uint32_t out[8] = {0};
     assert_int_equal(drain(&h, 300, out, 8), 3);
     assert_int_equal(out[0], 1);
     assert_int_equal(out[1], 0);
@@ -74,7 +74,7 @@ static void test_move_sooner_remove(void **state)
     sim_heap_sooner(&h, 3, 999); /* absent: goes in */
     sim_heap_remove(&h, 2);
     sim_heap_remove(&h, 2); /* absent: nothing */
-    uint32_t out[4];
+    uint32_t out[4] = {0};
     assert_int_equal(drain(&h, 2000, out, 4), 3);
     assert_int_equal(out[0], 0);
     assert_int_equal(out[1], 1);
@@ -96,7 +96,7 @@ static void test_wrap(void **state)
     uint32_t at;
     assert_true(sim_heap_first(&h, &at));
     assert_int_equal(at, 0xFFFFFF80u);
-    uint32_t out[4];
+    uint32_t out[4] = {0};
     assert_int_equal(drain(&h, now, out, 4), 0);
     assert_int_equal(drain(&h, 0xFFFFFFFFu, out, 4), 1);
     assert_int_equal(out[0], 1);
