@@ -469,6 +469,7 @@ void sim_emit_card(sim_station_t *s, const char *tag, uint8_t connector, const c
 void sim_station_changed(sim_station_t *s)
 {
     s->dirty = true;
+    sim_loop_wake(s); /* polled in this turn of the loop: the state event goes out */
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1257,6 +1258,7 @@ static void route_station(sim_station_t *s, const char *method, const char *rest
     uint32_t now = ocpp_posix_now_ms();
     evse_sim_step(&s->board_sim, now);
     (void)ocpp_cp_poll(&s->cp, now);
+    sim_loop_wake(s); /* and the loop's poll, for what the request changes */
     if (strcmp(rest, "state") == 0 || rest[0] == '\0') {
         if (method_ok(method, "GET", out)) {
             char *buf = malloc(ANSWER_CAP);

@@ -1,7 +1,7 @@
 /**
  * @file http.c
  * @brief ocpp-sim's HTTP server: libmicrohttpd in external epoll mode, run
- *        from the one poll() loop (no threads). Collects request bodies up
+ *        from the one event loop (no threads). Collects request bodies up
  *        to SIM_BODY_MAX (413 beyond), hands requests to sim_api(), streams
  *        server-sent events from the shared ring.
  */

@@ -2,7 +2,7 @@
  * @file main.c
  * @brief ocpp-sim: one or many OCPP 1.6-J (or, with --ocpp 2.0.1, OCPP 2.0.1)
  *        charge points in one process, on the POSIX port, driven by a single
- *        poll() loop.
+ *        event loop (loop.c: epoll and a timer heap).
  *
  * Usage: ocpp-sim --csms URL[,URL...] [--ocpp 1.6|2.0.1] [--id ID|PATTERN]
  *                 [--id-start N] [--password KEY] [--credentials FILE] [--ca FILE]
@@ -14,7 +14,7 @@
  *
  * Every station is the EVSE application (app/) on the simulated board
  * (boards/sim/) around one library instance; the REST API and the dashboard
- * are served by libmicrohttpd from the same poll() loop.
+ * are served by libmicrohttpd from the same event loop.
  *
  * Persistence across a restart with the same --data-dir: the library's
  * records (configuration, availability, authorization cache, transaction
@@ -27,7 +27,6 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,9 +72,9 @@ typedef struct sim_opts {
     const char *credentials;    /**< --credentials FILE, or NULL. */
     sim_creds_t creds;          /**< Its lines. */
     uint32_t ramp_milli;        /**< --ramp: stations per second x 1000 (0: all at once). */
-    sim_stats_opts_t stats; /**< --status-line, --report (report.c). */
-    sim_faults_t faults;    /**< --fault, --fault-seed (faults.c). */
-    sim_gen_profile_t gen;  /**< --gen PROFILE, --seed N (gen.c). */
+    sim_stats_opts_t stats;     /**< --status-line, --report (report.c). */
+    sim_faults_t faults;        /**< --fault, --fault-seed (faults.c). */
+    sim_gen_profile_t gen;      /**< --gen PROFILE, --seed N (gen.c). */
 } sim_opts_t;
 
 static volatile sig_atomic_t g_stop;
@@ -536,13 +535,15 @@ static int apply_config(sim_station_t *s, const sim_opts_t *o)
  *  still writes there fails, and closing it sends nothing. With `reset`,
  *  the real socket goes with SO_LINGER 0 (a TCP RST); without, it is kept
  *  open in *held (blackhole). */
-static void detach_socket(int fd, bool reset, int *held)
+static void detach_socket(sim_station_t *s, bool reset)
 {
+    int fd = ocpp_posix_net_fd(&s->net);
     if (fd < 0) {
         return;
     }
-    if (!reset && *held < 0) {
-        *held = dup(fd);
+    sim_loop_forget(s); /* the registration is of the socket going away */
+    if (!reset && s->held_fd < 0) {
+        s->held_fd = dup(fd);
     }
     if (reset) {
         struct linger l = {.l_onoff = 1, .l_linger = 0};
@@ -574,6 +575,7 @@ static ocpp_status_t net_connect(void *ctx, const ocpp_endpoint_t *ep)
     if (s->net_mode == SIM_NET_REFUSE) {
         return OCPP_ERR_IO; /* connection refused: the library backs off */
     }
+    sim_loop_forget(s); /* a failed attempt closes the socket, the next may get its number */
     return s->real_net.connect(s->real_net.ctx, ep);
 }
 
@@ -586,15 +588,23 @@ static int32_t net_send(void *ctx, const uint8_t *data, size_t len)
 static int32_t net_recv(void *ctx, uint8_t *buf, size_t cap)
 {
     sim_station_t *s = ctx;
-    return s->net_mode == SIM_NET_BLACKHOLE ? 0 : s->real_net.recv(s->real_net.ctx, buf, cap);
+    if (s->net_mode == SIM_NET_BLACKHOLE || !sim_loop_may_read(s)) {
+        return 0; /* no event since the last recv() found nothing: no system call */
+    }
+    int32_t r = s->real_net.recv(s->real_net.ctx, buf, cap);
+    if (r == 0) {
+        sim_loop_read_empty(s);
+    }
+    return r;
 }
 
 static void net_close(void *ctx)
 {
     sim_station_t *s = ctx;
     if (s->net_mode == SIM_NET_BLACKHOLE) {
-        detach_socket(ocpp_posix_net_fd(&s->net), false, &s->held_fd);
+        detach_socket(s, false);
     }
+    sim_loop_forget(s);
     s->real_net.close(s->real_net.ctx);
 }
 
@@ -614,7 +624,7 @@ void sim_net_set(sim_station_t *s, bool online, sim_net_mode_t mode)
     s->net_mode = mode;
     s->network_online = false;
     if (mode == SIM_NET_DROP || mode == SIM_NET_REFUSE) {
-        detach_socket(ocpp_posix_net_fd(&s->net), true, &s->held_fd);
+        detach_socket(s, true);
     }
     /* close: the library closes cleanly (1000); drop: its close frame goes to
      * the dead socket; blackhole: the station does not know (network on);
@@ -934,6 +944,7 @@ uint32_t sim_reboot(sim_station_t *s)
         }
     }
     s->reset_pending = 2u; /* the next station_poll() reboots */
+    sim_loop_wake(s);
     return stopped;
 }
 
@@ -949,7 +960,7 @@ uint32_t sim_reboot(sim_station_t *s)
 void sim_power_cut(sim_station_t *s)
 {
     fprintf(stderr, "%s: power cut: restarting from storage\n", s->id);
-    detach_socket(ocpp_posix_net_fd(&s->net), true, &s->held_fd); /* RST */
+    detach_socket(s, true); /* RST */
     release_held(s);
     ocpp_ws_close(&s->ws); /* what it still writes goes to the dead socket */
     if (station_app(s, s->opts) != 0 || station_cp(s, s->opts) != 0 ||
@@ -958,11 +969,39 @@ void sim_power_cut(sim_station_t *s)
     }
     sim_board_apply_faults(s);
     ocpp_cp_set_network(&s->cp, s->network_online);
-    s->dirty = true;
+    sim_station_changed(s);
 }
 
-/** Physics, application and library of one station; state events. */
-static uint32_t station_poll(sim_station_t *s, uint32_t now)
+/** A station whose physics or lights move on their own (an EV plugged, current, a
+ *  connector cooling down, a card at the reader, a light signal) is polled at least
+ *  this often; an idle one when the library asks (at least every second while
+ *  connected) or when something happens. */
+#define SIM_BUSY_MS 200u
+/** While connecting the library asks for a poll at once, every time; but only the socket
+ *  moves the connection on (connect, TLS, upgrade), or the library's connect timeout:
+ *  with a socket to wait on (or none to come: blackhole), wait for it, this long at most. */
+#define SIM_CONNECT_MS 100u
+
+static bool station_busy(const sim_station_t *s)
+{
+    const evse_sim_t *b = &s->board_sim;
+    if (b->rfid_count != 0u || b->buttons != 0u) {
+        return true;
+    }
+    for (uint8_t c = 1; c <= b->connectors; c++) {
+        const evse_sim_conn_t *k = &b->conn[c];
+        if (k->plugged || k->relay || k->current_ma > 0u ||
+            (!k->temp_held && k->temp_dc != b->ambient_dc) ||
+            s->evse.signal[c].pattern == EVSE_LED_BLINK) {
+            return true;
+        }
+    }
+    return s->evse.signal[0].pattern == EVSE_LED_BLINK;
+}
+
+/** Physics, application and library of one station; state events. @return the ms until
+ *  it is due again (0: at once), if nothing arrives on its socket before. */
+uint32_t sim_station_poll(sim_station_t *s, uint32_t now)
 {
     uint32_t ramp = station_ramp(s, now); /* --ramp: not its turn yet */
     if (ramp != 0u) {
@@ -988,54 +1027,17 @@ static uint32_t station_poll(sim_station_t *s, uint32_t now)
     uint32_t w = ocpp_cp_next_wakeup_ms(&s->cp, now);
     w = face_wait < w ? face_wait : w;
     w = gen_wait < w ? gen_wait : w;
+    if (station_busy(s)) {
+        w = SIM_BUSY_MS < w ? SIM_BUSY_MS : w;
+    }
+    if (w == 0u && ocpp_cp_connection(&s->cp) == OCPP_CP_CONNECTING &&
+        (s->net_mode == SIM_NET_BLACKHOLE || ocpp_posix_net_events(&s->net) != 0)) {
+        w = SIM_CONNECT_MS;
+    }
     bool pending = s->net_mode != SIM_NET_BLACKHOLE && ocpp_posix_net_pending(&s->net);
-    return pending ? 0 : w; /* TLS holds decrypted bytes */
-}
-
-static void run(sim_t *sim)
-{
-    unsigned n = sim->n;
-    struct pollfd *fds = calloc(n + 1u, sizeof *fds);
-    if (fds == NULL) {
-        return;
-    }
-    while (!g_stop) {
-        uint32_t now = ocpp_posix_now_ms();
-        uint32_t wait = 200;
-        sim->now_ms = now;
-        uint32_t stats_wait = sim_stats_tick(sim, now); /* the series, the status line */
-        wait = stats_wait < wait ? stats_wait : wait;
-        uint64_t events = sim->sse_seq;
-        sim_http_run(sim);
-        for (unsigned i = 0; i < n; i++) {
-            sim_station_t *s = &sim->st[i];
-            /* a fresh time: a REST request above may have polled the library already */
-            uint32_t w = station_poll(s, ocpp_posix_now_ms());
-            wait = w < wait ? w : wait;
-            /* blackhole: what arrives stays in the kernel's buffer, unread */
-            fds[i].fd = s->net_mode == SIM_NET_BLACKHOLE ? -1 : ocpp_posix_net_fd(&s->net);
-            fds[i].events = ocpp_posix_net_events(&s->net);
-        }
-        if (sim->sse_seq != events) {
-            sim_http_wake(sim);
-            sim_http_run(sim); /* deliver the new events now */
-        }
-        if (now - sim->keepalive_at >= sim->keepalive_ms) {
-            sim->keepalive_at = now;
-            sim_http_keepalive(sim);
-        }
-        uint32_t fw = sim_faults_poll(sim, now); /* faults.c: O(1) unless one is due */
-        wait = fw < wait ? fw : wait;
-        uint32_t ka = sim->keepalive_ms - (now - sim->keepalive_at);
-        wait = ka < wait ? ka : wait;
-        fds[n].fd = sim_http_fd(sim);
-        fds[n].events = POLLIN;
-        wait = sim_http_timeout(sim, wait);
-        if (wait > 0) {
-            (void)poll(fds, n + 1u, (int)wait);
-        }
-    }
-    free(fds);
+    /* TLS holds decrypted bytes; a reset asked for during the poll; a change after the
+     * state event: again at once */
+    return pending || s->reset_pending != 0u || s->dirty ? 0 : w;
 }
 
 /** An exit before the loop: release what the first n stations set up (their transfer
@@ -1045,6 +1047,7 @@ static void abandon(sim_t *sim, unsigned n)
     for (unsigned j = 0; j < n; j++) {
         sim_firmware_free(&sim->st[j]);
     }
+    sim_loop_free(sim);
     free(sim->st);
     free(sim->sse);
     sim_stats_free(sim);
@@ -1123,6 +1126,10 @@ int main(int argc, char **argv)
         abandon(&sim, 0);
         return stats_rc;
     }
+    if (sim_loop_init(&sim) != 0) {
+        abandon(&sim, 0);
+        return 1;
+    }
     for (unsigned i = 0; i < o.stations; i++) {
         if (station_init(&sim, &sim.st[i], &o, i) != 0) {
             abandon(&sim, i + 1u);
@@ -1146,7 +1153,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     fprintf(stderr, "ocpp-sim: %u charge point(s), CSMS %s\n", o.stations, o.csms);
     ramp_start(&sim, &o);
-    run(&sim);
+    sim_loop_run(&sim, &g_stop);
     sim_stats_finish(&sim); /* the last figures, --report */
     sim_http_stop(&sim);
     sim_faults_stop(&sim); /* a meter burst's interval back */

@@ -7,6 +7,7 @@
 #ifndef SIM_H
 #define SIM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -171,6 +172,9 @@ typedef struct {
     char text[SIM_SSE_TEXT]; /**< "event: ...\ndata: ...\n\n" */
 } sim_sse_t;
 
+/** The event loop's state (loop.c). */
+typedef struct sim_loop sim_loop_t;
+
 /** The process: all stations, the HTTP server, the event ring. */
 typedef struct sim {
     sim_station_t *st;
@@ -193,6 +197,7 @@ typedef struct sim {
 
     /** The transaction generator (gen_fleet.c). */
     sim_gen_t gen;
+    sim_loop_t *loop;      /**< The event loop (loop.c) while it runs, else NULL. */
 } sim_t;
 
 /* api.c */
@@ -219,6 +224,27 @@ void sim_emit_card(sim_station_t *s, const char *tag, uint8_t connector, const c
                    const char *status, const char *reason, const char *by);
 /** The station object (api.c) into w: for the SSE snapshot (http.c). */
 void sim_write_station_json(char *buf, size_t cap, const sim_station_t *s, size_t *len);
+
+/* loop.c: the event loop (epoll + a timer heap of the stations' wake-ups) */
+/** Set up the loop (sim->loop) before the stations: its epoll descriptor comes first.
+ *  @return 0, or -1 (said on stderr). */
+int sim_loop_init(sim_t *sim);
+/** Run until *stop: poll the stations when due or when their socket has I/O, serve HTTP;
+ *  then release the loop. */
+void sim_loop_run(sim_t *sim, const volatile sig_atomic_t *stop);
+/** Release the loop without running it (an exit before the loop; idempotent). */
+void sim_loop_free(sim_t *sim);
+/** Poll this station in the current turn (something changed it from outside its poll). */
+void sim_loop_wake(sim_station_t *s);
+/** Drop the station's socket registration: call before its socket is closed or replaced. */
+void sim_loop_forget(sim_station_t *s);
+/** Whether a recv() may find something: an event came, or TLS holds decrypted bytes. */
+bool sim_loop_may_read(const sim_station_t *s);
+/** A recv() found nothing: wait for the socket's next event before trying again. */
+void sim_loop_read_empty(sim_station_t *s);
+
+/* main.c: one station's poll (physics, application, library); @return ms until it is due */
+uint32_t sim_station_poll(sim_station_t *s, uint32_t now);
 
 /* main.c: network modes */
 void sim_net_set(sim_station_t *s, bool online, sim_net_mode_t mode);

@@ -58,10 +58,8 @@ ocpp_status_t ocpp_posix_transfer_init(ocpp_posix_transfer_t *t,
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         return OCPP_ERR_NOMEM;
     }
-    t->multi = curl_multi_init();
-    if (t->multi == NULL) {
-        return OCPP_ERR_NOMEM;
-    }
+    /* The multi handle comes with the first transfer (begin()): libcurl gives each one a
+     * socket pair, two descriptors that a fleet of idle stations would hold for nothing. */
     find_protocols(t);
     return OCPP_OK;
 }
@@ -94,7 +92,10 @@ static ocpp_status_t begin(ocpp_posix_transfer_t *t, const char *url, bool uploa
              upload ? t->cfg.diagnostics_path : t->part);
         return OCPP_ERR_IO;
     }
-    CURL *e = curl_easy_init();
+    if (t->multi == NULL) {
+        t->multi = curl_multi_init();
+    }
+    CURL *e = t->multi != NULL ? curl_easy_init() : NULL;
     if (e == NULL) {
         finish(t);
         return OCPP_ERR_IO;

@@ -31,4 +31,11 @@ test(`${N} stations in one process each complete a charging session`, { skip: ne
         const start = csms.messages(cpCall('StartTransaction', id))[0];
         assert.equal(stop.payload.meterStop - start.payload.meterStart, finals[i].connectors[0].energyWh, id);
     }
+    // Issue 16: a turn of the event loop polls the stations that are due, have I/O or were
+    // changed through the API, not every station at every wake-up (which made N x turns).
+    assert.equal((await sim.stop()).code, 0);
+    const line = sim.grep(/\d+ loop turns, \d+ station polls/)[0];
+    assert.ok(line, `ocpp-sim reports its loop turns and station polls on exit\n${sim.tail()}`);
+    const [turns, polls] = line.text.match(/(\d+) loop turns, (\d+) station polls/).slice(1).map(Number);
+    assert.ok(polls < (N * turns) / 2, `${polls} station polls in ${turns} turns of ${N} stations`);
 });

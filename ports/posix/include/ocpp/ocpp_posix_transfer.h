@@ -41,7 +41,7 @@ typedef struct {
 /** A transfer port (one transfer at a time). Fields are private. */
 typedef struct {
     ocpp_posix_transfer_config_t cfg;
-    void *multi;        /**< CURLM * */
+    void *multi;        /**< CURLM *, made at the first transfer (NULL before). */
     void *easy;         /**< CURL * of the running transfer, NULL when idle. */
     void *file;         /**< FILE * it reads or writes. */
     bool upload;        /**< The running transfer is an upload. */
@@ -50,7 +50,8 @@ typedef struct {
 } ocpp_posix_transfer_t;
 
 /**
- * @brief Set up the port (curl_global_init once per process is done here).
+ * @brief Set up the port (curl_global_init once per process is done here). No
+ *        descriptor is held until the first transfer starts.
  * @return OCPP_OK; OCPP_ERR_PARAM (missing path, path too long);
  *         OCPP_ERR_NOMEM (libcurl could not be set up).
  */
