@@ -9,8 +9,8 @@
  * Installing it stores the version in record "sim.firmware" of the
  * station's data dir; the library then reboots the station (its reset
  * hook), and the new firmware's BootNotification carries that version.
- * The diagnostics file is the station's recent OCPP message log (the
- * dashboard's, SIM_LOG_ENTRIES messages) for the requested period.
+ * The diagnostics file is the station's recent OCPP message log (what
+ * GET log answers) for the requested period.
  * Slots: <data-dir>/<id>/firmware.img and diagnostics.log.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -67,23 +67,30 @@ static ocpp_status_t sim_install(void *ctx)
     return OCPP_OK;
 }
 
+typedef struct {
+    FILE *f;
+    int64_t start, stop;
+} diag_t;
+
+static void diag_line(void *ctx, const sim_log_rec_t *e)
+{
+    const diag_t *d = ctx;
+    int64_t t = e->unix_ms / 1000;
+    if ((d->start == 0 || t >= d->start) && (d->stop == 0 || t <= d->stop)) {
+        fprintf(d->f, "%" PRId64 " %s %.*s\n", e->unix_ms, e->out ? "TX" : "RX", (int)e->len,
+                e->text);
+    }
+}
+
 static bool sim_diagnostics(void *ctx, int64_t start, int64_t stop, char *name, size_t cap)
 {
     sim_station_t *s = station_of(ctx);
-    FILE *f = fopen(s->diag_file, "wb");
-    if (f == NULL) {
+    diag_t d = {.f = fopen(s->diag_file, "wb"), .start = start, .stop = stop};
+    if (d.f == NULL) {
         return false;
     }
-    uint32_t first = s->log_seq > SIM_LOG_ENTRIES ? s->log_seq - SIM_LOG_ENTRIES : 0u;
-    for (uint32_t q = first; q < s->log_seq; q++) {
-        const sim_log_entry_t *e = &s->logs[q % SIM_LOG_ENTRIES];
-        int64_t t = e->unix_ms / 1000;
-        if ((start != 0 && t < start) || (stop != 0 && t > stop)) {
-            continue;
-        }
-        fprintf(f, "%" PRId64 " %s %.*s\n", e->unix_ms, e->out ? "TX" : "RX", (int)e->len, e->text);
-    }
-    bool ok = fclose(f) == 0;
+    sim_log_each(s, diag_line, &d);
+    bool ok = fclose(d.f) == 0;
     snprintf(name, cap, "%s-%" PRId64 ".log", s->id, ocpp_posix_unix_time());
     return ok;
 }

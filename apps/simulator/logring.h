@@ -48,9 +48,9 @@ typedef struct {
 /** The ring. Treat the fields as private. */
 typedef struct {
     uint8_t *buf;
-    size_t cap;    /**< Bytes of buf, a multiple of 8. */
-    uint64_t head; /**< Position of the next record. */
-    uint64_t tail; /**< Position of the oldest record (head == tail: empty). */
+    size_t cap;       /**< Bytes of buf, a multiple of 8. */
+    uint64_t head;    /**< Position of the next record. */
+    uint64_t tail;    /**< Position of the oldest record (head == tail: empty). */
     uint64_t evicted; /**< Records evicted so far (padding not counted). */
 } sim_logring_t;
 

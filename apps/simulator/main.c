@@ -58,6 +58,7 @@ typedef struct sim_opts {
     ocpp_version_t version; /**< --ocpp 1.6 (default) or 2.0.1. */
     unsigned send_buffer;   /**< --send-buffer: bytes of the library's send buffer. */
     unsigned sse_keepalive; /**< --sse-keepalive: seconds. */
+    unsigned log_mb;        /**< --log-mb: the fleet's message log, MiB (0: by --stations). */
 } sim_opts_t;
 
 static volatile sig_atomic_t g_stop;
@@ -97,6 +98,8 @@ static void usage(FILE *f)
             "                      about 1 KiB the configuration can no longer be saved)\n"
             "  --sse-keepalive S   seconds between keep-alive comments on idle event\n"
             "                      streams (default 15)\n"
+            "  --log-mb N          the message log of all stations, 1..65536 MiB (default:\n"
+            "                      2 KiB a station, at least 1, at most 64)\n"
             "%s",
             OCPP_CONFIG_OCPP201 ? "" : " (2.0.1 not in this build)", OCPP_CONFIG_MAX_CONNECTORS,
             SIM_TX_CAP, SIM_TX_CAP, sim_crash_help);
@@ -215,6 +218,8 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             bad = parse_uint(v, 6, 80, &o->max_current_a);
         } else if (strcmp(a, "--send-buffer") == 0) {
             bad = parse_uint(v, 512, SIM_TX_CAP, &o->send_buffer);
+        } else if (strcmp(a, "--log-mb") == 0) {
+            bad = parse_uint(v, 1, 65536, &o->log_mb);
         } else if (strcmp(a, "--crash-at") == 0) {
             o->crash_at = v;
         } else if (strcmp(a, "--log-level") == 0) {
@@ -307,7 +312,8 @@ static void card_event(sim_station_t *s, const ocpp_cp_event_t *ev)
 }
 
 /** An outgoing message larger than the send buffer comes in pieces (value:
- *  offset, status OCPP_PENDING while more follow): logged once it is whole. */
+ *  offset, status OCPP_PENDING while more follow): logged once it is whole.
+ *  The pieces are put together in a buffer that exists only meanwhile. */
 static bool assemble_out(sim_station_t *s, const ocpp_cp_event_t *ev, const char **text,
                          size_t *len)
 {
@@ -317,12 +323,16 @@ static bool assemble_out(sim_station_t *s, const ocpp_cp_event_t *ev, const char
     if (ev->value == 0) {
         s->out_len = 0;
     }
-    size_t n = ev->len < sizeof s->out_msg - s->out_len ? ev->len : sizeof s->out_msg - s->out_len;
-    memcpy(s->out_msg + s->out_len, ev->text, n);
-    s->out_len += n;
+    size_t n = ev->len < SIM_RX_CAP - s->out_len ? ev->len : SIM_RX_CAP - s->out_len;
+    char *b = n > 0u ? realloc(s->out_msg, s->out_len + n) : s->out_msg;
+    if (b != NULL) {
+        s->out_msg = b;
+        memcpy(s->out_msg + s->out_len, ev->text, n);
+        s->out_len += n;
+    }
     *text = s->out_msg;
     *len = s->out_len;
-    return ev->status != OCPP_PENDING;
+    return ev->status != OCPP_PENDING && s->out_msg != NULL;
 }
 
 static void on_event(void *ctx, const ocpp_cp_event_t *ev)
@@ -338,6 +348,11 @@ static void on_event(void *ctx, const ocpp_cp_event_t *ev)
         sim_log_message(s, out, text, len);
         if (s->log.min_level >= OCPP_LOG_DEBUG) {
             fprintf(stderr, "%s %s %.*s\n", s->id, out ? "TX" : "RX", (int)len, text);
+        }
+        if (text == s->out_msg) { /* the pieces' buffer is given back */
+            free(s->out_msg);
+            s->out_msg = NULL;
+            s->out_len = 0;
         }
         return;
     }
@@ -871,6 +886,7 @@ static void abandon(sim_t *sim, unsigned n)
     for (unsigned j = 0; j < n; j++) {
         sim_firmware_free(&sim->st[j]);
     }
+    sim_log_free(sim);
     free(sim->st);
     free(sim->sse);
 }
@@ -900,8 +916,9 @@ int main(int argc, char **argv)
     }
     sim.st = calloc(o.stations, sizeof *sim.st);
     sim.sse = calloc(SIM_SSE_ENTRIES, sizeof *sim.sse);
-    if (sim.st == NULL || sim.sse == NULL) {
+    if (sim.st == NULL || sim.sse == NULL || sim_log_init(&sim, o.log_mb) != 0) {
         fprintf(stderr, "ocpp-sim: out of memory\n");
+        sim_log_free(&sim);
         free(sim.st);
         free(sim.sse);
         return 1;
@@ -935,7 +952,9 @@ int main(int argc, char **argv)
         release_held(&sim.st[i]);
         ocpp_posix_net_free(&sim.st[i].net);
         sim_firmware_free(&sim.st[i]);
+        free(sim.st[i].out_msg);
     }
+    sim_log_free(&sim);
     free(sim.st);
     free(sim.sse);
     fprintf(stderr, "ocpp-sim: stopped\n");
