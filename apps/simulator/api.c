@@ -604,6 +604,72 @@ static void find_call(const sim_station_t *s, sim_log_rec_t *e, frame_fields_t *
     }
 }
 
+/** A plain JSON string (no escapes) at *p, after blanks, into out[cap]; then past it. */
+static bool head_str(const char **p, const char *end, char *out, size_t cap)
+{
+    const char *q = *p;
+    while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')) {
+        q++;
+    }
+    if (q >= end || *q != '"') {
+        return false;
+    }
+    const char *v = ++q;
+    while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20u) {
+        q++;
+    }
+    if (q >= end || *q != '"' || (size_t)(q - v) >= cap) {
+        return false;
+    }
+    memcpy(out, v, (size_t)(q - v));
+    out[q - v] = '\0';
+    *p = q + 1;
+    return true;
+}
+
+/** A "," after blanks at *p; then past it. */
+static bool head_comma(const char **p, const char *end)
+{
+    const char *q = *p;
+    while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')) {
+        q++;
+    }
+    *p = q + 1;
+    return q < end && *q == ',';
+}
+
+/**
+ * The head of a message cut by the log: `[type, "id", "action"|"errorCode"` read from its
+ * first bytes (what the whole frame would give, for the log's fields and the statistics;
+ * an id or action with escapes is left unknown).
+ */
+static uint8_t parse_head(const char *text, size_t len, frame_fields_t *f)
+{
+    const char *p = text, *end = text + len;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
+        p++;
+    }
+    if (end - p < 3 || p[0] != '[') {
+        return 0;
+    }
+    p++;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
+        p++;
+    }
+    uint8_t type = p < end && *p >= '2' && *p <= '4' ? (uint8_t)(*p - '0') : 0u;
+    p++;
+    if (type == 0u || !head_comma(&p, end) || !head_str(&p, end, f->msg_id, sizeof f->msg_id)) {
+        f->msg_id[0] = '\0';
+        return 0;
+    }
+    char *third = type == 2u ? f->action : type == 4u ? f->error_code : NULL;
+    size_t cap = type == 2u ? sizeof f->action : sizeof f->error_code;
+    if (third != NULL && (!head_comma(&p, end) || !head_str(&p, end, third, cap))) {
+        third[0] = '\0';
+    }
+    return type;
+}
+
 /** Type, id, action (for a result: the CALL it answers, in the log) of an OCPP-J frame. */
 static void parse_frame(const sim_station_t *s, sim_log_rec_t *e, frame_fields_t *f)
 {
@@ -617,6 +683,13 @@ static void parse_frame(const sim_station_t *s, sim_log_rec_t *e, frame_fields_t
     e->action = f->action;
     e->error_code = f->error_code;
     e->frame_ok = !e->truncated && ocpp_json_validate(e->text, e->len) == OCPP_OK;
+    if (e->truncated) { /* no frame, but its head */
+        e->type = parse_head(e->text, e->len, f);
+        if (e->type == 3u || e->type == 4u) {
+            find_call(s, e, f);
+        }
+        return;
+    }
     if (!e->frame_ok || ocpp_json_root(e->text, e->len, &root) != OCPP_OK ||
         root.type != OCPP_JSON_ARRAY || ocpp_json_iter_init(&it, &root) != OCPP_OK ||
         !ocpp_json_iter_next(&it, NULL, &v) || v.type != OCPP_JSON_NUMBER ||

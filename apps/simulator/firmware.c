@@ -17,6 +17,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim.h"
@@ -47,7 +48,7 @@ static ocpp_status_t sim_install(void *ctx)
     sim_station_t *s = station_of(ctx);
     char buf[SIM_FW_IMAGE_MAX];
     char version[sizeof s->fw_version];
-    FILE *f = fopen(s->fw_image, "rb");
+    FILE *f = s->fw_image != NULL ? fopen(s->fw_image, "rb") : NULL;
     size_t n = f != NULL ? fread(buf, 1, sizeof buf, f) : 0u;
     bool whole = f != NULL && feof(f);
     if (f != NULL) {
@@ -85,7 +86,8 @@ static void diag_line(void *ctx, const sim_log_rec_t *e)
 static bool sim_diagnostics(void *ctx, int64_t start, int64_t stop, char *name, size_t cap)
 {
     sim_station_t *s = station_of(ctx);
-    diag_t d = {.f = fopen(s->diag_file, "wb"), .start = start, .stop = stop};
+    diag_t d = {
+        .f = s->diag_file != NULL ? fopen(s->diag_file, "wb") : NULL, .start = start, .stop = stop};
     if (d.f == NULL) {
         return false;
     }
@@ -97,8 +99,14 @@ static bool sim_diagnostics(void *ctx, int64_t start, int64_t stop, char *name, 
 
 void sim_firmware_init(sim_station_t *s, const char *ca_file)
 {
-    snprintf(s->fw_image, sizeof s->fw_image, "%s/firmware.img", s->dir);
-    snprintf(s->diag_file, sizeof s->diag_file, "%s/diagnostics.log", s->dir);
+    /* the two paths in one allocation of their size (not 2 x 600 bytes a station) */
+    size_t pn = strlen(s->dir) + sizeof "/diagnostics.log";
+    s->fw_image = malloc(2u * pn);
+    s->diag_file = s->fw_image != NULL ? s->fw_image + pn : NULL;
+    if (s->fw_image != NULL) {
+        snprintf(s->fw_image, pn, "%s/firmware.img", s->dir);
+        snprintf(s->diag_file, pn, "%s/diagnostics.log", s->dir);
+    }
     char v[sizeof s->fw_version];
     int32_t n = s->store_port.read(s->store_port.ctx, SIM_FW_RECORD, (uint8_t *)v, sizeof v - 1u);
     if (n > 0) {
@@ -108,6 +116,10 @@ void sim_firmware_init(sim_station_t *s, const char *ca_file)
         snprintf(s->fw_version, sizeof s->fw_version, "%s", SIM_FIRMWARE_VERSION);
     }
 #if OCPP_POSIX_HAVE_TRANSFER
+    if (s->fw_image == NULL) {
+        fprintf(stderr, "%s: out of memory: no firmware transfers\n", s->id);
+        return;
+    }
     ocpp_posix_transfer_config_t tc = {.firmware_path = s->fw_image,
                                        .diagnostics_path = s->diag_file,
                                        .ca_file = ca_file,
@@ -141,4 +153,6 @@ void sim_firmware_free(sim_station_t *s)
     }
 #endif
     s->has_transfer = false;
+    free(s->fw_image);
+    s->fw_image = s->diag_file = NULL;
 }

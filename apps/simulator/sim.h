@@ -80,7 +80,6 @@ typedef struct sim_station {
     unsigned index;
     char id[OCPP_CP_IDENTITY_MAX + 1];
     char dir[512];
-    ocpp_posix_net_t net;
     ocpp_net_port_t net_port;
     ocpp_ws_t ws;
     ocpp_msg_port_t msg_port;
@@ -139,9 +138,11 @@ typedef struct sim_station {
     ocpp_transfer_port_t transfer_port;
     bool has_transfer;   /**< The transfer port is built and set up. */
     char fw_version[51]; /**< Installed firmware (record "sim.firmware"). */
-    char fw_image[600];  /**< The firmware slot. */
-    char diag_file[600]; /**< The diagnostics slot. */
-    /* The buffers last: pages of them that no message reached stay untouched. */
+    char *fw_image;      /**< The firmware slot (malloc'd with diag_file, NULL if that failed). */
+    char *diag_file;     /**< The diagnostics slot. */
+    /* Last, what is mostly untouched: the mbedTLS part of net (TLS only), and the
+     * buffers beyond the longest message: whole pages of it stay out of memory. */
+    ocpp_posix_net_t net;
     char tx[SIM_TX_CAP];
     uint8_t rx[SIM_RX_CAP];
 } sim_station_t;

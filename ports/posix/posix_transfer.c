@@ -58,11 +58,7 @@ ocpp_status_t ocpp_posix_transfer_init(ocpp_posix_transfer_t *t,
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         return OCPP_ERR_NOMEM;
     }
-    t->multi = curl_multi_init();
-    if (t->multi == NULL) {
-        return OCPP_ERR_NOMEM;
-    }
-    find_protocols(t);
+    find_protocols(t); /* the multi handle (some KB) comes with the first transfer */
     return OCPP_OK;
 }
 
@@ -127,7 +123,10 @@ static ocpp_status_t begin(ocpp_posix_transfer_t *t, const char *url, bool uploa
         curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
         curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
     }
-    if (curl_multi_add_handle(t->multi, e) != CURLM_OK) {
+    if (t->multi == NULL) {
+        t->multi = curl_multi_init();
+    }
+    if (t->multi == NULL || curl_multi_add_handle(t->multi, e) != CURLM_OK) {
         finish(t);
         return OCPP_ERR_IO;
     }

@@ -55,10 +55,17 @@ test('issue 16: the fleet log ring keeps bytes per message (more than 128 messag
 
     // A message longer than 1536 bytes is cut in the log, flagged (as before).
     await csms.call(a, 'DataTransfer', { vendorId: 'com.example.log', data: 'y'.repeat(3000) });
-    const cut = (await logOf(sim, a)).entries.find((e) => e.text && e.text.includes('yyyy'));
+    const l3 = await logOf(sim, a);
+    const cut = l3.entries.find((e) => e.text && e.text.includes('yyyy'));
     assert.equal(cut.truncated, true);
     assert.equal(cut.text.length, 1536);
     assert.equal(cut.frame, undefined);
+    // ... its type, id and action read from its first bytes, and its answer linked to it
+    assert.equal(cut.type, 'CALL');
+    assert.equal(cut.action, 'DataTransfer');
+    assert.equal(cut.messageId, JSON.parse(cut.text.slice(0, cut.text.indexOf(',"DataTransfer"')) + ']')[1]);
+    const ans = l3.entries.find((e) => e.answerTo === cut.seq);
+    assert.equal(ans.action, 'DataTransfer');
 });
 
 test('issue 16: --log-mb bad values are refused', { skip: needSim }, async (t) => {

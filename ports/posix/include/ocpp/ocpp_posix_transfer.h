@@ -41,7 +41,7 @@ typedef struct {
 /** A transfer port (one transfer at a time). Fields are private. */
 typedef struct {
     ocpp_posix_transfer_config_t cfg;
-    void *multi;        /**< CURLM * */
+    void *multi;        /**< CURLM *, made by the first transfer (NULL before). */
     void *easy;         /**< CURL * of the running transfer, NULL when idle. */
     void *file;         /**< FILE * it reads or writes. */
     bool upload;        /**< The running transfer is an upload. */
