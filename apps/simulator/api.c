@@ -539,7 +539,11 @@ void sim_sse_attach(sim_t *sim, int station, bool attach)
     }
     sim_station_t *s = &sim->st[station];
     s->sse_watchers = attach ? (uint16_t)(s->sse_watchers + 1u) : (uint16_t)(s->sse_watchers - 1u);
-    watch_start(s); /* or, leaving: the ring stays SIM_WATCH_MS */
+    if (attach) {
+        watch_start(s);
+    } else if (s->watch != NULL) {
+        s->watch->seen_ms = ocpp_posix_now_ms(); /* watched SIM_WATCH_MS more */
+    }
 }
 
 int sim_log_init(sim_t *sim, unsigned log_mb)
@@ -649,7 +653,7 @@ static uint8_t parse_head(const char *text, size_t len, frame_fields_t *f)
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
         p++;
     }
-    if (end - p < 3 || p[0] != '[') {
+    if (p >= end || *p != '[') {
         return 0;
     }
     p++;
