@@ -889,6 +889,7 @@ static void abandon(sim_t *sim, unsigned n)
     sim_log_free(sim);
     free(sim->st);
     free(sim->sse);
+    free(sim->tx_bufs);
 }
 
 int main(int argc, char **argv)
@@ -914,16 +915,17 @@ int main(int argc, char **argv)
         }
         fprintf(stderr, "ocpp-sim: crash point %s\n", sim.crash.text);
     }
+    sim.tx_bufs = calloc(o.stations, o.send_buffer);
     sim.st = calloc(o.stations, sizeof *sim.st);
     sim.sse = calloc(SIM_SSE_ENTRIES, sizeof *sim.sse);
-    if (sim.st == NULL || sim.sse == NULL || sim_log_init(&sim, o.log_mb) != 0) {
+    if (sim.st == NULL || sim.sse == NULL || sim.tx_bufs == NULL ||
+        sim_log_init(&sim, o.log_mb) != 0) {
         fprintf(stderr, "ocpp-sim: out of memory\n");
-        sim_log_free(&sim);
-        free(sim.st);
-        free(sim.sse);
+        abandon(&sim, 0);
         return 1;
     }
     for (unsigned i = 0; i < o.stations; i++) {
+        sim.st[i].tx = sim.tx_bufs + (size_t)i * o.send_buffer;
         if (station_init(&sim, &sim.st[i], &o, i) != 0) {
             abandon(&sim, i + 1u);
             return 2;
@@ -954,9 +956,7 @@ int main(int argc, char **argv)
         sim_firmware_free(&sim.st[i]);
         free(sim.st[i].out_msg);
     }
-    sim_log_free(&sim);
-    free(sim.st);
-    free(sim.sse);
+    abandon(&sim, 0);
     fprintf(stderr, "ocpp-sim: stopped\n");
     return 0;
 }

@@ -27,7 +27,7 @@
 #define SIM_FIRMWARE_VERSION "0.1.0"
 
 #define SIM_RX_CAP      8192u /**< Receive buffer: a SendLocalList of 120 entries (README). */
-#define SIM_TX_CAP      4096u /**< Send buffer: the largest --send-buffer. */
+#define SIM_TX_CAP      4096u /**< Send buffer: the largest --send-buffer (and with --crash-at). */
 #define SIM_LOG_TEXT    1536u /**< Longer messages are cut in the log (flagged "truncated"). */
 #define SIM_LOG_API_MAX 1000u /**< Messages a GET log answers at most (the newest). */
 #define SIM_WATCH_RING  (256u * 1024u)      /**< A watched station's own log ring. */
@@ -143,8 +143,8 @@ typedef struct sim_station {
     /* Last, what is mostly untouched: the mbedTLS part of net (TLS only), and the
      * buffers beyond the longest message: whole pages of it stay out of memory. */
     ocpp_posix_net_t net;
-    char tx[SIM_TX_CAP];
     uint8_t rx[SIM_RX_CAP];
+    char *tx; /**< The library's send buffer: --send-buffer bytes of sim->tx_bufs. */
 } sim_station_t;
 
 /** One server-sent event in the shared ring. */
@@ -172,6 +172,7 @@ typedef struct sim {
     sim_crash_t crash;     /**< --crash-at / OCPP_SIM_CRASH_AT (kind NONE: off). */
     const char *accept;    /**< The request's Accept header during sim_api() (http.c), or NULL. */
     sim_logring_t log;     /**< The fleet's message log (api.c, logring.c). */
+    char *tx_bufs;         /**< The stations' send buffers, --send-buffer bytes each. */
     unsigned log_mb;       /**< Its size in MiB (--log-mb). */
     sim_station_t *watched[SIM_WATCH_MAX]; /**< Stations with a log ring of their own. */
     unsigned sse_all;                      /**< Event streams of all stations. */
