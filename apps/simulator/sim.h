@@ -30,12 +30,12 @@
 #define SIM_TX_CAP      4096u /**< Send buffer: the largest --send-buffer (and with --crash-at). */
 #define SIM_LOG_TEXT    1536u /**< Longer messages are cut in the log (flagged "truncated"). */
 #define SIM_LOG_API_MAX 1000u /**< Messages a GET log answers at most (the newest). */
-#define SIM_WATCH_RING  (256u * 1024u)      /**< A watched station's own log ring. */
-#define SIM_WATCH_MAX   32u                 /**< Stations with a log ring of their own. */
-#define SIM_WATCH_MS    (10u * 60u * 1000u) /**< Watched for this long after its last look. */
-#define SIM_SSE_ENTRIES 512u                /**< Server-sent events kept for slow clients. */
-#define SIM_SSE_TEXT    8192u               /**< A station with 8 connectors is ~4.5 KB of JSON. */
-#define SIM_BODY_MAX    65536u              /**< Request bodies above this get 413. */
+#define SIM_WATCH_RING  ((size_t)256u * 1024u) /**< A watched station's own log ring. */
+#define SIM_WATCH_MAX   32u                    /**< Stations with a log ring of their own. */
+#define SIM_WATCH_MS    (10u * 60u * 1000u)    /**< Watched for this long after its last look. */
+#define SIM_SSE_ENTRIES 512u                   /**< Server-sent events kept for slow clients. */
+#define SIM_SSE_TEXT    8192u  /**< A station with 8 connectors is ~4.5 KB of JSON. */
+#define SIM_BODY_MAX    65536u /**< Request bodies above this get 413. */
 
 /** The log of a station someone watches (api.c): a ring of its own. */
 typedef struct sim_watch {

@@ -96,7 +96,7 @@ static void test_stations_interleaved(void **state)
 {
     (void)state;
     sim_logring_t r;
-    assert_int_equal(sim_logring_init(&r, 64 * 1024), 0);
+    assert_int_equal(sim_logring_init(&r, (size_t)64 * 1024), 0);
     uint64_t last[2] = {SIM_LOGRING_NONE, SIM_LOGRING_NONE};
     char text[100];
     for (uint32_t i = 0; i < 100; i++) {
