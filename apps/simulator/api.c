@@ -554,7 +554,6 @@ int sim_log_init(sim_t *sim, unsigned log_mb)
         cap = cap < ((size_t)1 << 20) ? (size_t)1 << 20 : cap;
         cap = cap > ((size_t)64 << 20) ? (size_t)64 << 20 : cap;
     }
-    sim->log_mb = (unsigned)((cap + (1u << 19)) >> 20);
     for (unsigned i = 0; i < sim->n; i++) {
         sim->st[i].log_last = SIM_LOGRING_NONE;
     }

@@ -173,7 +173,6 @@ typedef struct sim {
     const char *accept;    /**< The request's Accept header during sim_api() (http.c), or NULL. */
     sim_logring_t log;     /**< The fleet's message log (api.c, logring.c). */
     char *tx_bufs;         /**< The stations' send buffers, --send-buffer bytes each. */
-    unsigned log_mb;       /**< Its size in MiB (--log-mb). */
     sim_station_t *watched[SIM_WATCH_MAX]; /**< Stations with a log ring of their own. */
     unsigned sse_all;                      /**< Event streams of all stations. */
     uint64_t sse_skip_end; /**< An event nobody listened to was not built before this seq. */
