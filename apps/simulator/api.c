@@ -283,9 +283,26 @@ static void sse_commit(sim_t *sim, sim_sse_t *e, const char *type, ocpp_jw_t *w)
     sim->sse_seq++;
 }
 
+/** Would an event about s reach anyone? If not, it is not built (CPU per message), and a
+ *  client resuming from before this point gets a snapshot instead (sse_skip_end). */
+static bool sse_wanted(sim_station_t *s)
+{
+    sim_t *sim = s->sim;
+    if (sim->sse_all > 0u || s->sse_watchers > 0u) {
+        return true;
+    }
+    sim->sse_skip_end = sim->sse_seq + 1u;
+    return false;
+}
+
 void sim_emit_state(sim_station_t *s)
 {
     sim_t *sim = s->sim;
+    if (!sse_wanted(s)) { /* the snapshot of a client that comes later has it */
+        s->dirty = false;
+        s->last_state_ms = sim->now_ms;
+        return;
+    }
     sim_sse_t *e = sse_next(sim, s->index);
     ocpp_jw_t w;
     ocpp_jw_init(&w, e->text, sizeof e->text - 64);
@@ -310,7 +327,7 @@ static void iso_time(int64_t unix_ms, char *out, size_t cap)
     snprintf(out + n, cap - n, ".%03dZ", (int)(unix_ms % 1000));
 }
 
-static void write_log_entry(ocpp_jw_t *w, const sim_station_t *s, const sim_log_entry_t *e,
+static void write_log_entry(ocpp_jw_t *w, const sim_station_t *s, const sim_log_rec_t *e,
                             bool with_text)
 {
     char t[40];
@@ -348,8 +365,11 @@ static void write_log_entry(ocpp_jw_t *w, const sim_station_t *s, const sim_log_
     ocpp_jw_obj_close(w);
 }
 
-void sim_emit_message(sim_station_t *s, const sim_log_entry_t *e)
+void sim_emit_message(sim_station_t *s, const sim_log_rec_t *e)
 {
+    if (!sse_wanted(s)) {
+        return;
+    }
     sim_sse_t *ev = sse_next(s->sim, s->index);
     ocpp_jw_t w;
     ocpp_jw_init(&w, ev->text, sizeof ev->text - 64);
@@ -359,6 +379,194 @@ void sim_emit_message(sim_station_t *s, const sim_log_entry_t *e)
         write_log_entry(&w, s, e, false);
     }
     sse_commit(s->sim, ev, "message", &w);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The message log: the fleet's ring (logring.c), and a ring of its own for  */
+/* a station someone watches                                                 */
+/* ------------------------------------------------------------------------ */
+
+/** Stations not watched: their records in the fleet ring only. */
+static const sim_logring_t *log_ring(const sim_station_t *s, uint64_t *last)
+{
+    *last = s->log_last;
+    return &s->sim->log;
+}
+
+/**
+ * Positions of the station's newest records in ring r (newest first), at most
+ * max; they are contiguous in seq (the ring evicts oldest first).
+ */
+static size_t log_walk(const sim_logring_t *r, const sim_station_t *s, uint64_t last, uint64_t *pos,
+                       size_t max)
+{
+    size_t n = 0;
+    sim_log_rec_t e;
+    uint64_t p = last;
+    while (n < max) {
+        uint64_t at = p;
+        if (!sim_logring_get(r, at, s->index, &e, &p)) {
+            break;
+        }
+        pos[n++] = at;
+    }
+    return n;
+}
+
+/** The station's log, newest first, from whichever ring holds more of it. */
+static size_t log_collect(const sim_station_t *s, uint64_t *pos, size_t max,
+                          const sim_logring_t **ring)
+{
+    uint64_t last;
+    *ring = log_ring(s, &last);
+    size_t n = log_walk(*ring, s, last, pos, max);
+    const sim_watch_t *wt = s->watch;
+    if (wt != NULL && n < max) {
+        uint64_t *mine = malloc(max * sizeof *mine);
+        size_t m = mine != NULL ? log_walk(&wt->ring, s, wt->last, mine, max) : 0u;
+        if (m > n) {
+            memcpy(pos, mine, m * sizeof *pos);
+            n = m;
+            *ring = &wt->ring;
+        }
+        free(mine);
+    }
+    return n;
+}
+
+void sim_log_each(const sim_station_t *s, void (*fn)(void *ctx, const sim_log_rec_t *e), void *ctx)
+{
+    uint64_t *pos = malloc(SIM_LOG_API_MAX * sizeof *pos);
+    if (pos == NULL) {
+        return;
+    }
+    const sim_logring_t *r;
+    size_t n = log_collect(s, pos, SIM_LOG_API_MAX, &r);
+    for (size_t i = n; i-- > 0;) {
+        sim_log_rec_t e;
+        if (sim_logring_get(r, pos[i], s->index, &e, NULL)) {
+            fn(ctx, &e);
+        }
+    }
+    free(pos);
+}
+
+static void watch_release(sim_t *sim, unsigned slot)
+{
+    sim_station_t *s = sim->watched[slot];
+    if (s != NULL && s->watch != NULL) {
+        sim_logring_free(&s->watch->ring);
+        free(s->watch);
+        s->watch = NULL;
+    }
+    sim->watched[slot] = NULL;
+}
+
+/**
+ * Someone watches s (its event stream, a GET of its log): from now on its
+ * messages also go to a ring of its own (SIM_WATCH_RING bytes), which the
+ * rest of the fleet cannot evict; it starts with what the fleet's ring holds
+ * of the station. At most SIM_WATCH_MAX stations: beyond, the one watched
+ * least recently without an event stream gives its ring up. One station in
+ * the process: the fleet's ring is its own already.
+ */
+static void watch_start(sim_station_t *s)
+{
+    sim_t *sim = s->sim;
+    uint32_t now = ocpp_posix_now_ms();
+    if (s->watch != NULL) {
+        s->watch->seen_ms = now;
+        return;
+    }
+    if (sim->n <= 1u) {
+        return;
+    }
+    unsigned slot = SIM_WATCH_MAX;
+    uint32_t oldest = 0;
+    for (unsigned i = 0; i < SIM_WATCH_MAX; i++) {
+        const sim_station_t *o = sim->watched[i];
+        if (o == NULL) {
+            slot = i;
+            break;
+        }
+        if (o->sse_watchers == 0u && now - o->watch->seen_ms >= oldest) {
+            oldest = now - o->watch->seen_ms;
+            slot = i;
+        }
+    }
+    if (slot == SIM_WATCH_MAX) {
+        return; /* every ring is watched through a stream */
+    }
+    watch_release(sim, slot);
+    sim_watch_t *wt = calloc(1, sizeof *wt);
+    if (wt == NULL || sim_logring_init(&wt->ring, SIM_WATCH_RING) != 0) {
+        free(wt);
+        return;
+    }
+    wt->last = SIM_LOGRING_NONE;
+    wt->seen_ms = now;
+    uint64_t *pos = malloc(SIM_LOG_API_MAX * sizeof *pos);
+    uint64_t last;
+    const sim_logring_t *r = log_ring(s, &last);
+    size_t n = pos != NULL ? log_walk(r, s, last, pos, SIM_LOG_API_MAX) : 0u;
+    for (size_t i = n; i-- > 0;) {
+        sim_log_rec_t e;
+        if (sim_logring_get(r, pos[i], s->index, &e, NULL)) {
+            (void)sim_logring_put(&wt->ring, s->index, &wt->last, &e);
+        }
+    }
+    free(pos);
+    s->watch = wt;
+    sim->watched[slot] = s;
+}
+
+/** A watched station nobody looked at for SIM_WATCH_MS and without a stream: unwatched. */
+static void watch_expire(sim_station_t *s, uint32_t now)
+{
+    if (s->sse_watchers == 0u && now - s->watch->seen_ms > SIM_WATCH_MS) {
+        for (unsigned i = 0; i < SIM_WATCH_MAX; i++) {
+            if (s->sim->watched[i] == s) {
+                watch_release(s->sim, i);
+            }
+        }
+    }
+}
+
+void sim_sse_attach(sim_t *sim, int station, bool attach)
+{
+    if (station < 0 || (unsigned)station >= sim->n) {
+        sim->sse_all = attach ? sim->sse_all + 1u : sim->sse_all - 1u;
+        return;
+    }
+    sim_station_t *s = &sim->st[station];
+    s->sse_watchers = attach ? (uint16_t)(s->sse_watchers + 1u) : (uint16_t)(s->sse_watchers - 1u);
+    if (attach) {
+        watch_start(s);
+    } else if (s->watch != NULL) {
+        s->watch->seen_ms = ocpp_posix_now_ms(); /* watched SIM_WATCH_MS more */
+    }
+}
+
+int sim_log_init(sim_t *sim, unsigned log_mb)
+{
+    size_t cap = (size_t)log_mb << 20;
+    if (log_mb == 0u) { /* 2 KiB a station, from 1 to 64 MiB */
+        cap = (size_t)sim->n * 2048u;
+        cap = cap < ((size_t)1 << 20) ? (size_t)1 << 20 : cap;
+        cap = cap > ((size_t)64 << 20) ? (size_t)64 << 20 : cap;
+    }
+    for (unsigned i = 0; i < sim->n; i++) {
+        sim->st[i].log_last = SIM_LOGRING_NONE;
+    }
+    return sim_logring_init(&sim->log, cap);
+}
+
+void sim_log_free(sim_t *sim)
+{
+    for (unsigned i = 0; i < SIM_WATCH_MAX; i++) {
+        watch_release(sim, i);
+    }
+    sim_logring_free(&sim->log);
 }
 
 /** String element `v` into out[cap] (cut; "" if not a string). */
@@ -371,16 +579,121 @@ static void elem_str(const ocpp_json_value_t *v, char *out, size_t cap)
     }
 }
 
+/** What parse_frame finds (the record's strings point here). */
+typedef struct {
+    char msg_id[37];     /**< OCPP-J message id (≤ 36). */
+    char action[48];     /**< The CALL's action (a result: of the CALL it answers). */
+    char error_code[32]; /**< CALLERROR: its errorCode. */
+} frame_fields_t;
+
+/** Records searched back for the CALL a result answers. */
+#define SIM_ANSWER_SEARCH 128u
+
+/** The CALL a result answers: the latest one from the other side with this id. */
+static void find_call(const sim_station_t *s, sim_log_rec_t *e, frame_fields_t *f)
+{
+    uint64_t p;
+    const sim_logring_t *r = log_ring(s, &p);
+    if (s->watch != NULL) {
+        r = &s->watch->ring;
+        p = s->watch->last;
+    }
+    sim_log_rec_t c;
+    for (unsigned k = 0; k < SIM_ANSWER_SEARCH && sim_logring_get(r, p, s->index, &c, &p); k++) {
+        if (c.type == 2u && c.out != e->out && strcmp(c.msg_id, f->msg_id) == 0) {
+            snprintf(f->action, sizeof f->action, "%s", c.action);
+            e->answer_to = c.seq;
+            return;
+        }
+    }
+}
+
+/** A plain JSON string (no escapes) at *p, after blanks, into out[cap]; then past it. */
+static bool head_str(const char **p, const char *end, char *out, size_t cap)
+{
+    const char *q = *p;
+    while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')) {
+        q++;
+    }
+    if (q >= end || *q != '"') {
+        return false;
+    }
+    const char *v = ++q;
+    while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20u) {
+        q++;
+    }
+    if (q >= end || *q != '"' || (size_t)(q - v) >= cap) {
+        return false;
+    }
+    memcpy(out, v, (size_t)(q - v));
+    out[q - v] = '\0';
+    *p = q + 1;
+    return true;
+}
+
+/** A "," after blanks at *p; then past it. */
+static bool head_comma(const char **p, const char *end)
+{
+    const char *q = *p;
+    while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')) {
+        q++;
+    }
+    *p = q + 1;
+    return q < end && *q == ',';
+}
+
+/**
+ * The head of a message cut by the log: `[type, "id", "action"|"errorCode"` read from its
+ * first bytes (what the whole frame would give, for the log's fields and the statistics;
+ * an id or action with escapes is left unknown).
+ */
+static uint8_t parse_head(const char *text, size_t len, frame_fields_t *f)
+{
+    const char *p = text, *end = text + len;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
+        p++;
+    }
+    if (p >= end || *p != '[') {
+        return 0;
+    }
+    p++;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
+        p++;
+    }
+    uint8_t type = p < end && *p >= '2' && *p <= '4' ? (uint8_t)(*p - '0') : 0u;
+    p++;
+    if (type == 0u || !head_comma(&p, end) || !head_str(&p, end, f->msg_id, sizeof f->msg_id)) {
+        f->msg_id[0] = '\0';
+        return 0;
+    }
+    char *third = type == 2u ? f->action : type == 4u ? f->error_code : NULL;
+    size_t cap = type == 2u ? sizeof f->action : sizeof f->error_code;
+    if (third != NULL && (!head_comma(&p, end) || !head_str(&p, end, third, cap))) {
+        third[0] = '\0';
+    }
+    return type;
+}
+
 /** Type, id, action (for a result: the CALL it answers, in the log) of an OCPP-J frame. */
-static void parse_frame(const sim_station_t *s, sim_log_entry_t *e)
+static void parse_frame(const sim_station_t *s, sim_log_rec_t *e, frame_fields_t *f)
 {
     ocpp_json_value_t root, v;
     ocpp_json_iter_t it;
     int64_t type = 0;
     e->type = 0;
     e->answer_to = -1;
-    e->msg_id[0] = e->action[0] = e->error_code[0] = '\0';
+    f->msg_id[0] = f->action[0] = f->error_code[0] = '\0';
+    e->msg_id = f->msg_id;
+    e->action = f->action;
+    e->error_code = f->error_code;
     e->frame_ok = !e->truncated && ocpp_json_validate(e->text, e->len) == OCPP_OK;
+    if (e->truncated) { /* no frame, but its head */
+        e->type = parse_head(e->text, e->len, f);
+        if (e->type == 3u || e->type == 4u) {
+            find_call(s, e, f);
+        }
+        return;
+    }
     if (!e->frame_ok || ocpp_json_root(e->text, e->len, &root) != OCPP_OK ||
         root.type != OCPP_JSON_ARRAY || ocpp_json_iter_init(&it, &root) != OCPP_OK ||
         !ocpp_json_iter_next(&it, NULL, &v) || v.type != OCPP_JSON_NUMBER ||
@@ -389,44 +702,39 @@ static void parse_frame(const sim_station_t *s, sim_log_entry_t *e)
         return;
     }
     e->type = (uint8_t)type;
-    elem_str(&v, e->msg_id, sizeof e->msg_id);
+    elem_str(&v, f->msg_id, sizeof f->msg_id);
     if (type == 2) {
         if (ocpp_json_iter_next(&it, NULL, &v)) {
-            elem_str(&v, e->action, sizeof e->action);
+            elem_str(&v, f->action, sizeof f->action);
         }
         return;
     }
     if (type == 4 && ocpp_json_iter_next(&it, NULL, &v)) {
-        elem_str(&v, e->error_code, sizeof e->error_code);
+        elem_str(&v, f->error_code, sizeof f->error_code);
     }
-    /* The CALL it answers: the latest one from the other side with this id. */
-    uint32_t first = s->log_seq > SIM_LOG_ENTRIES ? s->log_seq - SIM_LOG_ENTRIES : 0;
-    for (uint32_t q = e->seq; q-- > first;) {
-        const sim_log_entry_t *c = &s->logs[q % SIM_LOG_ENTRIES];
-        if (c->type == 2u && c->out != e->out && strcmp(c->msg_id, e->msg_id) == 0) {
-            memcpy(e->action, c->action, sizeof e->action);
-            e->answer_to = c->seq;
-            return;
-        }
-    }
+    find_call(s, e, f);
 }
 
 void sim_log_message(sim_station_t *s, bool out, const char *text, size_t len)
 {
-    sim_log_entry_t *e = &s->logs[s->log_seq % SIM_LOG_ENTRIES];
-    e->seq = s->log_seq;
     struct timespec now;
     (void)clock_gettime(CLOCK_REALTIME, &now);
-    e->unix_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-    e->out = out;
-    e->truncated = len > sizeof e->text;
-    e->len = (uint16_t)(e->truncated ? sizeof e->text : len);
-    memcpy(e->text, text, e->len);
-    e->type = 0; /* not yet a CALL for parse_frame's search */
-    parse_frame(s, e);
-    sim_stats_message(s, out, e->type, e->msg_id, e->action, e->error_code, ocpp_posix_now_ms());
+    sim_log_rec_t e = {.seq = s->log_seq,
+                       .unix_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+                       .out = out,
+                       .truncated = len > SIM_LOG_TEXT,
+                       .text = text};
+    e.len = (uint16_t)(e.truncated ? SIM_LOG_TEXT : len);
+    frame_fields_t f;
+    parse_frame(s, &e, &f);
+    sim_stats_message(s, out, e.type, e.msg_id, e.action, e.error_code, ocpp_posix_now_ms());
+    (void)sim_logring_put(&s->sim->log, s->index, &s->log_last, &e);
+    if (s->watch != NULL) {
+        (void)sim_logring_put(&s->watch->ring, s->index, &s->watch->last, &e);
+        watch_expire(s, ocpp_posix_now_ms());
+    }
     s->log_seq++;
-    sim_emit_message(s, e);
+    sim_emit_message(s, &e);
 }
 
 void sim_emit_card(sim_station_t *s, const char *tag, uint8_t connector, const char *result,
@@ -1130,24 +1438,42 @@ static void get_log(sim_station_t *s, const char *since_s, sim_reply_t *out)
         }
         since = (uint32_t)v;
     }
+    watch_start(s); /* someone looks at this station: keep its log */
+    uint64_t *pos = malloc(SIM_LOG_API_MAX * sizeof *pos);
+    if (pos == NULL) {
+        reply_error(out, 500, "out of memory");
+        return;
+    }
+    const sim_logring_t *r;
+    size_t n = log_collect(s, pos, SIM_LOG_API_MAX, &r);
+    sim_log_rec_t e;
+    uint32_t first =
+        n > 0u && sim_logring_get(r, pos[n - 1u], s->index, &e, NULL) ? e.seq : s->log_seq;
     /* per entry: the frame, the text escaped (\u00XX: 6 bytes a byte at worst), the fields */
-    size_t cap = SIM_LOG_ENTRIES * (SIM_LOG_TEXT * 7 + 400) + 256;
+    size_t cap = 256;
+    for (size_t i = 0; i < n; i++) {
+        if (sim_logring_get(r, pos[i], s->index, &e, NULL)) {
+            cap += (size_t)e.len * 7u + 6u * (strlen(e.msg_id) + strlen(e.action)) + 600u;
+        }
+    }
     char *buf = malloc(cap);
     ocpp_jw_t w;
     ocpp_jw_init(&w, buf, buf != NULL ? cap : 0);
-    uint32_t first = s->log_seq > SIM_LOG_ENTRIES ? s->log_seq - SIM_LOG_ENTRIES : 0;
     ocpp_jw_obj_open(&w);
     ocpp_jw_kv_int(&w, "next", s->log_seq);
     ocpp_jw_kv_int(&w, "first", first);
     ocpp_jw_key(&w, "entries");
     ocpp_jw_arr_open(&w);
-    for (uint32_t q = since > first ? since : first; q < s->log_seq; q++) {
-        write_log_entry(&w, s, &s->logs[q % SIM_LOG_ENTRIES], true);
+    for (size_t i = n; i-- > 0;) {
+        if (sim_logring_get(r, pos[i], s->index, &e, NULL) && e.seq >= since) {
+            write_log_entry(&w, s, &e, true);
+        }
     }
     ocpp_jw_arr_close(&w);
     ocpp_jw_obj_close(&w);
     reply_jw(out, 200, &w, buf);
     free(buf);
+    free(pos);
 }
 
 /* ------------------------------------------------------------------------ */

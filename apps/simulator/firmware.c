@@ -9,14 +9,15 @@
  * Installing it stores the version in record "sim.firmware" of the
  * station's data dir; the library then reboots the station (its reset
  * hook), and the new firmware's BootNotification carries that version.
- * The diagnostics file is the station's recent OCPP message log (the
- * dashboard's, SIM_LOG_ENTRIES messages) for the requested period.
+ * The diagnostics file is the station's recent OCPP message log (what
+ * GET log answers) for the requested period.
  * Slots: <data-dir>/<id>/firmware.img and diagnostics.log.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim.h"
@@ -47,7 +48,7 @@ static ocpp_status_t sim_install(void *ctx)
     sim_station_t *s = station_of(ctx);
     char buf[SIM_FW_IMAGE_MAX];
     char version[sizeof s->fw_version];
-    FILE *f = fopen(s->fw_image, "rb");
+    FILE *f = s->fw_image != NULL ? fopen(s->fw_image, "rb") : NULL;
     size_t n = f != NULL ? fread(buf, 1, sizeof buf, f) : 0u;
     bool whole = f != NULL && feof(f);
     if (f != NULL) {
@@ -67,31 +68,45 @@ static ocpp_status_t sim_install(void *ctx)
     return OCPP_OK;
 }
 
+typedef struct {
+    FILE *f;
+    int64_t start, stop;
+} diag_t;
+
+static void diag_line(void *ctx, const sim_log_rec_t *e)
+{
+    const diag_t *d = ctx;
+    int64_t t = e->unix_ms / 1000;
+    if ((d->start == 0 || t >= d->start) && (d->stop == 0 || t <= d->stop)) {
+        fprintf(d->f, "%" PRId64 " %s %.*s\n", e->unix_ms, e->out ? "TX" : "RX", (int)e->len,
+                e->text);
+    }
+}
+
 static bool sim_diagnostics(void *ctx, int64_t start, int64_t stop, char *name, size_t cap)
 {
     sim_station_t *s = station_of(ctx);
-    FILE *f = fopen(s->diag_file, "wb");
-    if (f == NULL) {
+    diag_t d = {
+        .f = s->diag_file != NULL ? fopen(s->diag_file, "wb") : NULL, .start = start, .stop = stop};
+    if (d.f == NULL) {
         return false;
     }
-    uint32_t first = s->log_seq > SIM_LOG_ENTRIES ? s->log_seq - SIM_LOG_ENTRIES : 0u;
-    for (uint32_t q = first; q < s->log_seq; q++) {
-        const sim_log_entry_t *e = &s->logs[q % SIM_LOG_ENTRIES];
-        int64_t t = e->unix_ms / 1000;
-        if ((start != 0 && t < start) || (stop != 0 && t > stop)) {
-            continue;
-        }
-        fprintf(f, "%" PRId64 " %s %.*s\n", e->unix_ms, e->out ? "TX" : "RX", (int)e->len, e->text);
-    }
-    bool ok = fclose(f) == 0;
+    sim_log_each(s, diag_line, &d);
+    bool ok = fclose(d.f) == 0;
     snprintf(name, cap, "%s-%" PRId64 ".log", s->id, ocpp_posix_unix_time());
     return ok;
 }
 
 void sim_firmware_init(sim_station_t *s, const char *ca_file)
 {
-    snprintf(s->fw_image, sizeof s->fw_image, "%s/firmware.img", s->dir);
-    snprintf(s->diag_file, sizeof s->diag_file, "%s/diagnostics.log", s->dir);
+    /* the two paths in one allocation of their size (not 2 x 600 bytes a station) */
+    size_t pn = strlen(s->dir) + sizeof "/diagnostics.log";
+    s->fw_image = malloc(2u * pn);
+    s->diag_file = s->fw_image != NULL ? s->fw_image + pn : NULL;
+    if (s->fw_image != NULL) {
+        snprintf(s->fw_image, pn, "%s/firmware.img", s->dir);
+        snprintf(s->diag_file, pn, "%s/diagnostics.log", s->dir);
+    }
     char v[sizeof s->fw_version];
     int32_t n = s->store_port.read(s->store_port.ctx, SIM_FW_RECORD, (uint8_t *)v, sizeof v - 1u);
     if (n > 0) {
@@ -101,6 +116,10 @@ void sim_firmware_init(sim_station_t *s, const char *ca_file)
         snprintf(s->fw_version, sizeof s->fw_version, "%s", SIM_FIRMWARE_VERSION);
     }
 #if OCPP_POSIX_HAVE_TRANSFER
+    if (s->fw_image == NULL) {
+        fprintf(stderr, "%s: out of memory: no firmware transfers\n", s->id);
+        return;
+    }
     ocpp_posix_transfer_config_t tc = {.firmware_path = s->fw_image,
                                        .diagnostics_path = s->diag_file,
                                        .ca_file = ca_file,
@@ -134,4 +153,6 @@ void sim_firmware_free(sim_station_t *s)
     }
 #endif
     s->has_transfer = false;
+    free(s->fw_image);
+    s->fw_image = s->diag_file = NULL;
 }

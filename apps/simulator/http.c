@@ -193,6 +193,7 @@ static void sse_free(void *cls)
             break;
         }
     }
+    sim_sse_attach(c->sim, c->station, false);
     free(c);
 }
 
@@ -210,17 +211,19 @@ static enum MHD_Result queue(struct MHD_Connection *conn, sim_t *sim, const sim_
                             .next = sim->sse_seq,
                             .station = r->sse_station};
         /* A reconnect with Last-Event-ID: the events after it, if the ring still
-         * has them all; otherwise (and on a first connect) the snapshot. */
+         * has them all (and none was left unbuilt for want of a listener, api.c);
+         * otherwise (and on a first connect) the snapshot. */
         const char *last = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Last-Event-ID");
         char *end = NULL;
         unsigned long long id = last != NULL ? strtoull(last, &end, 10) : 0;
         uint64_t oldest = sim->sse_seq > SIM_SSE_ENTRIES ? sim->sse_seq - SIM_SSE_ENTRIES : 0;
         if (last != NULL && last[0] >= '0' && last[0] <= '9' && *end == '\0' && id < sim->sse_seq &&
-            id + 1u >= oldest) {
+            id + 1u >= oldest && id + 1u >= sim->sse_skip_end) {
             c->next = id + 1u;
             c->snap = sim->n; /* resumed: no snapshot */
         }
         sim->sse_clients = c;
+        sim_sse_attach(sim, c->station, true);
         resp =
             MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, SSE_BLOCK, sse_read, c, sse_free);
         MHD_add_response_header(resp, "Content-Type", "text/event-stream");

@@ -75,6 +75,7 @@ typedef struct sim_opts {
     sim_stats_opts_t stats;     /**< --status-line, --report (report.c). */
     sim_faults_t faults;        /**< --fault, --fault-seed (faults.c). */
     sim_gen_profile_t gen;      /**< --gen PROFILE, --seed N (gen.c). */
+    unsigned log_mb;            /**< --log-mb: the fleet's message log, MiB (0: by --stations). */
 } sim_opts_t;
 
 static volatile sig_atomic_t g_stop;
@@ -134,6 +135,8 @@ static void usage(FILE *f)
             "  --gen PROFILE       transaction generator: key=value,... (idle, rate, length,\n"
             "                      cards, prefix, remote, timeout, soc, ev; docs/simulator.md)\n"
             "  --seed N            the generator's seed (default 1): same seed, same sessions\n"
+            "  --log-mb N          the message log of all stations, 1..65536 MiB (default:\n"
+            "                      2 KiB a station, at least 1, at most 64)\n"
             "%s%s",
             OCPP_CONFIG_OCPP201 ? "" : " (2.0.1 not in this build)", OCPP_CONFIG_MAX_CONNECTORS,
             SIM_FLEET_MAX_STATIONS, SIM_TX_CAP, SIM_TX_CAP, sim_crash_help, sim_stats_help);
@@ -326,6 +329,8 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             if (sim_faults_option(&o->faults, a, v) != 0) {
                 return -1;
             }
+        } else if (strcmp(a, "--log-mb") == 0) {
+            bad = parse_uint(v, 1, 65536, &o->log_mb);
         } else if (strcmp(a, "--crash-at") == 0) {
             o->crash_at = v;
         } else if (strcmp(a, "--log-level") == 0) {
@@ -425,7 +430,8 @@ static void card_event(sim_station_t *s, const ocpp_cp_event_t *ev)
 }
 
 /** An outgoing message larger than the send buffer comes in pieces (value:
- *  offset, status OCPP_PENDING while more follow): logged once it is whole. */
+ *  offset, status OCPP_PENDING while more follow): logged once it is whole.
+ *  The pieces are put together in a buffer that exists only meanwhile. */
 static bool assemble_out(sim_station_t *s, const ocpp_cp_event_t *ev, const char **text,
                          size_t *len)
 {
@@ -435,12 +441,16 @@ static bool assemble_out(sim_station_t *s, const ocpp_cp_event_t *ev, const char
     if (ev->value == 0) {
         s->out_len = 0;
     }
-    size_t n = ev->len < sizeof s->out_msg - s->out_len ? ev->len : sizeof s->out_msg - s->out_len;
-    memcpy(s->out_msg + s->out_len, ev->text, n);
-    s->out_len += n;
+    size_t n = ev->len < SIM_RX_CAP - s->out_len ? ev->len : SIM_RX_CAP - s->out_len;
+    char *b = n > 0u ? realloc(s->out_msg, s->out_len + n) : s->out_msg;
+    if (b != NULL) {
+        s->out_msg = b;
+        memcpy(s->out_msg + s->out_len, ev->text, n);
+        s->out_len += n;
+    }
     *text = s->out_msg;
     *len = s->out_len;
-    return ev->status != OCPP_PENDING;
+    return ev->status != OCPP_PENDING && s->out_msg != NULL;
 }
 
 static void on_event(void *ctx, const ocpp_cp_event_t *ev)
@@ -456,6 +466,11 @@ static void on_event(void *ctx, const ocpp_cp_event_t *ev)
         sim_log_message(s, out, text, len);
         if (s->log.min_level >= OCPP_LOG_DEBUG) {
             fprintf(stderr, "%s %s %.*s\n", s->id, out ? "TX" : "RX", (int)len, text);
+        }
+        if (text == s->out_msg) { /* the pieces' buffer is given back */
+            free(s->out_msg);
+            s->out_msg = NULL;
+            s->out_len = 0;
         }
         return;
     }
@@ -1048,8 +1063,10 @@ static void abandon(sim_t *sim, unsigned n)
         sim_firmware_free(&sim->st[j]);
     }
     sim_loop_free(sim);
+    sim_log_free(sim);
     free(sim->st);
     free(sim->sse);
+    free(sim->tx_bufs);
     sim_stats_free(sim);
 }
 
@@ -1112,25 +1129,29 @@ int main(int argc, char **argv)
         }
         fprintf(stderr, "ocpp-sim: crash point %s\n", sim.crash.text);
     }
+    sim.tx_bufs = calloc(o.stations, o.send_buffer);
     sim.st = calloc(o.stations, sizeof *sim.st);
     sim.sse = calloc(SIM_SSE_ENTRIES, sizeof *sim.sse);
-    if (sim.st == NULL || sim.sse == NULL) {
+    if (sim.st == NULL || sim.sse == NULL || sim.tx_bufs == NULL ||
+        sim_log_init(&sim, o.log_mb) != 0) {
         fprintf(stderr, "ocpp-sim: out of memory\n");
-        free(sim.st);
-        free(sim.sse);
+        abandon(&sim, 0);
         opts_free(&o);
         return 1;
     }
     int stats_rc = sim_stats_start(&sim, &o.stats); /* before the stations: their first events */
     if (stats_rc != 0) {
         abandon(&sim, 0);
+        opts_free(&o);
         return stats_rc;
     }
     if (sim_loop_init(&sim) != 0) {
         abandon(&sim, 0);
+        opts_free(&o);
         return 1;
     }
     for (unsigned i = 0; i < o.stations; i++) {
+        sim.st[i].tx = sim.tx_bufs + (size_t)i * o.send_buffer;
         if (station_init(&sim, &sim.st[i], &o, i) != 0) {
             abandon(&sim, i + 1u);
             opts_free(&o);
@@ -1165,11 +1186,10 @@ int main(int argc, char **argv)
         release_held(&sim.st[i]);
         ocpp_posix_net_free(&sim.st[i].net);
         sim_firmware_free(&sim.st[i]);
+        free(sim.st[i].out_msg);
     }
-    free(sim.st);
-    free(sim.sse);
+    abandon(&sim, 0);
     opts_free(&o);
-    sim_stats_free(&sim);
     fprintf(stderr, "ocpp-sim: stopped\n");
     return 0;
 }

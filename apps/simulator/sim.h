@@ -22,6 +22,7 @@
 #include "stats.h"
 #include "faults.h"
 #include "gen.h"
+#include "logring.h"
 
 #if OCPP_POSIX_HAVE_TRANSFER
 #include "ocpp/ocpp_posix_transfer.h"
@@ -29,29 +30,23 @@
 /** The firmware version of a station that never installed one (firmware.c). */
 #define SIM_FIRMWARE_VERSION "0.1.0"
 
-#define SIM_RX_CAP      8192u
-#define SIM_TX_CAP      4096u
-#define SIM_LOG_ENTRIES 128u   /**< OCPP messages kept per station. */
-#define SIM_LOG_TEXT    1536u  /**< Longer messages are cut (flagged "truncated"). */
-#define SIM_SSE_ENTRIES 512u   /**< Server-sent events kept for slow clients. */
+#define SIM_RX_CAP      8192u /**< Receive buffer: a SendLocalList of 120 entries (README). */
+#define SIM_TX_CAP      4096u /**< Send buffer: the largest --send-buffer (and with --crash-at). */
+#define SIM_LOG_TEXT    1536u /**< Longer messages are cut in the log (flagged "truncated"). */
+#define SIM_LOG_API_MAX 1000u /**< Messages a GET log answers at most (the newest). */
+#define SIM_WATCH_RING  ((size_t)256u * 1024u) /**< A watched station's own log ring. */
+#define SIM_WATCH_MAX   32u                    /**< Stations with a log ring of their own. */
+#define SIM_WATCH_MS    (10u * 60u * 1000u)    /**< Watched for this long after its last look. */
+#define SIM_SSE_ENTRIES 512u                   /**< Server-sent events kept for slow clients. */
 #define SIM_SSE_TEXT    8192u  /**< A station with 8 connectors is ~4.5 KB of JSON. */
 #define SIM_BODY_MAX    65536u /**< Request bodies above this get 413. */
 
-/** One OCPP message in a station's log ring. */
-typedef struct {
-    uint32_t seq;
-    int64_t unix_ms;
-    bool out; /**< true: sent by the charge point. */
-    bool truncated;
-    bool frame_ok;       /**< Whole, valid JSON: written as "frame". */
-    uint8_t type;        /**< 2 CALL, 3 CALLRESULT, 4 CALLERROR, 0 not an OCPP-J frame. */
-    int64_t answer_to;   /**< seq of the CALL a result answers, -1 if unknown. */
-    char msg_id[37];     /**< OCPP-J message id (≤ 36). */
-    char action[48];     /**< The CALL's action (a result: of the CALL it answers). */
-    char error_code[32]; /**< CALLERROR: its errorCode. */
-    uint16_t len;
-    char text[SIM_LOG_TEXT];
-} sim_log_entry_t;
+/** The log of a station someone watches (api.c): a ring of its own. */
+typedef struct sim_watch {
+    sim_logring_t ring;
+    uint64_t last;    /**< Position of the station's newest record in it. */
+    uint32_t seen_ms; /**< Last looked at (GET log, a stream opened or closed), monotonic. */
+} sim_watch_t;
 
 /** POST /api/network modes (what the CSMS sees). */
 typedef enum {
@@ -90,7 +85,6 @@ typedef struct sim_station {
     unsigned index;
     char id[OCPP_CP_IDENTITY_MAX + 1];
     char dir[512];
-    ocpp_posix_net_t net;
     ocpp_net_port_t net_port;
     ocpp_ws_t ws;
     ocpp_msg_port_t msg_port;
@@ -134,12 +128,12 @@ typedef struct sim_station {
     } last_card;
     bool dirty; /**< Something changed: send a state event. */
     uint32_t last_state_ms;
-    uint32_t log_seq; /**< Next sequence number. */
-    sim_log_entry_t logs[SIM_LOG_ENTRIES];
-    uint8_t rx[SIM_RX_CAP];
-    char tx[SIM_TX_CAP];
-    char out_msg[SIM_RX_CAP]; /**< An outgoing message put together from its pieces. */
-    size_t out_len;
+    uint32_t log_seq;         /**< Next sequence number. */
+    uint64_t log_last;        /**< Position of its newest record in the fleet's log ring. */
+    sim_watch_t *watch;       /**< Someone watches it: its own log ring too (api.c), or NULL. */
+    uint16_t sse_watchers;    /**< Event streams of this station alone. */
+    char *out_msg;            /**< An outgoing message in pieces: its start (malloc'd meanwhile). */
+    size_t out_len;           /**< Its length so far (only SIM_LOG_TEXT + 1 bytes are kept). */
     evse_ui_info_t face_info; /**< What the display's information pages show (api_face.c). */
     uint32_t face_rev;        /**< The OLED's revision last announced in a state event. */
     /* firmware.c: Firmware Management (transfers, installation, diagnostics) */
@@ -149,8 +143,8 @@ typedef struct sim_station {
     ocpp_transfer_port_t transfer_port;
     bool has_transfer;   /**< The transfer port is built and set up. */
     char fw_version[51]; /**< Installed firmware (record "sim.firmware"). */
-    char fw_image[600];  /**< The firmware slot. */
-    char diag_file[600]; /**< The diagnostics slot. */
+    char *fw_image;      /**< The firmware slot (malloc'd with diag_file, NULL if that failed). */
+    char *diag_file;     /**< The diagnostics slot. */
     struct {
         uint32_t at;  /**< Monotonic ms of its turn. */
         bool waiting; /**< Not polled, network off, until then. */
@@ -162,6 +156,11 @@ typedef struct sim_station {
 
     /** The transaction generator's session (gen_fleet.c). */
     sim_gen_station_t gen;
+    /* Last, what is mostly untouched: the mbedTLS part of net (TLS only), and the
+     * buffers beyond the longest message: whole pages of it stay out of memory. */
+    ocpp_posix_net_t net;
+    uint8_t rx[SIM_RX_CAP];
+    char *tx; /**< The library's send buffer: --send-buffer bytes of sim->tx_bufs. */
 } sim_station_t;
 
 /** One server-sent event in the shared ring. */
@@ -197,7 +196,12 @@ typedef struct sim {
 
     /** The transaction generator (gen_fleet.c). */
     sim_gen_t gen;
-    sim_loop_t *loop;      /**< The event loop (loop.c) while it runs, else NULL. */
+    sim_loop_t *loop;  /**< The event loop (loop.c) while it runs, else NULL. */
+    sim_logring_t log; /**< The fleet's message log (api.c, logring.c). */
+    char *tx_bufs;     /**< The stations' send buffers, --send-buffer bytes each. */
+    sim_station_t *watched[SIM_WATCH_MAX]; /**< Stations with a log ring of their own. */
+    unsigned sse_all;                      /**< Event streams of all stations. */
+    uint64_t sse_skip_end; /**< An event nobody listened to was not built before this seq. */
 } sim_t;
 
 /* api.c */
@@ -216,8 +220,15 @@ void sim_api(sim_t *sim, const char *method, const char *url, const char *query_
              const char *body, size_t body_len, bool body_too_large, sim_reply_t *out);
 void sim_station_changed(sim_station_t *s);
 void sim_emit_state(sim_station_t *s);
-void sim_emit_message(sim_station_t *s, const sim_log_entry_t *e);
+void sim_emit_message(sim_station_t *s, const sim_log_rec_t *e);
 void sim_log_message(sim_station_t *s, bool out, const char *text, size_t len);
+/** The fleet's log ring: log_mb MiB, 0: 2 KiB a station within 1..64 MiB. @return 0, -1. */
+int sim_log_init(sim_t *sim, unsigned log_mb);
+void sim_log_free(sim_t *sim);
+/** fn on the station's logged messages, oldest first (at most SIM_LOG_API_MAX). */
+void sim_log_each(const sim_station_t *s, void (*fn)(void *ctx, const sim_log_rec_t *e), void *ctx);
+/** An event stream of one station (or of all: station -1) opens (attach) or closes (http.c). */
+void sim_sse_attach(sim_t *sim, int station, bool attach);
 /** A card's outcome as an `event: card` (api.c); `result` "accepted"..., status/reason/by or NULL.
  */
 void sim_emit_card(sim_station_t *s, const char *tag, uint8_t connector, const char *result,

@@ -151,3 +151,28 @@ test('issue 18 findings 8 and 9: the CSMS gets StartTransaction before the Charg
     const stamps = csms.messages((m) => cpCall('StatusNotification', id)(m) || cpCall('StartTransaction', id)(m), since).map((m) => m.payload.timestamp);
     assert.ok(stamps.some((x) => !x.endsWith('.000Z')), `milliseconds: ${stamps.join(' ')}`);
 });
+
+test('issue 16: an event nobody listens to is not built; a client resuming across one gets the snapshot instead (docs/simulator.md, the message log)', { skip: needSim }, async (t) => {
+    const h = scenario(t);
+    const csms = await h.csms({ interval: 300 });
+    const sim = h.sim(simArgs(csms.url, 'CP-SKIP', '--stations', '2', '--log-level', 'info'));
+    const a = 'CP-SKIP-0001';
+    await sim.waitState((s) => s.connection === 'accepted', { station: a });
+    await sim.waitState((s) => s.connection === 'accepted', { station: 'CP-SKIP-0002' });
+    const base = await sim.http();
+    // No event stream yet: this message is logged, but no event is built for it.
+    await csms.call(a, 'GetLocalListVersion', {});
+    const log = await sim.api('GET', `/api/stations/${a}/log`);
+    const skipped = log.json.entries.find((e) => e.action === 'GetLocalListVersion' && e.type === 'CALL');
+    assert.ok(skipped, 'in the log');
+    // A client "resuming" from the first event: the snapshot, not a stream with holes.
+    const c = await sse(base, '/api/events', { lastEventId: 0 });
+    const first = await c.wait((e) => e.event !== null);
+    assert.equal(first.event, 'state', 'a snapshot, not the events after Last-Event-ID');
+    await csms.call(a, 'GetLocalListVersion', {});
+    const live = await c.wait((e) => e.event === 'message' && e.data.action === 'GetLocalListVersion' && e.data.type === 'CALL');
+    assert.ok(live.data.seq > skipped.seq, 'live events again once someone listens');
+    assert.ok(!c.events.some((e) => e.event === 'message' && e.data.seq === skipped.seq && e.data.station === a),
+        'the message nobody listened to never became an event');
+    await c.close();
+});
