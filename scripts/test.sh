@@ -155,10 +155,12 @@ if want asan; then
     build "asan" "$root/build-asan" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug \
         -DCMAKE_C_FLAGS="$san_flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" "${no_gates[@]}"
     # Under the sanitizers: the kill torture with 60 SIGKILLs (the gcc step runs 200; long runs
-    # are bench/torture), and no browser test (the page is the same; its REST and SSE paths run
-    # under ASan in the integration tests).
+    # are bench/torture), no browser test (the page is the same; its REST and SSE paths run
+    # under ASan in the integration tests), and the transaction generator with 40 stations for
+    # 25 s (the gcc step runs the 500 stations for a minute).
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        OCPP_TORTURE_KILLS=60 tests "asan ctest" "$root/build-asan" -E '^browser\.'
+        OCPP_TORTURE_KILLS=60 OCPP_GEN_STATIONS=40 OCPP_GEN_MS=25000 \
+        tests "asan ctest" "$root/build-asan" -E '^browser\.'
 fi
 
 if want clang; then

@@ -64,7 +64,7 @@ function fleetLedger(records) {
     return { started, open, problems };
 }
 
-test(`${N} stations run the generator for a minute against the strict dev CSMS, then drain`, { skip: needSim, timeout: 240000 }, async (t) => {
+test(`${N} stations run the generator for ${RUN_MS / 1000} s against the strict dev CSMS, then drain`, { skip: needSim, timeout: 240000 }, async (t) => {
     // The stations persist their meters about once a second while energy flows (main.c): on a
     // disk, hundreds of fsyncs a second would measure the disk, not the fleet. tmpfs if there is one.
     // (Removed by the first after hook: it also runs when the scenario's check fails.)
