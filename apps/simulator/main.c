@@ -244,6 +244,56 @@ static void opts_free(sim_opts_t *o)
     sim_creds_free(&o->creds);
 }
 
+/**
+ * The options of a fleet (load-test mode): stations, ids, connectors, lists,
+ * ramp, log, faults, generator, figures. @return 1 taken, 0 not one of them,
+ * -1 a bad value (printed).
+ */
+static int fleet_arg(sim_opts_t *o, const char *a, const char *v)
+{
+    char err[300];
+    int st = sim_stats_option(&o->stats, a, v);
+    if (st != 0) {
+        return st;
+    }
+    if (strcmp(a, "--connectors") == 0) {
+        st = sim_conn_mix_parse(&o->conn_mix, v, OCPP_CONFIG_MAX_CONNECTORS, err, sizeof err);
+    } else if (strcmp(a, "--ramp") == 0) {
+        st = sim_fleet_ramp_parse(v, &o->ramp_milli, err, sizeof err);
+    } else if (strcmp(a, "--gen") == 0 || strcmp(a, "--seed") == 0) {
+        if (sim_gen_option(&o->gen, a, v, err, sizeof err) != 0) {
+            fprintf(stderr, "ocpp-sim: %s: %s\n", a, err);
+            return -1;
+        }
+    } else if (strncmp(a, "--fault", 7) == 0) {
+        return sim_faults_option(&o->faults, a, v) != 0 ? -1 : 1; /* (printed) */
+    } else if (strcmp(a, "--credentials") == 0) {
+        o->credentials = v;
+    } else if (strcmp(a, "--bind") == 0) {
+        o->bind_text = v;
+    } else {
+        if (strcmp(a, "--id-start") == 0) {
+            st = parse_uint(v, 0, 999999999u, &o->id_start);
+        } else if (strcmp(a, "--stations") == 0) {
+            st = parse_uint(v, 1, SIM_FLEET_MAX_STATIONS, &o->stations);
+        } else if (strcmp(a, "--log-mb") == 0) {
+            st = parse_uint(v, 1, 65536, &o->log_mb);
+        } else {
+            return 0;
+        }
+        if (st != 0) {
+            fprintf(stderr, "ocpp-sim: bad value for %s: %s\n", a, v);
+            return -1;
+        }
+        return 1;
+    }
+    if (st != 0) {
+        fprintf(stderr, "ocpp-sim: %s\n", err);
+        return -1;
+    }
+    return 1;
+}
+
 static int parse_args(int argc, char **argv, sim_opts_t *o)
 {
     *o = (sim_opts_t){.id = "CP-1",
@@ -268,7 +318,7 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
         } else if (v == NULL) {
             fprintf(stderr, "ocpp-sim: %s needs a value\n", a);
             return -1;
-        } else if ((bad = sim_stats_option(&o->stats, a, v)) != 0) {
+        } else if ((bad = fleet_arg(o, a, v)) != 0) {
             if (bad < 0) {
                 return -1; /* (printed) */
             }
@@ -294,29 +344,8 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             o->ca = v;
         } else if (strcmp(a, "--data-dir") == 0) {
             o->data_dir = v;
-        } else if (strcmp(a, "--connectors") == 0) {
-            char err[300];
-            if (sim_conn_mix_parse(&o->conn_mix, v, OCPP_CONFIG_MAX_CONNECTORS, err, sizeof err) !=
-                0) {
-                fprintf(stderr, "ocpp-sim: %s\n", err);
-                return -1;
-            }
-        } else if (strcmp(a, "--id-start") == 0) {
-            bad = parse_uint(v, 0, 999999999u, &o->id_start);
-        } else if (strcmp(a, "--credentials") == 0) {
-            o->credentials = v;
-        } else if (strcmp(a, "--bind") == 0) {
-            o->bind_text = v;
-        } else if (strcmp(a, "--ramp") == 0) {
-            char err[200];
-            if (sim_fleet_ramp_parse(v, &o->ramp_milli, err, sizeof err) != 0) {
-                fprintf(stderr, "ocpp-sim: %s\n", err);
-                return -1;
-            }
         } else if (strcmp(a, "--sse-keepalive") == 0) {
             bad = parse_uint(v, 1, 3600, &o->sse_keepalive);
-        } else if (strcmp(a, "--stations") == 0) {
-            bad = parse_uint(v, 1, SIM_FLEET_MAX_STATIONS, &o->stations);
         } else if (strcmp(a, "--http") == 0) {
             o->http = v;
         } else if (strcmp(a, "--speed") == 0) {
@@ -325,22 +354,10 @@ static int parse_args(int argc, char **argv, sim_opts_t *o)
             bad = parse_uint(v, 6, 80, &o->max_current_a);
         } else if (strcmp(a, "--send-buffer") == 0) {
             bad = parse_uint(v, 512, SIM_TX_CAP, &o->send_buffer);
-        } else if (strncmp(a, "--fault", 7) == 0) {
-            if (sim_faults_option(&o->faults, a, v) != 0) {
-                return -1;
-            }
-        } else if (strcmp(a, "--log-mb") == 0) {
-            bad = parse_uint(v, 1, 65536, &o->log_mb);
         } else if (strcmp(a, "--crash-at") == 0) {
             o->crash_at = v;
         } else if (strcmp(a, "--log-level") == 0) {
             bad = parse_level(v, &o->log_level);
-        } else if (strcmp(a, "--gen") == 0 || strcmp(a, "--seed") == 0) {
-            char err[200];
-            if (sim_gen_option(&o->gen, a, v, err, sizeof err) != 0) {
-                fprintf(stderr, "ocpp-sim: %s: %s\n", a, err);
-                return -1;
-            }
         } else if (strcmp(a, "--config") == 0) {
             if (strchr(v, '=') == NULL || v[0] == '=') {
                 fprintf(stderr, "ocpp-sim: --config needs KEY=VALUE, got %s\n", v);
