@@ -151,8 +151,8 @@ void sim_board_save(sim_station_t *s, uint32_t now_ms)
     s->board_save_failed = false;
     for (uint8_t c = 1; c <= n_conn; c++) {
         s->board_saved[c] = p[c];
-        s->faults_saved[c] = s->faults[c];
     }
+    s->faults_unsaved = false;
 }
 
 void sim_board_poll(sim_station_t *s, uint32_t now_ms)
@@ -163,7 +163,7 @@ void sim_board_poll(sim_station_t *s, uint32_t now_ms)
         evse_sim_physical_t p;
         (void)evse_sim_physical(&s->board_sim, c, &p);
         const evse_sim_physical_t *q = &s->board_saved[c];
-        changed = !same_discrete(&p, q) || !same_fault(&s->faults[c], &s->faults_saved[c]);
+        changed = s->faults_unsaved || !same_discrete(&p, q);
         moved = moved || p.temp_dc != q->temp_dc || p.battery_uj != q->battery_uj;
     }
     bool due = now_ms - s->board_saved_ms >= SIM_BOARD_SLOW_MS;
@@ -195,9 +195,11 @@ void sim_board_set_fault(sim_station_t *s, uint8_t connector, ocpp_fault_t error
         return;
     }
     sim_fault_t *f = &s->faults[connector];
+    sim_fault_t was = *f;
     f->error = error;
     copy_text(f->info, sizeof f->info, error != OCPP_FAULT_NONE ? info : NULL);
     copy_text(f->vendor, sizeof f->vendor, error != OCPP_FAULT_NONE ? vendor : NULL);
+    s->faults_unsaved = s->faults_unsaved || !same_fault(&was, f);
 }
 
 void sim_board_apply_faults(sim_station_t *s)
@@ -399,8 +401,8 @@ void sim_board_restore(sim_station_t *s)
     for (uint8_t c = 1; c <= n_conn; c++) {
         (void)evse_sim_physical(&s->board_sim, c, &s->board_saved[c]); /* fresh */
         s->faults[c] = (sim_fault_t){.error = OCPP_FAULT_NONE};
-        s->faults_saved[c] = s->faults[c];
     }
+    s->faults_unsaved = false;
     s->board_saved_ms = ocpp_posix_now_ms();
     char *buf = malloc(SIM_BOARD_CAP);
     board_conn_t *conns = calloc(EVSE_SIM_MAX_CONNECTORS + 1u, sizeof *conns);
@@ -438,7 +440,6 @@ void sim_board_restore(sim_station_t *s)
                 continue; /* parse_board checked the same ranges */
             }
             s->faults[c] = conns[c].f;
-            s->faults_saved[c] = conns[c].f;
             (void)evse_sim_physical(&s->board_sim, c, &s->board_saved[c]);
             plugged += conns[c].p.plugged ? 1u : 0u;
             faults += conns[c].f.error != OCPP_FAULT_NONE ? 1u : 0u;

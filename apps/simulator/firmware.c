@@ -125,9 +125,14 @@ void sim_firmware_init(sim_station_t *s, const char *ca_file)
                                        .ca_file = ca_file,
                                        .log = ocpp_posix_log,
                                        .log_ctx = &s->log};
-    if (ocpp_posix_transfer_init(&s->transfer, &tc) == OCPP_OK) {
-        ocpp_posix_transfer_port(&s->transfer, &s->transfer_port);
+    /* malloc'd: written at boot, it would keep a page of every station resident */
+    s->transfer = malloc(sizeof *s->transfer);
+    if (s->transfer != NULL && ocpp_posix_transfer_init(s->transfer, &tc) == OCPP_OK) {
+        ocpp_posix_transfer_port(s->transfer, &s->transfer_port);
         s->has_transfer = true;
+    } else {
+        free(s->transfer);
+        s->transfer = NULL;
     }
 #else
     (void)ca_file;
@@ -149,8 +154,10 @@ void sim_firmware_free(sim_station_t *s)
 {
 #if OCPP_POSIX_HAVE_TRANSFER
     if (s->has_transfer) {
-        ocpp_posix_transfer_free(&s->transfer);
+        ocpp_posix_transfer_free(s->transfer);
     }
+    free(s->transfer);
+    s->transfer = NULL;
 #endif
     s->has_transfer = false;
     free(s->fw_image);

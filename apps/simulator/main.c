@@ -25,6 +25,7 @@
  * Fault injection for the persistence tests: --crash-at (crash.h).
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS (glibc) */
 
 #include <errno.h>
 #include <signal.h>
@@ -34,6 +35,10 @@
 #include <string.h>
 #include <stddef.h>
 #include <sys/resource.h>
+#include <sys/mman.h>
+#if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
+#define MAP_ANONYMOUS MAP_ANON
+#endif
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -680,7 +685,7 @@ static int station_net(sim_station_t *s, const sim_opts_t *o)
         .ctx = s, .connect = net_connect, .send = net_send, .recv = net_recv, .close = net_close};
     s->held_fd = -1;
     ocpp_ws_config_t wc = {
-        .net = &s->net_port, .rx_buf = s->rx, .rx_cap = sizeof s->rx, .random = ocpp_posix_random};
+        .net = &s->net_port, .rx_buf = s->rx, .rx_cap = SIM_RX_CAP, .random = ocpp_posix_random};
     if (ocpp_ws_init(&s->ws, &wc) != OCPP_OK) {
         return -1;
     }
@@ -836,7 +841,13 @@ static int station_init(sim_t *sim, sim_station_t *s, const sim_opts_t *o, unsig
     s->index = index;
     s->network_online = true;
     (void)sim_fleet_id(&o->ids, index, s->id, sizeof s->id); /* checked by fleet_args() */
-    snprintf(s->dir, sizeof s->dir, "%s/%s", o->data_dir, s->id);
+    size_t dn = strlen(o->data_dir) + strlen(s->id) + 2u;
+    s->dir = malloc(dn);
+    if (s->dir == NULL) {
+        fprintf(stderr, "ocpp-sim: out of memory\n");
+        return -1;
+    }
+    snprintf(s->dir, dn, "%s/%s", o->data_dir, s->id);
     if (mkdirs(s->dir) != 0) {
         fprintf(stderr, "ocpp-sim: cannot create %s: %s\n", s->dir, strerror(errno));
         return -1;
@@ -1072,16 +1083,35 @@ uint32_t sim_station_poll(sim_station_t *s, uint32_t now)
     return pending || s->reset_pending != 0u || s->dirty ? 0 : w;
 }
 
+/**
+ * Zeroed pages for n items of size bytes (a multiple of SIM_PAGE), NULL if there is no
+ * room: pages nobody writes take no memory (calloc gives no alignment beyond 16 bytes).
+ */
+static void *page_array(size_t n, size_t size)
+{
+    if (n == 0u || size > SIZE_MAX / n) {
+        return NULL;
+    }
+    void *p = mmap(NULL, n * size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
 /** An exit before the loop: release what the first n stations set up (their transfer
  *  ports hold libcurl handles), then the arrays. */
 static void abandon(sim_t *sim, unsigned n)
 {
     for (unsigned j = 0; j < n; j++) {
         sim_firmware_free(&sim->st[j]);
+        free(sim->st[j].dir);
     }
     sim_loop_free(sim);
     sim_log_free(sim);
-    free(sim->st);
+    if (sim->st != NULL) {
+        (void)munmap(sim->st, sim->st_bytes);
+    }
+    if (sim->rx_bufs != NULL) {
+        (void)munmap(sim->rx_bufs, sim->rx_bytes);
+    }
     free(sim->sse);
     free(sim->tx_bufs);
     sim_stats_free(sim);
@@ -1147,9 +1177,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "ocpp-sim: crash point %s\n", sim.crash.text);
     }
     sim.tx_bufs = calloc(o.stations, o.send_buffer);
-    sim.st = calloc(o.stations, sizeof *sim.st);
+    sim.st = page_array(o.stations, sizeof *sim.st);
+    sim.st_bytes = (size_t)o.stations * sizeof *sim.st;
+    sim.rx_bufs = page_array(o.stations, SIM_RX_CAP);
+    sim.rx_bytes = (size_t)o.stations * SIM_RX_CAP;
     sim.sse = calloc(SIM_SSE_ENTRIES, sizeof *sim.sse);
-    if (sim.st == NULL || sim.sse == NULL || sim.tx_bufs == NULL ||
+    if (sim.st == NULL || sim.rx_bufs == NULL || sim.sse == NULL || sim.tx_bufs == NULL ||
         sim_log_init(&sim, o.log_mb) != 0) {
         fprintf(stderr, "ocpp-sim: out of memory\n");
         abandon(&sim, 0);
@@ -1169,6 +1202,7 @@ int main(int argc, char **argv)
     }
     for (unsigned i = 0; i < o.stations; i++) {
         sim.st[i].tx = sim.tx_bufs + (size_t)i * o.send_buffer;
+        sim.st[i].rx = sim.rx_bufs + (size_t)i * SIM_RX_CAP;
         if (station_init(&sim, &sim.st[i], &o, i) != 0) {
             abandon(&sim, i + 1u);
             opts_free(&o);
@@ -1204,6 +1238,7 @@ int main(int argc, char **argv)
         ocpp_posix_net_free(&sim.st[i].net);
         sim_firmware_free(&sim.st[i]);
         free(sim.st[i].out_msg);
+        free(sim.st[i].dir);
     }
     abandon(&sim, 0);
     opts_free(&o);

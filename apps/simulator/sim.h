@@ -30,7 +30,11 @@
 /** The firmware version of a station that never installed one (firmware.c). */
 #define SIM_FIRMWARE_VERSION "0.1.0"
 
-#define SIM_RX_CAP      8192u /**< Receive buffer: a SendLocalList of 120 entries (README). */
+#define SIM_RX_CAP 8192u /**< Receive buffer: a SendLocalList of 120 entries (README). */
+/** A memory page: a station (sim_station_t) and its receive buffer are whole pages of the
+ *  fleet's arrays, so the pages of them that are never written are never resident. */
+#define SIM_PAGE 4096u
+_Static_assert(SIM_RX_CAP % SIM_PAGE == 0u, "receive buffers of whole pages");
 #define SIM_TX_CAP      4096u /**< Send buffer: the largest --send-buffer (and with --crash-at). */
 #define SIM_LOG_TEXT    1536u /**< Longer messages are cut in the log (flagged "truncated"). */
 #define SIM_LOG_API_MAX 1000u /**< Messages a GET log answers at most (the newest). */
@@ -79,12 +83,14 @@ typedef struct {
 struct sim_opts;
 
 typedef struct sim_station {
-    struct sim *sim;
+    /* Whole pages (the fleet's array is page-aligned, main.c): what every station writes
+     * first, what is written rarely or never last, so the last pages stay out of memory. */
+    _Alignas(SIM_PAGE) struct sim *sim;
     const struct sim_opts *opts; /**< The command line, for a reboot. */
     uint8_t reset_pending;       /**< 0, or a Reset was accepted: 1 soft, 2 hard. */
     unsigned index;
     char id[OCPP_CP_IDENTITY_MAX + 1];
-    char dir[512];
+    char *dir; /**< <data-dir>/<id> (malloc'd). */
     ocpp_net_port_t net_port;
     ocpp_ws_t ws;
     ocpp_msg_port_t msg_port;
@@ -107,7 +113,7 @@ typedef struct sim_station {
     sim_fault_t faults[EVSE_SIM_MAX_CONNECTORS + 1];
     /** What record "sim.board" holds (board.c): physical state and faults. */
     evse_sim_physical_t board_saved[EVSE_SIM_MAX_CONNECTORS + 1];
-    sim_fault_t faults_saved[EVSE_SIM_MAX_CONNECTORS + 1];
+    bool faults_unsaved;     /**< faults changed since the record was last written. */
     uint32_t board_saved_ms; /**< When, monotonic. */
     bool board_save_failed;  /**< Logged once. */
     bool network_online;
@@ -116,17 +122,7 @@ typedef struct sim_station {
     int held_fd;              /**< Blackhole: a socket the station let go of, kept open. */
     sim_card_watch_t card;    /**< The card being presented now. */
     char card_pending[OCPP_ID_TAG_MAX + 1]; /**< A card waiting for the CSMS's answer. */
-    /** The last card's outcome (the `card` event), for the station object ("lastCard"). */
-    struct {
-        bool set;
-        uint8_t connector;
-        char tag[OCPP_ID_TAG_MAX + 1];
-        char result[16];
-        char status[16];
-        char by[8];
-        char reason[256];
-    } last_card;
-    bool dirty; /**< Something changed: send a state event. */
+    bool dirty;                             /**< Something changed: send a state event. */
     uint32_t last_state_ms;
     uint32_t log_seq;         /**< Next sequence number. */
     uint64_t log_last;        /**< Position of its newest record in the fleet's log ring. */
@@ -138,7 +134,7 @@ typedef struct sim_station {
     uint32_t face_rev;        /**< The OLED's revision last announced in a state event. */
     /* firmware.c: Firmware Management (transfers, installation, diagnostics) */
 #if OCPP_POSIX_HAVE_TRANSFER
-    ocpp_posix_transfer_t transfer;
+    ocpp_posix_transfer_t *transfer; /**< The transfer port's state (malloc'd, firmware.c). */
 #endif
     ocpp_transfer_port_t transfer_port;
     bool has_transfer;   /**< The transfer port is built and set up. */
@@ -156,11 +152,23 @@ typedef struct sim_station {
 
     /** The transaction generator's session (gen_fleet.c). */
     sim_gen_station_t gen;
-    /* Last, what is mostly untouched: the mbedTLS part of net (TLS only), and the
-     * buffers beyond the longest message: whole pages of it stay out of memory. */
+    uint8_t *rx; /**< The library's receive buffer: SIM_RX_CAP bytes of sim->rx_bufs. */
+    char *tx;    /**< The library's send buffer: --send-buffer bytes of sim->tx_bufs. */
+
+    /* Last, what is written rarely or never: the mbedTLS part of net (TLS only), then a
+     * card's outcome. With 8 connectors, everything before net's mbedTLS part fits in
+     * 5 pages (20 KB) and the 6th page stays out of memory (bench/fleet/README.md). */
     ocpp_posix_net_t net;
-    uint8_t rx[SIM_RX_CAP];
-    char *tx; /**< The library's send buffer: --send-buffer bytes of sim->tx_bufs. */
+    /** The last card's outcome (the `card` event), for the station object ("lastCard"). */
+    struct {
+        bool set;
+        uint8_t connector;
+        char tag[OCPP_ID_TAG_MAX + 1];
+        char result[16];
+        char status[16];
+        char by[8];
+        char reason[256];
+    } last_card;
 } sim_station_t;
 
 /** One server-sent event in the shared ring. */
@@ -198,6 +206,9 @@ typedef struct sim {
     sim_gen_t gen;
     sim_loop_t *loop;  /**< The event loop (loop.c) while it runs, else NULL. */
     sim_logring_t log; /**< The fleet's message log (api.c, logring.c). */
+    size_t st_bytes;   /**< The mapping of st (main.c station_array()). */
+    uint8_t *rx_bufs;  /**< The stations' receive buffers, SIM_RX_CAP bytes each (page-aligned). */
+    size_t rx_bytes;   /**< The mapping of rx_bufs. */
     char *tx_bufs;     /**< The stations' send buffers, --send-buffer bytes each. */
     sim_station_t *watched[SIM_WATCH_MAX]; /**< Stations with a log ring of their own. */
     unsigned sse_all;                      /**< Event streams of all stations. */

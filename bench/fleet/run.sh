@@ -11,19 +11,27 @@
 #   --markdown     print the tables as Markdown
 #   --write-docs   also replace the fleet section of docs/performance.md (`make bench-fleet-docs`)
 # Env: BUILD_DIR (default build-bench-fleet), CMAKE_ARGS (extra configure args), REBUILD=1,
-#      OCPP_SIM (use this ocpp-sim binary instead of building one).
+#      OCPP_SIM (use this ocpp-sim binary instead of building one),
+#      SIM_MAX_CONNECTORS=N (build ocpp-sim for stations of at most N connectors, in
+#      build-bench-fleet-cN: less memory per station, README "memory"; the default is 8).
 # Larger fleets: --stations 10000 --interval 60 --duration 120 (about 15 min here); see
 # bench/fleet/README.md for 50,000 (open files, ephemeral ports, ocpp-sim's --stations limit).
 # Needs node >= 20 and `npm ci` at the repository root.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BUILD_DIR:-$root/build-bench-fleet}
+max_conn=${SIM_MAX_CONNECTORS:-}
+case "$max_conn" in '' | [1-9] | [12][0-9] | 3[0-2]) ;; *)
+    echo "bench-fleet: SIM_MAX_CONNECTORS must be a number in 1..32" >&2
+    exit 2
+    ;;
+esac
+build=${BUILD_DIR:-$root/build-bench-fleet${max_conn:+-c$max_conn}}
 stations=1000
 prev=
 for a in "$@"; do
     if [ "$prev" = --stations ]; then stations=$a; fi
     case "$a" in --stations=*) stations=${a#--stations=} ;; -h | --help)
-        sed -n '2,17p' "$0"
+        sed -n '2,19p' "$0"
         exit 0
         ;;
     esac
@@ -67,7 +75,8 @@ if [ -z "$sim" ]; then
         echo "bench-fleet: building ocpp-sim (Release) in ${build#"$root"/}" >&2
         # shellcheck disable=SC2086 # CMAKE_ARGS: several arguments
         if ! cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DOCPP_BUILD_TESTS=OFF \
-            -DOCPP_INSTALL=OFF ${CMAKE_ARGS:-} >"$build.log" 2>&1 ||
+            -DOCPP_INSTALL=OFF ${max_conn:+-DOCPP_MAX_CONNECTORS=$max_conn} ${CMAKE_ARGS:-} \
+            >"$build.log" 2>&1 ||
             ! cmake --build "$build" --target ocpp-sim -j2 >>"$build.log" 2>&1; then
             tail -20 "$build.log"
             exit 1
