@@ -613,6 +613,18 @@ ocpp_status_t ocpp_cp_poll(ocpp_cp_t *cp, uint32_t now_ms);
  */
 uint32_t ocpp_cp_next_wakeup_ms(const ocpp_cp_t *cp, uint32_t now_ms);
 
+/**
+ * @brief Set the time of the inputs that follow (monotonic ms, as for
+ *        ocpp_cp_poll()), without polling. An input (ocpp_cp_plugged(),
+ *        ocpp_cp_present_id(), ...) is stamped with the library's time: that
+ *        of the last poll unless this is called. Since an idle charge point
+ *        sleeps up to ocpp_cp_next_wakeup_ms() (up to a minute), an
+ *        application that gives inputs after a sleep calls this first, so
+ *        that a status change, a ConnectionTimeOut or a transaction starts at
+ *        the input's time. No effect before the first poll.
+ */
+void ocpp_cp_set_now(ocpp_cp_t *cp, uint32_t now_ms);
+
 /** @brief Connection state. */
 ocpp_cp_conn_t ocpp_cp_connection(const ocpp_cp_t *cp);
 

@@ -293,6 +293,14 @@ uint32_t ocpp_cp_next_wakeup_ms(const ocpp_cp_t *cp, uint32_t now_ms)
     return wake < V16_IDLE_MS ? wake : V16_IDLE_MS;
 }
 
+void ocpp_cp_set_now(ocpp_cp_t *cp, uint32_t now_ms)
+{
+    if (cp != NULL && cp->started) {
+        ocpp_station_set_now(&cp->st, now_ms);
+        ocpp_session_set_now(&cp->ss, now_ms);
+    }
+}
+
 ocpp_cp_conn_t ocpp_cp_connection(const ocpp_cp_t *cp)
 {
     return cp != NULL ? cp->ss.conn : OCPP_CP_OFFLINE;

@@ -371,7 +371,10 @@ static ocpp_status_t ping_tick(ocpp_ws_t *ws, uint32_t now_ms)
 uint32_t ocpp_ws_next_due(void *ctx, uint32_t now_ms)
 {
     const ocpp_ws_t *ws = ctx;
-    if (ws == NULL || ws->state == OCPP_WS_CLOSING || ws->stash_len > 0u) {
+    if (ws == NULL) {
+        return UINT32_MAX;
+    }
+    if (ws->state == OCPP_WS_CLOSING || ws->stash_len > 0u) {
         return 0u; /* the close to finish; bytes that came with the 101 response */
     }
     if (ws->state != OCPP_WS_OPEN) {
