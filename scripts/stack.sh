@@ -82,7 +82,7 @@ external='(^|->|\.)cb(->|\.)[a-z_]+$
 vendor->(get|set)$'
 # Function-pointer members and typedefs of src/ and of the private layouts,
 # and whether the lists above know them.
-known_fp=" answer send_due idle on_result on_failed next_due on_conn notify adapter on_event tick trigger send_idle \
+known_fp=" answer send_due idle on_result on_failed next_due on_conn notify adapter on_event tick trigger send_idle tick_due \
 ocpp_rpc_handler_fn build_fn classify read_meter flush init list_find tx_profile set_limit "
 
 fp=$(cat "$root"/src/*/*.[ch] "$root"/include/ocpp/ocpp_cp_layout.h "$root"/include/ocpp/ocpp_v201_layout.h 2>/dev/null |

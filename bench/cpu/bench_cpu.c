@@ -143,7 +143,7 @@ static void answer(port_t *f)
 /* ------------------------------------------------------------------------ */
 
 static port_t g_port;
-static ocpp_msg_port_t g_msg = {&g_port, p_open, p_send, p_recv, p_close, NULL, NULL};
+static ocpp_msg_port_t g_msg = {&g_port, p_open, p_send, p_recv, p_close, NULL, NULL, NULL};
 static ocpp_cp_t g_cp;
 static char g_tx[TX_CAP];
 static uint32_t g_now;
@@ -290,7 +290,7 @@ static void op_meter_values(unsigned n)
     boot();
     (void)ocpp_cp_key_set(&g_cp, "MeterValueSampleInterval", "60");
     (void)ocpp_cp_key_set(&g_cp, "MeterValuesSampledData",
-                             "Energy.Active.Import.Register,Power.Active.Import,Current.Import");
+                          "Energy.Active.Import.Register,Power.Active.Import,Current.Import");
     start_session();
     unsigned before = g_port.sent;
     CALLGRIND_START_INSTRUMENTATION;

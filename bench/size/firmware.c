@@ -234,6 +234,7 @@ static void use_cp(void)
     for (;;) {
         sink((uintptr_t)ocpp_cp_poll(&cp, fw_in));
         sink(ocpp_cp_next_wakeup_ms(&cp, fw_in));
+        ocpp_cp_set_now(&cp, fw_in);
         sink((uintptr_t)ocpp_cp_connector_status(&cp, 1));
         sink((uintptr_t)ocpp_cp_time(&cp));
         sink((uintptr_t)ocpp_cp_key_get(&cp, fw_text, fw_text, sizeof fw_text));

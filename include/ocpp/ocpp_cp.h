@@ -588,8 +588,9 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
 /**
  * @brief Do all pending work without blocking: connect, read and answer
  *        messages, send due messages, run timers.
- * @param now_ms monotonic milliseconds; may wrap. Call at least every few
- *        hundred ms, or when the transport has data.
+ * @param now_ms monotonic milliseconds; may wrap. Call again when
+ *        ocpp_cp_next_wakeup_ms() says, when the transport has data, and
+ *        after an input (ocpp_cp_plugged(), ocpp_cp_present_id(), ...).
  * @return OCPP_OK, or a negative status for a fatal misuse (NULL context).
  *         Network trouble is not an error: it is handled by reconnecting.
  */
@@ -597,9 +598,32 @@ ocpp_status_t ocpp_cp_poll(ocpp_cp_t *cp, uint32_t now_ms);
 
 /**
  * @brief How long the caller may sleep before the next poll is needed, if
- *        nothing arrives on the transport (0: poll again now).
+ *        nothing arrives on the transport and no input is given (0: poll
+ *        again now). It is the first deadline of everything the poll does on
+ *        time: connecting and the reconnect back-off, the outstanding CALL's
+ *        timeout, what is due to be sent (BootNotification, Heartbeat,
+ *        StatusNotification, queued messages and their retries), the
+ *        transport's keep-alive ping and pong timeout (a message port with
+ *        next_due; one without is polled every second), sampled and
+ *        clock-aligned meter values, ConnectionTimeOut, reservation expiry,
+ *        charging-profile boundaries, firmware and diagnostics transfers, a
+ *        pending reset, retried writes. At most 60000 ms. Ask again after
+ *        every poll and input: an idle charge point sleeps until its next
+ *        deadline, not a fixed period.
  */
 uint32_t ocpp_cp_next_wakeup_ms(const ocpp_cp_t *cp, uint32_t now_ms);
+
+/**
+ * @brief Set the time of the inputs that follow (monotonic ms, as for
+ *        ocpp_cp_poll()), without polling. An input (ocpp_cp_plugged(),
+ *        ocpp_cp_present_id(), ...) is stamped with the library's time: that
+ *        of the last poll unless this is called. Since an idle charge point
+ *        sleeps up to ocpp_cp_next_wakeup_ms() (up to a minute), an
+ *        application that gives inputs after a sleep calls this first, so
+ *        that a status change, a ConnectionTimeOut or a transaction starts at
+ *        the input's time. No effect before the first poll.
+ */
+void ocpp_cp_set_now(ocpp_cp_t *cp, uint32_t now_ms);
 
 /** @brief Connection state. */
 ocpp_cp_conn_t ocpp_cp_connection(const ocpp_cp_t *cp);

@@ -169,6 +169,20 @@ typedef struct {
      *         status if the connection is gone.
      */
     ocpp_status_t (*send_part)(void *ctx, char *msg, size_t len);
+
+    /**
+     * Optional (may be NULL): how long, from now_ms, until the transport's
+     * own housekeeping in recv() is due while it is open, if nothing arrives
+     * from the network before: the next keep-alive ping or the end of the
+     * wait for its pong, a control frame not yet fully sent, bytes already
+     * received but not yet handed out (0: call recv() again at once). Return
+     * UINT32_MAX for nothing due. Asked by ocpp_cp_next_wakeup_ms() after
+     * every poll while the transport is open, so that an idle charge point
+     * sleeps until its next real deadline.
+     * NULL: the library polls the transport at least once a second.
+     * @param now_ms monotonic milliseconds (wraps), the clock of recv().
+     */
+    uint32_t (*next_due)(void *ctx, uint32_t now_ms);
 } ocpp_msg_port_t;
 
 /* ------------------------------------------------------------------------ */

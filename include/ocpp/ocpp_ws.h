@@ -202,6 +202,19 @@ ocpp_status_t ocpp_ws_send(void *ctx, char *msg, size_t len);
 ocpp_status_t ocpp_ws_recv(void *ctx, uint32_t now_ms, const char **msg, size_t *len);
 
 /**
+ * @brief When the client's housekeeping in ocpp_ws_recv() is next due (see
+ *        ocpp_msg_port_t.next_due), in ms from now_ms, if nothing arrives
+ *        from the network before: the next keep-alive ping, which is also the
+ *        end of the wait for the last ping's pong (one WebSocketPingInterval
+ *        after it); 0 when the period has not started yet (it starts at the
+ *        next recv), when bytes that came with the 101 response wait to be
+ *        read or a close handshake is to be finished; a short retry while a
+ *        control frame waits for room in the network's send buffer.
+ * @return UINT32_MAX when nothing is due (pings off, not open).
+ */
+uint32_t ocpp_ws_next_due(void *ctx, uint32_t now_ms);
+
+/**
  * @brief Close: sends a close frame (1000) if that is possible without
  *        blocking and without splitting a data frame that is half sent, then
  *        net->close(); state CLOSED. Idempotent.

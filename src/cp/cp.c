@@ -271,7 +271,34 @@ ocpp_status_t ocpp_cp_poll(ocpp_cp_t *cp, uint32_t now_ms)
 
 uint32_t ocpp_cp_next_wakeup_ms(const ocpp_cp_t *cp, uint32_t now_ms)
 {
-    return cp != NULL ? ocpp_session_next_wakeup_ms(&cp->ss, now_ms) : 0u;
+    if (cp == NULL || !cp->started) {
+        return 0u;
+    }
+    /* The first deadline of the session (connection, CALL, what is due to
+     * be sent, the transport's pings) and of the timers the poll runs
+     * online or not (the station's, the adapter's ticks); at most
+     * V16_IDLE_MS. */
+    uint32_t wake = ocpp_session_next_wakeup_ms(&cp->ss, now_ms);
+    uint32_t t = wake > 0u ? ocpp_station_next_due(&cp->st, now_ms) : 0u;
+    wake = t < wake ? t : wake;
+#if OCPP_CONFIG_OCPP201
+    if (is_v201(cp)) {
+        t = wake > 0u ? ocpp_v201_tick_due(&cp->proto.v201) : 0u;
+    } else
+#endif
+    {
+        t = wake > 0u ? ocpp_v16_tick_due(&cp->proto.v16, now_ms) : 0u;
+    }
+    wake = t < wake ? t : wake;
+    return wake < V16_IDLE_MS ? wake : V16_IDLE_MS;
+}
+
+void ocpp_cp_set_now(ocpp_cp_t *cp, uint32_t now_ms)
+{
+    if (cp != NULL && cp->started) {
+        ocpp_station_set_now(&cp->st, now_ms);
+        ocpp_session_set_now(&cp->ss, now_ms);
+    }
 }
 
 ocpp_cp_conn_t ocpp_cp_connection(const ocpp_cp_t *cp)

@@ -13,6 +13,8 @@
 #define DEFAULT_BACKOFF_MAX_MS     60000u
 /** Messages handled per poll at most, so one poll stays short. */
 #define MAX_MSGS_PER_POLL 8
+/** How often a message port without next_due is polled (its pings). */
+#define SESSION_PORT_POLL_MS 1000u
 /** Calls of the port's send_part for one piece that it takes only in part. */
 #define SEND_PART_TRIES 8u
 
@@ -654,7 +656,7 @@ uint32_t ocpp_session_next_wakeup_ms(const ocpp_session_t *s, uint32_t now_ms)
     }
     if (!s->transport_open) {
         if (!s->network_enabled) {
-            return 1000u;
+            return UINT32_MAX; /* nothing until ocpp_session_set_network() */
         }
         int32_t d = (int32_t)(s->retry_at_ms - now_ms);
         return d > 0 ? (uint32_t)d : 0u;
@@ -668,6 +670,9 @@ uint32_t ocpp_session_next_wakeup_ms(const ocpp_session_t *s, uint32_t now_ms)
         uint32_t left = s->call_timeout_ms - since;
         wake = left < wake ? left : wake;
     }
-    /* The transport needs regular calls for its pings. */
-    return wake < 1000u ? wake : 1000u;
+    /* The transport's housekeeping (its pings); one that does not say when
+     * it is due is polled every second. */
+    uint32_t t =
+        s->msg->next_due != NULL ? s->msg->next_due(s->msg->ctx, now_ms) : SESSION_PORT_POLL_MS;
+    return t < wake ? t : wake;
 }

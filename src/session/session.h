@@ -58,7 +58,12 @@ void ocpp_session_set_now(ocpp_session_t *s, uint32_t now_ms);
 /** Connect, receive and answer, time out, send what is due. Never blocks. */
 void ocpp_session_poll(ocpp_session_t *s, uint32_t now_ms);
 
-/** How long until the session needs a poll (0: now). */
+/** How long until the session needs a poll (0: now), if nothing arrives
+ *  before: the reconnect back-off, the CALL's timeout, what the adapter has
+ *  to send (its next_due hook), the transport's housekeeping (the message
+ *  port's next_due; at most 1 s for a port without it). UINT32_MAX: nothing
+ *  (the network is disabled). The timers of the station and of the
+ *  adapter's ticks are not in it (ocpp_cp_next_wakeup_ms() adds them). */
 uint32_t ocpp_session_next_wakeup_ms(const ocpp_session_t *s, uint32_t now_ms);
 
 /** Start a CALL: `[2,"<new id>","<action>",` in the transmit buffer; the

@@ -128,6 +128,16 @@ int64_t ocpp_station_time_ms(const ocpp_station_t *st)
     return st->clock_unix * 1000 + (int64_t)(st->now_ms - st->clock_ms);
 }
 
+uint32_t ocpp_station_ms_until(const ocpp_station_t *st, int64_t unix_s, uint32_t now_ms)
+{
+    if (st->clock_unix == 0) {
+        return UINT32_MAX;
+    }
+    /* (now_ms - clock_ms: the uint32 difference, as in ocpp_station_time_ms()) */
+    int64_t left = (unix_s - st->clock_unix) * 1000 - (int64_t)(uint32_t)(now_ms - st->clock_ms);
+    return left <= 0 ? 0u : (left >= (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)left);
+}
+
 void ocpp_station_set_time_ms(ocpp_station_t *st, int64_t unix_s, uint16_t ms)
 {
     if (unix_s > 0) {
@@ -1063,6 +1073,58 @@ void ocpp_station_tick(ocpp_station_t *st)
             tick_connector(st, c); /* a timer may run */
         }
     }
+}
+
+/** Milliseconds from now_ms until `period` after the stamp `since`. */
+static uint32_t left_of(uint32_t since, uint32_t period, uint32_t now_ms)
+{
+    uint32_t gone = now_ms - since;
+    return gone >= period ? 0u : period - gone;
+}
+
+static uint32_t min_u32(uint32_t a, uint32_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Every timer of tick_connector() and ocpp_station_persist(), with the same
+ * conditions. */
+uint32_t ocpp_station_next_due(const ocpp_station_t *st, uint32_t now_ms)
+{
+    uint32_t wake = UINT32_MAX;
+    if (st->avail_dirty || st->cache.dirty) {
+        wake = st->persist_failed
+                   ? left_of(st->persist_failed_ms, OCPP_STATION_SAVE_RETRY_MS, now_ms)
+                   : 0u;
+    }
+    uint32_t timeout = st->set.connection_timeout_s * 1000u;
+    const ocpp_station_conn_t *k = &st->conns[1];
+    for (uint8_t c = 1, n = st->n; c <= n; c++, k++) {
+        if (k->tx) {
+            if (k->authorized && k->tx_allowed) {
+                wake = min_u32(wake, OCPP_STATION_ENERGY_POLL_MS);
+            }
+            if (OCPP_CONFIG_TX_METER_SAVE_S > 0) {
+                wake =
+                    min_u32(wake, left_of(k->meter_saved_ms,
+                                          (uint32_t)OCPP_CONFIG_TX_METER_SAVE_S * 1000u, now_ms));
+            }
+            continue;
+        }
+        if (timeout == 0u) {
+            continue;
+        }
+        if (k->authorized) {
+            /* §9.1.6 ConnectionTimeOut after the authorization */
+            wake = min_u32(wake, left_of(k->authorized_ms, timeout, now_ms));
+        }
+        bool auth_here = st->auth != OCPP_STATION_AUTH_NONE && st->auth_connector == c;
+        if (k->status == OCPP_CONNECTOR_PREPARING && k->plugged && !k->authorized && !auth_here) {
+            /* §4.9 B6: Preparing, no idTag presented in time */
+            wake = min_u32(wake, left_of(k->changed_ms, timeout, now_ms));
+        }
+    }
+    return wake;
 }
 
 void ocpp_station_persist(ocpp_station_t *st, char *scratch, size_t cap)

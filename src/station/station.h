@@ -38,6 +38,9 @@
 /** Wait after a failed write of the availability or the cache before the
  *  next attempt (the change stays pending, nothing is dropped). */
 #define OCPP_STATION_SAVE_RETRY_MS 10000u
+/** While a transaction runs on a refused card, its energy is checked against
+ *  MaxEnergyOnInvalidId this often (it is read, not timed). */
+#define OCPP_STATION_ENERGY_POLL_MS 1000u
 
 /** What the station starts with. */
 typedef struct {
@@ -80,6 +83,12 @@ void ocpp_station_start(ocpp_station_t *st, uint32_t now_ms);
  *  the meter reading. */
 void ocpp_station_tick(ocpp_station_t *st);
 
+/** How long from now_ms until ocpp_station_tick() or ocpp_station_persist()
+ *  has something to do (0: now; UINT32_MAX: nothing): the ConnectionTimeOut
+ *  of each connector, the energy check of MaxEnergyOnInvalidId, the periodic
+ *  save of the meter reading, a pending or retried save. */
+uint32_t ocpp_station_next_due(const ocpp_station_t *st, uint32_t now_ms);
+
 /** Persist the availability and the authorization cache if they changed;
  *  scratch (NULL: not now) holds the cache's record while it is written. */
 void ocpp_station_persist(ocpp_station_t *st, char *scratch, size_t cap);
@@ -105,6 +114,9 @@ void ocpp_station_session_event(void *ctx, const ocpp_cp_event_t *ev);
 int64_t ocpp_station_time(const ocpp_station_t *st);
 /** Set the wall clock (ignored if <= 0). */
 void ocpp_station_set_time(ocpp_station_t *st, int64_t unix_s);
+/** Milliseconds from the monotonic now_ms until the wall-clock time unix_s
+ *  (0 if it has come; UINT32_MAX if the clock is not set, or beyond). */
+uint32_t ocpp_station_ms_until(const ocpp_station_t *st, int64_t unix_s, uint32_t now_ms);
 
 /* ---- status ---- */
 

@@ -273,7 +273,7 @@ static uint32_t core_next_due(const ocpp_v16_t *a, uint32_t now_ms)
     bool pending;
     (void)status_scan(a, now_ms, false, &st, &pending);
     wake = st < wake ? st : wake;
-    if (a->core.trig_heartbeat || a->core.reset_pending) {
+    if (a->core.trig_heartbeat) {
         return 0u;
     }
     return wake;
@@ -465,6 +465,25 @@ static void core_tick(ocpp_v16_t *a)
     }
 }
 
+/** core_tick's timers: a SecurityProfile to fall back from at once; a
+ *  reset that waits for the StopTransactions at most one MessageTimeout
+ *  (a CALL on the wire: its answer or its timeout wakes the session). */
+static uint32_t core_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
+{
+    if (a->core.sp_state == SP_FAILED) {
+        return 0u;
+    }
+    if (!a->core.reset_pending || ocpp_session_busy(a->ss)) {
+        return UINT32_MAX;
+    }
+    uint32_t waited = now_ms - a->core.reset_at_ms;
+    if (ocpp_txq_count(a->st->outbox) > 0u && ocpp_session_online(a->ss) &&
+        waited < a->ss->call_timeout_ms) {
+        return a->ss->call_timeout_ms - waited;
+    }
+    return 0u;
+}
+
 /** A status or an error code changed: scan again. */
 static void core_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
 {
@@ -589,6 +608,7 @@ const ocpp_v16_profile_t ocpp_v16_core = {
     .n_handlers = (uint8_t)(sizeof k_handlers / sizeof k_handlers[0]),
     .on_event = core_on_event,
     .tick = core_tick,
+    .tick_due = core_tick_due,
     .send_due = core_send_due,
     .send_idle = core_send_idle,
     .on_result = core_on_result,

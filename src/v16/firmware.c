@@ -578,14 +578,34 @@ static uint32_t until(uint32_t at, uint32_t now_ms)
 static uint32_t fw_next_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
     const ocpp_v16_fw_t *f = &a->fw;
-    uint32_t wake = V16_IDLE_MS;
+    (void)now_ms;
     if (f->n_queue > 0u && !f->inflight && a->ss->conn == OCPP_CP_ACCEPTED) {
         return 0u; /* (before Accepted nothing of it may be sent, §4.2) */
     }
+    return UINT32_MAX;
+}
+
+/** fw_tick's timers: the first tick (the record is read); the retrieveDate
+ *  and the retry wait of a waiting update, the retry wait of a diagnostics
+ *  upload; a transfer or an installation in progress is polled. */
+static uint32_t fw_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
+{
+    const ocpp_v16_fw_t *f = &a->fw;
+    uint32_t wake = UINT32_MAX;
+    if (!f->loaded) {
+        return 0u;
+    }
+    if (a->transfer == NULL) {
+        return f->rec.state == FW_WAITING ? 0u : UINT32_MAX;
+    }
+    if (f->rec.state == FW_DOWNLOADED && ocpp_station_running(a->st) == 0u) {
+        return 0u; /* (the last transaction may have ended after the tick) */
+    }
     if (f->rec.state == FW_WAITING) {
-        int64_t t = ocpp_station_time(a->st);
-        int64_t s = t != 0 && t < f->rec.retrieve_unix ? f->rec.retrieve_unix - t : 0;
-        uint32_t ms = s >= V16_IDLE_MS / 1000u ? V16_IDLE_MS : (uint32_t)s * 1000u;
+        /* retrieve_due(): at once without a clock */
+        uint32_t ms = a->st->clock_unix != 0
+                          ? ocpp_station_ms_until(a->st, f->rec.retrieve_unix, now_ms)
+                          : 0u;
         uint32_t at = until(f->fw_at_ms, now_ms);
         wake = ms > at ? ms : at;
     }
@@ -631,6 +651,7 @@ const ocpp_v16_profile_t ocpp_v16_firmware = {
     .on_result = fw_on_result,
     .on_failed = fw_on_failed,
     .next_due = fw_next_due,
+    .tick_due = fw_tick_due,
     .trigger = fw_trigger,
 };
 

@@ -288,21 +288,24 @@ static void resv_tick(ocpp_v16_t *a)
     }
 }
 
-/** While a reservation runs, a poll every second (its expiry is checked
- *  then); a pending write now (or after the wait of a failed one). */
-static uint32_t resv_next_due(const ocpp_v16_t *a, uint32_t now_ms)
+/** resv_tick's timers: the expiry of each reservation (§5.13, on the
+ *  station's clock); a pending write now, or after the wait of a failed one. */
+static uint32_t resv_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
     const ocpp_station_t *st = a->st;
-    (void)now_ms;
+    uint32_t wake = UINT32_MAX;
     if (st->resv_dirty) {
-        return a->resv.save_failed ? OCPP_STATION_SAVE_RETRY_MS : 0u;
+        wake = a->resv.save_failed
+                   ? ocpp_v16_until(a->resv.save_failed_ms + OCPP_STATION_SAVE_RETRY_MS, now_ms)
+                   : 0u;
     }
     for (unsigned c = 0; c <= st->n; c++) {
         if (st->conns[c].reserved) {
-            return 1000u;
+            uint32_t left = ocpp_station_ms_until(st, st->conns[c].resv_expiry, now_ms);
+            wake = left < wake ? left : wake;
         }
     }
-    return V16_IDLE_MS;
+    return wake;
 }
 
 static const ocpp_rpc_handler_entry_t k_handlers[] = {
@@ -316,7 +319,7 @@ const ocpp_v16_profile_t ocpp_v16_reservation = {
     .n_handlers = (uint8_t)(sizeof k_handlers / sizeof k_handlers[0]),
     .init = resv_init,
     .tick = resv_tick,
-    .next_due = resv_next_due,
+    .tick_due = resv_tick_due,
 };
 
 #endif /* OCPP_CONFIG_PROFILE_RESERVATION */

@@ -772,17 +772,27 @@ static void smart_tick(ocpp_v16_t *a)
     }
 }
 
-/** When the next limit is due (the tick evaluates it; this wakes the
- *  application in time, ocpp_cp_next_wakeup_ms()). A failed write is
- *  retried by the tick of a later poll. */
-static uint32_t smart_next_due(const ocpp_v16_t *a, uint32_t now_ms)
+/** smart_tick's timers: the next limit boundary (the tick evaluates it;
+ *  this wakes the application in time, ocpp_cp_next_wakeup_ms()), the retry
+ *  of a failed write; the first tick (the record is read) and a clock that
+ *  was set since the last evaluation at once. ocpp_station_set_now() carries
+ *  clock_unix forward with clock_ms, which keeps clock_unix * 1000 - clock_ms
+ *  (mod 2^32): that moves only when the clock is set. */
+static uint32_t smart_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
-    if (a->smart.next == 0u) {
-        return UINT32_MAX; /* no boundary ahead, or no clock */
+    const ocpp_v16_smart_t *sm = &a->smart;
+    if (!sm->loaded || sm->clock_unix * 1000u - sm->clock_ms !=
+                           (uint32_t)a->st->clock_unix * 1000u - a->st->clock_ms) {
+        return 0u;
     }
-    int64_t left =
-        ((int64_t)a->smart.next - a->st->clock_unix) * 1000 - (int64_t)(now_ms - a->st->clock_ms);
-    return left <= 0 ? 0u : (left >= (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)left);
+    uint32_t wake = sm->dirty
+                        ? ocpp_v16_until(sm->save_failed_ms + OCPP_STATION_SAVE_RETRY_MS, now_ms)
+                        : UINT32_MAX;
+    if (sm->next != 0u) {
+        uint32_t left = ocpp_station_ms_until(a->st, sm->next, now_ms);
+        wake = left < wake ? left : wake;
+    }
+    return wake;
 }
 
 static const ocpp_rpc_handler_entry_t k_handlers[] = {
@@ -797,7 +807,7 @@ const ocpp_v16_profile_t ocpp_v16_smart = {
     .n_handlers = (uint8_t)(sizeof k_handlers / sizeof k_handlers[0]),
     .on_event = smart_on_event,
     .tick = smart_tick,
-    .next_due = smart_next_due,
+    .tick_due = smart_tick_due,
     .tx_profile = tx_profile,
 };
 

@@ -551,6 +551,41 @@ static void tx_tick(ocpp_v16_t *a)
     }
 }
 
+/** When tick_aligned() takes its next reading: at the next boundary (0 when
+ *  the interval or the clock moved, so that the tick computes it again). */
+static uint32_t aligned_due(const ocpp_v16_t *a, uint32_t now_ms)
+{
+    int32_t iv = a->cfg->clock_aligned_data_interval;
+    const ocpp_v16_tx_t *t = &a->tx;
+    if (iv <= 0 || a->st->clock_unix == 0) {
+        return UINT32_MAX;
+    }
+    uint32_t next = ocpp_station_ms_until(a->st, t->aligned_next, now_ms);
+    if (iv != t->aligned_iv || next == 0u ||
+        ocpp_station_ms_until(a->st, t->aligned_last, now_ms) > 0u) {
+        return 0u; /* (before aligned_last: the clock went back) */
+    }
+    return next;
+}
+
+/** tx_tick's timers: the clock-aligned reading (§9.1.2
+ *  ClockAlignedDataInterval, also without a transaction) and the sample of
+ *  each connector in a transaction (§9.1.19 MeterValueSampleInterval). */
+static uint32_t tx_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
+{
+    uint32_t wake = aligned_due(a, now_ms);
+    uint32_t iv = (uint32_t)a->cfg->meter_value_sample_interval * 1000u;
+    uint32_t m = iv > 0u ? a->tx.sampling : 0u;
+    for (uint8_t c = 1; m != 0u && c <= a->st->n; c++, m >>= 1) {
+        if ((m & 1u) != 0u) {
+            uint32_t late = now_ms - a->conns[c].sample_ms;
+            uint32_t left = late >= iv ? 0u : iv - late;
+            wake = left < wake ? left : wake;
+        }
+    }
+    return wake;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Sending                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -829,6 +864,7 @@ const ocpp_v16_profile_t ocpp_v16_core_tx = {
     .profile = OCPP_CFG_PROFILE_CORE,
     .on_event = tx_on_event,
     .tick = tx_tick,
+    .tick_due = tx_tick_due,
     .send_due = tx_send_due,
     .on_result = tx_on_result,
     .on_failed = tx_on_failed,

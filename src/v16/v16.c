@@ -130,6 +130,10 @@ static uint32_t next_due(const void *ctx, uint32_t now_ms)
 {
     const ocpp_v16_t *a = ctx;
     uint32_t wake = V16_IDLE_MS;
+    if (a->cfg->dirty && a->save_failed) {
+        /* the idle hook retries a failed write of the configuration */
+        wake = ocpp_v16_until(a->save_failed_ms + OCPP_STATION_SAVE_RETRY_MS, now_ms);
+    }
     for (uint8_t i = 0; i < N_MODULES && wake > 0u; i++) {
         const ocpp_v16_profile_t *p = k_modules[i];
         if (p->next_due != NULL) {
@@ -247,6 +251,19 @@ void ocpp_v16_tick(ocpp_v16_t *a)
         const ocpp_v16_profile_t *p = low_module(m);
         p->tick(a); /* what it queues kicks the send pass */
     }
+}
+
+uint32_t ocpp_v16_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
+{
+    uint32_t wake = V16_IDLE_MS;
+    for (uint8_t i = 0; i < N_MODULES && wake > 0u; i++) {
+        const ocpp_v16_profile_t *p = k_modules[i];
+        if (p->tick_due != NULL) {
+            uint32_t w = p->tick_due(a, now_ms);
+            wake = w < wake ? w : wake;
+        }
+    }
+    return wake;
 }
 
 ocpp_key_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char *value)

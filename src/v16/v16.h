@@ -37,6 +37,12 @@ typedef struct ocpp_v16_profile {
     void (*on_event)(ocpp_v16_t *a, const ocpp_station_event_t *ev);
     /** Every poll, online or not. */
     void (*tick)(ocpp_v16_t *a);
+    /** How long until its tick has something to do, online or not
+     *  (UINT32_MAX: nothing); every timed action of `tick` has its term here,
+     *  so that a charge point sleeps until the first of them
+     *  (ocpp_cp_next_wakeup_ms()). What a tick queues kicks the send pass
+     *  itself, so these need not be in next_due. */
+    uint32_t (*tick_due)(const ocpp_v16_t *a, uint32_t now_ms);
     /** Send one CALL if due. @return true if sent, or if nothing else may be
      *  sent now (the modules after it are not asked). */
     bool (*send_due)(ocpp_v16_t *a);
@@ -47,7 +53,8 @@ typedef struct ocpp_v16_profile {
     void (*on_result)(ocpp_v16_t *a, uint8_t kind, const ocpp_json_value_t *payload);
     /** Its CALL failed (OCPP_ERR_PROTOCOL: CALLERROR; timeout; connection lost). */
     void (*on_failed)(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why);
-    /** How long until it has something to send (UINT32_MAX: nothing). */
+    /** How long until it has something to send (UINT32_MAX: nothing),
+     *  asked while online. */
     uint32_t (*next_due)(const ocpp_v16_t *a, uint32_t now_ms);
     /** The connection state changed. */
     void (*on_conn)(ocpp_v16_t *a, ocpp_cp_conn_t conn);
@@ -96,6 +103,10 @@ void ocpp_v16_on_event(void *ctx, const ocpp_station_event_t *ev);
 
 /** Every poll, online or not. */
 void ocpp_v16_tick(ocpp_v16_t *a);
+
+/** How long until a module's tick has something to do (the first of their
+ *  tick_due hooks), at most V16_IDLE_MS. */
+uint32_t ocpp_v16_tick_due(const ocpp_v16_t *a, uint32_t now_ms);
 
 /** ocpp_cp_key_set(): a key set locally, applied and persisted. */
 ocpp_key_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char *value);
@@ -160,5 +171,12 @@ void ocpp_v16_trig_clear(ocpp_v16_t *a, uint8_t connector, uint8_t bit);
 
 /** Longest wait next_due reports. */
 #define V16_IDLE_MS 60000u
+
+/** Milliseconds from now_ms until the stamp `at` (0 if it has passed). */
+static inline uint32_t ocpp_v16_until(uint32_t at, uint32_t now_ms)
+{
+    int32_t d = (int32_t)(at - now_ms);
+    return d > 0 ? (uint32_t)d : 0u;
+}
 
 #endif /* OCPP_V16_H */

@@ -116,4 +116,14 @@ void ocpp_v201_tick(ocpp_v201_t *a)
     }
 }
 
+uint32_t ocpp_v201_tick_due(const ocpp_v201_t *a)
+{
+    /* An OnIdle reset runs once no CALL is out and the transactions are
+     * over; the last one may have ended after this poll's tick. */
+    return a->reset == V201_RESET_ON_IDLE && !ocpp_session_busy(a->ss) &&
+                   ocpp_station_running(a->st) == 0u
+               ? 0u
+               : UINT32_MAX;
+}
+
 #endif /* OCPP_CONFIG_OCPP201 */

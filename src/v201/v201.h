@@ -38,6 +38,10 @@ void ocpp_v201_on_event(void *ctx, const ocpp_station_event_t *ev);
 /** Every poll, online or not (timers). */
 void ocpp_v201_tick(ocpp_v201_t *a);
 
+/** How long until ocpp_v201_tick() has something to do (0: now;
+ *  UINT32_MAX: nothing). */
+uint32_t ocpp_v201_tick_due(const ocpp_v201_t *a);
+
 /**
  * Set a device-model variable locally ("Component.Variable" or
  * "Component.Variable[Instance]", value as on the wire): ocpp_cp_key_set()

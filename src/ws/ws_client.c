@@ -39,6 +39,7 @@ void ocpp_ws_msg_port(ocpp_ws_t *ws, ocpp_msg_port_t *out)
     out->close = ocpp_ws_close;
     out->set_keepalive = ws_set_keepalive;
     out->send_part = ws_send_part;
+    out->next_due = ocpp_ws_next_due;
 }
 
 void ocpp_ws_set_ping_interval(ocpp_ws_t *ws, uint32_t seconds)

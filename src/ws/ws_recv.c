@@ -326,6 +326,13 @@ static ocpp_status_t read_step(ocpp_ws_t *ws, const char **msg, size_t *len)
 
 /* ---- Keep-alive ping ------------------------------------------------------ */
 
+/* The receive side is in a control frame other than a pong: ping_tick() waits
+ * for its end (it arrives from the network, which wakes the caller). */
+static bool in_control(const ocpp_ws_t *ws)
+{
+    return ws->in_payload && (ws->opcode & 0x8u) != 0u && ws->opcode != OCPP_WS_OP_PONG;
+}
+
 static ocpp_status_t ping_tick(ocpp_ws_t *ws, uint32_t now_ms)
 {
     uint32_t s = ws->cfg.ping_interval_s;
@@ -344,8 +351,7 @@ static ocpp_status_t ping_tick(ocpp_ws_t *ws, uint32_t now_ms)
     if (ws->ping_outstanding) {
         return ocpp_ws_fail(ws, 0, OCPP_ERR_TIMEOUT); /* no pong for a whole period */
     }
-    if (ws->ctl_tx_len != 0u ||
-        (ws->in_payload && (ws->opcode & 0x8u) != 0u && ws->opcode != OCPP_WS_OP_PONG)) {
+    if (ws->ctl_tx_len != 0u || in_control(ws)) {
         return OCPP_OK; /* a control frame is queued, or one is in ctl: ping later */
     }
     ocpp_ws_ctl_queue(ws, OCPP_WS_OP_PING, NULL, 0);
@@ -355,7 +361,46 @@ static ocpp_status_t ping_tick(ocpp_ws_t *ws, uint32_t now_ms)
     return st < 0 ? st : OCPP_OK;
 }
 
+/* A control frame waiting for room in the network's send buffer is tried again
+ * this soon (an application that also waits for the socket to be writable
+ * tries earlier). */
+#define WS_FLUSH_RETRY_MS 10u
+
 /* ---- Entry ------------------------------------------------------------------ */
+
+uint32_t ocpp_ws_next_due(void *ctx, uint32_t now_ms)
+{
+    const ocpp_ws_t *ws = ctx;
+    if (ws == NULL) {
+        return UINT32_MAX;
+    }
+    if (ws->state == OCPP_WS_CLOSING || ws->stash_len > 0u) {
+        return 0u; /* the close to finish; bytes that came with the 101 response */
+    }
+    if (ws->state != OCPP_WS_OPEN) {
+        return UINT32_MAX;
+    }
+    uint32_t wake = ws->ctl_tx_len != 0u ? WS_FLUSH_RETRY_MS : UINT32_MAX;
+    uint32_t s = ws->cfg.ping_interval_s;
+    if (s == 0u) {
+        return wake;
+    }
+    if (!ws->ping_timer_started) {
+        return 0u; /* the period starts at the next recv */
+    }
+    /* The next ping, and the end of the wait for the pong of the last one,
+     * are both one interval after the last ping (ping_tick). */
+    uint32_t interval = s > 0x7FFFFFFFu / 1000u ? 0x7FFFFFFFu : s * 1000u;
+    uint32_t since = now_ms - ws->last_ping_ms;
+    if (since < interval) {
+        uint32_t left = interval - since;
+        return left < wake ? left : wake;
+    }
+    if (!ws->ping_outstanding && (ws->ctl_tx_len != 0u || in_control(ws))) {
+        return wake; /* the ping waits for the control frame in the way */
+    }
+    return 0u;
+}
 
 ocpp_status_t ocpp_ws_recv(void *ctx, uint32_t now_ms, const char **msg, size_t *len)
 {

@@ -362,7 +362,7 @@ static void auto_boot(void)
 static void setup(void)
 {
     static const ocpp_msg_port_t port = {&g_port,  fz_open,      fz_send, fz_recv,
-                                         fz_close, fz_keepalive, NULL};
+                                         fz_close, fz_keepalive, NULL,    NULL};
     static const ocpp_cp_callbacks_t cb = {.on_event = cb_event,
                                            .permit = cb_permit,
                                            .read_meter = cb_meter,

@@ -169,7 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     st_port = (ocpp_storage_port_t){&fz, st_read, st_write, st_remove};
-    msg_port = (ocpp_msg_port_t){&fz, m_open, m_send, m_recv, m_close, NULL, NULL};
+    msg_port = (ocpp_msg_port_t){&fz, m_open, m_send, m_recv, m_close, NULL, NULL, NULL};
     memcpy(fz.rec, data, size);
     fz.len = size;
     fz.present = true;

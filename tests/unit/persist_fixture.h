@@ -29,7 +29,7 @@ static inline fx_t *power_on(void)
 {
     fx_t *x = &fx_storage;
     memset(x, 0, sizeof *x);
-    x->port = (ocpp_msg_port_t){&x->f, f_open, p_send, f_recv, f_close, NULL, NULL};
+    x->port = (ocpp_msg_port_t){&x->f, f_open, p_send, f_recv, f_close, NULL, NULL, NULL};
     x->rng = 42;
     ocpp_cp_config_t c = {.identity = "CP-1",
                           .csms_url = "ws://127.0.0.1:9000/ocpp",

@@ -117,7 +117,7 @@ static fx_t *fx_new(void)
     memset(x, 0, sizeof *x);
     x->f.open_result = OCPP_OK;
     x->f.recv_error = OCPP_PENDING;
-    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL};
+    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL, NULL};
     x->rng = 42;
     ocpp_cp_config_t c = {.identity = "CP-1",
                           .csms_url = "ws://127.0.0.1:9000/ocpp",
@@ -536,7 +536,7 @@ static void test_init_rejects_bad_config(void **s)
     static char tx[1024];
     fake_t f = {0};
     uint32_t rng = 1;
-    ocpp_msg_port_t port = {&f, f_open, f_send, f_recv, f_close, NULL, NULL};
+    ocpp_msg_port_t port = {&f, f_open, f_send, f_recv, f_close, NULL, NULL, NULL};
     ocpp_cp_ports_t p = {.msg = &port, .random = seq_random, .random_ctx = &rng};
     const char *bad_urls[] = {"http://x/",  "ws://",       "ws://h:0/", "ws://h:70000/",
                               "ws://[::1/", "ws://h:12a/", "wss://h:/"};
@@ -601,7 +601,7 @@ static void test_init_checks_boot_fields(void **s)
     fake_t f = {0};
     uint32_t rng = 1;
     init_log_t lg = {0};
-    ocpp_msg_port_t port = {&f, f_open, f_send, f_recv, f_close, NULL, NULL};
+    ocpp_msg_port_t port = {&f, f_open, f_send, f_recv, f_close, NULL, NULL, NULL};
     ocpp_cp_ports_t p = {
         .msg = &port, .random = seq_random, .random_ctx = &rng, .log = capture_log, .log_ctx = &lg};
     const char *s20 = "12345678901234567890";
@@ -663,7 +663,7 @@ static void test_key_list(void **s)
     static char out[8192];
     fake_t f = {0};
     uint32_t rng = 1;
-    ocpp_msg_port_t port = {&f, f_open, f_send, f_recv, f_close, NULL, NULL};
+    ocpp_msg_port_t port = {&f, f_open, f_send, f_recv, f_close, NULL, NULL, NULL};
     ocpp_cp_ports_t p = {.msg = &port, .random = seq_random, .random_ctx = &rng};
     ocpp_cp_config_t c = {
         .identity = "CP", .csms_url = "ws://h/", .vendor = "V", .model = "M", .connectors = 1};
@@ -705,7 +705,7 @@ static void test_hundred_independent_charge_points(void **s)
     for (int i = 0; i < N; i++) {
         memset(&f[i], 0, sizeof f[i]);
         f[i].recv_error = OCPP_PENDING;
-        port[i] = (ocpp_msg_port_t){&f[i], f_open, f_send, f_recv, f_close, NULL, NULL};
+        port[i] = (ocpp_msg_port_t){&f[i], f_open, f_send, f_recv, f_close, NULL, NULL, NULL};
         snprintf(ids[i], sizeof ids[i], "CP-%04d", i);
         ocpp_cp_config_t c = {.identity = ids[i],
                               .csms_url = "ws://h/ocpp",

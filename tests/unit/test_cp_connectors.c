@@ -269,7 +269,7 @@ static fx_t *power_on(void)
 {
     fx_t *x = &g_fx;
     memset(x, 0, sizeof *x);
-    x->port = (ocpp_msg_port_t){x, f_open, f_send, f_recv, f_close, NULL, NULL};
+    x->port = (ocpp_msg_port_t){x, f_open, f_send, f_recv, f_close, NULL, NULL, NULL};
     x->rng = 7;
     ocpp_cp_config_t c = {.identity = "CP-N",
                           .csms_url = "ws://127.0.0.1:9000/ocpp",

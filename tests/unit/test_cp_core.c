@@ -1290,7 +1290,7 @@ static void test_pending_rejects_remote_start(void **s)
     (void)s;
     fx_t *x = &fx_storage;
     memset(x, 0, sizeof *x);
-    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL};
+    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL, NULL};
     ocpp_cp_config_t c = {
         .identity = "CP-1", .csms_url = "ws://h/o", .vendor = "V", .model = "M", .connectors = 1};
     ocpp_cp_ports_t p = {.msg = &x->port, .random = seq_random, .random_ctx = &x->rng};
@@ -1316,7 +1316,7 @@ static void test_pending_triggered_status(void **s)
     (void)s;
     fx_t *x = &fx_storage;
     memset(x, 0, sizeof *x);
-    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL};
+    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL, NULL};
     ocpp_cp_config_t c = {
         .identity = "CP-1", .csms_url = "ws://h/o", .vendor = "V", .model = "M", .connectors = 2};
     ocpp_cp_ports_t p = {.msg = &x->port, .random = seq_random, .random_ctx = &x->rng};

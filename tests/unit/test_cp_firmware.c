@@ -270,7 +270,7 @@ static fx_t *fw_power_on(const char *version, bool boot)
     memset(x, 0, sizeof *x);
     g_answered = 0;
     g_now = &x->now;
-    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL};
+    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL, NULL};
     x->rng = 42;
     ocpp_cp_config_t c = {.identity = "CP-1",
                           .csms_url = "ws://127.0.0.1:9000/ocpp",
@@ -369,6 +369,9 @@ static void test_update_download_install_reboot_installed(void **s)
     /* §4.2 Pending: nothing else is sent; Installed waits without a busy loop */
     reply(x, "{\"status\":\"Pending\",\"currentTime\":\"2026-11-22T06:00:00Z\",\"interval\":5}");
     g_answered = x->f.n_sent;
+    /* (the clock was just set: one poll places the next clock-aligned boundary) */
+    assert_int_equal(ocpp_cp_next_wakeup_ms(&x->cp, x->now), 0u);
+    step(x, 0);
     assert_int_equal(ocpp_cp_next_wakeup_ms(&x->cp, x->now), 1000u); /* the transport's cap */
     step(x, 3000);
     assert_int_equal(g_answered, x->f.n_sent);

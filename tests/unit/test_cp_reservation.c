@@ -20,7 +20,7 @@ static fx_t *boot_storage(bool fresh)
         memset(&ms_store, 0, sizeof ms_store);
     }
     memset(x, 0, sizeof *x);
-    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL};
+    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL, NULL};
     x->rng = 42;
     ocpp_cp_config_t c = {.identity = "CP-1",
                           .csms_url = "ws://127.0.0.1:9000/ocpp",

@@ -157,7 +157,7 @@ static fx_t *fx_new(const char *url, bool client_cert, const char *record)
         x->f.record_len = (int)strlen(record);
         memcpy(x->f.record, record, strlen(record));
     }
-    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL};
+    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL, NULL};
     x->store = (ocpp_storage_port_t){&x->f, s_read, s_write, s_remove};
     x->rng = 7;
     ocpp_cp_config_t c = {.identity = "CP-1",

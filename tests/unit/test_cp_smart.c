@@ -151,7 +151,7 @@ static fx_t *boot_on(bool fresh, bool boot)
     fx_t *x = &fx_storage;
     memset(x, 0, sizeof *x);
     g_n_calls = 0;
-    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL};
+    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL, NULL};
     x->rng = 42;
     ocpp_cp_config_t c = {.identity = "CP-1",
                           .csms_url = "ws://127.0.0.1:9000/ocpp",

@@ -196,7 +196,7 @@ static fx_t *start(uint8_t connectors)
     x->n_sent = x->in_head = x->in_tail = 0;
     memset(x->events, 0, sizeof x->events);
     x->resets = 0;
-    x->port = (ocpp_msg_port_t){x, f_open, f_send, f_recv, f_close, f_keepalive, NULL};
+    x->port = (ocpp_msg_port_t){x, f_open, f_send, f_recv, f_close, f_keepalive, NULL, NULL};
     x->store = (ocpp_storage_port_t){x, s_read, s_write, s_remove};
     x->rng = 7;
     ocpp_cp_config_t c = {.identity = "CS-1",
