@@ -315,6 +315,12 @@ static void m_keepalive(void *ctx, uint32_t seconds)
     p->inner_msg.set_keepalive(p->inner_msg.ctx, seconds);
 }
 
+static uint32_t m_next_due(void *ctx, uint32_t now_ms)
+{
+    sim_crash_ports_t *p = ctx;
+    return p->inner_msg.next_due(p->inner_msg.ctx, now_ms);
+}
+
 void sim_crash_wrap(sim_crash_ports_t *p, sim_crash_t *c, const char *station,
                     const ocpp_storage_port_t *store, ocpp_storage_port_t *store_out,
                     const ocpp_msg_port_t *msg, ocpp_msg_port_t *msg_out)
@@ -335,6 +341,7 @@ void sim_crash_wrap(sim_crash_ports_t *p, sim_crash_t *c, const char *station,
                               .send = m_send,
                               .recv = m_recv,
                               .close = m_close,
-                              .set_keepalive = msg->set_keepalive != NULL ? m_keepalive : NULL};
+                              .set_keepalive = msg->set_keepalive != NULL ? m_keepalive : NULL,
+                              .next_due = msg->next_due != NULL ? m_next_due : NULL};
     }
 }

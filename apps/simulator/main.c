@@ -1052,6 +1052,7 @@ uint32_t sim_station_poll(sim_station_t *s, uint32_t now)
     }
     evse_sim_step(&s->board_sim, now);
     uint32_t gen_wait = sim_gen_poll(s, now); /* the generator's driver acts on the board */
+    ocpp_cp_set_now(&s->cp, now); /* the inputs below: stamped now, not at the last poll */
     evse_poll(&s->evse);
     ocpp_cp_poll(&s->cp, now);
     uint32_t face_wait = sim_face_poll(s); /* short while a button is held (its debounce) */
