@@ -114,8 +114,9 @@ render() {
 }
 if [ "$md" -eq 1 ]; then render md; else render text; fi
 if [ "$docs" -eq 1 ]; then
-    # The fleet section (bench/fleet/run.sh --write-docs) is kept as it is.
-    fleet=$(sed -n '/^<!-- fleet-bench:begin/,/^<!-- fleet-bench:end -->/p' "$root/docs/performance.md" 2>/dev/null || true)
+    # The fleet sections (bench/fleet/run.sh --write-docs, with and without --sessions) are kept
+    # as they are.
+    fleet=$(sed -n '/^<!-- fleet-bench[a-z-]*:begin/,/^<!-- fleet-bench[a-z-]*:end -->/p' "$root/docs/performance.md" 2>/dev/null || true)
     {
         echo "# Performance"
         echo
