@@ -74,10 +74,14 @@ test('issue 18 finding 10: SSE snapshot on connect, id: and Last-Event-ID, keep-
     const first = all.events.filter((e) => e.event !== null).slice(0, 2);
     assert.deepEqual(first.map((e) => [e.event, e.data.id]), [['state', 'CP-SSE-1-0001'], ['state', 'CP-SSE-1-0002']]);
     assert.equal(first[0].data.connection, 'accepted');
-    // One station's stream: its snapshot only.
+    // One station's stream: its snapshot first, then only its own events (the station may
+    // still be sending its boot's StatusNotifications: those come as `message` events).
     const one = await sse(base, '/api/stations/CP-SSE-1-0002/events');
     await one.wait((e) => e.event === 'state');
-    assert.deepEqual(one.events.filter((e) => e.event).map((e) => e.data.id), ['CP-SSE-1-0002']);
+    const mine = one.events.filter((e) => e.event);
+    assert.deepEqual([mine[0].event, mine[0].data.id], ['state', 'CP-SSE-1-0002']);
+    assert.deepEqual(mine.filter((e) => (e.data.id ?? e.data.station) !== 'CP-SSE-1-0002').map((e) => [e.event, e.data]), [],
+        'events of the other station on this station\'s stream');
     await one.close();
     // Live events carry increasing ids; an OCPP message is a JSON frame with its action.
     const mark = all.events.length;
