@@ -285,25 +285,20 @@ static void load_availability(ocpp_station_t *st)
     }
 }
 
-static void save_availability(ocpp_station_t *st)
+/** The outcome r of a write of the availability or the cache (its dirty
+ *  flag): on a failure kept dirty (a change answered Accepted is not lost)
+ *  and retried in 10 s, not on every poll; counted in
+ *  ocpp_cp_queue_info().store_errors. */
+static void saved(ocpp_station_t *st, ocpp_status_t r, bool *dirty, const char *what)
 {
-    uint8_t buf[OCPP_CONFIG_MAX_CONNECTORS + 1];
-    if (st->storage == NULL) {
-        st->avail_dirty = false;
+    if (r == OCPP_OK) {
+        *dirty = false;
         return;
     }
-    size_t n = (size_t)st->n + 1u;
-    for (size_t i = 0; i < n; i++) {
-        buf[i] = st->conns[i].operative ? (uint8_t)'1' : (uint8_t)'0';
-    }
-    if (st->storage->write(st->storage->ctx, AVAIL_RECORD, buf, n) != OCPP_OK) {
-        st->outbox->store_errors++;
-        st->persist_failed_ms = st->now_ms;
-        st->persist_failed = true;
-        LOGE(&st->log, "saving availability failed: retried in 10 s");
-        return; /* still dirty: a change answered Accepted is not lost */
-    }
-    st->avail_dirty = false;
+    st->outbox->store_errors++;
+    st->persist_failed_ms = st->now_ms;
+    st->persist_failed = true;
+    LOGE(&st->log, "saving %s failed: retried in 10 s", what);
 }
 
 bool ocpp_station_set_operative(ocpp_station_t *st, uint8_t c, bool operative)
@@ -1136,19 +1131,18 @@ void ocpp_station_persist(ocpp_station_t *st, char *scratch, size_t cap)
         return; /* waiting after a failed write */
     }
     st->persist_failed = false;
+    const ocpp_storage_port_t *sp = st->storage; /* NULL: nothing persisted */
     if (st->avail_dirty) {
-        save_availability(st);
+        uint8_t buf[OCPP_CONFIG_MAX_CONNECTORS + 1];
+        size_t n = (size_t)st->n + 1u;
+        for (size_t i = 0; i < n; i++) {
+            buf[i] = st->conns[i].operative ? (uint8_t)'1' : (uint8_t)'0';
+        }
+        saved(st, sp == NULL ? OCPP_OK : st->storage->write(st->storage->ctx, AVAIL_RECORD, buf, n),
+              &st->avail_dirty, AVAIL_RECORD);
     }
     if (st->cache.dirty && scratch != NULL) {
-        if (st->storage == NULL) {
-            st->cache.dirty = false;
-        } else if (ocpp_auth_cache_save(&st->cache, st->storage, scratch, cap) != OCPP_OK) {
-            /* Kept dirty and retried (not on every poll): counted in
-             * ocpp_cp_queue_info().store_errors. */
-            st->outbox->store_errors++;
-            st->persist_failed_ms = st->now_ms;
-            st->persist_failed = true;
-            LOGE(&st->log, "saving the authorization cache failed: retried in 10 s");
-        }
+        saved(st, sp == NULL ? OCPP_OK : ocpp_auth_cache_save(&st->cache, sp, scratch, cap),
+              &st->cache.dirty, "the authorization cache");
     }
 }
