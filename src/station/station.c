@@ -802,24 +802,41 @@ static void auth_ask(ocpp_station_t *st)
     emit(st, OCPP_STATION_EV_AUTH_NEEDED, st->auth_connector, 0, st->auth_tag);
 }
 
-ocpp_status_t ocpp_station_authorize_start(ocpp_station_t *st, uint8_t c, const char *tag)
+/**
+ * Begin the authorization of tag on c for p: the list's or the cache's entry
+ * decides when it may (start: LocalPreAuthorize; stop with another card: the
+ * same parentIdTag), offline the offline rules, else the CSMS.
+ */
+static ocpp_status_t authorize(ocpp_station_t *st, uint8_t c, const char *tag,
+                               ocpp_station_auth_t p)
 {
     if (st->auth != OCPP_STATION_AUTH_NONE) {
         return OCPP_ERR_BUSY;
     }
-    auth_begin(st, c, tag, OCPP_STATION_AUTH_START);
+    auth_begin(st, c, tag, p);
     ocpp_auth_entry_t tmp;
     const ocpp_auth_entry_t *e = local_find(st, tag, &tmp);
-    if (!st->online) {
-        decide_offline(st, e);
-    } else if (e != NULL && st->set.local_pre_authorize && entry_valid(e, ocpp_station_time(st))) {
+    bool valid = e != NULL && entry_valid(e, ocpp_station_time(st));
+    bool stop = p == OCPP_STATION_AUTH_STOP;
+    if (valid && (stop ? e->parent[0] != '\0' && ocpp_id_tag_eq(e->parent, st->conns[c].parent)
+                       : st->online && st->set.local_pre_authorize)) {
         /* §3.5: LocalPreAuthorize: start "without waiting for an
          * authorization response from the Central System". */
         ocpp_station_auth_decided(st, OCPP_AUTH_ACCEPTED, e->parent);
-    } else {
+    } else if (st->online) {
         auth_ask(st);
+    } else if (stop) {
+        ocpp_station_auth_decided(st, e != NULL ? (ocpp_auth_status_t)e->status : OCPP_AUTH_INVALID,
+                                  "");
+    } else {
+        decide_offline(st, e);
     }
     return OCPP_OK;
+}
+
+ocpp_status_t ocpp_station_authorize_start(ocpp_station_t *st, uint8_t c, const char *tag)
+{
+    return authorize(st, c, tag, OCPP_STATION_AUTH_START);
 }
 
 static ocpp_status_t present_for_stop(ocpp_station_t *st, uint8_t c, const char *tag)
@@ -834,22 +851,7 @@ static ocpp_status_t present_for_stop(ocpp_station_t *st, uint8_t c, const char 
         ocpp_station_tx_stop(st, c, OCPP_STOP_LOCAL, tag);
         return OCPP_OK;
     }
-    if (st->auth != OCPP_STATION_AUTH_NONE) {
-        return OCPP_ERR_BUSY;
-    }
-    auth_begin(st, c, tag, OCPP_STATION_AUTH_STOP);
-    ocpp_auth_entry_t tmp;
-    const ocpp_auth_entry_t *e = local_find(st, tag, &tmp);
-    if (e != NULL && entry_valid(e, ocpp_station_time(st)) && e->parent[0] != '\0' &&
-        ocpp_id_tag_eq(e->parent, k->parent)) {
-        ocpp_station_auth_decided(st, OCPP_AUTH_ACCEPTED, e->parent);
-    } else if (!st->online) {
-        ocpp_station_auth_decided(st, e != NULL ? (ocpp_auth_status_t)e->status : OCPP_AUTH_INVALID,
-                                  "");
-    } else {
-        auth_ask(st);
-    }
-    return OCPP_OK;
+    return authorize(st, c, tag, OCPP_STATION_AUTH_STOP);
 }
 
 uint8_t ocpp_station_pick_connector(const ocpp_station_t *st, const char *tag)
