@@ -28,9 +28,10 @@ static uint32_t get32(const uint8_t *p)
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
+/** t if it fits 1..UINT32_MAX, else 0 (0 itself, before 1970, after 2106). */
 static uint32_t unix32(int64_t t)
 {
-    return t > 0 && t <= (int64_t)UINT32_MAX ? (uint32_t)t : 0u;
+    return ((uint64_t)t >> 32) == 0u ? (uint32_t)t : 0u;
 }
 
 static void put_slot(uint8_t *p, const ocpp_station_conn_t *k)
