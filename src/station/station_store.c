@@ -16,11 +16,13 @@
 #include "store/txstore.h"
 #include "util/log.h"
 
-static void put32(uint8_t *p, uint32_t v)
+/** Write the n low bytes of v at p, little-endian. @return p + n. */
+static uint8_t *put_le(uint8_t *p, uint32_t v, unsigned n)
 {
-    for (unsigned i = 0; i < 4u; i++) {
-        p[i] = (uint8_t)(v >> (8u * i));
+    for (unsigned i = 0; i < n; i++) {
+        *p++ = (uint8_t)(v >> (8u * i));
     }
+    return p;
 }
 
 static uint32_t get32(const uint8_t *p)
@@ -40,14 +42,12 @@ static void put_slot(uint8_t *p, const ocpp_station_conn_t *k)
     if (!k->tx) {
         return;
     }
-    p[0] = 1u;
-    p[1] = (uint8_t)(k->tx_ref & 0xFFu);
-    p[2] = (uint8_t)(k->tx_ref >> 8);
-    put32(p + 3, (uint32_t)k->tx_id);
-    put32(p + 7, (uint32_t)k->meter_start);
-    put32(p + 11, (uint32_t)k->meter_last);
-    put32(p + 15, unix32(k->tx_start_unix));
-    put32(p + 19, unix32(k->meter_last_unix));
+    p = put_le(p, 1u | ((uint32_t)k->tx_ref << 8), 3u); /* running, reference */
+    p = put_le(p, (uint32_t)k->tx_id, 4u);
+    p = put_le(p, (uint32_t)k->meter_start, 4u);
+    p = put_le(p, (uint32_t)k->meter_last, 4u);
+    p = put_le(p, unix32(k->tx_start_unix), 4u);
+    (void)put_le(p, unix32(k->meter_last_unix), 4u);
 }
 
 void ocpp_station_save(ocpp_station_t *st)
@@ -56,8 +56,7 @@ void ocpp_station_save(ocpp_station_t *st)
     if (st->storage == NULL) {
         return;
     }
-    b[OCPP_TXS_USER] = (uint8_t)(st->next_ref & 0xFFu);
-    b[OCPP_TXS_USER + 1u] = (uint8_t)(st->next_ref >> 8);
+    (void)put_le(&b[OCPP_TXS_USER], st->next_ref, 2u);
     for (unsigned c = 1; c <= (unsigned)OCPP_CONFIG_MAX_CONNECTORS; c++) {
         put_slot(&b[OCPP_TXS_SLOT(c)], &st->conns[c]);
     }
