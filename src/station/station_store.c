@@ -88,9 +88,7 @@ static bool restore_slot(ocpp_station_t *st, uint8_t c, const uint8_t *p)
 static void stop_lost(ocpp_station_t *st, uint8_t c)
 {
     ocpp_station_conn_t *k = &st->conns[c];
-    LOGW(&st->log,
-         "transaction on connector %u (ref %u, id %ld) interrupted by a power loss: "
-         "stopped at %ld Wh",
+    LOGW(&st->log, "power loss: transaction on connector %u (ref %u, id %ld) stopped at %ld Wh",
          (unsigned)c, (unsigned)k->tx_ref, (long)k->tx_id, (long)k->meter_last);
     k->tx = false;
     k->interrupted = true;
