@@ -275,8 +275,24 @@ typedef struct {
 #endif
 } ocpp_station_conn_t;
 
-/** The station model. */
+/** The station model. The members read most first, then the connectors: on
+ *  Thumb-2 both are in reach of the short loads (16 bytes at most before
+ *  the connectors). */
 typedef struct {
+    uint32_t now_ms;
+    ocpp_station_auth_t auth;     /**< Authorization in progress (one at a time). */
+    ocpp_auth_status_t last_auth; /**< Outcome of the last authorization. */
+    uint8_t n;                    /**< Connectors. */
+    uint8_t auth_connector;       /**< The authorization's connector. */
+    uint8_t floating;             /**< A card presented for any connector while none was
+                                       plugged in: its authorization moves to the first
+                                       connector plugged in (0: none). */
+    uint8_t conn;                 /**< ocpp_cp_conn_t, from the session's events. */
+    bool online;                  /**< The CSMS can be asked (registration Accepted). */
+    bool closing;                 /**< No new transaction (a reset is under way). */
+    bool avail_dirty;             /**< Availability to persist. */
+    bool persist_failed;          /**< The last such write failed: the next waits 10 s. */
+    bool resv_dirty;              /**< A reservation began or ended (the adapter persists them). */
     ocpp_station_conn_t conns[OCPP_CONFIG_MAX_CONNECTORS + 1];
     ocpp_auth_cache_t cache;
     int64_t clock_unix; /**< Unix time at clock_ms (0: not set). */
@@ -289,23 +305,9 @@ typedef struct {
     const ocpp_storage_port_t *storage;
     ocpp_txq_t *outbox;
     ocpp_logger_t log;
-    uint32_t now_ms;
     uint32_t clock_ms;
-    uint32_t persist_failed_ms;   /**< When a write of availability/cache failed last. */
-    ocpp_station_auth_t auth;     /**< Authorization in progress (one at a time). */
-    ocpp_auth_status_t last_auth; /**< Outcome of the last authorization. */
+    uint32_t persist_failed_ms; /**< When a write of availability/cache failed last. */
     uint16_t next_ref;
-    uint8_t n;              /**< Connectors. */
-    uint8_t auth_connector; /**< The authorization's connector. */
-    uint8_t floating;       /**< A card presented for any connector while none was
-                                 plugged in: its authorization moves to the first
-                                 connector plugged in (0: none). */
-    uint8_t conn;           /**< ocpp_cp_conn_t, from the session's events. */
-    bool online;            /**< The CSMS can be asked (registration Accepted). */
-    bool closing;           /**< No new transaction (a reset is under way). */
-    bool avail_dirty;       /**< Availability to persist. */
-    bool persist_failed;    /**< The last such write failed: the next waits 10 s. */
-    bool resv_dirty;        /**< A reservation began or ended (the adapter persists them). */
     char auth_tag[OCPP_ID_TAG_MAX + 1];
     /** The Local Authorization List (OCPP 1.6 §3.5.2), asked before the cache:
      *  copies the entry of `tag` into *out; false if not listed (or the list is
