@@ -57,7 +57,9 @@ void ocpp_station_session_event(void *ctx, const ocpp_cp_event_t *ev)
     }
 }
 
-/** The application's event for a station event (OCPP_CP_EV_ + 1: none). */
+/** The application's event for a station event (OCPP_CP_EV_ + 1: none).
+ *  TX_STARTED (value -1) and TX_CONFIRMED (the id) come with the
+ *  transaction's tag as text from tx_start() and ocpp_station_tx_confirmed(). */
 static const uint8_t k_app_kind[] = {
     [OCPP_STATION_EV_STATUS] = OCPP_CP_EV_STATUS + 1,
     [OCPP_STATION_EV_AUTHORIZED] = OCPP_CP_EV_AUTHORIZED + 1,
@@ -92,9 +94,8 @@ void ocpp_station_emit(ocpp_station_t *st, const ocpp_station_event_t *ev)
     int32_t value = ev->value;
     if (ev->kind == OCPP_STATION_EV_STATUS) {
         text = ocpp_connector_status_str((ocpp_connector_status_t)value);
-    } else if (ev->kind >= OCPP_STATION_EV_TX_STARTED) {
-        text = st->conns[c].tag; /* the transaction's tag */
-        value = ev->kind == OCPP_STATION_EV_TX_STARTED ? -1 : value;
+    } else if (ev->kind == OCPP_STATION_EV_TX_STOPPED) {
+        text = st->conns[c].tag; /* the transaction's, not the one that stopped it */
     }
     ocpp_station_app_event(st, (ocpp_cp_event_kind_t)(k_app_kind[ev->kind] - 1u), c, value, text,
                            text != NULL ? strlen(text) : 0u);
