@@ -13,6 +13,7 @@
 #include "util/text.h"
 
 #define AVAIL_RECORD "availability"
+#define CACHE_NAME   "authorization cache" /* in the log lines */
 
 /* Reservations (OCPP 1.6 §5.13) and the Local Authorization List (§3.5.2)
  * are made only by the 1.6 modules of those profiles (ocpp_station_reserve(),
@@ -341,7 +342,7 @@ void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in)
     load_availability(st);
     if (st->storage != NULL && ocpp_auth_cache_load(&st->cache, st->storage, in->scratch,
                                                     in->scratch_cap) == OCPP_ERR_PARSE) {
-        LOGW(&st->log, "stored authorization cache unusable");
+        LOGW(&st->log, "stored %s unusable", CACHE_NAME);
     }
 }
 
@@ -1143,6 +1144,6 @@ void ocpp_station_persist(ocpp_station_t *st, char *scratch, size_t cap)
     }
     if (st->cache.dirty && scratch != NULL) {
         saved(st, sp == NULL ? OCPP_OK : ocpp_auth_cache_save(&st->cache, sp, scratch, cap),
-              &st->cache.dirty, "the authorization cache");
+              &st->cache.dirty, CACHE_NAME);
     }
 }
