@@ -1014,8 +1014,8 @@ static void tick_connector(ocpp_station_t *st, uint8_t c)
     ocpp_station_conn_t *k = &st->conns[c];
     uint32_t timeout = st->set.connection_timeout_s * 1000u;
     if (!k->tx) {
-        if (timeout == 0u || (!k->authorized && k->status != OCPP_CONNECTOR_PREPARING)) {
-            return; /* no timer runs */
+        if (timeout == 0u) {
+            return; /* no timer runs (the caller checked that one may) */
         }
         if (k->authorized && st->now_ms - k->authorized_ms >= timeout) {
             /* §9.1.6 ConnectionTimeOut (errata 3.77): "Interval from beginning
