@@ -221,10 +221,16 @@ typedef enum {
  *  the flags first, then the small integers: in reach of the short loads of
  *  Thumb-2 (the code that reads them is smaller). The order of the integers
  *  leaves no more padding than ordering by alignment, with 1- and 4-byte
- *  enums, with and without the Reservation profile. */
+ *  enums, with and without the Reservation profile. For the host's code: tx
+ *  and authorized share a word (the timers' filter tests both at once), the
+ *  stamps that ocpp_station_start() moves are not adjacent (two adjacent ones
+ *  are vectorised at -O2, which costs more than it saves). */
 typedef struct {
     ocpp_connector_status_t status;
     ocpp_fault_t error;
+    bool tx;         /**< A transaction runs. */
+    bool authorized; /**< Authorized, waiting for the plug; during a transaction:
+                          limited by MaxEnergyOnInvalidId. */
     bool plugged;
     bool ev_ready;
     bool operative;         /**< Availability (persisted). */
@@ -233,9 +239,6 @@ typedef struct {
     bool reserved;          /**< Reserved (ocpp_station_reserve()); on connector 0: for
                                  any connector, one must stay free for it. */
     bool ev_disconnected;   /**< Unplugged during a transaction that goes on. */
-    bool authorized;        /**< Authorized, waiting for the plug; during a transaction:
-                                 limited by MaxEnergyOnInvalidId. */
-    bool tx;                /**< A transaction runs. */
     bool tx_allowed;        /**< Energy allowed (false after a refused start). */
     bool evse_paused;       /**< The application offers no energy (ocpp_cp_evse_suspended()). */
     bool finishing;         /**< Stopped, waiting for the user (unplug). */
@@ -246,8 +249,8 @@ typedef struct {
     uint16_t tx_start_frac; /**< Milliseconds within tx_start_unix's second. */
     uint16_t tx_ref;        /**< Local reference of the (last) transaction. */
     uint32_t changed_ms;    /**< When status/error last changed. */
-    uint32_t authorized_ms; /**< Authorization waiting for the plug (ConnectionTimeOut). */
     int32_t tx_id;          /**< The CSMS's id of the transaction, -1 until known. */
+    uint32_t authorized_ms; /**< Authorization waiting for the plug (ConnectionTimeOut). */
     int32_t meter_start;    /**< Wh. */
     int32_t meter_last;     /**< Last meter register reading persisted (Wh), */
     /* The reservation members: only with the Reservation profile. */
