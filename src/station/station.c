@@ -1125,11 +1125,11 @@ uint32_t ocpp_station_next_due(const ocpp_station_t *st, uint32_t now_ms)
 
 void ocpp_station_persist(ocpp_station_t *st, char *scratch, size_t cap)
 {
-    if (!st->avail_dirty && !st->cache.dirty) {
-        return; /* the usual case, on every poll */
-    }
     if (st->persist_failed && st->now_ms - st->persist_failed_ms < OCPP_STATION_SAVE_RETRY_MS) {
         return; /* waiting after a failed write */
+    }
+    if (!st->avail_dirty && !st->cache.dirty) {
+        return; /* nothing changed (the facade calls only after a change) */
     }
     st->persist_failed = false;
     const ocpp_storage_port_t *sp = st->storage; /* NULL: nothing persisted */
