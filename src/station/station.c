@@ -1133,17 +1133,22 @@ void ocpp_station_persist(ocpp_station_t *st, char *scratch, size_t cap)
     }
     st->persist_failed = false;
     const ocpp_storage_port_t *sp = st->storage; /* NULL: nothing persisted */
-    if (st->avail_dirty) {
-        uint8_t buf[OCPP_CONFIG_MAX_CONNECTORS + 1];
-        size_t n = (size_t)st->n + 1u;
-        for (size_t i = 0; i < n; i++) {
-            buf[i] = st->conns[i].operative ? (uint8_t)'1' : (uint8_t)'0';
+    for (uint8_t rec = 0; rec < 2u; rec++) {     /* the availability, then the cache */
+        bool *dirty = rec == 0u ? &st->avail_dirty : &st->cache.dirty;
+        if (!*dirty || (rec != 0u && scratch == NULL)) {
+            continue;
         }
-        saved(st, sp == NULL ? OCPP_OK : st->storage->write(st->storage->ctx, AVAIL_RECORD, buf, n),
-              &st->avail_dirty, AVAIL_RECORD);
-    }
-    if (st->cache.dirty && scratch != NULL) {
-        saved(st, sp == NULL ? OCPP_OK : ocpp_auth_cache_save(&st->cache, sp, scratch, cap),
-              &st->cache.dirty, CACHE_NAME);
+        ocpp_status_t r = OCPP_OK;
+        if (sp != NULL && rec == 0u) {
+            uint8_t buf[OCPP_CONFIG_MAX_CONNECTORS + 1];
+            size_t n = (size_t)st->n + 1u;
+            for (size_t i = 0; i < n; i++) {
+                buf[i] = st->conns[i].operative ? (uint8_t)'1' : (uint8_t)'0';
+            }
+            r = st->storage->write(st->storage->ctx, AVAIL_RECORD, buf, n);
+        } else if (sp != NULL) {
+            r = ocpp_auth_cache_save(&st->cache, sp, scratch, cap);
+        }
+        saved(st, r, dirty, rec == 0u ? AVAIL_RECORD : CACHE_NAME);
     }
 }
