@@ -114,17 +114,20 @@ static void emit(ocpp_station_t *st, ocpp_station_ev_kind_t kind, uint8_t c, int
 /* Clock                                                                     */
 /* ------------------------------------------------------------------------ */
 
+int64_t ocpp_station_time(const ocpp_station_t *st)
+{
+    if (st->clock_unix == 0) {
+        return 0;
+    }
+    return st->clock_unix + (int64_t)((st->now_ms - st->clock_ms) / 1000u);
+}
+
 int64_t ocpp_station_time_ms(const ocpp_station_t *st)
 {
     if (st->clock_unix == 0) {
         return 0;
     }
     return st->clock_unix * 1000 + (int64_t)(st->now_ms - st->clock_ms);
-}
-
-int64_t ocpp_station_time(const ocpp_station_t *st)
-{
-    return ocpp_station_time_ms(st) / 1000; /* >= 0: the whole seconds */
 }
 
 uint32_t ocpp_station_ms_until(const ocpp_station_t *st, int64_t unix_s, uint32_t now_ms)
