@@ -88,7 +88,8 @@ void ocpp_station_emit(ocpp_station_t *st, const ocpp_station_event_t *ev)
         }
         return;
     }
-    if ((size_t)ev->kind >= sizeof k_app_kind || k_app_kind[ev->kind] == 0u) {
+    _Static_assert(sizeof k_app_kind == OCPP_STATION_EV_AUTH_NEEDED + 1, "every kind");
+    if (k_app_kind[ev->kind] == 0u) {
         return;
     }
     const char *text = ev->text;
