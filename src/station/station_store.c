@@ -65,12 +65,12 @@ void ocpp_station_save(ocpp_station_t *st)
 
 /** A transaction that was running at the power cut: running again, in RAM,
  *  until it is stopped below (unless its end message is queued already). */
-static bool restore_slot(ocpp_station_t *st, uint8_t c, const uint8_t *p)
+static void restore_slot(ocpp_station_t *st, uint8_t c, const uint8_t *p)
 {
     ocpp_station_conn_t *k = &st->conns[c];
     uint16_t ref = (uint16_t)(p[1] | (p[2] << 8));
     if ((p[0] & 1u) == 0u || ocpp_txq_has_end(st->outbox, ref)) {
-        return false; /* stopped, and its end message queued, in the same write */
+        return; /* stopped, and its end message queued, in the same write */
     }
     k->tx = true;
     k->tx_ref = ref;
@@ -79,7 +79,6 @@ static bool restore_slot(ocpp_station_t *st, uint8_t c, const uint8_t *p)
     k->meter_last = (int32_t)get32(p + 11);
     k->tx_start_unix = get32(p + 15);
     k->meter_last_unix = get32(p + 19);
-    return true;
 }
 
 /** Stop a restored transaction (PowerLoss): the adapter queues its end
@@ -114,15 +113,16 @@ void ocpp_station_restore(ocpp_station_t *st)
     }
     const uint8_t *b = st->outbox->buf;
     st->next_ref = (uint16_t)(b[OCPP_TXS_USER] | (b[OCPP_TXS_USER + 1u] << 8));
-    bool any = false;
     /* Every slot of the build, also of connectors this configuration does
      * not use: a transaction is never dropped. */
     for (uint8_t c = 1; c <= (uint8_t)OCPP_CONFIG_MAX_CONNECTORS; c++) {
-        any = restore_slot(st, c, &b[OCPP_TXS_SLOT(c)]) || any;
+        restore_slot(st, c, &b[OCPP_TXS_SLOT(c)]);
     }
+    bool any = false; /* a slot was restored (none was running before) */
     for (uint8_t c = 1; c <= (uint8_t)OCPP_CONFIG_MAX_CONNECTORS; c++) {
         if (st->conns[c].tx) {
             stop_lost(st, c);
+            any = true;
         }
     }
     if (any) {
