@@ -263,8 +263,8 @@ void ocpp_station_update(ocpp_station_t *st, uint8_t c)
 
 static void update_all(ocpp_station_t *st)
 {
-    for (uint8_t c = 0; c <= st->n; c++) {
-        ocpp_station_update(st, c);
+    for (unsigned c = 0; c <= st->n; c++) {
+        ocpp_station_update(st, (uint8_t)c);
     }
 }
 
@@ -283,8 +283,8 @@ static void load_availability(ocpp_station_t *st)
         st->conns[i].operative = buf[i] != (uint8_t)'0';
     }
     /* Only what was loaded can make a status other than Available. */
-    for (uint8_t c = 0; c <= st->n; c++) {
-        st->conns[c].status = derive(st, c);
+    for (unsigned c = 0; c <= st->n; c++) {
+        st->conns[c].status = derive(st, (uint8_t)c);
     }
 }
 
@@ -338,7 +338,7 @@ void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in)
     st->log = in->log;
     st->last_auth = OCPP_AUTH_INVALID;
     _Static_assert(OCPP_CONNECTOR_AVAILABLE == 0, "zeroed connectors are Available");
-    for (uint8_t c = 0; c <= st->n; c++) {
+    for (unsigned c = 0; c <= st->n; c++) {
         ocpp_station_conn_t *k = &st->conns[c];
         k->operative = true;
         k->tx_id = -1;
@@ -485,7 +485,7 @@ bool ocpp_station_resv_allows(const ocpp_station_t *st, uint8_t c, const char *t
     /* §5.13, connector 0: "make sure that at any time during the validity of
      * the reservation, one connector remains available for the reserved
      * idTag". */
-    for (uint8_t j = 1; j <= st->n; j++) {
+    for (unsigned j = 1; j <= st->n; j++) {
         if (j != c && st->conns[j].status == OCPP_CONNECTOR_AVAILABLE) {
             return true;
         }
@@ -500,7 +500,7 @@ bool ocpp_station_resv_allows(const ocpp_station_t *st, uint8_t c, const char *t
 uint8_t ocpp_station_running(const ocpp_station_t *st)
 {
     uint8_t n = 0;
-    for (uint8_t c = 1; c <= st->n; c++) {
+    for (unsigned c = 1; c <= st->n; c++) {
         n = (uint8_t)(n + (st->conns[c].tx ? 1u : 0u));
     }
     return n;
@@ -593,7 +593,7 @@ void ocpp_station_tx_stop(ocpp_station_t *st, uint8_t c, ocpp_stop_reason_t reas
 void ocpp_station_tx_confirmed(ocpp_station_t *st, uint16_t ref, int32_t tx_id,
                                ocpp_auth_status_t status, const char *parent)
 {
-    for (uint8_t c = 1; c <= st->n; c++) {
+    for (unsigned c = 1; c <= st->n; c++) {
         ocpp_station_conn_t *k = &st->conns[c];
         if (!k->tx || k->tx_ref != ref) {
             continue;
@@ -602,30 +602,30 @@ void ocpp_station_tx_confirmed(ocpp_station_t *st, uint16_t ref, int32_t tx_id,
         if (parent != NULL && parent[0] != '\0') {
             ocpp_text_copy(k->parent, sizeof k->parent, parent);
         }
-        emit(st, OCPP_STATION_EV_TX_CONFIRMED, c, tx_id, k->tag);
+        emit(st, OCPP_STATION_EV_TX_CONFIRMED, (uint8_t)c, tx_id, k->tag);
         if (status != OCPP_AUTH_ACCEPTED) {
             /* §4.8 (errata v4.0, 3.17): "when StopTransactionOnInvalidId is
              * set to true: stop the transaction ... Reason ... DeAuthorized
              * ... when ... false: only stop energy delivery". */
             if (st->set.stop_on_invalid_id) {
-                ocpp_station_tx_stop(st, c, OCPP_STOP_DEAUTHORIZED, NULL);
+                ocpp_station_tx_stop(st, (uint8_t)c, OCPP_STOP_DEAUTHORIZED, NULL);
             } else if (st->set.max_energy_on_invalid_id <= 0 ||
-                       ocpp_station_meter_wh(st, c) - k->meter_start >=
+                       ocpp_station_meter_wh(st, (uint8_t)c) - k->meter_start >=
                            st->set.max_energy_on_invalid_id) {
                 k->tx_allowed = false;
             } else {
                 k->authorized = true; /* marks "limited by MaxEnergyOnInvalidId" */
             }
         }
-        ocpp_station_update(st, c);
+        ocpp_station_update(st, (uint8_t)c);
     }
 }
 
 uint8_t ocpp_station_find_tx(const ocpp_station_t *st, int32_t tx_id)
 {
-    for (uint8_t c = 1; c <= st->n; c++) {
+    for (unsigned c = 1; c <= st->n; c++) {
         if (st->conns[c].tx && st->conns[c].tx_id != -1 && st->conns[c].tx_id == tx_id) {
-            return c;
+            return (uint8_t)c;
         }
     }
     return 0u;
@@ -634,8 +634,8 @@ uint8_t ocpp_station_find_tx(const ocpp_station_t *st, int32_t tx_id)
 void ocpp_station_close(ocpp_station_t *st, ocpp_stop_reason_t reason)
 {
     st->closing = true;
-    for (uint8_t c = 1; c <= st->n; c++) {
-        ocpp_station_tx_stop(st, c, reason, NULL);
+    for (unsigned c = 1; c <= st->n; c++) {
+        ocpp_station_tx_stop(st, (uint8_t)c, reason, NULL);
     }
 }
 
@@ -860,20 +860,20 @@ static ocpp_status_t present_for_stop(ocpp_station_t *st, uint8_t c, const char 
 uint8_t ocpp_station_pick_connector(const ocpp_station_t *st, const char *tag)
 {
     uint8_t plugged = 0, free_c = 0;
-    for (uint8_t c = 1; c <= st->n; c++) {
+    for (unsigned c = 1; c <= st->n; c++) {
         const ocpp_station_conn_t *k = &st->conns[c];
         if (k->tx && tag != NULL && ocpp_id_tag_eq(tag, k->tag)) {
-            return c;
+            return (uint8_t)c;
         }
         if (RESERVED(k) && tag != NULL && resv_match(k, tag, NULL) &&
-            ocpp_station_can_start(st, c)) {
-            return c; /* the connector reserved for this tag */
+            ocpp_station_can_start(st, (uint8_t)c)) {
+            return (uint8_t)c; /* the connector reserved for this tag */
         }
-        if (ocpp_station_can_start(st, c) && !k->finishing && !k->authorized) {
+        if (ocpp_station_can_start(st, (uint8_t)c) && !k->finishing && !k->authorized) {
             if (k->plugged && plugged == 0u) {
-                plugged = c;
+                plugged = (uint8_t)c;
             } else if (!k->plugged && !RESERVED(k) && free_c == 0u) {
-                free_c = c;
+                free_c = (uint8_t)c;
             }
         }
     }
@@ -1068,9 +1068,9 @@ static void tick_connector(ocpp_station_t *st, uint8_t c)
 void ocpp_station_tick(ocpp_station_t *st)
 {
     const ocpp_station_conn_t *k = &st->conns[1];
-    for (uint8_t c = 1, n = st->n; c <= n; c++, k++) {
+    for (unsigned c = 1, n = st->n; c <= n; c++, k++) {
         if (k->tx || k->authorized || k->status == OCPP_CONNECTOR_PREPARING) {
-            tick_connector(st, c); /* a timer may run */
+            tick_connector(st, (uint8_t)c); /* a timer may run */
         }
     }
 }
@@ -1099,7 +1099,7 @@ uint32_t ocpp_station_next_due(const ocpp_station_t *st, uint32_t now_ms)
     }
     uint32_t timeout = st->set.connection_timeout_s * 1000u;
     const ocpp_station_conn_t *k = &st->conns[1];
-    for (uint8_t c = 1, n = st->n; c <= n; c++, k++) {
+    for (unsigned c = 1, n = st->n; c <= n; c++, k++) {
         if (k->tx) {
             if (k->authorized && k->tx_allowed) {
                 wake = min_u32(wake, OCPP_STATION_ENERGY_POLL_MS);

@@ -115,13 +115,13 @@ void ocpp_station_restore(ocpp_station_t *st)
     st->next_ref = (uint16_t)(b[OCPP_TXS_USER] | (b[OCPP_TXS_USER + 1u] << 8));
     /* Every slot of the build, also of connectors this configuration does
      * not use: a transaction is never dropped. */
-    for (uint8_t c = 1; c <= (uint8_t)OCPP_CONFIG_MAX_CONNECTORS; c++) {
-        restore_slot(st, c, &b[OCPP_TXS_SLOT(c)]);
+    for (unsigned c = 1; c <= OCPP_CONFIG_MAX_CONNECTORS; c++) {
+        restore_slot(st, (uint8_t)c, &b[OCPP_TXS_SLOT(c)]);
     }
     bool any = false; /* a slot was restored (none was running before) */
-    for (uint8_t c = 1; c <= (uint8_t)OCPP_CONFIG_MAX_CONNECTORS; c++) {
+    for (unsigned c = 1; c <= OCPP_CONFIG_MAX_CONNECTORS; c++) {
         if (st->conns[c].tx) {
-            stop_lost(st, c);
+            stop_lost(st, (uint8_t)c);
             any = true;
         }
     }
