@@ -217,60 +217,85 @@ typedef enum {
     OCPP_STATION_AUTH_STOP   /**< Stop with another card: compare parentIdTag. */
 } ocpp_station_auth_t;
 
-/** One connector (0: the whole charge point). Members ordered by alignment. */
+/** One connector (0: the whole charge point). The status, the error code and
+ *  the flags first, then the small integers: in reach of the short loads of
+ *  Thumb-2 (the code that reads them is smaller). The order of the integers
+ *  leaves no more padding than ordering by alignment, with 1- and 4-byte
+ *  enums, with and without the Reservation profile. For the host's code: tx
+ *  and authorized share a word (the timers' filter tests both at once), the
+ *  stamps that ocpp_station_start() moves are not adjacent (two adjacent ones
+ *  are vectorised at -O2, which costs more than it saves). */
 typedef struct {
+    ocpp_connector_status_t status;
+    ocpp_fault_t error;
+    bool tx;         /**< A transaction runs. */
+    bool authorized; /**< Authorized, waiting for the plug; during a transaction:
+                          limited by MaxEnergyOnInvalidId. */
+    bool plugged;
+    bool ev_ready;
+    bool operative;         /**< Availability (persisted). */
+    bool sched_change;      /**< A change of availability waits for the transaction's end, */
+    bool sched_operative;   /**<   to this value. */
+    bool reserved;          /**< Reserved (ocpp_station_reserve()); on connector 0: for
+                                 any connector, one must stay free for it. */
+    bool ev_disconnected;   /**< Unplugged during a transaction that goes on. */
+    bool tx_allowed;        /**< Energy allowed (false after a refused start). */
+    bool evse_paused;       /**< The application offers no energy (ocpp_cp_evse_suspended()). */
+    bool finishing;         /**< Stopped, waiting for the user (unplug). */
+    bool interrupted;       /**< Its transaction was stopped by a power loss: a cable
+                                 found plugged in after the restart is Finishing. */
+    bool permit_out;        /**< Last permission given. */
+    uint16_t changed_frac;  /**< Milliseconds within changed_unix's second. */
+    uint16_t tx_start_frac; /**< Milliseconds within tx_start_unix's second. */
+    uint16_t tx_ref;        /**< Local reference of the (last) transaction. */
+    uint32_t changed_ms;    /**< When status/error last changed. */
+    int32_t tx_id;          /**< The CSMS's id of the transaction, -1 until known. */
+    uint32_t authorized_ms; /**< Authorization waiting for the plug (ConnectionTimeOut). */
+    int32_t meter_start;    /**< Wh. */
+    int32_t meter_last;     /**< Last meter register reading persisted (Wh), */
+    /* The reservation members: only with the Reservation profile. */
+#if OCPP_CONFIG_PROFILE_RESERVATION
+    int32_t resv_id; /**< The reservation's id, */
+#endif
     int64_t changed_unix;    /**< Wall-clock time of the last status change (0: unknown). */
     int64_t tx_start_unix;   /**< Transaction: its start time, */
     int64_t meter_last_unix; /**<   time of meter_last. */
-    /* The reservation members: only with the Reservation profile. */
 #if OCPP_CONFIG_PROFILE_RESERVATION
     int64_t resv_expiry; /**< Reservation (OCPP 1.6 §5.13, if `reserved`): expiryDate (unix s), */
 #endif
-    ocpp_connector_status_t status;
-    ocpp_fault_t error;
-    uint32_t changed_ms;     /**< When status/error last changed. */
-    uint16_t changed_frac;   /**< Milliseconds within changed_unix's second. */
-    uint16_t tx_start_frac;  /**< Milliseconds within tx_start_unix's second. */
-    uint32_t authorized_ms;  /**< Authorization waiting for the plug (ConnectionTimeOut). */
-    int32_t tx_id;           /**< The CSMS's id of the transaction, -1 until known. */
-    int32_t meter_start;     /**< Wh. */
-    int32_t meter_last;      /**< Last meter register reading persisted (Wh), */
-    uint32_t meter_saved_ms; /**<   and when it was persisted. */
+    uint32_t meter_saved_ms; /**< When meter_last was persisted. */
 #if OCPP_CONFIG_PROFILE_RESERVATION
-    int32_t resv_id;    /**< The reservation's id, */
     int32_t tx_resv_id; /**< The reservation the transaction ended (if tx_resv). */
-#endif
-    uint16_t tx_ref; /**< Local reference of the (last) transaction. */
-#if OCPP_CONFIG_PROFILE_RESERVATION
-    char resv_tag[OCPP_ID_TAG_MAX + 1];    /**< The reservation's idTag, */
-    char resv_parent[OCPP_ID_TAG_MAX + 1]; /**<   its parentIdTag ("" if none). */
-    bool tx_resv;                          /**< The transaction ended a reservation. */
 #endif
     char info[OCPP_CONFIG_STATUS_INFO_MAX + 1];
     char vendor_error[OCPP_CONFIG_STATUS_INFO_MAX + 1];
     char tag[OCPP_ID_TAG_MAX + 1];    /**< idTag of the authorization / transaction. */
     char parent[OCPP_ID_TAG_MAX + 1]; /**< Its parentIdTag, "" if unknown. */
-    bool plugged;
-    bool ev_ready;
-    bool operative;       /**< Availability (persisted). */
-    bool sched_change;    /**< A change of availability waits for the transaction's end, */
-    bool sched_operative; /**<   to this value. */
-    bool reserved;        /**< Reserved (ocpp_station_reserve()); on connector 0: for
-                               any connector, one must stay free for it. */
-    bool ev_disconnected; /**< Unplugged during a transaction that goes on. */
-    bool authorized;      /**< Authorized, waiting for the plug; during a transaction:
-                               limited by MaxEnergyOnInvalidId. */
-    bool tx;              /**< A transaction runs. */
-    bool tx_allowed;      /**< Energy allowed (false after a refused start). */
-    bool evse_paused;     /**< The application offers no energy (ocpp_cp_evse_suspended()). */
-    bool finishing;       /**< Stopped, waiting for the user (unplug). */
-    bool interrupted;     /**< Its transaction was stopped by a power loss: a cable
-                               found plugged in after the restart is Finishing. */
-    bool permit_out;      /**< Last permission given. */
+#if OCPP_CONFIG_PROFILE_RESERVATION
+    char resv_tag[OCPP_ID_TAG_MAX + 1];    /**< The reservation's idTag, */
+    char resv_parent[OCPP_ID_TAG_MAX + 1]; /**<   its parentIdTag ("" if none). */
+    bool tx_resv;                          /**< The transaction ended a reservation. */
+#endif
 } ocpp_station_conn_t;
 
-/** The station model. */
+/** The station model. The members read most first, then the connectors: on
+ *  Thumb-2 both are in reach of the short loads (16 bytes at most before
+ *  the connectors). */
 typedef struct {
+    uint32_t now_ms;
+    ocpp_station_auth_t auth;     /**< Authorization in progress (one at a time). */
+    ocpp_auth_status_t last_auth; /**< Outcome of the last authorization. */
+    uint8_t n;                    /**< Connectors. */
+    uint8_t auth_connector;       /**< The authorization's connector. */
+    uint8_t floating;             /**< A card presented for any connector while none was
+                                       plugged in: its authorization moves to the first
+                                       connector plugged in (0: none). */
+    uint8_t conn;                 /**< ocpp_cp_conn_t, from the session's events. */
+    bool online;                  /**< The CSMS can be asked (registration Accepted). */
+    bool closing;                 /**< No new transaction (a reset is under way). */
+    bool avail_dirty;             /**< Availability to persist. */
+    bool persist_failed;          /**< The last such write failed: the next waits 10 s. */
+    bool resv_dirty;              /**< A reservation began or ended (the adapter persists them). */
     ocpp_station_conn_t conns[OCPP_CONFIG_MAX_CONNECTORS + 1];
     ocpp_auth_cache_t cache;
     int64_t clock_unix; /**< Unix time at clock_ms (0: not set). */
@@ -283,23 +308,9 @@ typedef struct {
     const ocpp_storage_port_t *storage;
     ocpp_txq_t *outbox;
     ocpp_logger_t log;
-    uint32_t now_ms;
     uint32_t clock_ms;
-    uint32_t persist_failed_ms;   /**< When a write of availability/cache failed last. */
-    ocpp_station_auth_t auth;     /**< Authorization in progress (one at a time). */
-    ocpp_auth_status_t last_auth; /**< Outcome of the last authorization. */
+    uint32_t persist_failed_ms; /**< When a write of availability/cache failed last. */
     uint16_t next_ref;
-    uint8_t n;              /**< Connectors. */
-    uint8_t auth_connector; /**< The authorization's connector. */
-    uint8_t floating;       /**< A card presented for any connector while none was
-                                 plugged in: its authorization moves to the first
-                                 connector plugged in (0: none). */
-    uint8_t conn;           /**< ocpp_cp_conn_t, from the session's events. */
-    bool online;            /**< The CSMS can be asked (registration Accepted). */
-    bool closing;           /**< No new transaction (a reset is under way). */
-    bool avail_dirty;       /**< Availability to persist. */
-    bool persist_failed;    /**< The last such write failed: the next waits 10 s. */
-    bool resv_dirty;        /**< A reservation began or ended (the adapter persists them). */
     char auth_tag[OCPP_ID_TAG_MAX + 1];
     /** The Local Authorization List (OCPP 1.6 §3.5.2), asked before the cache:
      *  copies the entry of `tag` into *out; false if not listed (or the list is

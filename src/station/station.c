@@ -13,6 +13,7 @@
 #include "util/text.h"
 
 #define AVAIL_RECORD "availability"
+#define CACHE_NAME   "authorization cache" /* in the log lines */
 
 /* Reservations (OCPP 1.6 §5.13) and the Local Authorization List (§3.5.2)
  * are made only by the 1.6 modules of those profiles (ocpp_station_reserve(),
@@ -57,7 +58,9 @@ void ocpp_station_session_event(void *ctx, const ocpp_cp_event_t *ev)
     }
 }
 
-/** The application's event for a station event (OCPP_CP_EV_ + 1: none). */
+/** The application's event for a station event (OCPP_CP_EV_ + 1: none).
+ *  TX_STARTED (value -1) and TX_CONFIRMED (the id) come with the
+ *  transaction's tag as text from tx_start() and ocpp_station_tx_confirmed(). */
 static const uint8_t k_app_kind[] = {
     [OCPP_STATION_EV_STATUS] = OCPP_CP_EV_STATUS + 1,
     [OCPP_STATION_EV_AUTHORIZED] = OCPP_CP_EV_AUTHORIZED + 1,
@@ -85,16 +88,16 @@ void ocpp_station_emit(ocpp_station_t *st, const ocpp_station_event_t *ev)
         }
         return;
     }
-    if ((size_t)ev->kind >= sizeof k_app_kind || k_app_kind[ev->kind] == 0u) {
+    _Static_assert(sizeof k_app_kind == OCPP_STATION_EV_AUTH_NEEDED + 1, "every kind");
+    if (k_app_kind[ev->kind] == 0u) {
         return;
     }
     const char *text = ev->text;
     int32_t value = ev->value;
     if (ev->kind == OCPP_STATION_EV_STATUS) {
         text = ocpp_connector_status_str((ocpp_connector_status_t)value);
-    } else if (ev->kind >= OCPP_STATION_EV_TX_STARTED) {
-        text = st->conns[c].tag; /* the transaction's tag */
-        value = ev->kind == OCPP_STATION_EV_TX_STARTED ? -1 : value;
+    } else if (ev->kind == OCPP_STATION_EV_TX_STOPPED) {
+        text = st->conns[c].tag; /* the transaction's, not the one that stopped it */
     }
     ocpp_station_app_event(st, (ocpp_cp_event_kind_t)(k_app_kind[ev->kind] - 1u), c, value, text,
                            text != NULL ? strlen(text) : 0u);
@@ -260,8 +263,8 @@ void ocpp_station_update(ocpp_station_t *st, uint8_t c)
 
 static void update_all(ocpp_station_t *st)
 {
-    for (uint8_t c = 0; c <= st->n; c++) {
-        ocpp_station_update(st, c);
+    for (unsigned c = 0; c <= st->n; c++) {
+        ocpp_station_update(st, (uint8_t)c);
     }
 }
 
@@ -280,30 +283,25 @@ static void load_availability(ocpp_station_t *st)
         st->conns[i].operative = buf[i] != (uint8_t)'0';
     }
     /* Only what was loaded can make a status other than Available. */
-    for (uint8_t c = 0; c <= st->n; c++) {
-        st->conns[c].status = derive(st, c);
+    for (unsigned c = 0; c <= st->n; c++) {
+        st->conns[c].status = derive(st, (uint8_t)c);
     }
 }
 
-static void save_availability(ocpp_station_t *st)
+/** The outcome r of a write of the availability or the cache (its dirty
+ *  flag): on a failure kept dirty (a change answered Accepted is not lost)
+ *  and retried in 10 s, not on every poll; counted in
+ *  ocpp_cp_queue_info().store_errors. */
+static void saved(ocpp_station_t *st, ocpp_status_t r, bool *dirty, const char *what)
 {
-    uint8_t buf[OCPP_CONFIG_MAX_CONNECTORS + 1];
-    if (st->storage == NULL) {
-        st->avail_dirty = false;
+    if (r == OCPP_OK) {
+        *dirty = false;
         return;
     }
-    size_t n = (size_t)st->n + 1u;
-    for (size_t i = 0; i < n; i++) {
-        buf[i] = st->conns[i].operative ? (uint8_t)'1' : (uint8_t)'0';
-    }
-    if (st->storage->write(st->storage->ctx, AVAIL_RECORD, buf, n) != OCPP_OK) {
-        st->outbox->store_errors++;
-        st->persist_failed_ms = st->now_ms;
-        st->persist_failed = true;
-        LOGE(&st->log, "saving availability failed: retried in 10 s");
-        return; /* still dirty: a change answered Accepted is not lost */
-    }
-    st->avail_dirty = false;
+    st->outbox->store_errors++;
+    st->persist_failed_ms = st->now_ms;
+    st->persist_failed = true;
+    LOGE(&st->log, "saving %s failed: retried in 10 s", what);
 }
 
 bool ocpp_station_set_operative(ocpp_station_t *st, uint8_t c, bool operative)
@@ -340,7 +338,7 @@ void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in)
     st->log = in->log;
     st->last_auth = OCPP_AUTH_INVALID;
     _Static_assert(OCPP_CONNECTOR_AVAILABLE == 0, "zeroed connectors are Available");
-    for (uint8_t c = 0; c <= st->n; c++) {
+    for (unsigned c = 0; c <= st->n; c++) {
         ocpp_station_conn_t *k = &st->conns[c];
         k->operative = true;
         k->tx_id = -1;
@@ -348,7 +346,7 @@ void ocpp_station_init(ocpp_station_t *st, const ocpp_station_init_t *in)
     load_availability(st);
     if (st->storage != NULL && ocpp_auth_cache_load(&st->cache, st->storage, in->scratch,
                                                     in->scratch_cap) == OCPP_ERR_PARSE) {
-        LOGW(&st->log, "stored authorization cache unusable");
+        LOGW(&st->log, "stored %s unusable", CACHE_NAME);
     }
 }
 
@@ -487,7 +485,7 @@ bool ocpp_station_resv_allows(const ocpp_station_t *st, uint8_t c, const char *t
     /* §5.13, connector 0: "make sure that at any time during the validity of
      * the reservation, one connector remains available for the reserved
      * idTag". */
-    for (uint8_t j = 1; j <= st->n; j++) {
+    for (unsigned j = 1; j <= st->n; j++) {
         if (j != c && st->conns[j].status == OCPP_CONNECTOR_AVAILABLE) {
             return true;
         }
@@ -502,7 +500,7 @@ bool ocpp_station_resv_allows(const ocpp_station_t *st, uint8_t c, const char *t
 uint8_t ocpp_station_running(const ocpp_station_t *st)
 {
     uint8_t n = 0;
-    for (uint8_t c = 1; c <= st->n; c++) {
+    for (unsigned c = 1; c <= st->n; c++) {
         n = (uint8_t)(n + (st->conns[c].tx ? 1u : 0u));
     }
     return n;
@@ -595,7 +593,7 @@ void ocpp_station_tx_stop(ocpp_station_t *st, uint8_t c, ocpp_stop_reason_t reas
 void ocpp_station_tx_confirmed(ocpp_station_t *st, uint16_t ref, int32_t tx_id,
                                ocpp_auth_status_t status, const char *parent)
 {
-    for (uint8_t c = 1; c <= st->n; c++) {
+    for (unsigned c = 1; c <= st->n; c++) {
         ocpp_station_conn_t *k = &st->conns[c];
         if (!k->tx || k->tx_ref != ref) {
             continue;
@@ -604,30 +602,30 @@ void ocpp_station_tx_confirmed(ocpp_station_t *st, uint16_t ref, int32_t tx_id,
         if (parent != NULL && parent[0] != '\0') {
             ocpp_text_copy(k->parent, sizeof k->parent, parent);
         }
-        emit(st, OCPP_STATION_EV_TX_CONFIRMED, c, tx_id, k->tag);
+        emit(st, OCPP_STATION_EV_TX_CONFIRMED, (uint8_t)c, tx_id, k->tag);
         if (status != OCPP_AUTH_ACCEPTED) {
             /* §4.8 (errata v4.0, 3.17): "when StopTransactionOnInvalidId is
              * set to true: stop the transaction ... Reason ... DeAuthorized
              * ... when ... false: only stop energy delivery". */
             if (st->set.stop_on_invalid_id) {
-                ocpp_station_tx_stop(st, c, OCPP_STOP_DEAUTHORIZED, NULL);
+                ocpp_station_tx_stop(st, (uint8_t)c, OCPP_STOP_DEAUTHORIZED, NULL);
             } else if (st->set.max_energy_on_invalid_id <= 0 ||
-                       ocpp_station_meter_wh(st, c) - k->meter_start >=
+                       ocpp_station_meter_wh(st, (uint8_t)c) - k->meter_start >=
                            st->set.max_energy_on_invalid_id) {
                 k->tx_allowed = false;
             } else {
                 k->authorized = true; /* marks "limited by MaxEnergyOnInvalidId" */
             }
         }
-        ocpp_station_update(st, c);
+        ocpp_station_update(st, (uint8_t)c);
     }
 }
 
 uint8_t ocpp_station_find_tx(const ocpp_station_t *st, int32_t tx_id)
 {
-    for (uint8_t c = 1; c <= st->n; c++) {
+    for (unsigned c = 1; c <= st->n; c++) {
         if (st->conns[c].tx && st->conns[c].tx_id != -1 && st->conns[c].tx_id == tx_id) {
-            return c;
+            return (uint8_t)c;
         }
     }
     return 0u;
@@ -636,8 +634,8 @@ uint8_t ocpp_station_find_tx(const ocpp_station_t *st, int32_t tx_id)
 void ocpp_station_close(ocpp_station_t *st, ocpp_stop_reason_t reason)
 {
     st->closing = true;
-    for (uint8_t c = 1; c <= st->n; c++) {
-        ocpp_station_tx_stop(st, c, reason, NULL);
+    for (unsigned c = 1; c <= st->n; c++) {
+        ocpp_station_tx_stop(st, (uint8_t)c, reason, NULL);
     }
 }
 
@@ -807,24 +805,41 @@ static void auth_ask(ocpp_station_t *st)
     emit(st, OCPP_STATION_EV_AUTH_NEEDED, st->auth_connector, 0, st->auth_tag);
 }
 
-ocpp_status_t ocpp_station_authorize_start(ocpp_station_t *st, uint8_t c, const char *tag)
+/**
+ * Begin the authorization of tag on c for p: the list's or the cache's entry
+ * decides when it may (start: LocalPreAuthorize; stop with another card: the
+ * same parentIdTag), offline the offline rules, else the CSMS.
+ */
+static ocpp_status_t authorize(ocpp_station_t *st, uint8_t c, const char *tag,
+                               ocpp_station_auth_t p)
 {
     if (st->auth != OCPP_STATION_AUTH_NONE) {
         return OCPP_ERR_BUSY;
     }
-    auth_begin(st, c, tag, OCPP_STATION_AUTH_START);
+    auth_begin(st, c, tag, p);
     ocpp_auth_entry_t tmp;
     const ocpp_auth_entry_t *e = local_find(st, tag, &tmp);
-    if (!st->online) {
-        decide_offline(st, e);
-    } else if (e != NULL && st->set.local_pre_authorize && entry_valid(e, ocpp_station_time(st))) {
+    bool valid = e != NULL && entry_valid(e, ocpp_station_time(st));
+    bool stop = p == OCPP_STATION_AUTH_STOP;
+    if (valid && (stop ? e->parent[0] != '\0' && ocpp_id_tag_eq(e->parent, st->conns[c].parent)
+                       : st->online && st->set.local_pre_authorize)) {
         /* §3.5: LocalPreAuthorize: start "without waiting for an
          * authorization response from the Central System". */
         ocpp_station_auth_decided(st, OCPP_AUTH_ACCEPTED, e->parent);
-    } else {
+    } else if (st->online) {
         auth_ask(st);
+    } else if (stop) {
+        ocpp_station_auth_decided(st, e != NULL ? (ocpp_auth_status_t)e->status : OCPP_AUTH_INVALID,
+                                  "");
+    } else {
+        decide_offline(st, e);
     }
     return OCPP_OK;
+}
+
+ocpp_status_t ocpp_station_authorize_start(ocpp_station_t *st, uint8_t c, const char *tag)
+{
+    return authorize(st, c, tag, OCPP_STATION_AUTH_START);
 }
 
 static ocpp_status_t present_for_stop(ocpp_station_t *st, uint8_t c, const char *tag)
@@ -839,41 +854,26 @@ static ocpp_status_t present_for_stop(ocpp_station_t *st, uint8_t c, const char 
         ocpp_station_tx_stop(st, c, OCPP_STOP_LOCAL, tag);
         return OCPP_OK;
     }
-    if (st->auth != OCPP_STATION_AUTH_NONE) {
-        return OCPP_ERR_BUSY;
-    }
-    auth_begin(st, c, tag, OCPP_STATION_AUTH_STOP);
-    ocpp_auth_entry_t tmp;
-    const ocpp_auth_entry_t *e = local_find(st, tag, &tmp);
-    if (e != NULL && entry_valid(e, ocpp_station_time(st)) && e->parent[0] != '\0' &&
-        ocpp_id_tag_eq(e->parent, k->parent)) {
-        ocpp_station_auth_decided(st, OCPP_AUTH_ACCEPTED, e->parent);
-    } else if (!st->online) {
-        ocpp_station_auth_decided(st, e != NULL ? (ocpp_auth_status_t)e->status : OCPP_AUTH_INVALID,
-                                  "");
-    } else {
-        auth_ask(st);
-    }
-    return OCPP_OK;
+    return authorize(st, c, tag, OCPP_STATION_AUTH_STOP);
 }
 
 uint8_t ocpp_station_pick_connector(const ocpp_station_t *st, const char *tag)
 {
     uint8_t plugged = 0, free_c = 0;
-    for (uint8_t c = 1; c <= st->n; c++) {
+    for (unsigned c = 1; c <= st->n; c++) {
         const ocpp_station_conn_t *k = &st->conns[c];
         if (k->tx && tag != NULL && ocpp_id_tag_eq(tag, k->tag)) {
-            return c;
+            return (uint8_t)c;
         }
         if (RESERVED(k) && tag != NULL && resv_match(k, tag, NULL) &&
-            ocpp_station_can_start(st, c)) {
-            return c; /* the connector reserved for this tag */
+            ocpp_station_can_start(st, (uint8_t)c)) {
+            return (uint8_t)c; /* the connector reserved for this tag */
         }
-        if (ocpp_station_can_start(st, c) && !k->finishing && !k->authorized) {
+        if (ocpp_station_can_start(st, (uint8_t)c) && !k->finishing && !k->authorized) {
             if (k->plugged && plugged == 0u) {
-                plugged = c;
+                plugged = (uint8_t)c;
             } else if (!k->plugged && !RESERVED(k) && free_c == 0u) {
-                free_c = c;
+                free_c = (uint8_t)c;
             }
         }
     }
@@ -1018,8 +1018,8 @@ static void tick_connector(ocpp_station_t *st, uint8_t c)
     ocpp_station_conn_t *k = &st->conns[c];
     uint32_t timeout = st->set.connection_timeout_s * 1000u;
     if (!k->tx) {
-        if (timeout == 0u || (!k->authorized && k->status != OCPP_CONNECTOR_PREPARING)) {
-            return; /* no timer runs */
+        if (timeout == 0u) {
+            return; /* no timer runs (the caller checked that one may) */
         }
         if (k->authorized && st->now_ms - k->authorized_ms >= timeout) {
             /* §9.1.6 ConnectionTimeOut (errata 3.77): "Interval from beginning
@@ -1068,9 +1068,9 @@ static void tick_connector(ocpp_station_t *st, uint8_t c)
 void ocpp_station_tick(ocpp_station_t *st)
 {
     const ocpp_station_conn_t *k = &st->conns[1];
-    for (uint8_t c = 1, n = st->n; c <= n; c++, k++) {
+    for (unsigned c = 1, n = st->n; c <= n; c++, k++) {
         if (k->tx || k->authorized || k->status == OCPP_CONNECTOR_PREPARING) {
-            tick_connector(st, c); /* a timer may run */
+            tick_connector(st, (uint8_t)c); /* a timer may run */
         }
     }
 }
@@ -1099,7 +1099,7 @@ uint32_t ocpp_station_next_due(const ocpp_station_t *st, uint32_t now_ms)
     }
     uint32_t timeout = st->set.connection_timeout_s * 1000u;
     const ocpp_station_conn_t *k = &st->conns[1];
-    for (uint8_t c = 1, n = st->n; c <= n; c++, k++) {
+    for (unsigned c = 1, n = st->n; c <= n; c++, k++) {
         if (k->tx) {
             if (k->authorized && k->tx_allowed) {
                 wake = min_u32(wake, OCPP_STATION_ENERGY_POLL_MS);
@@ -1129,26 +1129,30 @@ uint32_t ocpp_station_next_due(const ocpp_station_t *st, uint32_t now_ms)
 
 void ocpp_station_persist(ocpp_station_t *st, char *scratch, size_t cap)
 {
-    if (!st->avail_dirty && !st->cache.dirty) {
-        return; /* the usual case, on every poll */
-    }
     if (st->persist_failed && st->now_ms - st->persist_failed_ms < OCPP_STATION_SAVE_RETRY_MS) {
         return; /* waiting after a failed write */
     }
-    st->persist_failed = false;
-    if (st->avail_dirty) {
-        save_availability(st);
+    if (!st->avail_dirty && !st->cache.dirty) {
+        return; /* nothing changed (the facade calls only after a change) */
     }
-    if (st->cache.dirty && scratch != NULL) {
-        if (st->storage == NULL) {
-            st->cache.dirty = false;
-        } else if (ocpp_auth_cache_save(&st->cache, st->storage, scratch, cap) != OCPP_OK) {
-            /* Kept dirty and retried (not on every poll): counted in
-             * ocpp_cp_queue_info().store_errors. */
-            st->outbox->store_errors++;
-            st->persist_failed_ms = st->now_ms;
-            st->persist_failed = true;
-            LOGE(&st->log, "saving the authorization cache failed: retried in 10 s");
+    st->persist_failed = false;
+    const ocpp_storage_port_t *sp = st->storage; /* NULL: nothing persisted */
+    for (uint8_t rec = 0; rec < 2u; rec++) {     /* the availability, then the cache */
+        bool *dirty = rec == 0u ? &st->avail_dirty : &st->cache.dirty;
+        if (!*dirty || (rec != 0u && scratch == NULL)) {
+            continue;
         }
+        ocpp_status_t r = OCPP_OK;
+        if (sp != NULL && rec == 0u) {
+            uint8_t buf[OCPP_CONFIG_MAX_CONNECTORS + 1];
+            size_t n = (size_t)st->n + 1u;
+            for (size_t i = 0; i < n; i++) {
+                buf[i] = st->conns[i].operative ? (uint8_t)'1' : (uint8_t)'0';
+            }
+            r = st->storage->write(st->storage->ctx, AVAIL_RECORD, buf, n);
+        } else if (sp != NULL) {
+            r = ocpp_auth_cache_save(&st->cache, sp, scratch, cap);
+        }
+        saved(st, r, dirty, rec == 0u ? AVAIL_RECORD : CACHE_NAME);
     }
 }

@@ -16,11 +16,13 @@
 #include "store/txstore.h"
 #include "util/log.h"
 
-static void put32(uint8_t *p, uint32_t v)
+/** Write the n low bytes of v at p, little-endian. @return p + n. */
+static uint8_t *put_le(uint8_t *p, uint32_t v, unsigned n)
 {
-    for (unsigned i = 0; i < 4u; i++) {
-        p[i] = (uint8_t)(v >> (8u * i));
+    for (unsigned i = 0; i < n; i++) {
+        *p++ = (uint8_t)(v >> (8u * i));
     }
+    return p;
 }
 
 static uint32_t get32(const uint8_t *p)
@@ -28,9 +30,10 @@ static uint32_t get32(const uint8_t *p)
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
+/** t if it fits 1..UINT32_MAX, else 0 (0 itself, before 1970, after 2106). */
 static uint32_t unix32(int64_t t)
 {
-    return t > 0 && t <= (int64_t)UINT32_MAX ? (uint32_t)t : 0u;
+    return ((uint64_t)t >> 32) == 0u ? (uint32_t)t : 0u;
 }
 
 static void put_slot(uint8_t *p, const ocpp_station_conn_t *k)
@@ -39,14 +42,12 @@ static void put_slot(uint8_t *p, const ocpp_station_conn_t *k)
     if (!k->tx) {
         return;
     }
-    p[0] = 1u;
-    p[1] = (uint8_t)(k->tx_ref & 0xFFu);
-    p[2] = (uint8_t)(k->tx_ref >> 8);
-    put32(p + 3, (uint32_t)k->tx_id);
-    put32(p + 7, (uint32_t)k->meter_start);
-    put32(p + 11, (uint32_t)k->meter_last);
-    put32(p + 15, unix32(k->tx_start_unix));
-    put32(p + 19, unix32(k->meter_last_unix));
+    p = put_le(p, 1u | ((uint32_t)k->tx_ref << 8), 3u); /* running, reference */
+    p = put_le(p, (uint32_t)k->tx_id, 4u);
+    p = put_le(p, (uint32_t)k->meter_start, 4u);
+    p = put_le(p, (uint32_t)k->meter_last, 4u);
+    p = put_le(p, unix32(k->tx_start_unix), 4u);
+    (void)put_le(p, unix32(k->meter_last_unix), 4u);
 }
 
 void ocpp_station_save(ocpp_station_t *st)
@@ -55,8 +56,7 @@ void ocpp_station_save(ocpp_station_t *st)
     if (st->storage == NULL) {
         return;
     }
-    b[OCPP_TXS_USER] = (uint8_t)(st->next_ref & 0xFFu);
-    b[OCPP_TXS_USER + 1u] = (uint8_t)(st->next_ref >> 8);
+    (void)put_le(&b[OCPP_TXS_USER], st->next_ref, 2u);
     for (unsigned c = 1; c <= (unsigned)OCPP_CONFIG_MAX_CONNECTORS; c++) {
         put_slot(&b[OCPP_TXS_SLOT(c)], &st->conns[c]);
     }
@@ -65,12 +65,12 @@ void ocpp_station_save(ocpp_station_t *st)
 
 /** A transaction that was running at the power cut: running again, in RAM,
  *  until it is stopped below (unless its end message is queued already). */
-static bool restore_slot(ocpp_station_t *st, uint8_t c, const uint8_t *p)
+static void restore_slot(ocpp_station_t *st, uint8_t c, const uint8_t *p)
 {
     ocpp_station_conn_t *k = &st->conns[c];
     uint16_t ref = (uint16_t)(p[1] | (p[2] << 8));
     if ((p[0] & 1u) == 0u || ocpp_txq_has_end(st->outbox, ref)) {
-        return false; /* stopped, and its end message queued, in the same write */
+        return; /* stopped, and its end message queued, in the same write */
     }
     k->tx = true;
     k->tx_ref = ref;
@@ -79,7 +79,6 @@ static bool restore_slot(ocpp_station_t *st, uint8_t c, const uint8_t *p)
     k->meter_last = (int32_t)get32(p + 11);
     k->tx_start_unix = get32(p + 15);
     k->meter_last_unix = get32(p + 19);
-    return true;
 }
 
 /** Stop a restored transaction (PowerLoss): the adapter queues its end
@@ -88,9 +87,7 @@ static bool restore_slot(ocpp_station_t *st, uint8_t c, const uint8_t *p)
 static void stop_lost(ocpp_station_t *st, uint8_t c)
 {
     ocpp_station_conn_t *k = &st->conns[c];
-    LOGW(&st->log,
-         "transaction on connector %u (ref %u, id %ld) interrupted by a power loss: "
-         "stopped at %ld Wh",
+    LOGW(&st->log, "power loss: transaction on connector %u (ref %u, id %ld) stopped at %ld Wh",
          (unsigned)c, (unsigned)k->tx_ref, (long)k->tx_id, (long)k->meter_last);
     k->tx = false;
     k->interrupted = true;
@@ -116,15 +113,16 @@ void ocpp_station_restore(ocpp_station_t *st)
     }
     const uint8_t *b = st->outbox->buf;
     st->next_ref = (uint16_t)(b[OCPP_TXS_USER] | (b[OCPP_TXS_USER + 1u] << 8));
-    bool any = false;
     /* Every slot of the build, also of connectors this configuration does
      * not use: a transaction is never dropped. */
-    for (uint8_t c = 1; c <= (uint8_t)OCPP_CONFIG_MAX_CONNECTORS; c++) {
-        any = restore_slot(st, c, &b[OCPP_TXS_SLOT(c)]) || any;
+    for (unsigned c = 1; c <= OCPP_CONFIG_MAX_CONNECTORS; c++) {
+        restore_slot(st, (uint8_t)c, &b[OCPP_TXS_SLOT(c)]);
     }
-    for (uint8_t c = 1; c <= (uint8_t)OCPP_CONFIG_MAX_CONNECTORS; c++) {
+    bool any = false; /* a slot was restored (none was running before) */
+    for (unsigned c = 1; c <= OCPP_CONFIG_MAX_CONNECTORS; c++) {
         if (st->conns[c].tx) {
-            stop_lost(st, c);
+            stop_lost(st, (uint8_t)c);
+            any = true;
         }
     }
     if (any) {
