@@ -98,8 +98,8 @@ static bool boot_fields_ok(const ocpp_cp_config_t *c, const ocpp_logger_t *log)
                 name += strlen(name) + 1u;
             }
             LOGE(log,
-                 "init: BootNotification %s \"%.60s\" is not 1..%u printable ASCII "
-                 "characters (OCPP 1.6 CiString%uType): refused",
+                 "init: BootNotification %s \"%.60s\" refused: not 1..%u printable ASCII "
+                 "(CiString%uType)",
                  name, value, max, max);
             return false;
         }

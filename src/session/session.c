@@ -129,6 +129,17 @@ static ocpp_status_t parse_url(ocpp_session_t *s, const char *url, const char *i
     return OCPP_OK;
 }
 
+/* The members proto .. send_cap of ocpp_session_t are those of
+ * ocpp_session_init_t, in the same places: init copies them whole. */
+#define SESSION_SAME(m)                                               \
+    (offsetof(ocpp_session_t, m) - offsetof(ocpp_session_t, proto) == \
+     offsetof(ocpp_session_init_t, m))
+_Static_assert(SESSION_SAME(proto_ctx) && SESSION_SAME(notify) && SESSION_SAME(notify_ctx) &&
+                   SESSION_SAME(ports) && SESSION_SAME(config) && SESSION_SAME(log) &&
+                   SESSION_SAME(send_buf) && SESSION_SAME(send_cap),
+               "the session's wiring is laid out as ocpp_session_init_t");
+#define SESSION_WIRING (offsetof(ocpp_session_init_t, send_cap) + sizeof(size_t))
+
 /** The first reconnect delay (ocpp_cp_config_t.backoff_min_ms; 0: the default). */
 static uint32_t backoff_min(const ocpp_session_t *s)
 {
@@ -151,16 +162,8 @@ static void backoff_reset(ocpp_session_t *s, bool now)
 
 ocpp_status_t ocpp_session_init(ocpp_session_t *s, const ocpp_session_init_t *in)
 {
-    s->proto = in->proto;
-    s->proto_ctx = in->proto_ctx;
-    s->notify = in->notify;
-    s->notify_ctx = in->notify_ctx;
+    memcpy(&s->proto, in, SESSION_WIRING);
     s->msg_events = in->msg_events; /* (notify() checks for a notify) */
-    s->ports = in->ports;
-    s->config = in->config;
-    s->log = in->log;
-    s->send_buf = in->send_buf;
-    s->send_cap = in->send_cap;
     if (parse_url(s, in->config->csms_url, in->config->identity) != OCPP_OK) {
         return OCPP_ERR_PARAM;
     }
@@ -193,6 +196,14 @@ static void notify(ocpp_session_t *s, ocpp_cp_event_t *ev)
         ev->conn = s->conn;
         s->notify(s->notify_ctx, ev);
     }
+}
+
+/** An event for the application: kind, and what goes with it. */
+static void emit(ocpp_session_t *s, ocpp_cp_event_kind_t kind, ocpp_status_t status,
+                 const char *text, size_t len, int32_t value)
+{
+    ocpp_cp_event_t ev = {.kind = kind, .status = status, .text = text, .len = len, .value = value};
+    notify(s, &ev);
 }
 
 static void set_conn(ocpp_session_t *s, ocpp_cp_conn_t conn)
@@ -272,8 +283,7 @@ static void connection_lost(ocpp_session_t *s, ocpp_status_t why)
 static void connect_failed(ocpp_session_t *s, ocpp_status_t why)
 {
     LOGW(s->log, "connect failed: %s", ocpp_status_str(why));
-    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_CONNECT_FAILED, .status = why};
-    notify(s, &ev);
+    emit(s, OCPP_CP_EV_CONNECT_FAILED, why, NULL, 0u, 0);
     connection_lost(s, why);
 }
 
@@ -362,15 +372,9 @@ void ocpp_session_reconnect_later(ocpp_session_t *s)
  *  status OCPP_PENDING while more follow). */
 static void notify_out(ocpp_session_t *s, const ocpp_jw_t *w, size_t len, ocpp_status_t more)
 {
-    if (!s->msg_events) {
-        return;
+    if (s->msg_events) {
+        emit(s, OCPP_CP_EV_MSG_OUT, more, w->buf, len, (int32_t)w->flushed);
     }
-    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_OUT,
-                          .status = more,
-                          .text = w->buf,
-                          .len = len,
-                          .value = (int32_t)w->flushed};
-    notify(s, &ev);
 }
 
 /**
@@ -564,14 +568,13 @@ static void handle_message(ocpp_session_t *s, const char *msg, size_t len)
     /* Shown with an AuthorizationKey masked (whitepaper A01.FR.12): the copy
      * goes to the transmit buffer, free while receiving. */
     if (s->msg_events) {
-        ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_IN, .text = msg, .len = len};
         size_t n =
             ocpp_rpc_mask_secret(msg, len, st == OCPP_OK ? &f : NULL, s->send_buf, s->send_cap);
         if (n > 0u) {
-            ev.text = s->send_buf;
-            ev.len = n;
+            msg = s->send_buf;
+            len = n;
         }
-        notify(s, &ev);
+        emit(s, OCPP_CP_EV_MSG_IN, OCPP_OK, msg, len, 0);
     }
     if (st != OCPP_OK) {
         answer_bad_frame(s, &f);
@@ -632,8 +635,7 @@ static SESSION_NOINLINE void call_timed_out(ocpp_session_t *s)
     char id[OCPP_RPC_ID_MAX + 1];
     last_call_id(s, id);
     LOGW(s->log, "CALL %s timed out", id);
-    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_CALL_TIMEOUT, .text = id, .len = strlen(id)};
-    notify(s, &ev);
+    emit(s, OCPP_CP_EV_CALL_TIMEOUT, OCPP_OK, id, strlen(id), 0);
     call_failed(s, OCPP_ERR_TIMEOUT);
 }
 

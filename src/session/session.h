@@ -24,15 +24,13 @@
 #include "rpc/rpc.h"
 
 /** What the session is started with. What it points to must outlive the
- *  session (the facade's members). */
+ *  session (the facade's members). The members up to send_cap are the
+ *  session's own, in its order (copied whole). */
 typedef struct {
     const ocpp_session_proto_t *proto;
     void *proto_ctx;
     void (*notify)(void *ctx, const ocpp_cp_event_t *ev); /**< May be NULL. */
     void *notify_ctx;
-    /** Notify OCPP_CP_EV_MSG_IN / MSG_OUT too. False (nobody takes them):
-     *  they are neither built nor masked, only the other events go out. */
-    bool msg_events;
     const ocpp_cp_ports_t *ports; /**< msg and random (required); read when used. */
     /** csms_url ("ws[s]://host[:port][/path]"), identity (appended to the
      *  path, percent-encoded); connect_timeout_ms (0: 30000), backoff_min_ms
@@ -41,6 +39,9 @@ typedef struct {
     const ocpp_logger_t *log;
     char *send_buf; /**< The send buffer (the caller's). */
     size_t send_cap;
+    /** Notify OCPP_CP_EV_MSG_IN / MSG_OUT too. False (nobody takes them):
+     *  they are neither built nor masked, only the other events go out. */
+    bool msg_events;
 } ocpp_session_init_t;
 
 /** The bytes at the start of ocpp_session_t that must be zero before
