@@ -519,12 +519,12 @@ typedef struct ocpp_cp {
         ocpp_v201_t v201;
 #endif
     } proto;
+    bool started; /**< The first poll anchored the timers to its clock. */
     ocpp_session_t ss;
     ocpp_cfg_t cfg; /**< OCPP 1.6 configuration keys. */
     ocpp_cp_config_t config;
     ocpp_cp_ports_t ports;
     ocpp_cp_callbacks_t cb;
-    bool started; /**< The first poll anchored the timers to its clock. */
 } ocpp_cp_t;
 
 #ifdef __cplusplus

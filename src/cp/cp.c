@@ -36,16 +36,16 @@ static bool is_v201(const ocpp_cp_t *cp)
 #define CP_END(m)     (offsetof(ocpp_cp_t, m) + sizeof(((ocpp_cp_t *)0)->m))
 #define CP_NEXT(a, b) (CP_END(a) <= CP_OFF(b) && CP_OFF(b) - CP_END(a) < _Alignof(ocpp_cp_t))
 _Static_assert(CP_OFF(outbox) == 0u && CP_NEXT(outbox, st) && CP_NEXT(st, proto) &&
-                   CP_NEXT(proto, ss) && CP_NEXT(ss, cfg) && CP_NEXT(cfg, config) &&
-                   CP_NEXT(config, ports) && CP_NEXT(ports, cb) && CP_NEXT(cb, started) &&
-                   sizeof(ocpp_cp_t) - CP_END(started) < _Alignof(ocpp_cp_t),
+                   CP_NEXT(proto, started) && CP_NEXT(started, ss) && CP_NEXT(ss, cfg) &&
+                   CP_NEXT(cfg, config) && CP_NEXT(config, ports) && CP_NEXT(ports, cb) &&
+                   sizeof(ocpp_cp_t) - CP_END(cb) < _Alignof(ocpp_cp_t),
                "ocpp_cp_t: members as ocpp_cp_init zeroes them");
 
 static bool config_valid(const ocpp_cp_config_t *c)
 {
-    return c->identity != NULL && c->identity[0] != '\0' &&
-           strlen(c->identity) <= OCPP_CP_IDENTITY_MAX && c->csms_url != NULL &&
-           c->vendor != NULL && c->model != NULL && c->connectors >= 1u &&
+    /* (identity: 1..OCPP_CP_IDENTITY_MAX characters; 0 wraps around) */
+    return c->identity != NULL && strlen(c->identity) - 1u < OCPP_CP_IDENTITY_MAX &&
+           c->csms_url != NULL && c->vendor != NULL && c->model != NULL && c->connectors >= 1u &&
            c->connectors <= OCPP_CONFIG_MAX_CONNECTORS &&
            (c->version == OCPP_VERSION_16 ||
             (OCPP_CONFIG_OCPP201 && c->version == OCPP_VERSION_201));
@@ -174,13 +174,12 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
      * URL and wiring, after OCPP_SESSION_ZEROED), then the configuration keys
      * (ocpp_cfg_init copies the defaults) and the copies of the caller's
      * config, ports and callbacks: two ranges, the outbox's head and the rest
-     * up to the session's wiring. */
+     * (`started` included) up to the session's wiring. */
     uint8_t *b = (uint8_t *)cp;
     size_t q0 = offsetof(ocpp_cp_t, outbox.buf) + OCPP_TXS_HEAD_SIZE;
     size_t q1 = q0 + OCPP_CONFIG_TXQ_SIZE;
     memset(b, 0, q0);
     memset(b + q1, 0, offsetof(ocpp_cp_t, ss) + OCPP_SESSION_ZEROED - q1);
-    cp->started = false;
     cp->config = *config;
     cp->ports = *ports;
     if (callbacks != NULL) {
@@ -339,10 +338,9 @@ ocpp_status_t ocpp_cp_evse_suspended(ocpp_cp_t *cp, uint8_t connector, bool susp
 
 static bool tag_ok(const char *tag)
 {
-    size_t n = tag != NULL ? strlen(tag) : 0u;
     /* IdToken is a CiString20Type (OCPP 1.6 §7.28); §2: "CiString: Case
      * Insensitive String. Only printable ASCII allowed." */
-    return n >= 1u && ocpp_cistring_ok(tag, OCPP_ID_TAG_MAX);
+    return tag != NULL && tag[0] != '\0' && ocpp_cistring_ok(tag, OCPP_ID_TAG_MAX);
 }
 
 ocpp_status_t ocpp_cp_present_id(ocpp_cp_t *cp, uint8_t connector, const char *id_tag)
@@ -424,10 +422,13 @@ ocpp_status_t ocpp_cp_connector_info(const ocpp_cp_t *cp, uint8_t connector,
     out->plugged = k->plugged;
     out->ev_ready = k->ev_ready;
     out->permitted = k->permit_out;
-    out->in_transaction = k->tx;
-    out->transaction_id = k->tx ? k->tx_id : -1;
+    out->transaction_id = -1;
+    if (k->tx) {
+        out->in_transaction = true;
+        out->transaction_id = k->tx_id;
+        out->meter_start_wh = k->meter_start;
+    }
     ocpp_text_copy(out->id_tag, sizeof out->id_tag, k->tag);
-    out->meter_start_wh = k->tx ? k->meter_start : 0;
     return OCPP_OK;
 }
 

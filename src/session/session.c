@@ -473,7 +473,7 @@ ocpp_status_t ocpp_session_call_end(ocpp_session_t *s, ocpp_jw_t *w, uint8_t own
     ocpp_rpc_write_close(w);
     ocpp_status_t st = send_submit(s, w);
     if (st != OCPP_OK) {
-        LOGE(s->log, "outgoing CALL does not fit the transmit buffer");
+        LOGE(s->log, "CALL does not fit the transmit buffer");
         return st;
     }
     s->call_active = true;
@@ -521,7 +521,7 @@ static void answer_call(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
 static void answer_bad_frame(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
 {
     if (!f->has_id || silent(s)) {
-        LOGW(s->log, "dropped a malformed message (no id to answer)");
+        LOGW(s->log, "malformed message without an id dropped");
         return;
     }
     ocpp_jw_t w;
