@@ -198,11 +198,20 @@ static void notify(ocpp_session_t *s, ocpp_cp_event_t *ev)
     }
 }
 
-/** An event for the application: kind, and what goes with it. */
+/** An event for the application: kind, and what goes with it (every member
+ *  given: no zeroing call, a small frame; a message piece's event is on the
+ *  deepest stack path). */
 static void emit(ocpp_session_t *s, ocpp_cp_event_kind_t kind, ocpp_status_t status,
                  const char *text, size_t len, int32_t value)
 {
-    ocpp_cp_event_t ev = {.kind = kind, .status = status, .text = text, .len = len, .value = value};
+    ocpp_cp_event_t ev = {.kind = kind,
+                          .conn = s->conn,
+                          .status = status,
+                          .connector = 0u,
+                          .value = value,
+                          .text = text,
+                          .len = len,
+                          .unix_time = 0};
     notify(s, &ev);
 }
 
