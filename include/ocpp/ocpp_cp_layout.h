@@ -120,32 +120,12 @@ typedef struct {
     void (*on_conn)(void *ctx, ocpp_cp_conn_t conn);
 } ocpp_session_proto_t;
 
-/** The OCPP-J session. */
+/** The OCPP-J session. The bytes first, then the words (no padding; the
+ *  fields used most within the short load/store offsets of Thumb-2). The
+ *  members before `proto` are zeroed before ocpp_session_init(), which
+ *  writes the others (OCPP_SESSION_ZEROED, src/session/session.h). */
 typedef struct {
-    const ocpp_session_proto_t *proto;
-    void *proto_ctx;
-    /** Events for the application (connection, messages in and out). */
-    void (*notify)(void *ctx, const ocpp_cp_event_t *ev);
-    void *notify_ctx;
-    const ocpp_msg_port_t *msg;
-    ocpp_random_fn random;
-    void *random_ctx;
-    ocpp_logger_t log;
-    char *send_buf; /**< The caller's send buffer. */
-    size_t send_cap;
-    size_t send_len; /**< Length of the message in send_buf (after the headroom). */
-    ocpp_msg_open_t open;
     ocpp_cp_conn_t conn;
-    uint32_t now_ms;
-    uint32_t conn_since_ms; /**< When the current connection state began. */
-    uint32_t backoff_ms;    /**< Current reconnect delay. */
-    uint32_t backoff_min_ms, backoff_max_ms, connect_timeout_ms;
-    uint32_t retry_at_ms;     /**< Next connection attempt. */
-    uint32_t last_call_ms;    /**< When the last CALL was sent. */
-    uint32_t call_sent_ms;    /**< The outstanding CALL: when sent, */
-    uint32_t call_timeout_ms; /**<   how long to wait for it. */
-    uint32_t keepalive_s;     /**< WebSocket ping interval. */
-    uint32_t id_prefix, id_counter;
     uint8_t call_owner, call_kind; /**< Who sent it, and what it is (theirs). */
     bool call_active;
     bool send_busy;    /**< send_buf holds a message being sent. */
@@ -156,8 +136,31 @@ typedef struct {
     bool registered;   /**< Accepted at least once since init (no new boot on reconnect). */
     bool tls_required; /**< Security profile 2 or 3: no connection over ws://. */
     bool msg_events;   /**< Someone takes OCPP_CP_EV_MSG_IN/OUT (else they are not built). */
+    size_t send_len;   /**< Length of the message in send_buf (after the headroom). */
+    uint32_t now_ms;
+    uint32_t conn_since_ms; /**< When the current connection state began. */
+    uint32_t retry_at_ms;   /**< Next connection attempt. */
+    uint32_t last_call_ms;  /**< When the last CALL was sent. */
+    uint32_t call_sent_ms;  /**< The outstanding CALL: when sent. */
+    uint32_t keepalive_s;   /**< WebSocket ping interval. */
+    /* Written by ocpp_session_init(): */
+    const ocpp_session_proto_t *proto;
+    void *proto_ctx;
+    /** Events for the application (connection, messages in and out). */
+    void (*notify)(void *ctx, const ocpp_cp_event_t *ev);
+    void *notify_ctx;
+    const ocpp_cp_ports_t *ports;   /**< The facade's: msg, random. */
+    const ocpp_cp_config_t *config; /**< The facade's: connection timeout, back-off. */
+    const ocpp_logger_t *log;
+    char *send_buf; /**< The caller's send buffer. */
+    size_t send_cap;
+    uint32_t backoff_ms;      /**< Current reconnect delay. */
+    uint32_t call_timeout_ms; /**< How long to wait for the outstanding CALL. */
+    /** Message ids: the last CALL's is (id_prefix, id_counter - 1), made again
+     *  when needed (ocpp_rpc_next_id()) rather than kept as text. */
+    uint32_t id_prefix, id_counter;
+    ocpp_msg_open_t open;
     char url[OCPP_CONFIG_URL_MAX]; /**< host NUL path NUL */
-    char call_id[OCPP_MSG_ID_MAX + 1];
 } ocpp_session_t;
 
 /* ------------------------------------------------------------------------ */
@@ -521,18 +524,18 @@ typedef struct {
 typedef struct ocpp_cp {
     ocpp_txq_t outbox;
     ocpp_station_t st;
-    ocpp_cfg_t cfg; /**< OCPP 1.6 configuration keys. */
     union {
         ocpp_v16_t v16;
 #if OCPP_CONFIG_OCPP201
         ocpp_v201_t v201;
 #endif
     } proto;
+    bool started; /**< The first poll anchored the timers to its clock. */
     ocpp_session_t ss;
+    ocpp_cfg_t cfg; /**< OCPP 1.6 configuration keys. */
     ocpp_cp_config_t config;
     ocpp_cp_ports_t ports;
     ocpp_cp_callbacks_t cb;
-    bool started; /**< The first poll anchored the timers to its clock. */
 } ocpp_cp_t;
 
 #ifdef __cplusplus

@@ -35,38 +35,33 @@ static bool is_v201(const ocpp_cp_t *cp)
 #define CP_OFF(m)     offsetof(ocpp_cp_t, m)
 #define CP_END(m)     (offsetof(ocpp_cp_t, m) + sizeof(((ocpp_cp_t *)0)->m))
 #define CP_NEXT(a, b) (CP_END(a) <= CP_OFF(b) && CP_OFF(b) - CP_END(a) < _Alignof(ocpp_cp_t))
-_Static_assert(CP_OFF(outbox) == 0u && CP_NEXT(outbox, st) && CP_NEXT(st, cfg) &&
-                   CP_NEXT(cfg, proto) && CP_NEXT(proto, ss) && CP_NEXT(ss, config) &&
-                   CP_NEXT(config, ports) && CP_NEXT(ports, cb) && CP_NEXT(cb, started) &&
-                   sizeof(ocpp_cp_t) - CP_END(started) < _Alignof(ocpp_cp_t),
+_Static_assert(CP_OFF(outbox) == 0u && CP_NEXT(outbox, st) && CP_NEXT(st, proto) &&
+                   CP_NEXT(proto, started) && CP_NEXT(started, ss) && CP_NEXT(ss, cfg) &&
+                   CP_NEXT(cfg, config) && CP_NEXT(config, ports) && CP_NEXT(ports, cb) &&
+                   sizeof(ocpp_cp_t) - CP_END(cb) < _Alignof(ocpp_cp_t),
                "ocpp_cp_t: members as ocpp_cp_init zeroes them");
 
 static bool config_valid(const ocpp_cp_config_t *c)
 {
-    return c->identity != NULL && c->identity[0] != '\0' &&
-           strlen(c->identity) <= OCPP_CP_IDENTITY_MAX && c->csms_url != NULL &&
-           c->vendor != NULL && c->model != NULL && c->connectors >= 1u &&
+    /* (identity: 1..OCPP_CP_IDENTITY_MAX characters; 0 wraps around) */
+    return c->identity != NULL && strlen(c->identity) - 1u < OCPP_CP_IDENTITY_MAX &&
+           c->csms_url != NULL && c->vendor != NULL && c->model != NULL && c->connectors >= 1u &&
            c->connectors <= OCPP_CONFIG_MAX_CONNECTORS &&
            (c->version == OCPP_VERSION_16 ||
             (OCPP_CONFIG_OCPP201 && c->version == OCPP_VERSION_201));
 }
 
-/* The fields, in one table (read-only data, nothing built per call). */
-static const struct {
-    uint8_t off;
-    uint8_t max;
-} k_boot_fields[] = {
-    {offsetof(ocpp_cp_config_t, vendor), 20u},
-    {offsetof(ocpp_cp_config_t, model), 20u},
-    {offsetof(ocpp_cp_config_t, serial_number), 25u},
-    {offsetof(ocpp_cp_config_t, charge_box_serial), 25u},
-    {offsetof(ocpp_cp_config_t, firmware_version), 50u},
-    {offsetof(ocpp_cp_config_t, iccid), 20u},
-    {offsetof(ocpp_cp_config_t, imsi), 20u},
-    {offsetof(ocpp_cp_config_t, meter_type), 25u},
-    {offsetof(ocpp_cp_config_t, meter_serial), 25u},
-};
-_Static_assert(offsetof(ocpp_cp_config_t, meter_serial) <= 255u, "uint8_t offsets");
+/* The fields: the members vendor .. meter_serial of ocpp_cp_config_t, one
+ * after the other (checked here), and the longest each may be. */
+#define CP_FIELD(m)      offsetof(ocpp_cp_config_t, m)
+#define CP_FOLLOWS(a, b) (CP_FIELD(b) == CP_FIELD(a) + sizeof(const char *))
+_Static_assert(CP_FOLLOWS(vendor, model) && CP_FOLLOWS(model, serial_number) &&
+                   CP_FOLLOWS(serial_number, charge_box_serial) &&
+                   CP_FOLLOWS(charge_box_serial, firmware_version) &&
+                   CP_FOLLOWS(firmware_version, iccid) && CP_FOLLOWS(iccid, imsi) &&
+                   CP_FOLLOWS(imsi, meter_type) && CP_FOLLOWS(meter_type, meter_serial),
+               "the BootNotification fields are consecutive");
+static const uint8_t k_boot_max[] = {20u, 20u, 25u, 25u, 50u, 20u, 20u, 25u, 25u};
 /* Their names for the log, in the same order. */
 static const char k_boot_names[] = "chargePointVendor\0chargePointModel\0chargePointSerialNumber\0"
                                    "chargeBoxSerialNumber\0firmwareVersion\0iccid\0imsi\0"
@@ -83,15 +78,15 @@ static const char k_boot_names[] = "chargePointVendor\0chargePointModel\0chargeP
  */
 static bool boot_fields_ok(const ocpp_cp_config_t *c, const ocpp_logger_t *log)
 {
-    bool v201 = c->version == OCPP_VERSION_201;
-    for (size_t i = 0; i < sizeof k_boot_fields / sizeof k_boot_fields[0]; i++) {
-        const char *value = *(const char *const *)((const char *)c + k_boot_fields[i].off);
+    const char *const *fields = (const char *const *)((const char *)c + CP_FIELD(vendor));
+    for (size_t i = 0; i < sizeof k_boot_max; i++) {
+        const char *value = fields[i];
         if (value == NULL) {
             continue;
         }
-        unsigned max = k_boot_fields[i].max;
+        unsigned max = k_boot_max[i];
         bool ok;
-        if (v201 && i == 0u) {
+        if (OCPP_CONFIG_OCPP201 && i == 0u && c->version == OCPP_VERSION_201) {
             max = 50u; /* 2.0.1 vendorName: string[50], UTF-8 */
             ok = ocpp_text_ok(value, max);
         } else {
@@ -103,8 +98,8 @@ static bool boot_fields_ok(const ocpp_cp_config_t *c, const ocpp_logger_t *log)
                 name += strlen(name) + 1u;
             }
             LOGE(log,
-                 "init: BootNotification %s \"%.60s\" is not 1..%u printable ASCII "
-                 "characters (OCPP 1.6 CiString%uType): refused",
+                 "init: BootNotification %s \"%.60s\" refused: not 1..%u printable ASCII "
+                 "(CiString%uType)",
                  name, value, max, max);
             return false;
         }
@@ -114,7 +109,7 @@ static bool boot_fields_ok(const ocpp_cp_config_t *c, const ocpp_logger_t *log)
 
 static ocpp_status_t init_session(ocpp_cp_t *cp,
                                   char *send_buf, // NOLINT(readability-non-const-parameter)
-                                  size_t send_cap, ocpp_logger_t log)
+                                  size_t send_cap)
 {
     ocpp_session_init_t in = {.proto = &ocpp_v16_session_proto,
                               .proto_ctx = &cp->proto.v16,
@@ -122,17 +117,12 @@ static ocpp_status_t init_session(ocpp_cp_t *cp,
                               .notify_ctx = &cp->st,
                               /* (the station only forwards them to the application) */
                               .msg_events = cp->cb.on_event != NULL,
-                              .msg = cp->ports.msg,
-                              .random = cp->ports.random,
-                              .random_ctx = cp->ports.random_ctx,
-                              .log = log,
-                              .url = cp->config.csms_url,
-                              .identity = cp->config.identity,
+                              .ports = &cp->ports,
+                              .config = &cp->config,
+                              /* (the logger of the ports, one copy: the station's) */
+                              .log = &cp->st.log,
                               .send_buf = send_buf,
-                              .send_cap = send_cap,
-                              .connect_timeout_ms = cp->config.connect_timeout_ms,
-                              .backoff_min_ms = cp->config.backoff_min_ms,
-                              .backoff_max_ms = cp->config.backoff_max_ms};
+                              .send_cap = send_cap};
 #if OCPP_CONFIG_OCPP201
     if (is_v201(cp)) {
         in.proto = &ocpp_v201_session_proto;
@@ -180,19 +170,16 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
     /* Once: every layer's init takes zeroed memory. All but what is written
      * whole before it is read: the outbox's queue bytes (OCPP_CONFIG_TXQ_SIZE:
      * an entry is written before it is read, and only the bytes in use are
-     * persisted), the configuration keys (ocpp_cfg_init copies the
-     * defaults), the session's URL (parse_url writes it or init fails) and
-     * the copies of the caller's config, ports and callbacks. */
+     * persisted), the session's members that ocpp_session_init() writes (its
+     * URL and wiring, after OCPP_SESSION_ZEROED), then the configuration keys
+     * (ocpp_cfg_init copies the defaults) and the copies of the caller's
+     * config, ports and callbacks: two ranges, the outbox's head and the rest
+     * (`started` included) up to the session's wiring. */
     uint8_t *b = (uint8_t *)cp;
     size_t q0 = offsetof(ocpp_cp_t, outbox.buf) + OCPP_TXS_HEAD_SIZE;
     size_t q1 = q0 + OCPP_CONFIG_TXQ_SIZE;
-    size_t u0 = offsetof(ocpp_cp_t, ss.url);
-    size_t u1 = u0 + sizeof cp->ss.url;
     memset(b, 0, q0);
-    memset(b + q1, 0, offsetof(ocpp_cp_t, cfg) - q1);
-    memset(&cp->proto, 0, u0 - offsetof(ocpp_cp_t, proto));
-    memset(b + u1, 0, offsetof(ocpp_cp_t, config) - u1);
-    cp->started = false;
+    memset(b + q1, 0, offsetof(ocpp_cp_t, ss) + OCPP_SESSION_ZEROED - q1);
     cp->config = *config;
     cp->ports = *ports;
     if (callbacks != NULL) {
@@ -225,7 +212,7 @@ ocpp_status_t ocpp_cp_init(ocpp_cp_t *cp, const ocpp_cp_config_t *config,
     }
 #endif
     ocpp_station_init(&cp->st, &si);
-    if (init_session(cp, send_buf, send_cap, log) != OCPP_OK) {
+    if (init_session(cp, send_buf, send_cap) != OCPP_OK) {
         return OCPP_ERR_PARAM;
     }
     init_adapter(cp, log);
@@ -351,10 +338,9 @@ ocpp_status_t ocpp_cp_evse_suspended(ocpp_cp_t *cp, uint8_t connector, bool susp
 
 static bool tag_ok(const char *tag)
 {
-    size_t n = tag != NULL ? strlen(tag) : 0u;
     /* IdToken is a CiString20Type (OCPP 1.6 §7.28); §2: "CiString: Case
      * Insensitive String. Only printable ASCII allowed." */
-    return n >= 1u && ocpp_cistring_ok(tag, OCPP_ID_TAG_MAX);
+    return tag != NULL && tag[0] != '\0' && ocpp_cistring_ok(tag, OCPP_ID_TAG_MAX);
 }
 
 ocpp_status_t ocpp_cp_present_id(ocpp_cp_t *cp, uint8_t connector, const char *id_tag)
@@ -436,10 +422,13 @@ ocpp_status_t ocpp_cp_connector_info(const ocpp_cp_t *cp, uint8_t connector,
     out->plugged = k->plugged;
     out->ev_ready = k->ev_ready;
     out->permitted = k->permit_out;
-    out->in_transaction = k->tx;
-    out->transaction_id = k->tx ? k->tx_id : -1;
+    out->transaction_id = -1;
+    if (k->tx) {
+        out->in_transaction = true;
+        out->transaction_id = k->tx_id;
+        out->meter_start_wh = k->meter_start;
+    }
     ocpp_text_copy(out->id_tag, sizeof out->id_tag, k->tag);
-    out->meter_start_wh = k->tx ? k->meter_start : 0;
     return OCPP_OK;
 }
 

@@ -22,52 +22,40 @@
 /* URL                                                                       */
 /* ------------------------------------------------------------------------ */
 
-static bool is_unreserved(char c)
+/** RFC 3986 §2.3 unreserved: ALPHA, DIGIT, "-", ".", "_", "~". */
+static bool is_unreserved(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
+    return (unsigned)((c | 0x20u) - 'a') < 26u || (unsigned)(c - '0') < 10u ||
+           (unsigned)(c - '-') < 2u || c == '_' || c == '~';
 }
 
-/** Append s to out[*n..cap) percent-encoding reserved characters. */
+/** Append s to out[*n..cap) percent-encoding reserved characters (the runs
+ *  of unreserved ones copied whole). */
 static bool put_encoded(char *out, size_t cap, size_t *n, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t k = *n; /* (a local: a store to out[] could change *n) */
-    for (; *s != '\0'; s++) {
+    for (;;) {
+        const char *run = s;
+        while (is_unreserved((unsigned char)*s)) {
+            s++;
+        }
+        size_t len = (size_t)(s - run);
         unsigned char c = (unsigned char)*s;
-        size_t need = is_unreserved(*s) ? 1u : 3u;
-        if (k + need >= cap) {
+        if (k + len + (c != 0u ? 3u : 0u) >= cap) {
             return false;
         }
-        if (need == 1u) {
-            out[k++] = *s;
-        } else {
-            out[k++] = '%';
-            out[k++] = hex[c >> 4];
-            out[k++] = hex[c & 0x0Fu];
+        memcpy(out + k, run, len);
+        k += len;
+        if (c == 0u) {
+            *n = k;
+            return true;
         }
+        out[k++] = '%';
+        out[k++] = hex[c >> 4];
+        out[k++] = hex[c & 0x0Fu];
+        s++;
     }
-    *n = k;
-    return true;
-}
-
-static bool parse_port(const char *p, const char *end, uint16_t *port)
-{
-    uint32_t v = 0;
-    if (p == end) {
-        return false;
-    }
-    for (; p < end; p++) {
-        if (*p < '0' || *p > '9') {
-            return false;
-        }
-        v = v * 10u + (uint32_t)(*p - '0');
-        if (v > 65535u) {
-            return false;
-        }
-    }
-    *port = (uint16_t)v;
-    return v != 0u;
 }
 
 /**
@@ -87,35 +75,35 @@ static ocpp_status_t parse_url(ocpp_session_t *s, const char *url, const char *i
     }
     p += 3;
     const char *host = p;
-    const char *host_end;
+    size_t hlen;
     if (*p == '[') {
-        host = ++p;
-        while (*p != '\0' && *p != ']') {
-            p++;
-        }
-        if (*p != ']') {
+        const char *close = strchr(++host, ']');
+        if (close == NULL) {
             return OCPP_ERR_PARAM;
         }
-        host_end = p++;
+        hlen = (size_t)(close - host);
+        p = close + 1;
     } else {
-        while (*p != '\0' && *p != ':' && *p != '/') {
-            p++;
-        }
-        host_end = p;
+        hlen = strcspn(p, ":/");
+        p += hlen;
     }
-    uint16_t port = tls ? 443u : 80u;
+    uint32_t port = tls ? 443u : 80u;
     if (*p == ':') {
-        const char *ps = ++p;
-        while (*p != '\0' && *p != '/') {
-            p++;
+        const char *digits = ++p;
+        port = 0u;
+        for (uint32_t d; (d = (uint32_t)(uint8_t)*p - '0') < 10u; p++) {
+            port = port * 10u + d;
+            if (port > 65535u) {
+                return OCPP_ERR_PARAM;
+            }
         }
-        if (!parse_port(ps, p, &port)) {
+        if (p == digits || port == 0u) {
             return OCPP_ERR_PARAM;
         }
-    } else if (*p != '\0' && *p != '/') {
+    }
+    if (*p != '\0' && *p != '/') {
         return OCPP_ERR_PARAM;
     }
-    size_t hlen = (size_t)(host_end - host);
     size_t plen = strlen(p);
     if (hlen == 0u || hlen + plen + 3u >= sizeof s->url) {
         return OCPP_ERR_PARAM;
@@ -124,25 +112,48 @@ static ocpp_status_t parse_url(ocpp_session_t *s, const char *url, const char *i
     s->url[hlen] = '\0';
     size_t n = hlen + 1u;
     char *path = &s->url[n];
-    if (plen == 0u) {
+    /* NUL-terminated below, after the identity is appended. */
+    memcpy(path, p, plen); // NOLINT(bugprone-not-null-terminated-result)
+    n += plen;
+    if (plen == 0u || s->url[n - 1u] != '/') {
         s->url[n++] = '/';
-    } else {
-        /* NUL-terminated below, after the identity is appended. */
-        memcpy(path, p, plen); // NOLINT(bugprone-not-null-terminated-result)
-        n += plen;
-        if (s->url[n - 1u] != '/') {
-            s->url[n++] = '/';
-        }
     }
     if (!put_encoded(s->url, sizeof s->url, &n, identity)) {
         return OCPP_ERR_PARAM;
     }
     s->url[n] = '\0';
     s->open.ep.host = s->url;
-    s->open.ep.port = port;
+    s->open.ep.port = (uint16_t)port;
     s->open.ep.tls = tls;
     s->open.path = path;
     return OCPP_OK;
+}
+
+/* The members proto .. send_cap of ocpp_session_t are those of
+ * ocpp_session_init_t, in the same places: init copies them whole. */
+#define SESSION_SAME(m)                                               \
+    (offsetof(ocpp_session_t, m) - offsetof(ocpp_session_t, proto) == \
+     offsetof(ocpp_session_init_t, m))
+_Static_assert(SESSION_SAME(proto_ctx) && SESSION_SAME(notify) && SESSION_SAME(notify_ctx) &&
+                   SESSION_SAME(ports) && SESSION_SAME(config) && SESSION_SAME(log) &&
+                   SESSION_SAME(send_buf) && SESSION_SAME(send_cap),
+               "the session's wiring is laid out as ocpp_session_init_t");
+#define SESSION_WIRING (offsetof(ocpp_session_init_t, send_cap) + sizeof(size_t))
+
+/** The first reconnect delay (ocpp_cp_config_t.backoff_min_ms; 0: the default). */
+static uint32_t backoff_min(const ocpp_session_t *s)
+{
+    uint32_t v = s->config->backoff_min_ms;
+    return v != 0u ? v : DEFAULT_BACKOFF_MIN_MS;
+}
+
+/** Reconnect with the first delay; now: at once. */
+static void backoff_reset(ocpp_session_t *s, bool now)
+{
+    s->backoff_ms = backoff_min(s);
+    if (now) {
+        s->retry_at_ms = s->now_ms;
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -151,33 +162,22 @@ static ocpp_status_t parse_url(ocpp_session_t *s, const char *url, const char *i
 
 ocpp_status_t ocpp_session_init(ocpp_session_t *s, const ocpp_session_init_t *in)
 {
-    s->proto = in->proto;
-    s->proto_ctx = in->proto_ctx;
-    s->notify = in->notify;
-    s->notify_ctx = in->notify_ctx;
+    memcpy(&s->proto, in, SESSION_WIRING);
     s->msg_events = in->msg_events; /* (notify() checks for a notify) */
-    s->msg = in->msg;
-    s->random = in->random;
-    s->random_ctx = in->random_ctx;
-    s->log = in->log;
-    s->send_buf = in->send_buf;
-    s->send_cap = in->send_cap;
-    s->connect_timeout_ms =
-        in->connect_timeout_ms != 0u ? in->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
-    s->backoff_min_ms = in->backoff_min_ms != 0u ? in->backoff_min_ms : DEFAULT_BACKOFF_MIN_MS;
-    s->backoff_max_ms =
-        in->backoff_max_ms >= s->backoff_min_ms ? in->backoff_max_ms : DEFAULT_BACKOFF_MAX_MS;
-    if (parse_url(s, in->url, in->identity) != OCPP_OK) {
+    if (parse_url(s, in->config->csms_url, in->config->identity) != OCPP_OK) {
         return OCPP_ERR_PARAM;
     }
     s->open.subprotocol = in->proto->subprotocol;
+    s->open.basic_user = NULL;
+    s->open.basic_pass = NULL;
+    s->open.basic_pass_len = 0u;
     ocpp_rpc_ids_t ids;
-    ocpp_rpc_ids_init(&ids, in->random(in->random_ctx));
+    ocpp_rpc_ids_init(&ids, in->ports->random(in->ports->random_ctx));
     s->id_prefix = ids.prefix;
     s->id_counter = ids.counter;
     s->call_timeout_ms = 30000u;
     s->network_enabled = true;
-    s->backoff_ms = s->backoff_min_ms;
+    backoff_reset(s, false);
     s->conn = OCPP_CP_OFFLINE;
     return OCPP_OK;
 }
@@ -190,17 +190,29 @@ void ocpp_session_start(ocpp_session_t *s, uint32_t now_ms)
     s->conn_since_ms = now_ms;
 }
 
-void ocpp_session_set_now(ocpp_session_t *s, uint32_t now_ms)
-{
-    s->now_ms = now_ms;
-}
-
 static void notify(ocpp_session_t *s, ocpp_cp_event_t *ev)
 {
     if (s->notify != NULL) {
         ev->conn = s->conn;
         s->notify(s->notify_ctx, ev);
     }
+}
+
+/** An event for the application: kind, and what goes with it (every member
+ *  given: no zeroing call, a small frame; a message piece's event is on the
+ *  deepest stack path). */
+static void emit(ocpp_session_t *s, ocpp_cp_event_kind_t kind, ocpp_status_t status,
+                 const char *text, size_t len, int32_t value)
+{
+    ocpp_cp_event_t ev = {.kind = kind,
+                          .conn = s->conn,
+                          .status = status,
+                          .connector = 0u,
+                          .value = value,
+                          .text = text,
+                          .len = len,
+                          .unix_time = 0};
+    notify(s, &ev);
 }
 
 static void set_conn(ocpp_session_t *s, ocpp_cp_conn_t conn)
@@ -210,8 +222,8 @@ static void set_conn(ocpp_session_t *s, ocpp_cp_conn_t conn)
     }
     s->conn = conn;
     s->conn_since_ms = s->now_ms;
-    if (s->log.fn != NULL) { /* (the name is not looked up for no logger) */
-        LOGI(&s->log, "connection %s", ocpp_cp_conn_str(conn));
+    if (s->log->fn != NULL) { /* (the name is not looked up for no logger) */
+        LOGI(s->log, "connection %s", ocpp_cp_conn_str(conn));
     }
     s->proto->on_conn(s->proto_ctx, conn);
     ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_CONNECTION};
@@ -222,7 +234,7 @@ void ocpp_session_set_conn(ocpp_session_t *s, ocpp_cp_conn_t conn)
 {
     if (conn == OCPP_CP_ACCEPTED) {
         s->registered = true;
-        s->backoff_ms = s->backoff_min_ms;
+        backoff_reset(s, false);
     }
     set_conn(s, conn);
 }
@@ -260,7 +272,7 @@ static void call_failed(ocpp_session_t *s, ocpp_status_t why)
 static void connection_lost(ocpp_session_t *s, ocpp_status_t why)
 {
     if (s->transport_open || s->conn == OCPP_CP_CONNECTING) {
-        s->msg->close(s->msg->ctx);
+        s->ports->msg->close(s->ports->msg->ctx);
     }
     s->transport_open = false;
     s->send_busy = false;
@@ -268,24 +280,26 @@ static void connection_lost(ocpp_session_t *s, ocpp_status_t why)
     /* Jitter: wait between 1/2 and 1 of the back-off, so that many charge
      * points cut off together do not come back in lockstep. */
     uint32_t half = s->backoff_ms / 2u;
-    uint32_t jitter = half > 0u ? s->random(s->random_ctx) % (half + 1u) : 0u;
+    uint32_t jitter = half > 0u ? s->ports->random(s->ports->random_ctx) % (half + 1u) : 0u;
     s->retry_at_ms = s->now_ms + half + jitter;
-    s->backoff_ms = s->backoff_ms > s->backoff_max_ms / 2u ? s->backoff_max_ms : s->backoff_ms * 2u;
+    /* (the longest: ocpp_cp_config_t.backoff_max_ms; below the first, the default) */
+    uint32_t max = s->config->backoff_max_ms;
+    max = max >= backoff_min(s) ? max : DEFAULT_BACKOFF_MAX_MS;
+    s->backoff_ms = s->backoff_ms > max / 2u ? max : s->backoff_ms * 2u;
     set_conn(s, OCPP_CP_OFFLINE);
 }
 
 static void connect_failed(ocpp_session_t *s, ocpp_status_t why)
 {
-    LOGW(&s->log, "connect failed: %s", ocpp_status_str(why));
-    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_CONNECT_FAILED, .status = why};
-    notify(s, &ev);
+    LOGW(s->log, "connect failed: %s", ocpp_status_str(why));
+    emit(s, OCPP_CP_EV_CONNECT_FAILED, why, NULL, 0u, 0);
     connection_lost(s, why);
 }
 
 static void apply_keepalive(ocpp_session_t *s)
 {
-    if (s->msg->set_keepalive != NULL) {
-        s->msg->set_keepalive(s->msg->ctx, s->keepalive_s);
+    if (s->ports->msg->set_keepalive != NULL) {
+        s->ports->msg->set_keepalive(s->ports->msg->ctx, s->keepalive_s);
     }
 }
 
@@ -324,12 +338,15 @@ static void drive_connect(ocpp_session_t *s)
         set_conn(s, OCPP_CP_CONNECTING);
     }
     /* Security profiles 2 and 3 (whitepaper §2.4, §2.5) use TLS: never ws://. */
-    ocpp_status_t st =
-        (s->tls_required && !s->open.ep.tls) ? OCPP_ERR_TLS : s->msg->open(s->msg->ctx, &s->open);
+    ocpp_status_t st = (s->tls_required && !s->open.ep.tls)
+                           ? OCPP_ERR_TLS
+                           : s->ports->msg->open(s->ports->msg->ctx, &s->open);
     if (st == OCPP_OK) {
         on_open(s);
     } else if (st == OCPP_PENDING) {
-        if (s->now_ms - s->conn_since_ms >= s->connect_timeout_ms) {
+        uint32_t timeout = s->config->connect_timeout_ms;
+        if (s->now_ms - s->conn_since_ms >=
+            (timeout != 0u ? timeout : DEFAULT_CONNECT_TIMEOUT_MS)) {
             connect_failed(s, OCPP_ERR_TIMEOUT);
         }
     } else {
@@ -347,8 +364,7 @@ void ocpp_session_set_network(ocpp_session_t *s, bool enabled)
         connection_lost(s, OCPP_ERR_CLOSED);
     }
     if (enabled) {
-        s->backoff_ms = s->backoff_min_ms;
-        s->retry_at_ms = s->now_ms;
+        backoff_reset(s, true);
     }
 }
 
@@ -365,15 +381,9 @@ void ocpp_session_reconnect_later(ocpp_session_t *s)
  *  status OCPP_PENDING while more follow). */
 static void notify_out(ocpp_session_t *s, const ocpp_jw_t *w, size_t len, ocpp_status_t more)
 {
-    if (!s->msg_events) {
-        return;
+    if (s->msg_events) {
+        emit(s, OCPP_CP_EV_MSG_OUT, more, w->buf, len, (int32_t)w->flushed);
     }
-    ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_OUT,
-                          .status = more,
-                          .text = w->buf,
-                          .len = len,
-                          .value = (int32_t)w->flushed};
-    notify(s, &ev);
 }
 
 /**
@@ -387,12 +397,12 @@ static bool send_piece(ocpp_jw_t *w)
 {
     ocpp_session_t *s = w->flush_ctx;
     ocpp_status_t st = OCPP_PENDING;
-    if (s->msg->send_part == NULL) {
+    if (s->ports->msg->send_part == NULL) {
         return false; /* the port takes whole messages only: it must fit */
     }
     notify_out(s, w, w->len, OCPP_PENDING);
     for (unsigned i = 0; i < SEND_PART_TRIES && st == OCPP_PENDING; i++) {
-        st = s->msg->send_part(s->msg->ctx, w->buf, w->len);
+        st = s->ports->msg->send_part(s->ports->msg->ctx, w->buf, w->len);
     }
     s->piece_failed = st != OCPP_OK;
     return !s->piece_failed;
@@ -414,7 +424,8 @@ static bool send_flush(ocpp_session_t *s)
     if (!s->send_busy) {
         return true;
     }
-    ocpp_status_t st = s->msg->send(s->msg->ctx, s->send_buf + OCPP_MSG_HEADROOM, s->send_len);
+    ocpp_status_t st =
+        s->ports->msg->send(s->ports->msg->ctx, s->send_buf + OCPP_MSG_HEADROOM, s->send_len);
     if (st == OCPP_PENDING) {
         return false;
     }
@@ -435,7 +446,7 @@ static ocpp_status_t send_submit(ocpp_session_t *s, ocpp_jw_t *w)
         /* The port did not take a piece, or pieces are out and the rest
          * cannot follow: a message cannot be withdrawn half sent. Like any
          * failed send: reconnect (a CALL fails and is sent again). */
-        LOGW(&s->log, "message cut; reconnecting");
+        LOGW(s->log, "message cut; reconnecting");
         connection_lost(s, OCPP_ERR_IO);
         return OCPP_OK;
     }
@@ -449,13 +460,21 @@ static ocpp_status_t send_submit(ocpp_session_t *s, ocpp_jw_t *w)
     return OCPP_OK;
 }
 
+/** The message id of the last CALL begun into out: the outstanding one
+ *  while call_active (no CALL begins while one is outstanding). */
+static void last_call_id(const ocpp_session_t *s, char out[OCPP_RPC_ID_MAX + 1])
+{
+    ocpp_rpc_ids_t ids = {s->id_prefix, s->id_counter - 1u};
+    ocpp_rpc_next_id(&ids, out);
+}
+
 void ocpp_session_call_begin(ocpp_session_t *s, ocpp_jw_t *w, const char *action)
 {
-    ocpp_rpc_ids_t ids = {s->id_prefix, s->id_counter};
-    ocpp_rpc_next_id(&ids, s->call_id);
-    s->id_counter = ids.counter;
+    char id[OCPP_RPC_ID_MAX + 1];
+    s->id_counter++;
+    last_call_id(s, id);
     send_writer(s, w);
-    ocpp_rpc_write_call_open_name(w, s->call_id, action);
+    ocpp_rpc_write_call_open_name(w, id, action);
 }
 
 ocpp_status_t ocpp_session_call_end(ocpp_session_t *s, ocpp_jw_t *w, uint8_t owner, uint8_t kind)
@@ -463,7 +482,7 @@ ocpp_status_t ocpp_session_call_end(ocpp_session_t *s, ocpp_jw_t *w, uint8_t own
     ocpp_rpc_write_close(w);
     ocpp_status_t st = send_submit(s, w);
     if (st != OCPP_OK) {
-        LOGE(&s->log, "outgoing CALL does not fit the transmit buffer");
+        LOGE(s->log, "CALL does not fit the transmit buffer");
         return st;
     }
     s->call_active = true;
@@ -497,21 +516,21 @@ static bool silent(const ocpp_session_t *s)
 static void answer_call(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
 {
     if (silent(s)) {
-        LOGW(&s->log, "ignoring a CALL while Rejected");
+        LOGW(s->log, "ignoring a CALL while Rejected");
         return;
     }
     ocpp_jw_t w;
     send_writer(s, &w);
     s->proto->answer(s->proto_ctx, f, &w);
     if (send_submit(s, &w) != OCPP_OK) {
-        LOGE(&s->log, "answer does not fit the transmit buffer");
+        LOGE(s->log, "answer does not fit the transmit buffer");
     }
 }
 
 static void answer_bad_frame(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
 {
     if (!f->has_id || silent(s)) {
-        LOGW(&s->log, "dropped a malformed message (no id to answer)");
+        LOGW(s->log, "malformed message without an id dropped");
         return;
     }
     ocpp_jw_t w;
@@ -520,19 +539,29 @@ static void answer_bad_frame(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
     (void)send_submit(s, &w);
 }
 
+/** f answers the outstanding CALL. */
+static bool answers_call(const ocpp_session_t *s, const ocpp_rpc_frame_t *f)
+{
+    if (!s->call_active) {
+        return false;
+    }
+    char id[OCPP_RPC_ID_MAX + 1];
+    last_call_id(s, id);
+    return f->id_len == strlen(id) && memcmp(f->id, id, f->id_len) == 0;
+}
+
 static void on_reply(ocpp_session_t *s, const ocpp_rpc_frame_t *f)
 {
-    if (!s->call_active || f->id_len != strlen(s->call_id) ||
-        memcmp(f->id, s->call_id, f->id_len) != 0) {
+    if (!answers_call(s, f)) {
         /* OCPP-J: a reply to no outstanding CALL is logged and ignored. */
-        LOGW(&s->log, "ignoring a reply with unknown message id");
+        LOGW(s->log, "ignoring a reply with unknown message id");
         return;
     }
     s->call_active = false;
     if (f->type == OCPP_RPC_CALLRESULT) {
         s->proto->on_result(s->proto_ctx, s->call_owner, s->call_kind, &f->payload);
     } else {
-        LOGW(&s->log, "CALL answered with CALLERROR");
+        LOGW(s->log, "CALL answered with CALLERROR");
         s->proto->on_failed(s->proto_ctx, s->call_owner, s->call_kind, OCPP_ERR_PROTOCOL);
     }
 }
@@ -548,14 +577,13 @@ static void handle_message(ocpp_session_t *s, const char *msg, size_t len)
     /* Shown with an AuthorizationKey masked (whitepaper A01.FR.12): the copy
      * goes to the transmit buffer, free while receiving. */
     if (s->msg_events) {
-        ocpp_cp_event_t ev = {.kind = OCPP_CP_EV_MSG_IN, .text = msg, .len = len};
         size_t n =
             ocpp_rpc_mask_secret(msg, len, st == OCPP_OK ? &f : NULL, s->send_buf, s->send_cap);
         if (n > 0u) {
-            ev.text = s->send_buf;
-            ev.len = n;
+            msg = s->send_buf;
+            len = n;
         }
-        notify(s, &ev);
+        emit(s, OCPP_CP_EV_MSG_IN, OCPP_OK, msg, len, 0);
     }
     if (st != OCPP_OK) {
         answer_bad_frame(s, &f);
@@ -569,7 +597,7 @@ static void handle_message(ocpp_session_t *s, const char *msg, size_t len)
 static void handle_too_large(ocpp_session_t *s, const char *prefix, size_t len)
 {
     ocpp_rpc_frame_t f;
-    LOGW(&s->log, "refused a message larger than the receive buffer");
+    LOGW(s->log, "refused a message larger than the receive buffer");
     if (ocpp_rpc_recover_id(prefix, len, &f) == OCPP_OK) {
         answer_bad_frame(s, &f);
     }
@@ -583,7 +611,7 @@ static void receive(ocpp_session_t *s)
         }
         const char *msg = NULL;
         size_t len = 0;
-        ocpp_status_t st = s->msg->recv(s->msg->ctx, s->now_ms, &msg, &len);
+        ocpp_status_t st = s->ports->msg->recv(s->ports->msg->ctx, s->now_ms, &msg, &len);
         if (st == OCPP_PENDING) {
             return;
         }
@@ -592,7 +620,7 @@ static void receive(ocpp_session_t *s)
         } else if (st == OCPP_ERR_TOO_LARGE) {
             handle_too_large(s, msg, len);
         } else {
-            LOGW(&s->log, "connection lost: %s", ocpp_status_str(st));
+            LOGW(s->log, "connection lost: %s", ocpp_status_str(st));
             connection_lost(s, st);
         }
     }
@@ -610,15 +638,14 @@ static void receive(ocpp_session_t *s)
 #define SESSION_NOINLINE
 #endif
 
-static SESSION_NOINLINE void check_call_timeout(ocpp_session_t *s)
+/** The outstanding CALL got no answer in time. */
+static SESSION_NOINLINE void call_timed_out(ocpp_session_t *s)
 {
-    if (s->call_active && s->now_ms - s->call_sent_ms >= s->call_timeout_ms) {
-        LOGW(&s->log, "CALL %s timed out", s->call_id);
-        ocpp_cp_event_t ev = {
-            .kind = OCPP_CP_EV_CALL_TIMEOUT, .text = s->call_id, .len = strlen(s->call_id)};
-        notify(s, &ev);
-        call_failed(s, OCPP_ERR_TIMEOUT);
-    }
+    char id[OCPP_RPC_ID_MAX + 1];
+    last_call_id(s, id);
+    LOGW(s->log, "CALL %s timed out", id);
+    emit(s, OCPP_CP_EV_CALL_TIMEOUT, OCPP_OK, id, strlen(id), 0);
+    call_failed(s, OCPP_ERR_TIMEOUT);
 }
 
 void ocpp_session_poll(ocpp_session_t *s, uint32_t now_ms)
@@ -637,13 +664,14 @@ void ocpp_session_poll(ocpp_session_t *s, uint32_t now_ms)
     s->proto->idle(s->proto_ctx);
     if (s->reconnect_pending) {
         s->reconnect_pending = false;
-        LOGI(&s->log, "reconnecting with the new credentials");
+        LOGI(s->log, "reconnecting with the new credentials");
         connection_lost(s, OCPP_ERR_CLOSED);
-        s->backoff_ms = s->backoff_min_ms;
-        s->retry_at_ms = s->now_ms;
+        backoff_reset(s, true);
         return;
     }
-    check_call_timeout(s);
+    if (s->call_active && s->now_ms - s->call_sent_ms >= s->call_timeout_ms) {
+        call_timed_out(s);
+    }
     if (!s->call_active && !s->send_busy) {
         s->proto->send_due(s->proto_ctx);
     }
@@ -672,7 +700,8 @@ uint32_t ocpp_session_next_wakeup_ms(const ocpp_session_t *s, uint32_t now_ms)
     }
     /* The transport's housekeeping (its pings); one that does not say when
      * it is due is polled every second. */
-    uint32_t t =
-        s->msg->next_due != NULL ? s->msg->next_due(s->msg->ctx, now_ms) : SESSION_PORT_POLL_MS;
+    uint32_t t = s->ports->msg->next_due != NULL
+                     ? s->ports->msg->next_due(s->ports->msg->ctx, now_ms)
+                     : SESSION_PORT_POLL_MS;
     return t < wake ? t : wake;
 }

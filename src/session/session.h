@@ -18,32 +18,38 @@
 #ifndef OCPP_SESSION_H
 #define OCPP_SESSION_H
 
+#include <stddef.h>
+
 #include "ocpp/ocpp_cp.h"
 #include "rpc/rpc.h"
 
-/** What the session is started with. Strings must outlive the session. */
+/** What the session is started with. What it points to must outlive the
+ *  session (the facade's members). The members up to send_cap are the
+ *  session's own, in its order (copied whole). */
 typedef struct {
     const ocpp_session_proto_t *proto;
     void *proto_ctx;
     void (*notify)(void *ctx, const ocpp_cp_event_t *ev); /**< May be NULL. */
     void *notify_ctx;
+    const ocpp_cp_ports_t *ports; /**< msg and random (required); read when used. */
+    /** csms_url ("ws[s]://host[:port][/path]"), identity (appended to the
+     *  path, percent-encoded); connect_timeout_ms (0: 30000), backoff_min_ms
+     *  (0: 1000), backoff_max_ms (< min: 60000), read when used. */
+    const ocpp_cp_config_t *config;
+    const ocpp_logger_t *log;
+    char *send_buf; /**< The send buffer (the caller's). */
+    size_t send_cap;
     /** Notify OCPP_CP_EV_MSG_IN / MSG_OUT too. False (nobody takes them):
      *  they are neither built nor masked, only the other events go out. */
     bool msg_events;
-    const ocpp_msg_port_t *msg;
-    ocpp_random_fn random;
-    void *random_ctx;
-    ocpp_logger_t log;
-    const char *url;      /**< "ws[s]://host[:port][/path]" */
-    const char *identity; /**< Appended to the path, percent-encoded. */
-    char *send_buf;       /**< The send buffer (the caller's). */
-    size_t send_cap;
-    uint32_t connect_timeout_ms; /**< 0: 30000. */
-    uint32_t backoff_min_ms;     /**< 0: 1000. */
-    uint32_t backoff_max_ms;     /**< < min: 60000. */
 } ocpp_session_init_t;
 
-/** @pre *s is zeroed (the facade zeroes the whole ocpp_cp_t once).
+/** The bytes at the start of ocpp_session_t that must be zero before
+ *  ocpp_session_init(), which writes every member after them. */
+#define OCPP_SESSION_ZEROED offsetof(ocpp_session_t, proto)
+
+/** @pre the first OCPP_SESSION_ZEROED bytes of *s are zero (the facade
+ *  zeroes its context once).
  *  @return OCPP_OK, or OCPP_ERR_PARAM for a bad URL (or one too long with the identity). */
 ocpp_status_t ocpp_session_init(ocpp_session_t *s, const ocpp_session_init_t *in);
 
@@ -53,7 +59,10 @@ void ocpp_session_start(ocpp_session_t *s, uint32_t now_ms);
 
 /** The time of the current poll (before the timers that run ahead of
  *  ocpp_session_poll() read it). */
-void ocpp_session_set_now(ocpp_session_t *s, uint32_t now_ms);
+static inline void ocpp_session_set_now(ocpp_session_t *s, uint32_t now_ms)
+{
+    s->now_ms = now_ms;
+}
 
 /** Connect, receive and answer, time out, send what is due. Never blocks. */
 void ocpp_session_poll(ocpp_session_t *s, uint32_t now_ms);
