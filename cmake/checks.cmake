@@ -35,7 +35,8 @@ set_tests_properties(check.nm check.nm.selftest check.format check.cppcheck
 find_program(OCPP_CLANG_TIDY clang-tidy)
 if(OCPP_CLANG_TIDY)
   add_test(NAME check.tidy COMMAND ${_ocpp_scripts}/check_tidy.sh ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR})
-  set_tests_properties(check.tidy PROPERTIES LABELS checks TIMEOUT 600
+  # COST: the longest test, started first (see tests/integration/CMakeLists.txt).
+  set_tests_properties(check.tidy PROPERTIES LABELS checks TIMEOUT 600 COST 150
     ENVIRONMENT CLANG_TIDY=${OCPP_CLANG_TIDY})
 endif()
 

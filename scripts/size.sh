@@ -100,14 +100,14 @@ parse_map() {
 # *_layout.h, only name internals in their comments) defined in the library
 # but absent from the firmware.
 not_kept() {
-    local nm=$1 lib=$2 elf=$3 h headers=()
+    local nm=$1 lib=$2 elf=$3 w=$4 h headers=()
     for h in "$root"/include/ocpp/*.h; do
         case $h in *_layout.h) ;; *) headers+=("$h") ;; esac
     done
-    grep -ohE '\bocpp_[a-z0-9_]+[[:space:]]*\(' "${headers[@]}" | sed 's/[[:space:](]*$//' | sort -u >"$tmp/public"
-    "$nm" "$lib" 2>/dev/null | awk '$2 == "T" { print $3 }' | sort -u >"$tmp/defined"
-    "$nm" "$elf" | awk '$2 ~ /^[Tt]$/ { print $3 }' | sort -u >"$tmp/kept"
-    comm -12 "$tmp/public" "$tmp/defined" | comm -23 - "$tmp/kept"
+    grep -ohE '\bocpp_[a-z0-9_]+[[:space:]]*\(' "${headers[@]}" | sed 's/[[:space:](]*$//' | sort -u >"$w.public"
+    "$nm" "$lib" 2>/dev/null | awk '$2 == "T" { print $3 }' | sort -u >"$w.defined"
+    "$nm" "$elf" | awk '$2 ~ /^[Tt]$/ { print $3 }' | sort -u >"$w.kept"
+    comm -12 "$w.public" "$w.defined" | comm -23 - "$w.kept"
 }
 
 probe_size() { # nm symbol -> size in decimal, or empty
@@ -116,22 +116,26 @@ probe_size() { # nm symbol -> size in decimal, or empty
     done
 }
 
-for t in $targets; do
+# measure TARGET: everything about one target, into $tmp/<target>.* (tsv,
+# probe, stack, stack-notes, stack-paths); its messages on stdout; the number
+# of its problems in $tmp/<target>.failed, and $tmp/<target>.ok if its table
+# column is complete. The targets are independent: measured JOBS at a time.
+measure() {
+    local t=$1 failed=0
     dir="$prefix$t"
     tc="$root/cmake/toolchains/$t.cmake"
-    echo "--- size: $t ($dir)"
     if [ "$build" -eq 1 ]; then
         if ! cmake -S "$root" -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$tc" -DCMAKE_BUILD_TYPE=MinSizeRel \
-            -DOCPP_BUILD_TESTS=OFF -DOCPP_BUILD_PORT_POSIX=OFF -DOCPP_BUILD_SIZE=ON >"$tmp/log" 2>&1 ||
-            ! cmake --build "$dir" -j2 >>"$tmp/log" 2>&1; then
+            -DOCPP_BUILD_TESTS=OFF -DOCPP_BUILD_PORT_POSIX=OFF -DOCPP_BUILD_SIZE=ON >"$tmp/$t.log" 2>&1 ||
+            ! cmake --build "$dir" -j2 >>"$tmp/$t.log" 2>&1; then
             echo "size: $t: build FAILED"
-            tail -30 "$tmp/log"
-            failed=$((failed + 1))
-            continue
+            tail -30 "$tmp/$t.log"
+            echo 1 >"$tmp/$t.failed"
+            return 0
         fi
     fi
     info="$dir/bench/size/size-info.txt"
-    [ -f "$info" ] || { echo "size: $t: $info missing (build first)"; failed=$((failed + 1)); continue; }
+    [ -f "$info" ] || { echo "size: $t: $info missing (build first)"; echo 1 >"$tmp/$t.failed"; return 0; }
     map=$(sed -n 's/^map=//p' "$info")
     elf=$(sed -n 's/^elf=//p' "$info")
     lib=$(sed -n 's/^lib=//p' "$info")
@@ -144,7 +148,7 @@ for t in $targets; do
         echo "size: $t: nm gate FAILED"
         failed=$((failed + 1))
     fi
-    missing=$(not_kept "$nm" "$lib" "$elf")
+    missing=$(not_kept "$nm" "$lib" "$elf" "$tmp/$t")
     if [ -n "$missing" ]; then
         echo "size: $t: public functions not kept in the firmware (extend bench/size/firmware.c):"
         printf '  %s\n' $missing
@@ -153,18 +157,18 @@ for t in $targets; do
 
     # sizeof probes (built on demand; "n/a" until the header exists).
     cp_size="n/a" ws_size="n/a" conns=""
-    if cmake --build "$dir" --target ocpp-size-probe-cp >"$tmp/probe.log" 2>&1; then
+    if cmake --build "$dir" --target ocpp-size-probe-cp >"$tmp/$t.probe.log" 2>&1; then
         probe=$(sed -n 's/^probe_cp=//p' "$info")
         cp_size=$(probe_size "$nm" "$probe" ocpp_size_probe_cp)
         conns=$(probe_size "$nm" "$probe" ocpp_size_probe_max_connectors)
     fi
-    if cmake --build "$dir" --target ocpp-size-probe-ws >"$tmp/probe.log" 2>&1; then
+    if cmake --build "$dir" --target ocpp-size-probe-ws >"$tmp/$t.probe.log" 2>&1; then
         probe=$(sed -n 's/^probe_ws=//p' "$info")
         ws_size=$(probe_size "$nm" "$probe" ocpp_size_probe_ws)
     fi
     # One connector (OCPP_CONFIG_MAX_CONNECTORS=1) and the application's context.
     cp1_size="n/a" evse_size="n/a" evse1_size="n/a"
-    if cmake --build "$dir" --target ocpp-size-probe-cp1 ocpp-size-probe-app >"$tmp/probe.log" 2>&1; then
+    if cmake --build "$dir" --target ocpp-size-probe-cp1 ocpp-size-probe-app >"$tmp/$t.probe.log" 2>&1; then
         for o in $(sed -n 's/^probe_cp1=//p' "$info" | tr ';' ' '); do
             v=$(probe_size "$nm" "$o" ocpp_size_probe_cp)
             [ -n "$v" ] && cp1_size=$v
@@ -175,7 +179,7 @@ for t in $targets; do
     fi
     # And in the core-trigger variant (Core + Remote Trigger).
     cpct_size="n/a"
-    if cmake --build "$dir" --target ocpp-size-probe-cp-ct >"$tmp/probe.log" 2>&1; then
+    if cmake --build "$dir" --target ocpp-size-probe-cp-ct >"$tmp/$t.probe.log" 2>&1; then
         cpct_size=$(probe_size "$nm" "$(sed -n 's/^probe_cp_ct=//p' "$info")" ocpp_size_probe_cp)
     fi
     : "${cp_size:=n/a}" "${ws_size:=n/a}" "${conns:=2}" "${evse_size:=n/a}" "${cpct_size:=n/a}"
@@ -225,14 +229,44 @@ for t in $targets; do
         st_poll=$(awk -F'\t' '$1 == "entry" && $2 == "ocpp_cp_poll" { print $3 " (" $4 ")" }' "$tmp/$t.stack")
         st_init=$(awk -F'\t' '$1 == "entry" && $2 == "ocpp_cp_init" { print $3 " (" $4 ")" }' "$tmp/$t.stack")
         st_deep=$(awk -F'\t' '$1 == "entry" && $2 ~ /^deepest/ { n = $2; sub(/^deepest: /, "", n); print $3 " " n }' "$tmp/$t.stack")
-        [ -f "$tmp/stack-notes" ] || grep '^note' "$tmp/$t.stack" | cut -f2- >"$tmp/stack-notes"
-        [ -f "$tmp/stack-paths" ] || grep '^entry' "$tmp/$t.stack" | awk -F'\t' -v t="$t" '{ print t ": " $2 ": " $5 }' >"$tmp/stack-paths"
+        grep '^note' "$tmp/$t.stack" | cut -f2- >"$tmp/$t.stack-notes" || true
+        grep '^entry' "$tmp/$t.stack" | awk -F'\t' -v t="$t" '{ print t ": " $2 ": " $5 }' >"$tmp/$t.stack-paths"
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cp_size" "$ws_size" "$conns" \
         "${st_poll:-n/a}" "${st_init:-n/a}" "${st_deep:-n/a}" "$cp1_size" "$evse_size" "$evse1_size" \
         "$core_flash" "$app_lib" "$app_app" "$app_rest" "$app_ram" "$heap_refs" "$v201_syms" \
         "$ct_flash" "$cpct_size" >"$tmp/$t.probe"
+    : >"$tmp/$t.ok"
+    echo "$failed" >"$tmp/$t.failed"
+}
+
+jobs_max=${JOBS:-2}
+running=0
+for t in $targets; do
+    measure "$t" >"$tmp/$t.out" 2>&1 &
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs_max" ]; then
+        wait -n || true
+        running=$((running - 1))
+    fi
+done
+wait || true
+# In the order of the targets, as if measured one after the other: the
+# messages, the problems, the stack notes and paths of the first target that
+# has them.
+for t in $targets; do
+    echo "--- size: $t ($prefix$t)"
+    cat "$tmp/$t.out"
+    if [ ! -f "$tmp/$t.failed" ]; then
+        echo "size: $t: the measurement stopped early (an error above)"
+        failed=$((failed + 1))
+        continue
+    fi
+    failed=$((failed + $(cat "$tmp/$t.failed")))
+    [ -f "$tmp/$t.ok" ] || continue
     ok_targets="$ok_targets $t"
+    [ -f "$tmp/stack-notes" ] || [ ! -s "$tmp/$t.stack-notes" ] || cp "$tmp/$t.stack-notes" "$tmp/stack-notes"
+    [ -f "$tmp/stack-paths" ] || [ ! -s "$tmp/$t.stack-paths" ] || cp "$tmp/$t.stack-paths" "$tmp/stack-paths"
 done
 
 # Table: modules as rows, targets as columns ("flash / RAM").

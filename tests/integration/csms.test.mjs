@@ -319,15 +319,24 @@ test('harness: raw peer echoes ocpp1.6 or nothing, answers CALLs, reassembles fr
     raw.violations.length = 0;
 });
 
-test('csms CLI: one "csms: ws://..." line on stdout, clean exit on SIGTERM', async () => {
+test('csms CLI: one "csms: ws://..." line on stdout, clean exit on SIGTERM', async (t) => {
     const p = spawn(process.execPath, [join(ROOT, 'tools/csms/server.mjs'), '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d) => {
-        out += d;
+    // A failed check must not leave the CLI running (the test process would wait for it until
+    // ctest's timeout).
+    t.after(() => {
+        if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     });
-    await within((async () => {
-        while (!out.includes('\n')) await new Promise((r) => setTimeout(r, 20));
-    })(), 10000, 'csms CLI start line');
+    let out = '';
+    // The first line, on the event (a node start with the schemas can take more than 10 s on a
+    // loaded machine: the deadline is only a safety net).
+    const line = new Promise((resolve, reject) => {
+        p.stdout.on('data', (d) => {
+            out += d;
+            if (out.includes('\n')) resolve();
+        });
+        p.once('exit', (code, signal) => reject(new Error(`csms CLI exited (${code ?? signal}) before its start line: ${out}`)));
+    });
+    await within(line, 60000, 'csms CLI start line');
     assert.match(out, /^csms: ws:\/\/127\.0\.0\.1:\d+\/ocpp\n$/);
     const url = out.trim().slice(6);
     const cp = new RPCClient({ endpoint: url, identity: 'CLI-1', protocols: ['ocpp1.6'], reconnect: false });

@@ -1,7 +1,9 @@
 /*
- * The fixture of the charge-point Core profile tests (test_cp_core.c,
- * test_cp_states.c): a scripted message port, recording callbacks, a fake
- * meter, and helpers to step time and answer CALLs. Functions are static
+ * The fixture of the charge-point profile tests (test_cp_core.c,
+ * test_cp_states.c, test_cp_locallist.c, test_cp_reservation.c,
+ * test_cp_smart.c, ...): a scripted message port, recording callbacks, a fake
+ * meter, a booted charge point with or without a storage port, and helpers to
+ * step time and answer CALLs. Functions are static
  * inline so that each test file uses what it needs.
  */
 #ifndef OCPP_TEST_CP_FIXTURE_H
@@ -186,6 +188,27 @@ static inline void reply(fx_t *x, const char *payload)
     step(x, 0);
 }
 
+/** Send a CALL of the CSMS (`payload` must fit the inbox); return the charge
+ *  point's answer to it (CALLRESULT or CALLERROR with uniqueId `id`). */
+static inline const char *fx_csms(fx_t *x, const char *id, const char *action, const char *payload)
+{
+    char buf[MSG_CAP];
+    char pat[48];
+    int n = snprintf(buf, sizeof buf, "[2,\"%s\",\"%s\",%s]", id, action, payload);
+    assert_true(n > 0 && (size_t)n < sizeof buf);
+    push(x, buf);
+    step(x, 0);
+    snprintf(pat, sizeof pat, "\"%s\",", id);
+    for (int i = x->f.n_sent - 1; i >= 0; i--) {
+        if ((strncmp(x->f.sent[i], "[3,", 3) == 0 || strncmp(x->f.sent[i], "[4,", 3) == 0) &&
+            strstr(x->f.sent[i], pat) == x->f.sent[i] + 3) {
+            return x->f.sent[i];
+        }
+    }
+    fail_msg("no answer to %s", id);
+    return NULL;
+}
+
 /** Answer every StatusNotification that goes out. */
 static inline void ack_status(fx_t *x)
 {
@@ -194,9 +217,12 @@ static inline void ack_status(fx_t *x)
     }
 }
 
-/** A booted charge point (2 connectors, Accepted, clock set); `adjust`
- *  (may be NULL) changes the callbacks before init. */
-static inline fx_t *fx_boot_with(void (*adjust)(ocpp_cp_callbacks_t *cb))
+/** The fixture's charge point (2 connectors, meters at 1000 and 2000 Wh),
+ *  initialized on `storage` (NULL: nothing persisted) with the fixture's
+ *  callbacks as `adjust` (may be NULL) changes them before init; not polled
+ *  yet. */
+static inline fx_t *fx_init_on(const ocpp_storage_port_t *storage,
+                               void (*adjust)(ocpp_cp_callbacks_t *cb))
 {
     fx_t *x = &fx_storage;
     memset(x, 0, sizeof *x);
@@ -207,7 +233,8 @@ static inline fx_t *fx_boot_with(void (*adjust)(ocpp_cp_callbacks_t *cb))
                           .vendor = "V",
                           .model = "M",
                           .connectors = 2};
-    ocpp_cp_ports_t p = {.msg = &x->port, .random = seq_random, .random_ctx = &x->rng};
+    ocpp_cp_ports_t p = {
+        .msg = &x->port, .storage = storage, .random = seq_random, .random_ctx = &x->rng};
     ocpp_cp_callbacks_t cb = {.ctx = x,
                               .on_event = on_event,
                               .permit = cb_permit,
@@ -219,16 +246,45 @@ static inline fx_t *fx_boot_with(void (*adjust)(ocpp_cp_callbacks_t *cb))
         adjust(&cb);
     }
     assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, &cb, x->tx, sizeof x->tx), OCPP_OK);
-    ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "0");
-    ocpp_cp_key_set(&x->cp, "ClockAlignedDataInterval", "0");
     x->meter_wh[1] = 1000;
     x->meter_wh[2] = 2000;
     x->now = 1000;
+    return x;
+}
+
+/** The first poll of fx_init_on()'s charge point: its BootNotification
+ *  answered Accepted (clock 2026-11-22T06:00:00Z, interval 3600), its
+ *  StatusNotifications answered; asserts it is Accepted. */
+static inline void fx_accept_boot(fx_t *x)
+{
     step(x, 0);
     reply(x, "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-22T06:00:00Z\","
              "\"interval\":3600}");
     ack_status(x);
     assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_ACCEPTED);
+}
+
+/** A booted charge point on `storage` (NULL: none), the configuration keys
+ *  at their defaults (or as the storage holds them); `adjust` as for
+ *  fx_init_on(). */
+static inline fx_t *fx_boot_on(const ocpp_storage_port_t *storage,
+                               void (*adjust)(ocpp_cp_callbacks_t *cb))
+{
+    fx_t *x = fx_init_on(storage, adjust);
+    fx_accept_boot(x);
+    return x;
+}
+
+/** A booted charge point (2 connectors, Accepted, clock set), no storage,
+ *  no periodic meter values (MeterValueSampleInterval and
+ *  ClockAlignedDataInterval 0); `adjust` (may be NULL) changes the callbacks
+ *  before init. */
+static inline fx_t *fx_boot_with(void (*adjust)(ocpp_cp_callbacks_t *cb))
+{
+    fx_t *x = fx_init_on(NULL, adjust);
+    ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "0");
+    ocpp_cp_key_set(&x->cp, "ClockAlignedDataInterval", "0");
+    fx_accept_boot(x);
     return x;
 }
 

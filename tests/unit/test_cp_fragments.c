@@ -31,6 +31,7 @@
 #include "ocpp/ocpp_cp.h"
 #include "ocpp/ocpp_ws.h"
 #include "ws/ws_internal.h"
+#include "ws_peer.h"
 
 #define MIN_CAP    512u  /* the smallest send buffer ocpp_cp_init() accepts */
 #define BIG_CAP    4096u /* the reference run */
@@ -54,8 +55,8 @@ typedef struct {
 
 typedef struct {
     /* The byte stream. */
-    uint8_t in[IN_CAP];
-    size_t in_len, in_pos;
+    uint8_t in_buf[IN_CAP];
+    ws_in_t in;
     uint8_t out[OUT_CAP];
     size_t out_len, rd;
     size_t send_k;       /* most bytes per send call (0: any) */
@@ -110,7 +111,7 @@ static ocpp_status_t n_connect(void *ctx, const ocpp_endpoint_t *ep)
 {
     (void)ep;
     h_t *h = ctx;
-    h->in_len = h->in_pos = 0;
+    ws_in_reset(&h->in);
     h->hs_done = false;
     h->in_msg = false;
     return OCPP_OK;
@@ -141,14 +142,7 @@ static int32_t n_send(void *ctx, const uint8_t *data, size_t len)
 
 static int32_t n_recv(void *ctx, uint8_t *buf, size_t cap)
 {
-    h_t *h = ctx;
-    size_t n = h->in_len - h->in_pos;
-    if (n > cap) {
-        n = cap;
-    }
-    memcpy(buf, h->in + h->in_pos, n);
-    h->in_pos += n;
-    return (int32_t)n;
+    return ws_in_recv(&((h_t *)ctx)->in, buf, cap);
 }
 
 static void n_close(void *ctx)
@@ -156,67 +150,9 @@ static void n_close(void *ctx)
     ((h_t *)ctx)->closes++;
 }
 
-static void push_bytes(h_t *h, const void *p, size_t n)
-{
-    assert_true(h->in_len + n <= IN_CAP);
-    memcpy(h->in + h->in_len, p, n);
-    h->in_len += n;
-}
-
-/** A server frame (unmasked, §5.1). */
-static void push_frame(h_t *h, uint8_t b0, const char *payload, size_t len)
-{
-    uint8_t hd[4] = {b0, (uint8_t)len, 0, 0};
-    size_t hl = 2;
-    if (len >= 126u) {
-        hd[1] = 126;
-        hd[2] = (uint8_t)(len >> 8);
-        hd[3] = (uint8_t)len;
-        hl = 4;
-    }
-    push_bytes(h, hd, hl);
-    push_bytes(h, payload, len);
-}
-
-static void push_text(h_t *h, const char *s)
-{
-    push_frame(h, 0x81, s, strlen(s));
-}
-
 /* ------------------------------------------------------------------------ */
 /* The CSMS: handshake, frames, messages, answers                            */
 /* ------------------------------------------------------------------------ */
-
-/** The 101 answer to the upgrade request at rd, once all of it is there. */
-static bool handshake(h_t *h)
-{
-    const char *req = (const char *)h->out + h->rd;
-    size_t n = h->out_len - h->rd;
-    const char *end = NULL;
-    for (size_t i = 0; i + 4u <= n; i++) {
-        if (memcmp(req + i, "\r\n\r\n", 4) == 0) {
-            end = req + i + 4;
-            break;
-        }
-    }
-    if (end == NULL) {
-        return false;
-    }
-    assert_memory_equal(req, "GET ", 4);
-    const char *k = strstr(req, "Sec-WebSocket-Key: ");
-    assert_true(k != NULL && k < end);
-    char accept[29], resp[256];
-    ocpp_ws_accept_for_key(k + 19, 24, accept);
-    int len = snprintf(resp, sizeof resp,
-                       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                       "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n"
-                       "Sec-WebSocket-Protocol: %s\r\n\r\n",
-                       accept, h->cp.ss.open.subprotocol);
-    push_bytes(h, resp, (size_t)len);
-    h->rd = (size_t)(end - (const char *)h->out);
-    h->hs_done = true;
-    return true;
-}
 
 /** The action of a CALL ("" for other messages). */
 static void action_of(const char *m, char *out, size_t cap)
@@ -233,14 +169,6 @@ static void action_of(const char *m, char *out, size_t cap)
     }
 }
 
-static void answer(h_t *h, const char *m, const char *payload)
-{
-    char buf[512];
-    const char *e = strchr(m + 4, '"');
-    snprintf(buf, sizeof buf, "[3,\"%.*s\",%s]", (int)(e - m - 4), m + 4, payload);
-    push_text(h, buf);
-}
-
 static void auto_answer(h_t *h, const char *m)
 {
     char action[40];
@@ -249,20 +177,20 @@ static void auto_answer(h_t *h, const char *m)
         return;
     }
     if (strcmp(action, "BootNotification") == 0) {
-        answer(h, m,
-               "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-22T06:00:00Z\","
-               "\"interval\":3600}");
+        ws_in_answer(&h->in, m,
+                     "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-22T06:00:00Z\","
+                     "\"interval\":3600}");
     } else if (strcmp(action, "StartTransaction") == 0) {
         char p[96];
         snprintf(p, sizeof p, "{\"transactionId\":%d,\"idTagInfo\":{\"status\":\"Accepted\"}}",
                  ++h->next_txid);
-        answer(h, m, p);
+        ws_in_answer(&h->in, m, p);
     } else if (strcmp(action, "Authorize") == 0 || strcmp(action, "StopTransaction") == 0) {
-        answer(h, m, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+        ws_in_answer(&h->in, m, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
     } else if (strcmp(action, "DataTransfer") == 0) {
-        answer(h, m, "{\"status\":\"Accepted\",\"data\":\"ok\"}");
+        ws_in_answer(&h->in, m, "{\"status\":\"Accepted\",\"data\":\"ok\"}");
     } else {
-        answer(h, m, "{}");
+        ws_in_answer(&h->in, m, "{}");
     }
 }
 
@@ -283,41 +211,23 @@ static void message_done(h_t *h)
  *  false if it is not all there yet. */
 static bool frame(h_t *h)
 {
-    const uint8_t *p = h->out + h->rd;
-    size_t n = h->out_len - h->rd;
-    if (n < 2u) {
+    ws_frame_t w;
+    char payload[MSG_MAX + 1u];
+    if (!ws_out_frame(h->out, h->out_len, &h->rd, &w, payload, sizeof payload)) {
         return false;
     }
-    size_t len = p[1] & 0x7Fu, hl = 2;
-    if (len == 126u) {
-        if (n < 4u) {
-            return false;
-        }
-        len = ((size_t)p[2] << 8) | p[3];
-        hl = 4;
-    }
-    assert_true(len != 127u); /* no frame of ours needs 64 bits */
-    if (n < hl + 4u + len) {
-        return false;
-    }
-    assert_int_equal(p[0] & 0x70u, 0); /* RSV1-3 */
-    assert_true((p[1] & 0x80u) != 0);  /* §5.3: masked */
+    assert_int_equal(w.b0 & 0x70u, 0); /* RSV1-3 */
     assert_true(h->n_frames < MAX_FRAMES);
     frame_t *f = &h->frames[h->n_frames++];
-    f->op = p[0] & 0x0Fu;
-    f->fin = (p[0] & 0x80u) != 0;
-    f->len = len;
-    memcpy(f->key, p + hl, 4);
+    f->op = w.op;
+    f->fin = w.fin;
+    f->len = w.len;
+    size_t len = w.len;
+    memcpy(f->key, w.key, 4);
     if (h->n_frames > 1) {
         /* §5.3: a fresh masking key for every frame */
         assert_memory_not_equal(f->key, h->frames[h->n_frames - 2].key, 4);
     }
-    char payload[MSG_MAX];
-    assert_true(len <= sizeof payload);
-    for (size_t i = 0; i < len; i++) {
-        payload[i] = (char)(p[hl + 4 + i] ^ f->key[i & 3u]);
-    }
-    h->rd += hl + 4 + len;
     if (f->op >= 0x8u) {
         assert_true(f->fin); /* §5.5: control frames are not fragmented */
         if (f->op == 0xAu) {
@@ -348,8 +258,11 @@ static bool frame(h_t *h)
 
 static void parse(h_t *h)
 {
-    if (!h->hs_done && !handshake(h)) {
-        return;
+    if (!h->hs_done) {
+        if (!ws_in_handshake(&h->in, h->out, h->out_len, &h->rd, h->cp.ss.open.subprotocol)) {
+            return;
+        }
+        h->hs_done = true;
     }
     while (frame(h)) {
     }
@@ -480,6 +393,7 @@ static h_t *h_new(int which, size_t tx_cap, ocpp_version_t version)
 {
     h_t *h = &g_h[which];
     memset(h, 0, sizeof *h);
+    h->in = (ws_in_t){.buf = h->in_buf, .cap = sizeof h->in_buf};
     h->budget = UNLIMITED;
     h->auto_answer = true;
     h->rng = 7;
@@ -585,7 +499,7 @@ static void both(scenario_fn sc)
  * SHALL return a list of all configuration settings". */
 static void sc_get_configuration(h_t *h)
 {
-    push_text(h, "[2,\"gc-all\",\"GetConfiguration\",{}]");
+    ws_in_text(&h->in, "[2,\"gc-all\",\"GetConfiguration\",{}]");
     run(h, 2);
 
     assert_starts(last(h), "[3,\"gc-all\",{\"configurationKey\":[");
@@ -628,13 +542,14 @@ static void sc_data_transfer(h_t *h)
     char req[512];
     snprintf(req, sizeof req,
              "[2,\"dt-in\",\"DataTransfer\",{\"vendorId\":\"acme\",\"data\":\"%.300s\"}]", big);
-    push_text(h, req);
+    ws_in_text(&h->in, req);
     run(h, 2);
     char want[sizeof h->dt_answer + 64];
     snprintf(want, sizeof want, "[3,\"dt-in\",{\"data\":\"%s\",\"status\":\"Accepted\"}]",
              h->dt_answer);
     assert_string_equal(last(h), want);
-    push_text(h, "[2,\"dt-other\",\"DataTransfer\",{\"vendorId\":\"other\",\"messageId\":\"x\"}]");
+    ws_in_text(&h->in,
+               "[2,\"dt-other\",\"DataTransfer\",{\"vendorId\":\"other\",\"messageId\":\"x\"}]");
     run(h, 2);
     assert_string_equal(last(h), "[3,\"dt-other\",{\"status\":\"UnknownVendorId\"}]");
 }
@@ -668,8 +583,8 @@ static void sc_meter_values_and_stop(h_t *h)
     ocpp_cp_plugged(&h->cp, 1, true);
     ocpp_cp_present_id(&h->cp, 1, "TAG-FRAG-1");
     run(h, 8);
-    push_text(h, "[2,\"tm\",\"TriggerMessage\",{\"requestedMessage\":\"MeterValues\","
-                 "\"connectorId\":1}]");
+    ws_in_text(&h->in, "[2,\"tm\",\"TriggerMessage\",{\"requestedMessage\":\"MeterValues\","
+                       "\"connectorId\":1}]");
     run(h, 4);
     assert_int_equal(ocpp_cp_stop(&h->cp, 1, OCPP_STOP_LOCAL), OCPP_OK);
     run(h, 8);
@@ -734,7 +649,7 @@ static void sc_get_variables(h_t *h)
         n += (size_t)snprintf(req + n, sizeof req - n, "%s%s", i > 0u ? "," : "", v[i]);
     }
     snprintf(req + n, sizeof req - n, "]}]");
-    push_text(h, req);
+    ws_in_text(&h->in, req);
     run(h, 2);
     assert_starts(last(h), "[3,\"gv\",{\"getVariableResult\":[");
     assert_true(h->msg_len[h->n_msgs - 1] > PIECE);
@@ -834,8 +749,8 @@ static void test_last_fragment_pending_and_ping(void **s)
     h_t *h = h_boot(1, MIN_CAP);
     /* Every fragment but the last whole (8-byte headers), then 3 bytes. */
     h->budget = (pieces - 1u) * (PIECE + 8u) + 3u;
-    push_text(h, "[2,\"gc-all\",\"GetConfiguration\",{}]");
-    push_frame(h, 0x89, "mid", 3); /* ping */
+    ws_in_text(&h->in, "[2,\"gc-all\",\"GetConfiguration\",{}]");
+    ws_in_frame(&h->in, 0x89, "mid", 3); /* ping */
     run(h, 4);
     assert_true(h->in_msg);
     assert_int_equal(h->pongs, 0);
@@ -859,8 +774,8 @@ static void test_ping_before_call(void **s)
 {
     (void)s;
     h_t *h = h_boot(1, MIN_CAP);
-    push_frame(h, 0x89, "p1", 2);
-    push_text(h, "[2,\"gc-all\",\"GetConfiguration\",{}]");
+    ws_in_frame(&h->in, 0x89, "p1", 2);
+    ws_in_text(&h->in, "[2,\"gc-all\",\"GetConfiguration\",{}]");
     run(h, 2);
     assert_int_equal(h->pongs, 1);
     int m = h->n_msgs - 1;
@@ -878,7 +793,7 @@ static void test_fragment_never_taken(void **s)
     (void)s;
     h_t *h = h_boot(1, MIN_CAP);
     h->budget = PIECE + 8u + 10u; /* the first fragment and 10 bytes */
-    push_text(h, "[2,\"gc-all\",\"GetConfiguration\",{}]");
+    ws_in_text(&h->in, "[2,\"gc-all\",\"GetConfiguration\",{}]");
     int msgs = h->n_msgs;
     run(h, 1);
     assert_int_equal(h->closes, 1);
@@ -904,7 +819,7 @@ static void test_port_without_pieces(void **s)
     h->mp.send_part = NULL;
     run(h, 10);
     assert_int_equal(ocpp_cp_connection(&h->cp), OCPP_CP_ACCEPTED);
-    push_text(h, "[2,\"gc-all\",\"GetConfiguration\",{}]");
+    ws_in_text(&h->in, "[2,\"gc-all\",\"GetConfiguration\",{}]");
     run(h, 2);
     assert_starts(last(h), "[4,\"gc-all\",\"InternalError\",");
 }
@@ -915,10 +830,10 @@ static void test_incoming_fragments(void **s)
 {
     (void)s;
     h_t *h = h_boot(1, MIN_CAP);
-    push_frame(h, 0x01, "[2,\"gc-2\",\"GetConf", 18);
-    push_frame(h, 0x89, "x", 1);
-    push_frame(h, 0x00, "iguration\",{\"key\":[\"Heartbe", 27);
-    push_frame(h, 0x80, "atInterval\"]}]", 14);
+    ws_in_frame(&h->in, 0x01, "[2,\"gc-2\",\"GetConf", 18);
+    ws_in_frame(&h->in, 0x89, "x", 1);
+    ws_in_frame(&h->in, 0x00, "iguration\",{\"key\":[\"Heartbe", 27);
+    ws_in_frame(&h->in, 0x80, "atInterval\"]}]", 14);
     run(h, 2);
     assert_int_equal(h->pongs, 1);
     assert_string_equal(last(h),

@@ -15,54 +15,16 @@
 /** A booted charge point on the in-memory storage (fresh: emptied first). */
 static fx_t *boot_storage(bool fresh)
 {
-    fx_t *x = &fx_storage;
     if (fresh) {
         memset(&ms_store, 0, sizeof ms_store);
     }
-    memset(x, 0, sizeof *x);
-    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL, NULL};
-    x->rng = 42;
-    ocpp_cp_config_t c = {.identity = "CP-1",
-                          .csms_url = "ws://127.0.0.1:9000/ocpp",
-                          .vendor = "V",
-                          .model = "M",
-                          .connectors = 2};
-    ocpp_cp_ports_t p = {
-        .msg = &x->port, .storage = &ms_port, .random = seq_random, .random_ctx = &x->rng};
-    ocpp_cp_callbacks_t cb = {.ctx = x,
-                              .on_event = on_event,
-                              .permit = cb_permit,
-                              .read_meter = cb_read_meter,
-                              .unlock = cb_unlock};
-    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, &cb, x->tx, sizeof x->tx), OCPP_OK);
-    x->meter_wh[1] = 1000;
-    x->meter_wh[2] = 2000;
-    x->now = 1000;
-    step(x, 0);
-    reply(x, "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-22T06:00:00Z\","
-             "\"interval\":3600}");
-    ack_status(x);
-    assert_int_equal(ocpp_cp_connection(&x->cp), OCPP_CP_ACCEPTED);
-    return x;
+    return fx_boot_on(&ms_port, NULL);
 }
 
 /** Send a CALL of the CSMS; return the charge point's answer to it. */
 static const char *csms(fx_t *x, const char *id, const char *action, const char *payload)
 {
-    static char buf[MSG_CAP];
-    char pat[48];
-    snprintf(buf, sizeof buf, "[2,\"%s\",\"%s\",%s]", id, action, payload);
-    push(x, buf);
-    step(x, 0);
-    snprintf(pat, sizeof pat, "\"%s\",", id);
-    for (int i = x->f.n_sent - 1; i >= 0; i--) {
-        if ((strncmp(x->f.sent[i], "[3,", 3) == 0 || strncmp(x->f.sent[i], "[4,", 3) == 0) &&
-            strstr(x->f.sent[i], pat) == x->f.sent[i] + 3) {
-            return x->f.sent[i];
-        }
-    }
-    fail_msg("no answer to %s", id);
-    return NULL;
+    return fx_csms(x, id, action, payload);
 }
 
 /** ReserveNow; assert the status it is answered with. */

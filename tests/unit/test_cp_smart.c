@@ -129,53 +129,32 @@ static fx_t *boot(void)
     return fx_boot_with(with_limit);
 }
 
-static fx_t *boot_on(bool fresh, bool boot);
+/** On g_storage: set_limit recorded, permit not. */
+static void with_limit_stored(ocpp_cp_callbacks_t *cb)
+{
+    cb->set_limit = cb_set_limit;
+}
 
-/** fx_boot_with() on g_storage (a restart keeps what it holds). */
+/** A booted charge point on g_storage (fresh: emptied first). */
+static fx_t *boot_on(bool fresh)
+{
+    if (fresh) {
+        memset(g_recs, 0, sizeof g_recs);
+    }
+    g_n_calls = 0;
+    return fx_boot_on(&g_storage, with_limit_stored);
+}
+
+/** fx_boot_on() on g_storage (a restart keeps what it holds). */
 static fx_t *boot_stored(void)
 {
-    return boot_on(false, true);
+    return boot_on(false);
 }
 
 /** A charge point on an empty storage. */
 static fx_t *boot_fresh(void)
 {
-    return boot_on(true, true);
-}
-
-static fx_t *boot_on(bool fresh, bool boot)
-{
-    if (fresh) {
-        memset(g_recs, 0, sizeof g_recs);
-    }
-    fx_t *x = &fx_storage;
-    memset(x, 0, sizeof *x);
-    g_n_calls = 0;
-    x->port = (ocpp_msg_port_t){&x->f, f_open, f_send, f_recv, f_close, NULL, NULL, NULL};
-    x->rng = 42;
-    ocpp_cp_config_t c = {.identity = "CP-1",
-                          .csms_url = "ws://127.0.0.1:9000/ocpp",
-                          .vendor = "V",
-                          .model = "M",
-                          .connectors = 2};
-    ocpp_cp_ports_t p = {
-        .msg = &x->port, .storage = &g_storage, .random = seq_random, .random_ctx = &x->rng};
-    ocpp_cp_callbacks_t cb = {.ctx = x,
-                              .on_event = on_event,
-                              .permit = cb_permit,
-                              .read_meter = cb_read_meter,
-                              .set_limit = cb_set_limit};
-    assert_int_equal(ocpp_cp_init(&x->cp, &c, &p, &cb, x->tx, sizeof x->tx), OCPP_OK);
-    x->meter_wh[1] = 1000;
-    x->meter_wh[2] = 2000;
-    x->now = 1000;
-    if (boot) {
-        step(x, 0);
-        reply(x, "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-22T06:00:00Z\","
-                 "\"interval\":3600}");
-        ack_status(x);
-    }
-    return x;
+    return boot_on(true);
 }
 
 /* ------------------------------------------------------------------------ */

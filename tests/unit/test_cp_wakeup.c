@@ -48,6 +48,7 @@
 #include "ocpp/ocpp_cp.h"
 #include "ocpp/ocpp_ws.h"
 #include "ws/ws_internal.h"
+#include "ws_peer.h"
 
 #define IN_CAP    (16u * 1024u)
 #define OUT_CAP   (512u * 1024u)
@@ -68,8 +69,8 @@ typedef struct {
 
 typedef struct {
     /* The byte stream of the current connection. */
-    uint8_t in[IN_CAP];
-    size_t in_len, in_pos;
+    uint8_t in_buf[IN_CAP];
+    ws_in_t in;
     uint8_t out[OUT_CAP];
     size_t out_len, rd;
     bool open, hs_done;
@@ -122,7 +123,7 @@ static ocpp_status_t n_connect(void *ctx, const ocpp_endpoint_t *ep)
     }
     w->open = true;
     w->hs_done = false;
-    w->in_len = w->in_pos = 0;
+    ws_in_reset(&w->in);
     w->rd = w->out_len;
     return OCPP_OK;
 }
@@ -139,12 +140,7 @@ static int32_t n_send(void *ctx, const uint8_t *data, size_t len)
 
 static int32_t n_recv(void *ctx, uint8_t *buf, size_t cap)
 {
-    w_t *w = ctx;
-    size_t n = w->in_len - w->in_pos;
-    n = n < cap ? n : cap;
-    memcpy(buf, w->in + w->in_pos, n);
-    w->in_pos += n;
-    return (int32_t)n;
+    return ws_in_recv(&((w_t *)ctx)->in, buf, cap);
 }
 
 static void n_close(void *ctx)
@@ -153,33 +149,6 @@ static void n_close(void *ctx)
     assert_true(w->closes < MAX_STAMP);
     w->close_at[w->closes++] = rel(w, w->now);
     w->open = false;
-}
-
-static void push_bytes(w_t *w, const void *p, size_t n)
-{
-    assert_true(w->in_len + n <= IN_CAP);
-    memcpy(w->in + w->in_len, p, n);
-    w->in_len += n;
-}
-
-/** A server frame (unmasked, RFC 6455 §5.1), payload < 65536 bytes. */
-static void push_frame(w_t *w, uint8_t b0, const char *payload, size_t len)
-{
-    uint8_t hd[4] = {b0, (uint8_t)len, 0, 0};
-    size_t hl = 2;
-    if (len >= 126u) {
-        hd[1] = 126;
-        hd[2] = (uint8_t)(len >> 8);
-        hd[3] = (uint8_t)len;
-        hl = 4;
-    }
-    push_bytes(w, hd, hl);
-    push_bytes(w, payload, len);
-}
-
-static void push_text(w_t *w, const char *s)
-{
-    push_frame(w, 0x81, s, strlen(s));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -195,40 +164,6 @@ static void wall_text(const w_t *w, int64_t add_ms, char *out, size_t cap)
     assert_non_null(gmtime_r(&s, &tm));
     snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
-}
-
-static bool handshake(w_t *w)
-{
-    const char *req = (const char *)w->out + w->rd;
-    size_t n = w->out_len - w->rd;
-    const char *end = NULL;
-    for (size_t i = 0; i + 4u <= n && end == NULL; i++) {
-        end = memcmp(req + i, "\r\n\r\n", 4) == 0 ? req + i + 4 : NULL;
-    }
-    if (end == NULL) {
-        return false;
-    }
-    const char *k = strstr(req, "Sec-WebSocket-Key: ");
-    assert_true(k != NULL && k < end);
-    char accept[29], resp[256];
-    ocpp_ws_accept_for_key(k + 19, 24, accept);
-    int len = snprintf(resp, sizeof resp,
-                       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                       "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n"
-                       "Sec-WebSocket-Protocol: ocpp1.6\r\n\r\n",
-                       accept);
-    push_bytes(w, resp, (size_t)len);
-    w->rd = (size_t)(end - (const char *)w->out);
-    w->hs_done = true;
-    return true;
-}
-
-static void answer(w_t *w, const char *m, const char *payload)
-{
-    char buf[512];
-    const char *e = strchr(m + 4, '"');
-    snprintf(buf, sizeof buf, "[3,\"%.*s\",%s]", (int)(e - m - 4), m + 4, payload);
-    push_text(w, buf);
 }
 
 /** A CALL arrived: stamp it and answer it at once. */
@@ -256,42 +191,25 @@ static void on_call(w_t *w, const char *m)
     } else {
         snprintf(p, sizeof p, "{}");
     }
-    answer(w, m, p);
+    ws_in_answer(&w->in, m, p);
 }
 
 /** One whole client frame at rd (masked, §5.3), handled; false if not all there. */
 static bool frame(w_t *w)
 {
-    const uint8_t *p = w->out + w->rd;
-    size_t n = w->out_len - w->rd;
-    if (n < 2u) {
+    ws_frame_t f;
+    char payload[126u * 16u];
+    if (!ws_out_frame(w->out, w->out_len, &w->rd, &f, payload, sizeof payload)) {
         return false;
     }
-    size_t len = p[1] & 0x7Fu, hl = 2;
-    if (len == 126u) {
-        if (n < 4u) {
-            return false;
-        }
-        len = ((size_t)p[2] << 8) | p[3];
-        hl = 4;
-    }
-    assert_true(len < 126u * 16u);
-    if (n < hl + 4u + len) {
-        return false;
-    }
-    assert_true((p[0] & 0x80u) != 0 && (p[1] & 0x80u) != 0); /* whole, masked */
-    char payload[126u * 16u + 1u];
-    for (size_t i = 0; i < len; i++) {
-        payload[i] = (char)(p[hl + 4 + i] ^ p[hl + (i & 3u)]);
-    }
-    payload[len] = '\0';
-    uint8_t op = p[0] & 0x0Fu;
-    w->rd += hl + 4 + len;
+    assert_true(f.fin); /* whole (masked: ws_out_frame) */
+    size_t len = f.len;
+    uint8_t op = f.op;
     if (op == 0x9u) { /* a ping: pong (§5.5.3) if the CSMS is alive */
         assert_true(w->pings < MAX_STAMP);
         w->ping_at[w->pings++] = rel(w, w->now);
         if (w->pong) {
-            push_frame(w, 0x8A, payload, len);
+            ws_in_frame(&w->in, 0x8A, payload, len);
         }
     } else if (op == 0x1u && strncmp(payload, "[2,", 3) == 0) {
         on_call(w, payload);
@@ -301,8 +219,14 @@ static bool frame(w_t *w)
 
 static void csms(w_t *w)
 {
-    if (!w->open || (!w->hs_done && !handshake(w))) {
+    if (!w->open) {
         return;
+    }
+    if (!w->hs_done) {
+        if (!ws_in_handshake(&w->in, w->out, w->out_len, &w->rd, "ocpp1.6")) {
+            return;
+        }
+        w->hs_done = true;
     }
     while (frame(w)) {
     }
@@ -321,7 +245,7 @@ static void poll_io(w_t *w)
         ocpp_cp_poll(&w->cp, w->now);
         w->polls++;
         csms(w);
-        if (!w->open || w->in_pos == w->in_len) {
+        if (!w->open || ws_in_drained(&w->in)) {
             break;
         }
     }
@@ -391,6 +315,7 @@ static w_t *boot(uint32_t t0, const cfg_t *k)
 {
     w_t *w = &g_w;
     memset(w, 0, sizeof *w);
+    w->in = (ws_in_t){.buf = w->in_buf, .cap = sizeof w->in_buf};
     w->rng = 7;
     w->pong = true;
     w->heartbeat_s = k->heartbeat_s;
@@ -628,8 +553,8 @@ static void timeouts(uint32_t t0)
 
     /* ReserveNow at 210 s until 06:12:00Z, 269.750 s after the first poll. */
     at(w, 210000u);
-    push_text(w, "[2,\"r1\",\"ReserveNow\",{\"connectorId\":2,\"expiryDate\":"
-                 "\"2026-11-22T06:12:00Z\",\"idTag\":\"TAG-3\",\"reservationId\":7}]");
+    ws_in_text(&w->in, "[2,\"r1\",\"ReserveNow\",{\"connectorId\":2,\"expiryDate\":"
+                       "\"2026-11-22T06:12:00Z\",\"idTag\":\"TAG-3\",\"reservationId\":7}]");
     poll_io(w);
     assert_int_equal(status_times(w, 2, "Reserved", 1u, t, 8), 1);
     assert_int_equal(t[0], 210000u);
@@ -655,6 +580,7 @@ static void test_ws_next_due(void **s)
     assert_int_equal(ocpp_ws_next_due(NULL, 0), UINT32_MAX);
     w_t *w = &g_w;
     memset(w, 0, sizeof *w);
+    w->in = (ws_in_t){.buf = w->in_buf, .cap = sizeof w->in_buf};
     w->np = (ocpp_net_port_t){w, n_connect, n_send, n_recv, n_close};
     ocpp_ws_config_t wc = {.net = &w->np,
                            .rx_buf = w->rx,
