@@ -22,6 +22,23 @@ typedef struct {
     uint32_t time;     /**< Unix seconds. */
 } hdr_t;
 
+_Static_assert(sizeof(hdr_t) == HDR, "hdr_t is the record's header");
+
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The header's fields lie in the record as in hdr_t on a little-endian target. */
+static hdr_t hdr_at(const ocpp_txq_t *q, size_t off)
+{
+    hdr_t h;
+    memcpy(&h, &q->buf[off], HDR);
+    return h;
+}
+
+static void hdr_put(ocpp_txq_t *q, size_t off, const hdr_t *h)
+{
+    memcpy(&q->buf[off], h, HDR);
+}
+#else
 static uint16_t rd16(const uint8_t *p)
 {
     return (uint16_t)(p[0] | (p[1] << 8));
@@ -52,6 +69,7 @@ static void hdr_put(ocpp_txq_t *q, size_t off, const hdr_t *h)
     wr16(p + 8, (uint16_t)(h->time & 0xFFFFu));
     wr16(p + 10, (uint16_t)(h->time >> 16));
 }
+#endif
 
 void ocpp_txq_init(ocpp_txq_t *q)
 {
@@ -107,7 +125,7 @@ ocpp_status_t ocpp_txq_commit(ocpp_txq_t *q, ocpp_jw_t *w, uint8_t kind, uint8_t
     if (st != OCPP_OK) {
         return st;
     }
-    if (len > 0xFFFEu || ocpp_txq_room(q) < HDR + len + keep_free) {
+    if (ocpp_txq_room(q) < HDR + len + keep_free) { /* (so len fits its u16: TXQ_SIZE < 64 KiB) */
         return OCPP_ERR_NOMEM;
     }
     size_t at = Q0 + q->used;
@@ -244,12 +262,13 @@ size_t ocpp_txq_thin_bytes(const ocpp_txq_t *q)
     return n;
 }
 
-bool ocpp_txq_has_end(const ocpp_txq_t *q, uint16_t ref)
+/** True if an entry of `ref` is queued with `flag` set (`flag` 0: of `kind`). */
+static bool has(const ocpp_txq_t *q, uint16_t ref, uint8_t kind, uint8_t flag)
 {
     size_t off = Q0;
     for (uint16_t i = 0; i < q->count; i++) {
         hdr_t h = hdr_at(q, off);
-        if (h.ref == ref && (h.flags & OCPP_TXQ_F_END) != 0u) {
+        if (h.ref == ref && (flag != 0u ? (h.flags & flag) != 0u : h.kind == kind)) {
             return true;
         }
         off += HDR + h.len;
@@ -257,17 +276,14 @@ bool ocpp_txq_has_end(const ocpp_txq_t *q, uint16_t ref)
     return false;
 }
 
+bool ocpp_txq_has_end(const ocpp_txq_t *q, uint16_t ref)
+{
+    return has(q, ref, 0u, OCPP_TXQ_F_END);
+}
+
 bool ocpp_txq_has_kind(const ocpp_txq_t *q, uint16_t ref, uint8_t kind)
 {
-    size_t off = Q0;
-    for (uint16_t i = 0; i < q->count; i++) {
-        hdr_t h = hdr_at(q, off);
-        if (h.ref == ref && h.kind == kind) {
-            return true;
-        }
-        off += HDR + h.len;
-    }
-    return false;
+    return has(q, ref, kind, 0u);
 }
 
 bool ocpp_txq_tx_room(const ocpp_txq_t *q, size_t running)
