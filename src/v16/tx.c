@@ -398,23 +398,34 @@ static void build_meter(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
 }
 
 /**
- * Take a reading of connector c (0..n) and send the values list `sel` takes as
- * a MeterValues: a triggered one (CTX_TRIGGER, §5.17) at once, the others
- * queued as transaction-related. A queued reading is what a power loss
- * would stop the transaction with; a clock-aligned one (CTX_CLOCK) also
- * keeps the StopTxnAlignedData values for the running transaction's
- * StopTransaction.
+ * Take a reading of connector c (0..n) and send the values its list takes
+ * (MeterValuesAlignedData for CTX_CLOCK, else MeterValuesSampledData) as a
+ * MeterValues: a triggered one (CTX_TRIGGER, §5.17) at once, the others
+ * queued as transaction-related. A clock-aligned reading is stamped with
+ * its `boundary`, the others with the station's time now. A queued reading
+ * is what a power loss would stop the transaction with; a clock-aligned
+ * one also keeps the StopTxnAlignedData values for the running
+ * transaction's StopTransaction.
  */
-static void reading(ocpp_v16_t *a, uint8_t c, const ocpp_cfg_meas_t *sel, meter_ctx_t ctx,
-                    int64_t ts, uint16_t ms)
+static void reading(ocpp_v16_t *a, uint8_t c, meter_ctx_t ctx, int64_t boundary)
 {
     ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
     const ocpp_station_conn_t *k = &a->st->conns[c];
-    if (ctx == CTX_CLOCK && c > 0u && k->tx && k->tx_start_unix == ts && k->tx_start_frac > ms) {
-        /* A transaction that began after the boundary, within its second (the
-         * boundary is noticed at the next poll): its aligned value is not
-         * stamped before its start. */
-        ms = k->tx_start_frac;
+    const ocpp_cfg_meas_t *sel = &a->cfg->meter_values_sampled_data;
+    int64_t ts = boundary;
+    uint16_t ms = 0;
+    if (ctx != CTX_CLOCK) {
+        int64_t t = ocpp_station_time_ms(a->st);
+        ts = t / 1000;
+        ms = (uint16_t)(t % 1000);
+    } else {
+        sel = &a->cfg->meter_values_aligned_data;
+        if (c > 0u && k->tx && k->tx_start_unix == ts) {
+            /* A transaction that began after the boundary, within its second
+             * (the boundary is noticed at the next poll): its aligned value
+             * is not stamped before its start. */
+            ms = k->tx_start_frac;
+        }
     }
     build_arg_t b = {.c = c, .sel = sel, .ctx = ctx, .s = s, .ts = ts, .ms = ms};
     b.n = ocpp_station_read_meter(a->st, c, s);
@@ -520,7 +531,7 @@ static void tick_aligned(ocpp_v16_t *a)
     t->aligned_iv = iv;
     t->aligned_next = boundary + iv < midnight + 86400 ? boundary + iv : midnight + 86400;
     for (uint8_t c = 0; fire && c <= a->st->n; c++) {
-        reading(a, c, &a->cfg->meter_values_aligned_data, CTX_CLOCK, boundary, 0u);
+        reading(a, c, CTX_CLOCK, boundary);
     }
 }
 
@@ -544,9 +555,7 @@ static void tx_tick(ocpp_v16_t *a)
              * loop stalled (or the interval was 0) are skipped, not sent
              * in a burst of equal readings (issue 12, defect 8). */
             r->sample_ms += late - late % iv;
-            int64_t t = ocpp_station_time_ms(a->st);
-            reading(a, c, &a->cfg->meter_values_sampled_data, CTX_PERIODIC, t / 1000,
-                    (uint16_t)(t % 1000));
+            reading(a, c, CTX_PERIODIC, 0);
         }
     }
 }
@@ -643,9 +652,7 @@ static bool tx_send_due(ocpp_v16_t *a)
         send_call(a, OCPP_ACTION_AUTHORIZE, K_AUTHORIZE);
     } else if ((c = ocpp_v16_trig_first(a, V16_TRIG_METER)) >= 0) {
         ocpp_v16_trig_clear(a, (uint8_t)c, V16_TRIG_METER);
-        int64_t t = ocpp_station_time_ms(a->st);
-        reading(a, (uint8_t)c, &a->cfg->meter_values_sampled_data, CTX_TRIGGER, t / 1000,
-                (uint16_t)(t % 1000));
+        reading(a, (uint8_t)c, CTX_TRIGGER, 0);
     } else if (a->tx.dt_pending) {
         a->tx.dt_pending = false;
         send_call(a, OCPP_ACTION_DATA_TRANSFER, K_DATA_TRANSFER);
