@@ -227,10 +227,8 @@ static bool thin(ocpp_v16_t *a, int64_t now)
     }
     char ts[OCPP_RPC_DATETIME_LEN + 1];
     ocpp_rpc_format_datetime(when, 0, ts);
-    LOGW(&a->st->log,
-         "transaction queue full: thinned the MeterValues of %s (transaction ref %u; "
-         "%lu thinned so far)",
-         ts, (unsigned)ref, (unsigned long)a->st->outbox->thinned);
+    LOGW(&a->st->log, "outbox full: MeterValues of %s thinned (transaction ref %u; %lu so far)", ts,
+         (unsigned)ref, (unsigned long)a->st->outbox->thinned);
     return true;
 }
 
@@ -264,15 +262,15 @@ static void enqueue(ocpp_v16_t *a, ocpp_rpc_action_t action, uint16_t ref, build
         }
         if (st == OCPP_ERR_NOMEM && action == OCPP_ACTION_STOP_TRANSACTION && !b->minimal) {
             b->minimal = true;
-            LOGW(&a->st->log, "transaction queue full: StopTransaction without transactionData");
+            LOGW(&a->st->log, "outbox full: StopTransaction without transactionData");
             continue;
         }
         if (action == OCPP_ACTION_METER_VALUES) {
             a->st->outbox->thinned++; /* the new one is the one that goes */
-            LOGW(&a->st->log, "transaction queue full: MeterValues not queued");
+            LOGW(&a->st->log, "outbox full: MeterValues not queued");
         } else {
             a->st->outbox->lost++;
-            LOGE(&a->st->log, "transaction message lost: queue full");
+            LOGE(&a->st->log, "outbox full: transaction message lost");
         }
         return;
     }
@@ -636,7 +634,7 @@ static void send_call(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind)
     } else if (kind == K_DATA_TRANSFER) {
         ocpp_station_app_event(a->st, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL, 0u);
     } else {
-        LOGE(&a->st->log, "queued message does not fit the transmit buffer; dropped");
+        LOGE(&a->st->log, "outbox: message too long to send, dropped");
         ocpp_txq_pop(a->st->outbox);
         a->st->outbox->lost++;
         ocpp_station_save(a->st);
