@@ -34,7 +34,8 @@
 /** Wait after a failed (timed out) transaction message before resending. */
 #define TXQ_TIMEOUT_RETRY_MS 10000u
 
-/** What a CALL of this module is (session kind). */
+/** What a CALL of this module is (session kind); those with an idTagInfo
+ *  in their answer first. */
 enum { K_AUTHORIZE = 1, K_TXQ, K_DATA_TRANSFER, K_METER };
 
 /** Metering contexts used by the library (ReadingContext, OCPP 1.6 §7.33). */
@@ -717,7 +718,8 @@ typedef struct {
     int64_t expiry;
 } id_tag_info_t;
 
-/** idTagInfo (§7.27) of a payload. @return false if absent or malformed. */
+/** idTagInfo (§7.27) of a payload. @return false if absent or malformed
+ *  (then *out is status Invalid, no parent). */
 static bool parse_id_tag_info(const ocpp_json_value_t *payload, id_tag_info_t *out)
 {
     ocpp_json_value_t info;
@@ -731,72 +733,11 @@ static bool parse_id_tag_info(const ocpp_json_value_t *payload, id_tag_info_t *o
         ocpp_rpc_get_string(&info, "parentIdTag", false, OCPP_ID_TAG_MAX, out->parent,
                             sizeof out->parent, NULL) != OCPP_RPC_OK ||
         ocpp_rpc_get_datetime(&info, "expiryDate", false, &out->expiry, NULL) != OCPP_RPC_OK) {
+        out->parent[0] = '\0';
         return false;
     }
     out->status = (ocpp_auth_status_t)idx;
     return true;
-}
-
-/** §3.5.1: "The Cache is updated using all received IdTagInfo". */
-static void cache_update(ocpp_v16_t *a, const char *tag, const id_tag_info_t *i)
-{
-    ocpp_station_cache_update(a->st, tag, i->status, i->parent, i->expiry);
-}
-
-static void on_authorize_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
-{
-    id_tag_info_t i;
-    a->tx.auth_sent = false;
-    if (!parse_id_tag_info(payload, &i)) {
-        LOGW(&a->st->log, "Authorize.conf without a valid idTagInfo");
-        ocpp_station_auth_decided(a->st, OCPP_AUTH_INVALID, "");
-        return;
-    }
-    cache_update(a, a->st->auth_tag, &i);
-    ocpp_station_auth_decided(a->st, i.status, i.parent);
-}
-
-/** The idTag of the queued message at the head (its payload). */
-static void head_tag(const ocpp_txq_entry_t *e, char tag[OCPP_ID_TAG_MAX + 1])
-{
-    ocpp_json_value_t root;
-    tag[0] = '\0';
-    if (ocpp_json_root(e->payload, e->len, &root) == OCPP_OK) {
-        (void)ocpp_rpc_get_string(&root, "idTag", false, OCPP_ID_TAG_MAX, tag, OCPP_ID_TAG_MAX + 1u,
-                                  NULL);
-    }
-}
-
-static void on_txq_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
-{
-    ocpp_txq_entry_t e;
-    if (!ocpp_txq_peek(a->st->outbox, &e)) {
-        return;
-    }
-    char tag[OCPP_ID_TAG_MAX + 1];
-    id_tag_info_t i;
-    head_tag(&e, tag);
-    bool has_info = parse_id_tag_info(payload, &i);
-    uint8_t kind = e.kind;
-    uint16_t ref = e.ref;
-    ocpp_txq_pop(a->st->outbox);
-    a->tx.txq_attempts = 0;
-    if (has_info) {
-        cache_update(a, tag, &i);
-    }
-    if (kind == (uint8_t)OCPP_ACTION_START_TRANSACTION) {
-        int64_t id = -1;
-        if (ocpp_rpc_get_int(payload, "transactionId", true, INT32_MIN, INT32_MAX, &id, NULL) !=
-            OCPP_RPC_OK) {
-            LOGW(&a->st->log, "StartTransaction.conf without transactionId");
-        }
-        /* OCPP-J / §3.7: the later messages of this transaction carry its id. */
-        ocpp_txq_set_txid(a->st->outbox, ref, (int32_t)id);
-        ocpp_station_tx_confirmed(a->st, ref, (int32_t)id, has_info ? i.status : OCPP_AUTH_INVALID,
-                                  has_info ? i.parent : NULL);
-    }
-    /* One write: the message is gone, its effects (transactionId) are in. */
-    ocpp_station_save(a->st);
 }
 
 static void on_data_transfer_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
@@ -811,14 +752,62 @@ static void on_data_transfer_result(ocpp_v16_t *a, const ocpp_json_value_t *payl
                            has_data ? data.ptr : NULL, has_data ? data.len : 0u);
 }
 
+/**
+ * The answer to an Authorize or to the head of the outbox. Its idTagInfo
+ * updates the cache for the idTag sent (§3.5.1: "The Cache is updated using
+ * all received IdTagInfo"). A StartTransaction's answer gives the
+ * transaction its id; the message is gone from the outbox in the same write
+ * that records its effects.
+ */
 static void tx_on_result(ocpp_v16_t *a, uint8_t kind, const ocpp_json_value_t *payload)
 {
-    switch (kind) {
-    case K_AUTHORIZE: on_authorize_result(a, payload); break;
-    case K_TXQ: on_txq_result(a, payload); break;
-    case K_DATA_TRANSFER: on_data_transfer_result(a, payload); break;
-    default: break;
+    ocpp_txq_entry_t e;
+    char tag[OCPP_ID_TAG_MAX + 1];
+    id_tag_info_t i;
+    const char *sent = a->st->auth_tag;
+    if (kind >= K_DATA_TRANSFER) { /* (a triggered MeterValues: nothing to do) */
+        if (kind == K_DATA_TRANSFER) {
+            on_data_transfer_result(a, payload);
+        }
+        return;
     }
+    if (kind == K_TXQ) {
+        ocpp_json_value_t root;
+        if (!ocpp_txq_peek(a->st->outbox, &e)) {
+            return;
+        }
+        tag[0] = '\0'; /* the idTag of the message, if it has one */
+        if (ocpp_json_root(e.payload, e.len, &root) == OCPP_OK) {
+            (void)ocpp_rpc_get_string(&root, "idTag", false, OCPP_ID_TAG_MAX, tag, sizeof tag,
+                                      NULL);
+        }
+        sent = tag;
+    }
+    bool has_info = parse_id_tag_info(payload, &i);
+    if (has_info) {
+        ocpp_station_cache_update(a->st, sent, i.status, i.parent, i.expiry);
+    }
+    if (kind == K_AUTHORIZE) {
+        a->tx.auth_sent = false;
+        if (!has_info) {
+            LOGW(&a->st->log, "Authorize.conf without a valid idTagInfo");
+        }
+        ocpp_station_auth_decided(a->st, i.status, i.parent);
+        return;
+    }
+    ocpp_txq_pop(a->st->outbox);
+    a->tx.txq_attempts = 0;
+    if (e.kind == (uint8_t)OCPP_ACTION_START_TRANSACTION) {
+        int64_t id = -1;
+        if (ocpp_rpc_get_int(payload, "transactionId", true, INT32_MIN, INT32_MAX, &id, NULL) !=
+            OCPP_RPC_OK) {
+            LOGW(&a->st->log, "StartTransaction.conf without transactionId");
+        }
+        /* OCPP-J / §3.7: the later messages of this transaction carry its id. */
+        ocpp_txq_set_txid(a->st->outbox, e.ref, (int32_t)id);
+        ocpp_station_tx_confirmed(a->st, e.ref, (int32_t)id, i.status, i.parent);
+    }
+    ocpp_station_save(a->st);
 }
 
 static void on_txq_failed(ocpp_v16_t *a, ocpp_status_t why)
