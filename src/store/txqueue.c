@@ -106,12 +106,18 @@ void ocpp_txq_begin(ocpp_txq_t *q, ocpp_jw_t *w)
     ocpp_jw_init(w, (char *)&q->buf[at], QEND - at);
 }
 
-/** Offset of the number in the first "transactionId":-1, or OCPP_TXQ_NO_TXID. */
+/** Offset of the number in the first "transactionId":-1, or OCPP_TXQ_NO_TXID:
+ *  found by its '-' (few in a payload: the dates' and the negative numbers'). */
 static uint16_t find_txid(const char *s, size_t len)
 {
-    for (size_t i = 0; i + TXID_KEYLEN <= len; i++) {
-        if (s[i] == '"' && memcmp(&s[i], TXID_KEY, TXID_KEYLEN) == 0) {
-            return (uint16_t)(i + TXID_KEYLEN - 2u);
+    for (size_t i = TXID_KEYLEN - 2u; i + 2u <= len; i++) {
+        const char *p = memchr(&s[i], '-', len - i);
+        if (p == NULL) {
+            break;
+        }
+        i = (size_t)(p - s);
+        if (i + 2u <= len && memcmp(p - (TXID_KEYLEN - 2u), TXID_KEY, TXID_KEYLEN) == 0) {
+            return (uint16_t)i;
         }
     }
     return OCPP_TXQ_NO_TXID;
