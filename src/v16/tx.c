@@ -110,17 +110,15 @@ static bool sample_ok(const ocpp_sample_t *s, const ocpp_cfg_meas_t *sel)
            ocpp_cfg_meas_selects(sel, s->measurand, s->phase);
 }
 
-/** `"key":"<name at offset at>"`, left out for O_NONE. */
-static void kv_name(ocpp_jw_t *w, const char *key, uint8_t at)
-{
-    if (at != O_NONE) {
-        ocpp_jw_kv_str(w, key, &k_names[at]);
-    }
-}
-
-/** One SampledValue (§7.43); the value is a string on the wire. */
+/** One SampledValue (§7.43); the value is a string on the wire. The named
+ *  fields follow, each left out when it has no name. */
 static void write_sample(ocpp_jw_t *w, const ocpp_sample_t *s, meter_ctx_t ctx)
 {
+    static const char keys[] = "context\0measurand\0phase\0location\0unit";
+    static const uint8_t key_at[] = {0, 8, 18, 24, 33};
+    const char *v[] = {&k_names[k_context_at[ctx]], ocpp_measurand_name(s->measurand),
+                       s->phase != OCPP_PHASE_NONE ? ocpp_cfg_phase_name(s->phase) : k_names,
+                       &k_names[k_location_at[s->location]], &k_names[k_unit_at[s->measurand]]};
     ocpp_jw_obj_open(w);
     if (s->signed_data != NULL) {
         ocpp_jw_kv_str(w, "value", s->signed_data);
@@ -135,13 +133,11 @@ static void write_sample(ocpp_jw_t *w, const ocpp_sample_t *s, meter_ctx_t ctx)
         ocpp_jw_key(w, "value");
         ocpp_jw_strn(w, num, n);
     }
-    kv_name(w, "context", k_context_at[ctx]);
-    ocpp_jw_kv_str(w, "measurand", ocpp_measurand_name(s->measurand));
-    if (s->phase != OCPP_PHASE_NONE) {
-        ocpp_jw_kv_str(w, "phase", ocpp_cfg_phase_name(s->phase));
+    for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++) {
+        if (*v[i] != '\0') {
+            ocpp_jw_kv_str(w, &keys[key_at[i]], v[i]);
+        }
     }
-    kv_name(w, "location", k_location_at[s->location]);
-    kv_name(w, "unit", k_unit_at[s->measurand]);
     ocpp_jw_obj_close(w);
 }
 
@@ -598,6 +594,8 @@ static uint32_t tx_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
 /* Sending                                                                   */
 /* ------------------------------------------------------------------------ */
 
+static void tx_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why);
+
 /** Send a CALL of this module: Authorize, DataTransfer, or the head of
  *  the outbox (K_TXQ: its action is the entry's). */
 static void send_call(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind)
@@ -630,10 +628,8 @@ static void send_call(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind)
         if (kind == K_AUTHORIZE) {
             a->tx.auth_sent = true;
         }
-    } else if (kind == K_AUTHORIZE) {
-        ocpp_station_auth_offline(a->st);
-    } else if (kind == K_DATA_TRANSFER) {
-        ocpp_station_app_event(a->st, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL, 0u);
+    } else if (kind != K_TXQ) {
+        tx_on_failed(a, kind, OCPP_ERR_NOMEM); /* as if it had failed on the way */
     } else {
         LOGE(&a->st->log, "outbox: message too long to send, dropped");
         ocpp_txq_pop(a->st->outbox);
