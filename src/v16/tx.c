@@ -188,7 +188,9 @@ typedef struct {
     bool minimal; /**< StopTransaction without transactionData (no room). */
 } build_arg_t;
 
-typedef void (*build_fn)(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b);
+static void build_start(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b);
+static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b);
+static void build_meter(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b);
 
 uint8_t ocpp_v16_outbox_classify(uint8_t kind)
 {
@@ -237,15 +239,21 @@ static bool thin(ocpp_v16_t *a, int64_t now)
  * values); a StopTransaction that still does not fit goes without its
  * transactionData (the reserved room holds that).
  */
-static void enqueue(ocpp_v16_t *a, ocpp_rpc_action_t action, uint16_t ref, build_fn build,
-                    build_arg_t *b)
+static void enqueue(ocpp_v16_t *a, ocpp_rpc_action_t action, build_arg_t *b)
 {
+    uint16_t ref = a->st->conns[b->c].tx_ref;
     size_t reserve = (size_t)ocpp_station_running(a->st) * OCPP_TXQ_STOP_ROOM;
     uint8_t flags = ocpp_v16_outbox_classify((uint8_t)action);
     for (;;) {
         ocpp_jw_t w;
         ocpp_txq_begin(a->st->outbox, &w);
-        build(a, &w, b);
+        if (action == OCPP_ACTION_START_TRANSACTION) {
+            build_start(a, &w, b);
+        } else if (action == OCPP_ACTION_STOP_TRANSACTION) {
+            build_stop(a, &w, b);
+        } else {
+            build_meter(a, &w, b);
+        }
         /* A MeterValues must not eat into the StopTransactions' room. */
         ocpp_status_t st = ocpp_txq_commit(a->st->outbox, &w, (uint8_t)action, flags, ref, b->ts,
                                            action == OCPP_ACTION_METER_VALUES ? reserve : 0u);
@@ -439,7 +447,7 @@ static void reading(ocpp_v16_t *a, uint8_t c, meter_ctx_t ctx, int64_t boundary)
         build_meter(a, &w, &b);
         (void)ocpp_v16_call_end(a, &w, &ocpp_v16_core_tx, K_METER);
     } else {
-        enqueue(a, OCPP_ACTION_METER_VALUES, a->st->conns[c].tx_ref, build_meter, &b);
+        enqueue(a, OCPP_ACTION_METER_VALUES, &b);
     }
 }
 
@@ -458,13 +466,11 @@ static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
 {
     uint8_t c = ev->connector;
     ocpp_rpc_action_t action = OCPP_ACTION_STOP_TRANSACTION;
-    build_fn build = build_stop;
     switch (ev->kind) {
     case OCPP_STATION_EV_TX_STARTED:
         a->conns[c].sample_ms = a->ss->now_ms;
         a->tx.sampling |= (uint32_t)1u << (c - 1u);
         action = OCPP_ACTION_START_TRANSACTION;
-        build = build_start;
         break;
     case OCPP_STATION_EV_TX_STOPPED: a->tx.sampling &= ~((uint32_t)1u << (c - 1u)); break;
     case OCPP_STATION_EV_TX_INTERRUPTED: break;
@@ -488,7 +494,7 @@ static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
         b.s = &last;
         b.n = 1u;
     }
-    enqueue(a, action, a->st->conns[c].tx_ref, build, &b);
+    enqueue(a, action, &b);
 }
 
 /* ------------------------------------------------------------------------ */
