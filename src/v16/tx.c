@@ -141,26 +141,6 @@ static void write_sample(ocpp_jw_t *w, const ocpp_sample_t *s, meter_ctx_t ctx)
     ocpp_jw_obj_close(w);
 }
 
-/** One MeterValue (§7.29) with the matching samples. @return how many. */
-static size_t write_meter_value(ocpp_jw_t *w, int64_t ts, uint16_t ms, const ocpp_sample_t *s,
-                                size_t n, const ocpp_cfg_meas_t *sel, meter_ctx_t ctx)
-{
-    size_t k = 0;
-    ocpp_jw_obj_open(w);
-    ocpp_v16_kv_time(w, "timestamp", ts, ms);
-    ocpp_jw_key(w, "sampledValue");
-    ocpp_jw_arr_open(w);
-    for (size_t i = 0; i < n; i++) {
-        if (sample_ok(&s[i], sel)) {
-            write_sample(w, &s[i], ctx);
-            k++;
-        }
-    }
-    ocpp_jw_arr_close(w);
-    ocpp_jw_obj_close(w);
-    return k;
-}
-
 static size_t count_ok(const ocpp_sample_t *s, size_t n, const ocpp_cfg_meas_t *sel)
 {
     size_t k = 0;
@@ -168,6 +148,26 @@ static size_t count_ok(const ocpp_sample_t *s, size_t n, const ocpp_cfg_meas_t *
         k += sample_ok(&s[i], sel) ? 1u : 0u;
     }
     return k;
+}
+
+/** One MeterValue (§7.29) with the samples `sel` takes; none without one. */
+static void write_meter_value(ocpp_jw_t *w, int64_t ts, uint16_t ms, const ocpp_sample_t *s,
+                              size_t n, const ocpp_cfg_meas_t *sel, meter_ctx_t ctx)
+{
+    if (count_ok(s, n, sel) == 0u) {
+        return;
+    }
+    ocpp_jw_obj_open(w);
+    ocpp_v16_kv_time(w, "timestamp", ts, ms);
+    ocpp_jw_key(w, "sampledValue");
+    ocpp_jw_arr_open(w);
+    for (size_t i = 0; i < n; i++) {
+        if (sample_ok(&s[i], sel)) {
+            write_sample(w, &s[i], ctx);
+        }
+    }
+    ocpp_jw_arr_close(w);
+    ocpp_jw_obj_close(w);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -313,9 +313,7 @@ static void write_kept(ocpp_jw_t *w, const ocpp_v16_kept_t *r, const ocpp_cfg_me
                                    .location = (ocpp_location_t)rd->s[j].location,
                                    .scale = rd->s[j].scale};
         }
-        if (count_ok(s, rd->n, sel) > 0u) {
-            (void)write_meter_value(w, rd->unix_time, 0u, s, rd->n, sel, CTX_CLOCK);
-        }
+        write_meter_value(w, rd->unix_time, 0u, s, rd->n, sel, CTX_CLOCK);
     }
 }
 
@@ -351,6 +349,8 @@ static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
 {
     const ocpp_station_conn_t *k = &a->st->conns[b->c];
     const ocpp_cfg_meas_t *sel = &a->cfg->stop_txn_sampled_data;
+    ocpp_sample_t s0 = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
+                        .value = k->meter_start};
     ocpp_jw_obj_open(w);
     write_txid(w, k);
     if (b->tag != NULL) {
@@ -368,15 +368,10 @@ static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
         /* §3.16.5: with both StopTxn keys empty, no meter values at all. */
         ocpp_jw_key(w, "transactionData");
         ocpp_jw_arr_open(w);
-        if (begin) {
-            ocpp_sample_t s0 = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
-                                .value = k->meter_start};
-            (void)write_meter_value(w, k->tx_start_unix, k->tx_start_frac, &s0, 1u, sel, CTX_BEGIN);
-        }
+        /* The register at the start, if the list takes it (`begin`). */
+        write_meter_value(w, k->tx_start_unix, k->tx_start_frac, &s0, 1u, sel, CTX_BEGIN);
         write_kept(w, &a->tx.kept[b->c - 1u], &a->cfg->stop_txn_aligned_data);
-        if (count_ok(b->s, b->n, sel) > 0u) {
-            (void)write_meter_value(w, b->ts, b->ms, b->s, b->n, sel, CTX_END);
-        }
+        write_meter_value(w, b->ts, b->ms, b->s, b->n, sel, CTX_END);
         ocpp_jw_arr_close(w);
     }
     ocpp_jw_obj_close(w);
@@ -395,7 +390,7 @@ static void build_meter(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
     }
     ocpp_jw_key(w, "meterValue");
     ocpp_jw_arr_open(w);
-    (void)write_meter_value(w, b->ts, b->ms, b->s, b->n, b->sel, b->ctx);
+    write_meter_value(w, b->ts, b->ms, b->s, b->n, b->sel, b->ctx);
     ocpp_jw_arr_close(w);
     ocpp_jw_obj_close(w);
 }
