@@ -140,7 +140,7 @@ ocpp_status_t ocpp_txq_commit(ocpp_txq_t *q, ocpp_jw_t *w, uint8_t kind, uint8_t
                flags,
                ref,
                find_txid((const char *)&q->buf[at + HDR], len),
-               unix_time > 0 && unix_time <= (int64_t)UINT32_MAX ? (uint32_t)unix_time : 0u};
+               (uint64_t)unix_time <= UINT32_MAX ? (uint32_t)unix_time : 0u};
     hdr_put(q, at, &h);
     q->used = (uint16_t)(q->used + HDR + len);
     q->count++;
@@ -191,7 +191,7 @@ void ocpp_txq_set_txid(ocpp_txq_t *q, uint16_t ref, int32_t txid)
         hdr_t h = hdr_at(q, off);
         size_t next = off + HDR + h.len;
         if (h.ref == ref && h.txid_off != OCPP_TXQ_NO_TXID && h.txid_off + 2u <= h.len &&
-            memcmp(&q->buf[off + HDR + h.txid_off], "-1", 2) == 0 &&
+            q->buf[off + HDR + h.txid_off] == '-' && q->buf[off + HDR + h.txid_off + 1u] == '1' &&
             Q0 + q->used + n - 2u <= QEND) {
             size_t at = off + HDR + h.txid_off;
             memmove(&q->buf[at + n], &q->buf[at + 2u], Q0 + q->used - at - 2u);
