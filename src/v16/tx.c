@@ -520,12 +520,14 @@ static void tick_aligned(ocpp_v16_t *a)
     /* The second of the day in one 32-bit division: 86400 = 128 * 675, and
      * now / 128 fits in 32 bits until the year 19000. */
     uint32_t sod = ((uint32_t)((uint64_t)now >> 7) % 675u << 7) | ((uint32_t)now & 127u);
+    uint32_t b = sod / (uint32_t)iv * (uint32_t)iv; /* the boundary's and the next one's */
+    uint32_t next = b + (uint32_t)iv < 86400u ? b + (uint32_t)iv : 86400u; /* second of day */
     int64_t midnight = now - sod;
-    int64_t boundary = midnight + (int64_t)(sod / (uint32_t)iv * (uint32_t)iv);
+    int64_t boundary = midnight + b;
     bool fire = t->aligned_last != 0 && iv == t->aligned_iv && boundary > t->aligned_last;
     t->aligned_last = boundary;
     t->aligned_iv = iv;
-    t->aligned_next = boundary + iv < midnight + 86400 ? boundary + iv : midnight + 86400;
+    t->aligned_next = midnight + next;
     for (uint8_t c = 0; fire && c <= a->st->n; c++) {
         reading(a, c, CTX_CLOCK, boundary);
     }
