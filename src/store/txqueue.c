@@ -161,20 +161,20 @@ bool ocpp_txq_peek(const ocpp_txq_t *q, ocpp_txq_entry_t *out)
     return true;
 }
 
-/** Remove the entry at `off`. */
+/** Remove the bytes of the entry at `off` (the caller counts it). */
 static void remove_at(ocpp_txq_t *q, size_t off)
 {
     hdr_t h = hdr_at(q, off);
     size_t n = HDR + h.len;
     memmove(&q->buf[off], &q->buf[off + n], Q0 + q->used - off - n);
     q->used = (uint16_t)(q->used - n);
-    q->count--;
 }
 
 void ocpp_txq_pop(ocpp_txq_t *q)
 {
     if (q->count > 0u) {
         remove_at(q, Q0);
+        q->count--;
     }
 }
 
@@ -249,6 +249,7 @@ bool ocpp_txq_thin(ocpp_txq_t *q, bool keep_head, int64_t now, uint16_t *ref, in
         return false;
     }
     remove_at(q, best_off);
+    q->count--;
     q->thinned++;
     *ref = best.ref;
     *when = best.time;
@@ -320,9 +321,7 @@ ocpp_status_t ocpp_txq_adopt(ocpp_txq_t *q, size_t len, uint8_t (*classify)(uint
                   (h.txid_off == OCPP_TXQ_NO_TXID || (uint32_t)h.txid_off + 2u <= h.len) &&
                   ocpp_json_validate(p, h.len) == OCPP_OK;
         if (!ok) { /* damaged: it could not be sent anyway; the others can */
-            size_t n = HDR + h.len;
-            memmove(&q->buf[off], &q->buf[off + n], rest - n);
-            q->used = (uint16_t)(q->used - n);
+            remove_at(q, off);
             st = OCPP_ERR_PARSE;
             continue;
         }
