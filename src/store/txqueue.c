@@ -99,10 +99,7 @@ size_t ocpp_txq_room(const ocpp_txq_t *q)
 void ocpp_txq_begin(ocpp_txq_t *q, ocpp_jw_t *w)
 {
     size_t at = Q0 + q->used + HDR;
-    if (at >= QEND) {
-        ocpp_jw_init(w, NULL, 0);
-        return;
-    }
+    at = at < QEND ? at : QEND; /* no room: a writer of none */
     ocpp_jw_init(w, (char *)&q->buf[at], QEND - at);
 }
 
