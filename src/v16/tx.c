@@ -226,7 +226,7 @@ static bool thin(ocpp_v16_t *a, int64_t now)
     }
     char ts[OCPP_RPC_DATETIME_LEN + 1];
     ocpp_rpc_format_datetime(when, 0, ts);
-    LOGW(&a->st->log, "outbox full: MeterValues of %s thinned (transaction ref %u; %lu so far)", ts,
+    LOGW(&a->st->log, "outbox full: MeterValues of %s thinned (ref %u; %lu so far)", ts,
          (unsigned)ref, (unsigned long)a->st->outbox->thinned);
     return true;
 }
@@ -778,7 +778,7 @@ static void tx_on_result(ocpp_v16_t *a, uint8_t kind, const ocpp_json_value_t *p
     if (kind == K_AUTHORIZE) {
         a->tx.auth_sent = false;
         if (!has_info) {
-            LOGW(&a->st->log, "Authorize.conf without a valid idTagInfo");
+            LOGW(&a->st->log, "Authorize.conf: no valid idTagInfo");
         }
         ocpp_station_auth_decided(a->st, i.status, i.parent);
         return;
@@ -789,7 +789,7 @@ static void tx_on_result(ocpp_v16_t *a, uint8_t kind, const ocpp_json_value_t *p
         int64_t id = -1;
         if (ocpp_rpc_get_int(payload, "transactionId", true, INT32_MIN, INT32_MAX, &id, NULL) !=
             OCPP_RPC_OK) {
-            LOGW(&a->st->log, "StartTransaction.conf without transactionId");
+            LOGW(&a->st->log, "StartTransaction.conf: no transactionId");
         }
         /* OCPP-J / §3.7: the later messages of this transaction carry its id. */
         ocpp_txq_set_txid(a->st->outbox, e.ref, (int32_t)id);
