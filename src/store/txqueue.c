@@ -210,26 +210,26 @@ void ocpp_txq_set_txid(ocpp_txq_t *q, uint16_t ref, int32_t txid)
  */
 static int64_t gap_without(const ocpp_txq_t *q, uint16_t i, uint16_t ref, int64_t t, int64_t now)
 {
-    int64_t before = t;
+    int64_t before = t, after = now;
     size_t off = Q0;
     for (uint16_t j = 0; j < q->count; j++) {
         hdr_t h = hdr_at(q, off);
         if (h.ref == ref && j != i) {
             if (j > i) {
-                return (int64_t)h.time - before; /* the first after i */
+                after = h.time; /* the first after i */
+                break;
             }
             before = h.time; /* the last before i, so far */
         }
         off += HDR + h.len;
     }
-    return now - before;
+    return after - before;
 }
 
 bool ocpp_txq_thin(ocpp_txq_t *q, bool keep_head, int64_t now, uint16_t *ref, int64_t *when)
 {
     size_t off = Q0, best_off = 0;
     int64_t best_gap = INT64_MAX;
-    hdr_t best = {0};
     for (uint16_t i = 0; i < q->count; i++) {
         hdr_t h = hdr_at(q, off);
         if ((h.flags & OCPP_TXQ_F_THIN) != 0u && !(keep_head && i == 0u)) {
@@ -237,7 +237,6 @@ bool ocpp_txq_thin(ocpp_txq_t *q, bool keep_head, int64_t now, uint16_t *ref, in
             if (gap < best_gap) {
                 best_gap = gap;
                 best_off = off;
-                best = h;
             }
         }
         off += HDR + h.len;
@@ -245,11 +244,12 @@ bool ocpp_txq_thin(ocpp_txq_t *q, bool keep_head, int64_t now, uint16_t *ref, in
     if (best_off == 0u) {
         return false;
     }
+    hdr_t h = hdr_at(q, best_off);
+    *ref = h.ref;
+    *when = h.time;
     remove_at(q, best_off);
     q->count--;
     q->thinned++;
-    *ref = best.ref;
-    *when = best.time;
     return true;
 }
 
