@@ -176,9 +176,7 @@ static void write_meter_value(ocpp_jw_t *w, int64_t ts, uint16_t ms, const ocpp_
 
 typedef struct {
     uint8_t c;
-    ocpp_stop_reason_t reason;
-    const char *tag;
-    int32_t meter;
+    const ocpp_station_event_t *ev; /**< StopTransaction: the station's event. */
     const ocpp_cfg_meas_t *sel;
     meter_ctx_t ctx;
     const ocpp_sample_t *s;
@@ -342,13 +340,13 @@ static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
                         .value = k->meter_start};
     ocpp_jw_obj_open(w);
     write_txid(w, k);
-    if (b->tag != NULL) {
-        ocpp_jw_kv_str(w, "idTag", b->tag);
+    if (b->ev->text != NULL) {
+        ocpp_jw_kv_str(w, "idTag", b->ev->text);
     }
-    ocpp_jw_kv_int(w, "meterStop", b->meter);
+    ocpp_jw_kv_int(w, "meterStop", b->ev->meter_wh);
     ocpp_v16_kv_time(w, "timestamp", b->ts, b->ms);
-    if (b->reason != OCPP_STOP_LOCAL) {
-        ocpp_jw_kv_str(w, "reason", ocpp_stop_reason_str(b->reason));
+    if ((ocpp_stop_reason_t)b->ev->value != OCPP_STOP_LOCAL) {
+        ocpp_jw_kv_str(w, "reason", ocpp_stop_reason_str((ocpp_stop_reason_t)b->ev->value));
     }
     bool begin =
         ocpp_cfg_meas_selects(sel, OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER, OCPP_PHASE_NONE);
@@ -464,9 +462,7 @@ static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
     ocpp_sample_t last = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
                           .value = ev->meter_wh};
     build_arg_t b = {.c = c,
-                     .reason = (ocpp_stop_reason_t)ev->value,
-                     .tag = ev->text,
-                     .meter = ev->meter_wh,
+                     .ev = ev,
                      .s = ev->samples,
                      .n = ev->n_samples,
                      .ts = ev->unix_time,
