@@ -21,10 +21,10 @@ void ocpp_txs_save(ocpp_txq_t *q, const ocpp_storage_port_t *st, const ocpp_logg
     b[1] = (uint8_t)'X';
     b[2] = VERSION;
     b[3] = (uint8_t)OCPP_CONFIG_MAX_CONNECTORS;
-    size_t len = OCPP_TXS_HEAD_SIZE + ocpp_txq_used(q);
+    size_t len = OCPP_TXS_HEAD_SIZE + q->used;
     if (st->write(st->ctx, OCPP_TXS_RECORD, b, len) != OCPP_OK) {
         q->store_errors++;
-        LOGE(log, "transaction state not written (%u queued)", (unsigned)ocpp_txq_count(q));
+        LOGE(log, "transaction state not written (%u queued)", (unsigned)q->count);
     }
 }
 
@@ -63,6 +63,6 @@ ocpp_status_t ocpp_txs_load(ocpp_txq_t *q, const ocpp_storage_port_t *st, const 
     if (r != OCPP_OK) {
         LOGE(log, "stored transaction queue: damaged entries dropped");
     }
-    LOGI(log, "%u transaction messages restored", (unsigned)ocpp_txq_count(q));
+    LOGI(log, "%u transaction messages restored", (unsigned)q->count);
     return r;
 }

@@ -240,7 +240,6 @@ static bool thin(ocpp_v16_t *a, int64_t now)
 static void enqueue(ocpp_v16_t *a, ocpp_rpc_action_t action, build_arg_t *b)
 {
     uint16_t ref = a->st->conns[b->c].tx_ref;
-    size_t reserve = (size_t)ocpp_station_running(a->st) * OCPP_TXQ_STOP_ROOM;
     uint8_t flags = ocpp_v16_outbox_classify((uint8_t)action);
     for (;;) {
         ocpp_jw_t w;
@@ -253,8 +252,11 @@ static void enqueue(ocpp_v16_t *a, ocpp_rpc_action_t action, build_arg_t *b)
             build_meter(a, &w, b);
         }
         /* A MeterValues must not eat into the StopTransactions' room. */
-        ocpp_status_t st = ocpp_txq_commit(a->st->outbox, &w, (uint8_t)action, flags, ref, b->ts,
-                                           action == OCPP_ACTION_METER_VALUES ? reserve : 0u);
+        ocpp_status_t st =
+            ocpp_txq_commit(a->st->outbox, &w, (uint8_t)action, flags, ref, b->ts,
+                            action == OCPP_ACTION_METER_VALUES
+                                ? (size_t)ocpp_station_running(a->st) * OCPP_TXQ_STOP_ROOM
+                                : 0u);
         if (st == OCPP_OK) {
             ocpp_station_save(a->st);
             a->kick = true; /* something to send */
@@ -639,8 +641,7 @@ static bool tx_send_due(ocpp_v16_t *a)
     } else if (a->tx.dt_pending) {
         a->tx.dt_pending = false;
         send_call(a, OCPP_ACTION_DATA_TRANSFER, K_DATA_TRANSFER);
-    } else if (ocpp_txq_count(a->st->outbox) > 0u &&
-               V16_DUE(a->ss->now_ms, a->tx.txq_retry_at_ms)) {
+    } else if (a->st->outbox->count > 0u && V16_DUE(a->ss->now_ms, a->tx.txq_retry_at_ms)) {
         send_call(a, OCPP_ACTION_UNKNOWN, K_TXQ);
     } else {
         return false;
@@ -654,7 +655,7 @@ static uint32_t tx_next_due(const ocpp_v16_t *a, uint32_t now_ms)
         (a->st->auth != OCPP_STATION_AUTH_NONE && !a->tx.auth_sent)) {
         return 0u;
     }
-    if (ocpp_txq_count(a->st->outbox) > 0u) {
+    if (a->st->outbox->count > 0u) {
         int32_t d = (int32_t)(a->tx.txq_retry_at_ms - now_ms);
         return d > 0 ? (uint32_t)d : 0u;
     }
