@@ -301,10 +301,11 @@ ocpp_status_t ocpp_txq_adopt(ocpp_txq_t *q, size_t len, uint8_t (*classify)(uint
     ocpp_status_t st = OCPP_OK;
     size_t off = Q0;
     q->count = 0;
-    q->used = (uint16_t)(len <= QEND - Q0 ? len : 0u);
+    q->used = 0;
     if (len > QEND - Q0) {
         return OCPP_ERR_PARSE;
     }
+    q->used = (uint16_t)len;
     while (off < Q0 + q->used) {
         size_t rest = Q0 + q->used - off;
         hdr_t h = hdr_at(q, off);

@@ -808,7 +808,7 @@ static void on_txq_failed(ocpp_v16_t *a, ocpp_status_t why)
      * preceding transmissions of this same message". */
     uint32_t attempts = (uint32_t)a->cfg->transaction_message_attempts;
     a->tx.txq_attempts++;
-    if (a->tx.txq_attempts >= (attempts > 0u ? attempts : 1u)) {
+    if (a->tx.txq_attempts >= attempts) { /* (0 attempts: as 1) */
         LOGW(&a->st->log, "transaction message discarded after %u failures",
              (unsigned)a->tx.txq_attempts);
         ocpp_txq_pop(a->st->outbox);
