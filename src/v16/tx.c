@@ -34,8 +34,7 @@
 /** Wait after a failed (timed out) transaction message before resending. */
 #define TXQ_TIMEOUT_RETRY_MS 10000u
 
-/** What a CALL of this module is (session kind); those with an idTagInfo
- *  in their answer first. */
+/** What a CALL of this module is (session kind). */
 enum { K_AUTHORIZE = 1, K_TXQ, K_DATA_TRANSFER, K_METER };
 
 /** Metering contexts used by the library (ReadingContext, OCPP 1.6 §7.33). */
@@ -750,7 +749,7 @@ static void tx_on_result(ocpp_v16_t *a, uint8_t kind, const ocpp_json_value_t *p
     char tag[OCPP_ID_TAG_MAX + 1];
     id_tag_info_t i;
     const char *sent = a->st->auth_tag;
-    if (kind >= K_DATA_TRANSFER) { /* (a triggered MeterValues: nothing to do) */
+    if (kind != K_AUTHORIZE && kind != K_TXQ) { /* (a triggered MeterValues: nothing to do) */
         if (kind == K_DATA_TRANSFER) {
             on_data_transfer_result(a, payload);
         }
