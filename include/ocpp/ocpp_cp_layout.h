@@ -313,10 +313,19 @@ typedef struct {
 /* v16: the OCPP 1.6 adapter (src/v16/)                                      */
 /* ------------------------------------------------------------------------ */
 
+/** A value kept for StopTransaction's transactionData. */
+typedef struct {
+    int64_t value;
+    uint8_t measurand; /**< ocpp_measurand_t */
+    uint8_t phase;     /**< ocpp_phase_t */
+    uint8_t location;  /**< ocpp_location_t */
+    uint8_t scale;
+} ocpp_kept_sample_t;
+
 /** A clock-aligned reading kept for StopTxnAlignedData. */
 typedef struct {
     int64_t unix_time;
-    ocpp_sample_t s[OCPP_CONFIG_STOP_ALIGNED_SAMPLES]; /**< signed_data NULL. */
+    ocpp_kept_sample_t s[OCPP_CONFIG_STOP_ALIGNED_SAMPLES];
     uint8_t n;
 } ocpp_aligned_reading_t;
 

@@ -304,7 +304,15 @@ static void write_kept(ocpp_jw_t *w, const ocpp_v16_kept_t *r, const ocpp_cfg_me
 {
     for (uint8_t i = 0; i < r->n_aligned; i++) {
         const ocpp_aligned_reading_t *rd = &r->aligned[i];
-        write_meter_value(w, rd->unix_time, 0u, rd->s, rd->n, sel, CTX_CLOCK);
+        ocpp_sample_t s[OCPP_CONFIG_STOP_ALIGNED_SAMPLES];
+        for (uint8_t j = 0; j < rd->n; j++) {
+            s[j] = (ocpp_sample_t){.value = rd->s[j].value,
+                                   .measurand = (ocpp_measurand_t)rd->s[j].measurand,
+                                   .phase = (ocpp_phase_t)rd->s[j].phase,
+                                   .location = (ocpp_location_t)rd->s[j].location,
+                                   .scale = rd->s[j].scale};
+        }
+        write_meter_value(w, rd->unix_time, 0u, s, rd->n, sel, CTX_CLOCK);
     }
 }
 
@@ -327,8 +335,11 @@ static void keep_aligned(ocpp_v16_t *a, uint8_t c, const ocpp_sample_t *s, size_
     rd->n = 0;
     for (size_t i = 0; i < n && rd->n < (uint8_t)OCPP_CONFIG_STOP_ALIGNED_SAMPLES; i++) {
         if (sample_ok(&s[i], sel)) {
-            rd->s[rd->n] = s[i];
-            rd->s[rd->n++].signed_data = NULL; /* (valid during the reading only) */
+            rd->s[rd->n++] = (ocpp_kept_sample_t){.value = s[i].value,
+                                                  .measurand = (uint8_t)s[i].measurand,
+                                                  .phase = (uint8_t)s[i].phase,
+                                                  .location = (uint8_t)s[i].location,
+                                                  .scale = s[i].scale};
         }
     }
 }
