@@ -306,11 +306,13 @@ static void write_kept(ocpp_jw_t *w, const ocpp_v16_kept_t *r, const ocpp_cfg_me
         const ocpp_aligned_reading_t *rd = &r->aligned[i];
         ocpp_sample_t s[OCPP_CONFIG_STOP_ALIGNED_SAMPLES];
         for (uint8_t j = 0; j < rd->n; j++) {
-            s[j] = (ocpp_sample_t){.value = rd->s[j].value,
-                                   .measurand = (ocpp_measurand_t)rd->s[j].measurand,
-                                   .phase = (ocpp_phase_t)rd->s[j].phase,
-                                   .location = (ocpp_location_t)rd->s[j].location,
-                                   .scale = rd->s[j].scale};
+            const ocpp_kept_sample_t *k = &rd->s[j];
+            s[j].value = k->value;
+            s[j].signed_data = NULL;
+            s[j].measurand = (ocpp_measurand_t)k->measurand;
+            s[j].phase = (ocpp_phase_t)k->phase;
+            s[j].location = (ocpp_location_t)k->location;
+            s[j].scale = k->scale;
         }
         write_meter_value(w, rd->unix_time, 0u, s, rd->n, sel, CTX_CLOCK);
     }
@@ -331,17 +333,19 @@ static void keep_aligned(ocpp_v16_t *a, uint8_t c, const ocpp_sample_t *s, size_
         r->n_aligned--; /* the oldest goes (errata 3.91) */
     }
     ocpp_aligned_reading_t *rd = &r->aligned[r->n_aligned++];
+    ocpp_kept_sample_t *k = rd->s;
     rd->unix_time = ts;
-    rd->n = 0;
-    for (size_t i = 0; i < n && rd->n < (uint8_t)OCPP_CONFIG_STOP_ALIGNED_SAMPLES; i++) {
+    for (size_t i = 0; i < n && k < &rd->s[OCPP_CONFIG_STOP_ALIGNED_SAMPLES]; i++) {
         if (sample_ok(&s[i], sel)) {
-            rd->s[rd->n++] = (ocpp_kept_sample_t){.value = s[i].value,
-                                                  .measurand = (uint8_t)s[i].measurand,
-                                                  .phase = (uint8_t)s[i].phase,
-                                                  .location = (uint8_t)s[i].location,
-                                                  .scale = s[i].scale};
+            k->value = s[i].value;
+            k->measurand = (uint8_t)s[i].measurand;
+            k->phase = (uint8_t)s[i].phase;
+            k->location = (uint8_t)s[i].location;
+            k->scale = s[i].scale;
+            k++;
         }
     }
+    rd->n = (uint8_t)(k - rd->s);
 }
 
 static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
