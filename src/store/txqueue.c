@@ -187,7 +187,7 @@ void ocpp_txq_set_txid(ocpp_txq_t *q, uint16_t ref, int32_t txid)
     for (uint16_t i = 0; i < q->count; i++) {
         hdr_t h = hdr_at(q, off);
         size_t next = off + HDR + h.len;
-        if (h.ref == ref && h.txid_off != OCPP_TXQ_NO_TXID && h.txid_off + 2u <= h.len &&
+        if (h.ref == ref && h.txid_off + 2u <= h.len && /* (false for OCPP_TXQ_NO_TXID) */
             q->buf[off + HDR + h.txid_off] == '-' && q->buf[off + HDR + h.txid_off + 1u] == '1' &&
             Q0 + q->used + n - 2u <= QEND) {
             size_t at = off + HDR + h.txid_off;

@@ -604,7 +604,7 @@ static void tx_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why);
  *  the outbox (K_TXQ: its action is the entry's). */
 static void send_call(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind)
 {
-    ocpp_txq_entry_t e = {0};
+    ocpp_txq_entry_t e;
     if (kind == K_TXQ) {
         (void)ocpp_txq_peek(a->st->outbox, &e);
         action = (ocpp_rpc_action_t)e.kind;
