@@ -280,6 +280,17 @@ static void enqueue(ocpp_v16_t *a, ocpp_rpc_action_t action, build_arg_t *b)
     }
 }
 
+/** *s = an Energy.Active.Import.Register reading of `wh`. */
+static void register_sample(ocpp_sample_t *s, int32_t wh)
+{
+    s->value = wh;
+    s->signed_data = NULL;
+    s->measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER;
+    s->phase = OCPP_PHASE_NONE;
+    s->location = OCPP_LOCATION_OUTLET;
+    s->scale = 0;
+}
+
 static void build_start(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
 {
     const ocpp_station_conn_t *k = &a->st->conns[b->c];
@@ -352,8 +363,8 @@ static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
 {
     const ocpp_station_conn_t *k = &a->st->conns[b->c];
     const ocpp_cfg_meas_t *sel = &a->cfg->stop_txn_sampled_data;
-    ocpp_sample_t s0 = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
-                        .value = k->meter_start};
+    ocpp_sample_t s0;
+    register_sample(&s0, k->meter_start);
     ocpp_jw_obj_open(w);
     write_txid(w, k);
     if (b->ev->text != NULL) {
@@ -475,8 +486,7 @@ static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
     case OCPP_STATION_EV_AUTH_NEEDED: a->tx.auth_sent = false; return;
     default: return;
     }
-    ocpp_sample_t last = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
-                          .value = ev->meter_wh};
+    ocpp_sample_t last;
     build_arg_t b = {.c = c,
                      .ev = ev,
                      .s = ev->samples,
@@ -487,6 +497,7 @@ static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
         a->tx.kept[c - 1u].n_aligned = 0; /* a new transaction, or one without its readings */
     }
     if (ev->kind == OCPP_STATION_EV_TX_INTERRUPTED) {
+        register_sample(&last, ev->meter_wh);
         b.s = &last;
         b.n = 1u;
     }
