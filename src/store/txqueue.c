@@ -22,6 +22,23 @@ typedef struct {
     uint32_t time;     /**< Unix seconds. */
 } hdr_t;
 
+_Static_assert(sizeof(hdr_t) == HDR, "hdr_t is the record's header");
+
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The header's fields lie in the record as in hdr_t on a little-endian target. */
+static hdr_t hdr_at(const ocpp_txq_t *q, size_t off)
+{
+    hdr_t h;
+    memcpy(&h, &q->buf[off], HDR);
+    return h;
+}
+
+static void hdr_put(ocpp_txq_t *q, size_t off, const hdr_t *h)
+{
+    memcpy(&q->buf[off], h, HDR);
+}
+#else
 static uint16_t rd16(const uint8_t *p)
 {
     return (uint16_t)(p[0] | (p[1] << 8));
@@ -52,6 +69,7 @@ static void hdr_put(ocpp_txq_t *q, size_t off, const hdr_t *h)
     wr16(p + 8, (uint16_t)(h->time & 0xFFFFu));
     wr16(p + 10, (uint16_t)(h->time >> 16));
 }
+#endif
 
 void ocpp_txq_init(ocpp_txq_t *q)
 {
@@ -81,19 +99,22 @@ size_t ocpp_txq_room(const ocpp_txq_t *q)
 void ocpp_txq_begin(ocpp_txq_t *q, ocpp_jw_t *w)
 {
     size_t at = Q0 + q->used + HDR;
-    if (at >= QEND) {
-        ocpp_jw_init(w, NULL, 0);
-        return;
-    }
+    at = at < QEND ? at : QEND; /* no room: a writer of none */
     ocpp_jw_init(w, (char *)&q->buf[at], QEND - at);
 }
 
-/** Offset of the number in the first "transactionId":-1, or OCPP_TXQ_NO_TXID. */
+/** Offset of the number in the first "transactionId":-1, or OCPP_TXQ_NO_TXID:
+ *  found by its '-' (few in a payload: the dates' and the negative numbers'). */
 static uint16_t find_txid(const char *s, size_t len)
 {
-    for (size_t i = 0; i + TXID_KEYLEN <= len; i++) {
-        if (s[i] == '"' && memcmp(&s[i], TXID_KEY, TXID_KEYLEN) == 0) {
-            return (uint16_t)(i + TXID_KEYLEN - 2u);
+    for (size_t i = TXID_KEYLEN - 2u; i + 2u <= len; i++) {
+        const char *p = memchr(&s[i], '-', len - i);
+        if (p == NULL) {
+            break;
+        }
+        i = (size_t)(p - s);
+        if (i + 2u <= len && memcmp(p - (TXID_KEYLEN - 2u), TXID_KEY, TXID_KEYLEN) == 0) {
+            return (uint16_t)i;
         }
     }
     return OCPP_TXQ_NO_TXID;
@@ -107,7 +128,7 @@ ocpp_status_t ocpp_txq_commit(ocpp_txq_t *q, ocpp_jw_t *w, uint8_t kind, uint8_t
     if (st != OCPP_OK) {
         return st;
     }
-    if (len > 0xFFFEu || ocpp_txq_room(q) < HDR + len + keep_free) {
+    if (ocpp_txq_room(q) < HDR + len + keep_free) { /* (so len fits its u16: TXQ_SIZE < 64 KiB) */
         return OCPP_ERR_NOMEM;
     }
     size_t at = Q0 + q->used;
@@ -116,7 +137,7 @@ ocpp_status_t ocpp_txq_commit(ocpp_txq_t *q, ocpp_jw_t *w, uint8_t kind, uint8_t
                flags,
                ref,
                find_txid((const char *)&q->buf[at + HDR], len),
-               unix_time > 0 && unix_time <= (int64_t)UINT32_MAX ? (uint32_t)unix_time : 0u};
+               (uint64_t)unix_time <= UINT32_MAX ? (uint32_t)unix_time : 0u};
     hdr_put(q, at, &h);
     q->used = (uint16_t)(q->used + HDR + len);
     q->count++;
@@ -137,20 +158,20 @@ bool ocpp_txq_peek(const ocpp_txq_t *q, ocpp_txq_entry_t *out)
     return true;
 }
 
-/** Remove the entry at `off`. */
+/** Remove the bytes of the entry at `off` (the caller counts it). */
 static void remove_at(ocpp_txq_t *q, size_t off)
 {
     hdr_t h = hdr_at(q, off);
     size_t n = HDR + h.len;
     memmove(&q->buf[off], &q->buf[off + n], Q0 + q->used - off - n);
     q->used = (uint16_t)(q->used - n);
-    q->count--;
 }
 
 void ocpp_txq_pop(ocpp_txq_t *q)
 {
     if (q->count > 0u) {
         remove_at(q, Q0);
+        q->count--;
     }
 }
 
@@ -166,8 +187,8 @@ void ocpp_txq_set_txid(ocpp_txq_t *q, uint16_t ref, int32_t txid)
     for (uint16_t i = 0; i < q->count; i++) {
         hdr_t h = hdr_at(q, off);
         size_t next = off + HDR + h.len;
-        if (h.ref == ref && h.txid_off != OCPP_TXQ_NO_TXID && h.txid_off + 2u <= h.len &&
-            memcmp(&q->buf[off + HDR + h.txid_off], "-1", 2) == 0 &&
+        if (h.ref == ref && h.txid_off + 2u <= h.len && /* (false for OCPP_TXQ_NO_TXID) */
+            q->buf[off + HDR + h.txid_off] == '-' && q->buf[off + HDR + h.txid_off + 1u] == '1' &&
             Q0 + q->used + n - 2u <= QEND) {
             size_t at = off + HDR + h.txid_off;
             memmove(&q->buf[at + n], &q->buf[at + 2u], Q0 + q->used - at - 2u);
@@ -189,26 +210,26 @@ void ocpp_txq_set_txid(ocpp_txq_t *q, uint16_t ref, int32_t txid)
  */
 static int64_t gap_without(const ocpp_txq_t *q, uint16_t i, uint16_t ref, int64_t t, int64_t now)
 {
-    int64_t before = t;
+    int64_t before = t, after = now;
     size_t off = Q0;
     for (uint16_t j = 0; j < q->count; j++) {
         hdr_t h = hdr_at(q, off);
         if (h.ref == ref && j != i) {
             if (j > i) {
-                return (int64_t)h.time - before; /* the first after i */
+                after = h.time; /* the first after i */
+                break;
             }
             before = h.time; /* the last before i, so far */
         }
         off += HDR + h.len;
     }
-    return now - before;
+    return after - before;
 }
 
 bool ocpp_txq_thin(ocpp_txq_t *q, bool keep_head, int64_t now, uint16_t *ref, int64_t *when)
 {
     size_t off = Q0, best_off = 0;
     int64_t best_gap = INT64_MAX;
-    hdr_t best = {0};
     for (uint16_t i = 0; i < q->count; i++) {
         hdr_t h = hdr_at(q, off);
         if ((h.flags & OCPP_TXQ_F_THIN) != 0u && !(keep_head && i == 0u)) {
@@ -216,7 +237,6 @@ bool ocpp_txq_thin(ocpp_txq_t *q, bool keep_head, int64_t now, uint16_t *ref, in
             if (gap < best_gap) {
                 best_gap = gap;
                 best_off = off;
-                best = h;
             }
         }
         off += HDR + h.len;
@@ -224,10 +244,12 @@ bool ocpp_txq_thin(ocpp_txq_t *q, bool keep_head, int64_t now, uint16_t *ref, in
     if (best_off == 0u) {
         return false;
     }
+    hdr_t h = hdr_at(q, best_off);
+    *ref = h.ref;
+    *when = h.time;
     remove_at(q, best_off);
+    q->count--;
     q->thinned++;
-    *ref = best.ref;
-    *when = best.time;
     return true;
 }
 
@@ -244,12 +266,13 @@ size_t ocpp_txq_thin_bytes(const ocpp_txq_t *q)
     return n;
 }
 
-bool ocpp_txq_has_end(const ocpp_txq_t *q, uint16_t ref)
+/** True if an entry of `ref` is queued with `flag` set (`flag` 0: of `kind`). */
+static bool has(const ocpp_txq_t *q, uint16_t ref, uint8_t kind, uint8_t flag)
 {
     size_t off = Q0;
     for (uint16_t i = 0; i < q->count; i++) {
         hdr_t h = hdr_at(q, off);
-        if (h.ref == ref && (h.flags & OCPP_TXQ_F_END) != 0u) {
+        if (h.ref == ref && (flag != 0u ? (h.flags & flag) != 0u : h.kind == kind)) {
             return true;
         }
         off += HDR + h.len;
@@ -257,17 +280,14 @@ bool ocpp_txq_has_end(const ocpp_txq_t *q, uint16_t ref)
     return false;
 }
 
+bool ocpp_txq_has_end(const ocpp_txq_t *q, uint16_t ref)
+{
+    return has(q, ref, 0u, OCPP_TXQ_F_END);
+}
+
 bool ocpp_txq_has_kind(const ocpp_txq_t *q, uint16_t ref, uint8_t kind)
 {
-    size_t off = Q0;
-    for (uint16_t i = 0; i < q->count; i++) {
-        hdr_t h = hdr_at(q, off);
-        if (h.ref == ref && h.kind == kind) {
-            return true;
-        }
-        off += HDR + h.len;
-    }
-    return false;
+    return has(q, ref, kind, 0u);
 }
 
 bool ocpp_txq_tx_room(const ocpp_txq_t *q, size_t running)
@@ -281,10 +301,11 @@ ocpp_status_t ocpp_txq_adopt(ocpp_txq_t *q, size_t len, uint8_t (*classify)(uint
     ocpp_status_t st = OCPP_OK;
     size_t off = Q0;
     q->count = 0;
-    q->used = (uint16_t)(len <= QEND - Q0 ? len : 0u);
+    q->used = 0;
     if (len > QEND - Q0) {
         return OCPP_ERR_PARSE;
     }
+    q->used = (uint16_t)len;
     while (off < Q0 + q->used) {
         size_t rest = Q0 + q->used - off;
         hdr_t h = hdr_at(q, off);
@@ -298,9 +319,7 @@ ocpp_status_t ocpp_txq_adopt(ocpp_txq_t *q, size_t len, uint8_t (*classify)(uint
                   (h.txid_off == OCPP_TXQ_NO_TXID || (uint32_t)h.txid_off + 2u <= h.len) &&
                   ocpp_json_validate(p, h.len) == OCPP_OK;
         if (!ok) { /* damaged: it could not be sent anyway; the others can */
-            size_t n = HDR + h.len;
-            memmove(&q->buf[off], &q->buf[off + n], rest - n);
-            q->used = (uint16_t)(q->used - n);
+            remove_at(q, off);
             st = OCPP_ERR_PARSE;
             continue;
         }

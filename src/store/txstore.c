@@ -21,10 +21,10 @@ void ocpp_txs_save(ocpp_txq_t *q, const ocpp_storage_port_t *st, const ocpp_logg
     b[1] = (uint8_t)'X';
     b[2] = VERSION;
     b[3] = (uint8_t)OCPP_CONFIG_MAX_CONNECTORS;
-    size_t len = OCPP_TXS_HEAD_SIZE + ocpp_txq_used(q);
+    size_t len = OCPP_TXS_HEAD_SIZE + q->used;
     if (st->write(st->ctx, OCPP_TXS_RECORD, b, len) != OCPP_OK) {
         q->store_errors++;
-        LOGE(log, "writing the transaction state failed (%u queued)", (unsigned)ocpp_txq_count(q));
+        LOGE(log, "transaction state not written (%u queued)", (unsigned)q->count);
     }
 }
 
@@ -37,22 +37,20 @@ ocpp_status_t ocpp_txs_load(ocpp_txq_t *q, const ocpp_storage_port_t *st, const 
         return OCPP_OK;
     }
     int32_t n = st->read(st->ctx, OCPP_TXS_RECORD, b, sizeof q->buf);
-    if (n == (int32_t)OCPP_ERR_NOT_FOUND) {
-        ocpp_txq_init(q);
-        return OCPP_OK;
-    }
+    bool none = n == (int32_t)OCPP_ERR_NOT_FOUND;
     size_t slots = n >= (int32_t)HEAD ? b[3] : 0u;
     size_t at = HEAD + slots * OCPP_TXS_SLOT_SIZE; /* where this record's queue begins */
-    if (n < (int32_t)HEAD || b[0] != (uint8_t)'T' || b[1] != (uint8_t)'X' || b[2] != VERSION ||
-        (size_t)n < at || (size_t)n - at > sizeof q->buf - OCPP_TXS_HEAD_SIZE) {
+    if (none || n < (int32_t)HEAD || b[0] != (uint8_t)'T' || b[1] != (uint8_t)'X' ||
+        b[2] != VERSION || (size_t)n < at || (size_t)n - at > sizeof q->buf - OCPP_TXS_HEAD_SIZE) {
+        ocpp_txq_init(q); /* (what the read left in the head goes) */
+        if (none) {
+            return OCPP_OK;
+        }
         LOGE(log, "stored transaction state unusable (%ld): not loaded", (long)n);
-        ocpp_txq_init(q);
         return OCPP_ERR_PARSE;
     }
     if (slots > (size_t)OCPP_CONFIG_MAX_CONNECTORS) {
-        LOGE(log,
-             "stored transaction state has %u connectors, this build %u: the others "
-             "are not restored",
+        LOGE(log, "stored transaction state: %u connectors, this build %u: others not restored",
              (unsigned)slots, (unsigned)OCPP_CONFIG_MAX_CONNECTORS);
     }
     /* The queue moves to where this build's head ends; slots this build has
@@ -63,8 +61,8 @@ ocpp_status_t ocpp_txs_load(ocpp_txq_t *q, const ocpp_storage_port_t *st, const 
     }
     ocpp_status_t r = ocpp_txq_adopt(q, (size_t)n - at, classify);
     if (r != OCPP_OK) {
-        LOGE(log, "stored transaction queue damaged: damaged entries dropped");
+        LOGE(log, "stored transaction queue: damaged entries dropped");
     }
-    LOGI(log, "%u transaction messages restored", (unsigned)ocpp_txq_count(q));
+    LOGI(log, "%u transaction messages restored", (unsigned)q->count);
     return r;
 }

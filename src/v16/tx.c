@@ -109,17 +109,15 @@ static bool sample_ok(const ocpp_sample_t *s, const ocpp_cfg_meas_t *sel)
            ocpp_cfg_meas_selects(sel, s->measurand, s->phase);
 }
 
-/** `"key":"<name at offset at>"`, left out for O_NONE. */
-static void kv_name(ocpp_jw_t *w, const char *key, uint8_t at)
-{
-    if (at != O_NONE) {
-        ocpp_jw_kv_str(w, key, &k_names[at]);
-    }
-}
-
-/** One SampledValue (§7.43); the value is a string on the wire. */
+/** One SampledValue (§7.43); the value is a string on the wire. The named
+ *  fields follow, each left out when it has no name. */
 static void write_sample(ocpp_jw_t *w, const ocpp_sample_t *s, meter_ctx_t ctx)
 {
+    static const char keys[] = "context\0measurand\0phase\0location\0unit";
+    static const uint8_t key_at[] = {0, 8, 18, 24, 33};
+    const char *v[] = {&k_names[k_context_at[ctx]], ocpp_measurand_name(s->measurand),
+                       s->phase != OCPP_PHASE_NONE ? ocpp_cfg_phase_name(s->phase) : k_names,
+                       &k_names[k_location_at[s->location]], &k_names[k_unit_at[s->measurand]]};
     ocpp_jw_obj_open(w);
     if (s->signed_data != NULL) {
         ocpp_jw_kv_str(w, "value", s->signed_data);
@@ -134,34 +132,12 @@ static void write_sample(ocpp_jw_t *w, const ocpp_sample_t *s, meter_ctx_t ctx)
         ocpp_jw_key(w, "value");
         ocpp_jw_strn(w, num, n);
     }
-    kv_name(w, "context", k_context_at[ctx]);
-    ocpp_jw_kv_str(w, "measurand", ocpp_measurand_name(s->measurand));
-    if (s->phase != OCPP_PHASE_NONE) {
-        ocpp_jw_kv_str(w, "phase", ocpp_cfg_phase_name(s->phase));
-    }
-    kv_name(w, "location", k_location_at[s->location]);
-    kv_name(w, "unit", k_unit_at[s->measurand]);
-    ocpp_jw_obj_close(w);
-}
-
-/** One MeterValue (§7.29) with the matching samples. @return how many. */
-static size_t write_meter_value(ocpp_jw_t *w, int64_t ts, uint16_t ms, const ocpp_sample_t *s,
-                                size_t n, const ocpp_cfg_meas_t *sel, meter_ctx_t ctx)
-{
-    size_t k = 0;
-    ocpp_jw_obj_open(w);
-    ocpp_v16_kv_time(w, "timestamp", ts, ms);
-    ocpp_jw_key(w, "sampledValue");
-    ocpp_jw_arr_open(w);
-    for (size_t i = 0; i < n; i++) {
-        if (sample_ok(&s[i], sel)) {
-            write_sample(w, &s[i], ctx);
-            k++;
+    for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++) {
+        if (*v[i] != '\0') {
+            ocpp_jw_kv_str(w, &keys[key_at[i]], v[i]);
         }
     }
-    ocpp_jw_arr_close(w);
     ocpp_jw_obj_close(w);
-    return k;
 }
 
 static size_t count_ok(const ocpp_sample_t *s, size_t n, const ocpp_cfg_meas_t *sel)
@@ -173,15 +149,33 @@ static size_t count_ok(const ocpp_sample_t *s, size_t n, const ocpp_cfg_meas_t *
     return k;
 }
 
+/** One MeterValue (§7.29) with the samples `sel` takes; none without one. */
+static void write_meter_value(ocpp_jw_t *w, int64_t ts, uint16_t ms, const ocpp_sample_t *s,
+                              size_t n, const ocpp_cfg_meas_t *sel, meter_ctx_t ctx)
+{
+    if (count_ok(s, n, sel) == 0u) {
+        return;
+    }
+    ocpp_jw_obj_open(w);
+    ocpp_v16_kv_time(w, "timestamp", ts, ms);
+    ocpp_jw_key(w, "sampledValue");
+    ocpp_jw_arr_open(w);
+    for (size_t i = 0; i < n; i++) {
+        if (sample_ok(&s[i], sel)) {
+            write_sample(w, &s[i], ctx);
+        }
+    }
+    ocpp_jw_arr_close(w);
+    ocpp_jw_obj_close(w);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Queueing                                                                  */
 /* ------------------------------------------------------------------------ */
 
 typedef struct {
     uint8_t c;
-    ocpp_stop_reason_t reason;
-    const char *tag;
-    int32_t meter;
+    const ocpp_station_event_t *ev; /**< StopTransaction: the station's event. */
     const ocpp_cfg_meas_t *sel;
     meter_ctx_t ctx;
     const ocpp_sample_t *s;
@@ -191,7 +185,9 @@ typedef struct {
     bool minimal; /**< StopTransaction without transactionData (no room). */
 } build_arg_t;
 
-typedef void (*build_fn)(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b);
+static void build_start(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b);
+static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b);
+static void build_meter(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b);
 
 uint8_t ocpp_v16_outbox_classify(uint8_t kind)
 {
@@ -227,10 +223,8 @@ static bool thin(ocpp_v16_t *a, int64_t now)
     }
     char ts[OCPP_RPC_DATETIME_LEN + 1];
     ocpp_rpc_format_datetime(when, 0, ts);
-    LOGW(&a->st->log,
-         "transaction queue full: thinned the MeterValues of %s (transaction ref %u; "
-         "%lu thinned so far)",
-         ts, (unsigned)ref, (unsigned long)a->st->outbox->thinned);
+    LOGW(&a->st->log, "outbox full: MeterValues of %s thinned (ref %u; %lu so far)", ts,
+         (unsigned)ref, (unsigned long)a->st->outbox->thinned);
     return true;
 }
 
@@ -242,18 +236,26 @@ static bool thin(ocpp_v16_t *a, int64_t now)
  * values); a StopTransaction that still does not fit goes without its
  * transactionData (the reserved room holds that).
  */
-static void enqueue(ocpp_v16_t *a, ocpp_rpc_action_t action, uint16_t ref, build_fn build,
-                    build_arg_t *b)
+static void enqueue(ocpp_v16_t *a, ocpp_rpc_action_t action, build_arg_t *b)
 {
-    size_t reserve = (size_t)ocpp_station_running(a->st) * OCPP_TXQ_STOP_ROOM;
+    uint16_t ref = a->st->conns[b->c].tx_ref;
     uint8_t flags = ocpp_v16_outbox_classify((uint8_t)action);
     for (;;) {
         ocpp_jw_t w;
         ocpp_txq_begin(a->st->outbox, &w);
-        build(a, &w, b);
+        if (action == OCPP_ACTION_START_TRANSACTION) {
+            build_start(a, &w, b);
+        } else if (action == OCPP_ACTION_STOP_TRANSACTION) {
+            build_stop(a, &w, b);
+        } else {
+            build_meter(a, &w, b);
+        }
         /* A MeterValues must not eat into the StopTransactions' room. */
-        ocpp_status_t st = ocpp_txq_commit(a->st->outbox, &w, (uint8_t)action, flags, ref, b->ts,
-                                           action == OCPP_ACTION_METER_VALUES ? reserve : 0u);
+        ocpp_status_t st =
+            ocpp_txq_commit(a->st->outbox, &w, (uint8_t)action, flags, ref, b->ts,
+                            action == OCPP_ACTION_METER_VALUES
+                                ? (size_t)ocpp_station_running(a->st) * OCPP_TXQ_STOP_ROOM
+                                : 0u);
         if (st == OCPP_OK) {
             ocpp_station_save(a->st);
             a->kick = true; /* something to send */
@@ -264,18 +266,29 @@ static void enqueue(ocpp_v16_t *a, ocpp_rpc_action_t action, uint16_t ref, build
         }
         if (st == OCPP_ERR_NOMEM && action == OCPP_ACTION_STOP_TRANSACTION && !b->minimal) {
             b->minimal = true;
-            LOGW(&a->st->log, "transaction queue full: StopTransaction without transactionData");
+            LOGW(&a->st->log, "outbox full: StopTransaction without transactionData");
             continue;
         }
         if (action == OCPP_ACTION_METER_VALUES) {
             a->st->outbox->thinned++; /* the new one is the one that goes */
-            LOGW(&a->st->log, "transaction queue full: MeterValues not queued");
+            LOGW(&a->st->log, "outbox full: MeterValues not queued");
         } else {
             a->st->outbox->lost++;
-            LOGE(&a->st->log, "transaction message lost: queue full");
+            LOGE(&a->st->log, "outbox full: transaction message lost");
         }
         return;
     }
+}
+
+/** *s = an Energy.Active.Import.Register reading of `wh`. */
+static void register_sample(ocpp_sample_t *s, int32_t wh)
+{
+    s->value = wh;
+    s->signed_data = NULL;
+    s->measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER;
+    s->phase = OCPP_PHASE_NONE;
+    s->location = OCPP_LOCATION_OUTLET;
+    s->scale = 0;
 }
 
 static void build_start(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
@@ -304,15 +317,15 @@ static void write_kept(ocpp_jw_t *w, const ocpp_v16_kept_t *r, const ocpp_cfg_me
         const ocpp_aligned_reading_t *rd = &r->aligned[i];
         ocpp_sample_t s[OCPP_CONFIG_STOP_ALIGNED_SAMPLES];
         for (uint8_t j = 0; j < rd->n; j++) {
-            s[j] = (ocpp_sample_t){.value = rd->s[j].value,
-                                   .measurand = (ocpp_measurand_t)rd->s[j].measurand,
-                                   .phase = (ocpp_phase_t)rd->s[j].phase,
-                                   .location = (ocpp_location_t)rd->s[j].location,
-                                   .scale = rd->s[j].scale};
+            const ocpp_kept_sample_t *k = &rd->s[j];
+            s[j].value = k->value;
+            s[j].signed_data = NULL;
+            s[j].measurand = (ocpp_measurand_t)k->measurand;
+            s[j].phase = (ocpp_phase_t)k->phase;
+            s[j].location = (ocpp_location_t)k->location;
+            s[j].scale = k->scale;
         }
-        if (count_ok(s, rd->n, sel) > 0u) {
-            (void)write_meter_value(w, rd->unix_time, 0u, s, rd->n, sel, CTX_CLOCK);
-        }
+        write_meter_value(w, rd->unix_time, 0u, s, rd->n, sel, CTX_CLOCK);
     }
 }
 
@@ -331,32 +344,36 @@ static void keep_aligned(ocpp_v16_t *a, uint8_t c, const ocpp_sample_t *s, size_
         r->n_aligned--; /* the oldest goes (errata 3.91) */
     }
     ocpp_aligned_reading_t *rd = &r->aligned[r->n_aligned++];
+    ocpp_kept_sample_t *k = rd->s;
     rd->unix_time = ts;
-    rd->n = 0;
-    for (size_t i = 0; i < n && rd->n < (uint8_t)OCPP_CONFIG_STOP_ALIGNED_SAMPLES; i++) {
+    for (size_t i = 0; i < n && k < &rd->s[OCPP_CONFIG_STOP_ALIGNED_SAMPLES]; i++) {
         if (sample_ok(&s[i], sel)) {
-            rd->s[rd->n++] = (ocpp_kept_sample_t){.value = s[i].value,
-                                                  .measurand = (uint8_t)s[i].measurand,
-                                                  .phase = (uint8_t)s[i].phase,
-                                                  .location = (uint8_t)s[i].location,
-                                                  .scale = s[i].scale};
+            k->value = s[i].value;
+            k->measurand = (uint8_t)s[i].measurand;
+            k->phase = (uint8_t)s[i].phase;
+            k->location = (uint8_t)s[i].location;
+            k->scale = s[i].scale;
+            k++;
         }
     }
+    rd->n = (uint8_t)(k - rd->s);
 }
 
 static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
 {
     const ocpp_station_conn_t *k = &a->st->conns[b->c];
     const ocpp_cfg_meas_t *sel = &a->cfg->stop_txn_sampled_data;
+    ocpp_sample_t s0;
+    register_sample(&s0, k->meter_start);
     ocpp_jw_obj_open(w);
     write_txid(w, k);
-    if (b->tag != NULL) {
-        ocpp_jw_kv_str(w, "idTag", b->tag);
+    if (b->ev->text != NULL) {
+        ocpp_jw_kv_str(w, "idTag", b->ev->text);
     }
-    ocpp_jw_kv_int(w, "meterStop", b->meter);
+    ocpp_jw_kv_int(w, "meterStop", b->ev->meter_wh);
     ocpp_v16_kv_time(w, "timestamp", b->ts, b->ms);
-    if (b->reason != OCPP_STOP_LOCAL) {
-        ocpp_jw_kv_str(w, "reason", ocpp_stop_reason_str(b->reason));
+    if ((ocpp_stop_reason_t)b->ev->value != OCPP_STOP_LOCAL) {
+        ocpp_jw_kv_str(w, "reason", ocpp_stop_reason_str((ocpp_stop_reason_t)b->ev->value));
     }
     bool begin =
         ocpp_cfg_meas_selects(sel, OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER, OCPP_PHASE_NONE);
@@ -365,15 +382,10 @@ static void build_stop(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
         /* §3.16.5: with both StopTxn keys empty, no meter values at all. */
         ocpp_jw_key(w, "transactionData");
         ocpp_jw_arr_open(w);
-        if (begin) {
-            ocpp_sample_t s0 = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
-                                .value = k->meter_start};
-            (void)write_meter_value(w, k->tx_start_unix, k->tx_start_frac, &s0, 1u, sel, CTX_BEGIN);
-        }
+        /* The register at the start, if the list takes it (`begin`). */
+        write_meter_value(w, k->tx_start_unix, k->tx_start_frac, &s0, 1u, sel, CTX_BEGIN);
         write_kept(w, &a->tx.kept[b->c - 1u], &a->cfg->stop_txn_aligned_data);
-        if (count_ok(b->s, b->n, sel) > 0u) {
-            (void)write_meter_value(w, b->ts, b->ms, b->s, b->n, sel, CTX_END);
-        }
+        write_meter_value(w, b->ts, b->ms, b->s, b->n, sel, CTX_END);
         ocpp_jw_arr_close(w);
     }
     ocpp_jw_obj_close(w);
@@ -392,29 +404,40 @@ static void build_meter(ocpp_v16_t *a, ocpp_jw_t *w, const build_arg_t *b)
     }
     ocpp_jw_key(w, "meterValue");
     ocpp_jw_arr_open(w);
-    (void)write_meter_value(w, b->ts, b->ms, b->s, b->n, b->sel, b->ctx);
+    write_meter_value(w, b->ts, b->ms, b->s, b->n, b->sel, b->ctx);
     ocpp_jw_arr_close(w);
     ocpp_jw_obj_close(w);
 }
 
 /**
- * Take a reading of connector c (0..n) and send the values list `sel` takes as
- * a MeterValues: a triggered one (CTX_TRIGGER, §5.17) at once, the others
- * queued as transaction-related. A queued reading is what a power loss
- * would stop the transaction with; a clock-aligned one (CTX_CLOCK) also
- * keeps the StopTxnAlignedData values for the running transaction's
- * StopTransaction.
+ * Take a reading of connector c (0..n) and send the values its list takes
+ * (MeterValuesAlignedData for CTX_CLOCK, else MeterValuesSampledData) as a
+ * MeterValues: a triggered one (CTX_TRIGGER, §5.17) at once, the others
+ * queued as transaction-related. A clock-aligned reading is stamped with
+ * its `boundary`, the others with the station's time now. A queued reading
+ * is what a power loss would stop the transaction with; a clock-aligned
+ * one also keeps the StopTxnAlignedData values for the running
+ * transaction's StopTransaction.
  */
-static void reading(ocpp_v16_t *a, uint8_t c, const ocpp_cfg_meas_t *sel, meter_ctx_t ctx,
-                    int64_t ts, uint16_t ms)
+static void reading(ocpp_v16_t *a, uint8_t c, meter_ctx_t ctx, int64_t boundary)
 {
     ocpp_sample_t s[OCPP_CONFIG_METER_SAMPLES_MAX];
     const ocpp_station_conn_t *k = &a->st->conns[c];
-    if (ctx == CTX_CLOCK && c > 0u && k->tx && k->tx_start_unix == ts && k->tx_start_frac > ms) {
-        /* A transaction that began after the boundary, within its second (the
-         * boundary is noticed at the next poll): its aligned value is not
-         * stamped before its start. */
-        ms = k->tx_start_frac;
+    const ocpp_cfg_meas_t *sel = &a->cfg->meter_values_sampled_data;
+    int64_t ts = boundary;
+    uint16_t ms = 0;
+    if (ctx != CTX_CLOCK) {
+        int64_t t = ocpp_station_time_ms(a->st);
+        ts = t / 1000;
+        ms = (uint16_t)(t % 1000);
+    } else {
+        sel = &a->cfg->meter_values_aligned_data;
+        if (c > 0u && k->tx && k->tx_start_unix == ts) {
+            /* A transaction that began after the boundary, within its second
+             * (the boundary is noticed at the next poll): its aligned value
+             * is not stamped before its start. */
+            ms = k->tx_start_frac;
+        }
     }
     build_arg_t b = {.c = c, .sel = sel, .ctx = ctx, .s = s, .ts = ts, .ms = ms};
     b.n = ocpp_station_read_meter(a->st, c, s);
@@ -433,7 +456,7 @@ static void reading(ocpp_v16_t *a, uint8_t c, const ocpp_cfg_meas_t *sel, meter_
         build_meter(a, &w, &b);
         (void)ocpp_v16_call_end(a, &w, &ocpp_v16_core_tx, K_METER);
     } else {
-        enqueue(a, OCPP_ACTION_METER_VALUES, a->st->conns[c].tx_ref, build_meter, &b);
+        enqueue(a, OCPP_ACTION_METER_VALUES, &b);
     }
 }
 
@@ -452,25 +475,20 @@ static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
 {
     uint8_t c = ev->connector;
     ocpp_rpc_action_t action = OCPP_ACTION_STOP_TRANSACTION;
-    build_fn build = build_stop;
     switch (ev->kind) {
     case OCPP_STATION_EV_TX_STARTED:
         a->conns[c].sample_ms = a->ss->now_ms;
         a->tx.sampling |= (uint32_t)1u << (c - 1u);
         action = OCPP_ACTION_START_TRANSACTION;
-        build = build_start;
         break;
     case OCPP_STATION_EV_TX_STOPPED: a->tx.sampling &= ~((uint32_t)1u << (c - 1u)); break;
     case OCPP_STATION_EV_TX_INTERRUPTED: break;
     case OCPP_STATION_EV_AUTH_NEEDED: a->tx.auth_sent = false; return;
     default: return;
     }
-    ocpp_sample_t last = {.measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
-                          .value = ev->meter_wh};
+    ocpp_sample_t last;
     build_arg_t b = {.c = c,
-                     .reason = (ocpp_stop_reason_t)ev->value,
-                     .tag = ev->text,
-                     .meter = ev->meter_wh,
+                     .ev = ev,
                      .s = ev->samples,
                      .n = ev->n_samples,
                      .ts = ev->unix_time,
@@ -479,10 +497,11 @@ static void tx_on_event(ocpp_v16_t *a, const ocpp_station_event_t *ev)
         a->tx.kept[c - 1u].n_aligned = 0; /* a new transaction, or one without its readings */
     }
     if (ev->kind == OCPP_STATION_EV_TX_INTERRUPTED) {
+        register_sample(&last, ev->meter_wh);
         b.s = &last;
         b.n = 1u;
     }
-    enqueue(a, action, a->st->conns[c].tx_ref, build, &b);
+    enqueue(a, action, &b);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -513,14 +532,16 @@ static void tick_aligned(ocpp_v16_t *a)
     /* The second of the day in one 32-bit division: 86400 = 128 * 675, and
      * now / 128 fits in 32 bits until the year 19000. */
     uint32_t sod = ((uint32_t)((uint64_t)now >> 7) % 675u << 7) | ((uint32_t)now & 127u);
+    uint32_t b = sod / (uint32_t)iv * (uint32_t)iv; /* the boundary's and the next one's */
+    uint32_t next = b + (uint32_t)iv < 86400u ? b + (uint32_t)iv : 86400u; /* second of day */
     int64_t midnight = now - sod;
-    int64_t boundary = midnight + (int64_t)(sod / (uint32_t)iv * (uint32_t)iv);
+    int64_t boundary = midnight + b;
     bool fire = t->aligned_last != 0 && iv == t->aligned_iv && boundary > t->aligned_last;
     t->aligned_last = boundary;
     t->aligned_iv = iv;
-    t->aligned_next = boundary + iv < midnight + 86400 ? boundary + iv : midnight + 86400;
+    t->aligned_next = midnight + next;
     for (uint8_t c = 0; fire && c <= a->st->n; c++) {
-        reading(a, c, &a->cfg->meter_values_aligned_data, CTX_CLOCK, boundary, 0u);
+        reading(a, c, CTX_CLOCK, boundary);
     }
 }
 
@@ -544,9 +565,7 @@ static void tx_tick(ocpp_v16_t *a)
              * loop stalled (or the interval was 0) are skipped, not sent
              * in a burst of equal readings (issue 12, defect 8). */
             r->sample_ms += late - late % iv;
-            int64_t t = ocpp_station_time_ms(a->st);
-            reading(a, c, &a->cfg->meter_values_sampled_data, CTX_PERIODIC, t / 1000,
-                    (uint16_t)(t % 1000));
+            reading(a, c, CTX_PERIODIC, 0);
         }
     }
 }
@@ -590,11 +609,13 @@ static uint32_t tx_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
 /* Sending                                                                   */
 /* ------------------------------------------------------------------------ */
 
+static void tx_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why);
+
 /** Send a CALL of this module: Authorize, DataTransfer, or the head of
  *  the outbox (K_TXQ: its action is the entry's). */
 static void send_call(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind)
 {
-    ocpp_txq_entry_t e = {0};
+    ocpp_txq_entry_t e;
     if (kind == K_TXQ) {
         (void)ocpp_txq_peek(a->st->outbox, &e);
         action = (ocpp_rpc_action_t)e.kind;
@@ -622,12 +643,10 @@ static void send_call(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind)
         if (kind == K_AUTHORIZE) {
             a->tx.auth_sent = true;
         }
-    } else if (kind == K_AUTHORIZE) {
-        ocpp_station_auth_offline(a->st);
-    } else if (kind == K_DATA_TRANSFER) {
-        ocpp_station_app_event(a->st, OCPP_CP_EV_DATA_TRANSFER_RESULT, 0, -1, NULL, 0u);
+    } else if (kind != K_TXQ) {
+        tx_on_failed(a, kind, OCPP_ERR_NOMEM); /* as if it had failed on the way */
     } else {
-        LOGE(&a->st->log, "queued message does not fit the transmit buffer; dropped");
+        LOGE(&a->st->log, "outbox: message too long to send, dropped");
         ocpp_txq_pop(a->st->outbox);
         a->st->outbox->lost++;
         ocpp_station_save(a->st);
@@ -643,14 +662,11 @@ static bool tx_send_due(ocpp_v16_t *a)
         send_call(a, OCPP_ACTION_AUTHORIZE, K_AUTHORIZE);
     } else if ((c = ocpp_v16_trig_first(a, V16_TRIG_METER)) >= 0) {
         ocpp_v16_trig_clear(a, (uint8_t)c, V16_TRIG_METER);
-        int64_t t = ocpp_station_time_ms(a->st);
-        reading(a, (uint8_t)c, &a->cfg->meter_values_sampled_data, CTX_TRIGGER, t / 1000,
-                (uint16_t)(t % 1000));
+        reading(a, (uint8_t)c, CTX_TRIGGER, 0);
     } else if (a->tx.dt_pending) {
         a->tx.dt_pending = false;
         send_call(a, OCPP_ACTION_DATA_TRANSFER, K_DATA_TRANSFER);
-    } else if (ocpp_txq_count(a->st->outbox) > 0u &&
-               V16_DUE(a->ss->now_ms, a->tx.txq_retry_at_ms)) {
+    } else if (a->st->outbox->count > 0u && V16_DUE(a->ss->now_ms, a->tx.txq_retry_at_ms)) {
         send_call(a, OCPP_ACTION_UNKNOWN, K_TXQ);
     } else {
         return false;
@@ -664,7 +680,7 @@ static uint32_t tx_next_due(const ocpp_v16_t *a, uint32_t now_ms)
         (a->st->auth != OCPP_STATION_AUTH_NONE && !a->tx.auth_sent)) {
         return 0u;
     }
-    if (ocpp_txq_count(a->st->outbox) > 0u) {
+    if (a->st->outbox->count > 0u) {
         int32_t d = (int32_t)(a->tx.txq_retry_at_ms - now_ms);
         return d > 0 ? (uint32_t)d : 0u;
     }
@@ -712,7 +728,8 @@ typedef struct {
     int64_t expiry;
 } id_tag_info_t;
 
-/** idTagInfo (§7.27) of a payload. @return false if absent or malformed. */
+/** idTagInfo (§7.27) of a payload. @return false if absent or malformed
+ *  (then *out is status Invalid, no parent). */
 static bool parse_id_tag_info(const ocpp_json_value_t *payload, id_tag_info_t *out)
 {
     ocpp_json_value_t info;
@@ -726,72 +743,11 @@ static bool parse_id_tag_info(const ocpp_json_value_t *payload, id_tag_info_t *o
         ocpp_rpc_get_string(&info, "parentIdTag", false, OCPP_ID_TAG_MAX, out->parent,
                             sizeof out->parent, NULL) != OCPP_RPC_OK ||
         ocpp_rpc_get_datetime(&info, "expiryDate", false, &out->expiry, NULL) != OCPP_RPC_OK) {
+        out->parent[0] = '\0';
         return false;
     }
     out->status = (ocpp_auth_status_t)idx;
     return true;
-}
-
-/** §3.5.1: "The Cache is updated using all received IdTagInfo". */
-static void cache_update(ocpp_v16_t *a, const char *tag, const id_tag_info_t *i)
-{
-    ocpp_station_cache_update(a->st, tag, i->status, i->parent, i->expiry);
-}
-
-static void on_authorize_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
-{
-    id_tag_info_t i;
-    a->tx.auth_sent = false;
-    if (!parse_id_tag_info(payload, &i)) {
-        LOGW(&a->st->log, "Authorize.conf without a valid idTagInfo");
-        ocpp_station_auth_decided(a->st, OCPP_AUTH_INVALID, "");
-        return;
-    }
-    cache_update(a, a->st->auth_tag, &i);
-    ocpp_station_auth_decided(a->st, i.status, i.parent);
-}
-
-/** The idTag of the queued message at the head (its payload). */
-static void head_tag(const ocpp_txq_entry_t *e, char tag[OCPP_ID_TAG_MAX + 1])
-{
-    ocpp_json_value_t root;
-    tag[0] = '\0';
-    if (ocpp_json_root(e->payload, e->len, &root) == OCPP_OK) {
-        (void)ocpp_rpc_get_string(&root, "idTag", false, OCPP_ID_TAG_MAX, tag, OCPP_ID_TAG_MAX + 1u,
-                                  NULL);
-    }
-}
-
-static void on_txq_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
-{
-    ocpp_txq_entry_t e;
-    if (!ocpp_txq_peek(a->st->outbox, &e)) {
-        return;
-    }
-    char tag[OCPP_ID_TAG_MAX + 1];
-    id_tag_info_t i;
-    head_tag(&e, tag);
-    bool has_info = parse_id_tag_info(payload, &i);
-    uint8_t kind = e.kind;
-    uint16_t ref = e.ref;
-    ocpp_txq_pop(a->st->outbox);
-    a->tx.txq_attempts = 0;
-    if (has_info) {
-        cache_update(a, tag, &i);
-    }
-    if (kind == (uint8_t)OCPP_ACTION_START_TRANSACTION) {
-        int64_t id = -1;
-        if (ocpp_rpc_get_int(payload, "transactionId", true, INT32_MIN, INT32_MAX, &id, NULL) !=
-            OCPP_RPC_OK) {
-            LOGW(&a->st->log, "StartTransaction.conf without transactionId");
-        }
-        /* OCPP-J / §3.7: the later messages of this transaction carry its id. */
-        ocpp_txq_set_txid(a->st->outbox, ref, (int32_t)id);
-        ocpp_station_tx_confirmed(a->st, ref, (int32_t)id, has_info ? i.status : OCPP_AUTH_INVALID,
-                                  has_info ? i.parent : NULL);
-    }
-    /* One write: the message is gone, its effects (transactionId) are in. */
-    ocpp_station_save(a->st);
 }
 
 static void on_data_transfer_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
@@ -806,14 +762,62 @@ static void on_data_transfer_result(ocpp_v16_t *a, const ocpp_json_value_t *payl
                            has_data ? data.ptr : NULL, has_data ? data.len : 0u);
 }
 
+/**
+ * The answer to an Authorize or to the head of the outbox. Its idTagInfo
+ * updates the cache for the idTag sent (§3.5.1: "The Cache is updated using
+ * all received IdTagInfo"). A StartTransaction's answer gives the
+ * transaction its id; the message is gone from the outbox in the same write
+ * that records its effects.
+ */
 static void tx_on_result(ocpp_v16_t *a, uint8_t kind, const ocpp_json_value_t *payload)
 {
-    switch (kind) {
-    case K_AUTHORIZE: on_authorize_result(a, payload); break;
-    case K_TXQ: on_txq_result(a, payload); break;
-    case K_DATA_TRANSFER: on_data_transfer_result(a, payload); break;
-    default: break;
+    ocpp_txq_entry_t e;
+    char tag[OCPP_ID_TAG_MAX + 1];
+    id_tag_info_t i;
+    const char *sent = a->st->auth_tag;
+    if (kind != K_AUTHORIZE && kind != K_TXQ) { /* (a triggered MeterValues: nothing to do) */
+        if (kind == K_DATA_TRANSFER) {
+            on_data_transfer_result(a, payload);
+        }
+        return;
     }
+    if (kind == K_TXQ) {
+        ocpp_json_value_t root;
+        if (!ocpp_txq_peek(a->st->outbox, &e)) {
+            return;
+        }
+        tag[0] = '\0'; /* the idTag of the message, if it has one */
+        if (ocpp_json_root(e.payload, e.len, &root) == OCPP_OK) {
+            (void)ocpp_rpc_get_string(&root, "idTag", false, OCPP_ID_TAG_MAX, tag, sizeof tag,
+                                      NULL);
+        }
+        sent = tag;
+    }
+    bool has_info = parse_id_tag_info(payload, &i);
+    if (has_info) {
+        ocpp_station_cache_update(a->st, sent, i.status, i.parent, i.expiry);
+    }
+    if (kind == K_AUTHORIZE) {
+        a->tx.auth_sent = false;
+        if (!has_info) {
+            LOGW(&a->st->log, "Authorize.conf: no valid idTagInfo");
+        }
+        ocpp_station_auth_decided(a->st, i.status, i.parent);
+        return;
+    }
+    ocpp_txq_pop(a->st->outbox);
+    a->tx.txq_attempts = 0;
+    if (e.kind == (uint8_t)OCPP_ACTION_START_TRANSACTION) {
+        int64_t id = -1;
+        if (ocpp_rpc_get_int(payload, "transactionId", true, INT32_MIN, INT32_MAX, &id, NULL) !=
+            OCPP_RPC_OK) {
+            LOGW(&a->st->log, "StartTransaction.conf: no transactionId");
+        }
+        /* OCPP-J / §3.7: the later messages of this transaction carry its id. */
+        ocpp_txq_set_txid(a->st->outbox, e.ref, (int32_t)id);
+        ocpp_station_tx_confirmed(a->st, e.ref, (int32_t)id, i.status, i.parent);
+    }
+    ocpp_station_save(a->st);
 }
 
 static void on_txq_failed(ocpp_v16_t *a, ocpp_status_t why)
@@ -829,7 +833,7 @@ static void on_txq_failed(ocpp_v16_t *a, ocpp_status_t why)
      * preceding transmissions of this same message". */
     uint32_t attempts = (uint32_t)a->cfg->transaction_message_attempts;
     a->tx.txq_attempts++;
-    if (a->tx.txq_attempts >= (attempts > 0u ? attempts : 1u)) {
+    if (a->tx.txq_attempts >= attempts) { /* (0 attempts: as 1) */
         LOGW(&a->st->log, "transaction message discarded after %u failures",
              (unsigned)a->tx.txq_attempts);
         ocpp_txq_pop(a->st->outbox);
