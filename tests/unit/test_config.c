@@ -679,10 +679,16 @@ static void test_set_local(void **state)
         assert_int_equal(ocpp_cfg_set_local(&c, caps[i][0], caps[i][1]), ACC);
         assert_string_equal(val(&c, caps[i][0]), caps[i][1]);
     }
-    assert_int_equal(c.local_auth_list_max_length, 500);
     assert_int_equal(c.get_configuration_max_keys, 20);
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
+    assert_int_equal(c.local_auth_list_max_length, 500);
+#endif
+#if OCPP_CONFIG_PROFILE_RESERVATION
     assert_true(c.reserve_connector_zero_supported);
+#endif
+#if OCPP_CONFIG_PROFILE_SMART_CHARGING
     assert_int_equal(c.charging_schedule_allowed_charging_rate_unit, OCPP_CFG_RATE_UNIT_CURRENT);
+#endif
     assert_int_equal(
         ocpp_cfg_set_local(&c, "ChargingScheduleAllowedChargingRateUnit", "Power, current"), ACC);
     assert_string_equal(val(&c, "ChargingScheduleAllowedChargingRateUnit"), "Current,Power");
@@ -1012,7 +1018,9 @@ static void test_save_load_round_trip(void **state)
     assert_memory_equal(b.authorization_key, "plain:password!!", 16);
     assert_int_equal(b.security_profile, 2); /* restored, although b's max is 1 */
     assert_int_equal(b.message_timeout, 45);
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
     assert_false(b.local_auth_list_enabled);
+#endif
     /* every persisted value equal: saving b gives the same record */
     size_t len1 = (size_t)store.len;
     char rec1[4096];
@@ -1063,7 +1071,9 @@ static void test_load_corrupt(void **state)
         assert_int_equal(c.heartbeat_interval, 300);
         assert_string_equal(val(&c, "ConnectorPhaseRotation"), "1.Unknown,2.Unknown");
         assert_int_equal(c.authorization_key_len, 0);
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
         assert_int_equal(c.local_auth_list_max_length, 99); /* not persisted: kept */
+#endif
         assert_false(c.dirty);
     }
 }
@@ -1092,7 +1102,9 @@ static void test_load_tolerant(void **state)
     assert_string_equal(val(&c, "MeterValuesSampledData"), "Energy.Active.Import.Register");
     assert_string_equal(val(&c, "StopTxnAlignedData"), "Energy.Active.Import.Interval,SoC");
     assert_int_equal(c.number_of_connectors, 2);
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
     assert_int_equal(c.local_auth_list_max_length, 32);
+#endif
     assert_int_equal(c.authorization_key_len, 0);
     assert_int_equal(c.security_profile, 0);
     /* an escaped string with no room left to decode it is skipped, not misread */

@@ -551,6 +551,7 @@ static void timeouts(uint32_t t0)
     assert_int_equal(status_times(w, 2, "Available", 1u, t, 8), 1);
     assert_int_equal(t[0], 145000u);
 
+#if OCPP_CONFIG_PROFILE_RESERVATION
     /* ReserveNow at 210 s until 06:12:00Z, 269.750 s after the first poll. */
     at(w, 210000u);
     ws_in_text(&w->in, "[2,\"r1\",\"ReserveNow\",{\"connectorId\":2,\"expiryDate\":"
@@ -562,6 +563,7 @@ static void timeouts(uint32_t t0)
     run_to(w, 400000u);
     assert_int_equal(status_times(w, 2, "Available", 200000u, t, 8), 1);
     assert_int_equal(t[0], 269750u);
+#endif /* (without the Reservation profile, ReserveNow is NotImplemented: nothing expires) */
 }
 
 static void test_connection_timeout_and_reservation_expiry(void **s)
