@@ -5,6 +5,7 @@
  *        (§5.8) and ChangeConfiguration (§5.3), and the Reset that waits
  *        for the StopTransactions (§5.14).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "model/config.h"
@@ -33,21 +34,37 @@ static void kv_opt(ocpp_jw_t *w, const char *key, const char *value)
     }
 }
 
+/** BootNotification.req's fields (§6.2), in ocpp_cp_config_t's order from
+ *  `vendor` on; the first two are required, the others sent when set. */
+static const char *const k_boot_keys[] = {
+    "chargePointVendor",
+    "chargePointModel",
+    "chargePointSerialNumber",
+    "chargeBoxSerialNumber",
+    "firmwareVersion",
+    "iccid",
+    "imsi",
+    "meterType",
+    "meterSerialNumber",
+};
+_Static_assert(offsetof(ocpp_cp_config_t, meter_serial) - offsetof(ocpp_cp_config_t, vendor) ==
+                   8u * sizeof(const char *),
+               "the BootNotification fields of ocpp_cp_config_t follow each other");
+
 static void send_boot(ocpp_v16_t *a)
 {
-    const ocpp_cp_config_t *c = a->config;
+    const char *fields = (const char *)a->config + offsetof(ocpp_cp_config_t, vendor);
     ocpp_jw_t w;
     ocpp_v16_call_begin(a, &w, OCPP_ACTION_BOOT_NOTIFICATION);
     ocpp_jw_obj_open(&w);
-    ocpp_jw_kv_str(&w, "chargePointVendor", c->vendor);
-    ocpp_jw_kv_str(&w, "chargePointModel", c->model);
-    kv_opt(&w, "chargePointSerialNumber", c->serial_number);
-    kv_opt(&w, "chargeBoxSerialNumber", c->charge_box_serial);
-    kv_opt(&w, "firmwareVersion", c->firmware_version);
-    kv_opt(&w, "iccid", c->iccid);
-    kv_opt(&w, "imsi", c->imsi);
-    kv_opt(&w, "meterType", c->meter_type);
-    kv_opt(&w, "meterSerialNumber", c->meter_serial);
+    for (unsigned i = 0; i < sizeof k_boot_keys / sizeof k_boot_keys[0]; i++) {
+        const char *v = *(const char *const *)(fields + i * sizeof v);
+        if (i < 2u) {
+            ocpp_jw_kv_str(&w, k_boot_keys[i], v);
+        } else {
+            kv_opt(&w, k_boot_keys[i], v);
+        }
+    }
     ocpp_jw_obj_close(&w);
     (void)ocpp_v16_call_end(a, &w, &ocpp_v16_core, K_BOOT);
 }
