@@ -454,6 +454,22 @@ static void core_on_conn(ocpp_v16_t *a, ocpp_cp_conn_t conn)
  * out no longer blocks the reset; it stays persisted in the outbox and goes
  * out after the reboot.
  */
+/** How long the accepted Reset still waits for the StopTransactions (0:
+ *  now), UINT32_MAX if none is pending or a CALL is on the wire (its answer
+ *  or its timeout wakes the session). */
+static uint32_t reset_wait(const ocpp_v16_t *a, uint32_t now_ms)
+{
+    if (!a->core.reset_pending || ocpp_session_busy(a->ss)) {
+        return UINT32_MAX;
+    }
+    uint32_t waited = now_ms - a->core.reset_at_ms;
+    if (ocpp_txq_count(a->st->outbox) > 0u && ocpp_session_online(a->ss) &&
+        waited < a->ss->call_timeout_ms) {
+        return a->ss->call_timeout_ms - waited; /* the StopTransactions go out first */
+    }
+    return 0u;
+}
+
 static void core_tick(ocpp_v16_t *a)
 {
     /* A "not before" deadline that has passed is moved to now: deadlines
@@ -469,36 +485,19 @@ static void core_tick(ocpp_v16_t *a)
     if (a->core.sp_state == SP_FAILED) {
         security_profile_fallback(a);
     }
-    if (!a->core.reset_pending || ocpp_session_busy(a->ss)) {
-        return;
-    }
-    bool waited = a->ss->now_ms - a->core.reset_at_ms >= a->ss->call_timeout_ms;
-    if (ocpp_txq_count(a->st->outbox) > 0u && ocpp_session_online(a->ss) && !waited) {
-        return; /* the StopTransactions go out first */
-    }
-    a->core.reset_pending = false;
-    if (a->st->cb->reset != NULL) {
-        a->st->cb->reset(a->st->cb->ctx, a->core.reset_hard);
+    if (a->core.reset_pending && reset_wait(a, now) == 0u) {
+        a->core.reset_pending = false;
+        if (a->st->cb->reset != NULL) {
+            a->st->cb->reset(a->st->cb->ctx, a->core.reset_hard);
+        }
     }
 }
 
 /** core_tick's timers: a SecurityProfile to fall back from at once; a
- *  reset that waits for the StopTransactions at most one MessageTimeout
- *  (a CALL on the wire: its answer or its timeout wakes the session). */
+ *  reset that waits for the StopTransactions at most one MessageTimeout. */
 static uint32_t core_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
-    if (a->core.sp_state == SP_FAILED) {
-        return 0u;
-    }
-    if (!a->core.reset_pending || ocpp_session_busy(a->ss)) {
-        return UINT32_MAX;
-    }
-    uint32_t waited = now_ms - a->core.reset_at_ms;
-    if (ocpp_txq_count(a->st->outbox) > 0u && ocpp_session_online(a->ss) &&
-        waited < a->ss->call_timeout_ms) {
-        return a->ss->call_timeout_ms - waited;
-    }
-    return 0u;
+    return a->core.sp_state == SP_FAILED ? 0u : reset_wait(a, now_ms);
 }
 
 /** A status or an error code changed: scan again. */
