@@ -162,39 +162,37 @@ static bool status_held(const ocpp_v16_t *a, uint8_t i)
 
 /**
  * The next connector whose status must be reported now (stable for
- * MinimumStatusDuration, not held, or triggered; only triggered ones if
- * `trig_only`), -1 if none; *wait_ms: how long until the next one may be
- * due (at most V16_IDLE_MS).
+ * MinimumStatusDuration and not held, or triggered), -1 if none; *wait_ms:
+ * how long until the next one may be due (V16_IDLE_MS for held ones), or
+ * UINT32_MAX if no status waits to be reported.
  */
-static int status_scan(const ocpp_v16_t *a, uint32_t now_ms, bool trig_only, uint32_t *wait_ms,
-                       bool *pending)
+static int status_scan(const ocpp_v16_t *a, uint32_t now_ms, uint32_t *wait_ms)
 {
     uint32_t min_ms = (uint32_t)a->cfg->minimum_status_duration * 1000u;
-    *wait_ms = V16_IDLE_MS;
-    *pending = false;
+    *wait_ms = UINT32_MAX;
     int t = ocpp_v16_trig_first(a, V16_TRIG_STATUS);
     if (t >= 0) {
         *wait_ms = 0u;
-        *pending = true;
         return t; /* triggered ones first */
     }
-    if (trig_only || a->core.status_quiet) {
-        return -1; /* nothing triggered; nothing changed since a scan found nothing to report */
+    if (a->core.status_quiet) {
+        return -1; /* nothing changed since a scan found nothing to report */
     }
     for (uint8_t i = 0; i <= a->st->n; i++) {
         if (!report_needed(a, i)) {
             continue;
         }
-        *pending = true;
-        if (status_held(a, i)) {
-            continue; /* a held status follows its StopTransaction's answer */
+        /* a held status follows its StopTransaction's answer */
+        uint32_t left = V16_IDLE_MS;
+        if (!status_held(a, i)) {
+            uint32_t since = now_ms - a->st->conns[i].changed_ms;
+            if (since >= min_ms) {
+                *wait_ms = 0u;
+                return i;
+            }
+            left = min_ms - since;
         }
-        uint32_t since = now_ms - a->st->conns[i].changed_ms;
-        if (since >= min_ms) {
-            *wait_ms = 0u;
-            return i;
-        }
-        *wait_ms = min_ms - since < *wait_ms ? min_ms - since : *wait_ms;
+        *wait_ms = left < *wait_ms ? left : *wait_ms;
     }
     return -1;
 }
@@ -210,10 +208,8 @@ static bool heartbeat_due(const ocpp_v16_t *a)
  *  itself, not for the next due status.) */
 static void send_triggered_pending(ocpp_v16_t *a)
 {
-    uint32_t wait;
-    bool pending;
     uint32_t now = a->ss->now_ms;
-    int i = status_scan(a, now, true, &wait, &pending);
+    int i = ocpp_v16_trig_first(a, V16_TRIG_STATUS);
     if (a->core.trig_boot || V16_DUE(now, a->core.boot_at_ms)) {
         a->core.trig_boot = false;
         send_boot(a);
@@ -245,9 +241,8 @@ static bool core_send_due(ocpp_v16_t *a)
         return true;
     }
     uint32_t wait;
-    bool pending;
-    int i = status_scan(a, now, false, &wait, &pending);
-    a->core.status_quiet = !pending;
+    int i = status_scan(a, now, &wait);
+    a->core.status_quiet = wait == UINT32_MAX;
     if (i >= 0) {
         send_status(a, (uint8_t)i);
     } else if (a->core.trig_heartbeat) {
@@ -277,8 +272,10 @@ static uint32_t core_next_due(const ocpp_v16_t *a, uint32_t now_ms)
          * the end of the wait (core_send_due sends nothing before). */
         uint32_t at =
             a->ss->conn != OCPP_CP_ACCEPTED ? a->core.boot_at_ms : a->core.call_fail_at_ms;
-        int32_t d = (int32_t)(at - now_ms);
-        return d > 0 ? (uint32_t)d : 0u;
+        return ocpp_v16_until(at, now_ms);
+    }
+    if (a->core.trig_heartbeat) {
+        return 0u;
     }
     if (a->cfg->heartbeat_interval > 0) {
         uint32_t iv = (uint32_t)a->cfg->heartbeat_interval * 1000u;
@@ -287,13 +284,8 @@ static uint32_t core_next_due(const ocpp_v16_t *a, uint32_t now_ms)
         wake = left < wake ? left : wake;
     }
     uint32_t st;
-    bool pending;
-    (void)status_scan(a, now_ms, false, &st, &pending);
-    wake = st < wake ? st : wake;
-    if (a->core.trig_heartbeat) {
-        return 0u;
-    }
-    return wake;
+    (void)status_scan(a, now_ms, &st);
+    return st < wake ? st : wake;
 }
 
 /* ------------------------------------------------------------------------ */
