@@ -108,6 +108,15 @@ void ocpp_v16_answer_status(ocpp_jw_t *w, const char *status)
     ocpp_jw_obj_close(w);
 }
 
+ocpp_rpc_err_t ocpp_v16_get_int(const ocpp_json_value_t *p, const char *key, bool required,
+                                int32_t min, int32_t *out, const char **desc)
+{
+    int64_t v = *out;
+    ocpp_rpc_err_t e = ocpp_rpc_get_int(p, key, required, min, INT32_MAX, &v, desc);
+    *out = (int32_t)v;
+    return e;
+}
+
 void ocpp_v16_kv_time(ocpp_jw_t *w, const char *key, int64_t t, uint16_t ms)
 {
     char buf[OCPP_RPC_DATETIME_LEN + 1];

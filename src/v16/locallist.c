@@ -369,11 +369,10 @@ static ocpp_rpc_err_t on_send_local_list(void *ctx, const ocpp_json_value_t *p, 
 {
     static const char *const types[] = {"Differential", "Full"};
     ocpp_v16_t *a = ctx;
-    int64_t version = 0;
+    int32_t v = 0;
     size_t type = 0;
     merge_t m = {.a = a};
-    ocpp_rpc_err_t e =
-        ocpp_rpc_get_int(p, "listVersion", true, INT32_MIN, INT32_MAX, &version, desc);
+    ocpp_rpc_err_t e = ocpp_v16_get_int(p, "listVersion", true, INT32_MIN, &v, desc);
     if (e == OCPP_RPC_OK) {
         e = ocpp_rpc_get_enum(p, "updateType", true, types, 2u, &type, desc);
     }
@@ -393,7 +392,6 @@ static ocpp_rpc_err_t on_send_local_list(void *ctx, const ocpp_json_value_t *p, 
      * SendLocalListMaxLength entries; §7.47 VersionMismatch: "Version number
      * in the request for a differential update is less or equal then
      * version number of current list." */
-    int32_t v = (int32_t)version;
     const char *status = "Failed";
     if (m.bad || v <= 0 || m.n > a->cfg->send_local_list_max_length) {
         LOGW(&a->st->log, "SendLocalList: bad list"); /* Failed, nothing changed */

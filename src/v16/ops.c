@@ -21,7 +21,7 @@
 /* ------------------------------------------------------------------------ */
 
 /** @return the connector the transaction will start on, 0: Rejected. */
-static uint8_t remote_start(ocpp_v16_t *a, int64_t connector, const char *tag)
+static uint8_t remote_start(ocpp_v16_t *a, int32_t connector, const char *tag)
 {
     ocpp_station_t *st = a->st;
     /* §4.2: "While in pending state, the following Central System initiated
@@ -31,7 +31,7 @@ static uint8_t remote_start(ocpp_v16_t *a, int64_t connector, const char *tag)
         return 0u;
     }
     uint8_t c = connector > 0 ? (uint8_t)connector : ocpp_station_pick_connector(st, NULL);
-    if (c == 0u || connector > (int64_t)st->n || !ocpp_station_can_start(st, c) ||
+    if (c == 0u || connector > (int32_t)st->n || !ocpp_station_can_start(st, c) ||
         st->conns[c].finishing || !ocpp_station_resv_allows(st, c, tag, NULL)) {
         return 0u;
     }
@@ -64,12 +64,12 @@ static ocpp_rpc_err_t on_remote_start(void *ctx, const ocpp_json_value_t *p, ocp
 {
     ocpp_v16_t *a = ctx;
     char tag[OCPP_ID_TAG_MAX + 1];
-    int64_t connector = 0;
+    int32_t connector = 0;
     ocpp_json_value_t profile;
     ocpp_rpc_err_t e =
         ocpp_rpc_get_string(p, "idTag", true, OCPP_ID_TAG_MAX, tag, sizeof tag, desc);
     if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_int(p, "connectorId", false, 1, INT32_MAX, &connector, desc);
+        e = ocpp_v16_get_int(p, "connectorId", false, 1, &connector, desc);
     }
     if (e == OCPP_RPC_OK) {
         /* §5.11: "If a Charge Point without support for Smart Charging
@@ -100,12 +100,12 @@ static ocpp_rpc_err_t on_remote_stop(void *ctx, const ocpp_json_value_t *p, ocpp
                                      const char **desc)
 {
     ocpp_v16_t *a = ctx;
-    int64_t id = 0;
-    ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "transactionId", true, INT32_MIN, INT32_MAX, &id, desc);
+    int32_t id = 0;
+    ocpp_rpc_err_t e = ocpp_v16_get_int(p, "transactionId", true, INT32_MIN, &id, desc);
     if (e != OCPP_RPC_OK) {
         return e;
     }
-    uint8_t found = a->ss->conn == OCPP_CP_ACCEPTED ? ocpp_station_find_tx(a->st, (int32_t)id) : 0u;
+    uint8_t found = a->ss->conn == OCPP_CP_ACCEPTED ? ocpp_station_find_tx(a->st, id) : 0u;
     /* errata 3.33: Accepted means "a transaction with the given
      * transactionId is ongoing and will be stopped". */
     answer_status(w, found != 0u ? "Accepted" : "Rejected");
@@ -149,15 +149,15 @@ static ocpp_rpc_err_t on_unlock(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t
 {
     static const char *const names[] = {"Unlocked", "UnlockFailed", "NotSupported"};
     ocpp_v16_t *a = ctx;
-    int64_t c = 0;
-    ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "connectorId", true, 0, INT32_MAX, &c, desc);
+    int32_t c = 0;
+    ocpp_rpc_err_t e = ocpp_v16_get_int(p, "connectorId", true, 0, &c, desc);
     if (e != OCPP_RPC_OK) {
         return e;
     }
     ocpp_unlock_result_t r = OCPP_UNLOCK_NOT_SUPPORTED;
     /* errata 3.87: NotSupported: "Charge Point has no connector lock, or
      * ConnectorId is unknown." */
-    if (c >= 1 && c <= (int64_t)a->st->n && a->st->cb->unlock != NULL) {
+    if (c >= 1 && c <= (int32_t)a->st->n && a->st->cb->unlock != NULL) {
         /* §5.18: "If there was a transaction in progress on the specific
          * connector, then Charge Point SHALL finish the transaction first" */
         ocpp_station_tx_stop(a->st, (uint8_t)c, OCPP_STOP_UNLOCK_COMMAND, NULL);
@@ -179,16 +179,16 @@ static ocpp_rpc_err_t on_change_availability(void *ctx, const ocpp_json_value_t 
 {
     static const char *const types[] = {"Inoperative", "Operative"};
     ocpp_v16_t *a = ctx;
-    int64_t c = 0;
+    int32_t c = 0;
     size_t t = 0;
-    ocpp_rpc_err_t e = ocpp_rpc_get_int(p, "connectorId", true, 0, INT32_MAX, &c, desc);
+    ocpp_rpc_err_t e = ocpp_v16_get_int(p, "connectorId", true, 0, &c, desc);
     if (e == OCPP_RPC_OK) {
         e = ocpp_rpc_get_enum(p, "type", true, types, 2u, &t, desc);
     }
     if (e != OCPP_RPC_OK) {
         return e;
     }
-    if (c > (int64_t)a->st->n) {
+    if (c > (int32_t)a->st->n) {
         answer_status(w, "Rejected");
         return OCPP_RPC_OK;
     }

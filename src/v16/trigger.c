@@ -36,11 +36,11 @@ static ocpp_rpc_err_t on_trigger(void *ctx, const ocpp_json_value_t *p, ocpp_jw_
 {
     ocpp_v16_t *a = ctx;
     char name[32];
-    int64_t c = 0;
+    int32_t c = -1; /* absent: every connector */
     ocpp_rpc_err_t e =
         ocpp_rpc_get_string(p, "requestedMessage", true, sizeof name - 1u, name, sizeof name, desc);
     if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_int(p, "connectorId", false, 0, INT32_MAX, &c, desc);
+        e = ocpp_v16_get_int(p, "connectorId", false, 0, &c, desc);
     }
     if (e != OCPP_RPC_OK) {
         return e;
@@ -57,9 +57,9 @@ static ocpp_rpc_err_t on_trigger(void *ctx, const ocpp_json_value_t *p, ocpp_jw_
      * a TriggerMessage request for BootNotification"; while Pending, it is
      * how the CSMS asks for the next one (§4.2). */
     bool boot_refused = action == OCPP_ACTION_BOOT_NOTIFICATION && a->ss->conn == OCPP_CP_ACCEPTED;
-    if (c > (int64_t)a->st->n || boot_refused) {
+    if (c > (int32_t)a->st->n || boot_refused) {
         status = "Rejected";
-    } else if (!ask(a, action, ocpp_rpc_has(p, "connectorId") ? (int)c : -1)) {
+    } else if (!ask(a, action, (int)c)) {
         /* §5.17: "if the connectorId is relevant but absent, this should be
          * interpreted as "for all allowed connectorId values"." */
         /* §5.17: "If the requested message is unknown or not implemented the

@@ -144,6 +144,11 @@ void ocpp_v16_save_config(ocpp_v16_t *a);
 /** `{"status":"<status>"}` */
 void ocpp_v16_answer_status(ocpp_jw_t *w, const char *status);
 
+/** ocpp_rpc_get_int() of an integer in [min, INT32_MAX]; *out is kept if
+ *  the field is absent (and not required). */
+ocpp_rpc_err_t ocpp_v16_get_int(const ocpp_json_value_t *p, const char *key, bool required,
+                                int32_t min, int32_t *out, const char **desc);
+
 /** `"<key>":"<date-time>"` (1970 if unset). */
 void ocpp_v16_kv_time(ocpp_jw_t *w, const char *key, int64_t t, uint16_t ms);
 
