@@ -24,12 +24,15 @@ static bool ask(ocpp_v16_t *a, ocpp_rpc_action_t action, int connector)
     return false;
 }
 
-/** The messages TriggerMessage may request (MessageTrigger, §7.40), as action bits. */
-#define BIT(a) ((uint64_t)1u << (a))
-#define TRIGGERABLE                                                                          \
-    (BIT(OCPP_ACTION_BOOT_NOTIFICATION) | BIT(OCPP_ACTION_DIAGNOSTICS_STATUS_NOTIFICATION) | \
-     BIT(OCPP_ACTION_FIRMWARE_STATUS_NOTIFICATION) | BIT(OCPP_ACTION_HEARTBEAT) |            \
-     BIT(OCPP_ACTION_METER_VALUES) | BIT(OCPP_ACTION_STATUS_NOTIFICATION))
+/** The messages TriggerMessage may request (MessageTrigger, §7.40). */
+static const uint8_t k_triggerable[] = {
+    OCPP_ACTION_BOOT_NOTIFICATION,
+    OCPP_ACTION_DIAGNOSTICS_STATUS_NOTIFICATION,
+    OCPP_ACTION_FIRMWARE_STATUS_NOTIFICATION,
+    OCPP_ACTION_HEARTBEAT,
+    OCPP_ACTION_METER_VALUES,
+    OCPP_ACTION_STATUS_NOTIFICATION,
+};
 
 static ocpp_rpc_err_t on_trigger(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
                                  const char **desc)
@@ -48,7 +51,7 @@ static ocpp_rpc_err_t on_trigger(void *ctx, const ocpp_json_value_t *p, ocpp_jw_
     /* The requested message by its action name (the names of MessageTrigger
      * are those of the actions). */
     ocpp_rpc_action_t action = ocpp_rpc_action_lookup(name, strlen(name));
-    if ((TRIGGERABLE & BIT(action)) == 0u) {
+    if (memchr(k_triggerable, (int)action, sizeof k_triggerable) == NULL) {
         *desc = "value not in enumeration";
         return OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
     }
