@@ -230,16 +230,16 @@ static ocpp_rpc_err_t on_clear_cache(void *ctx, const ocpp_json_value_t *p, ocpp
 #define DT_WINDOW 64u
 
 /**
- * The request's strings, decoded one behind the other into the transmit
- * buffer behind what is written and then moved to its end; the writer keeps
- * the bytes in front of them (its cap shrinks; a CALLERROR rewinds it). The
- * data field needs as many bytes: when it does not fit, InternalError.
+ * The request's strings, each decoded into the end of the transmit buffer
+ * in front of the one before; the writer keeps the bytes in front of them
+ * (its cap shrinks; a CALLERROR rewinds it). The data field needs as many
+ * bytes: when it does not fit, InternalError.
  */
 static ocpp_rpc_err_t dt_strings(const ocpp_json_value_t *p, ocpp_jw_t *w, char *str[3],
                                  const char **desc)
 {
     static const char *const keys[3] = {"vendorId", "messageId", "data"};
-    char *at = w->buf + w->len;
+    char *end = w->buf + w->cap;
     size_t room = w->cap - w->len;
     if (room <= DT_WINDOW) {
         *desc = "transmit buffer too small";
@@ -248,25 +248,25 @@ static ocpp_rpc_err_t dt_strings(const ocpp_json_value_t *p, ocpp_jw_t *w, char 
     room -= DT_WINDOW;
     for (unsigned i = 0; i < 3u; i++) {
         size_t max = i == 0u ? 255u : (i == 1u ? 50u : SIZE_MAX); /* CiString255, 50; any */
-        ocpp_rpc_err_t e = ocpp_rpc_get_string(p, keys[i], i == 0u, max, at, room, desc);
+        ocpp_json_value_t v;
+        /* Its bytes with the NUL; one that does not fit is decoded into all
+         * of the room, which fails as it should (a field that is no string
+         * fails on its type). */
+        bool has = ocpp_json_get(p, keys[i], &v) == OCPP_OK;
+        size_t need = has ? ocpp_json_string_len(&v) + 1u : room;
+        need = need <= room ? need : room;
+        ocpp_rpc_err_t e = ocpp_rpc_get_string(p, keys[i], i == 0u, max, end - need, need, desc);
         if (e != OCPP_RPC_OK) {
             return e;
         }
         str[i] = NULL;
-        if (ocpp_rpc_has(p, keys[i])) {
-            size_t n = strlen(at) + 1u; /* fits room: decoding checked it */
-            str[i] = at;
-            at += n;
-            room -= n;
+        if (has) {
+            end -= need;
+            room -= need;
+            str[i] = end;
         }
     }
-    size_t used = (size_t)(at - (w->buf + w->len));
-    char *to = w->buf + w->cap - used;
-    memmove(to, w->buf + w->len, used);
-    for (unsigned i = 0; i < 3u; i++) {
-        str[i] = str[i] != NULL ? to + (str[i] - (w->buf + w->len)) : NULL;
-    }
-    w->cap -= used;
+    w->cap = (size_t)(end - w->buf);
     return OCPP_RPC_OK;
 }
 
