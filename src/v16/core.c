@@ -203,53 +203,45 @@ static bool heartbeat_due(const ocpp_v16_t *a)
     return iv > 0u && a->ss->now_ms - a->ss->last_call_ms >= iv * 1000u;
 }
 
-/** §4.2 / §5.17: while Pending, only what the CSMS triggered. (Every
- *  connector still waits for its first report, so look for the trigger
- *  itself, not for the next due status.) */
-static void send_triggered_pending(ocpp_v16_t *a)
-{
-    uint32_t now = a->ss->now_ms;
-    int i = ocpp_v16_trig_first(a, V16_TRIG_STATUS);
-    if (a->core.trig_boot || V16_DUE(now, a->core.boot_at_ms)) {
-        a->core.trig_boot = false;
-        send_boot(a);
-    } else if (i >= 0) {
-        send_status(a, (uint8_t)i);
-    } else if (a->core.trig_heartbeat) {
-        a->core.trig_heartbeat = false;
-        send_heartbeat(a);
-    }
-}
-
 static bool core_send_due(ocpp_v16_t *a)
 {
     ocpp_cp_conn_t conn = a->ss->conn;
     uint32_t now = a->ss->now_ms;
-    if (conn == OCPP_CP_PENDING) {
-        send_triggered_pending(a);
-        return true; /* nothing else may go out */
-    }
-    if (conn == OCPP_CP_BOOTING || conn == OCPP_CP_REJECTED) {
+    bool pending = conn == OCPP_CP_PENDING;
+    if (conn != OCPP_CP_ACCEPTED) {
         /* §4.2: until Accepted, nothing but BootNotification, and only after
-         * the interval of the last answer. */
-        if (V16_DUE(now, a->core.boot_at_ms)) {
-            send_boot(a);
+         * the interval of the last answer; §4.2 / §5.17: while Pending, also
+         * what the CSMS triggered. Nothing else may go out. */
+        if (conn < OCPP_CP_BOOTING) {
+            return true;
         }
-        return true; /* nothing else may go out */
-    }
-    if (conn != OCPP_CP_ACCEPTED || !V16_DUE(now, a->core.call_fail_at_ms)) {
+        if ((pending && a->core.trig_boot) || V16_DUE(now, a->core.boot_at_ms)) {
+            if (pending) {
+                a->core.trig_boot = false;
+            }
+            send_boot(a);
+            return true;
+        }
+        if (!pending) {
+            return true;
+        }
+    } else if (!V16_DUE(now, a->core.call_fail_at_ms)) {
         return true;
     }
+    /* While Pending every connector still waits for its first report: look
+     * for the trigger itself, not for the next due status. */
     uint32_t wait;
-    int i = status_scan(a, now, &wait);
-    a->core.status_quiet = wait == UINT32_MAX;
+    int i = pending ? ocpp_v16_trig_first(a, V16_TRIG_STATUS) : status_scan(a, now, &wait);
+    if (!pending) {
+        a->core.status_quiet = wait == UINT32_MAX;
+    }
     if (i >= 0) {
         send_status(a, (uint8_t)i);
     } else if (a->core.trig_heartbeat) {
         a->core.trig_heartbeat = false;
         send_heartbeat(a);
     } else {
-        return false;
+        return pending;
     }
     return true;
 }
