@@ -26,10 +26,10 @@
 
 /** A profile module. Hooks may be NULL. */
 typedef struct ocpp_v16_profile {
-    uint8_t profile; /**< OCPP_CFG_PROFILE_* of the feature profile it belongs to: what
-                          SupportedFeatureProfiles lists and whose keys exist. */
     const ocpp_rpc_handler_entry_t *handlers; /**< CS-initiated CALLs it answers. */
     uint8_t n_handlers;
+    uint8_t profile; /**< OCPP_CFG_PROFILE_* of the feature profile it belongs to: what
+                          SupportedFeatureProfiles lists and whose keys exist. */
     /** At init, after the configuration is loaded: load what it persisted,
      *  register with the station. */
     void (*init)(ocpp_v16_t *a);
