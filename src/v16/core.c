@@ -1,9 +1,10 @@
 /**
  * @file core.c
  * @brief OCPP 1.6 Core profile, session part: BootNotification (§4.2),
- *        Heartbeat (§4.6), StatusNotification (§4.9), GetConfiguration
- *        (§5.8) and ChangeConfiguration (§5.3), and the Reset that waits
- *        for the StopTransactions (§5.14).
+ *        Heartbeat (§4.6), StatusNotification (§4.9), the trial of a raised
+ *        SecurityProfile, and the Reset that waits for the StopTransactions
+ *        (§5.14). The module's handler table (the CS-initiated CALLs) is in
+ *        ops.c.
  */
 #include <stddef.h>
 #include <string.h>
@@ -375,9 +376,6 @@ static void core_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why)
     }
 }
 
-/** Where a raised SecurityProfile is (ocpp_v16_core_t.sp_state). */
-enum { SP_NONE = 0, SP_RAISED, SP_CONNECTING, SP_FAILED };
-
 /**
  * A05.FR.07: "The Charge Point SHALL reconnect the Central System with the
  * new Security Profile"; A05.FR.08: if it "was unable to connect ... The
@@ -389,22 +387,22 @@ enum { SP_NONE = 0, SP_RAISED, SP_CONNECTING, SP_FAILED };
 static void security_profile_trial(ocpp_v16_t *a, ocpp_cp_conn_t conn)
 {
     uint8_t *st = &a->core.sp_state;
-    if (*st == SP_NONE || *st == SP_FAILED) {
+    if (*st == V16_SP_NONE || *st == V16_SP_FAILED) {
         return;
     }
     if (conn == OCPP_CP_CONNECTING) {
-        *st = SP_CONNECTING;
+        *st = V16_SP_CONNECTING;
     } else if (conn != OCPP_CP_OFFLINE) {
-        *st = SP_NONE; /* connected with it */
-    } else if (*st == SP_CONNECTING) {
-        *st = SP_FAILED; /* (not the disconnect before the attempt, A05.FR.06) */
+        *st = V16_SP_NONE; /* connected with it */
+    } else if (*st == V16_SP_CONNECTING) {
+        *st = V16_SP_FAILED; /* (not the disconnect before the attempt, A05.FR.06) */
     }
 }
 
 static void security_profile_fallback(ocpp_v16_t *a)
 {
     char prev[2] = {(char)('0' + a->core.sp_prev), '\0'};
-    a->core.sp_state = SP_NONE;
+    a->core.sp_state = V16_SP_NONE;
     LOGW(&a->st->log, "SecurityProfile %u failed to connect: back to %s (A05.FR.08)",
          (unsigned)a->cfg->security_profile, prev);
     (void)ocpp_cfg_set_local(a->cfg, "SecurityProfile", prev);
@@ -466,7 +464,7 @@ static void core_tick(ocpp_v16_t *a)
     if (V16_DUE(now, a->core.boot_at_ms)) {
         a->core.boot_at_ms = now;
     }
-    if (a->core.sp_state == SP_FAILED) {
+    if (a->core.sp_state == V16_SP_FAILED) {
         security_profile_fallback(a);
     }
     if (a->core.reset_pending && reset_wait(a, now) == 0u) {
@@ -481,7 +479,7 @@ static void core_tick(ocpp_v16_t *a)
  *  reset that waits for the StopTransactions at most one MessageTimeout. */
 static uint32_t core_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
-    return a->core.sp_state == SP_FAILED ? 0u : reset_wait(a, now_ms);
+    return a->core.sp_state == V16_SP_FAILED ? 0u : reset_wait(a, now_ms);
 }
 
 /** A status or an error code changed: scan again. */
@@ -509,103 +507,10 @@ static bool core_trigger(ocpp_v16_t *a, ocpp_rpc_action_t action, int connector)
     }
 }
 
-/* ------------------------------------------------------------------------ */
-/* CS-initiated CALLs                                                        */
-/* ------------------------------------------------------------------------ */
-
-static ocpp_rpc_err_t check_key_list(const ocpp_v16_t *a, const ocpp_json_value_t *keys,
-                                     const char **desc)
-{
-    if (keys->type != OCPP_JSON_ARRAY) {
-        *desc = "key must be an array";
-        return OCPP_RPC_ERR_TYPE_CONSTRAINT;
-    }
-    if (ocpp_json_count(keys) > (size_t)a->cfg->get_configuration_max_keys) {
-        *desc = "more keys than GetConfigurationMaxKeys";
-        return OCPP_RPC_ERR_OCCURENCE_CONSTRAINT;
-    }
-    ocpp_json_iter_t it;
-    ocpp_json_value_t k;
-    (void)ocpp_json_iter_init(&it, keys);
-    while (ocpp_json_iter_next(&it, NULL, &k)) {
-        if (k.type != OCPP_JSON_STRING) {
-            *desc = "key entries must be strings";
-            return OCPP_RPC_ERR_TYPE_CONSTRAINT;
-        }
-        if (ocpp_json_string_len(&k) > 50u) {
-            *desc = "key longer than 50 characters";
-            return OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
-        }
-    }
-    return OCPP_RPC_OK;
-}
-
-static ocpp_rpc_err_t on_get_configuration(void *ctx, const ocpp_json_value_t *payload,
-                                           ocpp_jw_t *w, const char **desc)
-{
-    const ocpp_v16_t *a = ctx;
-    ocpp_json_value_t keys;
-    const ocpp_json_value_t *sel = NULL;
-    if (ocpp_json_get(payload, "key", &keys) == OCPP_OK) {
-        ocpp_rpc_err_t e = check_key_list(a, &keys, desc);
-        if (e != OCPP_RPC_OK) {
-            return e;
-        }
-        sel = &keys;
-    }
-    if (ocpp_cfg_write_get_configuration(a->cfg, sel, w) != OCPP_OK) {
-        *desc = "answer does not fit the transmit buffer";
-        return OCPP_RPC_ERR_INTERNAL;
-    }
-    return OCPP_RPC_OK;
-}
-
-static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t *payload,
-                                              ocpp_jw_t *w, const char **desc)
-{
-    ocpp_v16_t *a = ctx;
-    /* Sized for what a key can hold, not for the schema's CiString50/500:
-     * a valid key or value that does not fit here cannot match any key
-     * (OCPP_CFG_KEY_MAX, OCPP_CFG_VALUE_MAX), so it is answered without being
-     * decoded; this keeps ~300 bytes off the stack. */
-    char key[OCPP_CFG_KEY_MAX + 1];
-    char value[OCPP_CFG_VALUE_MAX + 1];
-    ocpp_key_result_t r = OCPP_KEY_REJECTED;
-    uint8_t profile = a->cfg->security_profile;
-    ocpp_rpc_err_t ek = ocpp_rpc_get_string(payload, "key", true, 50u, key, sizeof key, desc);
-    ocpp_rpc_err_t ev =
-        ocpp_rpc_get_string(payload, "value", true, 500u, value, sizeof value, desc);
-    if (ek != OCPP_RPC_OK && ek != OCPP_RPC_ERR_INTERNAL) {
-        return ek; /* missing, wrong type, longer than 50 characters */
-    }
-    if (ev != OCPP_RPC_OK && ev != OCPP_RPC_ERR_INTERNAL) {
-        return ev;
-    }
-    if (ek == OCPP_RPC_ERR_INTERNAL) {
-        r = OCPP_KEY_NOT_SUPPORTED; /* 50 multi-byte characters: no such key */
-    } else if (ev == OCPP_RPC_OK) {
-        r = ocpp_cfg_change(a->cfg, key, value);
-    } /* else a value longer than any key accepts: Rejected */
-    if (a->cfg->security_profile != profile) {
-        a->core.sp_prev = profile; /* on trial (A05.FR.08) */
-        a->core.sp_state = SP_RAISED;
-    }
-    if (r == OCPP_KEY_ACCEPTED || r == OCPP_KEY_REBOOT_REQUIRED) {
-        ocpp_v16_config_applied(a, key);
-    }
-    ocpp_v16_answer_status(w, ocpp_key_result_str(r));
-    return OCPP_RPC_OK;
-}
-
-static const ocpp_rpc_handler_entry_t k_handlers[] = {
-    {OCPP_ACTION_CHANGE_CONFIGURATION, on_change_configuration},
-    {OCPP_ACTION_GET_CONFIGURATION, on_get_configuration},
-};
-
 const ocpp_v16_profile_t ocpp_v16_core = {
     .profile = OCPP_CFG_PROFILE_CORE,
-    .handlers = k_handlers,
-    .n_handlers = (uint8_t)(sizeof k_handlers / sizeof k_handlers[0]),
+    .handlers = ocpp_v16_core_handlers, /* ops.c */
+    .n_handlers = OCPP_V16_CORE_HANDLERS,
     .on_event = core_on_event,
     .tick = core_tick,
     .tick_due = core_tick_due,

@@ -2,7 +2,9 @@
  * @file ops.c
  * @brief OCPP 1.6 Core profile, operations initiated by the Central System
  *        (§5): RemoteStartTransaction, RemoteStopTransaction, Reset,
- *        UnlockConnector, ChangeAvailability, ClearCache and DataTransfer.
+ *        UnlockConnector, ChangeAvailability, ClearCache, DataTransfer,
+ *        GetConfiguration and ChangeConfiguration: the handler table of the
+ *        Core module (core.c's descriptor lists it).
  *
  * Payloads are checked with the rpc field helpers, so that bad input is
  * answered with the CALLERROR of src/rpc/rpc.h; valid requests that cannot
@@ -10,6 +12,7 @@
  */
 #include <string.h>
 
+#include "model/config.h"
 #include "session/session.h"
 #include "station/station.h"
 #include "v16/v16.h"
@@ -303,18 +306,102 @@ static ocpp_rpc_err_t on_data_transfer(void *ctx, const ocpp_json_value_t *p, oc
     return OCPP_RPC_OK;
 }
 
-static const ocpp_rpc_handler_entry_t k_handlers[] = {
+/* ------------------------------------------------------------------------ */
+/* GetConfiguration (§5.8), ChangeConfiguration (§5.3)                       */
+/* ------------------------------------------------------------------------ */
+
+static ocpp_rpc_err_t check_key_list(const ocpp_v16_t *a, const ocpp_json_value_t *keys,
+                                     const char **desc)
+{
+    if (keys->type != OCPP_JSON_ARRAY) {
+        *desc = "key must be an array";
+        return OCPP_RPC_ERR_TYPE_CONSTRAINT;
+    }
+    if (ocpp_json_count(keys) > (size_t)a->cfg->get_configuration_max_keys) {
+        *desc = "more keys than GetConfigurationMaxKeys";
+        return OCPP_RPC_ERR_OCCURENCE_CONSTRAINT;
+    }
+    ocpp_json_iter_t it;
+    ocpp_json_value_t k;
+    (void)ocpp_json_iter_init(&it, keys);
+    while (ocpp_json_iter_next(&it, NULL, &k)) {
+        if (k.type != OCPP_JSON_STRING) {
+            *desc = "key entries must be strings";
+            return OCPP_RPC_ERR_TYPE_CONSTRAINT;
+        }
+        if (ocpp_json_string_len(&k) > 50u) {
+            *desc = "key longer than 50 characters";
+            return OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
+        }
+    }
+    return OCPP_RPC_OK;
+}
+
+static ocpp_rpc_err_t on_get_configuration(void *ctx, const ocpp_json_value_t *payload,
+                                           ocpp_jw_t *w, const char **desc)
+{
+    const ocpp_v16_t *a = ctx;
+    ocpp_json_value_t keys;
+    const ocpp_json_value_t *sel = NULL;
+    if (ocpp_json_get(payload, "key", &keys) == OCPP_OK) {
+        ocpp_rpc_err_t e = check_key_list(a, &keys, desc);
+        if (e != OCPP_RPC_OK) {
+            return e;
+        }
+        sel = &keys;
+    }
+    if (ocpp_cfg_write_get_configuration(a->cfg, sel, w) != OCPP_OK) {
+        *desc = "answer does not fit the transmit buffer";
+        return OCPP_RPC_ERR_INTERNAL;
+    }
+    return OCPP_RPC_OK;
+}
+
+static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t *payload,
+                                              ocpp_jw_t *w, const char **desc)
+{
+    ocpp_v16_t *a = ctx;
+    /* Sized for what a key can hold, not for the schema's CiString50/500:
+     * a valid key or value that does not fit here cannot match any key
+     * (OCPP_CFG_KEY_MAX, OCPP_CFG_VALUE_MAX), so it is answered without being
+     * decoded; this keeps ~300 bytes off the stack. */
+    char key[OCPP_CFG_KEY_MAX + 1];
+    char value[OCPP_CFG_VALUE_MAX + 1];
+    ocpp_key_result_t r = OCPP_KEY_REJECTED;
+    uint8_t profile = a->cfg->security_profile;
+    ocpp_rpc_err_t ek = ocpp_rpc_get_string(payload, "key", true, 50u, key, sizeof key, desc);
+    ocpp_rpc_err_t ev =
+        ocpp_rpc_get_string(payload, "value", true, 500u, value, sizeof value, desc);
+    if (ek != OCPP_RPC_OK && ek != OCPP_RPC_ERR_INTERNAL) {
+        return ek; /* missing, wrong type, longer than 50 characters */
+    }
+    if (ev != OCPP_RPC_OK && ev != OCPP_RPC_ERR_INTERNAL) {
+        return ev;
+    }
+    if (ek == OCPP_RPC_ERR_INTERNAL) {
+        r = OCPP_KEY_NOT_SUPPORTED; /* 50 multi-byte characters: no such key */
+    } else if (ev == OCPP_RPC_OK) {
+        r = ocpp_cfg_change(a->cfg, key, value);
+    } /* else a value longer than any key accepts: Rejected */
+    if (a->cfg->security_profile != profile) {
+        a->core.sp_prev = profile; /* on trial (A05.FR.08) */
+        a->core.sp_state = V16_SP_RAISED;
+    }
+    if (r == OCPP_KEY_ACCEPTED || r == OCPP_KEY_REBOOT_REQUIRED) {
+        ocpp_v16_config_applied(a, key);
+    }
+    ocpp_v16_answer_status(w, ocpp_key_result_str(r));
+    return OCPP_RPC_OK;
+}
+
+const ocpp_rpc_handler_entry_t ocpp_v16_core_handlers[OCPP_V16_CORE_HANDLERS] = {
     {OCPP_ACTION_CHANGE_AVAILABILITY, on_change_availability},
+    {OCPP_ACTION_CHANGE_CONFIGURATION, on_change_configuration},
     {OCPP_ACTION_CLEAR_CACHE, on_clear_cache},
     {OCPP_ACTION_DATA_TRANSFER, on_data_transfer},
+    {OCPP_ACTION_GET_CONFIGURATION, on_get_configuration},
     {OCPP_ACTION_REMOTE_START_TRANSACTION, on_remote_start},
     {OCPP_ACTION_REMOTE_STOP_TRANSACTION, on_remote_stop},
     {OCPP_ACTION_RESET, on_reset},
     {OCPP_ACTION_UNLOCK_CONNECTOR, on_unlock},
-};
-
-const ocpp_v16_profile_t ocpp_v16_core_ops = {
-    .profile = OCPP_CFG_PROFILE_CORE,
-    .handlers = k_handlers,
-    .n_handlers = (uint8_t)(sizeof k_handlers / sizeof k_handlers[0]),
 };

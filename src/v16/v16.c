@@ -19,7 +19,6 @@
 static const ocpp_v16_profile_t *const k_modules[] = {
     &ocpp_v16_core,
     &ocpp_v16_core_tx,
-    &ocpp_v16_core_ops,
 #if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
     &ocpp_v16_trigger,
 #endif

@@ -113,14 +113,23 @@ ocpp_key_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char 
 
 /* ---- modules (each file's descriptor) ---- */
 
-extern const ocpp_v16_profile_t ocpp_v16_core;      /**< core.c: boot, heartbeat, status, config */
-extern const ocpp_v16_profile_t ocpp_v16_core_tx;   /**< tx.c: authorize, transactions, meter */
-extern const ocpp_v16_profile_t ocpp_v16_core_ops;  /**< ops.c: remote operations */
-extern const ocpp_v16_profile_t ocpp_v16_trigger;   /**< trigger.c: Remote Trigger */
-extern const ocpp_v16_profile_t ocpp_v16_locallist; /**< locallist.c: Local Auth List */
+extern const ocpp_v16_profile_t ocpp_v16_core;        /**< core.c: boot, heartbeat, status; and
+                                                           ops.c: the CS-initiated CALLs */
+extern const ocpp_v16_profile_t ocpp_v16_core_tx;     /**< tx.c: authorize, transactions, meter */
+extern const ocpp_v16_profile_t ocpp_v16_trigger;     /**< trigger.c: Remote Trigger */
+extern const ocpp_v16_profile_t ocpp_v16_locallist;   /**< locallist.c: Local Auth List */
 extern const ocpp_v16_profile_t ocpp_v16_reservation; /**< reservation.c: Reservation */
 extern const ocpp_v16_profile_t ocpp_v16_smart;       /**< smart.c: Smart Charging */
 extern const ocpp_v16_profile_t ocpp_v16_firmware;    /**< firmware.c: Firmware Management */
+
+/** ops.c: the Core profile's CS-initiated CALLs (remote operations,
+ *  configuration), the handler table of ocpp_v16_core. */
+#define OCPP_V16_CORE_HANDLERS 9u
+extern const ocpp_rpc_handler_entry_t ocpp_v16_core_handlers[OCPP_V16_CORE_HANDLERS];
+
+/** Where a raised SecurityProfile is (ocpp_v16_core_t.sp_state): raised by
+ *  ChangeConfiguration (ops.c), on trial in core.c. */
+enum { V16_SP_NONE = 0, V16_SP_RAISED, V16_SP_CONNECTING, V16_SP_FAILED };
 
 /** tx.c: CP-initiated DataTransfer (ocpp_cp_data_transfer()). */
 ocpp_status_t ocpp_v16_data_transfer(ocpp_v16_t *a, const char *vendor_id, const char *message_id,
