@@ -394,12 +394,35 @@ static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t
     return OCPP_RPC_OK;
 }
 
+#if !OCPP_CONFIG_PROFILE_LOCAL_AUTH
+/* ------------------------------------------------------------------------ */
+/* GetLocalListVersion (§5.10) without Local Auth List Management            */
+/* ------------------------------------------------------------------------ */
+
+static ocpp_rpc_err_t on_get_local_list_version(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
+                                                const char **desc)
+{
+    (void)ctx;
+    (void)p;
+    (void)desc;
+    /* §5.10: "a version number of -1 SHALL be used to indicate that the
+     * Charge Point does not support Local Authorization Lists." */
+    ocpp_jw_obj_open(w);
+    ocpp_jw_kv_int(w, "listVersion", -1);
+    ocpp_jw_obj_close(w);
+    return OCPP_RPC_OK;
+}
+#endif
+
 const ocpp_rpc_handler_entry_t ocpp_v16_core_handlers[OCPP_V16_CORE_HANDLERS] = {
     {OCPP_ACTION_CHANGE_AVAILABILITY, on_change_availability},
     {OCPP_ACTION_CHANGE_CONFIGURATION, on_change_configuration},
     {OCPP_ACTION_CLEAR_CACHE, on_clear_cache},
     {OCPP_ACTION_DATA_TRANSFER, on_data_transfer},
     {OCPP_ACTION_GET_CONFIGURATION, on_get_configuration},
+#if !OCPP_CONFIG_PROFILE_LOCAL_AUTH
+    {OCPP_ACTION_GET_LOCAL_LIST_VERSION, on_get_local_list_version},
+#endif
     {OCPP_ACTION_REMOTE_START_TRANSACTION, on_remote_start},
     {OCPP_ACTION_REMOTE_STOP_TRANSACTION, on_remote_stop},
     {OCPP_ACTION_RESET, on_reset},

@@ -22,7 +22,9 @@ static const ocpp_v16_profile_t *const k_modules[] = {
 #if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
     &ocpp_v16_trigger,
 #endif
-    &ocpp_v16_locallist, /* compiled out: GetLocalListVersion only, -1 (§5.10) */
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
+    &ocpp_v16_locallist, /* compiled out: Core answers GetLocalListVersion with -1 (§5.10) */
+#endif
 #if OCPP_CONFIG_PROFILE_RESERVATION
     &ocpp_v16_reservation,
 #endif

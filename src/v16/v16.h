@@ -123,8 +123,9 @@ extern const ocpp_v16_profile_t ocpp_v16_smart;       /**< smart.c: Smart Chargi
 extern const ocpp_v16_profile_t ocpp_v16_firmware;    /**< firmware.c: Firmware Management */
 
 /** ops.c: the Core profile's CS-initiated CALLs (remote operations,
- *  configuration), the handler table of ocpp_v16_core. */
-#define OCPP_V16_CORE_HANDLERS 9u
+ *  configuration; GetLocalListVersion without Local Auth List Management),
+ *  the handler table of ocpp_v16_core. */
+#define OCPP_V16_CORE_HANDLERS (OCPP_CONFIG_PROFILE_LOCAL_AUTH ? 9u : 10u)
 extern const ocpp_rpc_handler_entry_t ocpp_v16_core_handlers[OCPP_V16_CORE_HANDLERS];
 
 /** Where a raised SecurityProfile is (ocpp_v16_core_t.sp_state): raised by
