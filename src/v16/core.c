@@ -295,7 +295,7 @@ static void take_current_time(ocpp_v16_t *a, const ocpp_json_value_t *payload)
     /* With its milliseconds (§3.14: "Message receivers must be able to
      * handle fractional seconds"): whole seconds put the clock up to 1 s
      * behind the Central System's. */
-    if (ocpp_json_get(payload, "currentTime", &v) == OCPP_OK && v.type == OCPP_JSON_STRING &&
+    if (ocpp_json_get(payload, "currentTime", &v) == OCPP_OK &&
         ocpp_json_as_string(&v, text, sizeof text, &n) == OCPP_OK &&
         ocpp_rpc_parse_datetime_text(text, n, &t, &ms) == OCPP_OK && t > 0) {
         ocpp_station_set_time_ms(a->st, t, ms);
@@ -305,22 +305,24 @@ static void take_current_time(ocpp_v16_t *a, const ocpp_json_value_t *payload)
 
 static void core_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why);
 
+/** RegistrationStatus (§7.45), in the order of the connection states. */
+static const char *const k_registration[] = {"Pending", "Accepted", "Rejected"};
+_Static_assert(OCPP_CP_ACCEPTED == OCPP_CP_PENDING + 1 && OCPP_CP_REJECTED == OCPP_CP_PENDING + 2,
+               "k_registration");
+
 static void on_boot_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
 {
-    ocpp_json_value_t v;
+    /* (absent, no integer or out of range: none, the Charge Point chooses) */
     int64_t interval = 0;
-    if (ocpp_json_get(payload, "interval", &v) == OCPP_OK) {
-        (void)ocpp_json_as_int(&v, &interval);
-    }
-    if (interval < 0 || interval > (int64_t)86400 * 7) {
-        interval = 0;
-    }
+    size_t reg = 0;
+    (void)ocpp_rpc_get_int(payload, "interval", false, 0, (int64_t)86400 * 7, &interval, NULL);
     take_current_time(a, payload);
-    if (ocpp_json_get(payload, "status", &v) != OCPP_OK) {
+    if (ocpp_rpc_get_enum(payload, "status", true, k_registration, 3u, &reg, NULL) != OCPP_RPC_OK) {
         core_on_failed(a, K_BOOT, OCPP_ERR_PROTOCOL);
         return;
     }
-    if (ocpp_json_string_eq(&v, "Accepted")) {
+    ocpp_cp_conn_t conn = (ocpp_cp_conn_t)(OCPP_CP_PENDING + reg);
+    if (conn == OCPP_CP_ACCEPTED) {
         /* §4.2: with Accepted, interval is the heartbeat interval. */
         if (interval > 0) {
             a->cfg->heartbeat_interval = (int32_t)interval;
@@ -331,18 +333,11 @@ static void on_boot_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
             a->conns[i].report = true;
         }
         a->core.status_quiet = false;
-        ocpp_session_set_conn(a->ss, OCPP_CP_ACCEPTED);
-        return;
-    }
-    uint32_t wait_s = interval > 0 ? (uint32_t)interval : BOOT_RETRY_DEFAULT_S;
-    a->core.boot_at_ms = a->ss->now_ms + wait_s * 1000u;
-    if (ocpp_json_string_eq(&v, "Pending")) {
-        ocpp_session_set_conn(a->ss, OCPP_CP_PENDING);
-    } else if (ocpp_json_string_eq(&v, "Rejected")) {
-        ocpp_session_set_conn(a->ss, OCPP_CP_REJECTED);
     } else {
-        core_on_failed(a, K_BOOT, OCPP_ERR_PROTOCOL);
+        uint32_t wait_s = interval > 0 ? (uint32_t)interval : BOOT_RETRY_DEFAULT_S;
+        a->core.boot_at_ms = a->ss->now_ms + wait_s * 1000u;
     }
+    ocpp_session_set_conn(a->ss, conn);
 }
 
 static void on_status_result(ocpp_v16_t *a)
