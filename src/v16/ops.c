@@ -382,14 +382,14 @@ static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t
         r = OCPP_KEY_NOT_SUPPORTED; /* 50 multi-byte characters: no such key */
     } else if (ev == OCPP_RPC_OK) {
         r = ocpp_cfg_change(a->cfg, key, value);
+        if (a->cfg->security_profile != profile) {
+            a->core.sp_prev = profile; /* on trial (A05.FR.08) */
+            a->core.sp_state = V16_SP_RAISED;
+        }
+        if (r == OCPP_KEY_ACCEPTED || r == OCPP_KEY_REBOOT_REQUIRED) {
+            ocpp_v16_config_applied(a, key);
+        }
     } /* else a value longer than any key accepts: Rejected */
-    if (a->cfg->security_profile != profile) {
-        a->core.sp_prev = profile; /* on trial (A05.FR.08) */
-        a->core.sp_state = V16_SP_RAISED;
-    }
-    if (r == OCPP_KEY_ACCEPTED || r == OCPP_KEY_REBOOT_REQUIRED) {
-        ocpp_v16_config_applied(a, key);
-    }
     ocpp_v16_answer_status(w, ocpp_key_result_str(r));
     return OCPP_RPC_OK;
 }
