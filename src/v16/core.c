@@ -101,9 +101,13 @@ static void send_status(ocpp_v16_t *a, uint8_t i)
     kv_opt(&w, "vendorErrorCode", c->vendor_error);
     /* The time of the change, to the millisecond (§4.9 "MUST be sent in the
      * order in which the events that they describe occurred"). */
-    int64_t now = ocpp_station_time_ms(a->st);
-    int64_t ts = c->changed_unix != 0 ? c->changed_unix : now / 1000;
-    uint16_t ms = (uint16_t)(c->changed_unix != 0 ? c->changed_frac : now % 1000);
+    int64_t ts = c->changed_unix;
+    uint16_t ms = c->changed_frac;
+    if (ts == 0) {
+        int64_t now = ocpp_station_time_ms(a->st);
+        ts = now / 1000;
+        ms = (uint16_t)(now % 1000);
+    }
     if (ts > 0) {
         ocpp_v16_kv_time(&w, "timestamp", ts, ms);
     }
