@@ -317,9 +317,12 @@ _Static_assert(OCPP_CP_ACCEPTED == OCPP_CP_PENDING + 1 && OCPP_CP_REJECTED == OC
 static void on_boot_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
 {
     /* (absent, no integer or out of range: none, the Charge Point chooses) */
-    int64_t interval = 0;
+    int32_t interval = 0;
     size_t reg = 0;
-    (void)ocpp_rpc_get_int(payload, "interval", false, 0, (int64_t)86400 * 7, &interval, NULL);
+    if (ocpp_v16_get_int(payload, "interval", false, 0, &interval, NULL) != OCPP_RPC_OK ||
+        interval > 86400 * 7) {
+        interval = 0;
+    }
     take_current_time(a, payload);
     if (ocpp_rpc_get_enum(payload, "status", true, k_registration, 3u, &reg, NULL) != OCPP_RPC_OK) {
         core_on_failed(a, K_BOOT, OCPP_ERR_PROTOCOL);
@@ -329,7 +332,7 @@ static void on_boot_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
     if (conn == OCPP_CP_ACCEPTED) {
         /* §4.2: with Accepted, interval is the heartbeat interval. */
         if (interval > 0) {
-            a->cfg->heartbeat_interval = (int32_t)interval;
+            a->cfg->heartbeat_interval = interval;
         }
         /* §4.2: after Accepted, a StatusNotification for connector 0 and
          * every connector with its current status. */
