@@ -132,11 +132,11 @@ static ocpp_rpc_err_t on_reset(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t 
     if (e != OCPP_RPC_OK) {
         return e;
     }
-    if (a->st->cb->reset == NULL) {
-        answer_status(w, "Rejected");
+    bool ok = a->st->cb->reset != NULL;
+    answer_status(w, ok ? "Accepted" : "Rejected");
+    if (!ok) {
         return OCPP_RPC_OK;
     }
-    answer_status(w, "Accepted");
     /* §5.14: "After receipt of a Reset.req, The Charge Point SHALL send a
      * StopTransaction.req for any ongoing transaction before performing the
      * reset." The reset callback runs once they are sent (core.c). */
@@ -191,18 +191,19 @@ static ocpp_rpc_err_t on_change_availability(void *ctx, const ocpp_json_value_t 
     if (e != OCPP_RPC_OK) {
         return e;
     }
-    if (c > (int32_t)a->st->n) {
-        answer_status(w, "Rejected");
-        return OCPP_RPC_OK;
+    const char *status = "Rejected";
+    if (c <= (int32_t)a->st->n) {
+        /* §5.2: "In the case the ChangeAvailability.req contains ConnectorId
+         * = 0, the status change applies to the Charge Point and all
+         * Connectors." */
+        bool scheduled = false;
+        uint8_t first = (uint8_t)c, last = c == 0 ? a->st->n : (uint8_t)c;
+        for (uint8_t i = first; i <= last; i++) {
+            scheduled = ocpp_station_set_operative(a->st, i, t == 1u) || scheduled;
+        }
+        status = scheduled ? "Scheduled" : "Accepted";
     }
-    /* §5.2: "In the case the ChangeAvailability.req contains ConnectorId = 0,
-     * the status change applies to the Charge Point and all Connectors." */
-    bool scheduled = false;
-    uint8_t first = (uint8_t)c, last = c == 0 ? a->st->n : (uint8_t)c;
-    for (uint8_t i = first; i <= last; i++) {
-        scheduled = ocpp_station_set_operative(a->st, i, t == 1u) || scheduled;
-    }
-    answer_status(w, scheduled ? "Scheduled" : "Accepted");
+    answer_status(w, status);
     return OCPP_RPC_OK;
 }
 
