@@ -407,9 +407,7 @@ static void security_profile_fallback(ocpp_v16_t *a)
     a->core.sp_state = V16_SP_NONE;
     LOGW(&a->st->log, "SecurityProfile %u failed to connect: back to %s (A05.FR.08)",
          (unsigned)a->cfg->security_profile, prev);
-    (void)ocpp_cfg_set_local(a->cfg, "SecurityProfile", prev);
-    ocpp_v16_config_applied(a, "SecurityProfile");
-    ocpp_v16_save_config(a);
+    (void)ocpp_v16_set_local(a, "SecurityProfile", prev);
 }
 
 static void core_on_conn(ocpp_v16_t *a, ocpp_cp_conn_t conn)

@@ -266,14 +266,3 @@ uint32_t ocpp_v16_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
     }
     return wake;
 }
-
-ocpp_key_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char *value)
-{
-    ocpp_key_result_t r = ocpp_cfg_set_local(a->cfg, key, value);
-    a->kick = true;
-    if (r == OCPP_KEY_ACCEPTED || r == OCPP_KEY_REBOOT_REQUIRED) {
-        ocpp_v16_config_applied(a, key);
-        ocpp_v16_save_config(a);
-    }
-    return r;
-}
