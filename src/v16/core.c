@@ -36,21 +36,16 @@ static void kv_opt(ocpp_jw_t *w, const char *key, const char *value)
 }
 
 /** BootNotification.req's fields (§6.2), in ocpp_cp_config_t's order from
- *  `vendor` on; the first two are required, the others sent when set. */
-static const char *const k_boot_keys[] = {
-    "chargePointVendor",
-    "chargePointModel",
-    "chargePointSerialNumber",
-    "chargeBoxSerialNumber",
-    "firmwareVersion",
-    "iccid",
-    "imsi",
-    "meterType",
-    "meterSerialNumber",
-};
+ *  `vendor` on, one behind the other, and where each starts; the first two
+ *  are required, the others sent when set. */
+static const char k_boot_keys[] = "chargePointVendor\0chargePointModel\0chargePointSerialNumber\0"
+                                  "chargeBoxSerialNumber\0firmwareVersion\0iccid\0imsi\0"
+                                  "meterType\0meterSerialNumber";
+static const uint8_t k_boot_at[] = {0, 18, 35, 59, 81, 97, 103, 108, 118};
 _Static_assert(offsetof(ocpp_cp_config_t, meter_serial) - offsetof(ocpp_cp_config_t, vendor) ==
                    8u * sizeof(const char *),
                "the BootNotification fields of ocpp_cp_config_t follow each other");
+_Static_assert(sizeof k_boot_keys == 136u, "k_boot_at");
 
 static void send_boot(ocpp_v16_t *a)
 {
@@ -58,12 +53,12 @@ static void send_boot(ocpp_v16_t *a)
     ocpp_jw_t w;
     ocpp_v16_call_begin(a, &w, OCPP_ACTION_BOOT_NOTIFICATION);
     ocpp_jw_obj_open(&w);
-    for (unsigned i = 0; i < sizeof k_boot_keys / sizeof k_boot_keys[0]; i++) {
+    for (unsigned i = 0; i < sizeof k_boot_at; i++) {
         const char *v = *(const char *const *)(fields + i * sizeof v);
         if (i < 2u) {
-            ocpp_jw_kv_str(&w, k_boot_keys[i], v);
+            ocpp_jw_kv_str(&w, &k_boot_keys[k_boot_at[i]], v);
         } else {
-            kv_opt(&w, k_boot_keys[i], v);
+            kv_opt(&w, &k_boot_keys[k_boot_at[i]], v);
         }
     }
     ocpp_jw_obj_close(&w);
