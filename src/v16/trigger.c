@@ -52,8 +52,8 @@ static ocpp_rpc_err_t on_trigger(void *ctx, const ocpp_json_value_t *p, ocpp_jw_
      * are those of the actions). */
     ocpp_rpc_action_t action = ocpp_rpc_action_lookup(name, strlen(name));
     if (memchr(k_triggerable, (int)action, sizeof k_triggerable) == NULL) {
-        *desc = "value not in enumeration";
-        return OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
+        /* (the enumeration check with no name matching: its CALLERROR) */
+        return ocpp_rpc_get_enum(p, "requestedMessage", true, NULL, 0u, NULL, desc);
     }
     const char *status = "Accepted";
     /* errata 3.35: after Accepted "the Charge Point is RECOMMENDED to Reject
