@@ -47,13 +47,15 @@ _Static_assert(offsetof(ocpp_cp_config_t, meter_serial) - offsetof(ocpp_cp_confi
                "the BootNotification fields of ocpp_cp_config_t follow each other");
 _Static_assert(sizeof k_boot_keys == 136u, "k_boot_at");
 
-static void send_boot(ocpp_v16_t *a)
+/** A CALL of this module whose payload is the first n of BootNotification's
+ *  fields: all of them, or none (Heartbeat, an empty object). */
+static void send_fields(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind, unsigned n)
 {
     const char *fields = (const char *)a->config + offsetof(ocpp_cp_config_t, vendor);
     ocpp_jw_t w;
-    ocpp_v16_call_begin(a, &w, OCPP_ACTION_BOOT_NOTIFICATION);
+    ocpp_v16_call_begin(a, &w, action);
     ocpp_jw_obj_open(&w);
-    for (unsigned i = 0; i < sizeof k_boot_at; i++) {
+    for (unsigned i = 0; i < n; i++) {
         const char *v = *(const char *const *)(fields + i * sizeof v);
         if (i < 2u) {
             ocpp_jw_kv_str(&w, &k_boot_keys[k_boot_at[i]], v);
@@ -62,16 +64,17 @@ static void send_boot(ocpp_v16_t *a)
         }
     }
     ocpp_jw_obj_close(&w);
-    (void)ocpp_v16_call_end(a, &w, &ocpp_v16_core, K_BOOT);
+    (void)ocpp_v16_call_end(a, &w, &ocpp_v16_core, kind);
+}
+
+static void send_boot(ocpp_v16_t *a)
+{
+    send_fields(a, OCPP_ACTION_BOOT_NOTIFICATION, K_BOOT, sizeof k_boot_at);
 }
 
 static void send_heartbeat(ocpp_v16_t *a)
 {
-    ocpp_jw_t w;
-    ocpp_v16_call_begin(a, &w, OCPP_ACTION_HEARTBEAT);
-    ocpp_jw_obj_open(&w);
-    ocpp_jw_obj_close(&w);
-    (void)ocpp_v16_call_end(a, &w, &ocpp_v16_core, K_HEARTBEAT);
+    send_fields(a, OCPP_ACTION_HEARTBEAT, K_HEARTBEAT, 0u);
 }
 
 static void send_status(ocpp_v16_t *a, uint8_t i)
