@@ -498,8 +498,8 @@ static bool core_trigger(ocpp_v16_t *a, ocpp_rpc_action_t action, int connector)
     case OCPP_ACTION_BOOT_NOTIFICATION: a->core.trig_boot = true; return true;
     case OCPP_ACTION_HEARTBEAT: a->core.trig_heartbeat = true; return true;
     case OCPP_ACTION_STATUS_NOTIFICATION:
+        /* (status_scan looks at the trigger bits before status_quiet) */
         ocpp_v16_trig_mark(a, connector, V16_TRIG_STATUS);
-        a->core.status_quiet = false;
         return true;
     default: return false;
     }
