@@ -349,8 +349,9 @@ static void on_status_result(ocpp_v16_t *a)
 {
     uint8_t i = a->core.call_connector;
     ocpp_v16_conn_t *r = &a->conns[i];
+    /* (status_quiet is false: it is set only by a send pass of Accepted that
+     * found nothing, and cleared by the boot's Accepted) */
     ocpp_v16_trig_clear(a, i, V16_TRIG_STATUS);
-    a->core.status_quiet = false;
     r->reported = a->core.call_status;
     r->reported_error = a->core.call_error;
     r->report = false;
