@@ -135,7 +135,7 @@ static uint32_t next_due(const void *ctx, uint32_t now_ms)
         /* the idle hook retries a failed write of the configuration */
         wake = ocpp_v16_until(a->save_failed_ms + OCPP_STATION_SAVE_RETRY_MS, now_ms);
     }
-    for (uint8_t i = 0; i < N_MODULES && wake > 0u; i++) {
+    for (uint8_t i = 0; i < N_MODULES; i++) {
         const ocpp_v16_profile_t *p = k_modules[i];
         if (p->next_due != NULL) {
             uint32_t w = p->next_due(a, now_ms);
@@ -257,7 +257,7 @@ void ocpp_v16_tick(ocpp_v16_t *a)
 uint32_t ocpp_v16_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
     uint32_t wake = V16_IDLE_MS;
-    for (uint8_t i = 0; i < N_MODULES && wake > 0u; i++) {
+    for (uint8_t i = 0; i < N_MODULES; i++) {
         const ocpp_v16_profile_t *p = k_modules[i];
         if (p->tick_due != NULL) {
             uint32_t w = p->tick_due(a, now_ms);
