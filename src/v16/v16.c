@@ -92,12 +92,14 @@ static void send_due(void *ctx)
         return;
     }
     a->kick = false;
+    /* every module's send_due, then every module's send_idle */
     bool sent = false;
-    for (uint8_t i = 0; !sent && i < N_MODULES; i++) {
-        sent = k_modules[i]->send_due != NULL && k_modules[i]->send_due(a);
-    }
-    for (uint8_t i = 0; !sent && i < N_MODULES; i++) {
-        sent = k_modules[i]->send_idle != NULL && k_modules[i]->send_idle(a);
+    for (uint8_t bg = 0; !sent && bg < 2u; bg++) {
+        for (uint8_t i = 0; !sent && i < N_MODULES; i++) {
+            const ocpp_v16_profile_t *p = k_modules[i];
+            sent = bg == 0u ? p->send_due != NULL && p->send_due(a)
+                            : p->send_idle != NULL && p->send_idle(a);
+        }
     }
     if (!ocpp_session_busy(a->ss)) {
         a->quiet_until_ms = now + next_due(a, now);
