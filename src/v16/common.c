@@ -71,6 +71,17 @@ void ocpp_v16_config_applied(ocpp_v16_t *a, const char *key)
     }
 }
 
+ocpp_key_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char *value)
+{
+    ocpp_key_result_t r = ocpp_cfg_set_local(a->cfg, key, value);
+    a->kick = true;
+    if (r == OCPP_KEY_ACCEPTED || r == OCPP_KEY_REBOOT_REQUIRED) {
+        ocpp_v16_config_applied(a, key);
+        ocpp_v16_save_config(a);
+    }
+    return r;
+}
+
 void ocpp_v16_save_config(ocpp_v16_t *a)
 {
     size_t cap = 0;
@@ -106,6 +117,15 @@ void ocpp_v16_answer_status(ocpp_jw_t *w, const char *status)
     ocpp_jw_obj_open(w);
     ocpp_jw_kv_str(w, "status", status);
     ocpp_jw_obj_close(w);
+}
+
+ocpp_rpc_err_t ocpp_v16_get_int(const ocpp_json_value_t *p, const char *key, bool required,
+                                int32_t min, int32_t *out, const char **desc)
+{
+    int64_t v = *out;
+    ocpp_rpc_err_t e = ocpp_rpc_get_int(p, key, required, min, INT32_MAX, &v, desc);
+    *out = (int32_t)v;
+    return e;
 }
 
 void ocpp_v16_kv_time(ocpp_jw_t *w, const char *key, int64_t t, uint16_t ms)

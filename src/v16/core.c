@@ -1,10 +1,12 @@
 /**
  * @file core.c
  * @brief OCPP 1.6 Core profile, session part: BootNotification (§4.2),
- *        Heartbeat (§4.6), StatusNotification (§4.9), GetConfiguration
- *        (§5.8) and ChangeConfiguration (§5.3), and the Reset that waits
- *        for the StopTransactions (§5.14).
+ *        Heartbeat (§4.6), StatusNotification (§4.9), the trial of a raised
+ *        SecurityProfile, and the Reset that waits for the StopTransactions
+ *        (§5.14). The module's handler table (the CS-initiated CALLs) is in
+ *        ops.c.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "model/config.h"
@@ -33,32 +35,46 @@ static void kv_opt(ocpp_jw_t *w, const char *key, const char *value)
     }
 }
 
+/** BootNotification.req's fields (§6.2), in ocpp_cp_config_t's order from
+ *  `vendor` on, one behind the other, and where each starts; the first two
+ *  are required, the others sent when set. */
+static const char k_boot_keys[] = "chargePointVendor\0chargePointModel\0chargePointSerialNumber\0"
+                                  "chargeBoxSerialNumber\0firmwareVersion\0iccid\0imsi\0"
+                                  "meterType\0meterSerialNumber";
+static const uint8_t k_boot_at[] = {0, 18, 35, 59, 81, 97, 103, 108, 118};
+_Static_assert(offsetof(ocpp_cp_config_t, meter_serial) - offsetof(ocpp_cp_config_t, vendor) ==
+                   8u * sizeof(const char *),
+               "the BootNotification fields of ocpp_cp_config_t follow each other");
+_Static_assert(sizeof k_boot_keys == 136u, "k_boot_at");
+
+/** A CALL of this module whose payload is the first n of BootNotification's
+ *  fields: all of them, or none (Heartbeat, an empty object). */
+static void send_fields(ocpp_v16_t *a, ocpp_rpc_action_t action, uint8_t kind, unsigned n)
+{
+    const char *fields = (const char *)a->config + offsetof(ocpp_cp_config_t, vendor);
+    ocpp_jw_t w;
+    ocpp_v16_call_begin(a, &w, action);
+    ocpp_jw_obj_open(&w);
+    for (unsigned i = 0; i < n; i++) {
+        const char *v = *(const char *const *)(fields + i * sizeof v);
+        if (i < 2u) {
+            ocpp_jw_kv_str(&w, &k_boot_keys[k_boot_at[i]], v);
+        } else {
+            kv_opt(&w, &k_boot_keys[k_boot_at[i]], v);
+        }
+    }
+    ocpp_jw_obj_close(&w);
+    (void)ocpp_v16_call_end(a, &w, &ocpp_v16_core, kind);
+}
+
 static void send_boot(ocpp_v16_t *a)
 {
-    const ocpp_cp_config_t *c = a->config;
-    ocpp_jw_t w;
-    ocpp_v16_call_begin(a, &w, OCPP_ACTION_BOOT_NOTIFICATION);
-    ocpp_jw_obj_open(&w);
-    ocpp_jw_kv_str(&w, "chargePointVendor", c->vendor);
-    ocpp_jw_kv_str(&w, "chargePointModel", c->model);
-    kv_opt(&w, "chargePointSerialNumber", c->serial_number);
-    kv_opt(&w, "chargeBoxSerialNumber", c->charge_box_serial);
-    kv_opt(&w, "firmwareVersion", c->firmware_version);
-    kv_opt(&w, "iccid", c->iccid);
-    kv_opt(&w, "imsi", c->imsi);
-    kv_opt(&w, "meterType", c->meter_type);
-    kv_opt(&w, "meterSerialNumber", c->meter_serial);
-    ocpp_jw_obj_close(&w);
-    (void)ocpp_v16_call_end(a, &w, &ocpp_v16_core, K_BOOT);
+    send_fields(a, OCPP_ACTION_BOOT_NOTIFICATION, K_BOOT, sizeof k_boot_at);
 }
 
 static void send_heartbeat(ocpp_v16_t *a)
 {
-    ocpp_jw_t w;
-    ocpp_v16_call_begin(a, &w, OCPP_ACTION_HEARTBEAT);
-    ocpp_jw_obj_open(&w);
-    ocpp_jw_obj_close(&w);
-    (void)ocpp_v16_call_end(a, &w, &ocpp_v16_core, K_HEARTBEAT);
+    send_fields(a, OCPP_ACTION_HEARTBEAT, K_HEARTBEAT, 0u);
 }
 
 static void send_status(ocpp_v16_t *a, uint8_t i)
@@ -83,9 +99,13 @@ static void send_status(ocpp_v16_t *a, uint8_t i)
     kv_opt(&w, "vendorErrorCode", c->vendor_error);
     /* The time of the change, to the millisecond (§4.9 "MUST be sent in the
      * order in which the events that they describe occurred"). */
-    int64_t now = ocpp_station_time_ms(a->st);
-    int64_t ts = c->changed_unix != 0 ? c->changed_unix : now / 1000;
-    uint16_t ms = (uint16_t)(c->changed_unix != 0 ? c->changed_frac : now % 1000);
+    int64_t ts = c->changed_unix;
+    uint16_t ms = c->changed_frac;
+    if (ts == 0) {
+        int64_t now = ocpp_station_time_ms(a->st);
+        ts = now / 1000;
+        ms = (uint16_t)(now % 1000);
+    }
     if (ts > 0) {
         ocpp_v16_kv_time(&w, "timestamp", ts, ms);
     }
@@ -145,39 +165,37 @@ static bool status_held(const ocpp_v16_t *a, uint8_t i)
 
 /**
  * The next connector whose status must be reported now (stable for
- * MinimumStatusDuration, not held, or triggered; only triggered ones if
- * `trig_only`), -1 if none; *wait_ms: how long until the next one may be
- * due (at most V16_IDLE_MS).
+ * MinimumStatusDuration and not held, or triggered), -1 if none; *wait_ms:
+ * how long until the next one may be due (V16_IDLE_MS for held ones), or
+ * UINT32_MAX if no status waits to be reported.
  */
-static int status_scan(const ocpp_v16_t *a, uint32_t now_ms, bool trig_only, uint32_t *wait_ms,
-                       bool *pending)
+static int status_scan(const ocpp_v16_t *a, uint32_t now_ms, uint32_t *wait_ms)
 {
     uint32_t min_ms = (uint32_t)a->cfg->minimum_status_duration * 1000u;
-    *wait_ms = V16_IDLE_MS;
-    *pending = false;
+    *wait_ms = UINT32_MAX;
     int t = ocpp_v16_trig_first(a, V16_TRIG_STATUS);
     if (t >= 0) {
         *wait_ms = 0u;
-        *pending = true;
         return t; /* triggered ones first */
     }
-    if (trig_only || a->core.status_quiet) {
-        return -1; /* nothing triggered; nothing changed since a scan found nothing to report */
+    if (a->core.status_quiet) {
+        return -1; /* nothing changed since a scan found nothing to report */
     }
     for (uint8_t i = 0; i <= a->st->n; i++) {
         if (!report_needed(a, i)) {
             continue;
         }
-        *pending = true;
-        if (status_held(a, i)) {
-            continue; /* a held status follows its StopTransaction's answer */
+        /* a held status follows its StopTransaction's answer */
+        uint32_t left = V16_IDLE_MS;
+        if (!status_held(a, i)) {
+            uint32_t since = now_ms - a->st->conns[i].changed_ms;
+            if (since >= min_ms) {
+                *wait_ms = 0u;
+                return i;
+            }
+            left = min_ms - since;
         }
-        uint32_t since = now_ms - a->st->conns[i].changed_ms;
-        if (since >= min_ms) {
-            *wait_ms = 0u;
-            return i;
-        }
-        *wait_ms = min_ms - since < *wait_ms ? min_ms - since : *wait_ms;
+        *wait_ms = left < *wait_ms ? left : *wait_ms;
     }
     return -1;
 }
@@ -188,56 +206,45 @@ static bool heartbeat_due(const ocpp_v16_t *a)
     return iv > 0u && a->ss->now_ms - a->ss->last_call_ms >= iv * 1000u;
 }
 
-/** §4.2 / §5.17: while Pending, only what the CSMS triggered. (Every
- *  connector still waits for its first report, so look for the trigger
- *  itself, not for the next due status.) */
-static void send_triggered_pending(ocpp_v16_t *a)
-{
-    uint32_t wait;
-    bool pending;
-    uint32_t now = a->ss->now_ms;
-    int i = status_scan(a, now, true, &wait, &pending);
-    if (a->core.trig_boot || V16_DUE(now, a->core.boot_at_ms)) {
-        a->core.trig_boot = false;
-        send_boot(a);
-    } else if (i >= 0) {
-        send_status(a, (uint8_t)i);
-    } else if (a->core.trig_heartbeat) {
-        a->core.trig_heartbeat = false;
-        send_heartbeat(a);
-    }
-}
-
 static bool core_send_due(ocpp_v16_t *a)
 {
     ocpp_cp_conn_t conn = a->ss->conn;
     uint32_t now = a->ss->now_ms;
-    if (conn == OCPP_CP_PENDING) {
-        send_triggered_pending(a);
-        return true; /* nothing else may go out */
-    }
-    if (conn == OCPP_CP_BOOTING || conn == OCPP_CP_REJECTED) {
+    bool pending = conn == OCPP_CP_PENDING;
+    if (conn != OCPP_CP_ACCEPTED) {
         /* §4.2: until Accepted, nothing but BootNotification, and only after
-         * the interval of the last answer. */
-        if (V16_DUE(now, a->core.boot_at_ms)) {
-            send_boot(a);
+         * the interval of the last answer; §4.2 / §5.17: while Pending, also
+         * what the CSMS triggered. Nothing else may go out. */
+        if (conn < OCPP_CP_BOOTING) {
+            return true;
         }
-        return true; /* nothing else may go out */
-    }
-    if (conn != OCPP_CP_ACCEPTED || !V16_DUE(now, a->core.call_fail_at_ms)) {
+        if ((pending && a->core.trig_boot) || V16_DUE(now, a->core.boot_at_ms)) {
+            if (pending) {
+                a->core.trig_boot = false;
+            }
+            send_boot(a);
+            return true;
+        }
+        if (!pending) {
+            return true;
+        }
+    } else if (!V16_DUE(now, a->core.call_fail_at_ms)) {
         return true;
     }
+    /* While Pending every connector still waits for its first report: look
+     * for the trigger itself, not for the next due status. */
     uint32_t wait;
-    bool pending;
-    int i = status_scan(a, now, false, &wait, &pending);
-    a->core.status_quiet = !pending;
+    int i = pending ? ocpp_v16_trig_first(a, V16_TRIG_STATUS) : status_scan(a, now, &wait);
+    if (!pending) {
+        a->core.status_quiet = wait == UINT32_MAX;
+    }
     if (i >= 0) {
         send_status(a, (uint8_t)i);
     } else if (a->core.trig_heartbeat) {
         a->core.trig_heartbeat = false;
         send_heartbeat(a);
     } else {
-        return false;
+        return pending;
     }
     return true;
 }
@@ -260,8 +267,10 @@ static uint32_t core_next_due(const ocpp_v16_t *a, uint32_t now_ms)
          * the end of the wait (core_send_due sends nothing before). */
         uint32_t at =
             a->ss->conn != OCPP_CP_ACCEPTED ? a->core.boot_at_ms : a->core.call_fail_at_ms;
-        int32_t d = (int32_t)(at - now_ms);
-        return d > 0 ? (uint32_t)d : 0u;
+        return ocpp_v16_until(at, now_ms);
+    }
+    if (a->core.trig_heartbeat) {
+        return 0u;
     }
     if (a->cfg->heartbeat_interval > 0) {
         uint32_t iv = (uint32_t)a->cfg->heartbeat_interval * 1000u;
@@ -270,13 +279,8 @@ static uint32_t core_next_due(const ocpp_v16_t *a, uint32_t now_ms)
         wake = left < wake ? left : wake;
     }
     uint32_t st;
-    bool pending;
-    (void)status_scan(a, now_ms, false, &st, &pending);
-    wake = st < wake ? st : wake;
-    if (a->core.trig_heartbeat) {
-        return 0u;
-    }
-    return wake;
+    (void)status_scan(a, now_ms, &st);
+    return st < wake ? st : wake;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -293,7 +297,7 @@ static void take_current_time(ocpp_v16_t *a, const ocpp_json_value_t *payload)
     /* With its milliseconds (§3.14: "Message receivers must be able to
      * handle fractional seconds"): whole seconds put the clock up to 1 s
      * behind the Central System's. */
-    if (ocpp_json_get(payload, "currentTime", &v) == OCPP_OK && v.type == OCPP_JSON_STRING &&
+    if (ocpp_json_get(payload, "currentTime", &v) == OCPP_OK &&
         ocpp_json_as_string(&v, text, sizeof text, &n) == OCPP_OK &&
         ocpp_rpc_parse_datetime_text(text, n, &t, &ms) == OCPP_OK && t > 0) {
         ocpp_station_set_time_ms(a->st, t, ms);
@@ -303,25 +307,30 @@ static void take_current_time(ocpp_v16_t *a, const ocpp_json_value_t *payload)
 
 static void core_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why);
 
+/** RegistrationStatus (§7.45), in the order of the connection states. */
+static const char *const k_registration[] = {"Pending", "Accepted", "Rejected"};
+_Static_assert(OCPP_CP_ACCEPTED == OCPP_CP_PENDING + 1 && OCPP_CP_REJECTED == OCPP_CP_PENDING + 2,
+               "k_registration");
+
 static void on_boot_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
 {
-    ocpp_json_value_t v;
-    int64_t interval = 0;
-    if (ocpp_json_get(payload, "interval", &v) == OCPP_OK) {
-        (void)ocpp_json_as_int(&v, &interval);
-    }
-    if (interval < 0 || interval > (int64_t)86400 * 7) {
+    /* (absent, no integer or out of range: none, the Charge Point chooses) */
+    int32_t interval = 0;
+    size_t reg = 0;
+    if (ocpp_v16_get_int(payload, "interval", false, 0, &interval, NULL) != OCPP_RPC_OK ||
+        interval > 86400 * 7) {
         interval = 0;
     }
     take_current_time(a, payload);
-    if (ocpp_json_get(payload, "status", &v) != OCPP_OK) {
+    if (ocpp_rpc_get_enum(payload, "status", true, k_registration, 3u, &reg, NULL) != OCPP_RPC_OK) {
         core_on_failed(a, K_BOOT, OCPP_ERR_PROTOCOL);
         return;
     }
-    if (ocpp_json_string_eq(&v, "Accepted")) {
+    ocpp_cp_conn_t conn = (ocpp_cp_conn_t)(OCPP_CP_PENDING + reg);
+    if (conn == OCPP_CP_ACCEPTED) {
         /* §4.2: with Accepted, interval is the heartbeat interval. */
         if (interval > 0) {
-            a->cfg->heartbeat_interval = (int32_t)interval;
+            a->cfg->heartbeat_interval = interval;
         }
         /* §4.2: after Accepted, a StatusNotification for connector 0 and
          * every connector with its current status. */
@@ -329,26 +338,20 @@ static void on_boot_result(ocpp_v16_t *a, const ocpp_json_value_t *payload)
             a->conns[i].report = true;
         }
         a->core.status_quiet = false;
-        ocpp_session_set_conn(a->ss, OCPP_CP_ACCEPTED);
-        return;
-    }
-    uint32_t wait_s = interval > 0 ? (uint32_t)interval : BOOT_RETRY_DEFAULT_S;
-    a->core.boot_at_ms = a->ss->now_ms + wait_s * 1000u;
-    if (ocpp_json_string_eq(&v, "Pending")) {
-        ocpp_session_set_conn(a->ss, OCPP_CP_PENDING);
-    } else if (ocpp_json_string_eq(&v, "Rejected")) {
-        ocpp_session_set_conn(a->ss, OCPP_CP_REJECTED);
     } else {
-        core_on_failed(a, K_BOOT, OCPP_ERR_PROTOCOL);
+        uint32_t wait_s = interval > 0 ? (uint32_t)interval : BOOT_RETRY_DEFAULT_S;
+        a->core.boot_at_ms = a->ss->now_ms + wait_s * 1000u;
     }
+    ocpp_session_set_conn(a->ss, conn);
 }
 
 static void on_status_result(ocpp_v16_t *a)
 {
     uint8_t i = a->core.call_connector;
     ocpp_v16_conn_t *r = &a->conns[i];
+    /* (status_quiet is false: it is set only by a send pass of Accepted that
+     * found nothing, and cleared by the boot's Accepted) */
     ocpp_v16_trig_clear(a, i, V16_TRIG_STATUS);
-    a->core.status_quiet = false;
     r->reported = a->core.call_status;
     r->reported_error = a->core.call_error;
     r->report = false;
@@ -374,9 +377,6 @@ static void core_on_failed(ocpp_v16_t *a, uint8_t kind, ocpp_status_t why)
     }
 }
 
-/** Where a raised SecurityProfile is (ocpp_v16_core_t.sp_state). */
-enum { SP_NONE = 0, SP_RAISED, SP_CONNECTING, SP_FAILED };
-
 /**
  * A05.FR.07: "The Charge Point SHALL reconnect the Central System with the
  * new Security Profile"; A05.FR.08: if it "was unable to connect ... The
@@ -388,27 +388,25 @@ enum { SP_NONE = 0, SP_RAISED, SP_CONNECTING, SP_FAILED };
 static void security_profile_trial(ocpp_v16_t *a, ocpp_cp_conn_t conn)
 {
     uint8_t *st = &a->core.sp_state;
-    if (*st == SP_NONE || *st == SP_FAILED) {
+    if (*st == V16_SP_NONE || *st == V16_SP_FAILED) {
         return;
     }
     if (conn == OCPP_CP_CONNECTING) {
-        *st = SP_CONNECTING;
+        *st = V16_SP_CONNECTING;
     } else if (conn != OCPP_CP_OFFLINE) {
-        *st = SP_NONE; /* connected with it */
-    } else if (*st == SP_CONNECTING) {
-        *st = SP_FAILED; /* (not the disconnect before the attempt, A05.FR.06) */
+        *st = V16_SP_NONE; /* connected with it */
+    } else if (*st == V16_SP_CONNECTING) {
+        *st = V16_SP_FAILED; /* (not the disconnect before the attempt, A05.FR.06) */
     }
 }
 
 static void security_profile_fallback(ocpp_v16_t *a)
 {
     char prev[2] = {(char)('0' + a->core.sp_prev), '\0'};
-    a->core.sp_state = SP_NONE;
+    a->core.sp_state = V16_SP_NONE;
     LOGW(&a->st->log, "SecurityProfile %u failed to connect: back to %s (A05.FR.08)",
          (unsigned)a->cfg->security_profile, prev);
-    (void)ocpp_cfg_set_local(a->cfg, "SecurityProfile", prev);
-    ocpp_v16_config_applied(a, "SecurityProfile");
-    ocpp_v16_save_config(a);
+    (void)ocpp_v16_set_local(a, "SecurityProfile", prev);
 }
 
 static void core_on_conn(ocpp_v16_t *a, ocpp_cp_conn_t conn)
@@ -437,6 +435,22 @@ static void core_on_conn(ocpp_v16_t *a, ocpp_cp_conn_t conn)
  * out no longer blocks the reset; it stays persisted in the outbox and goes
  * out after the reboot.
  */
+/** How long the accepted Reset still waits for the StopTransactions (0:
+ *  now), UINT32_MAX if none is pending or a CALL is on the wire (its answer
+ *  or its timeout wakes the session). */
+static uint32_t reset_wait(const ocpp_v16_t *a, uint32_t now_ms)
+{
+    if (!a->core.reset_pending || ocpp_session_busy(a->ss)) {
+        return UINT32_MAX;
+    }
+    uint32_t waited = now_ms - a->core.reset_at_ms;
+    if (ocpp_txq_count(a->st->outbox) > 0u && ocpp_session_online(a->ss) &&
+        waited < a->ss->call_timeout_ms) {
+        return a->ss->call_timeout_ms - waited; /* the StopTransactions go out first */
+    }
+    return 0u;
+}
+
 static void core_tick(ocpp_v16_t *a)
 {
     /* A "not before" deadline that has passed is moved to now: deadlines
@@ -449,39 +463,22 @@ static void core_tick(ocpp_v16_t *a)
     if (V16_DUE(now, a->core.boot_at_ms)) {
         a->core.boot_at_ms = now;
     }
-    if (a->core.sp_state == SP_FAILED) {
+    if (a->core.sp_state == V16_SP_FAILED) {
         security_profile_fallback(a);
     }
-    if (!a->core.reset_pending || ocpp_session_busy(a->ss)) {
-        return;
-    }
-    bool waited = a->ss->now_ms - a->core.reset_at_ms >= a->ss->call_timeout_ms;
-    if (ocpp_txq_count(a->st->outbox) > 0u && ocpp_session_online(a->ss) && !waited) {
-        return; /* the StopTransactions go out first */
-    }
-    a->core.reset_pending = false;
-    if (a->st->cb->reset != NULL) {
-        a->st->cb->reset(a->st->cb->ctx, a->core.reset_hard);
+    if (a->core.reset_pending && reset_wait(a, now) == 0u) {
+        a->core.reset_pending = false;
+        if (a->st->cb->reset != NULL) {
+            a->st->cb->reset(a->st->cb->ctx, a->core.reset_hard);
+        }
     }
 }
 
 /** core_tick's timers: a SecurityProfile to fall back from at once; a
- *  reset that waits for the StopTransactions at most one MessageTimeout
- *  (a CALL on the wire: its answer or its timeout wakes the session). */
+ *  reset that waits for the StopTransactions at most one MessageTimeout. */
 static uint32_t core_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
-    if (a->core.sp_state == SP_FAILED) {
-        return 0u;
-    }
-    if (!a->core.reset_pending || ocpp_session_busy(a->ss)) {
-        return UINT32_MAX;
-    }
-    uint32_t waited = now_ms - a->core.reset_at_ms;
-    if (ocpp_txq_count(a->st->outbox) > 0u && ocpp_session_online(a->ss) &&
-        waited < a->ss->call_timeout_ms) {
-        return a->ss->call_timeout_ms - waited;
-    }
-    return 0u;
+    return a->core.sp_state == V16_SP_FAILED ? 0u : reset_wait(a, now_ms);
 }
 
 /** A status or an error code changed: scan again. */
@@ -502,110 +499,17 @@ static bool core_trigger(ocpp_v16_t *a, ocpp_rpc_action_t action, int connector)
     case OCPP_ACTION_BOOT_NOTIFICATION: a->core.trig_boot = true; return true;
     case OCPP_ACTION_HEARTBEAT: a->core.trig_heartbeat = true; return true;
     case OCPP_ACTION_STATUS_NOTIFICATION:
+        /* (status_scan looks at the trigger bits before status_quiet) */
         ocpp_v16_trig_mark(a, connector, V16_TRIG_STATUS);
-        a->core.status_quiet = false;
         return true;
     default: return false;
     }
 }
 
-/* ------------------------------------------------------------------------ */
-/* CS-initiated CALLs                                                        */
-/* ------------------------------------------------------------------------ */
-
-static ocpp_rpc_err_t check_key_list(const ocpp_v16_t *a, const ocpp_json_value_t *keys,
-                                     const char **desc)
-{
-    if (keys->type != OCPP_JSON_ARRAY) {
-        *desc = "key must be an array";
-        return OCPP_RPC_ERR_TYPE_CONSTRAINT;
-    }
-    if (ocpp_json_count(keys) > (size_t)a->cfg->get_configuration_max_keys) {
-        *desc = "more keys than GetConfigurationMaxKeys";
-        return OCPP_RPC_ERR_OCCURENCE_CONSTRAINT;
-    }
-    ocpp_json_iter_t it;
-    ocpp_json_value_t k;
-    (void)ocpp_json_iter_init(&it, keys);
-    while (ocpp_json_iter_next(&it, NULL, &k)) {
-        if (k.type != OCPP_JSON_STRING) {
-            *desc = "key entries must be strings";
-            return OCPP_RPC_ERR_TYPE_CONSTRAINT;
-        }
-        if (ocpp_json_string_len(&k) > 50u) {
-            *desc = "key longer than 50 characters";
-            return OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
-        }
-    }
-    return OCPP_RPC_OK;
-}
-
-static ocpp_rpc_err_t on_get_configuration(void *ctx, const ocpp_json_value_t *payload,
-                                           ocpp_jw_t *w, const char **desc)
-{
-    const ocpp_v16_t *a = ctx;
-    ocpp_json_value_t keys;
-    const ocpp_json_value_t *sel = NULL;
-    if (ocpp_json_get(payload, "key", &keys) == OCPP_OK) {
-        ocpp_rpc_err_t e = check_key_list(a, &keys, desc);
-        if (e != OCPP_RPC_OK) {
-            return e;
-        }
-        sel = &keys;
-    }
-    if (ocpp_cfg_write_get_configuration(a->cfg, sel, w) != OCPP_OK) {
-        *desc = "answer does not fit the transmit buffer";
-        return OCPP_RPC_ERR_INTERNAL;
-    }
-    return OCPP_RPC_OK;
-}
-
-static ocpp_rpc_err_t on_change_configuration(void *ctx, const ocpp_json_value_t *payload,
-                                              ocpp_jw_t *w, const char **desc)
-{
-    ocpp_v16_t *a = ctx;
-    /* Sized for what a key can hold, not for the schema's CiString50/500:
-     * a valid key or value that does not fit here cannot match any key
-     * (OCPP_CFG_KEY_MAX, OCPP_CFG_VALUE_MAX), so it is answered without being
-     * decoded; this keeps ~300 bytes off the stack. */
-    char key[OCPP_CFG_KEY_MAX + 1];
-    char value[OCPP_CFG_VALUE_MAX + 1];
-    ocpp_key_result_t r = OCPP_KEY_REJECTED;
-    uint8_t profile = a->cfg->security_profile;
-    ocpp_rpc_err_t ek = ocpp_rpc_get_string(payload, "key", true, 50u, key, sizeof key, desc);
-    ocpp_rpc_err_t ev =
-        ocpp_rpc_get_string(payload, "value", true, 500u, value, sizeof value, desc);
-    if (ek != OCPP_RPC_OK && ek != OCPP_RPC_ERR_INTERNAL) {
-        return ek; /* missing, wrong type, longer than 50 characters */
-    }
-    if (ev != OCPP_RPC_OK && ev != OCPP_RPC_ERR_INTERNAL) {
-        return ev;
-    }
-    if (ek == OCPP_RPC_ERR_INTERNAL) {
-        r = OCPP_KEY_NOT_SUPPORTED; /* 50 multi-byte characters: no such key */
-    } else if (ev == OCPP_RPC_OK) {
-        r = ocpp_cfg_change(a->cfg, key, value);
-    } /* else a value longer than any key accepts: Rejected */
-    if (a->cfg->security_profile != profile) {
-        a->core.sp_prev = profile; /* on trial (A05.FR.08) */
-        a->core.sp_state = SP_RAISED;
-    }
-    if (r == OCPP_KEY_ACCEPTED || r == OCPP_KEY_REBOOT_REQUIRED) {
-        ocpp_v16_config_applied(a, key);
-    }
-    ocpp_v16_answer_status(w, ocpp_key_result_str(r));
-    return OCPP_RPC_OK;
-}
-
-static const ocpp_rpc_handler_entry_t k_handlers[] = {
-    {OCPP_ACTION_CHANGE_CONFIGURATION, on_change_configuration},
-    {OCPP_ACTION_GET_CONFIGURATION, on_get_configuration},
-};
-
 const ocpp_v16_profile_t ocpp_v16_core = {
     .profile = OCPP_CFG_PROFILE_CORE,
-    .handlers = k_handlers,
-    .n_handlers = (uint8_t)(sizeof k_handlers / sizeof k_handlers[0]),
+    .handlers = ocpp_v16_core_handlers, /* ops.c */
+    .n_handlers = OCPP_V16_CORE_HANDLERS,
     .on_event = core_on_event,
     .tick = core_tick,
     .tick_due = core_tick_due,

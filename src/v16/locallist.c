@@ -24,8 +24,9 @@
  * request's entry is parsed into it, the current list's are copied as they
  * are, and only a lookup's result is unpacked.
  *
- * Compiled out (OCPP_CONFIG_PROFILE_LOCAL_AUTH 0), the module keeps
- * GetLocalListVersion, which then answers -1 (§5.10).
+ * Compiled out (OCPP_CONFIG_PROFILE_LOCAL_AUTH 0), the module is not
+ * registered; the Core module answers GetLocalListVersion with -1 (§5.10,
+ * ops.c).
  */
 #include <string.h>
 
@@ -369,11 +370,10 @@ static ocpp_rpc_err_t on_send_local_list(void *ctx, const ocpp_json_value_t *p, 
 {
     static const char *const types[] = {"Differential", "Full"};
     ocpp_v16_t *a = ctx;
-    int64_t version = 0;
+    int32_t v = 0;
     size_t type = 0;
     merge_t m = {.a = a};
-    ocpp_rpc_err_t e =
-        ocpp_rpc_get_int(p, "listVersion", true, INT32_MIN, INT32_MAX, &version, desc);
+    ocpp_rpc_err_t e = ocpp_v16_get_int(p, "listVersion", true, INT32_MIN, &v, desc);
     if (e == OCPP_RPC_OK) {
         e = ocpp_rpc_get_enum(p, "updateType", true, types, 2u, &type, desc);
     }
@@ -393,7 +393,6 @@ static ocpp_rpc_err_t on_send_local_list(void *ctx, const ocpp_json_value_t *p, 
      * SendLocalListMaxLength entries; §7.47 VersionMismatch: "Version number
      * in the request for a differential update is less or equal then
      * version number of current list." */
-    int32_t v = (int32_t)version;
     const char *status = "Failed";
     if (m.bad || v <= 0 || m.n > a->cfg->send_local_list_max_length) {
         LOGW(&a->st->log, "SendLocalList: bad list"); /* Failed, nothing changed */
@@ -431,28 +430,19 @@ static void ll_init(ocpp_v16_t *a)
     }
 }
 
-#endif /* OCPP_CONFIG_PROFILE_LOCAL_AUTH */
-
 /* ------------------------------------------------------------------------ */
-/* GetLocalListVersion (§5.10), also where the profile is compiled out       */
+/* GetLocalListVersion (§5.10)                                               */
 /* ------------------------------------------------------------------------ */
 
 static ocpp_rpc_err_t on_get_local_list_version(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
                                                 const char **desc)
 {
+    const ocpp_v16_t *a = ctx;
     (void)p;
     (void)desc;
     /* §5.10: "A version number of 0 (zero) SHALL be used to indicate that the
-     * local authorization list is empty, and a version number of -1 SHALL be
-     * used to indicate that the Charge Point does not support Local
-     * Authorization Lists." */
-#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
-    const ocpp_v16_t *a = ctx;
+     * local authorization list is empty" (-1 without the profile: ops.c). */
     int32_t version = a->list.count > 0u ? a->list.version : 0;
-#else
-    (void)ctx;
-    int32_t version = -1;
-#endif
     ocpp_jw_obj_open(w);
     ocpp_jw_kv_int(w, "listVersion", version);
     ocpp_jw_obj_close(w);
@@ -461,16 +451,14 @@ static ocpp_rpc_err_t on_get_local_list_version(void *ctx, const ocpp_json_value
 
 static const ocpp_rpc_handler_entry_t k_handlers[] = {
     {OCPP_ACTION_GET_LOCAL_LIST_VERSION, on_get_local_list_version},
-#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
     {OCPP_ACTION_SEND_LOCAL_LIST, on_send_local_list},
-#endif
 };
 
 const ocpp_v16_profile_t ocpp_v16_locallist = {
-#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
     .profile = OCPP_CFG_PROFILE_LOCAL_AUTH,
     .init = ll_init,
-#endif
     .handlers = k_handlers,
     .n_handlers = (uint8_t)(sizeof k_handlers / sizeof k_handlers[0]),
 };
+
+#endif /* OCPP_CONFIG_PROFILE_LOCAL_AUTH */

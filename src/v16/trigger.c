@@ -24,23 +24,26 @@ static bool ask(ocpp_v16_t *a, ocpp_rpc_action_t action, int connector)
     return false;
 }
 
-/** The messages TriggerMessage may request (MessageTrigger, §7.40), as action bits. */
-#define BIT(a) ((uint64_t)1u << (a))
-#define TRIGGERABLE                                                                          \
-    (BIT(OCPP_ACTION_BOOT_NOTIFICATION) | BIT(OCPP_ACTION_DIAGNOSTICS_STATUS_NOTIFICATION) | \
-     BIT(OCPP_ACTION_FIRMWARE_STATUS_NOTIFICATION) | BIT(OCPP_ACTION_HEARTBEAT) |            \
-     BIT(OCPP_ACTION_METER_VALUES) | BIT(OCPP_ACTION_STATUS_NOTIFICATION))
+/** The messages TriggerMessage may request (MessageTrigger, §7.40). */
+static const uint8_t k_triggerable[] = {
+    OCPP_ACTION_BOOT_NOTIFICATION,
+    OCPP_ACTION_DIAGNOSTICS_STATUS_NOTIFICATION,
+    OCPP_ACTION_FIRMWARE_STATUS_NOTIFICATION,
+    OCPP_ACTION_HEARTBEAT,
+    OCPP_ACTION_METER_VALUES,
+    OCPP_ACTION_STATUS_NOTIFICATION,
+};
 
 static ocpp_rpc_err_t on_trigger(void *ctx, const ocpp_json_value_t *p, ocpp_jw_t *w,
                                  const char **desc)
 {
     ocpp_v16_t *a = ctx;
     char name[32];
-    int64_t c = 0;
+    int32_t c = -1; /* absent: every connector */
     ocpp_rpc_err_t e =
         ocpp_rpc_get_string(p, "requestedMessage", true, sizeof name - 1u, name, sizeof name, desc);
     if (e == OCPP_RPC_OK) {
-        e = ocpp_rpc_get_int(p, "connectorId", false, 0, INT32_MAX, &c, desc);
+        e = ocpp_v16_get_int(p, "connectorId", false, 0, &c, desc);
     }
     if (e != OCPP_RPC_OK) {
         return e;
@@ -48,18 +51,18 @@ static ocpp_rpc_err_t on_trigger(void *ctx, const ocpp_json_value_t *p, ocpp_jw_
     /* The requested message by its action name (the names of MessageTrigger
      * are those of the actions). */
     ocpp_rpc_action_t action = ocpp_rpc_action_lookup(name, strlen(name));
-    if ((TRIGGERABLE & BIT(action)) == 0u) {
-        *desc = "value not in enumeration";
-        return OCPP_RPC_ERR_PROPERTY_CONSTRAINT;
+    if (memchr(k_triggerable, (int)action, sizeof k_triggerable) == NULL) {
+        /* (the enumeration check with no name matching: its CALLERROR) */
+        return ocpp_rpc_get_enum(p, "requestedMessage", true, NULL, 0u, NULL, desc);
     }
     const char *status = "Accepted";
     /* errata 3.35: after Accepted "the Charge Point is RECOMMENDED to Reject
      * a TriggerMessage request for BootNotification"; while Pending, it is
      * how the CSMS asks for the next one (§4.2). */
     bool boot_refused = action == OCPP_ACTION_BOOT_NOTIFICATION && a->ss->conn == OCPP_CP_ACCEPTED;
-    if (c > (int64_t)a->st->n || boot_refused) {
+    if (c > (int32_t)a->st->n || boot_refused) {
         status = "Rejected";
-    } else if (!ask(a, action, ocpp_rpc_has(p, "connectorId") ? (int)c : -1)) {
+    } else if (!ask(a, action, (int)c)) {
         /* §5.17: "if the connectorId is relevant but absent, this should be
          * interpreted as "for all allowed connectorId values"." */
         /* §5.17: "If the requested message is unknown or not implemented the

@@ -19,11 +19,12 @@
 static const ocpp_v16_profile_t *const k_modules[] = {
     &ocpp_v16_core,
     &ocpp_v16_core_tx,
-    &ocpp_v16_core_ops,
 #if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
     &ocpp_v16_trigger,
 #endif
-    &ocpp_v16_locallist, /* compiled out: GetLocalListVersion only, -1 (§5.10) */
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
+    &ocpp_v16_locallist, /* compiled out: Core answers GetLocalListVersion with -1 (§5.10) */
+#endif
 #if OCPP_CONFIG_PROFILE_RESERVATION
     &ocpp_v16_reservation,
 #endif
@@ -91,12 +92,14 @@ static void send_due(void *ctx)
         return;
     }
     a->kick = false;
+    /* every module's send_due, then every module's send_idle */
     bool sent = false;
-    for (uint8_t i = 0; !sent && i < N_MODULES; i++) {
-        sent = k_modules[i]->send_due != NULL && k_modules[i]->send_due(a);
-    }
-    for (uint8_t i = 0; !sent && i < N_MODULES; i++) {
-        sent = k_modules[i]->send_idle != NULL && k_modules[i]->send_idle(a);
+    for (uint8_t bg = 0; !sent && bg < 2u; bg++) {
+        for (uint8_t i = 0; !sent && i < N_MODULES; i++) {
+            const ocpp_v16_profile_t *p = k_modules[i];
+            sent = bg == 0u ? p->send_due != NULL && p->send_due(a)
+                            : p->send_idle != NULL && p->send_idle(a);
+        }
     }
     if (!ocpp_session_busy(a->ss)) {
         a->quiet_until_ms = now + next_due(a, now);
@@ -134,7 +137,7 @@ static uint32_t next_due(const void *ctx, uint32_t now_ms)
         /* the idle hook retries a failed write of the configuration */
         wake = ocpp_v16_until(a->save_failed_ms + OCPP_STATION_SAVE_RETRY_MS, now_ms);
     }
-    for (uint8_t i = 0; i < N_MODULES && wake > 0u; i++) {
+    for (uint8_t i = 0; i < N_MODULES; i++) {
         const ocpp_v16_profile_t *p = k_modules[i];
         if (p->next_due != NULL) {
             uint32_t w = p->next_due(a, now_ms);
@@ -256,7 +259,7 @@ void ocpp_v16_tick(ocpp_v16_t *a)
 uint32_t ocpp_v16_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
 {
     uint32_t wake = V16_IDLE_MS;
-    for (uint8_t i = 0; i < N_MODULES && wake > 0u; i++) {
+    for (uint8_t i = 0; i < N_MODULES; i++) {
         const ocpp_v16_profile_t *p = k_modules[i];
         if (p->tick_due != NULL) {
             uint32_t w = p->tick_due(a, now_ms);
@@ -264,15 +267,4 @@ uint32_t ocpp_v16_tick_due(const ocpp_v16_t *a, uint32_t now_ms)
         }
     }
     return wake;
-}
-
-ocpp_key_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char *value)
-{
-    ocpp_key_result_t r = ocpp_cfg_set_local(a->cfg, key, value);
-    a->kick = true;
-    if (r == OCPP_KEY_ACCEPTED || r == OCPP_KEY_REBOOT_REQUIRED) {
-        ocpp_v16_config_applied(a, key);
-        ocpp_v16_save_config(a);
-    }
-    return r;
 }

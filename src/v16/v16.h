@@ -26,10 +26,10 @@
 
 /** A profile module. Hooks may be NULL. */
 typedef struct ocpp_v16_profile {
-    uint8_t profile; /**< OCPP_CFG_PROFILE_* of the feature profile it belongs to: what
-                          SupportedFeatureProfiles lists and whose keys exist. */
     const ocpp_rpc_handler_entry_t *handlers; /**< CS-initiated CALLs it answers. */
     uint8_t n_handlers;
+    uint8_t profile; /**< OCPP_CFG_PROFILE_* of the feature profile it belongs to: what
+                          SupportedFeatureProfiles lists and whose keys exist. */
     /** At init, after the configuration is loaded: load what it persisted,
      *  register with the station. */
     void (*init)(ocpp_v16_t *a);
@@ -113,14 +113,24 @@ ocpp_key_result_t ocpp_v16_set_local(ocpp_v16_t *a, const char *key, const char 
 
 /* ---- modules (each file's descriptor) ---- */
 
-extern const ocpp_v16_profile_t ocpp_v16_core;      /**< core.c: boot, heartbeat, status, config */
-extern const ocpp_v16_profile_t ocpp_v16_core_tx;   /**< tx.c: authorize, transactions, meter */
-extern const ocpp_v16_profile_t ocpp_v16_core_ops;  /**< ops.c: remote operations */
-extern const ocpp_v16_profile_t ocpp_v16_trigger;   /**< trigger.c: Remote Trigger */
-extern const ocpp_v16_profile_t ocpp_v16_locallist; /**< locallist.c: Local Auth List */
+extern const ocpp_v16_profile_t ocpp_v16_core;        /**< core.c: boot, heartbeat, status; and
+                                                           ops.c: the CS-initiated CALLs */
+extern const ocpp_v16_profile_t ocpp_v16_core_tx;     /**< tx.c: authorize, transactions, meter */
+extern const ocpp_v16_profile_t ocpp_v16_trigger;     /**< trigger.c: Remote Trigger */
+extern const ocpp_v16_profile_t ocpp_v16_locallist;   /**< locallist.c: Local Auth List */
 extern const ocpp_v16_profile_t ocpp_v16_reservation; /**< reservation.c: Reservation */
 extern const ocpp_v16_profile_t ocpp_v16_smart;       /**< smart.c: Smart Charging */
 extern const ocpp_v16_profile_t ocpp_v16_firmware;    /**< firmware.c: Firmware Management */
+
+/** ops.c: the Core profile's CS-initiated CALLs (remote operations,
+ *  configuration; GetLocalListVersion without Local Auth List Management),
+ *  the handler table of ocpp_v16_core. */
+#define OCPP_V16_CORE_HANDLERS (OCPP_CONFIG_PROFILE_LOCAL_AUTH ? 9u : 10u)
+extern const ocpp_rpc_handler_entry_t ocpp_v16_core_handlers[OCPP_V16_CORE_HANDLERS];
+
+/** Where a raised SecurityProfile is (ocpp_v16_core_t.sp_state): raised by
+ *  ChangeConfiguration (ops.c), on trial in core.c. */
+enum { V16_SP_NONE = 0, V16_SP_RAISED, V16_SP_CONNECTING, V16_SP_FAILED };
 
 /** tx.c: CP-initiated DataTransfer (ocpp_cp_data_transfer()). */
 ocpp_status_t ocpp_v16_data_transfer(ocpp_v16_t *a, const char *vendor_id, const char *message_id,
@@ -143,6 +153,11 @@ void ocpp_v16_save_config(ocpp_v16_t *a);
 
 /** `{"status":"<status>"}` */
 void ocpp_v16_answer_status(ocpp_jw_t *w, const char *status);
+
+/** ocpp_rpc_get_int() of an integer in [min, INT32_MAX]; *out is kept if
+ *  the field is absent (and not required). */
+ocpp_rpc_err_t ocpp_v16_get_int(const ocpp_json_value_t *p, const char *key, bool required,
+                                int32_t min, int32_t *out, const char **desc);
 
 /** `"<key>":"<date-time>"` (1970 if unset). */
 void ocpp_v16_kv_time(ocpp_jw_t *w, const char *key, int64_t t, uint16_t ms);
