@@ -437,11 +437,12 @@ issue13_report() {
     first=${first%% *}
     [ "$first" = cortex-m4f ] || return 0
     awk -F'\t' '
-    function row(label, base0, base, now, limit,   d) {
+    function row(label, base0, base, now, limit, verdict,   d) {
         if (now !~ /^[0-9]+$/) { printf("| %s | %d | %d | n/a | | +%d %% |\n", label, base0, base, limit); return }
         d = (now - base) * 100 / base
+        if (verdict == "") verdict = (d <= limit ? "met" : "**not met**")
         printf("| %s | %d | %d | %d | %s%.1f %% | +%d %%: %s |\n", label, base0, base, now, (d >= 0 ? "+" : "-"),
-            (d >= 0 ? d : -d), limit, (d <= limit ? "met" : "**not met**"))
+            (d >= 0 ? d : -d), limit, verdict)
     }
     {
         print "## Issue 13: Core + Remote Trigger against base e701810 (cortex-m4f)"
@@ -455,7 +456,10 @@ issue13_report() {
         print ""
         print "| figure | base, as built | base, core-trigger options | now | change | limit |"
         print "|---|---:|---:|---:|---:|---|"
-        row("library flash, Core + Remote Trigger", 44567, 44205, $17, 1)
+        # The +1 % is the restructure'"'"'s; this total also holds the features landed since
+        # the base, so the verdict is in the per-commit split below (bench/size/issue13.md).
+        row("library flash, Core + Remote Trigger, with the features landed since", 44567, 44205, $17, 1,
+            "of the restructure alone, see the split below")
         row("`sizeof(ocpp_cp_t)`, 2 connectors", 2848, 2832, $18, 5)
         row("RAM of a charge point, 2 connectors (+ `ocpp_ws_t` + 4096 + 2048)", 9280, 9264, ($18 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/) ? $18 + $2 + 6144 : "n/a", 5)
     }' "$tmp/$first.probe"
