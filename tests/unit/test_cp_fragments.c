@@ -584,7 +584,10 @@ static void sc_meter_values_and_stop(h_t *h)
     ocpp_cp_plugged(&h->cp, 1, true);
     ocpp_cp_present_id(&h->cp, 1, "TAG-FRAG-1");
     run(h, 8);
-#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER /* else: the StopTransaction only */
+/* Without Remote Trigger: the StopTransaction only. A periodic sample of this size is not
+   queued (the default 1 KiB outbox keeps OCPP_TXQ_STOP_ROOM for the StopTransaction: "outbox
+   full: MeterValues not queued"); only a triggered MeterValues, sent at once, is this long. */
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
     ws_in_text(&h->in, "[2,\"tm\",\"TriggerMessage\",{\"requestedMessage\":\"MeterValues\","
                        "\"connectorId\":1}]");
 #endif
