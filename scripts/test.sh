@@ -4,12 +4,13 @@
 # build steps). Exit status non-zero on any failure.
 #
 # Build dirs (at the repo root): build/ (gcc Debug, full ctest), build-asan/,
-# build-clang/ (also the libFuzzer binaries), build-m32/, build-cross-<target>/,
+# build-clang/ (also the libFuzzer binaries), build-ct/ (Core + Remote Trigger: the other 1.6
+# profiles and OCPP 2.0.1 compiled out), build-m32/, build-cross-<target>/,
 # build-target-m4/ (unit tests for Cortex-M4F, run under qemu-system-arm).
 # FUZZ_SECONDS (default 10): how long each libFuzzer target runs (long runs: make fuzz-long).
 #
 # Usage: scripts/test.sh [STEP...]: only the named steps, in the usual order
-# (deps gcc asan clang fuzz m32 cross target size); no argument: all of them.
+# (deps gcc asan clang fuzz ct m32 cross target size); no argument: all of them.
 # A test that cannot run here is reported as "skipped: why" and counted as
 # skipped, never as passed.
 # OCPP_FORCE_NO_M32_EXEC=1: act as if the kernel could not execute 32-bit
@@ -24,7 +25,7 @@ failed=0
 skipped=0
 failures=()
 skips=()
-all_steps="deps gcc asan clang fuzz m32 cross target size"
+all_steps="deps gcc asan clang fuzz ct m32 cross target size"
 selected=${*:-$all_steps}
 for s in $selected; do
     case " $all_steps " in
@@ -108,7 +109,7 @@ build() {
     run "$label: build" "$dir/logs/build.log" cmake --build "$dir" -j"$JOBS" -- -k
 }
 
-# Prebuild: the builds of the later steps (asan, clang, cross, target), one
+# Prebuild: the builds of the later steps (asan, clang, ct, cross, target), one
 # after the other in the background at the lowest CPU priority (nice 19),
 # while the gcc step's tests run: those wait on timers, peers and child
 # processes much of the time, and the builds take the idle CPU (a test keeps
@@ -142,6 +143,7 @@ prebuild_start() {
     local q=() t
     want asan && q+=(asan)
     want clang && q+=(clang)
+    want ct && q+=(ct)
     if want cross; then
         for t in $cross_targets; do q+=("cross:$t"); done
     fi
@@ -156,6 +158,7 @@ prebuild_start() {
             case $t in
             asan) prebuild_one "$root/build-asan" "${asan_args[@]}" ;;
             clang) prebuild_one "$root/build-clang" "${clang_args[@]}" ;;
+            ct) prebuild_one "$root/build-ct" "${ct_args[@]}" ;;
             cross:*)
                 cross_args "${t#cross:}"
                 prebuild_one "$root/build-cross-${t#cross:}" "${cross_a[@]}"
@@ -170,6 +173,7 @@ queued_dir() {
     case $1 in
     asan) echo "$root/build-asan" ;;
     clang) echo "$root/build-clang" ;;
+    ct) echo "$root/build-ct" ;;
     cross:*) echo "$root/build-cross-${1#cross:}" ;;
     target) echo "$root/build-target-m4" ;;
     esac
@@ -251,6 +255,10 @@ no_gates=(-DOCPP_QUALITY_GATES=OFF)
 asan_args=(-DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug
     -DCMAKE_C_FLAGS="$san_flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" "${no_gates[@]}")
 clang_args=(-DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug "${no_gates[@]}")
+# Core + Remote Trigger: the small 1.6 build of the size figures (README "Size").
+ct_args=(-DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DOCPP_OCPP201=OFF
+    -DOCPP_PROFILE_FIRMWARE=OFF -DOCPP_PROFILE_LOCAL_AUTH=OFF -DOCPP_PROFILE_RESERVATION=OFF
+    -DOCPP_PROFILE_SMART_CHARGING=OFF "${no_gates[@]}")
 cross_targets="cortex-m4f cortex-m0plus rv32imc xtensa-lx106"
 cross_args() { # TARGET: its arguments into the array cross_a
     cross_a=(-DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/$1.cmake" -DCMAKE_BUILD_TYPE=MinSizeRel
@@ -307,6 +315,14 @@ if want fuzz; then
     else
         ko "fuzz: no libFuzzer binaries in build-clang/ (clang with libclang-rt-dev?)"
     fi
+fi
+
+if want ct; then
+    # The unit tests with the profiles compiled out: they expect what the build has (a key of
+    # a compiled-out profile absent, SupportedFeatureProfiles without it, its CALLs NotSupported).
+    header "Core + Remote Trigger build (other profiles, OCPP 2.0.1 off) + unit tests in build-ct/"
+    build "ct" "$root/build-ct" "${ct_args[@]}"
+    tests "ct ctest" "$root/build-ct" -R '^unit\.'
 fi
 
 # m32_probe DIR: can this machine run a 32-bit x86 binary, and how? Sets

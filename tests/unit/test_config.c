@@ -36,99 +36,148 @@ static const char *val(const ocpp_cfg_t *c, const char *key)
 /* The spec table                                                            */
 /* ------------------------------------------------------------------------ */
 
+/* The feature profiles compiled into this build (OCPP_CONFIG_PROFILE_*: CMake options
+   OCPP_PROFILE_*); Core always is. A compiled-out profile's keys do not exist. */
+#define BUILT_PROFILES                                                                         \
+    (OCPP_CFG_PROFILE_CORE | (OCPP_CONFIG_PROFILE_FIRMWARE ? OCPP_CFG_PROFILE_FIRMWARE : 0u) | \
+     (OCPP_CONFIG_PROFILE_LOCAL_AUTH ? OCPP_CFG_PROFILE_LOCAL_AUTH : 0u) |                     \
+     (OCPP_CONFIG_PROFILE_RESERVATION ? OCPP_CFG_PROFILE_RESERVATION : 0u) |                   \
+     (OCPP_CONFIG_PROFILE_SMART_CHARGING ? OCPP_CFG_PROFILE_SMART_CHARGING : 0u) |             \
+     (OCPP_CONFIG_PROFILE_REMOTE_TRIGGER ? OCPP_CFG_PROFILE_REMOTE_TRIGGER : 0u))
+#define CORE OCPP_CFG_PROFILE_CORE
+#define LA   OCPP_CFG_PROFILE_LOCAL_AUTH
+#define RES  OCPP_CFG_PROFILE_RESERVATION
+#define SC   OCPP_CFG_PROFILE_SMART_CHARGING
+#define FW   OCPP_CFG_PROFILE_FIRMWARE
+
+/** OCPP 1.6 §9.1.29 SupportedFeatureProfiles for the profiles in mask: the names of §3.1, in
+    the order of the OCPP_CFG_PROFILE_* bits. */
+static const char *profiles_text(unsigned mask)
+{
+    static const char *const names[] = {
+        "Core",        "FirmwareManagement", "LocalAuthListManagement",
+        "Reservation", "SmartCharging",      "RemoteTrigger"};
+    static char buf[128];
+    buf[0] = '\0';
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (mask & (1u << i)) {
+            if (buf[0] != '\0') {
+                strcat(buf, ",");
+            }
+            strcat(buf, names[i]);
+        }
+    }
+    return buf;
+}
+
 typedef struct {
     const char *key;
     bool readonly;
     const char *def;
+    unsigned profile; /**< OCPP_CFG_PROFILE_* of the key's feature profile */
 } spec_key_t;
+
+/** The key's profile is compiled in: the key exists. */
+static bool built(const spec_key_t *k)
+{
+    return (BUILT_PROFILES & k->profile) != 0u;
+}
 
 /* Accessibility per the spec; defaults per config.c's documented choices. */
 static const spec_key_t spec_keys[] = {
     /* OCPP 1.6 §9.1 Core Profile. §9.1.1 AllowOfflineTxForUnknownId "optional RW boolean";
        §9.1.2 AuthorizationCacheEnabled "optional RW boolean"; §9.1.3 AuthorizeRemoteTxRequests
        "R or RW. Choice is up to Charge Point implementation" (we chose RW). */
-    {"AllowOfflineTxForUnknownId", false, "false"},
+    {"AllowOfflineTxForUnknownId", false, "false", CORE},
 #if OCPP_CONFIG_AUTH_CACHE_SIZE > 0 /* else the key does not exist: test_no_cache_key */
-    {"AuthorizationCacheEnabled", false, "true"},
+    {"AuthorizationCacheEnabled", false, "true", CORE},
 #endif
-    {"AuthorizeRemoteTxRequests", false, "false"},
+    {"AuthorizeRemoteTxRequests", false, "false", CORE},
     /* §9.1.5 ClockAlignedDataInterval "required RW integer seconds" */
-    {"ClockAlignedDataInterval", false, "900"},
+    {"ClockAlignedDataInterval", false, "900", CORE},
     /* §9.1.6 ConnectionTimeOut "required RW integer seconds" */
-    {"ConnectionTimeOut", false, "60"},
+    {"ConnectionTimeOut", false, "60", CORE},
     /* §9.1.7 ConnectorPhaseRotation "required RW CSL"; §9.1.8 ...MaxLength "optional R" */
-    {"ConnectorPhaseRotation", false, "1.Unknown,2.Unknown"},
-    {"ConnectorPhaseRotationMaxLength", true, "3"},
+    {"ConnectorPhaseRotation", false, "1.Unknown,2.Unknown", CORE},
+    {"ConnectorPhaseRotationMaxLength", true, "3", CORE},
     /* §9.1.9 GetConfigurationMaxKeys "required R integer" */
-    {"GetConfigurationMaxKeys", true, NULL},
+    {"GetConfigurationMaxKeys", true, NULL, CORE},
     /* §9.1.10 HeartbeatInterval "required RW integer seconds" */
-    {"HeartbeatInterval", false, "300"},
+    {"HeartbeatInterval", false, "300", CORE},
     /* §9.1.12 LocalAuthorizeOffline, §9.1.13 LocalPreAuthorize "required RW boolean" */
-    {"LocalAuthorizeOffline", false, "true"},
-    {"LocalPreAuthorize", false, "false"},
+    {"LocalAuthorizeOffline", false, "true", CORE},
+    {"LocalPreAuthorize", false, "false", CORE},
     /* §9.1.14 MaxEnergyOnInvalidId "optional RW integer Wh" */
-    {"MaxEnergyOnInvalidId", false, "0"},
+    {"MaxEnergyOnInvalidId", false, "0", CORE},
     /* errata 3.83 MessageTimeout "optional RW integer" */
-    {"MessageTimeout", false, "30"},
+    {"MessageTimeout", false, "30", CORE},
     /* §9.1.15-18 MeterValues{Aligned,Sampled}Data "required RW CSL", *MaxLength "optional R";
        §9.1.17 "Default: Energy.Active.Import.Register" */
-    {"MeterValuesAlignedData", false, "Energy.Active.Import.Register"},
-    {"MeterValuesAlignedDataMaxLength", true, "8"},
-    {"MeterValuesSampledData", false, "Energy.Active.Import.Register"},
-    {"MeterValuesSampledDataMaxLength", true, "8"},
+    {"MeterValuesAlignedData", false, "Energy.Active.Import.Register", CORE},
+    {"MeterValuesAlignedDataMaxLength", true, "8", CORE},
+    {"MeterValuesSampledData", false, "Energy.Active.Import.Register", CORE},
+    {"MeterValuesSampledDataMaxLength", true, "8", CORE},
     /* §9.1.19 MeterValueSampleInterval "required RW integer seconds" */
-    {"MeterValueSampleInterval", false, "60"},
+    {"MeterValueSampleInterval", false, "60", CORE},
     /* §9.1.20 MinimumStatusDuration "optional RW integer seconds" */
-    {"MinimumStatusDuration", false, "0"},
+    {"MinimumStatusDuration", false, "0", CORE},
     /* §9.1.21 NumberOfConnectors "required R integer" */
-    {"NumberOfConnectors", true, "2"},
+    {"NumberOfConnectors", true, "2", CORE},
     /* §9.1.22 ResetRetries "required RW integer times" */
-    {"ResetRetries", false, "3"},
+    {"ResetRetries", false, "3", CORE},
     /* §9.1.23 StopTransactionOnEVSideDisconnect (errata 3.80: "R or RW"), §9.1.24
        StopTransactionOnInvalidId "required RW boolean" */
-    {"StopTransactionOnEVSideDisconnect", false, "true"},
-    {"StopTransactionOnInvalidId", false, "true"},
+    {"StopTransactionOnEVSideDisconnect", false, "true", CORE},
+    {"StopTransactionOnInvalidId", false, "true", CORE},
     /* §9.1.25-28 StopTxn{Aligned,Sampled}Data "required RW CSL", *MaxLength "optional R" */
-    {"StopTxnAlignedData", false, ""},
-    {"StopTxnAlignedDataMaxLength", true, "8"},
-    {"StopTxnSampledData", false, ""},
-    {"StopTxnSampledDataMaxLength", true, "8"},
+    {"StopTxnAlignedData", false, "", CORE},
+    {"StopTxnAlignedDataMaxLength", true, "8", CORE},
+    {"StopTxnSampledData", false, "", CORE},
+    {"StopTxnSampledDataMaxLength", true, "8", CORE},
     /* §9.1.29 SupportedFeatureProfiles "required R CSL" */
     {"SupportedFeatureProfiles", true,
      /* what is registered: see test_profiles_follow_registration */
-     NULL},
+     NULL, CORE},
     /* §9.1.31 TransactionMessageAttempts, §9.1.32 TransactionMessageRetryInterval "required
        RW integer" */
-    {"TransactionMessageAttempts", false, "3"},
-    {"TransactionMessageRetryInterval", false, "60"},
+    {"TransactionMessageAttempts", false, "3", CORE},
+    {"TransactionMessageRetryInterval", false, "60", CORE},
     /* §9.1.33 UnlockConnectorOnEVSideDisconnect "required RW boolean" (errata 3.84: R or RW) */
-    {"UnlockConnectorOnEVSideDisconnect", false, "true"},
+    {"UnlockConnectorOnEVSideDisconnect", false, "true", CORE},
     /* §9.1.34 WebSocketPingInterval "optional RW integer seconds" */
-    {"WebSocketPingInterval", false, "60"},
+    {"WebSocketPingInterval", false, "60", CORE},
     /* §9.2.1 LocalAuthListEnabled "required RW boolean"; §9.2.2 LocalAuthListMaxLength,
        §9.2.3 SendLocalListMaxLength "required R integer" */
-    {"LocalAuthListEnabled", false, "true"},
-    {"LocalAuthListMaxLength", true, "32"},
-    {"SendLocalListMaxLength", true, "32"},
+    {"LocalAuthListEnabled", false, "true", LA},
+    {"LocalAuthListMaxLength", true, "32", LA},
+    {"SendLocalListMaxLength", true, "32", LA},
     /* §9.3.1 ReserveConnectorZeroSupported "optional R boolean" */
-    {"ReserveConnectorZeroSupported", true, "false"},
+    {"ReserveConnectorZeroSupported", true, "false", RES},
     /* §9.4.1-5: ChargeProfileMaxStackLevel, ChargingScheduleAllowedChargingRateUnit (CSL),
        ChargingScheduleMaxPeriods, ConnectorSwitch3to1PhaseSupported (optional),
        MaxChargingProfilesInstalled: all "R" */
-    {"ChargeProfileMaxStackLevel", true, "8"},
-    {"ChargingScheduleAllowedChargingRateUnit", true, "Current,Power"},
-    {"ChargingScheduleMaxPeriods", true, "24"},
-    {"ConnectorSwitch3to1PhaseSupported", true, "false"},
-    {"MaxChargingProfilesInstalled", true, "4"}, /* OCPP_CONFIG_CHARGING_PROFILES_MAX */
-#if OCPP_CONFIG_PROFILE_FIRMWARE
+    {"ChargeProfileMaxStackLevel", true, "8", SC},
+    {"ChargingScheduleAllowedChargingRateUnit", true, "Current,Power", SC},
+    {"ChargingScheduleMaxPeriods", true, "24", SC},
+    {"ConnectorSwitch3to1PhaseSupported", true, "false", SC},
+    {"MaxChargingProfilesInstalled", true, "4", SC}, /* OCPP_CONFIG_CHARGING_PROFILES_MAX */
     /* errata 3.90 §9.5.1 SupportedFileTransferProtocols "optional R CSL": the transfer
        port's list (none here: no port) */
-    {"SupportedFileTransferProtocols", true, ""},
-#endif
+    {"SupportedFileTransferProtocols", true, "", FW},
     /* Whitepaper §7.6 SecurityProfile "optional RW integer ... Default ...: 0" */
-    {"SecurityProfile", false, "0"},
+    {"SecurityProfile", false, "0", CORE},
 };
 #define N_SPEC (sizeof spec_keys / sizeof spec_keys[0])
+
+/** How many keys of spec_keys exist in this build. */
+static size_t n_built(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < N_SPEC; i++) {
+        n += built(&spec_keys[i]) ? 1u : 0u;
+    }
+    return n;
+}
 
 /* OCPP 1.6 §3.1 / §9.1.29 SupportedFeatureProfiles: "A list of the feature
  * profiles supported by the Charge Point": the profiles registered, and
@@ -140,16 +189,28 @@ static void test_profiles_follow_registration(void **state)
     (void)state;
     ocpp_cfg_t c = fresh();
     char buf[OCPP_CFG_VALUE_MAX + 1];
-    ocpp_cfg_set_profiles(&c, OCPP_CFG_PROFILE_REMOTE_TRIGGER);
+    /* Before the adapter registers its modules: the profiles compiled in (the CMake options
+       OCPP_PROFILE_*), Core always. */
     assert_true(ocpp_cfg_get(&c, "SupportedFeatureProfiles", buf, sizeof buf, NULL));
-    assert_string_equal(buf, "Core,RemoteTrigger");
-#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
+    assert_string_equal(buf, profiles_text(BUILT_PROFILES));
+#if OCPP_CONFIG_PROFILE_FIRMWARE && OCPP_CONFIG_PROFILE_LOCAL_AUTH &&        \
+    OCPP_CONFIG_PROFILE_RESERVATION && OCPP_CONFIG_PROFILE_SMART_CHARGING && \
+    OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
+    assert_string_equal(buf, "Core,FirmwareManagement,LocalAuthListManagement,Reservation,"
+                             "SmartCharging,RemoteTrigger");
+#elif OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
+    assert_string_equal(buf + strlen(buf) - strlen(",RemoteTrigger"), ",RemoteTrigger");
+#else
+    assert_null(strstr(buf, "RemoteTrigger"));
+#endif
+    /* Only Remote Trigger registered (if compiled in) */
+    ocpp_cfg_set_profiles(&c, OCPP_CFG_PROFILE_REMOTE_TRIGGER & BUILT_PROFILES);
+    assert_true(ocpp_cfg_get(&c, "SupportedFeatureProfiles", buf, sizeof buf, NULL));
+    assert_string_equal(buf, OCPP_CONFIG_PROFILE_REMOTE_TRIGGER ? "Core,RemoteTrigger" : "Core");
+    /* the keys of the others do not exist, compiled in or not */
     assert_false(ocpp_cfg_get(&c, "LocalAuthListEnabled", buf, sizeof buf, NULL));
     assert_int_equal(ocpp_cfg_change(&c, "LocalAuthListEnabled", "false"), OCPP_KEY_NOT_SUPPORTED);
-#endif
-#if OCPP_CONFIG_PROFILE_SMART_CHARGING
     assert_false(ocpp_cfg_get(&c, "ChargeProfileMaxStackLevel", buf, sizeof buf, NULL));
-#endif
     /* GetConfiguration of all keys does not list them either. */
     char out[4096];
     ocpp_jw_t w;
@@ -162,13 +223,20 @@ static void test_profiles_follow_registration(void **state)
     assert_null(strstr(out, "ReserveConnectorZeroSupported"));
     assert_null(strstr(out, "ChargingSchedule"));
     assert_non_null(strstr(out, "\"HeartbeatInterval\""));
-    /* Registering a profile makes its keys exist (Core is always there). */
-    ocpp_cfg_set_profiles(&c, OCPP_CFG_PROFILE_LOCAL_AUTH | OCPP_CFG_PROFILE_RESERVATION);
+    /* Registering a profile makes its keys exist (Core is always there); the adapter
+       registers only the profiles compiled in. */
+    const unsigned reg =
+        (OCPP_CFG_PROFILE_LOCAL_AUTH | OCPP_CFG_PROFILE_RESERVATION) & BUILT_PROFILES;
+    ocpp_cfg_set_profiles(&c, (uint8_t)reg);
     assert_true(ocpp_cfg_get(&c, "SupportedFeatureProfiles", buf, sizeof buf, NULL));
+    assert_string_equal(buf, profiles_text(OCPP_CFG_PROFILE_CORE | reg));
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH && OCPP_CONFIG_PROFILE_RESERVATION
     assert_string_equal(buf, "Core,LocalAuthListManagement,Reservation");
-#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
-    assert_true(ocpp_cfg_get(&c, "LocalAuthListEnabled", buf, sizeof buf, NULL));
 #endif
+    assert_int_equal(ocpp_cfg_get(&c, "LocalAuthListEnabled", buf, sizeof buf, NULL),
+                     OCPP_CONFIG_PROFILE_LOCAL_AUTH != 0);
+    assert_int_equal(ocpp_cfg_get(&c, "ReserveConnectorZeroSupported", buf, sizeof buf, NULL),
+                     OCPP_CONFIG_PROFILE_RESERVATION != 0);
 }
 
 static void test_defaults_and_access(void **state)
@@ -178,6 +246,13 @@ static void test_defaults_and_access(void **state)
     for (size_t i = 0; i < N_SPEC; i++) {
         char buf[OCPP_CFG_VALUE_MAX + 1];
         bool ro = !spec_keys[i].readonly;
+        if (!built(&spec_keys[i])) {
+            /* its profile is compiled out: the key does not exist (§5.3 NotSupported) */
+            assert_false(ocpp_cfg_get(&c, spec_keys[i].key, buf, sizeof buf, &ro));
+            assert_int_equal(ocpp_cfg_change(&c, spec_keys[i].key, "1"), NSUP);
+            assert_int_equal(ocpp_cfg_set_local(&c, spec_keys[i].key, "1"), NSUP);
+            continue;
+        }
         assert_true(ocpp_cfg_get(&c, spec_keys[i].key, buf, sizeof buf, &ro));
         assert_int_equal(ro, spec_keys[i].readonly);
         if (spec_keys[i].def != NULL) {
@@ -207,7 +282,7 @@ static void test_struct_defaults(void **state)
     assert_int_equal(c.reset_retries, 3);
     assert_int_equal(c.max_energy_on_invalid_id, 0);
     assert_int_equal(c.message_timeout, 30);
-    assert_true(c.get_configuration_max_keys >= (int32_t)N_SPEC);
+    assert_true(c.get_configuration_max_keys >= (int32_t)n_built());
     assert_string_equal(val(&c, "MeterValuesSampledData"), "Energy.Active.Import.Register");
     assert_string_equal(val(&c, "StopTxnSampledData"), "");
     assert_int_equal(c.authorization_cache_enabled, OCPP_CONFIG_AUTH_CACHE_SIZE > 0);
@@ -326,7 +401,9 @@ static void test_bool(void **state)
         "StopTransactionOnEVSideDisconnect",
         "StopTransactionOnInvalidId",
         "UnlockConnectorOnEVSideDisconnect",
-        "LocalAuthListEnabled"
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
+        "LocalAuthListEnabled",
+#endif
     };
     static const char *const bad[] = {"1", "0", "yes", "", " true", "true ", "tru", "falsee"};
     for (size_t i = 0; i < sizeof bool_keys / sizeof bool_keys[0]; i++) {
@@ -372,7 +449,7 @@ static void test_not_supported_and_names(void **state)
     assert_false(ocpp_cfg_get(NULL, "HeartbeatInterval", buf, sizeof buf, NULL));
     assert_false(ocpp_cfg_get(&c, "HeartbeatInterval", buf, 0, NULL));
     /* a value that does not fit the caller's buffer */
-    assert_false(ocpp_cfg_get(&c, "SupportedFeatureProfiles", buf, sizeof buf, NULL));
+    assert_false(ocpp_cfg_get(&c, "MeterValuesSampledData", buf, sizeof buf, NULL));
     assert_string_equal(buf, "");
     assert_string_equal(ocpp_key_result_str(OCPP_KEY_REBOOT_REQUIRED), "RebootRequired");
     assert_string_equal(ocpp_key_result_str(OCPP_KEY_NOT_SUPPORTED), "NotSupported");
@@ -389,8 +466,11 @@ static void test_dirty(void **state)
     assert_false(c.dirty);
     assert_int_equal(ocpp_cfg_change(&c, "NumberOfConnectors", "3"), REJ);
     assert_false(c.dirty);
-    assert_int_equal(ocpp_cfg_set_local(&c, "LocalAuthListMaxLength", "100"), ACC);
+    assert_int_equal(ocpp_cfg_set_local(&c, "GetConfigurationMaxKeys", "100"), ACC);
     assert_false(c.dirty); /* capability keys are not persisted */
+    assert_int_equal(ocpp_cfg_set_local(&c, "LocalAuthListMaxLength", "100"),
+                     OCPP_CONFIG_PROFILE_LOCAL_AUTH ? ACC : NSUP);
+    assert_false(c.dirty);
     assert_int_equal(ocpp_cfg_change(&c, "StopTxnSampledData", "Voltage"), ACC);
     assert_true(c.dirty);
 }
@@ -665,19 +745,29 @@ static void test_set_local(void **state)
     (void)state;
     ocpp_cfg_t c = fresh();
     /* capability keys: R to the CSMS, settable by the application */
-    static const char *const caps[][2] = {{"GetConfigurationMaxKeys", "20"},
-                                          {"LocalAuthListMaxLength", "500"},
-                                          {"SendLocalListMaxLength", "50"},
-                                          {"ReserveConnectorZeroSupported", "true"},
-                                          {"ChargeProfileMaxStackLevel", "3"},
-                                          {"ChargingScheduleAllowedChargingRateUnit", "Current"},
-                                          {"ChargingScheduleMaxPeriods", "10"},
-                                          {"ConnectorSwitch3to1PhaseSupported", "true"},
-                                          {"MaxChargingProfilesInstalled", "5"}};
+    static const struct {
+        const char *key;
+        const char *value;
+        unsigned profile;
+    } caps[] = {{"GetConfigurationMaxKeys", "20", CORE},
+                {"LocalAuthListMaxLength", "500", LA},
+                {"SendLocalListMaxLength", "50", LA},
+                {"ReserveConnectorZeroSupported", "true", RES},
+                {"ChargeProfileMaxStackLevel", "3", SC},
+                {"ChargingScheduleAllowedChargingRateUnit", "Current", SC},
+                {"ChargingScheduleMaxPeriods", "10", SC},
+                {"ConnectorSwitch3to1PhaseSupported", "true", SC},
+                {"MaxChargingProfilesInstalled", "5", SC}};
     for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
-        assert_int_equal(ocpp_cfg_change(&c, caps[i][0], caps[i][1]), REJ);
-        assert_int_equal(ocpp_cfg_set_local(&c, caps[i][0], caps[i][1]), ACC);
-        assert_string_equal(val(&c, caps[i][0]), caps[i][1]);
+        if ((BUILT_PROFILES & caps[i].profile) == 0u) {
+            /* a key of a compiled-out profile: not even the application can set it */
+            assert_int_equal(ocpp_cfg_change(&c, caps[i].key, caps[i].value), NSUP);
+            assert_int_equal(ocpp_cfg_set_local(&c, caps[i].key, caps[i].value), NSUP);
+            continue;
+        }
+        assert_int_equal(ocpp_cfg_change(&c, caps[i].key, caps[i].value), REJ);
+        assert_int_equal(ocpp_cfg_set_local(&c, caps[i].key, caps[i].value), ACC);
+        assert_string_equal(val(&c, caps[i].key), caps[i].value);
     }
     assert_int_equal(c.get_configuration_max_keys, 20);
 #if OCPP_CONFIG_PROFILE_LOCAL_AUTH
@@ -688,13 +778,15 @@ static void test_set_local(void **state)
 #endif
 #if OCPP_CONFIG_PROFILE_SMART_CHARGING
     assert_int_equal(c.charging_schedule_allowed_charging_rate_unit, OCPP_CFG_RATE_UNIT_CURRENT);
-#endif
     assert_int_equal(
         ocpp_cfg_set_local(&c, "ChargingScheduleAllowedChargingRateUnit", "Power, current"), ACC);
     assert_string_equal(val(&c, "ChargingScheduleAllowedChargingRateUnit"), "Current,Power");
     assert_int_equal(ocpp_cfg_set_local(&c, "ChargingScheduleAllowedChargingRateUnit", ""), REJ);
     assert_int_equal(ocpp_cfg_set_local(&c, "ChargingScheduleAllowedChargingRateUnit", "A"), REJ);
+#endif
+#if OCPP_CONFIG_PROFILE_LOCAL_AUTH
     assert_int_equal(ocpp_cfg_set_local(&c, "LocalAuthListMaxLength", "65536"), REJ);
+#endif
     assert_int_equal(ocpp_cfg_set_local(&c, "GetConfigurationMaxKeys", "0"), REJ);
     /* never settable, not even locally */
     assert_int_equal(ocpp_cfg_set_local(&c, "NumberOfConnectors", "1"), REJ);
@@ -780,11 +872,16 @@ static void test_getconf_all(void **state)
     /* §5.8: "If the list of keys in the request PDU is empty or missing (it is optional), the
        Charge Point SHALL return a list of all configuration settings" */
     assert_int_equal(getconf(&c, NULL, sizeof out), OCPP_OK);
-    assert_int_equal(check_key_values(&c), N_SPEC);
+    /* every key of the profiles compiled in, none of the others */
+    assert_int_equal(check_key_values(&c), n_built());
     for (size_t i = 0; i < N_SPEC; i++) {
         char q[80];
         snprintf(q, sizeof q, "\"key\":\"%s\"", spec_keys[i].key);
-        assert_non_null(strstr(out, q));
+        if (built(&spec_keys[i])) {
+            assert_non_null(strstr(out, q));
+        } else {
+            assert_null(strstr(out, q));
+        }
     }
     /* whitepaper §7.2: AuthorizationKey is write-only: neither key nor value is listed */
     assert_null(strstr(out, "AuthorizationKey"));
@@ -795,6 +892,37 @@ static void test_getconf_all(void **state)
     assert_int_equal(strlen(out), all_len);
     /* the whole answer with every profile in: ~2.9 KB (a tx buffer of 3 KB + headroom) */
     assert_true(all_len < 3072);
+}
+
+/* §5.8 with every key of the spec table asked for: the keys of the profiles compiled in are
+ * answered, those of a compiled-out profile are "Unrecognized keys", in the unknownKey list
+ * (and §5.3: ChangeConfiguration answers NotSupported, test_defaults_and_access). */
+static void test_getconf_compiled_out(void **state)
+{
+    (void)state;
+    ocpp_cfg_t c = fresh();
+    char req[2048] = "[", unknown[2048] = "{\"unknownKey\":[";
+    size_t n_unknown = 0;
+    for (size_t i = 0; i < N_SPEC; i++) {
+        char q[64];
+        snprintf(q, sizeof q, "%s\"%s\"", i > 0 ? "," : "", spec_keys[i].key);
+        strcat(req, q);
+        if (!built(&spec_keys[i])) {
+            snprintf(q, sizeof q, "%s\"%s\"", n_unknown > 0 ? "," : "", spec_keys[i].key);
+            strcat(unknown, q);
+            n_unknown++;
+        }
+    }
+    strcat(req, "]");
+    strcat(unknown, "]}");
+    assert_int_equal(getconf(&c, req, sizeof out), OCPP_OK);
+    assert_int_equal(check_key_values(&c), n_built());
+    if (n_unknown == 0) {
+        assert_null(strstr(out, "unknownKey"));
+    } else {
+        assert_non_null(strstr(out, unknown + 1)); /* the tail of the answer */
+    }
+    assert_int_equal(n_built() + n_unknown, N_SPEC);
 }
 
 static void test_getconf_selected(void **state)
@@ -994,7 +1122,8 @@ static void test_save_load_round_trip(void **state)
     assert_int_equal(ocpp_cfg_change(&a, "AuthorizationKey", "plain:password!!"), ACC);
     assert_int_equal(ocpp_cfg_change(&a, "SecurityProfile", "2"), ACC);
     assert_int_equal(ocpp_cfg_change(&a, "MessageTimeout", "45"), ACC);
-    assert_int_equal(ocpp_cfg_change(&a, "LocalAuthListEnabled", "false"), ACC);
+    assert_int_equal(ocpp_cfg_change(&a, "LocalAuthListEnabled", "false"),
+                     OCPP_CONFIG_PROFILE_LOCAL_AUTH ? ACC : NSUP);
     assert_true(a.dirty);
     assert_int_equal(ocpp_cfg_save(&a, &port, scratch, sizeof scratch), OCPP_OK);
     assert_false(a.dirty);
@@ -1064,7 +1193,8 @@ static void test_load_corrupt(void **state)
         assert_int_equal(ocpp_cfg_change(&c, "HeartbeatInterval", "9"), ACC);
         assert_int_equal(ocpp_cfg_change(&c, "ConnectorPhaseRotation", "0.RST"), ACC);
         assert_int_equal(ocpp_cfg_change(&c, "AuthorizationKey", "0123456789abcdef"), ACC);
-        assert_int_equal(ocpp_cfg_set_local(&c, "LocalAuthListMaxLength", "99"), ACC);
+        assert_int_equal(ocpp_cfg_set_local(&c, "LocalAuthListMaxLength", "99"),
+                         OCPP_CONFIG_PROFILE_LOCAL_AUTH ? ACC : NSUP);
         put_record(corrupt[i]);
         /* a corrupt record: defaults for the persisted keys and OCPP_ERR_PARSE */
         assert_int_equal(ocpp_cfg_load(&c, &port, scratch, sizeof scratch), OCPP_ERR_PARSE);
@@ -1319,6 +1449,7 @@ int main(void)
         cmocka_unit_test(test_set_local),
         cmocka_unit_test(test_getconf_all),
         cmocka_unit_test(test_getconf_selected),
+        cmocka_unit_test(test_getconf_compiled_out),
         cmocka_unit_test(test_getconf_nomem),
         cmocka_unit_test(test_cache_key),
         cmocka_unit_test_setup(test_save_load_round_trip, reset_store),

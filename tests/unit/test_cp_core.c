@@ -244,8 +244,18 @@ static void test_timestamps_in_milliseconds(void **s)
 {
     (void)s;
     fx_t *x = fx_boot();
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
     push(x, "[2,\"tr-1\",\"TriggerMessage\",{\"requestedMessage\":\"Heartbeat\"}]");
     step(x, 0);
+#else
+    /* Remote Trigger compiled out: the Heartbeat of a short interval */
+    char hb_interval[16];
+    assert_int_equal(ocpp_cp_key_get(&x->cp, "HeartbeatInterval", hb_interval, sizeof hb_interval),
+                     OCPP_OK);
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "HeartbeatInterval", "1"), OCPP_KEY_ACCEPTED);
+    step(x, 1000);
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "HeartbeatInterval", hb_interval), OCPP_KEY_ACCEPTED);
+#endif
     const char *hb = sent_call(x, 0, "Heartbeat");
     assert_non_null(hb);
     assert_true(is_call(last(x), "Heartbeat"));
@@ -948,10 +958,16 @@ static void test_signed_data_passthrough(void **s)
     ocpp_cp_key_set(&x->cp, "StopTxnSampledData", "Energy.Active.Import.Register");
     start_tx(x, 1, "TAG1", 13);
     x->signed_data[1] = ocmf;
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
     push(x, "[2,\"m1\",\"TriggerMessage\",{\"requestedMessage\":\"MeterValues\","
             "\"connectorId\":1}]");
     step(x, 0);
     step(x, 0);
+#else
+    /* Remote Trigger compiled out: a periodic sample (§9.1.19 MeterValueSampleInterval) */
+    assert_int_equal(ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "10"), OCPP_KEY_ACCEPTED);
+    step(x, 10000);
+#endif
     assert_true(is_call(last(x), "MeterValues"));
     assert_non_null(strstr(last(x), esc));
     assert_int_equal(ocpp_json_validate(last(x), strlen(last(x))), OCPP_OK);
@@ -1220,6 +1236,7 @@ static void test_stop_status_waits_for_stop(void **s)
     assert_int_equal(x->f.n_sent, n + 2);
 }
 
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER /* else: test_trigger_and_data_transfer */
 /* §5.17: a status the Central System asks for is its current status, sent
  * at once, even while the StopTransaction that brought it about waits. */
 static void test_triggered_status_not_held(void **s)
@@ -1244,6 +1261,7 @@ static void test_triggered_status_not_held(void **s)
     step(x, 1000);
     assert_int_equal(x->f.n_sent, n); /* reported: nothing more until the Stop */
 }
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* Central System operations                                                 */
@@ -1298,14 +1316,19 @@ static void test_pending_rejects_remote_start(void **s)
     step(x, 0);
     reply(x, "{\"status\":\"Pending\",\"currentTime\":\"2026-11-22T06:00:00Z\",\"interval\":300}");
     push(x, "[2,\"p1\",\"RemoteStartTransaction\",{\"idTag\":\"APP\"}]");
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
     push(x, "[2,\"p2\",\"TriggerMessage\",{\"requestedMessage\":\"BootNotification\"}]");
+#endif
     step(x, 0);
     assert_string_equal(answer_to(x, "p1"), "[3,\"p1\",{\"status\":\"Rejected\"}]");
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
     assert_string_equal(answer_to(x, "p2"), "[3,\"p2\",{\"status\":\"Accepted\"}]");
     step(x, 0);
     assert_true(is_call(last(x), "BootNotification"));
+#endif
 }
 
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER /* else: test_trigger_and_data_transfer */
 /* §4.2 / §5.17: while Pending, a triggered StatusNotification of connector
  * 1 goes out (and only that one: the others, never reported yet, wait for
  * Accepted, "The Charge Point SHALL NOT send request messages to the
@@ -1335,6 +1358,7 @@ static void test_pending_triggered_status(void **s)
     step(x, 1000);
     assert_int_equal(x->f.n_sent, n);
 }
+#endif
 
 /* §5.14: StopTransaction for ongoing transactions before the reset; the
  * answer goes first. */
@@ -1441,6 +1465,7 @@ static void test_call_timeout_event(void **s)
     assert_int_equal(x->events[OCPP_CP_EV_CALL_TIMEOUT], 1);
 }
 
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER /* else: test_trigger_and_data_transfer */
 /* §5.17: a triggered MeterValues carries context "Trigger" (§7.35). */
 static void test_trigger_meter_values_context(void **s)
 {
@@ -1456,6 +1481,7 @@ static void test_trigger_meter_values_context(void **s)
     assert_non_null(strstr(last(x), "\"value\":\"1000.5\",\"context\":\"Trigger\""));
     assert_null(strstr(last(x), "transactionId"));
 }
+#endif
 
 /* §5.18: "If there was a transaction in progress on the specific connector,
  * then Charge Point SHALL finish the transaction first"; errata 3.87 unknown
@@ -1509,6 +1535,28 @@ static void test_trigger_and_data_transfer(void **s)
     push(x, "[2,\"d1\",\"DataTransfer\",{\"vendorId\":\"acme\",\"data\":\"ping\"}]");
     push(x, "[2,\"d2\",\"DataTransfer\",{\"vendorId\":\"other\"}]");
     step(x, 0);
+#if !OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
+    /* Remote Trigger compiled out: §3.1 not in SupportedFeatureProfiles, TriggerMessage is
+       NotSupported (OCPP-J §4.2.3 "Requested Action is recognized but not supported by the
+       receiver"), whatever its payload, and nothing is sent for it. */
+    char profiles[128];
+    assert_int_equal(ocpp_cp_key_get(&x->cp, "SupportedFeatureProfiles", profiles, sizeof profiles),
+                     OCPP_OK);
+    assert_null(strstr(profiles, "RemoteTrigger"));
+    static const char *const ids[] = {"t1", "t2", "t3", "t4"};
+    for (size_t i = 0; i < 4; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "[4,\"%s\",\"NotSupported\",\"action not supported\",{}]",
+                 ids[i]);
+        assert_string_equal(answer_to(x, ids[i]), want);
+    }
+    assert_string_equal(answer_to(x, "d1"),
+                        "[3,\"d1\",{\"data\":\"ping\",\"status\":\"Accepted\"}]");
+    assert_string_equal(answer_to(x, "d2"), "[3,\"d2\",{\"status\":\"UnknownVendorId\"}]");
+    int n_before = x->f.n_sent;
+    step(x, 0);
+    assert_int_equal(x->f.n_sent, n_before);
+#else
     assert_string_equal(answer_to(x, "t1"), "[3,\"t1\",{\"status\":\"Accepted\"}]");
     assert_string_equal(answer_to(x, "t2"), "[3,\"t2\",{\"status\":\"Rejected\"}]");
     /* DiagnosticsStatusNotification: sent by the Firmware Management module */
@@ -1529,6 +1577,7 @@ static void test_trigger_and_data_transfer(void **s)
     assert_non_null(strstr(last(x), "{\"status\":\"Idle\"}"));
     reply(x, "{}");
 #endif
+#endif /* OCPP_CONFIG_PROFILE_REMOTE_TRIGGER */
     /* §6.17: vendorId CiString255, messageId CiString50, data text: all must
      * become valid JSON (UTF-8, RFC 8259 §8.1). */
     assert_int_equal(ocpp_cp_data_transfer(&x->cp, "ac\xffme", NULL, NULL), OCPP_ERR_PARAM);
@@ -1651,11 +1700,13 @@ static void test_quiet_polls_wake_on_time_and_input(void **s)
     assert_true(is_call(last(x), "DataTransfer"));
     reply(x, "{\"status\":\"Accepted\"}");
     n = x->f.n_sent;
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
     /* A CALL from the CSMS that makes a message due: TriggerMessage. */
     push(x, "[2,\"t1\",\"TriggerMessage\",{\"requestedMessage\":\"Heartbeat\"}]");
     step(x, 10);
     assert_true(is_call(last(x), "Heartbeat"));
     reply(x, "{\"currentTime\":\"2026-11-22T06:01:01Z\"}");
+#endif
     /* A transaction with MeterValueSampleInterval 30 s: the sample is taken
      * by a timer and goes out in the same poll. */
     assert_int_equal(ocpp_cp_key_set(&x->cp, "MeterValueSampleInterval", "30"), OCPP_KEY_ACCEPTED);
@@ -1727,10 +1778,14 @@ int main(void)
         cmocka_unit_test(test_max_energy_transaction_end_frees_connector),
         cmocka_unit_test(test_callerror_retry_then_discard),
         cmocka_unit_test(test_stop_status_waits_for_stop),
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
         cmocka_unit_test(test_triggered_status_not_held),
+#endif
         cmocka_unit_test(test_remote_start_stop),
         cmocka_unit_test(test_pending_rejects_remote_start),
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
         cmocka_unit_test(test_pending_triggered_status),
+#endif
         cmocka_unit_test(test_reset_soft),
         cmocka_unit_test(test_reset_hard),
         cmocka_unit_test(test_reset_stop_times_out),
@@ -1740,7 +1795,9 @@ int main(void)
         cmocka_unit_test(test_sampling_skips_missed),
         cmocka_unit_test(test_aligned_stamped_on_boundary),
         cmocka_unit_test(test_aligned_before_sample_same_poll),
+#if OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
         cmocka_unit_test(test_trigger_meter_values_context),
+#endif
         cmocka_unit_test(test_unlock_connector),
         cmocka_unit_test(test_trigger_and_data_transfer),
         cmocka_unit_test(test_auth_cache_eviction_and_expiry),

@@ -704,9 +704,12 @@ static void test_compiled_out(void **s)
     assert_non_null(strstr(call(x, "u1", "UpdateFirmware", UPDATE("")), "\"NotSupported\""));
     assert_non_null(
         strstr(call(x, "d1", "GetDiagnostics", "{\"location\":\"ftp://h/\"}"), "\"NotSupported\""));
+    /* (with Remote Trigger compiled out too, TriggerMessage itself is NotSupported) */
     assert_string_equal(
         call(x, "t1", "TriggerMessage", "{\"requestedMessage\":\"FirmwareStatusNotification\"}"),
-        "[3,\"t1\",{\"status\":\"NotImplemented\"}]");
+        OCPP_CONFIG_PROFILE_REMOTE_TRIGGER
+            ? "[3,\"t1\",{\"status\":\"NotImplemented\"}]"
+            : "[4,\"t1\",\"NotSupported\",\"action not supported\",{}]");
     run(x, 2000);
     assert_int_equal(g_ft.downloads + g_ft.uploads + g_n_fw + g_n_dg, 0);
 }
