@@ -352,21 +352,30 @@ static w_t *boot(uint32_t t0, const cfg_t *k)
     return w;
 }
 
-/** The times of the CALLs of `action` (and containing `with`, if not NULL)
- *  after `from`, into at[]; returns how many. */
-static int times_of(const w_t *w, const char *action, const char *with, uint32_t from,
-                    uint32_t *out, int cap)
+/** The times of the CALLs of `action` (containing `with` and `with2`, each if
+ *  not NULL) after `from`, into at[]; returns how many. */
+static int times_with(const w_t *w, const char *action, const char *with, const char *with2,
+                      uint32_t from, uint32_t *out, int cap)
 {
     int n = 0;
     for (int i = 0; i < w->n_calls; i++) {
         const call_t *c = &w->calls[i];
         if (c->at >= from && strcmp(c->action, action) == 0 &&
-            (with == NULL || strstr(c->text, with) != NULL)) {
+            (with == NULL || strstr(c->text, with) != NULL) &&
+            (with2 == NULL || strstr(c->text, with2) != NULL)) {
             assert_true(n < cap);
             out[n++] = c->at;
         }
     }
     return n;
+}
+
+/** The times of the CALLs of `action` (and containing `with`, if not NULL)
+ *  after `from`, into at[]; returns how many. */
+static int times_of(const w_t *w, const char *action, const char *with, uint32_t from,
+                    uint32_t *out, int cap)
+{
+    return times_with(w, action, with, NULL, from, out, cap);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -511,16 +520,7 @@ static int status_times(const w_t *w, int connector, const char *status, uint32_
     char c_id[32], st[40];
     snprintf(c_id, sizeof c_id, "\"connectorId\":%d,", connector);
     snprintf(st, sizeof st, "\"status\":\"%s\"", status);
-    int n = 0;
-    for (int i = 0; i < w->n_calls; i++) {
-        const call_t *c = &w->calls[i];
-        if (c->at >= from && strcmp(c->action, "StatusNotification") == 0 &&
-            strstr(c->text, c_id) != NULL && strstr(c->text, st) != NULL) {
-            assert_true(n < cap);
-            out[n++] = c->at;
-        }
-    }
-    return n;
+    return times_with(w, "StatusNotification", c_id, st, from, out, cap);
 }
 
 /** §9.1.6 ConnectionTimeOut: a cable plugged in without an idTag (§4.9 B6:
