@@ -76,6 +76,33 @@ export function within(promise, ms, what) {
     return Promise.race([promise, t]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * The cadence of a periodic message, from the times (`t`, ms) of at least 4 records:
+ * - every gap at least `min` ms: the spec's lower bound; load only delays a message, so
+ *   this holds on any machine;
+ * - the median gap at most `max` ms: "at the interval", not at a multiple of it. A median of
+ *   3 or more gaps is not moved by one late message (a 2 s stall of a loaded CI machine), so
+ *   the check is about the charge point, not about the scheduler. Exact timing is checked with
+ *   an injected clock in the unit tests (test_cp, test_cp_wakeup).
+ * Fails with every gap and `detail` (e.g. what else was exchanged) in the message.
+ */
+export function assertCadence(recs, { min, max, what, detail = '' }) {
+    assert.ok(recs.length >= 4, `${what}: ${recs.length} records, 4 needed for a median of 3 gaps`);
+    const gaps = recs.slice(1).map((r, i) => r.t - recs[i].t);
+    const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
+    const why = `${what}: gaps ${gaps.join(', ')} ms (each >= ${min}, median <= ${max})${detail ? `\n${detail}` : ''}`;
+    assert.ok(gaps.every((g) => g >= min), why);
+    assert.ok(median <= max, why);
+    return gaps;
+}
+
+/** The records of a dev CSMS from `a` to `b` (both included), a line each, with their time
+ *  after `a`: what was exchanged around a timing check that failed. */
+export function timeline(csms, a, b) {
+    return csms.records.slice(a.seq, b.seq + 1)
+        .map((r) => `  +${r.t - a.t} ms ${r.identity || ''} ${r.dir || ''} ${r.type} ${r.action || ''}`).join('\n');
+}
+
 // ------------------------------------------------------------------- charge-point process
 
 /** A running charge-point program with its output lines. */
