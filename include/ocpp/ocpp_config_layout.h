@@ -40,6 +40,13 @@ typedef enum {
 #define OCPP_CFG_PROFILE_RESERVATION    0x08u
 #define OCPP_CFG_PROFILE_SMART_CHARGING 0x10u
 #define OCPP_CFG_PROFILE_REMOTE_TRIGGER 0x20u
+/** The OCPP_CFG_PROFILE_* bits of the profiles compiled in (OCPP_CONFIG_PROFILE_*), Core always. */
+#define OCPP_CFG_PROFILES_BUILT                                                                \
+    (OCPP_CFG_PROFILE_CORE | (OCPP_CONFIG_PROFILE_FIRMWARE ? OCPP_CFG_PROFILE_FIRMWARE : 0u) | \
+     (OCPP_CONFIG_PROFILE_LOCAL_AUTH ? OCPP_CFG_PROFILE_LOCAL_AUTH : 0u) |                     \
+     (OCPP_CONFIG_PROFILE_RESERVATION ? OCPP_CFG_PROFILE_RESERVATION : 0u) |                   \
+     (OCPP_CONFIG_PROFILE_SMART_CHARGING ? OCPP_CFG_PROFILE_SMART_CHARGING : 0u) |             \
+     (OCPP_CONFIG_PROFILE_REMOTE_TRIGGER ? OCPP_CFG_PROFILE_REMOTE_TRIGGER : 0u))
 
 #define OCPP_CFG_RATE_UNIT_CURRENT 0x01u /**< "Current": schedules in A. */
 #define OCPP_CFG_RATE_UNIT_POWER   0x02u /**< "Power": schedules in W. */

@@ -1007,13 +1007,7 @@ void ocpp_cfg_init(ocpp_cfg_t *cfg, uint8_t number_of_connectors)
     n = (n < 1u) ? 1u : (n > OCPP_CONFIG_MAX_CONNECTORS) ? OCPP_CONFIG_MAX_CONNECTORS : n;
     *cfg = k_defaults;
     cfg->number_of_connectors = n;
-    cfg->profiles =
-        (uint8_t)(OCPP_CFG_PROFILE_CORE |
-                  (OCPP_CONFIG_PROFILE_FIRMWARE ? OCPP_CFG_PROFILE_FIRMWARE : 0u) |
-                  (OCPP_CONFIG_PROFILE_LOCAL_AUTH ? OCPP_CFG_PROFILE_LOCAL_AUTH : 0u) |
-                  (OCPP_CONFIG_PROFILE_RESERVATION ? OCPP_CFG_PROFILE_RESERVATION : 0u) |
-                  (OCPP_CONFIG_PROFILE_SMART_CHARGING ? OCPP_CFG_PROFILE_SMART_CHARGING : 0u) |
-                  (OCPP_CONFIG_PROFILE_REMOTE_TRIGGER ? OCPP_CFG_PROFILE_REMOTE_TRIGGER : 0u));
+    cfg->profiles = (uint8_t)OCPP_CFG_PROFILES_BUILT;
     cfg->get_configuration_max_keys = (int32_t)(N_KEYS + OCPP_CONFIG_MAX_VENDOR_KEYS);
     for (unsigned c = 1; c <= n; c++) {
         rot_put(cfg->connector_phase_rotation, c, OCPP_PHASE_ROT_UNKNOWN);
@@ -1023,7 +1017,8 @@ void ocpp_cfg_init(ocpp_cfg_t *cfg, uint8_t number_of_connectors)
 void ocpp_cfg_set_profiles(ocpp_cfg_t *cfg, uint8_t profiles)
 {
     if (cfg != NULL) {
-        cfg->profiles = (uint8_t)(profiles | OCPP_CFG_PROFILE_CORE);
+        /* a compiled-out profile has no keys to show (their fields may not exist) */
+        cfg->profiles = (uint8_t)((profiles | OCPP_CFG_PROFILE_CORE) & OCPP_CFG_PROFILES_BUILT);
     }
 }
 

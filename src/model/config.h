@@ -48,8 +48,8 @@ void ocpp_cfg_init(ocpp_cfg_t *cfg, uint8_t number_of_connectors);
 
 /**
  * @brief The implemented feature profiles (OCPP_CFG_PROFILE_* bits; Core is
- *        always added): SupportedFeatureProfiles lists them, and only their
- *        keys exist.
+ *        always added, the bits of profiles not compiled in are dropped):
+ *        SupportedFeatureProfiles lists them, and only their keys exist.
  */
 void ocpp_cfg_set_profiles(ocpp_cfg_t *cfg, uint8_t profiles);
 

@@ -38,17 +38,12 @@ static const char *val(const ocpp_cfg_t *c, const char *key)
 
 /* The feature profiles compiled into this build (OCPP_CONFIG_PROFILE_*: CMake options
    OCPP_PROFILE_*); Core always is. A compiled-out profile's keys do not exist. */
-#define BUILT_PROFILES                                                                         \
-    (OCPP_CFG_PROFILE_CORE | (OCPP_CONFIG_PROFILE_FIRMWARE ? OCPP_CFG_PROFILE_FIRMWARE : 0u) | \
-     (OCPP_CONFIG_PROFILE_LOCAL_AUTH ? OCPP_CFG_PROFILE_LOCAL_AUTH : 0u) |                     \
-     (OCPP_CONFIG_PROFILE_RESERVATION ? OCPP_CFG_PROFILE_RESERVATION : 0u) |                   \
-     (OCPP_CONFIG_PROFILE_SMART_CHARGING ? OCPP_CFG_PROFILE_SMART_CHARGING : 0u) |             \
-     (OCPP_CONFIG_PROFILE_REMOTE_TRIGGER ? OCPP_CFG_PROFILE_REMOTE_TRIGGER : 0u))
-#define CORE OCPP_CFG_PROFILE_CORE
-#define LA   OCPP_CFG_PROFILE_LOCAL_AUTH
-#define RES  OCPP_CFG_PROFILE_RESERVATION
-#define SC   OCPP_CFG_PROFILE_SMART_CHARGING
-#define FW   OCPP_CFG_PROFILE_FIRMWARE
+#define BUILT_PROFILES OCPP_CFG_PROFILES_BUILT
+#define CORE           OCPP_CFG_PROFILE_CORE
+#define LA             OCPP_CFG_PROFILE_LOCAL_AUTH
+#define RES            OCPP_CFG_PROFILE_RESERVATION
+#define SC             OCPP_CFG_PROFILE_SMART_CHARGING
+#define FW             OCPP_CFG_PROFILE_FIRMWARE
 
 /** OCPP 1.6 §9.1.29 SupportedFeatureProfiles for the profiles in mask: the names of §3.1, in
     the order of the OCPP_CFG_PROFILE_* bits. */
@@ -237,6 +232,16 @@ static void test_profiles_follow_registration(void **state)
                      OCPP_CONFIG_PROFILE_LOCAL_AUTH != 0);
     assert_int_equal(ocpp_cfg_get(&c, "ReserveConnectorZeroSupported", buf, sizeof buf, NULL),
                      OCPP_CONFIG_PROFILE_RESERVATION != 0);
+    /* Every bit asked for: only the profiles compiled in appear, so a key whose profile (and
+       field) is compiled out never does (§9.1.29: what the charge point supports). */
+    ocpp_cfg_set_profiles(&c, 0xFFu);
+    assert_true(ocpp_cfg_get(&c, "SupportedFeatureProfiles", buf, sizeof buf, NULL));
+    assert_string_equal(buf, profiles_text(BUILT_PROFILES));
+    assert_int_equal(ocpp_cfg_get(&c, "LocalAuthListEnabled", buf, sizeof buf, NULL),
+                     OCPP_CONFIG_PROFILE_LOCAL_AUTH != 0);
+    assert_int_equal(ocpp_cfg_change(&c, "ChargeProfileMaxStackLevel", "3"),
+                     OCPP_CONFIG_PROFILE_SMART_CHARGING ? OCPP_KEY_REJECTED
+                                                        : OCPP_KEY_NOT_SUPPORTED);
 }
 
 static void test_defaults_and_access(void **state)
