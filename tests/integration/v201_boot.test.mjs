@@ -14,9 +14,9 @@
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { assertCadence, cfgArgs, cpCall, csmsResult, event, needSimOption, scenario, simArgs, timeline, validator201 } from './lib/harness.mjs';
+import { assertCadence, cfgArgs, cpCall, csmsResult, event, needSim201, scenario, simArgs, timeline, validator201 } from './lib/harness.mjs';
 
-const skip = needSimOption('--ocpp');
+const skip = needSim201();
 const OCPP201 = ['--ocpp', '2.0.1'];
 const HB = { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } };
 

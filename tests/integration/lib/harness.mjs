@@ -62,6 +62,13 @@ export function needSimOption(option) {
     if (!SIM) return needSim;
     return simHelp().includes(option) ? false : `${SIM} --help does not mention ${option} (this ocpp-sim lacks it)`;
 }
+/** `skip` option for tests of an OCPP 2.0.1 station: the reason when this ocpp-sim has none (no
+ *  --ocpp option, or built with OCPP_OCPP201=OFF: its --help says so), else false. */
+export function needSim201() {
+    const why = needSimOption('--ocpp');
+    if (why) return why;
+    return simHelp().includes('2.0.1 not in this build') ? `${SIM} is built without OCPP 2.0.1 (OCPP_OCPP201=OFF)` : false;
+}
 const KEEP = !!process.env.OCPP_TEST_KEEP;
 const ECHO = !!process.env.OCPP_TEST_VERBOSE;
 
