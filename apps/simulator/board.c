@@ -19,8 +19,11 @@
  *
  * (the EV's fields only while plugged). It is written at once when a
  * discrete value changes (the REST API's plug, unplug, ev, cable, fault), and
- * at most every SIM_BOARD_SLOW_MS while only the temperature or the battery
- * moves; on a clean exit too. It is read before the application starts; a
+ * while only the temperature or the battery moves, once one of them moved by
+ * 0.5 °C or 10 Wh since the last save, at most every SIM_BOARD_SLOW_MS (a
+ * charging fleet writes a record per station every few seconds, not every
+ * two); on a clean exit too. After a SIGKILL they are restored within that
+ * step of where they were. It is read before the application starts; a
  * missing, unreadable or invalid record leaves a fresh board (nothing
  * plugged in) and says so on stderr. The outputs the application drives
  * (relay, pilot PWM, lock, LEDs) are not in it: they start as after power-on.
@@ -38,8 +41,11 @@
 #define SIM_BOARD_RECORD  "sim.board"
 #define SIM_BOARD_FORMAT  "ocpp-sim board"
 #define SIM_BOARD_VERSION 1
-/** Temperature and battery alone are saved at most this often (ms). */
+/** Temperature and battery alone are saved at most this often (ms)... */
 #define SIM_BOARD_SLOW_MS 2000u
+/** ...and once one of them moved this far since the last save: 0.5 °C, 10 Wh. */
+#define SIM_BOARD_TEMP_STEP_DC    5
+#define SIM_BOARD_BATTERY_STEP_UJ (10 * 3600000000LL)
 /** Room for one connector's JSON, texts fully escaped. */
 #define SIM_BOARD_CONN_CAP 1024u
 #define SIM_BOARD_CAP      (256u + SIM_BOARD_CONN_CAP * (EVSE_SIM_MAX_CONNECTORS + 1u))
@@ -164,7 +170,10 @@ void sim_board_poll(sim_station_t *s, uint32_t now_ms)
         (void)evse_sim_physical(&s->board_sim, c, &p);
         const evse_sim_physical_t *q = &s->board_saved[c];
         changed = s->faults_unsaved || !same_discrete(&p, q);
-        moved = moved || p.temp_dc != q->temp_dc || p.battery_uj != q->battery_uj;
+        int32_t dt = p.temp_dc - q->temp_dc;
+        int64_t db = p.battery_uj - q->battery_uj;
+        moved = moved || dt >= SIM_BOARD_TEMP_STEP_DC || dt <= -SIM_BOARD_TEMP_STEP_DC ||
+                db >= SIM_BOARD_BATTERY_STEP_UJ || db <= -SIM_BOARD_BATTERY_STEP_UJ;
     }
     bool due = now_ms - s->board_saved_ms >= SIM_BOARD_SLOW_MS;
     if ((changed && !s->board_save_failed) || ((changed || moved) && due)) {

@@ -741,13 +741,17 @@ static int station_app(sim_station_t *s, const sim_opts_t *o)
  *   - before a reading goes to the library that the saved register would not
  *     cover, so a reading the library has seen (and may have persisted) is
  *     never above the register after a power cut;
- *   - about once a second while energy flows, and at once when it stops;
+ *   - while energy flows, once a connector's register is SIM_METER_STEP_WH
+ *     past its saved value (as a real meter writes its non-volatile register
+ *     every few Wh), at most once a second; at once when the flow stops;
  *   - on a clean exit.
  * After a SIGKILL the register may therefore lag the energy really delivered
- * by under a second of flow that no one has read yet.
+ * by what no one has read yet: under 10 Wh, or under a second of flow when
+ * that is more.
  */
-#define SIM_METER_RECORD "sim.meter"
-#define SIM_UJ_PER_WH    3600000000LL
+#define SIM_METER_RECORD  "sim.meter"
+#define SIM_UJ_PER_WH     3600000000LL
+#define SIM_METER_STEP_WH 10
 
 static void meter_save(sim_station_t *s, uint32_t now)
 {
@@ -793,14 +797,17 @@ static void meter_restore(sim_station_t *s)
     }
 }
 
-/** Every second while energy flows, and when it stops. */
+/** While energy flows: every SIM_METER_STEP_WH, at most once a second; and when it stops. */
 static void meter_poll(sim_station_t *s, uint32_t now, bool flowing)
 {
     bool changed = false;
+    bool step = false;
     for (uint8_t c = 1; c <= s->board_sim.connectors; c++) {
-        changed = changed || s->board_sim.conn[c].meter_uj != s->meter_saved_uj[c];
+        int64_t d = s->board_sim.conn[c].meter_uj - s->meter_saved_uj[c];
+        changed = changed || d != 0;
+        step = step || d >= SIM_METER_STEP_WH * SIM_UJ_PER_WH;
     }
-    if (changed && (!flowing || now - s->meter_saved_ms >= 1000u)) {
+    if (changed && (!flowing || (step && now - s->meter_saved_ms >= 1000u))) {
         meter_save(s, now);
     }
 }
@@ -830,6 +837,11 @@ static int station_evse(sim_station_t *s, const sim_opts_t *o)
     evse_sim_board(&s->board_sim, &s->board);
     s->board_meter_read = s->board.meter_read;
     s->board.meter_read = station_meter_read;
+    if (o->http != NULL && strcmp(o->http, "off") == 0) {
+        /* Nobody can see the display (the REST API and the dashboard are its only window):
+         * a board without one, and the application draws nothing (evse_ui.h). */
+        s->board.i2c_write = NULL;
+    }
     return station_app(s, o);
 }
 

@@ -65,8 +65,9 @@ function fleetLedger(records) {
 }
 
 test(`${N} stations run the generator for ${RUN_MS / 1000} s against the strict dev CSMS, then drain`, { skip: needSim, timeout: 240000 }, async (t) => {
-    // The stations persist their meters about once a second while energy flows (main.c): on a
-    // disk, hundreds of fsyncs a second would measure the disk, not the fleet. tmpfs if there is one.
+    // The stations persist their meters every 10 Wh while energy flows (main.c), at --speed 60
+    // about once a second: on a disk, hundreds of fsyncs a second would measure the disk, not
+    // the fleet. tmpfs if there is one.
     // (Removed by the first after hook: it also runs when the scenario's check fails.)
     const data = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'ocpp-gen-'));
     t.after(() => rmSync(data, { recursive: true, force: true }));
