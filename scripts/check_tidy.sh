@@ -26,18 +26,6 @@ tidy=${CLANG_TIDY:-clang-tidy}
 command -v "$tidy" >/dev/null || { echo "check_tidy: $tidy not found"; exit 1; }
 db=$bld/compile_commands.json
 [ -f "$db" ] || { echo "check_tidy: $db missing (configure with CMAKE_EXPORT_COMPILE_COMMANDS)"; exit 1; }
-files=()
-for d in $dirs; do
-    [ -d "$src/$d" ] || continue
-    while IFS= read -r f; do
-        # Only files the build compiles (the database has their flags).
-        grep -qF "\"file\": \"$f\"" "$db" && files+=("$f")
-    done < <(find "$src/$d" -name '*.c' | sort)
-done
-if [ ${#files[@]} -eq 0 ]; then
-    echo "check_tidy: no files in: $dirs"
-    exit 1
-fi
 out=$(mktemp)
 one=$(mktemp -d)
 trap 'rm -rf "$out" "$one"' EXIT
@@ -57,6 +45,24 @@ awk '
     }
     END { print "["; for (i = 0; i < n; i++) print keep[i] (i < n - 1 ? "," : ""); print "]" }
 ' "$db" >"$one/compile_commands.json"
+files=()
+for d in $dirs; do
+    [ -d "$src/$d" ] || continue
+    while IFS= read -r f; do
+        # Only files the build compiles (the database has their flags).
+        grep -qF "\"file\": \"$f\"" "$db" || continue
+        # A file the reduced database lost would be skipped by clang-tidy without a word.
+        if ! grep -qF "\"file\": \"$f\"" "$one/compile_commands.json"; then
+            echo "check_tidy: $f is in $db but not in the one-entry-per-file copy (its layout changed?)"
+            exit 1
+        fi
+        files+=("$f")
+    done < <(find "$src/$d" -name '*.c' | sort)
+done
+if [ ${#files[@]} -eq 0 ]; then
+    echo "check_tidy: no files in: $dirs"
+    exit 1
+fi
 printf '%s\n' "${files[@]}" | xargs -P"${JOBS:-2}" -n4 "$tidy" -p "$one" --quiet >"$out" 2>/dev/null
 n=$(grep -cE '^[^ ].*: (warning|error): ' "$out")
 if [ "$n" -ne 0 ]; then
